@@ -1,0 +1,1 @@
+//! clientgen: OpenAPI → Rust client crates.

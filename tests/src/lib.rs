@@ -1,1 +1,3 @@
 //! Integration tests for the generator and the generated crate.
+
+pub mod prism;

@@ -1,1 +1,87 @@
-fn main() {}
+//! Project tasks: `cargo xtask <verb>`.
+
+mod codegen;
+mod generate;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Project tasks for the OpenAPI client generator")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate `generated/` from `specs/`.
+    Codegen {
+        /// Fail (listing the stale files) instead of writing when
+        /// `generated/` differs from what the generator would write.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Print a spec's intermediate representation.
+    Ir {
+        spec: PathBuf,
+        #[arg(long, value_enum, default_value_t = IrFormat::Yaml)]
+        format: IrFormat,
+    },
+    /// Generate a standalone client crate for any OpenAPI 3.0/3.1 spec.
+    Generate {
+        spec: PathBuf,
+        /// Directory to write the crate into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// The crate's package name (default: from the spec's title).
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum IrFormat {
+    Yaml,
+    Debug,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Codegen { check } => codegen::run(check),
+        Command::Ir { spec, format } => ir(&spec, format),
+        Command::Generate { spec, out, name } => generate::run(&spec, &out, name.as_deref()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The repository root (xtask lives one level below it).
+pub fn repo_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
+
+fn ir(spec: &std::path::Path, format: IrFormat) -> Result<(), String> {
+    let display = spec.display().to_string();
+    let lowered = clientgen::lower_file(spec, &display).map_err(|d| d.to_string())?;
+    for w in &lowered.warnings {
+        eprintln!("{w}");
+    }
+    match format {
+        IrFormat::Yaml => {
+            let text = serde_yaml::to_string(&lowered.api).map_err(|e| format!("cannot render the IR: {e}"))?;
+            print!("{text}");
+        }
+        IrFormat::Debug => println!("{:#?}", lowered.api),
+    }
+    Ok(())
+}

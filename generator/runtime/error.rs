@@ -1,0 +1,250 @@
+//! Error types.
+
+use std::fmt;
+
+use reqwest::{header::HeaderMap, StatusCode};
+
+/// Maximum size in bytes of the body kept in [`Error::UnexpectedStatus`].
+pub const MAX_ERROR_BODY: usize = 4096;
+/// Maximum size in bytes of the body excerpt kept in [`Error::Decode`].
+pub const MAX_BODY_SNIPPET: usize = 512;
+
+/// A request could not be built (bad parameter, header, URL or missing
+/// credentials). Messages name the offending parameter but never its value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidRequest(pub String);
+
+impl InvalidRequest {
+    /// Creates an error with the given message.
+    pub fn new(message: impl Into<String>) -> Self {
+        InvalidRequest(message.into())
+    }
+}
+
+impl fmt::Display for InvalidRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InvalidRequest {}
+
+/// Everything that can go wrong calling an operation. `E` is the
+/// operation's documented error body type.
+///
+/// `Display` never includes credentials or query strings.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<E> {
+    /// The request could not be built; nothing was sent.
+    InvalidRequest {
+        /// What was wrong.
+        message: String,
+    },
+    /// The server answered with a documented error status and body.
+    Api {
+        /// HTTP status.
+        status: StatusCode,
+        /// Response headers.
+        headers: HeaderMap,
+        /// Decoded error body.
+        body: E,
+    },
+    /// The server answered with a status the API description does not cover.
+    UnexpectedStatus {
+        /// HTTP status.
+        status: StatusCode,
+        /// Response headers.
+        headers: HeaderMap,
+        /// Body as lossy UTF-8, truncated to at most 4 KiB.
+        body: String,
+        /// Full body length in bytes.
+        body_len: usize,
+    },
+    /// The response body did not match the expected schema.
+    Decode {
+        /// HTTP status.
+        status: StatusCode,
+        /// Response headers.
+        headers: HeaderMap,
+        /// Path of the offending JSON value, such as `data.email`.
+        path: String,
+        /// What went wrong.
+        message: String,
+        /// Start of the body as lossy UTF-8, at most 512 bytes.
+        body_snippet: String,
+    },
+    /// The request timed out.
+    Timeout {
+        /// Operation, method and path (no query string) plus the cause.
+        message: String,
+    },
+    /// Connecting, sending or receiving failed.
+    Transport {
+        /// Operation, method and path (no query string) plus the cause.
+        message: String,
+        /// Underlying error, with its URL removed.
+        source: Option<reqwest::Error>,
+    },
+}
+
+impl<E> Error<E> {
+    /// HTTP status, when a response was received.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api { status, .. }
+            | Error::UnexpectedStatus { status, .. }
+            | Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Response headers, when a response was received.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        match self {
+            Error::Api { headers, .. }
+            | Error::UnexpectedStatus { headers, .. }
+            | Error::Decode { headers, .. } => Some(headers),
+            _ => None,
+        }
+    }
+
+    /// The decoded error body of an [`Error::Api`].
+    pub fn api_body(&self) -> Option<&E> {
+        match self {
+            Error::Api { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+
+    /// Whether this is an [`Error::Timeout`].
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+    }
+
+    /// Whether this is an [`Error::Transport`].
+    pub fn is_transport(&self) -> bool {
+        matches!(self, Error::Transport { .. })
+    }
+
+    /// Converts the error body type, e.g. to merge errors of several operations.
+    pub fn map_api<F, E2>(self, f: F) -> Error<E2>
+    where
+        F: FnOnce(E) -> E2,
+    {
+        match self {
+            Error::InvalidRequest { message } => Error::InvalidRequest { message },
+            Error::Api {
+                status,
+                headers,
+                body,
+            } => Error::Api {
+                status,
+                headers,
+                body: f(body),
+            },
+            Error::UnexpectedStatus {
+                status,
+                headers,
+                body,
+                body_len,
+            } => Error::UnexpectedStatus {
+                status,
+                headers,
+                body,
+                body_len,
+            },
+            Error::Decode {
+                status,
+                headers,
+                path,
+                message,
+                body_snippet,
+            } => Error::Decode {
+                status,
+                headers,
+                path,
+                message,
+                body_snippet,
+            },
+            Error::Timeout { message } => Error::Timeout { message },
+            Error::Transport { message, source } => Error::Transport { message, source },
+        }
+    }
+}
+
+impl<E> From<InvalidRequest> for Error<E> {
+    fn from(err: InvalidRequest) -> Self {
+        Error::InvalidRequest { message: err.0 }
+    }
+}
+
+impl<E: fmt::Debug> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidRequest { message } => write!(f, "invalid request: {message}"),
+            Error::Api { status, body, .. } => write!(f, "API error (HTTP {status}): {body:?}"),
+            Error::UnexpectedStatus {
+                status,
+                body,
+                body_len,
+                ..
+            } => {
+                write!(f, "unexpected HTTP status {status}")?;
+                let excerpt = truncate_str(body.trim(), 200);
+                if !excerpt.is_empty() {
+                    write!(f, ": {excerpt}")?;
+                    if excerpt.len() < body.trim().len() || body.len() < *body_len {
+                        f.write_str("…")?;
+                    }
+                }
+                Ok(())
+            }
+            Error::Decode {
+                status,
+                path,
+                message,
+                ..
+            } => write!(
+                f,
+                "failed to decode response body (HTTP {status}) at `{path}`: {message}"
+            ),
+            Error::Timeout { message } => write!(f, "timed out: {message}"),
+            Error::Transport { message, .. } => write!(f, "transport error: {message}"),
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport {
+                source: Some(source),
+                ..
+            } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// Longest prefix of `s` of at most `max` bytes that ends on a char boundary.
+pub fn truncate_str(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while end > 0 && !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or("")
+}
+
+/// Lossy UTF-8 of the start of `bytes`, at most `max` bytes long, cut on a
+/// char boundary. Only looks at the first `max + 4` bytes.
+pub fn lossy_prefix(bytes: &[u8], max: usize) -> String {
+    let head = bytes
+        .get(..bytes.len().min(max.saturating_add(4)))
+        .unwrap_or(bytes);
+    let text = String::from_utf8_lossy(head);
+    truncate_str(&text, max).to_owned()
+}

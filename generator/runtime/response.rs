@@ -1,0 +1,218 @@
+//! Successful responses and raw response decoding.
+
+use std::ops::Deref;
+
+use bytes::Bytes;
+use reqwest::{header::HeaderMap, StatusCode};
+use serde::de::DeserializeOwned;
+
+use super::error::{lossy_prefix, Error, MAX_BODY_SNIPPET, MAX_ERROR_BODY};
+
+/// A decoded response: status, headers and body.
+#[derive(Clone, Debug)]
+pub struct Response<T> {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// Decoded body.
+    pub body: T,
+}
+
+impl<T> Response<T> {
+    /// Creates a response.
+    pub fn new(status: StatusCode, headers: HeaderMap, body: T) -> Self {
+        Response {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// Response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The first value of header `name`, if present and valid text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The body.
+    pub fn body(&self) -> &T {
+        &self.body
+    }
+
+    /// Takes the body.
+    pub fn into_inner(self) -> T {
+        self.body
+    }
+
+    /// Splits into status, headers and body.
+    pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
+        (self.status, self.headers, self.body)
+    }
+
+    /// Maps the body.
+    pub fn map<U, F: FnOnce(T) -> U>(self, f: F) -> Response<U> {
+        Response {
+            status: self.status,
+            headers: self.headers,
+            body: f(self.body),
+        }
+    }
+}
+
+impl<T> Deref for Response<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.body
+    }
+}
+
+/// An undecoded body (binary downloads, unknown media types).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawBody(pub Bytes);
+
+impl RawBody {
+    /// The bytes.
+    pub fn bytes(&self) -> &Bytes {
+        &self.0
+    }
+
+    /// The body as text, replacing invalid UTF-8.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0).into_owned()
+    }
+
+    /// Parses the body as JSON; errors carry the path of the offending value.
+    pub fn json<T: DeserializeOwned>(
+        &self,
+    ) -> Result<T, serde_path_to_error::Error<serde_json::Error>> {
+        let mut de = serde_json::Deserializer::from_slice(&self.0);
+        let value = serde_path_to_error::deserialize(&mut de)?;
+        de.end().map_err(|e| {
+            serde_path_to_error::Error::new(serde_path_to_error::Track::new().path(), e)
+        })?;
+        Ok(value)
+    }
+}
+
+/// A complete HTTP response whose body has not been decoded yet. Returned by
+/// [`execute`](super::client::execute) for every status.
+#[derive(Clone, Debug)]
+pub struct RawResponse {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// Entire body.
+    pub body: Bytes,
+}
+
+// `Error<E>` is large by design (it carries status, headers and body details).
+#[allow(clippy::result_large_err)]
+impl RawResponse {
+    /// The status as a number.
+    pub fn status_code(&self) -> u16 {
+        self.status.as_u16()
+    }
+
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        self.status.is_success()
+    }
+
+    /// The first value of header `name`, if present and valid text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Decodes the JSON body. An empty (or all-whitespace) body decodes as
+    /// `null`, so `Option` and `()` targets accept it. Failures become
+    /// [`Error::Decode`] with the JSON path of the offending value.
+    pub fn decode<T: DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
+        let input: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) {
+            b"null"
+        } else {
+            &self.body
+        };
+        let mut de = serde_json::Deserializer::from_slice(input);
+        let value = match serde_path_to_error::deserialize(&mut de) {
+            Ok(value) => value,
+            Err(err) => {
+                let path = err.path().to_string();
+                return Err(self.decode_error(path, err.into_inner().to_string()));
+            }
+        };
+        if let Err(err) = de.end() {
+            return Err(self.decode_error(".".to_owned(), err.to_string()));
+        }
+        Ok(value)
+    }
+
+    fn decode_error<E>(&self, path: String, message: String) -> Error<E> {
+        Error::Decode {
+            status: self.status,
+            headers: self.headers.clone(),
+            path,
+            message,
+            body_snippet: lossy_prefix(&self.body, MAX_BODY_SNIPPET),
+        }
+    }
+
+    /// Decodes the JSON body into a [`Response`].
+    pub fn json<T: DeserializeOwned, E>(self) -> Result<Response<T>, Error<E>> {
+        let body = self.decode()?;
+        Ok(Response::new(self.status, self.headers, body))
+    }
+
+    /// Keeps the body undecoded.
+    pub fn raw<E>(self) -> Result<Response<RawBody>, Error<E>> {
+        Ok(Response::new(self.status, self.headers, RawBody(self.body)))
+    }
+
+    /// Decodes the body as UTF-8 text; invalid UTF-8 is a [`Error::Decode`].
+    pub fn text<E>(self) -> Result<Response<String>, Error<E>> {
+        match std::str::from_utf8(&self.body) {
+            Ok(text) => {
+                let text = text.to_owned();
+                Ok(Response::new(self.status, self.headers, text))
+            }
+            Err(err) => Err(self.decode_error(
+                String::new(),
+                format!("response body is not valid UTF-8: {err}"),
+            )),
+        }
+    }
+
+    /// Ignores the body.
+    pub fn empty<E>(self) -> Result<Response<()>, Error<E>> {
+        Ok(Response::new(self.status, self.headers, ()))
+    }
+
+    /// Builds an [`Error::Api`] from this response and its decoded error body.
+    pub fn api_error<E>(self, body: E) -> Error<E> {
+        Error::Api {
+            status: self.status,
+            headers: self.headers,
+            body,
+        }
+    }
+
+    /// Builds an [`Error::UnexpectedStatus`] (body truncated to 4 KiB).
+    pub fn unexpected<E>(self) -> Error<E> {
+        Error::UnexpectedStatus {
+            status: self.status,
+            body: lossy_prefix(&self.body, MAX_ERROR_BODY),
+            body_len: self.body.len(),
+            headers: self.headers,
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! The runtime shipped inside every generated crate: ordinary Rust source in
+//! `generator/runtime/`, compiled and tested there, copied verbatim.
+
+/// (file name, contents) of each runtime source file.
+pub const RUNTIME_FILES: &[(&str, &str)] = &[
+    ("auth.rs", include_str!("../../runtime/auth.rs")),
+    ("client.rs", include_str!("../../runtime/client.rs")),
+    ("datetime.rs", include_str!("../../runtime/datetime.rs")),
+    ("encode.rs", include_str!("../../runtime/encode.rs")),
+    ("error.rs", include_str!("../../runtime/error.rs")),
+    ("maybe.rs", include_str!("../../runtime/maybe.rs")),
+    ("mod.rs", include_str!("../../runtime/mod.rs")),
+    ("response.rs", include_str!("../../runtime/response.rs")),
+    ("retry.rs", include_str!("../../runtime/retry.rs")),
+    ("secret.rs", include_str!("../../runtime/secret.rs")),
+];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn lists_every_runtime_file() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .expect("runtime dir")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".rs"))
+            .collect();
+        on_disk.sort();
+        let listed: Vec<&str> = super::RUNTIME_FILES.iter().map(|(n, _)| *n).collect();
+        assert_eq!(on_disk, listed);
+    }
+}

@@ -1,0 +1,87 @@
+//! IR type references → Rust type tokens.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::ir::{Primitive, TypeDef, TypeKind, TypeRef};
+
+/// Looks up named types while emitting one API.
+pub struct Types<'a> {
+    by_key: BTreeMap<&'a str, &'a TypeDef>,
+}
+
+impl<'a> Types<'a> {
+    pub fn new(defs: &'a [TypeDef]) -> Self {
+        Types { by_key: defs.iter().map(|d| (d.key.as_str(), d)).collect() }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&'a TypeDef> {
+        self.by_key.get(key).copied()
+    }
+
+    /// The Rust type for `t`, written as seen from the `types` module
+    /// (`prefix` is empty) or from elsewhere (`prefix` = `types::`).
+    pub fn rust(&self, t: &TypeRef, prefix: &TokenStream) -> TokenStream {
+        match t {
+            TypeRef::Named(key) => match self.get(key) {
+                Some(def) => {
+                    let name = ident(&def.name);
+                    quote!(#prefix #name)
+                }
+                None => quote!(serde_json::Value),
+            },
+            TypeRef::Primitive(p) => primitive(*p),
+            TypeRef::Array(inner) => {
+                let inner = self.rust(inner, prefix);
+                quote!(Vec<#inner>)
+            }
+            TypeRef::Map(inner) => {
+                let inner = self.rust(inner, prefix);
+                quote!(std::collections::BTreeMap<String, #inner>)
+            }
+            TypeRef::Nullable(inner) => {
+                let inner = self.rust(inner, prefix);
+                quote!(Option<#inner>)
+            }
+            TypeRef::Any => quote!(serde_json::Value),
+            TypeRef::Object => quote!(serde_json::Map<String, serde_json::Value>),
+        }
+    }
+
+    /// Whether `t` names a struct with `required_any_of` constraints.
+    pub fn needs_validation(&self, t: &TypeRef) -> bool {
+        match t.non_null() {
+            TypeRef::Named(key) => matches!(
+                self.get(key).map(|d| &d.kind),
+                Some(TypeKind::Struct(s)) if !s.required_any_of.is_empty()
+            ),
+            _ => false,
+        }
+    }
+}
+
+pub fn primitive(p: Primitive) -> TokenStream {
+    match p {
+        Primitive::String | Primitive::Binary => quote!(String),
+        Primitive::Bool => quote!(bool),
+        Primitive::I32 => quote!(i32),
+        Primitive::I64 => quote!(i64),
+        Primitive::U64 => quote!(u64),
+        Primitive::F32 => quote!(f32),
+        Primitive::F64 => quote!(f64),
+        Primitive::Uuid => quote!(uuid::Uuid),
+        Primitive::DateTime => quote!(crate::runtime::DateTime),
+        Primitive::Date => quote!(crate::runtime::Date),
+    }
+}
+
+/// An identifier; keywords become raw identifiers.
+pub fn ident(name: &str) -> Ident {
+    let text = crate::lower::ident_text(name);
+    match text.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(&text, Span::call_site()),
+    }
+}

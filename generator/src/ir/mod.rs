@@ -1,0 +1,83 @@
+//! The intermediate representation: plain Rust data describing one API.
+//!
+//! Lowering (`crate::lower`) builds it from an OpenAPI document; emitting
+//! (`crate::emit`) reads only this. Everything is ordered deterministically
+//! (document order for operations, sorted names for types) so the same input
+//! always produces the same output.
+
+mod operation;
+mod types;
+
+pub use operation::*;
+pub use types::*;
+
+use serde::Serialize;
+
+/// One API: what a single OpenAPI document describes.
+#[derive(Clone, Debug, Serialize)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    pub description: Option<String>,
+    /// The OpenAPI version as written in the document (`3.0.3`, `3.1.0`).
+    pub openapi_version: String,
+    /// Servers in document order; the first is the default. Empty means the
+    /// caller must always supply a base URL.
+    pub servers: Vec<Server>,
+    /// Security schemes that some operation can use, in name order.
+    pub security_schemes: Vec<SecurityScheme>,
+    pub operations: Vec<Operation>,
+    /// Named types, sorted by name.
+    pub types: Vec<TypeDef>,
+    /// Tags in document order (first use), used for per-tag cargo features.
+    pub tags: Vec<String>,
+    /// Places where the generator had to fall back (to an untyped value, raw
+    /// bytes, ...), each naming a JSON pointer.
+    pub warnings: Vec<Warning>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Server {
+    /// The URL with server variables replaced by their defaults.
+    pub url: String,
+    pub description: Option<String>,
+    /// A PascalCase variant name for the server, unique within the API.
+    pub name: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SecurityScheme {
+    /// The key under `components.securitySchemes`.
+    pub key: String,
+    /// snake_case name used for the credential setter.
+    pub rust_name: String,
+    pub kind: SecurityKind,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SecurityKind {
+    /// `Authorization: Bearer <token>` (http bearer, OAuth2 and OpenID
+    /// Connect all end up sending a bearer token).
+    Bearer { format: Option<String> },
+    Basic,
+    ApiKey { location: ApiKeyLocation, name: String },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiKeyLocation {
+    Header,
+    Query,
+    Cookie,
+}
+
+/// A construct the generator could not express precisely and degraded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    pub pointer: String,
+    pub message: String,
+}

@@ -1,0 +1,174 @@
+//! Operations: one HTTP call each.
+
+use serde::Serialize;
+
+use super::TypeRef;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Operation {
+    /// snake_case method name, unique within the API.
+    pub name: String,
+    /// `operationId` as written, if any.
+    pub operation_id: Option<String>,
+    pub method: Method,
+    /// The path template as written in the document (may carry a fragment).
+    pub path_template: String,
+    /// The path actually requested: literal text and parameters, without any
+    /// `#fragment` (a fragment is never sent to the server).
+    pub path: Vec<PathPart>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub tags: Vec<String>,
+    pub params: Vec<Param>,
+    pub body: Option<RequestBody>,
+    /// Declared responses, in order: specific codes, ranges, then `default`.
+    pub responses: Vec<Response>,
+    /// Alternative sets of security scheme keys (ORed; each set ANDed). An
+    /// empty set in the list means anonymous access is allowed.
+    pub security: Vec<Vec<String>>,
+    /// JSON pointer of the operation.
+    pub pointer: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PathPart {
+    Literal(String),
+    /// The wire name of a path parameter.
+    Param(String),
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Param {
+    /// The name on the wire.
+    pub name: String,
+    /// snake_case, unique within the operation.
+    pub rust_name: String,
+    pub location: ParamLocation,
+    pub required: bool,
+    pub ty: TypeRef,
+    pub style: ParamStyle,
+    pub explode: bool,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    /// The schema's `default`: documented, not sent unless given.
+    pub default: Option<serde_json::Value>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ParamStyle {
+    Form,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+    Simple,
+    Label,
+    Matrix,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RequestBody {
+    pub content_type: String,
+    pub media: MediaKind,
+    /// The body's type; `None` when the body is raw bytes or text.
+    pub ty: Option<TypeRef>,
+    pub required: bool,
+    pub description: Option<String>,
+    /// Other media types the operation accepts, not offered by the client.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<serde_json::Value>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MediaKind {
+    Json,
+    FormUrlEncoded,
+    Multipart,
+    Text,
+    Binary,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Response {
+    pub status: StatusMatch,
+    pub description: Option<String>,
+    /// Variant name for this response in the operation's success/error enum.
+    pub name: String,
+    pub body: ResponseBody,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<serde_json::Value>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "type")]
+pub enum ResponseBody {
+    /// No content declared: the body is ignored on success.
+    Empty,
+    /// A JSON document of this type.
+    Json(TypeRef),
+    /// Text.
+    Text,
+    /// Bytes of any other media type (or JSON with no schema).
+    Raw,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusMatch {
+    Code(u16),
+    /// `2XX` → 2.
+    Range(u8),
+    Default,
+}
+
+impl StatusMatch {
+    pub fn is_success(self) -> bool {
+        match self {
+            StatusMatch::Code(c) => (200..300).contains(&c),
+            StatusMatch::Range(r) => r == 2,
+            StatusMatch::Default => false,
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! Named types and references to types.
+
+use serde::Serialize;
+
+/// A key identifying a named type: the JSON pointer of the schema it came
+/// from (`#/components/schemas/Contact`, `#/paths/~1contacts/put/...`).
+pub type TypeKey = String;
+
+/// A use of a type.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TypeRef {
+    Named(TypeKey),
+    Primitive(Primitive),
+    Array(Box<TypeRef>),
+    /// A JSON object with arbitrary keys and values of one type.
+    Map(Box<TypeRef>),
+    /// `null` or the inner type.
+    Nullable(Box<TypeRef>),
+    /// Any JSON value.
+    Any,
+    /// A value that is only ever `{}`-shaped but has no declared properties:
+    /// a free-form JSON object.
+    Object,
+}
+
+impl TypeRef {
+    pub fn is_nullable(&self) -> bool {
+        matches!(self, TypeRef::Nullable(_))
+    }
+
+    /// The type without one level of `Nullable`.
+    pub fn non_null(&self) -> &TypeRef {
+        match self {
+            TypeRef::Nullable(inner) => inner,
+            other => other,
+        }
+    }
+
+    pub fn nullable(self) -> TypeRef {
+        match self {
+            TypeRef::Nullable(_) | TypeRef::Any => self,
+            other => TypeRef::Nullable(Box::new(other)),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Primitive {
+    String,
+    Bool,
+    I32,
+    I64,
+    U64,
+    F32,
+    F64,
+    Uuid,
+    DateTime,
+    Date,
+    /// `format: binary`: raw bytes, only meaningful in non-JSON bodies.
+    Binary,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TypeDef {
+    pub key: TypeKey,
+    /// PascalCase, unique within the API.
+    pub name: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub kind: TypeKind,
+    /// JSON examples attached to the schema (used for round-trip tests).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<serde_json::Value>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TypeKind {
+    Struct(StructType),
+    Enum(EnumType),
+    Union(UnionType),
+    /// A named alias for another type (`type Tags = Vec<Tag>;`); a newtype
+    /// struct instead when the alias is recursive (type aliases cannot be).
+    Alias { target: TypeRef, newtype: bool },
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct StructType {
+    pub fields: Vec<Field>,
+    pub additional: Additional,
+    /// Alternative sets of properties of which at least one set must be
+    /// present (`anyOf: [{required: [id]}, {required: [user_id]}]`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub required_any_of: Vec<Vec<String>>,
+}
+
+/// What happens to properties the schema does not declare.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Additional {
+    /// Kept as raw JSON in an `extra` map (the default: forward compatible).
+    Keep,
+    /// `additionalProperties: <schema>`: kept, typed.
+    Typed(TypeRef),
+    /// `additionalProperties: false`.
+    Deny,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Field {
+    /// The property name on the wire.
+    pub name: String,
+    /// snake_case, unique within the struct, keyword-safe.
+    pub rust_name: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub read_only: bool,
+    pub write_only: bool,
+    /// The schema's `default`, if any.
+    pub default: Option<serde_json::Value>,
+    /// Needs a `Box` to break a cycle of directly nested types.
+    pub boxed: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct EnumType {
+    pub repr: EnumRepr,
+    pub variants: Vec<EnumVariant>,
+    /// Whether `null` is one of the allowed values.
+    pub nullable: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EnumRepr {
+    String,
+    Integer,
+    Number,
+    Bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct EnumVariant {
+    /// PascalCase, unique within the enum.
+    pub name: String,
+    pub value: serde_json::Value,
+    pub description: Option<String>,
+}
+
+/// `oneOf` / `anyOf`.
+#[derive(Clone, Debug, Serialize)]
+pub struct UnionType {
+    pub variants: Vec<UnionVariant>,
+    /// Set when the union has a usable `discriminator` property whose values
+    /// select the variant.
+    pub discriminator: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct UnionVariant {
+    pub name: String,
+    pub ty: TypeRef,
+    /// Discriminator values selecting this variant (empty when untagged).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    pub boxed: bool,
+}

@@ -1,0 +1,89 @@
+//! API-level facts: servers and security schemes.
+
+use std::collections::BTreeSet;
+
+use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme as OaScheme};
+
+use super::naming::{pascal, snake, unique};
+use super::Lowerer;
+use crate::ir::{ApiKeyLocation, Operation, SecurityKind, SecurityScheme, Server};
+
+pub fn servers(spec: &OpenAPI) -> Vec<Server> {
+    let mut taken = BTreeSet::new();
+    spec.servers
+        .iter()
+        .map(|s| {
+            let mut url = s.url.clone();
+            if let Some(vars) = &s.variables {
+                for (name, var) in vars {
+                    url = url.replace(&format!("{{{name}}}"), &var.default);
+                }
+            }
+            let url = url.trim_end_matches('/').to_string();
+            let base = s
+                .description
+                .as_deref()
+                .map(pascal)
+                .filter(|n| n.len() <= 40 && n != "Value")
+                .unwrap_or_else(|| pascal(host_of(&url)));
+            Server { name: unique(base, &mut taken), url, description: s.description.clone() }
+        })
+        .collect()
+}
+
+fn host_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.split('/').next().unwrap_or(rest)
+}
+
+impl Lowerer<'_> {
+    /// The security schemes that some operation uses, in key order.
+    pub(super) fn security_schemes(&mut self, operations: &[Operation]) -> Vec<SecurityScheme> {
+        let used: BTreeSet<&str> = operations
+            .iter()
+            .flat_map(|op| op.security.iter().flatten().map(String::as_str))
+            .collect();
+        let mut taken = BTreeSet::new();
+        let mut out = Vec::new();
+        let Some(components) = &self.spec.components else { return out };
+        for key in used {
+            let pointer = format!("#/components/securitySchemes/{}", crate::diagnostic::pointer_escape(key));
+            let scheme = match components.security_schemes.get(key) {
+                Some(ReferenceOr::Item(s)) => s,
+                _ => continue,
+            };
+            let (kind, description) = match scheme {
+                OaScheme::HTTP { scheme, bearer_format, description, .. } => {
+                    match scheme.to_ascii_lowercase().as_str() {
+                        "bearer" => (SecurityKind::Bearer { format: bearer_format.clone() }, description),
+                        "basic" => (SecurityKind::Basic, description),
+                        other => {
+                            self.warn(&pointer, format!("HTTP auth scheme `{other}` is not supported (bearer and basic are); operations using it are sent without it"));
+                            continue;
+                        }
+                    }
+                }
+                OaScheme::APIKey { location, name, description, .. } => {
+                    let location = match location {
+                        openapiv3::APIKeyLocation::Query => ApiKeyLocation::Query,
+                        openapiv3::APIKeyLocation::Header => ApiKeyLocation::Header,
+                        openapiv3::APIKeyLocation::Cookie => ApiKeyLocation::Cookie,
+                    };
+                    (SecurityKind::ApiKey { location, name: name.clone() }, description)
+                }
+                // Both end in a bearer access token; obtaining it is the
+                // caller's business.
+                OaScheme::OAuth2 { description, .. } | OaScheme::OpenIDConnect { description, .. } => {
+                    (SecurityKind::Bearer { format: None }, description)
+                }
+            };
+            out.push(SecurityScheme {
+                key: key.to_string(),
+                rust_name: unique(snake(key), &mut taken),
+                kind,
+                description: description.clone(),
+            });
+        }
+        out
+    }
+}

@@ -1,0 +1,113 @@
+//! Lowering: an OpenAPI document (as loaded by `crate::load`) → [`ir::Api`].
+//!
+//! Lowering never fails on a construct it cannot express: it degrades that
+//! one place (to an untyped JSON value, raw bytes, ...) and records a
+//! [`ir::Warning`] naming the JSON pointer. It fails only when the document
+//! is unusable as a whole.
+
+mod api;
+mod cycles;
+mod naming;
+mod operation;
+mod refs;
+mod schema;
+mod view;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::OpenAPI;
+
+use crate::ir::{self, TypeDef, TypeKey};
+pub use naming::{ident_text, pascal, snake};
+
+/// State shared by the lowering passes.
+pub(crate) struct Lowerer<'a> {
+    spec: &'a OpenAPI,
+    /// Named types by key; names are candidates until [`Lowerer::finish_names`].
+    types: BTreeMap<TypeKey, TypeDef>,
+    /// Keys of component types currently being lowered (recursion guard).
+    in_progress: BTreeSet<TypeKey>,
+    warnings: Vec<ir::Warning>,
+    /// The whole document as JSON, built only if a `$ref` points somewhere
+    /// other than directly at a component.
+    json: Option<serde_json::Value>,
+}
+
+/// Lowers a loaded document.
+pub fn lower(spec: &OpenAPI, openapi_version: &str) -> ir::Api {
+    let mut cx = Lowerer {
+        spec,
+        types: BTreeMap::new(),
+        in_progress: BTreeSet::new(),
+        warnings: Vec::new(),
+        json: None,
+    };
+    cx.lower_components();
+    let operations = cx.lower_operations();
+    let servers = api::servers(spec);
+    let security_schemes = cx.security_schemes(&operations);
+    cycles::mark_boxes(&mut cx.types);
+    let types = cx.finish_names();
+
+    let mut tags: Vec<String> = Vec::new();
+    for op in &operations {
+        for t in &op.tags {
+            if !tags.contains(t) {
+                tags.push(t.clone());
+            }
+        }
+    }
+    let mut warnings = cx.warnings;
+    warnings.sort_by(|a, b| a.pointer.cmp(&b.pointer).then(a.message.cmp(&b.message)));
+    warnings.dedup();
+
+    ir::Api {
+        title: spec.info.title.clone(),
+        version: spec.info.version.clone(),
+        description: spec.info.description.clone(),
+        openapi_version: openapi_version.to_string(),
+        servers,
+        security_schemes,
+        operations,
+        types,
+        tags,
+        warnings,
+    }
+}
+
+impl Lowerer<'_> {
+    fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        self.warnings.push(ir::Warning { pointer: pointer.to_string(), message: message.into() });
+    }
+
+    /// Gives every type its final, unique name. Component schemas claim names
+    /// first, then inline types, each group in pointer order, so a type's name
+    /// depends on where it sits in the document, never on visiting order.
+    fn finish_names(&mut self) -> Vec<TypeDef> {
+        let mut keys: Vec<&TypeKey> = self.types.keys().collect();
+        keys.sort_by_key(|k| (!k.starts_with("#/components/schemas/"), k.as_str()));
+        let mut taken: BTreeSet<String> = RESERVED_TYPE_NAMES.iter().map(|s| s.to_string()).collect();
+        let mut renames = BTreeMap::new();
+        for key in keys {
+            let candidate = self.types[key].name.clone();
+            renames.insert(key.clone(), naming::unique(candidate, &mut taken));
+        }
+        let mut out: Vec<TypeDef> = std::mem::take(&mut self.types)
+            .into_values()
+            .map(|mut t| {
+                t.name = renames[&t.key].clone();
+                t
+            })
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out
+    }
+}
+
+/// Names that schema types must not shadow.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    // Prelude names the generated `types` module uses unqualified.
+    "Box", "Clone", "Copy", "Debug", "Default", "Eq", "Err", "From", "Hash", "Into", "None", "Ok",
+    "Option", "Ord", "PartialEq", "PartialOrd", "Result", "Send", "Sized", "Some", "String", "Sync",
+    "ToString", "Vec",
+];

@@ -1,0 +1,453 @@
+//! Paths and operations → [`Operation`]s.
+
+use std::collections::BTreeSet;
+
+use openapiv3::{
+    MediaType, Operation as OaOperation, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr,
+    RequestBody as OaBody, Response as OaResponse, StatusCode,
+};
+
+use super::naming::{pascal, snake, unique};
+use super::refs::component_name;
+use super::Lowerer;
+use crate::diagnostic::{pointer_escape, pointer_join};
+use crate::ir::{
+    MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, PathPart, RequestBody, Response,
+    ResponseBody, StatusMatch, TypeRef,
+};
+
+impl<'a> Lowerer<'a> {
+    pub(super) fn lower_operations(&mut self) -> Vec<Operation> {
+        let mut out = Vec::new();
+        let mut taken: BTreeSet<String> = ["new", "builder", "base_url", "config", "with_options"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        for (path, item) in self.spec.paths.paths.iter() {
+            let path_pointer = format!("#/paths/{}", pointer_escape(path));
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { reference } => {
+                    self.warn(&path_pointer, format!("path item `$ref: {reference}` is not supported; skipping the path"));
+                    continue;
+                }
+            };
+            for (method, op) in methods(item) {
+                let pointer = pointer_join(&path_pointer, &method.as_str().to_ascii_lowercase());
+                let lowered = self.operation(path, &path_pointer, item, method, op, &pointer, &mut taken);
+                out.push(lowered);
+            }
+        }
+        out
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn operation(
+        &mut self,
+        path: &str,
+        path_pointer: &str,
+        item: &PathItem,
+        method: Method,
+        op: &OaOperation,
+        pointer: &str,
+        taken: &mut BTreeSet<String>,
+    ) -> Operation {
+        let (path_only, fragment) = match path.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (path, None),
+        };
+        let base_name = match (&op.operation_id, fragment) {
+            (Some(id), _) if !id.trim().is_empty() => snake(id),
+            (_, Some(f)) if !f.trim().is_empty() => snake(f),
+            _ => match &op.summary {
+                Some(s) if s.split_whitespace().count() <= 6 => snake(s),
+                _ => snake(&format!("{} {}", method.as_str().to_ascii_lowercase(), path_only)),
+            },
+        };
+        let name = unique(base_name, taken);
+        let type_hint = pascal(&name);
+
+        // Parameters: path-item level first, overridden by operation level.
+        let mut params: Vec<(Parameter, String)> = Vec::new();
+        for (list, base) in [(&item.parameters, path_pointer), (&op.parameters, pointer)] {
+            for (i, p) in list.iter().enumerate() {
+                let ppointer = format!("{base}/parameters/{i}");
+                let Some(param) = self.resolve_parameter(p, &ppointer) else { continue };
+                let data = param.parameter_data_ref();
+                params.retain(|(existing, _)| {
+                    let e = existing.parameter_data_ref();
+                    !(e.name == data.name && std::mem::discriminant(existing) == std::mem::discriminant(&param))
+                });
+                params.push((param, ppointer));
+            }
+        }
+        let mut names = BTreeSet::from(["body".to_string(), "options".to_string(), "client".to_string()]);
+        let params: Vec<Param> = params
+            .iter()
+            .filter_map(|(p, ppointer)| self.param(p, ppointer, &type_hint, &mut names))
+            .collect();
+
+        // Path template → parts, checking every template variable is declared.
+        let mut parts = Vec::new();
+        let mut rest = path_only;
+        while let Some(start) = rest.find('{') {
+            let Some(len) = rest[start..].find('}') else { break };
+            if start > 0 {
+                parts.push(PathPart::Literal(rest[..start].to_string()));
+            }
+            let var = &rest[start + 1..start + len];
+            if params.iter().any(|p| p.location == ParamLocation::Path && p.name == var) {
+                parts.push(PathPart::Param(var.to_string()));
+            } else {
+                self.warn(pointer, format!("path template variable `{{{var}}}` has no path parameter; it is sent literally"));
+                parts.push(PathPart::Literal(rest[start..start + len + 1].to_string()));
+            }
+            rest = &rest[start + len + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(PathPart::Literal(rest.to_string()));
+        }
+        let params: Vec<Param> = params
+            .into_iter()
+            .filter(|p| {
+                p.location != ParamLocation::Path || parts.iter().any(|part| part == &PathPart::Param(p.name.clone()))
+            })
+            .collect();
+
+        let body = op.request_body.as_ref().and_then(|b| {
+            let bpointer = pointer_join(pointer, "requestBody");
+            self.request_body(b, &bpointer, &type_hint)
+        });
+        let responses = self.responses(op, pointer, &type_hint);
+        let security = op
+            .security
+            .as_ref()
+            .or(self.spec.security.as_ref())
+            .map(|reqs| reqs.iter().map(|r| r.keys().cloned().collect::<Vec<_>>()).collect())
+            .unwrap_or_default();
+        let security = self.known_security(security, pointer);
+
+        Operation {
+            name,
+            operation_id: op.operation_id.clone(),
+            method,
+            path_template: path.to_string(),
+            path: parts,
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            deprecated: op.deprecated,
+            tags: op.tags.clone(),
+            params,
+            body,
+            responses,
+            security,
+            pointer: pointer.to_string(),
+        }
+    }
+
+    fn known_security(&mut self, security: Vec<Vec<String>>, pointer: &str) -> Vec<Vec<String>> {
+        let schemes = self.spec.components.as_ref().map(|c| &c.security_schemes);
+        let mut out = Vec::new();
+        for alt in security {
+            let known: Vec<String> = alt
+                .iter()
+                .filter(|k| {
+                    let ok = schemes.is_some_and(|s| s.contains_key(k.as_str()));
+                    if !ok {
+                        self.warn(pointer, format!("security requirement names undefined scheme `{k}`; ignored"));
+                    }
+                    ok
+                })
+                .cloned()
+                .collect();
+            if known.len() == alt.len() {
+                out.push(known);
+            }
+        }
+        out
+    }
+
+    fn resolve_parameter(&mut self, p: &ReferenceOr<Parameter>, pointer: &str) -> Option<Parameter> {
+        match p {
+            ReferenceOr::Item(p) => Some(p.clone()),
+            ReferenceOr::Reference { reference } => {
+                let found = component_name(reference, "parameters")
+                    .and_then(|n| self.spec.components.as_ref()?.parameters.get(&n).cloned());
+                match found {
+                    Some(ReferenceOr::Item(p)) => Some(p),
+                    Some(ReferenceOr::Reference { reference: next }) if next != *reference => {
+                        self.resolve_parameter(&ReferenceOr::Reference { reference: next }, pointer)
+                    }
+                    _ => {
+                        self.warn(pointer, format!("cannot resolve parameter `$ref: {reference}`; parameter skipped"));
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    fn param(&mut self, p: &Parameter, pointer: &str, op_hint: &str, names: &mut BTreeSet<String>) -> Option<Param> {
+        let data = p.parameter_data_ref();
+        let (location, style, explode) = match p {
+            Parameter::Path { style, .. } => (ParamLocation::Path, match style {
+                openapiv3::PathStyle::Matrix => ParamStyle::Matrix,
+                openapiv3::PathStyle::Label => ParamStyle::Label,
+                openapiv3::PathStyle::Simple => ParamStyle::Simple,
+            }, data.explode.unwrap_or(false)),
+            Parameter::Query { style, .. } => {
+                let style = match style {
+                    openapiv3::QueryStyle::Form => ParamStyle::Form,
+                    openapiv3::QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                    openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                    openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
+                };
+                (ParamLocation::Query, style, data.explode.unwrap_or(style == ParamStyle::Form))
+            }
+            Parameter::Header { .. } => (ParamLocation::Header, ParamStyle::Simple, data.explode.unwrap_or(false)),
+            Parameter::Cookie { .. } => (ParamLocation::Cookie, ParamStyle::Form, data.explode.unwrap_or(true)),
+        };
+        if location == ParamLocation::Header
+            && ["accept", "content-type", "authorization"].contains(&data.name.to_ascii_lowercase().as_str())
+        {
+            // OpenAPI says these are ignored as parameters: they come from
+            // the media types and security schemes.
+            return None;
+        }
+        let hint = format!("{op_hint}{}", pascal(&data.name));
+        let (ty, default) = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                let default = match schema {
+                    ReferenceOr::Item(s) => s.schema_data.default.clone(),
+                    ReferenceOr::Reference { .. } => None,
+                };
+                (self.type_of(schema, &pointer_join(pointer, "schema"), &hint), default)
+            }
+            ParameterSchemaOrContent::Content(content) => {
+                match content.iter().next().and_then(|(_, m)| m.schema.as_ref()) {
+                    Some(schema) => (self.type_of(schema, &format!("{pointer}/content"), &hint), None),
+                    None => (TypeRef::Primitive(crate::ir::Primitive::String), None),
+                }
+            }
+        };
+        Some(Param {
+            name: data.name.clone(),
+            rust_name: unique(snake(&data.name), names),
+            location,
+            required: data.required || location == ParamLocation::Path,
+            ty,
+            style,
+            explode,
+            description: data.description.clone(),
+            deprecated: data.deprecated.unwrap_or(false),
+            default,
+        })
+    }
+
+    fn request_body(&mut self, b: &ReferenceOr<OaBody>, pointer: &str, op_hint: &str) -> Option<RequestBody> {
+        let body = match b {
+            ReferenceOr::Item(b) => b.clone(),
+            ReferenceOr::Reference { reference } => {
+                let found = component_name(reference, "requestBodies")
+                    .and_then(|n| self.spec.components.as_ref()?.request_bodies.get(&n).cloned());
+                match found {
+                    Some(ReferenceOr::Item(b)) => b,
+                    _ => {
+                        self.warn(pointer, format!("cannot resolve request body `$ref: {reference}`; the operation sends no body"));
+                        return None;
+                    }
+                }
+            }
+        };
+        let mut choices: Vec<(&String, &MediaType)> = body.content.iter().collect();
+        choices.sort_by_key(|(ct, _)| media_rank(ct));
+        let (content_type, media) = choices.first().copied()?;
+        let kind = media_kind(content_type);
+        let media_pointer = pointer_join(&pointer_join(pointer, "content"), content_type);
+        let hint = format!("{op_hint}Request");
+        let ty = match (kind, &media.schema) {
+            (MediaKind::Json | MediaKind::FormUrlEncoded, Some(schema)) => {
+                Some(self.type_of(schema, &pointer_join(&media_pointer, "schema"), &hint))
+            }
+            (MediaKind::Json, None) => Some(TypeRef::Any),
+            (MediaKind::Multipart, _) => {
+                self.warn(&media_pointer, "multipart/form-data bodies are sent as caller-encoded bytes");
+                None
+            }
+            _ => None,
+        };
+        Some(RequestBody {
+            content_type: content_type.clone(),
+            media: kind,
+            ty,
+            required: body.required,
+            description: body.description.clone(),
+            alternatives: choices.iter().skip(1).map(|(ct, _)| (*ct).clone()).collect(),
+            examples: self.media_examples(media),
+        })
+    }
+
+    fn responses(&mut self, op: &OaOperation, pointer: &str, op_hint: &str) -> Vec<Response> {
+        let mut out = Vec::new();
+        let rpointer = pointer_join(pointer, "responses");
+        let mut entries: Vec<(StatusMatch, &ReferenceOr<OaResponse>, String)> = op
+            .responses
+            .responses
+            .iter()
+            .map(|(code, r)| {
+                let (m, key) = match code {
+                    StatusCode::Code(c) => (StatusMatch::Code(*c), c.to_string()),
+                    StatusCode::Range(r) => (StatusMatch::Range(*r as u8), format!("{r}XX")),
+                };
+                (m, r, key)
+            })
+            .collect();
+        if let Some(d) = &op.responses.default {
+            entries.push((StatusMatch::Default, d, "default".to_string()));
+        }
+        entries.sort_by_key(|(m, _, _)| *m);
+        let mut taken = BTreeSet::new();
+        for (status, r, key) in entries {
+            let this_pointer = pointer_join(&rpointer, &key);
+            let resp = match r {
+                ReferenceOr::Item(r) => r.clone(),
+                ReferenceOr::Reference { reference } => {
+                    let found = component_name(reference, "responses")
+                        .and_then(|n| self.spec.components.as_ref()?.responses.get(&n).cloned());
+                    match found {
+                        Some(ReferenceOr::Item(r)) => r,
+                        _ => {
+                            self.warn(&this_pointer, format!("cannot resolve response `$ref: {reference}`; its body is returned raw"));
+                            OaResponse::default()
+                        }
+                    }
+                }
+            };
+            let name = unique(status_name(status), &mut taken);
+            let hint = match status {
+                StatusMatch::Code(200) => format!("{op_hint}Response"),
+                _ => format!("{op_hint}Response{}", pascal(&name)),
+            };
+            let mut choices: Vec<(&String, &MediaType)> = resp.content.iter().collect();
+            choices.sort_by_key(|(ct, _)| media_rank(ct));
+            let (body, examples) = match choices.first() {
+                None if matches!(status, StatusMatch::Code(204 | 205 | 304)) => (ResponseBody::Empty, Vec::new()),
+                None => (ResponseBody::Raw, Vec::new()),
+                Some((ct, media)) => {
+                    let media_pointer = pointer_join(&pointer_join(&this_pointer, "content"), ct);
+                    let body = match (media_kind(ct), &media.schema) {
+                        (MediaKind::Json, Some(schema)) => {
+                            ResponseBody::Json(self.type_of(schema, &pointer_join(&media_pointer, "schema"), &hint))
+                        }
+                        (MediaKind::Text, _) => ResponseBody::Text,
+                        _ => ResponseBody::Raw,
+                    };
+                    (body, self.media_examples(media))
+                }
+            };
+            out.push(Response { status, description: Some(resp.description.clone()).filter(|d| !d.is_empty()), name, body, examples });
+        }
+        out
+    }
+
+    /// JSON examples of a media type: `example` and every `examples` entry,
+    /// with `components/examples` references resolved.
+    fn media_examples(&mut self, media: &MediaType) -> Vec<serde_json::Value> {
+        let mut out: Vec<serde_json::Value> = media.example.iter().cloned().collect();
+        for ex in media.examples.values() {
+            let ex = match ex {
+                ReferenceOr::Item(e) => Some(e.clone()),
+                ReferenceOr::Reference { reference } => component_name(reference, "examples")
+                    .and_then(|n| self.spec.components.as_ref()?.examples.get(&n).cloned())
+                    .and_then(|e| match e {
+                        ReferenceOr::Item(e) => Some(e),
+                        ReferenceOr::Reference { .. } => None,
+                    }),
+            };
+            if let Some(value) = ex.and_then(|e| e.value) {
+                out.push(value);
+            }
+        }
+        out
+    }
+}
+
+fn methods(item: &PathItem) -> Vec<(Method, &OaOperation)> {
+    [
+        (Method::Get, &item.get),
+        (Method::Put, &item.put),
+        (Method::Post, &item.post),
+        (Method::Delete, &item.delete),
+        (Method::Options, &item.options),
+        (Method::Head, &item.head),
+        (Method::Patch, &item.patch),
+        (Method::Trace, &item.trace),
+    ]
+    .into_iter()
+    .filter_map(|(m, op)| op.as_ref().map(|op| (m, op)))
+    .collect()
+}
+
+fn base_media(ct: &str) -> String {
+    ct.split(';').next().unwrap_or(ct).trim().to_ascii_lowercase()
+}
+
+pub(super) fn media_kind(ct: &str) -> MediaKind {
+    let ct = base_media(ct);
+    if ct == "application/json" || ct.ends_with("+json") || ct == "*/*" || ct == "application/*" || ct.ends_with("/json") {
+        MediaKind::Json
+    } else if ct == "application/x-www-form-urlencoded" {
+        MediaKind::FormUrlEncoded
+    } else if ct.starts_with("multipart/") {
+        MediaKind::Multipart
+    } else if ct.starts_with("text/") {
+        MediaKind::Text
+    } else {
+        MediaKind::Binary
+    }
+}
+
+/// Preference among a body's media types: JSON first.
+fn media_rank(ct: &str) -> (u8, String) {
+    let rank = match media_kind(ct) {
+        MediaKind::Json if base_media(ct) == "application/json" => 0,
+        MediaKind::Json => 1,
+        MediaKind::FormUrlEncoded => 2,
+        MediaKind::Multipart => 3,
+        MediaKind::Binary => 4,
+        MediaKind::Text => 5,
+    };
+    (rank, ct.to_string())
+}
+
+fn status_name(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(c) => match c {
+            200 => "Ok",
+            201 => "Created",
+            202 => "Accepted",
+            204 => "NoContent",
+            301 => "MovedPermanently",
+            302 => "Found",
+            304 => "NotModified",
+            400 => "BadRequest",
+            401 => "Unauthorized",
+            403 => "Forbidden",
+            404 => "NotFound",
+            405 => "MethodNotAllowed",
+            409 => "Conflict",
+            410 => "Gone",
+            412 => "PreconditionFailed",
+            415 => "UnsupportedMediaType",
+            422 => "UnprocessableEntity",
+            429 => "TooManyRequests",
+            500 => "InternalServerError",
+            502 => "BadGateway",
+            503 => "ServiceUnavailable",
+            _ => return format!("Status{c}"),
+        }
+        .to_string(),
+        StatusMatch::Range(r) => format!("Status{r}xx"),
+        StatusMatch::Default => "Default".to_string(),
+    }
+}

@@ -1,0 +1,91 @@
+//! Resolving `$ref`s to components.
+
+use openapiv3::{ReferenceOr, Schema};
+
+use super::Lowerer;
+use crate::diagnostic::pointer_escape;
+
+/// Unescapes one JSON pointer segment (RFC 6901, plus the percent-encoding
+/// that appears when pointers are written as URI fragments).
+pub fn unescape(segment: &str) -> String {
+    let decoded = percent_decode(segment);
+    decoded.replace("~1", "/").replace("~0", "~")
+}
+
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            if let Some(Ok(b)) = s.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16)) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `#/components/<section>/<name>` → `name`, for direct component refs.
+pub fn component_name<'r>(reference: &'r str, section: &str) -> Option<String> {
+    let rest = reference.strip_prefix("#/components/")?;
+    let rest = rest.strip_prefix(section)?.strip_prefix('/')?;
+    (!rest.contains('/')).then(|| unescape(rest))
+}
+
+/// The canonical key of a component schema.
+pub fn schema_key(name: &str) -> String {
+    format!("#/components/schemas/{}", pointer_escape(name))
+}
+
+impl<'a> Lowerer<'a> {
+    /// Looks up a schema by any internal reference, following chains of
+    /// references. Returns the final reference's canonical pointer too.
+    pub(super) fn resolve_schema_ref(&mut self, reference: &str) -> Option<(String, Schema)> {
+        let mut reference = reference.to_string();
+        for _ in 0..32 {
+            if let Some(name) = component_name(&reference, "schemas") {
+                let target = self.spec.components.as_ref()?.schemas.get(&name)?;
+                match target {
+                    ReferenceOr::Item(s) => return Some((schema_key(&name), s.clone())),
+                    ReferenceOr::Reference { reference: next } => reference = next.clone(),
+                }
+                continue;
+            }
+            let value = self.pointer_value(&reference)?;
+            if let Some(next) = value.get("$ref").and_then(|r| r.as_str()) {
+                reference = next.to_string();
+                continue;
+            }
+            let schema: Schema = serde_json::from_value(value).ok()?;
+            return Some((reference, schema));
+        }
+        None
+    }
+
+    /// The JSON value at an internal reference, for references that do not
+    /// point directly at a component.
+    pub(super) fn pointer_value(&mut self, reference: &str) -> Option<serde_json::Value> {
+        let pointer = reference.strip_prefix('#')?;
+        if self.json.is_none() {
+            self.json = serde_json::to_value(self.spec).ok();
+        }
+        let raw: Vec<String> = pointer.split('/').skip(1).map(unescape).collect();
+        let mut cur = self.json.as_ref()?;
+        for seg in &raw {
+            cur = match cur {
+                serde_json::Value::Object(m) => m.get(seg)?,
+                serde_json::Value::Array(a) => a.get(seg.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(cur.clone())
+    }
+}

@@ -1,0 +1,464 @@
+//! Loading stage: file → `openapiv3::OpenAPI`, with diagnostics that name
+//! the file, a JSON pointer and a line/column.
+//!
+//! Steps: read (UTF-8, BOM stripped) → parse JSON or YAML into a
+//! `serde_json::Value` (duplicate keys rejected) → check the root and the
+//! `openapi` version → for 3.1, rewrite into the 3.0 model
+//! ([`normalize`]) → one structural walk ([`walk`]: schema keyword checks,
+//! `$ref` collection, warnings for ignored keys) → `$ref` checks
+//! ([`refs`]: unresolved, external, wrong kind, ref-only cycles) →
+//! deserialize into `openapiv3::OpenAPI` by value ([`typed`]).
+//!
+//! Positions are only computed when a diagnostic is made
+//! ([`SourceText::locate`]).
+
+mod kind;
+mod locate;
+mod normalize;
+mod parse;
+mod refs;
+mod typed;
+mod walk;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::diagnostic::Diagnostic;
+pub use locate::SourceText;
+pub use parse::Format;
+use walk::{describe, Issue};
+
+/// A successfully loaded document.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The path as given, for messages.
+    pub file: String,
+    /// The `openapi` field as written: "3.0.3", "3.1.0".
+    pub openapi_version: String,
+    /// The document in the OpenAPI 3.0 model (3.1 documents are rewritten
+    /// into it; `spec.openapi` keeps the version as written).
+    pub spec: openapiv3::OpenAPI,
+    /// The original text, for locating later diagnostics.
+    pub source: SourceText,
+    /// Things that were ignored or changed while loading.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// Whether the document was OpenAPI 3.1 (and so was rewritten).
+    pub fn is_v31(&self) -> bool {
+        self.openapi_version.starts_with("3.1")
+    }
+
+    /// A diagnostic located in this document (line/column of `pointer`, or
+    /// of its nearest ancestor present in the text).
+    pub fn diagnostic(
+        &self,
+        severity: crate::diagnostic::Severity,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let pointer = pointer.into();
+        let pos = self.source.locate_nearest(&pointer);
+        Diagnostic::new(severity, self.file.clone(), pointer, message).at_opt(pos)
+    }
+}
+
+/// Reads and loads an OpenAPI 3.0/3.1 document (JSON or YAML).
+pub fn load_file(path: &Path) -> Result<Loaded, Diagnostic> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error(file.clone(), "#", format!("cannot read the file: {e}")))?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..valid]);
+            let (line, column) = locate::offset_to_line_col(&prefix, prefix.len());
+            let utf16 = bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]);
+            return Err(Diagnostic::error(
+                file,
+                "#",
+                format!("the file is not valid UTF-8 (invalid byte at offset {valid})"),
+            )
+            .at(line, column)
+            .with_help(if utf16 {
+                "the file looks like UTF-16; save it as UTF-8"
+            } else {
+                "OpenAPI documents must be UTF-8 text; re-save the file as UTF-8"
+            }));
+        }
+    };
+    load_string(file, text)
+}
+
+/// Loads a document from text; `file` is only used in messages. The format
+/// is JSON if the first non-space character is `{`, else YAML.
+pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostic> {
+    load_string(file.to_string(), text.to_string())
+}
+
+fn load_string(file: String, mut text: String) -> Result<Loaded, Diagnostic> {
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    let format = Format::detect(&text);
+    let source = SourceText::new(text, format);
+    let ctx = Ctx {
+        file: &file,
+        source: &source,
+    };
+    let Prepared {
+        value,
+        version,
+        warnings,
+    } = prepare(&ctx)?;
+    match typed::to_openapi(value) {
+        Ok(spec) => {
+            let warnings = warnings.into_iter().map(|i| ctx.diagnostic(i)).collect();
+            Ok(Loaded {
+                file: file.clone(),
+                openapi_version: version,
+                spec,
+                source,
+                warnings,
+            })
+        }
+        Err(err) => {
+            // The value was consumed; prepare it again (same result) to
+            // explain the failure. This only happens for broken documents.
+            let again = prepare(&ctx)?;
+            let (pointer, message, help) = typed::explain(&again.value, err);
+            let mut issue = Issue::error(pointer, message);
+            issue.help = help;
+            Err(ctx.diagnostic(issue))
+        }
+    }
+}
+
+struct Ctx<'a> {
+    file: &'a str,
+    source: &'a SourceText,
+}
+
+impl Ctx<'_> {
+    fn diagnostic(&self, issue: Issue) -> Diagnostic {
+        let pos = self.source.locate_nearest(&issue.pointer);
+        let mut d =
+            Diagnostic::new(issue.severity, self.file, issue.pointer, issue.message).at_opt(pos);
+        d.help = issue.help;
+        d
+    }
+
+    fn error(&self, pointer: &str, message: impl Into<String>, help: Option<&str>) -> Diagnostic {
+        let mut issue = Issue::error(pointer.to_string(), message);
+        issue.help = help.map(String::from);
+        self.diagnostic(issue)
+    }
+}
+
+struct Prepared {
+    value: Value,
+    version: String,
+    warnings: Vec<Issue>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Version {
+    V30,
+    V31,
+}
+
+const SUPPORTED: &str = "supported versions are OpenAPI 3.0.x and 3.1.x";
+const SWAGGER_HELP: &str = "convert it to OpenAPI 3 first, e.g. with `npx swagger2openapi in.yaml -o out.yaml` or the converter at converter.swagger.io";
+
+fn prepare(ctx: &Ctx<'_>) -> Result<Prepared, Diagnostic> {
+    let text = ctx.source.text();
+    if text.trim().is_empty() {
+        return Err(ctx.error(
+            "#",
+            "the file is empty",
+            Some("expected an OpenAPI 3.0 or 3.1 document in JSON or YAML"),
+        ));
+    }
+    let format = ctx.source.format();
+    let mut value = parse::parse(text, format).map_err(|e| {
+        let mut d = Diagnostic::error(
+            ctx.file,
+            "#",
+            format!("invalid {}: {}", format.name(), e.message),
+        );
+        if let (Some(l), Some(c)) = (e.line, e.column) {
+            d = d.at(l, c);
+        }
+        if e.message.starts_with("duplicate key") {
+            // The parsers place this error vaguely; find the second
+            // occurrence ourselves.
+            if let Some((pointer, (l, c))) = ctx.source.find_duplicate_key() {
+                d.pointer = pointer;
+                d = d.at(l, c);
+            }
+        }
+        if format == Format::Yaml
+            && e.message
+                .contains("found character that cannot start any token")
+        {
+            let ch = e
+                .line
+                .and_then(|l| text.lines().nth(l - 1))
+                .and_then(|line| e.column.and_then(|c| line.chars().nth(c - 1)));
+            if ch == Some('\t') {
+                d = d.with_help("YAML does not allow tabs for indentation; indent with spaces");
+            }
+        }
+        d
+    })?;
+
+    let Value::Object(root) = &mut value else {
+        let (message, help) = match &value {
+            Value::Null => (
+                "the document is empty (only comments or `null`)".to_string(),
+                "expected an OpenAPI 3.0 or 3.1 document in JSON or YAML",
+            ),
+            other => (
+                format!(
+                    "the document must be an object with `openapi`, `info` and `paths`, found {}",
+                    describe(other)
+                ),
+                "an OpenAPI document is a JSON object / YAML mapping at the top level",
+            ),
+        };
+        return Err(ctx.error("#", message, Some(help)));
+    };
+
+    if let Some(sw) = root.get("swagger") {
+        let shown = match sw {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        return Err(ctx.error(
+            "#/swagger",
+            format!("Swagger {shown} documents are not supported; {SUPPORTED}"),
+            Some(SWAGGER_HELP),
+        ));
+    }
+    let (version_text, version) = match root.get("openapi") {
+        None => {
+            return Err(ctx.error(
+                "#",
+                format!(
+                    "missing the `openapi` field, so this is not an OpenAPI document; {SUPPORTED}"
+                ),
+                Some("start the document with e.g. `openapi: 3.0.3`"),
+            ))
+        }
+        Some(Value::String(s)) => match parse_version(s) {
+            Some(v) => (s.clone(), v),
+            None => {
+                let help = if s.starts_with('2') {
+                    SWAGGER_HELP.to_string()
+                } else if s.starts_with("3.2") {
+                    "if the document uses no OpenAPI 3.2 features, declaring `openapi: 3.1.1` may work".into()
+                } else {
+                    "set `openapi` to the version the document follows, e.g. `3.0.3` or `3.1.0`"
+                        .into()
+                };
+                return Err(ctx.error(
+                    "#/openapi",
+                    format!("unsupported OpenAPI version `{s}`; {SUPPORTED}"),
+                    Some(&help),
+                ));
+            }
+        },
+        Some(other) => {
+            let help = match other {
+                Value::Number(n) => {
+                    format!("quote it: `openapi: \"{n}\"`; YAML reads an unquoted {n} as a number")
+                }
+                _ => "write e.g. `openapi: \"3.0.3\"`".into(),
+            };
+            return Err(ctx.error(
+                "#/openapi",
+                format!(
+                    "`openapi` must be a version string such as \"3.0.3\", found {}",
+                    describe(other)
+                ),
+                Some(&help),
+            ));
+        }
+    };
+
+    let mut warnings = Vec::new();
+    match version {
+        Version::V30 => match root.get("paths") {
+            None => {
+                return Err(ctx.error(
+                    "#/paths",
+                    "missing `paths`, which is required by OpenAPI 3.0",
+                    Some("add `paths: {}` if the API has no operations (OpenAPI 3.1 makes `paths` optional)"),
+                ))
+            }
+            Some(Value::Object(_)) => {}
+            Some(other) => {
+                return Err(ctx.error(
+                    "#/paths",
+                    format!("`paths` must be an object mapping paths such as `/pets` to path items, found {}", describe(other)),
+                    None,
+                ))
+            }
+        },
+        Version::V31 => {
+            if let Some(p) = root.get("paths") {
+                if !p.is_object() {
+                    return Err(ctx.error(
+                        "#/paths",
+                        format!("`paths` must be an object mapping paths such as `/pets` to path items, found {}", describe(p)),
+                        None,
+                    ));
+                }
+            }
+            warnings.extend(normalize::document_31_to_30(root));
+        }
+    }
+
+    let mut walker = walk::Walker::new(version == Version::V31);
+    walker.walk_root(&mut value);
+    let walk::Walker {
+        refs,
+        issues,
+        operation_ids,
+        ..
+    } = walker;
+    let (errors, walk_warnings): (Vec<Issue>, Vec<Issue>) =
+        issues.into_iter().partition(|i| i.severity.is_error());
+    if let Some(first) = errors.into_iter().next() {
+        return Err(ctx.diagnostic(first));
+    }
+    if let Some(first) = refs::check(&value, &refs).into_iter().next() {
+        return Err(ctx.diagnostic(first));
+    }
+    warnings.extend(walk_warnings);
+
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for (id, pointer) in &operation_ids {
+        if let Some(first) = seen.get(id.as_str()) {
+            warnings.push(
+                Issue::warning(pointer.clone(), format!("duplicate operationId `{id}`, also used at {first}"))
+                    .help("operationIds must be unique; the generator makes the method names unique by renaming"),
+            );
+        } else {
+            seen.insert(id, pointer);
+        }
+    }
+
+    Ok(Prepared {
+        value,
+        version: version_text,
+        warnings,
+    })
+}
+
+/// `3.0`, `3.0.x`, `3.1`, `3.1.x` (x: anything, e.g. `3`, `0-rc1`).
+fn parse_version(s: &str) -> Option<Version> {
+    let s = s.trim();
+    let minor = s.strip_prefix("3.")?;
+    let (m, rest) = minor.split_once('.').unwrap_or((minor, ""));
+    let ok_rest =
+        rest.is_empty() && !minor.contains('.') || rest.starts_with(|c: char| c.is_ascii_digit());
+    if !ok_rest {
+        return None;
+    }
+    match m {
+        "0" => Some(Version::V30),
+        "1" => Some(Version::V31),
+        _ => None,
+    }
+}
+
+trait SeverityExt {
+    fn is_error(&self) -> bool;
+}
+
+impl SeverityExt for crate::diagnostic::Severity {
+    fn is_error(&self) -> bool {
+        *self == crate::diagnostic::Severity::Error
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions() {
+        for (s, v) in [
+            ("3.0.0", Some(true)),
+            ("3.0.3", Some(true)),
+            ("3.0", Some(true)),
+            ("3.1.0", Some(false)),
+            ("3.1.1-rc1", Some(false)),
+        ] {
+            assert_eq!(parse_version(s).map(|x| x == Version::V30), v, "{s}");
+        }
+        for s in ["2.0", "3.2.0", "4.0", "3", "3.", "3.0.", "3.0x", "v3.0.0"] {
+            assert!(parse_version(s).is_none(), "{s}");
+        }
+    }
+
+    const MINI_31: &str = r##"{
+  "openapi": "3.1.0",
+  "info": {"title": "t", "version": "1"},
+  "paths": {"/a": {"get": {"operationId": "getA", "responses": {"200": {
+    "description": "ok",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"},
+      "example": {"$ref": "#/not/followed"}}}
+  }}}}},
+  "components": {"schemas": {"A": {"type": ["object", "null"],
+    "properties": {"n": {"type": ["integer", "null"], "exclusiveMinimum": 0}}}}}
+}"##;
+
+    #[test]
+    fn loads_31_json() {
+        let l = load_str("mini.json", MINI_31).unwrap();
+        assert_eq!(l.openapi_version, "3.1.0");
+        assert!(l.warnings.is_empty(), "{:?}", l.warnings);
+        let a = l.spec.components.as_ref().unwrap().schemas["A"]
+            .as_item()
+            .unwrap();
+        assert!(a.schema_data.nullable);
+        assert_eq!(l.source.locate("#/components/schemas/A"), Some((9, 35)));
+    }
+
+    #[test]
+    fn errors_are_located() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {}\n";
+        let e = load_str("x.yaml", text).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "error: x.yaml:7:16: at #/paths/~1a/get/responses/200: missing required field `description`"
+        );
+    }
+
+    #[test]
+    fn never_panics_on_odd_inputs() {
+        for text in [
+            "", " ", "{", "[", "]", "}", "null", "~", "- a", "\"str\"", "42", "{}", "openapi: 3.0.0",
+            "openapi: 3.1.0", "openapi: 3.1.0\npaths: 5", "openapi: [3]", "{\"openapi\":\"3.0.0\",\"paths\":[]}",
+            "openapi: 3.0.0\ninfo: {}\npaths: {/a: {get: {responses: {default: {$ref: 5}}}}}",
+            "openapi: 3.1.0\ninfo: {title: t, version: v}\ncomponents: {schemas: {A: true, B: false, C: {items: [1]}}}",
+            "openapi: 3.1.0\ninfo: {title: t, version: v}\ncomponents: {schemas: {A: {type: [5, {}]}}}",
+            "openapi: 3.0.0\ninfo: {title: t, version: v}\npaths: {}\ncomponents: {schemas: {A: {$ref: '#'}}}",
+            "openapi: 3.0.0\ninfo: {title: t, version: v}\npaths: {}\ncomponents: {schemas: {A: {$ref: '#/components/schemas/A/x/~'}}}",
+            "openapi: 3.0.0\ninfo: {title: t, version: v}\npaths: {}\ncomponents: {schemas: {A: {$ref: '#/components/schemas/%zz'}}}",
+            "\u{feff}openapi: 3.0.0\ninfo: {title: t, version: v}\npaths: {}",
+            "a: &a [*a]",
+            "--- 1\n--- 2\n",
+            "? [a]\n: b\n",
+        ] {
+            let _ = load_str("odd.yaml", text);
+        }
+    }
+}

@@ -1,0 +1,289 @@
+//! Text → `serde_json::Value`, for JSON (serde_json) and YAML (serde_yaml).
+//!
+//! Both go through one visitor that builds the same `Value` serde_json would,
+//! but rejects duplicate mapping keys (serde_json keeps the last one silently)
+//! and, for YAML, applies `<<` merge keys.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
+
+/// The syntax of the input text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Yaml,
+}
+
+impl Format {
+    /// JSON if the first non-whitespace character is `{`, else YAML.
+    pub fn detect(text: &str) -> Format {
+        match text.trim_start().as_bytes().first() {
+            Some(b'{') => Format::Json,
+            _ => Format::Yaml,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "JSON",
+            Format::Yaml => "YAML",
+        }
+    }
+}
+
+/// A syntax error with its 1-based position, when the parser gave one.
+#[derive(Debug)]
+pub struct SyntaxError {
+    pub message: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+}
+
+/// Parses `text` (already known to be non-empty) in the given format.
+pub fn parse(text: &str, format: Format) -> Result<Value, SyntaxError> {
+    match format {
+        Format::Json => {
+            let mut de = serde_json::Deserializer::from_str(text);
+            let value = ValueSeed { yaml: false }
+                .deserialize(&mut de)
+                .and_then(|v| de.end().map(|()| v))
+                .map_err(|e| {
+                    let (line, column) = (e.line(), e.column());
+                    SyntaxError {
+                        message: strip_position(&e.to_string()),
+                        line: (line > 0).then_some(line),
+                        column: (line > 0).then_some(column.max(1)),
+                    }
+                })?;
+            Ok(value)
+        }
+        Format::Yaml => {
+            let de = serde_yaml::Deserializer::from_str(text);
+            ValueSeed { yaml: true }.deserialize(de).map_err(|e| {
+                let loc = e.location();
+                SyntaxError {
+                    message: strip_position(&e.to_string()),
+                    line: loc.as_ref().map(|l| l.line()),
+                    column: loc.as_ref().map(|l| l.column().max(1)),
+                }
+            })
+        }
+    }
+}
+
+/// Removes the " at line N column M" that serde_json / serde_yaml append,
+/// since diagnostics carry the position separately.
+fn strip_position(msg: &str) -> String {
+    if let Some(idx) = msg.rfind(" at line ") {
+        let tail = &msg[idx + " at line ".len()..];
+        let mut parts = tail.splitn(2, " column ");
+        let line_ok = parts
+            .next()
+            .is_some_and(|l| l.chars().all(|c| c.is_ascii_digit()));
+        let rest = parts.next().unwrap_or("");
+        let digits = rest.chars().take_while(|c| c.is_ascii_digit()).count();
+        if line_ok && digits > 0 {
+            // serde_yaml may continue after the position (", while parsing ...").
+            let after = &rest[digits..];
+            return format!("{}{}", &msg[..idx], after);
+        }
+    }
+    msg.to_string()
+}
+
+#[derive(Clone, Copy)]
+struct ValueSeed {
+    yaml: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for ValueSeed {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ValueSeed {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON-compatible value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Value, E> {
+        Ok(match i64::try_from(v) {
+            Ok(i) => Value::Number(i.into()),
+            Err(_) => Number::from_f64(v as f64).map_or(Value::Null, Value::Number),
+        })
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Value, E> {
+        Ok(match u64::try_from(v) {
+            Ok(u) => Value::Number(u.into()),
+            Err(_) => Number::from_f64(v as f64).map_or(Value::Null, Value::Number),
+        })
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        // `.inf` / `.nan` have no JSON form; like serde_json, map them to null.
+        Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_bytes<E>(self, v: &[u8]) -> Result<Value, E> {
+        Ok(Value::String(String::from_utf8_lossy(v).into_owned()))
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        self.deserialize(d)
+    }
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        self.deserialize(d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(v) = seq.next_element_seed(self)? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        let mut merges: Vec<Value> = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if self.yaml && key == "<<" {
+                merges.push(map.next_value_seed(self)?);
+                continue;
+            }
+            if out.contains_key(&key) {
+                return Err(de::Error::custom(format_args!(
+                    "duplicate key `{key}` (keys in a {} mapping must be unique)",
+                    if self.yaml { "YAML" } else { "JSON" }
+                )));
+            }
+            let value = map.next_value_seed(self)?;
+            out.insert(key, value);
+        }
+        // YAML merge keys: `<<: *base` or `<<: [*a, *b]`; keys written
+        // explicitly win, and earlier merge sources win over later ones.
+        for merge in merges {
+            let sources = match merge {
+                Value::Array(items) => items,
+                other => vec![other],
+            };
+            for source in sources {
+                match source {
+                    Value::Object(entries) => {
+                        for (k, v) in entries {
+                            out.entry(k).or_insert(v);
+                        }
+                    }
+                    _ => {
+                        return Err(de::Error::custom(
+                            "the value of a `<<` merge key must be a mapping or a list of mappings",
+                        ))
+                    }
+                }
+            }
+        }
+        Ok(Value::Object(out))
+    }
+
+    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        // serde_yaml reports values with a custom `!tag` as enums: keep the
+        // value, drop the tag.
+        use de::VariantAccess;
+        let (_tag, variant): (String, _) = data.variant()?;
+        variant.newtype_variant_seed(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_format() {
+        assert_eq!(Format::detect("  \n{\"a\":1}"), Format::Json);
+        assert_eq!(Format::detect("openapi: 3.0.0"), Format::Yaml);
+        assert_eq!(Format::detect("[1]"), Format::Yaml);
+    }
+
+    #[test]
+    fn json_and_yaml_agree() {
+        let j = parse(
+            r#"{"a": 1, "b": [true, null, "x", 1.5], "200": {}}"#,
+            Format::Json,
+        )
+        .unwrap();
+        let y = parse("a: 1\nb: [true, null, x, 1.5]\n200: {}\n", Format::Yaml).unwrap();
+        assert_eq!(j, y);
+        assert_eq!(
+            serde_json::to_string(&j).unwrap(),
+            r#"{"a":1,"b":[true,null,"x",1.5],"200":{}}"#
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        let e = parse("a: 1\nb: 2\na: 3\n", Format::Yaml).unwrap_err();
+        assert!(e.message.contains("duplicate key `a`"), "{}", e.message);
+        let e = parse("{\"a\": 1,\n \"a\": 2}", Format::Json).unwrap_err();
+        assert!(e.message.contains("duplicate key `a`"), "{}", e.message);
+        assert_eq!(e.line, Some(2));
+    }
+
+    #[test]
+    fn yaml_merge_keys() {
+        let v = parse(
+            "base: &b {x: 1, y: 2}\nc:\n  <<: *b\n  y: 3\n",
+            Format::Yaml,
+        )
+        .unwrap();
+        assert_eq!(v["c"], serde_json::json!({"y": 3, "x": 1}));
+    }
+
+    #[test]
+    fn syntax_error_positions() {
+        let e = parse("{\"a\": 1,\n  \"b\": ", Format::Json).unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(!e.message.contains("at line"), "{}", e.message);
+        let e = parse("a:\n\tb: 1\n", Format::Yaml).unwrap_err();
+        assert_eq!((e.line, e.column), (Some(2), Some(1)));
+    }
+
+    #[test]
+    fn strips_position() {
+        assert_eq!(
+            strip_position("EOF while parsing at line 3 column 0"),
+            "EOF while parsing"
+        );
+        assert_eq!(
+            strip_position(
+                "did not find expected key at line 3 column 1, while parsing a block mapping"
+            ),
+            "did not find expected key, while parsing a block mapping"
+        );
+        assert_eq!(strip_position("no position"), "no position");
+    }
+}

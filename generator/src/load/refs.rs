@@ -1,0 +1,363 @@
+//! Checks that every `$ref` is internal, resolves, points at the right kind
+//! of object, and that no chain of references loops without reaching an
+//! actual object.
+
+use std::collections::HashSet;
+
+use serde_json::Value;
+
+use super::kind::Kind;
+use super::walk::{describe, Issue, RefUse};
+use crate::diagnostic::{pointer_escape, pointer_from_segments, pointer_segments};
+
+fn lookup<'a>(root: &'a Value, segments: &[String]) -> Option<&'a Value> {
+    segments.iter().try_fold(root, |v, s| match v {
+        Value::Object(m) => m.get(s),
+        Value::Array(a) => a.get(s.parse::<usize>().ok()?),
+        _ => None,
+    })
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Segments of an internal reference, percent-decoded if that is what
+/// resolves.
+fn target_segments(root: &Value, target: &str) -> Vec<String> {
+    let frag = target.strip_prefix('#').unwrap_or(target);
+    let raw = pointer_segments(frag);
+    if lookup(root, &raw).is_none() && frag.contains('%') {
+        if let Some(decoded) = percent_decode(frag) {
+            return pointer_segments(&decoded);
+        }
+    }
+    raw
+}
+
+/// Checks every reference; returns errors in document order (cycles last).
+pub(crate) fn check(root: &Value, refs: &[RefUse]) -> Vec<Issue> {
+    let mut issues = Vec::new();
+    for r in refs {
+        if let Some(issue) = check_one(root, r) {
+            issues.push(issue);
+        }
+    }
+    issues.extend(cycles(root, refs));
+    issues
+}
+
+fn check_one(root: &Value, r: &RefUse) -> Option<Issue> {
+    let target = r.target.as_str();
+    if !target.starts_with('#') {
+        return Some(
+            Issue::error(r.pointer.clone(), format!("external $ref `{target}` is not supported"))
+                .help("bundle the document into one file first (e.g. `npx @redocly/cli bundle in.yaml -o out.yaml`), so every reference starts with `#/`"),
+        );
+    }
+    if target != "#" && !target.starts_with("#/") {
+        return Some(
+            Issue::error(r.pointer.clone(), format!("$ref `{target}` is not a JSON pointer"))
+                .help("internal references are JSON pointers such as `#/components/schemas/Pet`; `$anchor`/`$id` references are not supported"),
+        );
+    }
+    let segments = target_segments(root, target);
+    if lookup(root, &segments).is_none() {
+        return Some(unresolved(root, r, &segments));
+    }
+    let expected = r.kind;
+    match Kind::at(&segments) {
+        Some(found) if found == expected => None,
+        found => {
+            let what = match found {
+                Some(k) => format!("{} (`{}`)", k.describe(), target),
+                None => format!("`{target}`, which is not {}", expected.describe()),
+            };
+            let mut issue = Issue::error(
+                r.pointer.clone(),
+                format!(
+                    "$ref must point to {}, but it points to {what}",
+                    expected.describe()
+                ),
+            );
+            if let Some(section) = expected.components_section() {
+                issue = issue.help(format!(
+                    "{} are defined under `{section}<name>`",
+                    plural(expected)
+                ));
+            }
+            Some(issue)
+        }
+    }
+}
+
+fn plural(k: Kind) -> &'static str {
+    match k {
+        Kind::Schema => "schemas",
+        Kind::Parameter => "parameters",
+        Kind::Header => "headers",
+        Kind::RequestBody => "request bodies",
+        Kind::Response => "responses",
+        Kind::Example => "examples",
+        Kind::Link => "links",
+        Kind::Callback => "callbacks",
+        Kind::SecurityScheme => "security schemes",
+        Kind::PathItem => "path items",
+        _ => "objects",
+    }
+}
+
+fn unresolved(root: &Value, r: &RefUse, segments: &[String]) -> Issue {
+    // The longest prefix that exists says what is missing.
+    let mut v = root;
+    let mut depth = 0;
+    for s in segments {
+        let next = match v {
+            Value::Object(m) => m.get(s),
+            Value::Array(a) => s.parse::<usize>().ok().and_then(|i| a.get(i)),
+            _ => None,
+        };
+        match next {
+            Some(n) => {
+                v = n;
+                depth += 1;
+            }
+            None => break,
+        }
+    }
+    let parent = pointer_from_segments(&segments[..depth]);
+    let missing = &segments[depth];
+    let message = match v {
+        Value::Object(_) if depth == 0 => {
+            format!(
+                "$ref `{}` does not resolve: the document has no `{}`",
+                r.target, missing
+            )
+        }
+        Value::Object(_) => {
+            format!(
+                "$ref `{}` does not resolve: `{parent}` has no entry `{missing}`",
+                r.target
+            )
+        }
+        Value::Array(a) => format!(
+            "$ref `{}` does not resolve: `{parent}` has {} entries, no index `{missing}`",
+            r.target,
+            a.len()
+        ),
+        other => format!(
+            "$ref `{}` does not resolve: `{parent}` is {}, not an object",
+            r.target,
+            describe(other)
+        ),
+    };
+    let mut issue = Issue::error(r.pointer.clone(), message);
+    if segments.first().map(String::as_str) == Some("definitions") {
+        issue = issue.help("`#/definitions/...` is Swagger 2.0; in OpenAPI 3 schemas live under `#/components/schemas/...`");
+    } else if let Value::Object(m) = v {
+        if let Some(best) = closest(missing, m.keys()) {
+            let mut s = segments[..depth].to_vec();
+            s.push(best.clone());
+            issue = issue.help(format!("did you mean `{}`?", pointer_from_segments(&s)));
+        } else if let Some(section) = r.kind.components_section() {
+            if depth >= 2 && segments[0] == "components" {
+                issue = issue.help(format!(
+                    "{} are defined under `{section}<name>`",
+                    plural(r.kind)
+                ));
+            }
+        }
+    }
+    issue
+}
+
+/// The key closest to `name` (case-insensitive edit distance ≤ a third of
+/// its length), if any.
+fn closest<'a>(name: &str, keys: impl Iterator<Item = &'a String>) -> Option<&'a String> {
+    let limit = (name.chars().count() / 3).max(1);
+    let lname = name.to_lowercase();
+    keys.map(|k| (edit_distance(&lname, &k.to_lowercase()), k))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Finds chains of references that come back to where they started
+/// without passing through an actual object (`A: {$ref: B}`, `B: {$ref: A}`).
+fn cycles(root: &Value, refs: &[RefUse]) -> Vec<Issue> {
+    let mut issues = Vec::new();
+    let mut reported: HashSet<Vec<String>> = HashSet::new();
+    // Targets already known to end in an object (or a reported error).
+    let mut settled: HashSet<String> = HashSet::new();
+    for r in refs {
+        let mut chain: Vec<String> = Vec::new(); // canonical pointers of ref-only objects visited
+        let mut target = r.target.clone();
+        loop {
+            if !target.starts_with("#/") || settled.contains(&target) {
+                break;
+            }
+            let segments = target_segments(root, &target);
+            let Some(Value::Object(obj)) = lookup(root, &segments) else {
+                break;
+            };
+            let Some(Value::String(next)) = obj.get("$ref") else {
+                break;
+            };
+            let here = pointer_from_segments(&segments);
+            if let Some(start) = chain.iter().position(|p| *p == here) {
+                let mut cycle: Vec<String> = chain[start..].to_vec();
+                // Start the cycle at the reference being checked, if it is
+                // part of it (document order reads best).
+                let owner = r.pointer.strip_suffix("/$ref").unwrap_or(&r.pointer);
+                if let Some(i) = cycle.iter().position(|p| p == owner) {
+                    cycle.rotate_left(i);
+                }
+                let mut key = cycle.clone();
+                key.sort();
+                if reported.insert(key) {
+                    let shown: Vec<&str> = cycle
+                        .iter()
+                        .map(String::as_str)
+                        .chain(std::iter::once(cycle[0].as_str()))
+                        .collect();
+                    issues.push(
+                        Issue::error(
+                            format!("{}/{}", cycle[0], pointer_escape("$ref")),
+                            format!(
+                                "$ref cycle that never reaches a definition: {}",
+                                shown.join(" → ")
+                            ),
+                        )
+                        .help("each of these is only a reference to the next; replace one of them with an actual definition"),
+                    );
+                }
+                break;
+            }
+            if chain.len() > 10_000 {
+                break;
+            }
+            chain.push(here);
+            target = next.clone();
+        }
+        settled.extend(chain);
+    }
+    issues
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn refs_of(v: &mut Value) -> Vec<RefUse> {
+        let mut w = super::super::walk::Walker::new(false);
+        w.walk_root(v);
+        w.refs
+    }
+
+    #[test]
+    fn resolution_and_kinds() {
+        let mut v = json!({
+            "paths": {"/a": {"get": {
+                "parameters": [{"$ref": "#/components/schemas/P"}],
+                "responses": {"200": {"$ref": "#/components/responses/Ok"},
+                              "404": {"$ref": "other.yaml#/components/responses/NotFound"}}
+            }}},
+            "components": {
+                "schemas": {"P": {"type": "string"}, "Pet": {"$ref": "#/components/schemas/Pets"},
+                            "E": {"$ref": "#/components/schemas/P%20Q"}, "P Q": {}},
+                "responses": {"Ok": {"description": "ok"}}
+            }
+        });
+        let refs = refs_of(&mut v);
+        let issues = check(&v, &refs);
+        let got: Vec<_> = issues
+            .iter()
+            .map(|i| (i.pointer.as_str(), i.message.as_str(), i.help.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "#/paths/~1a/get/parameters/0/$ref",
+                    "$ref must point to a parameter, but it points to a schema (`#/components/schemas/P`)",
+                    Some("parameters are defined under `#/components/parameters/<name>`")
+                ),
+                (
+                    "#/paths/~1a/get/responses/404/$ref",
+                    "external $ref `other.yaml#/components/responses/NotFound` is not supported",
+                    Some("bundle the document into one file first (e.g. `npx @redocly/cli bundle in.yaml -o out.yaml`), so every reference starts with `#/`")
+                ),
+                (
+                    "#/components/schemas/Pet/$ref",
+                    "$ref `#/components/schemas/Pets` does not resolve: `#/components/schemas` has no entry `Pets`",
+                    Some("did you mean `#/components/schemas/Pet`?")
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn ref_only_cycles() {
+        let mut v = json!({"components": {"schemas": {
+            "A": {"$ref": "#/components/schemas/B"},
+            "B": {"$ref": "#/components/schemas/A"},
+            "C": {"$ref": "#/components/schemas/A"},
+            "S": {"$ref": "#/components/schemas/S"},
+            "Ok": {"type": "object", "properties": {"self": {"$ref": "#/components/schemas/Ok"}}}
+        }}});
+        let refs = refs_of(&mut v);
+        let issues = check(&v, &refs);
+        let got: Vec<_> = issues
+            .iter()
+            .map(|i| (i.pointer.as_str(), i.message.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "#/components/schemas/A/$ref",
+                    "$ref cycle that never reaches a definition: #/components/schemas/A → #/components/schemas/B → #/components/schemas/A"
+                ),
+                (
+                    "#/components/schemas/S/$ref",
+                    "$ref cycle that never reaches a definition: #/components/schemas/S → #/components/schemas/S"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn edit_distance_works() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "ab"), 2);
+        assert_eq!(percent_decode("P%20Q").as_deref(), Some("P Q"));
+    }
+}

@@ -309,6 +309,33 @@ impl RequestSpec {
         Ok(())
     }
 
+    /// Adds a cookie parameter (form style), merged into one `Cookie` header;
+    /// a `null` value adds nothing.
+    pub fn cookie_param<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), InvalidRequest> {
+        if serde_json::to_value(value).is_ok_and(|v| v.is_null()) {
+            return Ok(());
+        }
+        let value = encode::header_value(name, value)?;
+        if name.contains(['=', ';', ' ']) || value.contains(';') {
+            return Err(InvalidRequest(format!(
+                "cookie parameter `{name}` cannot contain `=`, `;` or spaces"
+            )));
+        }
+        let pair = format!("{name}={value}");
+        match self.headers.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case("cookie")) {
+            Some((_, existing)) => {
+                existing.push_str("; ");
+                existing.push_str(&pair);
+            }
+            None => self.headers.push(("Cookie".to_owned(), pair)),
+        }
+        Ok(())
+    }
+
     /// Sets a JSON body (`application/json`).
     pub fn json_body<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), InvalidRequest> {
         let bytes = serde_json::to_vec(body).map_err(|e| {

@@ -37,12 +37,37 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
+thread_local! {
+    /// Time spent parsing and pretty-printing, for `cargo xtask bench`.
+    static FORMAT_TIME: std::cell::Cell<std::time::Duration> = const { std::cell::Cell::new(std::time::Duration::ZERO) };
+}
+
 /// Formats a Rust file; the tokens come from this module, so a parse failure
 /// is a generator bug, reported with the file name rather than a panic.
 fn format_rust(header: &str, tokens: TokenStream, what: &str) -> Result<String, String> {
+    let start = std::time::Instant::now();
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("internal error: generated code for {what} does not parse: {e}"))?;
-    Ok(format!("{header}\n{}", prettyplease::unparse(&file)))
+    let text = format!("{header}\n{}", prettyplease::unparse(&file));
+    FORMAT_TIME.with(|t| t.set(t.get() + start.elapsed()));
+    Ok(text)
+}
+
+/// How long [`emit_crate`] spent building tokens and formatting them.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct EmitTimings {
+    pub tokens: std::time::Duration,
+    pub format: std::time::Duration,
+}
+
+/// [`emit_crate`], also reporting where the time went.
+pub fn emit_crate_timed(modules: &[ApiModule<'_>], opts: &CrateOptions) -> Result<(Vec<GeneratedFile>, EmitTimings), String> {
+    FORMAT_TIME.with(|t| t.set(std::time::Duration::ZERO));
+    let start = std::time::Instant::now();
+    let files = emit_crate(modules, opts)?;
+    let total = start.elapsed();
+    let format = FORMAT_TIME.with(|t| t.get());
+    Ok((files, EmitTimings { tokens: total.saturating_sub(format), format }))
 }
 
 /// The files of one API module: `mod.rs`, `types.rs`, `client.rs`.

@@ -38,9 +38,13 @@ fn resolve<'a>(spec: &'a Value, v: &'a Value) -> &'a Value {
 
 /// The `value` of the named example under the media type at `pointer`.
 fn media_example(spec: &Value, pointer: &str, name: &str) -> Value {
-    let media = spec.pointer(pointer).unwrap_or_else(|| panic!("no {pointer} in spec"));
+    let media = spec
+        .pointer(pointer)
+        .unwrap_or_else(|| panic!("no {pointer} in spec"));
     let ex = resolve(spec, &media["examples"][name]);
-    ex.get("value").cloned().unwrap_or_else(|| panic!("example {name} has no value"))
+    ex.get("value")
+        .cloned()
+        .unwrap_or_else(|| panic!("example {name} has no value"))
 }
 
 const OP: &str = "/paths/~1contacts~1{contact_id}/put";
@@ -54,7 +58,11 @@ fn request_example(spec: &Value) -> Value {
 }
 
 fn contact_example(spec: &Value) -> Value {
-    media_example(spec, &format!("{OP}/responses/200/content/application~1json"), "Contact")
+    media_example(
+        spec,
+        &format!("{OP}/responses/200/content/application~1json"),
+        "Contact",
+    )
 }
 
 fn client(server: &MockServer) -> Client {
@@ -67,11 +75,16 @@ fn client(server: &MockServer) -> Client {
 }
 
 async fn received(server: &MockServer) -> Vec<Request> {
-    server.received_requests().await.expect("request recording is enabled")
+    server
+        .received_requests()
+        .await
+        .expect("request recording is enabled")
 }
 
 fn header<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
-    req.headers.get(name).map(|v| v.to_str().expect("ASCII header"))
+    req.headers
+        .get(name)
+        .map(|v| v.to_str().expect("ASCII header"))
 }
 
 fn body_json(req: &Request) -> Value {
@@ -118,7 +131,10 @@ async fn update_contact_wire_format_and_spec_example_response() {
     assert_eq!(req.method.as_str(), "PUT");
     assert_eq!(req.url.path(), "/contacts/650cbc286d0a728750658b15");
     assert_eq!(req.url.query(), None);
-    assert_eq!(header(req, "authorization"), Some(&*format!("Bearer {TOKEN}")));
+    assert_eq!(
+        header(req, "authorization"),
+        Some(&*format!("Bearer {TOKEN}"))
+    );
     assert_eq!(header(req, "content-type"), Some("application/json"));
     assert_eq!(header(req, "intercom-version"), Some("2.11"));
     assert_eq!(header(req, "user-agent"), Some("contact-clients/0.1.0"));
@@ -128,14 +144,20 @@ async fn update_contact_wire_format_and_spec_example_response() {
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(response.header("x-request-id"), Some("req-42"));
     assert_eq!(
-        response.headers().get("x-request-id").map(|v| v.to_str().unwrap()),
+        response
+            .headers()
+            .get("x-request-id")
+            .map(|v| v.to_str().unwrap()),
         Some("req-42")
     );
 
     // Decoded body, field by field (via Deref).
     assert_eq!(response.r#type, "contact");
     assert_eq!(response.id, "650cbc286d0a728750658b15");
-    assert_eq!(response.workspace_id, "this_is_an_id238_that_should_be_at_least_");
+    assert_eq!(
+        response.workspace_id,
+        "this_is_an_id238_that_should_be_at_least_"
+    );
     assert_eq!(response.external_id.as_deref(), Some("70"));
     assert_eq!(response.role, types::ContactRole::User);
     assert_eq!(response.email, "joebloggs@intercom.io");
@@ -164,8 +186,14 @@ async fn update_contact_wire_format_and_spec_example_response() {
     assert_eq!(response.tags.url, "/contacts/650cbc286d0a728750658b15/tags");
     assert_eq!(response.tags.total_count, 0);
     assert!(!response.tags.has_more);
-    assert_eq!(response.notes.url, "/contacts/650cbc286d0a728750658b15/notes");
-    assert_eq!(response.companies.url, "/contacts/650cbc286d0a728750658b15/companies");
+    assert_eq!(
+        response.notes.url,
+        "/contacts/650cbc286d0a728750658b15/notes"
+    );
+    assert_eq!(
+        response.companies.url,
+        "/contacts/650cbc286d0a728750658b15/companies"
+    );
     assert_eq!(
         response.opted_in_subscription_types.url,
         "/contacts/650cbc286d0a728750658b15/subscriptions"
@@ -173,11 +201,17 @@ async fn update_contact_wire_format_and_spec_example_response() {
     assert!(response.opted_out_subscription_types.data.is_empty());
     assert_eq!(response.utm_campaign, None);
     assert_eq!(response.referrer, None);
-    assert!(response.extra.is_empty(), "no undeclared fields in the example");
+    assert!(
+        response.extra.is_empty(),
+        "no undeclared fields in the example"
+    );
 
     // Nulls stay nulls on re-serialization.
     let contact = response.into_inner();
-    assert_eq!(serde_json::to_value(&contact).unwrap(), contact_example(&spec));
+    assert_eq!(
+        serde_json::to_value(&contact).unwrap(),
+        contact_example(&spec)
+    );
 }
 
 /// `Intercom-Version` is a header parameter: absent unless set.
@@ -187,7 +221,10 @@ async fn intercom_version_header_absent_when_not_set() {
     let server = MockServer::start().await;
     mount_json(&server, 200, contact_example(&spec)).await;
     let body = types::UpdateContactRequest::default();
-    client(&server).update_contact(CONTACT_ID, &body).await.expect("200");
+    client(&server)
+        .update_contact(CONTACT_ID, &body)
+        .await
+        .expect("200");
     let reqs = received(&server).await;
     assert_eq!(reqs.len(), 1);
     assert_eq!(header(&reqs[0], "intercom-version"), None);
@@ -229,7 +266,10 @@ async fn tri_state_phone_null_absent_value() {
     assert_eq!(reqs.len(), 3);
     let bodies: Vec<Value> = reqs.iter().map(body_json).collect();
 
-    assert_eq!(bodies[0], json!({"phone": null, "avatar": null, "signed_up_at": null}));
+    assert_eq!(
+        bodies[0],
+        json!({"phone": null, "avatar": null, "signed_up_at": null})
+    );
     assert!(bodies[0].as_object().unwrap().contains_key("phone"));
 
     assert_eq!(bodies[1], json!({"email": "a@example.com"}));
@@ -256,7 +296,10 @@ async fn unknown_role_is_kept_and_reserialized() {
         .await
         .expect("unknown enum value decodes")
         .into_inner();
-    assert_eq!(contact.role, types::ContactRole::Unknown("visitor".to_owned()));
+    assert_eq!(
+        contact.role,
+        types::ContactRole::Unknown("visitor".to_owned())
+    );
     assert_eq!(contact.role.as_str(), "visitor");
     let back = serde_json::to_value(&contact).unwrap();
     assert_eq!(back["role"], json!("visitor"));
@@ -306,10 +349,17 @@ async fn request_extra_fields_are_sent() {
         name: Maybe::Value("x".to_owned()),
         ..Default::default()
     };
-    body.extra.insert("companies".to_owned(), json!([{"id": "c1"}]));
-    client(&server).update_contact(CONTACT_ID, &body).await.expect("200");
+    body.extra
+        .insert("companies".to_owned(), json!([{"id": "c1"}]));
+    client(&server)
+        .update_contact(CONTACT_ID, &body)
+        .await
+        .expect("200");
     let reqs = received(&server).await;
-    assert_eq!(body_json(&reqs[0]), json!({"name": "x", "companies": [{"id": "c1"}]}));
+    assert_eq!(
+        body_json(&reqs[0]),
+        json!({"name": "x", "companies": [{"id": "c1"}]})
+    );
 }
 
 /// 401 with the error-list body → `Error::Api` carrying the decoded
@@ -331,11 +381,17 @@ async fn unauthorized_401_is_api_error_with_decoded_body() {
         .expect_err("401 is an error");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
     assert_eq!(
-        err.headers().and_then(|h| h.get("x-request-id")).map(|v| v.to_str().unwrap()),
+        err.headers()
+            .and_then(|h| h.get("x-request-id"))
+            .map(|v| v.to_str().unwrap()),
         Some("req-42")
     );
     match err {
-        Error::Api { status, headers, body: UpdateContactError::Unauthorized(list) } => {
+        Error::Api {
+            status,
+            headers,
+            body: UpdateContactError::Unauthorized(list),
+        } => {
             assert_eq!(status.as_u16(), 401);
             assert!(headers.contains_key("x-request-id"));
             assert_eq!(list.r#type, "error.list");
@@ -345,7 +401,10 @@ async fn unauthorized_401_is_api_error_with_decoded_body() {
             );
             assert_eq!(list.errors.len(), 1);
             assert_eq!(list.errors[0].code, "unauthorized");
-            assert_eq!(list.errors[0].message, Maybe::Value("Access Token Invalid".to_owned()));
+            assert_eq!(
+                list.errors[0].message,
+                Maybe::Value("Access Token Invalid".to_owned())
+            );
             assert_eq!(list.errors[0].field, Maybe::Absent);
         }
         other => panic!("expected Api/Unauthorized, got {other:?}"),
@@ -368,10 +427,17 @@ async fn not_found_404_is_api_error_not_found() {
         .await
         .expect_err("404 is an error");
     match err {
-        Error::Api { status, body: UpdateContactError::NotFound(list), .. } => {
+        Error::Api {
+            status,
+            body: UpdateContactError::NotFound(list),
+            ..
+        } => {
             assert_eq!(status.as_u16(), 404);
             assert_eq!(list.errors[0].code, "not_found");
-            assert_eq!(list.errors[0].message, Maybe::Value("User Not Found".to_owned()));
+            assert_eq!(
+                list.errors[0].message,
+                Maybe::Value("User Not Found".to_owned())
+            );
         }
         other => panic!("expected Api/NotFound, got {other:?}"),
     }
@@ -404,7 +470,9 @@ async fn wrong_types_on_200_are_decode_errors_naming_the_field() {
     let cases: [(&str, fn(&mut Value)); 4] = [
         ("email", |v| v["email"] = json!(42)),
         ("location.city", |v| v["location"]["city"] = json!(5)),
-        ("tags.total_count", |v| v["tags"]["total_count"] = json!("zero")),
+        ("tags.total_count", |v| {
+            v["tags"]["total_count"] = json!("zero")
+        }),
         ("created_at", |v| v["created_at"] = json!("yesterday")),
     ];
     for (expected_path, mutate) in cases {
@@ -417,7 +485,13 @@ async fn wrong_types_on_200_are_decode_errors_naming_the_field() {
             .await
             .expect_err("wrong type must not decode");
         match &err {
-            Error::Decode { status, path, headers, body_snippet, .. } => {
+            Error::Decode {
+                status,
+                path,
+                headers,
+                body_snippet,
+                ..
+            } => {
                 assert_eq!(status.as_u16(), 200, "{expected_path}");
                 assert_eq!(path, expected_path);
                 assert!(headers.contains_key("x-request-id"));
@@ -442,7 +516,9 @@ async fn missing_required_field_is_decode_error() {
         .await
         .expect_err("missing required field");
     match err {
-        Error::Decode { status, message, .. } => {
+        Error::Decode {
+            status, message, ..
+        } => {
             assert_eq!(status.as_u16(), 200);
             assert!(message.contains("workspace_id"), "{message}");
         }
@@ -483,7 +559,10 @@ async fn dot_segments_and_empty_id_are_rejected_before_sending() {
     let c = client(&server);
     let body = types::UpdateContactRequest::default();
     for id in ["..", ".", ""] {
-        let err = c.update_contact(id, &body).await.expect_err("must be rejected");
+        let err = c
+            .update_contact(id, &body)
+            .await
+            .expect_err("must be rejected");
         match err {
             Error::InvalidRequest { message } => {
                 assert!(message.contains("contact_id"), "{id:?}: {message}")

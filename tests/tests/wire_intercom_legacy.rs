@@ -31,19 +31,31 @@ fn resolve<'a>(spec: &'a Value, v: &'a Value) -> &'a Value {
 }
 
 fn media_example(spec: &Value, pointer: &str, name: &str) -> Value {
-    let media = spec.pointer(pointer).unwrap_or_else(|| panic!("no {pointer} in spec"));
+    let media = spec
+        .pointer(pointer)
+        .unwrap_or_else(|| panic!("no {pointer} in spec"));
     let ex = resolve(spec, &media["examples"][name]);
-    ex.get("value").cloned().unwrap_or_else(|| panic!("example {name} has no value"))
+    ex.get("value")
+        .cloned()
+        .unwrap_or_else(|| panic!("example {name} has no value"))
 }
 
 const OP: &str = "/paths/~1contacts/post";
 
 fn request_example(spec: &Value) -> Value {
-    media_example(spec, &format!("{OP}/requestBody/content/application~1json"), "UpdateLeadRequest")
+    media_example(
+        spec,
+        &format!("{OP}/requestBody/content/application~1json"),
+        "UpdateLeadRequest",
+    )
 }
 
 fn lead_example(spec: &Value) -> Value {
-    media_example(spec, &format!("{OP}/responses/200/content/application~1json"), "Lead")
+    media_example(
+        spec,
+        &format!("{OP}/responses/200/content/application~1json"),
+        "Lead",
+    )
 }
 
 fn client(server: &MockServer) -> Client {
@@ -56,11 +68,16 @@ fn client(server: &MockServer) -> Client {
 }
 
 async fn received(server: &MockServer) -> Vec<Request> {
-    server.received_requests().await.expect("request recording is enabled")
+    server
+        .received_requests()
+        .await
+        .expect("request recording is enabled")
 }
 
 fn header<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
-    req.headers.get(name).map(|v| v.to_str().expect("ASCII header"))
+    req.headers
+        .get(name)
+        .map(|v| v.to_str().expect("ASCII header"))
 }
 
 fn body_json(req: &Request) -> Value {
@@ -118,7 +135,10 @@ async fn update_lead_wire_format_and_spec_example_response() {
     assert_eq!(req.method.as_str(), "POST");
     assert_eq!(req.url.path(), "/contacts");
     assert_eq!(req.url.query(), None);
-    assert_eq!(header(req, "authorization"), Some(&*format!("Bearer {TOKEN}")));
+    assert_eq!(
+        header(req, "authorization"),
+        Some(&*format!("Bearer {TOKEN}"))
+    );
     assert_eq!(header(req, "content-type"), Some("application/json"));
     assert_eq!(header(req, "user-agent"), Some("contact-clients/0.1.0"));
     assert_eq!(header(req, "idempotency-key"), None);
@@ -164,9 +184,18 @@ async fn update_lead_wire_format_and_spec_example_response() {
     );
     assert_eq!(response.tags.r#type, "tag.list");
     assert_eq!(response.segments.r#type, "segment.list");
-    assert_eq!(response.custom_attributes.get("paid_subscriber"), Some(&json!(true)));
-    assert_eq!(response.custom_attributes.get("monthly_spend"), Some(&json!(155.5)));
-    assert_eq!(response.custom_attributes.get("team_mates"), Some(&json!(9)));
+    assert_eq!(
+        response.custom_attributes.get("paid_subscriber"),
+        Some(&json!(true))
+    );
+    assert_eq!(
+        response.custom_attributes.get("monthly_spend"),
+        Some(&json!(155.5))
+    );
+    assert_eq!(
+        response.custom_attributes.get("team_mates"),
+        Some(&json!(9))
+    );
     assert!(response.extra.is_empty());
 
     let lead = response.into_inner();
@@ -180,11 +209,16 @@ async fn update_lead_sends_accept_application_json() {
     let spec = spec();
     let server = MockServer::start().await;
     mount_json(&server, 200, lead_example(&spec)).await;
-    client(&server).update_lead(&example_request()).await.expect("200");
+    client(&server)
+        .update_lead(&example_request())
+        .await
+        .expect("200");
     let reqs = received(&server).await;
     let accept = header(&reqs[0], "accept");
     assert!(
-        accept.is_some_and(|a| a.split(',').any(|p| p.trim().starts_with("application/json"))),
+        accept.is_some_and(|a| a
+            .split(',')
+            .any(|p| p.trim().starts_with("application/json"))),
         "Accept header must ask for application/json, got {accept:?}"
     );
 }
@@ -207,7 +241,10 @@ async fn lead_without_id_or_user_id_is_rejected_before_sending() {
         let err = c.update_lead(&body).await.expect_err("must be rejected");
         match err {
             Error::InvalidRequest { message } => {
-                assert!(message.contains("id") && message.contains("user_id"), "{message}")
+                assert!(
+                    message.contains("id") && message.contains("user_id"),
+                    "{message}"
+                )
             }
             other => panic!("expected InvalidRequest, got {other:?}"),
         }
@@ -243,7 +280,10 @@ async fn lead_with_only_id_or_only_user_id_is_sent() {
     c.update_lead(&by_user_id).await.expect("200");
     let reqs = received(&server).await;
     assert_eq!(reqs.len(), 2);
-    assert_eq!(body_json(&reqs[0]), json!({"id": "5811f6bbe6b4704ddfa84ac0"}));
+    assert_eq!(
+        body_json(&reqs[0]),
+        json!({"id": "5811f6bbe6b4704ddfa84ac0"})
+    );
     assert_eq!(
         body_json(&reqs[1]),
         json!({"user_id": "77177570-cf5d-4f1a-bc75-75202af47d4f", "phone": "123"})
@@ -266,16 +306,25 @@ async fn unauthorized_401_is_api_error() {
         .await
         .expect_err("401 is an error");
     assert_eq!(
-        err.headers().and_then(|h| h.get("x-request-id")).map(|v| v.to_str().unwrap()),
+        err.headers()
+            .and_then(|h| h.get("x-request-id"))
+            .map(|v| v.to_str().unwrap()),
         Some("legacy-req-1")
     );
     match err {
-        Error::Api { status, body: UpdateLeadError::Unauthorized(list), .. } => {
+        Error::Api {
+            status,
+            body: UpdateLeadError::Unauthorized(list),
+            ..
+        } => {
             assert_eq!(status.as_u16(), 401);
             assert_eq!(list.r#type, "error.list");
             assert_eq!(list.errors.len(), 1);
             assert_eq!(list.errors[0].code, "unauthorized");
-            assert_eq!(list.errors[0].message.as_deref(), Some("Access Token Invalid"));
+            assert_eq!(
+                list.errors[0].message.as_deref(),
+                Some("Access Token Invalid")
+            );
         }
         other => panic!("expected Api/Unauthorized, got {other:?}"),
     }

@@ -1,6 +1,8 @@
 //! Project tasks: `cargo xtask <verb>`.
 
+mod bench;
 mod codegen;
+mod corpus;
 mod generate;
 
 use std::path::PathBuf;
@@ -40,6 +42,15 @@ enum Command {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Benchmark the generator (release build, separate processes) against
+    /// progenitor; writes target/bench/report.md.
+    Bench(bench::BenchArgs),
+    /// One timed generation, for `bench` (prints JSON timings).
+    #[command(hide = true)]
+    BenchOne(bench::BenchOneArgs),
+    /// Generate and `cargo check` a crate for every spec of a corpus, and
+    /// round-trip the specs' examples; writes target/corpus/report.md.
+    Corpus(corpus::Options),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -54,6 +65,9 @@ fn main() -> ExitCode {
         Command::Codegen { check } => codegen::run(check),
         Command::Ir { spec, format } => ir(&spec, format),
         Command::Generate { spec, out, name } => generate::run(&spec, &out, name.as_deref()),
+        Command::Bench(args) => bench::run(&args),
+        Command::BenchOne(args) => bench::run_one(&args),
+        Command::Corpus(opts) => corpus::run(opts),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -78,7 +92,9 @@ fn ir(spec: &std::path::Path, format: IrFormat) -> Result<(), String> {
     }
     match format {
         IrFormat::Yaml => {
-            let text = serde_yaml::to_string(&lowered.api).map_err(|e| format!("cannot render the IR: {e}"))?;
+            // Through JSON: serde_yaml cannot write nested enums as tags.
+            let value = serde_json::to_value(&lowered.api).map_err(|e| format!("cannot render the IR: {e}"))?;
+            let text = serde_yaml::to_string(&value).map_err(|e| format!("cannot render the IR: {e}"))?;
             print!("{text}");
         }
         IrFormat::Debug => println!("{:#?}", lowered.api),

@@ -209,6 +209,7 @@ impl<'a> UpdateContactByIdBuilder<'a> {
             format!("/api/v1/contact/{contact_id}"),
             &[&["apiKeyAuth"]],
         );
+        spec.headers.push(("Accept".to_owned(), "application/json".to_owned()));
         let body = &self.body;
         spec.json_body(body)?;
         let raw = crate::runtime::execute::<

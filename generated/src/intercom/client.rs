@@ -220,6 +220,7 @@ impl<'a> UpdateContactBuilder<'a> {
             format!("/contacts/{contact_id}"),
             &[&["bearerAuth"]],
         );
+        spec.headers.push(("Accept".to_owned(), "application/json".to_owned()));
         if let Some(value) = self.intercom_version.as_ref() {
             spec.header_param("Intercom-Version", value)?;
         }

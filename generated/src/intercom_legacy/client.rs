@@ -192,6 +192,7 @@ impl<'a> UpdateLeadBuilder<'a> {
             "/contacts".to_string(),
             &[&["bearerAuth"]],
         );
+        spec.headers.push(("Accept".to_owned(), "application/json".to_owned()));
         let body = &self.body;
         body.validate()?;
         spec.json_body(body)?;

@@ -311,6 +311,7 @@ fn body_arg(types: &Types<'_>, op: &Operation) -> Option<(TokenStream, TokenStre
             (quote!(&'a #t), quote!(body))
         }
         (_, MediaKind::Text) => (quote!(String), quote!(body.into())),
+        (_, MediaKind::Multipart) => (quote!(&'a crate::runtime::Multipart), quote!(body)),
         _ => (quote!(bytes::Bytes), quote!(body.into())),
     })
 }
@@ -318,7 +319,10 @@ fn body_arg(types: &Types<'_>, op: &Operation) -> Option<(TokenStream, TokenStre
 fn op_docs(op: &Operation) -> TokenStream {
     let route = format!("`{} {}`", op.method.as_str(), op.path_template);
     let deprecated = op.deprecated.then_some("**Deprecated.**");
-    doc_paragraphs(&[op.summary.as_deref(), op.description.as_deref(), deprecated, Some(&route)])
+    let form = op.body.as_ref().filter(|b| !b.form_fields.is_empty()).map(|b| {
+        format!("The body is a `multipart/form-data` form ([`crate::runtime::Multipart`]) with the fields {}.", b.form_fields.join(", "))
+    });
+    doc_paragraphs(&[op.summary.as_deref(), op.description.as_deref(), deprecated, form.as_deref(), Some(&route)])
 }
 
 fn operation(api: &Api, types: &Types<'_>, op: &Operation, cfg: Option<&TokenStream>) -> TokenStream {
@@ -387,7 +391,7 @@ fn operation(api: &Api, types: &Types<'_>, op: &Operation, cfg: Option<&TokenStr
             });
         }
     }
-    let raw_body = op.body.as_ref().is_some_and(|b| b.ty.is_none() && b.media != MediaKind::Text);
+    let raw_body = op.body.as_ref().is_some_and(|b| b.ty.is_none() && !matches!(b.media, MediaKind::Text | MediaKind::Multipart));
     if let Some(b) = op.body.as_ref().filter(|_| raw_body) {
         let ct = &b.content_type;
         inits.push(quote!(content_type: #ct.to_string()));
@@ -454,6 +458,7 @@ fn operation(api: &Api, types: &Types<'_>, op: &Operation, cfg: Option<&TokenStr
         let setter = match (b.media, &b.ty) {
             (MediaKind::Json, Some(_)) => quote!(spec.json_body(body)?;),
             (MediaKind::FormUrlEncoded, Some(_)) => quote!(spec.form_body(body)?;),
+            (MediaKind::Multipart, _) => quote!(spec.multipart_body(body)?;),
             (MediaKind::Text, _) => {
                 let ct = &b.content_type;
                 quote!(spec.text_body(body.clone(), #ct);)
@@ -476,6 +481,10 @@ fn operation(api: &Api, types: &Types<'_>, op: &Operation, cfg: Option<&TokenStr
         }
     }
 
+    if let Some(accept) = &op.accept {
+        build.insert(0, quote!(spec.headers.push(("Accept".to_owned(), #accept.to_owned()));));
+    }
+    let spec_binding = if build.is_empty() { quote!(spec) } else { quote!(mut spec) };
     let method = format_ident!("{}", op.method.as_str());
     let security_alts = op.security.iter().map(|alt| quote!(&[#(#alt),*]));
     let op_name = &op.name;
@@ -615,7 +624,7 @@ fn operation(api: &Api, types: &Types<'_>, op: &Operation, cfg: Option<&TokenStr
             #[doc = #send_doc]
             pub async fn send(self) -> Result<crate::runtime::Response<#ok_ty>, crate::runtime::Error<#err>> {
                 #(#path_locals)*
-                let mut spec = crate::runtime::RequestSpec::new(
+                let #spec_binding = crate::runtime::RequestSpec::new(
                     #op_name,
                     reqwest::Method::#method,
                     #path,

@@ -10,6 +10,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("maybe.rs", include_str!("../../runtime/maybe.rs")),
     ("mod.rs", include_str!("../../runtime/mod.rs")),
+    ("multipart.rs", include_str!("../../runtime/multipart.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),
     ("secret.rs", include_str!("../../runtime/secret.rs")),

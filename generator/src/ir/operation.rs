@@ -24,6 +24,8 @@ pub struct Operation {
     pub body: Option<RequestBody>,
     /// Declared responses, in order: specific codes, ranges, then `default`.
     pub responses: Vec<Response>,
+    /// The `Accept` header: the declared response media types, if any.
+    pub accept: Option<String>,
     /// Alternative sets of security scheme keys (ORed; each set ANDed). An
     /// empty set in the list means anonymous access is allowed.
     pub security: Vec<Vec<String>>,
@@ -118,6 +120,9 @@ pub struct RequestBody {
     pub alternatives: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<serde_json::Value>,
+    /// For multipart bodies: the declared fields, as documentation.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub form_fields: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -144,7 +149,9 @@ pub struct Response {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "type")]
 pub enum ResponseBody {
-    /// No content declared: the body is ignored on success.
+    /// No content, by definition of the status (204, 205, 304): the body is
+    /// ignored. Other statuses without declared content are `Raw`, since
+    /// servers often send a body the spec does not describe.
     Empty,
     /// A JSON document of this type.
     Json(TypeRef),

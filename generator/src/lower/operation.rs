@@ -119,6 +119,7 @@ impl<'a> Lowerer<'a> {
             self.request_body(b, &bpointer, &type_hint)
         });
         let responses = self.responses(op, pointer, &type_hint);
+        let accept = self.accept(op);
         let security = op
             .security
             .as_ref()
@@ -140,9 +141,34 @@ impl<'a> Lowerer<'a> {
             params,
             body,
             responses,
+            accept,
             security,
             pointer: pointer.to_string(),
         }
+    }
+
+    /// Media types of the declared responses, in document order.
+    fn accept(&self, op: &OaOperation) -> Option<String> {
+        let mut types: Vec<String> = Vec::new();
+        let all = op.responses.responses.values().chain(op.responses.default.iter());
+        for r in all {
+            let content = match r {
+                ReferenceOr::Item(r) => Some(&r.content),
+                ReferenceOr::Reference { reference } => component_name(reference, "responses")
+                    .and_then(|n| self.spec.components.as_ref()?.responses.get(&n))
+                    .and_then(|r| match r {
+                        ReferenceOr::Item(r) => Some(&r.content),
+                        ReferenceOr::Reference { .. } => None,
+                    }),
+            };
+            for ct in content.into_iter().flat_map(|c| c.keys()) {
+                let ct = base_media(ct);
+                if !types.contains(&ct) && !ct.contains('\n') {
+                    types.push(ct);
+                }
+            }
+        }
+        (!types.is_empty()).then(|| types.join(", "))
     }
 
     fn known_security(&mut self, security: Vec<Vec<String>>, pointer: &str) -> Vec<Vec<String>> {
@@ -270,13 +296,11 @@ impl<'a> Lowerer<'a> {
                 Some(self.type_of(schema, &pointer_join(&media_pointer, "schema"), &hint))
             }
             (MediaKind::Json, None) => Some(TypeRef::Any),
-            (MediaKind::Multipart, _) => {
-                self.warn(&media_pointer, "multipart/form-data bodies are sent as caller-encoded bytes");
-                None
-            }
             _ => None,
         };
+        let form_fields = if kind == MediaKind::Multipart { self.form_fields(media) } else { Vec::new() };
         Some(RequestBody {
+            form_fields,
             content_type: content_type.clone(),
             media: kind,
             ty,
@@ -348,6 +372,27 @@ impl<'a> Lowerer<'a> {
             out.push(Response { status, description: Some(resp.description.clone()).filter(|d| !d.is_empty()), name, body, examples });
         }
         out
+    }
+
+    /// The fields a multipart schema declares, for documentation: the
+    /// caller builds the form with `runtime::Multipart`.
+    fn form_fields(&mut self, media: &MediaType) -> Vec<String> {
+        let schema = match &media.schema {
+            Some(ReferenceOr::Item(s)) => Some(s.clone()),
+            Some(ReferenceOr::Reference { reference }) => self.resolve_schema_ref(reference).map(|(_, s)| s),
+            None => None,
+        };
+        let Some(schema) = schema else { return Vec::new() };
+        let v = super::view::view(&schema);
+        let Some(props) = v.properties else { return Vec::new() };
+        props
+            .iter()
+            .map(|(name, p)| {
+                let binary = matches!(p, ReferenceOr::Item(s) if super::view::view(s).format.as_deref() == Some("binary"));
+                let required = v.required.contains(name);
+                format!("`{name}`{}{}", if binary { " (file)" } else { "" }, if required { " (required)" } else { "" })
+            })
+            .collect()
     }
 
     /// JSON examples of a media type: `example` and every `examples` entry,

@@ -47,6 +47,10 @@
 //! sequentially (the usual case in tests); concurrent requests are still all
 //! reported, only possibly under the wrong request line.
 //!
+//! The same log also tells which requests arrived ([`Prism::requests_since`]:
+//! method, path without query, `Accept` header), so a test can check that "no
+//! violation" is not simply "no request".
+//!
 //! # Specs whose path keys contain a URL fragment
 //!
 //! Paragon's ActionKit spec has the path key
@@ -143,9 +147,14 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Where `npm ci --prefix tests/prism` puts the Prism CLI.
+/// The Prism CLI script: where `npm ci --prefix tests/prism` puts it, unless
+/// the `PRISM_BIN` environment variable names another one (e.g. a global
+/// install; it is still run with `node`).
 pub fn prism_bin() -> PathBuf {
-    repo_root().join("tests/prism/node_modules/.bin/prism")
+    match std::env::var_os("PRISM_BIN") {
+        Some(p) if !p.is_empty() => PathBuf::from(p),
+        _ => repo_root().join("tests/prism/node_modules/.bin/prism"),
+    }
 }
 
 impl Prism {
@@ -164,8 +173,13 @@ impl Prism {
     pub fn start_with_timeout(spec: &Path, timeout: Duration) -> Result<Prism, String> {
         let bin = prism_bin();
         if !bin.exists() {
+            let from_env = if std::env::var_os("PRISM_BIN").is_some_and(|p| !p.is_empty()) {
+                " (path from PRISM_BIN)"
+            } else {
+                ""
+            };
             return Err(format!(
-                "Prism is not installed: {} does not exist. Run `npm ci --prefix tests/prism` \
+                "Prism is not installed: {}{from_env} does not exist. Run `npm ci --prefix tests/prism` \
                  in the repository root ({}) first (needs node >= 18.20.1 and npm).",
                 bin.display(),
                 repo_root().display()
@@ -290,6 +304,18 @@ impl Prism {
         };
         out.extend(problem);
         out
+    }
+
+    /// The requests Prism received after `mark` (the harness's own sentinel
+    /// requests excluded), in order. Flushes the log first. Lets a test check
+    /// that a call through the generated client really reached Prism (so "no
+    /// violation" is not vacuous), or that a call rejected client-side sent
+    /// nothing.
+    pub fn requests_since(&self, mark: LogMark) -> Vec<LoggedRequest> {
+        let (end, _) = self.sync_log();
+        let log = self.log.lock().unwrap_or_else(|e| e.into_inner());
+        let start = mark.0.min(end);
+        requests_in_log(&log[start..end])
     }
 
     /// Violations reported since the previous call of this method (or since
@@ -763,6 +789,60 @@ fn parse_line(line: &str) -> Option<LogLine<'_>> {
     None
 }
 
+/// A request as Prism logged it (see [`Prism::requests_since`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedRequest {
+    /// Lower-case method, as Prism logs it (`put`, `post`, ...).
+    pub method: String,
+    /// Path without the query string (Prism does not log the query).
+    pub path: String,
+    /// The `Accept` header, from the negotiator's "Request contains an accept
+    /// header: ..." line, when Prism logged one.
+    pub accept: Option<String>,
+}
+
+impl fmt::Display for LoggedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.method, self.path)
+    }
+}
+
+/// The requests in a slice of Prism's log (one per `Request received` line),
+/// without the harness's sentinel requests.
+pub fn requests_in_log(lines: &[String]) -> Vec<LoggedRequest> {
+    const ACCEPT: &str = "Request contains an accept header: ";
+    let mut out: Vec<LoggedRequest> = Vec::new();
+    // Whether the lines being read belong to a sentinel request.
+    let mut in_sentinel = false;
+    for raw in lines {
+        let Some(line) = parse_line(raw) else {
+            continue;
+        };
+        if line.tag == "HTTP SERVER" && line.message == "Request received" {
+            let request = line.request.unwrap_or("");
+            in_sentinel = request.contains(SYNC_PATH);
+            if !in_sentinel {
+                let (method, path) = request.split_once(' ').unwrap_or((request, ""));
+                out.push(LoggedRequest {
+                    method: method.to_string(),
+                    path: path.to_string(),
+                    accept: None,
+                });
+            }
+            continue;
+        }
+        if in_sentinel {
+            continue;
+        }
+        if let (Some(last), Some(accept)) = (out.last_mut(), line.message.strip_prefix(ACCEPT)) {
+            if line.tag == "NEGOTIATOR" && last.accept.is_none() {
+                last.accept = Some(accept.trim().to_string());
+            }
+        }
+    }
+    out
+}
+
 /// Violations in a slice of Prism's log, grouped by the request they follow.
 ///
 /// * `[VALIDATOR]` lines at error/warning/fatal level, except the summary line
@@ -1012,6 +1092,37 @@ mod unit {
                 "post /nope: [HTTP SERVER] Request terminated with error: https://stoplight.io/prism/errors#UNAUTHORIZED: Invalid security scheme used",
             ]
         );
+    }
+
+    #[test]
+    fn lists_logged_requests_without_sentinels() {
+        let log = lines(
+            "[6:25:01 AM] › [CLI] ▶  start     Prism is listening on http://127.0.0.1:4779
+[6:25:01 AM] › [HTTP SERVER] get /__contact_tests_prism_sync__/1-0 ℹ  info      Request received
+[6:25:01 AM] ›     [NEGOTIATOR] ℹ  info      Request contains an accept header: text/html
+[6:25:01 AM] › [HTTP SERVER] get /__contact_tests_prism_sync__/1-0 ✖  error     Request terminated with error: https://stoplight.io/prism/errors#NO_PATH_MATCHED_ERROR: Route not resolved, no path matched
+[6:25:01 AM] › [HTTP SERVER] put /contacts/65 ℹ  info      Request received
+[6:25:01 AM] ›     [NEGOTIATOR] ℹ  info      Request contains an accept header: */*
+[6:25:01 AM] ›     [VALIDATOR] ✔  success   The request passed the validation rules. Looking for the best response
+[6:25:01 AM] › [HTTP SERVER] post /contacts ℹ  info      Request received
+[6:25:01 AM] ›     [VALIDATOR] ✖  error     Invalid security scheme used",
+        );
+        assert_eq!(
+            requests_in_log(&log),
+            vec![
+                LoggedRequest {
+                    method: "put".into(),
+                    path: "/contacts/65".into(),
+                    accept: Some("*/*".into()),
+                },
+                LoggedRequest {
+                    method: "post".into(),
+                    path: "/contacts".into(),
+                    accept: None,
+                },
+            ]
+        );
+        assert_eq!(requests_in_log(&log)[0].to_string(), "put /contacts/65");
     }
 
     #[test]

@@ -638,6 +638,27 @@ async fn timed_out_put_is_retried() {
     assert_eq!(received(&server).await.len(), 2);
 }
 
+/// A timed-out POST may have been applied: it is not retried without an
+/// idempotency key.
+#[tokio::test]
+async fn timed_out_post_is_not_retried() {
+    let server = MockServer::start().await;
+    respond_always(
+        &server,
+        ResponseTemplate::new(200)
+            .set_body_json(lead_example())
+            .set_delay(Duration::from_secs(3)),
+    )
+    .await;
+    let err = legacy_client(&server.uri(), fast_retry(3))
+        .update_lead(&lead_update())
+        .timeout(ms(150))
+        .await
+        .expect_err("times out");
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert_eq!(received(&server).await.len(), 1);
+}
+
 /// POST is not idempotent: legacy Update Lead and Paragon are not retried
 /// on 503 by default, even with a retrying client policy.
 #[tokio::test]

@@ -31,11 +31,10 @@ pub async fn run(
     token: &str,
     lead: &types::UpdateLeadRequest,
 ) -> Result<types::Lead, Error<UpdateLeadError>> {
-    // 1. Configure the client. The legacy API only answers in JSON when the
-    //    request says `Accept: application/json`, so send it on every request.
-    let mut builder = Client::builder()
-        .bearer_auth(token)
-        .header("Accept", "application/json");
+    // 1. Configure the client. (The legacy API only answers in JSON when the
+    //    request says `Accept: application/json`; the client sends that header
+    //    itself, derived from the API description's response media types.)
+    let mut builder = Client::builder().bearer_auth(token);
     if let Some(url) = base_url {
         builder = builder.base_url(url);
     }

@@ -30,8 +30,8 @@ fn lower(spec: &str) -> clientgen::ir::Api {
 
 fn snapshot_api(module: &str, spec: &str) {
     let api = lower(spec);
-    // insta's own YAML writer: `serde_yaml` refuses nested enums such as
-    // `TypeRef::Nullable(Named(..))` (see target/requests/snapshots.md).
+    // insta's own YAML writer (`serde_yaml` refuses nested enums such as
+    // `TypeRef::Nullable(Named(..))` when given the IR directly).
     insta::assert_yaml_snapshot!(format!("{module}__ir"), &api);
 
     let files = emit::emit_crate(

@@ -166,6 +166,7 @@ async fn update_contact_by_id_wire_format_and_spec_example_response() {
         "the key goes in the query only"
     );
     assert_eq!(header(req, "content-type"), Some("application/json"));
+    assert_eq!(header(req, "accept"), Some("application/json"));
     assert_eq!(header(req, "user-agent"), Some("contact-clients/0.1.0"));
     assert_eq!(body_json(req), request_example(&spec));
 

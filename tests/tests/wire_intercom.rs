@@ -137,6 +137,7 @@ async fn update_contact_wire_format_and_spec_example_response() {
     );
     assert_eq!(header(req, "content-type"), Some("application/json"));
     assert_eq!(header(req, "intercom-version"), Some("2.11"));
+    assert_eq!(header(req, "accept"), Some("application/json"));
     assert_eq!(header(req, "user-agent"), Some("contact-clients/0.1.0"));
     assert_eq!(body_json(req), request_example(&spec));
 

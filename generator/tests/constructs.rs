@@ -1,0 +1,222 @@
+//! Real-world OpenAPI constructs, one small spec each, in
+//! `generator/tests/constructs/*.yaml`.
+//!
+//! For every spec: the lowering warnings and the generated `src/api/types.rs`
+//! and `src/api/client.rs` of a standalone crate (as `cargo xtask generate`
+//! makes it) are snapshotted. [`generated_crates_compile`] writes all the
+//! crates into `target/constructs/<name>` as members of one scratch workspace
+//! (`target/constructs/Cargo.toml`) and runs `cargo check` once over all of
+//! them, then `cargo clippy -- -D warnings`: both must pass with no warning.
+//!
+//! Review `.snap.new` files before accepting them: a snapshot recording a bug
+//! is a defect (known ones are listed in `target/requests/snapshots.md`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use clientgen::emit::{self, ApiModule, CrateOptions, FeatureMode, GeneratedFile};
+
+/// One `#[test]` per construct spec, and the list of them all.
+macro_rules! constructs {
+    ($($name:ident),* $(,)?) => {
+        const ALL: &[&str] = &[$(stringify!($name)),*];
+        $(
+            #[test]
+            fn $name() {
+                snapshot(stringify!($name));
+            }
+        )*
+    };
+}
+
+constructs!(
+    additional_properties,
+    allof_merge,
+    anyof,
+    big_integers,
+    enum_collisions,
+    example_ref_literal,
+    free_form,
+    nullable_unions,
+    oneof_discriminator_implicit,
+    oneof_discriminator_mapping,
+    oneof_single,
+    oneof_untagged,
+    operation_ids,
+    parameter_refs,
+    parameter_styles,
+    path_item_ref,
+    property_names,
+    read_write_only,
+    recursive_alias,
+    recursive_array,
+    recursive_box,
+    recursive_mutual,
+    request_media_types,
+    responses_multi,
+    v31_const,
+    v31_ref_siblings,
+    v31_type_arrays,
+    v31_webhooks,
+);
+
+fn specs_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/constructs")
+}
+
+/// Where the crates are written and compiled.
+fn out_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/constructs")
+}
+
+fn display(name: &str) -> String {
+    format!("generator/tests/constructs/{name}.yaml")
+}
+
+fn crate_name(name: &str) -> String {
+    format!("construct-{}", name.replace('_', "-"))
+}
+
+/// The files of a crate for one construct, through the same code path as
+/// `xtask/src/generate.rs` (`crate_files`), and the lowering warnings.
+fn generate(name: &str, standalone: bool) -> Result<(Vec<GeneratedFile>, Vec<String>), String> {
+    let display = display(name);
+    let lowered = clientgen::lower_file(&specs_dir().join(format!("{name}.yaml")), &display)
+        .map_err(|d| format!("{display} does not load: {d}"))?;
+    let api = &lowered.api;
+    let opts = CrateOptions {
+        name: crate_name(name),
+        version: "0.1.0".into(),
+        description: format!("Generated client for {} {}", api.title, api.version),
+        command: format!("cargo xtask generate {display}"),
+        features: FeatureMode::PerTag,
+        standalone,
+    };
+    let files = emit::emit_crate(&[ApiModule { module: "api".to_string(), spec_path: display.clone(), api }], &opts)
+        .map_err(|e| format!("{display}: emit failed: {e}"))?;
+    let warnings = lowered.warnings.iter().map(|w| w.to_string()).collect();
+    Ok((files, warnings))
+}
+
+fn snapshot(name: &str) {
+    let (files, warnings) = generate(name, true).unwrap_or_else(|e| panic!("{e}"));
+    insta::assert_snapshot!(format!("{name}__warnings"), warnings.join("\n"));
+    for file in ["types.rs", "client.rs"] {
+        let path = Path::new("src/api").join(file);
+        let found = files
+            .iter()
+            .find(|f| f.path == path)
+            .unwrap_or_else(|| panic!("{name}: no {} among the generated files", path.display()));
+        insta::assert_snapshot!(format!("{name}__{}", file.trim_end_matches(".rs")), &found.contents);
+    }
+}
+
+#[test]
+fn every_spec_has_a_test() {
+    let mut on_disk: Vec<String> = std::fs::read_dir(specs_dir())
+        .expect("tests/constructs exists")
+        .filter_map(|e| {
+            let p = e.ok()?.path();
+            (p.extension()? == "yaml").then(|| p.file_stem().unwrap().to_string_lossy().into_owned())
+        })
+        .collect();
+    on_disk.sort();
+    let mut listed: Vec<String> = ALL.iter().map(|s| s.to_string()).collect();
+    listed.sort();
+    assert_eq!(on_disk, listed, "every tests/constructs/*.yaml needs an entry in `constructs!`");
+}
+
+/// Runs cargo in the scratch workspace; returns (success, combined output).
+fn cargo(out: &Path, args: &[&str]) -> (bool, String, std::time::Duration) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let start = Instant::now();
+    let output = Command::new(cargo)
+        .args(args)
+        .current_dir(out)
+        .env("CARGO_TARGET_DIR", out.join("target"))
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    (output.status.success(), text, start.elapsed())
+}
+
+/// Diagnostics in `--message-format short` output: lines naming an error or
+/// a warning (cargo's own summary lines included; not crate names such as
+/// `serde_path_to_error`).
+fn diagnostics(output: &str) -> Vec<&str> {
+    output
+        .lines()
+        .filter(|l| {
+            l.starts_with("warning") || l.starts_with("error") || l.contains(": warning") || l.contains(": error")
+        })
+        .collect()
+}
+
+#[test]
+fn generated_crates_compile() {
+    let out = out_dir();
+    std::fs::create_dir_all(&out).expect("create target/constructs");
+    let mut members = Vec::new();
+    let mut failures = Vec::new();
+    for name in ALL {
+        match generate(name, false) {
+            Ok((files, _)) => {
+                clientgen::write::write(&out.join(name), &files)
+                    .unwrap_or_else(|e| panic!("cannot write target/constructs/{name}: {e}"));
+                members.push(*name);
+            }
+            Err(e) => failures.push(e),
+        }
+    }
+    let members_toml: Vec<String> = members.iter().map(|m| format!("    \"{m}\",")).collect();
+    let manifest = format!(
+        "# Written by generator/tests/constructs.rs: every construct crate, checked at once.\n[workspace]\nresolver = \"2\"\nmembers = [\n{}\n]\n",
+        members_toml.join("\n")
+    );
+    let manifest_path = out.join("Cargo.toml");
+    if std::fs::read_to_string(&manifest_path).ok().as_deref() != Some(manifest.as_str()) {
+        std::fs::write(&manifest_path, manifest).expect("write target/constructs/Cargo.toml");
+    }
+    // Start from the repository's lock file: the same dependency versions,
+    // already downloaded, and no registry query.
+    let lock = out.join("Cargo.lock");
+    if !lock.exists() {
+        std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock"), &lock)
+            .expect("copy Cargo.lock");
+    }
+
+    // `--keep-going`: report every crate, not just the first that fails.
+    let (ok, output, took) = cargo(&out, &["check", "--workspace", "--keep-going", "--message-format", "short"]);
+    eprintln!("cargo check of {} construct crates: {:.1?}", members.len(), took);
+    let found = diagnostics(&output);
+    if !ok || !found.is_empty() {
+        failures.push(format!(
+            "`cargo check --workspace` in target/constructs {} with {} diagnostic lines:\n{}",
+            if ok { "passed" } else { "FAILED" },
+            found.len(),
+            found.join("\n")
+        ));
+    }
+    // Clippy as soon as everything compiles (warnings included: it repeats
+    // them, so its list is complete).
+    if ok {
+        let (ok, output, took) = cargo(
+            &out,
+            &["clippy", "--workspace", "--keep-going", "--message-format", "short", "--", "-D", "warnings"],
+        );
+        eprintln!("cargo clippy of {} construct crates: {:.1?}", members.len(), took);
+        let found = diagnostics(&output);
+        if !ok || !found.is_empty() {
+            failures.push(format!(
+                "`cargo clippy --workspace -- -D warnings` in target/constructs {} with {} diagnostic lines:\n{}",
+                if ok { "passed" } else { "FAILED" },
+                found.len(),
+                found.join("\n")
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

@@ -22,6 +22,9 @@ const CONTACT_ID: &str = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
 
 // ---------------------------------------------------------------- helpers
 
+/// Edits a JSON body in place (to break one field).
+type Mutation = fn(&mut Value);
+
 fn spec() -> Value {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../specs/insighto.yaml");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -383,7 +386,7 @@ async fn validation_error_422_is_api_error() {
 #[tokio::test]
 async fn bad_datetime_or_uuid_is_decode_error_naming_the_field() {
     let spec = spec();
-    let cases: [(&str, fn(&mut Value)); 3] = [
+    let cases: [(&str, Mutation); 3] = [
         ("data.last_seen", |v| {
             v["data"]["last_seen"] = json!("yesterday at noon")
         }),

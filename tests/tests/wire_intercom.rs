@@ -20,6 +20,9 @@ const CONTACT_ID: &str = "650cbc286d0a728750658b15";
 
 // ---------------------------------------------------------------- helpers
 
+/// Edits a JSON body in place (to break one field).
+type Mutation = fn(&mut Value);
+
 fn spec() -> Value {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../specs/intercom.yaml");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -468,7 +471,7 @@ async fn undecodable_401_body_is_decode_error() {
 #[tokio::test]
 async fn wrong_types_on_200_are_decode_errors_naming_the_field() {
     let spec = spec();
-    let cases: [(&str, fn(&mut Value)); 4] = [
+    let cases: [(&str, Mutation); 4] = [
         ("email", |v| v["email"] = json!(42)),
         ("location.city", |v| v["location"]["city"] = json!(5)),
         ("tags.total_count", |v| {

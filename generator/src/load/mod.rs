@@ -116,8 +116,15 @@ fn load_string(file: String, mut text: String) -> Result<Loaded, Diagnostic> {
         version,
         warnings,
     } = prepare(&ctx)?;
-    match typed::to_openapi(value) {
+    let mut timer = Timer::new();
+    let result = typed::to_openapi(&value);
+    timer.lap("openapiv3");
+    match result {
         Ok(spec) => {
+            // Dropping a big tree takes a few milliseconds; not our caller's.
+            if text_is_big(&source) {
+                std::thread::spawn(move || drop(value));
+            }
             let warnings = warnings.into_iter().map(|i| ctx.diagnostic(i)).collect();
             Ok(Loaded {
                 file: file.clone(),
@@ -128,14 +135,40 @@ fn load_string(file: String, mut text: String) -> Result<Loaded, Diagnostic> {
             })
         }
         Err(err) => {
-            // The value was consumed; prepare it again (same result) to
-            // explain the failure. This only happens for broken documents.
-            let again = prepare(&ctx)?;
-            let (pointer, message, help) = typed::explain(&again.value, err);
+            let (pointer, message, help) = typed::explain(&value, err);
             let mut issue = Issue::error(pointer, message);
             issue.help = help;
             Err(ctx.diagnostic(issue))
         }
+    }
+}
+
+fn text_is_big(source: &SourceText) -> bool {
+    source.text().len() > 256 * 1024
+}
+
+/// Phase timings on stderr when `CLIENTGEN_LOAD_TIMING` is set.
+struct Timer {
+    on: bool,
+    at: std::time::Instant,
+}
+
+impl Timer {
+    fn new() -> Self {
+        Timer {
+            on: std::env::var_os("CLIENTGEN_LOAD_TIMING").is_some(),
+            at: std::time::Instant::now(),
+        }
+    }
+
+    fn lap(&mut self, what: &str) {
+        if self.on {
+            eprintln!(
+                "load timing: {what} {:.1} ms",
+                self.at.elapsed().as_secs_f64() * 1e3
+            );
+        }
+        self.at = std::time::Instant::now();
     }
 }
 
@@ -185,7 +218,10 @@ fn prepare(ctx: &Ctx<'_>) -> Result<Prepared, Diagnostic> {
         ));
     }
     let format = ctx.source.format();
-    let mut value = parse::parse(text, format).map_err(|e| {
+    let mut timer = Timer::new();
+    let parsed = parse::parse(text, format);
+    timer.lap("parse");
+    let mut value = parsed.map_err(|e| {
         let mut d = Diagnostic::error(
             ctx.file,
             "#",
@@ -193,6 +229,16 @@ fn prepare(ctx: &Ctx<'_>) -> Result<Prepared, Diagnostic> {
         );
         if let (Some(l), Some(c)) = (e.line, e.column) {
             d = d.at(l, c);
+        }
+        if e.message.starts_with("EOF while parsing") {
+            d = d.with_help(
+                "the text ends before every object and array is closed; is the file truncated?",
+            );
+        }
+        if e.message.contains("more than one document") {
+            d = d.with_help(
+                "put one OpenAPI document in each file (remove the `---` line and what follows it)",
+            );
         }
         if e.message.starts_with("duplicate key") {
             // The parsers place this error vaguely; find the second
@@ -324,8 +370,10 @@ fn prepare(ctx: &Ctx<'_>) -> Result<Prepared, Diagnostic> {
         }
     }
 
+    timer.lap("checks");
     let mut walker = walk::Walker::new(version == Version::V31);
     walker.walk_root(&mut value);
+    timer.lap("walk");
     let walk::Walker {
         refs,
         issues,
@@ -340,6 +388,7 @@ fn prepare(ctx: &Ctx<'_>) -> Result<Prepared, Diagnostic> {
     if let Some(first) = refs::check(&value, &refs).into_iter().next() {
         return Err(ctx.diagnostic(first));
     }
+    timer.lap("refs");
     warnings.extend(walk_warnings);
 
     let mut seen: HashMap<&str, &str> = HashMap::new();

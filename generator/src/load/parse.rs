@@ -52,7 +52,7 @@ pub fn parse(text: &str, format: Format) -> Result<Value, SyntaxError> {
                 .map_err(|e| {
                     let (line, column) = (e.line(), e.column());
                     SyntaxError {
-                        message: strip_position(&e.to_string()),
+                        message: strip_position(&e.to_string(), Some(line), Some(column)),
                         line: (line > 0).then_some(line),
                         column: (line > 0).then_some(column.max(1)),
                     }
@@ -63,8 +63,19 @@ pub fn parse(text: &str, format: Format) -> Result<Value, SyntaxError> {
             let de = serde_yaml::Deserializer::from_str(text);
             ValueSeed { yaml: true }.deserialize(de).map_err(|e| {
                 let loc = e.location();
+                let mut message = strip_position(
+                    &e.to_string(),
+                    loc.as_ref().map(|l| l.line()),
+                    loc.as_ref().map(|l| l.column()),
+                );
+                // serde_yaml puts the path before errors raised while
+                // building values ("paths./pets: duplicate key ..."); the
+                // diagnostic's pointer says where instead.
+                if let Some(i) = message.find(": duplicate key `") {
+                    message = message[i + 2..].to_string();
+                }
                 SyntaxError {
-                    message: strip_position(&e.to_string()),
+                    message,
                     line: loc.as_ref().map(|l| l.line()),
                     column: loc.as_ref().map(|l| l.column().max(1)),
                 }
@@ -73,21 +84,38 @@ pub fn parse(text: &str, format: Format) -> Result<Value, SyntaxError> {
     }
 }
 
-/// Removes the " at line N column M" that serde_json / serde_yaml append,
-/// since diagnostics carry the position separately.
-fn strip_position(msg: &str) -> String {
+/// Removes the " at line N column M" that serde_json / serde_yaml append
+/// for the error position (diagnostics carry it separately). Other
+/// positions in the message (libyaml's "while parsing a flow sequence at
+/// line 8 column 16") are kept, reworded as where that construct starts.
+fn strip_position(msg: &str, line: Option<usize>, column: Option<usize>) -> String {
+    let mut out = match (line, column) {
+        (Some(l), Some(c)) => {
+            let main = format!(" at line {l} column {c}");
+            match msg.find(&main) {
+                Some(i) => format!("{}{}", &msg[..i], &msg[i + main.len()..]),
+                None => strip_last_position(msg),
+            }
+        }
+        _ => strip_last_position(msg),
+    };
+    if out.contains(" at line ") {
+        out = out.replace(" at line ", " that starts at line ");
+    }
+    out
+}
+
+fn strip_last_position(msg: &str) -> String {
     if let Some(idx) = msg.rfind(" at line ") {
         let tail = &msg[idx + " at line ".len()..];
         let mut parts = tail.splitn(2, " column ");
         let line_ok = parts
             .next()
-            .is_some_and(|l| l.chars().all(|c| c.is_ascii_digit()));
+            .is_some_and(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_digit()));
         let rest = parts.next().unwrap_or("");
         let digits = rest.chars().take_while(|c| c.is_ascii_digit()).count();
         if line_ok && digits > 0 {
-            // serde_yaml may continue after the position (", while parsing ...").
-            let after = &rest[digits..];
-            return format!("{}{}", &msg[..idx], after);
+            return format!("{}{}", &msg[..idx], &rest[digits..]);
         }
     }
     msg.to_string()
@@ -175,14 +203,18 @@ impl<'de> Visitor<'de> for ValueSeed {
                 merges.push(map.next_value_seed(self)?);
                 continue;
             }
-            if out.contains_key(&key) {
-                return Err(de::Error::custom(format_args!(
-                    "duplicate key `{key}` (keys in a {} mapping must be unique)",
-                    if self.yaml { "YAML" } else { "JSON" }
-                )));
+            match out.entry(key) {
+                serde_json::map::Entry::Vacant(slot) => {
+                    slot.insert(map.next_value_seed(self)?);
+                }
+                serde_json::map::Entry::Occupied(slot) => {
+                    return Err(de::Error::custom(format_args!(
+                        "duplicate key `{}` (keys in a {} mapping must be unique)",
+                        slot.key(),
+                        if self.yaml { "YAML" } else { "JSON" }
+                    )));
+                }
             }
-            let value = map.next_value_seed(self)?;
-            out.insert(key, value);
         }
         // YAML merge keys: `<<: *base` or `<<: [*a, *b]`; keys written
         // explicitly win, and earlier merge sources win over later ones.
@@ -275,15 +307,21 @@ mod tests {
     #[test]
     fn strips_position() {
         assert_eq!(
-            strip_position("EOF while parsing at line 3 column 0"),
+            strip_position("EOF while parsing at line 3 column 0", Some(3), Some(0)),
             "EOF while parsing"
         );
         assert_eq!(
             strip_position(
-                "did not find expected key at line 3 column 1, while parsing a block mapping"
+                "did not find expected ',' or ']' at line 9 column 16, while parsing a flow sequence at line 8 column 16",
+                Some(9),
+                Some(16)
             ),
-            "did not find expected key, while parsing a block mapping"
+            "did not find expected ',' or ']', while parsing a flow sequence that starts at line 8 column 16"
         );
-        assert_eq!(strip_position("no position"), "no position");
+        assert_eq!(
+            strip_position("did not find expected key at line 3 column 1", None, None),
+            "did not find expected key"
+        );
+        assert_eq!(strip_position("no position", None, None), "no position");
     }
 }

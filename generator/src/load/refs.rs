@@ -169,16 +169,28 @@ fn unresolved(root: &Value, r: &RefUse, segments: &[String]) -> Issue {
         issue = issue.help("`#/definitions/...` is Swagger 2.0; in OpenAPI 3 schemas live under `#/components/schemas/...`");
     } else if let Value::Object(m) = v {
         if let Some(best) = closest(missing, m.keys()) {
+            // Suggest the whole corrected pointer when it resolves.
             let mut s = segments[..depth].to_vec();
             s.push(best.clone());
-            issue = issue.help(format!("did you mean `{}`?", pointer_from_segments(&s)));
-        } else if let Some(section) = r.kind.components_section() {
-            if depth >= 2 && segments[0] == "components" {
-                issue = issue.help(format!(
-                    "{} are defined under `{section}<name>`",
-                    plural(r.kind)
-                ));
-            }
+            let mut full = s.clone();
+            full.extend_from_slice(&segments[depth + 1..]);
+            let shown = if lookup(root, &full).is_some() {
+                full
+            } else {
+                s
+            };
+            issue = issue.help(format!("did you mean `{}`?", pointer_from_segments(&shown)));
+        } else if depth > 0 && m.is_empty() {
+            issue = issue.help(format!("`{parent}` is empty"));
+        } else if depth > 0 {
+            const SHOWN: usize = 8;
+            let names: Vec<String> = m.keys().take(SHOWN).map(|k| format!("`{k}`")).collect();
+            let more = if m.len() > SHOWN {
+                format!(", … ({} in all)", m.len())
+            } else {
+                String::new()
+            };
+            issue = issue.help(format!("`{parent}` has {}{more}", names.join(", ")));
         }
     }
     issue

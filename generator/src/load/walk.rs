@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use super::kind::{Kind, METHODS};
 use super::normalize;
-use crate::diagnostic::{pointer_from_segments, Severity};
+use crate::diagnostic::Severity;
 
 /// A problem found while walking, before it gets a file and position.
 #[derive(Clone, Debug)]
@@ -59,7 +59,10 @@ pub(crate) struct RefUse {
 
 pub(crate) struct Walker {
     pub v31: bool,
-    path: Vec<String>,
+    /// The current JSON pointer (`#/a/b`), and where each segment starts:
+    /// pushing and popping segments allocates nothing.
+    ptr: String,
+    marks: Vec<usize>,
     pub refs: Vec<RefUse>,
     pub issues: Vec<Issue>,
     /// (operationId, pointer of the operationId value), in document order.
@@ -74,7 +77,8 @@ impl Walker {
     pub(crate) fn new(v31: bool) -> Self {
         Walker {
             v31,
-            path: Vec::new(),
+            ptr: String::from("#"),
+            marks: Vec::new(),
             refs: Vec::new(),
             issues: Vec::new(),
             operation_ids: Vec::new(),
@@ -82,14 +86,30 @@ impl Walker {
     }
 
     fn pointer(&self) -> String {
-        pointer_from_segments(&self.path)
+        self.ptr.clone()
     }
 
     fn pointer_to(&self, key: &str) -> String {
-        let mut p = self.pointer();
-        p.push('/');
-        p.push_str(&crate::diagnostic::pointer_escape(key));
+        let mut p = self.ptr.clone();
+        push_escaped(&mut p, key);
         p
+    }
+
+    fn push(&mut self, key: &str) {
+        self.marks.push(self.ptr.len());
+        push_escaped(&mut self.ptr, key);
+    }
+
+    fn push_index(&mut self, i: usize) {
+        use std::fmt::Write;
+        self.marks.push(self.ptr.len());
+        let _ = write!(self.ptr, "/{i}");
+    }
+
+    fn pop(&mut self) {
+        if let Some(m) = self.marks.pop() {
+            self.ptr.truncate(m);
+        }
     }
 
     pub(crate) fn walk_root(&mut self, root: &mut Value) {
@@ -97,25 +117,25 @@ impl Walker {
     }
 
     fn walk(&mut self, value: &mut Value, kind: Kind) {
-        if self.path.len() > MAX_DEPTH {
+        if self.marks.len() > MAX_DEPTH {
             return;
         }
         match kind {
             Kind::Map(elem) => {
                 if let Value::Object(map) = value {
                     for (k, child) in map.iter_mut() {
-                        self.path.push(k.clone());
+                        self.push(k);
                         self.walk(child, elem.kind());
-                        self.path.pop();
+                        self.pop();
                     }
                 }
             }
             Kind::List(elem) => {
                 if let Value::Array(items) = value {
                     for (i, child) in items.iter_mut().enumerate() {
-                        self.path.push(i.to_string());
+                        self.push_index(i);
                         self.walk(child, elem.kind());
-                        self.path.pop();
+                        self.pop();
                     }
                 }
             }
@@ -202,8 +222,12 @@ impl Walker {
                 }
             }
             Kind::Operation => {
+                // OpenAPI 3.1 made `responses` optional; the 3.0 model needs it.
+                if self.v31 && !map.contains_key("responses") {
+                    map.insert("responses".into(), Value::Object(Map::new()));
+                }
                 // Only operations the client calls: `paths/<path>/<method>`.
-                if self.path.len() == 3 && self.path[0] == "paths" {
+                if self.marks.len() == 3 && self.ptr.starts_with("#/paths/") {
                     if let Some(Value::String(id)) = map.get("operationId") {
                         self.operation_ids
                             .push((id.clone(), self.pointer_to("operationId")));
@@ -230,14 +254,24 @@ impl Walker {
                     continue;
                 }
             }
-            self.path.push(key.clone());
+            self.push(key);
             self.walk(child, child_kind);
-            self.path.pop();
+            self.pop();
         }
 
         if v31_schema {
             normalize::schema_31_to_30(map);
         }
+    }
+}
+
+/// Appends `/` and the escaped segment.
+fn push_escaped(p: &mut String, key: &str) {
+    p.push('/');
+    if key.contains(['~', '/']) {
+        p.push_str(&key.replace('~', "~0").replace('/', "~1"));
+    } else {
+        p.push_str(key);
     }
 }
 

@@ -3,7 +3,11 @@
 //! Typed async clients for four "update a contact" endpoints: Insighto, Intercom, Intercom (legacy API) and Paragon ActionKit.
 //!
 //! Each API is a module with a `Client`; the shared runtime (errors, auth, retries) is in [`runtime`].
-#![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
+#![allow(
+    clippy::large_enum_variant,
+    clippy::match_overlapping_arm,
+    clippy::too_many_arguments
+)]
 #![forbid(unsafe_code)]
 pub mod runtime;
 /// Insighto API: Update Contact By Id (from `specs/insighto.yaml`).

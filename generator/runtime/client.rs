@@ -363,6 +363,14 @@ impl RequestSpec {
         Ok(())
     }
 
+    /// Replaces the content type of the body already set (e.g. a vendor JSON
+    /// media type such as `application/vnd.api+json`).
+    pub fn set_content_type(&mut self, content_type: &str) {
+        if let Some((_, ct)) = self.body.as_mut() {
+            content_type.clone_into(ct);
+        }
+    }
+
     /// Sets a `multipart/form-data` body.
     pub fn multipart_body(&mut self, form: &super::multipart::Multipart) -> Result<(), InvalidRequest> {
         let (bytes, content_type) = form.encode()?;

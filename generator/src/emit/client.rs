@@ -121,33 +121,42 @@ fn client(api: &Api) -> TokenStream {
     let title = format!("A client for the {} API (version {}).", api.title, api.version);
     let cheap = "Cloning is cheap: clones share the connection pool.";
     let docs = doc_paragraphs(&[Some(&title), api.description.as_deref(), Some(cheap)]);
+    // Without declared servers there is no sensible default: the base URL
+    // becomes a required argument.
+    let no_servers = api.servers.is_empty();
+    let (url_arg, url_expr, url_doc) = if no_servers {
+        (Some(quote!(base_url: impl Into<String>,)), quote!(&base_url.into()), "A client for the server at `base_url` (the API declares no servers).")
+    } else {
+        (None, quote!(DEFAULT_BASE_URL), "A client for the default server.")
+    };
     let new_fn = if api.security_schemes.len() == 1 {
         let s = &api.security_schemes[0];
         let (args, auth) = credential(s);
         let key = &s.key;
-        let d = doc(&format!("A client for the default server. {}", scheme_doc(s)));
+        let d = doc(&format!("{url_doc} {}", scheme_doc(s)));
         quote! {
             #d
-            pub fn new(#(#args),*) -> Self {
-                let mut config = crate::runtime::ClientConfig::new(DEFAULT_BASE_URL);
+            pub fn new(#url_arg #(#args),*) -> Self {
+                let mut config = crate::runtime::ClientConfig::new(#url_expr);
                 config.credentials.set(#key, #auth);
                 Self { config }
             }
         }
     } else {
         let d = if api.security_schemes.is_empty() {
-            "A client for the default server."
+            url_doc.to_string()
         } else {
-            "A client for the default server, without credentials: use [`Client::builder`] to add them."
+            format!("{url_doc} No credentials are set: use [`Client::builder`] to add them.")
         };
+        let d = doc(&d);
         quote! {
-            #[doc = #d]
-            pub fn new() -> Self {
-                Self { config: crate::runtime::ClientConfig::new(DEFAULT_BASE_URL) }
+            #d
+            pub fn new(#url_arg) -> Self {
+                Self { config: crate::runtime::ClientConfig::new(#url_expr) }
             }
         }
     };
-    let default_impl = (api.security_schemes.len() != 1).then(|| {
+    let default_impl = (api.security_schemes.len() != 1 && !no_servers).then(|| {
         quote! {
             impl Default for Client {
                 fn default() -> Self {
@@ -456,7 +465,11 @@ fn operation(api: &Api, types: &Types<'_>, op: &Operation, cfg: Option<&TokenStr
         let body_ref = if body_required { quote!(Some(&self.body)) } else { quote!(self.body.as_ref()) };
         let validate = b.ty.as_ref().is_some_and(|t| types.needs_validation(t)).then(|| quote!(body.validate()?;));
         let setter = match (b.media, &b.ty) {
-            (MediaKind::Json, Some(_)) => quote!(spec.json_body(body)?;),
+            (MediaKind::Json, Some(_)) if b.content_type == "application/json" => quote!(spec.json_body(body)?;),
+            (MediaKind::Json, Some(_)) => {
+                let ct = &b.content_type;
+                quote!(spec.json_body(body)?; spec.set_content_type(#ct);)
+            }
             (MediaKind::FormUrlEncoded, Some(_)) => quote!(spec.form_body(body)?;),
             (MediaKind::Multipart, _) => quote!(spec.multipart_body(body)?;),
             (MediaKind::Text, _) => {
@@ -511,7 +524,14 @@ fn operation(api: &Api, types: &Types<'_>, op: &Operation, cfg: Option<&TokenStr
             ResponseBody::Raw => quote!(raw.raw()),
         }
     };
+    let default_response = errors.iter().find(|r| r.status == StatusMatch::Default);
     let (ok_ty, success_arms) = match successes.len() {
+        // Only `default` declared: it describes successes too.
+        0 if default_response.is_some() => {
+            let r = default_response.expect("checked");
+            let d = decode(&r.body);
+            (body_ty(&r.body), vec![quote!(200..=299 => #d,)])
+        }
         0 => (
             quote!(crate::runtime::RawBody),
             vec![quote!(200..=299 => raw.raw(),)],
@@ -536,7 +556,12 @@ fn operation(api: &Api, types: &Types<'_>, op: &Operation, cfg: Option<&TokenStr
             (quote!(#out), arms)
         }
     };
-    let output_enum = if successes.len() > 1 { output_enum_tokens(op, &successes, &body_ty) } else { quote!() };
+    let output_enum = if successes.len() > 1 {
+        let tokens = output_enum_tokens(op, &successes, &body_ty);
+        quote!(#cfg #tokens)
+    } else {
+        quote!()
+    };
     let error_variants = errors.iter().map(|r| {
         let vn = ident(&r.name);
         let t = body_ty(&r.body);
@@ -650,7 +675,6 @@ fn operation(api: &Api, types: &Types<'_>, op: &Operation, cfg: Option<&TokenStr
             }
         }
 
-        #cfg
         #output_enum
 
         #cfg

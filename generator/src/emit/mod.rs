@@ -119,7 +119,10 @@ fn api_files(m: &ApiModule<'_>, opts: &CrateOptions, header: &str) -> Result<Vec
         if feats.is_empty() {
             return None;
         }
-        Some(quote!(#[cfg(any(#(feature = #feats),*))]))
+        Some(match feats.as_slice() {
+            [one] => quote!(#[cfg(feature = #one)]),
+            many => quote!(#[cfg(any(#(feature = #many),*))]),
+        })
     };
     let client_items = client::client_items(api, &table, &cfg_for);
     let uses_types = !api.types.is_empty();

@@ -54,7 +54,12 @@ fn field_decl(types: &Types<'_>, f: &Field) -> (TokenStream, TokenStream) {
     if f.boxed {
         inner = quote!(Box<#inner>);
     }
-    let nullable = f.ty.is_nullable();
+    // An untyped value can itself be `null`: optional ones need three states.
+    let any = matches!(f.ty, TypeRef::Any);
+    if any && f.required {
+        return (inner, quote!());
+    }
+    let nullable = f.ty.is_nullable() || any;
     match (f.required, nullable) {
         (true, false) => (inner, quote!()),
         // Always present, possibly null: `None` is sent as `null`.
@@ -184,7 +189,7 @@ fn struct_item(types: &Types<'_>, name: &proc_macro2::Ident, s: &StructType) -> 
             let conds = set.iter().map(|prop| match s.fields.iter().find(|f| &f.name == prop) {
                 Some(f) => {
                     let n = ident(&f.rust_name);
-                    match (f.required, f.ty.is_nullable()) {
+                    match (f.required, f.ty.is_nullable() || matches!(f.ty, TypeRef::Any)) {
                         (true, false) => quote!(true),
                         (true, true) => quote!(self.#n.is_some()),
                         (false, false) => quote!(self.#n.is_some()),
@@ -382,7 +387,7 @@ fn union_item(types: &Types<'_>, name: &proc_macro2::Ident, u: &UnionType) -> To
                 let wrap = if v.boxed { quote!(|v| Self::#vn(Box::new(v))) } else { quote!(Self::#vn) };
                 quote!(Some(#(#tags)|*) => serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom))
             });
-            let doc_prop = format!("The `{prop}` property selects the variant; an unknown value is kept in `Unknown`.");
+            let doc_prop = format!(" The `{prop}` property selects the variant; an unknown value is kept in `Unknown`.");
             quote! {
                 #[doc = ""]
                 #[doc = #doc_prop]

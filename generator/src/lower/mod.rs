@@ -11,6 +11,7 @@ mod naming;
 mod operation;
 mod refs;
 mod schema;
+mod unions;
 mod view;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -46,6 +47,8 @@ pub fn lower(spec: &OpenAPI, openapi_version: &str) -> ir::Api {
     let operations = cx.lower_operations();
     let servers = api::servers(spec);
     let security_schemes = cx.security_schemes(&operations);
+    unions::implicit_discriminators(&mut cx.types);
+    unions::tag_defaults(&mut cx.types);
     cycles::mark_boxes(&mut cx.types);
     let types = cx.finish_names();
 

@@ -45,6 +45,8 @@ fn words(raw: &str) -> String {
             '$' => Some("dollar"),
             '~' => Some("tilde"),
             '^' => Some("caret"),
+            '/' if raw.trim() == "/" => Some("slash"),
+            '.' if raw.trim() == "." => Some("dot"),
             _ => None,
         };
         if let Some(word) = spelled {
@@ -54,10 +56,20 @@ fn words(raw: &str) -> String {
         } else if c.is_ascii_alphanumeric() {
             out.push(c);
         } else if c.is_alphanumeric() {
-            // Non-ASCII letters are valid in Rust identifiers but trigger the
-            // `non_ascii_idents` lint and are hard to type: transliterate to
-            // their code point.
-            out.push_str(&format!(" u{:04x} ", c as u32));
+            // Non-ASCII letters are valid in identifiers but hard to type and
+            // linted: transliterate (`ü` → `u`, `日本` → `Ri Ben`).
+            let ascii = deunicode::deunicode_char(c).unwrap_or("");
+            let ascii: String = ascii.chars().filter(|c| c.is_ascii_alphanumeric() || *c == ' ').collect();
+            if ascii.trim().is_empty() {
+                out.push_str(&format!(" u{:04x} ", c as u32));
+            } else if ascii.len() == 1 {
+                // An accented Latin letter: part of the same word.
+                out.push_str(&ascii);
+            } else {
+                out.push(' ');
+                out.push_str(&ascii);
+                out.push(' ');
+            }
         } else {
             out.push(' ');
         }
@@ -68,6 +80,11 @@ fn words(raw: &str) -> String {
 fn finish(mut ident: String, fallback: &str) -> String {
     if ident.is_empty() {
         ident = fallback.to_string();
+    }
+    let pascal_case = fallback.starts_with(|c: char| c.is_ascii_uppercase());
+    if pascal_case && ident == "Self" {
+        // `Self_` would trip the camel-case lint.
+        return "SelfValue".to_string();
     }
     if ident.starts_with(|c: char| c.is_ascii_digit()) {
         ident.insert(0, '_');
@@ -84,6 +101,9 @@ fn finish(mut ident: String, fallback: &str) -> String {
 
 /// PascalCase type or variant name.
 pub fn pascal(raw: &str) -> String {
+    if raw.is_empty() {
+        return "Empty".to_string();
+    }
     finish(words(raw).to_pascal_case(), "Value")
 }
 
@@ -110,6 +130,8 @@ pub fn unique(name: String, taken: &mut BTreeSet<String>) -> String {
     if taken.insert(name.clone()) {
         return name;
     }
+    // `V1` + 2 → `V1_2` (an underscore between digits keeps camel case);
+    // `Asc` + 2 → `Asc2`.
     let sep = if name.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
     for n in 2.. {
         let candidate = format!("{name}{sep}{n}");
@@ -131,15 +153,18 @@ mod tests {
         assert_eq!(pascal("!="), "NotEq");
         assert_eq!(pascal("="), "Eq");
         assert_eq!(pascal("1st"), "V1st");
-        assert_eq!(pascal(""), "Value");
-        assert_eq!(pascal("Self"), "Self_");
+        assert_eq!(pascal(""), "Empty");
+        assert_eq!(pascal("/"), "Slash");
+        assert_eq!(pascal("Self"), "SelfValue");
+        assert_eq!(pascal("ünïcode"), "Unicode");
         assert_eq!(snake("userID"), "user_id");
         assert_eq!(snake("Intercom-Version"), "intercom_version");
         assert_eq!(snake("type"), "type");
         assert_eq!(ident_text("type"), "r#type");
         assert_eq!(snake("self"), "self_");
         assert_eq!(snake("2fa"), "_2fa");
-        assert_eq!(snake("名前"), "u540d_u524d");
+        assert_eq!(snake("naïve"), "naive");
+        assert_eq!(snake("名前"), "ming_qian");
         assert_eq!(snake("@type"), "at_type");
     }
 

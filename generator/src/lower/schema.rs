@@ -177,6 +177,8 @@ impl<'a> Lowerer<'a> {
             Some("integer") => Shape::Inline(TypeRef::Primitive(match v.format.as_deref() {
                 Some("int32") => Primitive::I32,
                 Some("uint64" | "uint32" | "uint") => Primitive::U64,
+                // Non-negative with a bound beyond i64: only u64 holds it.
+                _ if v.minimum.is_some_and(|m| m >= 0.0) && v.maximum.is_some_and(|m| m > i64::MAX as f64) => Primitive::U64,
                 _ => Primitive::I64,
             })),
             Some("number") => Shape::Inline(TypeRef::Primitive(Primitive::F64)),
@@ -392,7 +394,8 @@ impl<'a> Lowerer<'a> {
         for (i, m) in members.iter().enumerate() {
             if let ReferenceOr::Item(ms) = m {
                 let mv = view(ms);
-                if mv.typ == Some("null") || (mv.typ.is_none() && ms.schema_data.nullable && mv.properties.is_none() && mv.all_of.is_empty() && mv.one_of.is_empty() && mv.any_of.is_empty()) {
+                let only_null_enum = !mv.enumeration.is_empty() && mv.enumeration.iter().all(Value::is_null);
+                if mv.typ == Some("null") || only_null_enum || (mv.typ.is_none() && ms.schema_data.nullable && mv.properties.is_none() && mv.all_of.is_empty() && mv.one_of.is_empty() && mv.any_of.is_empty()) {
                     nullable = true;
                     continue;
                 }
@@ -508,7 +511,8 @@ impl<'a> Lowerer<'a> {
                 }
                 _ => "Value".to_string(),
             };
-            let base = if base == "Unknown" { "Unknown_".to_string() } else { base };
+            // `Unknown` is the catch-all variant every enum has.
+            let base = if base == "Unknown" { "UnknownValue".to_string() } else { base };
             variants.push(EnumVariant { name: unique(base, &mut taken), value: value.clone(), description: None });
         }
         Shape::Named(TypeKind::Enum(EnumType { repr, variants, nullable }))

@@ -24,6 +24,7 @@ pub struct View<'a> {
     pub any_of: &'a [ReferenceOr<Schema>],
     pub not: bool,
     pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
 }
 
 fn format_of<T: serde::Serialize>(f: &VariantOrUnknownOrEmpty<T>) -> Option<String> {
@@ -50,6 +51,7 @@ pub fn view(schema: &Schema) -> View<'_> {
         any_of: &[],
         not: false,
         minimum: None,
+        maximum: None,
     };
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(s)) => {
@@ -68,6 +70,7 @@ pub fn view(schema: &Schema) -> View<'_> {
             v.typ = Some("number");
             v.format = format_of(&n.format);
             v.minimum = n.minimum;
+            v.maximum = n.maximum;
             v.enumeration = n
                 .enumeration
                 .iter()
@@ -78,6 +81,7 @@ pub fn view(schema: &Schema) -> View<'_> {
             v.typ = Some("integer");
             v.format = format_of(&i.format);
             v.minimum = i.minimum.map(|m| m as f64);
+            v.maximum = i.maximum.map(|m| m as f64);
             v.enumeration = i
                 .enumeration
                 .iter()
@@ -119,6 +123,7 @@ pub fn view(schema: &Schema) -> View<'_> {
             v.any_of = &a.any_of;
             v.not = a.not.is_some();
             v.minimum = a.minimum;
+            v.maximum = a.maximum;
         }
     }
     v

@@ -264,6 +264,10 @@ enum PosKind {
     Seq(Vec<usize>),
 }
 
+/// A node just completed: its index (none for a scalar that may be a
+/// mapping key), the scalar's text, and its position.
+type Finished = (Option<usize>, Option<String>, (usize, usize));
+
 enum Frame {
     Map {
         node: usize,
@@ -292,7 +296,7 @@ impl PosIndex {
             let (event, mark) = parser.next_token().ok()?;
             let pos = marker_pos(&mark);
             // A finished node: (node index, or the text of a scalar that may be a key)
-            let finished: Option<(Option<usize>, Option<String>, (usize, usize))> = match event {
+            let finished: Option<Finished> = match event {
                 Event::StreamEnd => break,
                 Event::DocumentStart | Event::StreamStart | Event::Nothing => None,
                 Event::DocumentEnd => {

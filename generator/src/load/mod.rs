@@ -12,6 +12,9 @@
 //! Positions are only computed when a diagnostic is made
 //! ([`SourceText::locate`]).
 
+// `Result<_, Diagnostic>` is the stage's API; a diagnostic is a few strings.
+#![allow(clippy::result_large_err)]
+
 mod kind;
 mod locate;
 mod normalize;
@@ -489,6 +492,32 @@ mod tests {
             e.to_string(),
             "error: x.yaml:7:16: at #/paths/~1a/get/responses/200: missing required field `description`"
         );
+    }
+
+    #[test]
+    fn truncated_documents_never_panic() {
+        let yaml = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a/{id}:\n    get:\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: [string, 'null']}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/A'}\ncomponents:\n  schemas:\n    A: {type: object, properties: {b: {$ref: '#/components/schemas/A'}}}\n";
+        for text in [yaml, MINI_31] {
+            for (i, _) in text.char_indices() {
+                let _ = load_str("cut", &text[..i]);
+            }
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_handled() {
+        // serde_json stops at 128 levels; just below that must load or fail
+        // cleanly, never overflow the stack.
+        for depth in [30, 60, 126, 200] {
+            let mut schema = String::from("{\"type\": \"string\"}");
+            for _ in 0..depth / 2 {
+                schema = format!("{{\"type\": \"object\", \"properties\": {{\"a\": {schema}}}}}");
+            }
+            let text = format!(
+                "{{\"openapi\": \"3.0.3\", \"info\": {{\"title\": \"t\", \"version\": \"1\"}}, \"paths\": {{}}, \"components\": {{\"schemas\": {{\"A\": {schema}}}}}}}"
+            );
+            let _ = load_str("deep.json", &text);
+        }
     }
 
     #[test]

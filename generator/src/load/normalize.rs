@@ -79,15 +79,11 @@ pub(crate) fn check_schema(m: &Map<String, Value>, v31: bool, pointer: &str) -> 
                 ),
                 _ => bad(&mut out, pointer, key, "a schema object", v),
             },
-            "not" | "contains" | "propertyNames" | "if" | "then" | "else" => {
-                if !(v.is_object() || (v31 && v.is_boolean())) {
-                    bad(&mut out, pointer, key, "a schema object", v);
-                }
+            "not" | "contains" | "propertyNames" | "if" | "then" | "else" if !(v.is_object() || (v31 && v.is_boolean())) => {
+                bad(&mut out, pointer, key, "a schema object", v)
             }
-            "additionalProperties" => {
-                if !(v.is_object() || v.is_boolean()) {
-                    bad(&mut out, pointer, key, "`true`, `false` or a schema object", v);
-                }
+            "additionalProperties" if !(v.is_object() || v.is_boolean()) => {
+                bad(&mut out, pointer, key, "`true`, `false` or a schema object", v)
             }
             "allOf" | "oneOf" | "anyOf" | "prefixItems" => match v {
                 Value::Array(items) => {
@@ -102,25 +98,17 @@ pub(crate) fn check_schema(m: &Map<String, Value>, v31: bool, pointer: &str) -> 
                 }
                 _ => bad(&mut out, pointer, key, "an array of schemas", v),
             },
-            "enum" => {
-                if !v.is_array() {
-                    bad(&mut out, pointer, key, "an array of allowed values", v);
-                }
+            "enum" if !v.is_array() => {
+                bad(&mut out, pointer, key, "an array of allowed values", v)
             }
-            "nullable" | "readOnly" | "writeOnly" | "deprecated" | "uniqueItems" => {
-                if !v.is_boolean() {
-                    bad(&mut out, pointer, key, "`true` or `false`", v);
-                }
+            "nullable" | "readOnly" | "writeOnly" | "deprecated" | "uniqueItems" if !v.is_boolean() => {
+                bad(&mut out, pointer, key, "`true` or `false`", v)
             }
-            "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties" => {
-                if !v.as_u64().is_some_and(|n| usize::try_from(n).is_ok()) {
-                    bad(&mut out, pointer, key, "a non-negative integer", v);
-                }
+            "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties" if !v.as_u64().is_some_and(|n| usize::try_from(n).is_ok()) => {
+                bad(&mut out, pointer, key, "a non-negative integer", v)
             }
-            "minimum" | "maximum" | "multipleOf" => {
-                if !v.is_number() {
-                    bad(&mut out, pointer, key, "a number", v);
-                }
+            "minimum" | "maximum" | "multipleOf" if !v.is_number() => {
+                bad(&mut out, pointer, key, "a number", v)
             }
             "exclusiveMinimum" | "exclusiveMaximum" => {
                 if v31 {
@@ -142,10 +130,8 @@ pub(crate) fn check_schema(m: &Map<String, Value>, v31: bool, pointer: &str) -> 
                     bad(&mut out, pointer, key, "`true` or `false`", v);
                 }
             }
-            "format" | "pattern" | "title" | "description" => {
-                if !v.is_string() {
-                    bad(&mut out, pointer, key, "a string", v);
-                }
+            "format" | "pattern" | "title" | "description" if !v.is_string() => {
+                bad(&mut out, pointer, key, "a string", v)
             }
             "discriminator" => match v {
                 Value::Object(d) => match d.get("propertyName") {

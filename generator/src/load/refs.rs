@@ -60,17 +60,27 @@ pub(crate) fn check(root: &Value, refs: &[RefUse]) -> Vec<Issue> {
     issues
 }
 
+/// How a reference is named in messages.
+fn label(r: &RefUse) -> &'static str {
+    if r.pointer.contains("/discriminator/mapping/") {
+        "discriminator mapping target"
+    } else {
+        "$ref"
+    }
+}
+
 fn check_one(root: &Value, r: &RefUse) -> Option<Issue> {
     let target = r.target.as_str();
+    let label = label(r);
     if !target.starts_with('#') {
         return Some(
-            Issue::error(r.pointer.clone(), format!("external $ref `{target}` is not supported"))
+            Issue::error(r.pointer.clone(), format!("external {label} `{target}` is not supported"))
                 .help("bundle the document into one file first (e.g. `npx @redocly/cli bundle in.yaml -o out.yaml`), so every reference starts with `#/`"),
         );
     }
     if target != "#" && !target.starts_with("#/") {
         return Some(
-            Issue::error(r.pointer.clone(), format!("$ref `{target}` is not a JSON pointer"))
+            Issue::error(r.pointer.clone(), format!("{label} `{target}` is not a JSON pointer"))
                 .help("internal references are JSON pointers such as `#/components/schemas/Pet`; `$anchor`/`$id` references are not supported"),
         );
     }
@@ -89,7 +99,7 @@ fn check_one(root: &Value, r: &RefUse) -> Option<Issue> {
             let mut issue = Issue::error(
                 r.pointer.clone(),
                 format!(
-                    "$ref must point to {}, but it points to {what}",
+                    "{label} must point to {}, but it points to {what}",
                     expected.describe()
                 ),
             );
@@ -121,6 +131,7 @@ fn plural(k: Kind) -> &'static str {
 }
 
 fn unresolved(root: &Value, r: &RefUse, segments: &[String]) -> Issue {
+    let label = label(r);
     // The longest prefix that exists says what is missing.
     let mut v = root;
     let mut depth = 0;
@@ -143,23 +154,23 @@ fn unresolved(root: &Value, r: &RefUse, segments: &[String]) -> Issue {
     let message = match v {
         Value::Object(_) if depth == 0 => {
             format!(
-                "$ref `{}` does not resolve: the document has no `{}`",
+                "{label} `{}` does not resolve: the document has no `{}`",
                 r.target, missing
             )
         }
         Value::Object(_) => {
             format!(
-                "$ref `{}` does not resolve: `{parent}` has no entry `{missing}`",
+                "{label} `{}` does not resolve: `{parent}` has no entry `{missing}`",
                 r.target
             )
         }
         Value::Array(a) => format!(
-            "$ref `{}` does not resolve: `{parent}` has {} entries, no index `{missing}`",
+            "{label} `{}` does not resolve: `{parent}` has {} entries, no index `{missing}`",
             r.target,
             a.len()
         ),
         other => format!(
-            "$ref `{}` does not resolve: `{parent}` is {}, not an object",
+            "{label} `{}` does not resolve: `{parent}` is {}, not an object",
             r.target,
             describe(other)
         ),
@@ -207,18 +218,31 @@ fn closest<'a>(name: &str, keys: impl Iterator<Item = &'a String>) -> Option<&'a
         .map(|(_, k)| k)
 }
 
+/// Edit distance counting a swap of neighbours as one edit (optimal string
+/// alignment), so `Dgo` is one edit from `Dog`.
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 /// Finds chains of references that come back to where they started
@@ -370,6 +394,7 @@ mod tests {
     fn edit_distance_works() {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "ab"), 2);
+        assert_eq!(edit_distance("dgo", "dog"), 1);
         assert_eq!(percent_decode("P%20Q").as_deref(), Some("P Q"));
     }
 }

@@ -183,6 +183,32 @@ impl Walker {
             Kind::Schema => {
                 let issues = normalize::check_schema(map, self.v31, &self.pointer());
                 self.issues.extend(issues);
+                // Discriminator mapping values are references in disguise:
+                // `#/components/schemas/Cat`, or just a schema name `Cat`.
+                if let Some(Value::Object(mapping)) =
+                    map.get("discriminator").and_then(|d| d.get("mapping"))
+                {
+                    for (key, target) in mapping {
+                        let Value::String(target) = target else {
+                            continue;
+                        };
+                        let target = if target.contains(['#', '/']) {
+                            target.clone()
+                        } else {
+                            let mut t = String::from("#/components/schemas");
+                            push_escaped(&mut t, target);
+                            t
+                        };
+                        let mut pointer = self.pointer_to("discriminator");
+                        push_escaped(&mut pointer, "mapping");
+                        push_escaped(&mut pointer, key);
+                        self.refs.push(RefUse {
+                            pointer,
+                            target,
+                            kind: Kind::Schema,
+                        });
+                    }
+                }
             }
             Kind::Paths => {
                 for key in map.keys() {

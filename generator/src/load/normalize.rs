@@ -6,6 +6,7 @@
 
 use serde_json::{json, Map, Value};
 
+use super::kind::{Elem, Kind};
 use super::walk::{describe, Issue};
 use crate::diagnostic::pointer_escape;
 
@@ -587,28 +588,9 @@ pub(crate) fn document_31_to_30(root: &mut Map<String, Value>) -> Vec<Issue> {
     if let Some(Value::Object(items)) = path_items {
         let names: Vec<String> = items.keys().cloned().collect();
         let mut used = vec![false; items.len()];
-        if let Some(Value::Object(paths)) = root.get_mut("paths") {
-            for item in paths.values_mut() {
-                let Some(target) = item.get("$ref").and_then(Value::as_str) else {
-                    continue;
-                };
-                let Some(name) = target.strip_prefix("#/components/pathItems/") else {
-                    continue;
-                };
-                let name = crate::diagnostic::pointer_unescape(name);
-                if let Some(idx) = names.iter().position(|n| *n == name) {
-                    used[idx] = true;
-                    let mut inlined = items[&name].clone();
-                    // 3.1 lets a reference override summary/description.
-                    if let (Value::Object(dst), Value::Object(src)) = (&mut inlined, &*item) {
-                        for k in ["summary", "description"] {
-                            if let Some(v) = src.get(k) {
-                                dst.insert(k.into(), v.clone());
-                            }
-                        }
-                    }
-                    *item = inlined;
-                }
+        for (key, value) in root.iter_mut() {
+            if let Some(kind) = Kind::Root.child(key) {
+                inline_path_items(value, kind, &items, &names, &mut used, 0);
             }
         }
         let unused: Vec<String> = names
@@ -622,15 +604,69 @@ pub(crate) fn document_31_to_30(root: &mut Map<String, Value>) -> Vec<Issue> {
                 Issue::warning(
                     "#/components/pathItems".into(),
                     format!(
-                        "`components.pathItems` is not supported; entries not referenced from `paths` were ignored: {}",
+                        "`components.pathItems` is not supported; entries that nothing references were ignored: {}",
                         unused.join(", ")
                     ),
                 )
-                .help("path items referenced from `paths` are inlined"),
+                .help("path items referenced from `paths` or callbacks are inlined where they are used"),
             );
         }
     }
     issues
+}
+
+/// Replaces references to `#/components/pathItems/<name>` by copies of the
+/// path item, wherever a path item is expected (paths, operations'
+/// callbacks, components.callbacks).
+fn inline_path_items(
+    v: &mut Value,
+    kind: Kind,
+    items: &Map<String, Value>,
+    names: &[String],
+    used: &mut [bool],
+    depth: usize,
+) {
+    let descend = matches!(
+        kind,
+        Kind::Paths
+            | Kind::PathItem
+            | Kind::Operation
+            | Kind::Components
+            | Kind::Callback
+            | Kind::Map(Elem::Callback)
+            | Kind::Map(Elem::PathItem)
+    );
+    if !descend || depth > 32 {
+        return;
+    }
+    if kind == Kind::PathItem {
+        let target = v
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|t| t.strip_prefix("#/components/pathItems/"));
+        if let Some(name) = target.map(crate::diagnostic::pointer_unescape) {
+            if let Some(idx) = names.iter().position(|n| *n == name) {
+                used[idx] = true;
+                let mut inlined = items[&name].clone();
+                // 3.1 lets a reference override summary/description.
+                if let (Value::Object(dst), Value::Object(src)) = (&mut inlined, &*v) {
+                    for k in ["summary", "description"] {
+                        if let Some(x) = src.get(k) {
+                            dst.insert(k.into(), x.clone());
+                        }
+                    }
+                }
+                *v = inlined;
+            }
+        }
+    }
+    if let Value::Object(m) = v {
+        for (key, child) in m.iter_mut() {
+            if let Some(child_kind) = kind.child(key) {
+                inline_path_items(child, child_kind, items, names, used, depth + 1);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -817,11 +853,16 @@ mod tests {
         assert!(issues[1].message.contains("`P`, `Unused`"));
 
         let mut root = json!({
-            "paths": {"/a": {"$ref": "#/components/pathItems/P", "summary": "s"}},
-            "components": {"pathItems": {"P": {"get": {"responses": {}}}}}
+            "paths": {"/a": {"$ref": "#/components/pathItems/P", "summary": "s"},
+                      "/b": {"post": {"callbacks": {"cb": {"{$url}": {"$ref": "#/components/pathItems/Q"}}}}}},
+            "components": {"pathItems": {"P": {"get": {"responses": {}}}, "Q": {"post": {}}}}
         });
         let issues = document_31_to_30(root.as_object_mut().unwrap());
-        assert!(issues.is_empty());
+        assert!(issues.is_empty(), "{issues:?}");
+        assert_eq!(
+            root["paths"]["/b"]["post"]["callbacks"]["cb"]["{$url}"],
+            json!({"post": {}})
+        );
         assert_eq!(
             root["paths"]["/a"],
             json!({"get": {"responses": {}}, "summary": "s"})

@@ -4,6 +4,10 @@
 //! → [`lower`] (build the [`ir`]) → [`emit`] (tokens, formatted files) →
 //! [`write`] (to disk, or compared with disk for `--check`).
 
+// A `Diagnostic` is the error of every fallible step; it is built once per
+// failed run, so its size does not matter.
+#![allow(clippy::result_large_err)]
+
 pub mod diagnostic;
 pub mod emit;
 pub mod ir;

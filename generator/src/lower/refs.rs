@@ -34,7 +34,7 @@ fn percent_decode(s: &str) -> String {
 }
 
 /// `#/components/<section>/<name>` → `name`, for direct component refs.
-pub fn component_name<'r>(reference: &'r str, section: &str) -> Option<String> {
+pub fn component_name(reference: &str, section: &str) -> Option<String> {
     let rest = reference.strip_prefix("#/components/")?;
     let rest = rest.strip_prefix(section)?.strip_prefix('/')?;
     (!rest.contains('/')).then(|| unescape(rest))

@@ -41,7 +41,7 @@ pub fn lower_loaded(loaded: load::Loaded, display: &str) -> Lowered {
     let api = lower::lower(&loaded.spec, &loaded.openapi_version);
     let mut warnings: Vec<Diagnostic> = loaded.warnings.clone();
     for w in &api.warnings {
-        let pos = loaded.source.locate(&w.pointer);
+        let pos = loaded.source.locate_nearest(&w.pointer);
         warnings.push(Diagnostic::warning(display, w.pointer.clone(), w.message.clone()).at_opt(pos));
     }
     for w in &mut warnings {

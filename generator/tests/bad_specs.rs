@@ -26,8 +26,10 @@ fn render_diagnostics(path: &Path) -> String {
         .unwrap_or(path)
         .to_string_lossy()
         .replace('\\', "/");
-    let diagnostics: Vec<Diagnostic> = match clientgen::load::load_file(path) {
-        Ok(loaded) => loaded.warnings,
+    // The whole front half of the pipeline: load errors, load warnings and
+    // lowering fallbacks.
+    let diagnostics: Vec<Diagnostic> = match clientgen::lower_file(path, &shown) {
+        Ok(lowered) => lowered.warnings,
         Err(error) => vec![error],
     };
     if diagnostics.is_empty() {

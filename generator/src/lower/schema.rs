@@ -164,7 +164,10 @@ impl<'a> Lowerer<'a> {
                 return self.union(s, members, &pointer_join(pointer, which), hint);
             }
         }
-        if !v.enumeration.is_empty() {
+        // An enum of objects or arrays only constrains values of the schema's
+        // type; it does not make a Rust enum.
+        let structured_enum = v.enumeration.iter().filter(|e| !e.is_null()).all(|e| e.is_object() || e.is_array());
+        if !v.enumeration.is_empty() && !structured_enum {
             return self.enumeration(&v, pointer);
         }
         match v.typ {

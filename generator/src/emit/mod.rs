@@ -107,12 +107,36 @@ fn api_files(m: &ApiModule<'_>, opts: &CrateOptions, header: &str) -> Result<Vec
         pub use client::*;
     };
 
-    let type_items = types::type_items(&table, &api.types);
-    let types_rs = quote! {
-        //! Request and response types.
-        #(#type_items)*
-    };
+    // `types.rs` and `client.rs` are independent: build and format them on
+    // two threads. Token streams are not `Send`, so each thread builds its own.
+    let (types_text, client_text) = std::thread::scope(|scope| {
+        let types_thread = scope.spawn(|| {
+            let table = rust_type::Types::new(&api.types);
+            let type_items = types::type_items(&table, &api.types);
+            let types_rs = quote! {
+                //! Request and response types.
+                #(#type_items)*
+            };
+            let text = format_rust(header, types_rs, &m.module);
+            (text, FORMAT_TIME.with(|t| t.get()))
+        });
+        let client_text = client_file(m, opts, &table, header);
+        let (types_text, types_format_time) = types_thread
+            .join()
+            .unwrap_or_else(|_| (Err(format!("internal error: emitting the types of {} panicked", m.module)), Default::default()));
+        FORMAT_TIME.with(|t| t.set(t.get() + types_format_time));
+        (types_text, client_text)
+    });
 
+    Ok(vec![
+        GeneratedFile { path: dir.join("mod.rs"), contents: format_rust(header, mod_rs, &m.module)? },
+        GeneratedFile { path: dir.join("types.rs"), contents: types_text? },
+        GeneratedFile { path: dir.join("client.rs"), contents: client_text? },
+    ])
+}
+
+fn client_file(m: &ApiModule<'_>, opts: &CrateOptions, table: &rust_type::Types<'_>, header: &str) -> Result<String, String> {
+    let api = m.api;
     let features = opts.tag_features(api);
     let cfg_for = |op: &ir::Operation| -> Option<TokenStream> {
         let feats = features.as_ref()?.for_operation(op);
@@ -124,20 +148,14 @@ fn api_files(m: &ApiModule<'_>, opts: &CrateOptions, header: &str) -> Result<Vec
             many => quote!(#[cfg(any(#(feature = #many),*))]),
         })
     };
-    let client_items = client::client_items(api, &table, &cfg_for);
-    let uses_types = !api.types.is_empty();
-    let use_types = uses_types.then(|| quote!(#[allow(unused_imports)] use super::types;));
+    let client_items = client::client_items(api, table, &cfg_for);
+    let use_types = (!api.types.is_empty()).then(|| quote!(#[allow(unused_imports)] use super::types;));
     let client_rs = quote! {
         //! The client and one request builder per operation.
         #use_types
         #(#client_items)*
     };
-
-    Ok(vec![
-        GeneratedFile { path: dir.join("mod.rs"), contents: format_rust(header, mod_rs, &m.module)? },
-        GeneratedFile { path: dir.join("types.rs"), contents: format_rust(header, types_rs, &m.module)? },
-        GeneratedFile { path: dir.join("client.rs"), contents: format_rust(header, client_rs, &m.module)? },
-    ])
+    format_rust(header, client_rs, &m.module)
 }
 
 /// Every file of a crate holding `modules`.

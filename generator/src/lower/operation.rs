@@ -25,11 +25,20 @@ impl<'a> Lowerer<'a> {
             .collect();
         for (path, item) in self.spec.paths.paths.iter() {
             let path_pointer = format!("#/paths/{}", pointer_escape(path));
+            let resolved;
             let item = match item {
                 ReferenceOr::Item(item) => item,
                 ReferenceOr::Reference { reference } => {
-                    self.warn(&path_pointer, format!("path item `$ref: {reference}` is not supported; skipping the path"));
-                    continue;
+                    match self.pointer_value(reference).and_then(|v| serde_json::from_value::<PathItem>(v).ok()) {
+                        Some(found) => {
+                            resolved = found;
+                            &resolved
+                        }
+                        None => {
+                            self.warn(&path_pointer, format!("cannot resolve path item `$ref: {reference}`; skipping the path"));
+                            continue;
+                        }
+                    }
                 }
             };
             for (method, op) in methods(item) {
@@ -63,6 +72,13 @@ impl<'a> Lowerer<'a> {
                 Some(s) if s.split_whitespace().count() <= 6 => snake(s),
                 _ => snake(&format!("{} {}", method.as_str().to_ascii_lowercase(), path_only)),
             },
+        };
+        // A duplicate (operationId reused, or a path item reached twice
+        // through `$ref`) is named after its route, which says what it is.
+        let base_name = if taken.contains(&base_name) {
+            snake(&format!("{} {}", method.as_str().to_ascii_lowercase(), path_only))
+        } else {
+            base_name
         };
         let name = unique(base_name, taken);
         let type_hint = pascal(&name);

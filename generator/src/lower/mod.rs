@@ -49,6 +49,7 @@ pub fn lower(spec: &OpenAPI, openapi_version: &str) -> ir::Api {
     let security_schemes = cx.security_schemes(&operations);
     unions::implicit_discriminators(&mut cx.types);
     unions::tag_defaults(&mut cx.types);
+    unions::order_untagged(&mut cx.types);
     cycles::mark_boxes(&mut cx.types);
     let types = cx.finish_names();
 

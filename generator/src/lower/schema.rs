@@ -592,7 +592,7 @@ fn variant_name_for(ty: &TypeRef, index: usize) -> String {
 
 /// Order in which untagged variants are tried: structured, then specific
 /// scalars, with catch-alls last.
-fn untagged_rank(ty: &TypeRef) -> u8 {
+pub(super) fn untagged_rank(ty: &TypeRef) -> u8 {
     match ty.non_null() {
         TypeRef::Named(_) => 0,
         TypeRef::Array(_) => 1,

@@ -95,3 +95,29 @@ pub fn tag_defaults(types: &mut BTreeMap<TypeKey, TypeDef>) {
         }
     }
 }
+
+/// Untagged unions are decoded by trying variants in order, and a struct
+/// whose fields are all optional accepts almost any object. Structs with
+/// more required properties are more specific, so they are tried first.
+pub fn order_untagged(types: &mut BTreeMap<TypeKey, TypeDef>) {
+    let required: BTreeMap<TypeKey, usize> = types
+        .iter()
+        .filter_map(|(k, d)| match &d.kind {
+            TypeKind::Struct(s) => Some((k.clone(), s.fields.iter().filter(|f| f.required).count())),
+            _ => None,
+        })
+        .collect();
+    for def in types.values_mut() {
+        let TypeKind::Union(u) = &mut def.kind else { continue };
+        if u.discriminator.is_some() {
+            continue;
+        }
+        u.variants.sort_by_key(|v| {
+            let req = match v.ty.non_null() {
+                TypeRef::Named(k) => required.get(k).copied().unwrap_or(0),
+                _ => 0,
+            };
+            (super::schema::untagged_rank(&v.ty), std::cmp::Reverse(req))
+        });
+    }
+}

@@ -112,3 +112,15 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Maybe<T> {
         })
     }
 }
+
+/// Deserializes a required, nullable field: `null` becomes `None`, but a
+/// missing key is an error (serde would otherwise read it as `None`), so
+/// field presence stays exact. Used as
+/// `#[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]`.
+pub fn required_nullable<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer)
+}

@@ -43,18 +43,23 @@ pub struct Contact {
     /// The id of the workspace the contact belongs to.
     pub workspace_id: String,
     /// A unique identifier for the contact which is given to Intercom; null when none has been set (typically for leads).
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub external_id: Option<String>,
     /// The role of the contact, either `user` or `lead`.
     pub role: ContactRole,
     /// The contact's email address.
     pub email: String,
     /// The contact's phone number.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub phone: Option<String>,
     /// The contact's name.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub name: Option<String>,
     /// An image URL containing the avatar of the contact.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub avatar: Option<String>,
     /// The id of the admin that has been assigned account ownership of the contact.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub owner_id: Option<i64>,
     pub social_profiles: ContactSocialProfiles,
     /// Whether an email sent to the contact has hard bounced.
@@ -68,51 +73,74 @@ pub struct Contact {
     /// The time the contact was last updated, as a Unix timestamp in seconds.
     pub updated_at: i64,
     /// The time the contact signed up, as a Unix timestamp in seconds.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub signed_up_at: Option<i64>,
     /// The time the contact was last seen, as a Unix timestamp in seconds.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub last_seen_at: Option<i64>,
     /// The time the contact last messaged in, as a Unix timestamp in seconds.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub last_replied_at: Option<i64>,
     /// The time the contact was last messaged, as a Unix timestamp in seconds.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub last_contacted_at: Option<i64>,
     /// The time the contact last opened an email, as a Unix timestamp in seconds.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub last_email_opened_at: Option<i64>,
     /// The time the contact last clicked a link in an email, as a Unix timestamp in seconds.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub last_email_clicked_at: Option<i64>,
     /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub language_override: Option<String>,
     /// The name of the browser the contact is using.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub browser: Option<String>,
     /// The version of the browser the contact is using.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub browser_version: Option<String>,
     /// The language set by the browser the contact is using.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub browser_language: Option<String>,
     /// The operating system the contact is using.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub os: Option<String>,
     pub location: ContactLocation,
     /// The name of the Android app the contact is using.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub android_app_name: Option<String>,
     /// The version of the Android app the contact is using.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub android_app_version: Option<String>,
     /// The Android device the contact is using.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub android_device: Option<String>,
     /// The version of the Android OS the contact is using.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub android_os_version: Option<String>,
     /// The version of the Intercom Android SDK the contact is using.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub android_sdk_version: Option<String>,
     /// The time the contact was last seen on an Android device, as a Unix timestamp in seconds.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub android_last_seen_at: Option<i64>,
     /// The name of the iOS app the contact is using.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub ios_app_name: Option<String>,
     /// The version of the iOS app the contact is using.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub ios_app_version: Option<String>,
     /// The iOS device the contact is using.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub ios_device: Option<String>,
     /// The version of iOS the contact is using.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub ios_os_version: Option<String>,
     /// The version of the Intercom iOS SDK the contact is using.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub ios_sdk_version: Option<String>,
     /// The time the contact was last seen on an iOS device, as a Unix timestamp in seconds.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub ios_last_seen_at: Option<i64>,
     /// The custom attributes set on the contact, keyed by attribute name.
     pub custom_attributes: serde_json::Map<String, serde_json::Value>,
@@ -122,16 +150,22 @@ pub struct Contact {
     pub opted_out_subscription_types: ContactSubscriptionTypes,
     pub opted_in_subscription_types: ContactSubscriptionTypes,
     /// The UTM campaign associated with the contact.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub utm_campaign: Option<String>,
     /// The UTM content associated with the contact.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub utm_content: Option<String>,
     /// The UTM medium associated with the contact.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub utm_medium: Option<String>,
     /// The UTM source associated with the contact.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub utm_source: Option<String>,
     /// The UTM term associated with the contact.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub utm_term: Option<String>,
     /// The referrer of the contact (the page they came from).
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub referrer: Option<String>,
     /// Properties not declared in the schema, kept as received.
     #[serde(flatten)]
@@ -262,16 +296,22 @@ impl ContactCompanies {
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContactLocation {
     /// The type of object; always `location`.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub r#type: Option<String>,
     /// The country the contact is in.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub country: Option<String>,
     /// The region (overall area) the contact is in.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub region: Option<String>,
     /// The city the contact is in.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub city: Option<String>,
     /// The ISO 3166 code of the country the contact is in.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub country_code: Option<String>,
     /// The code of the continent the contact is in.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub continent_code: Option<String>,
     /// Properties not declared in the schema, kept as received.
     #[serde(flatten)]

@@ -117,10 +117,13 @@ pub struct Lead {
     /// Whether the lead is anonymous, i.e. not (yet) identified as a user.
     pub anonymous: bool,
     /// The lead's email address; null when no email is known (leads are often anonymous visitors).
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub email: Option<String>,
     /// The lead's phone number; null when none is known.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub phone: Option<String>,
     /// The lead's name; null when none is known (the `pseudonym` is shown instead).
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub name: Option<String>,
     /// The pseudonym Intercom generated for the lead, for example "Lime Camel from Dublin".
     pub pseudonym: String,
@@ -131,14 +134,18 @@ pub struct Lead {
     pub location_data: LocationData,
     /// The time the lead last made a request (was last seen), as a Unix
     /// timestamp in seconds; null when the lead has never been seen.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub last_request_at: Option<i64>,
     /// The IP address the lead was last seen from, if known.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub last_seen_ip: Option<String>,
     /// The time the lead was added to Intercom, as a Unix timestamp in seconds.
     pub created_at: i64,
     /// The time the lead was created in your own system, as a Unix timestamp in seconds, if provided.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub remote_created_at: Option<i64>,
     /// The time the lead signed up, as a Unix timestamp in seconds, if known.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub signed_up_at: Option<i64>,
     /// The time the lead was last updated, as a Unix timestamp in seconds.
     pub updated_at: i64,
@@ -148,6 +155,7 @@ pub struct Lead {
     /// Whether the lead is unsubscribed from emails.
     pub unsubscribed_from_emails: bool,
     /// The user agent the lead's browser last reported; null when none is known.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub user_agent_data: Option<String>,
     pub tags: TagList,
     pub segments: SegmentList,
@@ -217,6 +225,7 @@ pub struct LeadAvatar {
     /// The type of object; always `avatar`.
     pub r#type: String,
     /// The URL of the avatar image; null when the lead has no avatar.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub image_url: Option<String>,
     /// Properties not declared in the schema, kept as received.
     #[serde(flatten)]
@@ -241,22 +250,31 @@ pub struct LocationData {
     /// The type of object; always `location_data`.
     pub r#type: String,
     /// The city the lead is in.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub city_name: Option<String>,
     /// The code of the continent the lead is in, for example `NA`.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub continent_code: Option<String>,
     /// The name of the country the lead is in.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub country_name: Option<String>,
     /// The latitude of the lead's location.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub latitude: Option<f64>,
     /// The longitude of the lead's location.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub longitude: Option<f64>,
     /// The postal code of the lead's location.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub postal_code: Option<String>,
     /// The region (for example the state) the lead is in.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub region_name: Option<String>,
     /// The lead's time zone, as an IANA time zone name such as `America/Los_Angeles`.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub timezone: Option<String>,
     /// The code of the country the lead is in, for example `USA`.
+    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub country_code: Option<String>,
     /// Properties not declared in the schema, kept as received.
     #[serde(flatten)]

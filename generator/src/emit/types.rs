@@ -62,8 +62,12 @@ fn field_decl(types: &Types<'_>, f: &Field) -> (TokenStream, TokenStream) {
     let nullable = f.ty.is_nullable() || any;
     match (f.required, nullable) {
         (true, false) => (inner, quote!()),
-        // Always present, possibly null: `None` is sent as `null`.
-        (true, true) => (quote!(Option<#inner>), quote!()),
+        // Always present, possibly null: `None` is sent as `null`, and a
+        // missing key is a decode error rather than a silent `None`.
+        (true, true) => (
+            quote!(Option<#inner>),
+            quote!(#[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]),
+        ),
         (false, false) => (
             quote!(Option<#inner>),
             quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
@@ -124,7 +128,14 @@ fn struct_item(types: &Types<'_>, name: &proc_macro2::Ident, s: &StructType) -> 
                 pub extra: std::collections::BTreeMap<String, #t>,
             });
         }
-        Additional::Deny => {}
+        // The schema promises no other properties; if a server sends some
+        // anyway they are kept rather than silently dropped.
+        Additional::Deny => fields.push(quote! {
+            /// Properties the schema does not allow (`additionalProperties: false`)
+            /// but the server sent anyway, kept as received.
+            #[serde(flatten)]
+            pub extra: serde_json::Map<String, serde_json::Value>,
+        }),
     }
 
     // `Default` when every field can be left empty; otherwise a constructor
@@ -155,7 +166,7 @@ fn struct_item(types: &Types<'_>, name: &proc_macro2::Ident, s: &StructType) -> 
                 quote!(#n: Default::default())
             }
         });
-        let extra = (s.additional != Additional::Deny).then(|| quote!(extra: Default::default(),));
+        let extra = quote!(extra: Default::default(),);
         let defaults: Vec<String> = s
             .fields
             .iter()

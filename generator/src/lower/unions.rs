@@ -38,11 +38,14 @@ pub fn implicit_discriminators(types: &mut BTreeMap<TypeKey, TypeDef>) {
         let Some(fields): Option<Vec<_>> = u.variants.iter().map(|v| struct_fields(types, &v.ty)).collect() else {
             continue;
         };
-        let candidates: BTreeSet<&String> = fields[0].iter().filter(|(_, req, _)| *req).map(|(n, _, _)| n).collect();
+        // A property every member declares with a different constant value;
+        // required or not (a member without it would not match anyway).
+        let candidates: BTreeSet<&String> = fields[0].iter().map(|(n, _, _)| n).collect();
         'props: for prop in candidates {
             let mut tags = Vec::new();
             for vf in &fields {
-                let Some((_, true, ty)) = vf.iter().find(|(n, _, _)| n == prop) else { continue 'props };
+                let Some((_, _, ty)) = vf.iter().find(|(n, _, _)| n == prop) else { continue 'props };
+                let ty = ty.non_null();
                 let Some(value) = const_value(types, ty) else { continue 'props };
                 if tags.contains(&value) {
                     continue 'props;

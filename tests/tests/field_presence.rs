@@ -1,0 +1,53 @@
+//! Field presence is exact in decoded responses: a required, nullable
+//! property must be present (as `null` or a value); an optional, nullable
+//! one has three states; nothing the server sends is dropped.
+
+use contact_clients::intercom::types::{Contact, UpdateContactRequest};
+use contact_clients::runtime::Maybe;
+use serde_json::Value;
+
+fn contact_example() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../specs/intercom.yaml");
+    let spec: Value = serde_yaml::from_str(&std::fs::read_to_string(path).expect("spec readable")).expect("spec parses");
+    spec["components"]["examples"]["Contact"]["value"].clone()
+}
+
+#[test]
+fn required_nullable_null_is_none_and_reencodes_as_null() {
+    let example = contact_example();
+    assert_eq!(example["phone"], Value::Null, "fixture: the example's phone is null");
+    let contact: Contact = serde_json::from_value(example.clone()).expect("example decodes");
+    assert_eq!(contact.phone, None);
+    assert_eq!(serde_json::to_value(&contact).expect("encodes")["phone"], Value::Null);
+}
+
+#[test]
+fn required_nullable_missing_is_a_decode_error_naming_the_field() {
+    let mut example = contact_example();
+    example.as_object_mut().expect("object").remove("phone");
+    let err = serde_json::from_value::<Contact>(example).expect_err("a required key is missing");
+    assert!(err.to_string().contains("missing field `phone`"), "{err}");
+}
+
+#[test]
+fn optional_nullable_has_three_states() {
+    for (json, expected) in [
+        (r#"{}"#, Maybe::Absent),
+        (r#"{"phone":null}"#, Maybe::Null),
+        (r#"{"phone":"+1"}"#, Maybe::Value("+1".to_string())),
+    ] {
+        let req: UpdateContactRequest = serde_json::from_str(json).expect("decodes");
+        assert_eq!(req.phone, expected, "{json}");
+        assert_eq!(serde_json::to_string(&req).expect("encodes"), json);
+    }
+}
+
+#[test]
+fn undeclared_properties_survive_a_round_trip() {
+    let mut example = contact_example();
+    example["brand_new"] = serde_json::json!({"nested": [1, null, "x"]});
+    example["location"]["timezone"] = Value::String("Europe/Dublin".into());
+    let contact: Contact = serde_json::from_value(example.clone()).expect("decodes");
+    assert_eq!(contact.extra["brand_new"], example["brand_new"]);
+    assert_eq!(serde_json::to_value(&contact).expect("encodes"), example);
+}

@@ -25,6 +25,19 @@ fn type_item(types: &Types<'_>, def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
     let body = match &def.kind {
         TypeKind::Struct(s) => struct_item(types, &name, s),
+        TypeKind::Enum(e) if is_constant(e) => {
+            // A constant (`const: x`, or an enum of one string) is usually
+            // the fixed tag of a union member: a plain string, filled in by
+            // constructors, is simpler to use and much cheaper to compile
+            // than a one-variant enum with five impls.
+            let value = e.variants[0].value.as_str().unwrap_or_default();
+            let note = format!(" Always `{value}` (a constant in the schema).");
+            quote! {
+                #[doc = ""]
+                #[doc = #note]
+                pub type #name = String;
+            }
+        }
         TypeKind::Enum(e) => enum_item(&name, e),
         TypeKind::Union(u) => union_item(types, &name, u),
         TypeKind::Alias { target, newtype: false } => {
@@ -246,6 +259,11 @@ fn struct_item(types: &Types<'_>, name: &proc_macro2::Ident, s: &StructType) -> 
     }
 }
 
+/// A one-value string enum, emitted as a `String` alias.
+fn is_constant(e: &EnumType) -> bool {
+    e.repr == EnumRepr::String && e.variants.len() == 1 && !e.nullable
+}
+
 /// The default of a required field as a Rust expression, when it is a
 /// literal the constructor can fill in.
 fn literal_default(types: &Types<'_>, f: &Field) -> Option<TokenStream> {
@@ -260,6 +278,10 @@ fn literal_default(types: &Types<'_>, f: &Field) -> Option<TokenStream> {
         (TypeRef::Named(key), v) => {
             let def = types.get(key)?;
             let TypeKind::Enum(e) = &def.kind else { return None };
+            if is_constant(e) {
+                let s = v.as_str()?;
+                return Some(quote!(#s.to_string()));
+            }
             let variant = e.variants.iter().find(|var| &var.value == v)?;
             let tn = ident(&def.name);
             let vn = ident(&variant.name);

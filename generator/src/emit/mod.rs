@@ -6,6 +6,9 @@
 mod client;
 mod docs;
 mod krate;
+mod operation;
+mod request;
+mod responses;
 mod runtime_files;
 mod rust_type;
 mod types;

@@ -1,0 +1,262 @@
+//! One operation: the `Client` method, its request builder with setters,
+//! `send()` and `IntoFuture`. The request and response halves of `send()`
+//! are in `request.rs` and `responses.rs`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::doc_paragraphs;
+use super::request::request_code;
+use super::responses::{response_code, ResponseCode};
+use super::rust_type::{ident, Types};
+use crate::ir::{MediaKind, Operation, Param, ParamLocation, Primitive, TypeRef};
+use crate::lower::pascal;
+
+pub(super) fn builder_name(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}Builder", pascal(&op.name))
+}
+
+pub(super) fn error_name(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}Error", pascal(&op.name))
+}
+
+pub(super) fn output_name(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}Output", pascal(&op.name))
+}
+
+/// Parameters passed to the operation method (path and required ones);
+/// the rest are builder setters.
+pub(super) fn positional(op: &Operation) -> Vec<&Param> {
+    op.params.iter().filter(|p| p.required).collect()
+}
+
+/// How a parameter is held in the request builder and taken as argument.
+fn param_types(types: &Types<'_>, p: &Param) -> (TokenStream, TokenStream, TokenStream) {
+    // (stored type, argument type, conversion expression)
+    let n = ident(&p.rust_name);
+    match p.ty.non_null() {
+        TypeRef::Primitive(Primitive::String) => (quote!(String), quote!(impl Into<String>), quote!(#n.into())),
+        other => {
+            let t = types.rust(other, &quote!(types::));
+            (t.clone(), t, quote!(#n))
+        }
+    }
+}
+
+fn body_arg(types: &Types<'_>, op: &Operation) -> Option<(TokenStream, TokenStream)> {
+    let body = op.body.as_ref()?;
+    Some(match (&body.ty, body.media) {
+        (Some(t), MediaKind::Json | MediaKind::FormUrlEncoded) => {
+            let t = types.rust(t, &quote!(types::));
+            (quote!(&'a #t), quote!(body))
+        }
+        (_, MediaKind::Text) => (quote!(String), quote!(body.into())),
+        (_, MediaKind::Multipart) => (quote!(&'a crate::runtime::Multipart), quote!(body)),
+        _ => (quote!(bytes::Bytes), quote!(body.into())),
+    })
+}
+
+fn op_docs(op: &Operation) -> TokenStream {
+    let route = format!("`{} {}`", op.method.as_str(), op.path_template);
+    let deprecated = op.deprecated.then_some("**Deprecated.**");
+    let form = op.body.as_ref().filter(|b| !b.form_fields.is_empty()).map(|b| {
+        format!("The body is a `multipart/form-data` form ([`crate::runtime::Multipart`]) with the fields {}.", b.form_fields.join(", "))
+    });
+    doc_paragraphs(&[op.summary.as_deref(), op.description.as_deref(), deprecated, form.as_deref(), Some(&route)])
+}
+
+/// The builder's constructor arguments, fields and setters.
+struct Members {
+    args: Vec<TokenStream>,
+    inits: Vec<TokenStream>,
+    fields: Vec<TokenStream>,
+    setters: Vec<TokenStream>,
+}
+
+fn members(types: &Types<'_>, op: &Operation) -> Members {
+    let positional = positional(op);
+    let body_required = op.body.as_ref().is_some_and(|b| b.required);
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
+    for p in &op.params {
+        let n = ident(&p.rust_name);
+        let (stored, arg, conv) = param_types(types, p);
+        if positional.iter().any(|q| q.name == p.name && q.location == p.location) {
+            args.push(quote!(#n: #arg));
+            inits.push(if conv.to_string() == p.rust_name { quote!(#n) } else { quote!(#n: #conv) });
+            fields.push(quote!(#n: #stored));
+        } else {
+            inits.push(quote!(#n: None));
+            fields.push(quote!(#n: Option<#stored>));
+            let default_note = p.default.as_ref().map(|d| format!("Server default: `{d}`."));
+            let where_ = match p.location {
+                ParamLocation::Query => format!("Query parameter `{}`.", p.name),
+                ParamLocation::Header => format!("Header `{}`.", p.name),
+                ParamLocation::Cookie => format!("Cookie `{}`.", p.name),
+                ParamLocation::Path => format!("Path parameter `{}`.", p.name),
+            };
+            let d = doc_paragraphs(&[p.description.as_deref(), Some(&where_), default_note.as_deref()]);
+            setters.push(quote! {
+                #d
+                pub fn #n(mut self, #n: #arg) -> Self {
+                    self.#n = Some(#conv);
+                    self
+                }
+            });
+        }
+    }
+    if let Some((stored, conv)) = body_arg(types, op) {
+        let arg = if stored.to_string().starts_with('&') {
+            stored.clone()
+        } else if stored.to_string() == "String" {
+            quote!(impl Into<String>)
+        } else {
+            quote!(impl Into<bytes::Bytes>)
+        };
+        let body_doc = op.body.as_ref().and_then(|b| b.description.clone());
+        if body_required {
+            args.push(quote!(body: #arg));
+            inits.push(if conv.to_string() == "body" { quote!(body) } else { quote!(body: #conv) });
+            fields.push(quote!(body: #stored));
+        } else {
+            inits.push(quote!(body: None));
+            fields.push(quote!(body: Option<#stored>));
+            let d = doc_paragraphs(&[body_doc.as_deref(), Some("The request body (optional).")]);
+            setters.push(quote! {
+                #d
+                pub fn body(mut self, body: #arg) -> Self {
+                    self.body = Some(#conv);
+                    self
+                }
+            });
+        }
+    }
+    let raw_body = op.body.as_ref().is_some_and(|b| b.ty.is_none() && !matches!(b.media, MediaKind::Text | MediaKind::Multipart));
+    if let Some(b) = op.body.as_ref().filter(|_| raw_body) {
+        let ct = &b.content_type;
+        inits.push(quote!(content_type: #ct.to_string()));
+        fields.push(quote!(content_type: String));
+        setters.push(quote! {
+            /// The body's content type (default: the one the API declares).
+            pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
+                self.content_type = content_type.into();
+                self
+            }
+        });
+    }
+    Members { args, inits, fields, setters }
+}
+
+pub(super) fn operation(types: &Types<'_>, op: &Operation, cfg: Option<&TokenStream>) -> TokenStream {
+    let builder = builder_name(op);
+    let err = error_name(op);
+    let method_name = ident(&op.name);
+    let docs = op_docs(op);
+    let Members { args, inits, fields, setters } = members(types, op);
+    let request = request_code(types, op);
+    let ResponseCode { ok_ty, success_arms, error_arms, fallback, output_enum, error_variants } = response_code(types, op);
+    let output_enum = output_enum.map(|tokens| quote!(#cfg #tokens));
+    let (path_locals, path, build, spec_binding) = (request.path_locals, request.path, request.build, request.spec_binding);
+    let method = format_ident!("{}", op.method.as_str());
+    let security_alts = op.security.iter().map(|alt| quote!(&[#(#alt),*]));
+    let op_name = &op.name;
+    let err_doc = format!(
+        " Bodies of the error statuses [`Client::{}`] declares; other failures are the other variants of [`crate::runtime::Error`].",
+        op.name
+    );
+    let builder_doc = format!(" A request to [`Client::{}`]: set optional parameters, then `.await` it (or call [`Self::send`]).", op.name);
+    let send_doc = " Sends the request (retrying as the retry policy allows) and decodes the response.";
+
+    quote! {
+        #cfg
+        impl Client {
+            #docs
+            pub fn #method_name<'a>(&'a self, #(#args),*) -> #builder<'a> {
+                #builder {
+                    client: self,
+                    #(#inits,)*
+                    options: crate::runtime::RequestOptions::default(),
+                }
+            }
+        }
+
+        #cfg
+        #[doc = #builder_doc]
+        #[derive(Debug)]
+        #[must_use = "a request does nothing until it is awaited or sent"]
+        pub struct #builder<'a> {
+            client: &'a Client,
+            #(#fields,)*
+            options: crate::runtime::RequestOptions,
+        }
+
+        #cfg
+        impl<'a> #builder<'a> {
+            #(#setters)*
+
+            /// Per-call options: retry policy, timeout, idempotency key, headers.
+            pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+                self.options = options;
+                self
+            }
+
+            /// The retry policy for this call.
+            pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+                self.options.retry = Some(policy);
+                self
+            }
+
+            /// The total time allowed for one attempt of this call.
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.timeout = Some(timeout);
+                self
+            }
+
+            /// Sends `Idempotency-Key`, which also makes a non-idempotent
+            /// request safe to retry.
+            pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+                self.options.idempotency_key = Some(key.into());
+                self
+            }
+
+            #[doc = #send_doc]
+            pub async fn send(self) -> Result<crate::runtime::Response<#ok_ty>, crate::runtime::Error<#err>> {
+                #(#path_locals)*
+                let #spec_binding = crate::runtime::RequestSpec::new(
+                    #op_name,
+                    reqwest::Method::#method,
+                    #path,
+                    &[#(#security_alts),*],
+                );
+                #(#build)*
+                let raw = crate::runtime::execute::<#err>(&self.client.config, spec, &self.options).await?;
+                match raw.status_code() {
+                    #(#success_arms)*
+                    #(#error_arms)*
+                    #fallback
+                }
+            }
+        }
+
+        #cfg
+        impl<'a> std::future::IntoFuture for #builder<'a> {
+            type Output = Result<crate::runtime::Response<#ok_ty>, crate::runtime::Error<#err>>;
+            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+
+        #output_enum
+
+        #cfg
+        #[doc = #err_doc]
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #err {
+            #(#error_variants)*
+        }
+    }
+}

@@ -25,12 +25,15 @@
 //! Needs Prism: `npm ci --prefix tests/prism` (node >= 18.20.1). Without it
 //! every Prism test fails with a message saying so.
 
-use std::future::Future;
-use std::path::PathBuf;
+mod common;
 
-use contact_clients::runtime::{Error, Maybe, RequestOptions};
+use std::fmt::Debug;
+use std::future::Future;
+
+use contact_clients::runtime::{Error, Maybe, RequestOptions, RetryPolicy};
 use contact_clients::{insighto, intercom, intercom_legacy, paragon};
 use contact_tests::prism::{self, LoggedRequest, Prism};
+use contact_tests::support::{component_example, load_spec, spec_path};
 use serde_json::{json, Value};
 
 // The example binaries, compiled in as modules so the tests run their `run`
@@ -68,25 +71,6 @@ const PARAGON_JWT: &str = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2Vy
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
-
-fn spec_path(file: &str) -> PathBuf {
-    prism::repo_root().join("specs").join(file)
-}
-
-/// The spec as JSON (for its examples).
-fn load_spec(file: &str) -> Value {
-    let path = spec_path(file);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// `components.examples.<name>.value`.
-fn example(spec: &Value, name: &str) -> Value {
-    let v = &spec["components"]["examples"][name]["value"];
-    assert!(!v.is_null(), "spec has no example {name:?}");
-    v.clone()
-}
 
 /// Starts Prism for `specs/<file>`, or fails the test saying why (typically:
 /// Prism is not installed, run `npm ci --prefix tests/prism`).
@@ -167,13 +151,23 @@ fn assert_violation<T>(prism: &Prism, what: &str, expected: &str, needle: &str, 
     );
 }
 
-/// A call the client must refuse to send: nothing reaches Prism.
+/// A call the client must refuse to send: nothing reaches Prism, and the
+/// client returns `Error::InvalidRequest` with a message mentioning `needle`.
 #[track_caller]
-fn assert_not_sent<T>(what: &str, ex: &Exchange<T>) {
+fn assert_refused<T: Debug, E: Debug>(
+    what: &str,
+    needle: &str,
+    ex: &Exchange<Result<T, Error<E>>>,
+) {
     assert!(
         ex.requests.is_empty(),
         "{what}: the client sent a request it should have refused: {:?}",
         ex.requests
+    );
+    assert!(
+        matches!(&ex.result, Err(Error::InvalidRequest { message }) if message.contains(needle)),
+        "{what}: expected Error::InvalidRequest mentioning {needle:?}, got {:?}",
+        ex.result
     );
 }
 
@@ -190,7 +184,7 @@ fn assert_round_trips<T: serde::Serialize>(what: &str, decoded: &T, example: &Va
 
 /// The body of an `Error::UnexpectedStatus` with this status, or a panic.
 #[track_caller]
-fn unexpected_status<E: std::fmt::Debug>(what: &str, status: u16, err: &Error<E>) -> String {
+fn unexpected_status<E: Debug>(what: &str, status: u16, err: &Error<E>) -> String {
     match err {
         Error::UnexpectedStatus {
             status: s, body, ..
@@ -255,12 +249,9 @@ fn every_operation_has_a_contract_test() {
 
 const INTERCOM_CONTACT: &str = "650cbc286d0a728750658b15";
 
+/// A client for `prism`, as a user would build it (default retry policy).
 fn intercom_client(prism: &Prism) -> intercom::Client {
-    intercom::Client::builder()
-        .base_url(prism.base_url())
-        .bearer_auth(INTERCOM_TOKEN)
-        .build()
-        .expect("client builds")
+    common::intercom_client(prism.base_url(), INTERCOM_TOKEN, RetryPolicy::default())
 }
 
 #[tokio::test]
@@ -269,7 +260,7 @@ async fn intercom_update_contact_conforms() {
     let prism = start("intercom.yaml");
     let client = intercom_client(&prism);
     let expected = format!("put /contacts/{INTERCOM_CONTACT}");
-    let contact_example = example(&spec, "Contact");
+    let contact_example = component_example(&spec, "Contact");
 
     // The spec's request example, as typed values.
     let body = intercom::types::UpdateContactRequest {
@@ -279,7 +270,7 @@ async fn intercom_update_contact_conforms() {
     };
     assert_eq!(
         serde_json::to_value(&body).unwrap(),
-        example(&spec, "UpdateContactRequest")
+        component_example(&spec, "UpdateContactRequest")
     );
     let ex = exchange(
         &prism,
@@ -415,7 +406,11 @@ async fn intercom_update_contact_detects_violations() {
         }) => {
             assert_eq!(status.as_u16(), 401);
             assert_eq!(e.errors[0].code, "unauthorized");
-            assert_round_trips("intercom 401 body", &e, &example(&spec, "Unauthorized"));
+            assert_round_trips(
+                "intercom 401 body",
+                &e,
+                &component_example(&spec, "Unauthorized"),
+            );
         }
         other => panic!("intercom wrong auth scheme: expected Error::Api 401, got {other:?}"),
     }
@@ -430,13 +425,7 @@ async fn intercom_update_contact_detects_violations() {
         anonymous.update_contact(INTERCOM_CONTACT, &body).send(),
     )
     .await;
-    assert_not_sent("intercom without credentials", &ex);
-    match ex.result {
-        Err(Error::InvalidRequest { message }) => {
-            assert!(message.contains("missing credentials"), "{message}")
-        }
-        other => panic!("intercom without credentials: expected InvalidRequest, got {other:?}"),
-    }
+    assert_refused("intercom without credentials", "missing credentials", &ex);
 }
 
 // ---------------------------------------------------------------------------
@@ -444,11 +433,7 @@ async fn intercom_update_contact_detects_violations() {
 // ---------------------------------------------------------------------------
 
 fn intercom_legacy_client(prism: &Prism) -> intercom_legacy::Client {
-    intercom_legacy::Client::builder()
-        .base_url(prism.base_url())
-        .bearer_auth(INTERCOM_TOKEN)
-        .build()
-        .expect("client builds")
+    common::intercom_legacy_client(prism.base_url(), INTERCOM_TOKEN, RetryPolicy::default())
 }
 
 #[tokio::test]
@@ -457,7 +442,7 @@ async fn intercom_legacy_update_lead_conforms() {
     let prism = start("intercom-legacy.yaml");
     let client = intercom_legacy_client(&prism);
     let expected = "post /contacts";
-    let lead_example = example(&spec, "Lead");
+    let lead_example = component_example(&spec, "Lead");
 
     // The spec's request example (every field), as typed values.
     let mut custom = serde_json::Map::new();
@@ -476,7 +461,7 @@ async fn intercom_legacy_update_lead_conforms() {
     };
     assert_eq!(
         serde_json::to_value(&body).unwrap(),
-        example(&spec, "UpdateLeadRequest")
+        component_example(&spec, "UpdateLeadRequest")
     );
     let ex = exchange(&prism, client.update_lead(&body).send()).await;
     assert_conforms(&prism, "intercom-legacy example request", expected, &ex);
@@ -608,7 +593,7 @@ async fn intercom_legacy_update_lead_detects_violations() {
             assert_round_trips(
                 "intercom-legacy 401 body",
                 &e,
-                &example(&spec, "Unauthorized"),
+                &component_example(&spec, "Unauthorized"),
             );
         }
         other => {
@@ -622,12 +607,7 @@ async fn intercom_legacy_update_lead_detects_violations() {
         ..Default::default()
     };
     let ex = exchange(&prism, client.update_lead(&body).send()).await;
-    assert_not_sent("intercom-legacy without identifier", &ex);
-    assert!(
-        matches!(&ex.result, Err(Error::InvalidRequest { message }) if message.contains("user_id")),
-        "intercom-legacy without identifier: {:?}",
-        ex.result
-    );
+    assert_refused("intercom-legacy without identifier", "user_id", &ex);
 
     // No credentials at all: the client refuses to send.
     let anonymous = intercom_legacy::Client::builder()
@@ -639,11 +619,10 @@ async fn intercom_legacy_update_lead_detects_violations() {
         ..Default::default()
     };
     let ex = exchange(&prism, anonymous.update_lead(&body).send()).await;
-    assert_not_sent("intercom-legacy without credentials", &ex);
-    assert!(
-        matches!(&ex.result, Err(Error::InvalidRequest { message }) if message.contains("missing credentials")),
-        "intercom-legacy without credentials: {:?}",
-        ex.result
+    assert_refused(
+        "intercom-legacy without credentials",
+        "missing credentials",
+        &ex,
     );
 }
 
@@ -654,11 +633,7 @@ async fn intercom_legacy_update_lead_detects_violations() {
 const INSIGHTO_CONTACT: &str = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
 
 fn insighto_client(prism: &Prism) -> insighto::Client {
-    insighto::Client::builder()
-        .base_url(prism.base_url())
-        .api_key_auth(INSIGHTO_KEY)
-        .build()
-        .expect("client builds")
+    common::insighto_client(prism.base_url(), INSIGHTO_KEY, RetryPolicy::default())
 }
 
 fn uuid(s: &str) -> uuid::Uuid {
@@ -672,7 +647,7 @@ async fn insighto_update_contact_conforms() {
     let client = insighto_client(&prism);
     let contact_id = uuid(INSIGHTO_CONTACT);
     let expected = format!("put /api/v1/contact/{INSIGHTO_CONTACT}");
-    let response_example = example(&spec, "ContactUpdateResponse");
+    let response_example = component_example(&spec, "ContactUpdateResponse");
 
     // The spec's request example (every field, with its `<string>`
     // placeholders), as typed values.
@@ -696,7 +671,7 @@ async fn insighto_update_contact_conforms() {
     };
     assert_eq!(
         serde_json::to_value(&body).unwrap(),
-        example(&spec, "ContactUpdate")
+        component_example(&spec, "ContactUpdate")
     );
     let ex = exchange(
         &prism,
@@ -802,7 +777,7 @@ async fn insighto_update_contact_detects_violations() {
             assert_round_trips(
                 "insighto 422 body",
                 &details,
-                &example(&spec, "InvalidContactId"),
+                &component_example(&spec, "InvalidContactId"),
             );
         }
         other => panic!("insighto bad last_seen: expected Error::Api 422, got {other:?}"),
@@ -819,12 +794,7 @@ async fn insighto_update_contact_detects_violations() {
         anonymous.update_contact_by_id(contact_id, &body).send(),
     )
     .await;
-    assert_not_sent("insighto without api key", &ex);
-    assert!(
-        matches!(&ex.result, Err(Error::InvalidRequest { message }) if message.contains("missing credentials")),
-        "insighto without api key: {:?}",
-        ex.result
-    );
+    assert_refused("insighto without api key", "missing credentials", &ex);
 }
 
 // ---------------------------------------------------------------------------
@@ -834,11 +804,7 @@ async fn insighto_update_contact_detects_violations() {
 const PARAGON_PROJECT: &str = "9e4b6b1f-5a1c-4e43-9f0e-2b8f3d2c7a11";
 
 fn paragon_client(prism: &Prism) -> paragon::Client {
-    paragon::Client::builder()
-        .base_url(prism.base_url())
-        .bearer_auth(PARAGON_JWT)
-        .build()
-        .expect("client builds")
+    common::paragon_client(prism.base_url(), PARAGON_JWT, RetryPolicy::default())
 }
 
 #[tokio::test]
@@ -985,10 +951,5 @@ async fn paragon_intercom_update_contact_detects_violations() {
             .send(),
     )
     .await;
-    assert_not_sent("paragon without credentials", &ex);
-    assert!(
-        matches!(&ex.result, Err(Error::InvalidRequest { message }) if message.contains("missing credentials")),
-        "paragon without credentials: {:?}",
-        ex.result
-    );
+    assert_refused("paragon without credentials", "missing credentials", &ex);
 }

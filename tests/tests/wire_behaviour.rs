@@ -6,14 +6,16 @@
 //! the Intercom legacy and Paragon clients; secrets use all four, with the
 //! Insighto API key (sent in the query string) as the sharpest case.
 
-use std::path::PathBuf;
+mod common;
+
 use std::time::{Duration, Instant};
 
+use common::{received, respond_always, respond_first_n_then};
 use contact_clients::runtime::{Error, RequestOptions, RetryPolicy};
 use contact_clients::{insighto, intercom, intercom_legacy, paragon};
+use contact_tests::support::{component_example, load_spec};
 use serde_json::Value;
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
 const TOKEN: &str = "tok-behaviour-SECRET-5555";
 const API_KEY: &str = "in-behaviour-KEY-7777";
@@ -25,22 +27,14 @@ fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
 }
 
-fn load_spec(file: &str) -> Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../specs")
-        .join(file);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_yaml::from_str(&text).expect("spec parses as YAML")
-}
-
 /// The Intercom spec's `Contact` example (a valid 200 body).
 fn contact_example() -> Value {
-    load_spec("intercom.yaml")["components"]["examples"]["Contact"]["value"].clone()
+    component_example(&load_spec("intercom.yaml"), "Contact")
 }
 
 /// The Intercom legacy spec's `Lead` example (a valid 200 body).
 fn lead_example() -> Value {
-    load_spec("intercom-legacy.yaml")["components"]["examples"]["Lead"]["value"].clone()
+    component_example(&load_spec("intercom-legacy.yaml"), "Lead")
 }
 
 /// Fast retries: ms backoffs, no jitter.
@@ -53,39 +47,19 @@ fn fast_retry(max_attempts: u32) -> RetryPolicy {
 }
 
 fn intercom_client(uri: &str, retry: RetryPolicy) -> intercom::Client {
-    intercom::Client::builder()
-        .base_url(uri)
-        .bearer_auth(TOKEN)
-        .retry(retry)
-        .build()
-        .expect("client builds")
+    common::intercom_client(uri, TOKEN, retry)
 }
 
 fn legacy_client(uri: &str, retry: RetryPolicy) -> intercom_legacy::Client {
-    intercom_legacy::Client::builder()
-        .base_url(uri)
-        .bearer_auth(TOKEN)
-        .retry(retry)
-        .build()
-        .expect("client builds")
+    common::intercom_legacy_client(uri, TOKEN, retry)
 }
 
 fn paragon_client(uri: &str, retry: RetryPolicy) -> paragon::Client {
-    paragon::Client::builder()
-        .base_url(uri)
-        .bearer_auth(TOKEN)
-        .retry(retry)
-        .build()
-        .expect("client builds")
+    common::paragon_client(uri, TOKEN, retry)
 }
 
 fn insighto_client(uri: &str, retry: RetryPolicy) -> insighto::Client {
-    insighto::Client::builder()
-        .base_url(uri)
-        .api_key_auth(API_KEY)
-        .retry(retry)
-        .build()
-        .expect("client builds")
+    common::insighto_client(uri, API_KEY, retry)
 }
 
 fn empty_update() -> intercom::types::UpdateContactRequest {
@@ -104,40 +78,6 @@ fn paragon_update() -> paragon::types::IntercomUpdateContactRequest {
     paragon::types::IntercomUpdateContactRequest::new(
         paragon::types::IntercomUpdateContactRequestParameters::new(CONTACT_ID.to_owned()),
     )
-}
-
-async fn received(server: &MockServer) -> Vec<Request> {
-    server
-        .received_requests()
-        .await
-        .expect("request recording is enabled")
-}
-
-async fn respond_always(server: &MockServer, template: ResponseTemplate) {
-    Mock::given(any())
-        .respond_with(template)
-        .mount(server)
-        .await;
-}
-
-/// Answers `first` to the first `n` requests, then `then`.
-async fn respond_first_n_then(
-    server: &MockServer,
-    n: u64,
-    first: ResponseTemplate,
-    then: ResponseTemplate,
-) {
-    Mock::given(any())
-        .respond_with(first)
-        .up_to_n_times(n)
-        .with_priority(1)
-        .mount(server)
-        .await;
-    Mock::given(any())
-        .respond_with(then)
-        .with_priority(2)
-        .mount(server)
-        .await;
 }
 
 /// A loopback URL on which nothing listens.
@@ -461,7 +401,7 @@ async fn closed_port_is_transport_error() {
 #[tokio::test]
 async fn response_headers_reachable_on_success_and_errors() {
     let intercom_spec = load_spec("intercom.yaml");
-    let unauthorized = intercom_spec["components"]["examples"]["Unauthorized"]["value"].clone();
+    let unauthorized = component_example(&intercom_spec, "Unauthorized");
     let cases: Vec<(u16, ResponseTemplate)> = vec![
         (
             200,

@@ -8,14 +8,15 @@
 //! impossible by type, and there is no string-based injection test here (see
 //! `wire_intercom.rs` for that).
 
-use std::path::PathBuf;
+mod common;
 
+use common::{body_json, header, received};
 use contact_clients::insighto::{types, Client, UpdateContactByIdError};
 use contact_clients::runtime::{DateTime, Error, Maybe, RetryPolicy};
+use contact_tests::support::{json_request_example, json_response_example, load_spec};
 use serde_json::{json, Value};
 use uuid::Uuid;
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{MockServer, Request};
 
 const API_KEY: &str = "in-SECRETKEY-0123456789abcdef";
 const CONTACT_ID: &str = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
@@ -26,72 +27,21 @@ const CONTACT_ID: &str = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
 type Mutation = fn(&mut Value);
 
 fn spec() -> Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../specs/insighto.yaml");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_yaml::from_str(&text).expect("spec parses as YAML")
-}
-
-fn resolve<'a>(spec: &'a Value, v: &'a Value) -> &'a Value {
-    match v.get("$ref").and_then(Value::as_str) {
-        Some(r) => spec
-            .pointer(r.strip_prefix('#').expect("local $ref"))
-            .unwrap_or_else(|| panic!("dangling $ref {r}")),
-        None => v,
-    }
-}
-
-fn media_example(spec: &Value, pointer: &str, name: &str) -> Value {
-    let media = spec
-        .pointer(pointer)
-        .unwrap_or_else(|| panic!("no {pointer} in spec"));
-    let ex = resolve(spec, &media["examples"][name]);
-    ex.get("value")
-        .cloned()
-        .unwrap_or_else(|| panic!("example {name} has no value"))
+    load_spec("insighto.yaml")
 }
 
 const OP: &str = "/paths/~1api~1v1~1contact~1{contact_id}/put";
 
 fn request_example(spec: &Value) -> Value {
-    media_example(
-        spec,
-        &format!("{OP}/requestBody/content/application~1json"),
-        "ContactUpdate",
-    )
+    json_request_example(spec, OP, "ContactUpdate")
 }
 
 fn response_example(spec: &Value) -> Value {
-    media_example(
-        spec,
-        &format!("{OP}/responses/200/content/application~1json"),
-        "ContactUpdateResponse",
-    )
+    json_response_example(spec, OP, 200, "ContactUpdateResponse")
 }
 
 fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .base_url(server.uri())
-        .api_key_auth(API_KEY)
-        .retry(RetryPolicy::none())
-        .build()
-        .expect("client builds")
-}
-
-async fn received(server: &MockServer) -> Vec<Request> {
-    server
-        .received_requests()
-        .await
-        .expect("request recording is enabled")
-}
-
-fn header<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
-    req.headers
-        .get(name)
-        .map(|v| v.to_str().expect("ASCII header"))
-}
-
-fn body_json(req: &Request) -> Value {
-    serde_json::from_slice(&req.body).expect("request body is JSON")
+    common::insighto_client(&server.uri(), API_KEY, RetryPolicy::none())
 }
 
 fn query_pairs(req: &Request) -> Vec<(String, String)> {
@@ -101,15 +51,10 @@ fn query_pairs(req: &Request) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Answers every request with `status` and the JSON `body`, tagged
+/// `x-request-id: ins-req-7`.
 async fn mount_json(server: &MockServer, status: u16, body: Value) {
-    Mock::given(any())
-        .respond_with(
-            ResponseTemplate::new(status)
-                .set_body_json(body)
-                .insert_header("x-request-id", "ins-req-7"),
-        )
-        .mount(server)
-        .await;
+    common::respond_json(server, status, body, "ins-req-7").await;
 }
 
 fn contact_id() -> Uuid {
@@ -288,12 +233,7 @@ async fn api_key_is_query_encoded() {
     let server = MockServer::start().await;
     mount_json(&server, 200, response_example(&spec)).await;
     let key = "in-a&b=c d#e+f";
-    let c = Client::builder()
-        .base_url(server.uri())
-        .api_key_auth(key)
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let c = common::insighto_client(&server.uri(), key, RetryPolicy::none());
     c.update_contact_by_id(contact_id(), &types::ContactUpdate::default())
         .await
         .expect("200");
@@ -332,11 +272,7 @@ async fn client_new_uses_query_api_key() {
 #[tokio::test]
 async fn validation_error_422_is_api_error() {
     let spec = spec();
-    let example = media_example(
-        &spec,
-        &format!("{OP}/responses/422/content/application~1json"),
-        "InvalidContactId",
-    );
+    let example = json_response_example(&spec, OP, 422, "InvalidContactId");
     let mut with_index = example.clone();
     with_index["detail"][0]["loc"] = json!(["body", "channels", 3]);
     for (body, loc) in [

@@ -7,13 +7,14 @@
 //! loaded from the YAML file, and the decoded values are checked field by
 //! field.
 
-use std::path::PathBuf;
+mod common;
 
+use common::{body_json, header, received};
 use contact_clients::intercom::{types, Client, UpdateContactError};
 use contact_clients::runtime::{Error, Maybe, RetryPolicy};
+use contact_tests::support::{json_request_example, json_response_example, load_spec};
 use serde_json::{json, Value};
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
 const TOKEN: &str = "tok-intercom-SECRET-0123456789";
 const CONTACT_ID: &str = "650cbc286d0a728750658b15";
@@ -24,85 +25,27 @@ const CONTACT_ID: &str = "650cbc286d0a728750658b15";
 type Mutation = fn(&mut Value);
 
 fn spec() -> Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../specs/intercom.yaml");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_yaml::from_str(&text).expect("spec parses as YAML")
-}
-
-/// Follows a local `$ref` (`#/...`) once, if `v` is one.
-fn resolve<'a>(spec: &'a Value, v: &'a Value) -> &'a Value {
-    match v.get("$ref").and_then(Value::as_str) {
-        Some(r) => spec
-            .pointer(r.strip_prefix('#').expect("local $ref"))
-            .unwrap_or_else(|| panic!("dangling $ref {r}")),
-        None => v,
-    }
-}
-
-/// The `value` of the named example under the media type at `pointer`.
-fn media_example(spec: &Value, pointer: &str, name: &str) -> Value {
-    let media = spec
-        .pointer(pointer)
-        .unwrap_or_else(|| panic!("no {pointer} in spec"));
-    let ex = resolve(spec, &media["examples"][name]);
-    ex.get("value")
-        .cloned()
-        .unwrap_or_else(|| panic!("example {name} has no value"))
+    load_spec("intercom.yaml")
 }
 
 const OP: &str = "/paths/~1contacts~1{contact_id}/put";
 
 fn request_example(spec: &Value) -> Value {
-    media_example(
-        spec,
-        &format!("{OP}/requestBody/content/application~1json"),
-        "UpdateContactRequest",
-    )
+    json_request_example(spec, OP, "UpdateContactRequest")
 }
 
 fn contact_example(spec: &Value) -> Value {
-    media_example(
-        spec,
-        &format!("{OP}/responses/200/content/application~1json"),
-        "Contact",
-    )
+    json_response_example(spec, OP, 200, "Contact")
 }
 
 fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .base_url(server.uri())
-        .bearer_auth(TOKEN)
-        .retry(RetryPolicy::none())
-        .build()
-        .expect("client builds")
+    common::intercom_client(&server.uri(), TOKEN, RetryPolicy::none())
 }
 
-async fn received(server: &MockServer) -> Vec<Request> {
-    server
-        .received_requests()
-        .await
-        .expect("request recording is enabled")
-}
-
-fn header<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
-    req.headers
-        .get(name)
-        .map(|v| v.to_str().expect("ASCII header"))
-}
-
-fn body_json(req: &Request) -> Value {
-    serde_json::from_slice(&req.body).expect("request body is JSON")
-}
-
+/// Answers every request with `status` and the JSON `body`, tagged
+/// `x-request-id: req-42`.
 async fn mount_json(server: &MockServer, status: u16, body: Value) {
-    Mock::given(any())
-        .respond_with(
-            ResponseTemplate::new(status)
-                .set_body_json(body)
-                .insert_header("x-request-id", "req-42"),
-        )
-        .mount(server)
-        .await;
+    common::respond_json(server, status, body, "req-42").await;
 }
 
 // ------------------------------------------------------------------ tests
@@ -371,11 +314,7 @@ async fn request_extra_fields_are_sent() {
 #[tokio::test]
 async fn unauthorized_401_is_api_error_with_decoded_body() {
     let spec = spec();
-    let example = media_example(
-        &spec,
-        &format!("{OP}/responses/401/content/application~1json"),
-        "Unauthorized",
-    );
+    let example = json_response_example(&spec, OP, 401, "Unauthorized");
     let server = MockServer::start().await;
     mount_json(&server, 401, example).await;
 
@@ -419,11 +358,7 @@ async fn unauthorized_401_is_api_error_with_decoded_body() {
 #[tokio::test]
 async fn not_found_404_is_api_error_not_found() {
     let spec = spec();
-    let example = media_example(
-        &spec,
-        &format!("{OP}/responses/404/content/application~1json"),
-        "ContactNotFound",
-    );
+    let example = json_response_example(&spec, OP, 404, "ContactNotFound");
     let server = MockServer::start().await;
     mount_json(&server, 404, example).await;
     let err = client(&server)
@@ -452,10 +387,11 @@ async fn not_found_404_is_api_error_not_found() {
 #[tokio::test]
 async fn undecodable_401_body_is_decode_error() {
     let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(401).set_body_string("Unauthorized"))
-        .mount(&server)
-        .await;
+    common::respond_always(
+        &server,
+        ResponseTemplate::new(401).set_body_string("Unauthorized"),
+    )
+    .await;
     let err = client(&server)
         .update_contact(CONTACT_ID, &types::UpdateContactRequest::default())
         .await

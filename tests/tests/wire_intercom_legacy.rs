@@ -3,96 +3,41 @@
 //! operation `UpdateLead`, `POST /contacts`) against a wiremock server on
 //! loopback.
 
-use std::path::PathBuf;
+mod common;
 
+use common::{body_json, header, received};
 use contact_clients::intercom_legacy::{types, Client, UpdateLeadError};
 use contact_clients::runtime::{Error, Maybe, RetryPolicy};
+use contact_tests::support::{json_request_example, json_response_example, load_spec};
 use serde_json::{json, Value};
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::MockServer;
 
 const TOKEN: &str = "tok-legacy-SECRET-9876543210";
 
 // ---------------------------------------------------------------- helpers
 
 fn spec() -> Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../specs/intercom-legacy.yaml");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_yaml::from_str(&text).expect("spec parses as YAML")
-}
-
-fn resolve<'a>(spec: &'a Value, v: &'a Value) -> &'a Value {
-    match v.get("$ref").and_then(Value::as_str) {
-        Some(r) => spec
-            .pointer(r.strip_prefix('#').expect("local $ref"))
-            .unwrap_or_else(|| panic!("dangling $ref {r}")),
-        None => v,
-    }
-}
-
-fn media_example(spec: &Value, pointer: &str, name: &str) -> Value {
-    let media = spec
-        .pointer(pointer)
-        .unwrap_or_else(|| panic!("no {pointer} in spec"));
-    let ex = resolve(spec, &media["examples"][name]);
-    ex.get("value")
-        .cloned()
-        .unwrap_or_else(|| panic!("example {name} has no value"))
+    load_spec("intercom-legacy.yaml")
 }
 
 const OP: &str = "/paths/~1contacts/post";
 
 fn request_example(spec: &Value) -> Value {
-    media_example(
-        spec,
-        &format!("{OP}/requestBody/content/application~1json"),
-        "UpdateLeadRequest",
-    )
+    json_request_example(spec, OP, "UpdateLeadRequest")
 }
 
 fn lead_example(spec: &Value) -> Value {
-    media_example(
-        spec,
-        &format!("{OP}/responses/200/content/application~1json"),
-        "Lead",
-    )
+    json_response_example(spec, OP, 200, "Lead")
 }
 
 fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .base_url(server.uri())
-        .bearer_auth(TOKEN)
-        .retry(RetryPolicy::none())
-        .build()
-        .expect("client builds")
+    common::intercom_legacy_client(&server.uri(), TOKEN, RetryPolicy::none())
 }
 
-async fn received(server: &MockServer) -> Vec<Request> {
-    server
-        .received_requests()
-        .await
-        .expect("request recording is enabled")
-}
-
-fn header<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
-    req.headers
-        .get(name)
-        .map(|v| v.to_str().expect("ASCII header"))
-}
-
-fn body_json(req: &Request) -> Value {
-    serde_json::from_slice(&req.body).expect("request body is JSON")
-}
-
+/// Answers every request with `status` and the JSON `body`, tagged
+/// `x-request-id: legacy-req-1`.
 async fn mount_json(server: &MockServer, status: u16, body: Value) {
-    Mock::given(any())
-        .respond_with(
-            ResponseTemplate::new(status)
-                .set_body_json(body)
-                .insert_header("x-request-id", "legacy-req-1"),
-        )
-        .mount(server)
-        .await;
+    common::respond_json(server, status, body, "legacy-req-1").await;
 }
 
 /// The spec's request example, built from typed fields.
@@ -294,11 +239,7 @@ async fn lead_with_only_id_or_only_user_id_is_sent() {
 #[tokio::test]
 async fn unauthorized_401_is_api_error() {
     let spec = spec();
-    let example = media_example(
-        &spec,
-        &format!("{OP}/responses/401/content/application~1json"),
-        "Unauthorized",
-    );
+    let example = json_response_example(&spec, OP, 401, "Unauthorized");
     let server = MockServer::start().await;
     mount_json(&server, 401, example).await;
     let err = client(&server)

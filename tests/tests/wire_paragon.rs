@@ -12,13 +12,14 @@
 //! the `(example: "...")` snippets in the property descriptions (parsed out of
 //! the YAML below) plus typed values for the properties without one.
 
-use std::path::PathBuf;
+mod common;
 
+use common::{body_json, header, received};
 use contact_clients::paragon::{types, Client};
 use contact_clients::runtime::{Error, RetryPolicy};
+use contact_tests::support::load_spec;
 use serde_json::{json, Map, Value};
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::MockServer;
 
 const TOKEN: &str = "eyJhbGciOiJSUzI1NiJ9.paragon-user-SECRET.sig";
 const PROJECT_ID: &str = "0a1b2c3d-4e5f-6789-abcd-ef0123456789";
@@ -26,9 +27,7 @@ const PROJECT_ID: &str = "0a1b2c3d-4e5f-6789-abcd-ef0123456789";
 // ---------------------------------------------------------------- helpers
 
 fn spec() -> Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../specs/paragon-actionkit.yaml");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_yaml::from_str(&text).expect("spec parses as YAML")
+    load_spec("paragon-actionkit.yaml")
 }
 
 const BODY_SCHEMA: &str = "/paths/~1projects~1{project_id}~1tools~1#INTERCOM_UPDATE_CONTACT/post/requestBody/content/application~1json/schema";
@@ -66,29 +65,7 @@ fn description_examples(spec: &Value) -> Map<String, Value> {
 }
 
 fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .base_url(server.uri())
-        .bearer_auth(TOKEN)
-        .retry(RetryPolicy::none())
-        .build()
-        .expect("client builds")
-}
-
-async fn received(server: &MockServer) -> Vec<Request> {
-    server
-        .received_requests()
-        .await
-        .expect("request recording is enabled")
-}
-
-fn header<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
-    req.headers
-        .get(name)
-        .map(|v| v.to_str().expect("ASCII header"))
-}
-
-fn body_json(req: &Request) -> Value {
-    serde_json::from_slice(&req.body).expect("request body is JSON")
+    common::paragon_client(&server.uri(), TOKEN, RetryPolicy::none())
 }
 
 /// What ActionKit answers (the spec declares a 200 without content; the
@@ -97,15 +74,10 @@ fn tool_result() -> Value {
     json!({"type": "contact", "id": "650cbc286d0a728750658b15", "email": "name@example.com"})
 }
 
+/// Answers every request with 200 and [`tool_result`], tagged
+/// `x-request-id: pg-req-3`.
 async fn mount_ok(server: &MockServer) {
-    Mock::given(any())
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(tool_result())
-                .insert_header("x-request-id", "pg-req-3"),
-        )
-        .mount(server)
-        .await;
+    common::respond_json(server, 200, tool_result(), "pg-req-3").await;
 }
 
 fn minimal_request() -> types::IntercomUpdateContactRequest {
@@ -295,14 +267,13 @@ async fn project_id_is_encoded_and_dot_segments_rejected() {
 #[tokio::test]
 async fn non_200_is_unexpected_status() {
     let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(
-            ResponseTemplate::new(400)
-                .set_body_json(json!({"message": "Invalid parameters", "code": "40001"}))
-                .insert_header("x-request-id", "pg-err-1"),
-        )
-        .mount(&server)
-        .await;
+    common::respond_json(
+        &server,
+        400,
+        json!({"message": "Invalid parameters", "code": "40001"}),
+        "pg-err-1",
+    )
+    .await;
     let err = client(&server)
         .intercom_update_contact(PROJECT_ID, &minimal_request())
         .await

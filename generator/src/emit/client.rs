@@ -67,7 +67,6 @@ fn servers(api: &Api) -> TokenStream {
 /// The credential argument(s) for a scheme and the `Auth` value built from
 /// them.
 fn credential(s: &SecurityScheme) -> (Vec<TokenStream>, TokenStream) {
-    let key = &s.key;
     match &s.kind {
         SecurityKind::Bearer { .. } => (
             vec![quote!(token: impl Into<crate::runtime::Secret>)],
@@ -83,7 +82,6 @@ fn credential(s: &SecurityScheme) -> (Vec<TokenStream>, TokenStream) {
                 crate::ir::ApiKeyLocation::Query => quote!(Query),
                 crate::ir::ApiKeyLocation::Cookie => quote!(Cookie),
             };
-            let _ = key;
             (
                 vec![quote!(key: impl Into<crate::runtime::Secret>)],
                 quote!(crate::runtime::Auth::ApiKey {

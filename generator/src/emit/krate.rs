@@ -139,12 +139,13 @@ pub(super) fn crate_files(modules: &[ApiModule<'_>], opts: &CrateOptions) -> Res
         let d = format!(" {} (from `{}`).", m.api.title, m.spec_path);
         quote!(#[doc = #d] #cfg pub mod #name;)
     });
+    // Lints allowed crate-wide: specific statuses are matched before the
+    // ranges that contain them on purpose, and response enums hold bodies of
+    // very different sizes.
     let lib = quote! {
         #![doc = #crate_doc]
         #![doc = ""]
         #![doc = " Each API is a module with a `Client`; the shared runtime (errors, auth, retries) is in [`runtime`]."]
-        // Specific statuses are matched before the ranges that contain them, on
-        // purpose; response enums hold bodies of very different sizes.
         #![allow(clippy::large_enum_variant, clippy::match_overlapping_arm, clippy::too_many_arguments)]
         #![forbid(unsafe_code)]
 

@@ -1,7 +1,7 @@
 //! Named types → Rust items.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use serde_json::Value;
 
 use super::docs::{doc, doc_paragraphs};
@@ -357,7 +357,6 @@ fn enum_item(name: &proc_macro2::Ident, e: &EnumType) -> TokenStream {
             }
         }
     };
-    let _ = format_ident!("unused");
     quote! {
         ///
         /// Unknown values received from the server are kept in `Unknown`, so a

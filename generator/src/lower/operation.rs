@@ -179,7 +179,7 @@ impl<'a> Lowerer<'a> {
             };
             for ct in content.into_iter().flat_map(|c| c.keys()) {
                 let ct = base_media(ct);
-                if !types.contains(&ct) && !ct.contains('\n') {
+                if !types.contains(&ct) {
                     types.push(ct);
                 }
             }

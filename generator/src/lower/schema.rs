@@ -153,7 +153,7 @@ impl<'a> Lowerer<'a> {
             return Shape::Inline(TypeRef::Any);
         }
         if !v.all_of.is_empty() {
-            return self.all_of(s, &v, pointer, hint);
+            return self.all_of(&v, pointer, hint);
         }
         let (members, which) = if !v.one_of.is_empty() { (v.one_of, "oneOf") } else { (v.any_of, "anyOf") };
         let constraint_only = !members.is_empty() && members.iter().all(is_required_only);
@@ -194,7 +194,7 @@ impl<'a> Lowerer<'a> {
                 Shape::Inline(TypeRef::Array(Box::new(item)))
             }
             Some("object") | None if v.properties.is_some() || v.additional.is_some() || v.typ.is_some() || constraint_only => {
-                self.object(s, &v, pointer, hint, if constraint_only { members } else { &[] })
+                self.object(&v, pointer, hint, if constraint_only { members } else { &[] })
             }
             None | Some("null") => Shape::Inline(TypeRef::Any),
             Some(other) => {
@@ -204,7 +204,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn object(&mut self, s: &Schema, v: &View<'_>, pointer: &str, hint: &str, constraints: &[ReferenceOr<Schema>]) -> Shape {
+    fn object(&mut self, v: &View<'_>, pointer: &str, hint: &str, constraints: &[ReferenceOr<Schema>]) -> Shape {
         let props = v.properties.filter(|p| !p.is_empty());
         let additional = self.additional(v.additional, pointer, hint);
         if props.is_none() && constraints.is_empty() {
@@ -218,7 +218,6 @@ impl<'a> Lowerer<'a> {
                 })),
             };
         }
-        let _ = s;
         let mut fields = IndexMap::new();
         if let Some(props) = props {
             self.collect_fields(props, v.required, pointer, hint, &mut fields);
@@ -288,7 +287,7 @@ impl<'a> Lowerer<'a> {
 
     /// `allOf`: properties of every member (following references and nested
     /// `allOf`s) merged into one struct.
-    fn all_of(&mut self, s: &Schema, v: &View<'_>, pointer: &str, hint: &str) -> Shape {
+    fn all_of(&mut self, v: &View<'_>, pointer: &str, hint: &str) -> Shape {
         let has_props = v.properties.is_some_and(|p| !p.is_empty());
         // `allOf: [X]` wrapping a single schema (often to attach a
         // description or `nullable` to a `$ref`) is just X.
@@ -323,7 +322,6 @@ impl<'a> Lowerer<'a> {
                 f.required = true;
             }
         }
-        let _ = s;
         let (members, _) = if !v.one_of.is_empty() { (v.one_of, "oneOf") } else { (v.any_of, "anyOf") };
         let required_any_of = members
             .iter()
@@ -463,7 +461,6 @@ impl<'a> Lowerer<'a> {
         if discriminator.is_none() {
             variants.sort_by_key(|v| untagged_rank(&v.ty));
         }
-        let _ = nullable;
         let kind = TypeKind::Union(UnionType { variants, discriminator });
         if nullable {
             // Name the union, then make its uses nullable.

@@ -45,18 +45,17 @@ pub(super) fn response_code(types: &Types<'_>, op: &Operation) -> ResponseCode {
         }
     };
     let default_response = errors.iter().find(|r| r.status == StatusMatch::Default);
-    let (ok_ty, success_arms) = match successes.len() {
+    let (ok_ty, success_arms) = match (successes.len(), default_response) {
         // Only `default` declared: it describes successes too.
-        0 if default_response.is_some() => {
-            let r = default_response.expect("checked");
+        (0, Some(r)) => {
             let d = decode(&r.body);
             (body_ty(&r.body), vec![quote!(200..=299 => #d,)])
         }
-        0 => (
+        (0, None) => (
             quote!(crate::runtime::RawBody),
             vec![quote!(200..=299 => raw.raw(),)],
         ),
-        1 => {
+        (1, _) => {
             let r = successes[0];
             let pat = status_pattern(r.status);
             let d = decode(&r.body);

@@ -383,8 +383,10 @@ pub(crate) fn schema_31_to_30(m: &mut Map<String, Value>) {
             m.insert("nullable".into(), Value::Bool(true));
         }
         Some(Value::Array(_)) => {
-            let Some(Value::Array(list)) = m.remove("type") else {
-                unreachable!()
+            // Just matched as an array; the fallback only keeps this panic-free.
+            let list = match m.remove("type") {
+                Some(Value::Array(list)) => list,
+                _ => Vec::new(),
             };
             let mut types: Vec<String> = Vec::new();
             for t in list {

@@ -118,7 +118,7 @@ pub fn mark_boxes(types: &mut BTreeMap<TypeKey, TypeDef>) {
     let keys: Vec<TypeKey> = types.keys().cloned().collect();
     for key in keys {
         let self_loop_any = types.get(&key).is_some_and(|d| edges(d, true).iter().any(|k| **k == key));
-        let def = types.get_mut(&key).expect("key taken from the map");
+        let Some(def) = types.get_mut(&key) else { continue };
         match &mut def.kind {
             TypeKind::Struct(s) => {
                 for f in &mut s.fields {

@@ -133,13 +133,14 @@ pub fn unique(name: String, taken: &mut BTreeSet<String>) -> String {
     // `V1` + 2 → `V1_2` (an underscore between digits keeps camel case);
     // `Asc` + 2 → `Asc2`.
     let sep = if name.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
-    for n in 2.. {
+    let mut n = 2u64;
+    loop {
         let candidate = format!("{name}{sep}{n}");
         if taken.insert(candidate.clone()) {
             return candidate;
         }
+        n += 1;
     }
-    unreachable!("an unbounded counter always finds a free name")
 }
 
 #[cfg(test)]

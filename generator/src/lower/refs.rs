@@ -3,34 +3,12 @@
 use openapiv3::{ReferenceOr, Schema};
 
 use super::Lowerer;
-use crate::diagnostic::pointer_escape;
+use crate::diagnostic::{pointer_escape, pointer_unescape};
 
 /// Unescapes one JSON pointer segment (RFC 6901, plus the percent-encoding
 /// that appears when pointers are written as URI fragments).
 pub fn unescape(segment: &str) -> String {
-    let decoded = percent_decode(segment);
-    decoded.replace("~1", "/").replace("~0", "~")
-}
-
-fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            if let Some(Ok(b)) = s.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16)) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    pointer_unescape(&percent_encoding::percent_decode_str(segment).decode_utf8_lossy())
 }
 
 /// `#/components/<section>/<name>` → `name`, for direct component refs.

@@ -47,6 +47,7 @@ impl<'a> Types<'a> {
             }
             TypeRef::Any => quote!(serde_json::Value),
             TypeRef::Object => quote!(serde_json::Map<String, serde_json::Value>),
+            TypeRef::External(e) => external(&e.path),
         }
     }
 
@@ -84,4 +85,38 @@ pub fn ident(name: &str) -> Ident {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),
         None => Ident::new(&text, Span::call_site()),
     }
+}
+
+/// A configured Rust type. Configuration checks that it parses; should a
+/// library caller pass one that does not, it degrades to an untyped value
+/// rather than a generator panic.
+pub fn external(path: &str) -> TokenStream {
+    match syn::parse_str::<syn::Type>(path) {
+        Ok(t) => quote!(#t),
+        Err(_) => quote!(serde_json::Value),
+    }
+}
+
+/// Configured attributes, as tokens (each checked to parse when the
+/// configuration was read; any that does not is left out).
+pub fn attributes(attrs: &[String]) -> TokenStream {
+    let parsed = attrs.iter().filter_map(|a| {
+        let file: syn::File = syn::parse_str(&format!("{a} struct S;")).ok()?;
+        let item = file.items.into_iter().next()?;
+        match item {
+            syn::Item::Struct(s) => Some(s.attrs),
+            _ => None,
+        }
+    });
+    let attrs = parsed.flatten();
+    quote!(#(#attrs)*)
+}
+
+/// Configured derives as one `#[derive(...)]`, or nothing.
+pub fn derives(derives: &[String]) -> TokenStream {
+    let paths: Vec<syn::Path> = derives.iter().filter_map(|d| syn::parse_str(d).ok()).collect();
+    if paths.is_empty() {
+        return quote!();
+    }
+    quote!(#[derive(#(#paths),*)])
 }

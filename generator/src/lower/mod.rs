@@ -7,8 +7,10 @@
 
 mod api;
 mod cycles;
+mod custom;
 mod naming;
 mod operation;
+pub mod options;
 mod refs;
 mod schema;
 mod unions;
@@ -20,10 +22,12 @@ use openapiv3::OpenAPI;
 
 use crate::ir::{self, TypeDef, TypeKey};
 pub use naming::{ident_text, pascal, snake};
+pub use options::Options;
 
 /// State shared by the lowering passes.
 pub(crate) struct Lowerer<'a> {
     spec: &'a OpenAPI,
+    options: &'a Options,
     /// Named types by key; names are candidates until [`Lowerer::finish_names`].
     types: BTreeMap<TypeKey, TypeDef>,
     /// Keys of component types currently being lowered (recursion guard).
@@ -36,20 +40,28 @@ pub(crate) struct Lowerer<'a> {
 
 /// Lowers a loaded document.
 pub fn lower(spec: &OpenAPI, openapi_version: &str) -> ir::Api {
+    lower_with(spec, openapi_version, &Options::default())
+}
+
+/// Lowers a loaded document as configured (selection, type replacement,
+/// derives, naming overrides).
+pub fn lower_with(spec: &OpenAPI, openapi_version: &str, options: &Options) -> ir::Api {
     let mut cx = Lowerer {
         spec,
+        options,
         types: BTreeMap::new(),
         in_progress: BTreeSet::new(),
         warnings: Vec::new(),
         json: None,
     };
     cx.lower_components();
-    let operations = cx.lower_operations();
+    let mut operations = cx.lower_operations();
     let servers = api::servers(spec);
     let security_schemes = cx.security_schemes(&operations);
     unions::implicit_discriminators(&mut cx.types);
     unions::tag_defaults(&mut cx.types);
     unions::order_untagged(&mut cx.types);
+    cx.apply_options(&mut operations);
     cycles::mark_boxes(&mut cx.types);
     let types = cx.finish_names();
 
@@ -75,6 +87,7 @@ pub fn lower(spec: &OpenAPI, openapi_version: &str) -> ir::Api {
         operations,
         types,
         tags,
+        dependencies: options.dependencies.clone(),
         warnings,
     }
 }
@@ -89,7 +102,10 @@ impl Lowerer<'_> {
     /// depends on where it sits in the document, never on visiting order.
     fn finish_names(&mut self) -> Vec<TypeDef> {
         let mut keys: Vec<&TypeKey> = self.types.keys().collect();
-        keys.sort_by_key(|k| (!k.starts_with("#/components/schemas/"), k.as_str()));
+        // Configured names claim first, then component schemas, then inline.
+        keys.sort_by_key(|k| {
+            (!self.options.rename.types.contains_key(*k), !k.starts_with("#/components/schemas/"), k.as_str())
+        });
         let mut taken: BTreeSet<String> = RESERVED_TYPE_NAMES.iter().map(|s| s.to_string()).collect();
         let mut renames = BTreeMap::new();
         for key in keys {

@@ -42,6 +42,9 @@ impl<'a> Lowerer<'a> {
                 }
             };
             for (method, op) in methods(item) {
+                if !self.options.select.keeps(method, path, &op.tags, op.operation_id.as_deref()) {
+                    continue;
+                }
                 let pointer = pointer_join(&path_pointer, &method.as_str().to_ascii_lowercase());
                 let lowered = self.operation(path, &path_pointer, item, method, op, &pointer, &mut taken);
                 out.push(lowered);
@@ -65,7 +68,9 @@ impl<'a> Lowerer<'a> {
             Some((p, f)) => (p, Some(f)),
             None => (path, None),
         };
+        let renamed = self.renamed_operation(method, path, op.operation_id.as_deref());
         let base_name = match (&op.operation_id, fragment) {
+            _ if renamed.is_some() => renamed.unwrap_or_default(),
             (Some(id), _) if !id.trim().is_empty() => snake(id),
             (_, Some(f)) if !f.trim().is_empty() => snake(f),
             _ => match &op.summary {
@@ -433,7 +438,7 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-fn methods(item: &PathItem) -> Vec<(Method, &OaOperation)> {
+pub(super) fn methods(item: &PathItem) -> Vec<(Method, &OaOperation)> {
     [
         (Method::Get, &item.get),
         (Method::Put, &item.put),

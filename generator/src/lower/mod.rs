@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::OpenAPI;
 
 use crate::ir::{self, TypeDef, TypeKey};
-pub use naming::{ident_text, pascal, snake};
+pub use naming::{ident_text, is_keyword, pascal, snake};
 pub use options::Options;
 
 /// State shared by the lowering passes.

@@ -63,8 +63,13 @@ fn sections(base: &[&str], types: Option<&Types>, rename: Option<&Rename>) -> Re
         }
     }
     if let Some(r) = rename {
+        let mut methods: BTreeMap<&str, &str> = BTreeMap::new();
         for (key, name) in &r.operations {
-            identifier(name, false).map_err(|e| (at(&with(&["rename", "operations"]), key), e))?;
+            let path = at(&with(&["rename", "operations"]), key);
+            identifier(name, false).map_err(|e| (path.clone(), e))?;
+            if let Some(other) = methods.insert(name, key) {
+                return Err((path, format!("`{other}` is renamed to `{name}` too; method names must be unique")));
+            }
         }
         let mut claimed: BTreeMap<&str, &str> = BTreeMap::new();
         for (key, name) in &r.types {

@@ -26,7 +26,16 @@ fn type_item(types: &Types<'_>, def: &TypeDef) -> TokenStream {
     // Configured derives and attributes, after the item's own derive so
     // derive helpers (`#[serde(...)]`) follow the derive that declares them.
     let extra = {
-        let derives = super::rust_type::derives(&def.derives);
+        // Structs whose fields can all be left empty derive `Default`
+        // already.
+        let own_default = matches!(&def.kind, TypeKind::Struct(s) if s.fields.iter().all(|f| !f.required || f.ty.is_nullable()));
+        let wanted: Vec<String> = def
+            .derives
+            .iter()
+            .filter(|d| !(own_default && d.rsplit("::").next() == Some("Default")))
+            .cloned()
+            .collect();
+        let derives = super::rust_type::derives(&wanted);
         let attrs = super::rust_type::attributes(&def.attributes);
         quote!(#derives #attrs)
     };

@@ -29,16 +29,23 @@ impl Lowerer<'_> {
     }
 
     /// The configured method name for an operation (by operationId, or by
-    /// `METHOD /path`).
-    pub(super) fn renamed_operation(&self, method: Method, path: &str, operation_id: Option<&str>) -> Option<String> {
+    /// `METHOD /path`). Configured names are claimed before generated ones;
+    /// one naming a method every client has (`new`, `builder`, ...) is
+    /// refused with a warning.
+    pub(super) fn renamed_operation(&mut self, method: Method, path: &str, operation_id: Option<&str>) -> Option<String> {
         let renames = &self.options.rename.operations;
         if renames.is_empty() {
             return None;
         }
-        operation_id
+        let name = operation_id
             .and_then(|id| renames.get(id))
-            .or_else(|| renames.get(&format!("{} {path}", method.as_str())))
-            .cloned()
+            .or_else(|| renames.get(&format!("{} {path}", method.as_str())))?;
+        if super::operation::CLIENT_METHODS.contains(&name.as_str()) {
+            let message = format!("rename.operations: `{name}` is a method every client has; keeping the generated name");
+            self.warn(&format!("#/paths/{}", crate::diagnostic::pointer_escape(path)), message);
+            return None;
+        }
+        Some(name.clone())
     }
 
     /// The pass after lowering: prune, derives, field and variant names,
@@ -53,12 +60,45 @@ impl Lowerer<'_> {
             }
         }
         self.warn_unmatched_keys(operations);
+        let floats = holds_float(&self.types);
+        let mut skipped: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut warnings = Vec::new();
         for def in self.types.values_mut() {
             if let Some(name) = options.rename.types.get(&def.key) {
                 def.name = name.clone();
             }
-            add_extras(def, options);
-            rename_members(def, options);
+            for d in add_extras(def, options, floats.contains(&def.key)) {
+                skipped.entry(d).or_default().push(def.name.clone());
+            }
+            warnings.extend(rename_members(def, options));
+        }
+        for (derive, types) in skipped {
+            let why = match derive.rsplit("::").next() {
+                Some("Eq" | "Hash") => "hold floating-point numbers (f32/f64 implement neither Eq nor Hash)",
+                _ => "hold JSON values or maps, which have no order",
+            };
+            let shown: Vec<String> = types.iter().take(8).map(|t| format!("`{t}`")).collect();
+            let more = if types.len() > 8 { format!(" and {} more", types.len() - 8) } else { String::new() };
+            warnings.push((
+                "#".to_string(),
+                format!("derive `{derive}` left off {} type(s) that {why}: {}{more}", types.len(), shown.join(", ")),
+            ));
+        }
+        for (pointer, message) in warnings {
+            self.warn(&pointer, message);
+        }
+    }
+
+    /// Configured type names that lowering had to change (a reserved name
+    /// such as `String`, or one claimed twice).
+    pub(super) fn check_type_renames(&mut self, types: &[TypeDef]) {
+        for t in types {
+            if let Some(wanted) = self.options.rename.types.get(&t.key) {
+                if &t.name != wanted {
+                    let message = format!("rename.types: `{wanted}` is reserved or taken; the type is named `{}`", t.name);
+                    self.warn(&t.key, message);
+                }
+            }
         }
     }
 
@@ -194,21 +234,74 @@ fn reachable(types: &BTreeMap<TypeKey, TypeDef>, operations: &[Operation]) -> BT
     seen
 }
 
+/// Keys of types that hold an `f32`/`f64` by value or in a collection,
+/// directly or through other types: propagated backwards along references
+/// (linear in the number of references).
+fn holds_float(types: &BTreeMap<TypeKey, TypeDef>) -> BTreeSet<TypeKey> {
+    let mut users: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut queue: Vec<&str> = Vec::new();
+    for (key, def) in types {
+        let mut refs: Vec<&TypeRef> = Vec::new();
+        match &def.kind {
+            TypeKind::Struct(s) => {
+                refs.extend(s.fields.iter().map(|f| &f.ty));
+                if let Additional::Typed(t) = &s.additional {
+                    refs.push(t);
+                }
+            }
+            TypeKind::Union(u) => refs.extend(u.variants.iter().map(|v| &v.ty)),
+            TypeKind::Alias { target, .. } => refs.push(target),
+            TypeKind::Enum(_) => {}
+        }
+        let mut direct = false;
+        while let Some(t) = refs.pop() {
+            match t {
+                TypeRef::Primitive(crate::ir::Primitive::F32 | crate::ir::Primitive::F64) => direct = true,
+                TypeRef::Named(k) => users.entry(k.as_str()).or_default().push(key.as_str()),
+                TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => refs.push(inner),
+                _ => {}
+            }
+        }
+        if direct {
+            queue.push(key.as_str());
+        }
+    }
+    let mut out: BTreeSet<TypeKey> = BTreeSet::new();
+    while let Some(k) = queue.pop() {
+        if out.insert(k.to_string()) {
+            queue.extend(users.get(k).into_iter().flatten().copied());
+        }
+    }
+    out
+}
+
 /// Global, then per-type derives and attributes; derives the emitter already
 /// writes for this kind of item are left out, and type aliases (which cannot
-/// carry derives) get none.
-fn add_extras(def: &mut TypeDef, options: &super::Options) {
+/// carry derives) get none. Returns the derives left off because the type
+/// cannot implement them (`Eq`/`Hash` with floats inside; `PartialOrd`/`Ord`
+/// on types holding JSON maps or values).
+fn add_extras(def: &mut TypeDef, options: &super::Options, has_float: bool) -> Vec<String> {
     let builtin: &[&str] = match &def.kind {
         TypeKind::Struct(_) | TypeKind::Union(_) => STRUCT_DERIVES,
         TypeKind::Alias { newtype: true, .. } => STRUCT_DERIVES,
         TypeKind::Enum(_) => ENUM_DERIVES,
-        TypeKind::Alias { newtype: false, .. } => return,
+        TypeKind::Alias { newtype: false, .. } => return Vec::new(),
     };
     let per_type = options.per_type.get(&def.key);
     let derives = options.derives.iter().chain(per_type.iter().flat_map(|p| p.derives.iter()));
+    let mut skipped = Vec::new();
     for d in derives {
         let last = d.rsplit("::").next().unwrap_or(d).trim();
-        if !builtin.contains(&last) && !def.derives.contains(d) {
+        let impossible = match last {
+            "Eq" | "Hash" => has_float,
+            "PartialOrd" | "Ord" => !matches!(def.kind, TypeKind::Enum(_)),
+            _ => false,
+        };
+        if impossible {
+            if !skipped.contains(d) {
+                skipped.push(d.clone());
+            }
+        } else if !builtin.contains(&last) && !def.derives.contains(d) {
             def.derives.push(d.clone());
         }
     }
@@ -222,31 +315,27 @@ fn add_extras(def: &mut TypeDef, options: &super::Options) {
             def.attributes.push(a.clone());
         }
     }
+    skipped
 }
 
 /// Field and variant name overrides; names they displace are made unique
-/// again in declaration order, so the result is deterministic.
-fn rename_members(def: &mut TypeDef, options: &super::Options) {
+/// again in declaration order, so the result is deterministic. Two
+/// overrides asking for one name: the first keeps it, the other is made
+/// unique, with a warning.
+fn rename_members(def: &mut TypeDef, options: &super::Options) -> Vec<(String, String)> {
+    let mut warnings = Vec::new();
+    let key = def.key.clone();
     match &mut def.kind {
         TypeKind::Struct(s) => {
-            let base = pointer_join(&def.key, "properties");
-            let wanted: Vec<Option<&String>> =
-                s.fields.iter().map(|f| options.rename.fields.get(&pointer_join(&base, &f.name))).collect();
-            if wanted.iter().all(Option::is_none) {
-                return;
-            }
-            let mut taken: BTreeSet<String> = wanted.iter().flatten().map(|n| n.to_string()).collect();
-            taken.insert("extra".into());
-            for (f, new) in s.fields.iter_mut().zip(&wanted) {
-                f.rust_name = match new {
-                    Some(n) => n.to_string(),
-                    None => unique(f.rust_name.clone(), &mut taken),
-                };
-            }
+            let base = pointer_join(&key, "properties");
+            let wanted: Vec<Option<String>> =
+                s.fields.iter().map(|f| options.rename.fields.get(&pointer_join(&base, &f.name)).cloned()).collect();
+            let names: Vec<&mut String> = s.fields.iter_mut().map(|f| &mut f.rust_name).collect();
+            assign(names, &wanted, &["extra"], &key, &mut warnings);
         }
         TypeKind::Enum(e) => {
-            let Some(map) = options.rename.variants.get(&def.key) else { return };
-            let wanted: Vec<Option<&String>> = e
+            let Some(map) = options.rename.variants.get(&key) else { return warnings };
+            let wanted: Vec<Option<String>> = e
                 .variants
                 .iter()
                 .map(|v| {
@@ -254,32 +343,191 @@ fn rename_members(def: &mut TypeDef, options: &super::Options) {
                         serde_json::Value::String(s) => s.clone(),
                         other => other.to_string(),
                     };
-                    map.get(&text).or_else(|| map.get(&v.name))
+                    map.get(&text).or_else(|| map.get(&v.name)).cloned()
                 })
                 .collect();
-            let mut taken: BTreeSet<String> = wanted.iter().flatten().map(|n| n.to_string()).collect();
-            taken.insert("Unknown".into());
-            for (v, new) in e.variants.iter_mut().zip(&wanted) {
-                v.name = match new {
-                    Some(n) => n.to_string(),
-                    None => unique(v.name.clone(), &mut taken),
-                };
-            }
+            let known: Vec<String> = e
+                .variants
+                .iter()
+                .flat_map(|v| [v.name.clone(), v.value.as_str().map_or_else(|| v.value.to_string(), str::to_string)])
+                .collect();
+            unknown_variant_keys(map, &known, &e.variants.iter().map(|v| v.name.clone()).collect::<Vec<_>>(), &key, &mut warnings);
+            let names: Vec<&mut String> = e.variants.iter_mut().map(|v| &mut v.name).collect();
+            assign(names, &wanted, &["Unknown"], &key, &mut warnings);
         }
         TypeKind::Union(u) => {
-            let Some(map) = options.rename.variants.get(&def.key) else { return };
-            let wanted: Vec<Option<&String>> = u.variants.iter().map(|v| map.get(&v.name)).collect();
-            let mut taken: BTreeSet<String> = wanted.iter().flatten().map(|n| n.to_string()).collect();
-            if u.discriminator.is_some() {
-                taken.insert("Unknown".into());
-            }
-            for (v, new) in u.variants.iter_mut().zip(&wanted) {
-                v.name = match new {
-                    Some(n) => n.to_string(),
-                    None => unique(v.name.clone(), &mut taken),
-                };
-            }
+            let Some(map) = options.rename.variants.get(&key) else { return warnings };
+            let wanted: Vec<Option<String>> = u.variants.iter().map(|v| map.get(&v.name).cloned()).collect();
+            let current: Vec<String> = u.variants.iter().map(|v| v.name.clone()).collect();
+            unknown_variant_keys(map, &current, &current, &key, &mut warnings);
+            let reserved: &[&str] = if u.discriminator.is_some() { &["Unknown"] } else { &[] };
+            let names: Vec<&mut String> = u.variants.iter_mut().map(|v| &mut v.name).collect();
+            assign(names, &wanted, reserved, &key, &mut warnings);
         }
         TypeKind::Alias { .. } => {}
+    }
+    warnings
+}
+
+fn unknown_variant_keys(
+    map: &BTreeMap<String, String>,
+    known: &[String],
+    variants: &[String],
+    key: &str,
+    warnings: &mut Vec<(String, String)>,
+) {
+    for k in map.keys() {
+        if !known.contains(k) {
+            let list = variants.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
+            warnings.push((key.to_string(), format!("rename.variants: `{k}` is not a variant (or enum value) here; the variants are {list}")));
+        }
+    }
+}
+
+/// Gives each member its wanted name (or keeps its own), all unique.
+fn assign(names: Vec<&mut String>, wanted: &[Option<String>], reserved: &[&str], key: &str, warnings: &mut Vec<(String, String)>) {
+    if wanted.iter().all(Option::is_none) {
+        return;
+    }
+    let mut taken: BTreeSet<String> = reserved.iter().map(|s| s.to_string()).collect();
+    // Overrides claim their names first.
+    let mut granted = vec![false; names.len()];
+    for (i, w) in wanted.iter().enumerate() {
+        if let Some(w) = w {
+            granted[i] = taken.insert(w.clone());
+            if !granted[i] {
+                warnings.push((key.to_string(), format!("rename: `{w}` is asked for twice in this type (or is reserved); the later one is made unique")));
+            }
+        }
+    }
+    for ((name, w), granted) in names.into_iter().zip(wanted).zip(granted) {
+        *name = match (w, granted) {
+            (Some(w), true) => w.clone(),
+            (Some(w), false) => unique(w.clone(), &mut taken),
+            (None, _) => unique(name.clone(), &mut taken),
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::options::{Options, Selection, TypeExtras};
+    use crate::ir::{Api, ExternalType, TypeKind, TypeRef};
+
+    fn lower(yaml: &str, options: &Options) -> Api {
+        let loaded = crate::load::load_str("t.yaml", yaml).unwrap_or_else(|e| panic!("{e}"));
+        super::super::lower_with(&loaded.spec, &loaded.openapi_version, options)
+    }
+
+    fn names(api: &Api) -> Vec<&str> {
+        api.types.iter().map(|t| t.name.as_str()).collect()
+    }
+
+    const SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /u:
+    get:
+      operationId: getU
+      tags: [u]
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/U'}}}}
+  /q:
+    get:
+      operationId: getQ
+      tags: [q]
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Q'}}}}
+components:
+  schemas:
+    U: {oneOf: [{$ref: '#/components/schemas/X'}, {$ref: '#/components/schemas/Y'}]}
+    X: {type: object, properties: {zs: {type: array, items: {$ref: '#/components/schemas/Z'}}, type: {type: string}, kind: {type: string}}}
+    Y: {type: object, additionalProperties: {$ref: '#/components/schemas/W'}, properties: {n: {type: string}}}
+    Z: {type: object, properties: {amount: {type: number}}}
+    W: {type: object, properties: {price: {type: string, format: decimal}}}
+    Q: {type: object, properties: {q: {type: string}}}
+"#;
+
+    #[test]
+    fn pruning_follows_unions_arrays_and_maps() {
+        let mut o = Options { select: Selection { tags: vec!["u".into()], ..Selection::default() }, ..Options::default() };
+        let api = lower(SPEC, &o);
+        assert_eq!(api.operations.len(), 1);
+        assert_eq!(names(&api), ["U", "W", "X", "Y", "Z"]);
+        o.select.keep_unreachable_types = true;
+        assert!(names(&lower(SPEC, &o)).contains(&"Q"));
+    }
+
+    #[test]
+    fn impossible_derives_are_left_off_with_a_warning() {
+        let o = Options { derives: vec!["Hash".into(), "Eq".into(), "PartialOrd".into()], ..Options::default() };
+        let api = lower(SPEC, &o);
+        let derives = |n: &str| api.types.iter().find(|t| t.name == n).unwrap().derives.clone();
+        // Z holds an f64; X holds Zs, U holds X: none can be Hash or Eq.
+        for holder in ["Z", "X", "U"] {
+            assert!(derives(holder).is_empty(), "{holder}: {:?}", derives(holder));
+        }
+        assert_eq!(derives("Q"), ["Hash", "Eq"]);
+        let w: Vec<&str> = api.warnings.iter().map(|w| w.message.as_str()).collect();
+        assert!(w.contains(&"derive `Hash` left off 3 type(s) that hold floating-point numbers (f32/f64 implement neither Eq nor Hash): `U`, `X`, `Z`"), "{w:#?}");
+        assert!(w.iter().any(|m| m.starts_with("derive `PartialOrd` left off 6 type(s)")), "{w:#?}");
+    }
+
+    #[test]
+    fn replacements_by_pointer_and_format() {
+        let mut o = Options::default();
+        o.replace.insert("#/components/schemas/Z".into(), ExternalType { path: "my::Z".into() });
+        o.replace.insert("#/components/schemas/Y/properties/n".into(), ExternalType { path: "u32".into() });
+        o.formats.insert("decimal".into(), ExternalType { path: "rust_decimal::Decimal".into() });
+        o.per_type.insert("#/components/schemas/Q".into(), TypeExtras { derives: vec!["Hash".into()], attributes: vec![] });
+        let api = lower(SPEC, &o);
+        assert!(!names(&api).contains(&"Z"));
+        let field = |ty: &str, f: &str| {
+            let TypeKind::Struct(s) = &api.types.iter().find(|t| t.name == ty).unwrap().kind else { panic!() };
+            s.fields.iter().find(|x| x.name == f).unwrap().ty.clone()
+        };
+        assert_eq!(field("X", "zs"), TypeRef::Array(Box::new(TypeRef::External(ExternalType { path: "my::Z".into() }))));
+        assert_eq!(field("Y", "n"), TypeRef::External(ExternalType { path: "u32".into() }));
+        assert_eq!(field("W", "price"), TypeRef::External(ExternalType { path: "rust_decimal::Decimal".into() }));
+        assert_eq!(api.types.iter().find(|t| t.name == "Q").unwrap().derives, ["Hash"]);
+    }
+
+    #[test]
+    fn naming_overrides_win_and_displaced_names_stay_unique() {
+        let mut o = Options::default();
+        o.rename.operations.insert("getQ".into(), "get_u".into());
+        o.rename.operations.insert("getU".into(), "new".into());
+        o.rename.types.insert("#/components/schemas/Q".into(), "X".into());
+        o.rename.types.insert("#/components/schemas/W".into(), "String".into());
+        o.rename.fields.insert("#/components/schemas/X/properties/type".into(), "kind".into());
+        o.rename.variants.insert("#/components/schemas/U".into(), [("X".to_string(), "Ex".to_string()), ("Variant9".to_string(), "No".to_string())].into_iter().collect());
+        let api = lower(SPEC, &o);
+        let ops: Vec<&str> = api.operations.iter().map(|o| o.name.as_str()).collect();
+        assert_eq!(ops, ["get_u2", "get_u"], "getQ claims get_u; getU cannot be `new`");
+        let x_named: Vec<&str> = api.types.iter().filter(|t| t.name.starts_with('X')).map(|t| t.key.as_str()).collect();
+        assert_eq!(x_named, ["#/components/schemas/Q", "#/components/schemas/X"]);
+        let x = api.types.iter().find(|t| t.key == "#/components/schemas/X").unwrap();
+        assert_eq!(x.name, "X2");
+        let TypeKind::Struct(s) = &x.kind else { panic!() };
+        let rust: Vec<(&str, &str)> = s.fields.iter().map(|f| (f.name.as_str(), f.rust_name.as_str())).collect();
+        assert_eq!(rust, [("zs", "zs"), ("type", "kind"), ("kind", "kind2")]);
+        let TypeKind::Union(u) = &api.types.iter().find(|t| t.name == "U").unwrap().kind else { panic!() };
+        assert_eq!(u.variants[0].name, "Ex");
+        let w: Vec<&str> = api.warnings.iter().map(|w| w.message.as_str()).collect();
+        assert!(w.contains(&"rename.operations: `new` is a method every client has; keeping the generated name"), "{w:#?}");
+        assert!(w.contains(&"rename.types: `String` is reserved or taken; the type is named `String2`"), "{w:#?}");
+        assert!(w.contains(&"rename.variants: `Variant9` is not a variant (or enum value) here; the variants are `X`, `Y`"), "{w:#?}");
+    }
+
+    #[test]
+    fn keys_naming_nothing_warn_with_the_nearest() {
+        let mut o = Options::default();
+        o.rename.types.insert("#/components/schemas/Qq".into(), "Quux".into());
+        o.rename.fields.insert("#/components/schemas/X/properties/typ".into(), "kind".into());
+        let api = lower(SPEC, &o);
+        let w: Vec<&str> = api.warnings.iter().map(|w| w.message.as_str()).collect();
+        assert!(w.contains(&"rename.types: `#/components/schemas/Qq` is not a generated type; did you mean `#/components/schemas/Q`?"), "{w:#?}");
+        assert!(w.iter().any(|m| m.contains("did you mean `#/components/schemas/X/properties/type`?")), "{w:#?}");
     }
 }

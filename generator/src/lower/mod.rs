@@ -64,6 +64,7 @@ pub fn lower_with(spec: &OpenAPI, openapi_version: &str, options: &Options) -> i
     cx.apply_options(&mut operations);
     cycles::mark_boxes(&mut cx.types);
     let types = cx.finish_names();
+    cx.check_type_renames(&types);
 
     let mut tags: Vec<String> = Vec::new();
     for op in &operations {

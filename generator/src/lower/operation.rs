@@ -16,13 +16,15 @@ use crate::ir::{
     ResponseBody, StatusMatch, TypeRef,
 };
 
+/// Methods every generated client has: operations cannot take these names.
+pub(super) const CLIENT_METHODS: &[&str] = &["new", "builder", "base_url", "config", "with_options"];
+
 impl<'a> Lowerer<'a> {
     pub(super) fn lower_operations(&mut self) -> Vec<Operation> {
         let mut out = Vec::new();
-        let mut taken: BTreeSet<String> = ["new", "builder", "base_url", "config", "with_options"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let mut taken: BTreeSet<String> = CLIENT_METHODS.iter().map(|s| s.to_string()).collect();
+        // Configured names are claimed before any generated one.
+        taken.extend(self.options.rename.operations.values().filter(|n| !CLIENT_METHODS.contains(&n.as_str())).cloned());
         for (path, item) in self.spec.paths.paths.iter() {
             let path_pointer = format!("#/paths/{}", pointer_escape(path));
             let resolved;
@@ -68,9 +70,7 @@ impl<'a> Lowerer<'a> {
             Some((p, f)) => (p, Some(f)),
             None => (path, None),
         };
-        let renamed = self.renamed_operation(method, path, op.operation_id.as_deref());
         let base_name = match (&op.operation_id, fragment) {
-            _ if renamed.is_some() => renamed.unwrap_or_default(),
             (Some(id), _) if !id.trim().is_empty() => snake(id),
             (_, Some(f)) if !f.trim().is_empty() => snake(f),
             _ => match &op.summary {
@@ -85,7 +85,10 @@ impl<'a> Lowerer<'a> {
         } else {
             base_name
         };
-        let name = unique(base_name, taken);
+        let name = match self.renamed_operation(method, path, op.operation_id.as_deref()) {
+            Some(configured) => configured,
+            None => unique(base_name, taken),
+        };
         let type_hint = pascal(&name);
 
         // Parameters: path-item level first, overridden by operation level.

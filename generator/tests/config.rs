@@ -35,15 +35,28 @@ fn out_dir() -> PathBuf {
 fn generate(config_file: &str) -> (Vec<GeneratedFile>, Vec<clientgen::Lowered>, Vec<String>) {
     let cfg = config::load(&dir().join(config_file)).unwrap_or_else(|e| panic!("{e}"));
     let apis = cfg.apis().unwrap_or_else(|e| panic!("{e}"));
-    let lowered: Vec<clientgen::Lowered> = apis.iter().map(|a| a.lower().unwrap_or_else(|e| panic!("{e}"))).collect();
-    let warnings = lowered.iter().flat_map(|l| l.warnings.iter().map(|w| w.to_string())).collect();
+    let lowered: Vec<clientgen::Lowered> = apis
+        .iter()
+        .map(|a| a.lower().unwrap_or_else(|e| panic!("{e}")))
+        .collect();
+    let warnings = lowered
+        .iter()
+        .flat_map(|l| l.warnings.iter().map(|w| w.to_string()))
+        .collect();
     let modules: Vec<ApiModule<'_>> = apis
         .iter()
         .zip(&lowered)
-        .map(|(a, l)| ApiModule { module: a.module.clone(), spec_path: a.spec_display.clone(), api: &l.api })
+        .map(|(a, l)| ApiModule {
+            module: a.module.clone(),
+            spec_path: a.spec_display.clone(),
+            api: &l.api,
+        })
         .collect();
     let ir: Vec<&clientgen::ir::Api> = lowered.iter().map(|l| &l.api).collect();
-    let mut opts = cfg.crate_options(&format!("clientgen generate --config generator/tests/config/{config_file}"), &ir);
+    let mut opts = cfg.crate_options(
+        &format!("clientgen generate --config generator/tests/config/{config_file}"),
+        &ir,
+    );
     opts.standalone = false;
     let files = emit::emit_crate(&modules, &opts).unwrap_or_else(|e| panic!("{e}"));
     drop(modules);
@@ -51,7 +64,11 @@ fn generate(config_file: &str) -> (Vec<GeneratedFile>, Vec<clientgen::Lowered>, 
 }
 
 fn file<'a>(files: &'a [GeneratedFile], path: &str) -> &'a str {
-    &files.iter().find(|f| f.path == Path::new(path)).unwrap_or_else(|| panic!("no {path}")).contents
+    &files
+        .iter()
+        .find(|f| f.path == Path::new(path))
+        .unwrap_or_else(|| panic!("no {path}"))
+        .contents
 }
 
 #[test]
@@ -59,26 +76,50 @@ fn box_selection_prunes_unreached_types() {
     let (_, lowered, warnings) = generate("box.toml");
     let api = &lowered[0].api;
     let ops: Vec<&str> = api.operations.iter().map(|o| o.name.as_str()).collect();
-    assert_eq!(ops, ["get_files_id", "get_folders_id_items", "post_comments"]);
+    assert_eq!(
+        ops,
+        ["get_files_id", "get_folders_id_items", "post_comments"]
+    );
     let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
-    for reached in ["FileFull", "Items", "CommentFull", "ClientError", "GetFoldersIdItemsSort"] {
+    for reached in [
+        "FileFull",
+        "Items",
+        "CommentFull",
+        "ClientError",
+        "GetFoldersIdItemsSort",
+    ] {
         assert!(names.contains(&reached), "{reached} missing from {names:?}");
     }
-    let full = clientgen::lower_file(&dir().join("../../../corpus/specs/v3.0/box-openapi.json"), "box").unwrap();
+    let full = clientgen::lower_file(
+        &dir().join("../../../corpus/specs/v3.0/box-openapi.json"),
+        "box",
+    )
+    .unwrap();
     let all: Vec<&str> = full.api.types.iter().map(|t| t.name.as_str()).collect();
     for pruned in ["Collaboration", "Webhook", "LegalHoldPolicy", "SignRequest"] {
-        assert!(all.contains(&pruned), "{pruned} is a type of the whole spec");
+        assert!(
+            all.contains(&pruned),
+            "{pruned} is a type of the whole spec"
+        );
         assert!(!names.contains(&pruned), "{pruned} should have been pruned");
     }
     // Box has 305 component schemas; three operations reach a small part.
     assert!(api.types.len() < 120, "{} types kept", api.types.len());
-    assert!(!warnings.iter().any(|w| w.contains("selection:")), "{warnings:#?}");
+    assert!(
+        !warnings.iter().any(|w| w.contains("selection:")),
+        "{warnings:#?}"
+    );
 }
 
 #[test]
 fn a_selection_matching_nothing_warns_with_the_nearest_id() {
-    let mut cfg = config::parse("spec = \"box.json\"\n[select]\noperations = [\"get_file_id\"]\n", "c.toml").unwrap();
-    cfg.spec = Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus/specs/v3.0/box-openapi.json"));
+    let mut cfg = config::parse(
+        "spec = \"box.json\"\n[select]\noperations = [\"get_file_id\"]\n",
+        "c.toml",
+    )
+    .unwrap();
+    cfg.spec =
+        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus/specs/v3.0/box-openapi.json"));
     let l = cfg.apis().unwrap()[0].lower().unwrap();
     assert!(l.api.operations.is_empty());
     assert!(l.api.types.is_empty(), "nothing selected reaches any type");
@@ -94,29 +135,74 @@ fn shop_configuration_reaches_the_ir() {
     let (files, lowered, warnings) = generate("shop.toml");
     assert!(warnings.is_empty(), "{warnings:#?}");
     let api = &lowered[0].api;
-    assert_eq!(api.operations.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(), ["get_order", "create_order"]);
-    let order = api.types.iter().find(|t| t.name == "Order").expect("order renamed to Order");
+    assert_eq!(
+        api.operations
+            .iter()
+            .map(|o| o.name.as_str())
+            .collect::<Vec<_>>(),
+        ["get_order", "create_order"]
+    );
+    let order = api
+        .types
+        .iter()
+        .find(|t| t.name == "Order")
+        .expect("order renamed to Order");
     assert_eq!(order.derives, ["Hash", "Eq"]);
     assert_eq!(order.attributes, ["#[doc(alias = \"shop\")]"]);
-    let TypeKind::Struct(s) = &order.kind else { panic!("Order is a struct") };
+    let TypeKind::Struct(s) = &order.kind else {
+        panic!("Order is a struct")
+    };
     let field = |wire: &str| s.fields.iter().find(|f| f.name == wire).unwrap();
     assert_eq!(field("type").rust_name, "kind");
-    assert_eq!(field("total").ty, TypeRef::External(clientgen::ir::ExternalType { path: "rust_decimal::Decimal".into() }));
-    assert!(matches!(&field("created_at").ty, TypeRef::External(e) if e.path == "chrono::DateTime<chrono::FixedOffset>"));
-    assert!(!api.types.iter().any(|t| t.key == "#/components/schemas/Money"), "a replaced schema gets no type");
-    let status = api.types.iter().find(|t| t.key.ends_with("/status")).unwrap();
-    let TypeKind::Enum(e) = &status.kind else { panic!() };
-    assert_eq!(e.variants.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(), ["Placed", "Priority", "Shipped"]);
+    assert_eq!(
+        field("total").ty,
+        TypeRef::External(clientgen::ir::ExternalType {
+            path: "rust_decimal::Decimal".into()
+        })
+    );
+    assert!(
+        matches!(&field("created_at").ty, TypeRef::External(e) if e.path == "chrono::DateTime<chrono::FixedOffset>")
+    );
+    assert!(
+        !api.types
+            .iter()
+            .any(|t| t.key == "#/components/schemas/Money"),
+        "a replaced schema gets no type"
+    );
+    let status = api
+        .types
+        .iter()
+        .find(|t| t.key.ends_with("/status"))
+        .unwrap();
+    let TypeKind::Enum(e) = &status.kind else {
+        panic!()
+    };
+    assert_eq!(
+        e.variants
+            .iter()
+            .map(|v| v.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Placed", "Priority", "Shipped"]
+    );
     let buyer = api.types.iter().find(|t| t.name == "Buyer").unwrap();
     assert_eq!(buyer.derives, ["Hash", "Eq", "schemars::JsonSchema"]);
     // Enums already derive Hash and Eq: nothing is added twice.
     assert!(status.derives.is_empty(), "{:?}", status.derives);
 
     let jiff = &lowered[1].api;
-    let jorder = jiff.types.iter().find(|t| t.key == "#/components/schemas/order").unwrap();
+    let jorder = jiff
+        .types
+        .iter()
+        .find(|t| t.key == "#/components/schemas/order")
+        .unwrap();
     assert_eq!(jorder.name, "Order", "pascal-cased without a rename");
-    let TypeKind::Struct(js) = &jorder.kind else { panic!() };
-    assert!(js.fields.iter().any(|f| matches!(&f.ty, TypeRef::External(e) if e.path == "jiff::Timestamp")));
+    let TypeKind::Struct(js) = &jorder.kind else {
+        panic!()
+    };
+    assert!(js
+        .fields
+        .iter()
+        .any(|f| matches!(&f.ty, TypeRef::External(e) if e.path == "jiff::Timestamp")));
 
     let cargo = file(&files, "Cargo.toml");
     for dep in [
@@ -128,26 +214,48 @@ fn shop_configuration_reaches_the_ir() {
         assert!(cargo.contains(dep), "{dep} missing from\n{cargo}");
     }
     let types = file(&files, "src/chrono_shop/types.rs");
-    assert!(types.contains("#[derive(Hash, Eq)]\n#[doc(alias = \"shop\")]\npub struct Order {"), "{types}");
-    assert!(types.contains("pub total: rust_decimal::Decimal,"), "{types}");
-    assert!(types.contains("#[derive(Hash, Eq, schemars::JsonSchema)]"), "{types}");
+    assert!(
+        types.contains("#[derive(Hash, Eq)]\n#[doc(alias = \"shop\")]\npub struct Order {"),
+        "{types}"
+    );
+    assert!(
+        types.contains("pub total: rust_decimal::Decimal,"),
+        "{types}"
+    );
+    assert!(
+        types.contains("#[derive(Hash, Eq, schemars::JsonSchema)]"),
+        "{types}"
+    );
 }
 
 #[test]
 fn paragon_overlay_fixes_the_spec_without_touching_it() {
     let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/paragon-actionkit.yaml");
     let before = std::fs::read(&spec).unwrap();
-    let overlay = clientgen::overlay::Overlay::load(&dir().join("paragon.overlay.yaml")).unwrap_or_else(|e| panic!("{e}"));
-    let loaded = clientgen::load::load_file_with_overlays(&spec, &[overlay]).unwrap_or_else(|e| panic!("{e}"));
+    let overlay = clientgen::overlay::Overlay::load(&dir().join("paragon.overlay.yaml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let loaded = clientgen::load::load_file_with_overlays(&spec, &[overlay])
+        .unwrap_or_else(|e| panic!("{e}"));
     let warnings: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).collect();
     let lowered = clientgen::lower_loaded(loaded, "specs/paragon-actionkit.yaml");
-    assert_eq!(std::fs::read(&spec).unwrap(), before, "the published spec stays byte-for-byte");
+    assert_eq!(
+        std::fs::read(&spec).unwrap(),
+        before,
+        "the published spec stays byte-for-byte"
+    );
 
     let op = &lowered.api.operations[0];
     assert_eq!(op.operation_id.as_deref(), Some("updateIntercomContact"));
     assert_eq!(op.name, "update_intercom_contact");
-    let tool = lowered.api.types.iter().find(|t| t.key.ends_with("/properties/tool")).expect("tool is a constant");
-    let TypeKind::Enum(e) = &tool.kind else { panic!("{:?}", tool.kind) };
+    let tool = lowered
+        .api
+        .types
+        .iter()
+        .find(|t| t.key.ends_with("/properties/tool"))
+        .expect("tool is a constant");
+    let TypeKind::Enum(e) = &tool.kind else {
+        panic!("{:?}", tool.kind)
+    };
     assert_eq!(e.variants.len(), 1);
     assert_eq!(
         warnings,
@@ -233,7 +341,14 @@ fn configured_crates_compile_and_behave() {
             .env_remove("CARGO_ENCODED_RUSTFLAGS")
             .output()
             .expect("cargo runs");
-        (o.status.success(), format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)))
+        (
+            o.status.success(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            ),
+        )
     };
     // Warnings are errors in the generated crates (dependencies' lints are
     // capped by cargo).

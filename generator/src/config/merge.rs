@@ -19,7 +19,9 @@ impl Config {
             overrides.base_dir.clone()
         };
         let rebase = |p: std::path::PathBuf| if p.is_absolute() { p } else { cwd.join(p) };
-        let from_cli = |paths: Vec<std::path::PathBuf>| -> Vec<std::path::PathBuf> { paths.into_iter().map(rebase).collect() };
+        let from_cli = |paths: Vec<std::path::PathBuf>| -> Vec<std::path::PathBuf> {
+            paths.into_iter().map(rebase).collect()
+        };
         let mut out = self;
         if let Some(spec) = overrides.spec.clone() {
             // A spec given on the command line replaces the file's APIs.
@@ -30,7 +32,14 @@ impl Config {
         if !overrides.overlays.is_empty() {
             out.overlays = from_cli(overrides.overlays);
         }
-        let Output { dir, name, version, description, features, standalone } = overrides.output;
+        let Output {
+            dir,
+            name,
+            version,
+            description,
+            features,
+            standalone,
+        } = overrides.output;
         set(&mut out.output.dir, dir.map(rebase));
         set(&mut out.output.name, name);
         set(&mut out.output.version, version);
@@ -120,10 +129,18 @@ mod tests {
         )
         .unwrap();
         let flags = Config {
-            output: Output { name: Some("flag-name".into()), ..Output::default() },
-            select: Some(Select { tags: vec!["c".into()], ..Select::default() }),
+            output: Output {
+                name: Some("flag-name".into()),
+                ..Output::default()
+            },
+            select: Some(Select {
+                tags: vec!["c".into()],
+                ..Select::default()
+            }),
             types: Some(Types {
-                replace: [("Id".to_string(), "u128".to_string())].into_iter().collect(),
+                replace: [("Id".to_string(), "u128".to_string())]
+                    .into_iter()
+                    .collect(),
                 ..Types::default()
             }),
             ..Config::default()
@@ -137,14 +154,23 @@ mod tests {
         let replace = merged.types.unwrap().replace;
         assert_eq!(replace.len(), 2);
         assert_eq!(merged.file.as_deref(), Some("clientgen.toml"));
-        assert_eq!(merged.spec.as_deref(), Some(std::path::Path::new("api.yaml")));
+        assert_eq!(
+            merged.spec.as_deref(),
+            Some(std::path::Path::new("api.yaml"))
+        );
     }
 
     #[test]
     fn a_spec_flag_replaces_the_apis() {
         let file = parse("[[apis]]\nmodule = \"a\"\nspec = \"a.yaml\"\n", "c.toml").unwrap();
-        let merged = file.merge(Config { spec: Some("/tmp/x.yaml".into()), ..Config::default() });
+        let merged = file.merge(Config {
+            spec: Some("/tmp/x.yaml".into()),
+            ..Config::default()
+        });
         assert!(merged.apis.is_empty());
-        assert_eq!(merged.spec.as_deref(), Some(std::path::Path::new("/tmp/x.yaml")));
+        assert_eq!(
+            merged.spec.as_deref(),
+            Some(std::path::Path::new("/tmp/x.yaml"))
+        );
     }
 }

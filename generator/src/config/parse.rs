@@ -13,8 +13,13 @@ use crate::diagnostic::Diagnostic;
 /// directory.
 pub fn load(path: &Path) -> Result<Config, Diagnostic> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Diagnostic::error(file.clone(), "#", format!("cannot read the configuration file: {e}")))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Diagnostic::error(
+            file.clone(),
+            "#",
+            format!("cannot read the configuration file: {e}"),
+        )
+    })?;
     let mut config = parse(&text, &file)?;
     config.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     Ok(config)
@@ -25,7 +30,8 @@ pub fn load(path: &Path) -> Result<Config, Diagnostic> {
 pub fn parse(text: &str, file: &str) -> Result<Config, Diagnostic> {
     let mut config: Config = toml::from_str(text).map_err(|e| toml_error(text, file, &e))?;
     config.file = Some(file.to_string());
-    super::validate::validate(&config).map_err(|(path, message)| located(text, file, &path, message))?;
+    super::validate::validate(&config)
+        .map_err(|(path, message)| located(text, file, &path, message))?;
     Ok(config)
 }
 
@@ -33,19 +39,30 @@ pub fn parse(text: &str, file: &str) -> Result<Config, Diagnostic> {
 /// span, and for an unknown key the nearest valid one.
 fn toml_error(text: &str, file: &str, e: &toml::de::Error) -> Diagnostic {
     let span = e.span();
-    let path = span.clone().map(|s| key_path_at(text, &s)).unwrap_or_default();
+    let path = span
+        .clone()
+        .map(|s| key_path_at(text, &s))
+        .unwrap_or_default();
     let message = e.message().trim().to_string();
     let (message, help) = match unknown_field(&message) {
         Some((key, expected)) => {
             let section = path_parent(&path);
-            let within = if section.is_empty() { "at the top level".to_string() } else { format!("in `[{section}]`") };
+            let within = if section.is_empty() {
+                "at the top level".to_string()
+            } else {
+                format!("in `[{section}]`")
+            };
             let nearest = expected
                 .iter()
                 .map(|k| (strsim::jaro_winkler(&key, k), k))
                 .filter(|(score, _)| *score > 0.7)
                 .max_by(|a, b| a.0.total_cmp(&b.0))
                 .map(|(_, k)| k.clone());
-            let valid = expected.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+            let valid = expected
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
             let help = match nearest {
                 Some(n) => format!("did you mean `{n}`? valid keys here: {valid}"),
                 None => format!("valid keys here: {valid}"),
@@ -54,7 +71,15 @@ fn toml_error(text: &str, file: &str, e: &toml::de::Error) -> Diagnostic {
         }
         None => (message, None),
     };
-    let mut d = Diagnostic::error(file, if path.is_empty() { "#".to_string() } else { path }, message);
+    let mut d = Diagnostic::error(
+        file,
+        if path.is_empty() {
+            "#".to_string()
+        } else {
+            path
+        },
+        message,
+    );
     if let Some(s) = span {
         let (l, c) = line_col(text, s.start);
         d = d.at(l, c);
@@ -70,7 +95,12 @@ fn toml_error(text: &str, file: &str, e: &toml::de::Error) -> Diagnostic {
 fn unknown_field(message: &str) -> Option<(String, Vec<String>)> {
     let rest = message.strip_prefix("unknown field `")?;
     let (key, tail) = rest.split_once('`')?;
-    let expected = tail.split('`').skip(1).step_by(2).map(str::to_string).collect();
+    let expected = tail
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
     Some((key.to_string(), expected))
 }
 
@@ -84,13 +114,16 @@ fn path_parent(path: &str) -> String {
 /// The dotted key path of the innermost entry whose key or value span holds
 /// `span` (`types.replace.Money`, `apis.0.spec`).
 fn key_path_at(text: &str, span: &Range<usize>) -> String {
-    let Ok(root) = DeTable::parse(text) else { return String::new() };
+    let Ok(root) = DeTable::parse(text) else {
+        return String::new();
+    };
     let mut path = Vec::new();
     let mut table: &DeTable<'_> = root.get_ref();
     // Iterative descent: one step per nesting level of the file.
     'outer: loop {
         for (k, v) in table.iter() {
-            let holds = |r: Range<usize>| r.start <= span.start && span.start < r.end.max(r.start + 1);
+            let holds =
+                |r: Range<usize>| r.start <= span.start && span.start < r.end.max(r.start + 1);
             if holds(k.span()) {
                 path.push(k.get_ref().to_string());
                 break 'outer;
@@ -115,19 +148,30 @@ fn key_path_at(text: &str, span: &Range<usize>) -> String {
 /// their own) contains the offset.
 fn contains(v: &Spanned<DeValue<'_>>, offset: usize) -> bool {
     match v.get_ref() {
-        DeValue::Table(t) => t.iter().any(|(k, v)| k.span().contains(&offset) || v.span().contains(&offset) || contains(v, offset)),
-        DeValue::Array(a) => a.iter().any(|v| v.span().contains(&offset) || contains(v, offset)),
+        DeValue::Table(t) => t.iter().any(|(k, v)| {
+            k.span().contains(&offset) || v.span().contains(&offset) || contains(v, offset)
+        }),
+        DeValue::Array(a) => a
+            .iter()
+            .any(|v| v.span().contains(&offset) || contains(v, offset)),
         _ => v.span().contains(&offset),
     }
 }
 
 /// The table to descend into: the value itself, or the array element
 /// holding the offset (its index is pushed onto the path).
-fn find_table<'a, 'i>(v: &'a Spanned<DeValue<'i>>, offset: usize, path: &mut Vec<String>) -> Option<&'a DeTable<'i>> {
+fn find_table<'a, 'i>(
+    v: &'a Spanned<DeValue<'i>>,
+    offset: usize,
+    path: &mut Vec<String>,
+) -> Option<&'a DeTable<'i>> {
     match v.get_ref() {
         DeValue::Table(t) => Some(t),
         DeValue::Array(a) => {
-            let (i, item) = a.iter().enumerate().find(|(_, item)| item.span().contains(&offset) || contains(item, offset))?;
+            let (i, item) = a
+                .iter()
+                .enumerate()
+                .find(|(_, item)| item.span().contains(&offset) || contains(item, offset))?;
             path.push(i.to_string());
             match item.get_ref() {
                 DeValue::Table(t) => Some(t),
@@ -146,7 +190,11 @@ fn span_of(text: &str, path: &[String]) -> Option<Range<usize>> {
     let mut segments = path.iter().peekable();
     while let Some(seg) = segments.next() {
         let (k, v) = table.iter().find(|(k, _)| k.get_ref() == seg)?;
-        span = Some(if v.span().is_empty() { k.span() } else { v.span() });
+        span = Some(if v.span().is_empty() {
+            k.span()
+        } else {
+            v.span()
+        });
         let mut value = v;
         if let DeValue::Array(a) = value.get_ref() {
             if let Some(i) = segments.peek().and_then(|s| s.parse::<usize>().ok()) {
@@ -210,20 +258,36 @@ mod tests {
         let e = err("spec = \"a.yaml\"\n[types.schema.Pet]\nderive = [\"Hash\"]\n");
         assert!(e.starts_with("error: clientgen.toml:3:1: at types.schema.Pet.derive: unknown key `derive` in `[types.schema.Pet]`\n  help: did you mean `derives`?"), "{e}");
         let e = err("[[apis]]\nmodule = \"a\"\nspec = \"a.yaml\"\noverlay = []\n");
-        assert!(e.starts_with("error: clientgen.toml:4:1: at apis.0.overlay: unknown key `overlay`"), "{e}");
+        assert!(
+            e.starts_with("error: clientgen.toml:4:1: at apis.0.overlay: unknown key `overlay`"),
+            "{e}"
+        );
         assert!(e.contains("did you mean `overlays`?"), "{e}");
     }
 
     #[test]
     fn bad_values_are_located() {
         let e = err("[types]\ndate-time = \"chrono2\"\n");
-        assert!(e.starts_with("error: clientgen.toml:2:13: at types.date-time: unknown variant `chrono2`"), "{e}");
+        assert!(
+            e.starts_with(
+                "error: clientgen.toml:2:13: at types.date-time: unknown variant `chrono2`"
+            ),
+            "{e}"
+        );
         let e = err("[types.replace]\nMoney = \"rust_decimal::Decimal<\"\n");
         assert!(e.starts_with("error: clientgen.toml:2:9: at types.replace.Money: `rust_decimal::Decimal<` is not a Rust type"), "{e}");
         let e = err("[types]\nderives = [\"Hash\", \"not a path\"]\n");
-        assert!(e.starts_with("error: clientgen.toml:2:20: at types.derives.1: `not a path` is not a derive path"), "{e}");
+        assert!(
+            e.starts_with(
+                "error: clientgen.toml:2:20: at types.derives.1: `not a path` is not a derive path"
+            ),
+            "{e}"
+        );
         let e = err("spec = 5\n");
-        assert!(e.starts_with("error: clientgen.toml:1:8: at spec: invalid type"), "{e}");
+        assert!(
+            e.starts_with("error: clientgen.toml:1:8: at spec: invalid type"),
+            "{e}"
+        );
         let e = err("spec = \"a\"\nspec = \"b\"\n");
         assert!(e.contains("clientgen.toml:2:1"), "{e}");
     }

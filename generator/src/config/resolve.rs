@@ -34,13 +34,18 @@ impl ApiSettings {
             .iter()
             .map(|p| crate::overlay::Overlay::load(p))
             .collect::<Result<Vec<_>, _>>()?;
-        let loaded = crate::load::load_file_with_overlays(&self.spec, &overlays).map_err(|mut d| {
-            if d.file == self.spec.display().to_string() {
-                d.file = self.spec_display.clone();
-            }
-            d
-        })?;
-        Ok(crate::lower_loaded_with(loaded, &self.spec_display, &self.options))
+        let loaded =
+            crate::load::load_file_with_overlays(&self.spec, &overlays).map_err(|mut d| {
+                if d.file == self.spec.display().to_string() {
+                    d.file = self.spec_display.clone();
+                }
+                d
+            })?;
+        Ok(crate::lower_loaded_with(
+            loaded,
+            &self.spec_display,
+            &self.options,
+        ))
     }
 }
 
@@ -52,7 +57,12 @@ impl Config {
         let resolve = |p: &Path| self.base_dir.join(p);
         if let Some(spec) = &self.spec {
             let module = self.module.clone().unwrap_or_else(|| "api".into());
-            let options = options(self.select.as_ref(), self.types.as_ref(), self.rename.as_ref(), &self.dependencies);
+            let options = options(
+                self.select.as_ref(),
+                self.types.as_ref(),
+                self.rename.as_ref(),
+                &self.dependencies,
+            );
             return Ok(vec![ApiSettings {
                 module,
                 spec: resolve(spec),
@@ -72,7 +82,12 @@ impl Config {
                 module: a.module.clone(),
                 spec: resolve(&a.spec),
                 spec_display: display(&a.spec),
-                overlays: self.overlays.iter().chain(&a.overlays).map(|p| resolve(p)).collect(),
+                overlays: self
+                    .overlays
+                    .iter()
+                    .chain(&a.overlays)
+                    .map(|p| resolve(p))
+                    .collect(),
                 options: options(
                     a.select.as_ref().or(self.select.as_ref()),
                     a.types.as_ref().or(self.types.as_ref()),
@@ -99,10 +114,17 @@ impl Config {
             .and_then(|p| p.file_stem())
             .map(|s| crate_name(&s.to_string_lossy()))
             .unwrap_or_else(|| "api-client".into());
-        let titles: Vec<String> = apis.iter().map(|a| format!("{} {}", a.title, a.version)).collect();
+        let titles: Vec<String> = apis
+            .iter()
+            .map(|a| format!("{} {}", a.title, a.version))
+            .collect();
         CrateOptions {
             name: self.output.name.clone().unwrap_or(default_name),
-            version: self.output.version.clone().unwrap_or_else(|| "0.1.0".into()),
+            version: self
+                .output
+                .version
+                .clone()
+                .unwrap_or_else(|| "0.1.0".into()),
             description: self
                 .output
                 .description
@@ -158,13 +180,19 @@ fn field_pointer(key: &str) -> String {
         return key.to_string();
     }
     match key.rsplit_once('.') {
-        Some((schema, prop)) => format!("{}/properties/{}", schema_pointer(schema), pointer_escape(prop)),
+        Some((schema, prop)) => format!(
+            "{}/properties/{}",
+            schema_pointer(schema),
+            pointer_escape(prop)
+        ),
         None => key.to_string(),
     }
 }
 
 /// The types and dependency a date-time choice brings.
-fn date_time(choice: DateTimeCrate) -> Option<(&'static str, &'static str, &'static str, &'static str)> {
+fn date_time(
+    choice: DateTimeCrate,
+) -> Option<(&'static str, &'static str, &'static str, &'static str)> {
     match choice {
         DateTimeCrate::Time => None,
         DateTimeCrate::Chrono => Some((
@@ -173,7 +201,12 @@ fn date_time(choice: DateTimeCrate) -> Option<(&'static str, &'static str, &'sta
             "chrono",
             "{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }",
         )),
-        DateTimeCrate::Jiff => Some(("jiff::Timestamp", "jiff::civil::Date", "jiff", "{ version = \"0.2\", features = [\"serde\"] }")),
+        DateTimeCrate::Jiff => Some((
+            "jiff::Timestamp",
+            "jiff::civil::Date",
+            "jiff",
+            "{ version = \"0.2\", features = [\"serde\"] }",
+        )),
     }
 }
 
@@ -198,26 +231,53 @@ fn options(
     if let Some(t) = types {
         let ext = |p: &String| ExternalType { path: p.clone() };
         if let Some((dt, d, krate, dep)) = t.date_time.and_then(date_time) {
-            o.formats.insert("date-time".into(), ExternalType { path: dt.into() });
-            o.formats.insert("date".into(), ExternalType { path: d.into() });
+            o.formats
+                .insert("date-time".into(), ExternalType { path: dt.into() });
+            o.formats
+                .insert("date".into(), ExternalType { path: d.into() });
             o.dependencies.insert(krate.into(), dep.into());
         }
-        o.formats.extend(t.formats.iter().map(|(k, v)| (k.clone(), ext(v))));
-        o.replace = t.replace.iter().map(|(k, v)| (schema_pointer(k), ext(v))).collect();
+        o.formats
+            .extend(t.formats.iter().map(|(k, v)| (k.clone(), ext(v))));
+        o.replace = t
+            .replace
+            .iter()
+            .map(|(k, v)| (schema_pointer(k), ext(v)))
+            .collect();
         o.derives = t.derives.clone();
         o.attributes = t.attributes.clone();
         o.per_type = t
             .schema
             .iter()
-            .map(|(k, s)| (schema_pointer(k), TypeExtras { derives: s.derives.clone(), attributes: s.attributes.clone() }))
+            .map(|(k, s)| {
+                (
+                    schema_pointer(k),
+                    TypeExtras {
+                        derives: s.derives.clone(),
+                        attributes: s.attributes.clone(),
+                    },
+                )
+            })
             .collect();
     }
     if let Some(r) = rename {
         o.rename = Renames {
             operations: r.operations.clone(),
-            types: r.types.iter().map(|(k, v)| (schema_pointer(k), v.clone())).collect(),
-            fields: r.fields.iter().map(|(k, v)| (field_pointer(k), v.clone())).collect(),
-            variants: r.variants.iter().map(|(k, v)| (schema_pointer(k), v.clone())).collect(),
+            types: r
+                .types
+                .iter()
+                .map(|(k, v)| (schema_pointer(k), v.clone()))
+                .collect(),
+            fields: r
+                .fields
+                .iter()
+                .map(|(k, v)| (field_pointer(k), v.clone()))
+                .collect(),
+            variants: r
+                .variants
+                .iter()
+                .map(|(k, v)| (schema_pointer(k), v.clone()))
+                .collect(),
         };
     }
     for (name, value) in dependencies {
@@ -230,7 +290,10 @@ fn options(
 fn inline_toml(value: &toml::Value) -> String {
     match value {
         toml::Value::Table(t) => {
-            let entries: Vec<String> = t.iter().map(|(k, v)| format!("{} = {}", toml_key(k), inline_toml(v))).collect();
+            let entries: Vec<String> = t
+                .iter()
+                .map(|(k, v)| format!("{} = {}", toml_key(k), inline_toml(v)))
+                .collect();
             format!("{{ {} }}", entries.join(", "))
         }
         toml::Value::Array(a) => {
@@ -243,7 +306,10 @@ fn inline_toml(value: &toml::Value) -> String {
 }
 
 fn toml_key(k: &str) -> String {
-    if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+    if !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
         k.to_string()
     } else {
         serde_json::to_string(k).unwrap_or_else(|_| "\"\"".into())
@@ -284,13 +350,28 @@ serde_json = "1.0.100"
         assert_eq!(a.module, "api");
         assert_eq!(a.spec_display, "specs/box.json");
         let o = &a.options;
-        assert_eq!(o.replace["#/components/schemas/Money"].path, "rust_decimal::Decimal");
+        assert_eq!(
+            o.replace["#/components/schemas/Money"].path,
+            "rust_decimal::Decimal"
+        );
         assert!(o.replace.contains_key("#/components/schemas/a~1b"));
-        assert_eq!(o.formats["date-time"].path, "chrono::DateTime<chrono::FixedOffset>");
+        assert_eq!(
+            o.formats["date-time"].path,
+            "chrono::DateTime<chrono::FixedOffset>"
+        );
         assert!(o.per_type.contains_key("#/components/schemas/io.k8s.Pod"));
-        assert_eq!(o.rename.fields["#/components/schemas/io.k8s.Pod/properties/spec"], "pod_spec");
-        assert_eq!(o.rename.variants["#/components/schemas/Role"]["+1"], "PlusOne");
-        assert_eq!(o.dependencies["rust_decimal"], r#"{ features = ["serde"], version = "1" }"#);
+        assert_eq!(
+            o.rename.fields["#/components/schemas/io.k8s.Pod/properties/spec"],
+            "pod_spec"
+        );
+        assert_eq!(
+            o.rename.variants["#/components/schemas/Role"]["+1"],
+            "PlusOne"
+        );
+        assert_eq!(
+            o.dependencies["rust_decimal"],
+            r#"{ features = ["serde"], version = "1" }"#
+        );
         assert_eq!(o.dependencies["serde_json"], r#""1.0.100""#);
         assert!(o.dependencies["chrono"].contains("serde"));
         let opts = c.crate_options("clientgen generate", &[]);
@@ -309,14 +390,21 @@ serde_json = "1.0.100"
         let apis = c.apis().unwrap();
         assert_eq!(apis[0].options.derives, ["Hash"]);
         assert_eq!(apis[1].options.derives, ["Eq"]);
-        assert_eq!(apis[1].overlays, [PathBuf::from("common.yaml"), PathBuf::from("b-fix.yaml")]);
+        assert_eq!(
+            apis[1].overlays,
+            [PathBuf::from("common.yaml"), PathBuf::from("b-fix.yaml")]
+        );
         assert_eq!(c.crate_options("x", &[]).features, FeatureMode::PerApi);
     }
 
     #[test]
     fn no_spec_is_an_error() {
         let e = parse("", "c.toml").unwrap().apis().unwrap_err();
-        assert!(e.to_string().starts_with("error: c.toml: at #: no spec to generate from"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("error: c.toml: at #: no spec to generate from"),
+            "{e}"
+        );
     }
 
     #[test]

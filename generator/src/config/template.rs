@@ -99,7 +99,10 @@ mod tests {
     #[test]
     fn the_template_parses() {
         let c = parse(default_config_text(), "clientgen.toml").unwrap();
-        assert_eq!(c.spec.as_deref(), Some(std::path::Path::new("openapi.yaml")));
+        assert_eq!(
+            c.spec.as_deref(),
+            Some(std::path::Path::new("openapi.yaml"))
+        );
         assert_eq!(c.apis().unwrap().len(), 1);
     }
 

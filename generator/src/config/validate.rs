@@ -16,7 +16,10 @@ fn at(path: &[&str], key: impl ToString) -> Vec<String> {
 
 pub(super) fn validate(config: &Config) -> Result<(), Error> {
     if config.spec.is_some() && !config.apis.is_empty() {
-        return Err((vec!["apis".into()], "give either a top-level `spec` or `[[apis]]` entries, not both".into()));
+        return Err((
+            vec!["apis".into()],
+            "give either a top-level `spec` or `[[apis]]` entries, not both".into(),
+        ));
     }
     if let Some(m) = &config.module {
         module_name(m).map_err(|e| (vec!["module".into()], e))?;
@@ -24,11 +27,15 @@ pub(super) fn validate(config: &Config) -> Result<(), Error> {
     let mut modules = BTreeMap::new();
     for (i, api) in config.apis.iter().enumerate() {
         let index = i.to_string();
-        module_name(&api.module).map_err(|e| (vec!["apis".into(), index.clone(), "module".into()], e))?;
+        module_name(&api.module)
+            .map_err(|e| (vec!["apis".into(), index.clone(), "module".into()], e))?;
         if let Some(first) = modules.insert(api.module.clone(), i) {
             return Err((
                 vec!["apis".into(), index, "module".into()],
-                format!("module `{}` is already used by `[[apis]]` entry {first}", api.module),
+                format!(
+                    "module `{}` is already used by `[[apis]]` entry {first}",
+                    api.module
+                ),
             ));
         }
         let base = ["apis", index.as_str()];
@@ -37,18 +44,27 @@ pub(super) fn validate(config: &Config) -> Result<(), Error> {
     sections(&[], config.types.as_ref(), config.rename.as_ref())?;
     for (name, value) in &config.dependencies {
         let path = at(&["dependencies"], name);
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             return Err((path, format!("`{name}` is not a crate name")));
         }
         if !matches!(value, toml::Value::String(_) | toml::Value::Table(_)) {
-            return Err((path, "a dependency is a version string or an inline table, as in Cargo.toml".into()));
+            return Err((
+                path,
+                "a dependency is a version string or an inline table, as in Cargo.toml".into(),
+            ));
         }
     }
     Ok(())
 }
 
 fn sections(base: &[&str], types: Option<&Types>, rename: Option<&Rename>) -> Result<(), Error> {
-    let with = |rest: &[&'static str]| -> Vec<&str> { base.iter().copied().chain(rest.iter().copied()).collect() };
+    let with = |rest: &[&'static str]| -> Vec<&str> {
+        base.iter().copied().chain(rest.iter().copied()).collect()
+    };
     if let Some(t) = types {
         for (key, ty) in &t.replace {
             rust_type(ty).map_err(|e| (at(&with(&["types", "replace"]), key), e))?;
@@ -58,7 +74,10 @@ fn sections(base: &[&str], types: Option<&Types>, rename: Option<&Rename>) -> Re
         }
         derives_and_attributes(&with(&["types"]), &t.derives, &t.attributes)?;
         for (key, s) in &t.schema {
-            let path: Vec<&str> = with(&["types", "schema"]).into_iter().chain([key.as_str()]).collect();
+            let path: Vec<&str> = with(&["types", "schema"])
+                .into_iter()
+                .chain([key.as_str()])
+                .collect();
             derives_and_attributes(&path, &s.derives, &s.attributes)?;
         }
     }
@@ -68,7 +87,10 @@ fn sections(base: &[&str], types: Option<&Types>, rename: Option<&Rename>) -> Re
             let path = at(&with(&["rename", "operations"]), key);
             identifier(name, false).map_err(|e| (path.clone(), e))?;
             if let Some(other) = methods.insert(name, key) {
-                return Err((path, format!("`{other}` is renamed to `{name}` too; method names must be unique")));
+                return Err((
+                    path,
+                    format!("`{other}` is renamed to `{name}` too; method names must be unique"),
+                ));
             }
         }
         let mut claimed: BTreeMap<&str, &str> = BTreeMap::new();
@@ -76,21 +98,33 @@ fn sections(base: &[&str], types: Option<&Types>, rename: Option<&Rename>) -> Re
             let path = at(&with(&["rename", "types"]), key);
             identifier(name, true).map_err(|e| (path.clone(), e))?;
             if let Some(other) = claimed.insert(name, key) {
-                return Err((path, format!("`{other}` is renamed to `{name}` too; type names must be unique")));
+                return Err((
+                    path,
+                    format!("`{other}` is renamed to `{name}` too; type names must be unique"),
+                ));
             }
         }
         for (key, name) in &r.fields {
             identifier(name, false).map_err(|e| (at(&with(&["rename", "fields"]), key), e))?;
             if name == "extra" {
-                return Err((at(&with(&["rename", "fields"]), key), "`extra` is the field holding undeclared properties".into()));
+                return Err((
+                    at(&with(&["rename", "fields"]), key),
+                    "`extra` is the field holding undeclared properties".into(),
+                ));
             }
         }
         for (schema, map) in &r.variants {
             for (key, name) in map {
-                let path: Vec<String> = at(&with(&["rename", "variants"]), schema).into_iter().chain([key.clone()]).collect();
+                let path: Vec<String> = at(&with(&["rename", "variants"]), schema)
+                    .into_iter()
+                    .chain([key.clone()])
+                    .collect();
                 identifier(name, true).map_err(|e| (path.clone(), e))?;
                 if name == "Unknown" {
-                    return Err((path, "`Unknown` is the variant holding values not known when generating".into()));
+                    return Err((
+                        path,
+                        "`Unknown` is the variant holding values not known when generating".into(),
+                    ));
                 }
             }
         }
@@ -98,15 +132,28 @@ fn sections(base: &[&str], types: Option<&Types>, rename: Option<&Rename>) -> Re
     Ok(())
 }
 
-fn derives_and_attributes(base: &[&str], derives: &[String], attributes: &[String]) -> Result<(), Error> {
+fn derives_and_attributes(
+    base: &[&str],
+    derives: &[String],
+    attributes: &[String],
+) -> Result<(), Error> {
     for (i, d) in derives.iter().enumerate() {
-        let path: Vec<String> = at(base, "derives").into_iter().chain([i.to_string()]).collect();
+        let path: Vec<String> = at(base, "derives")
+            .into_iter()
+            .chain([i.to_string()])
+            .collect();
         if syn::parse_str::<syn::Path>(d).is_err() {
-            return Err((path, format!("`{d}` is not a derive path (e.g. `Hash` or `schemars::JsonSchema`)")));
+            return Err((
+                path,
+                format!("`{d}` is not a derive path (e.g. `Hash` or `schemars::JsonSchema`)"),
+            ));
         }
     }
     for (i, a) in attributes.iter().enumerate() {
-        let path: Vec<String> = at(base, "attributes").into_iter().chain([i.to_string()]).collect();
+        let path: Vec<String> = at(base, "attributes")
+            .into_iter()
+            .chain([i.to_string()])
+            .collect();
         attribute(a).map_err(|e| (path, e))?;
     }
     Ok(())
@@ -116,13 +163,16 @@ fn derives_and_attributes(base: &[&str], derives: &[String], attributes: &[Strin
 pub(crate) fn rust_type(text: &str) -> Result<(), String> {
     match syn::parse_str::<syn::Type>(text) {
         Ok(_) => Ok(()),
-        Err(_) => Err(format!("`{text}` is not a Rust type (e.g. `rust_decimal::Decimal`)")),
+        Err(_) => Err(format!(
+            "`{text}` is not a Rust type (e.g. `rust_decimal::Decimal`)"
+        )),
     }
 }
 
 /// One or more outer attributes and nothing else.
 fn attribute(text: &str) -> Result<(), String> {
-    let bad = || format!("`{text}` is not an outer attribute such as `#[serde(deny_unknown_fields)]`");
+    let bad =
+        || format!("`{text}` is not an outer attribute such as `#[serde(deny_unknown_fields)]`");
     let file: syn::File = syn::parse_str(&format!("{text}\nstruct S;")).map_err(|_| bad())?;
     match file.items.as_slice() {
         [syn::Item::Struct(s)] if file.attrs.is_empty() && !s.attrs.is_empty() => Ok(()),
@@ -143,7 +193,9 @@ fn identifier(name: &str, pascal: bool) -> Result<(), String> {
     if ok {
         Ok(())
     } else if pascal {
-        Err(format!("`{name}` is not a usable type or variant name (PascalCase ASCII letters and digits)"))
+        Err(format!(
+            "`{name}` is not a usable type or variant name (PascalCase ASCII letters and digits)"
+        ))
     } else {
         Err(format!("`{name}` is not a usable method or field name (snake_case ASCII letters, digits and `_`)"))
     }
@@ -151,8 +203,13 @@ fn identifier(name: &str, pascal: bool) -> Result<(), String> {
 
 fn module_name(name: &str) -> Result<(), String> {
     identifier(name, false)?;
-    if crate::lower::is_keyword(name) || name == "runtime" || name.chars().any(|c| c.is_ascii_uppercase()) {
-        return Err(format!("`{name}` cannot be a module name (snake_case, not a keyword or `runtime`)"));
+    if crate::lower::is_keyword(name)
+        || name == "runtime"
+        || name.chars().any(|c| c.is_ascii_uppercase())
+    {
+        return Err(format!(
+            "`{name}` cannot be a module name (snake_case, not a keyword or `runtime`)"
+        ));
     }
     Ok(())
 }

@@ -12,27 +12,52 @@ use crate::ir::{Additional, Method, Operation, ResponseBody, TypeDef, TypeKey, T
 /// Derives the emitter always writes, by item kind; configured derives
 /// naming one of these are dropped rather than duplicated.
 const STRUCT_DERIVES: &[&str] = &["Clone", "Debug", "PartialEq", "Serialize", "Deserialize"];
-const ENUM_DERIVES: &[&str] = &["Clone", "Debug", "PartialEq", "Eq", "Hash", "PartialOrd", "Ord"];
+const ENUM_DERIVES: &[&str] = &[
+    "Clone",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "PartialOrd",
+    "Ord",
+];
 
 impl Lowerer<'_> {
     /// The configured Rust type for the schema at `pointer`, if any.
     pub(super) fn replaced(&self, pointer: &str) -> Option<TypeRef> {
-        self.options.replace.get(pointer).cloned().map(TypeRef::External)
+        self.options
+            .replace
+            .get(pointer)
+            .cloned()
+            .map(TypeRef::External)
     }
 
     /// The configured Rust type for a scalar schema's `format`, if any.
-    pub(super) fn format_replacement(&self, typ: Option<&str>, format: Option<&str>) -> Option<TypeRef> {
+    pub(super) fn format_replacement(
+        &self,
+        typ: Option<&str>,
+        format: Option<&str>,
+    ) -> Option<TypeRef> {
         if !matches!(typ, Some("string" | "integer" | "number")) {
             return None;
         }
-        self.options.formats.get(format?).cloned().map(TypeRef::External)
+        self.options
+            .formats
+            .get(format?)
+            .cloned()
+            .map(TypeRef::External)
     }
 
     /// The configured method name for an operation (by operationId, or by
     /// `METHOD /path`). Configured names are claimed before generated ones;
     /// one naming a method every client has (`new`, `builder`, ...) is
     /// refused with a warning.
-    pub(super) fn renamed_operation(&mut self, method: Method, path: &str, operation_id: Option<&str>) -> Option<String> {
+    pub(super) fn renamed_operation(
+        &mut self,
+        method: Method,
+        path: &str,
+        operation_id: Option<&str>,
+    ) -> Option<String> {
         let renames = &self.options.rename.operations;
         if renames.is_empty() {
             return None;
@@ -42,7 +67,10 @@ impl Lowerer<'_> {
             .or_else(|| renames.get(&format!("{} {path}", method.as_str())))?;
         if super::operation::CLIENT_METHODS.contains(&name.as_str()) {
             let message = format!("rename.operations: `{name}` is a method every client has; keeping the generated name");
-            self.warn(&format!("#/paths/{}", crate::diagnostic::pointer_escape(path)), message);
+            self.warn(
+                &format!("#/paths/{}", crate::diagnostic::pointer_escape(path)),
+                message,
+            );
             return None;
         }
         Some(name.clone())
@@ -74,14 +102,24 @@ impl Lowerer<'_> {
         }
         for (derive, types) in skipped {
             let why = match derive.rsplit("::").next() {
-                Some("Eq" | "Hash") => "hold floating-point numbers (f32/f64 implement neither Eq nor Hash)",
+                Some("Eq" | "Hash") => {
+                    "hold floating-point numbers (f32/f64 implement neither Eq nor Hash)"
+                }
                 _ => "hold JSON values or maps, which have no order",
             };
             let shown: Vec<String> = types.iter().take(8).map(|t| format!("`{t}`")).collect();
-            let more = if types.len() > 8 { format!(" and {} more", types.len() - 8) } else { String::new() };
+            let more = if types.len() > 8 {
+                format!(" and {} more", types.len() - 8)
+            } else {
+                String::new()
+            };
             warnings.push((
                 "#".to_string(),
-                format!("derive `{derive}` left off {} type(s) that {why}: {}{more}", types.len(), shown.join(", ")),
+                format!(
+                    "derive `{derive}` left off {} type(s) that {why}: {}{more}",
+                    types.len(),
+                    shown.join(", ")
+                ),
             ));
         }
         for (pointer, message) in warnings {
@@ -95,7 +133,10 @@ impl Lowerer<'_> {
         for t in types {
             if let Some(wanted) = self.options.rename.types.get(&t.key) {
                 if &t.name != wanted {
-                    let message = format!("rename.types: `{wanted}` is reserved or taken; the type is named `{}`", t.name);
+                    let message = format!(
+                        "rename.types: `{wanted}` is reserved or taken; the type is named `{}`",
+                        t.name
+                    );
                     self.warn(&t.key, message);
                 }
             }
@@ -114,17 +155,28 @@ impl Lowerer<'_> {
         for (list, pattern) in self.options.select.patterns() {
             let hit = ops.iter().any(|(m, path, tags, id)| match list {
                 "tags" | "exclude-tags" => tags.iter().any(|t| super::options::glob(pattern, t)),
-                "operations" | "exclude-operations" => id.as_deref().is_some_and(|id| super::options::glob(pattern, id)),
+                "operations" | "exclude-operations" => id
+                    .as_deref()
+                    .is_some_and(|id| super::options::glob(pattern, id)),
                 _ => super::options::path_matches(pattern, *m, path),
             });
             if !hit {
                 let candidates: Vec<&str> = match list {
-                    "tags" | "exclude-tags" => ops.iter().flat_map(|o| o.2.iter().map(String::as_str)).collect(),
-                    "operations" | "exclude-operations" => ops.iter().filter_map(|o| o.3.as_deref()).collect(),
+                    "tags" | "exclude-tags" => ops
+                        .iter()
+                        .flat_map(|o| o.2.iter().map(String::as_str))
+                        .collect(),
+                    "operations" | "exclude-operations" => {
+                        ops.iter().filter_map(|o| o.3.as_deref()).collect()
+                    }
                     _ => ops.iter().map(|o| o.1.as_str()).collect(),
                 };
-                let hint = nearest(pattern, &candidates).map(|c| format!("; did you mean `{c}`?")).unwrap_or_default();
-                unmatched.push(format!("selection: `{pattern}` in `{list}` matches no operation{hint}"));
+                let hint = nearest(pattern, &candidates)
+                    .map(|c| format!("; did you mean `{c}`?"))
+                    .unwrap_or_default();
+                unmatched.push(format!(
+                    "selection: `{pattern}` in `{list}` matches no operation{hint}"
+                ));
             }
         }
         for message in unmatched {
@@ -138,26 +190,53 @@ impl Lowerer<'_> {
         let o = self.options;
         let mut messages = Vec::new();
         let type_keys: Vec<&str> = self.types.keys().map(String::as_str).collect();
-        for (what, keys) in [("rename.types", o.rename.types.keys().collect::<Vec<_>>()), ("per-type settings", o.per_type.keys().collect())] {
+        for (what, keys) in [
+            ("rename.types", o.rename.types.keys().collect::<Vec<_>>()),
+            ("per-type settings", o.per_type.keys().collect()),
+        ] {
             for key in keys {
                 if !self.types.contains_key(key) {
-                    messages.push((key.clone(), format!("{what}: `{key}` is not a generated type{}", hint(key, &type_keys))));
+                    messages.push((
+                        key.clone(),
+                        format!(
+                            "{what}: `{key}` is not a generated type{}",
+                            hint(key, &type_keys)
+                        ),
+                    ));
                 }
             }
         }
         for key in o.rename.variants.keys() {
             if !self.types.contains_key(key) {
-                messages.push((key.clone(), format!("rename.variants: `{key}` is not a generated enum or union{}", hint(key, &type_keys))));
+                messages.push((
+                    key.clone(),
+                    format!(
+                        "rename.variants: `{key}` is not a generated enum or union{}",
+                        hint(key, &type_keys)
+                    ),
+                ));
             }
         }
         let ids: Vec<String> = operations
             .iter()
-            .flat_map(|op| op.operation_id.clone().into_iter().chain([format!("{} {}", op.method.as_str(), op.path_template)]))
+            .flat_map(|op| {
+                op.operation_id.clone().into_iter().chain([format!(
+                    "{} {}",
+                    op.method.as_str(),
+                    op.path_template
+                )])
+            })
             .collect();
         let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
         for key in o.rename.operations.keys() {
             if !ids.contains(key) {
-                messages.push(("#/paths".into(), format!("rename.operations: no operation `{key}`{}", hint(key, &id_refs))));
+                messages.push((
+                    "#/paths".into(),
+                    format!(
+                        "rename.operations: no operation `{key}`{}",
+                        hint(key, &id_refs)
+                    ),
+                ));
             }
         }
         let mut fields: Vec<String> = Vec::new();
@@ -171,7 +250,13 @@ impl Lowerer<'_> {
         let field_refs: Vec<&str> = fields.iter().map(String::as_str).collect();
         for key in o.rename.fields.keys() {
             if !fields.contains(key) {
-                messages.push((key.clone(), format!("rename.fields: `{key}` is not a property of a generated struct{}", hint(key, &field_refs))));
+                messages.push((
+                    key.clone(),
+                    format!(
+                        "rename.fields: `{key}` is not a property of a generated struct{}",
+                        hint(key, &field_refs)
+                    ),
+                ));
             }
         }
         for (pointer, message) in messages {
@@ -190,7 +275,9 @@ fn nearest<'a>(key: &str, candidates: &[&'a str]) -> Option<&'a str> {
 }
 
 fn hint(key: &str, candidates: &[&str]) -> String {
-    nearest(key, candidates).map(|c| format!("; did you mean `{c}`?")).unwrap_or_default()
+    nearest(key, candidates)
+        .map(|c| format!("; did you mean `{c}`?"))
+        .unwrap_or_default()
 }
 
 /// Keys of every type the operations reach, through fields, additional
@@ -227,7 +314,9 @@ fn reachable(types: &BTreeMap<TypeKey, TypeDef>, operations: &[Operation]) -> BT
                     TypeKind::Enum(_) => {}
                 }
             }
-            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => stack.push(inner),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                stack.push(inner)
+            }
             TypeRef::Primitive(_) | TypeRef::Any | TypeRef::Object | TypeRef::External(_) => {}
         }
     }
@@ -256,9 +345,13 @@ fn holds_float(types: &BTreeMap<TypeKey, TypeDef>) -> BTreeSet<TypeKey> {
         let mut direct = false;
         while let Some(t) = refs.pop() {
             match t {
-                TypeRef::Primitive(crate::ir::Primitive::F32 | crate::ir::Primitive::F64) => direct = true,
+                TypeRef::Primitive(crate::ir::Primitive::F32 | crate::ir::Primitive::F64) => {
+                    direct = true
+                }
                 TypeRef::Named(k) => users.entry(k.as_str()).or_default().push(key.as_str()),
-                TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => refs.push(inner),
+                TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                    refs.push(inner)
+                }
                 _ => {}
             }
         }
@@ -288,7 +381,10 @@ fn add_extras(def: &mut TypeDef, options: &super::Options, has_float: bool) -> V
         TypeKind::Alias { newtype: false, .. } => return Vec::new(),
     };
     let per_type = options.per_type.get(&def.key);
-    let derives = options.derives.iter().chain(per_type.iter().flat_map(|p| p.derives.iter()));
+    let derives = options
+        .derives
+        .iter()
+        .chain(per_type.iter().flat_map(|p| p.derives.iter()));
     let mut skipped = Vec::new();
     for d in derives {
         let last = d.rsplit("::").next().unwrap_or(d).trim();
@@ -308,7 +404,10 @@ fn add_extras(def: &mut TypeDef, options: &super::Options, has_float: bool) -> V
     // Enums implement serde by hand, so a global `#[serde(...)]` (meant for
     // structs) would not compile on them; a per-type one is the user's call.
     let is_enum = matches!(def.kind, TypeKind::Enum(_));
-    let global = options.attributes.iter().filter(|a| !(is_enum && a.trim_start().starts_with("#[serde")));
+    let global = options
+        .attributes
+        .iter()
+        .filter(|a| !(is_enum && a.trim_start().starts_with("#[serde")));
     let attributes = global.chain(per_type.iter().flat_map(|p| p.attributes.iter()));
     for a in attributes {
         if !def.attributes.contains(a) {
@@ -328,13 +427,24 @@ fn rename_members(def: &mut TypeDef, options: &super::Options) -> Vec<(String, S
     match &mut def.kind {
         TypeKind::Struct(s) => {
             let base = pointer_join(&key, "properties");
-            let wanted: Vec<Option<String>> =
-                s.fields.iter().map(|f| options.rename.fields.get(&pointer_join(&base, &f.name)).cloned()).collect();
+            let wanted: Vec<Option<String>> = s
+                .fields
+                .iter()
+                .map(|f| {
+                    options
+                        .rename
+                        .fields
+                        .get(&pointer_join(&base, &f.name))
+                        .cloned()
+                })
+                .collect();
             let names: Vec<&mut String> = s.fields.iter_mut().map(|f| &mut f.rust_name).collect();
             assign(names, &wanted, &["extra"], &key, &mut warnings);
         }
         TypeKind::Enum(e) => {
-            let Some(map) = options.rename.variants.get(&key) else { return warnings };
+            let Some(map) = options.rename.variants.get(&key) else {
+                return warnings;
+            };
             let wanted: Vec<Option<String>> = e
                 .variants
                 .iter()
@@ -349,18 +459,44 @@ fn rename_members(def: &mut TypeDef, options: &super::Options) -> Vec<(String, S
             let known: Vec<String> = e
                 .variants
                 .iter()
-                .flat_map(|v| [v.name.clone(), v.value.as_str().map_or_else(|| v.value.to_string(), str::to_string)])
+                .flat_map(|v| {
+                    [
+                        v.name.clone(),
+                        v.value
+                            .as_str()
+                            .map_or_else(|| v.value.to_string(), str::to_string),
+                    ]
+                })
                 .collect();
-            unknown_variant_keys(map, &known, &e.variants.iter().map(|v| v.name.clone()).collect::<Vec<_>>(), &key, &mut warnings);
+            unknown_variant_keys(
+                map,
+                &known,
+                &e.variants
+                    .iter()
+                    .map(|v| v.name.clone())
+                    .collect::<Vec<_>>(),
+                &key,
+                &mut warnings,
+            );
             let names: Vec<&mut String> = e.variants.iter_mut().map(|v| &mut v.name).collect();
             assign(names, &wanted, &["Unknown"], &key, &mut warnings);
         }
         TypeKind::Union(u) => {
-            let Some(map) = options.rename.variants.get(&key) else { return warnings };
-            let wanted: Vec<Option<String>> = u.variants.iter().map(|v| map.get(&v.name).cloned()).collect();
+            let Some(map) = options.rename.variants.get(&key) else {
+                return warnings;
+            };
+            let wanted: Vec<Option<String>> = u
+                .variants
+                .iter()
+                .map(|v| map.get(&v.name).cloned())
+                .collect();
             let current: Vec<String> = u.variants.iter().map(|v| v.name.clone()).collect();
             unknown_variant_keys(map, &current, &current, &key, &mut warnings);
-            let reserved: &[&str] = if u.discriminator.is_some() { &["Unknown"] } else { &[] };
+            let reserved: &[&str] = if u.discriminator.is_some() {
+                &["Unknown"]
+            } else {
+                &[]
+            };
             let names: Vec<&mut String> = u.variants.iter_mut().map(|v| &mut v.name).collect();
             assign(names, &wanted, reserved, &key, &mut warnings);
         }
@@ -378,14 +514,24 @@ fn unknown_variant_keys(
 ) {
     for k in map.keys() {
         if !known.contains(k) {
-            let list = variants.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
+            let list = variants
+                .iter()
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
             warnings.push((key.to_string(), format!("rename.variants: `{k}` is not a variant (or enum value) here; the variants are {list}")));
         }
     }
 }
 
 /// Gives each member its wanted name (or keeps its own), all unique.
-fn assign(names: Vec<&mut String>, wanted: &[Option<String>], reserved: &[&str], key: &str, warnings: &mut Vec<(String, String)>) {
+fn assign(
+    names: Vec<&mut String>,
+    wanted: &[Option<String>],
+    reserved: &[&str],
+    key: &str,
+    warnings: &mut Vec<(String, String)>,
+) {
     if wanted.iter().all(Option::is_none) {
         return;
     }
@@ -451,7 +597,13 @@ components:
 
     #[test]
     fn pruning_follows_unions_arrays_and_maps() {
-        let mut o = Options { select: Selection { tags: vec!["u".into()], ..Selection::default() }, ..Options::default() };
+        let mut o = Options {
+            select: Selection {
+                tags: vec!["u".into()],
+                ..Selection::default()
+            },
+            ..Options::default()
+        };
         let api = lower(SPEC, &o);
         assert_eq!(api.operations.len(), 1);
         assert_eq!(names(&api), ["U", "W", "X", "Y", "Z"]);
@@ -461,36 +613,91 @@ components:
 
     #[test]
     fn impossible_derives_are_left_off_with_a_warning() {
-        let o = Options { derives: vec!["Hash".into(), "Eq".into(), "PartialOrd".into()], ..Options::default() };
+        let o = Options {
+            derives: vec!["Hash".into(), "Eq".into(), "PartialOrd".into()],
+            ..Options::default()
+        };
         let api = lower(SPEC, &o);
-        let derives = |n: &str| api.types.iter().find(|t| t.name == n).unwrap().derives.clone();
+        let derives = |n: &str| {
+            api.types
+                .iter()
+                .find(|t| t.name == n)
+                .unwrap()
+                .derives
+                .clone()
+        };
         // Z holds an f64; X holds Zs, U holds X: none can be Hash or Eq.
         for holder in ["Z", "X", "U"] {
-            assert!(derives(holder).is_empty(), "{holder}: {:?}", derives(holder));
+            assert!(
+                derives(holder).is_empty(),
+                "{holder}: {:?}",
+                derives(holder)
+            );
         }
         assert_eq!(derives("Q"), ["Hash", "Eq"]);
         let w: Vec<&str> = api.warnings.iter().map(|w| w.message.as_str()).collect();
         assert!(w.contains(&"derive `Hash` left off 3 type(s) that hold floating-point numbers (f32/f64 implement neither Eq nor Hash): `U`, `X`, `Z`"), "{w:#?}");
-        assert!(w.iter().any(|m| m.starts_with("derive `PartialOrd` left off 6 type(s)")), "{w:#?}");
+        assert!(
+            w.iter()
+                .any(|m| m.starts_with("derive `PartialOrd` left off 6 type(s)")),
+            "{w:#?}"
+        );
     }
 
     #[test]
     fn replacements_by_pointer_and_format() {
         let mut o = Options::default();
-        o.replace.insert("#/components/schemas/Z".into(), ExternalType { path: "my::Z".into() });
-        o.replace.insert("#/components/schemas/Y/properties/n".into(), ExternalType { path: "u32".into() });
-        o.formats.insert("decimal".into(), ExternalType { path: "rust_decimal::Decimal".into() });
-        o.per_type.insert("#/components/schemas/Q".into(), TypeExtras { derives: vec!["Hash".into()], attributes: vec![] });
+        o.replace.insert(
+            "#/components/schemas/Z".into(),
+            ExternalType {
+                path: "my::Z".into(),
+            },
+        );
+        o.replace.insert(
+            "#/components/schemas/Y/properties/n".into(),
+            ExternalType { path: "u32".into() },
+        );
+        o.formats.insert(
+            "decimal".into(),
+            ExternalType {
+                path: "rust_decimal::Decimal".into(),
+            },
+        );
+        o.per_type.insert(
+            "#/components/schemas/Q".into(),
+            TypeExtras {
+                derives: vec!["Hash".into()],
+                attributes: vec![],
+            },
+        );
         let api = lower(SPEC, &o);
         assert!(!names(&api).contains(&"Z"));
         let field = |ty: &str, f: &str| {
-            let TypeKind::Struct(s) = &api.types.iter().find(|t| t.name == ty).unwrap().kind else { panic!() };
+            let TypeKind::Struct(s) = &api.types.iter().find(|t| t.name == ty).unwrap().kind else {
+                panic!()
+            };
             s.fields.iter().find(|x| x.name == f).unwrap().ty.clone()
         };
-        assert_eq!(field("X", "zs"), TypeRef::Array(Box::new(TypeRef::External(ExternalType { path: "my::Z".into() }))));
-        assert_eq!(field("Y", "n"), TypeRef::External(ExternalType { path: "u32".into() }));
-        assert_eq!(field("W", "price"), TypeRef::External(ExternalType { path: "rust_decimal::Decimal".into() }));
-        assert_eq!(api.types.iter().find(|t| t.name == "Q").unwrap().derives, ["Hash"]);
+        assert_eq!(
+            field("X", "zs"),
+            TypeRef::Array(Box::new(TypeRef::External(ExternalType {
+                path: "my::Z".into()
+            })))
+        );
+        assert_eq!(
+            field("Y", "n"),
+            TypeRef::External(ExternalType { path: "u32".into() })
+        );
+        assert_eq!(
+            field("W", "price"),
+            TypeRef::External(ExternalType {
+                path: "rust_decimal::Decimal".into()
+            })
+        );
+        assert_eq!(
+            api.types.iter().find(|t| t.name == "Q").unwrap().derives,
+            ["Hash"]
+        );
     }
 
     #[test]
@@ -498,36 +705,87 @@ components:
         let mut o = Options::default();
         o.rename.operations.insert("getQ".into(), "get_u".into());
         o.rename.operations.insert("getU".into(), "new".into());
-        o.rename.types.insert("#/components/schemas/Q".into(), "X".into());
-        o.rename.types.insert("#/components/schemas/W".into(), "String".into());
-        o.rename.fields.insert("#/components/schemas/X/properties/type".into(), "kind".into());
-        o.rename.variants.insert("#/components/schemas/U".into(), [("X".to_string(), "Ex".to_string()), ("Variant9".to_string(), "No".to_string())].into_iter().collect());
+        o.rename
+            .types
+            .insert("#/components/schemas/Q".into(), "X".into());
+        o.rename
+            .types
+            .insert("#/components/schemas/W".into(), "String".into());
+        o.rename.fields.insert(
+            "#/components/schemas/X/properties/type".into(),
+            "kind".into(),
+        );
+        o.rename.variants.insert(
+            "#/components/schemas/U".into(),
+            [
+                ("X".to_string(), "Ex".to_string()),
+                ("Variant9".to_string(), "No".to_string()),
+            ]
+            .into_iter()
+            .collect(),
+        );
         let api = lower(SPEC, &o);
         let ops: Vec<&str> = api.operations.iter().map(|o| o.name.as_str()).collect();
-        assert_eq!(ops, ["get_u2", "get_u"], "getQ claims get_u; getU cannot be `new`");
-        let x_named: Vec<&str> = api.types.iter().filter(|t| t.name.starts_with('X')).map(|t| t.key.as_str()).collect();
-        assert_eq!(x_named, ["#/components/schemas/Q", "#/components/schemas/X"]);
-        let x = api.types.iter().find(|t| t.key == "#/components/schemas/X").unwrap();
+        assert_eq!(
+            ops,
+            ["get_u2", "get_u"],
+            "getQ claims get_u; getU cannot be `new`"
+        );
+        let x_named: Vec<&str> = api
+            .types
+            .iter()
+            .filter(|t| t.name.starts_with('X'))
+            .map(|t| t.key.as_str())
+            .collect();
+        assert_eq!(
+            x_named,
+            ["#/components/schemas/Q", "#/components/schemas/X"]
+        );
+        let x = api
+            .types
+            .iter()
+            .find(|t| t.key == "#/components/schemas/X")
+            .unwrap();
         assert_eq!(x.name, "X2");
-        let TypeKind::Struct(s) = &x.kind else { panic!() };
-        let rust: Vec<(&str, &str)> = s.fields.iter().map(|f| (f.name.as_str(), f.rust_name.as_str())).collect();
+        let TypeKind::Struct(s) = &x.kind else {
+            panic!()
+        };
+        let rust: Vec<(&str, &str)> = s
+            .fields
+            .iter()
+            .map(|f| (f.name.as_str(), f.rust_name.as_str()))
+            .collect();
         assert_eq!(rust, [("zs", "zs"), ("type", "kind"), ("kind", "kind2")]);
-        let TypeKind::Union(u) = &api.types.iter().find(|t| t.name == "U").unwrap().kind else { panic!() };
+        let TypeKind::Union(u) = &api.types.iter().find(|t| t.name == "U").unwrap().kind else {
+            panic!()
+        };
         assert_eq!(u.variants[0].name, "Ex");
         let w: Vec<&str> = api.warnings.iter().map(|w| w.message.as_str()).collect();
         assert!(w.contains(&"rename.operations: `new` is a method every client has; keeping the generated name"), "{w:#?}");
-        assert!(w.contains(&"rename.types: `String` is reserved or taken; the type is named `String2`"), "{w:#?}");
+        assert!(
+            w.contains(&"rename.types: `String` is reserved or taken; the type is named `String2`"),
+            "{w:#?}"
+        );
         assert!(w.contains(&"rename.variants: `Variant9` is not a variant (or enum value) here; the variants are `X`, `Y`"), "{w:#?}");
     }
 
     #[test]
     fn keys_naming_nothing_warn_with_the_nearest() {
         let mut o = Options::default();
-        o.rename.types.insert("#/components/schemas/Qq".into(), "Quux".into());
-        o.rename.fields.insert("#/components/schemas/X/properties/typ".into(), "kind".into());
+        o.rename
+            .types
+            .insert("#/components/schemas/Qq".into(), "Quux".into());
+        o.rename.fields.insert(
+            "#/components/schemas/X/properties/typ".into(),
+            "kind".into(),
+        );
         let api = lower(SPEC, &o);
         let w: Vec<&str> = api.warnings.iter().map(|w| w.message.as_str()).collect();
         assert!(w.contains(&"rename.types: `#/components/schemas/Qq` is not a generated type; did you mean `#/components/schemas/Q`?"), "{w:#?}");
-        assert!(w.iter().any(|m| m.contains("did you mean `#/components/schemas/X/properties/type`?")), "{w:#?}");
+        assert!(
+            w.iter()
+                .any(|m| m.contains("did you mean `#/components/schemas/X/properties/type`?")),
+            "{w:#?}"
+        );
     }
 }

@@ -86,16 +86,26 @@ impl Selection {
 
     /// Whether the operation at `method path` with these tags and
     /// operationId is generated.
-    pub fn keeps(&self, method: Method, path: &str, tags: &[String], operation_id: Option<&str>) -> bool {
+    pub fn keeps(
+        &self,
+        method: Method,
+        path: &str,
+        tags: &[String],
+        operation_id: Option<&str>,
+    ) -> bool {
         let id = operation_id.unwrap_or("");
         let by_tag = |pats: &[String]| pats.iter().any(|p| tags.iter().any(|t| glob(p, t)));
         let by_id = |pats: &[String]| operation_id.is_some() && pats.iter().any(|p| glob(p, id));
         let by_path = |pats: &[String]| pats.iter().any(|p| path_matches(p, method, path));
-        let included = (self.tags.is_empty() && self.operations.is_empty() && self.paths.is_empty())
-            || by_tag(&self.tags)
-            || by_id(&self.operations)
-            || by_path(&self.paths);
-        included && !by_tag(&self.exclude_tags) && !by_id(&self.exclude_operations) && !by_path(&self.exclude_paths)
+        let included =
+            (self.tags.is_empty() && self.operations.is_empty() && self.paths.is_empty())
+                || by_tag(&self.tags)
+                || by_id(&self.operations)
+                || by_path(&self.paths);
+        included
+            && !by_tag(&self.exclude_tags)
+            && !by_id(&self.exclude_operations)
+            && !by_path(&self.exclude_paths)
     }
 
     /// Every pattern with the list it is in, for "matches nothing" checks.
@@ -118,7 +128,9 @@ impl Selection {
 /// `GET /users/*` matches method and path; `/users/*` the path alone.
 pub(crate) fn path_matches(pattern: &str, method: Method, path: &str) -> bool {
     match pattern.split_once(' ') {
-        Some((m, p)) if !m.starts_with('/') => m.eq_ignore_ascii_case(method.as_str()) && glob(p.trim(), path),
+        Some((m, p)) if !m.starts_with('/') => {
+            m.eq_ignore_ascii_case(method.as_str()) && glob(p.trim(), path)
+        }
         _ => glob(pattern, path),
     }
 }
@@ -166,7 +178,8 @@ pub fn glob(pattern: &str, text: &str) -> bool {
             Tok::Star | Tok::DoubleStar => {
                 let mut on = false;
                 for i in 0..=text.len() {
-                    on = reachable[i] || (on && i > 0 && (tok == Tok::DoubleStar || text[i - 1] != '/'));
+                    on = reachable[i]
+                        || (on && i > 0 && (tok == Tok::DoubleStar || text[i - 1] != '/'));
                     next[i] = on;
                 }
             }

@@ -46,8 +46,9 @@ impl Overlay {
     /// Reads and parses an overlay file (JSON or YAML).
     pub fn load(path: &Path) -> Result<Overlay, Diagnostic> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Diagnostic::error(file.clone(), "#", format!("cannot read the overlay: {e}")))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Diagnostic::error(file.clone(), "#", format!("cannot read the overlay: {e}"))
+        })?;
         Overlay::parse(&file, &text)
     }
 
@@ -57,7 +58,11 @@ impl Overlay {
         let format = Format::detect(text);
         let source = SourceText::new(text.to_string(), format);
         let value = crate::load::parse_value(text, format).map_err(|e| {
-            let d = Diagnostic::error(file, "#", format!("invalid {}: {}", format.name(), e.message));
+            let d = Diagnostic::error(
+                file,
+                "#",
+                format!("invalid {}: {}", format.name(), e.message),
+            );
             match (e.line, e.column) {
                 (Some(l), Some(c)) => d.at(l, c),
                 _ => d,
@@ -67,9 +72,13 @@ impl Overlay {
             Diagnostic::error(file, pointer, message).at_opt(source.locate_nearest(pointer))
         };
         let Value::Object(root) = value else {
-            return Err(err("#", "an overlay is an object with `overlay`, `info` and `actions`".into()));
+            return Err(err(
+                "#",
+                "an overlay is an object with `overlay`, `info` and `actions`".into(),
+            ));
         };
-        check_keys(&root, &["overlay", "info", "extends", "actions"], "#").map_err(|(p, m)| err(&p, m))?;
+        check_keys(&root, &["overlay", "info", "extends", "actions"], "#")
+            .map_err(|(p, m)| err(&p, m))?;
         match root.get("overlay") {
             Some(Value::String(v)) if v.starts_with("1.0.") || v == "1.0" => {}
             Some(Value::String(v)) => {
@@ -82,26 +91,47 @@ impl Overlay {
         }
         let info = match root.get("info") {
             Some(Value::Object(info)) => info,
-            _ => return Err(err("#/info", "missing `info` (an object with `title` and `version`)".into())),
+            _ => {
+                return Err(err(
+                    "#/info",
+                    "missing `info` (an object with `title` and `version`)".into(),
+                ))
+            }
         };
-        check_keys(info, &["title", "version", "description"], "#/info").map_err(|(p, m)| err(&p, m))?;
-        let string = |m: &Map<String, Value>, k: &str| m.get(k).and_then(Value::as_str).map(str::to_string);
+        check_keys(info, &["title", "version", "description"], "#/info")
+            .map_err(|(p, m)| err(&p, m))?;
+        let string =
+            |m: &Map<String, Value>, k: &str| m.get(k).and_then(Value::as_str).map(str::to_string);
         let (Some(title), Some(version)) = (string(info, "title"), string(info, "version")) else {
-            return Err(err("#/info", "`info` needs string `title` and `version`".into()));
+            return Err(err(
+                "#/info",
+                "`info` needs string `title` and `version`".into(),
+            ));
         };
         let Some(Value::Array(raw_actions)) = root.get("actions") else {
-            return Err(err("#/actions", "missing `actions` (a list of actions with `target` and `update` or `remove`)".into()));
+            return Err(err(
+                "#/actions",
+                "missing `actions` (a list of actions with `target` and `update` or `remove`)"
+                    .into(),
+            ));
         };
         if raw_actions.is_empty() {
-            return Err(err("#/actions", "`actions` must hold at least one action".into()));
+            return Err(err(
+                "#/actions",
+                "`actions` must hold at least one action".into(),
+            ));
         }
         let mut actions = Vec::new();
         for (i, a) in raw_actions.iter().enumerate() {
             let at = format!("#/actions/{i}");
             let Value::Object(a) = a else {
-                return Err(err(&at, format!("action {i} must be an object with `target` and `update` or `remove`")));
+                return Err(err(
+                    &at,
+                    format!("action {i} must be an object with `target` and `update` or `remove`"),
+                ));
             };
-            check_keys(a, &["target", "description", "update", "remove"], &at).map_err(|(p, m)| err(&p, m))?;
+            check_keys(a, &["target", "description", "update", "remove"], &at)
+                .map_err(|(p, m)| err(&p, m))?;
             let Some(target) = string(a, "target") else {
                 return Err(err(&at, format!("action {i} has no `target` (a JSONPath expression such as `$.paths['/pets'].get`)")));
             };
@@ -111,15 +141,38 @@ impl Overlay {
             let remove = match a.get("remove") {
                 None => false,
                 Some(Value::Bool(b)) => *b,
-                Some(_) => return Err(err(&format!("{at}/remove"), format!("action {i}: `remove` must be true or false"))),
+                Some(_) => {
+                    return Err(err(
+                        &format!("{at}/remove"),
+                        format!("action {i}: `remove` must be true or false"),
+                    ))
+                }
             };
             let update = a.get("update").cloned();
             if update.is_none() && !remove {
-                return Err(err(&at, format!("action {i} has neither `update` nor `remove: true`, so it does nothing")));
+                return Err(err(
+                    &at,
+                    format!(
+                        "action {i} has neither `update` nor `remove: true`, so it does nothing"
+                    ),
+                ));
             }
-            actions.push(Action { target, path, description: string(a, "description"), update, remove });
+            actions.push(Action {
+                target,
+                path,
+                description: string(a, "description"),
+                update,
+                remove,
+            });
         }
-        Ok(Overlay { file: file.to_string(), title, version, extends: string(&root, "extends"), actions, source })
+        Ok(Overlay {
+            file: file.to_string(),
+            title,
+            version,
+            extends: string(&root, "extends"),
+            actions,
+            source,
+        })
     }
 
     /// Applies every action in order to `doc`. Returns warnings (targets that
@@ -157,14 +210,22 @@ impl Overlay {
                 pointers.dedup();
                 for p in pointers.iter().rev() {
                     if !remove(doc, p) {
-                        return Err(locate(Diagnostic::error(&self.file, &at, format!("action {i}: cannot remove the document root"))));
+                        return Err(locate(Diagnostic::error(
+                            &self.file,
+                            &at,
+                            format!("action {i}: cannot remove the document root"),
+                        )));
                     }
                 }
                 continue;
             }
-            let Some(update) = &action.update else { continue };
+            let Some(update) = &action.update else {
+                continue;
+            };
             for p in &pointers {
-                let Some(node) = get_mut(doc, p) else { continue };
+                let Some(node) = get_mut(doc, p) else {
+                    continue;
+                };
                 match node {
                     Value::Object(target) => match update {
                         Value::Object(fields) => merge(target, fields),
@@ -231,7 +292,9 @@ fn get_mut<'a>(mut v: &'a mut Value, path: &[Seg]) -> Option<&'a mut Value> {
 
 /// Removes the node at `path`; false for the root.
 fn remove(doc: &mut Value, path: &[Seg]) -> bool {
-    let Some((last, parent)) = path.split_last() else { return false };
+    let Some((last, parent)) = path.split_last() else {
+        return false;
+    };
     match (get_mut(doc, parent), last) {
         (Some(Value::Object(m)), Seg::Name(n)) => {
             m.shift_remove(n);
@@ -250,7 +313,9 @@ fn remove(doc: &mut Value, path: &[Seg]) -> bool {
 fn merge(target: &mut Map<String, Value>, update: &Map<String, Value>) {
     let mut work: Vec<(Vec<&str>, &Map<String, Value>)> = vec![(Vec::new(), update)];
     while let Some((path, u)) = work.pop() {
-        let Some(t) = descend(target, &path) else { continue };
+        let Some(t) = descend(target, &path) else {
+            continue;
+        };
         for (k, v) in u {
             match (t.get_mut(k), v) {
                 (Some(Value::Object(_)), Value::Object(nested)) => {
@@ -266,7 +331,10 @@ fn merge(target: &mut Map<String, Value>, update: &Map<String, Value>) {
     }
 }
 
-fn descend<'a>(mut t: &'a mut Map<String, Value>, path: &[&str]) -> Option<&'a mut Map<String, Value>> {
+fn descend<'a>(
+    mut t: &'a mut Map<String, Value>,
+    path: &[&str],
+) -> Option<&'a mut Map<String, Value>> {
     for key in path {
         t = match t.get_mut(*key) {
             Some(Value::Object(next)) => next,
@@ -290,7 +358,11 @@ fn check_keys(m: &Map<String, Value>, known: &[&str], at: &str) -> Result<(), (S
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, c)| format!("; did you mean `{c}`?"))
             .unwrap_or_default();
-        let valid = known.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
+        let valid = known
+            .iter()
+            .map(|c| format!("`{c}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         return Err((
             crate::diagnostic::pointer_join(at, k),
             format!("unknown key `{k}`{nearest} (valid: {valid}, or an `x-` extension)"),
@@ -332,7 +404,10 @@ mod tests {
         );
         let warnings = o.apply(&mut doc).unwrap();
         assert!(warnings.is_empty(), "{warnings:?}");
-        assert_eq!(doc["info"], json!({"title": "t", "contact": {"name": "b", "email": "e"}, "version": "2"}));
+        assert_eq!(
+            doc["info"],
+            json!({"title": "t", "contact": {"name": "b", "email": "e"}, "version": "2"})
+        );
         assert_eq!(doc["tags"], json!([{"name": "one"}, {"name": "two"}]));
         assert_eq!(doc["paths"]["/a"], json!({"post": {}}));
         assert_eq!(doc["paths"]["/b"]["get"]["operationId"], "getB");
@@ -340,7 +415,8 @@ mod tests {
 
     #[test]
     fn removing_several_array_items_keeps_the_rest() {
-        let mut doc = json!({"p": [{"in": "header"}, {"in": "query"}, {"in": "header"}, {"in": "path"}]});
+        let mut doc =
+            json!({"p": [{"in": "header"}, {"in": "query"}, {"in": "header"}, {"in": "path"}]});
         let o = overlay("overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.p[?@.in == 'header']\n    remove: true\n");
         o.apply(&mut doc).unwrap();
         assert_eq!(doc, json!({"p": [{"in": "query"}, {"in": "path"}]}));
@@ -365,8 +441,16 @@ mod tests {
         assert!(e.to_string().starts_with("error: fix.yaml:5:12: at #/actions/0/updte: unknown key `updte`; did you mean `update`?"), "{e}");
         let e = Overlay::parse("fix.yaml", "openapi: 3.0.0\n").unwrap_err();
         assert!(e.to_string().contains("unknown key `openapi`"), "{e}");
-        let e = Overlay::parse("fix.yaml", "overlay: 2.0.0\ninfo: {title: t, version: '1'}\nactions: []\n").unwrap_err();
-        assert!(e.to_string().contains("unsupported Overlay version `2.0.0`"), "{e}");
+        let e = Overlay::parse(
+            "fix.yaml",
+            "overlay: 2.0.0\ninfo: {title: t, version: '1'}\nactions: []\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("unsupported Overlay version `2.0.0`"),
+            "{e}"
+        );
         let mut doc = json!({"info": {"title": "x"}});
         let o = overlay("overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.info.title\n    update: y\n");
         let e = o.apply(&mut doc).unwrap_err();
@@ -381,7 +465,9 @@ mod tests {
             update = json!({"a": update});
             existing = json!({"a": existing, "b": true});
         }
-        let (Value::Object(mut t), Value::Object(u)) = (existing, update) else { unreachable!() };
+        let (Value::Object(mut t), Value::Object(u)) = (existing, update) else {
+            unreachable!()
+        };
         merge(&mut t, &u);
         let mut v = &Value::Object(t);
         for _ in 0..100 {

@@ -293,6 +293,17 @@ mod tests {
     }
 
     #[test]
+    fn never_panics_on_truncated_or_odd_input() {
+        let text = super::super::default_config_text().replace("# ", "");
+        for (i, _) in text.char_indices() {
+            let _ = parse(&text[..i], "cut.toml");
+        }
+        for odd in ["[", "a.b.c = 1", "[[select]]", "x = {", "types = 5", "[types]\nreplace = []", "\u{0}"] {
+            let _ = parse(odd, "odd.toml");
+        }
+    }
+
+    #[test]
     fn line_columns() {
         assert_eq!(line_col("ab\ncd", 0), (1, 1));
         assert_eq!(line_col("ab\ncd", 4), (2, 2));

@@ -25,6 +25,7 @@ impl Config {
         let mut out = self;
         if let Some(spec) = overrides.spec.clone() {
             // A spec given on the command line replaces the file's APIs.
+            out.spec_display = Some(spec.to_string_lossy().replace('\\', "/"));
             out.spec = Some(rebase(spec));
             out.apis.clear();
         }
@@ -172,5 +173,14 @@ mod tests {
             merged.spec.as_deref(),
             Some(std::path::Path::new("/tmp/x.yaml"))
         );
+        // A relative spec is read from the working directory but shown as
+        // written, so headers do not depend on where the command ran.
+        let merged = Config::default().merge(Config {
+            spec: Some("specs/x.yaml".into()),
+            ..Config::default()
+        });
+        let api = &merged.apis().unwrap()[0];
+        assert!(api.spec.is_absolute(), "{}", api.spec.display());
+        assert_eq!(api.spec_display, "specs/x.yaml");
     }
 }

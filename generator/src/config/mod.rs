@@ -64,6 +64,11 @@ pub struct Config {
     /// The configuration file as named in messages, if there is one.
     #[serde(skip)]
     pub file: Option<String>,
+    /// The top-level spec as the user wrote it when it came from the command
+    /// line (set by [`Config::merge`]), for headers and messages: output must
+    /// not depend on where the command ran.
+    #[serde(skip)]
+    pub spec_display: Option<String>,
 }
 
 /// One API of a multi-API crate (`[[apis]]`).
@@ -85,7 +90,7 @@ pub struct ApiEntry {
 pub struct Output {
     /// The crate's directory.
     pub dir: Option<PathBuf>,
-    /// The crate name (default: the spec file's name).
+    /// The crate name (default: made from the spec's title).
     pub name: Option<String>,
     pub version: Option<String>,
     pub description: Option<String>,

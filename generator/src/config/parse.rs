@@ -298,7 +298,15 @@ mod tests {
         for (i, _) in text.char_indices() {
             let _ = parse(&text[..i], "cut.toml");
         }
-        for odd in ["[", "a.b.c = 1", "[[select]]", "x = {", "types = 5", "[types]\nreplace = []", "\u{0}"] {
+        for odd in [
+            "[",
+            "a.b.c = 1",
+            "[[select]]",
+            "x = {",
+            "types = 5",
+            "[types]\nreplace = []",
+            "\u{0}",
+        ] {
             let _ = parse(odd, "odd.toml");
         }
     }

@@ -66,7 +66,7 @@ impl Config {
             return Ok(vec![ApiSettings {
                 module,
                 spec: resolve(spec),
-                spec_display: display(spec),
+                spec_display: self.spec_display.clone().unwrap_or_else(|| display(spec)),
                 overlays: self.overlays.iter().map(|p| resolve(p)).collect(),
                 options,
             }]);
@@ -104,20 +104,25 @@ impl Config {
     }
 
     /// The emitter's crate options; `command` is named in `@generated`
-    /// headers, `apis` are the lowered APIs (for the default description).
+    /// headers. An unset crate name comes from the first API's title
+    /// (`Box Platform API` → `box-platform-api`) and an unset description
+    /// names the APIs' titles; with no `apis` given both are left empty for
+    /// the caller to fill.
     pub fn crate_options(&self, command: &str, apis: &[&crate::ir::Api]) -> CrateOptions {
         let several = self.apis.len() > 1;
-        let default_name = self
-            .spec
-            .as_ref()
-            .or(self.apis.first().map(|a| &a.spec))
-            .and_then(|p| p.file_stem())
-            .map(|s| crate_name(&s.to_string_lossy()))
-            .unwrap_or_else(|| "api-client".into());
         let titles: Vec<String> = apis
             .iter()
             .map(|a| format!("{} {}", a.title, a.version))
             .collect();
+        let default_name = apis
+            .first()
+            .map(|a| crate_name(&a.title))
+            .unwrap_or_default();
+        let default_description = if titles.is_empty() {
+            String::new()
+        } else {
+            format!("Generated client for {}", titles.join(", "))
+        };
         CrateOptions {
             name: self.output.name.clone().unwrap_or(default_name),
             version: self
@@ -129,7 +134,7 @@ impl Config {
                 .output
                 .description
                 .clone()
-                .unwrap_or_else(|| format!("Generated client for {}", titles.join(", "))),
+                .unwrap_or(default_description),
             command: command.to_string(),
             features: match self.output.features {
                 Some(Features::PerApi) => FeatureMode::PerApi,
@@ -146,7 +151,7 @@ fn display(p: &Path) -> String {
     p.to_string_lossy().replace('\\', "/")
 }
 
-/// A spec file stem → a crate name (`Box OpenAPI` → `box-openapi`).
+/// An API title → a crate name (`Box OpenAPI` → `box-openapi`).
 fn crate_name(stem: &str) -> String {
     let mut out = String::new();
     for c in stem.chars() {
@@ -375,7 +380,7 @@ serde_json = "1.0.100"
         assert_eq!(o.dependencies["serde_json"], r#""1.0.100""#);
         assert!(o.dependencies["chrono"].contains("serde"));
         let opts = c.crate_options("clientgen generate", &[]);
-        assert_eq!(opts.name, "box");
+        assert_eq!(opts.name, "", "left for the caller without APIs");
         assert_eq!(opts.features, FeatureMode::PerTag);
         assert!(opts.standalone);
     }

@@ -19,7 +19,7 @@ spec = "openapi.yaml"
 
 [output]
 # dir = "client"                # where the crate is written
-# name = "my-api-client"        # crate name (default: the spec file's name)
+# name = "my-api-client"        # crate name (default: from the spec's title)
 # version = "0.1.0"
 # description = "Client for the My API"
 # features = "per-tag"          # one cargo feature per tag ("per-api": per module)

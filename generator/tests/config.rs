@@ -363,3 +363,37 @@ fn write_if_changed(path: &Path, text: &str) {
         std::fs::write(path, text).unwrap();
     }
 }
+
+#[test]
+fn an_error_an_overlay_introduces_points_at_the_overlay() {
+    let tmp = out_dir().join("overlay-error");
+    std::fs::create_dir_all(&tmp).unwrap();
+    std::fs::write(
+        tmp.join("break.yaml"),
+        "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.paths.*.post\n    update: {responses: {'201': {}}}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.join("clientgen.toml"),
+        format!(
+            "spec = {:?}\noverlays = [\"break.yaml\"]\n",
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/paragon-actionkit.yaml")
+        ),
+    )
+    .unwrap();
+    let cfg = config::load(&tmp.join("clientgen.toml")).unwrap();
+    let e = cfg.apis().unwrap()[0]
+        .lower()
+        .err()
+        .expect("a response without description is an error");
+    let text = e.to_string();
+    assert!(
+        text.contains("missing required field `description`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("help: the document was changed by overlays first"),
+        "{text}"
+    );
+    assert!(text.contains("break.yaml"), "{text}");
+}

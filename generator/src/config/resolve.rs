@@ -38,6 +38,13 @@ impl ApiSettings {
             crate::load::load_file_with_overlays(&self.spec, &overlays).map_err(|mut d| {
                 if d.file == self.spec.display().to_string() {
                     d.file = self.spec_display.clone();
+                    if !overlays.is_empty() && d.help.is_none() {
+                        let names: Vec<&str> = overlays.iter().map(|o| o.file.as_str()).collect();
+                        d.help = Some(format!(
+                            "the document was changed by overlays first ({}); the cause may be there",
+                            names.join(", ")
+                        ));
+                    }
                 }
                 d
             })?;

@@ -85,6 +85,12 @@ impl Lowerer<'_> {
             if !options.select.keep_unreachable_types {
                 let keep = reachable(&self.types, operations);
                 self.types.retain(|k, _| keep.contains(k));
+                // Warnings about component schemas nothing kept reaches are
+                // noise: nothing is generated from them.
+                self.warnings.retain(|w| match component_of(&w.pointer) {
+                    Some(component) => keep.contains(component),
+                    None => true,
+                });
             }
         }
         self.warn_unmatched_keys(operations);
@@ -263,6 +269,15 @@ impl Lowerer<'_> {
             self.warn(&pointer, message);
         }
     }
+}
+
+/// `#/components/schemas/X/properties/y` → `#/components/schemas/X`.
+fn component_of(pointer: &str) -> Option<&str> {
+    let rest = pointer.strip_prefix("#/components/schemas/")?;
+    let end = rest
+        .find('/')
+        .map_or(pointer.len(), |i| "#/components/schemas/".len() + i);
+    Some(&pointer[..end])
 }
 
 fn nearest<'a>(key: &str, candidates: &[&'a str]) -> Option<&'a str> {
@@ -609,6 +624,36 @@ components:
         assert_eq!(names(&api), ["U", "W", "X", "Y", "Z"]);
         o.select.keep_unreachable_types = true;
         assert!(names(&lower(SPEC, &o)).contains(&"Q"));
+    }
+
+    #[test]
+    fn pruned_schemas_leave_no_warnings() {
+        let spec = SPEC.replace(
+            "Q: {type: object, properties: {q: {type: string}}}",
+            "Q: {type: object, properties: {q: {not: {type: string}}}}",
+        );
+        assert!(lower(&spec, &Options::default())
+            .warnings
+            .iter()
+            .any(|w| w.pointer.starts_with("#/components/schemas/Q/")));
+        let o = Options {
+            select: Selection {
+                tags: vec!["u".into()],
+                ..Selection::default()
+            },
+            ..Options::default()
+        };
+        let api = lower(&spec, &o);
+        assert!(api.warnings.is_empty(), "{:?}", api.warnings);
+        assert_eq!(
+            super::component_of("#/components/schemas/Q/properties/q"),
+            Some("#/components/schemas/Q")
+        );
+        assert_eq!(
+            super::component_of("#/components/schemas/Q"),
+            Some("#/components/schemas/Q")
+        );
+        assert_eq!(super::component_of("#/paths"), None);
     }
 
     #[test]

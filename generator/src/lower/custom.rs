@@ -78,7 +78,7 @@ impl Lowerer<'_> {
 
     /// The pass after lowering: prune, derives, field and variant names,
     /// and warnings for configuration that matched nothing.
-    pub(super) fn apply_options(&mut self, operations: &mut [Operation]) {
+    pub(super) fn apply_options(&mut self, operations: &[Operation]) {
         let options = self.options;
         if options.select.is_active() {
             self.warn_unmatched_patterns();

@@ -55,13 +55,13 @@ pub fn lower_with(spec: &OpenAPI, openapi_version: &str, options: &Options) -> i
         json: None,
     };
     cx.lower_components();
-    let mut operations = cx.lower_operations();
+    let operations = cx.lower_operations();
     let servers = api::servers(spec);
     let security_schemes = cx.security_schemes(&operations);
     unions::implicit_discriminators(&mut cx.types);
     unions::tag_defaults(&mut cx.types);
     unions::order_untagged(&mut cx.types);
-    cx.apply_options(&mut operations);
+    cx.apply_options(&operations);
     cycles::mark_boxes(&mut cx.types);
     let types = cx.finish_names();
     cx.check_type_renames(&types);

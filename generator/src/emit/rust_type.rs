@@ -89,32 +89,32 @@ pub fn ident(name: &str) -> Ident {
 
 /// A configured Rust type. Configuration checks that it parses; should a
 /// library caller pass one that does not, it degrades to an untyped value
-/// rather than a generator panic.
+/// rather than a generator panic. (Checked with syn, spliced as tokens.)
 pub fn external(path: &str) -> TokenStream {
-    match syn::parse_str::<syn::Type>(path) {
-        Ok(t) => quote!(#t),
-        Err(_) => quote!(serde_json::Value),
+    match (syn::parse_str::<syn::Type>(path), path.parse::<TokenStream>()) {
+        (Ok(_), Ok(tokens)) => tokens,
+        _ => quote!(serde_json::Value),
     }
 }
 
 /// Configured attributes, as tokens (each checked to parse when the
 /// configuration was read; any that does not is left out).
 pub fn attributes(attrs: &[String]) -> TokenStream {
-    let parsed = attrs.iter().filter_map(|a| {
-        let file: syn::File = syn::parse_str(&format!("{a} struct S;")).ok()?;
-        let item = file.items.into_iter().next()?;
-        match item {
-            syn::Item::Struct(s) => Some(s.attrs),
-            _ => None,
-        }
+    let valid = attrs.iter().filter(|a| {
+        syn::parse_str::<syn::File>(&format!("{a}\nstruct S;"))
+            .is_ok_and(|f| f.attrs.is_empty() && matches!(f.items.as_slice(), [syn::Item::Struct(_)]))
     });
-    let attrs = parsed.flatten();
-    quote!(#(#attrs)*)
+    let tokens = valid.filter_map(|a| a.parse::<TokenStream>().ok());
+    quote!(#(#tokens)*)
 }
 
 /// Configured derives as one `#[derive(...)]`, or nothing.
 pub fn derives(derives: &[String]) -> TokenStream {
-    let paths: Vec<syn::Path> = derives.iter().filter_map(|d| syn::parse_str(d).ok()).collect();
+    let paths: Vec<TokenStream> = derives
+        .iter()
+        .filter(|d| syn::parse_str::<syn::Path>(d).is_ok())
+        .filter_map(|d| d.parse::<TokenStream>().ok())
+        .collect();
     if paths.is_empty() {
         return quote!();
     }

@@ -223,7 +223,9 @@ fn shop_configuration_reaches_the_ir() {
         "{types}"
     );
     assert!(
-        types.contains("#[derive(Hash, Eq, schemars::JsonSchema)]"),
+        types.contains(
+            "#[derive(Hash, Eq, schemars::JsonSchema)]\n#[doc(alias = \"shop\")]\n#[serde(rename_all = \"camelCase\")]\npub struct Buyer {"
+        ),
         "{types}"
     );
 }

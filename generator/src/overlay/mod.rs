@@ -458,6 +458,49 @@ mod tests {
     }
 
     #[test]
+    fn never_panics_on_truncated_or_odd_overlays() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/config/paragon.overlay.yaml"
+        ))
+        .unwrap();
+        let spec = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../specs/paragon-actionkit.yaml"
+        ))
+        .unwrap();
+        let doc = crate::load::parse_value(&spec, Format::Yaml).unwrap();
+        for (i, _) in text.char_indices() {
+            if let Ok(o) = Overlay::parse("cut.yaml", &text[..i]) {
+                let _ = o.apply(&mut doc.clone());
+            }
+        }
+        for odd in [
+            "",
+            "[]",
+            "null",
+            "overlay: 1.0.0",
+            "overlay: 1.0.0\ninfo: 5\nactions: 5",
+            "overlay: 1.0.0\ninfo: {title: t, version: v}\nactions: [5, {target: 5}]",
+            "overlay: 1.0.0\ninfo: {title: t, version: v}\nactions: [{target: '$', remove: true}]",
+        ] {
+            if let Ok(o) = Overlay::parse("odd.yaml", odd) {
+                let _ = o.apply(&mut doc.clone());
+            }
+        }
+        let o = Overlay::parse(
+            "root.yaml",
+            "overlay: 1.0.0\ninfo: {title: t, version: v}\nactions: [{target: '$', remove: true}]",
+        )
+        .unwrap();
+        assert!(o
+            .apply(&mut doc.clone())
+            .unwrap_err()
+            .to_string()
+            .contains("cannot remove the document root"));
+    }
+
+    #[test]
     fn deep_updates_do_not_recurse() {
         let mut update = json!({"leaf": 1});
         let mut existing = json!({"leaf": 0});

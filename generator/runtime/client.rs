@@ -11,7 +11,7 @@ use super::auth::{ApiKeyLocation, Auth, Credentials};
 use super::encode::{self, Style};
 use super::error::{Error, InvalidRequest};
 use super::response::RawResponse;
-use super::retry::{is_retryable_status, parse_retry_after, RetryPolicy};
+use super::retry::{is_retryable_status, requested_wait, RetryPolicy};
 
 /// Default `User-Agent`: the generated crate's name and version.
 pub const DEFAULT_USER_AGENT: &str =
@@ -618,24 +618,17 @@ fn describe(prepared: &Prepared, err: &reqwest::Error) -> String {
     message
 }
 
-fn retry_after(response: &RawResponse) -> Option<Duration> {
-    let value = response
-        .headers
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?;
-    parse_retry_after(value, SystemTime::now())
-}
-
 /// Sends a request, retrying per policy, and reads the whole response.
 ///
 /// Every HTTP status, including 4xx and 5xx, is returned as `Ok`; the caller
 /// classifies it. Retries (connection errors, timeouts, retryable statuses)
 /// happen only for idempotent methods, with an idempotency key, or with
-/// `retry_non_idempotent`. Waits follow the policy's backoff or the
-/// response's `Retry-After`; a `Retry-After` longer than `max_backoff` or
-/// than the remaining `max_elapsed` budget ends retrying and returns that
-/// response. Errors never contain credentials or the query string.
+/// `retry_non_idempotent`. Waits follow the policy's backoff, or the wait
+/// the response asks for (`Retry-After`, or on a 429 a rate-limit reset
+/// header; see [`RetryPolicy::wait`]); a requested wait longer than
+/// `max_backoff`, or any wait beyond the remaining `max_elapsed` budget, ends
+/// retrying and returns that response. Errors never contain credentials or
+/// the query string.
 pub async fn execute<E>(
     config: &ClientConfig,
     spec: RequestSpec,
@@ -663,11 +656,9 @@ pub async fn execute<E>(
         } else {
             match &result {
                 Ok(response) if is_retryable_status(response.status) => {
-                    match retry_after(response) {
-                        Some(wait) if wait > policy.max_backoff => None,
-                        Some(wait) => Some(wait),
-                        None => Some(policy.backoff(attempt_number)),
-                    }
+                    let requested =
+                        requested_wait(response.status, &response.headers, SystemTime::now());
+                    policy.wait(attempt_number, requested)
                 }
                 Ok(_) => None,
                 Err(err) if err.retryable => Some(policy.backoff(attempt_number)),

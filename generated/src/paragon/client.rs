@@ -44,7 +44,8 @@ impl Client {
             inner: crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL),
         }
     }
-    /// A client using an existing configuration.
+    /// A client using an existing configuration as it is (client-level
+    /// parameters included: [`crate::runtime::ClientConfig::header_params`]).
     pub fn from_config(config: crate::runtime::ClientConfig) -> Self {
         Self { config }
     }

@@ -72,8 +72,7 @@ impl Client {
                 .header_param("Intercom-Version", "2.11"),
         }
     }
-    /// A client using an existing configuration as it is (client-level
-    /// parameters included: [`crate::runtime::ClientConfig::header_params`]).
+    /// A client using an existing configuration.
     pub fn from_config(config: crate::runtime::ClientConfig) -> Self {
         Self { config }
     }

@@ -44,8 +44,7 @@ impl Client {
             inner: crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL),
         }
     }
-    /// A client using an existing configuration as it is (client-level
-    /// parameters included: [`crate::runtime::ClientConfig::header_params`]).
+    /// A client using an existing configuration.
     pub fn from_config(config: crate::runtime::ClientConfig) -> Self {
         Self { config }
     }

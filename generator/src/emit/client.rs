@@ -325,9 +325,11 @@ fn client_params_doc(params: &[ClientParam]) -> Option<String> {
         .iter()
         .map(|c| format!("{} (see [`ClientBuilder::{}`])", code(&format!("{}: {}", c.name, c.default)), c.rust_name))
         .collect();
+    let (it, default, setter) =
+        if list.len() == 1 { ("it", "this default", "setter") } else { ("them", "these defaults", "setters") };
     (!list.is_empty()).then(|| {
         format!(
-            "Sends {} with every request: every operation of the API declares this header with this default. A call can override it with its own setter.",
+            "Sends {} with every request: every operation of the API declares {it} with {default}. A call can override {it} with its own {setter}.",
             list.join(", ")
         )
     })

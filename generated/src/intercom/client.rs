@@ -51,7 +51,7 @@ impl Server {
 ///
 /// Cloning is cheap: clones share the connection pool.
 ///
-/// Sends `Intercom-Version: 2.11` (see [`ClientBuilder::intercom_version`]) with every request: every operation of the API declares this header with this default. A call can override it with its own setter.
+/// Sends `Intercom-Version: 2.11` (see [`ClientBuilder::intercom_version`]) with every request: every operation of the API declares it with this default. A call can override it with its own setter.
 #[derive(Clone, Debug)]
 pub struct Client {
     config: crate::runtime::ClientConfig,

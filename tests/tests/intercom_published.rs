@@ -245,6 +245,9 @@ fn intercom_spec_agrees_with_the_published_description() {
     );
 }
 
+/// Edits a spec in place.
+type Mutation = fn(&mut Value);
+
 /// The comparison notices what it must: a property made required, one
 /// dropped, one made non-nullable, a changed type, and a new required one.
 #[test]
@@ -252,7 +255,7 @@ fn the_comparison_catches_unfaithful_changes() {
     let published = published();
     let faithful = load_spec("intercom.yaml");
     let baseline = differences(&published, &faithful);
-    let mutations: [(&str, fn(&mut Value)); 6] = [
+    let mutations: [(&str, Mutation); 6] = [
         ("email required", |s| {
             s["components"]["schemas"]["Contact"]["required"]
                 .as_array_mut()

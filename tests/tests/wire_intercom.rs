@@ -130,7 +130,10 @@ async fn update_contact_wire_format_and_spec_example_response() {
     assert_eq!(response.location.country, Maybe::Null);
     assert_eq!(response.location.city, Maybe::Null);
     assert_eq!(response.location.continent_code, Maybe::Null);
-    assert_eq!(response.custom_attributes.as_ref().map(|m| m.len()), Some(0));
+    assert_eq!(
+        response.custom_attributes.as_ref().map(|m| m.len()),
+        Some(0)
+    );
     let tags = response.tags.as_ref().expect("tags");
     assert_eq!(tags.r#type.as_deref(), Some("list"));
     assert_eq!(tags.url, "/contacts/650cbc286d0a728750658b15/tags");
@@ -141,7 +144,10 @@ async fn update_contact_wire_format_and_spec_example_response() {
         Some("/contacts/650cbc286d0a728750658b15/notes")
     );
     let companies = response.companies.as_ref().expect("companies");
-    assert_eq!(companies.url, "/contacts/650cbc286d0a728750658b15/companies");
+    assert_eq!(
+        companies.url,
+        "/contacts/650cbc286d0a728750658b15/companies"
+    );
     assert_eq!(companies.data.as_ref().map(Vec::len), Some(0));
     assert_eq!(
         response
@@ -210,10 +216,16 @@ async fn intercom_version_default_and_overrides_on_the_wire() {
     // A plain client-wide header of the same name replaces the setting too.
     let by_header = builder().header("Intercom-Version", "2.9").build().unwrap();
 
-    default.update_contact(CONTACT_ID, &body).await.expect("200");
+    default
+        .update_contact(CONTACT_ID, &body)
+        .await
+        .expect("200");
     pinned.update_contact(CONTACT_ID, &body).await.expect("200");
     newer.update_contact(CONTACT_ID, &body).await.expect("200");
-    by_header.update_contact(CONTACT_ID, &body).await.expect("200");
+    by_header
+        .update_contact(CONTACT_ID, &body)
+        .await
+        .expect("200");
     default
         .update_contact(CONTACT_ID, &body)
         .intercom_version(IntercomVersion::Preview)
@@ -758,9 +770,17 @@ async fn rate_limited_429_waits_for_x_ratelimit_reset() {
             .map(|(n, v)| (n.to_string(), v.to_str().unwrap().to_owned()))
             .collect();
         headers.sort();
-        (r.method.to_string(), r.url.to_string(), headers, r.body.clone())
+        (
+            r.method.to_string(),
+            r.url.to_string(),
+            headers,
+            r.body.clone(),
+        )
     };
     assert_eq!(wire(&reqs[0]), wire(&reqs[1]));
     assert_eq!(versions_sent(&reqs[1]), ["2.11"]);
-    assert_eq!(body_json(&reqs[1]), json!({"email": "joebloggs@intercom.io"}));
+    assert_eq!(
+        body_json(&reqs[1]),
+        json!({"email": "joebloggs@intercom.io"})
+    );
 }

@@ -104,7 +104,10 @@ async fn update_lead_wire_format_and_spec_example_response() {
     assert_eq!(text(&response.email), Some("obrien@truth.org"));
     assert_eq!(text(&response.phone), Some("00353875551234"));
     assert_eq!(text(&response.name), Some("OBrien"));
-    assert_eq!(response.pseudonym.as_deref(), Some("Lime Camel from Dublin"));
+    assert_eq!(
+        response.pseudonym.as_deref(),
+        Some("Lime Camel from Dublin")
+    );
     let avatar = response.avatar.as_ref().expect("avatar");
     assert_eq!(avatar.r#type.as_deref(), Some("avatar"));
     assert_eq!(avatar.image_url, Maybe::Null);
@@ -129,7 +132,10 @@ async fn update_lead_wire_format_and_spec_example_response() {
     assert_eq!(response.updated_at, Some(1_480_068_674));
     assert_eq!(response.session_count, Some(0));
     assert_eq!(
-        response.social_profiles.as_ref().and_then(|p| p.r#type.as_deref()),
+        response
+            .social_profiles
+            .as_ref()
+            .and_then(|p| p.r#type.as_deref()),
         Some("social_profile.list")
     );
     assert_eq!(response.unsubscribed_from_emails, Some(false));
@@ -145,7 +151,10 @@ async fn update_lead_wire_format_and_spec_example_response() {
         response.segments.as_ref().and_then(|t| t.r#type.as_deref()),
         Some("segment.list")
     );
-    let custom = response.custom_attributes.as_ref().expect("custom_attributes");
+    let custom = response
+        .custom_attributes
+        .as_ref()
+        .expect("custom_attributes");
     assert_eq!(custom.get("paid_subscriber"), Some(&json!(true)));
     assert_eq!(custom.get("monthly_spend"), Some(&json!(155.5)));
     assert_eq!(custom.get("team_mates"), Some(&json!(9)));
@@ -345,7 +354,14 @@ async fn any_subset_of_the_lead_decodes() {
     }
     // Nested objects reduced to nothing.
     let mut hollow = full.clone();
-    for key in ["avatar", "companies", "location_data", "social_profiles", "tags", "segments"] {
+    for key in [
+        "avatar",
+        "companies",
+        "location_data",
+        "social_profiles",
+        "tags",
+        "segments",
+    ] {
         hollow[key] = json!({});
     }
     bodies.push(hollow);

@@ -11,11 +11,23 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::naming::{snake, unique};
-use crate::ir::{ClientParam, Operation, Param, ParamLocation, Primitive, SecurityScheme, TypeDef, TypeKey, TypeKind, TypeRef};
+use crate::ir::{
+    ClientParam, Operation, Param, ParamLocation, Primitive, SecurityScheme, TypeDef, TypeKey,
+    TypeKind, TypeRef,
+};
 
 /// Methods of the generated `ClientBuilder` a setter must not shadow.
-const BUILDER_METHODS: &[&str] =
-    &["server", "base_url", "http_client", "retry", "timeout", "connect_timeout", "user_agent", "header", "build"];
+const BUILDER_METHODS: &[&str] = &[
+    "server",
+    "base_url",
+    "http_client",
+    "retry",
+    "timeout",
+    "connect_timeout",
+    "user_agent",
+    "header",
+    "build",
+];
 
 /// The client-level parameters of an API, in the order the first operation
 /// declares them.
@@ -24,14 +36,22 @@ pub(super) fn client_params(
     types: &BTreeMap<TypeKey, TypeDef>,
     schemes: &[SecurityScheme],
 ) -> Vec<ClientParam> {
-    let Some((first, rest)) = operations.split_first() else { return Vec::new() };
+    let Some((first, rest)) = operations.split_first() else {
+        return Vec::new();
+    };
     let mut taken: BTreeSet<String> = BUILDER_METHODS.iter().map(|m| m.to_string()).collect();
     taken.extend(schemes.iter().map(|s| s.rust_name.clone()));
     let mut out: Vec<ClientParam> = Vec::new();
     for p in &first.params {
-        let Some(default) = header_default(p, types) else { continue };
+        let Some(default) = header_default(p, types) else {
+            continue;
+        };
         let everywhere = rest.iter().all(|op| {
-            op.params.iter().any(|q| same_header(p, q) && q.ty == p.ty && header_default(q, types).as_ref() == Some(&default))
+            op.params.iter().any(|q| {
+                same_header(p, q)
+                    && q.ty == p.ty
+                    && header_default(q, types).as_ref() == Some(&default)
+            })
         });
         if !everywhere || out.iter().any(|c| c.name.eq_ignore_ascii_case(&p.name)) {
             continue;
@@ -55,7 +75,11 @@ fn same_header(a: &Param, b: &Param) -> bool {
 /// parameter qualifies: a scalar type or an enum of strings or integers, and
 /// a default that is a valid header value.
 fn header_default(p: &Param, types: &BTreeMap<TypeKey, TypeDef>) -> Option<String> {
-    if p.location != ParamLocation::Header || p.required || !token(&p.name) || !scalar(p.ty.non_null(), types) {
+    if p.location != ParamLocation::Header
+        || p.required
+        || !token(&p.name)
+        || !scalar(p.ty.non_null(), types)
+    {
         return None;
     }
     let text = match p.default.as_ref()? {
@@ -66,7 +90,9 @@ fn header_default(p: &Param, types: &BTreeMap<TypeKey, TypeDef>) -> Option<Strin
     // RFC 9110 field-value: visible ASCII, spaces and tabs inside.
     let valid = !text.is_empty()
         && text.trim() == text
-        && text.bytes().all(|b| b == b' ' || b == b'\t' || (0x21..0x7f).contains(&b));
+        && text
+            .bytes()
+            .all(|b| b == b' ' || b == b'\t' || (0x21..0x7f).contains(&b));
     valid.then_some(text)
 }
 
@@ -74,12 +100,17 @@ fn header_default(p: &Param, types: &BTreeMap<TypeKey, TypeDef>) -> Option<Strin
 fn scalar(ty: &TypeRef, types: &BTreeMap<TypeKey, TypeDef>) -> bool {
     match ty {
         TypeRef::Primitive(p) => !matches!(p, Primitive::Binary),
-        TypeRef::Named(key) => types.get(key).is_some_and(|t| matches!(t.kind, TypeKind::Enum(_))),
+        TypeRef::Named(key) => types
+            .get(key)
+            .is_some_and(|t| matches!(t.kind, TypeKind::Enum(_))),
         _ => false,
     }
 }
 
 /// An HTTP field name (RFC 9110 `token`).
 fn token(name: &str) -> bool {
-    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }

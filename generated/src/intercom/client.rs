@@ -45,9 +45,9 @@ impl Server {
 /// header's default (`2.11`) is what a client should send.
 ///
 /// The schemas follow Intercom's own published OpenAPI description of
-/// version 2.11 (see `x-source` and `x-decisions`); the examples are those of
-/// the documentation page. The same endpoint backs the Paragon ActionKit
-/// `INTERCOM_UPDATE_CONTACT` tool.
+/// version 2.11 (see the spec's `x-source` and `x-decisions`); the examples
+/// are those of the documentation page. The same endpoint backs the Paragon
+/// ActionKit `INTERCOM_UPDATE_CONTACT` tool.
 ///
 /// Cloning is cheap: clones share the connection pool.
 ///

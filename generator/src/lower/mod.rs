@@ -6,6 +6,7 @@
 //! is unusable as a whole.
 
 mod api;
+mod client_params;
 mod cycles;
 mod custom;
 mod naming;
@@ -58,6 +59,7 @@ pub fn lower_with(spec: &OpenAPI, openapi_version: &str, options: &Options) -> i
     let operations = cx.lower_operations();
     let servers = api::servers(spec);
     let security_schemes = cx.security_schemes(&operations);
+    let client_params = client_params::client_params(&operations, &cx.types, &security_schemes);
     unions::implicit_discriminators(&mut cx.types);
     unions::tag_defaults(&mut cx.types);
     unions::order_untagged(&mut cx.types);
@@ -86,6 +88,7 @@ pub fn lower_with(spec: &OpenAPI, openapi_version: &str, options: &Options) -> i
         servers,
         security_schemes,
         operations,
+        client_params,
         types,
         tags,
         dependencies: options.dependencies.clone(),

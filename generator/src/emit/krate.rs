@@ -7,7 +7,6 @@ use quote::quote;
 
 use super::{format_rust, ApiModule, GeneratedFile, RUNTIME_FILES};
 use crate::ir;
-use crate::lower::snake;
 
 /// How operations are split into cargo features.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,29 +31,11 @@ pub struct CrateOptions {
     pub standalone: bool,
 }
 
-/// Tag → feature mapping for one API.
-pub struct TagFeatures {
-    tagless: Option<String>,
-}
-
-impl TagFeatures {
-    pub fn for_operation(&self, op: &ir::Operation) -> Vec<String> {
-        if op.tags.is_empty() {
-            return self.tagless.iter().cloned().collect();
-        }
-        op.tags.iter().map(|t| tag_feature(t)).collect()
-    }
-}
-
-fn tag_feature(tag: &str) -> String {
-    format!("tag-{}", snake(tag).replace('_', "-"))
-}
-
 impl CrateOptions {
-    pub(super) fn tag_features(&self, api: &ir::Api) -> Option<TagFeatures> {
-        (self.features == FeatureMode::PerTag && !api.tags.is_empty()).then(|| TagFeatures {
-            tagless: api.operations.iter().any(|o| o.tags.is_empty()).then(|| "untagged".to_string()),
-        })
+    /// Whether `api`'s operations are gated by their tag features
+    /// ([`ir::Operation::features`]): per-tag mode, and the API has tags.
+    pub(super) fn tag_features(&self, api: &ir::Api) -> bool {
+        self.features == FeatureMode::PerTag && !api.tags.is_empty()
     }
 }
 
@@ -93,9 +74,9 @@ pub(super) fn crate_files(modules: &[ApiModule<'_>], opts: &CrateOptions) -> Res
         FeatureMode::PerTag => {
             let mut tags = BTreeSet::new();
             for m in modules {
-                if let Some(tf) = opts.tag_features(m.api) {
+                if opts.tag_features(m.api) {
                     for op in &m.api.operations {
-                        tags.extend(tf.for_operation(op));
+                        tags.extend(op.features.iter().cloned());
                     }
                 }
             }

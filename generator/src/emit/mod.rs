@@ -142,8 +142,8 @@ fn client_file(m: &ApiModule<'_>, opts: &CrateOptions, table: &rust_type::Types<
     let api = m.api;
     let features = opts.tag_features(api);
     let cfg_for = |op: &ir::Operation| -> Option<TokenStream> {
-        let feats = features.as_ref()?.for_operation(op);
-        if feats.is_empty() {
+        let feats = &op.features;
+        if !features || feats.is_empty() {
             return None;
         }
         Some(match feats.as_slice() {

@@ -10,19 +10,6 @@ use super::request::request_code;
 use super::responses::{response_code, ResponseCode};
 use super::rust_type::{ident, Types};
 use crate::ir::{MediaKind, Operation, Param, ParamLocation, Primitive, TypeRef};
-use crate::lower::pascal;
-
-pub(super) fn builder_name(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}Builder", pascal(&op.name))
-}
-
-pub(super) fn error_name(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}Error", pascal(&op.name))
-}
-
-pub(super) fn output_name(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}Output", pascal(&op.name))
-}
 
 /// Parameters passed to the operation method (path and required ones);
 /// the rest are builder setters.
@@ -150,8 +137,8 @@ fn members(types: &Types<'_>, op: &Operation) -> Members {
 }
 
 pub(super) fn operation(types: &Types<'_>, op: &Operation, cfg: Option<&TokenStream>) -> TokenStream {
-    let builder = builder_name(op);
-    let err = error_name(op);
+    let builder = ident(&op.builder_name);
+    let err = ident(&op.error_name);
     let method_name = ident(&op.name);
     let docs = op_docs(op);
     let Members { args, inits, fields, setters } = members(types, op);

@@ -43,6 +43,7 @@ constructs!(
     oneof_discriminator_mapping,
     oneof_single,
     oneof_untagged,
+    name_stress,
     operation_ids,
     parameter_refs,
     parameter_styles,

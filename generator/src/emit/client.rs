@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{doc, doc_paragraphs};
+use super::docs::{code, doc, inline, Para};
 use super::rust_type::{ident, Types};
 use crate::ir::{Api, Operation, SecurityKind, SecurityScheme};
 
@@ -33,7 +33,7 @@ fn servers(api: &Api) -> TokenStream {
     let url = default_url(api);
     let variants = api.servers.iter().enumerate().map(|(i, s)| {
         let name = ident(&s.name);
-        let d = doc_paragraphs(&[s.description.as_deref(), Some(&format!("`{}`", s.url))]);
+        let d = doc(&[Para::Spec(s.description.as_deref()), Para::Ours(&code(&s.url))]);
         let default = (i == 0).then(|| quote!(#[default]));
         quote!(#d #default #name,)
     });
@@ -96,7 +96,7 @@ fn credential(s: &SecurityScheme) -> (Vec<TokenStream>, TokenStream) {
 
 fn scheme_doc(s: &SecurityScheme) -> String {
     let how = match &s.kind {
-        SecurityKind::Bearer { format: Some(f) } => format!("a bearer token ({f}) sent in `Authorization`"),
+        SecurityKind::Bearer { format: Some(f) } => format!("a bearer token ({}) sent in `Authorization`", inline(f)),
         SecurityKind::Bearer { format: None } => "a bearer token sent in `Authorization`".to_string(),
         SecurityKind::Basic => "HTTP basic credentials".to_string(),
         SecurityKind::ApiKey { location, name } => {
@@ -105,16 +105,16 @@ fn scheme_doc(s: &SecurityScheme) -> String {
                 crate::ir::ApiKeyLocation::Query => "query parameter",
                 crate::ir::ApiKeyLocation::Cookie => "cookie",
             };
-            format!("an API key sent in the `{name}` {loc}")
+            format!("an API key sent in the {} {loc}", code(name))
         }
     };
-    format!("Authenticates with {how} (security scheme `{}`).", s.key)
+    format!("Authenticates with {how} (security scheme {}).", code(&s.key))
 }
 
 fn client(api: &Api) -> TokenStream {
-    let title = format!("A client for the {} API (version {}).", api.title, api.version);
+    let title = format!("A client for the {} API (version {}).", inline(&api.title), inline(&api.version));
     let cheap = "Cloning is cheap: clones share the connection pool.";
-    let docs = doc_paragraphs(&[Some(&title), api.description.as_deref(), Some(cheap)]);
+    let docs = doc(&[Para::Ours(&title), Para::Spec(api.description.as_deref()), Para::Ours(cheap)]);
     // Without declared servers there is no sensible default: the base URL
     // becomes a required argument.
     let no_servers = api.servers.is_empty();
@@ -127,7 +127,7 @@ fn client(api: &Api) -> TokenStream {
         let s = &api.security_schemes[0];
         let (args, auth) = credential(s);
         let key = &s.key;
-        let d = doc(&format!("{url_doc} {}", scheme_doc(s)));
+        let d = doc(&[Para::Ours(&format!("{url_doc} {}", scheme_doc(s)))]);
         quote! {
             #d
             pub fn new(#url_arg #(#args),*) -> Self {
@@ -142,7 +142,7 @@ fn client(api: &Api) -> TokenStream {
         } else {
             format!("{url_doc} No credentials are set: use [`Client::builder`] to add them.")
         };
-        let d = doc(&d);
+        let d = doc(&[Para::Ours(&d)]);
         quote! {
             #d
             pub fn new(#url_arg) -> Self {
@@ -203,7 +203,7 @@ fn builder(api: &Api) -> TokenStream {
         let (args, auth) = credential(s);
         let key = &s.key;
         let name = ident(&s.rust_name);
-        let d = doc_paragraphs(&[Some(&scheme_doc(s)), s.description.as_deref()]);
+        let d = doc(&[Para::Ours(&scheme_doc(s)), Para::Spec(s.description.as_deref())]);
         quote! {
             #d
             pub fn #name(mut self, #(#args),*) -> Self {

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::doc_paragraphs;
+use super::docs::{code, doc, Para};
 use super::request::request_code;
 use super::responses::{response_code, ResponseCode};
 use super::rust_type::{ident, Types};
@@ -44,12 +44,23 @@ fn body_arg(types: &Types<'_>, op: &Operation) -> Option<(TokenStream, TokenStre
 }
 
 fn op_docs(op: &Operation) -> TokenStream {
-    let route = format!("`{} {}`", op.method.as_str(), op.path_template);
-    let deprecated = op.deprecated.then_some("**Deprecated.**");
+    let route = code(&format!("{} {}", op.method.as_str(), op.path_template));
+    let deprecated = if op.deprecated { "**Deprecated.**" } else { "" };
     let form = op.body.as_ref().filter(|b| !b.form_fields.is_empty()).map(|b| {
-        format!("The body is a `multipart/form-data` form ([`crate::runtime::Multipart`]) with the fields {}.", b.form_fields.join(", "))
+        let fields: Vec<String> = b
+            .form_fields
+            .iter()
+            .map(|f| format!("{}{}{}", code(&f.name), if f.file { " (file)" } else { "" }, if f.required { " (required)" } else { "" }))
+            .collect();
+        format!("The body is a `multipart/form-data` form ([`crate::runtime::Multipart`]) with the fields {}.", fields.join(", "))
     });
-    doc_paragraphs(&[op.summary.as_deref(), op.description.as_deref(), deprecated, form.as_deref(), Some(&route)])
+    doc(&[
+        Para::Spec(op.summary.as_deref()),
+        Para::Spec(op.description.as_deref()),
+        Para::Ours(deprecated),
+        Para::Ours(form.as_deref().unwrap_or_default()),
+        Para::Ours(&route),
+    ])
 }
 
 /// The builder's constructor arguments, fields and setters.
@@ -77,14 +88,19 @@ fn members(types: &Types<'_>, op: &Operation) -> Members {
         } else {
             inits.push(quote!(#n: None));
             fields.push(quote!(#n: Option<#stored>));
-            let default_note = p.default.as_ref().map(|d| format!("Server default: `{d}`."));
+            let default_note = p.default.as_ref().map(|d| format!("Server default: {}.", code(&d.to_string())));
+            let wire = code(&p.name);
             let where_ = match p.location {
-                ParamLocation::Query => format!("Query parameter `{}`.", p.name),
-                ParamLocation::Header => format!("Header `{}`.", p.name),
-                ParamLocation::Cookie => format!("Cookie `{}`.", p.name),
-                ParamLocation::Path => format!("Path parameter `{}`.", p.name),
+                ParamLocation::Query => format!("Query parameter {wire}."),
+                ParamLocation::Header => format!("Header {wire}."),
+                ParamLocation::Cookie => format!("Cookie {wire}."),
+                ParamLocation::Path => format!("Path parameter {wire}."),
             };
-            let d = doc_paragraphs(&[p.description.as_deref(), Some(&where_), default_note.as_deref()]);
+            let d = doc(&[
+                Para::Spec(p.description.as_deref()),
+                Para::Ours(&where_),
+                Para::Ours(default_note.as_deref().unwrap_or_default()),
+            ]);
             setters.push(quote! {
                 #d
                 pub fn #n(mut self, #n: #arg) -> Self {
@@ -110,7 +126,7 @@ fn members(types: &Types<'_>, op: &Operation) -> Members {
         } else {
             inits.push(quote!(body: None));
             fields.push(quote!(body: Option<#stored>));
-            let d = doc_paragraphs(&[body_doc.as_deref(), Some("The request body (optional).")]);
+            let d = doc(&[Para::Spec(body_doc.as_deref()), Para::Ours("The request body (optional).")]);
             setters.push(quote! {
                 #d
                 pub fn body(mut self, body: #arg) -> Self {

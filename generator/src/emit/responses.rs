@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::doc_paragraphs;
+use super::docs::{doc, Para};
 use super::rust_type::{ident, Types};
 use crate::ir::{Operation, ResponseBody, StatusMatch};
 
@@ -78,7 +78,7 @@ pub(super) fn response_code(types: &Types<'_>, op: &Operation) -> ResponseCode {
     let error_variants = errors.iter().map(|r| {
         let vn = ident(&r.name);
         let t = body_ty(&r.body);
-        let d = doc_paragraphs(&[r.description.as_deref(), Some(&status_doc(r.status))]);
+        let d = doc(&[Para::Spec(r.description.as_deref()), Para::Ours(&status_doc(r.status))]);
         quote!(#d #vn(#t),)
     });
     let error_arms = errors.iter().map(|r| {
@@ -115,7 +115,7 @@ fn output_enum_tokens(op: &Operation, successes: &[&crate::ir::Response], body_t
     let variants = successes.iter().map(|r| {
         let vn = ident(&r.name);
         let t = body_ty(&r.body);
-        let d = doc_paragraphs(&[r.description.as_deref(), Some(&status_doc(r.status))]);
+        let d = doc(&[Para::Spec(r.description.as_deref()), Para::Ours(&status_doc(r.status))]);
         quote!(#d #vn(#t),)
     });
     let od = format!(" The successful responses of [`Client::{}`].", op.name);

@@ -137,7 +137,17 @@ pub struct RequestBody {
     pub examples: Vec<serde_json::Value>,
     /// For multipart bodies: the declared fields, as documentation.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub form_fields: Vec<String>,
+    pub form_fields: Vec<FormField>,
+}
+
+/// A property of a multipart body's schema.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FormField {
+    /// The part name, as written in the spec.
+    pub name: String,
+    /// `format: binary`: a file part.
+    pub file: bool,
+    pub required: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::OpenAPI;
 
 use crate::ir::{self, TypeDef, TypeKey};
-pub use naming::{ident_text, package_name, pascal, snake, Namespace};
+pub use naming::{ident_text, is_keyword, package_name, pascal, snake, Namespace};
 
 /// State shared by the lowering passes.
 pub(crate) struct Lowerer<'a> {

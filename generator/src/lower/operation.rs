@@ -11,7 +11,7 @@ use super::refs::component_name;
 use super::Lowerer;
 use crate::diagnostic::{pointer_escape, pointer_join};
 use crate::ir::{
-    MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, PathPart, RequestBody, Response,
+    FormField, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, PathPart, RequestBody, Response,
     ResponseBody, StatusMatch, TypeRef,
 };
 
@@ -413,7 +413,7 @@ impl<'a> Lowerer<'a> {
 
     /// The fields a multipart schema declares, for documentation: the
     /// caller builds the form with `runtime::Multipart`.
-    fn form_fields(&mut self, media: &MediaType) -> Vec<String> {
+    fn form_fields(&mut self, media: &MediaType) -> Vec<FormField> {
         let schema = match &media.schema {
             Some(ReferenceOr::Item(s)) => Some(s.clone()),
             Some(ReferenceOr::Reference { reference }) => self.resolve_schema_ref(reference).map(|(_, s)| s),
@@ -425,9 +425,8 @@ impl<'a> Lowerer<'a> {
         props
             .iter()
             .map(|(name, p)| {
-                let binary = matches!(p, ReferenceOr::Item(s) if super::view::view(s).format.as_deref() == Some("binary"));
-                let required = v.required.contains(name);
-                format!("`{name}`{}{}", if binary { " (file)" } else { "" }, if required { " (required)" } else { "" })
+                let file = matches!(p, ReferenceOr::Item(s) if super::view::view(s).format.as_deref() == Some("binary"));
+                FormField { name: name.clone(), file, required: v.required.contains(name) }
             })
             .collect()
     }

@@ -38,6 +38,7 @@ constructs!(
     enum_collisions,
     example_ref_literal,
     free_form,
+    hostile_text,
     nullable_unions,
     oneof_discriminator_implicit,
     oneof_discriminator_mapping,

@@ -40,8 +40,8 @@ impl CrateOptions {
     }
 }
 
-/// A TOML basic string: quotes, backslashes and every control character
-/// (DEL included, which JSON would leave raw) escaped.
+/// A TOML basic string: quotes, backslashes, every control character (DEL
+/// included, which JSON would leave raw) and bidi control escaped.
 fn toml_str(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -51,7 +51,7 @@ fn toml_str(s: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c if crate::text::needs_escape(c) => out.push_str(&format!("\\u{:04X}", c as u32)),
             c => out.push(c),
         }
     }

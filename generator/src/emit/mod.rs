@@ -6,6 +6,7 @@
 mod client;
 mod docs;
 mod krate;
+mod markdown;
 mod operation;
 mod request;
 mod responses;
@@ -86,12 +87,17 @@ fn api_files(m: &ApiModule<'_>, opts: &CrateOptions, header: &str) -> Result<Vec
         docs::inline(&api.openapi_version),
         docs::inline(&api.version)
     );
-    let usage = "Start with [`Client`]: one method per operation, each returning a request builder to `.await`. Request and response types are in [`types`].";
+    // Explicit paths: rustdoc resolves this module's docs from the crate
+    // root too (they merge with the `pub mod` docs in `lib.rs`).
+    let usage = format!(
+        "Start with [`Client`](crate::{m}::Client): one method per operation, each returning a request builder to `.await`. Request and response types are in [`types`](crate::{m}::types).",
+        m = m.module
+    );
     let mod_docs = docs::inner_doc(&[
         docs::Para::Ours(&intro),
         docs::Para::Spec(api.description.as_deref()),
         docs::Para::Ours(&source),
-        docs::Para::Ours(usage),
+        docs::Para::Ours(&usage),
     ]);
     let mod_rs = quote! {
         #mod_docs

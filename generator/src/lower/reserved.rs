@@ -3,8 +3,9 @@
 //! or an item. Lowering seeds a [`super::naming::Namespace`] with each list,
 //! so a name from the spec never takes one of these.
 //!
-//! `generator/tests/names.rs` checks that every method and field the emitter
-//! writes on `Client`, `ClientBuilder` and a request builder is listed here.
+//! `generator/tests/names.rs` checks, on the code generated for every
+//! construct spec, that each method, field, item and variant the emitter
+//! writes is either allocated in the IR or listed here.
 
 /// One Rust scope: its reserved names, and the suffix a spec name takes when
 /// it collides with one of them (`timeout` → `timeout_param`), where a
@@ -88,7 +89,6 @@ pub const CLIENT_BUILDER_METHODS: Scope = Scope {
             "user_agent",
             "header",
             "build",
-            "inner",
         ],
         TRAIT_METHODS,
     ),

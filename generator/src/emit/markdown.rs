@@ -5,6 +5,8 @@
 //! no tag-like text swallowed as HTML, no broken intra-doc link or bare URL,
 //! and list and quote continuations indented as rustdoc's lints expect.
 
+use std::collections::HashMap;
+
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
 
 use crate::text::escape_controls;
@@ -246,18 +248,29 @@ pub fn escape_html(lines: Vec<String>) -> Vec<String> {
         }
     }
     let mut escape: Vec<usize> = Vec::new();
+    // Open tags, and how many of each name (so an end tag without a start
+    // is found without scanning the stack).
     let mut open: Vec<&HtmlTag> = Vec::new();
+    let mut counts: HashMap<&str, usize> = HashMap::new();
     for tag in &tags {
         let name = tag.name.as_str();
         if !HTML_TAGS.contains(&name) {
             escape.push(tag.offset);
         } else if tag.end {
-            match open.iter().rposition(|o| o.name == name) {
-                // Tags left open inside this one are unbalanced.
-                Some(pos) => escape.extend(open.drain(pos..).skip(1).map(|o| o.offset)),
-                None => escape.push(tag.offset),
+            if counts.get(name).copied().unwrap_or(0) == 0 {
+                escape.push(tag.offset);
+                continue;
+            }
+            // Tags left open inside this one are unbalanced.
+            while let Some(o) = open.pop() {
+                *counts.entry(o.name.as_str()).or_default() -= 1;
+                if o.name == name {
+                    break;
+                }
+                escape.push(o.offset);
             }
         } else if !(tag.self_closing || VOID_TAGS.contains(&name)) {
+            *counts.entry(name).or_default() += 1;
             open.push(tag);
         }
     }

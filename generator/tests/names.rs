@@ -105,7 +105,13 @@ fn check_api(spec: &str, api: &Api, problems: &mut Vec<String>) {
     let types = declared(&parse(&files, "types.rs"));
 
     let ops: BTreeSet<String> = api.operations.iter().map(|o| o.name.clone()).collect();
-    let schemes: BTreeSet<String> = api.security_schemes.iter().map(|s| s.rust_name.clone()).collect();
+    // Credential setters and client-level header setters.
+    let setters: BTreeSet<String> = api
+        .security_schemes
+        .iter()
+        .map(|s| s.rust_name.clone())
+        .chain(api.client_params.iter().map(|c| c.rust_name.clone()))
+        .collect();
     let op_items: BTreeSet<String> = api
         .operations
         .iter()
@@ -115,7 +121,7 @@ fn check_api(spec: &str, api: &Api, problems: &mut Vec<String>) {
         let what = format!("{spec}: method {ty}::{m}");
         match ty.as_str() {
             "Client" => check(&what, m, &ops, reserved::CLIENT_METHODS, problems),
-            "ClientBuilder" => check(&what, m, &schemes, reserved::CLIENT_BUILDER_METHODS, problems),
+            "ClientBuilder" => check(&what, m, &setters, reserved::CLIENT_BUILDER_METHODS, problems),
             // `Server::url`: the enum's only method, variants are PascalCase.
             "Server" => {}
             builder => {

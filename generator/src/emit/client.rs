@@ -6,14 +6,14 @@ use quote::quote;
 
 use super::docs::{code, doc, inline, Para};
 use super::rust_type::{ident, Types};
-use crate::ir::{Api, Operation, SecurityKind, SecurityScheme};
+use crate::ir::{Api, ClientParam, Operation, Primitive, SecurityKind, SecurityScheme, TypeRef};
 
 /// `cfg_for` gives the `#[cfg(...)]` gating an operation, if any.
 pub fn client_items(api: &Api, types: &Types<'_>, cfg_for: &dyn Fn(&Operation) -> Option<TokenStream>) -> Vec<TokenStream> {
-    let mut items = vec![servers(api), client(api), builder(api)];
+    let mut items = vec![servers(api), client(api), builder(api, types)];
     for op in &api.operations {
         let cfg = cfg_for(op);
-        items.push(super::operation::operation(types, op, cfg.as_ref()));
+        items.push(super::operation::operation(types, op, &api.client_params, cfg.as_ref()));
     }
     items
 }
@@ -114,7 +114,21 @@ fn scheme_doc(s: &SecurityScheme) -> String {
 fn client(api: &Api) -> TokenStream {
     let title = format!("A client for the {} API (version {}).", inline(&api.title), inline(&api.version));
     let cheap = "Cloning is cheap: clones share the connection pool.";
-    let docs = doc(&[Para::Ours(&title), Para::Spec(api.description.as_deref()), Para::Ours(cheap)]);
+    let params = client_params_doc(&api.client_params).unwrap_or_default();
+    let docs = doc(&[Para::Ours(&title), Para::Spec(api.description.as_deref()), Para::Ours(cheap), Para::Ours(&params)]);
+    // Client-level parameters start at their defaults.
+    let set_defaults: Vec<TokenStream> = api
+        .client_params
+        .iter()
+        .map(|c| {
+            let (name, default) = (&c.name, &c.default);
+            quote!(config.set_header_param(#name, #default);)
+        })
+        .collect();
+    let builder_defaults = api.client_params.iter().map(|c| {
+        let (name, default) = (&c.name, &c.default);
+        quote!(.header_param(#name, #default))
+    });
     // Without declared servers there is no sensible default: the base URL
     // becomes a required argument.
     let no_servers = api.servers.is_empty();
@@ -133,6 +147,7 @@ fn client(api: &Api) -> TokenStream {
             pub fn new(#url_arg #(#args),*) -> Self {
                 let mut config = crate::runtime::ClientConfig::new(#url_expr);
                 config.credentials.set(#key, #auth);
+                #(#set_defaults)*
                 Self { config }
             }
         }
@@ -143,10 +158,19 @@ fn client(api: &Api) -> TokenStream {
             format!("{url_doc} No credentials are set: use [`Client::builder`] to add them.")
         };
         let d = doc(&[Para::Ours(&d)]);
+        let body = if set_defaults.is_empty() {
+            quote!(Self { config: crate::runtime::ClientConfig::new(#url_expr) })
+        } else {
+            quote! {
+                let mut config = crate::runtime::ClientConfig::new(#url_expr);
+                #(#set_defaults)*
+                Self { config }
+            }
+        };
         quote! {
             #d
             pub fn new(#url_arg) -> Self {
-                Self { config: crate::runtime::ClientConfig::new(#url_expr) }
+                #body
             }
         }
     };
@@ -174,7 +198,7 @@ fn client(api: &Api) -> TokenStream {
             /// Configures a client: server, credentials, timeouts, retries,
             /// HTTP client.
             pub fn builder() -> ClientBuilder {
-                ClientBuilder { inner: crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL) }
+                ClientBuilder { inner: crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL)#(#builder_defaults)* }
             }
 
             /// A client using an existing configuration.
@@ -190,7 +214,7 @@ fn client(api: &Api) -> TokenStream {
     }
 }
 
-fn builder(api: &Api) -> TokenStream {
+fn builder(api: &Api, types: &Types<'_>) -> TokenStream {
     let server = (!api.servers.is_empty()).then(|| {
         quote! {
             /// Uses one of the API's declared servers.
@@ -212,6 +236,7 @@ fn builder(api: &Api) -> TokenStream {
             }
         }
     });
+    let params = api.client_params.iter().map(|c| client_param_setter(types, c));
     quote! {
         /// Builds a [`Client`].
         #[derive(Debug)]
@@ -267,10 +292,51 @@ fn builder(api: &Api) -> TokenStream {
 
             #(#creds)*
 
+            #(#params)*
+
             /// Validates the configuration and builds the client.
             pub fn build(self) -> Result<Client, crate::runtime::InvalidRequest> {
                 Ok(Client { config: self.inner.build()? })
             }
+        }
+    }
+}
+
+/// The sentence of the client's docs listing what it sends by default.
+fn client_params_doc(params: &[ClientParam]) -> Option<String> {
+    let list: Vec<String> = params
+        .iter()
+        .map(|c| format!("{} (see [`ClientBuilder::{}`])", code(&format!("{}: {}", c.name, c.default)), c.rust_name))
+        .collect();
+    let (it, default, setter) =
+        if list.len() == 1 { ("it", "this default", "setter") } else { ("them", "these defaults", "setters") };
+    (!list.is_empty()).then(|| {
+        format!(
+            "Sends {} with every request: every operation of the API declares {it} with {default}. A call can override {it} with its own {setter}.",
+            list.join(", ")
+        )
+    })
+}
+
+/// The client-builder setter of a client-level parameter.
+fn client_param_setter(types: &Types<'_>, c: &ClientParam) -> TokenStream {
+    let n = ident(&c.rust_name);
+    let wire = &c.name;
+    let (arg, text) = match &c.ty {
+        TypeRef::Primitive(Primitive::String) => (quote!(impl Into<String>), quote!(#n.into())),
+        other => (types.rust(other, &quote!(types::)), quote!(#n.to_string())),
+    };
+    let sent = format!(
+        "Header {}, sent with every request: {} unless set here. A call can override it with its own setter.",
+        code(wire),
+        code(&c.default)
+    );
+    let d = doc(&[Para::Spec(c.description.as_deref()), Para::Ours(&sent)]);
+    quote! {
+        #d
+        pub fn #n(mut self, #n: #arg) -> Self {
+            self.inner = self.inner.header_param(#wire, #text);
+            self
         }
     }
 }

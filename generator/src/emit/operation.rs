@@ -9,7 +9,7 @@ use super::docs::{code, doc, Para};
 use super::request::request_code;
 use super::responses::{response_code, ResponseCode};
 use super::rust_type::{ident, Types};
-use crate::ir::{MediaKind, Operation, Param, ParamLocation, Primitive, TypeRef};
+use crate::ir::{ClientParam, MediaKind, Operation, Param, ParamLocation, Primitive, TypeRef};
 
 /// Parameters passed to the operation method (path and required ones);
 /// the rest are builder setters.
@@ -71,7 +71,7 @@ struct Members {
     setters: Vec<TokenStream>,
 }
 
-fn members(types: &Types<'_>, op: &Operation) -> Members {
+fn members(types: &Types<'_>, op: &Operation, client_params: &[ClientParam]) -> Members {
     let positional = positional(op);
     let body_required = op.body.as_ref().is_some_and(|b| b.required);
     let mut args = Vec::new();
@@ -88,7 +88,17 @@ fn members(types: &Types<'_>, op: &Operation) -> Members {
         } else {
             inits.push(quote!(#n: None));
             fields.push(quote!(#n: Option<#stored>));
-            let default_note = p.default.as_ref().map(|d| format!("Server default: {}.", code(&d.to_string())));
+            let client_param = client_params
+                .iter()
+                .find(|c| p.location == ParamLocation::Header && c.name.eq_ignore_ascii_case(&p.name));
+            let note = match client_param {
+                Some(c) => format!(
+                    "Overrides, for this call, the client's setting ([`ClientBuilder::{}`], {} unless changed there).",
+                    c.rust_name,
+                    code(&c.default)
+                ),
+                None => p.default.as_ref().map(|d| format!("Server default: {}.", code(&d.to_string()))).unwrap_or_default(),
+            };
             let wire = code(&p.name);
             let where_ = match p.location {
                 ParamLocation::Query => format!("Query parameter {wire}."),
@@ -96,11 +106,7 @@ fn members(types: &Types<'_>, op: &Operation) -> Members {
                 ParamLocation::Cookie => format!("Cookie {wire}."),
                 ParamLocation::Path => format!("Path parameter {wire}."),
             };
-            let d = doc(&[
-                Para::Spec(p.description.as_deref()),
-                Para::Ours(&where_),
-                Para::Ours(default_note.as_deref().unwrap_or_default()),
-            ]);
+            let d = doc(&[Para::Spec(p.description.as_deref()), Para::Ours(&where_), Para::Ours(&note)]);
             setters.push(quote! {
                 #d
                 pub fn #n(mut self, #n: #arg) -> Self {
@@ -152,12 +158,17 @@ fn members(types: &Types<'_>, op: &Operation) -> Members {
     Members { args, inits, fields, setters }
 }
 
-pub(super) fn operation(types: &Types<'_>, op: &Operation, cfg: Option<&TokenStream>) -> TokenStream {
+pub(super) fn operation(
+    types: &Types<'_>,
+    op: &Operation,
+    client_params: &[ClientParam],
+    cfg: Option<&TokenStream>,
+) -> TokenStream {
     let builder = ident(&op.builder_name);
     let err = ident(&op.error_name);
     let method_name = ident(&op.name);
     let docs = op_docs(op);
-    let Members { args, inits, fields, setters } = members(types, op);
+    let Members { args, inits, fields, setters } = members(types, op, client_params);
     let request = request_code(types, op);
     let ResponseCode { ok_ty, success_arms, error_arms, fallback, output_enum, error_variants } = response_code(types, op);
     let output_enum = output_enum.map(|tokens| quote!(#cfg #tokens));

@@ -196,11 +196,18 @@ impl Namespace {
 
     /// `base` if free, else the closest free variant of it; recorded as taken.
     pub fn claim(&mut self, base: String) -> String {
+        let suffix = self.scope.suffix;
+        self.claim_with_suffix(base, suffix)
+    }
+
+    /// [`Namespace::claim`] with another suffix for a reserved name, for a
+    /// scope shared by two kinds of names (credential and header setters).
+    pub fn claim_with_suffix(&mut self, base: String, suffix: &str) -> String {
         if self.taken.insert(base.clone()) {
             return base;
         }
-        let base = if self.reserved.contains(base.as_str()) && !self.scope.suffix.is_empty() {
-            let suffixed = format!("{base}{}", self.scope.suffix);
+        let base = if self.reserved.contains(base.as_str()) && !suffix.is_empty() {
+            let suffixed = format!("{base}{suffix}");
             if self.taken.insert(suffixed.clone()) {
                 return suffixed;
             }

@@ -76,7 +76,8 @@ pub const CLIENT_METHODS: Scope = Scope {
 };
 
 /// Methods of the generated `ClientBuilder` (`emit/client.rs`): one
-/// credential setter per security scheme.
+/// credential setter per security scheme (`_auth` on a collision), one
+/// setter per client-level header parameter (`_header`).
 pub const CLIENT_BUILDER_METHODS: Scope = Scope {
     reserved: concat_lists!(
         &[

@@ -15,6 +15,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod overlay;
+pub mod text;
 pub mod write;
 
 use std::path::Path;

@@ -4,7 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::naming::unique;
+use super::naming::Namespace;
+use super::reserved::{self, Scope};
 use super::Lowerer;
 use crate::diagnostic::pointer_join;
 use crate::ir::{Additional, Method, Operation, ResponseBody, TypeDef, TypeKey, TypeKind, TypeRef};
@@ -57,6 +58,7 @@ impl Lowerer<'_> {
         method: Method,
         path: &str,
         operation_id: Option<&str>,
+        taken: &Namespace,
     ) -> Option<String> {
         let renames = &self.options.rename.operations;
         if renames.is_empty() {
@@ -65,7 +67,7 @@ impl Lowerer<'_> {
         let name = operation_id
             .and_then(|id| renames.get(id))
             .or_else(|| renames.get(&format!("{} {path}", method.as_str())))?;
-        if super::operation::CLIENT_METHODS.contains(&name.as_str()) {
+        if taken.is_reserved(name) {
             let message = format!("rename.operations: `{name}` is a method every client has; keeping the generated name");
             self.warn(
                 &format!("#/paths/{}", crate::diagnostic::pointer_escape(path)),
@@ -454,7 +456,7 @@ fn rename_members(def: &mut TypeDef, options: &super::Options) -> Vec<(String, S
                 })
                 .collect();
             let names: Vec<&mut String> = s.fields.iter_mut().map(|f| &mut f.rust_name).collect();
-            assign(names, &wanted, &["extra"], &key, &mut warnings);
+            assign(names, &wanted, reserved::STRUCT_FIELDS, &key, &mut warnings);
         }
         TypeKind::Enum(e) => {
             let Some(map) = options.rename.variants.get(&key) else {
@@ -494,7 +496,7 @@ fn rename_members(def: &mut TypeDef, options: &super::Options) -> Vec<(String, S
                 &mut warnings,
             );
             let names: Vec<&mut String> = e.variants.iter_mut().map(|v| &mut v.name).collect();
-            assign(names, &wanted, &["Unknown"], &key, &mut warnings);
+            assign(names, &wanted, reserved::ENUM_VARIANTS, &key, &mut warnings);
         }
         TypeKind::Union(u) => {
             let Some(map) = options.rename.variants.get(&key) else {
@@ -507,13 +509,8 @@ fn rename_members(def: &mut TypeDef, options: &super::Options) -> Vec<(String, S
                 .collect();
             let current: Vec<String> = u.variants.iter().map(|v| v.name.clone()).collect();
             unknown_variant_keys(map, &current, &current, &key, &mut warnings);
-            let reserved: &[&str] = if u.discriminator.is_some() {
-                &["Unknown"]
-            } else {
-                &[]
-            };
             let names: Vec<&mut String> = u.variants.iter_mut().map(|v| &mut v.name).collect();
-            assign(names, &wanted, reserved, &key, &mut warnings);
+            assign(names, &wanted, reserved::UNION_VARIANTS, &key, &mut warnings);
         }
         TypeKind::Alias { .. } => {}
     }
@@ -543,20 +540,22 @@ fn unknown_variant_keys(
 fn assign(
     names: Vec<&mut String>,
     wanted: &[Option<String>],
-    reserved: &[&str],
+    scope: Scope,
     key: &str,
     warnings: &mut Vec<(String, String)>,
 ) {
     if wanted.iter().all(Option::is_none) {
         return;
     }
-    let mut taken: BTreeSet<String> = reserved.iter().map(|s| s.to_string()).collect();
+    let mut taken = Namespace::new(scope);
     // Overrides claim their names first.
     let mut granted = vec![false; names.len()];
     for (i, w) in wanted.iter().enumerate() {
         if let Some(w) = w {
-            granted[i] = taken.insert(w.clone());
-            if !granted[i] {
+            granted[i] = !taken.contains(w);
+            if granted[i] {
+                taken.claim(w.clone());
+            } else {
                 warnings.push((key.to_string(), format!("rename: `{w}` is asked for twice in this type (or is reserved); the later one is made unique")));
             }
         }
@@ -564,8 +563,8 @@ fn assign(
     for ((name, w), granted) in names.into_iter().zip(wanted).zip(granted) {
         *name = match (w, granted) {
             (Some(w), true) => w.clone(),
-            (Some(w), false) => unique(w.clone(), &mut taken),
-            (None, _) => unique(name.clone(), &mut taken),
+            (Some(w), false) => taken.claim(w.clone()),
+            (None, _) => taken.claim(name.clone()),
         };
     }
 }

@@ -510,7 +510,13 @@ fn rename_members(def: &mut TypeDef, options: &super::Options) -> Vec<(String, S
             let current: Vec<String> = u.variants.iter().map(|v| v.name.clone()).collect();
             unknown_variant_keys(map, &current, &current, &key, &mut warnings);
             let names: Vec<&mut String> = u.variants.iter_mut().map(|v| &mut v.name).collect();
-            assign(names, &wanted, reserved::UNION_VARIANTS, &key, &mut warnings);
+            assign(
+                names,
+                &wanted,
+                reserved::UNION_VARIANTS,
+                &key,
+                &mut warnings,
+            );
         }
         TypeKind::Alias { .. } => {}
     }

@@ -73,6 +73,9 @@ pub struct BenchArgs {
     /// Skip the decode benchmarks.
     #[arg(long)]
     pub no_decode: bool,
+    /// Leave out a peer (`openapi-to-rust` or `progenitor`); repeatable.
+    #[arg(long = "without", value_name = "PEER")]
+    pub without: Vec<String>,
     /// Where the development corpus lives.
     #[arg(long, default_value = "/work/shared/corpus")]
     pub corpus: PathBuf,
@@ -161,21 +164,27 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
     let tools_root = bench_dir.join("tools");
     let tools_build = bench_dir.join("tools-build");
     let mut tool_notes = Vec::new();
-    let mut peer = |t: &tools::Tool| match t.ensure(&tools_root, &tools_build) {
-        Ok(p) => {
-            tool_notes.push(format!("{}: installed pinned", t.label()));
-            Some(p)
-        }
-        Err(e) => {
-            eprintln!("bench: {} unavailable: {e}", t.label());
-            tool_notes.push(format!("{}: unavailable ({e})", t.label()));
+    let mut peer = |t: &tools::Tool, g: Gen| match args.without.iter().any(|w| w == g.name()) {
+        true => {
+            tool_notes.push(format!("{}: left out (--without)", t.label()));
             None
         }
+        false => match t.ensure(&tools_root, &tools_build) {
+            Ok(p) => {
+                tool_notes.push(format!("{}: installed pinned", t.label()));
+                Some(p)
+            }
+            Err(e) => {
+                eprintln!("bench: {} unavailable: {e}", t.label());
+                tool_notes.push(format!("{}: unavailable ({e})", t.label()));
+                None
+            }
+        },
     };
     let gens = Generators {
         xtask,
-        openapi_to_rust: peer(&tools::OPENAPI_TO_RUST),
-        progenitor: peer(&tools::PROGENITOR),
+        openapi_to_rust: peer(&tools::OPENAPI_TO_RUST, Gen::OpenapiToRust),
+        progenitor: peer(&tools::PROGENITOR, Gen::Progenitor),
     };
 
     let dirs = Dirs {

@@ -3,13 +3,19 @@
 //! The pipeline flows one way: [`load`] (parse, normalize, check references)
 //! → [`lower`] (build the [`ir`]) → [`emit`] (tokens, formatted files) →
 //! [`write`] (to disk, or compared with disk for `--check`).
+//!
+//! Entry points: [`generate::run`] runs the whole pipeline for a crate or a
+//! module file (the `clientgen` CLI and `cargo xtask codegen` call it);
+//! [`build_script`] writes a module into `OUT_DIR` for `include!`.
 
 // A `Diagnostic` is the error of every fallible step; it is built once per
 // failed run, so its size does not matter.
 #![allow(clippy::result_large_err)]
 
+pub mod build_script;
 pub mod diagnostic;
 pub mod emit;
+pub mod generate;
 pub mod ir;
 pub mod load;
 pub mod lower;
@@ -18,6 +24,7 @@ pub mod write;
 use std::path::Path;
 
 pub use diagnostic::Diagnostic;
+pub use generate::{ApiSource, GenerateOptions, Layout};
 
 /// A spec loaded and lowered, with everything the generator noticed on the
 /// way.

@@ -1,6 +1,9 @@
-//! `cargo xtask codegen [--check]`: `specs/` → `generated/`.
+//! `cargo xtask codegen [--check]`: `specs/` → `generated/`, through the same
+//! library entry point as the `clientgen` CLI.
 
-use clientgen::emit::{self, ApiModule, CrateOptions, FeatureMode};
+use clientgen::emit::{CrateOptions, FeatureMode};
+use clientgen::generate::{self, Action, ApiSource, GenerateOptions, Layout};
+use clientgen::write::WriteOptions;
 
 use crate::repo_root;
 
@@ -23,40 +26,36 @@ pub fn options() -> CrateOptions {
     }
 }
 
-pub fn run(check: bool) -> Result<(), String> {
+pub fn run(check: bool, force: bool) -> Result<(), String> {
     let root = repo_root();
-    let mut lowered = Vec::new();
-    for (module, spec) in APIS {
-        let l = clientgen::lower_file(&root.join(spec), spec).map_err(|d| d.to_string())?;
-        for w in &l.warnings {
-            eprintln!("{w}");
-        }
-        lowered.push((module, spec, l));
-    }
-    let modules: Vec<ApiModule<'_>> = lowered
+    let sources: Vec<ApiSource> = APIS
         .iter()
-        .map(|(module, spec, l)| ApiModule { module: module.to_string(), spec_path: spec.to_string(), api: &l.api })
+        .map(|(module, spec)| ApiSource { module: module.to_string(), path: root.join(spec), display: spec.to_string() })
         .collect();
-    let files = emit::emit_crate(&modules, &options())?;
+    let opts = GenerateOptions { package: options(), layout: Layout::Crate };
+    let action = if check { Action::Check } else { Action::Write(WriteOptions { force }) };
     let out = root.join("generated");
-    if check {
-        let stale = clientgen::write::check(&out, &files);
-        if stale.is_empty() {
-            println!("generated/ is up to date ({} files)", files.len());
-            Ok(())
-        } else {
-            let list: Vec<String> = stale.iter().map(|p| format!("  generated/{}", p.display())).collect();
-            Err(format!(
-                "generated/ is stale; run `cargo xtask codegen` and commit the result. Stale files:\n{}",
-                list.join("\n")
-            ))
-        }
-    } else {
-        let changed = clientgen::write::write(&out, &files).map_err(|e| format!("cannot write generated/: {e}"))?;
-        println!("generated/: {} files, {} changed", files.len(), changed.len());
-        for c in changed {
-            println!("  {}", c.display());
-        }
-        Ok(())
+    let outcome = generate::run(&sources, &opts, &out, action, &mut |_| {}).map_err(|e| e.to_string())?;
+    for w in &outcome.generated.warnings {
+        eprintln!("{w}");
     }
+    let count = outcome.generated.files.len();
+    if check {
+        if outcome.stale.is_empty() {
+            println!("generated/ is up to date ({count} files)");
+            return Ok(());
+        }
+        let list: Vec<String> =
+            outcome.stale.iter().map(|(p, why)| format!("  generated/{} ({})", p.display(), why.as_str())).collect();
+        return Err(format!(
+            "generated/ is stale; run `cargo xtask codegen` and commit the result. Stale files:\n{}",
+            list.join("\n")
+        ));
+    }
+    let changed = outcome.report.map(|r| r.changed()).unwrap_or_default();
+    println!("generated/: {count} files, {} changed", changed.len());
+    for c in changed {
+        println!("  {}", c.display());
+    }
+    Ok(())
 }

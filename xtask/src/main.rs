@@ -28,6 +28,10 @@ enum Command {
         /// `generated/` differs from what the generator would write.
         #[arg(long)]
         check: bool,
+        /// Write even if generated/ has no manifest of the files clientgen
+        /// wrote (or holds files the manifest does not list).
+        #[arg(long, conflicts_with = "check")]
+        force: bool,
     },
     /// Print a spec's intermediate representation.
     Ir {
@@ -44,6 +48,10 @@ enum Command {
         /// The crate's package name (default: from the spec's title).
         #[arg(long)]
         name: Option<String>,
+        /// Write into a non-empty directory clientgen did not create, and
+        /// over files its manifest does not list.
+        #[arg(long)]
+        force: bool,
     },
     /// Benchmark the generator (release build, separate processes) against
     /// progenitor; writes target/bench/report.md.
@@ -65,9 +73,9 @@ enum IrFormat {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Codegen { check } => codegen::run(check),
+        Command::Codegen { check, force } => codegen::run(check, force),
         Command::Ir { spec, format } => ir(&spec, format),
-        Command::Generate { spec, out, name } => generate::run(&spec, &out, name.as_deref()),
+        Command::Generate { spec, out, name, force } => generate::run(&spec, &out, name.as_deref(), force),
         Command::Bench(args) => bench::run(&args),
         Command::BenchOne(args) => bench::run_one(&args),
         Command::Corpus(opts) => corpus::run(opts),

@@ -6,6 +6,7 @@
 mod client;
 mod docs;
 mod krate;
+mod layout;
 mod operation;
 mod request;
 mod responses;
@@ -18,7 +19,7 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub use krate::{CrateOptions, FeatureMode};
+pub use krate::{CrateOptions, FeatureMode, RUNTIME_DEPENDENCIES};
 pub use runtime_files::RUNTIME_FILES;
 
 use crate::ir;
@@ -45,13 +46,27 @@ thread_local! {
     static FORMAT_TIME: std::cell::Cell<std::time::Duration> = const { std::cell::Cell::new(std::time::Duration::ZERO) };
 }
 
-/// Formats a Rust file; the tokens come from this module, so a parse failure
-/// is a generator bug, reported with the file name rather than a panic.
+/// Keeps `cargo fmt` (and editors formatting on save) off generated files in
+/// any workspace, whatever its rustfmt settings: the output is formatted by
+/// prettyplease, deterministically, and a reformatted file would make
+/// `--check` fail. A plain `#![rustfmt::skip]` is unstable as an inner
+/// attribute; under `cfg_attr(rustfmt, …)` rustc never sees it and rustfmt
+/// honours it.
+pub const RUSTFMT_SKIP: &str = "#![cfg_attr(rustfmt, rustfmt::skip)]";
+
+/// Formats a Rust file of the crate layout: `header`, [`RUSTFMT_SKIP`], then
+/// the tokens pretty-printed.
 fn format_rust(header: &str, tokens: TokenStream, what: &str) -> Result<String, String> {
+    Ok(format!("{header}{RUSTFMT_SKIP}\n\n{}", format_tokens(tokens, what)?))
+}
+
+/// Pretty-prints tokens; they come from this module, so a parse failure is a
+/// generator bug, reported with the file name rather than a panic.
+fn format_tokens(tokens: TokenStream, what: &str) -> Result<String, String> {
     let start = std::time::Instant::now();
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("internal error: generated code for {what} does not parse: {e}"))?;
-    let text = format!("{header}\n{}", prettyplease::unparse(&file));
+    let text = prettyplease::unparse(&file);
     FORMAT_TIME.with(|t| t.set(t.get() + start.elapsed()));
     Ok(text)
 }
@@ -75,17 +90,36 @@ pub fn emit_crate_timed(modules: &[ApiModule<'_>], opts: &CrateOptions) -> Resul
 
 /// The files of one API module: `mod.rs`, `types.rs`, `client.rs`.
 fn api_files(m: &ApiModule<'_>, opts: &CrateOptions, header: &str) -> Result<Vec<GeneratedFile>, String> {
-    let api = m.api;
-    let table = rust_type::Types::new(&api.types);
     let dir = PathBuf::from("src").join(&m.module);
+    let mod_docs = module_docs(m);
+    let mod_rs = quote! {
+        #(#mod_docs)*
 
+        mod client;
+        pub mod types;
+
+        pub use client::*;
+    };
+    let features = opts.tag_features(m.api);
+    let (types_text, client_text) = types_and_client(m, features.as_ref(), RuntimePath::Crate)?;
+    let with_header = |body: String| format!("{header}{RUSTFMT_SKIP}\n\n{body}");
+    Ok(vec![
+        GeneratedFile { path: dir.join("mod.rs"), contents: format_rust(header, mod_rs, &m.module)? },
+        GeneratedFile { path: dir.join("types.rs"), contents: with_header(types_text) },
+        GeneratedFile { path: dir.join("client.rs"), contents: with_header(client_text) },
+    ])
+}
+
+/// The API module's inner doc attributes: title, description, source, usage.
+fn module_docs(m: &ApiModule<'_>) -> Vec<TokenStream> {
+    let api = m.api;
     let intro = format!("# {}", api.title);
     let source = format!(
         "Generated from `{}` (OpenAPI {}, API version {}).",
         m.spec_path, api.openapi_version, api.version
     );
     let usage = "Start with [`Client`]: one method per operation, each returning a request builder to `.await`. Request and response types are in [`types`].";
-    let mod_docs: Vec<TokenStream> = [Some(intro.as_str()), api.description.as_deref(), Some(&source), Some(usage)]
+    [Some(intro.as_str()), api.description.as_deref(), Some(&source), Some(usage)]
         .iter()
         .flatten()
         .map(|p| p.trim())
@@ -100,16 +134,29 @@ fn api_files(m: &ApiModule<'_>, opts: &CrateOptions, header: &str) -> Result<Vec
             let l = if l.is_empty() { l } else { format!(" {l}") };
             quote!(#![doc = #l])
         })
-        .collect();
-    let mod_rs = quote! {
-        #(#mod_docs)*
+        .collect()
+}
 
-        mod client;
-        pub mod types;
+/// How generated API code names the runtime.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RuntimePath {
+    /// `crate::runtime::…`, as the emitters write it (crate layout).
+    Crate,
+    /// `super::runtime::…` (module layout: the runtime is a sibling module).
+    Super,
+}
 
-        pub use client::*;
+/// The formatted bodies of `types.rs` and `client.rs`, without header.
+fn types_and_client(
+    m: &ApiModule<'_>,
+    features: Option<&krate::TagFeatures>,
+    runtime: RuntimePath,
+) -> Result<(String, String), String> {
+    let api = m.api;
+    let relocate = |tokens: TokenStream| match runtime {
+        RuntimePath::Crate => tokens,
+        RuntimePath::Super => layout::runtime_via_super(tokens),
     };
-
     // `types.rs` and `client.rs` are independent: build and format them on
     // two threads. Token streams are not `Send`, so each thread builds its own.
     let (types_text, client_text) = std::thread::scope(|scope| {
@@ -120,29 +167,24 @@ fn api_files(m: &ApiModule<'_>, opts: &CrateOptions, header: &str) -> Result<Vec
                 //! Request and response types.
                 #(#type_items)*
             };
-            let text = format_rust(header, types_rs, &m.module);
+            let text = format_tokens(relocate(types_rs), &m.module);
             (text, FORMAT_TIME.with(|t| t.get()))
         });
-        let client_text = client_file(m, opts, &table, header);
+        let table = rust_type::Types::new(&api.types);
+        let client_text = format_tokens(relocate(client_tokens(m, features, &table)), &m.module);
         let (types_text, types_format_time) = types_thread
             .join()
             .unwrap_or_else(|_| (Err(format!("internal error: emitting the types of {} panicked", m.module)), Default::default()));
         FORMAT_TIME.with(|t| t.set(t.get() + types_format_time));
         (types_text, client_text)
     });
-
-    Ok(vec![
-        GeneratedFile { path: dir.join("mod.rs"), contents: format_rust(header, mod_rs, &m.module)? },
-        GeneratedFile { path: dir.join("types.rs"), contents: types_text? },
-        GeneratedFile { path: dir.join("client.rs"), contents: client_text? },
-    ])
+    Ok((types_text?, client_text?))
 }
 
-fn client_file(m: &ApiModule<'_>, opts: &CrateOptions, table: &rust_type::Types<'_>, header: &str) -> Result<String, String> {
+fn client_tokens(m: &ApiModule<'_>, features: Option<&krate::TagFeatures>, table: &rust_type::Types<'_>) -> TokenStream {
     let api = m.api;
-    let features = opts.tag_features(api);
     let cfg_for = |op: &ir::Operation| -> Option<TokenStream> {
-        let feats = features.as_ref()?.for_operation(op);
+        let feats = features?.for_operation(op);
         if feats.is_empty() {
             return None;
         }
@@ -153,12 +195,26 @@ fn client_file(m: &ApiModule<'_>, opts: &CrateOptions, table: &rust_type::Types<
     };
     let client_items = client::client_items(api, table, &cfg_for);
     let use_types = (!api.types.is_empty()).then(|| quote!(#[allow(unused_imports)] use super::types;));
-    let client_rs = quote! {
+    quote! {
         //! The client and one request builder per operation.
         #use_types
         #(#client_items)*
-    };
-    format_rust(header, client_rs, &m.module)
+    }
+}
+
+/// One API as a single self-contained Rust file for `include!` (from a
+/// `build.rs` into `OUT_DIR`): the runtime, `types` and the client as inline
+/// modules, naming each other through `super::`, so the file works inside
+/// any module of any crate. It has no inner attributes (not allowed in an
+/// included file) and no cargo feature gates (features belong to the
+/// including crate).
+pub fn emit_module(m: &ApiModule<'_>, command: &str) -> Result<String, String> {
+    let (types_text, client_text) = types_and_client(m, None, RuntimePath::Super)?;
+    let header = format!(
+        "// @generated by `{command}` from {}. Do not edit by hand.\n",
+        m.spec_path
+    );
+    Ok(layout::module_file(&header, &types_text, &client_text, !m.api.types.is_empty()))
 }
 
 /// Every file of a crate holding `modules`.

@@ -1,6 +1,7 @@
 //! One generation run, phase by phase: load → lower → emit → write (or
 //! check). The CLI, `cargo xtask codegen`/`generate` and build scripts
-//! ([`crate::build_script`]) all go through [`run`], so they cannot drift.
+//! ([`crate::build_script`]) all go through [`Pipeline`] ([`run`] chains its
+//! phases), so they cannot drift.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -10,24 +11,26 @@ use crate::emit::{self, ApiModule, CrateOptions, GeneratedFile};
 use crate::write::{self, Staleness, WriteError, WriteOptions, WriteReport};
 use crate::Lowered;
 
-/// One OpenAPI document, generated as one API module.
+/// One OpenAPI document, generated as one API module. Per-API settings from
+/// `clientgen.toml` (overlays, lowering options: `config::ApiSettings`) join
+/// these fields and are applied in [`load_api`] and [`lower_api`].
 #[derive(Clone, Debug)]
 pub struct ApiSource {
     /// The module name (snake_case); with [`emit::FeatureMode::PerApi`] also
     /// the cargo feature.
     pub module: String,
     /// Where to read the document.
-    pub path: PathBuf,
+    pub spec: PathBuf,
     /// The path as shown in `@generated` headers, docs and diagnostics
     /// (relative paths keep output identical across machines).
-    pub display: String,
+    pub spec_display: String,
 }
 
 impl ApiSource {
     /// A source shown as the path it is read from.
-    pub fn new(module: impl Into<String>, path: impl Into<PathBuf>) -> Self {
-        let path = path.into();
-        ApiSource { module: module.into(), display: path.display().to_string(), path }
+    pub fn new(module: impl Into<String>, spec: impl Into<PathBuf>) -> Self {
+        let spec = spec.into();
+        ApiSource { module: module.into(), spec_display: spec.display().to_string(), spec }
     }
 }
 
@@ -46,12 +49,7 @@ pub enum Layout {
 }
 
 /// How to generate: everything besides the specs and the output directory.
-///
-/// `clientgen.toml` fills this (through [`crate::config`] once it lands);
-/// the lowering-side settings (operation selection, type replacement,
-/// derives, naming overrides, overlays) are to be added here as fields and
-/// applied in [`load_api`] (document-level: overlays) and [`lower_api`]
-/// (IR-level).
+/// `clientgen.toml` fills `package` (`config::Config::crate_options`).
 #[derive(Clone, Debug)]
 pub struct GenerateOptions {
     /// Package metadata, cargo features, and the command named in
@@ -136,13 +134,22 @@ impl std::fmt::Display for RunError {
 
 impl std::error::Error for RunError {}
 
-/// Calls `progress` around one timed step and records its time.
-struct Timer<'p, 'q> {
+/// A run in progress: reports phases to `progress`, keeps their times and
+/// the specs' warnings. The phases are public so an entry point can decide
+/// between them (e.g. the crate's options once the APIs are lowered); [`run`]
+/// chains them.
+pub struct Pipeline<'p> {
     progress: &'p mut dyn FnMut(&Progress<'_>),
-    phases: &'q mut Vec<PhaseTime>,
+    pub phases: Vec<PhaseTime>,
+    /// Load-time warnings and lowering fallbacks, in spec order.
+    pub warnings: Vec<Diagnostic>,
 }
 
-impl Timer<'_, '_> {
+impl<'p> Pipeline<'p> {
+    pub fn new(progress: &'p mut dyn FnMut(&Progress<'_>)) -> Self {
+        Pipeline { progress, phases: Vec::new(), warnings: Vec::new() }
+    }
+
     fn time<T>(&mut self, phase: Phase, subject: &str, step: impl FnOnce() -> T) -> T {
         (self.progress)(&Progress { phase, subject, elapsed: None });
         let start = Instant::now();
@@ -152,20 +159,85 @@ impl Timer<'_, '_> {
         self.phases.push(PhaseTime { phase, subject: subject.to_string(), elapsed });
         out
     }
+
+    /// Loads and lowers every source; the first unusable spec stops the run.
+    pub fn lower(&mut self, sources: &[ApiSource]) -> Result<Vec<Lowered>, RunError> {
+        if sources.is_empty() {
+            return Err(RunError::Options("no spec to generate from".into()));
+        }
+        let mut lowered = Vec::with_capacity(sources.len());
+        for source in sources {
+            let loaded = self.time(Phase::Load, &source.spec_display, || load_api(source)).map_err(RunError::Spec)?;
+            let l = self.time(Phase::Lower, &source.spec_display, || lower_api(source, loaded));
+            self.warnings.extend(l.warnings.iter().cloned());
+            lowered.push(l);
+        }
+        Ok(lowered)
+    }
+
+    /// Emits the files of `lowered` (one per source, in order).
+    pub fn emit(
+        &mut self,
+        sources: &[ApiSource],
+        lowered: &[Lowered],
+        package: &CrateOptions,
+        layout: &Layout,
+    ) -> Result<Vec<GeneratedFile>, RunError> {
+        let modules: Vec<ApiModule<'_>> = sources
+            .iter()
+            .zip(lowered)
+            .map(|(s, l)| ApiModule { module: s.module.clone(), spec_path: s.spec_display.clone(), api: &l.api })
+            .collect();
+        let (subject, files) = match layout {
+            Layout::Crate => (package.name.clone(), None),
+            Layout::Module { file } => {
+                if modules.len() != 1 {
+                    return Err(RunError::Options("the module layout holds one API; generate one file per spec".into()));
+                }
+                (file.display().to_string(), Some(file))
+            }
+        };
+        self.time(Phase::Emit, &subject, || match (files, modules.first()) {
+            (None, _) => emit::emit_crate(&modules, package),
+            (Some(file), Some(m)) => emit::emit_module(m, &package.command)
+                .map(|contents| vec![GeneratedFile { path: file.clone(), contents }]),
+            (Some(_), None) => Err("no API to emit".into()),
+        })
+        .map_err(RunError::Internal)
+    }
+
+    /// Writes `files` into `out`, or compares them with it.
+    pub fn finish(&mut self, out: &Path, files: &[GeneratedFile], action: Action) -> Result<Finished, RunError> {
+        let subject = out.display().to_string();
+        match action {
+            Action::Write(w) => self
+                .time(Phase::Write, &subject, || write::write_with(out, files, &w))
+                .map(Finished::Written)
+                .map_err(RunError::Write),
+            Action::Check => Ok(Finished::Checked(self.time(Phase::Write, &subject, || write::check_with_reasons(out, files)))),
+        }
+    }
 }
 
-/// Loads one document. Overlays, when configured, apply here.
+/// What [`Pipeline::finish`] did.
+#[derive(Clone, Debug)]
+pub enum Finished {
+    Written(WriteReport),
+    /// The stale files (empty: up to date).
+    Checked(Vec<(PathBuf, Staleness)>),
+}
+
+/// Loads one document.
 pub fn load_api(source: &ApiSource) -> Result<crate::load::Loaded, Diagnostic> {
-    crate::load::load_file(&source.path).map_err(|mut d| {
-        d.file = source.display.clone();
+    crate::load::load_file(&source.spec).map_err(|mut d| {
+        d.file = source.spec_display.clone();
         d
     })
 }
 
-/// Lowers one loaded document. IR-level settings, when configured, apply
-/// here.
+/// Lowers one loaded document.
 pub fn lower_api(source: &ApiSource, loaded: crate::load::Loaded) -> Lowered {
-    crate::lower_loaded(loaded, &source.display)
+    crate::lower_loaded(loaded, &source.spec_display)
 }
 
 /// Loads, lowers and emits `sources`; nothing is written.
@@ -174,46 +246,18 @@ pub fn generate(
     opts: &GenerateOptions,
     progress: &mut dyn FnMut(&Progress<'_>),
 ) -> Result<Generated, RunError> {
-    if sources.is_empty() {
-        return Err(RunError::Options("no spec to generate from".into()));
-    }
-    if matches!(opts.layout, Layout::Module { .. }) && sources.len() > 1 {
-        return Err(RunError::Options("the module layout holds one API; generate one file per spec".into()));
-    }
-    let mut phases = Vec::new();
-    let mut timer = Timer { progress, phases: &mut phases };
-    let mut lowered = Vec::with_capacity(sources.len());
-    let mut warnings = Vec::new();
-    for source in sources {
-        let loaded = timer.time(Phase::Load, &source.display, || load_api(source)).map_err(RunError::Spec)?;
-        let l = timer.time(Phase::Lower, &source.display, || lower_api(source, loaded));
-        warnings.extend(l.warnings.iter().cloned());
-        lowered.push(l);
-    }
+    let mut pipeline = Pipeline::new(progress);
+    let files = generate_in(&mut pipeline, sources, opts)?;
+    Ok(Generated { files, warnings: pipeline.warnings, phases: pipeline.phases })
+}
+
+fn generate_in(pipeline: &mut Pipeline<'_>, sources: &[ApiSource], opts: &GenerateOptions) -> Result<Vec<GeneratedFile>, RunError> {
+    let lowered = pipeline.lower(sources)?;
     let Some(first) = lowered.first() else {
         return Err(RunError::Options("no spec to generate from".into()));
     };
     let package = with_defaults(&opts.package, &first.api);
-    let modules: Vec<ApiModule<'_>> = sources
-        .iter()
-        .zip(&lowered)
-        .map(|(s, l)| ApiModule { module: s.module.clone(), spec_path: s.display.clone(), api: &l.api })
-        .collect();
-    let subject = match &opts.layout {
-        Layout::Crate => package.name.clone(),
-        Layout::Module { file } => file.display().to_string(),
-    };
-    let files = timer
-        .time(Phase::Emit, &subject, || match &opts.layout {
-            Layout::Crate => emit::emit_crate(&modules, &package),
-            Layout::Module { file } => modules
-                .first()
-                .map(|m| emit::emit_module(m, &package.command))
-                .unwrap_or_else(|| Err("no API to emit".into()))
-                .map(|contents| vec![GeneratedFile { path: file.clone(), contents }]),
-        })
-        .map_err(RunError::Internal)?;
-    Ok(Generated { files, warnings, phases })
+    pipeline.emit(sources, &lowered, &package, &opts.layout)
 }
 
 /// `package` with an empty name or description filled in from the (first)
@@ -254,10 +298,7 @@ pub enum Action {
 #[derive(Debug)]
 pub struct Outcome {
     pub generated: Generated,
-    /// What [`Action::Write`] did.
-    pub report: Option<WriteReport>,
-    /// What [`Action::Check`] found stale (empty: up to date).
-    pub stale: Vec<(PathBuf, Staleness)>,
+    pub finished: Finished,
 }
 
 /// [`generate`], then write into or check `out`.
@@ -268,16 +309,8 @@ pub fn run(
     action: Action,
     progress: &mut dyn FnMut(&Progress<'_>),
 ) -> Result<Outcome, RunError> {
-    let mut generated = generate(sources, opts, progress)?;
-    let subject = out.display().to_string();
-    let mut timer = Timer { progress, phases: &mut generated.phases };
-    let files = &generated.files;
-    let (report, stale) = match action {
-        Action::Write(w) => {
-            let report = timer.time(Phase::Write, &subject, || write::write_with(out, files, &w)).map_err(RunError::Write)?;
-            (Some(report), Vec::new())
-        }
-        Action::Check => (None, timer.time(Phase::Write, &subject, || write::check_with_reasons(out, files))),
-    };
-    Ok(Outcome { generated, report, stale })
+    let mut pipeline = Pipeline::new(progress);
+    let files = generate_in(&mut pipeline, sources, opts)?;
+    let finished = pipeline.finish(out, &files, action)?;
+    Ok(Outcome { generated: Generated { files, warnings: pipeline.warnings, phases: pipeline.phases }, finished })
 }

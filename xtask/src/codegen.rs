@@ -2,7 +2,7 @@
 //! library entry point as the `clientgen` CLI.
 
 use clientgen::emit::{CrateOptions, FeatureMode};
-use clientgen::generate::{self, Action, ApiSource, GenerateOptions, Layout};
+use clientgen::generate::{self, Action, ApiSource, Finished, GenerateOptions, Layout};
 use clientgen::write::WriteOptions;
 
 use crate::repo_root;
@@ -30,7 +30,7 @@ pub fn run(check: bool, force: bool) -> Result<(), String> {
     let root = repo_root();
     let sources: Vec<ApiSource> = APIS
         .iter()
-        .map(|(module, spec)| ApiSource { module: module.to_string(), path: root.join(spec), display: spec.to_string() })
+        .map(|(module, spec)| ApiSource { module: module.to_string(), spec: root.join(spec), spec_display: spec.to_string() })
         .collect();
     let opts = GenerateOptions { package: options(), layout: Layout::Crate };
     let action = if check { Action::Check } else { Action::Write(WriteOptions { force }) };
@@ -40,22 +40,26 @@ pub fn run(check: bool, force: bool) -> Result<(), String> {
         eprintln!("{w}");
     }
     let count = outcome.generated.files.len();
-    if check {
-        if outcome.stale.is_empty() {
+    match outcome.finished {
+        Finished::Checked(stale) if stale.is_empty() => {
             println!("generated/ is up to date ({count} files)");
-            return Ok(());
+            Ok(())
         }
-        let list: Vec<String> =
-            outcome.stale.iter().map(|(p, why)| format!("  generated/{} ({})", p.display(), why.as_str())).collect();
-        return Err(format!(
-            "generated/ is stale; run `cargo xtask codegen` and commit the result. Stale files:\n{}",
-            list.join("\n")
-        ));
+        Finished::Checked(stale) => {
+            let list: Vec<String> =
+                stale.iter().map(|(p, why)| format!("  generated/{} ({})", p.display(), why.as_str())).collect();
+            Err(format!(
+                "generated/ is stale; run `cargo xtask codegen` and commit the result. Stale files:\n{}",
+                list.join("\n")
+            ))
+        }
+        Finished::Written(report) => {
+            let changed = report.changed();
+            println!("generated/: {count} files, {} changed", changed.len());
+            for c in changed {
+                println!("  {}", c.display());
+            }
+            Ok(())
+        }
     }
-    let changed = outcome.report.map(|r| r.changed()).unwrap_or_default();
-    println!("generated/: {count} files, {} changed", changed.len());
-    for c in changed {
-        println!("  {}", c.display());
-    }
-    Ok(())
 }

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use clientgen::emit::{self, ApiModule, CrateOptions, FeatureMode};
-use clientgen::generate::{self, Action, ApiSource, GenerateOptions, Layout};
+use clientgen::generate::{self, Action, ApiSource, Finished, GenerateOptions, Layout};
 use clientgen::write::WriteOptions;
 
 pub fn run(spec: &Path, out: &Path, name: Option<&str>, force: bool) -> Result<(), String> {
@@ -17,7 +17,10 @@ pub fn run(spec: &Path, out: &Path, name: Option<&str>, force: bool) -> Result<(
     for w in &outcome.generated.warnings {
         eprintln!("{w}");
     }
-    let changed = outcome.report.map(|r| r.changed().len()).unwrap_or_default();
+    let changed = match &outcome.finished {
+        Finished::Written(report) => report.changed().len(),
+        Finished::Checked(_) => 0,
+    };
     println!("wrote {} files to {} ({changed} changed)", outcome.generated.files.len(), out.display());
     Ok(())
 }

@@ -62,9 +62,7 @@ fn toml_str(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
 }
 
-/// The `[dependencies]` of a generated crate: what the runtime and the
-/// generated code use.
-pub const RUNTIME_DEPENDENCIES: &str = r#"[dependencies]
+const DEPENDENCIES: &str = r#"[dependencies]
 bytes = "1"
 fastrand = "2"
 percent-encoding = "2"
@@ -77,6 +75,10 @@ time = { version = "0.3", features = ["serde", "formatting", "parsing"] }
 tokio = { version = "1", features = ["time"] }
 uuid = { version = "1", features = ["serde"] }
 "#;
+
+/// The `[dependencies]` of a generated crate (before configured additions):
+/// what the runtime and the generated code use.
+pub const RUNTIME_DEPENDENCIES: &str = DEPENDENCIES;
 
 pub(super) fn crate_files(modules: &[ApiModule<'_>], opts: &CrateOptions) -> Result<Vec<GeneratedFile>, String> {
     let mut files = Vec::new();
@@ -124,7 +126,7 @@ pub(super) fn crate_files(modules: &[ApiModule<'_>], opts: &CrateOptions) -> Res
         }
     }
     cargo.push('\n');
-    cargo.push_str(RUNTIME_DEPENDENCIES);
+    cargo.push_str(DEPENDENCIES);
     if opts.standalone {
         cargo.push_str("\n[workspace]\n");
     }

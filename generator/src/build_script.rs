@@ -2,10 +2,8 @@
 //! `OUT_DIR`, `include!`d wherever the crate wants it.
 //!
 //! ```no_run
-//! // build.rs (with `clientgen` under [build-dependencies])
-//! fn main() {
-//!     clientgen::build_script::generate("openapi.yaml", "petstore.rs").unwrap();
-//! }
+//! // In build.rs's `main` (with `clientgen` under [build-dependencies]):
+//! clientgen::build_script::generate("openapi.yaml", "petstore.rs").unwrap();
 //! ```
 //!
 //! ```ignore

@@ -2,6 +2,7 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
+use base64::prelude::{Engine as _, BASE64_STANDARD};
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, Url};
@@ -422,21 +423,6 @@ pub fn is_idempotent(method: &Method) -> bool {
     )
 }
 
-fn base64(input: &[u8]) -> String {
-    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let sym = |i: u32| char::from(TABLE.get((i & 63) as usize).copied().unwrap_or(b'A'));
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-    for chunk in input.chunks(3) {
-        let b = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
-        let n = (b(0) << 16) | (b(1) << 8) | b(2);
-        out.push(sym(n >> 18));
-        out.push(sym(n >> 12));
-        out.push(if chunk.len() > 1 { sym(n >> 6) } else { '=' });
-        out.push(if chunk.len() > 2 { sym(n) } else { '=' });
-    }
-    out
-}
-
 fn sensitive(scheme_value: String, what: &str) -> Result<HeaderValue, InvalidRequest> {
     let mut value = HeaderValue::from_str(&scheme_value).map_err(|_| {
         InvalidRequest(format!(
@@ -500,7 +486,7 @@ fn prepare(
                 headers.insert(reqwest::header::AUTHORIZATION, value);
             }
             Auth::Basic { username, password } => {
-                let encoded = base64(format!("{username}:{}", password.expose()).as_bytes());
+                let encoded = BASE64_STANDARD.encode(format!("{username}:{}", password.expose()));
                 redact.push(encoded.clone());
                 let value = sensitive(format!("Basic {encoded}"), "basic credentials")?;
                 headers.insert(reqwest::header::AUTHORIZATION, value);

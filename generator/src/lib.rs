@@ -56,3 +56,8 @@ pub fn lower_loaded(loaded: load::Loaded, display: &str) -> Lowered {
     }
     Lowered { api, warnings }
 }
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -63,6 +63,7 @@ fn toml_str(s: &str) -> String {
 }
 
 const DEPENDENCIES: &str = r#"[dependencies]
+base64 = "0.23"
 bytes = "1"
 fastrand = "2"
 percent-encoding = "2"

@@ -59,10 +59,13 @@ fn rewrite_literal(lit: &Literal) -> Literal {
     new
 }
 
-/// Lints allowed on each inline module: the crate layout allows the clippy
-/// ones crate-wide (see `krate.rs`), and an including crate that keeps the
-/// module private would otherwise see every item it does not call as dead.
-const ALLOWS: &str = "#[allow(dead_code, clippy::large_enum_variant, clippy::match_overlapping_arm, clippy::too_many_arguments)]";
+/// Lints allowed on each inline module. The clippy ones the crate layout
+/// allows crate-wide (see `krate.rs`); and an including crate may keep the
+/// module private, where rustc reports every item and re-export it does not
+/// use, and clippy applies the lints it skips for exported API
+/// (`avoid-breaking-exported-api`: variant names, acronyms, `self`
+/// conventions, boxed collections).
+const ALLOWS: &str = "#[allow(\n    dead_code,\n    unused_imports,\n    clippy::large_enum_variant,\n    clippy::match_overlapping_arm,\n    clippy::too_many_arguments,\n    clippy::enum_variant_names,\n    clippy::upper_case_acronyms,\n    clippy::wrong_self_convention,\n    clippy::box_collection,\n    clippy::redundant_allocation,\n    clippy::vec_box\n)]";
 
 /// The included file: runtime, types and client as inline modules.
 /// Formatted pieces are placed as they are, not re-indented: the file lives
@@ -85,7 +88,7 @@ pub(super) fn module_file(header: &str, types_text: &str, client_text: &str, has
     s.push_str(ALLOWS);
     s.push_str("\nmod client {\n");
     s.push_str(client_text);
-    s.push_str("}\n\npub use client::*;\n");
+    s.push_str("}\n\n#[allow(unused_imports)]\npub use client::*;\n");
     s
 }
 

@@ -214,3 +214,32 @@ fn ir_prints_the_lowered_api() {
     assert_eq!(ir["operations"][0]["name"], "update_contact");
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Users run `cargo fmt` on their workspace, with their own rustfmt
+/// settings: generated files must come out unchanged, so `check` still
+/// passes.
+#[test]
+fn cargo_fmt_leaves_generated_files_alone() {
+    let dir = workdir("fmt");
+    assert_eq!(code(&clientgen(&dir, &["generate", "openapi.yaml", "--out", "client"])), 0);
+    let client = dir.join("client");
+    fs::write(client.join("rustfmt.toml"), "hard_tabs = true\nmax_width = 60\n").unwrap();
+    let fmt = |args: &[&str]| {
+        Command::new(env!("CARGO")).arg("fmt").args(args).current_dir(&client).output().expect("run cargo fmt")
+    };
+    let checked = fmt(&["--check"]);
+    assert!(checked.status.success(), "cargo fmt --check would change generated files:\n{}", String::from_utf8_lossy(&checked.stdout));
+    let formatted = fmt(&[]);
+    assert!(formatted.status.success(), "{}", String::from_utf8_lossy(&formatted.stderr));
+    let check = clientgen(&dir, &["check", "openapi.yaml", "--out", "client"]);
+    assert_eq!(code(&check), 0, "{}", stderr(&check));
+
+    // The attribute is what keeps rustfmt off: without it, the same run
+    // would rewrite the files (so this test can fail).
+    for line in read(client.join(".clientgen-manifest")).lines().filter(|l| l.ends_with(".rs")) {
+        let path = client.join(line);
+        fs::write(&path, read(&path).replace("#![cfg_attr(rustfmt, rustfmt::skip)]\n", "")).unwrap();
+    }
+    assert!(!fmt(&["--check"]).status.success(), "rustfmt would reformat the files without the attribute");
+    fs::remove_dir_all(&dir).unwrap();
+}

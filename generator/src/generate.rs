@@ -261,7 +261,7 @@ fn generate_in(pipeline: &mut Pipeline<'_>, sources: &[ApiSource], opts: &Genera
 }
 
 /// `package` with an empty name or description filled in from the (first)
-/// API: `<title>-client`, "Generated client for <title> <version>".
+/// API: `<title>-client`, `Generated client for <title> <version>`.
 pub fn with_defaults(package: &CrateOptions, api: &crate::ir::Api) -> CrateOptions {
     let mut package = package.clone();
     if package.name.is_empty() {

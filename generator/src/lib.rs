@@ -2,7 +2,7 @@
 //!
 //! The pipeline flows one way: [`load`] (parse, normalize, check references)
 //! → [`lower`] (build the [`ir`]) → [`emit`] (tokens, formatted files) →
-//! [`write`] (to disk, or compared with disk for `--check`).
+//! [`write`](mod@write) (to disk, or compared with disk for `--check`).
 //!
 //! Entry points: [`generate::run`] runs the whole pipeline for a crate or a
 //! module file (the `clientgen` CLI and `cargo xtask codegen` call it);

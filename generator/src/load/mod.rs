@@ -4,10 +4,10 @@
 //! Steps: read (UTF-8, BOM stripped) → parse JSON or YAML into a
 //! `serde_json::Value` (duplicate keys rejected) → check the root and the
 //! `openapi` version → for 3.1, rewrite into the 3.0 model
-//! ([`normalize`]) → one structural walk ([`walk`]: schema keyword checks,
+//! (`normalize`) → one structural walk (`walk`: schema keyword checks,
 //! `$ref` collection, warnings for ignored keys) → `$ref` checks
-//! ([`refs`]: unresolved, external, wrong kind, ref-only cycles) →
-//! deserialize into `openapiv3::OpenAPI` by value ([`typed`]).
+//! (`refs`: unresolved, external, wrong kind, ref-only cycles) →
+//! deserialize into `openapiv3::OpenAPI` by value (`typed`).
 //!
 //! Positions are only computed when a diagnostic is made
 //! ([`SourceText::locate`]).

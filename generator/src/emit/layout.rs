@@ -92,19 +92,21 @@ pub(super) fn module_file(header: &str, types_text: &str, client_text: &str, has
     s
 }
 
-/// `runtime/mod.rs` with each `pub mod name;` replaced by the file's text in
-/// braces.
+/// `runtime/mod.rs` with each `mod name;` declaration (any visibility)
+/// replaced by the file's text in braces.
 fn inline_runtime() -> String {
     let file = |name: &str| RUNTIME_FILES.iter().find(|(n, _)| *n == name).map(|(_, text)| *text);
     let mut s = String::new();
     for line in file("mod.rs").unwrap_or_default().lines() {
-        let inner = line
-            .strip_prefix("pub mod ")
-            .and_then(|rest| rest.strip_suffix(';'))
-            .and_then(|name| Some((name, file(&format!("{name}.rs"))?)));
-        match inner {
-            Some((name, text)) => {
-                s.push_str(&format!("pub mod {name} {{\n"));
+        let code = !line.trim_start().starts_with("//");
+        let declared = line.find("mod ").filter(|_| code).and_then(|at| {
+            let (head, rest) = line.split_at(at + "mod ".len());
+            let name = rest.strip_suffix(';')?;
+            Some((head, name, file(&format!("{name}.rs"))?))
+        });
+        match declared {
+            Some((head, name, text)) => {
+                s.push_str(&format!("{head}{name} {{\n"));
                 s.push_str(text);
                 s.push_str("}\n");
             }

@@ -57,8 +57,13 @@ pub enum Features {
 /// directory.
 pub fn load(path: &Path) -> Result<Config, Diagnostic> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Diagnostic::error(file.clone(), "#", format!("cannot read the configuration file: {e}")))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Diagnostic::error(
+            file.clone(),
+            "#",
+            format!("cannot read the configuration file: {e}"),
+        )
+    })?;
     let mut config: Config = toml::from_str(&text).map_err(|e| {
         let d = Diagnostic::error(file.clone(), "#", e.message().trim().to_string());
         match e.span() {
@@ -93,7 +98,14 @@ impl Config {
             out.spec = Some(rebase(spec));
         }
         set(&mut out.module, overrides.module);
-        let Output { dir, name, version, description, features, standalone } = overrides.output;
+        let Output {
+            dir,
+            name,
+            version,
+            description,
+            features,
+            standalone,
+        } = overrides.output;
         set(&mut out.output.dir, dir.map(rebase));
         set(&mut out.output.name, name);
         set(&mut out.output.version, version);
@@ -130,7 +142,11 @@ impl Config {
     pub fn crate_options(&self, command: &str, _apis: &[&clientgen::ir::Api]) -> CrateOptions {
         CrateOptions {
             name: self.output.name.clone().unwrap_or_default(),
-            version: self.output.version.clone().unwrap_or_else(|| "0.1.0".into()),
+            version: self
+                .output
+                .version
+                .clone()
+                .unwrap_or_else(|| "0.1.0".into()),
             description: self.output.description.clone().unwrap_or_default(),
             command: command.to_string(),
             features: match self.output.features {

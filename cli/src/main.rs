@@ -135,12 +135,26 @@ fn main() -> ExitCode {
     };
     let mut reporter = Reporter::new(name, report.quiet, report.json);
     let result = match &cli.command {
-        Command::Generate { target, force } => {
-            generate(target, Action::Write(WriteOptions { force: *force }), &mut reporter)
-        }
+        Command::Generate { target, force } => generate(
+            target,
+            Action::Write(WriteOptions { force: *force }),
+            &mut reporter,
+        ),
         Command::Check { target } => generate(target, Action::Check, &mut reporter),
         Command::Ir { spec, format, .. } => ir(spec, *format, &mut reporter),
-        Command::Init { spec, out, config, force, .. } => init(spec.as_deref(), out.as_deref(), config, *force, &mut reporter),
+        Command::Init {
+            spec,
+            out,
+            config,
+            force,
+            ..
+        } => init(
+            spec.as_deref(),
+            out.as_deref(),
+            config,
+            *force,
+            &mut reporter,
+        ),
     };
     let exit = match result {
         Ok(exit) => exit,
@@ -163,7 +177,11 @@ fn settings(target: &Target) -> Result<(config::Config, String), Failure> {
     let flags = config::Config {
         spec: target.spec.clone(),
         module: target.module.clone(),
-        output: config::Output { dir: target.out.clone(), name: target.name.clone(), ..Default::default() },
+        output: config::Output {
+            dir: target.out.clone(),
+            name: target.name.clone(),
+            ..Default::default()
+        },
         ..Default::default()
     };
     let mut command = "clientgen generate".to_string();
@@ -188,10 +206,18 @@ fn generate(target: &Target, action: Action, reporter: &mut Reporter) -> Result<
         return Err(Failure::new(Exit::Usage, "no spec to generate from"));
     };
     let package = with_defaults(&config.crate_options(&command, &apis), first);
-    let out = config.output_dir().unwrap_or_else(|| PathBuf::from(&package.name));
-    let files = pipeline.emit(&sources, &lowered, &package, &Layout::Crate).map_err(Failure::run)?;
-    let finished = pipeline.finish(&out, &files, action).map_err(Failure::run)?;
-    let Pipeline { phases, warnings, .. } = pipeline;
+    let out = config
+        .output_dir()
+        .unwrap_or_else(|| PathBuf::from(&package.name));
+    let files = pipeline
+        .emit(&sources, &lowered, &package, &Layout::Crate)
+        .map_err(Failure::run)?;
+    let finished = pipeline
+        .finish(&out, &files, action)
+        .map_err(Failure::run)?;
+    let Pipeline {
+        phases, warnings, ..
+    } = pipeline;
     reporter.warnings(&warnings);
     reporter.phases(&phases);
     Ok(reporter.finished(&out, files.len(), &finished))
@@ -202,41 +228,64 @@ fn ir(spec: &Path, format: IrFormat, reporter: &mut Reporter) -> Result<Exit, Fa
     let mut progress = |p: &clientgen::generate::Progress<'_>| reporter.progress(p);
     let mut pipeline = Pipeline::new(&mut progress);
     let lowered = pipeline.lower(&sources).map_err(Failure::run)?;
-    let Pipeline { phases, warnings, .. } = pipeline;
+    let Pipeline {
+        phases, warnings, ..
+    } = pipeline;
     reporter.warnings(&warnings);
     reporter.phases(&phases);
     let Some(api) = lowered.first().map(|l| &l.api) else {
         return Err(Failure::new(Exit::Usage, "no spec"));
     };
     let text = match format {
-        IrFormat::Json => serde_json::to_string_pretty(api)
-            .map_err(|e| Failure::new(Exit::Io, format!("internal error: cannot render the IR: {e}")))?,
+        IrFormat::Json => serde_json::to_string_pretty(api).map_err(|e| {
+            Failure::new(
+                Exit::Io,
+                format!("internal error: cannot render the IR: {e}"),
+            )
+        })?,
         IrFormat::Debug => format!("{api:#?}"),
     };
     reporter.ir(text);
     Ok(Exit::Ok)
 }
 
-fn init(spec: Option<&Path>, out: Option<&Path>, path: &Path, force: bool, reporter: &mut Reporter) -> Result<Exit, Failure> {
+fn init(
+    spec: Option<&Path>,
+    out: Option<&Path>,
+    path: &Path,
+    force: bool,
+    reporter: &mut Reporter,
+) -> Result<Exit, Failure> {
     if path.exists() && !force {
         return Err(Failure::new(
             Exit::Usage,
-            format!("{} already exists; pass --force to overwrite it", path.display()),
+            format!(
+                "{} already exists; pass --force to overwrite it",
+                path.display()
+            ),
         ));
     }
     // Paths in the file are relative to its directory.
     let base = path.parent().filter(|p| !p.as_os_str().is_empty());
     let relative = |p: &Path| -> String {
         match base {
-            Some(_) if p.is_relative() => std::env::current_dir().unwrap_or_default().join(p).display().to_string(),
+            Some(_) if p.is_relative() => std::env::current_dir()
+                .unwrap_or_default()
+                .join(p)
+                .display()
+                .to_string(),
             _ => p.display().to_string(),
         }
     };
     let mut text = String::new();
     for line in config::default_config_text().lines() {
         match (line, spec, out) {
-            (l, Some(s), _) if l.starts_with("spec = ") => text.push_str(&format!("spec = {}", toml_string(&relative(s)))),
-            (l, _, Some(o)) if l.starts_with("# dir = ") => text.push_str(&format!("dir = {}", toml_string(&relative(o)))),
+            (l, Some(s), _) if l.starts_with("spec = ") => {
+                text.push_str(&format!("spec = {}", toml_string(&relative(s))))
+            }
+            (l, _, Some(o)) if l.starts_with("# dir = ") => {
+                text.push_str(&format!("dir = {}", toml_string(&relative(o))))
+            }
             (l, _, _) => text.push_str(l),
         }
         text.push('\n');

@@ -33,11 +33,19 @@ pub struct Failure {
 
 impl Failure {
     pub fn new(exit: Exit, message: impl Into<String>) -> Self {
-        Failure { exit, message: message.into(), diagnostic: None }
+        Failure {
+            exit,
+            message: message.into(),
+            diagnostic: None,
+        }
     }
 
     pub fn diagnostic(exit: Exit, d: Diagnostic) -> Self {
-        Failure { exit, message: d.to_string(), diagnostic: Some(d) }
+        Failure {
+            exit,
+            message: d.to_string(),
+            diagnostic: Some(d),
+        }
     }
 }
 
@@ -57,7 +65,14 @@ impl Reporter {
     pub fn new(command: &str, quiet: bool, json: bool) -> Self {
         let mut object = Map::new();
         object.insert("command".into(), json!(command));
-        Reporter { quiet, json, start: Instant::now(), open_line: false, object, ir: None }
+        Reporter {
+            quiet,
+            json,
+            start: Instant::now(),
+            open_line: false,
+            object,
+            ir: None,
+        }
     }
 
     /// A phase starts ("  load specs/x.yaml …") or ends (its time completes
@@ -69,7 +84,12 @@ impl Reporter {
         let mut err = std::io::stderr().lock();
         match p.elapsed {
             None => {
-                let _ = write!(err, "{:>6} {} ...", p.phase.as_str(), terminal_safe(p.subject));
+                let _ = write!(
+                    err,
+                    "{:>6} {} ...",
+                    p.phase.as_str(),
+                    terminal_safe(p.subject)
+                );
                 let _ = err.flush();
                 self.open_line = true;
             }
@@ -93,13 +113,18 @@ impl Reporter {
                 eprintln!("{}", terminal_safe(&w.to_string()));
             }
         }
-        self.object.insert("warnings".into(), Value::Array(warnings.iter().map(diagnostic_json).collect()));
+        self.object.insert(
+            "warnings".into(),
+            Value::Array(warnings.iter().map(diagnostic_json).collect()),
+        );
     }
 
     pub fn phases(&mut self, phases: &[PhaseTime]) {
         let list = phases
             .iter()
-            .map(|p| json!({ "phase": p.phase.as_str(), "subject": p.subject, "ms": ms(p.elapsed) }))
+            .map(
+                |p| json!({ "phase": p.phase.as_str(), "subject": p.subject, "ms": ms(p.elapsed) }),
+            )
             .collect();
         self.object.insert("phases".into(), Value::Array(list));
     }
@@ -110,11 +135,16 @@ impl Reporter {
         self.object.insert("files".into(), json!(count));
         self.object.insert("written".into(), paths(&report.written));
         self.object.insert("removed".into(), paths(&report.removed));
-        self.object.insert("unchanged".into(), json!(report.unchanged.len()));
+        self.object
+            .insert("unchanged".into(), json!(report.unchanged.len()));
         if self.quiet {
             return;
         }
-        let removed = if report.removed.is_empty() { String::new() } else { format!(", {} removed", report.removed.len()) };
+        let removed = if report.removed.is_empty() {
+            String::new()
+        } else {
+            format!(", {} removed", report.removed.len())
+        };
         eprintln!(
             "clientgen: {} files in {}: {} written, {} unchanged{removed} ({})",
             count,
@@ -129,7 +159,10 @@ impl Reporter {
     pub fn checked(&mut self, out: &Path, count: usize, stale: &[(PathBuf, Staleness)]) -> Exit {
         self.object.insert("out".into(), json!(slash(out)));
         self.object.insert("files".into(), json!(count));
-        let list = stale.iter().map(|(p, why)| json!({ "path": slash(p), "reason": why.as_str() })).collect();
+        let list = stale
+            .iter()
+            .map(|(p, why)| json!({ "path": slash(p), "reason": why.as_str() }))
+            .collect();
         self.object.insert("stale".into(), Value::Array(list));
         if stale.is_empty() {
             if !self.quiet {
@@ -156,7 +189,10 @@ impl Reporter {
     pub fn initialized(&mut self, path: &Path) {
         self.object.insert("config".into(), json!(slash(path)));
         if !self.quiet {
-            eprintln!("clientgen: wrote {}; edit it, then run `clientgen generate`", path.display());
+            eprintln!(
+                "clientgen: wrote {}; edit it, then run `clientgen generate`",
+                path.display()
+            );
         }
     }
 
@@ -176,7 +212,10 @@ impl Reporter {
         self.close_line();
         if let Some(text) = self.ir.take() {
             if self.json {
-                self.object.insert("ir".into(), serde_json::from_str(&text).unwrap_or(Value::String(text)));
+                self.object.insert(
+                    "ir".into(),
+                    serde_json::from_str(&text).unwrap_or(Value::String(text)),
+                );
             } else {
                 println!("{text}");
             }
@@ -189,7 +228,8 @@ impl Reporter {
             };
             self.object.insert("status".into(), json!(status));
             self.object.insert("exit_code".into(), json!(exit as u8));
-            self.object.insert("elapsed_ms".into(), json!(ms(self.start.elapsed())));
+            self.object
+                .insert("elapsed_ms".into(), json!(ms(self.start.elapsed())));
             println!("{}", Value::Object(std::mem::take(&mut self.object)));
         }
     }

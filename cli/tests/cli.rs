@@ -19,7 +19,11 @@ fn workdir(name: &str) -> PathBuf {
 }
 
 fn clientgen(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_clientgen")).args(args).current_dir(dir).output().expect("run clientgen")
+    Command::new(env!("CARGO_BIN_EXE_clientgen"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run clientgen")
 }
 
 fn code(out: &Output) -> i32 {
@@ -32,7 +36,8 @@ fn stderr(out: &Output) -> String {
 
 fn json(out: &Output) -> Value {
     let text = String::from_utf8_lossy(&out.stdout);
-    serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {text}"))
+    serde_json::from_str(text.trim())
+        .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {text}"))
 }
 
 fn read(path: impl AsRef<Path>) -> String {
@@ -52,19 +57,33 @@ fn init_then_generate_then_check() {
     assert_eq!(code(&generate), 0, "{}", stderr(&generate));
     let err = stderr(&generate);
     for phase in ["load", "lower", "emit", "write"] {
-        assert!(err.lines().any(|l| l.trim_start().starts_with(phase) && l.ends_with(" ms")), "{phase} timing in:\n{err}");
+        assert!(
+            err.lines()
+                .any(|l| l.trim_start().starts_with(phase) && l.ends_with(" ms")),
+            "{phase} timing in:\n{err}"
+        );
     }
     let cargo = read(dir.join("client/Cargo.toml"));
-    assert!(cargo.contains("name = \"intercom-rest-api-update-a-contact-client\""), "{cargo}");
+    assert!(
+        cargo.contains("name = \"intercom-rest-api-update-a-contact-client\""),
+        "{cargo}"
+    );
     assert!(read(dir.join("client/src/api/client.rs")).contains("pub fn update_contact"));
     let manifest = read(dir.join("client/.clientgen-manifest"));
-    assert!(manifest.lines().any(|l| l == "src/api/client.rs"), "{manifest}");
+    assert!(
+        manifest.lines().any(|l| l == "src/api/client.rs"),
+        "{manifest}"
+    );
 
     let check = clientgen(&dir, &["check"]);
     assert_eq!(code(&check), 0, "{}", stderr(&check));
 
     // `init` never overwrites a configuration it did not just write.
-    fs::write(dir.join("clientgen.toml"), "spec = \"openapi.yaml\"\n# mine\n").unwrap();
+    fs::write(
+        dir.join("clientgen.toml"),
+        "spec = \"openapi.yaml\"\n# mine\n",
+    )
+    .unwrap();
     let again = clientgen(&dir, &["init"]);
     assert_eq!(code(&again), 2);
     assert!(stderr(&again).contains("--force"), "{}", stderr(&again));
@@ -76,7 +95,13 @@ fn init_then_generate_then_check() {
 fn hand_written_files_survive_every_command() {
     let dir = workdir("survive");
     let out = dir.join("client");
-    assert_eq!(code(&clientgen(&dir, &["generate", "openapi.yaml", "--out", "client"])), 0);
+    assert_eq!(
+        code(&clientgen(
+            &dir,
+            &["generate", "openapi.yaml", "--out", "client"]
+        )),
+        0
+    );
     let mine = [
         ("src/main.rs", "fn main() { println!(\"mine\"); }\n"),
         ("tests/smoke.rs", "#[test]\nfn smoke() {}\n"),
@@ -93,7 +118,14 @@ fn hand_written_files_survive_every_command() {
         &["generate", "openapi.yaml", "--out", "client", "--force"],
         &["ir", "openapi.yaml"],
         // A new module name: every file of the old module goes, except ours.
-        &["generate", "openapi.yaml", "--out", "client", "--module", "contacts"],
+        &[
+            "generate",
+            "openapi.yaml",
+            "--out",
+            "client",
+            "--module",
+            "contacts",
+        ],
     ];
     for args in runs {
         let run = clientgen(&dir, args);
@@ -102,7 +134,10 @@ fn hand_written_files_survive_every_command() {
             assert_eq!(read(out.join(path)), text, "{path} after {args:?}");
         }
     }
-    assert!(!out.join("src/api/client.rs").exists(), "the old module's generated files are removed");
+    assert!(
+        !out.join("src/api/client.rs").exists(),
+        "the old module's generated files are removed"
+    );
     assert!(out.join("src/contacts/client.rs").exists());
     fs::remove_dir_all(&dir).unwrap();
 }
@@ -110,7 +145,13 @@ fn hand_written_files_survive_every_command() {
 #[test]
 fn check_lists_stale_files_and_exits_1() {
     let dir = workdir("check");
-    assert_eq!(code(&clientgen(&dir, &["generate", "openapi.yaml", "-o", "client"])), 0);
+    assert_eq!(
+        code(&clientgen(
+            &dir,
+            &["generate", "openapi.yaml", "-o", "client"]
+        )),
+        0
+    );
     fs::write(dir.join("client/src/api/types.rs"), "// edited by hand\n").unwrap();
     fs::remove_file(dir.join("client/README.md")).unwrap();
     let check = clientgen(&dir, &["check", "openapi.yaml", "-o", "client", "--quiet"]);
@@ -118,14 +159,26 @@ fn check_lists_stale_files_and_exits_1() {
     let err = stderr(&check);
     assert!(err.contains("src/api/types.rs (differs)"), "{err}");
     assert!(err.contains("README.md (missing)"), "{err}");
-    assert_eq!(read(dir.join("client/src/api/types.rs")), "// edited by hand\n", "check writes nothing");
+    assert_eq!(
+        read(dir.join("client/src/api/types.rs")),
+        "// edited by hand\n",
+        "check writes nothing"
+    );
 
-    let check = clientgen(&dir, &["check", "openapi.yaml", "-o", "client", "--json", "--quiet"]);
+    let check = clientgen(
+        &dir,
+        &["check", "openapi.yaml", "-o", "client", "--json", "--quiet"],
+    );
     assert_eq!(code(&check), 1);
     let report = json(&check);
     assert_eq!(report["status"], "stale");
     assert_eq!(report["exit_code"], 1);
-    let stale: Vec<&str> = report["stale"].as_array().unwrap().iter().map(|s| s["path"].as_str().unwrap()).collect();
+    let stale: Vec<&str> = report["stale"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["path"].as_str().unwrap())
+        .collect();
     assert_eq!(stale, ["README.md", "src/api/types.rs"]);
     fs::remove_dir_all(&dir).unwrap();
 }
@@ -134,15 +187,28 @@ fn check_lists_stale_files_and_exits_1() {
 fn a_directory_clientgen_did_not_write_needs_force() {
     let dir = workdir("force");
     fs::create_dir_all(dir.join("client/src")).unwrap();
-    fs::write(dir.join("client/Cargo.toml"), "[package]\nname = \"mine\"\n").unwrap();
+    fs::write(
+        dir.join("client/Cargo.toml"),
+        "[package]\nname = \"mine\"\n",
+    )
+    .unwrap();
     fs::write(dir.join("client/src/main.rs"), "fn main() {}\n").unwrap();
     let refused = clientgen(&dir, &["generate", "openapi.yaml", "--out", "client"]);
     assert_eq!(code(&refused), 2);
     assert!(stderr(&refused).contains("--force"), "{}", stderr(&refused));
-    assert_eq!(read(dir.join("client/Cargo.toml")), "[package]\nname = \"mine\"\n");
-    assert!(!dir.join("client/src/lib.rs").exists(), "a refused run writes nothing");
+    assert_eq!(
+        read(dir.join("client/Cargo.toml")),
+        "[package]\nname = \"mine\"\n"
+    );
+    assert!(
+        !dir.join("client/src/lib.rs").exists(),
+        "a refused run writes nothing"
+    );
 
-    let forced = clientgen(&dir, &["generate", "openapi.yaml", "--out", "client", "--force"]);
+    let forced = clientgen(
+        &dir,
+        &["generate", "openapi.yaml", "--out", "client", "--force"],
+    );
     assert_eq!(code(&forced), 0, "{}", stderr(&forced));
     assert!(read(dir.join("client/Cargo.toml")).contains("@generated"));
     assert_eq!(read(dir.join("client/src/main.rs")), "fn main() {}\n");
@@ -175,10 +241,18 @@ fn usage_and_configuration_errors_exit_2() {
     // No spec anywhere.
     let none = clientgen(&dir, &["generate"]);
     assert_eq!(code(&none), 2, "{}", stderr(&none));
-    fs::write(dir.join("clientgen.toml"), "spec = \"openapi.yaml\"\n[output]\ndirr = \"x\"\n").unwrap();
+    fs::write(
+        dir.join("clientgen.toml"),
+        "spec = \"openapi.yaml\"\n[output]\ndirr = \"x\"\n",
+    )
+    .unwrap();
     let typo = clientgen(&dir, &["generate"]);
     assert_eq!(code(&typo), 2);
-    assert!(stderr(&typo).contains("clientgen.toml:3:"), "{}", stderr(&typo));
+    assert!(
+        stderr(&typo).contains("clientgen.toml:3:"),
+        "{}",
+        stderr(&typo)
+    );
     assert!(stderr(&typo).contains("dirr"), "{}", stderr(&typo));
     fs::remove_dir_all(&dir).unwrap();
 }
@@ -186,21 +260,50 @@ fn usage_and_configuration_errors_exit_2() {
 #[test]
 fn json_and_quiet() {
     let dir = workdir("json");
-    let run = clientgen(&dir, &["generate", "openapi.yaml", "--out", "client", "--json", "--quiet"]);
+    let run = clientgen(
+        &dir,
+        &[
+            "generate",
+            "openapi.yaml",
+            "--out",
+            "client",
+            "--json",
+            "--quiet",
+        ],
+    );
     assert_eq!(code(&run), 0);
     assert_eq!(stderr(&run), "", "--quiet prints nothing on success");
     let report = json(&run);
     assert_eq!(report["command"], "generate");
     assert_eq!(report["status"], "ok");
     assert_eq!(report["exit_code"], 0);
-    let phases: Vec<&str> = report["phases"].as_array().unwrap().iter().map(|p| p["phase"].as_str().unwrap()).collect();
+    let phases: Vec<&str> = report["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["phase"].as_str().unwrap())
+        .collect();
     assert_eq!(phases, ["load", "lower", "emit", "write"]);
     let files = report["files"].as_u64().unwrap();
     assert_eq!(report["written"].as_array().unwrap().len() as u64, files);
     assert!(report["warnings"].is_array());
 
-    let again = json(&clientgen(&dir, &["generate", "openapi.yaml", "--out", "client", "--json", "--quiet"]));
-    assert_eq!(again["written"].as_array().unwrap().len(), 0, "an unchanged file is not rewritten");
+    let again = json(&clientgen(
+        &dir,
+        &[
+            "generate",
+            "openapi.yaml",
+            "--out",
+            "client",
+            "--json",
+            "--quiet",
+        ],
+    ));
+    assert_eq!(
+        again["written"].as_array().unwrap().len(),
+        0,
+        "an unchanged file is not rewritten"
+    );
     assert_eq!(again["unchanged"].as_u64(), Some(files));
     fs::remove_dir_all(&dir).unwrap();
 }
@@ -221,25 +324,58 @@ fn ir_prints_the_lowered_api() {
 #[test]
 fn cargo_fmt_leaves_generated_files_alone() {
     let dir = workdir("fmt");
-    assert_eq!(code(&clientgen(&dir, &["generate", "openapi.yaml", "--out", "client"])), 0);
+    assert_eq!(
+        code(&clientgen(
+            &dir,
+            &["generate", "openapi.yaml", "--out", "client"]
+        )),
+        0
+    );
     let client = dir.join("client");
-    fs::write(client.join("rustfmt.toml"), "hard_tabs = true\nmax_width = 60\n").unwrap();
+    fs::write(
+        client.join("rustfmt.toml"),
+        "hard_tabs = true\nmax_width = 60\n",
+    )
+    .unwrap();
     let fmt = |args: &[&str]| {
-        Command::new(env!("CARGO")).arg("fmt").args(args).current_dir(&client).output().expect("run cargo fmt")
+        Command::new(env!("CARGO"))
+            .arg("fmt")
+            .args(args)
+            .current_dir(&client)
+            .output()
+            .expect("run cargo fmt")
     };
     let checked = fmt(&["--check"]);
-    assert!(checked.status.success(), "cargo fmt --check would change generated files:\n{}", String::from_utf8_lossy(&checked.stdout));
+    assert!(
+        checked.status.success(),
+        "cargo fmt --check would change generated files:\n{}",
+        String::from_utf8_lossy(&checked.stdout)
+    );
     let formatted = fmt(&[]);
-    assert!(formatted.status.success(), "{}", String::from_utf8_lossy(&formatted.stderr));
+    assert!(
+        formatted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&formatted.stderr)
+    );
     let check = clientgen(&dir, &["check", "openapi.yaml", "--out", "client"]);
     assert_eq!(code(&check), 0, "{}", stderr(&check));
 
     // The attribute is what keeps rustfmt off: without it, the same run
     // would rewrite the files (so this test can fail).
-    for line in read(client.join(".clientgen-manifest")).lines().filter(|l| l.ends_with(".rs")) {
+    for line in read(client.join(".clientgen-manifest"))
+        .lines()
+        .filter(|l| l.ends_with(".rs"))
+    {
         let path = client.join(line);
-        fs::write(&path, read(&path).replace("#![cfg_attr(rustfmt, rustfmt::skip)]\n", "")).unwrap();
+        fs::write(
+            &path,
+            read(&path).replace("#![cfg_attr(rustfmt, rustfmt::skip)]\n", ""),
+        )
+        .unwrap();
     }
-    assert!(!fmt(&["--check"]).status.success(), "rustfmt would reformat the files without the attribute");
+    assert!(
+        !fmt(&["--check"]).status.success(),
+        "rustfmt would reformat the files without the attribute"
+    );
     fs::remove_dir_all(&dir).unwrap();
 }

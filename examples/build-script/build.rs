@@ -17,7 +17,10 @@ fn main() {
         ("../../specs/intercom.yaml", "intercom.rs"),
         ("../../specs/intercom-legacy.yaml", "intercom_legacy.rs"),
         ("../../specs/paragon-actionkit.yaml", "paragon.rs"),
-        ("../../generator/tests/constructs/request_media_types.yaml", "media_types.rs"),
+        (
+            "../../generator/tests/constructs/request_media_types.yaml",
+            "media_types.rs",
+        ),
     ];
     for (spec, file) in coverage {
         if let Err(e) = clientgen::build_script::generate(spec, file) {

@@ -40,9 +40,16 @@ impl Builder {
     /// Generates `spec` into `$OUT_DIR/<spec stem>.rs`.
     pub fn new(spec: impl AsRef<Path>) -> Self {
         let spec = spec.as_ref().to_path_buf();
-        let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let stem = spec
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let module = crate::lower::snake(&stem);
-        let module = if module.is_empty() { "api".to_string() } else { module };
+        let module = if module.is_empty() {
+            "api".to_string()
+        } else {
+            module
+        };
         Builder {
             file: PathBuf::from(format!("{module}.rs")),
             out_dir: None,
@@ -87,21 +94,33 @@ impl Builder {
             Some(d) => d,
             None => std::env::var_os("OUT_DIR")
                 .map(PathBuf::from)
-                .ok_or_else(|| BuildError::Other("OUT_DIR is not set: call this from a build script".into()))?,
+                .ok_or_else(|| {
+                    BuildError::Other("OUT_DIR is not set: call this from a build script".into())
+                })?,
         };
         if self.file.components().count() != 1 || self.file.file_name().is_none() {
-            return Err(BuildError::Other(format!("{}: the file name must be a plain name", self.file.display())));
+            return Err(BuildError::Other(format!(
+                "{}: the file name must be a plain name",
+                self.file.display()
+            )));
         }
         println!("cargo:rerun-if-changed={}", self.spec.display());
         let mut options = self.options;
-        options.layout = Layout::Module { file: self.file.clone() };
+        options.layout = Layout::Module {
+            file: self.file.clone(),
+        };
         let source = ApiSource::new("api", &self.spec);
-        let generated = generate::generate(&[source], &options, &mut |_| {}).map_err(BuildError::Run)?;
+        let generated =
+            generate::generate(&[source], &options, &mut |_| {}).map_err(BuildError::Run)?;
         for w in &generated.warnings {
             print!("{}", cargo_warning(&w.to_string()));
         }
         let path = out_dir.join(&self.file);
-        let contents = generated.files.first().map(|f| f.contents.as_str()).unwrap_or_default();
+        let contents = generated
+            .files
+            .first()
+            .map(|f| f.contents.as_str())
+            .unwrap_or_default();
         if std::fs::read_to_string(&path).ok().as_deref() != Some(contents) {
             std::fs::create_dir_all(&out_dir)
                 .and_then(|()| std::fs::write(&path, contents))

@@ -30,7 +30,11 @@ impl ApiSource {
     /// A source shown as the path it is read from.
     pub fn new(module: impl Into<String>, spec: impl Into<PathBuf>) -> Self {
         let spec = spec.into();
-        ApiSource { module: module.into(), spec_display: spec.display().to_string(), spec }
+        ApiSource {
+            module: module.into(),
+            spec_display: spec.display().to_string(),
+            spec,
+        }
     }
 }
 
@@ -147,16 +151,32 @@ pub struct Pipeline<'p> {
 
 impl<'p> Pipeline<'p> {
     pub fn new(progress: &'p mut dyn FnMut(&Progress<'_>)) -> Self {
-        Pipeline { progress, phases: Vec::new(), warnings: Vec::new() }
+        Pipeline {
+            progress,
+            phases: Vec::new(),
+            warnings: Vec::new(),
+        }
     }
 
     fn time<T>(&mut self, phase: Phase, subject: &str, step: impl FnOnce() -> T) -> T {
-        (self.progress)(&Progress { phase, subject, elapsed: None });
+        (self.progress)(&Progress {
+            phase,
+            subject,
+            elapsed: None,
+        });
         let start = Instant::now();
         let out = step();
         let elapsed = start.elapsed();
-        (self.progress)(&Progress { phase, subject, elapsed: Some(elapsed) });
-        self.phases.push(PhaseTime { phase, subject: subject.to_string(), elapsed });
+        (self.progress)(&Progress {
+            phase,
+            subject,
+            elapsed: Some(elapsed),
+        });
+        self.phases.push(PhaseTime {
+            phase,
+            subject: subject.to_string(),
+            elapsed,
+        });
         out
     }
 
@@ -167,8 +187,12 @@ impl<'p> Pipeline<'p> {
         }
         let mut lowered = Vec::with_capacity(sources.len());
         for source in sources {
-            let loaded = self.time(Phase::Load, &source.spec_display, || load_api(source)).map_err(RunError::Spec)?;
-            let l = self.time(Phase::Lower, &source.spec_display, || lower_api(source, loaded));
+            let loaded = self
+                .time(Phase::Load, &source.spec_display, || load_api(source))
+                .map_err(RunError::Spec)?;
+            let l = self.time(Phase::Lower, &source.spec_display, || {
+                lower_api(source, loaded)
+            });
             self.warnings.extend(l.warnings.iter().cloned());
             lowered.push(l);
         }
@@ -186,35 +210,52 @@ impl<'p> Pipeline<'p> {
         let modules: Vec<ApiModule<'_>> = sources
             .iter()
             .zip(lowered)
-            .map(|(s, l)| ApiModule { module: s.module.clone(), spec_path: s.spec_display.clone(), api: &l.api })
+            .map(|(s, l)| ApiModule {
+                module: s.module.clone(),
+                spec_path: s.spec_display.clone(),
+                api: &l.api,
+            })
             .collect();
         let (subject, files) = match layout {
             Layout::Crate => (package.name.clone(), None),
             Layout::Module { file } => {
                 if modules.len() != 1 {
-                    return Err(RunError::Options("the module layout holds one API; generate one file per spec".into()));
+                    return Err(RunError::Options(
+                        "the module layout holds one API; generate one file per spec".into(),
+                    ));
                 }
                 (file.display().to_string(), Some(file))
             }
         };
         self.time(Phase::Emit, &subject, || match (files, modules.first()) {
             (None, _) => emit::emit_crate(&modules, package),
-            (Some(file), Some(m)) => emit::emit_module(m, &package.command)
-                .map(|contents| vec![GeneratedFile { path: file.clone(), contents }]),
+            (Some(file), Some(m)) => emit::emit_module(m, &package.command).map(|contents| {
+                vec![GeneratedFile {
+                    path: file.clone(),
+                    contents,
+                }]
+            }),
             (Some(_), None) => Err("no API to emit".into()),
         })
         .map_err(RunError::Internal)
     }
 
     /// Writes `files` into `out`, or compares them with it.
-    pub fn finish(&mut self, out: &Path, files: &[GeneratedFile], action: Action) -> Result<Finished, RunError> {
+    pub fn finish(
+        &mut self,
+        out: &Path,
+        files: &[GeneratedFile],
+        action: Action,
+    ) -> Result<Finished, RunError> {
         let subject = out.display().to_string();
         match action {
             Action::Write(w) => self
                 .time(Phase::Write, &subject, || write::write_with(out, files, &w))
                 .map(Finished::Written)
                 .map_err(RunError::Write),
-            Action::Check => Ok(Finished::Checked(self.time(Phase::Write, &subject, || write::check_with_reasons(out, files)))),
+            Action::Check => Ok(Finished::Checked(self.time(Phase::Write, &subject, || {
+                write::check_with_reasons(out, files)
+            }))),
         }
     }
 }
@@ -248,10 +289,18 @@ pub fn generate(
 ) -> Result<Generated, RunError> {
     let mut pipeline = Pipeline::new(progress);
     let files = generate_in(&mut pipeline, sources, opts)?;
-    Ok(Generated { files, warnings: pipeline.warnings, phases: pipeline.phases })
+    Ok(Generated {
+        files,
+        warnings: pipeline.warnings,
+        phases: pipeline.phases,
+    })
 }
 
-fn generate_in(pipeline: &mut Pipeline<'_>, sources: &[ApiSource], opts: &GenerateOptions) -> Result<Vec<GeneratedFile>, RunError> {
+fn generate_in(
+    pipeline: &mut Pipeline<'_>,
+    sources: &[ApiSource],
+    opts: &GenerateOptions,
+) -> Result<Vec<GeneratedFile>, RunError> {
     let lowered = pipeline.lower(sources)?;
     let Some(first) = lowered.first() else {
         return Err(RunError::Options("no spec to generate from".into()));
@@ -312,5 +361,12 @@ pub fn run(
     let mut pipeline = Pipeline::new(progress);
     let files = generate_in(&mut pipeline, sources, opts)?;
     let finished = pipeline.finish(out, &files, action)?;
-    Ok(Outcome { generated: Generated { files, warnings: pipeline.warnings, phases: pipeline.phases }, finished })
+    Ok(Outcome {
+        generated: Generated {
+            files,
+            warnings: pipeline.warnings,
+            phases: pipeline.phases,
+        },
+        finished,
+    })
 }

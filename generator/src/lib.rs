@@ -49,7 +49,8 @@ pub fn lower_loaded(loaded: load::Loaded, display: &str) -> Lowered {
     let mut warnings: Vec<Diagnostic> = loaded.warnings.clone();
     for w in &api.warnings {
         let pos = loaded.source.locate_nearest(&w.pointer);
-        warnings.push(Diagnostic::warning(display, w.pointer.clone(), w.message.clone()).at_opt(pos));
+        warnings
+            .push(Diagnostic::warning(display, w.pointer.clone(), w.message.clone()).at_opt(pos));
     }
     for w in &mut warnings {
         w.file = display.to_string();

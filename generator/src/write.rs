@@ -55,21 +55,36 @@ impl WriteReport {
 #[derive(Debug)]
 pub enum WriteError {
     /// The directory holds files and no manifest: it is not ours.
-    NotEmpty { dir: PathBuf, entries: Vec<String> },
+    NotEmpty {
+        dir: PathBuf,
+        entries: Vec<String>,
+    },
     /// A file to be written exists but the manifest does not list it.
-    WouldOverwrite { path: PathBuf },
+    WouldOverwrite {
+        path: PathBuf,
+    },
     /// A generated path is not a plain relative path (a generator bug or a
     /// hostile module name).
-    UnsafePath { path: PathBuf },
+    UnsafePath {
+        path: PathBuf,
+    },
     /// A file to be written is a symbolic link; links are never followed.
-    Symlink { path: PathBuf },
-    Io { path: PathBuf, error: io::Error },
+    Symlink {
+        path: PathBuf,
+    },
+    Io {
+        path: PathBuf,
+        error: io::Error,
+    },
 }
 
 impl WriteError {
     /// Whether `--force` would get past this error.
     pub fn needs_force(&self) -> bool {
-        matches!(self, WriteError::NotEmpty { .. } | WriteError::WouldOverwrite { .. })
+        matches!(
+            self,
+            WriteError::NotEmpty { .. } | WriteError::WouldOverwrite { .. }
+        )
     }
 }
 
@@ -103,12 +118,16 @@ impl fmt::Display for WriteError {
 impl std::error::Error for WriteError {}
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
-    move |error| WriteError::Io { path: path.to_path_buf(), error }
+    move |error| WriteError::Io {
+        path: path.to_path_buf(),
+        error,
+    }
 }
 
 /// A path made only of normal components: no root, `..`, `.` or prefix.
 fn is_plain_relative(path: &Path) -> bool {
-    path.components().next().is_some() && path.components().all(|c| matches!(c, Component::Normal(_)))
+    path.components().next().is_some()
+        && path.components().all(|c| matches!(c, Component::Normal(_)))
 }
 
 /// The manifest's text for `files`: paths with `/` separators, sorted.
@@ -127,7 +146,10 @@ fn manifest_of<'a>(paths: impl Iterator<Item = &'a Path>) -> String {
 }
 
 fn slash_path(path: &Path) -> String {
-    let parts: Vec<String> = path.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let parts: Vec<String> = path
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
     parts.join("/")
 }
 
@@ -153,17 +175,26 @@ pub fn read_manifest(root: &Path) -> io::Result<Option<BTreeSet<PathBuf>>> {
 /// Writes `files` under `root` and records them in the manifest, leaving
 /// unchanged files untouched and deleting only files the previous manifest
 /// lists that are no longer produced.
-pub fn write_with(root: &Path, files: &[GeneratedFile], opts: &WriteOptions) -> Result<WriteReport, WriteError> {
+pub fn write_with(
+    root: &Path,
+    files: &[GeneratedFile],
+    opts: &WriteOptions,
+) -> Result<WriteReport, WriteError> {
     for f in files {
         if !is_plain_relative(&f.path) || f.path == Path::new(MANIFEST) {
-            return Err(WriteError::UnsafePath { path: f.path.clone() });
+            return Err(WriteError::UnsafePath {
+                path: f.path.clone(),
+            });
         }
     }
     let owned = read_manifest(root).map_err(io_err(&root.join(MANIFEST)))?;
     if owned.is_none() && !opts.force {
         let entries = dir_entries(root).map_err(io_err(root))?;
         if !entries.is_empty() {
-            return Err(WriteError::NotEmpty { dir: root.to_path_buf(), entries });
+            return Err(WriteError::NotEmpty {
+                dir: root.to_path_buf(),
+                entries,
+            });
         }
     }
     let owned = owned.unwrap_or_default();
@@ -189,7 +220,15 @@ pub fn write_with(root: &Path, files: &[GeneratedFile], opts: &WriteOptions) -> 
     let produced: BTreeSet<&Path> = files.iter().map(|f| f.path.as_path()).collect();
     fs::create_dir_all(root).map_err(io_err(root))?;
     let final_manifest = manifest_text(files);
-    write_manifest(root, &manifest_of(owned.iter().map(PathBuf::as_path).chain(produced.iter().copied())))?;
+    write_manifest(
+        root,
+        &manifest_of(
+            owned
+                .iter()
+                .map(PathBuf::as_path)
+                .chain(produced.iter().copied()),
+        ),
+    )?;
 
     let mut report = WriteReport::default();
     for (f, path, fresh) in plan {
@@ -320,7 +359,10 @@ pub fn check_with_reasons(root: &Path, files: &[GeneratedFile]) -> Vec<(PathBuf,
 
 /// The paths of [`check_with_reasons`].
 pub fn check(root: &Path, files: &[GeneratedFile]) -> Vec<PathBuf> {
-    check_with_reasons(root, files).into_iter().map(|(p, _)| p).collect()
+    check_with_reasons(root, files)
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect()
 }
 
 #[cfg(test)]
@@ -328,11 +370,15 @@ mod tests {
     use super::*;
 
     fn file(path: &str, contents: &str) -> GeneratedFile {
-        GeneratedFile { path: path.into(), contents: contents.into() }
+        GeneratedFile {
+            path: path.into(),
+            contents: contents.into(),
+        }
     }
 
     fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("clientgen-write-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("clientgen-write-{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         dir
     }
@@ -340,19 +386,36 @@ mod tests {
     #[test]
     fn hand_written_files_survive_regeneration() {
         let root = scratch("survive");
-        let v1 = [file("Cargo.toml", "a"), file("src/lib.rs", "b"), file("src/api/types.rs", "c")];
+        let v1 = [
+            file("Cargo.toml", "a"),
+            file("src/lib.rs", "b"),
+            file("src/api/types.rs", "c"),
+        ];
         write_with(&root, &v1, &WriteOptions::default()).unwrap();
         fs::write(root.join("src/main.rs"), "fn main() {}").unwrap();
         fs::write(root.join("src/api/notes.md"), "mine").unwrap();
 
         // The next version drops src/api/types.rs and changes lib.rs.
         let v2 = [file("Cargo.toml", "a"), file("src/lib.rs", "b2")];
-        assert_eq!(check(&root, &v2), [PathBuf::from(MANIFEST), "src/api/types.rs".into(), "src/lib.rs".into()]);
+        assert_eq!(
+            check(&root, &v2),
+            [
+                PathBuf::from(MANIFEST),
+                "src/api/types.rs".into(),
+                "src/lib.rs".into()
+            ]
+        );
         let report = write_with(&root, &v2, &WriteOptions::default()).unwrap();
         assert_eq!(report.written, [PathBuf::from("src/lib.rs")]);
         assert_eq!(report.removed, [PathBuf::from("src/api/types.rs")]);
-        assert_eq!(fs::read_to_string(root.join("src/main.rs")).unwrap(), "fn main() {}");
-        assert_eq!(fs::read_to_string(root.join("src/api/notes.md")).unwrap(), "mine");
+        assert_eq!(
+            fs::read_to_string(root.join("src/main.rs")).unwrap(),
+            "fn main() {}"
+        );
+        assert_eq!(
+            fs::read_to_string(root.join("src/api/notes.md")).unwrap(),
+            "mine"
+        );
         assert!(check(&root, &v2).is_empty());
         fs::remove_dir_all(&root).unwrap();
     }
@@ -360,7 +423,12 @@ mod tests {
     #[test]
     fn emptied_directories_go_but_others_stay() {
         let root = scratch("emptied");
-        write_with(&root, &[file("src/a/b.rs", "x"), file("src/lib.rs", "y")], &WriteOptions::default()).unwrap();
+        write_with(
+            &root,
+            &[file("src/a/b.rs", "x"), file("src/lib.rs", "y")],
+            &WriteOptions::default(),
+        )
+        .unwrap();
         write_with(&root, &[file("src/lib.rs", "y")], &WriteOptions::default()).unwrap();
         assert!(!root.join("src/a").exists());
         assert!(root.join("src/lib.rs").exists());
@@ -377,25 +445,42 @@ mod tests {
         let err = write_with(&root, &files, &WriteOptions::default()).unwrap_err();
         assert!(matches!(err, WriteError::NotEmpty { .. }), "{err}");
         assert!(err.needs_force());
-        assert_eq!(fs::read_to_string(root.join("Cargo.toml")).unwrap(), "theirs");
-        assert!(!root.join(MANIFEST).exists(), "a refused run writes nothing");
+        assert_eq!(
+            fs::read_to_string(root.join("Cargo.toml")).unwrap(),
+            "theirs"
+        );
+        assert!(
+            !root.join(MANIFEST).exists(),
+            "a refused run writes nothing"
+        );
 
         write_with(&root, &files, &WriteOptions { force: true }).unwrap();
         assert_eq!(fs::read_to_string(root.join("Cargo.toml")).unwrap(), "ours");
-        assert_eq!(fs::read_to_string(root.join("src/main.rs")).unwrap(), "theirs");
+        assert_eq!(
+            fs::read_to_string(root.join("src/main.rs")).unwrap(),
+            "theirs"
+        );
         fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]
     fn a_file_the_manifest_does_not_list_is_not_overwritten() {
         let root = scratch("collide");
-        write_with(&root, &[file("src/lib.rs", "ours")], &WriteOptions::default()).unwrap();
+        write_with(
+            &root,
+            &[file("src/lib.rs", "ours")],
+            &WriteOptions::default(),
+        )
+        .unwrap();
         fs::create_dir_all(root.join("src/pets")).unwrap();
         fs::write(root.join("src/pets/mod.rs"), "theirs").unwrap();
         let files = [file("src/lib.rs", "ours"), file("src/pets/mod.rs", "ours")];
         let err = write_with(&root, &files, &WriteOptions::default()).unwrap_err();
         assert!(matches!(err, WriteError::WouldOverwrite { .. }), "{err}");
-        assert_eq!(fs::read_to_string(root.join("src/pets/mod.rs")).unwrap(), "theirs");
+        assert_eq!(
+            fs::read_to_string(root.join("src/pets/mod.rs")).unwrap(),
+            "theirs"
+        );
         fs::remove_dir_all(&root).unwrap();
     }
 
@@ -406,11 +491,21 @@ mod tests {
         fs::create_dir_all(&outside).unwrap();
         fs::write(outside.join("precious"), "keep").unwrap();
         write_with(&root, &[file("src/lib.rs", "x")], &WriteOptions::default()).unwrap();
-        let escape = format!("../{}/precious", outside.file_name().unwrap().to_string_lossy());
+        let escape = format!(
+            "../{}/precious",
+            outside.file_name().unwrap().to_string_lossy()
+        );
         let abs = outside.join("precious").display().to_string();
-        fs::write(root.join(MANIFEST), format!("src/lib.rs\n{escape}\n{abs}\n")).unwrap();
+        fs::write(
+            root.join(MANIFEST),
+            format!("src/lib.rs\n{escape}\n{abs}\n"),
+        )
+        .unwrap();
         write_with(&root, &[file("src/lib.rs", "x")], &WriteOptions::default()).unwrap();
-        assert_eq!(fs::read_to_string(outside.join("precious")).unwrap(), "keep");
+        assert_eq!(
+            fs::read_to_string(outside.join("precious")).unwrap(),
+            "keep"
+        );
         fs::remove_dir_all(&root).unwrap();
         fs::remove_dir_all(&outside).unwrap();
     }
@@ -433,7 +528,12 @@ mod tests {
         fs::write(&target, "theirs").unwrap();
         write_with(&root, &[file("a.rs", "x")], &WriteOptions::default()).unwrap();
         std::os::unix::fs::symlink(&target, root.join("b.rs")).unwrap();
-        let err = write_with(&root, &[file("a.rs", "x"), file("b.rs", "y")], &WriteOptions { force: true }).unwrap_err();
+        let err = write_with(
+            &root,
+            &[file("a.rs", "x"), file("b.rs", "y")],
+            &WriteOptions { force: true },
+        )
+        .unwrap_err();
         assert!(matches!(err, WriteError::Symlink { .. }), "{err}");
         assert_eq!(fs::read_to_string(&target).unwrap(), "theirs");
         fs::remove_dir_all(&root).unwrap();

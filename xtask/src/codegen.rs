@@ -30,12 +30,24 @@ pub fn run(check: bool, force: bool) -> Result<(), String> {
     let root = repo_root();
     let sources: Vec<ApiSource> = APIS
         .iter()
-        .map(|(module, spec)| ApiSource { module: module.to_string(), spec: root.join(spec), spec_display: spec.to_string() })
+        .map(|(module, spec)| ApiSource {
+            module: module.to_string(),
+            spec: root.join(spec),
+            spec_display: spec.to_string(),
+        })
         .collect();
-    let opts = GenerateOptions { package: options(), layout: Layout::Crate };
-    let action = if check { Action::Check } else { Action::Write(WriteOptions { force }) };
+    let opts = GenerateOptions {
+        package: options(),
+        layout: Layout::Crate,
+    };
+    let action = if check {
+        Action::Check
+    } else {
+        Action::Write(WriteOptions { force })
+    };
     let out = root.join("generated");
-    let outcome = generate::run(&sources, &opts, &out, action, &mut |_| {}).map_err(|e| e.to_string())?;
+    let outcome =
+        generate::run(&sources, &opts, &out, action, &mut |_| {}).map_err(|e| e.to_string())?;
     for w in &outcome.generated.warnings {
         eprintln!("{w}");
     }
@@ -46,8 +58,10 @@ pub fn run(check: bool, force: bool) -> Result<(), String> {
             Ok(())
         }
         Finished::Checked(stale) => {
-            let list: Vec<String> =
-                stale.iter().map(|(p, why)| format!("  generated/{} ({})", p.display(), why.as_str())).collect();
+            let list: Vec<String> = stale
+                .iter()
+                .map(|(p, why)| format!("  generated/{} ({})", p.display(), why.as_str()))
+                .collect();
             Err(format!(
                 "generated/ is stale; run `cargo xtask codegen` and commit the result. Stale files:\n{}",
                 list.join("\n")

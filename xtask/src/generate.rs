@@ -10,10 +10,19 @@ use clientgen::write::WriteOptions;
 
 pub fn run(spec: &Path, out: &Path, name: Option<&str>, force: bool) -> Result<(), String> {
     let display = spec.display().to_string();
-    let opts = GenerateOptions { package: package(&display, name), layout: Layout::Crate };
+    let opts = GenerateOptions {
+        package: package(&display, name),
+        layout: Layout::Crate,
+    };
     let action = Action::Write(WriteOptions { force });
-    let outcome =
-        generate::run(&[ApiSource::new("api", spec)], &opts, out, action, &mut |_| {}).map_err(|e| e.to_string())?;
+    let outcome = generate::run(
+        &[ApiSource::new("api", spec)],
+        &opts,
+        out,
+        action,
+        &mut |_| {},
+    )
+    .map_err(|e| e.to_string())?;
     for w in &outcome.generated.warnings {
         eprintln!("{w}");
     }
@@ -21,7 +30,11 @@ pub fn run(spec: &Path, out: &Path, name: Option<&str>, force: bool) -> Result<(
         Finished::Written(report) => report.changed().len(),
         Finished::Checked(_) => 0,
     };
-    println!("wrote {} files to {} ({changed} changed)", outcome.generated.files.len(), out.display());
+    println!(
+        "wrote {} files to {} ({changed} changed)",
+        outcome.generated.files.len(),
+        out.display()
+    );
     Ok(())
 }
 
@@ -40,7 +53,18 @@ fn package(spec_display: &str, name: Option<&str>) -> CrateOptions {
 
 /// The files of a standalone crate for one API already lowered (for the
 /// corpus run, which lowers once and reuses the IR).
-pub fn crate_files(api: &clientgen::ir::Api, spec_display: &str, name: Option<&str>) -> Result<Vec<emit::GeneratedFile>, String> {
+pub fn crate_files(
+    api: &clientgen::ir::Api,
+    spec_display: &str,
+    name: Option<&str>,
+) -> Result<Vec<emit::GeneratedFile>, String> {
     let package = generate::with_defaults(&package(spec_display, name), api);
-    emit::emit_crate(&[ApiModule { module: "api".to_string(), spec_path: spec_display.to_string(), api }], &package)
+    emit::emit_crate(
+        &[ApiModule {
+            module: "api".to_string(),
+            spec_path: spec_display.to_string(),
+            api,
+        }],
+        &package,
+    )
 }

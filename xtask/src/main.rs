@@ -14,7 +14,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "Project tasks for the OpenAPI client generator")]
+#[command(
+    name = "cargo xtask",
+    about = "Project tasks for the OpenAPI client generator"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -75,7 +78,12 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Codegen { check, force } => codegen::run(check, force),
         Command::Ir { spec, format } => ir(&spec, format),
-        Command::Generate { spec, out, name, force } => generate::run(&spec, &out, name.as_deref(), force),
+        Command::Generate {
+            spec,
+            out,
+            name,
+            force,
+        } => generate::run(&spec, &out, name.as_deref(), force),
         Command::Bench(args) => bench::run(&args),
         Command::BenchOne(args) => bench::run_one(&args),
         Command::Corpus(opts) => corpus::run(opts),
@@ -104,8 +112,10 @@ fn ir(spec: &std::path::Path, format: IrFormat) -> Result<(), String> {
     match format {
         IrFormat::Yaml => {
             // Through JSON: serde_yaml cannot write nested enums as tags.
-            let value = serde_json::to_value(&lowered.api).map_err(|e| format!("cannot render the IR: {e}"))?;
-            let text = serde_yaml::to_string(&value).map_err(|e| format!("cannot render the IR: {e}"))?;
+            let value = serde_json::to_value(&lowered.api)
+                .map_err(|e| format!("cannot render the IR: {e}"))?;
+            let text =
+                serde_yaml::to_string(&value).map_err(|e| format!("cannot render the IR: {e}"))?;
             print!("{text}");
         }
         IrFormat::Debug => println!("{:#?}", lowered.api),

@@ -22,7 +22,11 @@ mod nested {
 pub async fn available_names(
     client: &petstore::Client,
 ) -> Result<Vec<String>, petstore::runtime::Error<petstore::ListPetsError>> {
-    let pets = client.list_pets().status(petstore::types::Status::Available).limit(10).await?;
+    let pets = client
+        .list_pets()
+        .status(petstore::types::Status::Available)
+        .limit(10)
+        .await?;
     Ok(pets.iter().map(|p| p.name.clone()).collect())
 }
 

@@ -1,12 +1,18 @@
 //! The build-script client against a loopback server: the bytes it sends and
 //! what it makes of the answers.
 
-use clientgen_example_build_script::petstore::{self, runtime, types, Client, CreatePetError, GetPetError};
+use clientgen_example_build_script::petstore::{
+    self, runtime, types, Client, CreatePetError, GetPetError,
+};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn client(server: &MockServer) -> Client {
-    Client::builder().base_url(server.uri()).bearer("s3cret").build().expect("client")
+    Client::builder()
+        .base_url(server.uri())
+        .bearer("s3cret")
+        .build()
+        .expect("client")
 }
 
 #[tokio::test]
@@ -25,7 +31,10 @@ async fn list_get_and_create() {
         .await;
     Mock::given(method("GET"))
         .and(path("/pets/7"))
-        .respond_with(ResponseTemplate::new(404).set_body_raw(r#"{"message":"no pet 7"}"#, "application/json"))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_raw(r#"{"message":"no pet 7"}"#, "application/json"),
+        )
         .mount(&server)
         .await;
     Mock::given(method("POST"))
@@ -40,11 +49,17 @@ async fn list_get_and_create() {
         .await;
     let client = client(&server);
 
-    let names = clientgen_example_build_script::available_names(&client).await.expect("list");
+    let names = clientgen_example_build_script::available_names(&client)
+        .await
+        .expect("list");
     assert_eq!(names, ["Rex"]);
 
     match client.get_pet(7).await {
-        Err(runtime::Error::Api { status, body: GetPetError::NotFound(problem), .. }) => {
+        Err(runtime::Error::Api {
+            status,
+            body: GetPetError::NotFound(problem),
+            ..
+        }) => {
             assert_eq!(status.as_u16(), 404);
             assert_eq!(problem.message, "no pet 7");
         }
@@ -56,7 +71,11 @@ async fn list_get_and_create() {
     let created = client.create_pet(&new).await.expect("create");
     assert_eq!(created.status().as_u16(), 201);
     assert_eq!(created.id, 2);
-    assert_eq!(created.extra.get("chip"), Some(&serde_json::json!("abc")), "undeclared fields are kept");
+    assert_eq!(
+        created.extra.get("chip"),
+        Some(&serde_json::json!("abc")),
+        "undeclared fields are kept"
+    );
     let _: Option<CreatePetError> = None;
     let _ = petstore::Server::default();
 }

@@ -9,7 +9,11 @@ use super::rust_type::{ident, Types};
 use crate::ir::{Api, Operation, SecurityKind, SecurityScheme};
 
 /// `cfg_for` gives the `#[cfg(...)]` gating an operation, if any.
-pub fn client_items(api: &Api, types: &Types<'_>, cfg_for: &dyn Fn(&Operation) -> Option<TokenStream>) -> Vec<TokenStream> {
+pub fn client_items(
+    api: &Api,
+    types: &Types<'_>,
+    cfg_for: &dyn Fn(&Operation) -> Option<TokenStream>,
+) -> Vec<TokenStream> {
     let mut items = vec![servers(api), client(api), builder(api)];
     for op in &api.operations {
         let cfg = cfg_for(op);
@@ -19,7 +23,10 @@ pub fn client_items(api: &Api, types: &Types<'_>, cfg_for: &dyn Fn(&Operation) -
 }
 
 fn default_url(api: &Api) -> String {
-    api.servers.first().map(|s| s.url.clone()).unwrap_or_default()
+    api.servers
+        .first()
+        .map(|s| s.url.clone())
+        .unwrap_or_default()
 }
 
 fn servers(api: &Api) -> TokenStream {
@@ -73,8 +80,14 @@ fn credential(s: &SecurityScheme) -> (Vec<TokenStream>, TokenStream) {
             quote!(crate::runtime::Auth::Bearer(token.into())),
         ),
         SecurityKind::Basic => (
-            vec![quote!(username: impl Into<String>), quote!(password: impl Into<crate::runtime::Secret>)],
-            quote!(crate::runtime::Auth::Basic { username: username.into(), password: password.into() }),
+            vec![
+                quote!(username: impl Into<String>),
+                quote!(password: impl Into<crate::runtime::Secret>),
+            ],
+            quote!(crate::runtime::Auth::Basic {
+                username: username.into(),
+                password: password.into()
+            }),
         ),
         SecurityKind::ApiKey { location, name } => {
             let loc = match location {
@@ -96,8 +109,12 @@ fn credential(s: &SecurityScheme) -> (Vec<TokenStream>, TokenStream) {
 
 fn scheme_doc(s: &SecurityScheme) -> String {
     let how = match &s.kind {
-        SecurityKind::Bearer { format: Some(f) } => format!("a bearer token ({f}) sent in `Authorization`"),
-        SecurityKind::Bearer { format: None } => "a bearer token sent in `Authorization`".to_string(),
+        SecurityKind::Bearer { format: Some(f) } => {
+            format!("a bearer token ({f}) sent in `Authorization`")
+        }
+        SecurityKind::Bearer { format: None } => {
+            "a bearer token sent in `Authorization`".to_string()
+        }
         SecurityKind::Basic => "HTTP basic credentials".to_string(),
         SecurityKind::ApiKey { location, name } => {
             let loc = match location {
@@ -112,16 +129,27 @@ fn scheme_doc(s: &SecurityScheme) -> String {
 }
 
 fn client(api: &Api) -> TokenStream {
-    let title = format!("A client for the {} API (version {}).", api.title, api.version);
+    let title = format!(
+        "A client for the {} API (version {}).",
+        api.title, api.version
+    );
     let cheap = "Cloning is cheap: clones share the connection pool.";
     let docs = doc_paragraphs(&[Some(&title), api.description.as_deref(), Some(cheap)]);
     // Without declared servers there is no sensible default: the base URL
     // becomes a required argument.
     let no_servers = api.servers.is_empty();
     let (url_arg, url_expr, url_doc) = if no_servers {
-        (Some(quote!(base_url: impl Into<String>,)), quote!(&base_url.into()), "A client for the server at `base_url` (the API declares no servers).")
+        (
+            Some(quote!(base_url: impl Into<String>,)),
+            quote!(&base_url.into()),
+            "A client for the server at `base_url` (the API declares no servers).",
+        )
     } else {
-        (None, quote!(DEFAULT_BASE_URL), "A client for the default server.")
+        (
+            None,
+            quote!(DEFAULT_BASE_URL),
+            "A client for the default server.",
+        )
     };
     let new_fn = if api.security_schemes.len() == 1 {
         let s = &api.security_schemes[0];

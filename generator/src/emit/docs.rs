@@ -8,7 +8,11 @@ use quote::quote;
 pub fn doc(text: &str) -> TokenStream {
     let lines = clean(text);
     let attrs = lines.iter().map(|l| {
-        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
         quote!(#[doc = #l])
     });
     quote!(#(#attrs)*)
@@ -16,7 +20,12 @@ pub fn doc(text: &str) -> TokenStream {
 
 /// Several paragraphs, skipping empty ones, separated by blank doc lines.
 pub fn doc_paragraphs(parts: &[Option<&str>]) -> TokenStream {
-    let text: Vec<&str> = parts.iter().flatten().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+    let text: Vec<&str> = parts
+        .iter()
+        .flatten()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect();
     let mut deduped: Vec<&str> = Vec::new();
     for t in text {
         if !deduped.contains(&t) {
@@ -40,7 +49,13 @@ fn clean(text: &str) -> Vec<String> {
             in_fence = !in_fence;
             // Spec code samples are rarely Rust: never let rustdoc run them.
             let lang = line.trim_start().trim_start_matches('`').trim();
-            out.push(if in_fence && (lang.is_empty() || lang == "rust") { "```text".to_string() } else if in_fence { format!("```{lang}") } else { "```".to_string() });
+            out.push(if in_fence && (lang.is_empty() || lang == "rust") {
+                "```text".to_string()
+            } else if in_fence {
+                format!("```{lang}")
+            } else {
+                "```".to_string()
+            });
             continue;
         }
         if in_fence {
@@ -106,7 +121,9 @@ fn escape_urls(line: &str) -> String {
         // Already a link target (`<url>`, `[text](url)`) or code.
         let wrapped = matches!(prev, Some('<' | '(' | '`'));
         if is_url && !wrapped {
-            let end = after.find(|c: char| c.is_whitespace() || c == ')' || c == '>' || c == '"' || c == '`').unwrap_or(after.len());
+            let end = after
+                .find(|c: char| c.is_whitespace() || c == ')' || c == '>' || c == '"' || c == '`')
+                .unwrap_or(after.len());
             let url = after[..end].trim_end_matches(['.', ',', ';', ':']);
             out.push('<');
             out.push_str(url);
@@ -128,7 +145,10 @@ mod tests {
     #[test]
     fn cleans_prose() {
         assert_eq!(clean("See https://x.io/a."), vec!["See <https://x.io/a>."]);
-        assert_eq!(clean("  indented\n\n[a](http://b)"), vec!["indented", "", "[a](http://b)"]);
+        assert_eq!(
+            clean("  indented\n\n[a](http://b)"),
+            vec!["indented", "", "[a](http://b)"]
+        );
         assert_eq!(clean("list [1, 2]"), vec!["list \\[1, 2\\]"]);
     }
 }

@@ -70,9 +70,16 @@ const ALLOWS: &str = "#[allow(\n    dead_code,\n    unused_imports,\n    clippy:
 /// The included file: runtime, types and client as inline modules.
 /// Formatted pieces are placed as they are, not re-indented: the file lives
 /// in `OUT_DIR`, and re-indenting would change multi-line string literals.
-pub(super) fn module_file(header: &str, types_text: &str, client_text: &str, has_types: bool) -> String {
+pub(super) fn module_file(
+    header: &str,
+    types_text: &str,
+    client_text: &str,
+    has_types: bool,
+) -> String {
     let runtime_len: usize = RUNTIME_FILES.iter().map(|(_, text)| text.len()).sum();
-    let mut s = String::with_capacity(header.len() + runtime_len + types_text.len() + client_text.len() + 1024);
+    let mut s = String::with_capacity(
+        header.len() + runtime_len + types_text.len() + client_text.len() + 1024,
+    );
     s.push_str(header);
     s.push_str("//\n// Include it inside any module: `include!(concat!(env!(\"OUT_DIR\"), \"/<file>\"));`.\n\n");
     s.push_str(ALLOWS);
@@ -95,7 +102,12 @@ pub(super) fn module_file(header: &str, types_text: &str, client_text: &str, has
 /// `runtime/mod.rs` with each `mod name;` declaration (any visibility)
 /// replaced by the file's text in braces.
 fn inline_runtime() -> String {
-    let file = |name: &str| RUNTIME_FILES.iter().find(|(n, _)| *n == name).map(|(_, text)| *text);
+    let file = |name: &str| {
+        RUNTIME_FILES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, text)| *text)
+    };
     let mut s = String::new();
     for line in file("mod.rs").unwrap_or_default().lines() {
         let code = !line.trim_start().starts_with("//");
@@ -136,8 +148,14 @@ mod tests {
         };
         let out = runtime_via_super(tokens).to_string();
         assert!(!out.contains("crate :: runtime"), "{out}");
-        assert!(out.contains("super :: runtime :: Maybe < Vec < super :: runtime :: DateTime"), "{out}");
-        assert!(out.contains(r#""super::runtime::maybe::required_nullable""#), "{out}");
+        assert!(
+            out.contains("super :: runtime :: Maybe < Vec < super :: runtime :: DateTime"),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#""super::runtime::maybe::required_nullable""#),
+            "{out}"
+        );
         assert!(out.contains("[`super::runtime::Multipart`]"), "{out}");
         assert!(out.contains("crate :: other :: Thing"), "{out}");
         assert!(out.contains("crate::runtime is just words here"), "{out}");

@@ -57,7 +57,10 @@ pub const RUSTFMT_SKIP: &str = "#![cfg_attr(rustfmt, rustfmt::skip)]";
 /// Formats a Rust file of the crate layout: `header`, [`RUSTFMT_SKIP`], then
 /// the tokens pretty-printed.
 fn format_rust(header: &str, tokens: TokenStream, what: &str) -> Result<String, String> {
-    Ok(format!("{header}{RUSTFMT_SKIP}\n\n{}", format_tokens(tokens, what)?))
+    Ok(format!(
+        "{header}{RUSTFMT_SKIP}\n\n{}",
+        format_tokens(tokens, what)?
+    ))
 }
 
 /// Pretty-prints tokens; they come from this module, so a parse failure is a
@@ -79,17 +82,30 @@ pub struct EmitTimings {
 }
 
 /// [`emit_crate`], also reporting where the time went.
-pub fn emit_crate_timed(modules: &[ApiModule<'_>], opts: &CrateOptions) -> Result<(Vec<GeneratedFile>, EmitTimings), String> {
+pub fn emit_crate_timed(
+    modules: &[ApiModule<'_>],
+    opts: &CrateOptions,
+) -> Result<(Vec<GeneratedFile>, EmitTimings), String> {
     FORMAT_TIME.with(|t| t.set(std::time::Duration::ZERO));
     let start = std::time::Instant::now();
     let files = emit_crate(modules, opts)?;
     let total = start.elapsed();
     let format = FORMAT_TIME.with(|t| t.get());
-    Ok((files, EmitTimings { tokens: total.saturating_sub(format), format }))
+    Ok((
+        files,
+        EmitTimings {
+            tokens: total.saturating_sub(format),
+            format,
+        },
+    ))
 }
 
 /// The files of one API module: `mod.rs`, `types.rs`, `client.rs`.
-fn api_files(m: &ApiModule<'_>, opts: &CrateOptions, header: &str) -> Result<Vec<GeneratedFile>, String> {
+fn api_files(
+    m: &ApiModule<'_>,
+    opts: &CrateOptions,
+    header: &str,
+) -> Result<Vec<GeneratedFile>, String> {
     let dir = PathBuf::from("src").join(&m.module);
     let mod_docs = module_docs(m);
     let mod_rs = quote! {
@@ -104,9 +120,18 @@ fn api_files(m: &ApiModule<'_>, opts: &CrateOptions, header: &str) -> Result<Vec
     let (types_text, client_text) = types_and_client(m, features.as_ref(), RuntimePath::Crate)?;
     let with_header = |body: String| format!("{header}{RUSTFMT_SKIP}\n\n{body}");
     Ok(vec![
-        GeneratedFile { path: dir.join("mod.rs"), contents: format_rust(header, mod_rs, &m.module)? },
-        GeneratedFile { path: dir.join("types.rs"), contents: with_header(types_text) },
-        GeneratedFile { path: dir.join("client.rs"), contents: with_header(client_text) },
+        GeneratedFile {
+            path: dir.join("mod.rs"),
+            contents: format_rust(header, mod_rs, &m.module)?,
+        },
+        GeneratedFile {
+            path: dir.join("types.rs"),
+            contents: with_header(types_text),
+        },
+        GeneratedFile {
+            path: dir.join("client.rs"),
+            contents: with_header(client_text),
+        },
     ])
 }
 
@@ -119,22 +144,27 @@ fn module_docs(m: &ApiModule<'_>) -> Vec<TokenStream> {
         m.spec_path, api.openapi_version, api.version
     );
     let usage = "Start with [`Client`]: one method per operation, each returning a request builder to `.await`. Request and response types are in [`types`].";
-    [Some(intro.as_str()), api.description.as_deref(), Some(&source), Some(usage)]
-        .iter()
-        .flatten()
-        .map(|p| p.trim())
-        .filter(|p| !p.is_empty())
-        .enumerate()
-        .flat_map(|(i, p)| {
-            let mut lines: Vec<String> = if i == 0 { vec![] } else { vec![String::new()] };
-            lines.extend(docs::doc_lines(p));
-            lines
-        })
-        .map(|l| {
-            let l = if l.is_empty() { l } else { format!(" {l}") };
-            quote!(#![doc = #l])
-        })
-        .collect()
+    [
+        Some(intro.as_str()),
+        api.description.as_deref(),
+        Some(&source),
+        Some(usage),
+    ]
+    .iter()
+    .flatten()
+    .map(|p| p.trim())
+    .filter(|p| !p.is_empty())
+    .enumerate()
+    .flat_map(|(i, p)| {
+        let mut lines: Vec<String> = if i == 0 { vec![] } else { vec![String::new()] };
+        lines.extend(docs::doc_lines(p));
+        lines
+    })
+    .map(|l| {
+        let l = if l.is_empty() { l } else { format!(" {l}") };
+        quote!(#![doc = #l])
+    })
+    .collect()
 }
 
 /// How generated API code names the runtime.
@@ -172,16 +202,26 @@ fn types_and_client(
         });
         let table = rust_type::Types::new(&api.types);
         let client_text = format_tokens(relocate(client_tokens(m, features, &table)), &m.module);
-        let (types_text, types_format_time) = types_thread
-            .join()
-            .unwrap_or_else(|_| (Err(format!("internal error: emitting the types of {} panicked", m.module)), Default::default()));
+        let (types_text, types_format_time) = types_thread.join().unwrap_or_else(|_| {
+            (
+                Err(format!(
+                    "internal error: emitting the types of {} panicked",
+                    m.module
+                )),
+                Default::default(),
+            )
+        });
         FORMAT_TIME.with(|t| t.set(t.get() + types_format_time));
         (types_text, client_text)
     });
     Ok((types_text?, client_text?))
 }
 
-fn client_tokens(m: &ApiModule<'_>, features: Option<&krate::TagFeatures>, table: &rust_type::Types<'_>) -> TokenStream {
+fn client_tokens(
+    m: &ApiModule<'_>,
+    features: Option<&krate::TagFeatures>,
+    table: &rust_type::Types<'_>,
+) -> TokenStream {
     let api = m.api;
     let cfg_for = |op: &ir::Operation| -> Option<TokenStream> {
         let feats = features?.for_operation(op);
@@ -194,7 +234,12 @@ fn client_tokens(m: &ApiModule<'_>, features: Option<&krate::TagFeatures>, table
         })
     };
     let client_items = client::client_items(api, table, &cfg_for);
-    let use_types = (!api.types.is_empty()).then(|| quote!(#[allow(unused_imports)] use super::types;));
+    let use_types = (!api.types.is_empty()).then(|| {
+        quote!(
+            #[allow(unused_imports)]
+            use super::types;
+        )
+    });
     quote! {
         //! The client and one request builder per operation.
         #use_types
@@ -214,11 +259,19 @@ pub fn emit_module(m: &ApiModule<'_>, command: &str) -> Result<String, String> {
         "// @generated by `{command}` from {}. Do not edit by hand.\n",
         m.spec_path
     );
-    Ok(layout::module_file(&header, &types_text, &client_text, !m.api.types.is_empty()))
+    Ok(layout::module_file(
+        &header,
+        &types_text,
+        &client_text,
+        !m.api.types.is_empty(),
+    ))
 }
 
 /// Every file of a crate holding `modules`.
-pub fn emit_crate(modules: &[ApiModule<'_>], opts: &CrateOptions) -> Result<Vec<GeneratedFile>, String> {
+pub fn emit_crate(
+    modules: &[ApiModule<'_>],
+    opts: &CrateOptions,
+) -> Result<Vec<GeneratedFile>, String> {
     let mut files = krate::crate_files(modules, opts)?;
     for m in modules {
         let header = format!(

@@ -35,7 +35,9 @@ fn param_types(types: &Types<'_>, p: &Param) -> (TokenStream, TokenStream, Token
     // (stored type, argument type, conversion expression)
     let n = ident(&p.rust_name);
     match p.ty.non_null() {
-        TypeRef::Primitive(Primitive::String) => (quote!(String), quote!(impl Into<String>), quote!(#n.into())),
+        TypeRef::Primitive(Primitive::String) => {
+            (quote!(String), quote!(impl Into<String>), quote!(#n.into()))
+        }
         other => {
             let t = types.rust(other, &quote!(types::));
             (t.clone(), t, quote!(#n))
@@ -62,7 +64,13 @@ fn op_docs(op: &Operation) -> TokenStream {
     let form = op.body.as_ref().filter(|b| !b.form_fields.is_empty()).map(|b| {
         format!("The body is a `multipart/form-data` form ([`crate::runtime::Multipart`]) with the fields {}.", b.form_fields.join(", "))
     });
-    doc_paragraphs(&[op.summary.as_deref(), op.description.as_deref(), deprecated, form.as_deref(), Some(&route)])
+    doc_paragraphs(&[
+        op.summary.as_deref(),
+        op.description.as_deref(),
+        deprecated,
+        form.as_deref(),
+        Some(&route),
+    ])
 }
 
 /// The builder's constructor arguments, fields and setters.
@@ -83,21 +91,35 @@ fn members(types: &Types<'_>, op: &Operation) -> Members {
     for p in &op.params {
         let n = ident(&p.rust_name);
         let (stored, arg, conv) = param_types(types, p);
-        if positional.iter().any(|q| q.name == p.name && q.location == p.location) {
+        if positional
+            .iter()
+            .any(|q| q.name == p.name && q.location == p.location)
+        {
             args.push(quote!(#n: #arg));
-            inits.push(if conv.to_string() == p.rust_name { quote!(#n) } else { quote!(#n: #conv) });
+            inits.push(if conv.to_string() == p.rust_name {
+                quote!(#n)
+            } else {
+                quote!(#n: #conv)
+            });
             fields.push(quote!(#n: #stored));
         } else {
             inits.push(quote!(#n: None));
             fields.push(quote!(#n: Option<#stored>));
-            let default_note = p.default.as_ref().map(|d| format!("Server default: `{d}`."));
+            let default_note = p
+                .default
+                .as_ref()
+                .map(|d| format!("Server default: `{d}`."));
             let where_ = match p.location {
                 ParamLocation::Query => format!("Query parameter `{}`.", p.name),
                 ParamLocation::Header => format!("Header `{}`.", p.name),
                 ParamLocation::Cookie => format!("Cookie `{}`.", p.name),
                 ParamLocation::Path => format!("Path parameter `{}`.", p.name),
             };
-            let d = doc_paragraphs(&[p.description.as_deref(), Some(&where_), default_note.as_deref()]);
+            let d = doc_paragraphs(&[
+                p.description.as_deref(),
+                Some(&where_),
+                default_note.as_deref(),
+            ]);
             setters.push(quote! {
                 #d
                 pub fn #n(mut self, #n: #arg) -> Self {
@@ -118,7 +140,11 @@ fn members(types: &Types<'_>, op: &Operation) -> Members {
         let body_doc = op.body.as_ref().and_then(|b| b.description.clone());
         if body_required {
             args.push(quote!(body: #arg));
-            inits.push(if conv.to_string() == "body" { quote!(body) } else { quote!(body: #conv) });
+            inits.push(if conv.to_string() == "body" {
+                quote!(body)
+            } else {
+                quote!(body: #conv)
+            });
             fields.push(quote!(body: #stored));
         } else {
             inits.push(quote!(body: None));
@@ -133,7 +159,9 @@ fn members(types: &Types<'_>, op: &Operation) -> Members {
             });
         }
     }
-    let raw_body = op.body.as_ref().is_some_and(|b| b.ty.is_none() && !matches!(b.media, MediaKind::Text | MediaKind::Multipart));
+    let raw_body = op.body.as_ref().is_some_and(|b| {
+        b.ty.is_none() && !matches!(b.media, MediaKind::Text | MediaKind::Multipart)
+    });
     if let Some(b) = op.body.as_ref().filter(|_| raw_body) {
         let ct = &b.content_type;
         inits.push(quote!(content_type: #ct.to_string()));
@@ -146,19 +174,45 @@ fn members(types: &Types<'_>, op: &Operation) -> Members {
             }
         });
     }
-    Members { args, inits, fields, setters }
+    Members {
+        args,
+        inits,
+        fields,
+        setters,
+    }
 }
 
-pub(super) fn operation(types: &Types<'_>, op: &Operation, cfg: Option<&TokenStream>) -> TokenStream {
+pub(super) fn operation(
+    types: &Types<'_>,
+    op: &Operation,
+    cfg: Option<&TokenStream>,
+) -> TokenStream {
     let builder = builder_name(op);
     let err = error_name(op);
     let method_name = ident(&op.name);
     let docs = op_docs(op);
-    let Members { args, inits, fields, setters } = members(types, op);
+    let Members {
+        args,
+        inits,
+        fields,
+        setters,
+    } = members(types, op);
     let request = request_code(types, op);
-    let ResponseCode { ok_ty, success_arms, error_arms, fallback, output_enum, error_variants } = response_code(types, op);
+    let ResponseCode {
+        ok_ty,
+        success_arms,
+        error_arms,
+        fallback,
+        output_enum,
+        error_variants,
+    } = response_code(types, op);
     let output_enum = output_enum.map(|tokens| quote!(#cfg #tokens));
-    let (path_locals, path, build, spec_binding) = (request.path_locals, request.path, request.build, request.spec_binding);
+    let (path_locals, path, build, spec_binding) = (
+        request.path_locals,
+        request.path,
+        request.build,
+        request.spec_binding,
+    );
     let method = format_ident!("{}", op.method.as_str());
     let security_alts = op.security.iter().map(|alt| quote!(&[#(#alt),*]));
     let op_name = &op.name;
@@ -167,7 +221,8 @@ pub(super) fn operation(types: &Types<'_>, op: &Operation, cfg: Option<&TokenStr
         op.name
     );
     let builder_doc = format!(" A request to [`Client::{}`]: set optional parameters, then `.await` it (or call [`Self::send`]).", op.name);
-    let send_doc = " Sends the request (retrying as the retry policy allows) and decodes the response.";
+    let send_doc =
+        " Sends the request (retrying as the retry policy allows) and decodes the response.";
 
     quote! {
         #cfg

@@ -23,8 +23,16 @@ pub(super) struct ResponseCode {
 
 pub(super) fn response_code(types: &Types<'_>, op: &Operation) -> ResponseCode {
     let err = error_name(op);
-    let successes: Vec<_> = op.responses.iter().filter(|r| r.status.is_success()).collect();
-    let errors: Vec<_> = op.responses.iter().filter(|r| !r.status.is_success()).collect();
+    let successes: Vec<_> = op
+        .responses
+        .iter()
+        .filter(|r| r.status.is_success())
+        .collect();
+    let errors: Vec<_> = op
+        .responses
+        .iter()
+        .filter(|r| !r.status.is_success())
+        .collect();
     let body_ty = |b: &ResponseBody| -> TokenStream {
         match b {
             ResponseBody::Empty => quote!(()),
@@ -111,7 +119,11 @@ pub(super) fn response_code(types: &Types<'_>, op: &Operation) -> ResponseCode {
     }
 }
 
-fn output_enum_tokens(op: &Operation, successes: &[&crate::ir::Response], body_ty: &dyn Fn(&ResponseBody) -> TokenStream) -> TokenStream {
+fn output_enum_tokens(
+    op: &Operation,
+    successes: &[&crate::ir::Response],
+    body_ty: &dyn Fn(&ResponseBody) -> TokenStream,
+) -> TokenStream {
     let out = output_name(op);
     let variants = successes.iter().map(|r| {
         let vn = ident(&r.name);
@@ -151,4 +163,3 @@ fn status_pattern(s: StatusMatch) -> TokenStream {
         StatusMatch::Default => quote!(_),
     }
 }
-

@@ -14,7 +14,9 @@ pub struct Types<'a> {
 
 impl<'a> Types<'a> {
     pub fn new(defs: &'a [TypeDef]) -> Self {
-        Types { by_key: defs.iter().map(|d| (d.key.as_str(), d)).collect() }
+        Types {
+            by_key: defs.iter().map(|d| (d.key.as_str(), d)).collect(),
+        }
     }
 
     pub fn get(&self, key: &str) -> Option<&'a TypeDef> {

@@ -81,7 +81,10 @@ pub fn lower(spec: &OpenAPI, openapi_version: &str) -> ir::Api {
 
 impl Lowerer<'_> {
     fn warn(&mut self, pointer: &str, message: impl Into<String>) {
-        self.warnings.push(ir::Warning { pointer: pointer.to_string(), message: message.into() });
+        self.warnings.push(ir::Warning {
+            pointer: pointer.to_string(),
+            message: message.into(),
+        });
     }
 
     /// Gives every type its final, unique name. Component schemas claim names
@@ -90,7 +93,8 @@ impl Lowerer<'_> {
     fn finish_names(&mut self) -> Vec<TypeDef> {
         let mut keys: Vec<&TypeKey> = self.types.keys().collect();
         keys.sort_by_key(|k| (!k.starts_with("#/components/schemas/"), k.as_str()));
-        let mut taken: BTreeSet<String> = RESERVED_TYPE_NAMES.iter().map(|s| s.to_string()).collect();
+        let mut taken: BTreeSet<String> =
+            RESERVED_TYPE_NAMES.iter().map(|s| s.to_string()).collect();
         let mut renames = BTreeMap::new();
         for key in keys {
             let candidate = self.types[key].name.clone();
@@ -111,7 +115,28 @@ impl Lowerer<'_> {
 /// Names that schema types must not shadow.
 const RESERVED_TYPE_NAMES: &[&str] = &[
     // Prelude names the generated `types` module uses unqualified.
-    "Box", "Clone", "Copy", "Debug", "Default", "Eq", "Err", "From", "Hash", "Into", "None", "Ok",
-    "Option", "Ord", "PartialEq", "PartialOrd", "Result", "Send", "Sized", "Some", "String", "Sync",
-    "ToString", "Vec",
+    "Box",
+    "Clone",
+    "Copy",
+    "Debug",
+    "Default",
+    "Eq",
+    "Err",
+    "From",
+    "Hash",
+    "Into",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Send",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToString",
+    "Vec",
 ];

@@ -12,11 +12,11 @@ use heck::{ToPascalCase, ToSnakeCase};
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
-    "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod",
-    "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
-    "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do",
-    "final", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
 pub fn is_keyword(s: &str) -> bool {
@@ -59,7 +59,10 @@ fn words(raw: &str) -> String {
             // Non-ASCII letters are valid in identifiers but hard to type and
             // linted: transliterate (`ü` → `u`, `日本` → `Ri Ben`).
             let ascii = deunicode::deunicode_char(c).unwrap_or("");
-            let ascii: String = ascii.chars().filter(|c| c.is_ascii_alphanumeric() || *c == ' ').collect();
+            let ascii: String = ascii
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == ' ')
+                .collect();
             if ascii.trim().is_empty() {
                 out.push_str(&format!(" u{:04x} ", c as u32));
             } else if ascii.len() == 1 {
@@ -132,7 +135,11 @@ pub fn unique(name: String, taken: &mut BTreeSet<String>) -> String {
     }
     // `V1` + 2 → `V1_2` (an underscore between digits keeps camel case);
     // `Asc` + 2 → `Asc2`.
-    let sep = if name.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+    let sep = if name.ends_with(|c: char| c.is_ascii_digit()) {
+        "_"
+    } else {
+        ""
+    };
     let mut n = 2u64;
     loop {
         let candidate = format!("{name}{sep}{n}");

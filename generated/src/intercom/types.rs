@@ -2,31 +2,30 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 //! Request and response types.
-/// A reference to another Intercom object (a tag, note, company or
-/// subscription type) attached to the contact, with the API URL where the
-/// full object can be retrieved.
+/// A reference to another Intercom object (a tag, note or subscription
+/// type) attached to the contact, with the API path where the full object
+/// can be retrieved. Intercom calls it `addressable_list`.
 ///
 /// Schema: `#/components/schemas/AddressableReference`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddressableReference {
-    /// The type of the referenced object, for example `tag`, `note`, `company` or `subscription`.
+    /// The type of the referenced object, for example `tag`, `note` or `subscription`.
     pub r#type: String,
     /// The id of the referenced object.
     pub id: String,
     /// The API path where the referenced object can be retrieved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: String,
     /// Properties not declared in the schema, kept as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl AddressableReference {
     /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(r#type: String, id: String) -> Self {
+    pub fn new(r#type: String, id: String, url: String) -> Self {
         Self {
             r#type,
             id,
-            url: Default::default(),
+            url,
             extra: Default::default(),
         }
     }
@@ -37,8 +36,9 @@ impl AddressableReference {
 /// Schema: `#/components/schemas/Contact`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Contact {
-    /// The type of object; always `contact`.
-    pub r#type: String,
+    /// The type of object; `contact`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
     /// The unique identifier of the contact, given by Intercom.
     pub id: String,
     /// The id of the workspace the contact belongs to.
@@ -46,19 +46,25 @@ pub struct Contact {
     /// A unique identifier for the contact which is given to Intercom; null when none has been set (typically for leads).
     #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub external_id: Option<String>,
-    /// The role of the contact, either `user` or `lead`.
     pub role: ContactRole,
     /// The contact's email address.
-    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The domain of the contact's email address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_domain: Option<String>,
     /// The contact's phone number.
     #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub phone: Option<String>,
+    /// The contact's phone number normalized to the E.164 format.
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub formatted_phone: crate::runtime::Maybe<String>,
     /// The contact's name.
     #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub name: Option<String>,
-    /// An image URL containing the avatar of the contact.
+    /// The contact's avatar; null when the contact has none.
     #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub avatar: Option<String>,
+    pub avatar: Option<ContactAvatar>,
     /// The id of the admin that has been assigned account ownership of the contact.
     #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub owner_id: Option<i64>,
@@ -108,66 +114,72 @@ pub struct Contact {
     pub os: Option<String>,
     pub location: ContactLocation,
     /// The name of the Android app the contact is using.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub android_app_name: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub android_app_name: crate::runtime::Maybe<String>,
     /// The version of the Android app the contact is using.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub android_app_version: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub android_app_version: crate::runtime::Maybe<String>,
     /// The Android device the contact is using.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub android_device: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub android_device: crate::runtime::Maybe<String>,
     /// The version of the Android OS the contact is using.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub android_os_version: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub android_os_version: crate::runtime::Maybe<String>,
     /// The version of the Intercom Android SDK the contact is using.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub android_sdk_version: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub android_sdk_version: crate::runtime::Maybe<String>,
     /// The time the contact was last seen on an Android device, as a Unix timestamp in seconds.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub android_last_seen_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub android_last_seen_at: crate::runtime::Maybe<i64>,
     /// The name of the iOS app the contact is using.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub ios_app_name: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub ios_app_name: crate::runtime::Maybe<String>,
     /// The version of the iOS app the contact is using.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub ios_app_version: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub ios_app_version: crate::runtime::Maybe<String>,
     /// The iOS device the contact is using.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub ios_device: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub ios_device: crate::runtime::Maybe<String>,
     /// The version of iOS the contact is using.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub ios_os_version: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub ios_os_version: crate::runtime::Maybe<String>,
     /// The version of the Intercom iOS SDK the contact is using.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub ios_sdk_version: Option<String>,
-    /// The time the contact was last seen on an iOS device, as a Unix timestamp in seconds.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub ios_last_seen_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub ios_sdk_version: crate::runtime::Maybe<String>,
+    /// The time the contact last used the iOS app, as a Unix timestamp in seconds.
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub ios_last_seen_at: crate::runtime::Maybe<i64>,
     /// The custom attributes set on the contact, keyed by attribute name.
-    pub custom_attributes: serde_json::Map<String, serde_json::Value>,
-    pub tags: ContactTags,
-    pub notes: ContactNotes,
-    pub companies: ContactCompanies,
-    pub opted_out_subscription_types: ContactSubscriptionTypes,
-    pub opted_in_subscription_types: ContactSubscriptionTypes,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<ContactTags>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<ContactNotes>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub companies: Option<ContactCompanies>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opted_out_subscription_types: Option<ContactSubscriptionTypes>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opted_in_subscription_types: Option<ContactSubscriptionTypes>,
     /// The UTM campaign associated with the contact.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub utm_campaign: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub utm_campaign: crate::runtime::Maybe<String>,
     /// The UTM content associated with the contact.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub utm_content: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub utm_content: crate::runtime::Maybe<String>,
     /// The UTM medium associated with the contact.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub utm_medium: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub utm_medium: crate::runtime::Maybe<String>,
     /// The UTM source associated with the contact.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub utm_source: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub utm_source: crate::runtime::Maybe<String>,
     /// The UTM term associated with the contact.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub utm_term: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub utm_term: crate::runtime::Maybe<String>,
     /// The referrer of the contact (the page they came from).
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub referrer: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub referrer: crate::runtime::Maybe<String>,
     /// Properties not declared in the schema, kept as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -176,11 +188,9 @@ impl Contact {
     /// Creates a value from its required fields; optional fields start empty.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        r#type: String,
         id: String,
         workspace_id: String,
         role: ContactRole,
-        email: String,
         social_profiles: ContactSocialProfiles,
         has_hard_bounced: bool,
         marked_email_as_spam: bool,
@@ -188,21 +198,17 @@ impl Contact {
         created_at: i64,
         updated_at: i64,
         location: ContactLocation,
-        custom_attributes: serde_json::Map<String, serde_json::Value>,
-        tags: ContactTags,
-        notes: ContactNotes,
-        companies: ContactCompanies,
-        opted_out_subscription_types: ContactSubscriptionTypes,
-        opted_in_subscription_types: ContactSubscriptionTypes,
     ) -> Self {
         Self {
-            r#type,
+            r#type: Default::default(),
             id,
             workspace_id,
             external_id: Default::default(),
             role,
-            email,
+            email: Default::default(),
+            email_domain: Default::default(),
             phone: Default::default(),
+            formatted_phone: Default::default(),
             name: Default::default(),
             avatar: Default::default(),
             owner_id: Default::default(),
@@ -236,12 +242,12 @@ impl Contact {
             ios_os_version: Default::default(),
             ios_sdk_version: Default::default(),
             ios_last_seen_at: Default::default(),
-            custom_attributes,
-            tags,
-            notes,
-            companies,
-            opted_out_subscription_types,
-            opted_in_subscription_types,
+            custom_attributes: Default::default(),
+            tags: Default::default(),
+            notes: Default::default(),
+            companies: Default::default(),
+            opted_out_subscription_types: Default::default(),
+            opted_in_subscription_types: Default::default(),
             utm_campaign: Default::default(),
             utm_content: Default::default(),
             utm_medium: Default::default(),
@@ -252,15 +258,33 @@ impl Contact {
         }
     }
 }
-/// The companies the contact belongs to, with the API path that lists them all.
+/// The contact's avatar; null when the contact has none.
+///
+/// Schema: `#/components/schemas/Contact/properties/avatar`
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ContactAvatar {
+    /// The type of object; `avatar`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The URL of the avatar image.
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub image_url: crate::runtime::Maybe<String>,
+    /// Properties not declared in the schema, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The companies the contact belongs to (up to 10), with the API path
+/// that lists them all.
 ///
 /// Schema: `#/components/schemas/ContactCompanies`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ContactCompanies {
     /// The type of object; always `list`.
-    pub r#type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<ContactCompaniesType>,
     /// References to the companies the contact belongs to.
-    pub data: Vec<AddressableReference>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<ContactCompany>>,
     /// The API path that lists all the companies of the contact.
     pub url: String,
     /// The total number of companies the contact belongs to.
@@ -273,16 +297,10 @@ pub struct ContactCompanies {
 }
 impl ContactCompanies {
     /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(
-        r#type: String,
-        data: Vec<AddressableReference>,
-        url: String,
-        total_count: i64,
-        has_more: bool,
-    ) -> Self {
+    pub fn new(url: String, total_count: i64, has_more: bool) -> Self {
         Self {
-            r#type,
-            data,
+            r#type: Default::default(),
+            data: Default::default(),
             url,
             total_count,
             has_more,
@@ -290,41 +308,100 @@ impl ContactCompanies {
         }
     }
 }
-/// Where the contact is located, as determined by Intercom. The location
-/// fields are null when Intercom does not know them.
+/// The type of object; always `list`.
 ///
-/// Schema: `#/components/schemas/ContactLocation`
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ContactLocation {
-    /// The type of object; always `location`.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub r#type: Option<String>,
-    /// The country the contact is in.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub country: Option<String>,
-    /// The region (overall area) the contact is in.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub region: Option<String>,
-    /// The city the contact is in.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub city: Option<String>,
-    /// The ISO 3166 code of the country the contact is in.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub country_code: Option<String>,
-    /// The code of the continent the contact is in.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub continent_code: Option<String>,
+/// Schema: `#/components/schemas/ContactCompanies/properties/type`
+///
+/// Always `list` (a constant in the schema).
+pub type ContactCompaniesType = String;
+/// A reference to a company the contact belongs to.
+///
+/// Schema: `#/components/schemas/ContactCompany`
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ContactCompany {
+    /// The id of the company.
+    pub id: String,
+    /// The type of object; always `company`.
+    pub r#type: ContactCompanyType,
+    /// The API path where the full company can be retrieved.
+    pub url: String,
     /// Properties not declared in the schema, kept as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-/// The notes written about the contact, with the API path that lists them all.
+impl ContactCompany {
+    /// Creates a value from its required fields; optional fields start empty.
+    pub fn new(id: String, r#type: ContactCompanyType, url: String) -> Self {
+        Self {
+            id,
+            r#type,
+            url,
+            extra: Default::default(),
+        }
+    }
+}
+/// The type of object; always `company`.
+///
+/// Schema: `#/components/schemas/ContactCompany/properties/type`
+///
+/// Always `company` (a constant in the schema).
+pub type ContactCompanyType = String;
+/// Where the contact is located, as determined by Intercom. The location
+/// fields are null or absent when Intercom does not know them.
+///
+/// Schema: `#/components/schemas/ContactLocation`
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ContactLocation {
+    /// The type of object; always `location`.
+    pub r#type: ContactLocationType,
+    /// The country the contact is in.
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub country: crate::runtime::Maybe<String>,
+    /// The region (overall area) the contact is in.
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub region: crate::runtime::Maybe<String>,
+    /// The city the contact is in.
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub city: crate::runtime::Maybe<String>,
+    /// The ISO 3166 code of the country the contact is in.
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub country_code: crate::runtime::Maybe<String>,
+    /// The code of the continent the contact is in.
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub continent_code: crate::runtime::Maybe<String>,
+    /// Properties not declared in the schema, kept as received.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl ContactLocation {
+    /// Creates a value from its required fields; optional fields start empty.
+    pub fn new(r#type: ContactLocationType) -> Self {
+        Self {
+            r#type,
+            country: Default::default(),
+            region: Default::default(),
+            city: Default::default(),
+            country_code: Default::default(),
+            continent_code: Default::default(),
+            extra: Default::default(),
+        }
+    }
+}
+/// The type of object; always `location`.
+///
+/// Schema: `#/components/schemas/ContactLocation/properties/type`
+///
+/// Always `location` (a constant in the schema).
+pub type ContactLocationType = String;
+/// The notes written about the contact (up to 10), with the API path that
+/// lists them all.
 ///
 /// Schema: `#/components/schemas/ContactNotes`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ContactNotes {
-    /// The type of object; always `list`.
-    pub r#type: String,
+    /// The type of object; `list`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
     /// References to the notes about the contact.
     pub data: Vec<AddressableReference>,
     /// The API path that lists all the notes of the contact.
@@ -340,14 +417,13 @@ pub struct ContactNotes {
 impl ContactNotes {
     /// Creates a value from its required fields; optional fields start empty.
     pub fn new(
-        r#type: String,
         data: Vec<AddressableReference>,
         url: String,
         total_count: i64,
         has_more: bool,
     ) -> Self {
         Self {
-            r#type,
+            r#type: Default::default(),
             data,
             url,
             total_count,
@@ -356,9 +432,9 @@ impl ContactNotes {
         }
     }
 }
-/// The role of the contact, either `user` or `lead`.
+/// The role of the contact, `user` or `lead`.
 ///
-/// Schema: `#/components/schemas/Contact/properties/role`
+/// Schema: `#/components/schemas/ContactRole`
 ///
 /// Unknown values received from the server are kept in `Unknown`, so a
 /// new value never breaks decoding.
@@ -412,8 +488,9 @@ impl<'de> serde::Deserialize<'de> for ContactRole {
 /// Schema: `#/components/schemas/ContactSocialProfiles`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ContactSocialProfiles {
-    /// The type of object; always `list`.
-    pub r#type: String,
+    /// The type of object; `list`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
     /// The contact's social profiles.
     pub data: Vec<SocialProfile>,
     /// Properties not declared in the schema, kept as received.
@@ -422,9 +499,9 @@ pub struct ContactSocialProfiles {
 }
 impl ContactSocialProfiles {
     /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(r#type: String, data: Vec<SocialProfile>) -> Self {
+    pub fn new(data: Vec<SocialProfile>) -> Self {
         Self {
-            r#type,
+            r#type: Default::default(),
             data,
             extra: Default::default(),
         }
@@ -436,8 +513,9 @@ impl ContactSocialProfiles {
 /// Schema: `#/components/schemas/ContactSubscriptionTypes`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ContactSubscriptionTypes {
-    /// The type of object; always `list`.
-    pub r#type: String,
+    /// The type of object; `list`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
     /// References to the subscription types.
     pub data: Vec<AddressableReference>,
     /// The API path that lists the contact's subscriptions.
@@ -453,14 +531,13 @@ pub struct ContactSubscriptionTypes {
 impl ContactSubscriptionTypes {
     /// Creates a value from its required fields; optional fields start empty.
     pub fn new(
-        r#type: String,
         data: Vec<AddressableReference>,
         url: String,
         total_count: i64,
         has_more: bool,
     ) -> Self {
         Self {
-            r#type,
+            r#type: Default::default(),
             data,
             url,
             total_count,
@@ -469,13 +546,15 @@ impl ContactSubscriptionTypes {
         }
     }
 }
-/// The tags attached to the contact, with the API path that lists them all.
+/// The tags attached to the contact (up to 10), with the API path that
+/// lists them all.
 ///
 /// Schema: `#/components/schemas/ContactTags`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ContactTags {
-    /// The type of object; always `list`.
-    pub r#type: String,
+    /// The type of object; `list`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
     /// References to the tags attached to the contact.
     pub data: Vec<AddressableReference>,
     /// The API path that lists all the tags of the contact.
@@ -491,14 +570,13 @@ pub struct ContactTags {
 impl ContactTags {
     /// Creates a value from its required fields; optional fields start empty.
     pub fn new(
-        r#type: String,
         data: Vec<AddressableReference>,
         url: String,
         total_count: i64,
         has_more: bool,
     ) -> Self {
         Self {
-            r#type,
+            r#type: Default::default(),
             data,
             url,
             total_count,
@@ -544,7 +622,7 @@ pub struct ErrorItem {
     /// A human-readable description of the error.
     #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub message: crate::runtime::Maybe<String>,
-    /// The name of the request field the error relates to, if any.
+    /// The name of the request field (or query parameter) the error relates to, if any.
     #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub field: crate::runtime::Maybe<String>,
     /// Properties not declared in the schema, kept as received.
@@ -562,29 +640,143 @@ impl ErrorItem {
         }
     }
 }
+/// An Intercom API version.
+///
+/// Schema: `#/components/schemas/IntercomVersion`
+///
+/// Unknown values received from the server are kept in `Unknown`, so a
+/// new value never breaks decoding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IntercomVersion {
+    /// `1.0`
+    V10,
+    /// `1.1`
+    V11,
+    /// `1.2`
+    V12,
+    /// `1.3`
+    V13,
+    /// `1.4`
+    V14,
+    /// `2.0`
+    V20,
+    /// `2.1`
+    V21,
+    /// `2.2`
+    V22,
+    /// `2.3`
+    V23,
+    /// `2.4`
+    V24,
+    /// `2.5`
+    V25,
+    /// `2.6`
+    V26,
+    /// `2.7`
+    V27,
+    /// `2.8`
+    V28,
+    /// `2.9`
+    V29,
+    /// `2.10`
+    V210,
+    /// `2.11`
+    V211,
+    /// `Preview`
+    Preview,
+    /// A value not known when this client was generated.
+    Unknown(String),
+}
+impl IntercomVersion {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V10 => "1.0",
+            Self::V11 => "1.1",
+            Self::V12 => "1.2",
+            Self::V13 => "1.3",
+            Self::V14 => "1.4",
+            Self::V20 => "2.0",
+            Self::V21 => "2.1",
+            Self::V22 => "2.2",
+            Self::V23 => "2.3",
+            Self::V24 => "2.4",
+            Self::V25 => "2.5",
+            Self::V26 => "2.6",
+            Self::V27 => "2.7",
+            Self::V28 => "2.8",
+            Self::V29 => "2.9",
+            Self::V210 => "2.10",
+            Self::V211 => "2.11",
+            Self::Preview => "Preview",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for IntercomVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl From<String> for IntercomVersion {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "1.0" => Self::V10,
+            "1.1" => Self::V11,
+            "1.2" => Self::V12,
+            "1.3" => Self::V13,
+            "1.4" => Self::V14,
+            "2.0" => Self::V20,
+            "2.1" => Self::V21,
+            "2.2" => Self::V22,
+            "2.3" => Self::V23,
+            "2.4" => Self::V24,
+            "2.5" => Self::V25,
+            "2.6" => Self::V26,
+            "2.7" => Self::V27,
+            "2.8" => Self::V28,
+            "2.9" => Self::V29,
+            "2.10" => Self::V210,
+            "2.11" => Self::V211,
+            "Preview" => Self::Preview,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+impl serde::Serialize for IntercomVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for IntercomVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
 /// A social network profile of the contact.
 ///
 /// Schema: `#/components/schemas/SocialProfile`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SocialProfile {
-    /// The type of object; always `social_profile`.
+    /// The type of object; `social_profile`.
     pub r#type: String,
     /// The name of the social network, for example `Twitter`.
     pub name: String,
     /// The contact's profile URL on the social network.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: String,
     /// Properties not declared in the schema, kept as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl SocialProfile {
     /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(r#type: String, name: String) -> Self {
+    pub fn new(r#type: String, name: String, url: String) -> Self {
         Self {
             r#type,
             name,
-            url: Default::default(),
+            url,
             extra: Default::default(),
         }
     }
@@ -595,9 +787,8 @@ impl SocialProfile {
 /// Schema: `#/components/schemas/UpdateContactRequest`
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateContactRequest {
-    /// The role of the contact, either "user" or "lead".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<String>,
+    pub role: Option<ContactRole>,
     /// A unique identifier for the contact which is given to Intercom (for example the contact's id in your own app).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,

@@ -70,6 +70,7 @@ const DEPENDENCIES: &str = r#"[dependencies]
 base64 = "0.23"
 bytes = "1"
 fastrand = "2"
+httpdate = "1"
 percent-encoding = "2"
 reqwest = { version = "0.12", default-features = false, features = ["json", "rustls-tls"] }
 serde = { version = "1", features = ["derive"] }

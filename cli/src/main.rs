@@ -7,13 +7,13 @@
 // size does not matter.
 #![allow(clippy::result_large_err)]
 
-mod config;
 mod report;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clientgen::config;
 use clientgen::generate::{with_defaults, Action, Finished, Layout, Pipeline, RunError};
 use clientgen::write::WriteOptions;
 use clientgen::Diagnostic;
@@ -224,7 +224,7 @@ fn generate(target: &Target, action: Action, reporter: &mut Reporter) -> Result<
 }
 
 fn ir(spec: &Path, format: IrFormat, reporter: &mut Reporter) -> Result<Exit, Failure> {
-    let sources = [clientgen::ApiSource::new("api", spec)];
+    let sources = [clientgen::ApiSettings::new("api", spec)];
     let mut progress = |p: &clientgen::generate::Progress<'_>| reporter.progress(p);
     let mut pipeline = Pipeline::new(&mut progress);
     let lowered = pipeline.lower(&sources).map_err(Failure::run)?;

@@ -22,7 +22,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::emit::{CrateOptions, FeatureMode};
-use crate::generate::{self, ApiSource, GenerateOptions, Layout, RunError};
+use crate::generate::{self, ApiSettings, GenerateOptions, Layout, RunError};
 
 /// The `[dependencies]` a crate including a generated module needs.
 pub use crate::emit::RUNTIME_DEPENDENCIES;
@@ -30,17 +30,45 @@ pub use crate::emit::RUNTIME_DEPENDENCIES;
 /// A build-script generation, configured step by step.
 #[derive(Clone, Debug)]
 pub struct Builder {
-    spec: PathBuf,
+    api: ApiSettings,
     file: PathBuf,
     out_dir: Option<PathBuf>,
     options: GenerateOptions,
+    /// Files besides the spec whose change must rerun the build script.
+    inputs: Vec<PathBuf>,
 }
 
 impl Builder {
     /// Generates `spec` into `$OUT_DIR/<spec stem>.rs`.
     pub fn new(spec: impl AsRef<Path>) -> Self {
-        let spec = spec.as_ref().to_path_buf();
-        let stem = spec
+        Builder::for_api(ApiSettings::new("api", spec.as_ref()))
+    }
+
+    /// Generates the one API `clientgen.toml` at `path` describes (its spec,
+    /// overlays, selection, type replacements, names); the `[output]`
+    /// section does not apply to a module.
+    pub fn from_config(path: impl AsRef<Path>) -> Result<Self, BuildError> {
+        let path = path.as_ref();
+        println!("cargo:rerun-if-changed={}", path.display());
+        let config = crate::config::load(path).map_err(|d| BuildError::Run(RunError::Spec(d)))?;
+        let mut apis = config
+            .apis()
+            .map_err(|d| BuildError::Run(RunError::Spec(d)))?;
+        if apis.len() != 1 {
+            return Err(BuildError::Other(format!(
+                "{}: a build script generates one API per module file; this configuration has {}",
+                path.display(),
+                apis.len()
+            )));
+        }
+        let mut builder = Builder::for_api(apis.remove(0));
+        builder.inputs.push(path.to_path_buf());
+        Ok(builder)
+    }
+
+    fn for_api(api: ApiSettings) -> Self {
+        let stem = api
+            .spec
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
@@ -64,7 +92,8 @@ impl Builder {
                 },
                 layout: Layout::Crate,
             },
-            spec,
+            inputs: Vec::new(),
+            api,
         }
     }
 
@@ -86,6 +115,11 @@ impl Builder {
         &mut self.options
     }
 
+    /// The API's settings: spec, overlays, lowering options.
+    pub fn api_mut(&mut self) -> &mut ApiSettings {
+        &mut self.api
+    }
+
     /// Generates and writes the file (only if its contents changed), and
     /// tells cargo to rerun when the spec changes and about every warning.
     /// Returns the file's path.
@@ -104,14 +138,16 @@ impl Builder {
                 self.file.display()
             )));
         }
-        println!("cargo:rerun-if-changed={}", self.spec.display());
+        println!("cargo:rerun-if-changed={}", self.api.spec.display());
+        for input in self.api.overlays.iter().chain(&self.inputs) {
+            println!("cargo:rerun-if-changed={}", input.display());
+        }
         let mut options = self.options;
         options.layout = Layout::Module {
             file: self.file.clone(),
         };
-        let source = ApiSource::new("api", &self.spec);
-        let generated =
-            generate::generate(&[source], &options, &mut |_| {}).map_err(BuildError::Run)?;
+        let generated = generate::generate(std::slice::from_ref(&self.api), &options, &mut |_| {})
+            .map_err(BuildError::Run)?;
         for w in &generated.warnings {
             print!("{}", cargo_warning(&w.to_string()));
         }
@@ -190,6 +226,41 @@ mod tests {
         }
         assert_eq!(out.lines().count(), 3);
         assert!(out.contains("\\u{1b}[31m"));
+    }
+
+    #[test]
+    fn a_configuration_selects_what_the_module_holds() {
+        let dir =
+            std::env::temp_dir().join(format!("clientgen-build-script-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let op = |id: &str| {
+            format!("    get:\n      operationId: {id}\n      responses:\n        '204':\n          description: done\n")
+        };
+        let spec = format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /a:\n{}  /b:\n{}",
+            op("keepMe"),
+            op("dropMe")
+        );
+        std::fs::write(dir.join("api.yaml"), spec).unwrap();
+        std::fs::write(
+            dir.join("clientgen.toml"),
+            "spec = \"api.yaml\"\n[select]\noperations = [\"keepMe\"]\n",
+        )
+        .unwrap();
+        let path = Builder::from_config(dir.join("clientgen.toml"))
+            .unwrap()
+            .out_dir(&dir)
+            .file_name("t.rs")
+            .generate()
+            .unwrap();
+        let text = std::fs::read_to_string(path).unwrap();
+        assert!(
+            text.contains("pub fn keep_me"),
+            "selected operation generated"
+        );
+        assert!(!text.contains("drop_me"), "unselected operation left out");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

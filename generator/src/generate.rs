@@ -6,37 +6,11 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+pub use crate::config::ApiSettings;
 use crate::diagnostic::Diagnostic;
 use crate::emit::{self, ApiModule, CrateOptions, GeneratedFile};
 use crate::write::{self, Staleness, WriteError, WriteOptions, WriteReport};
 use crate::Lowered;
-
-/// One OpenAPI document, generated as one API module. Per-API settings from
-/// `clientgen.toml` (overlays, lowering options: `config::ApiSettings`) join
-/// these fields and are applied in [`load_api`] and [`lower_api`].
-#[derive(Clone, Debug)]
-pub struct ApiSource {
-    /// The module name (snake_case); with [`emit::FeatureMode::PerApi`] also
-    /// the cargo feature.
-    pub module: String,
-    /// Where to read the document.
-    pub spec: PathBuf,
-    /// The path as shown in `@generated` headers, docs and diagnostics
-    /// (relative paths keep output identical across machines).
-    pub spec_display: String,
-}
-
-impl ApiSource {
-    /// A source shown as the path it is read from.
-    pub fn new(module: impl Into<String>, spec: impl Into<PathBuf>) -> Self {
-        let spec = spec.into();
-        ApiSource {
-            module: module.into(),
-            spec_display: spec.display().to_string(),
-            spec,
-        }
-    }
-}
 
 /// The shape of the output.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,8 +26,10 @@ pub enum Layout {
     },
 }
 
-/// How to generate: everything besides the specs and the output directory.
-/// `clientgen.toml` fills `package` (`config::Config::crate_options`).
+/// How to generate: everything besides the specs ([`ApiSettings`]: spec,
+/// overlays, lowering options) and the output directory. `clientgen.toml`
+/// fills `package` ([`crate::config::Config::crate_options`]) and the
+/// specs ([`crate::config::Config::apis`]).
 #[derive(Clone, Debug)]
 pub struct GenerateOptions {
     /// Package metadata, cargo features, and the command named in
@@ -181,17 +157,17 @@ impl<'p> Pipeline<'p> {
     }
 
     /// Loads and lowers every source; the first unusable spec stops the run.
-    pub fn lower(&mut self, sources: &[ApiSource]) -> Result<Vec<Lowered>, RunError> {
+    pub fn lower(&mut self, sources: &[ApiSettings]) -> Result<Vec<Lowered>, RunError> {
         if sources.is_empty() {
             return Err(RunError::Options("no spec to generate from".into()));
         }
         let mut lowered = Vec::with_capacity(sources.len());
         for source in sources {
             let loaded = self
-                .time(Phase::Load, &source.spec_display, || load_api(source))
+                .time(Phase::Load, &source.spec_display, || source.load())
                 .map_err(RunError::Spec)?;
             let l = self.time(Phase::Lower, &source.spec_display, || {
-                lower_api(source, loaded)
+                source.lower_loaded(loaded)
             });
             self.warnings.extend(l.warnings.iter().cloned());
             lowered.push(l);
@@ -202,7 +178,7 @@ impl<'p> Pipeline<'p> {
     /// Emits the files of `lowered` (one per source, in order).
     pub fn emit(
         &mut self,
-        sources: &[ApiSource],
+        sources: &[ApiSettings],
         lowered: &[Lowered],
         package: &CrateOptions,
         layout: &Layout,
@@ -268,22 +244,9 @@ pub enum Finished {
     Checked(Vec<(PathBuf, Staleness)>),
 }
 
-/// Loads one document.
-pub fn load_api(source: &ApiSource) -> Result<crate::load::Loaded, Diagnostic> {
-    crate::load::load_file(&source.spec).map_err(|mut d| {
-        d.file = source.spec_display.clone();
-        d
-    })
-}
-
-/// Lowers one loaded document.
-pub fn lower_api(source: &ApiSource, loaded: crate::load::Loaded) -> Lowered {
-    crate::lower_loaded(loaded, &source.spec_display)
-}
-
 /// Loads, lowers and emits `sources`; nothing is written.
 pub fn generate(
-    sources: &[ApiSource],
+    sources: &[ApiSettings],
     opts: &GenerateOptions,
     progress: &mut dyn FnMut(&Progress<'_>),
 ) -> Result<Generated, RunError> {
@@ -298,7 +261,7 @@ pub fn generate(
 
 fn generate_in(
     pipeline: &mut Pipeline<'_>,
-    sources: &[ApiSource],
+    sources: &[ApiSettings],
     opts: &GenerateOptions,
 ) -> Result<Vec<GeneratedFile>, RunError> {
     let lowered = pipeline.lower(sources)?;
@@ -310,28 +273,17 @@ fn generate_in(
 }
 
 /// `package` with an empty name or description filled in from the (first)
-/// API: `<title>-client`, `Generated client for <title> <version>`.
+/// API: the package name lowering chose (`<title>-client`) and
+/// `Generated client for <title> <version>`.
 pub fn with_defaults(package: &CrateOptions, api: &crate::ir::Api) -> CrateOptions {
     let mut package = package.clone();
     if package.name.is_empty() {
-        package.name = default_crate_name(api);
+        package.name = api.package_name.clone();
     }
     if package.description.is_empty() {
         package.description = format!("Generated client for {} {}", api.title, api.version);
     }
     package
-}
-
-/// `<title>-client`, kebab-case.
-pub fn default_crate_name(api: &crate::ir::Api) -> String {
-    let base = crate::lower::snake(&api.title).replace('_', "-");
-    if base.is_empty() {
-        "api-client".to_string()
-    } else if base.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("api-{base}-client")
-    } else {
-        format!("{base}-client")
-    }
 }
 
 /// What to do with the generated files.
@@ -352,7 +304,7 @@ pub struct Outcome {
 
 /// [`generate`], then write into or check `out`.
 pub fn run(
-    sources: &[ApiSource],
+    sources: &[ApiSettings],
     opts: &GenerateOptions,
     out: &Path,
     action: Action,

@@ -2,7 +2,7 @@
 //! library entry point as the `clientgen` CLI.
 
 use clientgen::emit::{CrateOptions, FeatureMode};
-use clientgen::generate::{self, Action, ApiSource, Finished, GenerateOptions, Layout};
+use clientgen::generate::{self, Action, ApiSettings, Finished, GenerateOptions, Layout};
 use clientgen::write::WriteOptions;
 
 use crate::repo_root;
@@ -28,12 +28,11 @@ pub fn options() -> CrateOptions {
 
 pub fn run(check: bool, force: bool) -> Result<(), String> {
     let root = repo_root();
-    let sources: Vec<ApiSource> = APIS
+    let sources: Vec<ApiSettings> = APIS
         .iter()
-        .map(|(module, spec)| ApiSource {
-            module: module.to_string(),
-            spec: root.join(spec),
+        .map(|(module, spec)| ApiSettings {
             spec_display: spec.to_string(),
+            ..ApiSettings::new(*module, root.join(spec))
         })
         .collect();
     let opts = GenerateOptions {

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use clientgen::emit::{self, ApiModule, CrateOptions, FeatureMode};
-use clientgen::generate::{self, Action, ApiSource, Finished, GenerateOptions, Layout};
+use clientgen::generate::{self, Action, ApiSettings, Finished, GenerateOptions, Layout};
 use clientgen::write::WriteOptions;
 
 pub fn run(spec: &Path, out: &Path, name: Option<&str>, force: bool) -> Result<(), String> {
@@ -16,7 +16,7 @@ pub fn run(spec: &Path, out: &Path, name: Option<&str>, force: bool) -> Result<(
     };
     let action = Action::Write(WriteOptions { force });
     let outcome = generate::run(
-        &[ApiSource::new("api", spec)],
+        &[ApiSettings::new("api", spec)],
         &opts,
         out,
         action,

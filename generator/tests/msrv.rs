@@ -15,7 +15,10 @@ fn version(v: &str) -> (u64, u64, u64) {
 }
 
 fn host() -> String {
-    let out = Command::new("rustc").arg("-vV").output().expect("rustc -vV");
+    let out = Command::new("rustc")
+        .arg("-vV")
+        .output()
+        .expect("rustc -vV");
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     text.lines()
         .find_map(|l| l.strip_prefix("host: "))
@@ -100,7 +103,10 @@ fn declared_rust_version_covers_every_dependency() {
         );
         checked += seen.len();
     }
-    assert!(checked > 50, "the dependency walk found the tree ({checked})");
+    assert!(
+        checked > 50,
+        "the dependency walk found the tree ({checked})"
+    );
 }
 
 #[test]

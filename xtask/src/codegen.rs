@@ -1,42 +1,22 @@
 //! `cargo xtask codegen [--check]`: `specs/` → `generated/`, through the same
 //! library entry point as the `clientgen` CLI.
 
-use clientgen::emit::{CrateOptions, FeatureMode};
-use clientgen::generate::{self, Action, ApiSettings, Finished, GenerateOptions, Layout};
+use clientgen::config;
+use clientgen::generate::{self, Action, Finished, GenerateOptions, Layout};
 use clientgen::write::WriteOptions;
 
 use crate::repo_root;
 
-/// The APIs of the generated crate: (module and feature name, spec path).
-pub const APIS: &[(&str, &str)] = &[
-    ("insighto", "specs/insighto.yaml"),
-    ("intercom", "specs/intercom.yaml"),
-    ("intercom_legacy", "specs/intercom-legacy.yaml"),
-    ("paragon", "specs/paragon-actionkit.yaml"),
-];
-
-pub fn options() -> CrateOptions {
-    CrateOptions {
-        name: "contact-clients".into(),
-        version: "0.1.0".into(),
-        description: "Typed async clients for four \"update a contact\" endpoints: Insighto, Intercom, Intercom (legacy API) and Paragon ActionKit.".into(),
-        command: "cargo xtask codegen".into(),
-        features: FeatureMode::PerApi,
-        standalone: false,
-    }
-}
+/// The configuration of the generated crate, at the repository root.
+pub const CONFIG: &str = "codegen.toml";
 
 pub fn run(check: bool, force: bool) -> Result<(), String> {
     let root = repo_root();
-    let sources: Vec<ApiSettings> = APIS
-        .iter()
-        .map(|(module, spec)| ApiSettings {
-            spec_display: spec.to_string(),
-            ..ApiSettings::new(*module, root.join(spec))
-        })
-        .collect();
+    let config = config::load(&root.join(CONFIG)).map_err(|d| d.to_string())?;
+    let sources = config.apis().map_err(|d| d.to_string())?;
     let opts = GenerateOptions {
-        package: options(),
+        // Name and description are set, so no lowered API is needed here.
+        package: config.crate_options("cargo xtask codegen", &[]),
         layout: Layout::Crate,
     };
     let action = if check {
@@ -44,7 +24,9 @@ pub fn run(check: bool, force: bool) -> Result<(), String> {
     } else {
         Action::Write(WriteOptions { force })
     };
-    let out = root.join("generated");
+    let out = config
+        .output_dir()
+        .ok_or_else(|| format!("{CONFIG}: [output] dir is not set"))?;
     let outcome =
         generate::run(&sources, &opts, &out, action, &mut |_| {}).map_err(|e| e.to_string())?;
     for w in &outcome.generated.warnings {

@@ -721,7 +721,7 @@ fn is_required_only(member: &ReferenceOr<Schema>) -> bool {
             let v = view(s);
             !v.required.is_empty()
                 && v.typ.is_none()
-                && v.properties.map_or(true, |p| p.is_empty())
+                && v.properties.is_none_or(|p| p.is_empty())
                 && v.all_of.is_empty()
                 && v.one_of.is_empty()
                 && v.any_of.is_empty()

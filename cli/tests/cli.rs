@@ -379,3 +379,41 @@ fn cargo_fmt_leaves_generated_files_alone() {
     );
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn the_codegen_configuration_writes_generated() {
+    // `cargo xtask codegen` reads codegen.toml through the same library
+    // code: the command writes the committed crate, headers aside.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let out = std::env::temp_dir().join(format!("clientgen-cli-codegen-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&out);
+    let run = clientgen(
+        &root,
+        &[
+            "generate",
+            "--config",
+            "codegen.toml",
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ],
+    );
+    assert_eq!(code(&run), 0, "{}", stderr(&run));
+    let manifest = read(out.join(".clientgen-manifest"));
+    let files: Vec<&str> = manifest
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .collect();
+    assert!(files.len() > 20, "the manifest lists the crate: {manifest}");
+    for file in files {
+        let written = read(out.join(file)).replace(
+            "clientgen generate --config codegen.toml",
+            "cargo xtask codegen",
+        );
+        assert!(
+            written == read(root.join("generated").join(file)),
+            "{file} differs from generated/{file}"
+        );
+    }
+    fs::remove_dir_all(&out).unwrap();
+}

@@ -68,3 +68,39 @@ pub fn crate_files(
         &package,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    #[test]
+    fn hand_written_files_survive_generate() {
+        let dir = std::env::temp_dir().join(format!("xtask-generate-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let spec = crate::repo_root().join("specs/insighto.yaml");
+        let out = dir.join("client");
+        super::run(&spec, &out, Some("my-client"), false).unwrap();
+        let mine = out.join("src/main.rs");
+        fs::write(&mine, "fn main() {}\n").unwrap();
+        fs::write(out.join("NOTES.md"), "mine\n").unwrap();
+        super::run(&spec, &out, Some("my-client"), false).unwrap();
+        super::run(&spec, &out, Some("my-client"), true).unwrap();
+        // A new crate name changes every file's contents; ours stay.
+        super::run(&spec, &out, Some("renamed"), false).unwrap();
+        assert_eq!(fs::read_to_string(&mine).unwrap(), "fn main() {}\n");
+        assert_eq!(fs::read_to_string(out.join("NOTES.md")).unwrap(), "mine\n");
+        assert!(fs::read_to_string(out.join("Cargo.toml"))
+            .unwrap()
+            .contains("name = \"renamed\""));
+
+        // A directory holding files clientgen did not write needs --force.
+        let other = dir.join("other");
+        fs::create_dir_all(&other).unwrap();
+        fs::write(other.join("keep.txt"), "x").unwrap();
+        let refused = super::run(&spec, &other, None, false).unwrap_err();
+        assert!(refused.contains("--force"), "{refused}");
+        super::run(&spec, &other, None, true).unwrap();
+        assert_eq!(fs::read_to_string(other.join("keep.txt")).unwrap(), "x");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -217,7 +217,8 @@ fn ratios(ours: Option<Timing>, t: &Timing) -> (String, String, String) {
     };
     (
         times(ratio(o.wall, t.wall)),
-        times(ratio(o.cpu, t.cpu)),
+        // /usr/bin/time counts CPU in 10 ms ticks: no ratio of small figures.
+        times(ratio(o.cpu, t.cpu).filter(|_| o.cpu.unwrap_or(0.0) >= 50.0 && t.cpu.unwrap_or(0.0) >= 50.0)),
         times(ratio(o.rss_kb, t.rss_kb)),
     )
 }

@@ -218,7 +218,10 @@ fn ratios(ours: Option<Timing>, t: &Timing) -> (String, String, String) {
     (
         times(ratio(o.wall, t.wall)),
         // /usr/bin/time counts CPU in 10 ms ticks: no ratio of small figures.
-        times(ratio(o.cpu, t.cpu).filter(|_| o.cpu.unwrap_or(0.0) >= 50.0 && t.cpu.unwrap_or(0.0) >= 50.0)),
+        times(
+            ratio(o.cpu, t.cpu)
+                .filter(|_| o.cpu.unwrap_or(0.0) >= 50.0 && t.cpu.unwrap_or(0.0) >= 50.0),
+        ),
         times(ratio(o.rss_kb, t.rss_kb)),
     )
 }

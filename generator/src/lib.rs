@@ -2,7 +2,9 @@
 //!
 //! The pipeline flows one way: [`load`] (parse, normalize, check references)
 //! → [`lower`] (build the [`ir`]) → [`emit`] (tokens, formatted files) →
-//! [`write`] (to disk, or compared with disk for `--check`).
+//! [`write`] (to disk, or compared with disk for `--check`). [`surface`]
+//! describes each generated module's public API and classifies the changes
+//! between two versions of it.
 
 // A `Diagnostic` is the error of every fallible step; it is built once per
 // failed run, so its size does not matter.
@@ -13,6 +15,7 @@ pub mod emit;
 pub mod ir;
 pub mod load;
 pub mod lower;
+pub mod surface;
 pub mod write;
 
 use std::path::Path;

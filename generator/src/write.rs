@@ -9,7 +9,7 @@ use crate::emit::GeneratedFile;
 
 /// Directories the generator owns entirely inside a crate: files in them that
 /// it did not produce are stale.
-const OWNED_DIRS: &[&str] = &["src"];
+const OWNED_DIRS: &[&str] = &["src", "api"];
 
 fn owned_files(root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();

@@ -360,8 +360,10 @@ impl ContactNotes {
 /// Schema: `#/components/schemas/Contact/properties/role`
 ///
 /// Unknown values received from the server are kept in `Unknown`, so a
-/// new value never breaks decoding.
+/// new value never breaks decoding; the enum is `#[non_exhaustive]`, so
+/// a variant added by a later version never breaks a `match` either.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactRole {
     /// `user`
     User,

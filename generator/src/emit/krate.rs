@@ -51,7 +51,7 @@ fn tag_feature(tag: &str) -> String {
 }
 
 impl CrateOptions {
-    pub(super) fn tag_features(&self, api: &ir::Api) -> Option<TagFeatures> {
+    pub(crate) fn tag_features(&self, api: &ir::Api) -> Option<TagFeatures> {
         (self.features == FeatureMode::PerTag && !api.tags.is_empty()).then(|| TagFeatures {
             tagless: api.operations.iter().any(|o| o.tags.is_empty()).then(|| "untagged".to_string()),
         })

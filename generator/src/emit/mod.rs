@@ -3,15 +3,15 @@
 //! Reads only the IR. Items are built as token streams, spliced into files,
 //! and formatted with `prettyplease`.
 
-mod client;
+pub(crate) mod client;
 mod docs;
-mod krate;
-mod operation;
+pub(crate) mod krate;
+pub(crate) mod operation;
 mod request;
-mod responses;
+pub(crate) mod responses;
 mod runtime_files;
-mod rust_type;
-mod types;
+pub(crate) mod rust_type;
+pub(crate) mod types;
 
 use std::path::PathBuf;
 
@@ -171,6 +171,7 @@ pub fn emit_crate(modules: &[ApiModule<'_>], opts: &CrateOptions) -> Result<Vec<
         );
         files.extend(api_files(m, opts, &header)?);
     }
+    files.extend(crate::surface::api_files(modules, opts));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }

@@ -61,7 +61,7 @@ fn type_item(types: &Types<'_>, def: &TypeDef) -> TokenStream {
 }
 
 /// How a field is declared: its Rust type and serde attributes.
-fn field_decl(types: &Types<'_>, f: &Field) -> (TokenStream, TokenStream) {
+pub(crate) fn field_decl(types: &Types<'_>, f: &Field) -> (TokenStream, TokenStream) {
     let inner_ty = f.ty.non_null();
     let mut inner = types.rust(inner_ty, &quote!());
     if f.boxed {
@@ -260,13 +260,13 @@ fn struct_item(types: &Types<'_>, name: &proc_macro2::Ident, s: &StructType) -> 
 }
 
 /// A one-value string enum, emitted as a `String` alias.
-fn is_constant(e: &EnumType) -> bool {
+pub(crate) fn is_constant(e: &EnumType) -> bool {
     e.repr == EnumRepr::String && e.variants.len() == 1 && !e.nullable
 }
 
 /// The default of a required field as a Rust expression, when it is a
 /// literal the constructor can fill in.
-fn literal_default(types: &Types<'_>, f: &Field) -> Option<TokenStream> {
+pub(crate) fn literal_default(types: &Types<'_>, f: &Field) -> Option<TokenStream> {
     let value = f.default.as_ref()?;
     match (&f.ty, value) {
         (TypeRef::Primitive(crate::ir::Primitive::String), Value::String(s)) => Some(quote!(#s.to_string())),
@@ -360,8 +360,10 @@ fn enum_item(name: &proc_macro2::Ident, e: &EnumType) -> TokenStream {
     quote! {
         ///
         /// Unknown values received from the server are kept in `Unknown`, so a
-        /// new value never breaks decoding.
+        /// new value never breaks decoding; the enum is `#[non_exhaustive]`, so
+        /// a variant added by a later version never breaks a `match` either.
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(#docs #variants,)*
             /// A value not known when this client was generated.
@@ -425,6 +427,7 @@ fn union_item(types: &Types<'_>, name: &proc_macro2::Ident, u: &UnionType) -> To
                 #[doc = #doc_prop]
                 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
                 #[serde(untagged)]
+                #[non_exhaustive]
                 pub enum #name {
                     #(#variant_decls)*
                     /// A variant not known when this client was generated.

@@ -76,7 +76,7 @@ pub fn subject(key: &Key) -> String {
         Kind::Op => format!("Client::{p}"),
         Kind::Param => format!("{}({})", key.owner(), key.leaf()),
         Kind::Body => format!("{p}(body)"),
-        Kind::Returns => format!("{p} → Response"),
+        Kind::Returns => format!("{p} response"),
         Kind::Output | Kind::Error => format!("{} {}", key.owner(), key.leaf()),
         Kind::Errors => format!("{p} errors"),
         Kind::Type | Kind::Field | Kind::Variant | Kind::Other => p.clone(),
@@ -187,6 +187,38 @@ fn normalize_route(route: &str) -> String {
         }
     }
     out
+}
+
+/// `(token: impl Into<X>, n: i64)` → `(impl Into<X>, i64)`: argument names
+/// are not part of a Rust API.
+fn arg_types(sig: &str) -> String {
+    let Some(inner) = sig.strip_prefix('(').and_then(|s| s.strip_suffix(')')) else { return sig.to_string() };
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0i32, 0usize);
+    let bytes = inner.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'<' | b'(' | b'[' => depth += 1,
+            b'>' | b')' | b']' => depth -= 1,
+            b',' if depth == 0 => {
+                parts.push(&inner[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&inner[start..]);
+    let types: Vec<&str> = parts
+        .iter()
+        .map(|p| {
+            let p = p.trim();
+            // The first lone `:` ends the name (`::` is part of a path).
+            let colon = p.char_indices().find(|&(i, c)| c == ':' && !p[i + 1..].starts_with(':') && !p[..i].ends_with(':'));
+            colon.map_or(p, |(i, _)| p[i + 1..].trim())
+        })
+        .filter(|p| !p.is_empty())
+        .collect();
+    format!("({})", types.join(", "))
 }
 
 /// Compares two surfaces of the same module.
@@ -458,7 +490,7 @@ impl Ctx<'_> {
                 }
             }
             Kind::Client if key.path == "new" => {
-                if value_changed {
+                if arg_types(&a.value) != arg_types(&b.value) {
                     parts.push(format!("arguments {} → {}", code(&a.value), code(&b.value)), Effect::Breaking, Effect::None);
                 }
                 match (a.has("default"), b.has("default")) {
@@ -476,7 +508,7 @@ impl Ctx<'_> {
                 }
             }
             Kind::Auth => {
-                if value_changed {
+                if arg_types(&a.value) != arg_types(&b.value) {
                     parts.push(format!("arguments {} → {}", code(&a.value), code(&b.value)), Effect::Breaking, Effect::Breaking);
                 }
                 let how = |i: &Item| i.without(&["docs", "key"]).flags;
@@ -634,7 +666,10 @@ impl Ctx<'_> {
         let u = self.usage_of(key.owner());
         let (ra, rb) = (a.has("required"), b.has("required"));
         if ra != rb {
-            let wire = if (rb && u.input) || (ra && u.output) { Effect::Breaking } else { Effect::None };
+            // A field that becomes read-only is optional in the generated
+            // struct (requests leave it out) but still sent in responses.
+            let still_sent = b.has("read-only") && !a.has("read-only");
+            let wire = if (rb && u.input) || (ra && u.output && !still_sent) { Effect::Breaking } else { Effect::None };
             parts.push(if rb { "optional → required" } else { "required → optional" }, Effect::Breaking, wire);
         }
         let (na, nb) = (a.has("nullable"), b.has("nullable"));

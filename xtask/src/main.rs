@@ -3,6 +3,7 @@
 mod bench;
 mod codegen;
 mod corpus;
+mod diff;
 mod generate;
 
 use std::path::PathBuf;
@@ -28,6 +29,23 @@ enum Command {
         /// `generated/` differs from what the generator would write.
         #[arg(long)]
         check: bool,
+        /// Apply the recommended version bump (in xtask/src/codegen.rs) and
+        /// add the API change report to generated/CHANGELOG.md.
+        #[arg(long, conflicts_with = "check")]
+        bump: bool,
+        /// Count new public struct fields as breaking (strict Cargo SemVer).
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Report the public-API changes of generated/ since a git revision:
+    /// breaking (Rust, wire), additive, docs only, and the version bump.
+    Diff {
+        /// The revision to compare with.
+        #[arg(long, default_value = "HEAD")]
+        base: String,
+        /// Count new public struct fields as breaking (strict Cargo SemVer).
+        #[arg(long)]
+        strict: bool,
     },
     /// Print a spec's intermediate representation.
     Ir {
@@ -65,7 +83,8 @@ enum IrFormat {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Codegen { check } => codegen::run(check),
+        Command::Codegen { check, bump, strict } => codegen::run(check, bump, strict),
+        Command::Diff { base, strict } => diff::run(&base, strict),
         Command::Ir { spec, format } => ir(&spec, format),
         Command::Generate { spec, out, name } => generate::run(&spec, &out, name.as_deref()),
         Command::Bench(args) => bench::run(&args),

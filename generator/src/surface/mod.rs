@@ -11,6 +11,7 @@
 //! wire; [`report`] prints them as markdown with a recommended version
 //! [`version::Bump`].
 
+pub mod changelog;
 pub mod describe;
 pub mod diff;
 pub mod report;
@@ -143,4 +144,26 @@ pub fn diff_paths(old: &Path, new: &Path) -> Result<Report, String> {
 /// Compares lowered specs directly (old module, new module).
 pub fn diff_modules(old: &ApiModule<'_>, new: &ApiModule<'_>, opts: &CrateOptions) -> Vec<Change> {
     diff(&describe(old, opts), &describe(new, opts))
+}
+
+/// The API files among a crate's generated files: module → text.
+pub fn api_texts(files: &[GeneratedFile]) -> BTreeMap<String, String> {
+    files
+        .iter()
+        .filter(|f| f.path.parent() == Some(Path::new(API_DIR)))
+        .filter_map(|f| Some((module_of(&f.path)?, f.contents.clone())))
+        .collect()
+}
+
+/// The API files under `crate_dir/api/` (none when it does not exist).
+pub fn api_texts_on_disk(crate_dir: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let Ok(entries) = std::fs::read_dir(crate_dir.join(API_DIR)) else { return out };
+    for e in entries.flatten() {
+        let p = e.path();
+        if let (Some(module), Ok(text)) = (module_of(&p), std::fs::read_to_string(&p)) {
+            out.insert(module, text);
+        }
+    }
+    out
 }

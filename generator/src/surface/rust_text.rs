@@ -88,11 +88,20 @@ pub fn type_text(ts: &TokenStream) -> String {
                 continue;
             }
             Atom::Punct(c, spacing) => {
+                // A trailing comma (`Map<K, V,>` from a formatter) says nothing.
+                if *c == '>' && out.ends_with(", ") {
+                    out.truncate(out.len() - 2);
+                }
                 out.push(*c);
                 let joined = *spacing == Spacing::Joint || (*c == ':' && i > 0 && matches!(list[i - 1], Atom::Punct(':', Spacing::Joint)));
                 if (*c == ',' || *c == ':') && !joined {
                     out.push(' ');
                 }
+                prev_word = false;
+            }
+            Atom::Close(c) if out.ends_with(", ") => {
+                out.truncate(out.len() - 2);
+                out.push(*c);
                 prev_word = false;
             }
             Atom::Open(c) | Atom::Close(c) => {
@@ -164,6 +173,8 @@ mod tests {
             (quote!((base_url: impl Into<String>, token: impl Into<crate::runtime::Secret>)), "(base_url: impl Into<String>, token: impl Into<runtime::Secret>)"),
             (quote!(serde_json::Map<String, serde_json::Value>), "serde_json::Map<String, serde_json::Value>"),
             (quote!(()), "()"),
+            (quote!(Result<A, B,>), "Result<A, B>"),
+            (quote!((a: A,)), "(a: A)"),
             (quote!(std::time::Duration), "std::time::Duration"),
         ];
         for (tokens, text) in cases {

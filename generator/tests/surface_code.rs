@@ -28,7 +28,10 @@ fn has_attr(attrs: &[syn::Attribute], word: &str) -> bool {
 }
 
 fn derives_default(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| a.to_token_stream().to_string().contains("Default"))
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .any(|a| a.to_token_stream().to_string().contains("Default"))
 }
 
 fn args(sig: &syn::Signature) -> Vec<(String, String)> {
@@ -53,11 +56,32 @@ fn sig_text(args: &[(String, String)]) -> String {
 }
 
 fn self_ty(i: &syn::ItemImpl) -> String {
-    ty(&i.self_ty).split('<').next().unwrap_or_default().to_string()
+    ty(&i.self_ty)
+        .split('<')
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
 
-const BUILDER_FIXED: &[&str] = &["options", "retry", "timeout", "idempotency_key", "send", "content_type"];
-const CLIENT_BUILDER_FIXED: &[&str] = &["server", "base_url", "http_client", "retry", "timeout", "connect_timeout", "user_agent", "header", "build"];
+const BUILDER_FIXED: &[&str] = &[
+    "options",
+    "retry",
+    "timeout",
+    "idempotency_key",
+    "send",
+    "content_type",
+];
+const CLIENT_BUILDER_FIXED: &[&str] = &[
+    "server",
+    "base_url",
+    "http_client",
+    "retry",
+    "timeout",
+    "connect_timeout",
+    "user_agent",
+    "header",
+    "build",
+];
 
 /// What the code declares.
 fn code_facts(types_rs: &str, client_rs: &str) -> Facts {
@@ -70,29 +94,44 @@ fn code_facts(types_rs: &str, client_rs: &str) -> Facts {
                 match &s.fields {
                     syn::Fields::Named(fields) => {
                         f.insert(format!("type {n}"), "struct".into());
-                        f.insert(format!("default {n}"), derives_default(&s.attrs).to_string());
+                        f.insert(
+                            format!("default {n}"),
+                            derives_default(&s.attrs).to_string(),
+                        );
                         for field in &fields.named {
                             let fname = field.ident.as_ref().map(name).unwrap_or_default();
                             f.insert(format!("field {n}.{fname}"), ty(&field.ty));
                         }
                     }
                     syn::Fields::Unnamed(fields) => {
-                        let inner = fields.unnamed.first().map(|x| ty(&x.ty)).unwrap_or_default();
+                        let inner = fields
+                            .unnamed
+                            .first()
+                            .map(|x| ty(&x.ty))
+                            .unwrap_or_default();
                         f.insert(format!("type {n}"), format!("({inner})"));
                     }
                     syn::Fields::Unit => {}
                 }
             }
             syn::Item::Type(t) => {
-                f.insert(format!("type {}", name(&t.ident)), format!("= {}", ty(&t.ty)));
+                f.insert(
+                    format!("type {}", name(&t.ident)),
+                    format!("= {}", ty(&t.ty)),
+                );
             }
             syn::Item::Enum(e) => {
                 let n = name(&e.ident);
                 f.insert(format!("type {n}"), "enum".into());
-                f.insert(format!("non_exhaustive {n}"), has_attr(&e.attrs, "non_exhaustive").to_string());
+                f.insert(
+                    format!("non_exhaustive {n}"),
+                    has_attr(&e.attrs, "non_exhaustive").to_string(),
+                );
                 for v in e.variants.iter().filter(|v| v.ident != "Unknown") {
                     let value = match &v.fields {
-                        syn::Fields::Unnamed(u) => u.unnamed.first().map(|x| ty(&x.ty)).unwrap_or_default(),
+                        syn::Fields::Unnamed(u) => {
+                            u.unnamed.first().map(|x| ty(&x.ty)).unwrap_or_default()
+                        }
                         _ => String::new(),
                     };
                     f.insert(format!("variant {n}.{}", name(&v.ident)), value);
@@ -102,7 +141,8 @@ fn code_facts(types_rs: &str, client_rs: &str) -> Facts {
                 for it in &i.items {
                     if let syn::ImplItem::Fn(m) = it {
                         if m.sig.ident == "new" {
-                            let names: Vec<String> = args(&m.sig).into_iter().map(|(n, _)| n).collect();
+                            let names: Vec<String> =
+                                args(&m.sig).into_iter().map(|(n, _)| n).collect();
                             f.insert(format!("new {}", self_ty(i)), names.join(", "));
                         }
                     }
@@ -115,7 +155,11 @@ fn code_facts(types_rs: &str, client_rs: &str) -> Facts {
     for item in &client.items {
         match item {
             syn::Item::Impl(i) if i.trait_.is_some() => {
-                if self_ty(i) == "Client" && i.trait_.as_ref().is_some_and(|(_, p, _)| p.is_ident("Default")) {
+                let default = i
+                    .trait_
+                    .as_ref()
+                    .is_some_and(|(_, p, _)| p.is_ident("Default"));
+                if default && self_ty(i) == "Client" {
                     f.insert("client default".into(), "true".into());
                 }
             }
@@ -132,7 +176,8 @@ fn code_facts(types_rs: &str, client_rs: &str) -> Facts {
                         "Client" if method == "new" => {
                             f.insert("client new".into(), sig_text(&a));
                         }
-                        "Client" if ["builder", "from_config", "config"].contains(&method.as_str()) => {}
+                        "Client"
+                            if ["builder", "from_config", "config"].contains(&method.as_str()) => {}
                         "Client" => {
                             for (pos, (n, t)) in a.iter().enumerate() {
                                 f.insert(format!("arg {method}.{n}"), format!("{pos} {t}"));
@@ -145,10 +190,15 @@ fn code_facts(types_rs: &str, client_rs: &str) -> Facts {
                         "Server" | "ClientBuilder" => {}
                         builder if builder.ends_with("Builder") => {
                             if method == "send" {
-                                let syn::ReturnType::Type(_, out) = &m.sig.output else { continue };
+                                let syn::ReturnType::Type(_, out) = &m.sig.output else {
+                                    continue;
+                                };
                                 f.insert(format!("send {builder}"), ty(out));
                             } else if !BUILDER_FIXED.contains(&method.as_str()) {
-                                f.insert(format!("setter {builder}.{method}"), a.first().map(|(_, t)| t.clone()).unwrap_or_default());
+                                f.insert(
+                                    format!("setter {builder}.{method}"),
+                                    a.first().map(|(_, t)| t.clone()).unwrap_or_default(),
+                                );
                             }
                         }
                         _ => {}
@@ -157,10 +207,15 @@ fn code_facts(types_rs: &str, client_rs: &str) -> Facts {
             }
             syn::Item::Enum(e) => {
                 let n = name(&e.ident);
-                f.insert(format!("non_exhaustive {n}"), has_attr(&e.attrs, "non_exhaustive").to_string());
+                f.insert(
+                    format!("non_exhaustive {n}"),
+                    has_attr(&e.attrs, "non_exhaustive").to_string(),
+                );
                 for v in &e.variants {
                     let value = match &v.fields {
-                        syn::Fields::Unnamed(u) => u.unnamed.first().map(|x| ty(&x.ty)).unwrap_or_default(),
+                        syn::Fields::Unnamed(u) => {
+                            u.unnamed.first().map(|x| ty(&x.ty)).unwrap_or_default()
+                        }
                         _ => String::new(),
                     };
                     f.insert(format!("variant {n}.{}", name(&v.ident)), value);
@@ -173,7 +228,10 @@ fn code_facts(types_rs: &str, client_rs: &str) -> Facts {
 }
 
 fn pascal_of(op: &str) -> String {
-    op.split('_').filter(|w| !w.is_empty()).map(|w| w[..1].to_uppercase() + &w[1..]).collect()
+    op.split('_')
+        .filter(|w| !w.is_empty())
+        .map(|w| w[..1].to_uppercase() + &w[1..])
+        .collect()
 }
 
 /// The same facts, as the API file states them.
@@ -184,7 +242,10 @@ fn surface_facts(s: &Surface) -> Facts {
         match k.kind {
             Kind::Type => {
                 let value = if item.value.starts_with("enum") || item.value == "union" {
-                    f.insert(format!("non_exhaustive {owner}"), item.has("non_exhaustive").to_string());
+                    f.insert(
+                        format!("non_exhaustive {owner}"),
+                        item.has("non_exhaustive").to_string(),
+                    );
                     "enum".to_string()
                 } else {
                     item.value.clone()
@@ -201,8 +262,17 @@ fn surface_facts(s: &Surface) -> Facts {
                 f.insert(format!("field {}", k.path), item.value.clone());
             }
             Kind::Variant => {
-                let is_enum = s.get(Kind::Type, &owner).is_some_and(|t| t.value.starts_with("enum"));
-                f.insert(format!("variant {}", k.path), if is_enum { String::new() } else { item.value.clone() });
+                let is_enum = s
+                    .get(Kind::Type, &owner)
+                    .is_some_and(|t| t.value.starts_with("enum"));
+                f.insert(
+                    format!("variant {}", k.path),
+                    if is_enum {
+                        String::new()
+                    } else {
+                        item.value.clone()
+                    },
+                );
             }
             Kind::Client if k.path == "new" => {
                 f.insert("client new".into(), item.value.clone());
@@ -211,7 +281,10 @@ fn surface_facts(s: &Surface) -> Facts {
                 }
             }
             Kind::Client if k.path == "Server" => {
-                f.insert("non_exhaustive Server".into(), item.has("non_exhaustive").to_string());
+                f.insert(
+                    "non_exhaustive Server".into(),
+                    item.has("non_exhaustive").to_string(),
+                );
             }
             Kind::Server => {
                 f.insert(format!("variant Server.{}", k.path), String::new());
@@ -223,32 +296,61 @@ fn surface_facts(s: &Surface) -> Facts {
                 f.insert(format!("op {}", k.path), String::new());
             }
             Kind::Param | Kind::Body => {
-                let op = if k.kind == Kind::Body { k.path.clone() } else { owner.clone() };
-                let pname = if k.kind == Kind::Body { "body".to_string() } else { leaf.clone() };
+                let op = if k.kind == Kind::Body {
+                    k.path.clone()
+                } else {
+                    owner.clone()
+                };
+                let pname = if k.kind == Kind::Body {
+                    "body".to_string()
+                } else {
+                    leaf.clone()
+                };
                 match item.get("arg") {
-                    Some(pos) => f.insert(format!("arg {op}.{pname}"), format!("{pos} {}", item.value)),
-                    None => f.insert(format!("setter {}Builder.{pname}", pascal_of(&op)), item.value.clone()),
+                    Some(pos) => {
+                        f.insert(format!("arg {op}.{pname}"), format!("{pos} {}", item.value))
+                    }
+                    None => f.insert(
+                        format!("setter {}Builder.{pname}", pascal_of(&op)),
+                        item.value.clone(),
+                    ),
                 };
             }
             Kind::Returns => {
                 if s.children(&k.path, &[Kind::Output]).next().is_some() {
                     // The output enum of several successes is exhaustive.
-                    f.insert(format!("non_exhaustive {}", item.value), item.has("non_exhaustive").to_string());
+                    f.insert(
+                        format!("non_exhaustive {}", item.value),
+                        item.has("non_exhaustive").to_string(),
+                    );
                 }
-                let errors = s.get(Kind::Errors, &k.path).map(|e| e.value.clone()).unwrap_or_default();
+                let errors = s
+                    .get(Kind::Errors, &k.path)
+                    .map(|e| e.value.clone())
+                    .unwrap_or_default();
                 f.insert(
                     format!("send {}Builder", pascal_of(&k.path)),
-                    format!("Result<runtime::Response<{}>, runtime::Error<{errors}>>", item.value),
+                    format!(
+                        "Result<runtime::Response<{}>, runtime::Error<{errors}>>",
+                        item.value
+                    ),
                 );
             }
             Kind::Errors => {
-                f.insert(format!("non_exhaustive {}", item.value), item.has("non_exhaustive").to_string());
+                f.insert(
+                    format!("non_exhaustive {}", item.value),
+                    item.has("non_exhaustive").to_string(),
+                );
             }
             Kind::Error | Kind::Output => {
                 let enum_name = if k.kind == Kind::Error {
-                    s.get(Kind::Errors, &owner).map(|e| e.value.clone()).unwrap_or_default()
+                    s.get(Kind::Errors, &owner)
+                        .map(|e| e.value.clone())
+                        .unwrap_or_default()
                 } else {
-                    s.get(Kind::Returns, &owner).map(|e| e.value.clone()).unwrap_or_default()
+                    s.get(Kind::Returns, &owner)
+                        .map(|e| e.value.clone())
+                        .unwrap_or_default()
                 };
                 f.insert(format!("variant {enum_name}.{leaf}"), item.value.clone());
             }
@@ -259,8 +361,17 @@ fn surface_facts(s: &Surface) -> Facts {
 }
 
 fn check(label: &str, files: &[GeneratedFile], module: &str) -> Vec<String> {
-    let get = |p: String| files.iter().find(|f| f.path == Path::new(&p)).map(|f| f.contents.clone()).unwrap_or_default();
-    let code = code_facts(&get(format!("src/{module}/types.rs")), &get(format!("src/{module}/client.rs")));
+    let get = |p: String| {
+        files
+            .iter()
+            .find(|f| f.path == Path::new(&p))
+            .map(|f| f.contents.clone())
+            .unwrap_or_default()
+    };
+    let code = code_facts(
+        &get(format!("src/{module}/types.rs")),
+        &get(format!("src/{module}/client.rs")),
+    );
     let api = Surface::parse(&get(format!("api/{module}.api.txt"))).expect("API file parses");
     let described = surface_facts(&api);
     let mut problems = Vec::new();
@@ -268,12 +379,16 @@ fn check(label: &str, files: &[GeneratedFile], module: &str) -> Vec<String> {
         match described.get(k) {
             Some(d) if d == v => {}
             Some(d) => problems.push(format!("{label}: {k}: code `{v}`, API file `{d}`")),
-            None => problems.push(format!("{label}: {k} (`{v}`) is in the code, not the API file")),
+            None => problems.push(format!(
+                "{label}: {k} (`{v}`) is in the code, not the API file"
+            )),
         }
     }
     for (k, v) in &described {
         if !code.contains_key(k) {
-            problems.push(format!("{label}: {k} (`{v}`) is in the API file, not the code"));
+            problems.push(format!(
+                "{label}: {k} (`{v}`) is in the API file, not the code"
+            ));
         }
     }
     problems
@@ -282,17 +397,26 @@ fn check(label: &str, files: &[GeneratedFile], module: &str) -> Vec<String> {
 #[test]
 fn api_files_match_the_generated_code() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut specs: Vec<(String, std::path::PathBuf)> = std::fs::read_dir(root.join("tests/constructs"))
-        .expect("constructs")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .map(|p| (p.file_stem().unwrap().to_string_lossy().into_owned(), p))
-        .collect();
+    let mut specs: Vec<(String, std::path::PathBuf)> =
+        std::fs::read_dir(root.join("tests/constructs"))
+            .expect("constructs")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+            .map(|p| (p.file_stem().unwrap().to_string_lossy().into_owned(), p))
+            .collect();
     specs.sort();
-    for s in ["insighto.yaml", "intercom.yaml", "intercom-legacy.yaml", "paragon-actionkit.yaml"] {
+    for s in [
+        "insighto.yaml",
+        "intercom.yaml",
+        "intercom-legacy.yaml",
+        "paragon-actionkit.yaml",
+    ] {
         specs.push((s.to_string(), root.join("../specs").join(s)));
     }
-    specs.push(("contacts".to_string(), root.join("tests/surface/contacts.yaml")));
+    specs.push((
+        "contacts".to_string(),
+        root.join("tests/surface/contacts.yaml"),
+    ));
     let mut problems = Vec::new();
     for (label, path) in &specs {
         let lowered = clientgen::lower_file(path, label).unwrap_or_else(|d| panic!("{label}: {d}"));
@@ -304,9 +428,22 @@ fn api_files_match_the_generated_code() {
             features: FeatureMode::PerTag,
             standalone: true,
         };
-        let files = emit::emit_crate(&[ApiModule { module: "api".into(), spec_path: label.clone(), api: &lowered.api }], &opts).expect("emit");
+        let files = emit::emit_crate(
+            &[ApiModule {
+                module: "api".into(),
+                spec_path: label.clone(),
+                api: &lowered.api,
+            }],
+            &opts,
+        )
+        .expect("emit");
         problems.extend(check(label, &files, "api"));
     }
     assert!(specs.len() >= 30);
-    assert!(problems.is_empty(), "{} mismatches:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} mismatches:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }

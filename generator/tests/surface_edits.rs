@@ -19,13 +19,17 @@ use edits::{edits, Edit, Semver};
 use serde_json::Value;
 
 fn base() -> Value {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/surface/contacts.yaml")).expect("base spec");
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/surface/contacts.yaml"),
+    )
+    .expect("base spec");
     serde_yaml::from_str(&text).expect("base spec is YAML")
 }
 
 fn lower(spec: &Value, name: &str) -> clientgen::ir::Api {
     let text = serde_json::to_string_pretty(spec).expect("JSON");
-    let loaded = clientgen::load::load_str(name, &text).unwrap_or_else(|d| panic!("{name} does not load: {d}"));
+    let loaded = clientgen::load::load_str(name, &text)
+        .unwrap_or_else(|d| panic!("{name} does not load: {d}"));
     let lowered = clientgen::lower_loaded(loaded, name);
     lowered.api
 }
@@ -39,21 +43,42 @@ fn edited(e: &Edit) -> Value {
 /// API file texts of the base and edited specs, as `clientgen diff` sees them.
 fn api_texts(e: &Edit) -> (String, String) {
     let opts = surface::standalone_options("contacts");
-    let (a, b) = (lower(&base(), "base.json"), lower(&edited(e), "edited.json"));
+    let (a, b) = (
+        lower(&base(), "base.json"),
+        lower(&edited(e), "edited.json"),
+    );
     let text = |api: &clientgen::ir::Api| {
-        surface::api_file(&ApiModule { module: "api".into(), spec_path: "contacts.yaml".into(), api }, &opts).contents
+        surface::api_file(
+            &ApiModule {
+                module: "api".into(),
+                spec_path: "contacts.yaml".into(),
+                api,
+            },
+            &opts,
+        )
+        .contents
     };
     (text(&a), text(&b))
 }
 
 fn changes(e: &Edit) -> (Vec<Change>, String, String) {
     let (a, b) = api_texts(e);
-    let changes = surface::diff(&surface::Surface::parse(&a).unwrap(), &surface::Surface::parse(&b).unwrap());
+    let changes = surface::diff(
+        &surface::Surface::parse(&a).unwrap(),
+        &surface::Surface::parse(&b).unwrap(),
+    );
     (changes, a, b)
 }
 
 fn report(changes: Vec<Change>, strict: bool) -> Report {
-    Report { modules: vec![ModuleChanges { module: "api".into(), source: None, changes }], strict }
+    Report {
+        modules: vec![ModuleChanges {
+            module: "api".into(),
+            source: None,
+            changes,
+        }],
+        strict,
+    }
 }
 
 #[test]
@@ -72,11 +97,18 @@ fn every_edit_is_classified_as_expected() {
             problems.push(format!("class {class:?}, expected {:?}", e.class));
         }
         if (rust, wire) != (e.rust, e.wire) {
-            problems.push(format!("rust/wire {rust:?}/{wire:?}, expected {:?}/{:?}", e.rust, e.wire));
+            problems.push(format!(
+                "rust/wire {rust:?}/{wire:?}, expected {:?}/{:?}",
+                e.rust, e.wire
+            ));
         }
         // The API file changes exactly when the public API does.
         if (a == b) != e.class.is_none() {
-            problems.push(format!("API file {} but class is {:?}", if a == b { "unchanged" } else { "changed" }, e.class));
+            problems.push(format!(
+                "API file {} but class is {:?}",
+                if a == b { "unchanged" } else { "changed" },
+                e.class
+            ));
         }
         if !e.subject.is_empty() && !md.contains(e.subject) {
             problems.push(format!("report does not name `{}`", e.subject));
@@ -94,13 +126,22 @@ fn every_edit_is_classified_as_expected() {
             failures.push(format!("{}: {}\n{md}", e.name, problems.join("; ")));
         }
     }
-    assert!(failures.is_empty(), "{} of {} rows misclassified:\n\n{}", failures.len(), table.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} rows misclassified:\n\n{}",
+        failures.len(),
+        table.len(),
+        failures.join("\n\n")
+    );
 }
 
 #[test]
 fn strict_semver_counts_new_struct_fields_as_breaking() {
     let table = edits();
-    let e = table.iter().find(|e| e.name == "add_optional_request_field").expect("row");
+    let e = table
+        .iter()
+        .find(|e| e.name == "add_optional_request_field")
+        .expect("row");
     let (changes, _, _) = changes(e);
     assert_eq!(report(changes.clone(), false).bump(), Bump::Minor);
     let strict = report(changes, true);
@@ -110,12 +151,23 @@ fn strict_semver_counts_new_struct_fields_as_breaking() {
 
 #[test]
 fn api_files_round_trip_through_the_parser() {
-    for e in edits() {
-        let (a, _) = api_texts(&e);
-        let parsed = surface::Surface::parse(&a).unwrap();
-        let header: Vec<String> = a.lines().take_while(|l| l.starts_with("# ")).map(|l| l[2..].to_string()).collect();
-        assert_eq!(parsed.to_text(&header), a);
-        break;
+    let mut texts: Vec<String> = edits()
+        .iter()
+        .flat_map(|e| {
+            let (a, b) = api_texts(e);
+            [a, b]
+        })
+        .collect();
+    let api_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated/api");
+    texts.extend(surface::api_texts_on_disk(api_dir.parent().unwrap()).into_values());
+    for text in texts {
+        let parsed = surface::Surface::parse(&text).unwrap();
+        let header: Vec<String> = text
+            .lines()
+            .take_while(|l| l.starts_with("# "))
+            .map(|l| l[2..].to_string())
+            .collect();
+        assert_eq!(parsed.to_text(&header), text);
     }
 }
 
@@ -157,7 +209,11 @@ fn intercom_owner_id_to_string_is_one_breaking_change_and_a_major_bump() {
     };
     let describe = |v: &Value| {
         let api = lower(v, "specs/intercom.yaml");
-        let m = ApiModule { module: "intercom".into(), spec_path: "specs/intercom.yaml".into(), api: &api };
+        let m = ApiModule {
+            module: "intercom".into(),
+            spec_path: "specs/intercom.yaml".into(),
+            api: &api,
+        };
         surface::api_file(&m, &opts).contents
     };
     let (old, new) = (describe(&original), describe(&changed));
@@ -174,9 +230,16 @@ fn intercom_owner_id_to_string_is_one_breaking_change_and_a_major_bump() {
     assert_eq!(counts.len(), 1, "nothing but the one breaking change: {md}");
     let breaking: Vec<&str> = md.lines().filter(|l| l.starts_with("- ")).collect();
     assert_eq!(breaking.len(), 1, "{md}");
-    assert!(breaking[0].contains("`Contact.owner_id`") && breaking[0].contains("`UpdateContactRequest.owner_id`"), "{md}");
+    assert!(
+        breaking[0].contains("`Contact.owner_id`")
+            && breaking[0].contains("`UpdateContactRequest.owner_id`"),
+        "{md}"
+    );
     assert!(breaking[0].contains("type `i64` → `String`"), "{md}");
-    assert!(breaking[0].contains("breaks Rust callers and the wire"), "{md}");
+    assert!(
+        breaking[0].contains("breaks Rust callers and the wire"),
+        "{md}"
+    );
     assert_eq!(report.bump(), Bump::Major);
     assert!(md.contains("**Recommended version bump: major** (breaking changes): `contact-clients` 0.1.0 → **0.2.0**"), "{md}");
 }
@@ -191,15 +254,40 @@ fn hostile_spec_text_stays_inside_its_line() {
     v["servers"][0]["url"] = Value::String(format!("https://h/{evil}"));
     let api = lower(&v, "evil.json");
     let opts = surface::standalone_options("evil");
-    let text = surface::api_file(&ApiModule { module: "api".into(), spec_path: "evil.json".into(), api: &api }, &opts).contents;
+    let text = surface::api_file(
+        &ApiModule {
+            module: "api".into(),
+            spec_path: "evil.json".into(),
+            api: &api,
+        },
+        &opts,
+    )
+    .contents;
     assert!(text.is_ascii());
     assert!(!text.lines().any(|l| l.starts_with("- ")), "{text}");
     let base_api = lower(&base(), "base.json");
-    let base_text = surface::api_file(&ApiModule { module: "api".into(), spec_path: "evil.json".into(), api: &base_api }, &opts).contents;
-    let changes = surface::diff(&surface::Surface::parse(&base_text).unwrap(), &surface::Surface::parse(&text).unwrap());
+    let base_text = surface::api_file(
+        &ApiModule {
+            module: "api".into(),
+            spec_path: "evil.json".into(),
+            api: &base_api,
+        },
+        &opts,
+    )
+    .contents;
+    let changes = surface::diff(
+        &surface::Surface::parse(&base_text).unwrap(),
+        &surface::Surface::parse(&text).unwrap(),
+    );
     let md = report(changes, false).markdown(None);
-    assert!(!md.contains('\u{202e}') && !md.contains("\n- forged"), "{md}");
-    assert!(md.contains("- forged breaking change\\u202e"), "spec text is shown escaped: {md}");
+    assert!(
+        !md.contains('\u{202e}') && !md.contains("\n- forged"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- forged breaking change\\u202e"),
+        "spec text is shown escaped: {md}"
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -209,11 +297,17 @@ fn semver_checks() -> Option<PathBuf> {
     if let Ok(p) = std::env::var("CARGO_SEMVER_CHECKS") {
         return Some(PathBuf::from(p));
     }
-    let local = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/tools/bin/cargo-semver-checks");
+    let local =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/tools/bin/cargo-semver-checks");
     if local.exists() {
         return Some(local);
     }
-    Command::new("cargo-semver-checks").arg("--version").output().ok().filter(|o| o.status.success()).map(|_| PathBuf::from("cargo-semver-checks"))
+    Command::new("cargo-semver-checks")
+        .arg("--version")
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|_| PathBuf::from("cargo-semver-checks"))
 }
 
 /// Builds one crate holding every row as a module (`old`: the base spec,
@@ -222,16 +316,28 @@ fn semver_checks() -> Option<PathBuf> {
 #[test]
 #[ignore = "builds two crates and runs cargo-semver-checks (install: cargo install cargo-semver-checks --locked)"]
 fn semver_checks_agrees() {
-    let tool = semver_checks().expect("cargo-semver-checks not found: set CARGO_SEMVER_CHECKS or install it");
+    let tool = semver_checks()
+        .expect("cargo-semver-checks not found: set CARGO_SEMVER_CHECKS or install it");
     let table = edits();
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/semver-crosscheck");
     let module = |i: usize, e: &Edit| format!("e{i:02}_{}", e.name);
-    for (side, specs) in [("old", table.iter().map(|_| base()).collect::<Vec<_>>()), ("new", table.iter().map(edited).collect())] {
-        let apis: Vec<clientgen::ir::Api> = specs.iter().enumerate().map(|(i, v)| lower(v, &format!("{side}{i}.json"))).collect();
+    for (side, specs) in [
+        ("old", table.iter().map(|_| base()).collect::<Vec<_>>()),
+        ("new", table.iter().map(edited).collect()),
+    ] {
+        let apis: Vec<clientgen::ir::Api> = specs
+            .iter()
+            .enumerate()
+            .map(|(i, v)| lower(v, &format!("{side}{i}.json")))
+            .collect();
         let modules: Vec<ApiModule<'_>> = apis
             .iter()
             .enumerate()
-            .map(|(i, api)| ApiModule { module: module(i, &table[i]), spec_path: format!("{side}.json"), api })
+            .map(|(i, api)| ApiModule {
+                module: module(i, &table[i]),
+                spec_path: format!("{side}.json"),
+                api,
+            })
             .collect();
         let opts = CrateOptions {
             name: "edits".into(),
@@ -254,7 +360,11 @@ fn semver_checks_agrees() {
         .env("CARGO_TARGET_DIR", out.join("target"))
         .output()
         .expect("run cargo-semver-checks");
-    let text = format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let text = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
     std::fs::write(out.join("semver-checks.txt"), &text).expect("write output");
     // `--- failure <lint>: ... ---` opens a section; its lines name items
     // and files, which carry the module.
@@ -268,7 +378,10 @@ fn semver_checks_agrees() {
         if let Some(lint) = &current {
             for (i, e) in table.iter().enumerate() {
                 let m = module(i, e);
-                if line.contains(&format!("::{m}::")) || line.contains(&format!("/{m}/")) || line.contains(&format!("{m}::")) {
+                if line.contains(&format!("::{m}::"))
+                    || line.contains(&format!("/{m}/"))
+                    || line.contains(&format!("{m}::"))
+                {
                     let v = lints.entry(m).or_default();
                     if !v.contains(lint) {
                         v.push(lint.clone());
@@ -277,29 +390,66 @@ fn semver_checks_agrees() {
             }
         }
     }
-    let mut rows = vec!["| # | edit | ours (Rust view) | cargo-semver-checks | agree |".to_string(), "|---|---|---|---|---|".to_string()];
+    let mut rows = vec![
+        "| # | edit | ours (Rust view) | cargo-semver-checks | agree |".to_string(),
+        "|---|---|---|---|---|".to_string(),
+    ];
     let mut disagreements = Vec::new();
     let mut agree = 0;
     for (i, e) in table.iter().enumerate() {
         let m = module(i, e);
         let found = lints.get(&m).cloned().unwrap_or_default();
-        let theirs = if found.is_empty() { Semver::Clean } else { Semver::Major };
-        let ours = if e.rust == Effect::Breaking { Semver::Major } else { Semver::Clean };
+        let theirs = if found.is_empty() {
+            Semver::Clean
+        } else {
+            Semver::Major
+        };
+        let ours = if e.rust == Effect::Breaking {
+            Semver::Major
+        } else {
+            Semver::Clean
+        };
         let ok = ours == theirs;
         agree += ok as usize;
         if theirs != e.semver {
-            disagreements.push(format!("{m}: expected cargo-semver-checks to say {:?}, it said {:?} ({})", e.semver, theirs, found.join(", ")));
+            disagreements.push(format!(
+                "{m}: expected cargo-semver-checks to say {:?}, it said {:?} ({})",
+                e.semver,
+                theirs,
+                found.join(", ")
+            ));
         }
         rows.push(format!(
             "| {i} | {} | {} | {} | {} |",
             e.name,
-            if ours == Semver::Major { "breaking" } else { "compiles" },
-            if found.is_empty() { "clean".to_string() } else { found.join(", ") },
-            if ok { "yes".to_string() } else { format!("no: {}", e.semver_note) }
+            if ours == Semver::Major {
+                "breaking"
+            } else {
+                "compiles"
+            },
+            if found.is_empty() {
+                "clean".to_string()
+            } else {
+                found.join(", ")
+            },
+            if ok {
+                "yes".to_string()
+            } else {
+                format!("no: {}", e.semver_note)
+            }
         ));
     }
-    let summary = format!("{agree} of {} rows agree\n\n{}\n", table.len(), rows.join("\n"));
+    let summary = format!(
+        "{agree} of {} rows agree\n\n{}\n",
+        table.len(),
+        rows.join("\n")
+    );
     std::fs::write(out.join("report.md"), &summary).expect("write report");
     println!("{summary}");
-    assert!(disagreements.is_empty(), "cargo-semver-checks said something unexpected:\n{}\n\nfull output: {}", disagreements.join("\n"), out.join("semver-checks.txt").display());
+    assert!(
+        disagreements.is_empty(),
+        "cargo-semver-checks said something unexpected:\n{}\n\nfull output: {}",
+        disagreements.join("\n"),
+        out.join("semver-checks.txt").display()
+    );
 }

@@ -14,19 +14,36 @@ use crate::codegen::{self, APIS};
 use crate::repo_root;
 
 /// The report for two sets of API files (module → text).
-pub fn report(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>, strict: bool) -> Result<Report, String> {
-    let sources = APIS.iter().map(|(m, s)| (m.to_string(), s.to_string())).collect();
+pub fn report(
+    old: &BTreeMap<String, String>,
+    new: &BTreeMap<String, String>,
+    strict: bool,
+) -> Result<Report, String> {
+    let sources = APIS
+        .iter()
+        .map(|(m, s)| (m.to_string(), s.to_string()))
+        .collect();
     let mut r = surface::compare(old, new, &sources)?;
     r.strict = strict;
     Ok(r)
 }
 
 fn git(root: &Path, args: &[&str]) -> Result<String, String> {
-    let out = Command::new("git").arg("-C").arg(root).args(args).output().map_err(|e| format!("cannot run git: {e}"))?;
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
     if out.status.success() {
-        String::from_utf8(out.stdout).map_err(|_| format!("git {} printed non-UTF-8", args.join(" ")))
+        String::from_utf8(out.stdout)
+            .map_err(|_| format!("git {} printed non-UTF-8", args.join(" ")))
     } else {
-        Err(format!("git {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr).trim()))
+        Err(format!(
+            "git {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
     }
 }
 
@@ -47,24 +64,46 @@ fn base_api(root: &Path, base: &str) -> Result<(BTreeMap<String, String>, Option
     std::fs::create_dir_all(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
     let mut apis = Vec::new();
     for (module, spec) in APIS {
-        let Ok(text) = git(root, &["show", &format!("{base}:{spec}")]) else { continue };
-        let file = scratch.join(format!("{module}.{}", if spec.ends_with(".json") { "json" } else { "yaml" }));
+        let Ok(text) = git(root, &["show", &format!("{base}:{spec}")]) else {
+            continue;
+        };
+        let file = scratch.join(format!(
+            "{module}.{}",
+            if spec.ends_with(".json") {
+                "json"
+            } else {
+                "yaml"
+            }
+        ));
         std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))?;
-        let lowered = clientgen::lower_file(&file, spec).map_err(|d| format!("{base}:{spec}: {d}"))?;
+        let lowered =
+            clientgen::lower_file(&file, spec).map_err(|d| format!("{base}:{spec}: {d}"))?;
         apis.push((module, spec, lowered.api));
     }
     let opts = codegen::options();
     for (module, spec, api) in &apis {
-        let m = clientgen::emit::ApiModule { module: module.to_string(), spec_path: spec.to_string(), api };
+        let m = clientgen::emit::ApiModule {
+            module: module.to_string(),
+            spec_path: spec.to_string(),
+            api,
+        };
         out.insert(module.to_string(), surface::api_file(&m, &opts).contents);
     }
-    Ok((out, Some(format!("`{base}` has no generated/api/: its specs were described by this generator."))))
+    Ok((
+        out,
+        Some(format!(
+            "`{base}` has no generated/api/: its specs were described by this generator."
+        )),
+    ))
 }
 
 /// The crate version recorded at `base` (`generated/Cargo.toml`).
 fn base_version(root: &Path, base: &str) -> Option<String> {
     let manifest = git(root, &["show", &format!("{base}:generated/Cargo.toml")]).ok()?;
-    manifest.lines().find_map(|l| l.strip_prefix("version = ")).map(|v| v.trim().trim_matches('"').to_string())
+    manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("version = "))
+        .map(|v| v.trim().trim_matches('"').to_string())
 }
 
 pub fn run(base: &str, strict: bool) -> Result<(), String> {
@@ -78,7 +117,15 @@ pub fn run(base: &str, strict: bool) -> Result<(), String> {
     println!("{}", report.markdown(Some((&name, &from))).trim_end());
     if from != codegen::VERSION {
         let done = report.bump().satisfied_by(&from, codegen::VERSION);
-        println!("\nThe working tree is at {} ({}).", codegen::VERSION, if done { "bump already made" } else { "short of the recommended bump" });
+        println!(
+            "\nThe working tree is at {} ({}).",
+            codegen::VERSION,
+            if done {
+                "bump already made"
+            } else {
+                "short of the recommended bump"
+            }
+        );
     }
     if let Some(note) = note {
         println!("\nNote: {note}");
@@ -95,26 +142,39 @@ pub fn run(base: &str, strict: bool) -> Result<(), String> {
 pub fn bump(root: &Path, report: &mut Report) -> Result<String, String> {
     let next = report.bump().apply(codegen::VERSION)?;
     let source_path = root.join("xtask/src/codegen.rs");
-    let source = std::fs::read_to_string(&source_path).map_err(|e| format!("{}: {e}", source_path.display()))?;
+    let source = std::fs::read_to_string(&source_path)
+        .map_err(|e| format!("{}: {e}", source_path.display()))?;
     let line = format!("pub const VERSION: &str = \"{}\";", codegen::VERSION);
     if source.matches(&line).count() != 1 {
-        return Err(format!("{}: expected exactly one line `{line}`", source_path.display()));
+        return Err(format!(
+            "{}: expected exactly one line `{line}`",
+            source_path.display()
+        ));
     }
     let updated = source.replace(&line, &format!("pub const VERSION: &str = \"{next}\";"));
     let changelog_path = root.join("generated/CHANGELOG.md");
     let existing = std::fs::read_to_string(&changelog_path).ok();
     let name = codegen::options().name;
-    let changelog = surface::changelog::prepend(existing.as_deref(), &name, &surface::changelog::section(&next, report));
+    let changelog = surface::changelog::prepend(
+        existing.as_deref(),
+        &name,
+        &surface::changelog::section(&next, report),
+    );
     std::fs::write(&source_path, updated).map_err(|e| format!("{}: {e}", source_path.display()))?;
-    std::fs::write(&changelog_path, changelog).map_err(|e| format!("{}: {e}", changelog_path.display()))?;
+    std::fs::write(&changelog_path, changelog)
+        .map_err(|e| format!("{}: {e}", changelog_path.display()))?;
     // The lock file records workspace members' versions too: keep it in step
     // so that `--locked` builds pass without another cargo run.
     let lock_path = root.join("Cargo.lock");
     if let Ok(lock) = std::fs::read_to_string(&lock_path) {
         let entry = format!("name = \"{name}\"\nversion = \"{}\"\n", codegen::VERSION);
         if lock.matches(&entry).count() == 1 {
-            let lock = lock.replace(&entry, &format!("name = \"{name}\"\nversion = \"{next}\"\n"));
-            std::fs::write(&lock_path, lock).map_err(|e| format!("{}: {e}", lock_path.display()))?;
+            let lock = lock.replace(
+                &entry,
+                &format!("name = \"{name}\"\nversion = \"{next}\"\n"),
+            );
+            std::fs::write(&lock_path, lock)
+                .map_err(|e| format!("{}: {e}", lock_path.display()))?;
         }
     }
     Ok(next)

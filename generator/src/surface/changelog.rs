@@ -3,13 +3,16 @@
 
 use super::Report;
 
-const INTRO: &str = "<!-- Written by `cargo xtask codegen --bump`: one section per version, newest first. -->";
+const INTRO: &str =
+    "<!-- Written by `cargo xtask codegen --bump`: one section per version, newest first. -->";
 
 /// The section for `version`.
 pub fn section(version: &str, report: &Report) -> String {
     let body = report.markdown(None);
     // The report's own heading becomes a line under the version's.
-    let body = body.strip_prefix("## API changes: ").map_or(body.clone(), |rest| format!("API changes: {rest}"));
+    let body = body
+        .strip_prefix("## API changes: ")
+        .map_or(body.clone(), |rest| format!("API changes: {rest}"));
     format!("## {version}\n\n{}\n", body.trim_end())
 }
 

@@ -12,16 +12,23 @@ use quote::quote;
 use super::rust_text::type_text;
 use super::text::{Item, Key, Kind, Surface};
 use crate::emit::rust_type::Types;
-use crate::emit::{client, operation, responses, types as emit_types, ApiModule, CrateOptions, FeatureMode};
+use crate::emit::{
+    client, operation, responses, types as emit_types, ApiModule, CrateOptions, FeatureMode,
+};
 use crate::ir::{
-    Additional, Api, ApiKeyLocation, EnumRepr, MediaKind, Operation, ParamLocation, ParamStyle, SecurityKind, StatusMatch, TypeDef,
-    TypeKind,
+    Additional, Api, ApiKeyLocation, EnumRepr, MediaKind, Operation, ParamLocation, ParamStyle,
+    SecurityKind, StatusMatch, TypeDef, TypeKind,
 };
 
 /// A short, stable hash of an item's documentation (`None` when it has
 /// none), so that a docs-only edit changes one line.
 pub fn docs_hash(parts: &[Option<&str>]) -> Option<String> {
-    let text: Vec<&str> = parts.iter().flatten().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+    let text: Vec<&str> = parts
+        .iter()
+        .flatten()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect();
     if text.is_empty() {
         return None;
     }
@@ -75,7 +82,10 @@ pub fn describe(m: &ApiModule<'_>, opts: &CrateOptions) -> Surface {
     }
     client_items(&mut s, api);
     for op in &api.operations {
-        let features = tag_features.as_ref().map(|tf| tf.for_operation(op)).unwrap_or_default();
+        let features = tag_features
+            .as_ref()
+            .map(|tf| tf.for_operation(op))
+            .unwrap_or_default();
         operation_items(&mut s, &table, op, &features);
     }
     for def in &api.types {
@@ -86,22 +96,40 @@ pub fn describe(m: &ApiModule<'_>, opts: &CrateOptions) -> Surface {
 
 fn client_items(s: &mut Surface, api: &Api) {
     let args = client::new_args(api);
-    s.insert(Key::new(Kind::Client, "new"), Item::new(text(quote!((#(#args),*)))).flag("default", client::has_default(api)));
-    s.insert(Key::new(Kind::Client, "DEFAULT_BASE_URL"), Item::new(api.servers.first().map(|sv| sv.url.clone()).unwrap_or_default()));
+    s.insert(
+        Key::new(Kind::Client, "new"),
+        Item::new(text(quote!((#(#args),*)))).flag("default", client::has_default(api)),
+    );
+    s.insert(
+        Key::new(Kind::Client, "DEFAULT_BASE_URL"),
+        Item::new(
+            api.servers
+                .first()
+                .map(|sv| sv.url.clone())
+                .unwrap_or_default(),
+        ),
+    );
     if !api.servers.is_empty() {
-        s.insert(Key::new(Kind::Client, "Server"), Item::new("enum").flag("non_exhaustive", true));
+        s.insert(
+            Key::new(Kind::Client, "Server"),
+            Item::new("enum").flag("non_exhaustive", true),
+        );
     }
     for (i, sv) in api.servers.iter().enumerate() {
         s.insert(
             Key::new(Kind::Server, &sv.name),
-            Item::new(sv.url.clone()).flag("default", i == 0).with("docs", docs_hash(&[sv.description.as_deref()])),
+            Item::new(sv.url.clone())
+                .flag("default", i == 0)
+                .with("docs", docs_hash(&[sv.description.as_deref()])),
         );
     }
     for scheme in &api.security_schemes {
         let args = client::credential(scheme).0;
         let mut item = Item::new(text(quote!((#(#args),*))));
         item = match &scheme.kind {
-            SecurityKind::Bearer { format } => item.flag("bearer", true).with("format", format.clone()),
+            SecurityKind::Bearer { format } => {
+                item.flag("bearer", true).with("format", format.clone())
+            }
             SecurityKind::Basic => item.flag("basic", true),
             SecurityKind::ApiKey { location, name } => {
                 let loc = match location {
@@ -109,10 +137,14 @@ fn client_items(s: &mut Surface, api: &Api) {
                     ApiKeyLocation::Query => "query",
                     ApiKeyLocation::Cookie => "cookie",
                 };
-                item.flag("api-key", true).with("in", Some(loc)).with("name", Some(name.clone()))
+                item.flag("api-key", true)
+                    .with("in", Some(loc))
+                    .with("name", Some(name.clone()))
             }
         };
-        item = item.with("key", Some(scheme.key.clone())).with("docs", docs_hash(&[scheme.description.as_deref()]));
+        item = item
+            .with("key", Some(scheme.key.clone()))
+            .with("docs", docs_hash(&[scheme.description.as_deref()]));
         s.insert(Key::new(Kind::Auth, &scheme.rust_name), item);
     }
 }
@@ -122,7 +154,17 @@ fn security_text(op: &Operation) -> Option<String> {
     if op.security.is_empty() {
         return None;
     }
-    let alts: Vec<String> = op.security.iter().map(|set| if set.is_empty() { "none".to_string() } else { set.join("+") }).collect();
+    let alts: Vec<String> = op
+        .security
+        .iter()
+        .map(|set| {
+            if set.is_empty() {
+                "none".to_string()
+            } else {
+                set.join("+")
+            }
+        })
+        .collect();
     Some(alts.join("|"))
 }
 
@@ -145,18 +187,24 @@ fn media(m: MediaKind) -> &'static str {
 
 fn operation_items(s: &mut Surface, table: &Types<'_>, op: &Operation, features: &[String]) {
     let name = &op.name;
-    let mut item = Item::new(format!("{} {}", op.method.as_str(), op.path_template)).flag("deprecated", op.deprecated);
+    let mut item = Item::new(format!("{} {}", op.method.as_str(), op.path_template))
+        .flag("deprecated", op.deprecated);
     for f in features {
         item = item.with("feature", Some(f.clone()));
     }
-    item = item.with("security", security_text(op)).with("docs", docs_hash(&[op.summary.as_deref(), op.description.as_deref()]));
+    item = item.with("security", security_text(op)).with(
+        "docs",
+        docs_hash(&[op.summary.as_deref(), op.description.as_deref()]),
+    );
     s.insert(Key::new(Kind::Op, name), item);
 
     let positional = operation::positional(op);
     let mut arg = 0usize;
     for p in &op.params {
         let (_, arg_ty, _) = operation::param_types(table, p);
-        let is_arg = positional.iter().any(|q| q.name == p.name && q.location == p.location);
+        let is_arg = positional
+            .iter()
+            .any(|q| q.name == p.name && q.location == p.location);
         let loc = match p.location {
             ParamLocation::Path => "path",
             ParamLocation::Query => "query",
@@ -164,25 +212,40 @@ fn operation_items(s: &mut Surface, table: &Types<'_>, op: &Operation, features:
             ParamLocation::Cookie => "cookie",
         };
         let mut item = Item::new(text(arg_ty));
-        item = if is_arg { item.with("arg", Some(arg.to_string())) } else { item.flag("setter", true) };
+        item = if is_arg {
+            item.with("arg", Some(arg.to_string()))
+        } else {
+            item.flag("setter", true)
+        };
         if is_arg {
             arg += 1;
         }
-        item = item.flag(loc, true).with("wire", (p.name != p.rust_name).then(|| p.name.clone()));
+        item = item
+            .flag(loc, true)
+            .with("wire", (p.name != p.rust_name).then(|| p.name.clone()));
         let (style, explode) = default_style(p.location);
         if p.style != style || p.explode != explode {
-            let style = serde_json::to_value(p.style).ok().and_then(|v| v.as_str().map(str::to_string));
+            let style = serde_json::to_value(p.style)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string));
             item = item.with("style", style).flag("explode", p.explode);
         }
         item = item
             .flag("deprecated", p.deprecated)
             .with("default", p.default.as_ref().map(json_text))
             .with("docs", docs_hash(&[p.description.as_deref()]));
-        s.insert(Key::new(Kind::Param, format!("{name}.{}", p.rust_name)), item);
+        s.insert(
+            Key::new(Kind::Param, format!("{name}.{}", p.rust_name)),
+            item,
+        );
     }
     if let (Some(body), Some((_, arg_ty, _))) = (&op.body, operation::body_param(table, op)) {
         let mut item = Item::new(text(arg_ty));
-        item = if body.required { item.with("arg", Some(arg.to_string())) } else { item.flag("setter", true) };
+        item = if body.required {
+            item.with("arg", Some(arg.to_string()))
+        } else {
+            item.flag("setter", true)
+        };
         item = item
             .flag(media(body.media), true)
             .with("content-type", Some(body.content_type.clone()))
@@ -194,7 +257,11 @@ fn operation_items(s: &mut Surface, table: &Types<'_>, op: &Operation, features:
     let mut returns = Item::new(text(ok_ty));
     match successes.as_slice() {
         [] => {
-            let st = op.responses.iter().find(|r| r.status == StatusMatch::Default).map_or("2XX".to_string(), |r| status(r.status));
+            let st = op
+                .responses
+                .iter()
+                .find(|r| r.status == StatusMatch::Default)
+                .map_or("2XX".to_string(), |r| status(r.status));
             returns = returns.with("status", Some(st));
         }
         [one] => returns = returns.with("status", Some(status(one.status))),
@@ -203,7 +270,9 @@ fn operation_items(s: &mut Surface, table: &Types<'_>, op: &Operation, features:
                 let ty = responses::body_type(table, &r.body);
                 s.insert(
                     Key::new(Kind::Output, format!("{name}.{}", r.name)),
-                    Item::new(text(ty)).with("status", Some(status(r.status))).with("docs", docs_hash(&[r.description.as_deref()])),
+                    Item::new(text(ty))
+                        .with("status", Some(status(r.status)))
+                        .with("docs", docs_hash(&[r.description.as_deref()])),
                 );
             }
         }
@@ -211,12 +280,17 @@ fn operation_items(s: &mut Surface, table: &Types<'_>, op: &Operation, features:
     s.insert(Key::new(Kind::Returns, name), returns);
 
     let err = operation::error_name(op);
-    s.insert(Key::new(Kind::Errors, name), Item::new(err.to_string()).flag("non_exhaustive", true));
+    s.insert(
+        Key::new(Kind::Errors, name),
+        Item::new(err.to_string()).flag("non_exhaustive", true),
+    );
     for r in op.responses.iter().filter(|r| !r.status.is_success()) {
         let ty = responses::body_type(table, &r.body);
         s.insert(
             Key::new(Kind::Error, format!("{name}.{}", r.name)),
-            Item::new(text(ty)).with("status", Some(status(r.status))).with("docs", docs_hash(&[r.description.as_deref()])),
+            Item::new(text(ty))
+                .with("status", Some(status(r.status)))
+                .with("docs", docs_hash(&[r.description.as_deref()])),
         );
     }
 }
@@ -237,7 +311,10 @@ fn type_items(s: &mut Surface, table: &Types<'_>, def: &TypeDef) {
                     .with("wire", (f.name != f.rust_name).then(|| f.name.clone()))
                     .flag("deprecated", f.deprecated)
                     .with("docs", docs_hash(&[f.description.as_deref()]));
-                s.insert(Key::new(Kind::Field, format!("{name}.{}", f.rust_name)), item);
+                s.insert(
+                    Key::new(Kind::Field, format!("{name}.{}", f.rust_name)),
+                    item,
+                );
             }
             let (extra_ty, additional) = match &st.additional {
                 Additional::Keep => (quote!(serde_json::Map<String, serde_json::Value>), "keep"),
@@ -247,28 +324,44 @@ fn type_items(s: &mut Surface, table: &Types<'_>, def: &TypeDef) {
                     (quote!(std::collections::BTreeMap<String, #t>), "typed")
                 }
             };
-            s.insert(Key::new(Kind::Field, format!("{name}.extra")), Item::new(text(extra_ty)).with("additional", Some(additional)));
+            s.insert(
+                Key::new(Kind::Field, format!("{name}.extra")),
+                Item::new(text(extra_ty)).with("additional", Some(additional)),
+            );
             // Mirrors `struct_item`: `Default` when nothing must be given,
             // else `new` taking the required fields without a literal default.
-            let plain_required: Vec<_> = st.fields.iter().filter(|f| f.required && !f.ty.is_nullable()).collect();
+            let plain_required: Vec<_> = st
+                .fields
+                .iter()
+                .filter(|f| f.required && !f.ty.is_nullable())
+                .collect();
             let args: Vec<&str> = plain_required
                 .iter()
                 .filter(|f| emit_types::literal_default(table, f).is_none())
                 .map(|f| f.rust_name.as_str())
                 .collect();
             let mut item = Item::new("struct");
-            item = if plain_required.is_empty() { item.flag("default", true) } else { item.with("new", Some(args.join(", "))) };
+            item = if plain_required.is_empty() {
+                item.flag("default", true)
+            } else {
+                item.with("new", Some(args.join(", ")))
+            };
             let any_of: Vec<String> = st.required_any_of.iter().map(|set| set.join("+")).collect();
             item.with("validate", (!any_of.is_empty()).then(|| any_of.join("|")))
         }
-        TypeKind::Enum(e) if emit_types::is_constant(e) => {
-            Item::new("= String").with("const", e.variants.first().and_then(|v| v.value.as_str()).map(str::to_string))
-        }
+        TypeKind::Enum(e) if emit_types::is_constant(e) => Item::new("= String").with(
+            "const",
+            e.variants
+                .first()
+                .and_then(|v| v.value.as_str())
+                .map(str::to_string),
+        ),
         TypeKind::Enum(e) => {
             for v in &e.variants {
                 s.insert(
                     Key::new(Kind::Variant, format!("{name}.{}", v.name)),
-                    Item::new(json_text(&v.value)).with("docs", docs_hash(&[v.description.as_deref()])),
+                    Item::new(json_text(&v.value))
+                        .with("docs", docs_hash(&[v.description.as_deref()])),
                 );
             }
             let repr = match e.repr {
@@ -277,7 +370,9 @@ fn type_items(s: &mut Surface, table: &Types<'_>, def: &TypeDef) {
                 EnumRepr::Number => "enum number",
                 EnumRepr::Bool => "enum bool",
             };
-            Item::new(repr).flag("non_exhaustive", true).flag("nullable", e.nullable)
+            Item::new(repr)
+                .flag("non_exhaustive", true)
+                .flag("nullable", e.nullable)
         }
         TypeKind::Union(u) => {
             for v in &u.variants {
@@ -292,12 +387,23 @@ fn type_items(s: &mut Surface, table: &Types<'_>, def: &TypeDef) {
                 s.insert(Key::new(Kind::Variant, format!("{name}.{}", v.name)), item);
             }
             match &u.discriminator {
-                Some(prop) => Item::new("union").with("tag", Some(prop.clone())).flag("non_exhaustive", true),
+                Some(prop) => Item::new("union")
+                    .with("tag", Some(prop.clone()))
+                    .flag("non_exhaustive", true),
                 None => Item::new("union").flag("untagged", true),
             }
         }
-        TypeKind::Alias { target, newtype: false } => Item::new(format!("= {}", text(table.rust(target, &quote!())))),
-        TypeKind::Alias { target, newtype: true } => Item::new(format!("({})", text(table.rust(target, &quote!())))),
+        TypeKind::Alias {
+            target,
+            newtype: false,
+        } => Item::new(format!("= {}", text(table.rust(target, &quote!())))),
+        TypeKind::Alias {
+            target,
+            newtype: true,
+        } => Item::new(format!("({})", text(table.rust(target, &quote!())))),
     };
-    s.insert(Key::new(Kind::Type, name), item.flag("deprecated", def.deprecated).with("docs", docs));
+    s.insert(
+        Key::new(Kind::Type, name),
+        item.flag("deprecated", def.deprecated).with("docs", docs),
+    );
 }

@@ -84,7 +84,14 @@ pub fn subject(key: &Key) -> String {
 }
 
 fn change(key: &Key, summary: impl Into<String>, rust: Effect, wire: Effect) -> Change {
-    Change { key: key.clone(), summary: summary.into(), detail: None, rust, wire, strict_breaking: false }
+    Change {
+        key: key.clone(),
+        summary: summary.into(),
+        detail: None,
+        rust,
+        wire,
+        strict_breaking: false,
+    }
 }
 
 fn code(s: &str) -> String {
@@ -116,7 +123,13 @@ impl Renames {
     fn path(&self, key: &Key) -> String {
         let map = match key.kind {
             Kind::Type | Kind::Field | Kind::Variant => &self.types,
-            Kind::Op | Kind::Param | Kind::Body | Kind::Returns | Kind::Output | Kind::Errors | Kind::Error => &self.ops,
+            Kind::Op
+            | Kind::Param
+            | Kind::Body
+            | Kind::Returns
+            | Kind::Output
+            | Kind::Errors
+            | Kind::Error => &self.ops,
             _ => return key.path.clone(),
         };
         match (map.get(key.owner()), key.path.split_once('.')) {
@@ -139,12 +152,27 @@ fn shape(s: &Surface, ty: &str) -> Option<Vec<(Kind, String, Item)>> {
 
 fn find_renames(old: &Surface, new: &Surface) -> Renames {
     let mut r = Renames::default();
-    let gone = |kind: Kind| -> Vec<&Key> { old.items.keys().filter(|k| k.kind == kind && !new.items.contains_key(*k)).collect() };
-    let came = |kind: Kind| -> Vec<&Key> { new.items.keys().filter(|k| k.kind == kind && !old.items.contains_key(*k)).collect() };
+    let gone = |kind: Kind| -> Vec<&Key> {
+        old.items
+            .keys()
+            .filter(|k| k.kind == kind && !new.items.contains_key(*k))
+            .collect()
+    };
+    let came = |kind: Kind| -> Vec<&Key> {
+        new.items
+            .keys()
+            .filter(|k| k.kind == kind && !old.items.contains_key(*k))
+            .collect()
+    };
     let mut taken = BTreeSet::new();
     for o in gone(Kind::Type) {
-        let Some(old_shape) = shape(old, &o.path) else { continue };
-        if let Some(n) = came(Kind::Type).into_iter().find(|n| !taken.contains(&n.path) && shape(new, &n.path).as_ref() == Some(&old_shape)) {
+        let Some(old_shape) = shape(old, &o.path) else {
+            continue;
+        };
+        if let Some(n) = came(Kind::Type)
+            .into_iter()
+            .find(|n| !taken.contains(&n.path) && shape(new, &n.path).as_ref() == Some(&old_shape))
+        {
             taken.insert(n.path.clone());
             r.types.insert(o.path.clone(), n.path.clone());
         }
@@ -153,12 +181,18 @@ fn find_renames(old: &Surface, new: &Surface) -> Renames {
     let route = |s: &Surface, op: &str| s.get(Kind::Op, op).map(|i| normalize_route(&i.value));
     for o in gone(Kind::Op) {
         let old_route = route(old, &o.path);
-        if let Some(n) = came(Kind::Op).into_iter().find(|n| !taken.contains(&n.path) && route(new, &n.path) == old_route) {
+        if let Some(n) = came(Kind::Op)
+            .into_iter()
+            .find(|n| !taken.contains(&n.path) && route(new, &n.path) == old_route)
+        {
             taken.insert(n.path.clone());
             r.ops.insert(o.path.clone(), n.path.clone());
             for kind in [Kind::Errors, Kind::Returns] {
                 if let (Some(a), Some(b)) = (old.get(kind, &o.path), new.get(kind, &n.path)) {
-                    if a.value != b.value && !a.value.contains(['<', ' ']) && !b.value.contains(['<', ' ']) {
+                    if a.value != b.value
+                        && !a.value.contains(['<', ' '])
+                        && !b.value.contains(['<', ' '])
+                    {
                         r.idents.insert(a.value.clone(), b.value.clone());
                     }
                 }
@@ -192,7 +226,9 @@ fn normalize_route(route: &str) -> String {
 /// `(token: impl Into<X>, n: i64)` → `(impl Into<X>, i64)`: argument names
 /// are not part of a Rust API.
 fn arg_types(sig: &str) -> String {
-    let Some(inner) = sig.strip_prefix('(').and_then(|s| s.strip_suffix(')')) else { return sig.to_string() };
+    let Some(inner) = sig.strip_prefix('(').and_then(|s| s.strip_suffix(')')) else {
+        return sig.to_string();
+    };
     let mut parts = Vec::new();
     let (mut depth, mut start) = (0i32, 0usize);
     let bytes = inner.as_bytes();
@@ -213,7 +249,9 @@ fn arg_types(sig: &str) -> String {
         .map(|p| {
             let p = p.trim();
             // The first lone `:` ends the name (`::` is part of a path).
-            let colon = p.char_indices().find(|&(i, c)| c == ':' && !p[i + 1..].starts_with(':') && !p[..i].ends_with(':'));
+            let colon = p
+                .char_indices()
+                .find(|&(i, c)| c == ':' && !p[i + 1..].starts_with(':') && !p[..i].ends_with(':'));
             colon.map_or(p, |(i, _)| p[i + 1..].trim())
         })
         .filter(|p| !p.is_empty())
@@ -236,13 +274,30 @@ pub fn diff(old: &Surface, new: &Surface) -> Vec<Change> {
         let e = usage_all.entry(t).or_default();
         *e = e.union(u);
     }
-    let ctx = Ctx { old: &moved, new, usage: usage_all };
+    let ctx = Ctx {
+        old: &moved,
+        new,
+        usage: usage_all,
+    };
 
     let mut changes = Vec::new();
     for (o, n) in renames.types.iter().chain(&renames.ops) {
-        let kind = if renames.types.contains_key(o) { Kind::Type } else { Kind::Op };
-        let what = if kind == Kind::Type { "type" } else { "operation" };
-        let mut c = change(&Key::new(kind, n), format!("{what} renamed from {}", code(o)), Effect::Breaking, Effect::None);
+        let kind = if renames.types.contains_key(o) {
+            Kind::Type
+        } else {
+            Kind::Op
+        };
+        let what = if kind == Kind::Type {
+            "type"
+        } else {
+            "operation"
+        };
+        let mut c = change(
+            &Key::new(kind, n),
+            format!("{what} renamed from {}", code(o)),
+            Effect::Breaking,
+            Effect::None,
+        );
         c.detail = Some(format!("{} → {}", code(o), code(n)));
         changes.push(c);
     }
@@ -269,7 +324,15 @@ fn core(text: &str) -> &str {
     loop {
         let inner = ["Option<", "runtime::Maybe<", "Box<", "&"]
             .iter()
-            .find_map(|w| t.strip_prefix(w).map(|r| if w.ends_with('<') { r.strip_suffix('>').unwrap_or(r) } else { r }));
+            .find_map(|w| {
+                t.strip_prefix(w).map(|r| {
+                    if w.ends_with('<') {
+                        r.strip_suffix('>').unwrap_or(r)
+                    } else {
+                        r
+                    }
+                })
+            });
         match inner {
             Some(i) => t = i.trim(),
             None => return t,
@@ -289,9 +352,15 @@ fn changed_part<'t>(old: &'t str, new: &'t str) -> (&'t str, &'t str) {
         pre -= 1;
     }
     let (a2, b2) = (&a[pre..], &b[pre..]);
-    let mut suf = a2.bytes().rev().zip(b2.bytes().rev()).take_while(|(x, y)| x == y).count();
+    let mut suf = a2
+        .bytes()
+        .rev()
+        .zip(b2.bytes().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
     suf = suf.min(a2.len()).min(b2.len());
-    while suf > 0 && a2.as_bytes()[a2.len() - suf] != b'>' && a2.as_bytes()[a2.len() - suf] != b',' {
+    while suf > 0 && a2.as_bytes()[a2.len() - suf] != b'>' && a2.as_bytes()[a2.len() - suf] != b','
+    {
         suf -= 1;
     }
     let (x, y) = (&a2[..a2.len() - suf], &b2[..b2.len() - suf]);
@@ -309,14 +378,19 @@ fn widens(from: &str, to: &str) -> bool {
         return true;
     }
     CHAINS.iter().any(|chain| {
-        let (f, t) = (chain.iter().position(|x| *x == from), chain.iter().position(|x| *x == to));
+        let (f, t) = (
+            chain.iter().position(|x| *x == from),
+            chain.iter().position(|x| *x == to),
+        );
         matches!((f, t), (Some(f), Some(t)) if f < t)
     })
 }
 
 impl Ctx<'_> {
     fn type_item(&self, name: &str) -> Option<&Item> {
-        self.new.get(Kind::Type, name).or_else(|| self.old.get(Kind::Type, name))
+        self.new
+            .get(Kind::Type, name)
+            .or_else(|| self.old.get(Kind::Type, name))
     }
 
     fn usage_of(&self, ty: &str) -> Usage {
@@ -324,7 +398,8 @@ impl Ctx<'_> {
     }
 
     fn is_string_enum(&self, ty: &str) -> bool {
-        self.type_item(ty).is_some_and(|i| i.value == "enum string" && i.has("non_exhaustive"))
+        self.type_item(ty)
+            .is_some_and(|i| i.value == "enum string" && i.has("non_exhaustive"))
     }
 
     /// Whether a value of the old type still works as the new one, for
@@ -337,7 +412,11 @@ impl Ctx<'_> {
         }
         for wrapper in ["Vec<", "BTreeMap<String, "] {
             if let (Some(x), Some(y)) = (a.strip_prefix(wrapper), b.strip_prefix(wrapper)) {
-                return self.wire_compatible(x.strip_suffix('>').unwrap_or(x), y.strip_suffix('>').unwrap_or(y), input);
+                return self.wire_compatible(
+                    x.strip_suffix('>').unwrap_or(x),
+                    y.strip_suffix('>').unwrap_or(y),
+                    input,
+                );
             }
         }
         let (from, to) = if input { (a, b) } else { (b, a) };
@@ -350,7 +429,8 @@ impl Ctx<'_> {
 
     /// Wire effect of a type change on an item used `u`.
     fn type_wire(&self, old: &str, new: &str, u: Usage) -> Effect {
-        let broken = (u.input && !self.wire_compatible(old, new, true)) || (u.output && !self.wire_compatible(old, new, false));
+        let broken = (u.input && !self.wire_compatible(old, new, true))
+            || (u.output && !self.wire_compatible(old, new, false));
         if broken {
             Effect::Breaking
         } else {
@@ -360,8 +440,14 @@ impl Ctx<'_> {
 
     fn op_usage(kind: Kind) -> Usage {
         match kind {
-            Kind::Param | Kind::Body => Usage { input: true, output: false },
-            _ => Usage { input: false, output: true },
+            Kind::Param | Kind::Body => Usage {
+                input: true,
+                output: false,
+            },
+            _ => Usage {
+                input: false,
+                output: true,
+            },
         }
     }
 
@@ -379,16 +465,26 @@ impl Ctx<'_> {
         let c = |wire: Effect, what: &str| vec![change(key, what, r, wire)];
         match key.kind {
             // Items of a removed owner are covered by its removal.
-            Kind::Param | Kind::Body | Kind::Returns | Kind::Output | Kind::Errors | Kind::Error
+            Kind::Param
+            | Kind::Body
+            | Kind::Returns
+            | Kind::Output
+            | Kind::Errors
+            | Kind::Error
                 if self.new.get(Kind::Op, key.owner()).is_none() =>
             {
                 Vec::new()
             }
-            Kind::Field | Kind::Variant if self.new.get(Kind::Type, key.owner()).is_none() => Vec::new(),
+            Kind::Field | Kind::Variant if self.new.get(Kind::Type, key.owner()).is_none() => {
+                Vec::new()
+            }
             Kind::Module => c(Effect::Breaking, "module removed"),
             Kind::Feature => c(Effect::None, "cargo feature removed"),
             Kind::Server => c(Effect::Breaking, "server removed"),
-            Kind::Auth => c(Effect::Breaking, "credential setter removed (security scheme gone)"),
+            Kind::Auth => c(
+                Effect::Breaking,
+                "credential setter removed (security scheme gone)",
+            ),
             Kind::Op => c(Effect::Breaking, "operation removed"),
             Kind::Param => c(Effect::None, "parameter removed"),
             Kind::Body => c(Effect::None, "request body removed"),
@@ -397,12 +493,20 @@ impl Ctx<'_> {
             Kind::Type => c(Effect::None, "type removed"),
             Kind::Field => {
                 let u = self.usage_of(key.owner());
-                let wire = if u.output && a.has("required") { Effect::Breaking } else { Effect::None };
+                let wire = if u.output && a.has("required") {
+                    Effect::Breaking
+                } else {
+                    Effect::None
+                };
                 c(wire, "field removed")
             }
             Kind::Variant => {
                 let u = self.usage_of(key.owner());
-                let wire = if u.input { Effect::Breaking } else { Effect::None };
+                let wire = if u.input {
+                    Effect::Breaking
+                } else {
+                    Effect::None
+                };
                 c(wire, "variant removed")
             }
             _ => c(Effect::None, "removed"),
@@ -412,36 +516,84 @@ impl Ctx<'_> {
     fn added(&self, key: &Key, b: &Item) -> Vec<Change> {
         let add = |what: &str| vec![change(key, what, Effect::Additive, Effect::None)];
         match key.kind {
-            Kind::Param | Kind::Body | Kind::Returns | Kind::Output | Kind::Errors | Kind::Error
+            Kind::Param
+            | Kind::Body
+            | Kind::Returns
+            | Kind::Output
+            | Kind::Errors
+            | Kind::Error
                 if self.old.get(Kind::Op, key.owner()).is_none() =>
             {
                 Vec::new()
             }
-            Kind::Field | Kind::Variant if self.old.get(Kind::Type, key.owner()).is_none() => Vec::new(),
+            Kind::Field | Kind::Variant if self.old.get(Kind::Type, key.owner()).is_none() => {
+                Vec::new()
+            }
             Kind::Module => add("module added"),
             Kind::Feature => add("cargo feature added"),
             Kind::Client => add("added"),
             Kind::Server => {
-                let open = self.new.get(Kind::Client, "Server").is_some_and(|i| i.has("non_exhaustive"));
-                let rust = if open || self.old.get(Kind::Client, "Server").is_none() { Effect::Additive } else { Effect::Breaking };
-                vec![change(key, format!("server added ({})", code(&b.value)), rust, Effect::None)]
+                let open = self
+                    .new
+                    .get(Kind::Client, "Server")
+                    .is_some_and(|i| i.has("non_exhaustive"));
+                let rust = if open || self.old.get(Kind::Client, "Server").is_none() {
+                    Effect::Additive
+                } else {
+                    Effect::Breaking
+                };
+                vec![change(
+                    key,
+                    format!("server added ({})", code(&b.value)),
+                    rust,
+                    Effect::None,
+                )]
             }
             Kind::Auth => add("credential setter added (new security scheme)"),
             Kind::Op => add("operation added"),
             Kind::Param | Kind::Body => {
-                let what = if key.kind == Kind::Body { "request body" } else { "parameter" };
+                let what = if key.kind == Kind::Body {
+                    "request body"
+                } else {
+                    "parameter"
+                };
                 if b.has("arg") {
-                    vec![change(key, format!("required {what} added"), Effect::Breaking, Effect::Breaking)]
+                    vec![change(
+                        key,
+                        format!("required {what} added"),
+                        Effect::Breaking,
+                        Effect::Breaking,
+                    )]
                 } else {
                     add(&format!("optional {what} added"))
                 }
             }
             Kind::Error => {
-                let open = self.new.get(Kind::Errors, key.owner()).is_some_and(|i| i.has("non_exhaustive"));
-                let rust = if open { Effect::Additive } else { Effect::Breaking };
-                vec![change(key, format!("error response added (status {})", b.get("status").unwrap_or("?")), rust, Effect::None)]
+                let open = self
+                    .new
+                    .get(Kind::Errors, key.owner())
+                    .is_some_and(|i| i.has("non_exhaustive"));
+                let rust = if open {
+                    Effect::Additive
+                } else {
+                    Effect::Breaking
+                };
+                vec![change(
+                    key,
+                    format!(
+                        "error response added (status {})",
+                        b.get("status").unwrap_or("?")
+                    ),
+                    rust,
+                    Effect::None,
+                )]
             }
-            Kind::Output => vec![change(key, "success response added", Effect::Breaking, Effect::Breaking)],
+            Kind::Output => vec![change(
+                key,
+                "success response added",
+                Effect::Breaking,
+                Effect::Breaking,
+            )],
             Kind::Type => add("type added"),
             Kind::Field => {
                 let u = self.usage_of(key.owner());
@@ -449,7 +601,11 @@ impl Ctx<'_> {
                 // change, and old clients never send it.
                 let must = b.has("required") && !b.has("nullable") && b.get("default").is_none();
                 if b.has("required") {
-                    let wire = if u.input && must { Effect::Breaking } else { Effect::None };
+                    let wire = if u.input && must {
+                        Effect::Breaking
+                    } else {
+                        Effect::None
+                    };
                     vec![change(key, "required field added", Effect::Breaking, wire)]
                 } else {
                     let mut c = change(key, "optional field added", Effect::Additive, Effect::None);
@@ -460,10 +616,18 @@ impl Ctx<'_> {
             Kind::Variant => {
                 let ty = self.new.get(Kind::Type, key.owner());
                 let open = ty.is_some_and(|i| i.has("non_exhaustive"));
-                let rust = if open { Effect::Additive } else { Effect::Breaking };
+                let rust = if open {
+                    Effect::Additive
+                } else {
+                    Effect::Breaking
+                };
                 // A new value reaches old clients as `Unknown` when the type
                 // has one; an untagged union just fails to decode.
-                let wire = if self.usage_of(key.owner()).output && !open { Effect::Breaking } else { Effect::None };
+                let wire = if self.usage_of(key.owner()).output && !open {
+                    Effect::Breaking
+                } else {
+                    Effect::None
+                };
                 let what = if ty.is_some_and(|i| i.value.starts_with("enum")) {
                     format!("enum value {} added", code(&b.value))
                 } else {
@@ -485,35 +649,67 @@ impl Ctx<'_> {
                 }
                 for f in ["version", "openapi"] {
                     if a.get(f) != b.get(f) {
-                        parts.docs(format!("{f} {} → {}", code(a.get(f).unwrap_or("")), code(b.get(f).unwrap_or(""))));
+                        parts.docs(format!(
+                            "{f} {} → {}",
+                            code(a.get(f).unwrap_or("")),
+                            code(b.get(f).unwrap_or(""))
+                        ));
                     }
                 }
             }
             Kind::Client if key.path == "new" => {
                 if arg_types(&a.value) != arg_types(&b.value) {
-                    parts.push(format!("arguments {} → {}", code(&a.value), code(&b.value)), Effect::Breaking, Effect::None);
+                    parts.push(
+                        format!("arguments {} → {}", code(&a.value), code(&b.value)),
+                        Effect::Breaking,
+                        Effect::None,
+                    );
                 }
                 match (a.has("default"), b.has("default")) {
-                    (true, false) => parts.push("`Client` no longer implements `Default`", Effect::Breaking, Effect::None),
-                    (false, true) => parts.push("`Client` now implements `Default`", Effect::Additive, Effect::None),
+                    (true, false) => parts.push(
+                        "`Client` no longer implements `Default`",
+                        Effect::Breaking,
+                        Effect::None,
+                    ),
+                    (false, true) => parts.push(
+                        "`Client` now implements `Default`",
+                        Effect::Additive,
+                        Effect::None,
+                    ),
                     _ => {}
                 }
             }
             Kind::Client if key.path == "DEFAULT_BASE_URL" => {
-                parts.push(format!("default base URL {} → {}", code(&a.value), code(&b.value)), Effect::None, Effect::Breaking);
+                parts.push(
+                    format!("default base URL {} → {}", code(&a.value), code(&b.value)),
+                    Effect::None,
+                    Effect::Breaking,
+                );
             }
             Kind::Server => {
                 if value_changed {
-                    parts.push(format!("URL {} → {}", code(&a.value), code(&b.value)), Effect::None, Effect::Breaking);
+                    parts.push(
+                        format!("URL {} → {}", code(&a.value), code(&b.value)),
+                        Effect::None,
+                        Effect::Breaking,
+                    );
                 }
             }
             Kind::Auth => {
                 if arg_types(&a.value) != arg_types(&b.value) {
-                    parts.push(format!("arguments {} → {}", code(&a.value), code(&b.value)), Effect::Breaking, Effect::Breaking);
+                    parts.push(
+                        format!("arguments {} → {}", code(&a.value), code(&b.value)),
+                        Effect::Breaking,
+                        Effect::Breaking,
+                    );
                 }
                 let how = |i: &Item| i.without(&["docs", "key"]).flags;
                 if how(a) != how(b) {
-                    parts.push(format!("credential sent as {} → {}", auth_text(a), auth_text(b)), Effect::None, Effect::Breaking);
+                    parts.push(
+                        format!("credential sent as {} → {}", auth_text(a), auth_text(b)),
+                        Effect::None,
+                        Effect::Breaking,
+                    );
                 }
             }
             Kind::Op => self.op_changed(&mut parts, a, b),
@@ -522,12 +718,20 @@ impl Ctx<'_> {
                 if value_changed {
                     let wire = self.type_wire(&a.value, &b.value, Self::op_usage(key.kind));
                     let (x, y) = changed_part(&a.value, &b.value);
-                    parts.push(format!("type {} → {}", code(x), code(y)), Effect::Breaking, wire);
+                    parts.push(
+                        format!("type {} → {}", code(x), code(y)),
+                        Effect::Breaking,
+                        wire,
+                    );
                     parts.detail = Some(format!("{} → {}", code(&a.value), code(&b.value)));
                 }
                 if a.get("status") != b.get("status") {
                     parts.push(
-                        format!("status {} → {}", a.get("status").unwrap_or("?"), b.get("status").unwrap_or("?")),
+                        format!(
+                            "status {} → {}",
+                            a.get("status").unwrap_or("?"),
+                            b.get("status").unwrap_or("?")
+                        ),
                         Effect::None,
                         Effect::Breaking,
                     );
@@ -535,10 +739,18 @@ impl Ctx<'_> {
             }
             Kind::Errors => {
                 if value_changed {
-                    parts.push(format!("error enum {} → {}", code(&a.value), code(&b.value)), Effect::Breaking, Effect::None);
+                    parts.push(
+                        format!("error enum {} → {}", code(&a.value), code(&b.value)),
+                        Effect::Breaking,
+                        Effect::None,
+                    );
                 }
                 if a.has("non_exhaustive") != b.has("non_exhaustive") {
-                    parts.push("error enum exhaustiveness changed", Effect::Breaking, Effect::None);
+                    parts.push(
+                        "error enum exhaustiveness changed",
+                        Effect::Breaking,
+                        Effect::None,
+                    );
                 }
             }
             Kind::Type => self.type_changed(&mut parts, key, a, b),
@@ -546,13 +758,21 @@ impl Ctx<'_> {
             Kind::Variant => self.variant_changed(&mut parts, key, a, b),
             _ => {
                 if a.without(&["docs"]) != b.without(&["docs"]) {
-                    parts.push(format!("{} → {}", code(&a.value), code(&b.value)), Effect::Breaking, Effect::None);
+                    parts.push(
+                        format!("{} → {}", code(&a.value), code(&b.value)),
+                        Effect::Breaking,
+                        Effect::None,
+                    );
                 }
             }
         }
         // Generic flags every item may carry.
         if a.has("deprecated") != b.has("deprecated") {
-            parts.docs(if b.has("deprecated") { "now deprecated" } else { "no longer deprecated" });
+            parts.docs(if b.has("deprecated") {
+                "now deprecated"
+            } else {
+                "no longer deprecated"
+            });
         }
         if a.get("docs") != b.get("docs") {
             parts.docs("documentation changed");
@@ -562,50 +782,129 @@ impl Ctx<'_> {
 
     fn op_changed(&self, parts: &mut Parts, a: &Item, b: &Item) {
         if normalize_route(&a.value) != normalize_route(&b.value) {
-            parts.push(format!("route {} → {}", code(&a.value), code(&b.value)), Effect::None, Effect::Breaking);
+            parts.push(
+                format!("route {} → {}", code(&a.value), code(&b.value)),
+                Effect::None,
+                Effect::Breaking,
+            );
         }
         let (fa, fb) = (a.all("feature"), b.all("feature"));
         if fa != fb {
             let lost = fa.iter().any(|f| !fb.contains(f));
-            let rust = if lost { Effect::Breaking } else { Effect::Additive };
-            parts.push(format!("cargo features {} → {}", code(&fa.join(", ")), code(&fb.join(", "))), rust, Effect::None);
+            let rust = if lost {
+                Effect::Breaking
+            } else {
+                Effect::Additive
+            };
+            parts.push(
+                format!(
+                    "cargo features {} → {}",
+                    code(&fa.join(", ")),
+                    code(&fb.join(", "))
+                ),
+                rust,
+                Effect::None,
+            );
         }
-        let (sa, sb) = (a.get("security").unwrap_or("none"), b.get("security").unwrap_or("none"));
+        let (sa, sb) = (
+            a.get("security").unwrap_or("none"),
+            b.get("security").unwrap_or("none"),
+        );
         if sa != sb {
             // Still accepting every old way to authenticate is additive.
             let old: BTreeSet<&str> = sa.split('|').collect();
             let new: BTreeSet<&str> = sb.split('|').collect();
-            let wire = if old.is_subset(&new) { Effect::Additive } else { Effect::Breaking };
-            parts.push(format!("security {} → {}", code(sa), code(sb)), Effect::None, wire);
+            let wire = if old.is_subset(&new) {
+                Effect::Additive
+            } else {
+                Effect::Breaking
+            };
+            parts.push(
+                format!("security {} → {}", code(sa), code(sb)),
+                Effect::None,
+                wire,
+            );
         }
     }
 
     fn input_changed(&self, parts: &mut Parts, key: &Key, a: &Item, b: &Item) {
-        let what = if key.kind == Kind::Body { "request body" } else { "parameter" };
+        let what = if key.kind == Kind::Body {
+            "request body"
+        } else {
+            "parameter"
+        };
         match (a.get("arg"), b.get("arg")) {
-            (Some(_), None) => parts.push(format!("{what} now optional (a builder setter, no longer an argument)"), Effect::Breaking, Effect::None),
-            (None, Some(_)) => parts.push(format!("{what} now required (a positional argument)"), Effect::Breaking, Effect::Breaking),
-            (Some(x), Some(y)) if x != y => parts.push(format!("argument position {x} → {y}"), Effect::Breaking, Effect::None),
+            (Some(_), None) => parts.push(
+                format!("{what} now optional (a builder setter, no longer an argument)"),
+                Effect::Breaking,
+                Effect::None,
+            ),
+            (None, Some(_)) => parts.push(
+                format!("{what} now required (a positional argument)"),
+                Effect::Breaking,
+                Effect::Breaking,
+            ),
+            (Some(x), Some(y)) if x != y => parts.push(
+                format!("argument position {x} → {y}"),
+                Effect::Breaking,
+                Effect::None,
+            ),
             _ => {}
         }
         if a.value != b.value {
-            let wire = self.type_wire(&a.value, &b.value, Usage { input: true, output: false });
+            let wire = self.type_wire(
+                &a.value,
+                &b.value,
+                Usage {
+                    input: true,
+                    output: false,
+                },
+            );
             let (x, y) = changed_part(&a.value, &b.value);
-            parts.push(format!("type {} → {}", code(x), code(y)), Effect::Breaking, wire);
+            parts.push(
+                format!("type {} → {}", code(x), code(y)),
+                Effect::Breaking,
+                wire,
+            );
             parts.detail = Some(format!("{} → {}", code(&a.value), code(&b.value)));
         }
-        const PLACES: &[&str] = &["path", "query", "header", "cookie", "json", "form", "multipart", "text", "binary"];
+        const PLACES: &[&str] = &[
+            "path",
+            "query",
+            "header",
+            "cookie",
+            "json",
+            "form",
+            "multipart",
+            "text",
+            "binary",
+        ];
         let place = |i: &Item| PLACES.iter().find(|p| i.has(p)).copied().unwrap_or("?");
         if place(a) != place(b) {
-            parts.push(format!("moved from {} to {}", place(a), place(b)), Effect::None, Effect::Breaking);
+            parts.push(
+                format!("moved from {} to {}", place(a), place(b)),
+                Effect::None,
+                Effect::Breaking,
+            );
         }
         for f in ["wire", "style", "content-type"] {
             if a.get(f) != b.get(f) {
-                let show = |i: &Item| code(i.get(f).unwrap_or(if f == "wire" { key.leaf() } else { "default" }));
-                parts.push(format!("{f} {} → {}", show(a), show(b)), Effect::None, Effect::Breaking);
+                let show = |i: &Item| {
+                    code(
+                        i.get(f)
+                            .unwrap_or(if f == "wire" { key.leaf() } else { "default" }),
+                    )
+                };
+                parts.push(
+                    format!("{f} {} → {}", show(a), show(b)),
+                    Effect::None,
+                    Effect::Breaking,
+                );
             }
         }
-        if a.has("explode") != b.has("explode") && a.get("style").is_some() == b.get("style").is_some() {
+        if a.has("explode") != b.has("explode")
+            && a.get("style").is_some() == b.get("style").is_some()
+        {
             parts.push("explode changed", Effect::None, Effect::Breaking);
         }
         if a.get("default") != b.get("default") {
@@ -621,41 +920,112 @@ impl Ctx<'_> {
                 _ if u.input || u.output => Effect::Breaking,
                 _ => Effect::None,
             };
-            parts.push(format!("{} → {}", code(&a.value), code(&b.value)), Effect::Breaking, wire);
+            parts.push(
+                format!("{} → {}", code(&a.value), code(&b.value)),
+                Effect::Breaking,
+                wire,
+            );
         }
         if a.has("non_exhaustive") != b.has("non_exhaustive") {
-            parts.push(if b.has("non_exhaustive") { "now `#[non_exhaustive]`" } else { "no longer `#[non_exhaustive]`" }, Effect::Breaking, Effect::None);
+            parts.push(
+                if b.has("non_exhaustive") {
+                    "now `#[non_exhaustive]`"
+                } else {
+                    "no longer `#[non_exhaustive]`"
+                },
+                Effect::Breaking,
+                Effect::None,
+            );
         }
         if a.get("tag") != b.get("tag") || a.has("untagged") != b.has("untagged") {
-            let t = |i: &Item| i.get("tag").map_or("untagged".to_string(), |t| format!("tagged by {}", code(t)));
-            parts.push(format!("{} → {}", t(a), t(b)), Effect::None, if u.input || u.output { Effect::Breaking } else { Effect::None });
+            let t = |i: &Item| {
+                i.get("tag")
+                    .map_or("untagged".to_string(), |t| format!("tagged by {}", code(t)))
+            };
+            parts.push(
+                format!("{} → {}", t(a), t(b)),
+                Effect::None,
+                if u.input || u.output {
+                    Effect::Breaking
+                } else {
+                    Effect::None
+                },
+            );
         }
         if a.get("const") != b.get("const") {
             parts.push(
-                format!("constant {} → {}", code(a.get("const").unwrap_or("")), code(b.get("const").unwrap_or(""))),
+                format!(
+                    "constant {} → {}",
+                    code(a.get("const").unwrap_or("")),
+                    code(b.get("const").unwrap_or(""))
+                ),
                 Effect::None,
-                if u.input || u.output { Effect::Breaking } else { Effect::None },
+                if u.input || u.output {
+                    Effect::Breaking
+                } else {
+                    Effect::None
+                },
             );
         }
         if a.has("nullable") != b.has("nullable") {
-            let wire = if (b.has("nullable") && u.output) || (a.has("nullable") && u.input) { Effect::Breaking } else { Effect::None };
-            parts.push(if b.has("nullable") { "now nullable" } else { "no longer nullable" }, Effect::None, wire);
+            let wire = if (b.has("nullable") && u.output) || (a.has("nullable") && u.input) {
+                Effect::Breaking
+            } else {
+                Effect::None
+            };
+            parts.push(
+                if b.has("nullable") {
+                    "now nullable"
+                } else {
+                    "no longer nullable"
+                },
+                Effect::None,
+                wire,
+            );
         }
         if a.get("validate") != b.get("validate") {
-            let wire = if b.get("validate").is_some() && u.input { Effect::Breaking } else { Effect::None };
+            let wire = if b.get("validate").is_some() && u.input {
+                Effect::Breaking
+            } else {
+                Effect::None
+            };
             let v = |i: &Item| i.get("validate").map_or("none".to_string(), code);
-            parts.push(format!("at-least-one-of constraint {} → {}", v(a), v(b)), Effect::None, wire);
+            parts.push(
+                format!("at-least-one-of constraint {} → {}", v(a), v(b)),
+                Effect::None,
+                wire,
+            );
         }
         // Constructor changes follow from field changes, reported there.
-        let fields_changed = self.old.children(&key.path, &[Kind::Field]).any(|(k, i)| self.new.items.get(k) != Some(i))
-            || self.new.children(&key.path, &[Kind::Field]).any(|(k, _)| !self.old.items.contains_key(k));
+        let fields_changed = self
+            .old
+            .children(&key.path, &[Kind::Field])
+            .any(|(k, i)| self.new.items.get(k) != Some(i))
+            || self
+                .new
+                .children(&key.path, &[Kind::Field])
+                .any(|(k, _)| !self.old.items.contains_key(k));
         if !fields_changed {
             match (a.has("default"), b.has("default")) {
-                (true, false) => parts.push("no longer implements `Default`", Effect::Breaking, Effect::None),
-                (false, true) => parts.push("now implements `Default`", Effect::Additive, Effect::None),
+                (true, false) => parts.push(
+                    "no longer implements `Default`",
+                    Effect::Breaking,
+                    Effect::None,
+                ),
+                (false, true) => {
+                    parts.push("now implements `Default`", Effect::Additive, Effect::None)
+                }
                 _ => {
                     if a.get("new") != b.get("new") {
-                        parts.push(format!("`new` arguments {} → {}", code(a.get("new").unwrap_or("")), code(b.get("new").unwrap_or(""))), Effect::Breaking, Effect::None);
+                        parts.push(
+                            format!(
+                                "`new` arguments {} → {}",
+                                code(a.get("new").unwrap_or("")),
+                                code(b.get("new").unwrap_or(""))
+                            ),
+                            Effect::Breaking,
+                            Effect::None,
+                        );
                     }
                 }
             }
@@ -669,45 +1039,121 @@ impl Ctx<'_> {
             // A field that becomes read-only is optional in the generated
             // struct (requests leave it out) but still sent in responses.
             let still_sent = b.has("read-only") && !a.has("read-only");
-            let wire = if (rb && u.input) || (ra && u.output && !still_sent) { Effect::Breaking } else { Effect::None };
-            parts.push(if rb { "optional → required" } else { "required → optional" }, Effect::Breaking, wire);
+            let wire = if (rb && u.input) || (ra && u.output && !still_sent) {
+                Effect::Breaking
+            } else {
+                Effect::None
+            };
+            parts.push(
+                if rb {
+                    "optional → required"
+                } else {
+                    "required → optional"
+                },
+                Effect::Breaking,
+                wire,
+            );
         }
         let (na, nb) = (a.has("nullable"), b.has("nullable"));
         if na != nb {
-            let wire = if (nb && u.output) || (na && u.input) { Effect::Breaking } else { Effect::None };
-            parts.push(if nb { "now nullable" } else { "no longer nullable" }, Effect::Breaking, wire);
+            let wire = if (nb && u.output) || (na && u.input) {
+                Effect::Breaking
+            } else {
+                Effect::None
+            };
+            parts.push(
+                if nb {
+                    "now nullable"
+                } else {
+                    "no longer nullable"
+                },
+                Effect::Breaking,
+                wire,
+            );
         }
         if core(&a.value) != core(&b.value) {
             let wire = self.type_wire(&a.value, &b.value, u);
             let (x, y) = changed_part(&a.value, &b.value);
-            parts.push(format!("type {} → {}", code(x), code(y)), Effect::Breaking, wire);
+            parts.push(
+                format!("type {} → {}", code(x), code(y)),
+                Effect::Breaking,
+                wire,
+            );
         } else if a.value != b.value && ra == rb && na == nb {
-            parts.push(format!("{} → {}", code(&a.value), code(&b.value)), Effect::Breaking, Effect::None);
+            parts.push(
+                format!("{} → {}", code(&a.value), code(&b.value)),
+                Effect::Breaking,
+                Effect::None,
+            );
         }
         if a.value != b.value {
             parts.detail = Some(format!("{} → {}", code(&a.value), code(&b.value)));
         }
         if a.get("wire") != b.get("wire") {
             let w = |i: &Item| code(i.get("wire").unwrap_or(key.leaf()));
-            parts.push(format!("wire name {} → {}", w(a), w(b)), Effect::None, if u.input || u.output { Effect::Breaking } else { Effect::None });
+            parts.push(
+                format!("wire name {} → {}", w(a), w(b)),
+                Effect::None,
+                if u.input || u.output {
+                    Effect::Breaking
+                } else {
+                    Effect::None
+                },
+            );
         }
         if a.get("additional") != b.get("additional") {
-            parts.docs(format!("additional properties {} → {}", a.get("additional").unwrap_or("?"), b.get("additional").unwrap_or("?")));
+            parts.docs(format!(
+                "additional properties {} → {}",
+                a.get("additional").unwrap_or("?"),
+                b.get("additional").unwrap_or("?")
+            ));
         }
         if a.has("read-only") != b.has("read-only") {
             // The server now ignores what old clients send.
-            let wire = if b.has("read-only") && u.input { Effect::Breaking } else { Effect::None };
-            parts.push(if b.has("read-only") { "now read-only" } else { "no longer read-only" }, Effect::None, wire);
+            let wire = if b.has("read-only") && u.input {
+                Effect::Breaking
+            } else {
+                Effect::None
+            };
+            parts.push(
+                if b.has("read-only") {
+                    "now read-only"
+                } else {
+                    "no longer read-only"
+                },
+                Effect::None,
+                wire,
+            );
         }
         if a.has("write-only") != b.has("write-only") {
-            let wire = if b.has("write-only") && u.output && rb { Effect::Breaking } else { Effect::None };
-            parts.push(if b.has("write-only") { "now write-only" } else { "no longer write-only" }, Effect::None, wire);
+            let wire = if b.has("write-only") && u.output && rb {
+                Effect::Breaking
+            } else {
+                Effect::None
+            };
+            parts.push(
+                if b.has("write-only") {
+                    "now write-only"
+                } else {
+                    "no longer write-only"
+                },
+                Effect::None,
+                wire,
+            );
         }
         if a.get("default") != b.get("default") {
             // A required field's default is what `new` fills in.
-            let wire = if rb && u.input { Effect::Breaking } else { Effect::None };
+            let wire = if rb && u.input {
+                Effect::Breaking
+            } else {
+                Effect::None
+            };
             parts.push(
-                format!("default {} → {}", code(a.get("default").unwrap_or("none")), code(b.get("default").unwrap_or("none"))),
+                format!(
+                    "default {} → {}",
+                    code(a.get("default").unwrap_or("none")),
+                    code(b.get("default").unwrap_or("none"))
+                ),
                 Effect::None,
                 wire,
             );
@@ -716,20 +1162,34 @@ impl Ctx<'_> {
 
     fn variant_changed(&self, parts: &mut Parts, key: &Key, a: &Item, b: &Item) {
         let u = self.usage_of(key.owner());
-        let is_enum = self.type_item(key.owner()).is_some_and(|i| i.value.starts_with("enum"));
+        let is_enum = self
+            .type_item(key.owner())
+            .is_some_and(|i| i.value.starts_with("enum"));
         if a.value != b.value {
             if is_enum {
-                parts.push(format!("value {} → {}", code(&a.value), code(&b.value)), Effect::None, Effect::Breaking);
+                parts.push(
+                    format!("value {} → {}", code(&a.value), code(&b.value)),
+                    Effect::None,
+                    Effect::Breaking,
+                );
             } else {
                 let wire = self.type_wire(&a.value, &b.value, u);
                 let (x, y) = changed_part(&a.value, &b.value);
-                parts.push(format!("type {} → {}", code(x), code(y)), Effect::Breaking, wire);
+                parts.push(
+                    format!("type {} → {}", code(x), code(y)),
+                    Effect::Breaking,
+                    wire,
+                );
                 parts.detail = Some(format!("{} → {}", code(&a.value), code(&b.value)));
             }
         }
         if a.all("tag") != b.all("tag") {
             parts.push(
-                format!("tags {} → {}", code(&a.all("tag").join(", ")), code(&b.all("tag").join(", "))),
+                format!(
+                    "tags {} → {}",
+                    code(&a.all("tag").join(", ")),
+                    code(&b.all("tag").join(", "))
+                ),
                 Effect::None,
                 Effect::Breaking,
             );
@@ -774,7 +1234,12 @@ impl Parts {
         if self.what.is_empty() {
             return Vec::new();
         }
-        let mut c = change(key, self.what.join("; "), self.rust.unwrap_or(Effect::None), self.wire.unwrap_or(Effect::None));
+        let mut c = change(
+            key,
+            self.what.join("; "),
+            self.rust.unwrap_or(Effect::None),
+            self.wire.unwrap_or(Effect::None),
+        );
         c.detail = self.detail;
         vec![c]
     }

@@ -12,10 +12,18 @@ const MAX_ENTRIES: usize = 40;
 /// `s` as a markdown code span: ASCII only (spec text is JSON-escaped as in
 /// API files), fenced with more backticks than it contains.
 pub fn code(s: &str) -> String {
-    let s = if s.is_empty() { "\"\"".to_string() } else { encode(s, false) };
+    let s = if s.is_empty() {
+        "\"\"".to_string()
+    } else {
+        encode(s, false)
+    };
     let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
-    let pad = if s.starts_with('`') || s.ends_with('`') { " " } else { "" };
+    let pad = if s.starts_with('`') || s.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
     format!("{fence}{pad}{s}{pad}{fence}")
 }
 
@@ -52,17 +60,31 @@ fn class_of(c: &Change, strict: bool) -> Class {
     }
 }
 
+/// What makes two changes one entry: class, kind, leaf name, wording and effects.
+type GroupKey<'a> = (Class, Kind, &'a str, &'a str, Effect, Effect, bool);
+
 fn groups(changes: &[Change], strict: bool) -> Vec<Group<'_>> {
-    let mut index: BTreeMap<(Class, Kind, &str, &str, Effect, Effect, bool), usize> = BTreeMap::new();
+    let mut index: BTreeMap<GroupKey<'_>, usize> = BTreeMap::new();
     let mut out: Vec<Group<'_>> = Vec::new();
     for c in changes {
         let class = class_of(c, strict);
-        let k = (class, c.key.kind, c.key.leaf(), c.summary.as_str(), c.rust, c.wire, c.strict_breaking);
+        let k = (
+            class,
+            c.key.kind,
+            c.key.leaf(),
+            c.summary.as_str(),
+            c.rust,
+            c.wire,
+            c.strict_breaking,
+        );
         match index.get(&k) {
             Some(&i) => out[i].changes.push(c),
             None => {
                 index.insert(k, out.len());
-                out.push(Group { class, changes: vec![c] });
+                out.push(Group {
+                    class,
+                    changes: vec![c],
+                });
             }
         }
     }
@@ -74,7 +96,9 @@ fn views(c: &Change, strict: bool) -> String {
         (Effect::Breaking, Effect::Breaking) => " — breaks Rust callers and the wire".to_string(),
         (Effect::Breaking, _) => " — breaks Rust callers".to_string(),
         (_, Effect::Breaking) => " — breaks the wire; Rust code still compiles".to_string(),
-        _ if c.strict_breaking && strict => " — breaks a struct literal that names every field (strict SemVer)".to_string(),
+        _ if c.strict_breaking && strict => {
+            " — breaks a struct literal that names every field (strict SemVer)".to_string()
+        }
         _ if c.strict_breaking => " — a struct literal naming every field needs `..`".to_string(),
         _ => String::new(),
     }
@@ -100,7 +124,12 @@ impl Report {
     pub fn counts_text(&self) -> String {
         let c = self.counts();
         let n = |k: Class| c.get(&k).copied().unwrap_or(0);
-        format!("{} breaking, {} additive, {} docs-only", n(Class::Breaking), n(Class::Additive), n(Class::Docs))
+        format!(
+            "{} breaking, {} additive, {} docs-only",
+            n(Class::Breaking),
+            n(Class::Additive),
+            n(Class::Docs)
+        )
     }
 
     /// The bump the changes call for.
@@ -155,7 +184,11 @@ impl Report {
                 None => s.push_str(&format!("\n### `{}`\n", m.module)),
             }
             let gs = groups(&m.changes, self.strict);
-            for (class, title) in [(Class::Breaking, "Breaking"), (Class::Additive, "Additive"), (Class::Docs, "Docs only")] {
+            for (class, title) in [
+                (Class::Breaking, "Breaking"),
+                (Class::Additive, "Additive"),
+                (Class::Docs, "Docs only"),
+            ] {
                 let of_class: Vec<&Group<'_>> = gs.iter().filter(|g| g.class == class).collect();
                 if of_class.is_empty() {
                     continue;
@@ -184,8 +217,17 @@ impl Report {
 fn entry(g: &Group<'_>, strict: bool) -> String {
     let first = g.changes[0];
     let subjects: Vec<String> = g.changes.iter().map(|c| code(&c.subject())).collect();
-    let mut s = format!("- {}: {}{}", subjects.join(", "), first.summary, views(first, strict));
-    let details: Vec<(String, &String)> = g.changes.iter().filter_map(|c| c.detail.as_ref().map(|d| (c.subject(), d))).collect();
+    let mut s = format!(
+        "- {}: {}{}",
+        subjects.join(", "),
+        first.summary,
+        views(first, strict)
+    );
+    let details: Vec<(String, &String)> = g
+        .changes
+        .iter()
+        .filter_map(|c| c.detail.as_ref().map(|d| (c.subject(), d)))
+        .collect();
     match details.as_slice() {
         [] => s.push('\n'),
         [(_, d)] if g.changes.len() == 1 => s.push_str(&format!(" ({d})\n")),

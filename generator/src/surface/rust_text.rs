@@ -41,7 +41,13 @@ fn atoms(ts: &TokenStream, out: &mut Vec<Atom>) {
 
 /// Whether `atoms[i..]` starts with `::`.
 fn path_sep(atoms: &[Atom], i: usize) -> bool {
-    matches!((atoms.get(i), atoms.get(i + 1)), (Some(Atom::Punct(':', Spacing::Joint)), Some(Atom::Punct(':', _))))
+    matches!(
+        (atoms.get(i), atoms.get(i + 1)),
+        (
+            Some(Atom::Punct(':', Spacing::Joint)),
+            Some(Atom::Punct(':', _))
+        )
+    )
 }
 
 fn word(atoms: &[Atom], i: usize) -> Option<&str> {
@@ -67,7 +73,9 @@ pub fn type_text(ts: &TokenStream) -> String {
                     i += 3;
                     continue;
                 }
-                Some("std") if word(&list, i + 3) == Some("collections") && path_sep(&list, i + 4) => {
+                Some("std")
+                    if word(&list, i + 3) == Some("collections") && path_sep(&list, i + 4) =>
+                {
                     i += 6;
                     continue;
                 }
@@ -93,7 +101,10 @@ pub fn type_text(ts: &TokenStream) -> String {
                     out.truncate(out.len() - 2);
                 }
                 out.push(*c);
-                let joined = *spacing == Spacing::Joint || (*c == ':' && i > 0 && matches!(list[i - 1], Atom::Punct(':', Spacing::Joint)));
+                let joined = *spacing == Spacing::Joint
+                    || (*c == ':'
+                        && i > 0
+                        && matches!(list[i - 1], Atom::Punct(':', Spacing::Joint)));
                 if (*c == ',' || *c == ':') && !joined {
                     out.push(' ');
                 }
@@ -118,7 +129,10 @@ pub fn type_text(ts: &TokenStream) -> String {
 /// `Vec<Contact>`, not `Value` in `serde_json::Value`): candidate
 /// references to named types.
 pub fn path_heads(text: &str) -> Vec<&str> {
-    head_spans(text).into_iter().map(|(a, b)| &text[a..b]).collect()
+    head_spans(text)
+        .into_iter()
+        .map(|(a, b)| &text[a..b])
+        .collect()
 }
 
 /// `text` with every path head replaced by `f(head)` when that gives one.
@@ -168,10 +182,22 @@ mod tests {
         let cases = [
             (quote!(crate::runtime::Maybe<i64>), "runtime::Maybe<i64>"),
             (quote!(Option<types::Contact>), "Option<Contact>"),
-            (quote!(std::collections::BTreeMap<String, Vec<types::Tag>>), "BTreeMap<String, Vec<Tag>>"),
-            (quote!(&'a types::UpdateContactRequest), "&UpdateContactRequest"),
-            (quote!((base_url: impl Into<String>, token: impl Into<crate::runtime::Secret>)), "(base_url: impl Into<String>, token: impl Into<runtime::Secret>)"),
-            (quote!(serde_json::Map<String, serde_json::Value>), "serde_json::Map<String, serde_json::Value>"),
+            (
+                quote!(std::collections::BTreeMap<String, Vec<types::Tag>>),
+                "BTreeMap<String, Vec<Tag>>",
+            ),
+            (
+                quote!(&'a types::UpdateContactRequest),
+                "&UpdateContactRequest",
+            ),
+            (
+                quote!((base_url: impl Into<String>, token: impl Into<crate::runtime::Secret>)),
+                "(base_url: impl Into<String>, token: impl Into<runtime::Secret>)",
+            ),
+            (
+                quote!(serde_json::Map<String, serde_json::Value>),
+                "serde_json::Map<String, serde_json::Value>",
+            ),
             (quote!(()), "()"),
             (quote!(Result<A, B,>), "Result<A, B>"),
             (quote!((a: A,)), "(a: A)"),
@@ -184,8 +210,18 @@ mod tests {
 
     #[test]
     fn heads() {
-        assert_eq!(path_heads("BTreeMap<String, serde_json::Value>"), ["BTreeMap", "String"]);
-        assert_eq!(path_heads("runtime::Maybe<Vec<Contact>>"), ["Vec", "Contact"]);
-        assert_eq!(replace_heads("Vec<Contact>", |h| (h == "Contact").then(|| "Person".to_string())), "Vec<Person>");
+        assert_eq!(
+            path_heads("BTreeMap<String, serde_json::Value>"),
+            ["BTreeMap", "String"]
+        );
+        assert_eq!(
+            path_heads("runtime::Maybe<Vec<Contact>>"),
+            ["Vec", "Contact"]
+        );
+        assert_eq!(
+            replace_heads("Vec<Contact>", |h| (h == "Contact")
+                .then(|| "Person".to_string())),
+            "Vec<Person>"
+        );
     }
 }

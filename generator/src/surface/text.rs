@@ -71,18 +71,35 @@ impl Kind {
     ];
 
     pub fn as_str(self) -> &'static str {
-        Self::ALL.iter().find(|(k, _)| *k == self).map_or("other", |(_, s)| s)
+        Self::ALL
+            .iter()
+            .find(|(k, _)| *k == self)
+            .map_or("other", |(_, s)| s)
     }
 
     pub fn parse(s: &str) -> Kind {
-        Self::ALL.iter().find(|(_, n)| *n == s).map_or(Kind::Other, |(k, _)| *k)
+        Self::ALL
+            .iter()
+            .find(|(_, n)| *n == s)
+            .map_or(Kind::Other, |(k, _)| *k)
     }
 
     /// The section of the file: crate and client, operations, types.
     fn section(self) -> u8 {
         match self {
-            Kind::Module | Kind::Feature | Kind::Client | Kind::Server | Kind::Auth | Kind::Setting => 0,
-            Kind::Op | Kind::Param | Kind::Body | Kind::Returns | Kind::Output | Kind::Errors | Kind::Error => 1,
+            Kind::Module
+            | Kind::Feature
+            | Kind::Client
+            | Kind::Server
+            | Kind::Auth
+            | Kind::Setting => 0,
+            Kind::Op
+            | Kind::Param
+            | Kind::Body
+            | Kind::Returns
+            | Kind::Output
+            | Kind::Errors
+            | Kind::Error => 1,
             Kind::Type | Kind::Field | Kind::Variant => 2,
             Kind::Other => 3,
         }
@@ -100,7 +117,10 @@ pub struct Key {
 
 impl Key {
     pub fn new(kind: Kind, path: impl Into<String>) -> Key {
-        Key { kind, path: path.into() }
+        Key {
+            kind,
+            path: path.into(),
+        }
     }
 
     /// The item this one belongs to: the type of a field, the operation of a
@@ -119,7 +139,12 @@ impl Key {
     fn sort_key(&self) -> (u8, &str, Kind, &str) {
         match self.kind.section() {
             0 => (0, "", self.kind, &self.path),
-            section => (section, self.owner(), self.kind, self.path.split_once('.').map_or("", |(_, l)| l)),
+            section => (
+                section,
+                self.owner(),
+                self.kind,
+                self.path.split_once('.').map_or("", |(_, l)| l),
+            ),
         }
     }
 }
@@ -132,7 +157,9 @@ impl PartialOrd for Key {
 
 impl Ord for Key {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.sort_key().cmp(&other.sort_key()).then_with(|| self.path.cmp(&other.path))
+        self.sort_key()
+            .cmp(&other.sort_key())
+            .then_with(|| self.path.cmp(&other.path))
     }
 }
 
@@ -154,13 +181,19 @@ pub struct Item {
 
 impl Item {
     pub fn new(value: impl Into<String>) -> Item {
-        Item { value: value.into(), flags: Vec::new() }
+        Item {
+            value: value.into(),
+            flags: Vec::new(),
+        }
     }
 
     /// Adds a bare flag when `on`.
     pub fn flag(mut self, name: &str, on: bool) -> Item {
         if on {
-            self.flags.push(Flag { name: name.to_string(), value: None });
+            self.flags.push(Flag {
+                name: name.to_string(),
+                value: None,
+            });
         }
         self
     }
@@ -168,7 +201,10 @@ impl Item {
     /// Adds `name=value` when `value` is given.
     pub fn with(mut self, name: &str, value: Option<impl Into<String>>) -> Item {
         if let Some(v) = value {
-            self.flags.push(Flag { name: name.to_string(), value: Some(v.into()) });
+            self.flags.push(Flag {
+                name: name.to_string(),
+                value: Some(v.into()),
+            });
         }
         self
     }
@@ -179,19 +215,31 @@ impl Item {
 
     /// The value of the first flag called `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.flags.iter().find(|f| f.name == name).and_then(|f| f.value.as_deref())
+        self.flags
+            .iter()
+            .find(|f| f.name == name)
+            .and_then(|f| f.value.as_deref())
     }
 
     /// Every value of flags called `name`, in order.
     pub fn all(&self, name: &str) -> Vec<&str> {
-        self.flags.iter().filter(|f| f.name == name).filter_map(|f| f.value.as_deref()).collect()
+        self.flags
+            .iter()
+            .filter(|f| f.name == name)
+            .filter_map(|f| f.value.as_deref())
+            .collect()
     }
 
     /// The item without flags called `names`.
     pub fn without(&self, names: &[&str]) -> Item {
         Item {
             value: self.value.clone(),
-            flags: self.flags.iter().filter(|f| !names.contains(&f.name.as_str())).cloned().collect(),
+            flags: self
+                .flags
+                .iter()
+                .filter(|f| !names.contains(&f.name.as_str()))
+                .cloned()
+                .collect(),
         }
     }
 }
@@ -212,8 +260,14 @@ impl Surface {
     }
 
     /// Items of `kind` whose owner is `owner`.
-    pub fn children<'a>(&'a self, owner: &'a str, kinds: &'a [Kind]) -> impl Iterator<Item = (&'a Key, &'a Item)> + 'a {
-        self.items.iter().filter(move |(k, _)| kinds.contains(&k.kind) && k.path.contains('.') && k.owner() == owner)
+    pub fn children<'a>(
+        &'a self,
+        owner: &'a str,
+        kinds: &'a [Kind],
+    ) -> impl Iterator<Item = (&'a Key, &'a Item)> + 'a {
+        self.items.iter().filter(move |(k, _)| {
+            kinds.contains(&k.kind) && k.path.contains('.') && k.owner() == owner
+        })
     }
 
     /// The file text: `header` lines (each prefixed with `# `), then one line
@@ -343,7 +397,11 @@ fn token<'a>(s: &'a str, stop: &[&str]) -> Result<(String, &'a str), String> {
         };
         return Ok((value, &s[stream.byte_offset()..]));
     }
-    let end = stop.iter().filter_map(|p| s.find(p)).min().unwrap_or(s.len());
+    let end = stop
+        .iter()
+        .filter_map(|p| s.find(p))
+        .min()
+        .unwrap_or(s.len());
     Ok((s[..end].to_string(), &s[end..]))
 }
 
@@ -352,13 +410,19 @@ fn preview(s: &str) -> String {
 }
 
 fn parse_line(raw: &str) -> Result<(Key, Item), String> {
-    let (word, rest) = raw.split_once(' ').ok_or_else(|| format!("no path in {}", preview(raw)))?;
+    let (word, rest) = raw
+        .split_once(' ')
+        .ok_or_else(|| format!("no path in {}", preview(raw)))?;
     let kind = Kind::parse(word);
     let (path, mut rest) = token(rest, &[": ", "  "])?;
     if path.is_empty() {
         return Err(format!("empty path in {}", preview(raw)));
     }
-    let path = if kind == Kind::Other { format!("{word} {path}") } else { path };
+    let path = if kind == Kind::Other {
+        format!("{word} {path}")
+    } else {
+        path
+    };
     let mut item = Item::default();
     if let Some(r) = rest.strip_prefix(": ") {
         let (value, r) = token(r, &["  "])?;
@@ -366,7 +430,9 @@ fn parse_line(raw: &str) -> Result<(Key, Item), String> {
         rest = r;
     }
     while !rest.is_empty() {
-        let r = rest.strip_prefix("  ").ok_or_else(|| format!("expected two spaces before {}", preview(rest)))?;
+        let r = rest
+            .strip_prefix("  ")
+            .ok_or_else(|| format!("expected two spaces before {}", preview(rest)))?;
         let name_end = r.find(['=', ' ']).unwrap_or(r.len());
         let name = &r[..name_end];
         if name.is_empty() {
@@ -380,7 +446,10 @@ fn parse_line(raw: &str) -> Result<(Key, Item), String> {
             }
             None => (None, r),
         };
-        item.flags.push(Flag { name: name.to_string(), value });
+        item.flags.push(Flag {
+            name: name.to_string(),
+            value,
+        });
         rest = r;
     }
     Ok((Key::new(kind, path), item))
@@ -393,13 +462,27 @@ mod tests {
     #[test]
     fn lines_round_trip_whatever_the_text() {
         let mut s = Surface::default();
-        s.insert(Key::new(Kind::Field, "Contact.owner_id"), Item::new("Option<i64>").flag("required", true).flag("nullable", true));
-        s.insert(Key::new(Kind::Server, "Production"), Item::new("https://api.example.com/v1").flag("default", true));
+        s.insert(
+            Key::new(Kind::Field, "Contact.owner_id"),
+            Item::new("Option<i64>")
+                .flag("required", true)
+                .flag("nullable", true),
+        );
+        s.insert(
+            Key::new(Kind::Server, "Production"),
+            Item::new("https://api.example.com/v1").flag("default", true),
+        );
         s.insert(
             Key::new(Kind::Variant, "Role.Odd"),
-            Item::new("\"quoted\"  two  spaces\nnew line # ünïcode \u{202e}").with("wire", Some("a=b  c")),
+            Item::new("\"quoted\"  two  spaces\nnew line # ünïcode \u{202e}")
+                .with("wire", Some("a=b  c")),
         );
-        s.insert(Key::new(Kind::Param, "op.x"), Item::new("impl Into<String>").with("wire", Some("")).with("tag", Some(" lead")));
+        s.insert(
+            Key::new(Kind::Param, "op.x"),
+            Item::new("impl Into<String>")
+                .with("wire", Some(""))
+                .with("tag", Some(" lead")),
+        );
         s.insert(Key::new(Kind::Other, "widget w.x"), Item::new("v"));
         let text = s.to_text(&["header".to_string()]);
         assert!(text.is_ascii(), "{text}");
@@ -418,12 +501,29 @@ mod tests {
         s.insert(Key::new(Kind::Returns, "get"), Item::default());
         s.insert(Key::new(Kind::Module, "m"), Item::default());
         let order: Vec<String> = s.to_text(&[]).lines().map(str::to_string).collect();
-        assert_eq!(order, ["module m", "op get", "param get.id", "returns get", "type A", "field A.z"]);
+        assert_eq!(
+            order,
+            [
+                "module m",
+                "op get",
+                "param get.id",
+                "returns get",
+                "type A",
+                "field A.z"
+            ]
+        );
     }
 
     #[test]
     fn malformed_lines_are_errors_not_panics() {
-        for bad in ["field", "field \"unterminated", "field a: \"x", "field a  =x", "field a: b c  d=\"", "field : x"] {
+        for bad in [
+            "field",
+            "field \"unterminated",
+            "field a: \"x",
+            "field a  =x",
+            "field a: b c  d=\"",
+            "field : x",
+        ] {
             assert!(Surface::parse(bad).is_err(), "{bad}");
         }
     }

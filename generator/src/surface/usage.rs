@@ -16,13 +16,21 @@ pub struct Usage {
 
 impl Usage {
     pub fn union(self, other: Usage) -> Usage {
-        Usage { input: self.input || other.input, output: self.output || other.output }
+        Usage {
+            input: self.input || other.input,
+            output: self.output || other.output,
+        }
     }
 }
 
 /// Usage of every named type of `s`.
 pub fn usage(s: &Surface) -> BTreeMap<String, Usage> {
-    let types: BTreeSet<&str> = s.items.keys().filter(|k| k.kind == Kind::Type).map(|k| k.path.as_str()).collect();
+    let types: BTreeSet<&str> = s
+        .items
+        .keys()
+        .filter(|k| k.kind == Kind::Type)
+        .map(|k| k.path.as_str())
+        .collect();
     // Type → types its fields, variants or alias target name.
     let mut edges: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for (k, item) in &s.items {
@@ -32,10 +40,17 @@ pub fn usage(s: &Surface) -> BTreeMap<String, Usage> {
             _ => continue,
         };
         let refs = edges.entry(owner).or_default();
-        refs.extend(path_heads(&item.value).into_iter().filter(|h| types.contains(h) && *h != owner));
+        refs.extend(
+            path_heads(&item.value)
+                .into_iter()
+                .filter(|h| types.contains(h) && *h != owner),
+        );
     }
     let mut out: BTreeMap<String, Usage> = BTreeMap::new();
-    for (want_input, kinds) in [(true, &[Kind::Param, Kind::Body][..]), (false, &[Kind::Returns, Kind::Output, Kind::Error][..])] {
+    for (want_input, kinds) in [
+        (true, &[Kind::Param, Kind::Body][..]),
+        (false, &[Kind::Returns, Kind::Output, Kind::Error][..]),
+    ] {
         let mut stack: Vec<&str> = s
             .items
             .iter()

@@ -32,7 +32,8 @@ impl Bump {
     /// bumps `z`; in `0.0.z` every change bumps `z`. Pre-release and build
     /// metadata are dropped.
     pub fn apply(self, version: &str) -> Result<String, String> {
-        let mut v = semver::Version::parse(version.trim()).map_err(|e| format!("`{version}` is not a SemVer version: {e}"))?;
+        let mut v = semver::Version::parse(version.trim())
+            .map_err(|e| format!("`{version}` is not a SemVer version: {e}"))?;
         if self == Bump::None {
             return Ok(v.to_string());
         }
@@ -62,7 +63,12 @@ impl Bump {
     /// Whether going from `from` to `to` already is at least this bump (so
     /// a second `--bump` before a release does not bump again).
     pub fn satisfied_by(self, from: &str, to: &str) -> bool {
-        let (Ok(a), Ok(b)) = (semver::Version::parse(from.trim()), semver::Version::parse(to.trim())) else { return false };
+        let (Ok(a), Ok(b)) = (
+            semver::Version::parse(from.trim()),
+            semver::Version::parse(to.trim()),
+        ) else {
+            return false;
+        };
         match self.apply(from) {
             Ok(want) => semver::Version::parse(&want).is_ok_and(|w| b >= w) && b > a,
             Err(_) => false,

@@ -33,28 +33,44 @@ pub struct Edit {
 }
 
 fn ptr<'v>(v: &'v mut Value, pointer: &str) -> &'v mut Value {
-    v.pointer_mut(pointer).unwrap_or_else(|| panic!("no {pointer} in the base spec"))
+    v.pointer_mut(pointer)
+        .unwrap_or_else(|| panic!("no {pointer} in the base spec"))
 }
 
 /// Sets `key` in the object at `pointer`.
 fn set(v: &mut Value, pointer: &str, key: &str, value: Value) {
-    ptr(v, pointer).as_object_mut().expect("an object").insert(key.to_string(), value);
+    ptr(v, pointer)
+        .as_object_mut()
+        .expect("an object")
+        .insert(key.to_string(), value);
 }
 
 fn remove(v: &mut Value, pointer: &str, key: &str) {
-    ptr(v, pointer).as_object_mut().expect("an object").shift_remove(key).unwrap_or_else(|| panic!("no {key} in {pointer}"));
+    ptr(v, pointer)
+        .as_object_mut()
+        .expect("an object")
+        .shift_remove(key)
+        .unwrap_or_else(|| panic!("no {key} in {pointer}"));
 }
 
 fn push(v: &mut Value, pointer: &str, value: Value) {
-    ptr(v, pointer).as_array_mut().expect("an array").push(value);
+    ptr(v, pointer)
+        .as_array_mut()
+        .expect("an array")
+        .push(value);
 }
 
 /// Renames a component schema and every `$ref` to it.
 fn rename_schema(v: &mut Value, from: &str, to: &str) {
-    let schemas = ptr(v, "/components/schemas").as_object_mut().expect("schemas");
+    let schemas = ptr(v, "/components/schemas")
+        .as_object_mut()
+        .expect("schemas");
     let s = schemas.shift_remove(from).expect("schema exists");
     schemas.insert(to.to_string(), s);
-    let (old, new) = (format!("#/components/schemas/{from}"), format!("#/components/schemas/{to}"));
+    let (old, new) = (
+        format!("#/components/schemas/{from}"),
+        format!("#/components/schemas/{to}"),
+    );
     fn walk(v: &mut Value, old: &str, new: &str) {
         match v {
             Value::String(s) if s == old => *s = new.to_string(),
@@ -77,7 +93,16 @@ fn json_ref(name: &str) -> Value {
 
 macro_rules! edit {
     ($name:expr, $class:expr, $rust:expr, $wire:expr, $subject:expr, $semver:expr, $note:expr, $f:expr) => {
-        Edit { name: $name, apply: $f, class: $class, rust: $rust, wire: $wire, subject: $subject, semver: $semver, semver_note: $note }
+        Edit {
+            name: $name,
+            apply: $f,
+            class: $class,
+            rust: $rust,
+            wire: $wire,
+            subject: $subject,
+            semver: $semver,
+            semver_note: $note,
+        }
     };
 }
 

@@ -135,6 +135,17 @@ fn every_edit_is_classified_as_expected() {
     );
 }
 
+/// `cargo test -p clientgen --test surface_edits print_reports -- --ignored --nocapture`
+/// prints every row's report, for reading.
+#[test]
+#[ignore = "prints the report of every row"]
+fn print_reports() {
+    for e in edits() {
+        let (changes, _, _) = changes(&e);
+        println!("=== {}\n{}", e.name, report(changes, false).markdown(Some(("contacts", "0.1.0"))));
+    }
+}
+
 #[test]
 fn strict_semver_counts_new_struct_fields_as_breaking() {
     let table = edits();

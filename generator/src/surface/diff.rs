@@ -393,6 +393,12 @@ impl Ctx<'_> {
             .or_else(|| self.old.get(Kind::Type, name))
     }
 
+    /// Whether a type changed kind (enum → constant, struct → union): its
+    /// members' changes are part of that one change.
+    fn kind_changed(&self, ty: &str) -> bool {
+        matches!((self.old.get(Kind::Type, ty), self.new.get(Kind::Type, ty)), (Some(a), Some(b)) if a.value != b.value)
+    }
+
     fn usage_of(&self, ty: &str) -> Usage {
         self.usage.get(ty).copied().unwrap_or_default()
     }
@@ -475,7 +481,10 @@ impl Ctx<'_> {
             {
                 Vec::new()
             }
-            Kind::Field | Kind::Variant if self.new.get(Kind::Type, key.owner()).is_none() => {
+            Kind::Field | Kind::Variant
+                if self.new.get(Kind::Type, key.owner()).is_none()
+                    || self.kind_changed(key.owner()) =>
+            {
                 Vec::new()
             }
             Kind::Module => c(Effect::Breaking, "module removed"),
@@ -526,7 +535,10 @@ impl Ctx<'_> {
             {
                 Vec::new()
             }
-            Kind::Field | Kind::Variant if self.old.get(Kind::Type, key.owner()).is_none() => {
+            Kind::Field | Kind::Variant
+                if self.old.get(Kind::Type, key.owner()).is_none()
+                    || self.kind_changed(key.owner()) =>
+            {
                 Vec::new()
             }
             Kind::Module => add("module added"),
@@ -926,7 +938,7 @@ impl Ctx<'_> {
                 wire,
             );
         }
-        if a.has("non_exhaustive") != b.has("non_exhaustive") {
+        if a.has("non_exhaustive") != b.has("non_exhaustive") && a.value == b.value {
             parts.push(
                 if b.has("non_exhaustive") {
                     "now `#[non_exhaustive]`"
@@ -952,7 +964,8 @@ impl Ctx<'_> {
                 },
             );
         }
-        if a.get("const") != b.get("const") {
+        // A kind change (enum → constant) already says it.
+        if a.get("const") != b.get("const") && a.value == b.value {
             parts.push(
                 format!(
                     "constant {} → {}",

@@ -141,10 +141,15 @@ pub fn edits() -> Vec<Edit> {
             push(v, "/components/schemas/Role/enum", json!("admin"))
         }),
         edit!("remove_enum_value", Some(Brk), B, B, "Role.Lead", Major, "", |v| {
+            set(v, "/components/schemas/Role", "enum", json!(["user", "visitor"]))
+        }),
+        edit!("enum_down_to_one_value", Some(Brk), B, B, "Role", Major,
+            "", |v| {
+            // A one-value enum is a constant: emitted as a `String` alias.
             set(v, "/components/schemas/Role", "enum", json!(["user"]))
         }),
         edit!("rename_enum_value", Some(Brk), N, B, "Role.Lead", Clean, "", |v| {
-            set(v, "/components/schemas/Role", "enum", json!(["user", "Lead"]))
+            set(v, "/components/schemas/Role", "enum", json!(["user", "Lead", "visitor"]))
         }),
         edit!("rename_schema", Some(Brk), B, N, "ApiError", Major, "", |v| rename_schema(v, "Error", "ApiError")),
         edit!("change_field_description", Some(Docs), N, N, "Contact.email", Clean, "", |v| {

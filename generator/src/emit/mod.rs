@@ -8,7 +8,7 @@ mod docs;
 pub(crate) mod krate;
 pub(crate) mod operation;
 mod request;
-pub(crate) mod responses;
+mod responses;
 mod runtime_files;
 pub(crate) mod rust_type;
 pub(crate) mod types;

@@ -12,7 +12,7 @@ use super::rust_type::{ident, Types};
 use crate::ir::{MediaKind, Operation, Param, ParamLocation, Primitive, TypeRef};
 use crate::lower::pascal;
 
-pub(crate) fn builder_name(op: &Operation) -> proc_macro2::Ident {
+pub(super) fn builder_name(op: &Operation) -> proc_macro2::Ident {
     format_ident!("{}Builder", pascal(&op.name))
 }
 
@@ -31,7 +31,7 @@ pub(crate) fn positional(op: &Operation) -> Vec<&Param> {
 }
 
 /// How a parameter is held in the request builder and taken as argument.
-pub(crate) fn param_types(types: &Types<'_>, p: &Param) -> (TokenStream, TokenStream, TokenStream) {
+fn param_types(types: &Types<'_>, p: &Param) -> (TokenStream, TokenStream, TokenStream) {
     // (stored type, argument type, conversion expression)
     let n = ident(&p.rust_name);
     match p.ty.non_null() {
@@ -54,19 +54,6 @@ fn body_arg(types: &Types<'_>, op: &Operation) -> Option<(TokenStream, TokenStre
         (_, MediaKind::Multipart) => (quote!(&'a crate::runtime::Multipart), quote!(body)),
         _ => (quote!(bytes::Bytes), quote!(body.into())),
     })
-}
-
-/// The body as the caller passes it: (stored type, argument type, conversion).
-pub(crate) fn body_param(types: &Types<'_>, op: &Operation) -> Option<(TokenStream, TokenStream, TokenStream)> {
-    let (stored, conv) = body_arg(types, op)?;
-    let arg = if stored.to_string().starts_with('&') {
-        stored.clone()
-    } else if stored.to_string() == "String" {
-        quote!(impl Into<String>)
-    } else {
-        quote!(impl Into<bytes::Bytes>)
-    };
-    Some((stored, arg, conv))
 }
 
 fn op_docs(op: &Operation) -> TokenStream {
@@ -120,7 +107,14 @@ fn members(types: &Types<'_>, op: &Operation) -> Members {
             });
         }
     }
-    if let Some((stored, arg, conv)) = body_param(types, op) {
+    if let Some((stored, conv)) = body_arg(types, op) {
+        let arg = if stored.to_string().starts_with('&') {
+            stored.clone()
+        } else if stored.to_string() == "String" {
+            quote!(impl Into<String>)
+        } else {
+            quote!(impl Into<bytes::Bytes>)
+        };
         let body_doc = op.body.as_ref().and_then(|b| b.description.clone());
         if body_required {
             args.push(quote!(body: #arg));

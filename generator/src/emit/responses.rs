@@ -21,39 +21,18 @@ pub(super) struct ResponseCode {
     pub error_variants: Vec<TokenStream>,
 }
 
-/// The Rust type a response body decodes to.
-pub(crate) fn body_type(types: &Types<'_>, b: &ResponseBody) -> TokenStream {
-    match b {
-        ResponseBody::Empty => quote!(()),
-        ResponseBody::Json(t) => types.rust(t, &quote!(types::)),
-        ResponseBody::Text => quote!(String),
-        ResponseBody::Raw => quote!(crate::runtime::RawBody),
-    }
-}
-
-/// The responses that are successes and the type `send()` returns for them:
-/// the one success body, the output enum when there are several, the
-/// `default` response's body when it is the only one declared, else raw bytes.
-pub(crate) fn success_type<'o>(types: &Types<'_>, op: &'o Operation) -> (Vec<&'o crate::ir::Response>, TokenStream) {
-    let successes: Vec<_> = op.responses.iter().filter(|r| r.status.is_success()).collect();
-    let default_response = op.responses.iter().find(|r| r.status == StatusMatch::Default);
-    let ty = match (successes.as_slice(), default_response) {
-        ([], Some(r)) => body_type(types, &r.body),
-        ([], None) => quote!(crate::runtime::RawBody),
-        ([r], _) => body_type(types, &r.body),
-        _ => {
-            let out = output_name(op);
-            quote!(#out)
-        }
-    };
-    (successes, ty)
-}
-
 pub(super) fn response_code(types: &Types<'_>, op: &Operation) -> ResponseCode {
     let err = error_name(op);
     let successes: Vec<_> = op.responses.iter().filter(|r| r.status.is_success()).collect();
     let errors: Vec<_> = op.responses.iter().filter(|r| !r.status.is_success()).collect();
-    let body_ty = |b: &ResponseBody| -> TokenStream { body_type(types, b) };
+    let body_ty = |b: &ResponseBody| -> TokenStream {
+        match b {
+            ResponseBody::Empty => quote!(()),
+            ResponseBody::Json(t) => types.rust(t, &quote!(types::)),
+            ResponseBody::Text => quote!(String),
+            ResponseBody::Raw => quote!(crate::runtime::RawBody),
+        }
+    };
     let decode = |b: &ResponseBody| -> TokenStream {
         match b {
             ResponseBody::Empty => quote!(raw.empty()),
@@ -66,23 +45,25 @@ pub(super) fn response_code(types: &Types<'_>, op: &Operation) -> ResponseCode {
         }
     };
     let default_response = errors.iter().find(|r| r.status == StatusMatch::Default);
-    let ok_ty = success_type(types, op).1;
-    let success_arms = match (successes.len(), default_response) {
+    let (ok_ty, success_arms) = match (successes.len(), default_response) {
         // Only `default` declared: it describes successes too.
         (0, Some(r)) => {
             let d = decode(&r.body);
-            vec![quote!(200..=299 => #d,)]
+            (body_ty(&r.body), vec![quote!(200..=299 => #d,)])
         }
-        (0, None) => vec![quote!(200..=299 => raw.raw(),)],
+        (0, None) => (
+            quote!(crate::runtime::RawBody),
+            vec![quote!(200..=299 => raw.raw(),)],
+        ),
         (1, _) => {
             let r = successes[0];
             let pat = status_pattern(r.status);
             let d = decode(&r.body);
-            vec![quote!(#pat => #d,)]
+            (body_ty(&r.body), vec![quote!(#pat => #d,)])
         }
         _ => {
             let out = output_name(op);
-            successes
+            let arms = successes
                 .iter()
                 .map(|r| {
                     let pat = status_pattern(r.status);
@@ -90,7 +71,8 @@ pub(super) fn response_code(types: &Types<'_>, op: &Operation) -> ResponseCode {
                     let vn = ident(&r.name);
                     quote!(#pat => #d.map(|r| r.map(#out::#vn)),)
                 })
-                .collect()
+                .collect();
+            (quote!(#out), arms)
         }
     };
     let output_enum = (successes.len() > 1).then(|| output_enum_tokens(op, &successes, &body_ty));

@@ -61,7 +61,7 @@ fn type_item(types: &Types<'_>, def: &TypeDef) -> TokenStream {
 }
 
 /// How a field is declared: its Rust type and serde attributes.
-pub(crate) fn field_decl(types: &Types<'_>, f: &Field) -> (TokenStream, TokenStream) {
+fn field_decl(types: &Types<'_>, f: &Field) -> (TokenStream, TokenStream) {
     let inner_ty = f.ty.non_null();
     let mut inner = types.rust(inner_ty, &quote!());
     if f.boxed {

@@ -1,8 +1,9 @@
 //! IR → [`Surface`]: what a caller of one generated module can name.
 //!
-//! Rust types are rendered by the emitter's own helpers (the ones that write
-//! the declarations), so the description cannot drift from the code;
-//! `generator/tests/surface_code.rs` checks the two against each other.
+//! Names come from the IR and the emitter's naming helpers; Rust type texts
+//! are rendered from the IR as the emitter writes them, and
+//! `generator/tests/surface_code.rs` checks every API file against the
+//! declarations parsed out of the generated code, so the two cannot drift.
 
 use std::hash::Hasher;
 
@@ -12,12 +13,11 @@ use quote::quote;
 use super::rust_text::type_text;
 use super::text::{Item, Key, Kind, Surface};
 use crate::emit::rust_type::Types;
-use crate::emit::{
-    client, operation, responses, types as emit_types, ApiModule, CrateOptions, FeatureMode,
-};
+use crate::emit::{client, operation, types as emit_types, ApiModule, CrateOptions, FeatureMode};
 use crate::ir::{
-    Additional, Api, ApiKeyLocation, EnumRepr, MediaKind, Operation, ParamLocation, ParamStyle,
-    SecurityKind, StatusMatch, TypeDef, TypeKind,
+    Additional, Api, ApiKeyLocation, EnumRepr, Field, MediaKind, Operation, Param, ParamLocation,
+    ParamStyle, Primitive, RequestBody, ResponseBody, SecurityKind, StatusMatch, TypeDef, TypeKind,
+    TypeRef,
 };
 
 /// A short, stable hash of an item's documentation (`None` when it has
@@ -49,6 +49,92 @@ fn text(ts: TokenStream) -> String {
     type_text(&ts)
 }
 
+/// Rust type texts straight from the IR, as `emit::rust_type::Types::rust`
+/// and the declarations that wrap it write them (`surface_code.rs` checks
+/// that they agree); building token streams per field would cost as much as
+/// emitting the field.
+struct Render<'a> {
+    table: &'a Types<'a>,
+}
+
+impl Render<'_> {
+    fn ty(&self, t: &TypeRef) -> String {
+        match t {
+            TypeRef::Named(key) => self
+                .table
+                .get(key)
+                .map_or_else(|| "serde_json::Value".to_string(), |d| d.name.clone()),
+            TypeRef::Primitive(p) => primitive(*p).to_string(),
+            TypeRef::Array(inner) => format!("Vec<{}>", self.ty(inner)),
+            TypeRef::Map(inner) => format!("BTreeMap<String, {}>", self.ty(inner)),
+            TypeRef::Nullable(inner) => format!("Option<{}>", self.ty(inner)),
+            TypeRef::Any => "serde_json::Value".to_string(),
+            TypeRef::Object => "serde_json::Map<String, serde_json::Value>".to_string(),
+        }
+    }
+
+    /// A struct field's declared type (`emit::types::field_decl`).
+    fn field(&self, f: &Field) -> String {
+        let mut inner = self.ty(f.ty.non_null());
+        if f.boxed {
+            inner = format!("Box<{inner}>");
+        }
+        let any = matches!(f.ty, TypeRef::Any);
+        if any && f.required {
+            return inner;
+        }
+        match (f.required, f.ty.is_nullable() || any) {
+            (true, false) => inner,
+            (true, true) | (false, false) => format!("Option<{inner}>"),
+            (false, true) => format!("runtime::Maybe<{inner}>"),
+        }
+    }
+
+    /// The argument type of a parameter (`emit::operation::param_types`).
+    fn param(&self, p: &Param) -> String {
+        match p.ty.non_null() {
+            TypeRef::Primitive(Primitive::String) => "impl Into<String>".to_string(),
+            other => self.ty(other),
+        }
+    }
+
+    /// The argument type of a body (`emit::operation::body_param`).
+    fn body(&self, b: &RequestBody) -> String {
+        match (&b.ty, b.media) {
+            (Some(t), MediaKind::Json | MediaKind::FormUrlEncoded) => format!("&{}", self.ty(t)),
+            (_, MediaKind::Text) => "impl Into<String>".to_string(),
+            (_, MediaKind::Multipart) => "&runtime::Multipart".to_string(),
+            _ => "impl Into<bytes::Bytes>".to_string(),
+        }
+    }
+
+    /// A response body's type (`emit::responses::body_type`).
+    fn response(&self, b: &ResponseBody) -> String {
+        match b {
+            ResponseBody::Empty => "()".to_string(),
+            ResponseBody::Json(t) => self.ty(t),
+            ResponseBody::Text => "String".to_string(),
+            ResponseBody::Raw => "runtime::RawBody".to_string(),
+        }
+    }
+}
+
+/// `emit::rust_type::primitive` as text.
+fn primitive(p: Primitive) -> &'static str {
+    match p {
+        Primitive::String | Primitive::Binary => "String",
+        Primitive::Bool => "bool",
+        Primitive::I32 => "i32",
+        Primitive::I64 => "i64",
+        Primitive::U64 => "u64",
+        Primitive::F32 => "f32",
+        Primitive::F64 => "f64",
+        Primitive::Uuid => "uuid::Uuid",
+        Primitive::DateTime => "runtime::DateTime",
+        Primitive::Date => "runtime::Date",
+    }
+}
+
 fn status(s: StatusMatch) -> String {
     match s {
         StatusMatch::Code(c) => c.to_string(),
@@ -61,6 +147,7 @@ fn status(s: StatusMatch) -> String {
 pub fn describe(m: &ApiModule<'_>, opts: &CrateOptions) -> Surface {
     let api = m.api;
     let table = Types::new(&api.types);
+    let r = Render { table: &table };
     let mut s = Surface::default();
     s.insert(
         Key::new(Kind::Module, &m.module),
@@ -86,10 +173,10 @@ pub fn describe(m: &ApiModule<'_>, opts: &CrateOptions) -> Surface {
             .as_ref()
             .map(|tf| tf.for_operation(op))
             .unwrap_or_default();
-        operation_items(&mut s, &table, op, &features);
+        operation_items(&mut s, &r, op, &features);
     }
     for def in &api.types {
-        type_items(&mut s, &table, def);
+        type_items(&mut s, &r, def);
     }
     s
 }
@@ -185,7 +272,7 @@ fn media(m: MediaKind) -> &'static str {
     }
 }
 
-fn operation_items(s: &mut Surface, table: &Types<'_>, op: &Operation, features: &[String]) {
+fn operation_items(s: &mut Surface, r: &Render<'_>, op: &Operation, features: &[String]) {
     let name = &op.name;
     let mut item = Item::new(format!("{} {}", op.method.as_str(), op.path_template))
         .flag("deprecated", op.deprecated);
@@ -201,7 +288,6 @@ fn operation_items(s: &mut Surface, table: &Types<'_>, op: &Operation, features:
     let positional = operation::positional(op);
     let mut arg = 0usize;
     for p in &op.params {
-        let (_, arg_ty, _) = operation::param_types(table, p);
         let is_arg = positional
             .iter()
             .any(|q| q.name == p.name && q.location == p.location);
@@ -211,7 +297,7 @@ fn operation_items(s: &mut Surface, table: &Types<'_>, op: &Operation, features:
             ParamLocation::Header => "header",
             ParamLocation::Cookie => "cookie",
         };
-        let mut item = Item::new(text(arg_ty));
+        let mut item = Item::new(r.param(p));
         item = if is_arg {
             item.with("arg", Some(arg.to_string()))
         } else {
@@ -239,8 +325,8 @@ fn operation_items(s: &mut Surface, table: &Types<'_>, op: &Operation, features:
             item,
         );
     }
-    if let (Some(body), Some((_, arg_ty, _))) = (&op.body, operation::body_param(table, op)) {
-        let mut item = Item::new(text(arg_ty));
+    if let Some(body) = &op.body {
+        let mut item = Item::new(r.body(body));
         item = if body.required {
             item.with("arg", Some(arg.to_string()))
         } else {
@@ -253,8 +339,24 @@ fn operation_items(s: &mut Surface, table: &Types<'_>, op: &Operation, features:
         s.insert(Key::new(Kind::Body, name), item);
     }
 
-    let (successes, ok_ty) = responses::success_type(table, op);
-    let mut returns = Item::new(text(ok_ty));
+    // As `emit::responses::success_type`: the one success body, the output
+    // enum of several, else the `default` response's body, else raw bytes.
+    let successes: Vec<_> = op
+        .responses
+        .iter()
+        .filter(|x| x.status.is_success())
+        .collect();
+    let default = op
+        .responses
+        .iter()
+        .find(|x| x.status == StatusMatch::Default);
+    let ok_ty = match (successes.as_slice(), default) {
+        ([], Some(d)) => r.response(&d.body),
+        ([], None) => "runtime::RawBody".to_string(),
+        ([one], _) => r.response(&one.body),
+        _ => operation::output_name(op).to_string(),
+    };
+    let mut returns = Item::new(ok_ty);
     match successes.as_slice() {
         [] => {
             let st = op
@@ -266,13 +368,12 @@ fn operation_items(s: &mut Surface, table: &Types<'_>, op: &Operation, features:
         }
         [one] => returns = returns.with("status", Some(status(one.status))),
         many => {
-            for r in many {
-                let ty = responses::body_type(table, &r.body);
+            for x in many {
                 s.insert(
-                    Key::new(Kind::Output, format!("{name}.{}", r.name)),
-                    Item::new(text(ty))
-                        .with("status", Some(status(r.status)))
-                        .with("docs", docs_hash(&[r.description.as_deref()])),
+                    Key::new(Kind::Output, format!("{name}.{}", x.name)),
+                    Item::new(r.response(&x.body))
+                        .with("status", Some(status(x.status)))
+                        .with("docs", docs_hash(&[x.description.as_deref()])),
                 );
             }
         }
@@ -284,25 +385,23 @@ fn operation_items(s: &mut Surface, table: &Types<'_>, op: &Operation, features:
         Key::new(Kind::Errors, name),
         Item::new(err.to_string()).flag("non_exhaustive", true),
     );
-    for r in op.responses.iter().filter(|r| !r.status.is_success()) {
-        let ty = responses::body_type(table, &r.body);
+    for x in op.responses.iter().filter(|x| !x.status.is_success()) {
         s.insert(
-            Key::new(Kind::Error, format!("{name}.{}", r.name)),
-            Item::new(text(ty))
-                .with("status", Some(status(r.status)))
-                .with("docs", docs_hash(&[r.description.as_deref()])),
+            Key::new(Kind::Error, format!("{name}.{}", x.name)),
+            Item::new(r.response(&x.body))
+                .with("status", Some(status(x.status)))
+                .with("docs", docs_hash(&[x.description.as_deref()])),
         );
     }
 }
 
-fn type_items(s: &mut Surface, table: &Types<'_>, def: &TypeDef) {
+fn type_items(s: &mut Surface, r: &Render<'_>, def: &TypeDef) {
     let name = &def.name;
     let docs = docs_hash(&[def.title.as_deref(), def.description.as_deref()]);
     let item = match &def.kind {
         TypeKind::Struct(st) => {
             for f in &st.fields {
-                let (ty, _) = emit_types::field_decl(table, f);
-                let item = Item::new(text(ty))
+                let item = Item::new(r.field(f))
                     .flag(if f.required { "required" } else { "optional" }, true)
                     .flag("nullable", f.ty.is_nullable())
                     .flag("read-only", f.read_only)
@@ -317,16 +416,13 @@ fn type_items(s: &mut Surface, table: &Types<'_>, def: &TypeDef) {
                 );
             }
             let (extra_ty, additional) = match &st.additional {
-                Additional::Keep => (quote!(serde_json::Map<String, serde_json::Value>), "keep"),
-                Additional::Deny => (quote!(serde_json::Map<String, serde_json::Value>), "deny"),
-                Additional::Typed(t) => {
-                    let t = table.rust(t, &quote!());
-                    (quote!(std::collections::BTreeMap<String, #t>), "typed")
-                }
+                Additional::Keep => (r.ty(&TypeRef::Object), "keep"),
+                Additional::Deny => (r.ty(&TypeRef::Object), "deny"),
+                Additional::Typed(t) => (r.ty(&TypeRef::Map(Box::new(t.clone()))), "typed"),
             };
             s.insert(
                 Key::new(Kind::Field, format!("{name}.extra")),
-                Item::new(text(extra_ty)).with("additional", Some(additional)),
+                Item::new(extra_ty).with("additional", Some(additional)),
             );
             // Mirrors `struct_item`: `Default` when nothing must be given,
             // else `new` taking the required fields without a literal default.
@@ -337,7 +433,7 @@ fn type_items(s: &mut Surface, table: &Types<'_>, def: &TypeDef) {
                 .collect();
             let args: Vec<&str> = plain_required
                 .iter()
-                .filter(|f| emit_types::literal_default(table, f).is_none())
+                .filter(|f| emit_types::literal_default(r.table, f).is_none())
                 .map(|f| f.rust_name.as_str())
                 .collect();
             let mut item = Item::new("struct");
@@ -376,11 +472,11 @@ fn type_items(s: &mut Surface, table: &Types<'_>, def: &TypeDef) {
         }
         TypeKind::Union(u) => {
             for v in &u.variants {
-                let mut ty = table.rust(&v.ty, &quote!());
+                let mut ty = r.ty(&v.ty);
                 if v.boxed {
-                    ty = quote!(Box<#ty>);
+                    ty = format!("Box<{ty}>");
                 }
-                let mut item = Item::new(text(ty));
+                let mut item = Item::new(ty);
                 for t in &v.tags {
                     item = item.with("tag", Some(t.clone()));
                 }
@@ -396,11 +492,11 @@ fn type_items(s: &mut Surface, table: &Types<'_>, def: &TypeDef) {
         TypeKind::Alias {
             target,
             newtype: false,
-        } => Item::new(format!("= {}", text(table.rust(target, &quote!())))),
+        } => Item::new(format!("= {}", r.ty(target))),
         TypeKind::Alias {
             target,
             newtype: true,
-        } => Item::new(format!("({})", text(table.rust(target, &quote!())))),
+        } => Item::new(format!("({})", r.ty(target))),
     };
     s.insert(
         Key::new(Kind::Type, name),

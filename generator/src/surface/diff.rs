@@ -7,7 +7,8 @@
 //! shape, or same route) and reported once, not as a removal and an addition
 //! plus every use.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use super::rust_text::replace_heads;
 use super::text::{Item, Key, Kind, Surface};
@@ -108,6 +109,10 @@ struct Renames {
 }
 
 impl Renames {
+    fn is_empty(&self) -> bool {
+        self.types.is_empty() && self.ops.is_empty()
+    }
+
     fn ident(&self, name: &str) -> Option<&String> {
         self.types.get(name).or_else(|| self.idents.get(name))
     }
@@ -152,49 +157,50 @@ fn shape(s: &Surface, ty: &str) -> Option<Vec<(Kind, String, Item)>> {
 
 fn find_renames(old: &Surface, new: &Surface) -> Renames {
     let mut r = Renames::default();
-    let gone = |kind: Kind| -> Vec<&Key> {
+    let gone = |kind: Kind| {
         old.items
             .keys()
-            .filter(|k| k.kind == kind && !new.items.contains_key(*k))
-            .collect()
+            .filter(move |k| k.kind == kind && !new.items.contains_key(*k))
     };
-    let came = |kind: Kind| -> Vec<&Key> {
+    let came = |kind: Kind| {
         new.items
             .keys()
-            .filter(|k| k.kind == kind && !old.items.contains_key(*k))
-            .collect()
+            .filter(move |k| k.kind == kind && !old.items.contains_key(*k))
     };
-    let mut taken = BTreeSet::new();
+    // Candidates by shape, each list in key order: pairing is linear and
+    // deterministic however many types appear and disappear.
+    let mut by_shape: HashMap<Vec<(Kind, String, Item)>, VecDeque<&str>> = HashMap::new();
+    for n in came(Kind::Type) {
+        if let Some(sh) = shape(new, &n.path) {
+            by_shape.entry(sh).or_default().push_back(&n.path);
+        }
+    }
     for o in gone(Kind::Type) {
-        let Some(old_shape) = shape(old, &o.path) else {
+        let Some(n) = shape(old, &o.path).and_then(|sh| by_shape.get_mut(&sh)?.pop_front()) else {
             continue;
         };
-        if let Some(n) = came(Kind::Type)
-            .into_iter()
-            .find(|n| !taken.contains(&n.path) && shape(new, &n.path).as_ref() == Some(&old_shape))
-        {
-            taken.insert(n.path.clone());
-            r.types.insert(o.path.clone(), n.path.clone());
-        }
+        r.types.insert(o.path.clone(), n.to_string());
     }
     // An operation keeps its route when only its name (operationId) changes.
     let route = |s: &Surface, op: &str| s.get(Kind::Op, op).map(|i| normalize_route(&i.value));
+    let mut by_route: HashMap<String, VecDeque<&str>> = HashMap::new();
+    for n in came(Kind::Op) {
+        if let Some(rt) = route(new, &n.path) {
+            by_route.entry(rt).or_default().push_back(&n.path);
+        }
+    }
     for o in gone(Kind::Op) {
-        let old_route = route(old, &o.path);
-        if let Some(n) = came(Kind::Op)
-            .into_iter()
-            .find(|n| !taken.contains(&n.path) && route(new, &n.path) == old_route)
-        {
-            taken.insert(n.path.clone());
-            r.ops.insert(o.path.clone(), n.path.clone());
-            for kind in [Kind::Errors, Kind::Returns] {
-                if let (Some(a), Some(b)) = (old.get(kind, &o.path), new.get(kind, &n.path)) {
-                    if a.value != b.value
-                        && !a.value.contains(['<', ' '])
-                        && !b.value.contains(['<', ' '])
-                    {
-                        r.idents.insert(a.value.clone(), b.value.clone());
-                    }
+        let Some(n) = route(old, &o.path).and_then(|rt| by_route.get_mut(&rt)?.pop_front()) else {
+            continue;
+        };
+        r.ops.insert(o.path.clone(), n.to_string());
+        for kind in [Kind::Errors, Kind::Returns] {
+            if let (Some(a), Some(b)) = (old.get(kind, &o.path), new.get(kind, n)) {
+                if a.value != b.value
+                    && !a.value.contains(['<', ' '])
+                    && !b.value.contains(['<', ' '])
+                {
+                    r.idents.insert(a.value.clone(), b.value.clone());
                 }
             }
         }
@@ -263,19 +269,25 @@ fn arg_types(sig: &str) -> String {
 pub fn diff(old: &Surface, new: &Surface) -> Vec<Change> {
     let renames = find_renames(old, new);
     // The old surface with renamed items under their new names.
-    let mut moved = Surface::default();
-    for (k, item) in &old.items {
-        let mut item = item.clone();
-        item.value = renames.text(&item.value);
-        moved.insert(Key::new(k.kind, renames.path(k)), item);
-    }
-    let mut usage_all: BTreeMap<String, Usage> = usage(&moved);
+    let moved: Cow<'_, Surface> = if renames.is_empty() {
+        Cow::Borrowed(old)
+    } else {
+        let mut m = Surface::default();
+        for (k, item) in &old.items {
+            let mut item = item.clone();
+            item.value = renames.text(&item.value);
+            m.insert(Key::new(k.kind, renames.path(k)), item);
+        }
+        Cow::Owned(m)
+    };
+    let moved: &Surface = &moved;
+    let mut usage_all: BTreeMap<String, Usage> = usage(moved);
     for (t, u) in usage(new) {
         let e = usage_all.entry(t).or_default();
         *e = e.union(u);
     }
     let ctx = Ctx {
-        old: &moved,
+        old: moved,
         new,
         usage: usage_all,
     };
@@ -301,14 +313,20 @@ pub fn diff(old: &Surface, new: &Surface) -> Vec<Change> {
         c.detail = Some(format!("{} → {}", code(o), code(n)));
         changes.push(c);
     }
-    let keys: BTreeSet<&Key> = moved.items.keys().chain(new.items.keys()).collect();
-    for key in keys {
-        let (a, b) = (moved.items.get(key), new.items.get(key));
-        if a == b {
-            continue;
+    let mut found = Vec::new();
+    for (key, a) in &moved.items {
+        let b = new.items.get(key);
+        if b != Some(a) {
+            found.extend(ctx.item(key, Some(a), b));
         }
-        changes.extend(ctx.item(key, a, b));
     }
+    for (key, b) in &new.items {
+        if !moved.items.contains_key(key) {
+            found.extend(ctx.item(key, None, Some(b)));
+        }
+    }
+    found.sort_by(|x, y| x.key.cmp(&y.key));
+    changes.extend(found);
     changes
 }
 

@@ -113,25 +113,27 @@ pub struct Key {
     /// `Contact.owner_id`, `update_contact`, ... For [`Kind::Other`], the
     /// unknown kind word and the path.
     pub path: String,
+    /// Where the owner ends in `path` (the first `.`, or its length): keys
+    /// are compared often, so this is found once.
+    split: usize,
 }
 
 impl Key {
     pub fn new(kind: Kind, path: impl Into<String>) -> Key {
-        Key {
-            kind,
-            path: path.into(),
-        }
+        let path = path.into();
+        let split = path.find('.').unwrap_or(path.len());
+        Key { kind, path, split }
     }
 
     /// The item this one belongs to: the type of a field, the operation of a
     /// parameter; the path itself for top-level items.
     pub fn owner(&self) -> &str {
-        self.path.split_once('.').map_or(&self.path, |(o, _)| o)
+        &self.path[..self.split]
     }
 
     /// The last segment of the path: the field, parameter or variant name.
     pub fn leaf(&self) -> &str {
-        self.path.split_once('.').map_or(&self.path, |(_, l)| l)
+        self.path.get(self.split + 1..).unwrap_or(&self.path)
     }
 
     /// Crate-level items by kind; operations and types by owner, so that a
@@ -143,7 +145,7 @@ impl Key {
                 section,
                 self.owner(),
                 self.kind,
-                self.path.split_once('.').map_or("", |(_, l)| l),
+                self.path.get(self.split + 1..).unwrap_or(""),
             ),
         }
     }
@@ -164,14 +166,14 @@ impl Ord for Key {
 }
 
 /// One flag: a bare word (`required`) or `name=value`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Flag {
     pub name: String,
     pub value: Option<String>,
 }
 
 /// One line's content beyond its key. Values are kept decoded.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Item {
     /// A Rust type or signature, a URL, an enum value, ... (may be empty).
     pub value: String,
@@ -265,8 +267,14 @@ impl Surface {
         owner: &'a str,
         kinds: &'a [Kind],
     ) -> impl Iterator<Item = (&'a Key, &'a Item)> + 'a {
-        self.items.iter().filter(move |(k, _)| {
-            kinds.contains(&k.kind) && k.path.contains('.') && k.owner() == owner
+        // Members of one owner and kind are adjacent in key order, starting
+        // right after `owner.`.
+        kinds.iter().flat_map(move |&kind| {
+            self.items
+                .range(Key::new(kind, format!("{owner}."))..)
+                .take_while(move |(k, _)| {
+                    k.kind == kind && k.owner() == owner && k.path.len() > owner.len()
+                })
         })
     }
 
@@ -512,6 +520,28 @@ mod tests {
                 "field A.z"
             ]
         );
+    }
+
+    #[test]
+    fn children_are_found_by_range() {
+        let mut s = Surface::default();
+        for p in ["A.x", "A.y", "AB.z", "B.a"] {
+            s.insert(Key::new(Kind::Field, p), Item::default());
+        }
+        s.insert(Key::new(Kind::Variant, "A.v"), Item::default());
+        s.insert(Key::new(Kind::Type, "A"), Item::default());
+        let names = |owner: &str, kinds: &[Kind]| -> Vec<String> {
+            s.children(owner, kinds)
+                .map(|(k, _)| k.path.clone())
+                .collect()
+        };
+        assert_eq!(names("A", &[Kind::Field]), ["A.x", "A.y"]);
+        assert_eq!(
+            names("A", &[Kind::Field, Kind::Variant]),
+            ["A.x", "A.y", "A.v"]
+        );
+        assert_eq!(names("AB", &[Kind::Field]), ["AB.z"]);
+        assert!(names("C", &[Kind::Field]).is_empty());
     }
 
     #[test]

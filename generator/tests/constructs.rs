@@ -35,6 +35,7 @@ constructs!(
     allof_merge,
     anyof,
     big_integers,
+    client_header_defaults,
     enum_collisions,
     example_ref_literal,
     free_form,

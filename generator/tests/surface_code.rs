@@ -185,7 +185,7 @@ fn code_facts(types_rs: &str, client_rs: &str) -> Facts {
                             f.insert(format!("op {method}"), String::new());
                         }
                         "ClientBuilder" if !CLIENT_BUILDER_FIXED.contains(&method.as_str()) => {
-                            f.insert(format!("auth {method}"), sig_text(&a));
+                            f.insert(format!("builder {method}"), sig_text(&a));
                         }
                         "Server" | "ClientBuilder" => {}
                         builder if builder.ends_with("Builder") => {
@@ -289,8 +289,9 @@ fn surface_facts(s: &Surface) -> Facts {
             Kind::Server => {
                 f.insert(format!("variant Server.{}", k.path), String::new());
             }
-            Kind::Auth => {
-                f.insert(format!("auth {}", k.path), item.value.clone());
+            // Credential setters and client settings: `ClientBuilder` methods.
+            Kind::Auth | Kind::Setting => {
+                f.insert(format!("builder {}", k.path), item.value.clone());
             }
             Kind::Op => {
                 f.insert(format!("op {}", k.path), String::new());

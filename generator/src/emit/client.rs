@@ -6,14 +6,14 @@ use quote::quote;
 
 use super::docs::{doc, doc_paragraphs};
 use super::rust_type::{ident, Types};
-use crate::ir::{Api, Operation, SecurityKind, SecurityScheme};
+use crate::ir::{Api, ClientParam, Operation, Primitive, SecurityKind, SecurityScheme, TypeRef};
 
 /// `cfg_for` gives the `#[cfg(...)]` gating an operation, if any.
 pub fn client_items(api: &Api, types: &Types<'_>, cfg_for: &dyn Fn(&Operation) -> Option<TokenStream>) -> Vec<TokenStream> {
-    let mut items = vec![servers(api), client(api), builder(api)];
+    let mut items = vec![servers(api), client(api), builder(api, types)];
     for op in &api.operations {
         let cfg = cfg_for(op);
-        items.push(super::operation::operation(types, op, cfg.as_ref()));
+        items.push(super::operation::operation(types, op, &api.client_params, cfg.as_ref()));
     }
     items
 }
@@ -133,7 +133,23 @@ pub(crate) fn has_default(api: &Api) -> bool {
 fn client(api: &Api) -> TokenStream {
     let title = format!("A client for the {} API (version {}).", api.title, api.version);
     let cheap = "Cloning is cheap: clones share the connection pool.";
-    let docs = doc_paragraphs(&[Some(&title), api.description.as_deref(), Some(cheap)]);
+    let mut docs = doc_paragraphs(&[Some(&title), api.description.as_deref(), Some(cheap)]);
+    if let Some(params) = client_params_doc(&api.client_params) {
+        docs.extend(generated_paragraph(&params));
+    }
+    // Client-level parameters start at their defaults.
+    let set_defaults: Vec<TokenStream> = api
+        .client_params
+        .iter()
+        .map(|c| {
+            let (name, default) = (&c.name, &c.default);
+            quote!(config.set_header_param(#name, #default);)
+        })
+        .collect();
+    let builder_defaults = api.client_params.iter().map(|c| {
+        let (name, default) = (&c.name, &c.default);
+        quote!(.header_param(#name, #default))
+    });
     // Without declared servers there is no sensible default: the base URL
     // becomes a required argument.
     let no_servers = api.servers.is_empty();
@@ -152,6 +168,7 @@ fn client(api: &Api) -> TokenStream {
             pub fn new(#(#args),*) -> Self {
                 let mut config = crate::runtime::ClientConfig::new(#url_expr);
                 config.credentials.set(#key, #auth);
+                #(#set_defaults)*
                 Self { config }
             }
         }
@@ -162,10 +179,19 @@ fn client(api: &Api) -> TokenStream {
             format!("{url_doc} No credentials are set: use [`Client::builder`] to add them.")
         };
         let d = doc(&d);
+        let body = if set_defaults.is_empty() {
+            quote!(Self { config: crate::runtime::ClientConfig::new(#url_expr) })
+        } else {
+            quote! {
+                let mut config = crate::runtime::ClientConfig::new(#url_expr);
+                #(#set_defaults)*
+                Self { config }
+            }
+        };
         quote! {
             #d
             pub fn new(#(#args),*) -> Self {
-                Self { config: crate::runtime::ClientConfig::new(#url_expr) }
+                #body
             }
         }
     };
@@ -193,7 +219,7 @@ fn client(api: &Api) -> TokenStream {
             /// Configures a client: server, credentials, timeouts, retries,
             /// HTTP client.
             pub fn builder() -> ClientBuilder {
-                ClientBuilder { inner: crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL) }
+                ClientBuilder { inner: crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL)#(#builder_defaults)* }
             }
 
             /// A client using an existing configuration.
@@ -209,7 +235,7 @@ fn client(api: &Api) -> TokenStream {
     }
 }
 
-fn builder(api: &Api) -> TokenStream {
+fn builder(api: &Api, types: &Types<'_>) -> TokenStream {
     let server = (!api.servers.is_empty()).then(|| {
         quote! {
             /// Uses one of the API's declared servers.
@@ -231,6 +257,7 @@ fn builder(api: &Api) -> TokenStream {
             }
         }
     });
+    let params = api.client_params.iter().map(|c| client_param_setter(types, c));
     quote! {
         /// Builds a [`Client`].
         #[derive(Debug)]
@@ -286,10 +313,67 @@ fn builder(api: &Api) -> TokenStream {
 
             #(#creds)*
 
+            #(#params)*
+
             /// Validates the configuration and builds the client.
             pub fn build(self) -> Result<Client, crate::runtime::InvalidRequest> {
                 Ok(Client { config: self.inner.build()? })
             }
+        }
+    }
+}
+
+/// A doc paragraph the generator writes itself (so its intra-doc links are
+/// kept), after the spec's prose; spec text in it must be in [`code`] spans.
+pub(super) fn generated_paragraph(text: &str) -> TokenStream {
+    let line = format!(" {text}");
+    quote!(#[doc = ""] #[doc = #line])
+}
+
+/// `text` as a markdown code span, whatever backticks it holds.
+pub(super) fn code(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// The sentence of the client's docs listing what it sends by default.
+fn client_params_doc(params: &[ClientParam]) -> Option<String> {
+    let list: Vec<String> = params
+        .iter()
+        .map(|c| format!("{} (see [`ClientBuilder::{}`])", code(&format!("{}: {}", c.name, c.default)), c.rust_name))
+        .collect();
+    let (it, default, setter) =
+        if list.len() == 1 { ("it", "this default", "setter") } else { ("them", "these defaults", "setters") };
+    (!list.is_empty()).then(|| {
+        format!(
+            "Sends {} with every request: every operation of the API declares {it} with {default}. A call can override {it} with its own {setter}.",
+            list.join(", ")
+        )
+    })
+}
+
+/// The client-builder setter of a client-level parameter.
+fn client_param_setter(types: &Types<'_>, c: &ClientParam) -> TokenStream {
+    let n = ident(&c.rust_name);
+    let wire = &c.name;
+    let (arg, text) = match &c.ty {
+        TypeRef::Primitive(Primitive::String) => (quote!(impl Into<String>), quote!(#n.into())),
+        other => (types.rust(other, &quote!(types::)), quote!(#n.to_string())),
+    };
+    let sent = format!(
+        "Header {}, sent with every request: {} unless set here. A call can override it with its own setter.",
+        code(wire),
+        code(&c.default)
+    );
+    let mut d = doc_paragraphs(&[c.description.as_deref()]);
+    d.extend(if d.is_empty() { doc(&sent) } else { generated_paragraph(&sent) });
+    quote! {
+        #d
+        pub fn #n(mut self, #n: #arg) -> Self {
+            self.inner = self.inner.header_param(#wire, #text);
+            self
         }
     }
 }

@@ -65,6 +65,7 @@ fn toml_str(s: &str) -> String {
 const DEPENDENCIES: &str = r#"[dependencies]
 bytes = "1"
 fastrand = "2"
+httpdate = "1"
 percent-encoding = "2"
 reqwest = { version = "0.12", default-features = false, features = ["json", "rustls-tls"] }
 serde = { version = "1", features = ["derive"] }

@@ -9,7 +9,7 @@ use super::docs::doc_paragraphs;
 use super::request::request_code;
 use super::responses::{response_code, ResponseCode};
 use super::rust_type::{ident, Types};
-use crate::ir::{MediaKind, Operation, Param, ParamLocation, Primitive, TypeRef};
+use crate::ir::{ClientParam, MediaKind, Operation, Param, ParamLocation, Primitive, TypeRef};
 use crate::lower::pascal;
 
 pub(super) fn builder_name(op: &Operation) -> proc_macro2::Ident {
@@ -73,7 +73,7 @@ struct Members {
     setters: Vec<TokenStream>,
 }
 
-fn members(types: &Types<'_>, op: &Operation) -> Members {
+fn members(types: &Types<'_>, op: &Operation, client_params: &[ClientParam]) -> Members {
     let positional = positional(op);
     let body_required = op.body.as_ref().is_some_and(|b| b.required);
     let mut args = Vec::new();
@@ -90,14 +90,27 @@ fn members(types: &Types<'_>, op: &Operation) -> Members {
         } else {
             inits.push(quote!(#n: None));
             fields.push(quote!(#n: Option<#stored>));
-            let default_note = p.default.as_ref().map(|d| format!("Server default: `{d}`."));
+            let client_param = client_params
+                .iter()
+                .find(|c| p.location == ParamLocation::Header && c.name.eq_ignore_ascii_case(&p.name));
+            let default_note = match client_param {
+                Some(_) => None,
+                None => p.default.as_ref().map(|d| format!("Server default: `{d}`.")),
+            };
             let where_ = match p.location {
                 ParamLocation::Query => format!("Query parameter `{}`.", p.name),
                 ParamLocation::Header => format!("Header `{}`.", p.name),
                 ParamLocation::Cookie => format!("Cookie `{}`.", p.name),
                 ParamLocation::Path => format!("Path parameter `{}`.", p.name),
             };
-            let d = doc_paragraphs(&[p.description.as_deref(), Some(&where_), default_note.as_deref()]);
+            let mut d = doc_paragraphs(&[p.description.as_deref(), Some(&where_), default_note.as_deref()]);
+            if let Some(c) = client_param {
+                d.extend(super::client::generated_paragraph(&format!(
+                    "Overrides, for this call, the client's setting ([`ClientBuilder::{}`], {} unless changed there).",
+                    c.rust_name,
+                    super::client::code(&c.default)
+                )));
+            }
             setters.push(quote! {
                 #d
                 pub fn #n(mut self, #n: #arg) -> Self {
@@ -149,12 +162,17 @@ fn members(types: &Types<'_>, op: &Operation) -> Members {
     Members { args, inits, fields, setters }
 }
 
-pub(super) fn operation(types: &Types<'_>, op: &Operation, cfg: Option<&TokenStream>) -> TokenStream {
+pub(super) fn operation(
+    types: &Types<'_>,
+    op: &Operation,
+    client_params: &[ClientParam],
+    cfg: Option<&TokenStream>,
+) -> TokenStream {
     let builder = builder_name(op);
     let err = error_name(op);
     let method_name = ident(&op.name);
     let docs = op_docs(op);
-    let Members { args, inits, fields, setters } = members(types, op);
+    let Members { args, inits, fields, setters } = members(types, op, client_params);
     let request = request_code(types, op);
     let ResponseCode { ok_ty, success_arms, error_arms, fallback, output_enum, error_variants } = response_code(types, op);
     let output_enum = output_enum.map(|tokens| quote!(#cfg #tokens));

@@ -5,9 +5,11 @@
 //! (document order for operations, sorted names for types) so the same input
 //! always produces the same output.
 
+mod client_param;
 mod operation;
 mod types;
 
+pub use client_param::*;
 pub use operation::*;
 pub use types::*;
 
@@ -29,6 +31,9 @@ pub struct Api {
     /// Security schemes that some operation can use, in name order.
     pub security_schemes: Vec<SecurityScheme>,
     pub operations: Vec<Operation>,
+    /// Header parameters that become client-level settings, sent by default.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub client_params: Vec<ClientParam>,
     /// Named types, sorted by name.
     pub types: Vec<TypeDef>,
     /// Tags in document order (first use), used for per-tag cargo features.

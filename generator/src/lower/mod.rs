@@ -6,6 +6,7 @@
 //! is unusable as a whole.
 
 mod api;
+mod client_params;
 mod cycles;
 mod naming;
 mod operation;
@@ -47,6 +48,7 @@ pub fn lower(spec: &OpenAPI, openapi_version: &str) -> ir::Api {
     let operations = cx.lower_operations();
     let servers = api::servers(spec);
     let security_schemes = cx.security_schemes(&operations);
+    let client_params = client_params::client_params(&operations, &cx.types, &security_schemes);
     unions::implicit_discriminators(&mut cx.types);
     unions::tag_defaults(&mut cx.types);
     unions::order_untagged(&mut cx.types);
@@ -73,6 +75,7 @@ pub fn lower(spec: &OpenAPI, openapi_version: &str) -> ir::Api {
         servers,
         security_schemes,
         operations,
+        client_params,
         types,
         tags,
         warnings,

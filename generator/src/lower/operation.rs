@@ -261,7 +261,10 @@ impl<'a> Lowerer<'a> {
             ParameterSchemaOrContent::Schema(schema) => {
                 let default = match schema {
                     ReferenceOr::Item(s) => s.schema_data.default.clone(),
-                    ReferenceOr::Reference { .. } => None,
+                    // A shared schema (an API-version enum) often carries the default.
+                    ReferenceOr::Reference { reference } => {
+                        self.resolve_schema_ref(reference).and_then(|(_, s)| s.schema_data.default)
+                    }
                 };
                 (self.type_of(schema, &pointer_join(pointer, "schema"), &hint), default)
             }

@@ -167,7 +167,7 @@ pub fn describe(m: &ApiModule<'_>, opts: &CrateOptions) -> Surface {
             }
         }
     }
-    client_items(&mut s, api);
+    client_items(&mut s, &r, api);
     for op in &api.operations {
         let features = tag_features
             .as_ref()
@@ -181,7 +181,7 @@ pub fn describe(m: &ApiModule<'_>, opts: &CrateOptions) -> Surface {
     s
 }
 
-fn client_items(s: &mut Surface, api: &Api) {
+fn client_items(s: &mut Surface, r: &Render<'_>, api: &Api) {
     let args = client::new_args(api);
     s.insert(
         Key::new(Kind::Client, "new"),
@@ -208,6 +208,22 @@ fn client_items(s: &mut Surface, api: &Api) {
             Item::new(sv.url.clone())
                 .flag("default", i == 0)
                 .with("docs", docs_hash(&[sv.description.as_deref()])),
+        );
+    }
+    // Client-level parameters: `ClientBuilder` setters for a header every
+    // request carries (an API version), with the default sent otherwise.
+    for c in &api.client_params {
+        let arg = match &c.ty {
+            TypeRef::Primitive(Primitive::String) => "impl Into<String>".to_string(),
+            other => r.ty(other),
+        };
+        s.insert(
+            Key::new(Kind::Setting, &c.rust_name),
+            Item::new(format!("({}: {arg})", c.rust_name))
+                .flag("header", true)
+                .with("wire", Some(c.name.clone()))
+                .with("default", Some(c.default.clone()))
+                .with("docs", docs_hash(&[c.description.as_deref()])),
         );
     }
     for scheme in &api.security_schemes {

@@ -512,6 +512,10 @@ impl Ctx<'_> {
                 Effect::Breaking,
                 "credential setter removed (security scheme gone)",
             ),
+            Kind::Setting => c(
+                Effect::None,
+                "client setting removed (the header is no longer sent by default)",
+            ),
             Kind::Op => c(Effect::Breaking, "operation removed"),
             Kind::Param => c(Effect::None, "parameter removed"),
             Kind::Body => c(Effect::None, "request body removed"),
@@ -580,6 +584,11 @@ impl Ctx<'_> {
                 )]
             }
             Kind::Auth => add("credential setter added (new security scheme)"),
+            Kind::Setting => add(&format!(
+                "client setting added (header {} sent with every request, default {})",
+                code(b.get("wire").unwrap_or("")),
+                code(b.get("default").unwrap_or(""))
+            )),
             Kind::Op => add("operation added"),
             Kind::Param | Kind::Body => {
                 let what = if key.kind == Kind::Body {
@@ -740,6 +749,34 @@ impl Ctx<'_> {
                         Effect::None,
                         Effect::Breaking,
                     );
+                }
+            }
+            Kind::Setting => {
+                if arg_types(&a.value) != arg_types(&b.value) {
+                    parts.push(
+                        format!("arguments {} → {}", code(&a.value), code(&b.value)),
+                        Effect::Breaking,
+                        Effect::None,
+                    );
+                }
+                for f in ["wire", "default"] {
+                    if a.get(f) != b.get(f) {
+                        // Every request now carries something else.
+                        let what = if f == "wire" {
+                            "header"
+                        } else {
+                            "default sent with every request"
+                        };
+                        parts.push(
+                            format!(
+                                "{what} {} → {}",
+                                code(a.get(f).unwrap_or("")),
+                                code(b.get(f).unwrap_or(""))
+                            ),
+                            Effect::None,
+                            Effect::Breaking,
+                        );
+                    }
                 }
             }
             Kind::Op => self.op_changed(&mut parts, a, b),

@@ -18,6 +18,8 @@ pub enum Semver {
 
 pub struct Edit {
     pub name: &'static str,
+    /// Applied to both sides first, when the row needs a different base.
+    pub setup: Option<fn(&mut Value)>,
     pub apply: fn(&mut Value),
     /// `None`: the public API does not change at all (identical API file).
     pub class: Option<Class>,
@@ -95,6 +97,7 @@ macro_rules! edit {
     ($name:expr, $class:expr, $rust:expr, $wire:expr, $subject:expr, $semver:expr, $note:expr, $f:expr) => {
         Edit {
             name: $name,
+            setup: None,
             apply: $f,
             class: $class,
             rust: $rust,
@@ -106,6 +109,23 @@ macro_rules! edit {
     };
 }
 
+/// Every operation declares an optional `X-Api-Version` header with this
+/// default: the generator makes it a client-level setting.
+fn api_version_header(v: &mut Value, default: &str) {
+    let paths = ptr(v, "/paths").as_object_mut().expect("paths");
+    for item in paths.values_mut() {
+        for op in item.as_object_mut().expect("path item").values_mut() {
+            let params = op
+                .as_object_mut()
+                .expect("operation")
+                .entry("parameters")
+                .or_insert_with(|| json!([]));
+            let list = params.as_array_mut().expect("parameters");
+            list.retain(|p| p["name"] != "X-Api-Version");
+            list.push(json!({"name": "X-Api-Version", "in": "header", "schema": {"type": "string", "default": default}}));
+        }
+    }
+}
 use Semver::{Clean, Major};
 
 /// The table. Row names double as module names in the cargo-semver-checks
@@ -269,5 +289,14 @@ pub fn edits() -> Vec<Edit> {
         edit!("change_parameter_description", Some(Docs), N, N, "get_contact(include)", Clean, "", |v| {
             set(v, &format!("{GET}/parameters/1"), "description", json!("What to embed."))
         }),
+        edit!("add_client_setting", Some(Add), A, N, "ClientBuilder::x_api_version", Clean, "", |v| {
+            api_version_header(v, "1")
+        }),
+        Edit {
+            setup: Some(|v| api_version_header(v, "1")),
+            ..edit!("change_client_setting_default", Some(Brk), N, B, "ClientBuilder::x_api_version", Clean, "", |v| {
+                api_version_header(v, "2")
+            })
+        },
     ]
 }

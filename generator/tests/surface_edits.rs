@@ -389,23 +389,32 @@ fn semver_checks_agrees() {
         String::from_utf8_lossy(&output.stderr)
     );
     std::fs::write(out.join("semver-checks.txt"), &text).expect("write output");
-    // `--- failure <lint>: ... ---` opens a section; its lines name items
-    // and files, which carry the module.
+    // `--- failure <lint>: ... ---` (major) or `--- warning <lint>: ... ---`
+    // opens a section; its lines name items and files, which carry the module.
     let mut lints: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut current: Option<String> = None;
+    let mut warnings: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut current: Option<(bool, String)> = None;
     for line in text.lines() {
-        if let Some(rest) = line.trim().strip_prefix("--- failure ") {
-            current = rest.split(':').next().map(str::to_string);
+        if let Some(rest) = line.trim().strip_prefix("--- ") {
+            current = match rest.split_once(' ') {
+                Some(("failure", l)) => Some((true, l.split(':').next().unwrap_or(l).to_string())),
+                Some(("warning", l)) => Some((false, l.split(':').next().unwrap_or(l).to_string())),
+                _ => None,
+            };
             continue;
         }
-        if let Some(lint) = &current {
+        if let Some((major, lint)) = &current {
             for (i, e) in table.iter().enumerate() {
                 let m = module(i, e);
                 if line.contains(&format!("::{m}::"))
                     || line.contains(&format!("/{m}/"))
                     || line.contains(&format!("{m}::"))
                 {
-                    let v = lints.entry(m).or_default();
+                    let v = if *major {
+                        lints.entry(m).or_default()
+                    } else {
+                        warnings.entry(m).or_default()
+                    };
                     if !v.contains(lint) {
                         v.push(lint.clone());
                     }
@@ -450,10 +459,11 @@ fn semver_checks_agrees() {
             } else {
                 "compiles"
             },
-            if found.is_empty() {
-                "clean".to_string()
-            } else {
-                found.join(", ")
+            match (found.is_empty(), warnings.get(&m)) {
+                (true, None) => "clean".to_string(),
+                (true, Some(w)) => format!("clean (warning: {})", w.join(", ")),
+                (false, None) => found.join(", "),
+                (false, Some(w)) => format!("{} (warning: {})", found.join(", "), w.join(", ")),
             },
             if ok {
                 "yes".to_string()

@@ -142,11 +142,11 @@ pub fn edits() -> Vec<Edit> {
             set(v, GET, "operationId", json!("fetchContact"))
         }),
         edit!("make_request_field_required", Some(Brk), B, B, "UpdateContact.email", Clean,
-            "a field type change (`Option<String>` → `String`) has no cargo-semver-checks lint", |v| {
+            "no lint for a field type change (`Option<String>` → `String`) nor for the lost `Default` derive", |v| {
             set(v, UPDATE, "required", json!(["email"]))
         }),
-        edit!("response_field_required_to_optional", Some(Brk), B, B, "Contact.email", Clean,
-            "`String` → `Option<String>` is a type change: no lint", |v| {
+        edit!("response_field_required_to_optional", Some(Brk), B, B, "Contact.email", Major,
+            "`String` → `Option<String>` has no lint, but `Contact::new` loses an argument", |v| {
             set(v, CONTACT, "required", json!(["id", "role"]))
         }),
         edit!("widen_integer_in_request", Some(Brk), B, N, "UpdateContact.owner_id", Clean,
@@ -244,7 +244,7 @@ pub fn edits() -> Vec<Edit> {
         edit!("change_field_string_to_integer", Some(Brk), B, B, "Contact.name", Clean, "type change: no lint", |v| {
             set(v, &format!("{CONTACT}/properties"), "name", json!({"type": "integer"}))
         }),
-        edit!("make_response_field_nullable", Some(Brk), B, B, "Contact.email", Clean, "type change: no lint", |v| {
+        edit!("make_response_field_nullable", Some(Brk), B, B, "Contact.email", Major, "`Contact::new` loses an argument", |v| {
             set(v, &format!("{CONTACT}/properties/email"), "nullable", json!(true))
         }),
         edit!("change_field_wire_name", Some(Brk), N, B, "UpdateContact.owner_id", Clean, "", |v| {

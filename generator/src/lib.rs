@@ -16,6 +16,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod surface;
+pub mod text;
 pub mod write;
 
 use std::path::Path;

@@ -152,6 +152,21 @@ fn code_facts(types_rs: &str, client_rs: &str) -> Facts {
         }
     }
     let client: syn::File = syn::parse_str(client_rs).expect("client.rs parses");
+    // Request builders: the types with a `send` method.
+    let builders: Vec<String> = client
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Impl(i)
+                if i.items
+                    .iter()
+                    .any(|it| matches!(it, syn::ImplItem::Fn(m) if m.sig.ident == "send")) =>
+            {
+                Some(self_ty(i))
+            }
+            _ => None,
+        })
+        .collect();
     for item in &client.items {
         match item {
             syn::Item::Impl(i) if i.trait_.is_some() => {
@@ -188,7 +203,7 @@ fn code_facts(types_rs: &str, client_rs: &str) -> Facts {
                             f.insert(format!("builder {method}"), sig_text(&a));
                         }
                         "Server" | "ClientBuilder" => {}
-                        builder if builder.ends_with("Builder") => {
+                        builder if builders.iter().any(|b| b == builder) => {
                             if method == "send" {
                                 let syn::ReturnType::Type(_, out) = &m.sig.output else {
                                     continue;
@@ -227,11 +242,12 @@ fn code_facts(types_rs: &str, client_rs: &str) -> Facts {
     f
 }
 
-fn pascal_of(op: &str) -> String {
-    op.split('_')
-        .filter(|w| !w.is_empty())
-        .map(|w| w[..1].to_uppercase() + &w[1..])
-        .collect()
+/// The request builder type the API file names for an operation.
+fn builder_of(s: &Surface, op: &str) -> String {
+    s.get(Kind::Op, op)
+        .and_then(|i| i.get("builder"))
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// The same facts, as the API file states them.
@@ -312,7 +328,7 @@ fn surface_facts(s: &Surface) -> Facts {
                         f.insert(format!("arg {op}.{pname}"), format!("{pos} {}", item.value))
                     }
                     None => f.insert(
-                        format!("setter {}Builder.{pname}", pascal_of(&op)),
+                        format!("setter {}.{pname}", builder_of(s, &op)),
                         item.value.clone(),
                     ),
                 };
@@ -330,7 +346,7 @@ fn surface_facts(s: &Surface) -> Facts {
                     .map(|e| e.value.clone())
                     .unwrap_or_default();
                 f.insert(
-                    format!("send {}Builder", pascal_of(&k.path)),
+                    format!("send {}", builder_of(s, &k.path)),
                     format!(
                         "Result<runtime::Response<{}>, runtime::Error<{errors}>>",
                         item.value

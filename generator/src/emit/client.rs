@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{doc, doc_paragraphs};
+use super::docs::{code, doc, inline, Para};
 use super::rust_type::{ident, Types};
 use crate::ir::{Api, ClientParam, Operation, Primitive, SecurityKind, SecurityScheme, TypeRef};
 
@@ -33,7 +33,7 @@ fn servers(api: &Api) -> TokenStream {
     let url = default_url(api);
     let variants = api.servers.iter().enumerate().map(|(i, s)| {
         let name = ident(&s.name);
-        let d = doc_paragraphs(&[s.description.as_deref(), Some(&format!("`{}`", s.url))]);
+        let d = doc(&[Para::Spec(s.description.as_deref()), Para::Ours(&code(&s.url))]);
         let default = (i == 0).then(|| quote!(#[default]));
         quote!(#d #default #name,)
     });
@@ -97,7 +97,7 @@ pub(crate) fn credential(s: &SecurityScheme) -> (Vec<TokenStream>, TokenStream) 
 
 fn scheme_doc(s: &SecurityScheme) -> String {
     let how = match &s.kind {
-        SecurityKind::Bearer { format: Some(f) } => format!("a bearer token ({f}) sent in `Authorization`"),
+        SecurityKind::Bearer { format: Some(f) } => format!("a bearer token ({}) sent in `Authorization`", inline(f)),
         SecurityKind::Bearer { format: None } => "a bearer token sent in `Authorization`".to_string(),
         SecurityKind::Basic => "HTTP basic credentials".to_string(),
         SecurityKind::ApiKey { location, name } => {
@@ -106,10 +106,10 @@ fn scheme_doc(s: &SecurityScheme) -> String {
                 crate::ir::ApiKeyLocation::Query => "query parameter",
                 crate::ir::ApiKeyLocation::Cookie => "cookie",
             };
-            format!("an API key sent in the `{name}` {loc}")
+            format!("an API key sent in the {} {loc}", code(name))
         }
     };
-    format!("Authenticates with {how} (security scheme `{}`).", s.key)
+    format!("Authenticates with {how} (security scheme {}).", code(&s.key))
 }
 
 /// The arguments of `Client::new`: the base URL when the API declares no
@@ -131,12 +131,10 @@ pub(crate) fn has_default(api: &Api) -> bool {
 }
 
 fn client(api: &Api) -> TokenStream {
-    let title = format!("A client for the {} API (version {}).", api.title, api.version);
+    let title = format!("A client for the {} API (version {}).", inline(&api.title), inline(&api.version));
     let cheap = "Cloning is cheap: clones share the connection pool.";
-    let mut docs = doc_paragraphs(&[Some(&title), api.description.as_deref(), Some(cheap)]);
-    if let Some(params) = client_params_doc(&api.client_params) {
-        docs.extend(generated_paragraph(&params));
-    }
+    let params = client_params_doc(&api.client_params).unwrap_or_default();
+    let docs = doc(&[Para::Ours(&title), Para::Spec(api.description.as_deref()), Para::Ours(cheap), Para::Ours(&params)]);
     // Client-level parameters start at their defaults.
     let set_defaults: Vec<TokenStream> = api
         .client_params
@@ -162,7 +160,7 @@ fn client(api: &Api) -> TokenStream {
     let new_fn = if let [s] = api.security_schemes.as_slice() {
         let auth = credential(s).1;
         let key = &s.key;
-        let d = doc(&format!("{url_doc} {}", scheme_doc(s)));
+        let d = doc(&[Para::Ours(&format!("{url_doc} {}", scheme_doc(s)))]);
         quote! {
             #d
             pub fn new(#(#args),*) -> Self {
@@ -178,7 +176,7 @@ fn client(api: &Api) -> TokenStream {
         } else {
             format!("{url_doc} No credentials are set: use [`Client::builder`] to add them.")
         };
-        let d = doc(&d);
+        let d = doc(&[Para::Ours(&d)]);
         let body = if set_defaults.is_empty() {
             quote!(Self { config: crate::runtime::ClientConfig::new(#url_expr) })
         } else {
@@ -248,7 +246,7 @@ fn builder(api: &Api, types: &Types<'_>) -> TokenStream {
         let (args, auth) = credential(s);
         let key = &s.key;
         let name = ident(&s.rust_name);
-        let d = doc_paragraphs(&[Some(&scheme_doc(s)), s.description.as_deref()]);
+        let d = doc(&[Para::Ours(&scheme_doc(s)), Para::Spec(s.description.as_deref())]);
         quote! {
             #d
             pub fn #name(mut self, #(#args),*) -> Self {
@@ -323,21 +321,6 @@ fn builder(api: &Api, types: &Types<'_>) -> TokenStream {
     }
 }
 
-/// A doc paragraph the generator writes itself (so its intra-doc links are
-/// kept), after the spec's prose; spec text in it must be in [`code`] spans.
-pub(super) fn generated_paragraph(text: &str) -> TokenStream {
-    let line = format!(" {text}");
-    quote!(#[doc = ""] #[doc = #line])
-}
-
-/// `text` as a markdown code span, whatever backticks it holds.
-pub(super) fn code(text: &str) -> String {
-    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
-    format!("{fence}{pad}{text}{pad}{fence}")
-}
-
 /// The sentence of the client's docs listing what it sends by default.
 fn client_params_doc(params: &[ClientParam]) -> Option<String> {
     let list: Vec<String> = params
@@ -367,8 +350,7 @@ fn client_param_setter(types: &Types<'_>, c: &ClientParam) -> TokenStream {
         code(wire),
         code(&c.default)
     );
-    let mut d = doc_paragraphs(&[c.description.as_deref()]);
-    d.extend(if d.is_empty() { doc(&sent) } else { generated_paragraph(&sent) });
+    let d = doc(&[Para::Spec(c.description.as_deref()), Para::Ours(&sent)]);
     quote! {
         #d
         pub fn #n(mut self, #n: #arg) -> Self {

@@ -156,24 +156,25 @@ pub fn describe(m: &ApiModule<'_>, opts: &CrateOptions) -> Surface {
             .with("openapi", Some(api.openapi_version.clone()))
             .with("docs", docs_hash(&[api.description.as_deref()])),
     );
-    let tag_features = opts.tag_features(api);
+    // Operations are gated by their own features only in per-tag crates.
+    let gated = opts.tag_features(api);
     match opts.features {
         FeatureMode::PerApi => s.insert(Key::new(Kind::Feature, &m.module), Item::default()),
         FeatureMode::PerTag => {
-            for op in &api.operations {
-                for f in tag_features.iter().flat_map(|tf| tf.for_operation(op)) {
-                    s.insert(Key::new(Kind::Feature, f), Item::default());
-                }
+            for f in api
+                .operations
+                .iter()
+                .filter(|_| gated)
+                .flat_map(|op| &op.features)
+            {
+                s.insert(Key::new(Kind::Feature, f), Item::default());
             }
         }
     }
     client_items(&mut s, &r, api);
     for op in &api.operations {
-        let features = tag_features
-            .as_ref()
-            .map(|tf| tf.for_operation(op))
-            .unwrap_or_default();
-        operation_items(&mut s, &r, op, &features);
+        let features: &[String] = if gated { &op.features } else { &[] };
+        operation_items(&mut s, &r, op, features);
     }
     for def in &api.types {
         type_items(&mut s, &r, def);
@@ -291,6 +292,7 @@ fn media(m: MediaKind) -> &'static str {
 fn operation_items(s: &mut Surface, r: &Render<'_>, op: &Operation, features: &[String]) {
     let name = &op.name;
     let mut item = Item::new(format!("{} {}", op.method.as_str(), op.path_template))
+        .with("builder", Some(op.builder_name.clone()))
         .flag("deprecated", op.deprecated);
     for f in features {
         item = item.with("feature", Some(f.clone()));
@@ -370,7 +372,7 @@ fn operation_items(s: &mut Surface, r: &Render<'_>, op: &Operation, features: &[
         ([], Some(d)) => r.response(&d.body),
         ([], None) => "runtime::RawBody".to_string(),
         ([one], _) => r.response(&one.body),
-        _ => operation::output_name(op).to_string(),
+        _ => op.output_name.clone(),
     };
     let mut returns = Item::new(ok_ty);
     match successes.as_slice() {
@@ -396,10 +398,9 @@ fn operation_items(s: &mut Surface, r: &Render<'_>, op: &Operation, features: &[
     }
     s.insert(Key::new(Kind::Returns, name), returns);
 
-    let err = operation::error_name(op);
     s.insert(
         Key::new(Kind::Errors, name),
-        Item::new(err.to_string()).flag("non_exhaustive", true),
+        Item::new(op.error_name.clone()).flag("non_exhaustive", true),
     );
     for x in op.responses.iter().filter(|x| !x.status.is_success()) {
         s.insert(

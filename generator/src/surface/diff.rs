@@ -194,6 +194,12 @@ fn find_renames(old: &Surface, new: &Surface) -> Renames {
             continue;
         };
         r.ops.insert(o.path.clone(), n.to_string());
+        if let (Some(a), Some(b)) = (
+            old.get(Kind::Op, &o.path).and_then(|i| i.get("builder")),
+            new.get(Kind::Op, n).and_then(|i| i.get("builder")),
+        ) {
+            r.idents.insert(a.to_string(), b.to_string());
+        }
         for kind in [Kind::Errors, Kind::Returns] {
             if let (Some(a), Some(b)) = (old.get(kind, &o.path), new.get(kind, n)) {
                 if a.value != b.value
@@ -276,6 +282,11 @@ pub fn diff(old: &Surface, new: &Surface) -> Vec<Change> {
         for (k, item) in &old.items {
             let mut item = item.clone();
             item.value = renames.text(&item.value);
+            for f in item.flags.iter_mut().filter(|f| f.name == "builder") {
+                if let Some(v) = f.value.as_mut() {
+                    *v = renames.text(v);
+                }
+            }
             m.insert(Key::new(k.kind, renames.path(k)), item);
         }
         Cow::Owned(m)
@@ -848,6 +859,18 @@ impl Ctx<'_> {
     }
 
     fn op_changed(&self, parts: &mut Parts, a: &Item, b: &Item) {
+        // Files written before builders were listed have no flag: not a change.
+        if a.get("builder").is_some()
+            && b.get("builder").is_some()
+            && a.get("builder") != b.get("builder")
+        {
+            let n = |i: &Item| code(i.get("builder").unwrap_or(""));
+            parts.push(
+                format!("request builder type {} → {}", n(a), n(b)),
+                Effect::Breaking,
+                Effect::None,
+            );
+        }
         if normalize_route(&a.value) != normalize_route(&b.value) {
             parts.push(
                 format!("route {} → {}", code(&a.value), code(&b.value)),

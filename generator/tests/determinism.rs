@@ -69,8 +69,13 @@ fn one_field_change_is_one_line_change() {
     assert!(text.contains(needle), "fixture moved: update the needle");
     let edited = text.replacen(needle, &needle.replace("type: integer", "type: string"), 1);
     let changes = changed_lines(&generate("intercom.yaml", &text), &generate("intercom.yaml", &edited));
-    assert_eq!(changes.len(), 1, "{changes:#?}");
+    // One line of code, and its line in the API description.
+    assert_eq!(changes.len(), 2, "{changes:#?}");
     let (file, before, after) = &changes[0];
+    assert_eq!(file, "api/api.api.txt");
+    assert!(before.starts_with("field UpdateContactRequest.owner_id: runtime::Maybe<i64> "), "{before}");
+    assert!(after.starts_with("field UpdateContactRequest.owner_id: runtime::Maybe<String> "), "{after}");
+    let (file, before, after) = &changes[1];
     assert_eq!(file, "src/api/types.rs");
     assert!(before.contains("pub owner_id: crate::runtime::Maybe<i64>"), "{before}");
     assert!(after.contains("pub owner_id: crate::runtime::Maybe<String>"), "{after}");

@@ -1,12 +1,12 @@
 //! The public API of generated modules as small text files, and what
 //! changed between two versions of them.
 //!
-//! [`describe`] reads the IR (and the emitter's type rendering) and lists
+//! [`mod@describe`] reads the IR (and the emitter's type rendering) and lists
 //! every item a caller can name: operations with their parameters, bodies,
 //! success and error types; types with their fields and variants; servers;
 //! credential setters; cargo features. [`text`] writes that as one sorted
 //! line per item (`generated/api/<module>.api.txt`), so a reviewer reads a
-//! five-line diff before the five-thousand-line one. [`diff`] classifies
+//! five-line diff before the five-thousand-line one. [`mod@diff`] classifies
 //! the differences between two descriptions, for Rust callers and on the
 //! wire; [`report`] prints them as markdown with a recommended version
 //! [`version::Bump`].

@@ -9,13 +9,18 @@ use crate::emit::GeneratedFile;
 
 /// Directories the generator owns entirely inside a crate: files in them that
 /// it did not produce are stale.
-const OWNED_DIRS: &[&str] = &["src", "api"];
+const OWNED_DIRS: &[&str] = &["src"];
 
 fn owned_files(root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for dir in OWNED_DIRS {
         collect(&root.join(dir), root, &mut out);
     }
+    // In `api/` only API description files are ours (a module that is gone
+    // leaves a stale one); anything else there is left alone.
+    let mut api = Vec::new();
+    collect(&root.join(crate::surface::API_DIR), root, &mut api);
+    out.extend(api.into_iter().filter(|p| crate::surface::module_of(p).is_some()));
     out.sort();
     out
 }

@@ -70,6 +70,8 @@ impl Render<'_> {
             TypeRef::Nullable(inner) => format!("Option<{}>", self.ty(inner)),
             TypeRef::Any => "serde_json::Value".to_string(),
             TypeRef::Object => "serde_json::Map<String, serde_json::Value>".to_string(),
+            // A configured Rust type: as the emitter writes it.
+            TypeRef::External(e) => type_text(&crate::emit::rust_type::external(&e.path)),
         }
     }
 
@@ -515,6 +517,15 @@ fn type_items(s: &mut Surface, r: &Render<'_>, def: &TypeDef) {
             newtype: true,
         } => Item::new(format!("({})", r.ty(target))),
     };
+    // Configured derives and attributes are public API too (trait impls,
+    // serde behaviour).
+    let mut item = item;
+    for d in &def.derives {
+        item = item.with("derive", Some(d.clone()));
+    }
+    for a in &def.attributes {
+        item = item.with("attr", Some(a.clone()));
+    }
     s.insert(
         Key::new(Kind::Type, name),
         item.flag("deprecated", def.deprecated).with("docs", docs),

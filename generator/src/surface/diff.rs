@@ -1087,6 +1087,37 @@ impl Ctx<'_> {
                 wire,
             );
         }
+        let (da, db) = (a.all("derive"), b.all("derive"));
+        if da != db {
+            let lost: Vec<&str> = da.iter().filter(|d| !db.contains(d)).copied().collect();
+            let gained: Vec<&str> = db.iter().filter(|d| !da.contains(d)).copied().collect();
+            if !lost.is_empty() {
+                parts.push(
+                    format!("no longer derives {}", code(&lost.join(", "))),
+                    Effect::Breaking,
+                    Effect::None,
+                );
+            }
+            if !gained.is_empty() {
+                parts.push(
+                    format!("now derives {}", code(&gained.join(", "))),
+                    Effect::Additive,
+                    Effect::None,
+                );
+            }
+        }
+        if a.all("attr") != b.all("attr") {
+            // An attribute can change anything (serde behaviour, exhaustiveness).
+            parts.push(
+                format!(
+                    "attributes {} → {}",
+                    code(&a.all("attr").join(" ")),
+                    code(&b.all("attr").join(" "))
+                ),
+                Effect::Breaking,
+                Effect::None,
+            );
+        }
         // Constructor changes follow from field changes, reported there.
         let fields_changed = self
             .old

@@ -486,3 +486,78 @@ fn semver_checks_agrees() {
         out.join("semver-checks.txt").display()
     );
 }
+
+/// Configuration changes the public API as much as the spec does: extra
+/// derives, attributes and replaced Rust types are in the API file and
+/// classified (applied to the IR here, as `lower/custom.rs` does).
+#[test]
+fn configured_derives_attributes_and_types_are_classified() {
+    let base = lower(&base(), "base.json");
+    let text = |api: &clientgen::ir::Api| {
+        surface::api_file(
+            &ApiModule {
+                module: "api".into(),
+                spec_path: "contacts.yaml".into(),
+                api,
+            },
+            &surface::standalone_options("contacts"),
+        )
+        .contents
+    };
+    let with = |edit: &dyn Fn(&mut clientgen::ir::TypeDef)| {
+        let mut api = base.clone();
+        let def = api
+            .types
+            .iter_mut()
+            .find(|t| t.name == "Contact")
+            .expect("Contact");
+        edit(def);
+        api
+    };
+    let diff = |a: &clientgen::ir::Api, b: &clientgen::ir::Api| {
+        surface::diff(
+            &surface::Surface::parse(&text(a)).unwrap(),
+            &surface::Surface::parse(&text(b)).unwrap(),
+        )
+    };
+    let one = |changes: Vec<Change>| {
+        assert_eq!(changes.len(), 1, "{changes:#?}");
+        changes.into_iter().next().unwrap()
+    };
+
+    let hashed = with(&|d| d.derives.push("Hash".into()));
+    let gained = one(diff(&base, &hashed));
+    assert_eq!((gained.rust, gained.wire), (Effect::Additive, Effect::None));
+    assert!(gained.summary.contains("now derives `Hash`"), "{gained:?}");
+    let lost = one(diff(&hashed, &base));
+    assert_eq!((lost.rust, lost.wire), (Effect::Breaking, Effect::None));
+    assert!(
+        lost.summary.contains("no longer derives `Hash`"),
+        "{lost:?}"
+    );
+
+    let strict = with(&|d| d.attributes.push("#[serde(deny_unknown_fields)]".into()));
+    let attr = one(diff(&base, &strict));
+    assert_eq!(attr.rust, Effect::Breaking, "{attr:?}");
+    assert!(attr.summary.contains("deny_unknown_fields"), "{attr:?}");
+
+    let replaced = with(&|d| {
+        let clientgen::ir::TypeKind::Struct(s) = &mut d.kind else {
+            panic!("Contact is a struct")
+        };
+        let f = s
+            .fields
+            .iter_mut()
+            .find(|f| f.name == "name")
+            .expect("name");
+        f.ty = clientgen::ir::TypeRef::External(clientgen::ir::ExternalType {
+            path: "compact_str::CompactString".into(),
+        });
+    });
+    let ty = one(diff(&base, &replaced));
+    assert_eq!(ty.rust, Effect::Breaking, "{ty:?}");
+    assert!(
+        ty.summary.contains("compact_str::CompactString") && ty.key.path == "Contact.name",
+        "{ty:?}"
+    );
+}

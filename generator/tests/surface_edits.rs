@@ -561,3 +561,31 @@ fn configured_derives_attributes_and_types_are_classified() {
         "{ty:?}"
     );
 }
+
+/// `clientgen diff OLD NEW` on paths: a spec against the API file generated
+/// from it is no change; the edited spec against it is the edit.
+#[test]
+fn diff_paths_compares_a_spec_with_its_api_file() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let api_file = root.join("generated/api/intercom.api.txt");
+    let spec = root.join("specs/intercom.yaml");
+    let same = surface::diff_paths(&spec, &api_file).expect("diff");
+    assert!(same.counts().is_empty(), "{}", same.markdown(None));
+
+    let text = std::fs::read_to_string(&spec).expect("spec");
+    let edited = text.replace(
+        "owner_id:\n          type: integer",
+        "owner_id:\n          type: string",
+    );
+    assert_ne!(edited, text, "no `owner_id: type: integer` in the spec");
+    let edited_path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("intercom-edited.yaml");
+    std::fs::write(&edited_path, edited).expect("write");
+    let report = surface::diff_paths(&api_file, &edited_path).expect("diff");
+    let md = report.markdown(None);
+    assert_eq!(report.counts().get(&Class::Breaking), Some(&1), "{md}");
+    assert_eq!(report.counts().len(), 1, "{md}");
+    assert!(md.contains("### `intercom`"), "{md}");
+
+    let err = surface::diff_paths(&root.join("no-such.yaml"), &api_file).unwrap_err();
+    assert!(err.contains("no-such.yaml"), "{err}");
+}

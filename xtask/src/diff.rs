@@ -5,6 +5,7 @@
 //! `clientgen::surface`; this file only finds the two sides.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 
@@ -133,6 +134,16 @@ pub fn run(base: &str, strict: bool) -> Result<(), String> {
     if surface::api_texts_on_disk(&root.join("generated")) != new {
         eprintln!("\nwarning: generated/ is stale; run `cargo xtask codegen` (this report is from the specs).");
     }
+    Ok(())
+}
+
+/// `cargo xtask diff OLD NEW`: two specs, API files or directories of them
+/// (what `clientgen diff OLD NEW` prints).
+pub fn run_paths(old: &Path, new: &Path, strict: bool) -> Result<(), String> {
+    let mut report = surface::diff_paths(old, new)?;
+    report.strict = strict;
+    // A closed pipe (`| head`) ends the output, not the program.
+    let _ = writeln!(std::io::stdout(), "{}", report.markdown(None).trim_end());
     Ok(())
 }
 

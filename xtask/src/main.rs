@@ -39,10 +39,15 @@ enum Command {
     },
     /// Report the public-API changes of generated/ since a git revision:
     /// breaking (Rust, wire), additive, docs only, and the version bump.
+    /// With OLD NEW: compare two specs, API files or directories of them.
     Diff {
         /// The revision to compare with.
-        #[arg(long, default_value = "HEAD")]
+        #[arg(long, default_value = "HEAD", conflicts_with = "paths")]
         base: String,
+        /// OLD NEW: specs, `*.api.txt` files, or directories of them (a
+        /// generated crate's `api/`).
+        #[arg(num_args = 2, value_names = ["OLD", "NEW"])]
+        paths: Vec<PathBuf>,
         /// Count new public struct fields as breaking (strict Cargo SemVer).
         #[arg(long)]
         strict: bool,
@@ -84,7 +89,14 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Codegen { check, bump, strict } => codegen::run(check, bump, strict),
-        Command::Diff { base, strict } => diff::run(&base, strict),
+        Command::Diff {
+            base,
+            paths,
+            strict,
+        } => match paths.as_slice() {
+            [old, new] => diff::run_paths(old, new, strict),
+            _ => diff::run(&base, strict),
+        },
         Command::Ir { spec, format } => ir(&spec, format),
         Command::Generate { spec, out, name } => generate::run(&spec, &out, name.as_deref()),
         Command::Bench(args) => bench::run(&args),

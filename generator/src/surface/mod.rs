@@ -125,9 +125,14 @@ pub fn standalone_options(name: &str) -> CrateOptions {
 }
 
 /// Reads one side of a `diff`: an API file, a directory of them (or a crate
-/// holding `api/`), or an OpenAPI spec (described as module `api` of a
-/// standalone crate). Returns module → API file text.
-pub fn read_side(path: &Path) -> Result<BTreeMap<String, String>, String> {
+/// holding `api/`), or an OpenAPI spec. A spec is described as module `api`
+/// of a standalone crate with per-tag features, unless `like` (the other
+/// side's only API file) says which module and features it became.
+/// Returns module → API file text.
+pub fn read_side(
+    path: &Path,
+    like: Option<&BTreeMap<String, String>>,
+) -> Result<BTreeMap<String, String>, String> {
     let shown = path.display().to_string();
     if path.is_dir() {
         let dir = if path.join(API_DIR).is_dir() {
@@ -155,21 +160,44 @@ pub fn read_side(path: &Path) -> Result<BTreeMap<String, String>, String> {
         return Ok(BTreeMap::from([(module, text)]));
     }
     let lowered = crate::lower_file(path, &shown).map_err(|d| d.to_string())?;
+    let mut opts = standalone_options("api");
+    let mut module = "api".to_string();
+    if let Some((name, text)) = like.filter(|l| l.len() == 1).and_then(|l| l.iter().next()) {
+        module = name.clone();
+        // A crate with one feature per API names it after the module.
+        if text.lines().any(|l| l == format!("feature {name}")) {
+            opts.features = FeatureMode::PerApi;
+        }
+    }
     let m = ApiModule {
-        module: "api".to_string(),
+        module: module.clone(),
         spec_path: shown,
         api: &lowered.api,
     };
-    Ok(BTreeMap::from([(
-        "api".to_string(),
-        api_file(&m, &standalone_options("api")).contents,
-    )]))
+    Ok(BTreeMap::from([(module, api_file(&m, &opts).contents)]))
+}
+
+fn is_spec(path: &Path) -> bool {
+    !path.is_dir() && module_of(path).is_none()
 }
 
 /// `clientgen diff OLD NEW`: compares specs, API files or directories of
-/// API files.
+/// API files. A spec compared with one module's API file is described as
+/// that module (a spec edited since its code was generated).
 pub fn diff_paths(old: &Path, new: &Path) -> Result<Report, String> {
-    compare(&read_side(old)?, &read_side(new)?, &BTreeMap::new())
+    let (old_side, new_side) = match (is_spec(old), is_spec(new)) {
+        (true, false) => {
+            let b = read_side(new, None)?;
+            (read_side(old, Some(&b))?, b)
+        }
+        (false, true) => {
+            let a = read_side(old, None)?;
+            let b = read_side(new, Some(&a))?;
+            (a, b)
+        }
+        _ => (read_side(old, None)?, read_side(new, None)?),
+    };
+    compare(&old_side, &new_side, &BTreeMap::new())
 }
 
 /// Compares lowered specs directly (old module, new module).

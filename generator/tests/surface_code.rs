@@ -173,7 +173,7 @@ fn code_facts(types_rs: &str, client_rs: &str) -> Facts {
                 let default = i
                     .trait_
                     .as_ref()
-                    .is_some_and(|(_, p, _)| p.is_ident("Default"));
+                    .is_some_and(|(p, _)| p.is_ident("Default"));
                 if default && self_ty(i) == "Client" {
                     f.insert("client default".into(), "true".into());
                 }

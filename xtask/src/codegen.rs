@@ -1,73 +1,88 @@
-//! `cargo xtask codegen [--check] [--bump]`: `specs/` → `generated/`.
+//! `cargo xtask codegen [--check] [--bump]`: `specs/` → `generated/`, through
+//! the same library entry point as the `clientgen` CLI, with the API change
+//! report of every run.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
-use clientgen::emit::{self, ApiModule, CrateOptions, FeatureMode, GeneratedFile};
+use clientgen::config::{self, ApiSettings, Config};
+use clientgen::emit::{CrateOptions, GeneratedFile};
+use clientgen::generate::{self, GenerateOptions, Layout};
 use clientgen::surface;
+use clientgen::write::{self, WriteOptions};
 
 use crate::diff;
 use crate::repo_root;
 
-/// The APIs of the generated crate: (module and feature name, spec path).
-pub const APIS: &[(&str, &str)] = &[
-    ("insighto", "specs/insighto.yaml"),
-    ("intercom", "specs/intercom.yaml"),
-    ("intercom_legacy", "specs/intercom-legacy.yaml"),
-    ("paragon", "specs/paragon-actionkit.yaml"),
-];
+/// The configuration of the generated crate, at the repository root.
+pub const CONFIG: &str = "codegen.toml";
 
-/// The generated crate's version: `cargo xtask codegen --bump` rewrites this
-/// line.
-pub const VERSION: &str = "0.1.0";
-
-pub fn options() -> CrateOptions {
-    options_at(VERSION)
+/// `codegen.toml`, read: the APIs, crate options and output directory.
+pub struct Setup {
+    pub sources: Vec<ApiSettings>,
+    pub opts: GenerateOptions,
+    pub out: PathBuf,
 }
 
-pub fn options_at(version: &str) -> CrateOptions {
-    CrateOptions {
-        name: "contact-clients".into(),
-        version: version.into(),
-        description: "Typed async clients for four \"update a contact\" endpoints: Insighto, Intercom, Intercom (legacy API) and Paragon ActionKit.".into(),
-        command: "cargo xtask codegen".into(),
-        features: FeatureMode::PerApi,
-        standalone: false,
+impl Setup {
+    pub fn load(root: &Path) -> Result<Setup, String> {
+        let config: Config = config::load(&root.join(CONFIG)).map_err(|d| d.to_string())?;
+        let sources = config.apis().map_err(|d| d.to_string())?;
+        let opts = GenerateOptions {
+            // Name and description are set, so no lowered API is needed here.
+            package: config.crate_options("cargo xtask codegen", &[]),
+            layout: Layout::Crate,
+        };
+        let out = config
+            .output_dir()
+            .ok_or_else(|| format!("{CONFIG}: [output] dir is not set"))?;
+        Ok(Setup { sources, opts, out })
     }
-}
 
-/// The files of `generated/` from the specs under `root`.
-pub fn generate(root: &Path, opts: &CrateOptions, warn: bool) -> Result<Vec<GeneratedFile>, String> {
-    let mut lowered = Vec::new();
-    for (module, spec) in APIS {
-        let l = clientgen::lower_file(&root.join(spec), spec).map_err(|d| d.to_string())?;
+    pub fn package(&self) -> &CrateOptions {
+        &self.opts.package
+    }
+
+    /// Module → spec path as written in the configuration.
+    pub fn spec_paths(&self) -> BTreeMap<String, String> {
+        self.sources
+            .iter()
+            .map(|s| (s.module.clone(), s.spec_display.clone()))
+            .collect()
+    }
+
+    /// The files of `generated/` (nothing is written).
+    pub fn generate(&self, warn: bool) -> Result<Vec<GeneratedFile>, String> {
+        let generated = generate::generate(&self.sources, &self.opts, &mut |_| {})
+            .map_err(|e| e.to_string())?;
         if warn {
-            for w in &l.warnings {
+            for w in &generated.warnings {
                 eprintln!("{w}");
             }
         }
-        lowered.push((module, spec, l));
+        Ok(generated.files)
     }
-    let modules: Vec<ApiModule<'_>> = lowered
-        .iter()
-        .map(|(module, spec, l)| ApiModule { module: module.to_string(), spec_path: spec.to_string(), api: &l.api })
-        .collect();
-    emit::emit_crate(&modules, opts)
 }
 
-pub fn run(check: bool, bump: bool, strict: bool) -> Result<(), String> {
+pub fn run(check: bool, force: bool, bump: bool, strict: bool) -> Result<(), String> {
     let root = repo_root();
-    let out = root.join("generated");
-    let mut files = generate(&root, &options(), true)?;
+    let mut setup = Setup::load(&root)?;
+    let mut files = setup.generate(true)?;
     // The API as committed (on disk) before this run: the summary's baseline.
-    let before = surface::api_texts_on_disk(&out);
-    let mut report = diff::report(&before, &surface::api_texts(&files), strict)?;
+    let before = surface::api_texts_on_disk(&setup.out);
+    let mut report = diff::report(&setup, &before, &surface::api_texts(&files), strict)?;
+    let name = setup.package().name.clone();
+    let version = setup.package().version.clone();
     if check {
-        let stale = clientgen::write::check(&out, &files);
+        let stale = write::check_with_reasons(&setup.out, &files);
         if stale.is_empty() {
             println!("generated/ is up to date ({} files)", files.len());
             return Ok(());
         }
-        let list: Vec<String> = stale.iter().map(|p| format!("  generated/{}", p.display())).collect();
+        let list: Vec<String> = stale
+            .iter()
+            .map(|(p, why)| format!("  generated/{} ({})", p.display(), why.as_str()))
+            .collect();
         let api = if report.is_empty() {
             "The public API is unchanged (only the generated code differs).".to_string()
         } else {
@@ -78,13 +93,21 @@ pub fn run(check: bool, bump: bool, strict: bool) -> Result<(), String> {
             list.join("\n")
         ));
     }
-    let mut version = VERSION.to_string();
+    let mut bumped = None;
     if bump && !before.is_empty() && !report.is_empty() {
-        version = diff::bump(&root, &mut report)?;
-        files = generate(&root, &options_at(&version), false)?;
+        let next = diff::bump(&root, &setup, &mut report)?;
+        setup = Setup::load(&root)?;
+        files = setup.generate(false)?;
+        bumped = Some(next);
     }
-    let changed = clientgen::write::write(&out, &files).map_err(|e| format!("cannot write generated/: {e}"))?;
-    println!("generated/: {} files, {} changed", files.len(), changed.len());
+    let written = write::write_with(&setup.out, &files, &WriteOptions { force })
+        .map_err(|e| e.to_string())?;
+    let changed = written.changed();
+    println!(
+        "generated/: {} files, {} changed",
+        files.len(),
+        changed.len()
+    );
     for c in changed {
         println!("  {}", c.display());
     }
@@ -93,9 +116,12 @@ pub fn run(check: bool, bump: bool, strict: bool) -> Result<(), String> {
     } else if report.is_empty() {
         println!("Public API unchanged.");
     } else {
-        println!("\n{}", report.markdown(Some((&options().name, VERSION))).trim_end());
-        if version != VERSION {
-            println!("\nBumped `{}` {VERSION} → {version} (xtask/src/codegen.rs) and added the report to generated/CHANGELOG.md.", options().name);
+        println!(
+            "\n{}",
+            report.markdown(Some((&name, &version))).trim_end()
+        );
+        if let Some(next) = bumped {
+            println!("\nBumped `{name}` {version} → {next} ({CONFIG}) and added the report to generated/CHANGELOG.md.");
         }
     }
     Ok(())

@@ -11,20 +11,17 @@ use std::process::Command;
 
 use clientgen::surface::{self, Report};
 
-use crate::codegen::{self, APIS};
+use crate::codegen::{Setup, CONFIG};
 use crate::repo_root;
 
 /// The report for two sets of API files (module → text).
 pub fn report(
+    setup: &Setup,
     old: &BTreeMap<String, String>,
     new: &BTreeMap<String, String>,
     strict: bool,
 ) -> Result<Report, String> {
-    let sources = APIS
-        .iter()
-        .map(|(m, s)| (m.to_string(), s.to_string()))
-        .collect();
-    let mut r = surface::compare(old, new, &sources)?;
+    let mut r = surface::compare(old, new, &setup.spec_paths())?;
     r.strict = strict;
     Ok(r)
 }
@@ -50,7 +47,11 @@ fn git(root: &Path, args: &[&str]) -> Result<String, String> {
 
 /// The API files at `base`; when it has none (it predates them), its specs
 /// described by this generator, with a note saying so.
-fn base_api(root: &Path, base: &str) -> Result<(BTreeMap<String, String>, Option<String>), String> {
+fn base_api(
+    root: &Path,
+    setup: &Setup,
+    base: &str,
+) -> Result<(BTreeMap<String, String>, Option<String>), String> {
     let listed = git(root, &["ls-tree", "--name-only", base, "generated/api/"])?;
     let mut out = BTreeMap::new();
     for path in listed.lines() {
@@ -64,7 +65,7 @@ fn base_api(root: &Path, base: &str) -> Result<(BTreeMap<String, String>, Option
     let scratch = root.join("target/xtask-diff");
     std::fs::create_dir_all(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
     let mut apis = Vec::new();
-    for (module, spec) in APIS {
+    for (module, spec) in setup.spec_paths() {
         let Ok(text) = git(root, &["show", &format!("{base}:{spec}")]) else {
             continue;
         };
@@ -78,17 +79,17 @@ fn base_api(root: &Path, base: &str) -> Result<(BTreeMap<String, String>, Option
         ));
         std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))?;
         let lowered =
-            clientgen::lower_file(&file, spec).map_err(|d| format!("{base}:{spec}: {d}"))?;
+            clientgen::lower_file(&file, &spec).map_err(|d| format!("{base}:{spec}: {d}"))?;
         apis.push((module, spec, lowered.api));
     }
-    let opts = codegen::options();
+    let opts = setup.package();
     for (module, spec, api) in &apis {
         let m = clientgen::emit::ApiModule {
             module: module.to_string(),
             spec_path: spec.to_string(),
             api,
         };
-        out.insert(module.to_string(), surface::api_file(&m, &opts).contents);
+        out.insert(module.to_string(), surface::api_file(&m, opts).contents);
     }
     Ok((
         out,
@@ -109,18 +110,17 @@ fn base_version(root: &Path, base: &str) -> Option<String> {
 
 pub fn run(base: &str, strict: bool) -> Result<(), String> {
     let root = repo_root();
-    let files = codegen::generate(&root, &codegen::options(), false)?;
-    let new = surface::api_texts(&files);
-    let (old, note) = base_api(&root, base)?;
-    let report = report(&old, &new, strict)?;
-    let name = codegen::options().name;
-    let from = base_version(&root, base).unwrap_or_else(|| codegen::VERSION.to_string());
-    println!("{}", report.markdown(Some((&name, &from))).trim_end());
-    if from != codegen::VERSION {
-        let done = report.bump().satisfied_by(&from, codegen::VERSION);
+    let setup = Setup::load(&root)?;
+    let new = surface::api_texts(&setup.generate(false)?);
+    let (old, note) = base_api(&root, &setup, base)?;
+    let report = report(&setup, &old, &new, strict)?;
+    let (name, version) = (&setup.package().name, &setup.package().version);
+    let from = base_version(&root, base).unwrap_or_else(|| version.clone());
+    println!("{}", report.markdown(Some((name, &from))).trim_end());
+    if &from != version {
+        let done = report.bump().satisfied_by(&from, version);
         println!(
-            "\nThe working tree is at {} ({}).",
-            codegen::VERSION,
+            "\nThe working tree is at {version} ({}).",
             if done {
                 "bump already made"
             } else {
@@ -131,7 +131,7 @@ pub fn run(base: &str, strict: bool) -> Result<(), String> {
     if let Some(note) = note {
         println!("\nNote: {note}");
     }
-    if surface::api_texts_on_disk(&root.join("generated")) != new {
+    if surface::api_texts_on_disk(&setup.out) != new {
         eprintln!("\nwarning: generated/ is stale; run `cargo xtask codegen` (this report is from the specs).");
     }
     Ok(())
@@ -147,38 +147,49 @@ pub fn run_paths(old: &Path, new: &Path, strict: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// Applies the bump `report` recommends to the version in
-/// `xtask/src/codegen.rs` and adds the report to `generated/CHANGELOG.md`.
-/// Returns the new version.
-pub fn bump(root: &Path, report: &mut Report) -> Result<String, String> {
-    let next = report.bump().apply(codegen::VERSION)?;
-    let source_path = root.join("xtask/src/codegen.rs");
-    let source = std::fs::read_to_string(&source_path)
-        .map_err(|e| format!("{}: {e}", source_path.display()))?;
-    let line = format!("pub const VERSION: &str = \"{}\";", codegen::VERSION);
-    if source.matches(&line).count() != 1 {
+/// Applies the bump `report` recommends to the `version` of `[output]` in
+/// `codegen.toml` and adds the report to `generated/CHANGELOG.md`. Returns
+/// the new version.
+pub fn bump(root: &Path, setup: &Setup, report: &mut Report) -> Result<String, String> {
+    let (name, version) = (&setup.package().name, &setup.package().version);
+    let next = report.bump().apply(version)?;
+    let config_path = root.join(CONFIG);
+    let config = std::fs::read_to_string(&config_path)
+        .map_err(|e| format!("{}: {e}", config_path.display()))?;
+    let line = format!("version = \"{version}\"\n");
+    let at_line_start = |i: usize| i == 0 || config.as_bytes()[i - 1] == b'\n';
+    let found: Vec<usize> = config
+        .match_indices(&line)
+        .map(|(i, _)| i)
+        .filter(|&i| at_line_start(i))
+        .collect();
+    let [at] = found.as_slice() else {
         return Err(format!(
-            "{}: expected exactly one line `{line}`",
-            source_path.display()
+            "{}: expected exactly one line `{}`",
+            config_path.display(),
+            line.trim_end()
         ));
-    }
-    let updated = source.replace(&line, &format!("pub const VERSION: &str = \"{next}\";"));
-    let changelog_path = root.join("generated/CHANGELOG.md");
+    };
+    let updated = format!(
+        "{}version = \"{next}\"\n{}",
+        &config[..*at],
+        &config[at + line.len()..]
+    );
+    let changelog_path = setup.out.join("CHANGELOG.md");
     let existing = std::fs::read_to_string(&changelog_path).ok();
-    let name = codegen::options().name;
     let changelog = surface::changelog::prepend(
         existing.as_deref(),
-        &name,
+        name,
         &surface::changelog::section(&next, report),
     );
-    std::fs::write(&source_path, updated).map_err(|e| format!("{}: {e}", source_path.display()))?;
+    std::fs::write(&config_path, updated).map_err(|e| format!("{}: {e}", config_path.display()))?;
     std::fs::write(&changelog_path, changelog)
         .map_err(|e| format!("{}: {e}", changelog_path.display()))?;
     // The lock file records workspace members' versions too: keep it in step
     // so that `--locked` builds pass without another cargo run.
     let lock_path = root.join("Cargo.lock");
     if let Ok(lock) = std::fs::read_to_string(&lock_path) {
-        let entry = format!("name = \"{name}\"\nversion = \"{}\"\n", codegen::VERSION);
+        let entry = format!("name = \"{name}\"\nversion = \"{version}\"\n");
         if lock.matches(&entry).count() == 1 {
             let lock = lock.replace(
                 &entry,

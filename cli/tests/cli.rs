@@ -448,12 +448,19 @@ fn diff_classifies_a_spec_edit_against_the_generated_api_file() {
         "{text}"
     );
 
-    let j = json(&clientgen(&dir, &["diff", "--json", "openapi.yaml", "edited.yaml"]));
+    let j = json(&clientgen(
+        &dir,
+        &["diff", "--json", "openapi.yaml", "edited.yaml"],
+    ));
     assert_eq!(j["changes"]["breaking"], 1, "{j}");
     assert_eq!(j["bump"], "major", "{j}");
     assert_eq!(j["exit_code"], 0, "{j}");
 
     let missing = clientgen(&dir, &["diff", "nope.yaml", "edited.yaml"]);
     assert_eq!(code(&missing), 3);
-    assert!(stderr(&missing).contains("nope.yaml"), "{}", stderr(&missing));
+    assert!(
+        stderr(&missing).contains("nope.yaml"),
+        "{}",
+        stderr(&missing)
+    );
 }

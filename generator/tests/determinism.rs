@@ -87,8 +87,14 @@ fn one_field_change_is_one_line_change() {
     assert_eq!(changes.len(), 2, "{changes:#?}");
     let (file, before, after) = &changes[0];
     assert_eq!(file, "api/api.api.txt");
-    assert!(before.starts_with("field UpdateContactRequest.owner_id: runtime::Maybe<i64> "), "{before}");
-    assert!(after.starts_with("field UpdateContactRequest.owner_id: runtime::Maybe<String> "), "{after}");
+    assert!(
+        before.starts_with("field UpdateContactRequest.owner_id: runtime::Maybe<i64> "),
+        "{before}"
+    );
+    assert!(
+        after.starts_with("field UpdateContactRequest.owner_id: runtime::Maybe<String> "),
+        "{after}"
+    );
     let (file, before, after) = &changes[1];
     assert_eq!(file, "src/api/types.rs");
     assert!(

@@ -116,10 +116,7 @@ pub fn run(check: bool, force: bool, bump: bool, strict: bool) -> Result<(), Str
     } else if report.is_empty() {
         println!("Public API unchanged.");
     } else {
-        println!(
-            "\n{}",
-            report.markdown(Some((&name, &version))).trim_end()
-        );
+        println!("\n{}", report.markdown(Some((&name, &version))).trim_end());
         if let Some(next) = bumped {
             println!("\nBumped `{name}` {version} → {next} ({CONFIG}) and added the report to generated/CHANGELOG.md.");
         }

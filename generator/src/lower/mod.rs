@@ -26,8 +26,15 @@ pub(crate) struct Lowerer<'a> {
     spec: &'a OpenAPI,
     /// Named types by key; names are candidates until [`Lowerer::finish_names`].
     types: BTreeMap<TypeKey, TypeDef>,
-    /// Keys of component types currently being lowered (recursion guard).
+    /// Keys of types currently being lowered (cycle guard).
     in_progress: BTreeSet<TypeKey>,
+    /// Keys in `in_progress` that something referred to by name.
+    referenced_in_progress: BTreeSet<TypeKey>,
+    /// How many schemas `place` is inside of.
+    nesting: usize,
+    /// Schemas nested too deeply to lower on the spot: lowered last.
+    deferred: Vec<(TypeKey, openapiv3::Schema, String)>,
+    deferred_keys: BTreeSet<TypeKey>,
     warnings: Vec<ir::Warning>,
     /// The whole document as JSON, built only if a `$ref` points somewhere
     /// other than directly at a component.
@@ -40,11 +47,16 @@ pub fn lower(spec: &OpenAPI, openapi_version: &str) -> ir::Api {
         spec,
         types: BTreeMap::new(),
         in_progress: BTreeSet::new(),
+        referenced_in_progress: BTreeSet::new(),
+        nesting: 0,
+        deferred: Vec::new(),
+        deferred_keys: BTreeSet::new(),
         warnings: Vec::new(),
         json: None,
     };
     cx.lower_components();
     let operations = cx.lower_operations();
+    cx.lower_deferred();
     let servers = api::servers(spec);
     let security_schemes = cx.security_schemes(&operations);
     unions::implicit_discriminators(&mut cx.types);
@@ -54,9 +66,10 @@ pub fn lower(spec: &OpenAPI, openapi_version: &str) -> ir::Api {
     let types = cx.finish_names();
 
     let mut tags: Vec<String> = Vec::new();
+    let mut seen_tags = std::collections::HashSet::new();
     for op in &operations {
         for t in &op.tags {
-            if !tags.contains(t) {
+            if seen_tags.insert(t.as_str()) {
                 tags.push(t.clone());
             }
         }

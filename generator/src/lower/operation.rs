@@ -210,23 +210,24 @@ impl<'a> Lowerer<'a> {
     }
 
     fn resolve_parameter(&mut self, p: &ReferenceOr<Parameter>, pointer: &str) -> Option<Parameter> {
-        match p {
-            ReferenceOr::Item(p) => Some(p.clone()),
-            ReferenceOr::Reference { reference } => {
-                let found = component_name(reference, "parameters")
-                    .and_then(|n| self.spec.components.as_ref()?.parameters.get(&n).cloned());
-                match found {
-                    Some(ReferenceOr::Item(p)) => Some(p),
-                    Some(ReferenceOr::Reference { reference: next }) if next != *reference => {
-                        self.resolve_parameter(&ReferenceOr::Reference { reference: next }, pointer)
-                    }
-                    _ => {
-                        self.warn(pointer, format!("cannot resolve parameter `$ref: {reference}`; parameter skipped"));
-                        None
-                    }
-                }
+        let first = match p {
+            ReferenceOr::Item(p) => return Some(p.clone()),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        // Follow a chain of references iteratively; a loop ends it.
+        let mut reference = first.clone();
+        let mut seen = BTreeSet::new();
+        while seen.insert(reference.clone()) {
+            let found = component_name(&reference, "parameters")
+                .and_then(|n| self.spec.components.as_ref()?.parameters.get(&n));
+            match found {
+                Some(ReferenceOr::Item(p)) => return Some(p.clone()),
+                Some(ReferenceOr::Reference { reference: next }) => reference = next.clone(),
+                None => break,
             }
         }
+        self.warn(pointer, format!("cannot resolve parameter `$ref: {first}`; parameter skipped"));
+        None
     }
 
     fn param(&mut self, p: &Parameter, pointer: &str, op_hint: &str, names: &mut BTreeSet<String>) -> Option<Param> {
@@ -395,7 +396,7 @@ impl<'a> Lowerer<'a> {
     fn form_fields(&mut self, media: &MediaType) -> Vec<String> {
         let schema = match &media.schema {
             Some(ReferenceOr::Item(s)) => Some(s.clone()),
-            Some(ReferenceOr::Reference { reference }) => self.resolve_schema_ref(reference).map(|(_, s)| s),
+            Some(ReferenceOr::Reference { reference }) => self.resolve_schema_ref(reference).map(|(_, s)| s.into_owned()),
             None => None,
         };
         let Some(schema) = schema else { return Vec::new() };

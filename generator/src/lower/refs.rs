@@ -1,5 +1,8 @@
 //! Resolving `$ref`s to components.
 
+use std::borrow::Cow;
+use std::collections::HashSet;
+
 use openapiv3::{ReferenceOr, Schema};
 
 use super::Lowerer;
@@ -25,14 +28,18 @@ pub fn schema_key(name: &str) -> String {
 
 impl<'a> Lowerer<'a> {
     /// Looks up a schema by any internal reference, following chains of
-    /// references. Returns the final reference's canonical pointer too.
-    pub(super) fn resolve_schema_ref(&mut self, reference: &str) -> Option<(String, Schema)> {
+    /// references (iteratively; a loop ends the chain). Returns the final
+    /// reference's canonical pointer too. Component schemas are borrowed;
+    /// schemas elsewhere in the document are deserialized from its JSON form.
+    pub(super) fn resolve_schema_ref(&mut self, reference: &str) -> Option<(String, Cow<'a, Schema>)> {
+        let spec: &'a openapiv3::OpenAPI = self.spec;
         let mut reference = reference.to_string();
-        for _ in 0..32 {
+        let mut seen = HashSet::new();
+        while seen.insert(reference.clone()) {
             if let Some(name) = component_name(&reference, "schemas") {
-                let target = self.spec.components.as_ref()?.schemas.get(&name)?;
+                let target = spec.components.as_ref()?.schemas.get(&name)?;
                 match target {
-                    ReferenceOr::Item(s) => return Some((schema_key(&name), s.clone())),
+                    ReferenceOr::Item(s) => return Some((schema_key(&name), Cow::Borrowed(s))),
                     ReferenceOr::Reference { reference: next } => reference = next.clone(),
                 }
                 continue;
@@ -43,7 +50,7 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             let schema: Schema = serde_json::from_value(value).ok()?;
-            return Some((reference, schema));
+            return Some((reference, Cow::Owned(schema)));
         }
         None
     }

@@ -96,10 +96,7 @@ pub(crate) fn run_one(a: &BenchOneArgs) -> Result<(), String> {
     if a.floor {
         let start = Clock::start();
         let text = fs::read_to_string(&a.spec).map_err(|e| format!("cannot read {}: {e}", a.spec.display()))?;
-        let value: Value = match clientgen::load::Format::detect(&text) {
-            clientgen::load::Format::Json => serde_json::from_str(&text).map_err(|e| e.to_string())?,
-            clientgen::load::Format::Yaml => serde_yaml::from_str(&text).map_err(|e| e.to_string())?,
-        };
+        let value: Value = clientgen::load::parse_value(&text)?;
         let (floor, floor_cpu) = start.stop();
         std::hint::black_box(&value);
         let out = json!({ "floor_ms": ms(floor), "floor_cpu_ms": ms(floor_cpu), "vmhwm_kb": vmhwm_kb() });

@@ -15,11 +15,13 @@
 // `Result<_, Diagnostic>` is the stage's API; a diagnostic is a few strings.
 #![allow(clippy::result_large_err)]
 
+mod keywords;
 mod kind;
 mod locate;
 mod normalize;
 mod parse;
 mod refs;
+mod repair;
 mod typed;
 mod walk;
 mod yaml;
@@ -32,6 +34,7 @@ use serde_json::Value;
 use crate::diagnostic::Diagnostic;
 pub use locate::SourceText;
 pub use parse::Format;
+pub use repair::SKIPPED;
 use walk::{describe, Issue};
 
 /// A successfully loaded document.
@@ -122,35 +125,50 @@ fn load_string(file: String, mut text: String) -> Result<Loaded, Diagnostic> {
         source: &source,
     };
     let Prepared {
-        value,
+        mut value,
         version,
-        warnings,
+        mut warnings,
+        mut repairs,
     } = prepare(&ctx)?;
     let mut timer = Timer::new();
-    let result = typed::to_openapi(&value);
+    let (result, typed_repairs) = repair::to_openapi(&mut value);
+    repairs.extend(typed_repairs);
     timer.lap("openapiv3");
-    match result {
-        Ok(spec) => {
-            // Dropping a big tree takes a few milliseconds; not our caller's.
-            if text_is_big(&source) {
-                std::thread::spawn(move || drop(value));
-            }
-            let warnings = warnings.into_iter().map(|i| ctx.diagnostic(i)).collect();
-            Ok(Loaded {
-                file: file.clone(),
-                openapi_version: version,
-                spec,
-                source,
-                warnings,
-            })
-        }
+    let spec = match result {
+        Ok(spec) => spec,
         Err(err) => {
             let (pointer, message, help) = typed::explain(&value, err);
             let mut issue = Issue::error(pointer, message);
             issue.help = help;
-            Err(ctx.diagnostic(issue))
+            return Err(ctx.diagnostic(issue));
         }
+    };
+    if !repairs.is_empty() && !repair::anything_usable(&spec) {
+        // Every operation and type fell back: the first defect is the
+        // document's error.
+        let mut first = repairs.swap_remove(0);
+        first.severity = crate::diagnostic::Severity::Error;
+        first.consequence = None;
+        let help = match first.help.take() {
+            Some(h) => format!("{h}; nothing else in the document can be generated"),
+            None => "nothing else in the document can be generated".to_string(),
+        };
+        first.help = Some(help);
+        return Err(ctx.diagnostic(first));
     }
+    // Dropping a big tree takes a few milliseconds; not our caller's.
+    if text_is_big(&source) {
+        std::thread::spawn(move || drop(value));
+    }
+    warnings.extend(repairs);
+    let warnings = warnings.into_iter().map(|i| ctx.diagnostic(i)).collect();
+    Ok(Loaded {
+        file: file.clone(),
+        openapi_version: version,
+        spec,
+        source,
+        warnings,
+    })
 }
 
 fn text_is_big(source: &SourceText) -> bool {
@@ -190,8 +208,11 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn diagnostic(&self, issue: Issue) -> Diagnostic {
         let pos = self.source.locate_nearest(&issue.pointer);
-        let mut d =
-            Diagnostic::new(issue.severity, self.file, issue.pointer, issue.message).at_opt(pos);
+        let message = match issue.consequence {
+            Some(c) => format!("{}; {c}", issue.message),
+            None => issue.message,
+        };
+        let mut d = Diagnostic::new(issue.severity, self.file, issue.pointer, message).at_opt(pos);
         d.help = issue.help;
         d
     }
@@ -207,6 +228,8 @@ struct Prepared {
     value: Value,
     version: String,
     warnings: Vec<Issue>,
+    /// Places that fell back (references that could not be used).
+    repairs: Vec<Issue>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -379,20 +402,32 @@ fn prepare(ctx: &Ctx<'_>) -> Result<Prepared, Diagnostic> {
     timer.lap("walk");
     let walk::Walker {
         refs,
+        bad_refs,
         issues,
         operation_ids,
         ..
     } = walker;
-    let (errors, walk_warnings): (Vec<Issue>, Vec<Issue>) =
-        issues.into_iter().partition(|i| i.severity.is_error());
-    if let Some(first) = errors.into_iter().next() {
-        return Err(ctx.diagnostic(first));
+    // Everything the walk found is confined to one schema or keyword and
+    // was repaired in place.
+    warnings.extend(issues);
+    // References that cannot be used: each place falls back on its own.
+    let mut repairs = Vec::new();
+    let problems: Vec<refs::Problem> = bad_refs
+        .into_iter()
+        .chain(refs::check(&value, &refs))
+        .collect();
+    let actions: Vec<(Issue, repair::Action)> = problems
+        .into_iter()
+        .map(|p| repair::for_reference(&value, p))
+        .collect();
+    let mut repaired = std::collections::HashSet::new();
+    for (issue, action) in actions {
+        repair::apply(&mut value, &action, &issue.message);
+        repaired.insert(issue.pointer.clone());
+        repairs.push(issue);
     }
-    if let Some(first) = refs::check(&value, &refs).into_iter().next() {
-        return Err(ctx.diagnostic(first));
-    }
+    refs::inline_indirect(&mut value, &refs, &repaired);
     timer.lap("refs");
-    warnings.extend(walk_warnings);
 
     let mut seen: HashMap<&str, &str> = HashMap::new();
     for (id, pointer) in &operation_ids {
@@ -410,6 +445,7 @@ fn prepare(ctx: &Ctx<'_>) -> Result<Prepared, Diagnostic> {
         value,
         version: version_text,
         warnings,
+        repairs,
     })
 }
 
@@ -427,16 +463,6 @@ fn parse_version(s: &str) -> Option<Version> {
         "0" => Some(Version::V30),
         "1" => Some(Version::V31),
         _ => None,
-    }
-}
-
-trait SeverityExt {
-    fn is_error(&self) -> bool;
-}
-
-impl SeverityExt for crate::diagnostic::Severity {
-    fn is_error(&self) -> bool {
-        *self == crate::diagnostic::Severity::Error
     }
 }
 
@@ -487,10 +513,16 @@ mod tests {
     #[test]
     fn errors_are_located() {
         let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {}\n";
+        let w = &load_str("x.yaml", text).unwrap().warnings[0];
+        assert_eq!(
+            w.to_string(),
+            "warning: x.yaml:7:16: at #/paths/~1a/get/responses/200: missing required field `description`; read as an empty description"
+        );
+        let text = "openapi: 3.0.3\ninfo:\n  title: t\npaths: {}\n";
         let e = load_str("x.yaml", text).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "error: x.yaml:7:16: at #/paths/~1a/get/responses/200: missing required field `description`"
+            "error: x.yaml:2:1: at #/info: missing required field `version`"
         );
     }
 

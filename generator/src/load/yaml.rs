@@ -353,6 +353,10 @@ fn parse_events(text: &str) -> Result<Value, SyntaxError> {
 /// A scanner error, with the flow collection it happened in (the usual
 /// culprit: an unclosed `[` or `{`) and tabs pointed at.
 fn scan_error(text: &str, mark: &Marker, info: &str, open: Option<&Frame>) -> SyntaxError {
+    if info.contains("recursion limit exceeded") {
+        // The scanner's own limit on flow nesting (255), met before ours.
+        return too_deep(mark);
+    }
     let mut err = error_at(mark, info);
     let char_at = |m: &Marker| {
         text.lines()

@@ -35,6 +35,8 @@ pub(crate) struct Lowerer<'a> {
     /// Schemas nested too deeply to lower on the spot: lowered last.
     deferred: Vec<(TypeKey, openapiv3::Schema, String)>,
     deferred_keys: BTreeSet<TypeKey>,
+    /// Operations loading could not use (`METHOD /path`: why).
+    skipped: Vec<String>,
     warnings: Vec<ir::Warning>,
     /// The whole document as JSON, built only if a `$ref` points somewhere
     /// other than directly at a component.
@@ -51,6 +53,7 @@ pub fn lower(spec: &OpenAPI, openapi_version: &str) -> ir::Api {
         nesting: 0,
         deferred: Vec::new(),
         deferred_keys: BTreeSet::new(),
+        skipped: Vec::new(),
         warnings: Vec::new(),
         json: None,
     };
@@ -81,7 +84,7 @@ pub fn lower(spec: &OpenAPI, openapi_version: &str) -> ir::Api {
     ir::Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
-        description: spec.info.description.clone(),
+        description: with_skipped_note(spec.info.description.clone(), &cx.skipped),
         openapi_version: openapi_version.to_string(),
         servers,
         security_schemes,
@@ -90,6 +93,20 @@ pub fn lower(spec: &OpenAPI, openapi_version: &str) -> ir::Api {
         tags,
         warnings,
     }
+}
+
+/// The API description, followed by the operations that could not be
+/// generated.
+fn with_skipped_note(description: Option<String>, skipped: &[String]) -> Option<String> {
+    if skipped.is_empty() {
+        return description;
+    }
+    let mut text = description.map(|d| format!("{}\n\n", d.trim_end())).unwrap_or_default();
+    text.push_str("Operations not generated, because their description could not be used:\n");
+    for s in skipped {
+        text.push_str(&format!("\n- {s}"));
+    }
+    Some(text)
 }
 
 impl Lowerer<'_> {

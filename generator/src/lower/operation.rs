@@ -42,6 +42,11 @@ impl<'a> Lowerer<'a> {
                 }
             };
             for (method, op) in methods(item) {
+                if let Some(reason) = op.extensions.get(crate::load::SKIPPED) {
+                    // Loading replaced it (and warned); the docs say so.
+                    self.skipped.push(format!("`{} {path}`: {}", method.as_str(), reason.as_str().unwrap_or_default()));
+                    continue;
+                }
                 let pointer = pointer_join(&path_pointer, &method.as_str().to_ascii_lowercase());
                 let lowered = self.operation(path, &path_pointer, item, method, op, &pointer, &mut taken);
                 out.push(lowered);
@@ -89,6 +94,9 @@ impl<'a> Lowerer<'a> {
             for (i, p) in list.iter().enumerate() {
                 let ppointer = format!("{base}/parameters/{i}");
                 let Some(param) = self.resolve_parameter(p, &ppointer) else { continue };
+                if param.parameter_data_ref().extensions.contains_key(crate::load::SKIPPED) {
+                    continue;
+                }
                 let data = param.parameter_data_ref();
                 params.retain(|(existing, _)| {
                     let e = existing.parameter_data_ref();

@@ -9,13 +9,18 @@ use super::rust_type::{ident, Types};
 use crate::ir::{Api, Operation, SecurityKind, SecurityScheme};
 
 /// `cfg_for` gives the `#[cfg(...)]` gating an operation, if any.
-pub fn client_items(api: &Api, types: &Types<'_>, cfg_for: &dyn Fn(&Operation) -> Option<TokenStream>) -> Vec<TokenStream> {
-    let mut items = vec![servers(api), client(api), builder(api)];
-    for op in &api.operations {
+/// The items of `client.rs`, made one at a time as they are formatted.
+pub fn client_items<'a>(
+    api: &'a Api,
+    types: &'a Types<'_>,
+    cfg_for: &'a dyn Fn(&Operation) -> Option<TokenStream>,
+) -> impl Iterator<Item = TokenStream> + 'a {
+    let head = [servers(api), client(api), builder(api)];
+    let operations = api.operations.iter().map(move |op| {
         let cfg = cfg_for(op);
-        items.push(super::operation::operation(types, op, cfg.as_ref()));
-    }
-    items
+        super::operation::operation(types, op, cfg.as_ref())
+    });
+    head.into_iter().chain(operations)
 }
 
 fn default_url(api: &Api) -> String {

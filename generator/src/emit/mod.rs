@@ -56,6 +56,25 @@ fn format_rust(header: &str, tokens: TokenStream, what: &str) -> Result<String, 
     Ok(text)
 }
 
+/// Formats a file whose items come separately: the `prelude` (inner
+/// attributes, `use`s) then each item, parsed and printed one at a time
+/// (the same text as formatting them together, since every item starts on
+/// a line of its own), so a file of two million lines never holds more
+/// than one item's syntax tree (nor, when `items` makes them lazily, more
+/// than one item's tokens).
+fn format_items(header: &str, prelude: TokenStream, items: impl IntoIterator<Item = TokenStream>, what: &str) -> Result<String, String> {
+    let start = std::time::Instant::now();
+    let parse = |tokens: TokenStream| -> Result<syn::File, String> {
+        syn::parse2(tokens).map_err(|e| format!("internal error: generated code for {what} does not parse: {e}"))
+    };
+    let mut text = format!("{header}\n{}", prettyplease::unparse(&parse(prelude)?));
+    for item in items {
+        text.push_str(&prettyplease::unparse(&parse(item)?));
+    }
+    FORMAT_TIME.with(|t| t.set(t.get() + start.elapsed()));
+    Ok(text)
+}
+
 /// How long [`emit_crate`] spent building tokens and formatting them.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct EmitTimings {
@@ -116,11 +135,10 @@ fn api_files(m: &ApiModule<'_>, opts: &CrateOptions, header: &str) -> Result<Vec
         let types_thread = scope.spawn(|| {
             let table = rust_type::Types::new(&api.types);
             let type_items = types::type_items(&table, &api.types);
-            let types_rs = quote! {
+            let prelude = quote! {
                 //! Request and response types.
-                #(#type_items)*
             };
-            let text = format_rust(header, types_rs, &m.module);
+            let text = format_items(header, prelude, type_items, &m.module);
             (text, FORMAT_TIME.with(|t| t.get()))
         });
         let client_text = client_file(m, opts, &table, header);
@@ -153,12 +171,11 @@ fn client_file(m: &ApiModule<'_>, opts: &CrateOptions, table: &rust_type::Types<
     };
     let client_items = client::client_items(api, table, &cfg_for);
     let use_types = (!api.types.is_empty()).then(|| quote!(#[allow(unused_imports)] use super::types;));
-    let client_rs = quote! {
+    let prelude = quote! {
         //! The client and one request builder per operation.
         #use_types
-        #(#client_items)*
     };
-    format_rust(header, client_rs, &m.module)
+    format_items(header, prelude, client_items, &m.module)
 }
 
 /// Every file of a crate holding `modules`.

@@ -89,7 +89,10 @@ impl<'a> Lowerer<'a> {
         let type_hint = pascal(&name);
 
         // Parameters: path-item level first, overridden by operation level.
-        let mut params: Vec<(Parameter, String)> = Vec::new();
+        let mut params: Vec<Option<(Parameter, String)>> = Vec::new();
+        // (name, location) → index in `params`: a later declaration replaces
+        // an earlier one (hashing, not a scan per parameter).
+        let mut index: std::collections::HashMap<(String, std::mem::Discriminant<Parameter>), usize> = Default::default();
         for (list, base) in [(&item.parameters, path_pointer), (&op.parameters, pointer)] {
             for (i, p) in list.iter().enumerate() {
                 let ppointer = format!("{base}/parameters/{i}");
@@ -97,14 +100,14 @@ impl<'a> Lowerer<'a> {
                 if param.parameter_data_ref().extensions.contains_key(crate::load::SKIPPED) {
                     continue;
                 }
-                let data = param.parameter_data_ref();
-                params.retain(|(existing, _)| {
-                    let e = existing.parameter_data_ref();
-                    !(e.name == data.name && std::mem::discriminant(existing) == std::mem::discriminant(&param))
-                });
-                params.push((param, ppointer));
+                let key = (param.parameter_data_ref().name.clone(), std::mem::discriminant(&param));
+                if let Some(old) = index.insert(key, params.len()) {
+                    params[old] = None;
+                }
+                params.push(Some((param, ppointer)));
             }
         }
+        let params: Vec<(Parameter, String)> = params.into_iter().flatten().collect();
         let mut names = BTreeSet::from(["body".to_string(), "options".to_string(), "client".to_string()]);
         let params: Vec<Param> = params
             .iter()
@@ -112,6 +115,8 @@ impl<'a> Lowerer<'a> {
             .collect();
 
         // Path template → parts, checking every template variable is declared.
+        let path_names: BTreeSet<&str> =
+            params.iter().filter(|p| p.location == ParamLocation::Path).map(|p| p.name.as_str()).collect();
         let mut parts = Vec::new();
         let mut rest = path_only;
         while let Some(start) = rest.find('{') {
@@ -120,7 +125,7 @@ impl<'a> Lowerer<'a> {
                 parts.push(PathPart::Literal(rest[..start].to_string()));
             }
             let var = &rest[start + 1..start + len];
-            if params.iter().any(|p| p.location == ParamLocation::Path && p.name == var) {
+            if path_names.contains(var) {
                 parts.push(PathPart::Param(var.to_string()));
             } else {
                 self.warn(pointer, format!("path template variable `{{{var}}}` has no path parameter; it is sent literally"));
@@ -131,12 +136,16 @@ impl<'a> Lowerer<'a> {
         if !rest.is_empty() {
             parts.push(PathPart::Literal(rest.to_string()));
         }
-        let params: Vec<Param> = params
-            .into_iter()
-            .filter(|p| {
-                p.location != ParamLocation::Path || parts.iter().any(|part| part == &PathPart::Param(p.name.clone()))
+        let used: BTreeSet<&str> = parts
+            .iter()
+            .filter_map(|part| match part {
+                PathPart::Param(name) => Some(name.as_str()),
+                PathPart::Literal(_) => None,
             })
             .collect();
+        let used: BTreeSet<String> = used.into_iter().map(str::to_string).collect();
+        let params: Vec<Param> =
+            params.into_iter().filter(|p| p.location != ParamLocation::Path || used.contains(&p.name)).collect();
 
         let body = op.request_body.as_ref().and_then(|b| {
             let bpointer = pointer_join(pointer, "requestBody");

@@ -13,7 +13,7 @@ use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 use serde_json::Value;
 
 use super::naming::{pascal, snake, unique};
-use super::refs::{component_name, schema_key};
+use super::refs::{component_name, schema_key, SchemaTarget};
 use super::view::{view, View};
 use super::Lowerer;
 use crate::diagnostic::pointer_join;
@@ -26,6 +26,10 @@ use crate::ir::{
 /// through `allOf` members and non-component references) are lowered from a
 /// queue instead of recursively.
 pub(super) const MAX_NESTING: usize = 24;
+
+/// How many schemas one `allOf` merges at most, counting those its
+/// members reach through their own `allOf`s.
+pub(super) const MAX_MERGED: usize = 64;
 
 /// What a schema turns into before it is placed: either a type usable
 /// directly, or a kind that needs a named item.
@@ -104,14 +108,22 @@ impl<'a> Lowerer<'a> {
         if let Some(t) = component_name(reference, "schemas").and_then(|name| self.component_ref(&name)) {
             return t;
         }
-        match self.resolve_schema_ref(reference) {
-            Some((key, schema)) => {
-                if let Some(t) = component_name(&key, "schemas").and_then(|name| self.component_ref(&name)) {
-                    return t;
-                }
-                let hint = hint_from_pointer(&key);
-                self.place(&schema, &key, &hint)
+        match self.schema_target(reference) {
+            Some(SchemaTarget::Component(key, _)) => {
+                let name = component_name(&key, "schemas").unwrap_or_default();
+                self.component_ref(&name).unwrap_or(TypeRef::Named(key))
             }
+            Some(SchemaTarget::Pointer(key)) if self.types.contains_key(&key) || self.in_progress.contains(&key) => {
+                // Lowered (or being lowered): no need to read it again.
+                self.place_known(&key)
+            }
+            Some(SchemaTarget::Pointer(key)) => match self.resolve_schema_ref(&key) {
+                Some((key, schema)) => {
+                    let hint = hint_from_pointer(&key);
+                    self.place(&schema, &key, &hint)
+                }
+                None => TypeRef::Any,
+            },
             None => {
                 self.warn(pointer, format!("cannot resolve `$ref: {reference}`; using an untyped JSON value"));
                 TypeRef::Any
@@ -173,6 +185,20 @@ impl<'a> Lowerer<'a> {
             }
         };
         if s.schema_data.nullable {
+            t.nullable()
+        } else {
+            t
+        }
+    }
+
+    /// The type of a schema already lowered or being lowered at `key`
+    /// (`place` without the schema; its nullability is in the type).
+    fn place_known(&mut self, key: &str) -> TypeRef {
+        if !self.types.contains_key(key) {
+            self.referenced_in_progress.insert(key.to_string());
+        }
+        let t = TypeRef::Named(key.to_string());
+        if self.pointer_nullable(key) {
             t.nullable()
         } else {
             t
@@ -365,9 +391,17 @@ impl<'a> Lowerer<'a> {
             stack.push(MergeStep::Member(Cow::Borrowed(member), member_pointer, hint.to_string()));
         }
         let mut seen: HashSet<String> = HashSet::new();
+        let mut members = 0;
         while let Some(step) = stack.pop() {
             match step {
                 MergeStep::Member(member, member_pointer, member_hint) => {
+                    members += 1;
+                    if members > MAX_MERGED {
+                        // Each type of an inheritance chain holds the whole
+                        // chain above it: n² fields for a chain of n.
+                        self.warn(pointer, format!("`allOf` reaches more than {MAX_MERGED} schemas; the properties of the rest are not typed (they are kept in `extra`)"));
+                        break;
+                    }
                     self.merge_member(member, member_pointer, member_hint, &mut seen, &mut merged, &mut stack);
                 }
                 MergeStep::Fields(schema, member_pointer, member_hint) => {

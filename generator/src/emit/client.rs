@@ -5,22 +5,15 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{doc, doc_paragraphs};
-use super::rust_type::{ident, Types};
-use crate::ir::{Api, Operation, SecurityKind, SecurityScheme};
+use super::rust_type::ident;
+use crate::ir::{Api, SecurityKind, SecurityScheme};
 
 /// `cfg_for` gives the `#[cfg(...)]` gating an operation, if any.
-/// The items of `client.rs`, made one at a time as they are formatted.
-pub fn client_items<'a>(
-    api: &'a Api,
-    types: &'a Types<'_>,
-    cfg_for: &'a dyn Fn(&Operation) -> Option<TokenStream>,
-) -> impl Iterator<Item = TokenStream> + 'a {
-    let head = [servers(api), client(api), builder(api)];
-    let operations = api.operations.iter().map(move |op| {
-        let cfg = cfg_for(op);
-        super::operation::operation(types, op, cfg.as_ref())
-    });
-    head.into_iter().chain(operations)
+/// The items of `client.rs` before the operations: servers, `Client`,
+/// `ClientBuilder`. Each operation's items come from
+/// [`super::operation::operation`].
+pub fn head_items(api: &Api) -> [TokenStream; 3] {
+    [servers(api), client(api), builder(api)]
 }
 
 fn default_url(api: &Api) -> String {

@@ -56,22 +56,26 @@ fn format_rust(header: &str, tokens: TokenStream, what: &str) -> Result<String, 
     Ok(text)
 }
 
-/// Formats a file whose items come separately: the `prelude` (inner
-/// attributes, `use`s) then each item, parsed and printed one at a time
-/// (the same text as formatting them together, since every item starts on
-/// a line of its own), so a file of two million lines never holds more
-/// than one item's syntax tree (nor, when `items` makes them lazily, more
-/// than one item's tokens).
-fn format_items(header: &str, prelude: TokenStream, items: impl IntoIterator<Item = TokenStream>, what: &str) -> Result<String, String> {
+/// Formats items one at a time, parsing and printing each on its own: the
+/// same text as formatting them together (every item starts on a line of
+/// its own), but a file of two million lines never holds more than one
+/// item's syntax tree — nor, when `items` makes them lazily, its tokens.
+fn unparse_items(items: impl IntoIterator<Item = TokenStream>, what: &str) -> Result<String, String> {
     let start = std::time::Instant::now();
-    let parse = |tokens: TokenStream| -> Result<syn::File, String> {
-        syn::parse2(tokens).map_err(|e| format!("internal error: generated code for {what} does not parse: {e}"))
-    };
-    let mut text = format!("{header}\n{}", prettyplease::unparse(&parse(prelude)?));
+    let mut text = String::new();
     for item in items {
-        text.push_str(&prettyplease::unparse(&parse(item)?));
+        let file: syn::File = syn::parse2(item)
+            .map_err(|e| format!("internal error: generated code for {what} does not parse: {e}"))?;
+        text.push_str(&prettyplease::unparse(&file));
     }
     FORMAT_TIME.with(|t| t.set(t.get() + start.elapsed()));
+    Ok(text)
+}
+
+/// A file: the header, the `prelude` (inner attributes, `use`s), the items.
+fn format_items(header: &str, prelude: TokenStream, items: impl IntoIterator<Item = TokenStream>, what: &str) -> Result<String, String> {
+    let mut text = format!("{header}\n{}", unparse_items([prelude], what)?);
+    text.push_str(&unparse_items(items, what)?);
     Ok(text)
 }
 
@@ -95,7 +99,6 @@ pub fn emit_crate_timed(modules: &[ApiModule<'_>], opts: &CrateOptions) -> Resul
 /// The files of one API module: `mod.rs`, `types.rs`, `client.rs`.
 fn api_files(m: &ApiModule<'_>, opts: &CrateOptions, header: &str) -> Result<Vec<GeneratedFile>, String> {
     let api = m.api;
-    let table = rust_type::Types::new(&api.types);
     let dir = PathBuf::from("src").join(&m.module);
 
     let intro = format!("# {}", api.title);
@@ -129,37 +132,74 @@ fn api_files(m: &ApiModule<'_>, opts: &CrateOptions, header: &str) -> Result<Vec
         pub use client::*;
     };
 
-    // `types.rs` and `client.rs` are independent: build and format them on
-    // two threads. Token streams are not `Send`, so each thread builds its own.
-    let (types_text, client_text) = std::thread::scope(|scope| {
-        let types_thread = scope.spawn(|| {
+    // `types.rs` and the operations of `client.rs` are independent: a
+    // second thread formats `types.rs`, then both take chunks of operations
+    // from a shared counter (a big API is mostly operations), joined in
+    // order at the end. Token streams are not `Send`: each thread builds its
+    // own and hands back text.
+    const CHUNK: usize = 64;
+    let chunks = api.operations.len().div_ceil(CHUNK);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let operations = |done: &mut Vec<(usize, Result<String, String>)>| {
+        let table = rust_type::Types::new(&api.types);
+        let cfg_for = cfg_for(opts, api);
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let start = i * CHUNK;
+            if start >= api.operations.len() {
+                break;
+            }
+            let ops = &api.operations[start..(start + CHUNK).min(api.operations.len())];
+            let items = ops.iter().map(|op| operation::operation(&table, op, cfg_for(op).as_ref()));
+            done.push((i, unparse_items(items, &m.module)));
+        }
+    };
+    let (types_text, mut done) = std::thread::scope(|scope| {
+        let worker = scope.spawn(|| {
             let table = rust_type::Types::new(&api.types);
             let type_items = types::type_items(&table, &api.types);
             let prelude = quote! {
                 //! Request and response types.
             };
             let text = format_items(header, prelude, type_items, &m.module);
-            (text, FORMAT_TIME.with(|t| t.get()))
+            let mut done = Vec::new();
+            operations(&mut done);
+            (text, done, FORMAT_TIME.with(|t| t.get()))
         });
-        let client_text = client_file(m, opts, &table, header);
-        let (types_text, types_format_time) = types_thread
-            .join()
-            .unwrap_or_else(|_| (Err(format!("internal error: emitting the types of {} panicked", m.module)), Default::default()));
-        FORMAT_TIME.with(|t| t.set(t.get() + types_format_time));
-        (types_text, client_text)
+        let mut done = Vec::with_capacity(chunks);
+        operations(&mut done);
+        let (types_text, theirs, format_time) = worker.join().unwrap_or_else(|_| {
+            (Err(format!("internal error: emitting the types of {} panicked", m.module)), Vec::new(), Default::default())
+        });
+        FORMAT_TIME.with(|t| t.set(t.get() + format_time));
+        done.extend(theirs);
+        (types_text, done)
     });
+    done.sort_by_key(|(i, _)| *i);
+    let use_types = (!api.types.is_empty()).then(|| quote!(#[allow(unused_imports)] use super::types;));
+    let prelude = quote! {
+        //! The client and one request builder per operation.
+        #use_types
+    };
+    let mut client_text = format_items(header, prelude, client::head_items(api), &m.module)?;
+    if done.len() != chunks {
+        return Err(format!("internal error: emitting the operations of {} panicked", m.module));
+    }
+    for (_, text) in done {
+        client_text.push_str(&text?);
+    }
 
     Ok(vec![
         GeneratedFile { path: dir.join("mod.rs"), contents: format_rust(header, mod_rs, &m.module)? },
         GeneratedFile { path: dir.join("types.rs"), contents: types_text? },
-        GeneratedFile { path: dir.join("client.rs"), contents: client_text? },
+        GeneratedFile { path: dir.join("client.rs"), contents: client_text },
     ])
 }
 
-fn client_file(m: &ApiModule<'_>, opts: &CrateOptions, table: &rust_type::Types<'_>, header: &str) -> Result<String, String> {
-    let api = m.api;
+/// The `#[cfg(feature = ..)]` of each operation, when features follow tags.
+fn cfg_for<'a>(opts: &CrateOptions, api: &ir::Api) -> impl Fn(&ir::Operation) -> Option<TokenStream> + 'a {
     let features = opts.tag_features(api);
-    let cfg_for = |op: &ir::Operation| -> Option<TokenStream> {
+    move |op: &ir::Operation| -> Option<TokenStream> {
         let feats = features.as_ref()?.for_operation(op);
         if feats.is_empty() {
             return None;
@@ -168,14 +208,7 @@ fn client_file(m: &ApiModule<'_>, opts: &CrateOptions, table: &rust_type::Types<
             [one] => quote!(#[cfg(feature = #one)]),
             many => quote!(#[cfg(any(#(feature = #many),*))]),
         })
-    };
-    let client_items = client::client_items(api, table, &cfg_for);
-    let use_types = (!api.types.is_empty()).then(|| quote!(#[allow(unused_imports)] use super::types;));
-    let prelude = quote! {
-        //! The client and one request builder per operation.
-        #use_types
-    };
-    format_items(header, prelude, client_items, &m.module)
+    }
 }
 
 /// Every file of a crate holding `modules`.

@@ -33,6 +33,7 @@ use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
 pub use locate::SourceText;
+pub(crate) use parse::parse as parse_syntax;
 pub use parse::Format;
 pub use repair::SKIPPED;
 use walk::{describe, Issue};
@@ -75,6 +76,12 @@ impl Loaded {
 
 /// Reads and loads an OpenAPI 3.0/3.1 document (JSON or YAML).
 pub fn load_file(path: &Path) -> Result<Loaded, Diagnostic> {
+    load_file_with_overlays(path, &[])
+}
+
+/// [`load_file`], applying OpenAPI Overlays to the parsed document before
+/// anything checks it.
+pub fn load_file_with_overlays(path: &Path, overlays: &[crate::overlay::Overlay]) -> Result<Loaded, Diagnostic> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::error(file.clone(), "#", format!("cannot read the file: {e}")))?;
@@ -99,13 +106,13 @@ pub fn load_file(path: &Path) -> Result<Loaded, Diagnostic> {
             }));
         }
     };
-    load_string(file, text)
+    load_string(file, text, overlays)
 }
 
 /// Loads a document from text; `file` is only used in messages. The format
 /// is JSON if the first non-space character is `{`, else YAML.
 pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostic> {
-    load_string(file.to_string(), text.to_string())
+    load_string(file.to_string(), text.to_string(), &[])
 }
 
 /// Parses JSON or YAML text into a value (the first step of loading alone,
@@ -114,7 +121,7 @@ pub fn parse_value(text: &str) -> Result<Value, String> {
     parse::parse(text, Format::detect(text)).map_err(|e| e.message)
 }
 
-fn load_string(file: String, mut text: String) -> Result<Loaded, Diagnostic> {
+fn load_string(file: String, mut text: String, overlays: &[crate::overlay::Overlay]) -> Result<Loaded, Diagnostic> {
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
     }
@@ -123,12 +130,14 @@ fn load_string(file: String, mut text: String) -> Result<Loaded, Diagnostic> {
     let ctx = Ctx {
         file: &file,
         source: &source,
+        overlays,
     };
     let Prepared {
         mut value,
         version,
         mut warnings,
         mut repairs,
+        overlay_warnings,
     } = prepare(&ctx)?;
     let mut timer = Timer::new();
     let (result, typed_repairs) = repair::to_openapi(&mut value);
@@ -161,7 +170,10 @@ fn load_string(file: String, mut text: String) -> Result<Loaded, Diagnostic> {
         std::thread::spawn(move || drop(value));
     }
     warnings.extend(repairs);
-    let warnings = warnings.into_iter().map(|i| ctx.diagnostic(i)).collect();
+    let warnings = overlay_warnings
+        .into_iter()
+        .chain(warnings.into_iter().map(|i| ctx.diagnostic(i)))
+        .collect();
     Ok(Loaded {
         file: file.clone(),
         openapi_version: version,
@@ -203,6 +215,7 @@ impl Timer {
 struct Ctx<'a> {
     file: &'a str,
     source: &'a SourceText,
+    overlays: &'a [crate::overlay::Overlay],
 }
 
 impl Ctx<'_> {
@@ -230,6 +243,8 @@ struct Prepared {
     warnings: Vec<Issue>,
     /// Places that fell back (references that could not be used).
     repairs: Vec<Issue>,
+    /// Diagnostics located in overlay files.
+    overlay_warnings: Vec<Diagnostic>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -288,6 +303,7 @@ fn prepare(ctx: &Ctx<'_>) -> Result<Prepared, Diagnostic> {
         }
         d
     })?;
+    let overlay_warnings = crate::overlay::apply_all(ctx.overlays, &mut value)?;
 
     let Value::Object(root) = &mut value else {
         let (message, help) = match &value {
@@ -446,6 +462,7 @@ fn prepare(ctx: &Ctx<'_>) -> Result<Prepared, Diagnostic> {
         version: version_text,
         warnings,
         repairs,
+        overlay_warnings,
     })
 }
 

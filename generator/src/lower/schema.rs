@@ -12,8 +12,9 @@ use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 use serde_json::Value;
 
-use super::naming::{pascal, snake, unique};
+use super::naming::{pascal, snake, Namespace};
 use super::refs::{component_name, schema_key, SchemaTarget};
+use super::reserved;
 use super::view::{view, View};
 use super::Lowerer;
 use crate::diagnostic::pointer_join;
@@ -53,7 +54,7 @@ impl<'a> Lowerer<'a> {
         let key = schema_key(name);
         let schema = self.spec.components.as_ref().and_then(|c| c.schemas.get(name));
         let Some(schema) = schema else { return };
-        if self.types.contains_key(&key) {
+        if self.types.contains_key(&key) || self.replaced(&key).is_some() {
             return;
         }
         self.in_progress.insert(key.clone());
@@ -76,10 +77,12 @@ impl<'a> Lowerer<'a> {
         self.referenced_in_progress.remove(&key);
     }
 
-    /// The type of a reference to component `name`: always its named type.
+    /// The type of a reference to component `name`: always its named type
+    /// (or the Rust type configured in its place).
     fn component_ref(&self, name: &str) -> Option<TypeRef> {
         let schema = self.spec.components.as_ref()?.schemas.get(name)?;
-        let t = TypeRef::Named(schema_key(name));
+        let key = schema_key(name);
+        let t = self.replaced(&key).unwrap_or(TypeRef::Named(key));
         Some(match schema {
             ReferenceOr::Item(s) if s.schema_data.nullable => t.nullable(),
             _ => t,
@@ -99,6 +102,8 @@ impl<'a> Lowerer<'a> {
                 deprecated: data.is_some_and(|d| d.deprecated),
                 kind,
                 examples,
+                derives: Vec::new(),
+                attributes: Vec::new(),
             },
         );
     }
@@ -154,7 +159,9 @@ impl<'a> Lowerer<'a> {
     /// from the top ([`Lowerer::lower_deferred`]), so the stack stays small
     /// whatever the document's shape.
     fn place(&mut self, s: &Schema, pointer: &str, hint: &str) -> TypeRef {
-        let t = if self.types.contains_key(pointer) {
+        let t = if let Some(t) = self.replaced(pointer) {
+            t
+        } else if self.types.contains_key(pointer) {
             TypeRef::Named(pointer.to_string())
         } else if self.in_progress.contains(pointer) {
             self.referenced_in_progress.insert(pointer.to_string());
@@ -246,6 +253,9 @@ impl<'a> Lowerer<'a> {
         let structured_enum = v.enumeration.iter().filter(|e| !e.is_null()).all(|e| e.is_object() || e.is_array());
         if !v.enumeration.is_empty() && !structured_enum {
             return self.enumeration(&v, pointer);
+        }
+        if let Some(t) = self.format_replacement(v.typ, v.format.as_deref()) {
+            return Shape::Inline(t);
         }
         match v.typ {
             Some("string") => Shape::Inline(TypeRef::Primitive(match v.format.as_deref() {
@@ -512,7 +522,7 @@ impl<'a> Lowerer<'a> {
     fn union(&mut self, s: &Schema, members: &[ReferenceOr<Schema>], pointer: &str, hint: &str) -> Shape {
         let mut variants: Vec<UnionVariant> = Vec::new();
         let mut nullable = false;
-        let mut taken = std::collections::BTreeSet::new();
+        let mut taken = Namespace::new(reserved::UNION_VARIANTS);
         for (i, m) in members.iter().enumerate() {
             if let ReferenceOr::Item(ms) = m {
                 let mv = view(ms);
@@ -530,7 +540,7 @@ impl<'a> Lowerer<'a> {
             let member_hint = if base_name.is_empty() { format!("{hint}Variant{i}") } else { format!("{hint}{base_name}") };
             let ty = self.type_of(m, &member_pointer, &member_hint);
             let name = if base_name.is_empty() { variant_name_for(&ty, i) } else { base_name };
-            let name = unique(name, &mut taken);
+            let name = taken.claim(name);
             variants.push(UnionVariant { name, ty, tags: Vec::new(), boxed: false });
         }
         if variants.is_empty() {
@@ -613,7 +623,7 @@ impl<'a> Lowerer<'a> {
         if repr == EnumRepr::Number {
             return Shape::Inline(TypeRef::Primitive(Primitive::F64));
         }
-        let mut taken = std::collections::BTreeSet::new();
+        let mut taken = Namespace::new(reserved::ENUM_VARIANTS);
         let mut variants = Vec::new();
         // Values compared by their JSON text (hashing, not a scan per value).
         let mut seen_values = HashSet::new();
@@ -632,9 +642,7 @@ impl<'a> Lowerer<'a> {
                 }
                 _ => "Value".to_string(),
             };
-            // `Unknown` is the catch-all variant every enum has.
-            let base = if base == "Unknown" { "UnknownValue".to_string() } else { base };
-            variants.push(EnumVariant { name: unique(base, &mut taken), value: value.clone(), description: None });
+            variants.push(EnumVariant { name: taken.claim(base), value: value.clone(), description: None });
         }
         Shape::Named(TypeKind::Enum(EnumType { repr, variants, nullable }))
     }
@@ -701,13 +709,11 @@ fn is_required_only(member: &ReferenceOr<Schema>) -> bool {
 
 /// Assigns unique snake_case field names in declaration order.
 fn finish_fields(fields: IndexMap<String, Field>) -> Vec<Field> {
-    let mut taken = std::collections::BTreeSet::new();
-    // Names the emitted struct uses itself.
-    taken.insert("extra".to_string());
+    let mut taken = Namespace::new(reserved::STRUCT_FIELDS);
     fields
         .into_values()
         .map(|mut f| {
-            f.rust_name = unique(snake(&f.name), &mut taken);
+            f.rust_name = taken.claim(snake(&f.name));
             f
         })
         .collect()
@@ -745,6 +751,7 @@ fn variant_name_for(ty: &TypeRef, index: usize) -> String {
         TypeRef::Map(_) | TypeRef::Object => "Object".to_string(),
         TypeRef::Nullable(inner) => variant_name_for(inner, index),
         TypeRef::Any => "Any".to_string(),
+        TypeRef::External(e) => super::naming::pascal(e.short_name()),
         TypeRef::Named(_) => format!("Variant{index}"),
     }
 }
@@ -762,6 +769,8 @@ pub(super) fn untagged_rank(ty: &TypeRef) -> u8 {
         TypeRef::Primitive(_) => 6,
         TypeRef::Map(_) => 7,
         TypeRef::Object => 8,
+        // Unknown to us: after the types we know, before catch-alls.
+        TypeRef::External(_) => 6,
         TypeRef::Nullable(_) | TypeRef::Any => 9,
     }
 }

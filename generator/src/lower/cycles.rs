@@ -31,7 +31,9 @@ fn edges(def: &TypeDef, through_collections: bool) -> Vec<&TypeKey> {
                 mentions(&v.ty, through_collections, &mut out);
             }
         }
-        TypeKind::Alias { target, .. } => mentions(target, true, &mut out),
+        // An alias of an array or map holds its items behind the collection's
+        // own allocation, like a field does.
+        TypeKind::Alias { target, .. } => mentions(target, through_collections, &mut out),
         TypeKind::Enum(_) => {}
     }
     out

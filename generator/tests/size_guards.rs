@@ -73,6 +73,24 @@ fn big_enum(n: usize) -> String {
     doc(schemas, one_get("#/components/schemas/Big")).to_string()
 }
 
+/// 10,000 distinct values made only of punctuation: every one falls back to
+/// the same variant name, so each is numbered after the others.
+fn colliding_enum(n: usize) -> String {
+    let values: Vec<Value> = (0..n)
+        .map(|mut i| {
+            let mut v = String::from("-");
+            while i > 0 {
+                v.push(['!', '?', '.', '*'][i % 4]);
+                i /= 4;
+            }
+            Value::String(v)
+        })
+        .collect();
+    let mut schemas = Map::new();
+    schemas.insert("Marks".into(), json!({"type": "string", "enum": values}));
+    doc(schemas, one_get("#/components/schemas/Marks")).to_string()
+}
+
 fn deep_json(depth: usize) -> String {
     format!(
         "{{\"openapi\": \"3.0.3\", \"info\": {{\"title\": \"t\", \"version\": \"1\"}}, \"paths\": {{}}, \"x-deep\": {}1{}}}",
@@ -185,6 +203,16 @@ fn check_big_enum() -> Duration {
     took
 }
 
+fn check_colliding_names() -> Duration {
+    let text = colliding_enum(10_000);
+    let (lowered, took) = guarded(move || generate("colliding-enum.json", &text).expect("loads"));
+    let TypeKind::Enum(e) = &lowered.api.types[0].kind else { panic!("an enum") };
+    assert_eq!(e.variants.len(), 10_000);
+    let names: std::collections::HashSet<&str> = e.variants.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(names.len(), 10_000, "every variant has its own name");
+    took
+}
+
 fn check_deep(name: &'static str, text: String) -> Duration {
     let (result, took) = guarded(move || clientgen::load::load_str(name, &text).map(|_| ()));
     let err = result.expect_err("too deep to load");
@@ -219,6 +247,11 @@ fn enum_of_100k_values() {
 }
 
 #[test]
+fn names_of_10k_colliding_values() {
+    check_colliding_names();
+}
+
+#[test]
 fn nesting_100k_deep() {
     check_deep("deep.json", deep_json(100_000));
     check_deep("deep-flow.yaml", deep_yaml_flow(100_000));
@@ -238,6 +271,7 @@ fn guard_timings() {
         ("$ref chain, 4,000 links", check_ref_chain()),
         ("5,000 schemas chained through properties", check_property_chain()),
         ("enum of 100,000 values", check_big_enum()),
+        ("10,000 enum values with one name", check_colliding_names()),
         ("JSON nested 100,000 deep", check_deep("deep.json", deep_json(100_000))),
         ("YAML (flow) nested 100,000 deep", check_deep("deep-flow.yaml", deep_yaml_flow(100_000))),
         ("YAML (block) nested 100,000 deep", check_deep("deep-block.yaml", deep_yaml_block(100_000))),

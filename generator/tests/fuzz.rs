@@ -49,17 +49,24 @@ fn out_dir() -> PathBuf {
 fn seeds() -> Vec<(String, Value)> {
     let mut out = Vec::new();
     for dir in ["generator/tests/constructs", "tests/bad-specs", "specs"] {
-        let Ok(entries) = std::fs::read_dir(repo().join(dir)) else { continue };
+        let Ok(entries) = std::fs::read_dir(repo().join(dir)) else {
+            continue;
+        };
         let mut paths: Vec<PathBuf> = entries.filter_map(|e| Some(e.ok()?.path())).collect();
         paths.sort();
         for path in paths {
-            let Ok(text) = std::fs::read_to_string(&path) else { continue };
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
             if let Ok(value @ Value::Object(_)) = clientgen::load::parse_value(&text) {
                 out.push((path.display().to_string(), value));
             }
         }
     }
-    assert!(out.len() > 40, "expected the construct specs, bad specs and specs/ as seeds");
+    assert!(
+        out.len() > 40,
+        "expected the construct specs, bad specs and specs/ as seeds"
+    );
     out
 }
 
@@ -115,10 +122,51 @@ fn pointer(path: &[String]) -> String {
 }
 
 const ODD: &[&str] = &[
-    "", " ", "~", "~1", "/", "#", "%", "%zz", "$ref", "null", "type", "self", "Self", "super", "crate", "r#type",
-    "1", "-1", "0x10", "é", "日本語", "🦀", "\u{200f}", "\u{202e}rtl", "\r", "a\rb", "line\nbreak", "\u{7f}", "\u{1b}[31m",
-    "```rust\nfn main() {}\n```", "*/ /*", "\"quoted\"", "a b c", "UPPER_case-mixed.dots", "new", "builder",
-    "send", "retry", "timeout", "Client", "Error", "Unknown", "Default", "Option", "extra",
+    "",
+    " ",
+    "~",
+    "~1",
+    "/",
+    "#",
+    "%",
+    "%zz",
+    "$ref",
+    "null",
+    "type",
+    "self",
+    "Self",
+    "super",
+    "crate",
+    "r#type",
+    "1",
+    "-1",
+    "0x10",
+    "é",
+    "日本語",
+    "🦀",
+    "\u{200f}",
+    "\u{202e}rtl",
+    "\r",
+    "a\rb",
+    "line\nbreak",
+    "\u{7f}",
+    "\u{1b}[31m",
+    "```rust\nfn main() {}\n```",
+    "*/ /*",
+    "\"quoted\"",
+    "a b c",
+    "UPPER_case-mixed.dots",
+    "new",
+    "builder",
+    "send",
+    "retry",
+    "timeout",
+    "Client",
+    "Error",
+    "Unknown",
+    "Default",
+    "Option",
+    "extra",
 ];
 
 struct Fuzzer {
@@ -130,7 +178,9 @@ impl Fuzzer {
     fn odd_string(&mut self) -> String {
         match self.rng.u8(..10) {
             0 => "x".repeat(self.rng.usize(1..500)),
-            1 => (0..self.rng.usize(1..20)).map(|_| self.rng.char(..)).collect(),
+            1 => (0..self.rng.usize(1..20))
+                .map(|_| self.rng.char(..))
+                .collect(),
             _ => ODD[self.rng.usize(..ODD.len())].to_string(),
         }
     }
@@ -163,7 +213,10 @@ impl Fuzzer {
         let root = doc.as_object_mut()?;
         let components = root.entry("components").or_insert_with(|| json!({}));
         let components = components.as_object_mut()?;
-        components.entry("schemas").or_insert_with(|| json!({})).as_object_mut()
+        components
+            .entry("schemas")
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
     }
 
     fn mutate(&mut self, doc: &mut Value) {
@@ -228,16 +281,30 @@ impl Fuzzer {
                 let len = self.size(50, 2000);
                 let style = self.rng.u8(..4);
                 let cycle = self.rng.bool();
-                let Some(schemas) = self.schemas(doc) else { return };
+                let Some(schemas) = self.schemas(doc) else {
+                    return;
+                };
                 for i in 0..len {
-                    let next = if i + 1 < len || cycle { (i + 1) % len } else { usize::MAX };
+                    let next = if i + 1 < len || cycle {
+                        (i + 1) % len
+                    } else {
+                        usize::MAX
+                    };
                     let target = json!({"$ref": format!("#/components/schemas/C{tag}_{next}")});
                     let s = match (style, next) {
-                        (_, usize::MAX) => json!({"type": "object", "properties": {"end": {"type": "string"}}}),
+                        (_, usize::MAX) => {
+                            json!({"type": "object", "properties": {"end": {"type": "string"}}})
+                        }
                         (0, _) => target,
-                        (1, _) => json!({"type": "object", "properties": {"next": target, "n": {"type": "integer"}}}),
-                        (2, _) => json!({"allOf": [target, {"type": "object", "properties": {format!("p{i}"): {"type": "string"}}}]}),
-                        _ => json!({"type": "object", "properties": {"next": {"allOf": [target], "description": "d"}}}),
+                        (1, _) => {
+                            json!({"type": "object", "properties": {"next": target, "n": {"type": "integer"}}})
+                        }
+                        (2, _) => {
+                            json!({"allOf": [target, {"type": "object", "properties": {format!("p{i}"): {"type": "string"}}}]})
+                        }
+                        _ => {
+                            json!({"type": "object", "properties": {"next": {"allOf": [target], "description": "d"}}})
+                        }
                     };
                     schemas.insert(format!("C{tag}_{i}"), s);
                 }
@@ -290,7 +357,12 @@ impl Fuzzer {
             // Unions with discriminators pointing anywhere.
             12 => {
                 let mapping: Map<String, Value> = (0..self.size(3, 50))
-                    .map(|i| (format!("k{i}"), Value::String(pointer(&all[self.rng.usize(..all.len())]))))
+                    .map(|i| {
+                        (
+                            format!("k{i}"),
+                            Value::String(pointer(&all[self.rng.usize(..all.len())])),
+                        )
+                    })
                     .collect();
                 let members: Vec<Value> = (0..self.size(3, 200))
                     .map(|i| json!({"type": "object", "title": format!("M{i}"), "properties": {"kind": {"type": "string", "enum": [format!("k{i}")]}}}))
@@ -303,7 +375,9 @@ impl Fuzzer {
             _ => {
                 let n = self.size(10, 500);
                 let name = self.odd_string();
-                let Some(root) = doc.as_object_mut() else { return };
+                let Some(root) = doc.as_object_mut() else {
+                    return;
+                };
                 let paths = root.entry("paths").or_insert_with(|| json!({}));
                 if let Value::Object(paths) = paths {
                     for i in 0..n {
@@ -373,7 +447,9 @@ fn run(name: &str, text: String) -> Result<Duration, String> {
 }
 
 fn generate(name: &str, text: &str) {
-    let Ok(loaded) = clientgen::load::load_str(name, text) else { return };
+    let Ok(loaded) = clientgen::load::load_str(name, text) else {
+        return;
+    };
     let lowered = clientgen::lower_loaded(loaded, name);
     for w in &lowered.warnings {
         let _ = w.to_string();
@@ -386,7 +462,11 @@ fn generate(name: &str, text: &str) {
         features: FeatureMode::PerTag,
         standalone: true,
     };
-    let modules = [ApiModule { module: "api".into(), spec_path: name.into(), api: &lowered.api }];
+    let modules = [ApiModule {
+        module: "api".into(),
+        spec_path: name.into(),
+        api: &lowered.api,
+    }];
     // An emit error is a generator bug too, but a reported one: only
     // panics, overflows and hangs fail here.
     let _ = emit::emit_crate(&modules, &opts);
@@ -418,13 +498,19 @@ fn regressions() {
 
 #[test]
 fn mutated_specs() {
-    let seconds: u64 = std::env::var("CLIENTGEN_FUZZ_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(45);
+    let seconds: u64 = std::env::var("CLIENTGEN_FUZZ_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(45);
     let seed: u64 = match std::env::var("CLIENTGEN_FUZZ_SEED").ok().as_deref() {
         Some("random") => fastrand::u64(..),
         Some(s) => s.parse().unwrap_or(1),
         None => 0x5eed_0f_c11e_a7,
     };
-    let mut fuzzer = Fuzzer { rng: fastrand::Rng::with_seed(seed), seeds: seeds() };
+    let mut fuzzer = Fuzzer {
+        rng: fastrand::Rng::with_seed(seed),
+        seeds: seeds(),
+    };
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let (mut runs, mut slowest) = (0u64, (Duration::ZERO, String::new()));
     while Instant::now() < deadline {

@@ -38,7 +38,10 @@ fn one_get(schema_ref: &str) -> Value {
 fn ref_chain(n: usize) -> String {
     let mut schemas = Map::new();
     for i in 0..n - 1 {
-        schemas.insert(format!("S{i}"), json!({"$ref": format!("#/components/schemas/S{}", i + 1)}));
+        schemas.insert(
+            format!("S{i}"),
+            json!({"$ref": format!("#/components/schemas/S{}", i + 1)}),
+        );
     }
     schemas.insert(
         format!("S{}", n - 1),
@@ -67,7 +70,9 @@ fn property_chain(n: usize) -> String {
 }
 
 fn big_enum(n: usize) -> String {
-    let values: Vec<Value> = (0..n).map(|i| Value::String(format!("value_{i}"))).collect();
+    let values: Vec<Value> = (0..n)
+        .map(|i| Value::String(format!("value_{i}")))
+        .collect();
     let mut schemas = Map::new();
     schemas.insert("Big".into(), json!({"type": "string", "enum": values}));
     doc(schemas, one_get("#/components/schemas/Big")).to_string()
@@ -125,7 +130,8 @@ fn duplicate_key_spec() -> (String, usize) {
                    "properties": {"id": {"type": "string"}, "count": {"type": "integer"}}}),
         );
     }
-    let text = serde_json::to_string_pretty(&doc(schemas, one_get("#/components/schemas/Schema0"))).unwrap();
+    let text = serde_json::to_string_pretty(&doc(schemas, one_get("#/components/schemas/Schema0")))
+        .unwrap();
     // Repeat `count` inside the last schema's properties.
     let anchor = "\"Schema5999\": {";
     let at = text.find(anchor).expect("last schema") + anchor.len();
@@ -164,7 +170,11 @@ fn generate(name: &str, text: &str) -> Result<clientgen::Lowered, clientgen::Dia
         features: FeatureMode::PerTag,
         standalone: true,
     };
-    let modules = [ApiModule { module: "api".into(), spec_path: name.into(), api: &lowered.api }];
+    let modules = [ApiModule {
+        module: "api".into(),
+        spec_path: name.into(),
+        api: &lowered.api,
+    }];
     let files = emit::emit_crate(&modules, &opts).expect("emit");
     assert!(files.iter().any(|f| f.path.ends_with("types.rs")));
     Ok(lowered)
@@ -175,8 +185,13 @@ fn check_ref_chain() -> Duration {
     let (lowered, took) = guarded(move || generate("ref-chain.json", &text).expect("loads"));
     let types = &lowered.api.types;
     assert_eq!(types.len(), 4000);
-    let s0 = types.iter().find(|t| t.key == "#/components/schemas/S0").expect("S0");
-    assert!(matches!(&s0.kind, TypeKind::Alias { target: TypeRef::Named(k), .. } if k == "#/components/schemas/S1"));
+    let s0 = types
+        .iter()
+        .find(|t| t.key == "#/components/schemas/S0")
+        .expect("S0");
+    assert!(
+        matches!(&s0.kind, TypeKind::Alias { target: TypeRef::Named(k), .. } if k == "#/components/schemas/S1")
+    );
     took
 }
 
@@ -185,19 +200,31 @@ fn check_property_chain() -> Duration {
     let (lowered, took) = guarded(move || generate("property-chain.json", &text).expect("loads"));
     let types = &lowered.api.types;
     assert_eq!(types.len(), 5000);
-    let s1 = types.iter().find(|t| t.key == "#/components/schemas/S1").expect("S1");
-    let TypeKind::Struct(s) = &s1.kind else { panic!("S1 is a struct") };
+    let s1 = types
+        .iter()
+        .find(|t| t.key == "#/components/schemas/S1")
+        .expect("S1");
+    let TypeKind::Struct(s) = &s1.kind else {
+        panic!("S1 is a struct")
+    };
     // The allOf-wrapped reference is the referenced type itself.
-    assert_eq!(s.fields[1].ty, TypeRef::Named("#/components/schemas/S2".into()));
+    assert_eq!(
+        s.fields[1].ty,
+        TypeRef::Named("#/components/schemas/S2".into())
+    );
     // The chain closes into a cycle: the field that closes it is boxed.
-    assert!(types.iter().any(|t| matches!(&t.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.boxed))));
+    assert!(types
+        .iter()
+        .any(|t| matches!(&t.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.boxed))));
     took
 }
 
 fn check_big_enum() -> Duration {
     let text = big_enum(100_000);
     let (lowered, took) = guarded(move || generate("big-enum.json", &text).expect("loads"));
-    let TypeKind::Enum(e) = &lowered.api.types[0].kind else { panic!("an enum") };
+    let TypeKind::Enum(e) = &lowered.api.types[0].kind else {
+        panic!("an enum")
+    };
     assert_eq!(e.variants.len(), 100_000);
     assert_eq!(e.variants[99_999].value, json!("value_99999"));
     took
@@ -206,9 +233,12 @@ fn check_big_enum() -> Duration {
 fn check_colliding_names() -> Duration {
     let text = colliding_enum(10_000);
     let (lowered, took) = guarded(move || generate("colliding-enum.json", &text).expect("loads"));
-    let TypeKind::Enum(e) = &lowered.api.types[0].kind else { panic!("an enum") };
+    let TypeKind::Enum(e) = &lowered.api.types[0].kind else {
+        panic!("an enum")
+    };
     assert_eq!(e.variants.len(), 10_000);
-    let names: std::collections::HashSet<&str> = e.variants.iter().map(|v| v.name.as_str()).collect();
+    let names: std::collections::HashSet<&str> =
+        e.variants.iter().map(|v| v.name.as_str()).collect();
     assert_eq!(names.len(), 10_000, "every variant has its own name");
     took
 }
@@ -226,7 +256,10 @@ fn check_duplicate_key() -> Duration {
     assert!(text.len() > 1_500_000);
     let (result, took) = guarded(move || clientgen::load::load_str("dup.json", &text).map(|_| ()));
     let err = result.expect_err("duplicate key");
-    assert_eq!(err.pointer, "#/components/schemas/Schema5999/properties/count");
+    assert_eq!(
+        err.pointer,
+        "#/components/schemas/Schema5999/properties/count"
+    );
     assert_eq!(err.line, Some(line + 1), "{err}");
     took
 }
@@ -269,12 +302,24 @@ fn duplicate_key_in_a_big_spec() {
 fn guard_timings() {
     let rows = [
         ("$ref chain, 4,000 links", check_ref_chain()),
-        ("5,000 schemas chained through properties", check_property_chain()),
+        (
+            "5,000 schemas chained through properties",
+            check_property_chain(),
+        ),
         ("enum of 100,000 values", check_big_enum()),
         ("10,000 enum values with one name", check_colliding_names()),
-        ("JSON nested 100,000 deep", check_deep("deep.json", deep_json(100_000))),
-        ("YAML (flow) nested 100,000 deep", check_deep("deep-flow.yaml", deep_yaml_flow(100_000))),
-        ("YAML (block) nested 100,000 deep", check_deep("deep-block.yaml", deep_yaml_block(100_000))),
+        (
+            "JSON nested 100,000 deep",
+            check_deep("deep.json", deep_json(100_000)),
+        ),
+        (
+            "YAML (flow) nested 100,000 deep",
+            check_deep("deep-flow.yaml", deep_yaml_flow(100_000)),
+        ),
+        (
+            "YAML (block) nested 100,000 deep",
+            check_deep("deep-block.yaml", deep_yaml_block(100_000)),
+        ),
         ("duplicate key in a 2 MB JSON spec", check_duplicate_key()),
     ];
     for (what, took) in rows {

@@ -37,11 +37,18 @@ enum Fix {
 }
 
 fn dropped(pointer: &str, key: &str, message: String) -> Issue {
-    Issue::warning(join(pointer, key), format!("{message}; the keyword is ignored"))
+    Issue::warning(
+        join(pointer, key),
+        format!("{message}; the keyword is ignored"),
+    )
 }
 
 fn expected(pointer: &str, key: &str, what: &str, v: &Value) -> Fix {
-    Fix::Drop(dropped(pointer, key, format!("`{key}` must be {what}, found {}", describe(v))))
+    Fix::Drop(dropped(
+        pointer,
+        key,
+        format!("`{key}` must be {what}, found {}", describe(v)),
+    ))
 }
 
 /// Repairs the keywords of one schema object in place; returns the
@@ -178,7 +185,11 @@ fn exclusive_fix(v: &Value, v31: bool, key: &str, pointer: &str) -> Fix {
     if v.is_boolean() {
         return Fix::Keep;
     }
-    let base = if key == "exclusiveMinimum" { "minimum" } else { "maximum" };
+    let base = if key == "exclusiveMinimum" {
+        "minimum"
+    } else {
+        "maximum"
+    };
     if v.is_number() {
         let issue = Issue::warning(
             join(pointer, key),
@@ -187,9 +198,23 @@ fn exclusive_fix(v: &Value, v31: bool, key: &str, pointer: &str) -> Fix {
         .help(format!(
             "write `{base}: {v}` and `{key}: true`; the numeric form is OpenAPI 3.1 (JSON Schema 2020-12) syntax"
         ));
-        let base_key = if key == "exclusiveMinimum" { "minimum" } else { "maximum" };
+        let base_key = if key == "exclusiveMinimum" {
+            "minimum"
+        } else {
+            "maximum"
+        };
         return Fix::Rewrite(
-            vec![(base_key, v.clone()), (if key == "exclusiveMinimum" { "exclusiveMinimum" } else { "exclusiveMaximum" }, Value::Bool(true))],
+            vec![
+                (base_key, v.clone()),
+                (
+                    if key == "exclusiveMinimum" {
+                        "exclusiveMinimum"
+                    } else {
+                        "exclusiveMaximum"
+                    },
+                    Value::Bool(true),
+                ),
+            ],
             issue,
         );
     }
@@ -199,7 +224,12 @@ fn exclusive_fix(v: &Value, v31: bool, key: &str, pointer: &str) -> Fix {
 fn discriminator_fix(v: &mut Value, pointer: &str, out: &mut Vec<Issue>) -> Fix {
     let here = join(pointer, "discriminator");
     let Value::Object(d) = v else {
-        return expected(pointer, "discriminator", "an object with a `propertyName`", v);
+        return expected(
+            pointer,
+            "discriminator",
+            "an object with a `propertyName`",
+            v,
+        );
     };
     match d.get("propertyName") {
         Some(Value::String(_)) => {}
@@ -217,7 +247,11 @@ fn discriminator_fix(v: &mut Value, pointer: &str, out: &mut Vec<Issue>) -> Fix 
     match d.get_mut("mapping") {
         None => {}
         Some(Value::Object(entries)) => {
-            let bad: Vec<String> = entries.iter().filter(|(_, e)| !e.is_string()).map(|(k, _)| k.clone()).collect();
+            let bad: Vec<String> = entries
+                .iter()
+                .filter(|(_, e)| !e.is_string())
+                .map(|(k, _)| k.clone())
+                .collect();
             for k in bad {
                 if let Some(e) = entries.remove(&k) {
                     out.push(Issue::warning(
@@ -348,7 +382,13 @@ mod tests {
     fn repair(v: Value, v31: bool) -> (Value, Vec<String>) {
         let Value::Object(mut m) = v else { panic!() };
         let issues = repair_schema(&mut m, v31, "#/s");
-        (Value::Object(m), issues.into_iter().map(|i| format!("{}: {}", i.pointer, i.message)).collect())
+        (
+            Value::Object(m),
+            issues
+                .into_iter()
+                .map(|i| format!("{}: {}", i.pointer, i.message))
+                .collect(),
+        )
     }
 
     #[test]
@@ -358,20 +398,44 @@ mod tests {
         assert_eq!(w.len(), 1);
         let (v, _) = repair(json!({"type": "file"}), false);
         assert_eq!(v, json!({"type": "string", "format": "binary"}));
-        let (v, w) = repair(json!({"type": "string", "pattern": 0, "format": 5, "description": []}), false);
+        let (v, w) = repair(
+            json!({"type": "string", "pattern": 0, "format": 5, "description": []}),
+            false,
+        );
         assert_eq!(v, json!({"type": "string"}));
-        assert_eq!(w[0], "#/s/pattern: `pattern` must be a string, found the number 0; the keyword is ignored");
+        assert_eq!(
+            w[0],
+            "#/s/pattern: `pattern` must be a string, found the number 0; the keyword is ignored"
+        );
         let (v, _) = repair(json!({"type": ["string", "null"]}), false);
         assert_eq!(v, json!({"nullable": true, "type": "string"}));
         let (v, _) = repair(json!({"type": "number", "exclusiveMinimum": 3}), false);
-        assert_eq!(v, json!({"type": "number", "minimum": 3, "exclusiveMinimum": true}));
-        let (v, w) = repair(json!({"required": [1, "a"], "allOf": [5, {}], "properties": {"p": "x"}}), false);
-        assert_eq!(v, json!({"required": ["a"], "allOf": [{}, {}], "properties": {"p": {}}}));
+        assert_eq!(
+            v,
+            json!({"type": "number", "minimum": 3, "exclusiveMinimum": true})
+        );
+        let (v, w) = repair(
+            json!({"required": [1, "a"], "allOf": [5, {}], "properties": {"p": "x"}}),
+            false,
+        );
+        assert_eq!(
+            v,
+            json!({"required": ["a"], "allOf": [{}, {}], "properties": {"p": {}}})
+        );
         assert_eq!(w.len(), 3);
-        let (v, _) = repair(json!({"type": {"type": "string"}, "items": [{"type": "string"}, 3]}), false);
+        let (v, _) = repair(
+            json!({"type": {"type": "string"}, "items": [{"type": "string"}, 3]}),
+            false,
+        );
         assert_eq!(v, json!({"items": {"anyOf": [{"type": "string"}]}}));
-        let (v, _) = repair(json!({"discriminator": {"propertyName": "k", "mapping": {"a": 1, "b": "B"}}}), false);
-        assert_eq!(v, json!({"discriminator": {"propertyName": "k", "mapping": {"b": "B"}}}));
+        let (v, _) = repair(
+            json!({"discriminator": {"propertyName": "k", "mapping": {"a": 1, "b": "B"}}}),
+            false,
+        );
+        assert_eq!(
+            v,
+            json!({"discriminator": {"propertyName": "k", "mapping": {"b": "B"}}})
+        );
         let (v, _) = repair(json!({"type": ["string", 5, "nope"]}), true);
         assert_eq!(v, json!({"type": ["string"]}));
     }

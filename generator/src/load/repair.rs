@@ -93,18 +93,27 @@ pub(crate) fn for_reference(root: &Value, p: Problem) -> (Issue, Action) {
     let Problem { issue, at, found } = p;
     let pointer = owner(&at.pointer);
     if at.pointer.contains("/discriminator/mapping/") {
-        let action = Action { pointer: at.pointer.clone(), kind: Kind::Schema, repair: Repair::Remove };
+        let action = Action {
+            pointer: at.pointer.clone(),
+            kind: Kind::Schema,
+            repair: Repair::Remove,
+        };
         return (warning(issue, "the mapping entry is ignored"), action);
     }
     let (consequence, repair) = match (at.kind, &found) {
         (Kind::Schema, Some((k, segments))) => match schema_inside(root, *k, segments) {
-            Some(inner) => (format!("using the schema inside it (`{inner}`)"), Repair::Retarget(inner)),
+            Some(inner) => (
+                format!("using the schema inside it (`{inner}`)"),
+                Repair::Retarget(inner),
+            ),
             None => ("the schema is untyped".into(), Repair::Untype),
         },
         (Kind::Schema, None) => ("the schema is untyped".into(), Repair::Untype),
         (Kind::Response, Some((Kind::Schema, _))) => (
             "read as a JSON response with that schema".into(),
-            Repair::Replace(json!({"description": "", "content": {"application/json": {"schema": {"$ref": at.target}}}})),
+            Repair::Replace(
+                json!({"description": "", "content": {"application/json": {"schema": {"$ref": at.target}}}}),
+            ),
         ),
         (Kind::Response, _) => (
             "the response body is returned raw".into(),
@@ -112,14 +121,20 @@ pub(crate) fn for_reference(root: &Value, p: Problem) -> (Issue, Action) {
         ),
         (Kind::RequestBody, Some((Kind::Schema, _))) => (
             "read as a JSON request body with that schema".into(),
-            Repair::Replace(json!({"content": {"application/json": {"schema": {"$ref": at.target}}}})),
+            Repair::Replace(
+                json!({"content": {"application/json": {"schema": {"$ref": at.target}}}}),
+            ),
         ),
         (Kind::RequestBody, _) => ("the operation sends no body".into(), Repair::Remove),
         (Kind::Parameter, _) => ("the parameter is skipped".into(), Repair::Remove),
         (Kind::PathItem, _) => ("the path is skipped".into(), Repair::Remove),
         _ => ("it is ignored".into(), Repair::Remove),
     };
-    let action = Action { pointer, kind: at.kind, repair };
+    let action = Action {
+        pointer,
+        kind: at.kind,
+        repair,
+    };
     (warning(issue, &consequence), action)
 }
 
@@ -127,7 +142,9 @@ pub(crate) fn for_reference(root: &Value, p: Problem) -> (Issue, Action) {
 pub(crate) fn apply(root: &mut Value, action: &Action, reason: &str) {
     let mut segments = pointer_segments(&action.pointer);
     let Some(last) = segments.pop() else { return };
-    let Some(parent) = lookup_mut(root, &segments) else { return };
+    let Some(parent) = lookup_mut(root, &segments) else {
+        return;
+    };
     let replacement = match &action.repair {
         Repair::Remove => match action.kind {
             // Entries keep their place: placeholders lowering skips.
@@ -186,17 +203,25 @@ fn lookup_mut<'a>(root: &'a mut Value, segments: &[String]) -> Option<&'a mut Va
 /// `paths` itself, `components` itself).
 fn fallback(segments: &[String]) -> Option<(usize, Kind, Repair, &'static str)> {
     for end in (1..=segments.len()).rev() {
-        let Some(kind) = Kind::at(&segments[..end]) else { continue };
+        let Some(kind) = Kind::at(&segments[..end]) else {
+            continue;
+        };
         let (repair, what) = match kind {
             Kind::Schema => (Repair::Untype, "the schema is untyped"),
             Kind::Parameter => (Repair::Remove, "the parameter is skipped"),
-            Kind::Response => (Repair::Replace(json!({"description": ""})), "the response body is returned raw"),
+            Kind::Response => (
+                Repair::Replace(json!({"description": ""})),
+                "the response body is returned raw",
+            ),
             Kind::RequestBody => (Repair::Remove, "the operation sends no body"),
             Kind::Operation => (Repair::Remove, "the operation is skipped"),
             Kind::PathItem => (Repair::Remove, "the path is skipped"),
-            Kind::Header | Kind::MediaType | Kind::Encoding | Kind::Example | Kind::Link | Kind::Callback => {
-                (Repair::Remove, "it is ignored")
-            }
+            Kind::Header
+            | Kind::MediaType
+            | Kind::Encoding
+            | Kind::Example
+            | Kind::Link
+            | Kind::Callback => (Repair::Remove, "it is ignored"),
             Kind::SecurityScheme => (Repair::Remove, "the security scheme is ignored"),
             _ => continue,
         };
@@ -216,10 +241,17 @@ fn units(root: &Value) -> Vec<(Vec<String>, Kind)> {
     }
     if let Some(Value::Object(components)) = root.get("components") {
         for (section, entries) in components {
-            let Some(Kind::Map(elem)) = Kind::Components.child(section) else { continue };
-            let Value::Object(entries) = entries else { continue };
+            let Some(Kind::Map(elem)) = Kind::Components.child(section) else {
+                continue;
+            };
+            let Value::Object(entries) = entries else {
+                continue;
+            };
             for name in entries.keys() {
-                out.push((vec!["components".to_string(), section.clone(), name.clone()], elem.kind()));
+                out.push((
+                    vec!["components".to_string(), section.clone(), name.clone()],
+                    elem.kind(),
+                ));
             }
         }
     }
@@ -239,11 +271,21 @@ pub(crate) fn to_openapi(root: &mut Value) -> (Result<openapiv3::OpenAPI, TypedE
         // Each repair replaces or removes something containing the defect,
         // so this ends; the bound is a backstop.
         for _ in 0..1000 {
-            let Some(value) = lookup(root, &unit) else { break };
-            let Some(err) = typed::try_kind(kind, value) else { break };
+            let Some(value) = lookup(root, &unit) else {
+                break;
+            };
+            let Some(err) = typed::try_kind(kind, value) else {
+                break;
+            };
             let mut segments = unit.clone();
             segments.extend(err.segments);
-            let (pointer, message, help) = typed::explain(root, TypedError { segments, message: err.message });
+            let (pointer, message, help) = typed::explain(
+                root,
+                TypedError {
+                    segments,
+                    message: err.message,
+                },
+            );
             let segments = pointer_segments(&pointer);
             let (end, kind, repair, what) = match fallback(&segments) {
                 Some(f) if f.0 >= unit.len() => f,
@@ -252,7 +294,11 @@ pub(crate) fn to_openapi(root: &mut Value) -> (Result<openapiv3::OpenAPI, TypedE
             let mut issue = Issue::warning(pointer, message);
             issue.help = help;
             issue.consequence = Some(what.to_string());
-            let action = Action { pointer: pointer_from_segments(&segments[..end]), kind, repair };
+            let action = Action {
+                pointer: pointer_from_segments(&segments[..end]),
+                kind,
+                repair,
+            };
             apply(root, &action, &issue.message);
             issues.push(issue);
         }
@@ -266,9 +312,14 @@ pub(crate) fn to_openapi(root: &mut Value) -> (Result<openapiv3::OpenAPI, TypedE
 /// Whether repairs left anything to generate: an operation not skipped, or
 /// a component schema.
 pub(crate) fn anything_usable(spec: &openapiv3::OpenAPI) -> bool {
-    let schemas = spec.components.as_ref().is_some_and(|c| !c.schemas.is_empty());
+    let schemas = spec
+        .components
+        .as_ref()
+        .is_some_and(|c| !c.schemas.is_empty());
     let operation = spec.paths.paths.values().any(|item| match item {
-        openapiv3::ReferenceOr::Item(item) => item.iter().any(|(_, op)| !op.extensions.contains_key(SKIPPED)),
+        openapiv3::ReferenceOr::Item(item) => item
+            .iter()
+            .any(|(_, op)| !op.extensions.contains_key(SKIPPED)),
         openapiv3::ReferenceOr::Reference { .. } => true,
     });
     schemas || operation

@@ -505,7 +505,7 @@ fn mutated_specs() {
     let seed: u64 = match std::env::var("CLIENTGEN_FUZZ_SEED").ok().as_deref() {
         Some("random") => fastrand::u64(..),
         Some(s) => s.parse().unwrap_or(1),
-        None => 0x5eed_0f_c11e_a7,
+        None => 0x5eed_0fc1_1ea7,
     };
     let mut fuzzer = Fuzzer {
         rng: fastrand::Rng::with_seed(seed),

@@ -159,8 +159,8 @@ fn guarded<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> (T, Dur
 }
 
 /// Load, lower and emit; returns the lowered API (or the load error).
-fn generate(name: &str, text: &str) -> Result<clientgen::Lowered, clientgen::Diagnostic> {
-    let loaded = clientgen::load::load_str(name, text)?;
+fn generate(name: &str, text: &str) -> Result<clientgen::Lowered, Box<clientgen::Diagnostic>> {
+    let loaded = clientgen::load::load_str(name, text).map_err(Box::new)?;
     let lowered = clientgen::lower_loaded(loaded, name);
     let opts = CrateOptions {
         name: "guard".into(),
@@ -244,7 +244,11 @@ fn check_colliding_names() -> Duration {
 }
 
 fn check_deep(name: &'static str, text: String) -> Duration {
-    let (result, took) = guarded(move || clientgen::load::load_str(name, &text).map(|_| ()));
+    let (result, took) = guarded(move || {
+        clientgen::load::load_str(name, &text)
+            .map(|_| ())
+            .map_err(Box::new)
+    });
     let err = result.expect_err("too deep to load");
     assert!(err.message.contains("nests more than"), "{name}: {err}");
     assert!(err.line.is_some(), "{name}: {err}");
@@ -254,7 +258,11 @@ fn check_deep(name: &'static str, text: String) -> Duration {
 fn check_duplicate_key() -> Duration {
     let (text, line) = duplicate_key_spec();
     assert!(text.len() > 1_500_000);
-    let (result, took) = guarded(move || clientgen::load::load_str("dup.json", &text).map(|_| ()));
+    let (result, took) = guarded(move || {
+        clientgen::load::load_str("dup.json", &text)
+            .map(|_| ())
+            .map_err(Box::new)
+    });
     let err = result.expect_err("duplicate key");
     assert_eq!(
         err.pointer,

@@ -389,10 +389,7 @@ fn an_error_an_overlay_introduces_points_at_the_overlay() {
         .err()
         .expect("`servers` that is not an array is an error");
     let text = e.to_string();
-    assert!(
-        text.contains("`servers` must be an array"),
-        "{text}"
-    );
+    assert!(text.contains("`servers` must be an array"), "{text}");
     assert!(
         text.contains("help: the document was changed by overlays first"),
         "{text}"

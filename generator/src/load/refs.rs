@@ -21,7 +21,10 @@ fn lookup<'a>(root: &'a Value, segments: &[String]) -> Option<&'a Value> {
 /// Percent-decoding of a reference written as a URI fragment; `None` when
 /// the result is not UTF-8.
 fn percent_decode(s: &str) -> Option<String> {
-    percent_encoding::percent_decode_str(s).decode_utf8().ok().map(|c| c.into_owned())
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(|c| c.into_owned())
 }
 
 /// Segments of an internal reference, percent-decoded if that is what
@@ -76,8 +79,10 @@ fn problem(r: &RefUse, issue: Issue) -> Problem {
 pub(crate) fn inline_indirect(root: &mut Value, refs: &[RefUse], skip: &HashSet<String>) {
     let mut copies: Vec<(Vec<String>, Value)> = Vec::new();
     for r in refs {
-        if matches!(r.kind, Kind::Schema | Kind::PathItem | Kind::Callback | Kind::Link)
-            || skip.contains(&r.pointer)
+        if matches!(
+            r.kind,
+            Kind::Schema | Kind::PathItem | Kind::Callback | Kind::Link
+        ) || skip.contains(&r.pointer)
             || r.pointer.contains("/discriminator/mapping/")
         {
             continue;
@@ -91,7 +96,9 @@ pub(crate) fn inline_indirect(root: &mut Value, refs: &[RefUse], skip: &HashSet<
         let mut seen = HashSet::new();
         // Follow the chain to the object it ends in.
         let target = loop {
-            let Some(Value::Object(obj)) = lookup(root, &segments) else { break None };
+            let Some(Value::Object(obj)) = lookup(root, &segments) else {
+                break None;
+            };
             match obj.get("$ref") {
                 Some(Value::String(next)) if seen.insert(next.clone()) => {
                     segments = target_segments(root, next);

@@ -194,7 +194,15 @@ impl Walker {
                                 return;
                             }
                         } else {
-                            let problem = Problem { issue, at: RefUse { pointer: self.pointer_to("$ref"), target: String::new(), kind }, found: None };
+                            let problem = Problem {
+                                issue,
+                                at: RefUse {
+                                    pointer: self.pointer_to("$ref"),
+                                    target: String::new(),
+                                    kind,
+                                },
+                                found: None,
+                            };
                             self.bad_refs.push(problem);
                             return;
                         }
@@ -303,7 +311,8 @@ impl Walker {
             Kind::Response => {
                 map.remove("links");
                 if !map.contains_key("description") {
-                    let mut issue = Issue::warning(self.pointer(), "missing required field `description`");
+                    let mut issue =
+                        Issue::warning(self.pointer(), "missing required field `description`");
                     issue.consequence = Some("read as an empty description".into());
                     self.issues.push(issue);
                     map.insert("description".into(), Value::String(String::new()));

@@ -41,16 +41,25 @@ fn edges(def: &TypeDef, through_collections: bool) -> Vec<&TypeKey> {
 
 /// Strongly connected component index of every type (Tarjan's algorithm,
 /// with an explicit stack: alias chains thousands long cost no recursion).
-fn components(types: &BTreeMap<TypeKey, TypeDef>, through_collections: bool) -> BTreeMap<TypeKey, usize> {
+fn components(
+    types: &BTreeMap<TypeKey, TypeDef>,
+    through_collections: bool,
+) -> BTreeMap<TypeKey, usize> {
     const UNSEEN: usize = usize::MAX;
     let keys: Vec<&str> = types.keys().map(String::as_str).collect();
     let id: HashMap<&str, usize> = keys.iter().enumerate().map(|(i, k)| (*k, i)).collect();
     let succ: Vec<Vec<usize>> = types
         .values()
-        .map(|def| edges(def, through_collections).into_iter().filter_map(|k| id.get(k.as_str()).copied()).collect())
+        .map(|def| {
+            edges(def, through_collections)
+                .into_iter()
+                .filter_map(|k| id.get(k.as_str()).copied())
+                .collect()
+        })
         .collect();
     let n = keys.len();
-    let (mut index, mut low, mut on_stack, mut comp) = (vec![UNSEEN; n], vec![0; n], vec![false; n], vec![0; n]);
+    let (mut index, mut low, mut on_stack, mut comp) =
+        (vec![UNSEEN; n], vec![0; n], vec![false; n], vec![0; n]);
     let (mut stack, mut next, mut ncomp) = (Vec::new(), 0, 0);
     // The simulated call stack: (node, how many of its successors were visited).
     let mut call: Vec<(usize, usize)> = Vec::new();
@@ -92,13 +101,18 @@ fn components(types: &BTreeMap<TypeKey, TypeDef>, through_collections: bool) -> 
             }
         }
     }
-    keys.iter().zip(comp).map(|(k, c)| (k.to_string(), c)).collect()
+    keys.iter()
+        .zip(comp)
+        .map(|(k, c)| (k.to_string(), c))
+        .collect()
 }
 
 fn in_cycle(comp: &BTreeMap<TypeKey, usize>, from: &TypeKey, to: &TypeRef) -> bool {
     let mut targets = Vec::new();
     mentions(to, false, &mut targets);
-    targets.iter().any(|t| comp.get(*t).is_some() && comp.get(*t) == comp.get(from))
+    targets
+        .iter()
+        .any(|t| comp.get(*t).is_some() && comp.get(*t) == comp.get(from))
 }
 
 /// Boxes by-value references that close a cycle and turns recursive aliases
@@ -112,8 +126,12 @@ pub fn mark_boxes(types: &mut BTreeMap<TypeKey, TypeDef>) {
     }
     let keys: Vec<TypeKey> = types.keys().cloned().collect();
     for key in keys {
-        let self_loop_any = types.get(&key).is_some_and(|d| edges(d, true).iter().any(|k| **k == key));
-        let Some(def) = types.get_mut(&key) else { continue };
+        let self_loop_any = types
+            .get(&key)
+            .is_some_and(|d| edges(d, true).iter().any(|k| **k == key));
+        let Some(def) = types.get_mut(&key) else {
+            continue;
+        };
         match &mut def.kind {
             TypeKind::Struct(s) => {
                 for f in &mut s.fields {
@@ -126,7 +144,10 @@ pub fn mark_boxes(types: &mut BTreeMap<TypeKey, TypeDef>) {
                 }
             }
             TypeKind::Alias { newtype, .. } => {
-                let shared = any.get(&key).and_then(|c| any_sizes.get(c)).is_some_and(|n| *n > 1);
+                let shared = any
+                    .get(&key)
+                    .and_then(|c| any_sizes.get(c))
+                    .is_some_and(|n| *n > 1);
                 *newtype = shared || self_loop_any;
             }
             TypeKind::Enum(_) => {}

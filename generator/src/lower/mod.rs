@@ -7,8 +7,8 @@
 
 mod api;
 mod client_params;
-mod cycles;
 mod custom;
+mod cycles;
 mod naming;
 mod operation;
 pub mod options;
@@ -120,7 +120,9 @@ fn with_skipped_note(description: Option<String>, skipped: &[String]) -> Option<
     if skipped.is_empty() {
         return description;
     }
-    let mut text = description.map(|d| format!("{}\n\n", d.trim_end())).unwrap_or_default();
+    let mut text = description
+        .map(|d| format!("{}\n\n", d.trim_end()))
+        .unwrap_or_default();
     text.push_str("Operations not generated, because their description could not be used:\n");
     for s in skipped {
         text.push_str(&format!("\n- {s}"));
@@ -130,7 +132,10 @@ fn with_skipped_note(description: Option<String>, skipped: &[String]) -> Option<
 
 impl Lowerer<'_> {
     fn warn(&mut self, pointer: &str, message: impl Into<String>) {
-        self.warnings.push(ir::Warning { pointer: pointer.to_string(), message: message.into() });
+        self.warnings.push(ir::Warning {
+            pointer: pointer.to_string(),
+            message: message.into(),
+        });
     }
 
     /// Gives every type its final, unique name. Component schemas claim names
@@ -140,7 +145,11 @@ impl Lowerer<'_> {
         let mut keys: Vec<&TypeKey> = self.types.keys().collect();
         // Configured names claim first, then component schemas, then inline.
         keys.sort_by_key(|k| {
-            (!self.options.rename.types.contains_key(*k), !k.starts_with("#/components/schemas/"), k.as_str())
+            (
+                !self.options.rename.types.contains_key(*k),
+                !k.starts_with("#/components/schemas/"),
+                k.as_str(),
+            )
         });
         let mut taken = Namespace::new(reserved::TYPES);
         let mut renames = BTreeMap::new();

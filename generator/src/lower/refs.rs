@@ -45,7 +45,9 @@ impl<'a> Lowerer<'a> {
             if let Some(name) = component_name(&reference, "schemas") {
                 let target = spec.components.as_ref()?.schemas.get(&name)?;
                 match target {
-                    ReferenceOr::Item(s) => return Some(SchemaTarget::Component(schema_key(&name), s)),
+                    ReferenceOr::Item(s) => {
+                        return Some(SchemaTarget::Component(schema_key(&name), s))
+                    }
                     ReferenceOr::Reference { reference: next } => reference = next.clone(),
                 }
                 continue;
@@ -63,7 +65,10 @@ impl<'a> Lowerer<'a> {
     /// references. Returns the final reference's canonical pointer too.
     /// Component schemas are borrowed; schemas elsewhere in the document
     /// are deserialized from its JSON form.
-    pub(super) fn resolve_schema_ref(&mut self, reference: &str) -> Option<(String, Cow<'a, Schema>)> {
+    pub(super) fn resolve_schema_ref(
+        &mut self,
+        reference: &str,
+    ) -> Option<(String, Cow<'a, Schema>)> {
         match self.schema_target(reference)? {
             SchemaTarget::Component(key, s) => Some((key, Cow::Borrowed(s))),
             SchemaTarget::Pointer(key) => {

@@ -41,7 +41,9 @@ enum Shape {
 
 impl<'a> Lowerer<'a> {
     pub(super) fn lower_components(&mut self) {
-        let Some(components) = &self.spec.components else { return };
+        let Some(components) = &self.spec.components else {
+            return;
+        };
         for name in components.schemas.keys() {
             self.lower_component(name);
         }
@@ -52,7 +54,11 @@ impl<'a> Lowerer<'a> {
     /// top), so chains of components cost no stack.
     fn lower_component(&mut self, name: &str) {
         let key = schema_key(name);
-        let schema = self.spec.components.as_ref().and_then(|c| c.schemas.get(name));
+        let schema = self
+            .spec
+            .components
+            .as_ref()
+            .and_then(|c| c.schemas.get(name));
         let Some(schema) = schema else { return };
         if self.types.contains_key(&key) || self.replaced(&key).is_some() {
             return;
@@ -63,13 +69,22 @@ impl<'a> Lowerer<'a> {
             ReferenceOr::Item(s) => {
                 let kind = match self.shape(s, &key, &hint) {
                     Shape::Named(kind) => kind,
-                    Shape::Inline(t) => TypeKind::Alias { target: t, newtype: false },
+                    Shape::Inline(t) => TypeKind::Alias {
+                        target: t,
+                        newtype: false,
+                    },
                 };
                 (kind, Some(s))
             }
             ReferenceOr::Reference { reference } => {
                 let target = self.schema_ref(reference, &key);
-                (TypeKind::Alias { target, newtype: false }, None)
+                (
+                    TypeKind::Alias {
+                        target,
+                        newtype: false,
+                    },
+                    None,
+                )
             }
         };
         self.insert_type(key.clone(), hint, data, kind);
@@ -110,7 +125,9 @@ impl<'a> Lowerer<'a> {
 
     /// The type of a `$ref` used at `pointer`.
     pub(super) fn schema_ref(&mut self, reference: &str, pointer: &str) -> TypeRef {
-        if let Some(t) = component_name(reference, "schemas").and_then(|name| self.component_ref(&name)) {
+        if let Some(t) =
+            component_name(reference, "schemas").and_then(|name| self.component_ref(&name))
+        {
             return t;
         }
         match self.schema_target(reference) {
@@ -118,7 +135,9 @@ impl<'a> Lowerer<'a> {
                 let name = component_name(&key, "schemas").unwrap_or_default();
                 self.component_ref(&name).unwrap_or(TypeRef::Named(key))
             }
-            Some(SchemaTarget::Pointer(key)) if self.types.contains_key(&key) || self.in_progress.contains(&key) => {
+            Some(SchemaTarget::Pointer(key))
+                if self.types.contains_key(&key) || self.in_progress.contains(&key) =>
+            {
                 // Lowered (or being lowered): no need to read it again.
                 self.place_known(&key)
             }
@@ -130,21 +149,34 @@ impl<'a> Lowerer<'a> {
                 None => TypeRef::Any,
             },
             None => {
-                self.warn(pointer, format!("cannot resolve `$ref: {reference}`; using an untyped JSON value"));
+                self.warn(
+                    pointer,
+                    format!("cannot resolve `$ref: {reference}`; using an untyped JSON value"),
+                );
                 TypeRef::Any
             }
         }
     }
 
     /// The type of the schema at `pointer`; inline items are named `hint`.
-    pub(super) fn type_of(&mut self, schema: &ReferenceOr<Schema>, pointer: &str, hint: &str) -> TypeRef {
+    pub(super) fn type_of(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        pointer: &str,
+        hint: &str,
+    ) -> TypeRef {
         match schema {
             ReferenceOr::Reference { reference } => self.schema_ref(reference, pointer),
             ReferenceOr::Item(s) => self.place(s, pointer, hint),
         }
     }
 
-    pub(super) fn type_of_boxed(&mut self, schema: &ReferenceOr<Box<Schema>>, pointer: &str, hint: &str) -> TypeRef {
+    pub(super) fn type_of_boxed(
+        &mut self,
+        schema: &ReferenceOr<Box<Schema>>,
+        pointer: &str,
+        hint: &str,
+    ) -> TypeRef {
         match schema {
             ReferenceOr::Reference { reference } => self.schema_ref(reference, pointer),
             ReferenceOr::Item(s) => self.place(s, pointer, hint),
@@ -168,7 +200,8 @@ impl<'a> Lowerer<'a> {
             TypeRef::Named(pointer.to_string())
         } else if self.nesting >= MAX_NESTING {
             if self.deferred_keys.insert(pointer.to_string()) {
-                self.deferred.push((pointer.to_string(), s.clone(), hint.to_string()));
+                self.deferred
+                    .push((pointer.to_string(), s.clone(), hint.to_string()));
             }
             TypeRef::Named(pointer.to_string())
         } else {
@@ -182,7 +215,15 @@ impl<'a> Lowerer<'a> {
                 Shape::Inline(t) if !referenced => t,
                 // Something inside referred to this schema by name: give it one.
                 Shape::Inline(t) => {
-                    self.insert_type(pointer.to_string(), pascal(hint), Some(s), TypeKind::Alias { target: t, newtype: false });
+                    self.insert_type(
+                        pointer.to_string(),
+                        pascal(hint),
+                        Some(s),
+                        TypeKind::Alias {
+                            target: t,
+                            newtype: false,
+                        },
+                    );
                     TypeRef::Named(pointer.to_string())
                 }
                 Shape::Named(kind) => {
@@ -222,7 +263,10 @@ impl<'a> Lowerer<'a> {
             self.in_progress.insert(pointer.clone());
             let kind = match self.shape(&schema, &pointer, &hint) {
                 Shape::Named(kind) => kind,
-                Shape::Inline(t) => TypeKind::Alias { target: t, newtype: false },
+                Shape::Inline(t) => TypeKind::Alias {
+                    target: t,
+                    newtype: false,
+                },
             };
             self.in_progress.remove(&pointer);
             self.referenced_in_progress.remove(&pointer);
@@ -233,13 +277,20 @@ impl<'a> Lowerer<'a> {
     fn shape(&mut self, s: &Schema, pointer: &str, hint: &str) -> Shape {
         let v = view(s);
         if v.not {
-            self.warn(pointer, "`not` schemas cannot be expressed as a Rust type; using an untyped JSON value");
+            self.warn(
+                pointer,
+                "`not` schemas cannot be expressed as a Rust type; using an untyped JSON value",
+            );
             return Shape::Inline(TypeRef::Any);
         }
         if !v.all_of.is_empty() {
             return self.all_of(&v, pointer, hint);
         }
-        let (members, which) = if !v.one_of.is_empty() { (v.one_of, "oneOf") } else { (v.any_of, "anyOf") };
+        let (members, which) = if !v.one_of.is_empty() {
+            (v.one_of, "oneOf")
+        } else {
+            (v.any_of, "anyOf")
+        };
         let constraint_only = !members.is_empty() && members.iter().all(is_required_only);
         if !members.is_empty() && !constraint_only {
             if v.properties.is_some_and(|p| !p.is_empty()) {
@@ -250,7 +301,11 @@ impl<'a> Lowerer<'a> {
         }
         // An enum of objects or arrays only constrains values of the schema's
         // type; it does not make a Rust enum.
-        let structured_enum = v.enumeration.iter().filter(|e| !e.is_null()).all(|e| e.is_object() || e.is_array());
+        let structured_enum = v
+            .enumeration
+            .iter()
+            .filter(|e| !e.is_null())
+            .all(|e| e.is_object() || e.is_array());
         if !v.enumeration.is_empty() && !structured_enum {
             return self.enumeration(&v, pointer);
         }
@@ -268,30 +323,57 @@ impl<'a> Lowerer<'a> {
                 Some("int32") => Primitive::I32,
                 Some("uint64" | "uint32" | "uint") => Primitive::U64,
                 // Non-negative with a bound beyond i64: only u64 holds it.
-                _ if v.minimum.is_some_and(|m| m >= 0.0) && v.maximum.is_some_and(|m| m > i64::MAX as f64) => Primitive::U64,
+                _ if v.minimum.is_some_and(|m| m >= 0.0)
+                    && v.maximum.is_some_and(|m| m > i64::MAX as f64) =>
+                {
+                    Primitive::U64
+                }
                 _ => Primitive::I64,
             })),
             Some("number") => Shape::Inline(TypeRef::Primitive(Primitive::F64)),
             Some("boolean") => Shape::Inline(TypeRef::Primitive(Primitive::Bool)),
             Some("array") => {
                 let item = match v.items {
-                    Some(items) => self.type_of_boxed(items, &pointer_join(pointer, "items"), &format!("{hint}Item")),
+                    Some(items) => self.type_of_boxed(
+                        items,
+                        &pointer_join(pointer, "items"),
+                        &format!("{hint}Item"),
+                    ),
                     None => TypeRef::Any,
                 };
                 Shape::Inline(TypeRef::Array(Box::new(item)))
             }
-            Some("object") | None if v.properties.is_some() || v.additional.is_some() || v.typ.is_some() || constraint_only => {
-                self.object(&v, pointer, hint, if constraint_only { members } else { &[] })
+            Some("object") | None
+                if v.properties.is_some()
+                    || v.additional.is_some()
+                    || v.typ.is_some()
+                    || constraint_only =>
+            {
+                self.object(
+                    &v,
+                    pointer,
+                    hint,
+                    if constraint_only { members } else { &[] },
+                )
             }
             None | Some("null") => Shape::Inline(TypeRef::Any),
             Some(other) => {
-                self.warn(pointer, format!("unknown schema type `{other}`; using an untyped JSON value"));
+                self.warn(
+                    pointer,
+                    format!("unknown schema type `{other}`; using an untyped JSON value"),
+                );
                 Shape::Inline(TypeRef::Any)
             }
         }
     }
 
-    fn object(&mut self, v: &View<'_>, pointer: &str, hint: &str, constraints: &[ReferenceOr<Schema>]) -> Shape {
+    fn object(
+        &mut self,
+        v: &View<'_>,
+        pointer: &str,
+        hint: &str,
+        constraints: &[ReferenceOr<Schema>],
+    ) -> Shape {
         let props = v.properties.filter(|p| !p.is_empty());
         let additional = self.additional(v.additional, pointer, hint);
         if props.is_none() && constraints.is_empty() {
@@ -317,15 +399,28 @@ impl<'a> Lowerer<'a> {
             })
             .filter(|set| !set.is_empty())
             .collect();
-        Shape::Named(TypeKind::Struct(StructType { fields: finish_fields(fields), additional, required_any_of }))
+        Shape::Named(TypeKind::Struct(StructType {
+            fields: finish_fields(fields),
+            additional,
+            required_any_of,
+        }))
     }
 
-    fn additional(&mut self, a: Option<&AdditionalProperties>, pointer: &str, hint: &str) -> Additional {
+    fn additional(
+        &mut self,
+        a: Option<&AdditionalProperties>,
+        pointer: &str,
+        hint: &str,
+    ) -> Additional {
         match a {
             None | Some(AdditionalProperties::Any(true)) => Additional::Keep,
             Some(AdditionalProperties::Any(false)) => Additional::Deny,
             Some(AdditionalProperties::Schema(schema)) => {
-                match self.type_of(schema, &pointer_join(pointer, "additionalProperties"), &format!("{hint}Value")) {
+                match self.type_of(
+                    schema,
+                    &pointer_join(pointer, "additionalProperties"),
+                    &format!("{hint}Value"),
+                ) {
                     TypeRef::Any => Additional::Keep,
                     t => Additional::Typed(t),
                 }
@@ -350,8 +445,12 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Item(s) => Some(s.schema_data.clone()),
                 ReferenceOr::Reference { .. } => None,
             };
-            let (read_only, write_only) = data.as_ref().map_or((false, false), |d| (d.read_only, d.write_only));
-            let description = data.as_ref().and_then(|d| d.description.clone().or_else(|| d.title.clone()));
+            let (read_only, write_only) = data
+                .as_ref()
+                .map_or((false, false), |d| (d.read_only, d.write_only));
+            let description = data
+                .as_ref()
+                .and_then(|d| d.description.clone().or_else(|| d.title.clone()));
             out.insert(
                 name.clone(),
                 Field {
@@ -387,18 +486,30 @@ impl<'a> Lowerer<'a> {
             if let Some(i) = only_typed_member(v.all_of) {
                 let member_pointer = pointer_join(&pointer_join(pointer, "allOf"), &i.to_string());
                 let t = self.type_of(&v.all_of[i], &member_pointer, hint);
-                let nullable = v.all_of.iter().any(|m| matches!(m, ReferenceOr::Item(s) if s.schema_data.nullable));
+                let nullable = v
+                    .all_of
+                    .iter()
+                    .any(|m| matches!(m, ReferenceOr::Item(s) if s.schema_data.nullable));
                 return Shape::Inline(if nullable { t.nullable() } else { t });
             }
         }
-        let mut merged = Merged { fields: IndexMap::new(), required: v.required.to_vec(), additional: Additional::Keep, others: Vec::new() };
+        let mut merged = Merged {
+            fields: IndexMap::new(),
+            required: v.required.to_vec(),
+            additional: Additional::Keep,
+            others: Vec::new(),
+        };
         // Members are merged depth first, in order (a member's own `allOf`
         // before its properties), from an explicit stack: inheritance chains
         // of any length cost no recursion.
         let mut stack: Vec<MergeStep<'s>> = Vec::new();
         for (i, member) in v.all_of.iter().enumerate().rev() {
             let member_pointer = pointer_join(&pointer_join(pointer, "allOf"), &i.to_string());
-            stack.push(MergeStep::Member(Cow::Borrowed(member), member_pointer, hint.to_string()));
+            stack.push(MergeStep::Member(
+                Cow::Borrowed(member),
+                member_pointer,
+                hint.to_string(),
+            ));
         }
         let mut seen: HashSet<String> = HashSet::new();
         let mut members = 0;
@@ -412,20 +523,39 @@ impl<'a> Lowerer<'a> {
                         self.warn(pointer, format!("`allOf` reaches more than {MAX_MERGED} schemas; the properties of the rest are not typed (they are kept in `extra`)"));
                         break;
                     }
-                    self.merge_member(member, member_pointer, member_hint, &mut seen, &mut merged, &mut stack);
+                    self.merge_member(
+                        member,
+                        member_pointer,
+                        member_hint,
+                        &mut seen,
+                        &mut merged,
+                        &mut stack,
+                    );
                 }
                 MergeStep::Fields(schema, member_pointer, member_hint) => {
                     let mv = view(&schema);
                     if let Some(props) = mv.properties {
-                        self.collect_fields(props, mv.required, &member_pointer, &member_hint, &mut merged.fields);
+                        self.collect_fields(
+                            props,
+                            mv.required,
+                            &member_pointer,
+                            &member_hint,
+                            &mut merged.fields,
+                        );
                     }
                     if let Some(AdditionalProperties::Schema(_)) = mv.additional {
-                        merged.additional = self.additional(mv.additional, &member_pointer, &member_hint);
+                        merged.additional =
+                            self.additional(mv.additional, &member_pointer, &member_hint);
                     }
                 }
             }
         }
-        let Merged { mut fields, required, mut additional, others } = merged;
+        let Merged {
+            mut fields,
+            required,
+            mut additional,
+            others,
+        } = merged;
         if let Some(props) = v.properties.filter(|p| !p.is_empty()) {
             self.collect_fields(props, v.required, pointer, hint, &mut fields);
         }
@@ -434,7 +564,10 @@ impl<'a> Lowerer<'a> {
                 return Shape::Inline(t);
             }
         } else if !others.is_empty() {
-            self.warn(pointer, "`allOf` mixes objects with non-object schemas; only the object members are typed");
+            self.warn(
+                pointer,
+                "`allOf` mixes objects with non-object schemas; only the object members are typed",
+            );
         }
         if let Additional::Deny = additional {
             // Closing a merged object would reject the other members' properties.
@@ -446,15 +579,25 @@ impl<'a> Lowerer<'a> {
                 f.required = true;
             }
         }
-        let (members, _) = if !v.one_of.is_empty() { (v.one_of, "oneOf") } else { (v.any_of, "anyOf") };
+        let (members, _) = if !v.one_of.is_empty() {
+            (v.one_of, "oneOf")
+        } else {
+            (v.any_of, "anyOf")
+        };
         let required_any_of = members
             .iter()
             .filter_map(|c| match c {
-                ReferenceOr::Item(c) if is_required_only(&ReferenceOr::Item(c.clone())) => Some(view(c).required.to_vec()),
+                ReferenceOr::Item(c) if is_required_only(&ReferenceOr::Item(c.clone())) => {
+                    Some(view(c).required.to_vec())
+                }
                 _ => None,
             })
             .collect();
-        Shape::Named(TypeKind::Struct(StructType { fields: finish_fields(fields), additional, required_any_of }))
+        Shape::Named(TypeKind::Struct(StructType {
+            fields: finish_fields(fields),
+            additional,
+            required_any_of,
+        }))
     }
 
     /// One `allOf` member: its `required`, and for an object, its own
@@ -474,31 +617,43 @@ impl<'a> Lowerer<'a> {
             ReferenceOr::Reference { reference } => Some(reference.clone()),
             ReferenceOr::Item(_) => None,
         };
-        let (schema, member_pointer, member_hint): (Cow<'s, Schema>, String, String) = match (reference.clone(), member) {
-            (Some(reference), _) => {
-                if !seen.insert(reference.clone()) {
-                    return;
-                }
-                match self.resolve_schema_ref(&reference) {
-                    Some((key, schema)) => {
-                        let h = hint_from_pointer(&key);
-                        (schema, key, h)
-                    }
-                    None => {
-                        self.warn(&pointer, format!("cannot resolve `$ref: {reference}`"));
+        let (schema, member_pointer, member_hint): (Cow<'s, Schema>, String, String) =
+            match (reference.clone(), member) {
+                (Some(reference), _) => {
+                    if !seen.insert(reference.clone()) {
                         return;
                     }
+                    match self.resolve_schema_ref(&reference) {
+                        Some((key, schema)) => {
+                            let h = hint_from_pointer(&key);
+                            (schema, key, h)
+                        }
+                        None => {
+                            self.warn(&pointer, format!("cannot resolve `$ref: {reference}`"));
+                            return;
+                        }
+                    }
                 }
-            }
-            (None, Cow::Borrowed(ReferenceOr::Item(s))) => (Cow::Borrowed(s), pointer.clone(), hint.clone()),
-            (None, Cow::Owned(ReferenceOr::Item(s))) => (Cow::Owned(s), pointer.clone(), hint.clone()),
-            (None, _) => return,
-        };
+                (None, Cow::Borrowed(ReferenceOr::Item(s))) => {
+                    (Cow::Borrowed(s), pointer.clone(), hint.clone())
+                }
+                (None, Cow::Owned(ReferenceOr::Item(s))) => {
+                    (Cow::Owned(s), pointer.clone(), hint.clone())
+                }
+                (None, _) => return,
+            };
         let v = view(&schema);
-        let objectish = v.properties.is_some() || !v.all_of.is_empty() || v.typ == Some("object") || v.additional.is_some();
+        let objectish = v.properties.is_some()
+            || !v.all_of.is_empty()
+            || v.typ == Some("object")
+            || v.additional.is_some();
         merged.required.extend(v.required.iter().cloned());
         if !objectish {
-            if v.typ.is_some() || !v.one_of.is_empty() || !v.any_of.is_empty() || !v.enumeration.is_empty() {
+            if v.typ.is_some()
+                || !v.one_of.is_empty()
+                || !v.any_of.is_empty()
+                || !v.enumeration.is_empty()
+            {
                 let t = match &reference {
                     Some(reference) => self.schema_ref(reference, &pointer),
                     None => self.place(&schema, &pointer, &hint),
@@ -512,22 +667,41 @@ impl<'a> Lowerer<'a> {
             Cow::Borrowed(s) => view(s).all_of.iter().map(Cow::Borrowed).collect(),
             Cow::Owned(_) => v.all_of.iter().cloned().map(Cow::Owned).collect(),
         };
-        stack.push(MergeStep::Fields(schema.clone(), member_pointer.clone(), member_hint.clone()));
+        stack.push(MergeStep::Fields(
+            schema.clone(),
+            member_pointer.clone(),
+            member_hint.clone(),
+        ));
         for (i, sub) in subs.into_iter().enumerate().rev() {
             let sub_pointer = pointer_join(&pointer_join(&member_pointer, "allOf"), &i.to_string());
             stack.push(MergeStep::Member(sub, sub_pointer, member_hint.clone()));
         }
     }
 
-    fn union(&mut self, s: &Schema, members: &[ReferenceOr<Schema>], pointer: &str, hint: &str) -> Shape {
+    fn union(
+        &mut self,
+        s: &Schema,
+        members: &[ReferenceOr<Schema>],
+        pointer: &str,
+        hint: &str,
+    ) -> Shape {
         let mut variants: Vec<UnionVariant> = Vec::new();
         let mut nullable = false;
         let mut taken = Namespace::new(reserved::UNION_VARIANTS);
         for (i, m) in members.iter().enumerate() {
             if let ReferenceOr::Item(ms) = m {
                 let mv = view(ms);
-                let only_null_enum = !mv.enumeration.is_empty() && mv.enumeration.iter().all(Value::is_null);
-                if mv.typ == Some("null") || only_null_enum || (mv.typ.is_none() && ms.schema_data.nullable && mv.properties.is_none() && mv.all_of.is_empty() && mv.one_of.is_empty() && mv.any_of.is_empty()) {
+                let only_null_enum =
+                    !mv.enumeration.is_empty() && mv.enumeration.iter().all(Value::is_null);
+                if mv.typ == Some("null")
+                    || only_null_enum
+                    || (mv.typ.is_none()
+                        && ms.schema_data.nullable
+                        && mv.properties.is_none()
+                        && mv.all_of.is_empty()
+                        && mv.one_of.is_empty()
+                        && mv.any_of.is_empty())
+                {
                     nullable = true;
                     continue;
                 }
@@ -535,13 +709,31 @@ impl<'a> Lowerer<'a> {
             let member_pointer = pointer_join(pointer, &i.to_string());
             let base_name = match m {
                 ReferenceOr::Reference { reference } => hint_from_pointer(reference),
-                ReferenceOr::Item(ms) => ms.schema_data.title.as_deref().map(pascal).unwrap_or_default(),
+                ReferenceOr::Item(ms) => ms
+                    .schema_data
+                    .title
+                    .as_deref()
+                    .map(pascal)
+                    .unwrap_or_default(),
             };
-            let member_hint = if base_name.is_empty() { format!("{hint}Variant{i}") } else { format!("{hint}{base_name}") };
+            let member_hint = if base_name.is_empty() {
+                format!("{hint}Variant{i}")
+            } else {
+                format!("{hint}{base_name}")
+            };
             let ty = self.type_of(m, &member_pointer, &member_hint);
-            let name = if base_name.is_empty() { variant_name_for(&ty, i) } else { base_name };
+            let name = if base_name.is_empty() {
+                variant_name_for(&ty, i)
+            } else {
+                base_name
+            };
             let name = taken.claim(name);
-            variants.push(UnionVariant { name, ty, tags: Vec::new(), boxed: false });
+            variants.push(UnionVariant {
+                name,
+                ty,
+                tags: Vec::new(),
+                boxed: false,
+            });
         }
         if variants.is_empty() {
             return Shape::Inline(TypeRef::Any);
@@ -564,13 +756,17 @@ impl<'a> Lowerer<'a> {
                     .mapping
                     .iter()
                     .filter(|(_, target)| {
-                        component_name(target, "schemas").map(|n| schema_key(&n)).as_deref() == Some(key.as_str())
+                        component_name(target, "schemas")
+                            .map(|n| schema_key(&n))
+                            .as_deref()
+                            == Some(key.as_str())
                             || target.as_str() == key
                     })
                     .map(|(value, _)| value.clone())
                     .collect();
                 if tags.is_empty() {
-                    if let ReferenceOr::Reference { reference } = &members[i.min(members.len() - 1)] {
+                    if let ReferenceOr::Reference { reference } = &members[i.min(members.len() - 1)]
+                    {
                         if let Some(name) = component_name(reference, "schemas") {
                             tags.push(name);
                         }
@@ -592,7 +788,10 @@ impl<'a> Lowerer<'a> {
         if discriminator.is_none() {
             variants.sort_by_key(|v| untagged_rank(&v.ty));
         }
-        let kind = TypeKind::Union(UnionType { variants, discriminator });
+        let kind = TypeKind::Union(UnionType {
+            variants,
+            discriminator,
+        });
         if nullable {
             // Name the union, then make its uses nullable.
             let key = pointer.to_string();
@@ -614,7 +813,10 @@ impl<'a> Lowerer<'a> {
         } else if values.iter().all(|e| e.is_boolean()) {
             return Shape::Inline(TypeRef::Primitive(Primitive::Bool));
         } else {
-            self.warn(pointer, "`enum` mixes value types; using an untyped JSON value");
+            self.warn(
+                pointer,
+                "`enum` mixes value types; using an untyped JSON value",
+            );
             return Shape::Inline(TypeRef::Any);
         };
         if values.is_empty() {
@@ -642,9 +844,17 @@ impl<'a> Lowerer<'a> {
                 }
                 _ => "Value".to_string(),
             };
-            variants.push(EnumVariant { name: taken.claim(base), value: value.clone(), description: None });
+            variants.push(EnumVariant {
+                name: taken.claim(base),
+                value: value.clone(),
+                description: None,
+            });
         }
-        Shape::Named(TypeKind::Enum(EnumType { repr, variants, nullable }))
+        Shape::Named(TypeKind::Enum(EnumType {
+            repr,
+            variants,
+            nullable,
+        }))
     }
 }
 
@@ -667,13 +877,18 @@ enum MergeStep<'s> {
 /// The index of the one member that carries a type, when every other
 /// member only annotates (description, title, `nullable`, examples).
 fn only_typed_member(members: &[ReferenceOr<Schema>]) -> Option<usize> {
-    let mut typed = members.iter().enumerate().filter(|(_, m)| !is_annotation_only(m));
+    let mut typed = members
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| !is_annotation_only(m));
     let (i, _) = typed.next()?;
     typed.next().is_none().then_some(i)
 }
 
 fn is_annotation_only(member: &ReferenceOr<Schema>) -> bool {
-    let ReferenceOr::Item(s) = member else { return false };
+    let ReferenceOr::Item(s) = member else {
+        return false;
+    };
     let v = view(s);
     v.typ.is_none()
         && v.format.is_none()
@@ -698,7 +913,7 @@ fn is_required_only(member: &ReferenceOr<Schema>) -> bool {
             let v = view(s);
             !v.required.is_empty()
                 && v.typ.is_none()
-                && v.properties.map_or(true, |p| p.is_empty())
+                && v.properties.is_none_or(|p| p.is_empty())
                 && v.all_of.is_empty()
                 && v.one_of.is_empty()
                 && v.any_of.is_empty()
@@ -730,7 +945,20 @@ pub(super) fn hint_from_pointer(pointer: &str) -> String {
         .split('/')
         .filter(|s| !s.is_empty())
         .map(super::refs::unescape)
-        .filter(|s| !matches!(s.as_str(), "components" | "schemas" | "properties" | "items" | "content" | "schema" | "allOf" | "oneOf" | "anyOf"))
+        .filter(|s| {
+            !matches!(
+                s.as_str(),
+                "components"
+                    | "schemas"
+                    | "properties"
+                    | "items"
+                    | "content"
+                    | "schema"
+                    | "allOf"
+                    | "oneOf"
+                    | "anyOf"
+            )
+        })
         .collect();
     pascal(&segments.join(" "))
 }

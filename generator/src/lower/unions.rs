@@ -20,8 +20,13 @@ fn const_value(types: &BTreeMap<TypeKey, TypeDef>, t: &TypeRef) -> Option<String
 
 /// The fields of a struct variant by name (a map: unions of many large
 /// structs are checked property by property).
-fn struct_fields<'t>(types: &'t BTreeMap<TypeKey, TypeDef>, t: &TypeRef) -> Option<(Vec<&'t str>, HashMap<&'t str, &'t TypeRef>)> {
-    let TypeRef::Named(key) = t.non_null() else { return None };
+fn struct_fields<'t>(
+    types: &'t BTreeMap<TypeKey, TypeDef>,
+    t: &TypeRef,
+) -> Option<(Vec<&'t str>, HashMap<&'t str, &'t TypeRef>)> {
+    let TypeRef::Named(key) = t.non_null() else {
+        return None;
+    };
     match &types.get(key)?.kind {
         TypeKind::Struct(s) => Some((
             s.fields.iter().map(|f| f.name.as_str()).collect(),
@@ -36,11 +41,18 @@ fn struct_fields<'t>(types: &'t BTreeMap<TypeKey, TypeDef>, t: &TypeRef) -> Opti
 pub fn implicit_discriminators(types: &mut BTreeMap<TypeKey, TypeDef>) {
     let mut updates: Vec<(TypeKey, String, Vec<String>)> = Vec::new();
     for (key, def) in types.iter() {
-        let TypeKind::Union(u) = &def.kind else { continue };
+        let TypeKind::Union(u) = &def.kind else {
+            continue;
+        };
         if u.discriminator.is_some() || u.variants.len() < 2 {
             continue;
         }
-        let Some(fields): Option<Vec<_>> = u.variants.iter().map(|v| struct_fields(types, &v.ty)).collect() else {
+        let Some(fields): Option<Vec<_>> = u
+            .variants
+            .iter()
+            .map(|v| struct_fields(types, &v.ty))
+            .collect()
+        else {
             continue;
         };
         // A property every member declares with a different constant value;
@@ -50,8 +62,12 @@ pub fn implicit_discriminators(types: &mut BTreeMap<TypeKey, TypeDef>) {
             let mut tags = Vec::new();
             let mut seen = HashSet::new();
             for (_, vf) in &fields {
-                let Some(ty) = vf.get(prop) else { continue 'props };
-                let Some(value) = const_value(types, ty.non_null()) else { continue 'props };
+                let Some(ty) = vf.get(prop) else {
+                    continue 'props;
+                };
+                let Some(value) = const_value(types, ty.non_null()) else {
+                    continue 'props;
+                };
                 if !seen.insert(value.clone()) {
                     continue 'props;
                 }
@@ -79,11 +95,19 @@ pub fn tag_defaults(types: &mut BTreeMap<TypeKey, TypeDef>) {
     let mut seen: BTreeMap<TypeKey, (String, BTreeSet<String>)> = BTreeMap::new();
     let mut conflicting = BTreeSet::new();
     for def in types.values() {
-        let TypeKind::Union(u) = &def.kind else { continue };
-        let Some(prop) = &u.discriminator else { continue };
+        let TypeKind::Union(u) = &def.kind else {
+            continue;
+        };
+        let Some(prop) = &u.discriminator else {
+            continue;
+        };
         for v in &u.variants {
-            let TypeRef::Named(k) = v.ty.non_null() else { continue };
-            let entry = seen.entry(k.clone()).or_insert_with(|| (prop.clone(), BTreeSet::new()));
+            let TypeRef::Named(k) = v.ty.non_null() else {
+                continue;
+            };
+            let entry = seen
+                .entry(k.clone())
+                .or_insert_with(|| (prop.clone(), BTreeSet::new()));
             if &entry.0 != prop {
                 conflicting.insert(k.clone());
             }
@@ -94,10 +118,21 @@ pub fn tag_defaults(types: &mut BTreeMap<TypeKey, TypeDef>) {
         if conflicting.contains(&key) || tags.len() != 1 {
             continue;
         }
-        let Some(tag) = tags.into_iter().next() else { continue };
-        let Some(TypeKind::Struct(s)) = types.get_mut(&key).map(|d| &mut d.kind) else { continue };
-        if let Some(f) = s.fields.iter_mut().find(|f| f.name == prop && f.required && f.default.is_none()) {
-            if matches!(f.ty, TypeRef::Primitive(Primitive::String) | TypeRef::Named(_)) {
+        let Some(tag) = tags.into_iter().next() else {
+            continue;
+        };
+        let Some(TypeKind::Struct(s)) = types.get_mut(&key).map(|d| &mut d.kind) else {
+            continue;
+        };
+        if let Some(f) = s
+            .fields
+            .iter_mut()
+            .find(|f| f.name == prop && f.required && f.default.is_none())
+        {
+            if matches!(
+                f.ty,
+                TypeRef::Primitive(Primitive::String) | TypeRef::Named(_)
+            ) {
                 f.default = Some(Value::String(tag));
             }
         }
@@ -111,12 +146,16 @@ pub fn order_untagged(types: &mut BTreeMap<TypeKey, TypeDef>) {
     let required: BTreeMap<TypeKey, usize> = types
         .iter()
         .filter_map(|(k, d)| match &d.kind {
-            TypeKind::Struct(s) => Some((k.clone(), s.fields.iter().filter(|f| f.required).count())),
+            TypeKind::Struct(s) => {
+                Some((k.clone(), s.fields.iter().filter(|f| f.required).count()))
+            }
             _ => None,
         })
         .collect();
     for def in types.values_mut() {
-        let TypeKind::Union(u) = &mut def.kind else { continue };
+        let TypeKind::Union(u) = &mut def.kind else {
+            continue;
+        };
         if u.discriminator.is_some() {
             continue;
         }

@@ -139,7 +139,7 @@ pub(crate) fn repair_schema(m: &mut Map<String, Value>, v31: bool, pointer: &str
                 expected(pointer, &key, "`true` or `false`", v)
             }
             "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties"
-                if !v.as_u64().is_some_and(|n| usize::try_from(n).is_ok()) =>
+                if v.as_u64().is_none_or(|n| usize::try_from(n).is_err()) =>
             {
                 expected(pointer, &key, "a non-negative integer", v)
             }

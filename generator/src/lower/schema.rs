@@ -893,7 +893,7 @@ fn is_annotation_only(member: &ReferenceOr<Schema>) -> bool {
     v.typ.is_none()
         && v.format.is_none()
         && v.enumeration.is_empty()
-        && v.properties.map_or(true, |p| p.is_empty())
+        && v.properties.is_none_or(|p| p.is_empty())
         && v.required.is_empty()
         && v.additional.is_none()
         && v.items.is_none()

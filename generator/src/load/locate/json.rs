@@ -238,7 +238,7 @@ impl JsonIndex {
                 let key = self.key_text(text, c).unwrap_or_default();
                 if !seen.insert(key) {
                     let at = self.nodes[c].key_start as usize;
-                    if best.map_or(true, |(o, _)| at < o) {
+                    if best.is_none_or(|(o, _)| at < o) {
                         best = Some((at, c));
                     }
                     break;

@@ -147,14 +147,38 @@ fn ir(spec: &std::path::Path, format: IrFormat) -> Result<(), String> {
     }
     match format {
         IrFormat::Yaml => {
-            // Through JSON: serde_yaml cannot write nested enums as tags.
             let value = serde_json::to_value(&lowered.api)
                 .map_err(|e| format!("cannot render the IR: {e}"))?;
-            let text =
-                serde_yaml::to_string(&value).map_err(|e| format!("cannot render the IR: {e}"))?;
-            print!("{text}");
+            let mut text = String::new();
+            let mut emitter = yaml_rust2::YamlEmitter::new(&mut text);
+            emitter.multiline_strings(true);
+            emitter
+                .dump(&to_yaml(&value))
+                .map_err(|e| format!("cannot render the IR: {e}"))?;
+            println!("{text}");
         }
         IrFormat::Debug => println!("{:#?}", lowered.api),
     }
     Ok(())
+}
+
+/// The IR's JSON form as a YAML tree, for printing.
+fn to_yaml(v: &serde_json::Value) -> yaml_rust2::Yaml {
+    use serde_json::Value;
+    use yaml_rust2::Yaml;
+    match v {
+        Value::Null => Yaml::Null,
+        Value::Bool(b) => Yaml::Boolean(*b),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => Yaml::Integer(i),
+            None => Yaml::Real(n.to_string()),
+        },
+        Value::String(s) => Yaml::String(s.clone()),
+        Value::Array(items) => Yaml::Array(items.iter().map(to_yaml).collect()),
+        Value::Object(map) => Yaml::Hash(
+            map.iter()
+                .map(|(k, v)| (Yaml::String(k.clone()), to_yaml(v)))
+                .collect(),
+        ),
+    }
 }

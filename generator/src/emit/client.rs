@@ -6,25 +6,13 @@ use quote::quote;
 
 use super::docs::{code, doc, inline, Para};
 use super::rust_type::{ident, Types};
-use crate::ir::{Api, ClientParam, Operation, Primitive, SecurityKind, SecurityScheme, TypeRef};
+use crate::ir::{Api, ClientParam, Primitive, SecurityKind, SecurityScheme, TypeRef};
 
-/// `cfg_for` gives the `#[cfg(...)]` gating an operation, if any.
-pub fn client_items(
-    api: &Api,
-    types: &Types<'_>,
-    cfg_for: &dyn Fn(&Operation) -> Option<TokenStream>,
-) -> Vec<TokenStream> {
-    let mut items = vec![servers(api), client(api), builder(api, types)];
-    for op in &api.operations {
-        let cfg = cfg_for(op);
-        items.push(super::operation::operation(
-            types,
-            op,
-            &api.client_params,
-            cfg.as_ref(),
-        ));
-    }
-    items
+/// The items of `client.rs` before the operations: servers, `Client`,
+/// `ClientBuilder`. Each operation's items come from
+/// [`super::operation::operation`].
+pub fn head_items(api: &Api, types: &Types<'_>) -> [TokenStream; 3] {
+    [servers(api), client(api), builder(api, types)]
 }
 
 fn default_url(api: &Api) -> String {

@@ -83,8 +83,19 @@ fn one_field_change_is_one_line_change() {
         &generate("intercom.yaml", &text),
         &generate("intercom.yaml", &edited),
     );
-    assert_eq!(changes.len(), 1, "{changes:#?}");
+    // One line of code, and its line in the API description.
+    assert_eq!(changes.len(), 2, "{changes:#?}");
     let (file, before, after) = &changes[0];
+    assert_eq!(file, "api/api.api.txt");
+    assert!(
+        before.starts_with("field UpdateContactRequest.owner_id: runtime::Maybe<i64> "),
+        "{before}"
+    );
+    assert!(
+        after.starts_with("field UpdateContactRequest.owner_id: runtime::Maybe<String> "),
+        "{after}"
+    );
+    let (file, before, after) = &changes[1];
     assert_eq!(file, "src/api/types.rs");
     assert!(
         before.contains("pub owner_id: crate::runtime::Maybe<i64>"),

@@ -316,13 +316,13 @@ fn struct_item(
 }
 
 /// A one-value string enum, emitted as a `String` alias.
-fn is_constant(e: &EnumType) -> bool {
+pub(crate) fn is_constant(e: &EnumType) -> bool {
     e.repr == EnumRepr::String && e.variants.len() == 1 && !e.nullable
 }
 
 /// The default of a required field as a Rust expression, when it is a
 /// literal the constructor can fill in.
-fn literal_default(types: &Types<'_>, f: &Field) -> Option<TokenStream> {
+pub(crate) fn literal_default(types: &Types<'_>, f: &Field) -> Option<TokenStream> {
     let value = f.default.as_ref()?;
     match (&f.ty, value) {
         (TypeRef::Primitive(crate::ir::Primitive::String), Value::String(s)) => {
@@ -448,8 +448,10 @@ fn enum_item(name: &proc_macro2::Ident, e: &EnumType, extra: &TokenStream) -> To
     quote! {
         ///
         /// Unknown values received from the server are kept in `Unknown`, so a
-        /// new value never breaks decoding.
+        /// new value never breaks decoding; the enum is `#[non_exhaustive]`, so
+        /// a variant added by a later version never breaks a `match` either.
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         #extra
         pub enum #name {
             #(#docs #variants,)*
@@ -528,6 +530,7 @@ fn union_item(
                 #doc_prop
                 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
                 #[serde(untagged)]
+                #[non_exhaustive]
                 #extra
                 pub enum #name {
                     #(#variant_decls)*

@@ -83,10 +83,7 @@ pub(super) fn decode(job: &DecodeJob<'_>) -> DecodeResult {
 fn run(job: &DecodeJob<'_>, r: &mut DecodeResult) -> Result<(), String> {
     let text = fs::read_to_string(job.spec)
         .map_err(|e| format!("cannot read {}: {e}", job.spec.display()))?;
-    let spec: Value = match clientgen::load::Format::detect(&text) {
-        clientgen::load::Format::Json => serde_json::from_str(&text).map_err(|e| e.to_string())?,
-        clientgen::load::Format::Yaml => serde_yaml::from_str(&text).map_err(|e| e.to_string())?,
-    };
+    let spec: Value = clientgen::load::parse_value(&text)?;
     // The decoders: every generator that produced a crate whose types for
     // this response can be found.
     let mut decoders = Vec::new();

@@ -88,9 +88,10 @@ pub struct BenchArgs {
     /// Skip the synthetic scaling specs.
     #[arg(long)]
     pub no_scaling: bool,
-    /// Where the default corpus specs live.
-    #[arg(long, default_value = "/work/shared/corpus")]
-    pub corpus: PathBuf,
+    /// Where the default corpus specs live (default: `corpus/specs` in the
+    /// repository).
+    #[arg(long)]
+    pub corpus: Option<PathBuf>,
 }
 
 /// `cargo build --release -p xtask`; returns the binary's path.
@@ -127,8 +128,9 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
     let mut specs: Vec<PathBuf> = args.specs.clone();
     if specs.is_empty() {
         let (corpus, repo) = if args.quick { (QUICK_CORPUS, QUICK_REPO) } else { (CORPUS_SPECS, REPO_SPECS) };
+        let corpus_dir = args.corpus.clone().unwrap_or_else(crate::corpus::dev_corpus_dir);
         for c in corpus {
-            let p = args.corpus.join(c);
+            let p = corpus_dir.join(c);
             if p.exists() {
                 specs.push(p);
             } else {

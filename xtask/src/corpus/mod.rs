@@ -2,7 +2,7 @@
 //! real-world specs and check that every generated crate compiles cleanly.
 //!
 //! For each spec found under the directories (`.json`, `.yaml`, `.yml`,
-//! recursively, sorted; default `../shared/corpus` beside the repository) the
+//! recursively, sorted; default `corpus/specs` in the repository) the
 //! generator writes a scratch crate `target/corpus/<stem>/`. The crates are
 //! members of one scratch workspace `target/corpus/Cargo.toml` and are
 //! checked by a single `cargo check --workspace --message-format=json` with
@@ -56,8 +56,8 @@ pub enum CheckMode {
 
 #[derive(clap::Args)]
 pub struct Options {
-    /// Directories searched recursively for specs (default: ../shared/corpus
-    /// beside the repository).
+    /// Directories searched recursively for specs (default: `corpus/specs`,
+    /// the development corpus).
     pub dirs: Vec<PathBuf>,
     /// Only specs whose relative path contains this.
     #[arg(long)]
@@ -84,6 +84,11 @@ pub struct Options {
     pub mode: CheckMode,
 }
 
+/// The development corpus vendored in the repository (`corpus/specs`).
+pub fn dev_corpus_dir() -> PathBuf {
+    repo_root().join("corpus").join("specs")
+}
+
 fn corpus_dir() -> PathBuf {
     repo_root().join("target").join("corpus")
 }
@@ -96,7 +101,7 @@ pub fn run(opts: Options) -> Result<(), String> {
     let started = Instant::now();
     let jobs = opts.jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)).max(1);
     let dirs: Vec<PathBuf> = if opts.dirs.is_empty() {
-        vec![repo_root().join("..").join("shared").join("corpus")]
+        vec![dev_corpus_dir()]
     } else {
         opts.dirs.clone()
     };

@@ -53,6 +53,7 @@ constructs!(
     recursive_array,
     recursive_box,
     recursive_mutual,
+    request_body_validated,
     request_media_types,
     responses_multi,
     v31_const,

@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::operation::positional;
 use super::rust_type::{ident, Types};
-use crate::ir::{MediaKind, Operation, ParamLocation, ParamStyle, PathPart};
+use crate::ir::{MediaKind, Operation, ParamLocation, ParamStyle, PathPart, TypeRef};
 
 pub(super) struct RequestCode {
     /// `let x = path_param(..)?;` for each path parameter.
@@ -70,7 +70,11 @@ pub(super) fn request_code(types: &Types<'_>, op: &Operation) -> RequestCode {
     }
     if let Some(b) = &op.body {
         let body_ref = if body_required { quote!(Some(&self.body)) } else { quote!(self.body.as_ref()) };
-        let validate = b.ty.as_ref().is_some_and(|t| types.needs_validation(t)).then(|| quote!(body.validate()?;));
+        // A nullable body is an `Option`: only a value present is checked.
+        let validate = b.ty.as_ref().filter(|t| types.needs_validation(t)).map(|t| match t {
+            TypeRef::Nullable(_) => quote!(if let Some(body) = body { body.validate()?; }),
+            _ => quote!(body.validate()?;),
+        });
         let setter = match (b.media, &b.ty) {
             (MediaKind::Json, Some(_)) if b.content_type == "application/json" => quote!(spec.json_body(body)?;),
             (MediaKind::Json, Some(_)) => {

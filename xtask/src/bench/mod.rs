@@ -44,7 +44,7 @@ use serde_json::Value;
 
 use crate::repo_root;
 
-pub(crate) use phases::{run_one, BenchOneArgs};
+pub(crate) use phases::{cpu_now, run_one, vmhwm_kb, BenchOneArgs};
 
 /// The default corpus specs (the largest ones), relative to `--corpus`.
 const CORPUS_SPECS: &[&str] = &[
@@ -95,7 +95,7 @@ pub struct BenchArgs {
 }
 
 /// `cargo build --release -p xtask`; returns the binary's path.
-fn build_release(root: &Path) -> Result<PathBuf, String> {
+pub(crate) fn build_release(root: &Path) -> Result<PathBuf, String> {
     eprintln!("bench: cargo build --release -p xtask");
     let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .current_dir(root)

@@ -21,24 +21,35 @@ pub(super) fn generate_all(rows: &mut [Row], opts: &Options, jobs: usize) -> Res
     let slots: Vec<Mutex<&mut Row>> = rows.iter_mut().map(Mutex::new).collect();
     std::thread::scope(|s| {
         for _ in 0..jobs.min(slots.len()) {
-            s.spawn(|| loop {
-                if stop.load(Ordering::Relaxed) {
-                    break;
-                }
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(slot) = slots.get(i) else { break };
-                let mut row = slot.lock().unwrap_or_else(|p| p.into_inner());
-                generate_one(&mut row, opts);
-                if let Some(e) = &row.gen_error {
-                    eprintln!("corpus: {}: {e}", row.rel);
-                    if !opts.keep_going {
-                        stop.store(true, Ordering::Relaxed);
+            // The stack of a main thread (8 MiB) or more: a spec the sweep's
+            // child process generated must not overflow here.
+            let worker = std::thread::Builder::new()
+                .stack_size(64 << 20)
+                .spawn_scoped(s, || loop {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
                     }
-                }
-            });
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(slot) = slots.get(i) else { break };
+                    let mut row = slot.lock().unwrap_or_else(|p| p.into_inner());
+                    if row.gen_error.is_some() {
+                        // Screened out by the sweep (crash, hang, rejection).
+                        continue;
+                    }
+                    generate_one(&mut row, opts);
+                    if let Some(e) = &row.gen_error {
+                        eprintln!("corpus: {}: {e}", row.rel);
+                        if !opts.keep_going {
+                            stop.store(true, Ordering::Relaxed);
+                        }
+                    }
+                });
+            if let Err(e) = worker {
+                return Err(format!("cannot start a generator thread: {e}"));
+            }
         }
-    });
-    Ok(())
+        Ok(())
+    })
 }
 
 fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
@@ -77,9 +88,17 @@ fn generate_one(row: &mut Row, opts: &Options) {
     row.types = api.types.len();
     row.fallbacks = api.warnings.len();
     let fallbacks: String = lowered.warnings.iter().map(|w| format!("{w}\n")).collect();
-    let _ = fs::write(corpus_dir().join("logs").join(format!("{}.fallbacks.txt", row.stem)), fallbacks);
+    let _ = fs::write(
+        corpus_dir()
+            .join("logs")
+            .join(format!("{}.fallbacks.txt", row.stem)),
+        fallbacks,
+    );
 
-    for f in files.iter_mut().filter(|f| f.path == Path::new("Cargo.toml")) {
+    for f in files
+        .iter_mut()
+        .filter(|f| f.path == Path::new("Cargo.toml"))
+    {
         match opts.mode {
             // A member of the scratch workspace, not a workspace of its own.
             CheckMode::Workspace => f.contents = f.contents.replace("\n[workspace]\n", "\n"),
@@ -99,14 +118,29 @@ fn generate_one(row: &mut Row, opts: &Options) {
     let examples_dir = dir.join("examples");
     let _ = fs::remove_dir_all(&examples_dir);
     let _ = fs::remove_file(dir.join("roundtrip.json"));
-    if opts.examples {
+    if opts.examples && !row.sample {
         row.cases = collect_cases(api, &row.krate);
         if row.runnable_cases() > 0 {
             let program = roundtrip_program(row);
-            let cases: Vec<&Value> = row.cases.iter().filter(|c| c.rust_type.is_ok()).map(|c| &c.value).collect();
+            let cases: Vec<&Value> = row
+                .cases
+                .iter()
+                .filter(|c| c.rust_type.is_ok())
+                .map(|c| &c.value)
+                .collect();
             let written = fs::create_dir_all(&examples_dir)
-                .and_then(|()| fs::write(examples_dir.join(format!("{}.rs", example_name(&row.krate))), program))
-                .and_then(|()| fs::write(dir.join("roundtrip.json"), serde_json::to_string_pretty(&cases).unwrap_or_default()));
+                .and_then(|()| {
+                    fs::write(
+                        examples_dir.join(format!("{}.rs", example_name(&row.krate))),
+                        program,
+                    )
+                })
+                .and_then(|()| {
+                    fs::write(
+                        dir.join("roundtrip.json"),
+                        serde_json::to_string_pretty(&cases).unwrap_or_default(),
+                    )
+                });
             if let Err(e) = written {
                 row.roundtrip_error = Some(format!("cannot write the round-trip program: {e}"));
             }

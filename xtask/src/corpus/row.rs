@@ -18,8 +18,11 @@ pub(super) enum Check {
 
 #[derive(Default)]
 pub(super) struct Row {
-    /// Path relative to the corpus directory.
+    /// Path relative to the corpus directory (dev), or the spec's id in the
+    /// APIs.guru directory (sample).
     pub(super) rel: String,
+    /// A spec of the APIs.guru development sample (no round-trips).
+    pub(super) sample: bool,
     pub(super) spec: PathBuf,
     /// Scratch crate directory name (the spec's stem, made unique).
     pub(super) stem: String,
@@ -30,6 +33,9 @@ pub(super) struct Row {
     pub(super) gen_ms: u128,
     pub(super) fallbacks: usize,
     pub(super) gen_error: Option<String>,
+    /// The sweep's outcome class when the child process did not generate
+    /// the spec (then `gen_error` says why).
+    pub(super) screened: Option<&'static str>,
     pub(super) check: Check,
     pub(super) errors: usize,
     pub(super) warnings: usize,
@@ -47,7 +53,9 @@ impl Row {
     }
 
     pub(super) fn failed(&self) -> bool {
-        self.gen_error.is_some() || !matches!(self.check, Check::Ok) || self.roundtrip_error.is_some()
+        self.gen_error.is_some()
+            || !matches!(self.check, Check::Ok)
+            || self.roundtrip_error.is_some()
     }
 
     pub(super) fn check_cell(&self) -> String {
@@ -74,7 +82,11 @@ impl Row {
         if let Some(e) = &self.roundtrip_error {
             return format!("{total}: FAIL: {e}");
         }
-        let ok = self.results.values().filter(|r| r["result"] == "ok").count();
+        let ok = self
+            .results
+            .values()
+            .filter(|r| r["result"] == "ok")
+            .count();
         let failed = self.results.len() - ok;
         let not_run = self.runnable_cases() - self.results.len();
         let mut s = format!("{total}: {ok} ok, {failed} failed");

@@ -4,8 +4,11 @@
 //!
 //! Each API is a module with a `Client`; the shared runtime (errors, auth, retries) is in [`runtime`].
 #![allow(
+    clippy::doc_lazy_continuation,
     clippy::large_enum_variant,
     clippy::match_overlapping_arm,
+    clippy::should_implement_trait,
+    clippy::tabs_in_doc_comments,
     clippy::too_many_arguments
 )]
 #![forbid(unsafe_code)]

@@ -141,12 +141,23 @@ pub(super) fn crate_files(modules: &[ApiModule<'_>], opts: &CrateOptions) -> Res
     });
     // Lints allowed crate-wide: specific statuses are matched before the
     // ranges that contain them on purpose, and response enums hold bodies of
-    // very different sizes.
+    // very different sizes. Doc comments carry the spec's Markdown as its
+    // authors wrote it (tabs, list items and quotes continued on unindented
+    // lines render as CommonMark says), and builder setters are named after
+    // the spec's parameters even when that name is an operator method's
+    // (`sub`, `add`).
     let lib = quote! {
         #![doc = #crate_doc]
         #![doc = ""]
         #![doc = " Each API is a module with a `Client`; the shared runtime (errors, auth, retries) is in [`runtime`]."]
-        #![allow(clippy::large_enum_variant, clippy::match_overlapping_arm, clippy::too_many_arguments)]
+        #![allow(
+            clippy::doc_lazy_continuation,
+            clippy::large_enum_variant,
+            clippy::match_overlapping_arm,
+            clippy::should_implement_trait,
+            clippy::tabs_in_doc_comments,
+            clippy::too_many_arguments
+        )]
         #![forbid(unsafe_code)]
 
         pub mod runtime;

@@ -112,9 +112,9 @@ pub struct Options {
     #[arg(long = "part", value_enum)]
     pub parts: Vec<Part>,
     /// Only specs whose relative path (dev) or id (directory, sample)
-    /// contains this.
+    /// contains this (repeatable: any of them).
     #[arg(long)]
-    pub only: Option<String>,
+    pub only: Vec<String>,
     /// Parallel jobs for generation, the sweep, cargo and the round-trip
     /// programs (default: the number of cores).
     #[arg(long, short)]
@@ -154,6 +154,11 @@ pub struct Options {
 const SAMPLE_EVERY: usize = 5;
 
 impl Options {
+    /// Whether `--only` lets this spec through.
+    fn selects(&self, id: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|o| id.contains(o.as_str()))
+    }
+
     fn parts(&self) -> Vec<Part> {
         match (&self.parts[..], self.dirs.is_empty()) {
             ([], true) => vec![Part::Dev, Part::Directory, Part::Sample],
@@ -238,15 +243,13 @@ pub fn run(opts: Options) -> Result<(), String> {
         rows.extend(discover::sample_rows(api, &chosen));
     }
     discover::name_rows(&mut rows);
-    if let Some(only) = &opts.only {
-        rows.retain(|r| r.rel.contains(only.as_str()));
+    if !opts.only.is_empty() {
+        rows.retain(|r| opts.selects(&r.rel));
     }
     let mut directory_specs = Vec::new();
     if let (true, Some(api)) = (parts.contains(&Part::Directory), &api) {
         directory_specs = directory::all_specs(api);
-        if let Some(only) = &opts.only {
-            directory_specs.retain(|(id, _)| id.contains(only.as_str()));
-        }
+        directory_specs.retain(|(id, _)| opts.selects(id));
     }
     if rows.is_empty() && directory_specs.is_empty() {
         return Err("corpus: no specs found (or none matched the filters)".into());

@@ -73,7 +73,7 @@ pub(super) fn sweep_and_screen(
     outcomes.truncate(directory_specs.len());
     Ok(SweepRun {
         directory: outcomes,
-        whole: opts.only.is_none(),
+        whole: opts.only.is_empty(),
         wall,
         jobs,
         limits,

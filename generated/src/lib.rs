@@ -4,11 +4,9 @@
 //!
 //! Each API is a module with a `Client`; the shared runtime (errors, auth, retries) is in [`runtime`].
 #![allow(
-    clippy::doc_lazy_continuation,
+    clippy::disallowed_names,
     clippy::large_enum_variant,
     clippy::match_overlapping_arm,
-    clippy::should_implement_trait,
-    clippy::tabs_in_doc_comments,
     clippy::too_many_arguments
 )]
 #![forbid(unsafe_code)]

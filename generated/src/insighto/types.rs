@@ -3,8 +3,9 @@
 //! Request and response types.
 /// ContactUpdate
 ///
-/// The fields of a contact that can be updated. Every field is optional
-/// and may be null.
+/// The fields of a contact that can be updated. Every field is optional;
+/// the text, date-time and id fields may be null (the free-form objects
+/// may not).
 ///
 /// Schema: `#/components/schemas/ContactUpdate`
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -19,13 +20,11 @@ pub struct ContactUpdate {
     #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub email: crate::runtime::Maybe<String>,
     /// The channels associated with the contact, as a free-form object.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
-    pub channels: crate::runtime::Maybe<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channels: Option<serde_json::Map<String, serde_json::Value>>,
     /// Attributes describing the contact, as a free-form object.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
-    pub user_attributes: crate::runtime::Maybe<
-        serde_json::Map<String, serde_json::Value>,
-    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// When the contact was last seen.
     #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub last_seen: crate::runtime::Maybe<crate::runtime::DateTime>,
@@ -48,8 +47,8 @@ pub struct ContactUpdate {
     #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub last_widget_id: crate::runtime::Maybe<uuid::Uuid>,
     /// Custom fields set on the contact, as a free-form object.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
-    pub custom_fields: crate::runtime::Maybe<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>,
     /// Properties not declared in the schema, kept as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -67,8 +66,8 @@ pub struct ContactUpdateResponse {
     #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub message: crate::runtime::Maybe<String>,
     /// Additional metadata about the response, as a free-form object.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
-    pub meta: crate::runtime::Maybe<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<IContactUpdate>,
     /// Properties not declared in the schema, kept as received.
@@ -106,13 +105,11 @@ pub struct IContactUpdate {
     #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub email: crate::runtime::Maybe<String>,
     /// The channels associated with the contact, as a free-form object.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
-    pub channels: crate::runtime::Maybe<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channels: Option<serde_json::Map<String, serde_json::Value>>,
     /// Attributes describing the contact, as a free-form object.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
-    pub user_attributes: crate::runtime::Maybe<
-        serde_json::Map<String, serde_json::Value>,
-    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// When the contact was last seen.
     #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub last_seen: crate::runtime::Maybe<crate::runtime::DateTime>,
@@ -135,8 +132,8 @@ pub struct IContactUpdate {
     #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub last_widget_id: crate::runtime::Maybe<uuid::Uuid>,
     /// Custom fields set on the contact, as a free-form object.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
-    pub custom_fields: crate::runtime::Maybe<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>,
     /// Properties not declared in the schema, kept as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -146,30 +143,22 @@ pub struct IContactUpdate {
 /// A single validation error.
 ///
 /// Schema: `#/components/schemas/ValidationError`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ValidationError {
     /// Where the error was found: the part of the request (for example
     /// `body`, `path` or `query`) followed by field names and array
     /// indices.
-    pub loc: Vec<ValidationErrorLocItem>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loc: Option<Vec<ValidationErrorLocItem>>,
     /// A human-readable description of the error.
-    pub msg: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
     /// A machine-readable error type.
-    pub r#type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
     /// Properties not declared in the schema, kept as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl ValidationError {
-    /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(loc: Vec<ValidationErrorLocItem>, msg: String, r#type: String) -> Self {
-        Self {
-            loc,
-            msg,
-            r#type,
-            extra: Default::default(),
-        }
-    }
 }
 /// Schema: `#/components/schemas/ValidationError/properties/loc/items`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,12 +4,14 @@
 /// A company the lead belongs to, in its abbreviated form.
 ///
 /// Schema: `#/components/schemas/Company`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Company {
     /// The type of object; always `company`.
-    pub r#type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
     /// The Intercom-defined id of the company.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// The id you gave the company in your own system.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company_id: Option<String>,
@@ -20,71 +22,44 @@ pub struct Company {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-impl Company {
-    /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(r#type: String, id: String) -> Self {
-        Self {
-            r#type,
-            id,
-            company_id: Default::default(),
-            name: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
 /// The companies the lead belongs to.
 ///
 /// Schema: `#/components/schemas/CompanyList`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CompanyList {
     /// The type of object; always `company.list`.
-    pub r#type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
     /// The companies the lead belongs to.
-    pub companies: Vec<Company>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub companies: Option<Vec<Company>>,
     /// Properties not declared in the schema, kept as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl CompanyList {
-    /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(r#type: String, companies: Vec<Company>) -> Self {
-        Self {
-            r#type,
-            companies,
-            extra: Default::default(),
-        }
-    }
 }
 /// A list of one or more errors returned when a request fails.
 ///
 /// Schema: `#/components/schemas/Error`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Error {
     /// The type of object; `error.list`.
-    pub r#type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
     /// The errors that occurred.
-    pub errors: Vec<ErrorItem>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<ErrorItem>>,
     /// Properties not declared in the schema, kept as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-impl Error {
-    /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(r#type: String, errors: Vec<ErrorItem>) -> Self {
-        Self {
-            r#type,
-            errors,
-            extra: Default::default(),
-        }
-    }
-}
 /// A single error.
 ///
 /// Schema: `#/components/schemas/ErrorItem`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ErrorItem {
     /// A short machine-readable code for the error, for example `unauthorized`.
-    pub code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     /// A human-readable description of the error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -92,221 +67,152 @@ pub struct ErrorItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-impl ErrorItem {
-    /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(code: String) -> Self {
-        Self {
-            code,
-            message: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
 /// A lead (a logged-out visitor or prospect) as returned by the legacy
 /// API. Leads are contacts with type `contact`.
 ///
 /// Schema: `#/components/schemas/Lead`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Lead {
     /// The type of object; `contact` for a lead.
-    pub r#type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
     /// The Intercom-defined id of the lead.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// The identifier Intercom generated for the lead (UUID-like, but not guaranteed to be a UUID).
-    pub user_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
     /// Whether the lead is anonymous, i.e. not (yet) identified as a user.
-    pub anonymous: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anonymous: Option<bool>,
     /// The lead's email address; null when no email is known (leads are often anonymous visitors).
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub email: crate::runtime::Maybe<String>,
     /// The lead's phone number; null when none is known.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub phone: crate::runtime::Maybe<String>,
     /// The lead's name; null when none is known (the `pseudonym` is shown instead).
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub name: crate::runtime::Maybe<String>,
     /// The pseudonym Intercom generated for the lead, for example "Lime Camel from Dublin".
-    pub pseudonym: String,
-    pub avatar: LeadAvatar,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pseudonym: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<LeadAvatar>,
     /// The id of the Intercom workspace (app) the lead belongs to.
-    pub app_id: String,
-    pub companies: CompanyList,
-    pub location_data: LocationData,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub companies: Option<CompanyList>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location_data: Option<LocationData>,
     /// The time the lead last made a request (was last seen), as a Unix
     /// timestamp in seconds; null when the lead has never been seen.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub last_request_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub last_request_at: crate::runtime::Maybe<i64>,
     /// The IP address the lead was last seen from, if known.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub last_seen_ip: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub last_seen_ip: crate::runtime::Maybe<String>,
     /// The time the lead was added to Intercom, as a Unix timestamp in seconds.
-    pub created_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
     /// The time the lead was created in your own system, as a Unix timestamp in seconds, if provided.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub remote_created_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub remote_created_at: crate::runtime::Maybe<i64>,
     /// The time the lead signed up, as a Unix timestamp in seconds, if known.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub signed_up_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub signed_up_at: crate::runtime::Maybe<i64>,
     /// The time the lead was last updated, as a Unix timestamp in seconds.
-    pub updated_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<i64>,
     /// The number of sessions the lead has recorded.
-    pub session_count: i64,
-    pub social_profiles: SocialProfileList,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_count: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub social_profiles: Option<SocialProfileList>,
     /// Whether the lead is unsubscribed from emails.
-    pub unsubscribed_from_emails: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsubscribed_from_emails: Option<bool>,
     /// The user agent the lead's browser last reported; null when none is known.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub user_agent_data: Option<String>,
-    pub tags: TagList,
-    pub segments: SegmentList,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub user_agent_data: crate::runtime::Maybe<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<TagList>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segments: Option<SegmentList>,
     /// The custom attributes set on the lead, keyed by attribute name.
-    pub custom_attributes: serde_json::Map<String, serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// Properties not declared in the schema, kept as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl Lead {
-    /// Creates a value from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        r#type: String,
-        id: String,
-        user_id: String,
-        anonymous: bool,
-        pseudonym: String,
-        avatar: LeadAvatar,
-        app_id: String,
-        companies: CompanyList,
-        location_data: LocationData,
-        created_at: i64,
-        updated_at: i64,
-        session_count: i64,
-        social_profiles: SocialProfileList,
-        unsubscribed_from_emails: bool,
-        tags: TagList,
-        segments: SegmentList,
-        custom_attributes: serde_json::Map<String, serde_json::Value>,
-    ) -> Self {
-        Self {
-            r#type,
-            id,
-            user_id,
-            anonymous,
-            email: Default::default(),
-            phone: Default::default(),
-            name: Default::default(),
-            pseudonym,
-            avatar,
-            app_id,
-            companies,
-            location_data,
-            last_request_at: Default::default(),
-            last_seen_ip: Default::default(),
-            created_at,
-            remote_created_at: Default::default(),
-            signed_up_at: Default::default(),
-            updated_at,
-            session_count,
-            social_profiles,
-            unsubscribed_from_emails,
-            user_agent_data: Default::default(),
-            tags,
-            segments,
-            custom_attributes,
-            extra: Default::default(),
-        }
-    }
 }
 /// The lead's avatar.
 ///
 /// Schema: `#/components/schemas/LeadAvatar`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LeadAvatar {
     /// The type of object; always `avatar`.
-    pub r#type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
     /// The URL of the avatar image; null when the lead has no avatar.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub image_url: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub image_url: crate::runtime::Maybe<String>,
     /// Properties not declared in the schema, kept as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl LeadAvatar {
-    /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(r#type: String) -> Self {
-        Self {
-            r#type,
-            image_url: Default::default(),
-            extra: Default::default(),
-        }
-    }
 }
 /// Where the lead is located, derived by Intercom from the lead's IP
 /// address. The location fields are null when they cannot be determined.
 ///
 /// Schema: `#/components/schemas/LocationData`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LocationData {
     /// The type of object; always `location_data`.
-    pub r#type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
     /// The city the lead is in.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub city_name: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub city_name: crate::runtime::Maybe<String>,
     /// The code of the continent the lead is in, for example `NA`.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub continent_code: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub continent_code: crate::runtime::Maybe<String>,
     /// The name of the country the lead is in.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub country_name: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub country_name: crate::runtime::Maybe<String>,
     /// The latitude of the lead's location.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub latitude: Option<f64>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub latitude: crate::runtime::Maybe<f64>,
     /// The longitude of the lead's location.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub longitude: Option<f64>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub longitude: crate::runtime::Maybe<f64>,
     /// The postal code of the lead's location.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub postal_code: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub postal_code: crate::runtime::Maybe<String>,
     /// The region (for example the state) the lead is in.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub region_name: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub region_name: crate::runtime::Maybe<String>,
     /// The lead's time zone, as an IANA time zone name such as `America/Los_Angeles`.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub timezone: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub timezone: crate::runtime::Maybe<String>,
     /// The code of the country the lead is in, for example `USA`.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
-    pub country_code: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
+    pub country_code: crate::runtime::Maybe<String>,
     /// Properties not declared in the schema, kept as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-impl LocationData {
-    /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(r#type: String) -> Self {
-        Self {
-            r#type,
-            city_name: Default::default(),
-            continent_code: Default::default(),
-            country_name: Default::default(),
-            latitude: Default::default(),
-            longitude: Default::default(),
-            postal_code: Default::default(),
-            region_name: Default::default(),
-            timezone: Default::default(),
-            country_code: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
 /// A segment the lead belongs to.
 ///
 /// Schema: `#/components/schemas/Segment`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Segment {
     /// The type of object; always `segment`.
-    pub r#type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
     /// The id of the segment.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// The name of the segment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -314,49 +220,32 @@ pub struct Segment {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-impl Segment {
-    /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(r#type: String, id: String) -> Self {
-        Self {
-            r#type,
-            id,
-            name: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
 /// The segments the lead belongs to.
 ///
 /// Schema: `#/components/schemas/SegmentList`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SegmentList {
     /// The type of object; always `segment.list`.
-    pub r#type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
     /// The segments the lead belongs to.
-    pub segments: Vec<Segment>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segments: Option<Vec<Segment>>,
     /// Properties not declared in the schema, kept as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-impl SegmentList {
-    /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(r#type: String, segments: Vec<Segment>) -> Self {
-        Self {
-            r#type,
-            segments,
-            extra: Default::default(),
-        }
-    }
-}
 /// A social network profile of the lead.
 ///
 /// Schema: `#/components/schemas/SocialProfile`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SocialProfile {
     /// The type of object; always `social_profile`.
-    pub r#type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
     /// The name of the social network, for example `twitter`.
-    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The lead's user id on the social network, if known.
     #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub id: crate::runtime::Maybe<String>,
@@ -370,51 +259,32 @@ pub struct SocialProfile {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-impl SocialProfile {
-    /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(r#type: String, name: String) -> Self {
-        Self {
-            r#type,
-            name,
-            id: Default::default(),
-            username: Default::default(),
-            url: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
 /// The social profiles associated with the lead.
 ///
 /// Schema: `#/components/schemas/SocialProfileList`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SocialProfileList {
     /// The type of object; always `social_profile.list`.
-    pub r#type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
     /// The lead's social profiles.
-    pub social_profiles: Vec<SocialProfile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub social_profiles: Option<Vec<SocialProfile>>,
     /// Properties not declared in the schema, kept as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-impl SocialProfileList {
-    /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(r#type: String, social_profiles: Vec<SocialProfile>) -> Self {
-        Self {
-            r#type,
-            social_profiles,
-            extra: Default::default(),
-        }
-    }
-}
 /// A tag applied to the lead.
 ///
 /// Schema: `#/components/schemas/Tag`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Tag {
     /// The type of object; always `tag`.
-    pub r#type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
     /// The id of the tag.
-    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// The name of the tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -422,39 +292,20 @@ pub struct Tag {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-impl Tag {
-    /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(r#type: String, id: String) -> Self {
-        Self {
-            r#type,
-            id,
-            name: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
 /// The tags applied to the lead.
 ///
 /// Schema: `#/components/schemas/TagList`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TagList {
     /// The type of object; always `tag.list`.
-    pub r#type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
     /// The tags applied to the lead.
-    pub tags: Vec<Tag>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
     /// Properties not declared in the schema, kept as received.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
-}
-impl TagList {
-    /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(r#type: String, tags: Vec<Tag>) -> Self {
-        Self {
-            r#type,
-            tags,
-            extra: Default::default(),
-        }
-    }
 }
 /// The lead to update and the fields to change. The lead is identified
 /// by its Intercom `id`, by its `user_id`, or by both; at least one of

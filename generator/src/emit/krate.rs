@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use quote::quote;
 
+use super::docs::{code, doc, escape_controls, inline, inner_doc, Para};
 use super::{format_rust, ApiModule, GeneratedFile, RUNTIME_FILES};
 use crate::ir;
-use crate::lower::snake;
 
 /// How operations are split into cargo features.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,39 +32,84 @@ pub struct CrateOptions {
     pub standalone: bool,
 }
 
-/// Tag → feature mapping for one API.
-pub struct TagFeatures {
-    tagless: Option<String>,
-}
-
-impl TagFeatures {
-    pub fn for_operation(&self, op: &ir::Operation) -> Vec<String> {
-        if op.tags.is_empty() {
-            return self.tagless.iter().cloned().collect();
-        }
-        op.tags.iter().map(|t| tag_feature(t)).collect()
-    }
-}
-
-fn tag_feature(tag: &str) -> String {
-    format!("tag-{}", snake(tag).replace('_', "-"))
-}
-
 impl CrateOptions {
-    pub(super) fn tag_features(&self, api: &ir::Api) -> Option<TagFeatures> {
-        (self.features == FeatureMode::PerTag && !api.tags.is_empty()).then(|| TagFeatures {
-            tagless: api.operations.iter().any(|o| o.tags.is_empty()).then(|| "untagged".to_string()),
-        })
+    /// Whether `api`'s operations are gated by their tag features
+    /// ([`ir::Operation::features`]): per-tag mode, and the API has tags.
+    pub(super) fn tag_features(&self, api: &ir::Api) -> bool {
+        self.features == FeatureMode::PerTag && !api.tags.is_empty()
     }
 }
 
+/// A TOML basic string: quotes, backslashes, every control character (DEL
+/// included, which JSON would leave raw) and bidi control escaped.
 fn toml_str(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if crate::text::needs_escape(c) => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Checks a cargo package name: what cargo accepts, ASCII as crates.io
+/// requires, at most 64 characters, and not a name that cannot be a crate's
+/// library name (a keyword, or a crate of the standard library).
+pub fn validate_package_name(name: &str) -> Result<(), String> {
+    let shown = escape_controls(name);
+    let problem = if name.is_empty() {
+        Some("it is empty".to_string())
+    } else if name.len() > 64 {
+        Some("it is longer than 64 characters".to_string())
+    } else if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
+        Some(format!("`{}` is not allowed (only ASCII letters, digits, `-` and `_` are)", escape_controls(&c.to_string())))
+    } else if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        Some("it must start with a letter".to_string())
+    } else {
+        let lib = name.replace('-', "_");
+        (crate::lower::is_keyword(&lib) || ["std", "core", "alloc", "proc_macro", "test"].contains(&lib.as_str()))
+            .then(|| format!("`{lib}` cannot be the name of a library crate"))
+    };
+    match problem {
+        Some(p) => Err(format!("invalid package name `{shown}`: {p}")),
+        None => Ok(()),
+    }
+}
+
+/// API module names become modules at the crate root and cargo features.
+fn validate_modules(modules: &[ApiModule<'_>]) -> Result<(), String> {
+    let mut seen = BTreeSet::new();
+    for m in modules {
+        let name = m.module.as_str();
+        let valid = name.starts_with(|c: char| c.is_ascii_lowercase())
+            && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && !crate::lower::is_keyword(name)
+            && !crate::lower::reserved::CRATE_MODULES.contains(&name);
+        if !valid {
+            return Err(format!(
+                "invalid API module name `{}`: a snake_case identifier that is not a keyword or one of {}",
+                escape_controls(name),
+                crate::lower::reserved::CRATE_MODULES.join(", ")
+            ));
+        }
+        if !seen.insert(name) {
+            return Err(format!("API module name `{name}` is used twice"));
+        }
+    }
+    Ok(())
 }
 
 const DEPENDENCIES: &str = r#"[dependencies]
 bytes = "1"
 fastrand = "2"
+httpdate = "1"
 percent-encoding = "2"
 reqwest = { version = "0.12", default-features = false, features = ["json", "rustls-tls"] }
 serde = { version = "1", features = ["derive"] }
@@ -77,8 +122,11 @@ uuid = { version = "1", features = ["serde"] }
 "#;
 
 pub(super) fn crate_files(modules: &[ApiModule<'_>], opts: &CrateOptions) -> Result<Vec<GeneratedFile>, String> {
+    validate_package_name(&opts.name)?;
+    validate_modules(modules)?;
     let mut files = Vec::new();
-    let header = format!("// @generated by `{}`. Do not edit by hand.\n", opts.command);
+    let command = escape_controls(&opts.command);
+    let header = format!("// @generated by `{command}`. Do not edit by hand.\n");
 
     // Features.
     let mut features: Vec<(String, Vec<String>)> = Vec::new();
@@ -93,9 +141,9 @@ pub(super) fn crate_files(modules: &[ApiModule<'_>], opts: &CrateOptions) -> Res
         FeatureMode::PerTag => {
             let mut tags = BTreeSet::new();
             for m in modules {
-                if let Some(tf) = opts.tag_features(m.api) {
+                if opts.tag_features(m.api) {
                     for op in &m.api.operations {
-                        tags.extend(tf.for_operation(op));
+                        tags.extend(op.features.iter().cloned());
                     }
                 }
             }
@@ -109,7 +157,7 @@ pub(super) fn crate_files(modules: &[ApiModule<'_>], opts: &CrateOptions) -> Res
     }
     let mut cargo = format!(
         "# @generated by `{}`. Do not edit by hand.\n[package]\nname = {}\nversion = {}\nedition = \"2021\"\nrust-version = \"1.80\"\ndescription = {}\nlicense = \"MIT OR Apache-2.0\"\nreadme = \"README.md\"\n",
-        opts.command,
+        command,
         toml_str(&opts.name),
         toml_str(&opts.version),
         toml_str(&opts.description)
@@ -122,42 +170,33 @@ pub(super) fn crate_files(modules: &[ApiModule<'_>], opts: &CrateOptions) -> Res
         }
     }
     cargo.push('\n');
-    cargo.push_str(DEPENDENCIES);
+    cargo.push_str(&dependencies(modules));
     if opts.standalone {
         cargo.push_str("\n[workspace]\n");
     }
     files.push(GeneratedFile { path: "Cargo.toml".into(), contents: cargo });
 
     // lib.rs
-    let crate_doc = format!(" {}", opts.description);
+    let crate_doc = inner_doc(&[
+        Para::Spec(Some(&opts.description)),
+        Para::Ours("Each API is a module with a `Client`; the shared runtime (errors, auth, retries) is in [`runtime`]."),
+    ]);
     let mods = modules.iter().map(|m| {
         let name = super::rust_type::ident(&m.module);
         let cfg = (opts.features == FeatureMode::PerApi).then(|| {
             let f = &m.module;
             quote!(#[cfg(feature = #f)])
         });
-        let d = format!(" {} (from `{}`).", m.api.title, m.spec_path);
-        quote!(#[doc = #d] #cfg pub mod #name;)
+        let d = doc(&[Para::Ours(&format!("{} (from {}).", inline(&m.api.title), code(&m.spec_path)))]);
+        quote!(#d #cfg pub mod #name;)
     });
     // Lints allowed crate-wide: specific statuses are matched before the
-    // ranges that contain them on purpose, and response enums hold bodies of
-    // very different sizes. Doc comments carry the spec's Markdown as its
-    // authors wrote it (tabs, list items and quotes continued on unindented
-    // lines render as CommonMark says), and builder setters are named after
-    // the spec's parameters even when that name is an operator method's
-    // (`sub`, `add`).
+    // ranges that contain them on purpose, response enums hold bodies of
+    // very different sizes, and names come from the spec (a parameter may
+    // well be called `foo`).
     let lib = quote! {
-        #![doc = #crate_doc]
-        #![doc = ""]
-        #![doc = " Each API is a module with a `Client`; the shared runtime (errors, auth, retries) is in [`runtime`]."]
-        #![allow(
-            clippy::doc_lazy_continuation,
-            clippy::large_enum_variant,
-            clippy::match_overlapping_arm,
-            clippy::should_implement_trait,
-            clippy::tabs_in_doc_comments,
-            clippy::too_many_arguments
-        )]
+        #crate_doc
+        #![allow(clippy::disallowed_names, clippy::large_enum_variant, clippy::match_overlapping_arm, clippy::too_many_arguments)]
         #![forbid(unsafe_code)]
 
         pub mod runtime;
@@ -170,14 +209,33 @@ pub(super) fn crate_files(modules: &[ApiModule<'_>], opts: &CrateOptions) -> Res
         files.push(GeneratedFile {
             path: PathBuf::from("src/runtime").join(name),
             contents: format!(
-                "// @generated by `{}`: copied verbatim from generator/runtime/{name}. Do not edit by hand.\n\n{text}",
-                opts.command
+                "// @generated by `{command}`: copied verbatim from generator/runtime/{name}. Do not edit by hand.\n\n{text}"
             ),
         });
     }
 
     files.push(GeneratedFile { path: "README.md".into(), contents: readme(modules, opts, &features) });
     Ok(files)
+}
+
+/// The runtime's dependencies plus those the APIs' configuration adds (a
+/// configured entry replaces the runtime's entry of the same name), sorted.
+fn dependencies(modules: &[ApiModule<'_>]) -> String {
+    let mut deps: std::collections::BTreeMap<String, String> = DEPENDENCIES
+        .lines()
+        .filter_map(|l| l.split_once(" = "))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    for m in modules {
+        for (name, spec) in &m.api.dependencies {
+            deps.insert(name.clone(), spec.clone());
+        }
+    }
+    let mut out = String::from("[dependencies]\n");
+    for (name, spec) in deps {
+        out.push_str(&format!("{} = {spec}\n", toml_key(&name)));
+    }
+    out
 }
 
 fn toml_key(k: &str) -> String {
@@ -189,12 +247,26 @@ fn toml_key(k: &str) -> String {
 }
 
 fn readme(modules: &[ApiModule<'_>], opts: &CrateOptions, features: &[(String, Vec<String>)]) -> String {
-    let mut s = format!("<!-- @generated by `{}`. Do not edit by hand. -->\n\n# {}\n\n{}\n\n", opts.command, opts.name, opts.description);
+    // Spec text is escaped as in doc comments; `|` would split a table cell.
+    let cell = |t: String| t.replace('|', "\\|");
+    let mut s = format!(
+        "<!-- @generated by `{}`. Do not edit by hand. -->\n\n# {}\n\n{}\n\n",
+        escape_controls(&opts.command).replace("-->", "-- >"),
+        opts.name,
+        inline(&opts.description)
+    );
     s.push_str("| module | API | spec | operations |\n|---|---|---|---|\n");
     for m in modules {
         let ops: Vec<String> = m.api.operations.iter().map(|o| format!("`{}`", o.name)).collect();
         let ops = if ops.len() > 8 { format!("{} operations", ops.len()) } else { ops.join(", ") };
-        s.push_str(&format!("| `{}` | {} {} | `{}` | {} |\n", m.module, m.api.title, m.api.version, m.spec_path, ops));
+        s.push_str(&format!(
+            "| `{}` | {} {} | {} | {} |\n",
+            m.module,
+            cell(inline(&m.api.title)),
+            cell(inline(&m.api.version)),
+            cell(code(&m.spec_path)),
+            ops
+        ));
     }
     if opts.features == FeatureMode::PerApi && features.len() > 1 {
         s.push_str("\nEach module is behind a cargo feature of the same name (all on by default): depend with `default-features = false, features = [\"intercom\"]` to compile only what you use.\n");

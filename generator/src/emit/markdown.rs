@@ -36,18 +36,24 @@ pub fn clean(text: &str) -> Vec<String> {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let raw: Vec<String> = text.split('\n').map(|l| doc_text(l.trim_end())).collect();
     let mut out: Vec<String> = Vec::new();
-    // The prefix continuing the current list item or quote (`   `, `> `),
-    // and whether a blank line came since.
-    let mut context: Option<String> = None;
+    // The open list items and quotes, innermost last: the source column
+    // their content starts at (a line indented that far belongs to them)
+    // and the prefix continuing them in the output (`   `, `> `); and
+    // whether a blank line came since.
+    let mut open: Vec<(usize, String)> = Vec::new();
     let mut after_blank = false;
     let mut i = 0;
     while i < raw.len() {
         let line = &raw[i];
         let (markers, rest) = split_markers(line);
+        let indent = line.len() - line.trim_start().len();
         if let Some(end) = fence(&raw, i, &markers, rest, &mut out) {
             // Only a paragraph continues lazily: after the block, a list
             // item goes on with indented lines, a quote with quoted ones.
-            context = (!markers.is_empty() && !markers.contains('>')).then(|| continuation(&markers));
+            open.clear();
+            if !markers.is_empty() && !markers.contains('>') {
+                open.push((line.len() - rest.len(), continuation(&markers)));
+            }
             after_blank = true;
             i = end;
             continue;
@@ -56,36 +62,49 @@ pub fn clean(text: &str) -> Vec<String> {
         if line.trim().is_empty() {
             out.push(String::new());
             after_blank = true;
-            if context.as_deref().is_some_and(|c| c.contains('>')) {
-                context = None;
+            if open.last().is_some_and(|(_, c)| c.contains('>')) {
+                open.clear();
             }
             continue;
         }
-        let indent = line.len() - line.trim_start().len();
-        let indented = indent > 0;
         let prefix = if !markers.is_empty() {
             // A list item or quote: its continuation lines are indented to
             // its content (or quoted), as clippy's doc lints expect. Indented
-            // to a list item's content, it nests in it.
-            let outer = match context.take() {
-                Some(c) if !c.contains('>') && indent >= c.len() => c,
-                _ => String::new(),
-            };
-            context = Some(format!("{outer}{}", continuation(&markers)));
+            // to a list item's content, it nests in it; less indented, it is
+            // a sibling of an outer item (or starts a new list).
+            if open.last().is_some_and(|(_, c)| c.contains('>')) {
+                open.clear();
+            }
+            while open.last().is_some_and(|&(column, _)| column > indent) {
+                open.pop();
+            }
+            let outer = open.last().map(|(_, c)| c.clone()).unwrap_or_default();
+            open.push((
+                line.len() - rest.len(),
+                format!("{outer}{}", continuation(&markers)),
+            ));
             format!("{outer}{markers}")
         } else {
-            match context.take() {
-                Some(c) if !after_blank || indented => {
-                    context = Some(c.clone());
-                    c
+            if after_blank {
+                // After a blank line, only lines indented to an item's
+                // content go on in it.
+                while open.last().is_some_and(|&(column, _)| column > indent) {
+                    open.pop();
                 }
-                _ => String::new(),
+                if indent == 0 {
+                    open.clear();
+                }
             }
+            open.last().map(|(_, c)| c.clone()).unwrap_or_default()
         };
         after_blank = false;
         // A fence this did not follow (inside mixed containers, or inline
         // code of three backticks) must not open a block either.
-        let escape = if rest.starts_with("```") || rest.starts_with("~~~") { "\\" } else { "" };
+        let escape = if rest.starts_with("```") || rest.starts_with("~~~") {
+            "\\"
+        } else {
+            ""
+        };
         let l = format!("{prefix}{escape}{rest}");
         out.push(escape_brackets(&escape_urls(l.trim_end())));
     }
@@ -100,7 +119,13 @@ pub fn clean(text: &str) -> Vec<String> {
 /// container, fenced longer than any backtick run inside. Returns the index
 /// after the block. Spec code samples are rarely Rust and never meant to
 /// run.
-fn fence(raw: &[String], start: usize, markers: &str, rest: &str, out: &mut Vec<String>) -> Option<usize> {
+fn fence(
+    raw: &[String],
+    start: usize,
+    markers: &str,
+    rest: &str,
+    out: &mut Vec<String>,
+) -> Option<usize> {
     let open = fence_open(rest)?;
     let quoted = markers.contains('>');
     if quoted && markers.chars().any(|c| c != '>' && c != ' ') {
@@ -114,7 +139,11 @@ fn fence(raw: &[String], start: usize, markers: &str, rest: &str, out: &mut Vec<
     while end < raw.len() {
         // The block ends with its closing fence, or where a line leaves its
         // container.
-        let inner = if quoted { unquote(&raw[end], depth) } else { unindent(&raw[end], cont.len()) };
+        let inner = if quoted {
+            unquote(&raw[end], depth)
+        } else {
+            unindent(&raw[end], cont.len())
+        };
         let Some(inner) = inner else { break };
         end += 1;
         if fence_closes(&inner, open) {
@@ -122,7 +151,11 @@ fn fence(raw: &[String], start: usize, markers: &str, rest: &str, out: &mut Vec<
         }
         content.push(inner);
     }
-    let longest = content.iter().map(|l| longest_run(l, '`')).max().unwrap_or(0);
+    let longest = content
+        .iter()
+        .map(|l| longest_run(l, '`'))
+        .max()
+        .unwrap_or(0);
     let ticks = "`".repeat(longest.max(2) + 1);
     out.push(format!("{markers}{ticks}text"));
     for line in content {
@@ -171,7 +204,10 @@ fn unindent(line: &str, width: usize) -> Option<String> {
 /// The prefix continuing a line that starts with `markers`: quotes stay,
 /// list markers become spaces.
 fn continuation(markers: &str) -> String {
-    markers.chars().map(|c| if c == '>' { '>' } else { ' ' }).collect()
+    markers
+        .chars()
+        .map(|c| if c == '>' { '>' } else { ' ' })
+        .collect()
 }
 
 /// Splits a prose line into its list and quote markers, normalised to one
@@ -182,7 +218,8 @@ fn split_markers(line: &str) -> (String, &str) {
     let mut rest = line.trim_start();
     let mut markers = String::new();
     loop {
-        let bullet = rest.starts_with(['-', '*', '+']) && rest[1..].starts_with(char::is_whitespace);
+        let bullet =
+            rest.starts_with(['-', '*', '+']) && rest[1..].starts_with(char::is_whitespace);
         let digits = rest.chars().take_while(char::is_ascii_digit).count();
         let ordered = (1..=9).contains(&digits)
             && rest[digits..].starts_with(['.', ')'])
@@ -206,7 +243,11 @@ pub fn plain(text: &str) -> Vec<String> {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     text.split('\n')
         .map(|l| {
-            let l = doc_text(l).trim().replace('`', "\\`").replace('~', "\\~").replace('<', "&lt;");
+            let l = doc_text(l)
+                .trim()
+                .replace('`', "\\`")
+                .replace('~', "\\~")
+                .replace('<', "&lt;");
             escape_brackets(&escape_urls(&l))
         })
         .collect()
@@ -215,11 +256,64 @@ pub fn plain(text: &str) -> Vec<String> {
 /// Common HTML that renders as markup; any other tag (`<token>`,
 /// `<script>`), an unbalanced one or a comment is shown as text.
 const HTML_TAGS: &[&str] = &[
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del",
-    "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
-    "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small",
-    "span", "strike", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
-    "thead", "tr", "tt", "u", "ul", "var", "wbr",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strike",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "tt",
+    "u",
+    "ul",
+    "var",
+    "wbr",
 ];
 
 /// Tags without an end tag.
@@ -298,7 +392,9 @@ fn scan_tags(html: &str, base: usize, tags: &mut Vec<HtmlTag>) {
             Some(r) => (true, r),
             None => (false, rest),
         };
-        let name_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(rest.len());
+        let name_len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .unwrap_or(rest.len());
         let name = &rest[..name_len];
         let markup = rest.starts_with(['!', '?']) && !end;
         if !(markup || name.starts_with(|c: char| c.is_ascii_alphabetic())) {
@@ -307,7 +403,11 @@ fn scan_tags(html: &str, base: usize, tags: &mut Vec<HtmlTag>) {
         let close = rest.find('>').unwrap_or(rest.len());
         tags.push(HtmlTag {
             offset: base + i,
-            name: if markup { String::new() } else { name.to_ascii_lowercase() },
+            name: if markup {
+                String::new()
+            } else {
+                name.to_ascii_lowercase()
+            },
             end,
             self_closing: rest[..close].ends_with('/'),
         });
@@ -317,7 +417,10 @@ fn scan_tags(html: &str, base: usize, tags: &mut Vec<HtmlTag>) {
 /// Brackets that would read as (broken) intra-doc links are escaped;
 /// Markdown links `[text](url)` are kept.
 pub fn escape_brackets(l: &str) -> String {
-    let l = l.replace('[', "\\[").replace(']', "\\]").replace("\\](", "](");
+    let l = l
+        .replace('[', "\\[")
+        .replace(']', "\\]")
+        .replace("\\](", "](");
     fix_markdown_links(&l).unwrap_or(l)
 }
 
@@ -359,7 +462,9 @@ pub fn escape_urls(line: &str) -> String {
         // Already a link target (`<url>`, `[text](url)`) or code.
         let wrapped = matches!(prev, Some('<' | '(' | '`'));
         if is_url && !wrapped {
-            let end = after.find(|c: char| c.is_whitespace() || c == ')' || c == '>' || c == '"' || c == '`').unwrap_or(after.len());
+            let end = after
+                .find(|c: char| c.is_whitespace() || c == ')' || c == '>' || c == '"' || c == '`')
+                .unwrap_or(after.len());
             let url = after[..end].trim_end_matches(['.', ',', ';', ':']);
             out.push('<');
             out.push_str(url);
@@ -402,7 +507,32 @@ mod tests {
     #[test]
     fn cleans_prose() {
         assert_eq!(clean("See https://x.io/a."), vec!["See <https://x.io/a>."]);
-        assert_eq!(clean("  indented\n\n[a](http://b)"), vec!["indented", "", "[a](http://b)"]);
+        assert_eq!(
+            clean("  indented\n\n[a](http://b)"),
+            vec!["indented", "", "[a](http://b)"]
+        );
         assert_eq!(clean("list [1, 2]"), vec!["list \\[1, 2\\]"]);
+    }
+
+    #[test]
+    fn nested_list_items_keep_their_level() {
+        // NBG's description: tab-indented sub-items, then sub-items indented
+        // by a tab and two spaces, a paragraph inside one, and a sibling.
+        let text = "3. Select:\n\t1. a\n\t2. b\n4. Add:\n\t  1. c\n\t  2. d\n\t\t  \n\t\t  more d\n\t  3. e\n5. Go";
+        assert_eq!(
+            clean(text),
+            vec![
+                "3. Select:",
+                "   1. a",
+                "   2. b",
+                "4. Add:",
+                "   1. c",
+                "   2. d",
+                "",
+                "      more d",
+                "   3. e",
+                "5. Go"
+            ]
+        );
     }
 }

@@ -15,7 +15,8 @@ use crate::repo_root;
 pub(super) struct SweepRun {
     /// Outcomes of the directory's specs (the `directory` part), by id.
     pub(super) directory: Vec<Outcome>,
-    /// Whether the whole directory was swept (no `--only`).
+    /// Whether the whole directory was swept (no `--only`, no
+    /// `--directory-every`).
     pub(super) whole: bool,
     pub(super) wall: Duration,
     pub(super) jobs: usize,
@@ -73,7 +74,7 @@ pub(super) fn sweep_and_screen(
     outcomes.truncate(directory_specs.len());
     Ok(SweepRun {
         directory: outcomes,
-        whole: opts.only.is_empty(),
+        whole: opts.only.is_empty() && opts.directory_every() == 1,
         wall,
         jobs,
         limits,
@@ -156,8 +157,14 @@ pub(super) fn judge(
             }
         }
         judged.extend(s.directory.iter().map(|o| o.id.as_str()));
+        // Degraded: generated, with warnings for the places that fell back.
+        let degraded = s
+            .directory
+            .iter()
+            .filter(|o| o.ok() && o.count("warnings") > 0)
+            .count();
         v.summary.push(format!(
-            "directory sweep: {} specs in {:.0} s ({} jobs): {}",
+            "directory sweep: {} specs in {:.0} s ({} jobs): {} ({degraded} of the ok with warnings)",
             s.directory.len(),
             s.wall.as_secs_f64(),
             s.jobs,

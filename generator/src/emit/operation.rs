@@ -83,7 +83,7 @@ fn members(types: &Types<'_>, op: &Operation, client_params: &[ClientParam]) -> 
         let (stored, arg, conv) = param_types(types, p);
         if positional.iter().any(|q| q.name == p.name && q.location == p.location) {
             args.push(quote!(#n: #arg));
-            inits.push(if conv.to_string() == n.to_string() { quote!(#n) } else { quote!(#n: #conv) });
+            inits.push(if n == conv.to_string() { quote!(#n) } else { quote!(#n: #conv) });
             fields.push(quote!(#n: #stored));
         } else {
             inits.push(quote!(#n: None));

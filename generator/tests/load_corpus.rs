@@ -96,7 +96,10 @@ fn corpus_manifest_matches_files() {
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
             let cols: Vec<&str> = l.split('\t').collect();
-            assert!(cols.len() >= 6 && !cols[5].is_empty(), "manifest row without a license: {l}");
+            assert!(
+                cols.len() >= 6 && !cols[5].is_empty(),
+                "manifest row without a license: {l}"
+            );
             format!("{}/{}", cols[0], cols[1])
         })
         .collect();
@@ -104,7 +107,12 @@ fn corpus_manifest_matches_files() {
     let mut present: Vec<String> = ["v3.0", "v3.1"]
         .iter()
         .flat_map(|v| spec_files(&base.join(v)))
-        .map(|p| p.strip_prefix(&base).unwrap().to_string_lossy().replace('\\', "/"))
+        .map(|p| {
+            p.strip_prefix(&base)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
         .collect();
     present.sort();
     assert_eq!(listed, present);

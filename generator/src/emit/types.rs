@@ -238,6 +238,17 @@ fn struct_item(
         };
         let many = needs_args.len() > 7;
         let allow_many = many.then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        // No argument needed (every required field has a default): the same
+        // value is the type's `Default`.
+        let default_impl = needs_args.is_empty().then(|| {
+            quote! {
+                impl Default for #name {
+                    fn default() -> Self {
+                        Self::new()
+                    }
+                }
+            }
+        });
         quote! {
             impl #name {
                 #[doc = #note]
@@ -246,6 +257,7 @@ fn struct_item(
                     Self { #(#inits,)* #extra }
                 }
             }
+            #default_impl
         }
     });
 

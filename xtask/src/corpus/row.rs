@@ -18,8 +18,11 @@ pub(super) enum Check {
 
 #[derive(Default)]
 pub(super) struct Row {
-    /// Path relative to the corpus directory.
+    /// Path relative to the corpus directory (dev), or the spec's id in the
+    /// APIs.guru directory (sample).
     pub(super) rel: String,
+    /// A spec of the APIs.guru development sample (no round-trips).
+    pub(super) sample: bool,
     pub(super) spec: PathBuf,
     /// Scratch crate directory name (the spec's stem, made unique).
     pub(super) stem: String,
@@ -30,6 +33,9 @@ pub(super) struct Row {
     pub(super) gen_ms: u128,
     pub(super) fallbacks: usize,
     pub(super) gen_error: Option<String>,
+    /// The sweep's outcome class when the child process did not generate
+    /// the spec (then `gen_error` says why).
+    pub(super) screened: Option<&'static str>,
     pub(super) check: Check,
     pub(super) errors: usize,
     pub(super) warnings: usize,

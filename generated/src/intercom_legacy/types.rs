@@ -4,21 +4,74 @@
 /// A company the lead belongs to, in its abbreviated form.
 ///
 /// Schema: `#/components/schemas/Company`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Company {
     /// The type of object; always `company`.
     pub r#type: String,
     /// The Intercom-defined id of the company.
     pub id: String,
     /// The id you gave the company in your own system.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company_id: Option<String>,
     /// The name of the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for Company {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.company_id {
+            map.serialize_entry("company_id", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Company {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for Company {
+    const NAME: &'static str = "Company";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut id = None;
+        let mut company_id = None;
+        let mut name = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "id" => id = Some(__map.next_value()?),
+                "company_id" => company_id = __map.next_value()?,
+                "name" => name = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            r#type: r#type.ok_or_else(|| __missing("type"))?,
+            id: id.ok_or_else(|| __missing("id"))?,
+            company_id,
+            name,
+            extra,
+        })
+    }
 }
 impl Company {
     /// Creates a value from its required fields; optional fields start empty.
@@ -35,15 +88,58 @@ impl Company {
 /// The companies the lead belongs to.
 ///
 /// Schema: `#/components/schemas/CompanyList`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CompanyList {
     /// The type of object; always `company.list`.
     pub r#type: String,
     /// The companies the lead belongs to.
     pub companies: Vec<Company>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for CompanyList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("companies", &self.companies)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CompanyList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for CompanyList {
+    const NAME: &'static str = "CompanyList";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut companies = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "companies" => companies = Some(__map.next_value()?),
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            r#type: r#type.ok_or_else(|| __missing("type"))?,
+            companies: companies.ok_or_else(|| __missing("companies"))?,
+            extra,
+        })
+    }
 }
 impl CompanyList {
     /// Creates a value from its required fields; optional fields start empty.
@@ -58,15 +154,58 @@ impl CompanyList {
 /// A list of one or more errors returned when a request fails.
 ///
 /// Schema: `#/components/schemas/Error`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Error {
     /// The type of object; `error.list`.
     pub r#type: String,
     /// The errors that occurred.
     pub errors: Vec<ErrorItem>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("errors", &self.errors)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Error {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for Error {
+    const NAME: &'static str = "Error";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut errors = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "errors" => errors = Some(__map.next_value()?),
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            r#type: r#type.ok_or_else(|| __missing("type"))?,
+            errors: errors.ok_or_else(|| __missing("errors"))?,
+            extra,
+        })
+    }
 }
 impl Error {
     /// Creates a value from its required fields; optional fields start empty.
@@ -81,16 +220,60 @@ impl Error {
 /// A single error.
 ///
 /// Schema: `#/components/schemas/ErrorItem`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorItem {
     /// A short machine-readable code for the error, for example `unauthorized`.
     pub code: String,
     /// A human-readable description of the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ErrorItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("code", &self.code)?;
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ErrorItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for ErrorItem {
+    const NAME: &'static str = "ErrorItem";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut code = None;
+        let mut message = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "code" => code = Some(__map.next_value()?),
+                "message" => message = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            code: code.ok_or_else(|| __missing("code"))?,
+            message,
+            extra,
+        })
+    }
 }
 impl ErrorItem {
     /// Creates a value from its required fields; optional fields start empty.
@@ -106,7 +289,7 @@ impl ErrorItem {
 /// API. Leads are contacts with type `contact`.
 ///
 /// Schema: `#/components/schemas/Lead`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Lead {
     /// The type of object; `contact` for a lead.
     pub r#type: String,
@@ -117,13 +300,10 @@ pub struct Lead {
     /// Whether the lead is anonymous, i.e. not (yet) identified as a user.
     pub anonymous: bool,
     /// The lead's email address; null when no email is known (leads are often anonymous visitors).
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub email: Option<String>,
     /// The lead's phone number; null when none is known.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub phone: Option<String>,
     /// The lead's name; null when none is known (the `pseudonym` is shown instead).
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub name: Option<String>,
     /// The pseudonym Intercom generated for the lead, for example "Lime Camel from Dublin".
     pub pseudonym: String,
@@ -134,18 +314,14 @@ pub struct Lead {
     pub location_data: LocationData,
     /// The time the lead last made a request (was last seen), as a Unix
     /// timestamp in seconds; null when the lead has never been seen.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub last_request_at: Option<i64>,
     /// The IP address the lead was last seen from, if known.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub last_seen_ip: Option<String>,
     /// The time the lead was added to Intercom, as a Unix timestamp in seconds.
     pub created_at: i64,
     /// The time the lead was created in your own system, as a Unix timestamp in seconds, if provided.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub remote_created_at: Option<i64>,
     /// The time the lead signed up, as a Unix timestamp in seconds, if known.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub signed_up_at: Option<i64>,
     /// The time the lead was last updated, as a Unix timestamp in seconds.
     pub updated_at: i64,
@@ -155,15 +331,175 @@ pub struct Lead {
     /// Whether the lead is unsubscribed from emails.
     pub unsubscribed_from_emails: bool,
     /// The user agent the lead's browser last reported; null when none is known.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub user_agent_data: Option<String>,
     pub tags: TagList,
     pub segments: SegmentList,
     /// The custom attributes set on the lead, keyed by attribute name.
     pub custom_attributes: serde_json::Map<String, serde_json::Value>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for Lead {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("user_id", &self.user_id)?;
+        map.serialize_entry("anonymous", &self.anonymous)?;
+        map.serialize_entry("email", &self.email)?;
+        map.serialize_entry("phone", &self.phone)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("pseudonym", &self.pseudonym)?;
+        map.serialize_entry("avatar", &self.avatar)?;
+        map.serialize_entry("app_id", &self.app_id)?;
+        map.serialize_entry("companies", &self.companies)?;
+        map.serialize_entry("location_data", &self.location_data)?;
+        map.serialize_entry("last_request_at", &self.last_request_at)?;
+        map.serialize_entry("last_seen_ip", &self.last_seen_ip)?;
+        map.serialize_entry("created_at", &self.created_at)?;
+        map.serialize_entry("remote_created_at", &self.remote_created_at)?;
+        map.serialize_entry("signed_up_at", &self.signed_up_at)?;
+        map.serialize_entry("updated_at", &self.updated_at)?;
+        map.serialize_entry("session_count", &self.session_count)?;
+        map.serialize_entry("social_profiles", &self.social_profiles)?;
+        map.serialize_entry("unsubscribed_from_emails", &self.unsubscribed_from_emails)?;
+        map.serialize_entry("user_agent_data", &self.user_agent_data)?;
+        map.serialize_entry("tags", &self.tags)?;
+        map.serialize_entry("segments", &self.segments)?;
+        map.serialize_entry("custom_attributes", &self.custom_attributes)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Lead {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for Lead {
+    const NAME: &'static str = "Lead";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut id = None;
+        let mut user_id = None;
+        let mut anonymous = None;
+        let mut email = None;
+        let mut phone = None;
+        let mut name = None;
+        let mut pseudonym = None;
+        let mut avatar = None;
+        let mut app_id = None;
+        let mut companies = None;
+        let mut location_data = None;
+        let mut last_request_at = None;
+        let mut last_seen_ip = None;
+        let mut created_at = None;
+        let mut remote_created_at = None;
+        let mut signed_up_at = None;
+        let mut updated_at = None;
+        let mut session_count = None;
+        let mut social_profiles = None;
+        let mut unsubscribed_from_emails = None;
+        let mut user_agent_data = None;
+        let mut tags = None;
+        let mut segments = None;
+        let mut custom_attributes = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "id" => id = Some(__map.next_value()?),
+                "user_id" => user_id = Some(__map.next_value()?),
+                "anonymous" => {
+                    anonymous = Some(crate::runtime::object::lenient(&mut __map)?);
+                }
+                "email" => email = Some(__map.next_value()?),
+                "phone" => phone = Some(__map.next_value()?),
+                "name" => name = Some(__map.next_value()?),
+                "pseudonym" => pseudonym = Some(__map.next_value()?),
+                "avatar" => avatar = Some(__map.next_value()?),
+                "app_id" => app_id = Some(__map.next_value()?),
+                "companies" => companies = Some(__map.next_value()?),
+                "location_data" => location_data = Some(__map.next_value()?),
+                "last_request_at" => {
+                    last_request_at = Some(crate::runtime::object::lenient(&mut __map)?);
+                }
+                "last_seen_ip" => last_seen_ip = Some(__map.next_value()?),
+                "created_at" => {
+                    created_at = Some(crate::runtime::object::lenient(&mut __map)?);
+                }
+                "remote_created_at" => {
+                    remote_created_at = Some(
+                        crate::runtime::object::lenient(&mut __map)?,
+                    );
+                }
+                "signed_up_at" => {
+                    signed_up_at = Some(crate::runtime::object::lenient(&mut __map)?);
+                }
+                "updated_at" => {
+                    updated_at = Some(crate::runtime::object::lenient(&mut __map)?);
+                }
+                "session_count" => {
+                    session_count = Some(crate::runtime::object::lenient(&mut __map)?);
+                }
+                "social_profiles" => social_profiles = Some(__map.next_value()?),
+                "unsubscribed_from_emails" => {
+                    unsubscribed_from_emails = Some(
+                        crate::runtime::object::lenient(&mut __map)?,
+                    );
+                }
+                "user_agent_data" => user_agent_data = Some(__map.next_value()?),
+                "tags" => tags = Some(__map.next_value()?),
+                "segments" => segments = Some(__map.next_value()?),
+                "custom_attributes" => custom_attributes = Some(__map.next_value()?),
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            r#type: r#type.ok_or_else(|| __missing("type"))?,
+            id: id.ok_or_else(|| __missing("id"))?,
+            user_id: user_id.ok_or_else(|| __missing("user_id"))?,
+            anonymous: anonymous.ok_or_else(|| __missing("anonymous"))?,
+            email: email.ok_or_else(|| __missing("email"))?,
+            phone: phone.ok_or_else(|| __missing("phone"))?,
+            name: name.ok_or_else(|| __missing("name"))?,
+            pseudonym: pseudonym.ok_or_else(|| __missing("pseudonym"))?,
+            avatar: avatar.ok_or_else(|| __missing("avatar"))?,
+            app_id: app_id.ok_or_else(|| __missing("app_id"))?,
+            companies: companies.ok_or_else(|| __missing("companies"))?,
+            location_data: location_data.ok_or_else(|| __missing("location_data"))?,
+            last_request_at: last_request_at
+                .ok_or_else(|| __missing("last_request_at"))?,
+            last_seen_ip: last_seen_ip.ok_or_else(|| __missing("last_seen_ip"))?,
+            created_at: created_at.ok_or_else(|| __missing("created_at"))?,
+            remote_created_at: remote_created_at
+                .ok_or_else(|| __missing("remote_created_at"))?,
+            signed_up_at: signed_up_at.ok_or_else(|| __missing("signed_up_at"))?,
+            updated_at: updated_at.ok_or_else(|| __missing("updated_at"))?,
+            session_count: session_count.ok_or_else(|| __missing("session_count"))?,
+            social_profiles: social_profiles
+                .ok_or_else(|| __missing("social_profiles"))?,
+            unsubscribed_from_emails: unsubscribed_from_emails
+                .ok_or_else(|| __missing("unsubscribed_from_emails"))?,
+            user_agent_data: user_agent_data
+                .ok_or_else(|| __missing("user_agent_data"))?,
+            tags: tags.ok_or_else(|| __missing("tags"))?,
+            segments: segments.ok_or_else(|| __missing("segments"))?,
+            custom_attributes: custom_attributes
+                .ok_or_else(|| __missing("custom_attributes"))?,
+            extra,
+        })
+    }
 }
 impl Lead {
     /// Creates a value from its required fields; optional fields start empty.
@@ -220,16 +556,58 @@ impl Lead {
 /// The lead's avatar.
 ///
 /// Schema: `#/components/schemas/LeadAvatar`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LeadAvatar {
     /// The type of object; always `avatar`.
     pub r#type: String,
     /// The URL of the avatar image; null when the lead has no avatar.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub image_url: Option<String>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for LeadAvatar {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("image_url", &self.image_url)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for LeadAvatar {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for LeadAvatar {
+    const NAME: &'static str = "LeadAvatar";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut image_url = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "image_url" => image_url = Some(__map.next_value()?),
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            r#type: r#type.ok_or_else(|| __missing("type"))?,
+            image_url: image_url.ok_or_else(|| __missing("image_url"))?,
+            extra,
+        })
+    }
 }
 impl LeadAvatar {
     /// Creates a value from its required fields; optional fields start empty.
@@ -245,40 +623,110 @@ impl LeadAvatar {
 /// address. The location fields are null when they cannot be determined.
 ///
 /// Schema: `#/components/schemas/LocationData`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LocationData {
     /// The type of object; always `location_data`.
     pub r#type: String,
     /// The city the lead is in.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub city_name: Option<String>,
     /// The code of the continent the lead is in, for example `NA`.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub continent_code: Option<String>,
     /// The name of the country the lead is in.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub country_name: Option<String>,
     /// The latitude of the lead's location.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub latitude: Option<f64>,
     /// The longitude of the lead's location.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub longitude: Option<f64>,
     /// The postal code of the lead's location.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub postal_code: Option<String>,
     /// The region (for example the state) the lead is in.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub region_name: Option<String>,
     /// The lead's time zone, as an IANA time zone name such as `America/Los_Angeles`.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub timezone: Option<String>,
     /// The code of the country the lead is in, for example `USA`.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub country_code: Option<String>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for LocationData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("city_name", &self.city_name)?;
+        map.serialize_entry("continent_code", &self.continent_code)?;
+        map.serialize_entry("country_name", &self.country_name)?;
+        map.serialize_entry("latitude", &self.latitude)?;
+        map.serialize_entry("longitude", &self.longitude)?;
+        map.serialize_entry("postal_code", &self.postal_code)?;
+        map.serialize_entry("region_name", &self.region_name)?;
+        map.serialize_entry("timezone", &self.timezone)?;
+        map.serialize_entry("country_code", &self.country_code)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for LocationData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for LocationData {
+    const NAME: &'static str = "LocationData";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut city_name = None;
+        let mut continent_code = None;
+        let mut country_name = None;
+        let mut latitude = None;
+        let mut longitude = None;
+        let mut postal_code = None;
+        let mut region_name = None;
+        let mut timezone = None;
+        let mut country_code = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "city_name" => city_name = Some(__map.next_value()?),
+                "continent_code" => continent_code = Some(__map.next_value()?),
+                "country_name" => country_name = Some(__map.next_value()?),
+                "latitude" => {
+                    latitude = Some(crate::runtime::object::lenient(&mut __map)?);
+                }
+                "longitude" => {
+                    longitude = Some(crate::runtime::object::lenient(&mut __map)?);
+                }
+                "postal_code" => postal_code = Some(__map.next_value()?),
+                "region_name" => region_name = Some(__map.next_value()?),
+                "timezone" => timezone = Some(__map.next_value()?),
+                "country_code" => country_code = Some(__map.next_value()?),
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            r#type: r#type.ok_or_else(|| __missing("type"))?,
+            city_name: city_name.ok_or_else(|| __missing("city_name"))?,
+            continent_code: continent_code.ok_or_else(|| __missing("continent_code"))?,
+            country_name: country_name.ok_or_else(|| __missing("country_name"))?,
+            latitude: latitude.ok_or_else(|| __missing("latitude"))?,
+            longitude: longitude.ok_or_else(|| __missing("longitude"))?,
+            postal_code: postal_code.ok_or_else(|| __missing("postal_code"))?,
+            region_name: region_name.ok_or_else(|| __missing("region_name"))?,
+            timezone: timezone.ok_or_else(|| __missing("timezone"))?,
+            country_code: country_code.ok_or_else(|| __missing("country_code"))?,
+            extra,
+        })
+    }
 }
 impl LocationData {
     /// Creates a value from its required fields; optional fields start empty.
@@ -301,18 +749,66 @@ impl LocationData {
 /// A segment the lead belongs to.
 ///
 /// Schema: `#/components/schemas/Segment`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Segment {
     /// The type of object; always `segment`.
     pub r#type: String,
     /// The id of the segment.
     pub id: String,
     /// The name of the segment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for Segment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Segment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for Segment {
+    const NAME: &'static str = "Segment";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut id = None;
+        let mut name = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "id" => id = Some(__map.next_value()?),
+                "name" => name = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            r#type: r#type.ok_or_else(|| __missing("type"))?,
+            id: id.ok_or_else(|| __missing("id"))?,
+            name,
+            extra,
+        })
+    }
 }
 impl Segment {
     /// Creates a value from its required fields; optional fields start empty.
@@ -328,15 +824,58 @@ impl Segment {
 /// The segments the lead belongs to.
 ///
 /// Schema: `#/components/schemas/SegmentList`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SegmentList {
     /// The type of object; always `segment.list`.
     pub r#type: String,
     /// The segments the lead belongs to.
     pub segments: Vec<Segment>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for SegmentList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("segments", &self.segments)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SegmentList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for SegmentList {
+    const NAME: &'static str = "SegmentList";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut segments = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "segments" => segments = Some(__map.next_value()?),
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            r#type: r#type.ok_or_else(|| __missing("type"))?,
+            segments: segments.ok_or_else(|| __missing("segments"))?,
+            extra,
+        })
+    }
 }
 impl SegmentList {
     /// Creates a value from its required fields; optional fields start empty.
@@ -351,24 +890,82 @@ impl SegmentList {
 /// A social network profile of the lead.
 ///
 /// Schema: `#/components/schemas/SocialProfile`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SocialProfile {
     /// The type of object; always `social_profile`.
     pub r#type: String,
     /// The name of the social network, for example `twitter`.
     pub name: String,
     /// The lead's user id on the social network, if known.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub id: crate::runtime::Maybe<String>,
     /// The lead's username on the social network, if known.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub username: crate::runtime::Maybe<String>,
     /// The URL of the lead's profile on the social network.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub url: crate::runtime::Maybe<String>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for SocialProfile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("name", &self.name)?;
+        if !self.id.is_absent() {
+            map.serialize_entry("id", &self.id)?;
+        }
+        if !self.username.is_absent() {
+            map.serialize_entry("username", &self.username)?;
+        }
+        if !self.url.is_absent() {
+            map.serialize_entry("url", &self.url)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SocialProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for SocialProfile {
+    const NAME: &'static str = "SocialProfile";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut name = None;
+        let mut id = crate::runtime::Maybe::Absent;
+        let mut username = crate::runtime::Maybe::Absent;
+        let mut url = crate::runtime::Maybe::Absent;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "name" => name = Some(__map.next_value()?),
+                "id" => id = __map.next_value()?,
+                "username" => username = __map.next_value()?,
+                "url" => url = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            r#type: r#type.ok_or_else(|| __missing("type"))?,
+            name: name.ok_or_else(|| __missing("name"))?,
+            id,
+            username,
+            url,
+            extra,
+        })
+    }
 }
 impl SocialProfile {
     /// Creates a value from its required fields; optional fields start empty.
@@ -386,15 +983,59 @@ impl SocialProfile {
 /// The social profiles associated with the lead.
 ///
 /// Schema: `#/components/schemas/SocialProfileList`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SocialProfileList {
     /// The type of object; always `social_profile.list`.
     pub r#type: String,
     /// The lead's social profiles.
     pub social_profiles: Vec<SocialProfile>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for SocialProfileList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("social_profiles", &self.social_profiles)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SocialProfileList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for SocialProfileList {
+    const NAME: &'static str = "SocialProfileList";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut social_profiles = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "social_profiles" => social_profiles = Some(__map.next_value()?),
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            r#type: r#type.ok_or_else(|| __missing("type"))?,
+            social_profiles: social_profiles
+                .ok_or_else(|| __missing("social_profiles"))?,
+            extra,
+        })
+    }
 }
 impl SocialProfileList {
     /// Creates a value from its required fields; optional fields start empty.
@@ -409,18 +1050,66 @@ impl SocialProfileList {
 /// A tag applied to the lead.
 ///
 /// Schema: `#/components/schemas/Tag`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Tag {
     /// The type of object; always `tag`.
     pub r#type: String,
     /// The id of the tag.
     pub id: String,
     /// The name of the tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Tag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for Tag {
+    const NAME: &'static str = "Tag";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut id = None;
+        let mut name = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "id" => id = Some(__map.next_value()?),
+                "name" => name = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            r#type: r#type.ok_or_else(|| __missing("type"))?,
+            id: id.ok_or_else(|| __missing("id"))?,
+            name,
+            extra,
+        })
+    }
 }
 impl Tag {
     /// Creates a value from its required fields; optional fields start empty.
@@ -436,15 +1125,58 @@ impl Tag {
 /// The tags applied to the lead.
 ///
 /// Schema: `#/components/schemas/TagList`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TagList {
     /// The type of object; always `tag.list`.
     pub r#type: String,
     /// The tags applied to the lead.
     pub tags: Vec<Tag>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for TagList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("tags", &self.tags)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TagList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for TagList {
+    const NAME: &'static str = "TagList";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut tags = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "tags" => tags = Some(__map.next_value()?),
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            r#type: r#type.ok_or_else(|| __missing("type"))?,
+            tags: tags.ok_or_else(|| __missing("tags"))?,
+            extra,
+        })
+    }
 }
 impl TagList {
     /// Creates a value from its required fields; optional fields start empty.
@@ -461,34 +1193,103 @@ impl TagList {
 /// the two must be present. A lead cannot be identified by email alone.
 ///
 /// Schema: `#/components/schemas/UpdateLeadRequest`
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdateLeadRequest {
     /// The Intercom id of the lead to update.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `user_id` of the lead to update: an identifier Intercom
     /// generates for each lead. It usually looks like a UUID, but Intercom
     /// does not guarantee that format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The lead's phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// The lead's email address. It cannot be used on its own to identify the lead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The lead's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The user agent the lead's browser last reported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_seen_user_agent: Option<String>,
     /// Custom attributes to set on the lead, keyed by attribute name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for UpdateLeadRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.user_id {
+            map.serialize_entry("user_id", value)?;
+        }
+        if let Some(value) = &self.phone {
+            map.serialize_entry("phone", value)?;
+        }
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.last_seen_user_agent {
+            map.serialize_entry("last_seen_user_agent", value)?;
+        }
+        if let Some(value) = &self.custom_attributes {
+            map.serialize_entry("custom_attributes", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateLeadRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for UpdateLeadRequest {
+    const NAME: &'static str = "UpdateLeadRequest";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut user_id = None;
+        let mut phone = None;
+        let mut email = None;
+        let mut name = None;
+        let mut last_seen_user_agent = None;
+        let mut custom_attributes = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "id" => id = __map.next_value()?,
+                "user_id" => user_id = __map.next_value()?,
+                "phone" => phone = __map.next_value()?,
+                "email" => email = __map.next_value()?,
+                "name" => name = __map.next_value()?,
+                "last_seen_user_agent" => last_seen_user_agent = __map.next_value()?,
+                "custom_attributes" => custom_attributes = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            id,
+            user_id,
+            phone,
+            email,
+            name,
+            last_seen_user_agent,
+            custom_attributes,
+            extra,
+        })
+    }
 }
 impl UpdateLeadRequest {
     /// Checks the schema's "at least one of" constraint; the client

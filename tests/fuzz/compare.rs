@@ -19,6 +19,11 @@
 
 use serde_json::Value;
 
+/// The normalisations a *valid* instance may go through. The lenient ones
+/// (a number inside a string, `null` for a non-nullable property) cannot
+/// come from a valid instance: seeing one means a type lost information.
+pub const VALID_INSTANCE_NORMALISATIONS: [&str; 2] = ["date-time", "uuid case"];
+
 /// The first difference between an original value and its re-encoding.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Difference {

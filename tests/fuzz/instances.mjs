@@ -1,6 +1,6 @@
 // Schema-driven random instances for the decode fuzzer.
 //
-// Usage: node tests/fuzz/instances.mjs REQUEST.json > instances.jsonl
+// Usage: node tests/fuzz/instances.mjs REQUEST.json OUT.jsonl
 //
 // REQUEST.json: {"document": <the OpenAPI document as JSON>, "seed": N,
 // "count": N, "positions": [{"id": "...", "pointer": "#/...", "response":
@@ -22,7 +22,7 @@
 // `enum` on the tag property (so every branch is generated as the variant it
 // is, not as an unknown tag).
 
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { generateSync } from "json-schema-faker";
 
 const request = JSON.parse(readFileSync(process.argv[2], "utf8"));
@@ -30,7 +30,13 @@ const doc = request.document;
 const openapi30 = String(doc.openapi ?? "").startsWith("3.0");
 
 function unescape(segment) {
-  return decodeURIComponent(segment).replace(/~1/g, "/").replace(/~0/g, "~");
+  let text = segment;
+  try {
+    text = decodeURIComponent(segment);
+  } catch {
+    // A literal `%` that is no escape: keep the segment as written.
+  }
+  return text.replace(/~1/g, "/").replace(/~0/g, "~");
 }
 
 // The value at a `#/...` pointer, following `$ref`s met on the way.
@@ -164,7 +170,9 @@ function hash(text) {
 }
 
 const refResolver = (ref) => schemaAt(ref) ?? {};
-const out = [];
+// Written as generated: a big spec gives more lines than fit in memory.
+const fd = openSync(process.argv[3], "w");
+const out = { push: (line) => writeSync(fd, line + "\n") };
 for (const position of request.positions) {
   const pointer = position.response ? responseSchemaPointer(position.pointer) : position.pointer;
   const schema = pointer === undefined ? undefined : schemaAt(pointer);
@@ -185,4 +193,4 @@ for (const position of request.positions) {
     }
   }
 }
-process.stdout.write(out.join("\n") + (out.length ? "\n" : ""));
+closeSync(fd);

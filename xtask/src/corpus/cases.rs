@@ -96,7 +96,7 @@ pub(super) fn collect_cases(api: &ir::Api, krate: &str) -> Vec<Case> {
 
 /// The Rust type of a position, as seen from the round-trip program; `Err`
 /// (a reason to skip) when the position is untyped.
-fn rust_type(t: &TypeRef, names: &BTreeMap<&str, &str>, krate: &str) -> Result<String, String> {
+pub(super) fn rust_type(t: &TypeRef, names: &BTreeMap<&str, &str>, krate: &str) -> Result<String, String> {
     match t.non_null() {
         TypeRef::Any | TypeRef::Object => return Err("untyped".into()),
         TypeRef::Named(key) if !names.contains_key(key.as_str()) => return Err(format!("unresolved type {key}")),

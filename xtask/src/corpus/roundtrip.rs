@@ -180,7 +180,8 @@ pub(super) fn roundtrip(rows: &mut [Row], with_cases: &[usize], jobs: usize, mod
             rows[i].diagnostics.extend(errors.iter().map(|m| m["rendered"].as_str().unwrap_or("").to_string()));
             continue;
         }
-        match run.examples.iter().find(|(d, _)| *d == dir) {
+        let name = example_name(&rows[i].krate);
+        match run.examples.iter().find(|(d, exe)| *d == dir && exe.file_stem().and_then(|s| s.to_str()) == Some(name.as_str())) {
             Some((_, exe)) => to_run.push((i, exe.clone())),
             None => rows[i].roundtrip_error = Some("round-trip build: no executable".into()),
         }

@@ -39,6 +39,8 @@ pub(super) struct Row {
     /// Round-trip outcome per case that was run (index into `cases`).
     pub(super) results: BTreeMap<usize, Value>,
     pub(super) roundtrip_error: Option<String>,
+    /// Decode fuzzing (`--fuzz`).
+    pub(super) fuzz: super::fuzz::Fuzz,
 }
 
 impl Row {

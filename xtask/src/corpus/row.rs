@@ -77,9 +77,13 @@ impl Row {
             return format!("{total}: FAIL: {e}");
         }
         let ok = self.results.values().filter(|r| r["result"] == "ok").count();
+        let normalised = self.results.values().filter(|r| r["result"] == "ok" && r.get("normalised").is_some()).count();
         let failed = self.results.len() - ok;
         let not_run = self.runnable_cases() - self.results.len();
         let mut s = format!("{total}: {ok} ok, {failed} failed");
+        if normalised > 0 {
+            s.push_str(&format!(" ({normalised} of the ok re-encoded normalised)"));
+        }
         if skipped > 0 {
             s.push_str(&format!(", {skipped} skipped"));
         }

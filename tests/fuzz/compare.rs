@@ -37,14 +37,14 @@ pub struct Difference {
 
 /// `Ok` with the normalisations found (`(pointer, kind)`), or the first
 /// difference that is not one.
-pub fn compare(original: &Value, reencoded: &Value) -> Result<Vec<(String, &'static str)>, Difference> {
+pub fn compare(original: &Value, reencoded: &Value) -> Result<Vec<(String, &'static str)>, Box<Difference>> {
     let mut normalised = Vec::new();
     walk(original, reencoded, String::new(), &mut normalised)?;
     Ok(normalised)
 }
 
-fn walk(a: &Value, b: &Value, at: String, normalised: &mut Vec<(String, &'static str)>) -> Result<(), Difference> {
-    let differ = |at: String| Difference { pointer: at, expected: Some(a.clone()), actual: Some(b.clone()) };
+fn walk(a: &Value, b: &Value, at: String, normalised: &mut Vec<(String, &'static str)>) -> Result<(), Box<Difference>> {
+    let differ = |at: String| Box::new(Difference { pointer: at, expected: Some(a.clone()), actual: Some(b.clone()) });
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
             let mut keys: Vec<&String> = x.keys().chain(y.keys()).collect();
@@ -55,7 +55,7 @@ fn walk(a: &Value, b: &Value, at: String, normalised: &mut Vec<(String, &'static
                 match (x.get(k), y.get(k)) {
                     (Some(u), Some(v)) => walk(u, v, p, normalised)?,
                     (Some(Value::Null), None) => normalised.push((p, "null optional")),
-                    (u, v) => return Err(Difference { pointer: p, expected: u.cloned(), actual: v.cloned() }),
+                    (u, v) => return Err(Box::new(Difference { pointer: p, expected: u.cloned(), actual: v.cloned() })),
                 }
             }
             Ok(())
@@ -65,7 +65,7 @@ fn walk(a: &Value, b: &Value, at: String, normalised: &mut Vec<(String, &'static
                 let p = format!("{at}/{i}");
                 match (x.get(i), y.get(i)) {
                     (Some(u), Some(v)) => walk(u, v, p, normalised)?,
-                    (u, v) => return Err(Difference { pointer: p, expected: u.cloned(), actual: v.cloned() }),
+                    (u, v) => return Err(Box::new(Difference { pointer: p, expected: u.cloned(), actual: v.cloned() })),
                 }
             }
             Ok(())

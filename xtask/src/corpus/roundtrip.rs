@@ -96,6 +96,7 @@ fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(v: &Value) -> V
         Ok(normalised) if normalised.is_empty() => json!({"result": "ok"}),
         Ok(normalised) => json!({"result": "ok", "normalised": normalised}),
         Err(d) => {
+            let d = *d;
             // An absent side has no key at all (`null` is a present null).
             let mut line = json!({"result": "mismatch", "pointer": d.pointer});
             if let Some(e) = d.expected {

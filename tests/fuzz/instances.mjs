@@ -20,7 +20,10 @@
 // `null`, boolean `exclusiveMinimum`/`exclusiveMaximum` become numbers, and
 // each branch of a union with a `discriminator` gets its tag values as an
 // `enum` on the tag property (so every branch is generated as the variant it
-// is, not as an unknown tag).
+// is, not as an unknown tag). An object with typed `additionalProperties`
+// gets a `minProperties` one above its required count, so that the faker
+// (which otherwise never adds them) fills the map too. Arrays are capped at
+// three items (more only when `minItems` asks for them).
 
 import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { generateSync } from "json-schema-faker";
@@ -43,11 +46,18 @@ function unescape(segment) {
 function resolve(pointer, depth = 0) {
   if (depth > 64 || !pointer.startsWith("#")) return undefined;
   let cur = doc;
-  const segments = pointer.slice(1).split("/").slice(1).map(unescape);
-  for (const seg of segments) {
-    cur = deref(cur, depth + 1);
-    if (cur === null || typeof cur !== "object" || !(seg in cur)) return undefined;
-    cur = cur[seg];
+  // Some type keys join two steps in one segment (`allOf~10` for
+  // `allOf/0`): such a segment is walked step by step.
+  const step = (value, seg) => {
+    const v = deref(value, depth + 1);
+    if (v === null || typeof v !== "object") return undefined;
+    if (seg in v) return v[seg];
+    if (!seg.includes("/")) return undefined;
+    return seg.split("/").reduce((x, part) => (x === undefined ? undefined : step(x, part)), v);
+  };
+  for (const seg of pointer.slice(1).split("/").slice(1).map(unescape)) {
+    cur = step(cur, seg);
+    if (cur === undefined) return undefined;
   }
   return cur;
 }
@@ -112,6 +122,18 @@ function convert(schema, depth = 0) {
         };
       });
     }
+  }
+  // Arrays get at most 3 items (or their `minItems`): the faker draws a
+  // length up to `maxItems`, and nested `maxItems: 100`s multiply into
+  // instances of hundreds of megabytes without testing anything more.
+  if (typeof out.maxItems === "number" && out.maxItems > 3) {
+    out.maxItems = Math.max(typeof out.minItems === "number" ? out.minItems : 0, 3);
+  }
+  // The faker adds additional properties only to reach `minProperties`:
+  // ask for one more than required, so typed maps get entries.
+  const additional = out.additionalProperties;
+  if (additional && typeof additional === "object" && out.minProperties === undefined && out.maxProperties === undefined) {
+    out.minProperties = (Array.isArray(out.required) ? out.required.length : 0) + 1;
   }
   if (openapi30) {
     for (const bound of ["Minimum", "Maximum"]) {

@@ -11,7 +11,7 @@ use super::auth::{ApiKeyLocation, Auth, Credentials};
 use super::encode::{self, Style};
 use super::error::{Error, InvalidRequest};
 use super::response::RawResponse;
-use super::retry::{is_retryable_status, parse_retry_after, RetryPolicy};
+use super::retry::{is_retryable_status, requested_wait, RetryPolicy};
 
 /// Default `User-Agent`: the generated crate's name and version.
 pub const DEFAULT_USER_AGENT: &str =
@@ -38,6 +38,11 @@ pub struct ClientConfig {
     pub user_agent: String,
     /// Headers sent with every request.
     pub default_headers: Vec<(String, String)>,
+    /// Client-level header parameters (one value per name, e.g. an API
+    /// version), sent with every request unless the call sets the same
+    /// parameter. [`ClientConfig::default_headers`] and per-call headers
+    /// replace them too.
+    pub header_params: Vec<(String, String)>,
 }
 
 impl ClientConfig {
@@ -61,7 +66,14 @@ impl ClientConfig {
             credentials: Credentials::default(),
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             default_headers: Vec::new(),
+            header_params: Vec::new(),
         }
+    }
+
+    /// Sets a client-level header parameter, replacing its previous value
+    /// (names compare case-insensitively). Checked when a request is sent.
+    pub fn set_header_param(&mut self, name: &str, value: impl Into<String>) {
+        set_param(&mut self.header_params, name, value.into());
     }
 
     /// A builder starting from `default_base_url`.
@@ -81,6 +93,7 @@ pub struct ClientBuilder {
     user_agent: String,
     credentials: Credentials,
     headers: Vec<(String, String)>,
+    header_params: Vec<(String, String)>,
 }
 
 impl ClientBuilder {
@@ -95,6 +108,7 @@ impl ClientBuilder {
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             credentials: Credentials::default(),
             headers: Vec::new(),
+            header_params: Vec::new(),
         }
     }
 
@@ -148,6 +162,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Sets a client-level header parameter (see
+    /// [`ClientConfig::header_params`]), replacing its previous value.
+    pub fn header_param(mut self, name: &str, value: impl Into<String>) -> Self {
+        set_param(&mut self.header_params, name, value.into());
+        self
+    }
+
     /// Validates the settings and builds the configuration.
     pub fn build(self) -> Result<ClientConfig, InvalidRequest> {
         let base_url = self.base_url.trim().trim_end_matches('/').to_owned();
@@ -167,7 +188,7 @@ impl ClientBuilder {
                 "invalid base URL: must not have a query or fragment".to_owned(),
             ));
         }
-        for (name, value) in &self.headers {
+        for (name, value) in self.headers.iter().chain(&self.header_params) {
             header_pair(name, value)?;
         }
         encode::check_header_value("User-Agent", &self.user_agent)?;
@@ -188,6 +209,7 @@ impl ClientBuilder {
             credentials: self.credentials,
             user_agent: self.user_agent,
             default_headers: self.headers,
+            header_params: self.header_params,
         })
     }
 }
@@ -389,6 +411,12 @@ impl RequestSpec {
     }
 }
 
+/// Sets `name` to `value` in a list holding one value per name.
+fn set_param(params: &mut Vec<(String, String)>, name: &str, value: String) {
+    params.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+    params.push((name.to_owned(), value));
+}
+
 fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), InvalidRequest> {
     let header_name = HeaderName::from_bytes(name.as_bytes())
         .map_err(|_| InvalidRequest(format!("invalid header name `{name}`")))?;
@@ -490,6 +518,7 @@ fn prepare(
     let user_agent = HeaderValue::from_str(&config.user_agent)
         .map_err(|_| InvalidRequest("invalid User-Agent value".to_owned()))?;
     headers.insert(reqwest::header::USER_AGENT, user_agent);
+    apply_layer(&mut headers, &config.header_params)?;
     apply_layer(&mut headers, &config.default_headers)?;
 
     let mut cookies: Vec<String> = Vec::new();
@@ -618,24 +647,17 @@ fn describe(prepared: &Prepared, err: &reqwest::Error) -> String {
     message
 }
 
-fn retry_after(response: &RawResponse) -> Option<Duration> {
-    let value = response
-        .headers
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?;
-    parse_retry_after(value, SystemTime::now())
-}
-
 /// Sends a request, retrying per policy, and reads the whole response.
 ///
 /// Every HTTP status, including 4xx and 5xx, is returned as `Ok`; the caller
 /// classifies it. Retries (connection errors, timeouts, retryable statuses)
 /// happen only for idempotent methods, with an idempotency key, or with
-/// `retry_non_idempotent`. Waits follow the policy's backoff or the
-/// response's `Retry-After`; a `Retry-After` longer than `max_backoff` or
-/// than the remaining `max_elapsed` budget ends retrying and returns that
-/// response. Errors never contain credentials or the query string.
+/// `retry_non_idempotent`. Waits follow the policy's backoff, or the wait
+/// the response asks for (`Retry-After`, or on a 429 a rate-limit reset
+/// header; see [`RetryPolicy::wait`]); a requested wait longer than
+/// `max_backoff`, or any wait beyond the remaining `max_elapsed` budget, ends
+/// retrying and returns that response. Errors never contain credentials or
+/// the query string.
 pub async fn execute<E>(
     config: &ClientConfig,
     spec: RequestSpec,
@@ -663,11 +685,9 @@ pub async fn execute<E>(
         } else {
             match &result {
                 Ok(response) if is_retryable_status(response.status) => {
-                    match retry_after(response) {
-                        Some(wait) if wait > policy.max_backoff => None,
-                        Some(wait) => Some(wait),
-                        None => Some(policy.backoff(attempt_number)),
-                    }
+                    let requested =
+                        requested_wait(response.status, &response.headers, SystemTime::now());
+                    policy.wait(attempt_number, requested)
                 }
                 Ok(_) => None,
                 Err(err) if err.retryable => Some(policy.backoff(attempt_number)),

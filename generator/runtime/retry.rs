@@ -1,7 +1,9 @@
-//! Retry policy, backoff and `Retry-After` handling.
+//! Retry policy, backoff, and the waits servers ask for (`Retry-After` and
+//! rate-limit reset headers).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
 /// When and how often to retry a failed attempt.
@@ -16,8 +18,8 @@ pub struct RetryPolicy {
     pub max_attempts: u32,
     /// Wait before the first retry; doubles on each further retry.
     pub initial_backoff: Duration,
-    /// Upper bound for a single wait (also for `Retry-After`: a longer one
-    /// stops retrying).
+    /// Upper bound for a single wait. A server asking for a longer one (see
+    /// [`requested_wait`]) ends retrying: its response is returned.
     pub max_backoff: Duration,
     /// No retry is started once this much time has passed since the first
     /// attempt began (waits included).
@@ -94,6 +96,38 @@ impl RetryPolicy {
         let half = nanos / 2;
         Duration::from_nanos(half.saturating_add(fastrand::u64(0..=nanos - half)))
     }
+
+    /// Wait before retry number `retry_number` when the response asked for
+    /// `requested` (from [`requested_wait`]), or `None` to stop retrying.
+    ///
+    /// Without a request this is [`RetryPolicy::backoff`]. A requested wait
+    /// longer than `max_backoff` stops retrying. Otherwise the wait is the
+    /// longer of the two, so a reset time that is already past (clock skew)
+    /// still backs off; with jitter a random extra of up to `initial_backoff`
+    /// is added, so that clients limited together do not all return at the
+    /// same instant. The result never exceeds `max_backoff`, and is never
+    /// shorter than `requested`.
+    pub fn wait(&self, retry_number: u32, requested: Option<Duration>) -> Option<Duration> {
+        let backoff = self.backoff(retry_number);
+        let Some(requested) = requested else {
+            return Some(backoff);
+        };
+        if requested > self.max_backoff {
+            return None;
+        }
+        let extra = if self.jitter {
+            let cap = u64::try_from(self.initial_backoff.as_nanos()).unwrap_or(u64::MAX);
+            Duration::from_nanos(fastrand::u64(0..=cap))
+        } else {
+            Duration::ZERO
+        };
+        Some(
+            requested
+                .max(backoff)
+                .saturating_add(extra)
+                .min(self.max_backoff),
+        )
+    }
 }
 
 /// Whether a response status is worth retrying: 408, 429 and 5xx except 501
@@ -106,9 +140,9 @@ pub fn is_retryable_status(status: StatusCode) -> bool {
     }
 }
 
-/// Parses a `Retry-After` value: delta-seconds (`120`) or an HTTP date
-/// (`Sun, 06 Nov 1994 08:49:37 GMT`). A date in the past gives zero.
-/// Returns `None` for anything else.
+/// Parses a `Retry-After` value: delta-seconds (`120`) or an HTTP date in
+/// any of the formats HTTP allows (`Sun, 06 Nov 1994 08:49:37 GMT`). A date
+/// in the past gives zero. Returns `None` for anything else.
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if value.is_empty() {
@@ -117,57 +151,71 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     if value.bytes().all(|b| b.is_ascii_digit()) {
         return value.parse::<u64>().ok().map(Duration::from_secs);
     }
-    let target_secs = u64::try_from(parse_imf_fixdate(value)?).ok()?;
-    let target = UNIX_EPOCH.checked_add(Duration::from_secs(target_secs))?;
+    let target = httpdate::parse_http_date(value).ok()?;
     Some(target.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
-/// Parses `Sun, 06 Nov 1994 08:49:37 GMT` into Unix seconds.
-fn parse_imf_fixdate(value: &str) -> Option<i64> {
-    let mut parts = value.split_ascii_whitespace();
-    let weekday = parts.next()?;
-    if !weekday.ends_with(',') {
+/// Values of a rate-limit reset header from this one on are Unix times in
+/// seconds (2001-09-09); smaller values are delays. No real window lasts 31
+/// years, and no server clock is set before 2001.
+pub const RESET_EPOCH_SECONDS_FROM: f64 = 1e9;
+/// Values from this one on are Unix times in milliseconds (as seconds, this
+/// would be the year 33658).
+pub const RESET_EPOCH_MILLIS_FROM: f64 = 1e12;
+
+/// Parses a rate-limit reset value (`RateLimit-Reset`, `X-RateLimit-Reset`,
+/// `X-Rate-Limit-Reset`): a non-negative number, possibly with a fraction.
+/// APIs disagree on its meaning, so the magnitude decides:
+///
+/// * below 10^9: seconds to wait (the IETF `RateLimit-Reset` draft);
+/// * from 10^9: a Unix time in seconds (Intercom, GitHub, Twitter);
+/// * from 10^12: a Unix time in milliseconds.
+///
+/// A time in the past gives zero. Returns `None` for anything else.
+pub fn parse_rate_limit_reset(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    let (whole, fraction) = value.split_once('.').unwrap_or((value, "0"));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !digits(fraction) {
         return None;
     }
-    let day: u8 = parse_digits(parts.next()?, 1, 2)?.try_into().ok()?;
-    let month = match parts.next()?.to_ascii_lowercase().as_str() {
-        "jan" => time::Month::January,
-        "feb" => time::Month::February,
-        "mar" => time::Month::March,
-        "apr" => time::Month::April,
-        "may" => time::Month::May,
-        "jun" => time::Month::June,
-        "jul" => time::Month::July,
-        "aug" => time::Month::August,
-        "sep" => time::Month::September,
-        "oct" => time::Month::October,
-        "nov" => time::Month::November,
-        "dec" => time::Month::December,
-        _ => return None,
+    let number: f64 = value.parse().ok()?;
+    if !number.is_finite() {
+        return None;
+    }
+    if number < RESET_EPOCH_SECONDS_FROM {
+        return Duration::try_from_secs_f64(number).ok();
+    }
+    let seconds = if number < RESET_EPOCH_MILLIS_FROM {
+        number
+    } else {
+        number / 1000.0
     };
-    let year: i32 = parse_digits(parts.next()?, 4, 4)?.try_into().ok()?;
-    let mut clock = parts.next()?.split(':');
-    let hour: u8 = parse_digits(clock.next()?, 2, 2)?.try_into().ok()?;
-    let minute: u8 = parse_digits(clock.next()?, 2, 2)?.try_into().ok()?;
-    let second: u8 = parse_digits(clock.next()?, 2, 2)?.try_into().ok()?;
-    if clock.next().is_some() {
-        return None;
-    }
-    if !matches!(parts.next()?, "GMT" | "UTC") || parts.next().is_some() {
-        return None;
-    }
-    let date = time::Date::from_calendar_date(year, month, day).ok()?;
-    let time = time::Time::from_hms(hour, minute, second.min(59)).ok()?;
-    Some(
-        time::PrimitiveDateTime::new(date, time)
-            .assume_utc()
-            .unix_timestamp(),
-    )
+    let target = UNIX_EPOCH.checked_add(Duration::try_from_secs_f64(seconds).ok()?)?;
+    Some(target.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
-fn parse_digits(s: &str, min_len: usize, max_len: usize) -> Option<u32> {
-    if s.len() < min_len || s.len() > max_len || !s.bytes().all(|b| b.is_ascii_digit()) {
+/// Rate-limit reset headers, in the order they are consulted.
+pub const RESET_HEADERS: [&str; 3] = ["ratelimit-reset", "x-ratelimit-reset", "x-rate-limit-reset"];
+
+/// The wait a response asks for before the request is retried: its
+/// `Retry-After`, or, for a 429 only, the first parseable rate-limit reset
+/// header ([`RESET_HEADERS`], see [`parse_rate_limit_reset`]). Reset headers
+/// on other statuses describe a quota that is not exhausted, so they are
+/// ignored there.
+pub fn requested_wait(
+    status: StatusCode,
+    headers: &HeaderMap,
+    now: SystemTime,
+) -> Option<Duration> {
+    let first = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(wait) = first("retry-after").and_then(|v| parse_retry_after(v, now)) {
+        return Some(wait);
+    }
+    if status != StatusCode::TOO_MANY_REQUESTS {
         return None;
     }
-    s.parse().ok()
+    RESET_HEADERS
+        .iter()
+        .find_map(|name| first(name).and_then(|v| parse_rate_limit_reset(v, now)))
 }

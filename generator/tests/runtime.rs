@@ -14,7 +14,9 @@ use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use runtime::encode::{header_value, query_param as encode_query};
-use runtime::retry::{is_retryable_status, parse_retry_after};
+use runtime::retry::{
+    is_retryable_status, parse_rate_limit_reset, parse_retry_after, requested_wait,
+};
 use runtime::*;
 
 type Err = Error<serde_json::Value>;
@@ -473,6 +475,15 @@ fn backoff_and_retry_after() {
         parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now),
         Some(Duration::ZERO)
     );
+    // The obsolete date formats HTTP recipients must accept (RFC 9110 5.6.7).
+    assert_eq!(
+        parse_retry_after("Sunday, 06-Nov-94 08:50:07 GMT", now),
+        Some(Duration::from_secs(30))
+    );
+    assert_eq!(
+        parse_retry_after("Sun Nov  6 08:50:07 1994", now),
+        Some(Duration::from_secs(30))
+    );
     for bad in [
         "",
         "-1",
@@ -509,6 +520,148 @@ fn backoff_and_retry_after() {
             "{code}"
         );
     }
+}
+
+#[test]
+fn rate_limit_reset_values() {
+    let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    let secs = Duration::from_secs;
+    // Small values are delays (the IETF `RateLimit-Reset` draft).
+    assert_eq!(parse_rate_limit_reset("0", now), Some(Duration::ZERO));
+    assert_eq!(parse_rate_limit_reset("7", now), Some(secs(7)));
+    assert_eq!(
+        parse_rate_limit_reset(" 2.5 ", now),
+        Some(Duration::from_millis(2500))
+    );
+    assert_eq!(
+        parse_rate_limit_reset("999999999", now),
+        Some(secs(999_999_999))
+    );
+    // From 10^9 on: Unix seconds (Intercom, GitHub), fractions allowed
+    // (Discord); a reset already past is no wait.
+    assert_eq!(
+        parse_rate_limit_reset("1000000000", now),
+        Some(Duration::ZERO)
+    );
+    assert_eq!(parse_rate_limit_reset("1700000010", now), Some(secs(10)));
+    assert_eq!(
+        parse_rate_limit_reset("1700000001.250", now),
+        Some(Duration::from_millis(1250))
+    );
+    assert_eq!(
+        parse_rate_limit_reset("1699999990", now),
+        Some(Duration::ZERO)
+    );
+    // From 10^12 on: Unix milliseconds.
+    assert_eq!(parse_rate_limit_reset("1700000003000", now), Some(secs(3)));
+    assert_eq!(
+        parse_rate_limit_reset("1699999999999", now),
+        Some(Duration::ZERO)
+    );
+    for bad in [
+        "",
+        " ",
+        "-1",
+        "+5",
+        "1e3",
+        "5s",
+        "1.",
+        ".5",
+        "1.2.3",
+        "0x10",
+        "NaN",
+        "inf",
+        "Ω",
+        "Sun, 06 Nov 1994 08:49:37 GMT",
+    ] {
+        assert_eq!(parse_rate_limit_reset(bad, now), None, "{bad:?}");
+    }
+    // Absurdly large values neither panic nor wrap.
+    assert!(parse_rate_limit_reset(&"9".repeat(400), now).is_none());
+    assert!(parse_rate_limit_reset("99999999999999999999", now).is_some());
+}
+
+fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+    let mut map = HeaderMap::new();
+    for (name, value) in pairs {
+        map.append(
+            reqwest::header::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            value.parse().unwrap(),
+        );
+    }
+    map
+}
+
+#[test]
+fn requested_wait_prefers_retry_after_then_reset_headers_on_429_only() {
+    let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    let secs = Duration::from_secs;
+    let too_many = StatusCode::TOO_MANY_REQUESTS;
+    let unavailable = StatusCode::SERVICE_UNAVAILABLE;
+    let all = headers(&[
+        ("Retry-After", "1"),
+        ("RateLimit-Reset", "2"),
+        ("X-RateLimit-Reset", "1700000003"),
+        ("X-Rate-Limit-Reset", "4"),
+    ]);
+    assert_eq!(requested_wait(too_many, &all, now), Some(secs(1)));
+    assert_eq!(requested_wait(unavailable, &all, now), Some(secs(1)));
+    let resets = headers(&[
+        ("RateLimit-Reset", "2"),
+        ("X-RateLimit-Reset", "1700000003"),
+        ("X-Rate-Limit-Reset", "4"),
+    ]);
+    assert_eq!(requested_wait(too_many, &resets, now), Some(secs(2)));
+    // Reset headers describe a quota; on a 503 they say nothing about when
+    // the outage ends.
+    assert_eq!(requested_wait(unavailable, &resets, now), None);
+    // Intercom's 429: only `X-RateLimit-Reset`, a Unix time.
+    let intercom = headers(&[
+        ("X-RateLimit-Limit", "1000"),
+        ("X-RateLimit-Remaining", "0"),
+        ("X-RateLimit-Reset", "1700000005"),
+    ]);
+    assert_eq!(requested_wait(too_many, &intercom, now), Some(secs(5)));
+    // An unparseable value falls through to the next header.
+    let garbled = headers(&[
+        ("Retry-After", "soon"),
+        ("RateLimit-Reset", "later"),
+        ("X-Rate-Limit-Reset", "6"),
+    ]);
+    assert_eq!(requested_wait(too_many, &garbled, now), Some(secs(6)));
+    assert_eq!(requested_wait(too_many, &HeaderMap::new(), now), None);
+}
+
+#[test]
+fn policy_wait_honours_requests_within_the_cap() {
+    let ms = Duration::from_millis;
+    let p = RetryPolicy::default()
+        .jitter(false)
+        .initial_backoff(ms(100))
+        .max_backoff(ms(1000));
+    assert_eq!(p.wait(1, None), Some(ms(100)));
+    assert_eq!(p.wait(3, None), Some(ms(400)));
+    // The longer of the request and the backoff.
+    assert_eq!(p.wait(1, Some(ms(700))), Some(ms(700)));
+    assert_eq!(p.wait(3, Some(ms(10))), Some(ms(400)));
+    // A past reset still backs off.
+    assert_eq!(p.wait(1, Some(Duration::ZERO)), Some(ms(100)));
+    assert_eq!(p.wait(1, Some(ms(1000))), Some(ms(1000)));
+    // Longer than the cap: stop retrying.
+    assert_eq!(p.wait(1, Some(ms(1001))), None);
+    // Jitter adds up to `initial_backoff`, never beyond the cap, never below
+    // the request.
+    let j = p.clone().jitter(true);
+    let mut extras = std::collections::BTreeSet::new();
+    for _ in 0..200 {
+        let w = j.wait(1, Some(ms(500))).unwrap();
+        assert!(w >= ms(500) && w <= ms(600), "{w:?}");
+        extras.insert(w);
+        let w = j.wait(1, Some(ms(950))).unwrap();
+        assert!(w >= ms(950) && w <= ms(1000), "{w:?}");
+    }
+    assert!(extras.len() > 1, "jitter varies the wait");
+    assert_eq!(j.wait(1, Some(ms(1001))), None);
 }
 
 // ---------------------------------------------------------------- executor
@@ -637,6 +790,100 @@ async fn retry_after_is_honoured() {
         started.elapsed()
     );
     assert_eq!(raw.status_code(), 429);
+    server.verify().await;
+}
+
+/// Intercom's 429 carries only `X-RateLimit-Reset`, a Unix time: the retry
+/// waits until then, and sends the same request again.
+#[tokio::test]
+async fn x_ratelimit_reset_is_honoured() {
+    let server = MockServer::start().await;
+    let now = std::time::SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    // At least one second ahead, whatever the fraction of the current second.
+    let reset = now + 2;
+    Mock::given(path("/limited"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("X-RateLimit-Limit", "1000")
+                .insert_header("X-RateLimit-Remaining", "0")
+                .insert_header("X-RateLimit-Reset", reset.to_string().as_str()),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/limited"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let config = ClientBuilder::new(&server.uri())
+        .retry(fast_retry(2).max_backoff(Duration::from_secs(5)))
+        .build()
+        .unwrap();
+    let mut spec = RequestSpec::new("putThing", Method::PUT, "/limited".to_string(), &[]);
+    spec.json_body(&json!({"email": "a@example.com"})).unwrap();
+    let raw = execute::<()>(&config, spec, &RequestOptions::default())
+        .await
+        .unwrap();
+    let done = std::time::SystemTime::now();
+    assert_eq!(raw.status_code(), 200);
+    assert!(
+        done >= UNIX_EPOCH + Duration::from_secs(reset),
+        "retried before the reset time {reset}: {done:?}"
+    );
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2);
+    let wire = |r: &wiremock::Request| {
+        let mut headers: Vec<(String, String)> = r
+            .headers
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_str().unwrap().to_owned()))
+            .collect();
+        headers.sort();
+        (
+            r.method.to_string(),
+            r.url.to_string(),
+            headers,
+            r.body.clone(),
+        )
+    };
+    assert_eq!(wire(&requests[0]), wire(&requests[1]));
+    assert_eq!(requests[1].body, br#"{"email":"a@example.com"}"#);
+}
+
+/// A reset further away than `max_backoff` (a daily quota) is not waited
+/// for: the 429 is returned at once, with its headers.
+#[tokio::test]
+async fn distant_reset_stops_retrying() {
+    let server = MockServer::start().await;
+    let reset = std::time::SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 3600;
+    Mock::given(path("/quota"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("X-RateLimit-Reset", reset.to_string().as_str()),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let config = config_for(&server);
+    let started = Instant::now();
+    let raw = execute::<()>(&config, get("/quota"), &RequestOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(raw.status_code(), 429);
+    assert_eq!(
+        raw.header("x-ratelimit-reset"),
+        Some(reset.to_string().as_str())
+    );
+    assert!(started.elapsed() < Duration::from_secs(2));
     server.verify().await;
 }
 

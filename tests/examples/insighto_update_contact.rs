@@ -115,12 +115,14 @@ async fn main() -> ExitCode {
                     let location: Vec<String> = problem
                         .loc
                         .iter()
+                        .flatten()
                         .map(|part| match part {
                             types::ValidationErrorLocItem::String(s) => s.clone(),
                             types::ValidationErrorLocItem::Integer(i) => i.to_string(),
                         })
                         .collect();
-                    eprintln!("  {}: {}", location.join("."), problem.msg);
+                    let why = problem.msg.as_deref().unwrap_or("(no message)");
+                    eprintln!("  {}: {why}", location.join("."));
                 }
             }
             ExitCode::FAILURE

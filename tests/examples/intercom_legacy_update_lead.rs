@@ -74,12 +74,18 @@ async fn main() -> ExitCode {
 
     match run(base_url().as_deref(), &token, &lead).await {
         Ok(lead) => {
+            // The legacy API promises no property of the lead: every one is
+            // optional (and the contact details nullable).
+            let unknown = "(none)";
             println!(
                 "updated lead {} (user_id {}): email {}, name {}",
-                lead.id,
-                lead.user_id,
-                lead.email.as_deref().unwrap_or("(none)"),
-                lead.name.as_deref().unwrap_or(&lead.pseudonym)
+                lead.id.as_deref().unwrap_or(unknown),
+                lead.user_id.as_deref().unwrap_or(unknown),
+                lead.email.value().map_or(unknown, String::as_str),
+                lead.name
+                    .value()
+                    .or(lead.pseudonym.as_ref())
+                    .map_or(unknown, String::as_str)
             );
             println!(
                 "{}",

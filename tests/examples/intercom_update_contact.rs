@@ -34,7 +34,11 @@ pub async fn run(
     contact_id: &str,
     changes: &types::UpdateContactRequest,
 ) -> Result<types::Contact, Error<UpdateContactError>> {
-    // 1. Configure the client: credentials, and the server to talk to.
+    // 1. Configure the client: credentials, and the server to talk to. The
+    //    client sends `Intercom-Version: 2.11` (the version `types::Contact`
+    //    describes) unless told otherwise: without it Intercom would answer in
+    //    the version configured for the app. `.intercom_version(...)` here
+    //    changes it for every call, and on a call for that call only.
     let mut builder = Client::builder().bearer_auth(token);
     if let Some(url) = base_url {
         builder = builder.base_url(url);
@@ -48,7 +52,7 @@ pub async fn run(
     //    Awaiting the builder sends the request.
     let response = client
         .update_contact(contact_id, changes)
-        .intercom_version("2.11")
+        .intercom_version(types::IntercomVersion::V211)
         .await?;
 
     // 3. A 200 is decoded into `types::Contact`; a 401/404 arrives as
@@ -83,7 +87,7 @@ async fn main() -> ExitCode {
                 "updated {} {}: email {}, name {}",
                 contact.role,
                 contact.id,
-                contact.email,
+                contact.email.as_deref().unwrap_or("(none)"),
                 contact.name.as_deref().unwrap_or("(none)")
             );
             println!(

@@ -67,7 +67,7 @@ pub fn positions(api: &Api) -> Vec<Position> {
 
 /// Generates `count` instances for each position (seeded by `seed`) into
 /// `out` as JSON lines, running `node instances.mjs` from `fuzz_dir`
-/// (`tests/fuzz`, where `npm ci --prefix tests/fuzz` installed the faker).
+/// (`tests/fuzz`; the faker is installed by `npm ci --prefix tests/prism`).
 pub fn generate(fuzz_dir: &Path, document: &Value, positions: &[Position], seed: u32, count: usize, out: &Path) -> Result<(), String> {
     if !fuzz_dir.join("node_modules/json-schema-faker").exists() {
         return Err(format!("json-schema-faker is not installed: run `npm ci --prefix {}`", fuzz_dir.display()));

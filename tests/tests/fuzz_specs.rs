@@ -2,7 +2,7 @@
 //!
 //! For every schema position of every spec in `specs/` (each named schema,
 //! each JSON request body and each JSON response body), json-schema-faker
-//! (pinned in `tests/fuzz`, install with `npm ci --prefix tests/fuzz`)
+//! (pinned in `tests/prism`, install with `npm ci --prefix tests/prism`)
 //! generates random valid instances: optional properties omitted at random,
 //! nulls where nullable, every union branch, enum values, formats. Each
 //! instance must decode into the generated type of its position (through

@@ -639,7 +639,7 @@ async fn post_with_idempotency_key_is_retried_and_sends_the_key() {
         .idempotency_key("k")
         .await
         .expect("retried");
-    assert_eq!(lead.id, "5811f6bbe6b4704ddfa84ac0");
+    assert_eq!(lead.id.as_deref(), Some("5811f6bbe6b4704ddfa84ac0"));
     let reqs = received(&server).await;
     assert_eq!(reqs.len(), 2);
     for r in &reqs {

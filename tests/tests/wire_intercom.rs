@@ -4,14 +4,15 @@
 //!
 //! Requests are checked on what the server actually received (method, exact
 //! path, query, headers, JSON body); responses are the spec's own examples,
-//! loaded from the YAML file, and the decoded values are checked field by
-//! field.
+//! loaded from the YAML file (or variants of them the published Intercom
+//! description allows), and the decoded values are checked field by field.
 
 mod common;
 
 use common::{body_json, header, received};
+use contact_clients::intercom::types::IntercomVersion;
 use contact_clients::intercom::{types, Client, UpdateContactError};
-use contact_clients::runtime::{Error, Maybe, RetryPolicy};
+use contact_clients::runtime::{Error, Maybe, RequestOptions, RetryPolicy};
 use contact_tests::support::{json_request_example, json_response_example, load_spec};
 use serde_json::{json, Value};
 use wiremock::{MockServer, ResponseTemplate};
@@ -67,7 +68,6 @@ async fn update_contact_wire_format_and_spec_example_response() {
     };
     let response = client(&server)
         .update_contact(CONTACT_ID, &body)
-        .intercom_version("2.11")
         .await
         .expect("200 decodes");
 
@@ -99,7 +99,7 @@ async fn update_contact_wire_format_and_spec_example_response() {
     );
 
     // Decoded body, field by field (via Deref).
-    assert_eq!(response.r#type, "contact");
+    assert_eq!(response.r#type.as_deref(), Some("contact"));
     assert_eq!(response.id, "650cbc286d0a728750658b15");
     assert_eq!(
         response.workspace_id,
@@ -107,12 +107,14 @@ async fn update_contact_wire_format_and_spec_example_response() {
     );
     assert_eq!(response.external_id.as_deref(), Some("70"));
     assert_eq!(response.role, types::ContactRole::User);
-    assert_eq!(response.email, "joebloggs@intercom.io");
+    assert_eq!(response.email.as_deref(), Some("joebloggs@intercom.io"));
+    assert_eq!(response.email_domain, None);
+    assert_eq!(response.formatted_phone, Maybe::Absent);
     assert_eq!(response.phone, None);
     assert_eq!(response.name.as_deref(), Some("joe bloggs"));
     assert_eq!(response.avatar, None);
     assert_eq!(response.owner_id, None);
-    assert_eq!(response.social_profiles.r#type, "list");
+    assert_eq!(response.social_profiles.r#type.as_deref(), Some("list"));
     assert!(response.social_profiles.data.is_empty());
     assert!(!response.has_hard_bounced);
     assert!(!response.marked_email_as_spam);
@@ -122,32 +124,47 @@ async fn update_contact_wire_format_and_spec_example_response() {
     assert_eq!(response.signed_up_at, Some(1_695_333_416));
     assert_eq!(response.last_seen_at, None);
     assert_eq!(response.last_replied_at, None);
-    assert_eq!(response.ios_last_seen_at, None);
+    assert_eq!(response.ios_last_seen_at, Maybe::Null);
     assert_eq!(response.language_override, None);
-    assert_eq!(response.location.r#type.as_deref(), Some("location"));
-    assert_eq!(response.location.country, None);
-    assert_eq!(response.location.city, None);
-    assert_eq!(response.location.continent_code, None);
-    assert!(response.custom_attributes.is_empty());
-    assert_eq!(response.tags.r#type, "list");
-    assert_eq!(response.tags.url, "/contacts/650cbc286d0a728750658b15/tags");
-    assert_eq!(response.tags.total_count, 0);
-    assert!(!response.tags.has_more);
+    assert_eq!(response.location.r#type, "location");
+    assert_eq!(response.location.country, Maybe::Null);
+    assert_eq!(response.location.city, Maybe::Null);
+    assert_eq!(response.location.continent_code, Maybe::Null);
     assert_eq!(
-        response.notes.url,
-        "/contacts/650cbc286d0a728750658b15/notes"
+        response.custom_attributes.as_ref().map(|m| m.len()),
+        Some(0)
     );
+    let tags = response.tags.as_ref().expect("tags");
+    assert_eq!(tags.r#type.as_deref(), Some("list"));
+    assert_eq!(tags.url, "/contacts/650cbc286d0a728750658b15/tags");
+    assert_eq!(tags.total_count, 0);
+    assert!(!tags.has_more);
     assert_eq!(
-        response.companies.url,
+        response.notes.as_ref().map(|n| n.url.as_str()),
+        Some("/contacts/650cbc286d0a728750658b15/notes")
+    );
+    let companies = response.companies.as_ref().expect("companies");
+    assert_eq!(
+        companies.url,
         "/contacts/650cbc286d0a728750658b15/companies"
     );
+    assert_eq!(companies.data.as_ref().map(Vec::len), Some(0));
     assert_eq!(
-        response.opted_in_subscription_types.url,
-        "/contacts/650cbc286d0a728750658b15/subscriptions"
+        response
+            .opted_in_subscription_types
+            .as_ref()
+            .map(|s| s.url.as_str()),
+        Some("/contacts/650cbc286d0a728750658b15/subscriptions")
     );
-    assert!(response.opted_out_subscription_types.data.is_empty());
-    assert_eq!(response.utm_campaign, None);
-    assert_eq!(response.referrer, None);
+    assert_eq!(
+        response
+            .opted_out_subscription_types
+            .as_ref()
+            .map(|s| s.data.len()),
+        Some(0)
+    );
+    assert_eq!(response.utm_campaign, Maybe::Null);
+    assert_eq!(response.referrer, Maybe::Null);
     assert!(
         response.extra.is_empty(),
         "no undeclared fields in the example"
@@ -161,20 +178,89 @@ async fn update_contact_wire_format_and_spec_example_response() {
     );
 }
 
-/// `Intercom-Version` is a header parameter: absent unless set.
+/// The `Intercom-Version` values of a received request (all of them: a
+/// duplicate would be a bug).
+fn versions_sent(req: &wiremock::Request) -> Vec<&str> {
+    req.headers
+        .get_all("intercom-version")
+        .iter()
+        .map(|v| v.to_str().expect("ASCII"))
+        .collect()
+}
+
+/// Without the header Intercom answers in the app's configured version, so
+/// the client sends `Intercom-Version: 2.11` (the spec's default) on every
+/// request; the client builder changes it for all calls, a call's own setter
+/// for that call, and unknown (newer) versions can be sent.
 #[tokio::test]
-async fn intercom_version_header_absent_when_not_set() {
+async fn intercom_version_default_and_overrides_on_the_wire() {
     let spec = spec();
     let server = MockServer::start().await;
     mount_json(&server, 200, contact_example(&spec)).await;
     let body = types::UpdateContactRequest::default();
-    client(&server)
+    let builder = || {
+        Client::builder()
+            .base_url(server.uri())
+            .bearer_auth(TOKEN)
+            .retry(RetryPolicy::none())
+    };
+    let default = client(&server);
+    let pinned = builder()
+        .intercom_version(IntercomVersion::V210)
+        .build()
+        .unwrap();
+    let newer = builder()
+        .intercom_version(IntercomVersion::Unknown("2.12".into()))
+        .build()
+        .unwrap();
+    // A plain client-wide header of the same name replaces the setting too.
+    let by_header = builder().header("Intercom-Version", "2.9").build().unwrap();
+
+    default
         .update_contact(CONTACT_ID, &body)
         .await
         .expect("200");
+    pinned.update_contact(CONTACT_ID, &body).await.expect("200");
+    newer.update_contact(CONTACT_ID, &body).await.expect("200");
+    by_header
+        .update_contact(CONTACT_ID, &body)
+        .await
+        .expect("200");
+    default
+        .update_contact(CONTACT_ID, &body)
+        .intercom_version(IntercomVersion::Preview)
+        .await
+        .expect("200");
+    pinned
+        .update_contact(CONTACT_ID, &body)
+        .intercom_version(IntercomVersion::V211)
+        .await
+        .expect("200");
+    pinned
+        .update_contact(CONTACT_ID, &body)
+        .options(RequestOptions::new().header("Intercom-Version", "2.8"))
+        .await
+        .expect("200");
+    // The client made by `new` carries the default as well.
+    assert_eq!(
+        Client::new(TOKEN).config().header_params,
+        [("Intercom-Version".to_owned(), "2.11".to_owned())]
+    );
+
     let reqs = received(&server).await;
-    assert_eq!(reqs.len(), 1);
-    assert_eq!(header(&reqs[0], "intercom-version"), None);
+    let sent: Vec<Vec<&str>> = reqs.iter().map(versions_sent).collect();
+    assert_eq!(
+        sent,
+        [
+            vec!["2.11"],
+            vec!["2.10"],
+            vec!["2.12"],
+            vec!["2.9"],
+            vec!["Preview"],
+            vec!["2.11"],
+            vec!["2.8"],
+        ]
+    );
     // An empty update is an empty object, not `null`.
     assert_eq!(body_json(&reqs[0]), json!({}));
 }
@@ -277,7 +363,10 @@ async fn undeclared_fields_are_kept_in_extra() {
         contact.location.extra.get("brand_new_location_field"),
         Some(&json!("somewhere"))
     );
-    assert_eq!(contact.tags.extra.get("next_cursor"), Some(&Value::Null));
+    assert_eq!(
+        contact.tags.as_ref().unwrap().extra.get("next_cursor"),
+        Some(&Value::Null)
+    );
     // Declared fields did not leak into `extra`.
     assert!(!contact.extra.contains_key("email"));
 
@@ -514,18 +603,184 @@ async fn dot_segments_and_empty_id_are_rejected_before_sending() {
 }
 
 /// A header parameter value with CR/LF is rejected before sending (no
-/// header injection).
+/// header injection), per call and per client.
 #[tokio::test]
 async fn intercom_version_with_line_break_is_rejected_before_sending() {
     let spec = spec();
     let server = MockServer::start().await;
     mount_json(&server, 200, contact_example(&spec)).await;
     let body = types::UpdateContactRequest::default();
+    let injected = || IntercomVersion::Unknown("2.11\r\nX-Injected: 1".to_owned());
     let err = client(&server)
         .update_contact(CONTACT_ID, &body)
-        .intercom_version("2.11\r\nX-Injected: 1")
+        .intercom_version(injected())
         .await
         .expect_err("must be rejected");
     assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
+    let err = Client::builder()
+        .base_url(server.uri())
+        .bearer_auth(TOKEN)
+        .intercom_version(injected())
+        .build()
+        .expect_err("must be rejected");
+    assert!(err.to_string().contains("Intercom-Version"), "{err}");
     assert_eq!(received(&server).await.len(), 0);
+}
+
+/// The published description requires only some properties: a contact with
+/// just those decodes, and every optional one is `None`/`Absent`.
+#[tokio::test]
+async fn contact_with_only_the_required_properties_decodes() {
+    let spec = spec();
+    let full = contact_example(&spec);
+    let required: Vec<&str> = spec["components"]["schemas"]["Contact"]["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let mut minimal = serde_json::Map::new();
+    for key in &required {
+        minimal.insert(key.to_string(), full[key].clone());
+    }
+    // Nested objects with only their required properties too.
+    minimal.insert("location".into(), json!({"type": "location"}));
+    minimal.insert("social_profiles".into(), json!({"data": []}));
+    let minimal = Value::Object(minimal);
+    assert!(required.len() < full.as_object().unwrap().len());
+    let server = MockServer::start().await;
+    mount_json(&server, 200, minimal.clone()).await;
+    let contact = client(&server)
+        .update_contact(CONTACT_ID, &types::UpdateContactRequest::default())
+        .await
+        .expect("a contact with only the required properties decodes")
+        .into_inner();
+    assert_eq!(contact.id, CONTACT_ID);
+    assert_eq!(contact.r#type, None);
+    assert_eq!(contact.email, None);
+    assert_eq!(contact.tags, None);
+    assert_eq!(contact.companies, None);
+    assert_eq!(contact.custom_attributes, None);
+    assert_eq!(contact.android_app_name, Maybe::Absent);
+    assert_eq!(contact.utm_source, Maybe::Absent);
+    assert_eq!(contact.location.city, Maybe::Absent);
+    // Nothing is invented on the way back.
+    assert_eq!(serde_json::to_value(&contact).unwrap(), minimal);
+}
+
+/// In responses `avatar` is an object (`{type, image_url}`), as Intercom
+/// publishes it; requests send a URL string.
+#[tokio::test]
+async fn avatar_is_an_object_in_responses_and_a_url_in_requests() {
+    let spec = spec();
+    let mut example = contact_example(&spec);
+    example["avatar"] = json!({"type": "avatar", "image_url": "https://example.org/128Wash.jpg"});
+    example["companies"]["data"] = json!([{
+        "type": "company",
+        "id": "66e0800ad24ad5513b91014d",
+        "url": "/companies/66e0800ad24ad5513b91014d"
+    }]);
+    example["email_domain"] = json!("intercom.io");
+    example["formatted_phone"] = json!("+353871234567");
+    let server = MockServer::start().await;
+    mount_json(&server, 200, example.clone()).await;
+    let body = types::UpdateContactRequest {
+        avatar: Maybe::Value("https://example.org/128Wash.jpg".to_owned()),
+        role: Some(types::ContactRole::Lead),
+        ..Default::default()
+    };
+    let contact = client(&server)
+        .update_contact(CONTACT_ID, &body)
+        .await
+        .expect("200 decodes")
+        .into_inner();
+    let avatar = contact.avatar.as_ref().expect("an avatar");
+    assert_eq!(avatar.r#type.as_deref(), Some("avatar"));
+    assert_eq!(
+        avatar.image_url,
+        Maybe::Value("https://example.org/128Wash.jpg".to_owned())
+    );
+    let company = &contact.companies.as_ref().unwrap().data.as_ref().unwrap()[0];
+    assert_eq!(company.id, "66e0800ad24ad5513b91014d");
+    assert_eq!(contact.email_domain.as_deref(), Some("intercom.io"));
+    assert_eq!(
+        contact.formatted_phone,
+        Maybe::Value("+353871234567".to_owned())
+    );
+    assert_eq!(serde_json::to_value(&contact).unwrap(), example);
+    let reqs = received(&server).await;
+    assert_eq!(
+        body_json(&reqs[0]),
+        json!({"role": "lead", "avatar": "https://example.org/128Wash.jpg"})
+    );
+}
+
+/// Intercom's 429 carries `X-RateLimit-Reset` (a Unix time) and no
+/// `Retry-After`: the client waits until then and sends the same request
+/// again, byte for byte.
+#[tokio::test]
+async fn rate_limited_429_waits_for_x_ratelimit_reset() {
+    let spec = spec();
+    let server = MockServer::start().await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    // At least one second ahead, whatever the fraction of the current second.
+    let reset = now + 2;
+    common::respond_first_n_then(
+        &server,
+        1,
+        ResponseTemplate::new(429)
+            .insert_header("X-RateLimit-Limit", "10000")
+            .insert_header("X-RateLimit-Remaining", "0")
+            .insert_header("X-RateLimit-Reset", reset.to_string().as_str())
+            .set_body_json(json!({
+                "type": "error.list",
+                "errors": [{"code": "rate_limit_exceeded", "message": "Exceeded rate limit"}]
+            })),
+        ResponseTemplate::new(200).set_body_json(contact_example(&spec)),
+    )
+    .await;
+    let policy = RetryPolicy::default()
+        .max_attempts(2)
+        .initial_backoff(std::time::Duration::from_millis(10))
+        .max_backoff(std::time::Duration::from_secs(5));
+    let c = common::intercom_client(&server.uri(), TOKEN, policy);
+    let body = types::UpdateContactRequest {
+        email: Some("joebloggs@intercom.io".to_owned()),
+        ..Default::default()
+    };
+    let contact = c
+        .update_contact(CONTACT_ID, &body)
+        .await
+        .expect("the retry succeeds");
+    let done = std::time::SystemTime::now();
+    assert_eq!(contact.id, CONTACT_ID);
+    assert!(
+        done >= std::time::UNIX_EPOCH + std::time::Duration::from_secs(reset),
+        "retried before the reset time {reset}: {done:?}"
+    );
+    let reqs = received(&server).await;
+    assert_eq!(reqs.len(), 2);
+    let wire = |r: &wiremock::Request| {
+        let mut headers: Vec<(String, String)> = r
+            .headers
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_str().unwrap().to_owned()))
+            .collect();
+        headers.sort();
+        (
+            r.method.to_string(),
+            r.url.to_string(),
+            headers,
+            r.body.clone(),
+        )
+    };
+    assert_eq!(wire(&reqs[0]), wire(&reqs[1]));
+    assert_eq!(versions_sent(&reqs[1]), ["2.11"]);
+    assert_eq!(
+        body_json(&reqs[1]),
+        json!({"email": "joebloggs@intercom.io"})
+    );
 }

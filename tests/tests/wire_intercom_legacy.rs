@@ -92,55 +92,72 @@ async fn update_lead_wire_format_and_spec_example_response() {
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(response.header("x-request-id"), Some("legacy-req-1"));
 
-    assert_eq!(response.r#type, "contact");
-    assert_eq!(response.id, "5811f6bbe6b4704ddfa84ac0");
-    assert_eq!(response.user_id, "77177570-cf5d-4f1a-bc75-75202af47d4f");
-    assert!(response.anonymous);
-    assert_eq!(response.email.as_deref(), Some("obrien@truth.org"));
-    assert_eq!(response.phone.as_deref(), Some("00353875551234"));
-    assert_eq!(response.name.as_deref(), Some("OBrien"));
-    assert_eq!(response.pseudonym, "Lime Camel from Dublin");
-    assert_eq!(response.avatar.r#type, "avatar");
-    assert_eq!(response.avatar.image_url, None);
-    assert_eq!(response.app_id, "ja43hiec");
-    assert_eq!(response.companies.r#type, "company.list");
-    assert!(response.companies.companies.is_empty());
-    let loc = &response.location_data;
-    assert_eq!(loc.r#type, "location_data");
-    assert_eq!(loc.city_name.as_deref(), Some("Mukilteo"));
-    assert_eq!(loc.continent_code.as_deref(), Some("NA"));
-    assert_eq!(loc.latitude, Some(47.913));
-    assert_eq!(loc.longitude, Some(-122.3042));
-    assert_eq!(loc.postal_code.as_deref(), Some("98275"));
-    assert_eq!(loc.timezone.as_deref(), Some("America/Los_Angeles"));
-    assert_eq!(loc.country_code.as_deref(), Some("USA"));
-    assert_eq!(response.last_request_at, Some(1_477_660_267));
-    assert_eq!(response.last_seen_ip, None);
-    assert_eq!(response.created_at, 1_477_572_283);
-    assert_eq!(response.remote_created_at, None);
-    assert_eq!(response.signed_up_at, None);
-    assert_eq!(response.updated_at, 1_480_068_674);
-    assert_eq!(response.session_count, 0);
-    assert_eq!(response.social_profiles.r#type, "social_profile.list");
-    assert!(!response.unsubscribed_from_emails);
+    // Every property is optional (the source promises none); the example
+    // has them all.
+    assert_eq!(response.r#type.as_deref(), Some("contact"));
+    assert_eq!(response.id.as_deref(), Some("5811f6bbe6b4704ddfa84ac0"));
     assert_eq!(
-        response.user_agent_data.as_deref(),
+        response.user_id.as_deref(),
+        Some("77177570-cf5d-4f1a-bc75-75202af47d4f")
+    );
+    assert_eq!(response.anonymous, Some(true));
+    assert_eq!(text(&response.email), Some("obrien@truth.org"));
+    assert_eq!(text(&response.phone), Some("00353875551234"));
+    assert_eq!(text(&response.name), Some("OBrien"));
+    assert_eq!(
+        response.pseudonym.as_deref(),
+        Some("Lime Camel from Dublin")
+    );
+    let avatar = response.avatar.as_ref().expect("avatar");
+    assert_eq!(avatar.r#type.as_deref(), Some("avatar"));
+    assert_eq!(avatar.image_url, Maybe::Null);
+    assert_eq!(response.app_id.as_deref(), Some("ja43hiec"));
+    let companies = response.companies.as_ref().expect("companies");
+    assert_eq!(companies.r#type.as_deref(), Some("company.list"));
+    assert_eq!(companies.companies.as_ref().map(Vec::len), Some(0));
+    let loc = response.location_data.as_ref().expect("location_data");
+    assert_eq!(loc.r#type.as_deref(), Some("location_data"));
+    assert_eq!(text(&loc.city_name), Some("Mukilteo"));
+    assert_eq!(text(&loc.continent_code), Some("NA"));
+    assert_eq!(loc.latitude, Maybe::Value(47.913));
+    assert_eq!(loc.longitude, Maybe::Value(-122.3042));
+    assert_eq!(text(&loc.postal_code), Some("98275"));
+    assert_eq!(text(&loc.timezone), Some("America/Los_Angeles"));
+    assert_eq!(text(&loc.country_code), Some("USA"));
+    assert_eq!(response.last_request_at, Maybe::Value(1_477_660_267));
+    assert_eq!(response.last_seen_ip, Maybe::Null);
+    assert_eq!(response.created_at, Some(1_477_572_283));
+    assert_eq!(response.remote_created_at, Maybe::Null);
+    assert_eq!(response.signed_up_at, Maybe::Null);
+    assert_eq!(response.updated_at, Some(1_480_068_674));
+    assert_eq!(response.session_count, Some(0));
+    assert_eq!(
+        response
+            .social_profiles
+            .as_ref()
+            .and_then(|p| p.r#type.as_deref()),
+        Some("social_profile.list")
+    );
+    assert_eq!(response.unsubscribed_from_emails, Some(false));
+    assert_eq!(
+        text(&response.user_agent_data),
         Some("Mozilla/5.0 (Macintosh; Intel Mac OS X 10.9")
     );
-    assert_eq!(response.tags.r#type, "tag.list");
-    assert_eq!(response.segments.r#type, "segment.list");
     assert_eq!(
-        response.custom_attributes.get("paid_subscriber"),
-        Some(&json!(true))
+        response.tags.as_ref().and_then(|t| t.r#type.as_deref()),
+        Some("tag.list")
     );
     assert_eq!(
-        response.custom_attributes.get("monthly_spend"),
-        Some(&json!(155.5))
+        response.segments.as_ref().and_then(|t| t.r#type.as_deref()),
+        Some("segment.list")
     );
-    assert_eq!(
-        response.custom_attributes.get("team_mates"),
-        Some(&json!(9))
-    );
+    let custom = response
+        .custom_attributes
+        .as_ref()
+        .expect("custom_attributes");
+    assert_eq!(custom.get("paid_subscriber"), Some(&json!(true)));
+    assert_eq!(custom.get("monthly_spend"), Some(&json!(155.5)));
+    assert_eq!(custom.get("team_mates"), Some(&json!(9)));
     assert!(response.extra.is_empty());
 
     let lead = response.into_inner();
@@ -259,13 +276,11 @@ async fn unauthorized_401_is_api_error() {
             ..
         } => {
             assert_eq!(status.as_u16(), 401);
-            assert_eq!(list.r#type, "error.list");
-            assert_eq!(list.errors.len(), 1);
-            assert_eq!(list.errors[0].code, "unauthorized");
-            assert_eq!(
-                list.errors[0].message.as_deref(),
-                Some("Access Token Invalid")
-            );
+            assert_eq!(list.r#type.as_deref(), Some("error.list"));
+            let errors = list.errors.as_deref().expect("errors");
+            assert_eq!(errors.len(), 1);
+            assert_eq!(errors[0].code.as_deref(), Some("unauthorized"));
+            assert_eq!(errors[0].message.as_deref(), Some("Access Token Invalid"));
         }
         other => panic!("expected Api/Unauthorized, got {other:?}"),
     }
@@ -287,8 +302,12 @@ async fn nested_social_profile_keeps_null_and_absent() {
         .await
         .expect("200")
         .into_inner();
-    let p = &lead.social_profiles.social_profiles[0];
-    assert_eq!(p.name, "twitter");
+    let p = &lead
+        .social_profiles
+        .as_ref()
+        .and_then(|l| l.social_profiles.as_ref())
+        .expect("social profiles")[0];
+    assert_eq!(p.name.as_deref(), Some("twitter"));
     assert_eq!(p.id, Maybe::Null);
     assert_eq!(p.username, Maybe::Absent);
     assert_eq!(p.url, Maybe::Value("https://twitter.com/x".to_owned()));
@@ -314,4 +333,51 @@ async fn wrong_nested_type_is_decode_error_naming_the_field() {
         }
         other => panic!("expected Decode, got {other:?}"),
     }
+}
+
+/// The source document promises no response property: any subset decodes,
+/// the empty object included, and nothing is invented on the way back.
+#[tokio::test]
+async fn any_subset_of_the_lead_decodes() {
+    let spec = spec();
+    let full = lead_example(&spec);
+    let keys: Vec<String> = full.as_object().unwrap().keys().cloned().collect();
+    let server = MockServer::start().await;
+    let c = client(&server);
+    // The empty lead, each property alone, and the example without each one.
+    let mut bodies = vec![json!({})];
+    for key in &keys {
+        bodies.push(json!({ key.as_str(): full[key.as_str()].clone() }));
+        let mut without = full.clone();
+        without.as_object_mut().unwrap().remove(key);
+        bodies.push(without);
+    }
+    // Nested objects reduced to nothing.
+    let mut hollow = full.clone();
+    for key in [
+        "avatar",
+        "companies",
+        "location_data",
+        "social_profiles",
+        "tags",
+        "segments",
+    ] {
+        hollow[key] = json!({});
+    }
+    bodies.push(hollow);
+    for body in bodies {
+        server.reset().await;
+        mount_json(&server, 200, body.clone()).await;
+        let lead = c
+            .update_lead(&example_request())
+            .await
+            .unwrap_or_else(|e| panic!("{body}: {e}"))
+            .into_inner();
+        assert_eq!(serde_json::to_value(&lead).unwrap(), body);
+    }
+}
+
+/// The text of a nullable string field, if it has one.
+fn text(m: &Maybe<String>) -> Option<&str> {
+    m.value().map(String::as_str)
 }

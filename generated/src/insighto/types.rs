@@ -3,8 +3,9 @@
 //! Request and response types.
 /// ContactUpdate
 ///
-/// The fields of a contact that can be updated. Every field is optional
-/// and may be null.
+/// The fields of a contact that can be updated. Every field is optional;
+/// the text, date-time and id fields may be null (the free-form objects
+/// may not).
 ///
 /// Schema: `#/components/schemas/ContactUpdate`
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -16,11 +17,9 @@ pub struct ContactUpdate {
     /// The contact's email address.
     pub email: crate::runtime::Maybe<String>,
     /// The channels associated with the contact, as a free-form object.
-    pub channels: crate::runtime::Maybe<serde_json::Map<String, serde_json::Value>>,
+    pub channels: Option<serde_json::Map<String, serde_json::Value>>,
     /// Attributes describing the contact, as a free-form object.
-    pub user_attributes: crate::runtime::Maybe<
-        serde_json::Map<String, serde_json::Value>,
-    >,
+    pub user_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// When the contact was last seen.
     pub last_seen: crate::runtime::Maybe<crate::runtime::DateTime>,
     /// When a message was last sent to the contact.
@@ -36,7 +35,7 @@ pub struct ContactUpdate {
     /// The id of the most recent widget through which the contact interacted.
     pub last_widget_id: crate::runtime::Maybe<uuid::Uuid>,
     /// Custom fields set on the contact, as a free-form object.
-    pub custom_fields: crate::runtime::Maybe<serde_json::Map<String, serde_json::Value>>,
+    pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>,
     /// Properties not declared in the schema, kept as received.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -53,11 +52,11 @@ impl serde::Serialize for ContactUpdate {
         if !self.email.is_absent() {
             map.serialize_entry("email", &self.email)?;
         }
-        if !self.channels.is_absent() {
-            map.serialize_entry("channels", &self.channels)?;
+        if let Some(value) = &self.channels {
+            map.serialize_entry("channels", value)?;
         }
-        if !self.user_attributes.is_absent() {
-            map.serialize_entry("user_attributes", &self.user_attributes)?;
+        if let Some(value) = &self.user_attributes {
+            map.serialize_entry("user_attributes", value)?;
         }
         if !self.last_seen.is_absent() {
             map.serialize_entry("last_seen", &self.last_seen)?;
@@ -80,8 +79,8 @@ impl serde::Serialize for ContactUpdate {
         if !self.last_widget_id.is_absent() {
             map.serialize_entry("last_widget_id", &self.last_widget_id)?;
         }
-        if !self.custom_fields.is_absent() {
-            map.serialize_entry("custom_fields", &self.custom_fields)?;
+        if let Some(value) = &self.custom_fields {
+            map.serialize_entry("custom_fields", value)?;
         }
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
@@ -104,8 +103,8 @@ impl crate::runtime::object::Object for ContactUpdate {
         let mut first_name = crate::runtime::Maybe::Absent;
         let mut last_name = crate::runtime::Maybe::Absent;
         let mut email = crate::runtime::Maybe::Absent;
-        let mut channels = crate::runtime::Maybe::Absent;
-        let mut user_attributes = crate::runtime::Maybe::Absent;
+        let mut channels = None;
+        let mut user_attributes = None;
         let mut last_seen = crate::runtime::Maybe::Absent;
         let mut last_sent = crate::runtime::Maybe::Absent;
         let mut org_id = crate::runtime::Maybe::Absent;
@@ -113,7 +112,7 @@ impl crate::runtime::object::Object for ContactUpdate {
         let mut last_assistant_id = crate::runtime::Maybe::Absent;
         let mut first_widget_id = crate::runtime::Maybe::Absent;
         let mut last_widget_id = crate::runtime::Maybe::Absent;
-        let mut custom_fields = crate::runtime::Maybe::Absent;
+        let mut custom_fields = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
@@ -165,7 +164,7 @@ pub struct ContactUpdateResponse {
     /// Default: `"Data updated successfully"`.
     pub message: crate::runtime::Maybe<String>,
     /// Additional metadata about the response, as a free-form object.
-    pub meta: crate::runtime::Maybe<serde_json::Map<String, serde_json::Value>>,
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
     pub data: Option<IContactUpdate>,
     /// Properties not declared in the schema, kept as received.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -177,8 +176,8 @@ impl serde::Serialize for ContactUpdateResponse {
         if !self.message.is_absent() {
             map.serialize_entry("message", &self.message)?;
         }
-        if !self.meta.is_absent() {
-            map.serialize_entry("meta", &self.meta)?;
+        if let Some(value) = &self.meta {
+            map.serialize_entry("meta", value)?;
         }
         if let Some(value) = &self.data {
             map.serialize_entry("data", value)?;
@@ -202,7 +201,7 @@ impl crate::runtime::object::Object for ContactUpdateResponse {
         mut __map: A,
     ) -> Result<Self, A::Error> {
         let mut message = crate::runtime::Maybe::Absent;
-        let mut meta = crate::runtime::Maybe::Absent;
+        let mut meta = None;
         let mut data = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
@@ -282,11 +281,9 @@ pub struct IContactUpdate {
     /// The contact's email address.
     pub email: crate::runtime::Maybe<String>,
     /// The channels associated with the contact, as a free-form object.
-    pub channels: crate::runtime::Maybe<serde_json::Map<String, serde_json::Value>>,
+    pub channels: Option<serde_json::Map<String, serde_json::Value>>,
     /// Attributes describing the contact, as a free-form object.
-    pub user_attributes: crate::runtime::Maybe<
-        serde_json::Map<String, serde_json::Value>,
-    >,
+    pub user_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// When the contact was last seen.
     pub last_seen: crate::runtime::Maybe<crate::runtime::DateTime>,
     /// When a message was last sent to the contact.
@@ -302,7 +299,7 @@ pub struct IContactUpdate {
     /// The id of the most recent widget through which the contact interacted.
     pub last_widget_id: crate::runtime::Maybe<uuid::Uuid>,
     /// Custom fields set on the contact, as a free-form object.
-    pub custom_fields: crate::runtime::Maybe<serde_json::Map<String, serde_json::Value>>,
+    pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>,
     /// Properties not declared in the schema, kept as received.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -319,11 +316,11 @@ impl serde::Serialize for IContactUpdate {
         if !self.email.is_absent() {
             map.serialize_entry("email", &self.email)?;
         }
-        if !self.channels.is_absent() {
-            map.serialize_entry("channels", &self.channels)?;
+        if let Some(value) = &self.channels {
+            map.serialize_entry("channels", value)?;
         }
-        if !self.user_attributes.is_absent() {
-            map.serialize_entry("user_attributes", &self.user_attributes)?;
+        if let Some(value) = &self.user_attributes {
+            map.serialize_entry("user_attributes", value)?;
         }
         if !self.last_seen.is_absent() {
             map.serialize_entry("last_seen", &self.last_seen)?;
@@ -346,8 +343,8 @@ impl serde::Serialize for IContactUpdate {
         if !self.last_widget_id.is_absent() {
             map.serialize_entry("last_widget_id", &self.last_widget_id)?;
         }
-        if !self.custom_fields.is_absent() {
-            map.serialize_entry("custom_fields", &self.custom_fields)?;
+        if let Some(value) = &self.custom_fields {
+            map.serialize_entry("custom_fields", value)?;
         }
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
@@ -370,8 +367,8 @@ impl crate::runtime::object::Object for IContactUpdate {
         let mut first_name = crate::runtime::Maybe::Absent;
         let mut last_name = crate::runtime::Maybe::Absent;
         let mut email = crate::runtime::Maybe::Absent;
-        let mut channels = crate::runtime::Maybe::Absent;
-        let mut user_attributes = crate::runtime::Maybe::Absent;
+        let mut channels = None;
+        let mut user_attributes = None;
         let mut last_seen = crate::runtime::Maybe::Absent;
         let mut last_sent = crate::runtime::Maybe::Absent;
         let mut org_id = crate::runtime::Maybe::Absent;
@@ -379,7 +376,7 @@ impl crate::runtime::object::Object for IContactUpdate {
         let mut last_assistant_id = crate::runtime::Maybe::Absent;
         let mut first_widget_id = crate::runtime::Maybe::Absent;
         let mut last_widget_id = crate::runtime::Maybe::Absent;
-        let mut custom_fields = crate::runtime::Maybe::Absent;
+        let mut custom_fields = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
@@ -424,16 +421,16 @@ impl crate::runtime::object::Object for IContactUpdate {
 /// A single validation error.
 ///
 /// Schema: `#/components/schemas/ValidationError`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ValidationError {
     /// Where the error was found: the part of the request (for example
     /// `body`, `path` or `query`) followed by field names and array
     /// indices.
-    pub loc: Vec<ValidationErrorLocItem>,
+    pub loc: Option<Vec<ValidationErrorLocItem>>,
     /// A human-readable description of the error.
-    pub msg: String,
+    pub msg: Option<String>,
     /// A machine-readable error type.
-    pub r#type: String,
+    pub r#type: Option<String>,
     /// Properties not declared in the schema, kept as received.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -441,9 +438,15 @@ impl serde::Serialize for ValidationError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("loc", &self.loc)?;
-        map.serialize_entry("msg", &self.msg)?;
-        map.serialize_entry("type", &self.r#type)?;
+        if let Some(value) = &self.loc {
+            map.serialize_entry("loc", value)?;
+        }
+        if let Some(value) = &self.msg {
+            map.serialize_entry("msg", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -468,32 +471,15 @@ impl crate::runtime::object::Object for ValidationError {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "loc" => loc = Some(__map.next_value()?),
-                "msg" => msg = Some(__map.next_value()?),
-                "type" => r#type = Some(__map.next_value()?),
+                "loc" => loc = __map.next_value()?,
+                "msg" => msg = __map.next_value()?,
+                "type" => r#type = __map.next_value()?,
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
                 }
             }
         }
-        let __missing = <A::Error as serde::de::Error>::missing_field;
-        Ok(Self {
-            loc: loc.ok_or_else(|| __missing("loc"))?,
-            msg: msg.ok_or_else(|| __missing("msg"))?,
-            r#type: r#type.ok_or_else(|| __missing("type"))?,
-            extra,
-        })
-    }
-}
-impl ValidationError {
-    /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(loc: Vec<ValidationErrorLocItem>, msg: String, r#type: String) -> Self {
-        Self {
-            loc,
-            msg,
-            r#type,
-            extra: Default::default(),
-        }
+        Ok(Self { loc, msg, r#type, extra })
     }
 }
 /// Schema: `#/components/schemas/ValidationError/properties/loc/items`

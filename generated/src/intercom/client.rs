@@ -39,12 +39,19 @@ impl Server {
 /// updates an existing contact, that is a user or a lead.
 ///
 /// Requests are authenticated with an Intercom access token sent as a bearer
-/// token. The API version can be pinned per request with the optional
-/// `Intercom-Version` header; this description was written against version
-/// 2.11. The same endpoint backs the Paragon ActionKit
-/// `INTERCOM_UPDATE_CONTACT` tool.
+/// token. Without an `Intercom-Version` header Intercom answers in the API
+/// version configured for the app in the Developer Hub, which may not be the
+/// shape described here; this description documents version 2.11, and the
+/// header's default (`2.11`) is what a client should send.
+///
+/// The schemas follow Intercom's own published OpenAPI description of
+/// version 2.11 (see the spec's `x-source` and `x-decisions`); the examples
+/// are those of the documentation page. The same endpoint backs the Paragon
+/// ActionKit `INTERCOM_UPDATE_CONTACT` tool.
 ///
 /// Cloning is cheap: clones share the connection pool.
+///
+/// Sends `Intercom-Version: 2.11` (see [`ClientBuilder::intercom_version`]) with every request: every operation of the API declares it with this default. A call can override it with its own setter.
 #[derive(Clone, Debug)]
 pub struct Client {
     config: crate::runtime::ClientConfig,
@@ -54,13 +61,15 @@ impl Client {
     pub fn new(token: impl Into<crate::runtime::Secret>) -> Self {
         let mut config = crate::runtime::ClientConfig::new(DEFAULT_BASE_URL);
         config.credentials.set("bearerAuth", crate::runtime::Auth::Bearer(token.into()));
+        config.set_header_param("Intercom-Version", "2.11");
         Self { config }
     }
     /// Configures a client: server, credentials, timeouts, retries,
     /// HTTP client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            inner: crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL),
+            inner: crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL)
+                .header_param("Intercom-Version", "2.11"),
         }
     }
     /// A client using an existing configuration.
@@ -128,6 +137,18 @@ impl ClientBuilder {
             .credential("bearerAuth", crate::runtime::Auth::Bearer(token.into()));
         self
     }
+    /// The Intercom API version to use for this request. When omitted,
+    /// Intercom uses the version configured for the app in the Developer
+    /// Hub, which may differ from 2.11, the version this description
+    /// documents.
+    ///
+    /// Header `Intercom-Version`, sent with every request: `2.11` unless set here. A call can override it with its own setter.
+    pub fn intercom_version(mut self, intercom_version: types::IntercomVersion) -> Self {
+        self.inner = self
+            .inner
+            .header_param("Intercom-Version", intercom_version.to_string());
+        self
+    }
     /// Validates the configuration and builds the client.
     pub fn build(self) -> Result<Client, crate::runtime::InvalidRequest> {
         Ok(Client {
@@ -164,20 +185,21 @@ impl Client {
 pub struct UpdateContactBuilder<'a> {
     client: &'a Client,
     contact_id: String,
-    intercom_version: Option<String>,
+    intercom_version: Option<types::IntercomVersion>,
     body: &'a types::UpdateContactRequest,
     options: crate::runtime::RequestOptions,
 }
 impl<'a> UpdateContactBuilder<'a> {
-    /// The Intercom API version to use for this request. When omitted, the
-    /// version configured for the app in the Intercom Developer Hub is used.
-    /// This description documents version 2.11.
+    /// The Intercom API version to use for this request. When omitted,
+    /// Intercom uses the version configured for the app in the Developer
+    /// Hub, which may differ from 2.11, the version this description
+    /// documents.
     ///
     /// Header `Intercom-Version`.
     ///
-    /// Server default: `"2.11"`.
-    pub fn intercom_version(mut self, intercom_version: impl Into<String>) -> Self {
-        self.intercom_version = Some(intercom_version.into());
+    /// Overrides, for this call, the client's setting ([`ClientBuilder::intercom_version`], `2.11` unless changed there).
+    pub fn intercom_version(mut self, intercom_version: types::IntercomVersion) -> Self {
+        self.intercom_version = Some(intercom_version);
         self
     }
     /// Per-call options: retry policy, timeout, idempotency key, headers.
@@ -264,7 +286,7 @@ pub enum UpdateContactError {
     /// Status 401.
     Unauthorized(types::Error),
     /// Contact not found; no contact with the given `contact_id` exists in
-    /// the workspace. Not shown in the source document, which only lists
+    /// the workspace. Not shown in the source documents, which only list
     /// the 200 and 401 responses; declared because Intercom answers an
     /// unknown contact id with a not-found error list.
     ///

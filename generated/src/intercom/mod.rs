@@ -6,14 +6,19 @@
 //! updates an existing contact, that is a user or a lead.
 //!
 //! Requests are authenticated with an Intercom access token sent as a bearer
-//! token. The API version can be pinned per request with the optional
-//! `Intercom-Version` header; this description was written against version
-//! 2.11. The same endpoint backs the Paragon ActionKit
-//! `INTERCOM_UPDATE_CONTACT` tool.
+//! token. Without an `Intercom-Version` header Intercom answers in the API
+//! version configured for the app in the Developer Hub, which may not be the
+//! shape described here; this description documents version 2.11, and the
+//! header's default (`2.11`) is what a client should send.
+//!
+//! The schemas follow Intercom's own published OpenAPI description of
+//! version 2.11 (see the spec's `x-source` and `x-decisions`); the examples
+//! are those of the documentation page. The same endpoint backs the Paragon
+//! ActionKit `INTERCOM_UPDATE_CONTACT` tool.
 //!
 //! Generated from `specs/intercom.yaml` (OpenAPI 3.0.3, API version 2.11).
 //!
-//! Start with \[`Client`\]: one method per operation, each returning a request builder to `.await`. Request and response types are in \[`types`\].
+//! Start with [`Client`](crate::intercom::Client): one method per operation, each returning a request builder to `.await`. Request and response types are in [`types`](crate::intercom::types).
 mod client;
 pub mod types;
 pub use client::*;

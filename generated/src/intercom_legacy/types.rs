@@ -4,12 +4,12 @@
 /// A company the lead belongs to, in its abbreviated form.
 ///
 /// Schema: `#/components/schemas/Company`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Company {
     /// The type of object; always `company`.
-    pub r#type: String,
+    pub r#type: Option<String>,
     /// The Intercom-defined id of the company.
-    pub id: String,
+    pub id: Option<String>,
     /// The id you gave the company in your own system.
     pub company_id: Option<String>,
     /// The name of the company.
@@ -21,8 +21,12 @@ impl serde::Serialize for Company {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
         if let Some(value) = &self.company_id {
             map.serialize_entry("company_id", value)?;
         }
@@ -54,8 +58,8 @@ impl crate::runtime::object::Object for Company {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = Some(__map.next_value()?),
-                "id" => id = Some(__map.next_value()?),
+                "type" => r#type = __map.next_value()?,
+                "id" => id = __map.next_value()?,
                 "company_id" => company_id = __map.next_value()?,
                 "name" => name = __map.next_value()?,
                 _ => {
@@ -63,37 +67,24 @@ impl crate::runtime::object::Object for Company {
                 }
             }
         }
-        let __missing = <A::Error as serde::de::Error>::missing_field;
         Ok(Self {
-            r#type: r#type.ok_or_else(|| __missing("type"))?,
-            id: id.ok_or_else(|| __missing("id"))?,
+            r#type,
+            id,
             company_id,
             name,
             extra,
         })
     }
 }
-impl Company {
-    /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(r#type: String, id: String) -> Self {
-        Self {
-            r#type,
-            id,
-            company_id: Default::default(),
-            name: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
 /// The companies the lead belongs to.
 ///
 /// Schema: `#/components/schemas/CompanyList`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CompanyList {
     /// The type of object; always `company.list`.
-    pub r#type: String,
+    pub r#type: Option<String>,
     /// The companies the lead belongs to.
-    pub companies: Vec<Company>,
+    pub companies: Option<Vec<Company>>,
     /// Properties not declared in the schema, kept as received.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -101,8 +92,12 @@ impl serde::Serialize for CompanyList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("companies", &self.companies)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.companies {
+            map.serialize_entry("companies", value)?;
+        }
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -126,40 +121,25 @@ impl crate::runtime::object::Object for CompanyList {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = Some(__map.next_value()?),
-                "companies" => companies = Some(__map.next_value()?),
+                "type" => r#type = __map.next_value()?,
+                "companies" => companies = __map.next_value()?,
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
                 }
             }
         }
-        let __missing = <A::Error as serde::de::Error>::missing_field;
-        Ok(Self {
-            r#type: r#type.ok_or_else(|| __missing("type"))?,
-            companies: companies.ok_or_else(|| __missing("companies"))?,
-            extra,
-        })
-    }
-}
-impl CompanyList {
-    /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(r#type: String, companies: Vec<Company>) -> Self {
-        Self {
-            r#type,
-            companies,
-            extra: Default::default(),
-        }
+        Ok(Self { r#type, companies, extra })
     }
 }
 /// A list of one or more errors returned when a request fails.
 ///
 /// Schema: `#/components/schemas/Error`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Error {
     /// The type of object; `error.list`.
-    pub r#type: String,
+    pub r#type: Option<String>,
     /// The errors that occurred.
-    pub errors: Vec<ErrorItem>,
+    pub errors: Option<Vec<ErrorItem>>,
     /// Properties not declared in the schema, kept as received.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -167,8 +147,12 @@ impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("errors", &self.errors)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.errors {
+            map.serialize_entry("errors", value)?;
+        }
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -192,38 +176,23 @@ impl crate::runtime::object::Object for Error {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = Some(__map.next_value()?),
-                "errors" => errors = Some(__map.next_value()?),
+                "type" => r#type = __map.next_value()?,
+                "errors" => errors = __map.next_value()?,
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
                 }
             }
         }
-        let __missing = <A::Error as serde::de::Error>::missing_field;
-        Ok(Self {
-            r#type: r#type.ok_or_else(|| __missing("type"))?,
-            errors: errors.ok_or_else(|| __missing("errors"))?,
-            extra,
-        })
-    }
-}
-impl Error {
-    /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(r#type: String, errors: Vec<ErrorItem>) -> Self {
-        Self {
-            r#type,
-            errors,
-            extra: Default::default(),
-        }
+        Ok(Self { r#type, errors, extra })
     }
 }
 /// A single error.
 ///
 /// Schema: `#/components/schemas/ErrorItem`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorItem {
     /// A short machine-readable code for the error, for example `unauthorized`.
-    pub code: String,
+    pub code: Option<String>,
     /// A human-readable description of the error.
     pub message: Option<String>,
     /// Properties not declared in the schema, kept as received.
@@ -233,7 +202,9 @@ impl serde::Serialize for ErrorItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("code", &self.code)?;
+        if let Some(value) = &self.code {
+            map.serialize_entry("code", value)?;
+        }
         if let Some(value) = &self.message {
             map.serialize_entry("message", value)?;
         }
@@ -260,82 +231,67 @@ impl crate::runtime::object::Object for ErrorItem {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "code" => code = Some(__map.next_value()?),
+                "code" => code = __map.next_value()?,
                 "message" => message = __map.next_value()?,
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
                 }
             }
         }
-        let __missing = <A::Error as serde::de::Error>::missing_field;
-        Ok(Self {
-            code: code.ok_or_else(|| __missing("code"))?,
-            message,
-            extra,
-        })
-    }
-}
-impl ErrorItem {
-    /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(code: String) -> Self {
-        Self {
-            code,
-            message: Default::default(),
-            extra: Default::default(),
-        }
+        Ok(Self { code, message, extra })
     }
 }
 /// A lead (a logged-out visitor or prospect) as returned by the legacy
 /// API. Leads are contacts with type `contact`.
 ///
 /// Schema: `#/components/schemas/Lead`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Lead {
     /// The type of object; `contact` for a lead.
-    pub r#type: String,
+    pub r#type: Option<String>,
     /// The Intercom-defined id of the lead.
-    pub id: String,
+    pub id: Option<String>,
     /// The identifier Intercom generated for the lead (UUID-like, but not guaranteed to be a UUID).
-    pub user_id: String,
+    pub user_id: Option<String>,
     /// Whether the lead is anonymous, i.e. not (yet) identified as a user.
-    pub anonymous: bool,
+    pub anonymous: Option<bool>,
     /// The lead's email address; null when no email is known (leads are often anonymous visitors).
-    pub email: Option<String>,
+    pub email: crate::runtime::Maybe<String>,
     /// The lead's phone number; null when none is known.
-    pub phone: Option<String>,
+    pub phone: crate::runtime::Maybe<String>,
     /// The lead's name; null when none is known (the `pseudonym` is shown instead).
-    pub name: Option<String>,
+    pub name: crate::runtime::Maybe<String>,
     /// The pseudonym Intercom generated for the lead, for example "Lime Camel from Dublin".
-    pub pseudonym: String,
-    pub avatar: LeadAvatar,
+    pub pseudonym: Option<String>,
+    pub avatar: Option<LeadAvatar>,
     /// The id of the Intercom workspace (app) the lead belongs to.
-    pub app_id: String,
-    pub companies: CompanyList,
-    pub location_data: LocationData,
+    pub app_id: Option<String>,
+    pub companies: Option<CompanyList>,
+    pub location_data: Option<LocationData>,
     /// The time the lead last made a request (was last seen), as a Unix
     /// timestamp in seconds; null when the lead has never been seen.
-    pub last_request_at: Option<i64>,
+    pub last_request_at: crate::runtime::Maybe<i64>,
     /// The IP address the lead was last seen from, if known.
-    pub last_seen_ip: Option<String>,
+    pub last_seen_ip: crate::runtime::Maybe<String>,
     /// The time the lead was added to Intercom, as a Unix timestamp in seconds.
-    pub created_at: i64,
+    pub created_at: Option<i64>,
     /// The time the lead was created in your own system, as a Unix timestamp in seconds, if provided.
-    pub remote_created_at: Option<i64>,
+    pub remote_created_at: crate::runtime::Maybe<i64>,
     /// The time the lead signed up, as a Unix timestamp in seconds, if known.
-    pub signed_up_at: Option<i64>,
+    pub signed_up_at: crate::runtime::Maybe<i64>,
     /// The time the lead was last updated, as a Unix timestamp in seconds.
-    pub updated_at: i64,
+    pub updated_at: Option<i64>,
     /// The number of sessions the lead has recorded.
-    pub session_count: i64,
-    pub social_profiles: SocialProfileList,
+    pub session_count: Option<i64>,
+    pub social_profiles: Option<SocialProfileList>,
     /// Whether the lead is unsubscribed from emails.
-    pub unsubscribed_from_emails: bool,
+    pub unsubscribed_from_emails: Option<bool>,
     /// The user agent the lead's browser last reported; null when none is known.
-    pub user_agent_data: Option<String>,
-    pub tags: TagList,
-    pub segments: SegmentList,
+    pub user_agent_data: crate::runtime::Maybe<String>,
+    pub tags: Option<TagList>,
+    pub segments: Option<SegmentList>,
     /// The custom attributes set on the lead, keyed by attribute name.
-    pub custom_attributes: serde_json::Map<String, serde_json::Value>,
+    pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// Properties not declared in the schema, kept as received.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -343,31 +299,81 @@ impl serde::Serialize for Lead {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("user_id", &self.user_id)?;
-        map.serialize_entry("anonymous", &self.anonymous)?;
-        map.serialize_entry("email", &self.email)?;
-        map.serialize_entry("phone", &self.phone)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("pseudonym", &self.pseudonym)?;
-        map.serialize_entry("avatar", &self.avatar)?;
-        map.serialize_entry("app_id", &self.app_id)?;
-        map.serialize_entry("companies", &self.companies)?;
-        map.serialize_entry("location_data", &self.location_data)?;
-        map.serialize_entry("last_request_at", &self.last_request_at)?;
-        map.serialize_entry("last_seen_ip", &self.last_seen_ip)?;
-        map.serialize_entry("created_at", &self.created_at)?;
-        map.serialize_entry("remote_created_at", &self.remote_created_at)?;
-        map.serialize_entry("signed_up_at", &self.signed_up_at)?;
-        map.serialize_entry("updated_at", &self.updated_at)?;
-        map.serialize_entry("session_count", &self.session_count)?;
-        map.serialize_entry("social_profiles", &self.social_profiles)?;
-        map.serialize_entry("unsubscribed_from_emails", &self.unsubscribed_from_emails)?;
-        map.serialize_entry("user_agent_data", &self.user_agent_data)?;
-        map.serialize_entry("tags", &self.tags)?;
-        map.serialize_entry("segments", &self.segments)?;
-        map.serialize_entry("custom_attributes", &self.custom_attributes)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.user_id {
+            map.serialize_entry("user_id", value)?;
+        }
+        if let Some(value) = &self.anonymous {
+            map.serialize_entry("anonymous", value)?;
+        }
+        if !self.email.is_absent() {
+            map.serialize_entry("email", &self.email)?;
+        }
+        if !self.phone.is_absent() {
+            map.serialize_entry("phone", &self.phone)?;
+        }
+        if !self.name.is_absent() {
+            map.serialize_entry("name", &self.name)?;
+        }
+        if let Some(value) = &self.pseudonym {
+            map.serialize_entry("pseudonym", value)?;
+        }
+        if let Some(value) = &self.avatar {
+            map.serialize_entry("avatar", value)?;
+        }
+        if let Some(value) = &self.app_id {
+            map.serialize_entry("app_id", value)?;
+        }
+        if let Some(value) = &self.companies {
+            map.serialize_entry("companies", value)?;
+        }
+        if let Some(value) = &self.location_data {
+            map.serialize_entry("location_data", value)?;
+        }
+        if !self.last_request_at.is_absent() {
+            map.serialize_entry("last_request_at", &self.last_request_at)?;
+        }
+        if !self.last_seen_ip.is_absent() {
+            map.serialize_entry("last_seen_ip", &self.last_seen_ip)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        if !self.remote_created_at.is_absent() {
+            map.serialize_entry("remote_created_at", &self.remote_created_at)?;
+        }
+        if !self.signed_up_at.is_absent() {
+            map.serialize_entry("signed_up_at", &self.signed_up_at)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updated_at", value)?;
+        }
+        if let Some(value) = &self.session_count {
+            map.serialize_entry("session_count", value)?;
+        }
+        if let Some(value) = &self.social_profiles {
+            map.serialize_entry("social_profiles", value)?;
+        }
+        if let Some(value) = &self.unsubscribed_from_emails {
+            map.serialize_entry("unsubscribed_from_emails", value)?;
+        }
+        if !self.user_agent_data.is_absent() {
+            map.serialize_entry("user_agent_data", &self.user_agent_data)?;
+        }
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+        if let Some(value) = &self.segments {
+            map.serialize_entry("segments", value)?;
+        }
+        if let Some(value) = &self.custom_attributes {
+            map.serialize_entry("custom_attributes", value)?;
+        }
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -390,178 +396,111 @@ impl crate::runtime::object::Object for Lead {
         let mut id = None;
         let mut user_id = None;
         let mut anonymous = None;
-        let mut email = None;
-        let mut phone = None;
-        let mut name = None;
+        let mut email = crate::runtime::Maybe::Absent;
+        let mut phone = crate::runtime::Maybe::Absent;
+        let mut name = crate::runtime::Maybe::Absent;
         let mut pseudonym = None;
         let mut avatar = None;
         let mut app_id = None;
         let mut companies = None;
         let mut location_data = None;
-        let mut last_request_at = None;
-        let mut last_seen_ip = None;
+        let mut last_request_at = crate::runtime::Maybe::Absent;
+        let mut last_seen_ip = crate::runtime::Maybe::Absent;
         let mut created_at = None;
-        let mut remote_created_at = None;
-        let mut signed_up_at = None;
+        let mut remote_created_at = crate::runtime::Maybe::Absent;
+        let mut signed_up_at = crate::runtime::Maybe::Absent;
         let mut updated_at = None;
         let mut session_count = None;
         let mut social_profiles = None;
         let mut unsubscribed_from_emails = None;
-        let mut user_agent_data = None;
+        let mut user_agent_data = crate::runtime::Maybe::Absent;
         let mut tags = None;
         let mut segments = None;
         let mut custom_attributes = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = Some(__map.next_value()?),
-                "id" => id = Some(__map.next_value()?),
-                "user_id" => user_id = Some(__map.next_value()?),
-                "anonymous" => {
-                    anonymous = Some(crate::runtime::object::lenient(&mut __map)?);
-                }
-                "email" => email = Some(__map.next_value()?),
-                "phone" => phone = Some(__map.next_value()?),
-                "name" => name = Some(__map.next_value()?),
-                "pseudonym" => pseudonym = Some(__map.next_value()?),
-                "avatar" => avatar = Some(__map.next_value()?),
-                "app_id" => app_id = Some(__map.next_value()?),
-                "companies" => companies = Some(__map.next_value()?),
-                "location_data" => location_data = Some(__map.next_value()?),
+                "type" => r#type = __map.next_value()?,
+                "id" => id = __map.next_value()?,
+                "user_id" => user_id = __map.next_value()?,
+                "anonymous" => anonymous = crate::runtime::object::lenient(&mut __map)?,
+                "email" => email = __map.next_value()?,
+                "phone" => phone = __map.next_value()?,
+                "name" => name = __map.next_value()?,
+                "pseudonym" => pseudonym = __map.next_value()?,
+                "avatar" => avatar = __map.next_value()?,
+                "app_id" => app_id = __map.next_value()?,
+                "companies" => companies = __map.next_value()?,
+                "location_data" => location_data = __map.next_value()?,
                 "last_request_at" => {
-                    last_request_at = Some(crate::runtime::object::lenient(&mut __map)?);
+                    last_request_at = crate::runtime::object::lenient(&mut __map)?;
                 }
-                "last_seen_ip" => last_seen_ip = Some(__map.next_value()?),
-                "created_at" => {
-                    created_at = Some(crate::runtime::object::lenient(&mut __map)?);
-                }
+                "last_seen_ip" => last_seen_ip = __map.next_value()?,
+                "created_at" => created_at = crate::runtime::object::lenient(&mut __map)?,
                 "remote_created_at" => {
-                    remote_created_at = Some(
-                        crate::runtime::object::lenient(&mut __map)?,
-                    );
+                    remote_created_at = crate::runtime::object::lenient(&mut __map)?;
                 }
                 "signed_up_at" => {
-                    signed_up_at = Some(crate::runtime::object::lenient(&mut __map)?);
+                    signed_up_at = crate::runtime::object::lenient(&mut __map)?;
                 }
-                "updated_at" => {
-                    updated_at = Some(crate::runtime::object::lenient(&mut __map)?);
-                }
+                "updated_at" => updated_at = crate::runtime::object::lenient(&mut __map)?,
                 "session_count" => {
-                    session_count = Some(crate::runtime::object::lenient(&mut __map)?);
+                    session_count = crate::runtime::object::lenient(&mut __map)?;
                 }
-                "social_profiles" => social_profiles = Some(__map.next_value()?),
+                "social_profiles" => social_profiles = __map.next_value()?,
                 "unsubscribed_from_emails" => {
-                    unsubscribed_from_emails = Some(
-                        crate::runtime::object::lenient(&mut __map)?,
-                    );
+                    unsubscribed_from_emails = crate::runtime::object::lenient(
+                        &mut __map,
+                    )?;
                 }
-                "user_agent_data" => user_agent_data = Some(__map.next_value()?),
-                "tags" => tags = Some(__map.next_value()?),
-                "segments" => segments = Some(__map.next_value()?),
-                "custom_attributes" => custom_attributes = Some(__map.next_value()?),
+                "user_agent_data" => user_agent_data = __map.next_value()?,
+                "tags" => tags = __map.next_value()?,
+                "segments" => segments = __map.next_value()?,
+                "custom_attributes" => custom_attributes = __map.next_value()?,
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
                 }
             }
         }
-        let __missing = <A::Error as serde::de::Error>::missing_field;
         Ok(Self {
-            r#type: r#type.ok_or_else(|| __missing("type"))?,
-            id: id.ok_or_else(|| __missing("id"))?,
-            user_id: user_id.ok_or_else(|| __missing("user_id"))?,
-            anonymous: anonymous.ok_or_else(|| __missing("anonymous"))?,
-            email: email.ok_or_else(|| __missing("email"))?,
-            phone: phone.ok_or_else(|| __missing("phone"))?,
-            name: name.ok_or_else(|| __missing("name"))?,
-            pseudonym: pseudonym.ok_or_else(|| __missing("pseudonym"))?,
-            avatar: avatar.ok_or_else(|| __missing("avatar"))?,
-            app_id: app_id.ok_or_else(|| __missing("app_id"))?,
-            companies: companies.ok_or_else(|| __missing("companies"))?,
-            location_data: location_data.ok_or_else(|| __missing("location_data"))?,
-            last_request_at: last_request_at
-                .ok_or_else(|| __missing("last_request_at"))?,
-            last_seen_ip: last_seen_ip.ok_or_else(|| __missing("last_seen_ip"))?,
-            created_at: created_at.ok_or_else(|| __missing("created_at"))?,
-            remote_created_at: remote_created_at
-                .ok_or_else(|| __missing("remote_created_at"))?,
-            signed_up_at: signed_up_at.ok_or_else(|| __missing("signed_up_at"))?,
-            updated_at: updated_at.ok_or_else(|| __missing("updated_at"))?,
-            session_count: session_count.ok_or_else(|| __missing("session_count"))?,
-            social_profiles: social_profiles
-                .ok_or_else(|| __missing("social_profiles"))?,
-            unsubscribed_from_emails: unsubscribed_from_emails
-                .ok_or_else(|| __missing("unsubscribed_from_emails"))?,
-            user_agent_data: user_agent_data
-                .ok_or_else(|| __missing("user_agent_data"))?,
-            tags: tags.ok_or_else(|| __missing("tags"))?,
-            segments: segments.ok_or_else(|| __missing("segments"))?,
-            custom_attributes: custom_attributes
-                .ok_or_else(|| __missing("custom_attributes"))?,
-            extra,
-        })
-    }
-}
-impl Lead {
-    /// Creates a value from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        r#type: String,
-        id: String,
-        user_id: String,
-        anonymous: bool,
-        pseudonym: String,
-        avatar: LeadAvatar,
-        app_id: String,
-        companies: CompanyList,
-        location_data: LocationData,
-        created_at: i64,
-        updated_at: i64,
-        session_count: i64,
-        social_profiles: SocialProfileList,
-        unsubscribed_from_emails: bool,
-        tags: TagList,
-        segments: SegmentList,
-        custom_attributes: serde_json::Map<String, serde_json::Value>,
-    ) -> Self {
-        Self {
             r#type,
             id,
             user_id,
             anonymous,
-            email: Default::default(),
-            phone: Default::default(),
-            name: Default::default(),
+            email,
+            phone,
+            name,
             pseudonym,
             avatar,
             app_id,
             companies,
             location_data,
-            last_request_at: Default::default(),
-            last_seen_ip: Default::default(),
+            last_request_at,
+            last_seen_ip,
             created_at,
-            remote_created_at: Default::default(),
-            signed_up_at: Default::default(),
+            remote_created_at,
+            signed_up_at,
             updated_at,
             session_count,
             social_profiles,
             unsubscribed_from_emails,
-            user_agent_data: Default::default(),
+            user_agent_data,
             tags,
             segments,
             custom_attributes,
-            extra: Default::default(),
-        }
+            extra,
+        })
     }
 }
 /// The lead's avatar.
 ///
 /// Schema: `#/components/schemas/LeadAvatar`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct LeadAvatar {
     /// The type of object; always `avatar`.
-    pub r#type: String,
+    pub r#type: Option<String>,
     /// The URL of the avatar image; null when the lead has no avatar.
-    pub image_url: Option<String>,
+    pub image_url: crate::runtime::Maybe<String>,
     /// Properties not declared in the schema, kept as received.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -569,8 +508,12 @@ impl serde::Serialize for LeadAvatar {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("image_url", &self.image_url)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if !self.image_url.is_absent() {
+            map.serialize_entry("image_url", &self.image_url)?;
+        }
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -590,61 +533,46 @@ impl crate::runtime::object::Object for LeadAvatar {
         mut __map: A,
     ) -> Result<Self, A::Error> {
         let mut r#type = None;
-        let mut image_url = None;
+        let mut image_url = crate::runtime::Maybe::Absent;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = Some(__map.next_value()?),
-                "image_url" => image_url = Some(__map.next_value()?),
+                "type" => r#type = __map.next_value()?,
+                "image_url" => image_url = __map.next_value()?,
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
                 }
             }
         }
-        let __missing = <A::Error as serde::de::Error>::missing_field;
-        Ok(Self {
-            r#type: r#type.ok_or_else(|| __missing("type"))?,
-            image_url: image_url.ok_or_else(|| __missing("image_url"))?,
-            extra,
-        })
-    }
-}
-impl LeadAvatar {
-    /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(r#type: String) -> Self {
-        Self {
-            r#type,
-            image_url: Default::default(),
-            extra: Default::default(),
-        }
+        Ok(Self { r#type, image_url, extra })
     }
 }
 /// Where the lead is located, derived by Intercom from the lead's IP
 /// address. The location fields are null when they cannot be determined.
 ///
 /// Schema: `#/components/schemas/LocationData`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct LocationData {
     /// The type of object; always `location_data`.
-    pub r#type: String,
+    pub r#type: Option<String>,
     /// The city the lead is in.
-    pub city_name: Option<String>,
+    pub city_name: crate::runtime::Maybe<String>,
     /// The code of the continent the lead is in, for example `NA`.
-    pub continent_code: Option<String>,
+    pub continent_code: crate::runtime::Maybe<String>,
     /// The name of the country the lead is in.
-    pub country_name: Option<String>,
+    pub country_name: crate::runtime::Maybe<String>,
     /// The latitude of the lead's location.
-    pub latitude: Option<f64>,
+    pub latitude: crate::runtime::Maybe<f64>,
     /// The longitude of the lead's location.
-    pub longitude: Option<f64>,
+    pub longitude: crate::runtime::Maybe<f64>,
     /// The postal code of the lead's location.
-    pub postal_code: Option<String>,
+    pub postal_code: crate::runtime::Maybe<String>,
     /// The region (for example the state) the lead is in.
-    pub region_name: Option<String>,
+    pub region_name: crate::runtime::Maybe<String>,
     /// The lead's time zone, as an IANA time zone name such as `America/Los_Angeles`.
-    pub timezone: Option<String>,
+    pub timezone: crate::runtime::Maybe<String>,
     /// The code of the country the lead is in, for example `USA`.
-    pub country_code: Option<String>,
+    pub country_code: crate::runtime::Maybe<String>,
     /// Properties not declared in the schema, kept as received.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -652,16 +580,36 @@ impl serde::Serialize for LocationData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("city_name", &self.city_name)?;
-        map.serialize_entry("continent_code", &self.continent_code)?;
-        map.serialize_entry("country_name", &self.country_name)?;
-        map.serialize_entry("latitude", &self.latitude)?;
-        map.serialize_entry("longitude", &self.longitude)?;
-        map.serialize_entry("postal_code", &self.postal_code)?;
-        map.serialize_entry("region_name", &self.region_name)?;
-        map.serialize_entry("timezone", &self.timezone)?;
-        map.serialize_entry("country_code", &self.country_code)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if !self.city_name.is_absent() {
+            map.serialize_entry("city_name", &self.city_name)?;
+        }
+        if !self.continent_code.is_absent() {
+            map.serialize_entry("continent_code", &self.continent_code)?;
+        }
+        if !self.country_name.is_absent() {
+            map.serialize_entry("country_name", &self.country_name)?;
+        }
+        if !self.latitude.is_absent() {
+            map.serialize_entry("latitude", &self.latitude)?;
+        }
+        if !self.longitude.is_absent() {
+            map.serialize_entry("longitude", &self.longitude)?;
+        }
+        if !self.postal_code.is_absent() {
+            map.serialize_entry("postal_code", &self.postal_code)?;
+        }
+        if !self.region_name.is_absent() {
+            map.serialize_entry("region_name", &self.region_name)?;
+        }
+        if !self.timezone.is_absent() {
+            map.serialize_entry("timezone", &self.timezone)?;
+        }
+        if !self.country_code.is_absent() {
+            map.serialize_entry("country_code", &self.country_code)?;
+        }
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -681,80 +629,57 @@ impl crate::runtime::object::Object for LocationData {
         mut __map: A,
     ) -> Result<Self, A::Error> {
         let mut r#type = None;
-        let mut city_name = None;
-        let mut continent_code = None;
-        let mut country_name = None;
-        let mut latitude = None;
-        let mut longitude = None;
-        let mut postal_code = None;
-        let mut region_name = None;
-        let mut timezone = None;
-        let mut country_code = None;
+        let mut city_name = crate::runtime::Maybe::Absent;
+        let mut continent_code = crate::runtime::Maybe::Absent;
+        let mut country_name = crate::runtime::Maybe::Absent;
+        let mut latitude = crate::runtime::Maybe::Absent;
+        let mut longitude = crate::runtime::Maybe::Absent;
+        let mut postal_code = crate::runtime::Maybe::Absent;
+        let mut region_name = crate::runtime::Maybe::Absent;
+        let mut timezone = crate::runtime::Maybe::Absent;
+        let mut country_code = crate::runtime::Maybe::Absent;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = Some(__map.next_value()?),
-                "city_name" => city_name = Some(__map.next_value()?),
-                "continent_code" => continent_code = Some(__map.next_value()?),
-                "country_name" => country_name = Some(__map.next_value()?),
-                "latitude" => {
-                    latitude = Some(crate::runtime::object::lenient(&mut __map)?);
-                }
-                "longitude" => {
-                    longitude = Some(crate::runtime::object::lenient(&mut __map)?);
-                }
-                "postal_code" => postal_code = Some(__map.next_value()?),
-                "region_name" => region_name = Some(__map.next_value()?),
-                "timezone" => timezone = Some(__map.next_value()?),
-                "country_code" => country_code = Some(__map.next_value()?),
+                "type" => r#type = __map.next_value()?,
+                "city_name" => city_name = __map.next_value()?,
+                "continent_code" => continent_code = __map.next_value()?,
+                "country_name" => country_name = __map.next_value()?,
+                "latitude" => latitude = crate::runtime::object::lenient(&mut __map)?,
+                "longitude" => longitude = crate::runtime::object::lenient(&mut __map)?,
+                "postal_code" => postal_code = __map.next_value()?,
+                "region_name" => region_name = __map.next_value()?,
+                "timezone" => timezone = __map.next_value()?,
+                "country_code" => country_code = __map.next_value()?,
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
                 }
             }
         }
-        let __missing = <A::Error as serde::de::Error>::missing_field;
         Ok(Self {
-            r#type: r#type.ok_or_else(|| __missing("type"))?,
-            city_name: city_name.ok_or_else(|| __missing("city_name"))?,
-            continent_code: continent_code.ok_or_else(|| __missing("continent_code"))?,
-            country_name: country_name.ok_or_else(|| __missing("country_name"))?,
-            latitude: latitude.ok_or_else(|| __missing("latitude"))?,
-            longitude: longitude.ok_or_else(|| __missing("longitude"))?,
-            postal_code: postal_code.ok_or_else(|| __missing("postal_code"))?,
-            region_name: region_name.ok_or_else(|| __missing("region_name"))?,
-            timezone: timezone.ok_or_else(|| __missing("timezone"))?,
-            country_code: country_code.ok_or_else(|| __missing("country_code"))?,
+            r#type,
+            city_name,
+            continent_code,
+            country_name,
+            latitude,
+            longitude,
+            postal_code,
+            region_name,
+            timezone,
+            country_code,
             extra,
         })
-    }
-}
-impl LocationData {
-    /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(r#type: String) -> Self {
-        Self {
-            r#type,
-            city_name: Default::default(),
-            continent_code: Default::default(),
-            country_name: Default::default(),
-            latitude: Default::default(),
-            longitude: Default::default(),
-            postal_code: Default::default(),
-            region_name: Default::default(),
-            timezone: Default::default(),
-            country_code: Default::default(),
-            extra: Default::default(),
-        }
     }
 }
 /// A segment the lead belongs to.
 ///
 /// Schema: `#/components/schemas/Segment`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Segment {
     /// The type of object; always `segment`.
-    pub r#type: String,
+    pub r#type: Option<String>,
     /// The id of the segment.
-    pub id: String,
+    pub id: Option<String>,
     /// The name of the segment.
     pub name: Option<String>,
     /// Properties not declared in the schema, kept as received.
@@ -764,8 +689,12 @@ impl serde::Serialize for Segment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
         if let Some(value) = &self.name {
             map.serialize_entry("name", value)?;
         }
@@ -793,43 +722,26 @@ impl crate::runtime::object::Object for Segment {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = Some(__map.next_value()?),
-                "id" => id = Some(__map.next_value()?),
+                "type" => r#type = __map.next_value()?,
+                "id" => id = __map.next_value()?,
                 "name" => name = __map.next_value()?,
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
                 }
             }
         }
-        let __missing = <A::Error as serde::de::Error>::missing_field;
-        Ok(Self {
-            r#type: r#type.ok_or_else(|| __missing("type"))?,
-            id: id.ok_or_else(|| __missing("id"))?,
-            name,
-            extra,
-        })
-    }
-}
-impl Segment {
-    /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(r#type: String, id: String) -> Self {
-        Self {
-            r#type,
-            id,
-            name: Default::default(),
-            extra: Default::default(),
-        }
+        Ok(Self { r#type, id, name, extra })
     }
 }
 /// The segments the lead belongs to.
 ///
 /// Schema: `#/components/schemas/SegmentList`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SegmentList {
     /// The type of object; always `segment.list`.
-    pub r#type: String,
+    pub r#type: Option<String>,
     /// The segments the lead belongs to.
-    pub segments: Vec<Segment>,
+    pub segments: Option<Vec<Segment>>,
     /// Properties not declared in the schema, kept as received.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -837,8 +749,12 @@ impl serde::Serialize for SegmentList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("segments", &self.segments)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.segments {
+            map.serialize_entry("segments", value)?;
+        }
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -862,40 +778,25 @@ impl crate::runtime::object::Object for SegmentList {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = Some(__map.next_value()?),
-                "segments" => segments = Some(__map.next_value()?),
+                "type" => r#type = __map.next_value()?,
+                "segments" => segments = __map.next_value()?,
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
                 }
             }
         }
-        let __missing = <A::Error as serde::de::Error>::missing_field;
-        Ok(Self {
-            r#type: r#type.ok_or_else(|| __missing("type"))?,
-            segments: segments.ok_or_else(|| __missing("segments"))?,
-            extra,
-        })
-    }
-}
-impl SegmentList {
-    /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(r#type: String, segments: Vec<Segment>) -> Self {
-        Self {
-            r#type,
-            segments,
-            extra: Default::default(),
-        }
+        Ok(Self { r#type, segments, extra })
     }
 }
 /// A social network profile of the lead.
 ///
 /// Schema: `#/components/schemas/SocialProfile`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SocialProfile {
     /// The type of object; always `social_profile`.
-    pub r#type: String,
+    pub r#type: Option<String>,
     /// The name of the social network, for example `twitter`.
-    pub name: String,
+    pub name: Option<String>,
     /// The lead's user id on the social network, if known.
     pub id: crate::runtime::Maybe<String>,
     /// The lead's username on the social network, if known.
@@ -909,8 +810,12 @@ impl serde::Serialize for SocialProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
         if !self.id.is_absent() {
             map.serialize_entry("id", &self.id)?;
         }
@@ -946,8 +851,8 @@ impl crate::runtime::object::Object for SocialProfile {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = Some(__map.next_value()?),
-                "name" => name = Some(__map.next_value()?),
+                "type" => r#type = __map.next_value()?,
+                "name" => name = __map.next_value()?,
                 "id" => id = __map.next_value()?,
                 "username" => username = __map.next_value()?,
                 "url" => url = __map.next_value()?,
@@ -956,10 +861,9 @@ impl crate::runtime::object::Object for SocialProfile {
                 }
             }
         }
-        let __missing = <A::Error as serde::de::Error>::missing_field;
         Ok(Self {
-            r#type: r#type.ok_or_else(|| __missing("type"))?,
-            name: name.ok_or_else(|| __missing("name"))?,
+            r#type,
+            name,
             id,
             username,
             url,
@@ -967,28 +871,15 @@ impl crate::runtime::object::Object for SocialProfile {
         })
     }
 }
-impl SocialProfile {
-    /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(r#type: String, name: String) -> Self {
-        Self {
-            r#type,
-            name,
-            id: Default::default(),
-            username: Default::default(),
-            url: Default::default(),
-            extra: Default::default(),
-        }
-    }
-}
 /// The social profiles associated with the lead.
 ///
 /// Schema: `#/components/schemas/SocialProfileList`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SocialProfileList {
     /// The type of object; always `social_profile.list`.
-    pub r#type: String,
+    pub r#type: Option<String>,
     /// The lead's social profiles.
-    pub social_profiles: Vec<SocialProfile>,
+    pub social_profiles: Option<Vec<SocialProfile>>,
     /// Properties not declared in the schema, kept as received.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -996,8 +887,12 @@ impl serde::Serialize for SocialProfileList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("social_profiles", &self.social_profiles)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.social_profiles {
+            map.serialize_entry("social_profiles", value)?;
+        }
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -1021,41 +916,29 @@ impl crate::runtime::object::Object for SocialProfileList {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = Some(__map.next_value()?),
-                "social_profiles" => social_profiles = Some(__map.next_value()?),
+                "type" => r#type = __map.next_value()?,
+                "social_profiles" => social_profiles = __map.next_value()?,
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
                 }
             }
         }
-        let __missing = <A::Error as serde::de::Error>::missing_field;
         Ok(Self {
-            r#type: r#type.ok_or_else(|| __missing("type"))?,
-            social_profiles: social_profiles
-                .ok_or_else(|| __missing("social_profiles"))?,
-            extra,
-        })
-    }
-}
-impl SocialProfileList {
-    /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(r#type: String, social_profiles: Vec<SocialProfile>) -> Self {
-        Self {
             r#type,
             social_profiles,
-            extra: Default::default(),
-        }
+            extra,
+        })
     }
 }
 /// A tag applied to the lead.
 ///
 /// Schema: `#/components/schemas/Tag`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Tag {
     /// The type of object; always `tag`.
-    pub r#type: String,
+    pub r#type: Option<String>,
     /// The id of the tag.
-    pub id: String,
+    pub id: Option<String>,
     /// The name of the tag.
     pub name: Option<String>,
     /// Properties not declared in the schema, kept as received.
@@ -1065,8 +948,12 @@ impl serde::Serialize for Tag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
         if let Some(value) = &self.name {
             map.serialize_entry("name", value)?;
         }
@@ -1094,43 +981,26 @@ impl crate::runtime::object::Object for Tag {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = Some(__map.next_value()?),
-                "id" => id = Some(__map.next_value()?),
+                "type" => r#type = __map.next_value()?,
+                "id" => id = __map.next_value()?,
                 "name" => name = __map.next_value()?,
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
                 }
             }
         }
-        let __missing = <A::Error as serde::de::Error>::missing_field;
-        Ok(Self {
-            r#type: r#type.ok_or_else(|| __missing("type"))?,
-            id: id.ok_or_else(|| __missing("id"))?,
-            name,
-            extra,
-        })
-    }
-}
-impl Tag {
-    /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(r#type: String, id: String) -> Self {
-        Self {
-            r#type,
-            id,
-            name: Default::default(),
-            extra: Default::default(),
-        }
+        Ok(Self { r#type, id, name, extra })
     }
 }
 /// The tags applied to the lead.
 ///
 /// Schema: `#/components/schemas/TagList`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TagList {
     /// The type of object; always `tag.list`.
-    pub r#type: String,
+    pub r#type: Option<String>,
     /// The tags applied to the lead.
-    pub tags: Vec<Tag>,
+    pub tags: Option<Vec<Tag>>,
     /// Properties not declared in the schema, kept as received.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -1138,8 +1008,12 @@ impl serde::Serialize for TagList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("tags", &self.tags)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
         for (key, value) in &self.extra {
             map.serialize_entry(key, value)?;
         }
@@ -1163,29 +1037,14 @@ impl crate::runtime::object::Object for TagList {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = Some(__map.next_value()?),
-                "tags" => tags = Some(__map.next_value()?),
+                "type" => r#type = __map.next_value()?,
+                "tags" => tags = __map.next_value()?,
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
                 }
             }
         }
-        let __missing = <A::Error as serde::de::Error>::missing_field;
-        Ok(Self {
-            r#type: r#type.ok_or_else(|| __missing("type"))?,
-            tags: tags.ok_or_else(|| __missing("tags"))?,
-            extra,
-        })
-    }
-}
-impl TagList {
-    /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(r#type: String, tags: Vec<Tag>) -> Self {
-        Self {
-            r#type,
-            tags,
-            extra: Default::default(),
-        }
+        Ok(Self { r#type, tags, extra })
     }
 }
 /// The lead to update and the fields to change. The lead is identified

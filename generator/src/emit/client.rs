@@ -4,16 +4,16 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{doc, doc_paragraphs};
+use super::docs::{code, doc, inline, Para};
 use super::rust_type::{ident, Types};
-use crate::ir::{Api, Operation, SecurityKind, SecurityScheme};
+use crate::ir::{Api, ClientParam, Operation, Primitive, SecurityKind, SecurityScheme, TypeRef};
 
 /// `cfg_for` gives the `#[cfg(...)]` gating an operation, if any.
 pub fn client_items(api: &Api, types: &Types<'_>, cfg_for: &dyn Fn(&Operation) -> Option<TokenStream>) -> Vec<TokenStream> {
-    let mut items = vec![servers(api), client(api), builder(api)];
+    let mut items = vec![servers(api), client(api), builder(api, types)];
     for op in &api.operations {
         let cfg = cfg_for(op);
-        items.push(super::operation::operation(types, op, cfg.as_ref()));
+        items.push(super::operation::operation(types, op, &api.client_params, cfg.as_ref()));
     }
     items
 }
@@ -33,7 +33,7 @@ fn servers(api: &Api) -> TokenStream {
     let url = default_url(api);
     let variants = api.servers.iter().enumerate().map(|(i, s)| {
         let name = ident(&s.name);
-        let d = doc_paragraphs(&[s.description.as_deref(), Some(&format!("`{}`", s.url))]);
+        let d = doc(&[Para::Spec(s.description.as_deref()), Para::Ours(&code(&s.url))]);
         let default = (i == 0).then(|| quote!(#[default]));
         quote!(#d #default #name,)
     });
@@ -96,7 +96,7 @@ fn credential(s: &SecurityScheme) -> (Vec<TokenStream>, TokenStream) {
 
 fn scheme_doc(s: &SecurityScheme) -> String {
     let how = match &s.kind {
-        SecurityKind::Bearer { format: Some(f) } => format!("a bearer token ({f}) sent in `Authorization`"),
+        SecurityKind::Bearer { format: Some(f) } => format!("a bearer token ({}) sent in `Authorization`", inline(f)),
         SecurityKind::Bearer { format: None } => "a bearer token sent in `Authorization`".to_string(),
         SecurityKind::Basic => "HTTP basic credentials".to_string(),
         SecurityKind::ApiKey { location, name } => {
@@ -105,16 +105,30 @@ fn scheme_doc(s: &SecurityScheme) -> String {
                 crate::ir::ApiKeyLocation::Query => "query parameter",
                 crate::ir::ApiKeyLocation::Cookie => "cookie",
             };
-            format!("an API key sent in the `{name}` {loc}")
+            format!("an API key sent in the {} {loc}", code(name))
         }
     };
-    format!("Authenticates with {how} (security scheme `{}`).", s.key)
+    format!("Authenticates with {how} (security scheme {}).", code(&s.key))
 }
 
 fn client(api: &Api) -> TokenStream {
-    let title = format!("A client for the {} API (version {}).", api.title, api.version);
+    let title = format!("A client for the {} API (version {}).", inline(&api.title), inline(&api.version));
     let cheap = "Cloning is cheap: clones share the connection pool.";
-    let docs = doc_paragraphs(&[Some(&title), api.description.as_deref(), Some(cheap)]);
+    let params = client_params_doc(&api.client_params).unwrap_or_default();
+    let docs = doc(&[Para::Ours(&title), Para::Spec(api.description.as_deref()), Para::Ours(cheap), Para::Ours(&params)]);
+    // Client-level parameters start at their defaults.
+    let set_defaults: Vec<TokenStream> = api
+        .client_params
+        .iter()
+        .map(|c| {
+            let (name, default) = (&c.name, &c.default);
+            quote!(config.set_header_param(#name, #default);)
+        })
+        .collect();
+    let builder_defaults = api.client_params.iter().map(|c| {
+        let (name, default) = (&c.name, &c.default);
+        quote!(.header_param(#name, #default))
+    });
     // Without declared servers there is no sensible default: the base URL
     // becomes a required argument.
     let no_servers = api.servers.is_empty();
@@ -127,12 +141,13 @@ fn client(api: &Api) -> TokenStream {
         let s = &api.security_schemes[0];
         let (args, auth) = credential(s);
         let key = &s.key;
-        let d = doc(&format!("{url_doc} {}", scheme_doc(s)));
+        let d = doc(&[Para::Ours(&format!("{url_doc} {}", scheme_doc(s)))]);
         quote! {
             #d
             pub fn new(#url_arg #(#args),*) -> Self {
                 let mut config = crate::runtime::ClientConfig::new(#url_expr);
                 config.credentials.set(#key, #auth);
+                #(#set_defaults)*
                 Self { config }
             }
         }
@@ -142,11 +157,20 @@ fn client(api: &Api) -> TokenStream {
         } else {
             format!("{url_doc} No credentials are set: use [`Client::builder`] to add them.")
         };
-        let d = doc(&d);
+        let d = doc(&[Para::Ours(&d)]);
+        let body = if set_defaults.is_empty() {
+            quote!(Self { config: crate::runtime::ClientConfig::new(#url_expr) })
+        } else {
+            quote! {
+                let mut config = crate::runtime::ClientConfig::new(#url_expr);
+                #(#set_defaults)*
+                Self { config }
+            }
+        };
         quote! {
             #d
             pub fn new(#url_arg) -> Self {
-                Self { config: crate::runtime::ClientConfig::new(#url_expr) }
+                #body
             }
         }
     };
@@ -174,7 +198,7 @@ fn client(api: &Api) -> TokenStream {
             /// Configures a client: server, credentials, timeouts, retries,
             /// HTTP client.
             pub fn builder() -> ClientBuilder {
-                ClientBuilder { inner: crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL) }
+                ClientBuilder { inner: crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL)#(#builder_defaults)* }
             }
 
             /// A client using an existing configuration.
@@ -190,7 +214,7 @@ fn client(api: &Api) -> TokenStream {
     }
 }
 
-fn builder(api: &Api) -> TokenStream {
+fn builder(api: &Api, types: &Types<'_>) -> TokenStream {
     let server = (!api.servers.is_empty()).then(|| {
         quote! {
             /// Uses one of the API's declared servers.
@@ -203,7 +227,7 @@ fn builder(api: &Api) -> TokenStream {
         let (args, auth) = credential(s);
         let key = &s.key;
         let name = ident(&s.rust_name);
-        let d = doc_paragraphs(&[Some(&scheme_doc(s)), s.description.as_deref()]);
+        let d = doc(&[Para::Ours(&scheme_doc(s)), Para::Spec(s.description.as_deref())]);
         quote! {
             #d
             pub fn #name(mut self, #(#args),*) -> Self {
@@ -212,6 +236,7 @@ fn builder(api: &Api) -> TokenStream {
             }
         }
     });
+    let params = api.client_params.iter().map(|c| client_param_setter(types, c));
     quote! {
         /// Builds a [`Client`].
         #[derive(Debug)]
@@ -267,10 +292,51 @@ fn builder(api: &Api) -> TokenStream {
 
             #(#creds)*
 
+            #(#params)*
+
             /// Validates the configuration and builds the client.
             pub fn build(self) -> Result<Client, crate::runtime::InvalidRequest> {
                 Ok(Client { config: self.inner.build()? })
             }
+        }
+    }
+}
+
+/// The sentence of the client's docs listing what it sends by default.
+fn client_params_doc(params: &[ClientParam]) -> Option<String> {
+    let list: Vec<String> = params
+        .iter()
+        .map(|c| format!("{} (see [`ClientBuilder::{}`])", code(&format!("{}: {}", c.name, c.default)), c.rust_name))
+        .collect();
+    let (it, default, setter) =
+        if list.len() == 1 { ("it", "this default", "setter") } else { ("them", "these defaults", "setters") };
+    (!list.is_empty()).then(|| {
+        format!(
+            "Sends {} with every request: every operation of the API declares {it} with {default}. A call can override {it} with its own {setter}.",
+            list.join(", ")
+        )
+    })
+}
+
+/// The client-builder setter of a client-level parameter.
+fn client_param_setter(types: &Types<'_>, c: &ClientParam) -> TokenStream {
+    let n = ident(&c.rust_name);
+    let wire = &c.name;
+    let (arg, text) = match &c.ty {
+        TypeRef::Primitive(Primitive::String) => (quote!(impl Into<String>), quote!(#n.into())),
+        other => (types.rust(other, &quote!(types::)), quote!(#n.to_string())),
+    };
+    let sent = format!(
+        "Header {}, sent with every request: {} unless set here. A call can override it with its own setter.",
+        code(wire),
+        code(&c.default)
+    );
+    let d = doc(&[Para::Spec(c.description.as_deref()), Para::Ours(&sent)]);
+    quote! {
+        #d
+        pub fn #n(mut self, #n: #arg) -> Self {
+            self.inner = self.inner.header_param(#wire, #text);
+            self
         }
     }
 }

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use super::docs::{doc, doc_paragraphs};
+use super::docs::{code, doc, Para};
 use super::rust_type::{ident, Types};
 use crate::ir::{
     Additional, EnumRepr, EnumType, Field, Primitive, StructType, TypeDef, TypeKind, TypeRef, UnionType,
@@ -15,31 +15,45 @@ pub fn type_items(types: &Types<'_>, defs: &[TypeDef]) -> Vec<TokenStream> {
 }
 
 fn type_item(types: &Types<'_>, def: &TypeDef) -> TokenStream {
-    let mut docs = vec![def.title.as_deref(), def.description.as_deref()];
-    let source = format!("Schema: `{}`", def.key);
-    docs.push(Some(&source));
-    let docs = doc_paragraphs(&docs);
+    let source = format!("Schema: {}", code(&def.key));
+    let docs = doc(&[Para::Spec(def.title.as_deref()), Para::Spec(def.description.as_deref()), Para::Ours(&source)]);
     // A note, not `#[deprecated]`: the attribute would make every use inside
     // the generated crate warn.
     let deprecated = def.deprecated.then(|| quote!(#[doc = ""] #[doc = " **Deprecated.**"]));
     let name = ident(&def.name);
+    // Configured derives and attributes, after the item's own derive so
+    // derive helpers (`#[serde(...)]`) follow the derive that declares them.
+    let extra = {
+        // Structs whose fields can all be left empty derive `Default`
+        // already.
+        let own_default = matches!(&def.kind, TypeKind::Struct(s) if s.fields.iter().all(|f| !f.required || f.ty.is_nullable()));
+        let wanted: Vec<String> = def
+            .derives
+            .iter()
+            .filter(|d| !(own_default && d.rsplit("::").next() == Some("Default")))
+            .cloned()
+            .collect();
+        let derives = super::rust_type::derives(&wanted);
+        let attrs = super::rust_type::attributes(&def.attributes);
+        quote!(#derives #attrs)
+    };
     let body = match &def.kind {
-        TypeKind::Struct(s) => struct_item(types, &name, s),
+        TypeKind::Struct(s) => struct_item(types, &name, s, &extra),
         TypeKind::Enum(e) if is_constant(e) => {
             // A constant (`const: x`, or an enum of one string) is usually
             // the fixed tag of a union member: a plain string, filled in by
             // constructors, is simpler to use and much cheaper to compile
             // than a one-variant enum with five impls.
             let value = e.variants[0].value.as_str().unwrap_or_default();
-            let note = format!(" Always `{value}` (a constant in the schema).");
+            let note = doc(&[Para::Ours(&format!("Always {} (a constant in the schema).", code(value)))]);
             quote! {
                 #[doc = ""]
-                #[doc = #note]
+                #note
                 pub type #name = String;
             }
         }
-        TypeKind::Enum(e) => enum_item(&name, e),
-        TypeKind::Union(u) => union_item(types, &name, u),
+        TypeKind::Enum(e) => enum_item(&name, e, &extra),
+        TypeKind::Union(u) => union_item(types, &name, u, &extra),
         TypeKind::Alias { target, newtype: false } => {
             let target = types.rust(target, &quote!());
             quote!(pub type #name = #target;)
@@ -48,6 +62,7 @@ fn type_item(types: &Types<'_>, def: &TypeDef) -> TokenStream {
             let target = types.rust(target, &quote!());
             quote! {
                 #[derive(Clone, Debug, PartialEq)]
+                #extra
                 pub struct #name(pub #target);
                 impl serde::Serialize for #name {
                     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -118,13 +133,13 @@ fn field_docs(f: &Field) -> TokenStream {
         notes.push("Write-only: sent in requests, never returned.".to_string());
     }
     if let Some(default) = &f.default {
-        notes.push(format!("Default: `{}`.", default));
+        notes.push(format!("Default: {}.", code(&default.to_string())));
     }
     let notes = notes.join(" ");
-    doc_paragraphs(&[f.description.as_deref(), Some(&notes)])
+    doc(&[Para::Spec(f.description.as_deref()), Para::Ours(&notes)])
 }
 
-fn struct_item(types: &Types<'_>, name: &proc_macro2::Ident, s: &StructType) -> TokenStream {
+fn struct_item(types: &Types<'_>, name: &proc_macro2::Ident, s: &StructType, extra: &TokenStream) -> TokenStream {
     let mut fields = Vec::new();
     for f in &s.fields {
         let ty = field_type(types, f);
@@ -196,7 +211,7 @@ fn struct_item(types: &Types<'_>, name: &proc_macro2::Ident, s: &StructType) -> 
             .fields
             .iter()
             .filter(|f| f.required && !f.ty.is_nullable() && literal_default(types, f).is_some())
-            .map(|f| format!("`{}`", f.name))
+            .map(|f| code(&f.name))
             .collect();
         let note = if defaults.is_empty() {
             " Creates a value from its required fields; optional fields start empty.".to_string()
@@ -263,6 +278,7 @@ fn struct_item(types: &Types<'_>, name: &proc_macro2::Ident, s: &StructType) -> 
 
     quote! {
         #[derive(Clone, Debug, PartialEq, #default_derive)]
+        #extra
         pub struct #name {
             #(#fields)*
         }
@@ -287,7 +303,7 @@ fn is_lenient(types: &Types<'_>, t: &TypeRef) -> bool {
                 Some(TypeKind::Alias { target, newtype: false }) => t = target,
                 _ => return false,
             },
-            TypeRef::Any | TypeRef::Object => return false,
+            TypeRef::Any | TypeRef::Object | TypeRef::External(_) => return false,
         }
     }
     false
@@ -431,15 +447,15 @@ fn literal_default(types: &Types<'_>, f: &Field) -> Option<TokenStream> {
     }
 }
 
-fn enum_item(name: &proc_macro2::Ident, e: &EnumType) -> TokenStream {
+fn enum_item(name: &proc_macro2::Ident, e: &EnumType, extra: &TokenStream) -> TokenStream {
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let (unknown_ty, as_value, serialize, deserialize_ty, match_arms, raw_pattern): (TokenStream, TokenStream, TokenStream, TokenStream, Vec<TokenStream>, TokenStream);
     let docs = e.variants.iter().map(|v| {
         let text = match &v.value {
-            Value::String(s) => format!("`{s}`"),
-            other => format!("`{other}`"),
+            Value::String(s) => code(s),
+            other => code(&other.to_string()),
         };
-        doc(&text)
+        doc(&[Para::Ours(&text)])
     });
     match e.repr {
         EnumRepr::String => {
@@ -503,6 +519,7 @@ fn enum_item(name: &proc_macro2::Ident, e: &EnumType) -> TokenStream {
         /// Unknown values received from the server are kept in `Unknown`, so a
         /// new value never breaks decoding.
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #extra
         pub enum #name {
             #(#docs #variants,)*
             /// A value not known when this client was generated.
@@ -530,7 +547,7 @@ fn enum_item(name: &proc_macro2::Ident, e: &EnumType) -> TokenStream {
     }
 }
 
-fn union_item(types: &Types<'_>, name: &proc_macro2::Ident, u: &UnionType) -> TokenStream {
+fn union_item(types: &Types<'_>, name: &proc_macro2::Ident, u: &UnionType, extra: &TokenStream) -> TokenStream {
     let variant_decls = u.variants.iter().map(|v| {
         let vn = ident(&v.name);
         let mut ty = types.rust(&v.ty, &quote!());
@@ -540,8 +557,8 @@ fn union_item(types: &Types<'_>, name: &proc_macro2::Ident, u: &UnionType) -> To
         let tags = if v.tags.is_empty() {
             quote!()
         } else {
-            let t = v.tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ");
-            doc(&format!("Selected by {t}."))
+            let t = v.tags.iter().map(|t| code(t)).collect::<Vec<_>>().join(", ");
+            doc(&[Para::Ours(&format!("Selected by {t}."))])
         };
         quote!(#tags #vn(#ty),)
     });
@@ -600,13 +617,13 @@ fn union_item(types: &Types<'_>, name: &proc_macro2::Ident, u: &UnionType) -> To
                     _ => Ok(Self::Unknown(value)),
                 }
             };
-            let doc_prop = format!(" The `{prop}` property selects the variant; an unknown value is kept in `Unknown`.");
+            let doc_prop = doc(&[Para::Ours(&format!("The {} property selects the variant; an unknown value is kept in `Unknown`.", code(prop)))]);
             (
                 quote! {
                     /// A variant not known when this client was generated.
                     Unknown(serde_json::Value),
                 },
-                quote!(#[doc = ""] #[doc = #doc_prop]),
+                quote!(#[doc = ""] #doc_prop),
                 body,
             )
         }
@@ -614,6 +631,7 @@ fn union_item(types: &Types<'_>, name: &proc_macro2::Ident, u: &UnionType) -> To
     quote! {
         #doc_prop
         #[derive(Clone, Debug, PartialEq)]
+        #extra
         pub enum #name {
             #(#variant_decls)*
             #unknown

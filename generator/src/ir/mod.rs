@@ -5,9 +5,11 @@
 //! (document order for operations, sorted names for types) so the same input
 //! always produces the same output.
 
+mod client_param;
 mod operation;
 mod types;
 
+pub use client_param::*;
 pub use operation::*;
 pub use types::*;
 
@@ -20,6 +22,9 @@ pub struct Api {
     pub title: String,
     /// `info.version`.
     pub version: String,
+    /// A cargo package name for a crate holding only this API, from the
+    /// title (valid whatever the title holds).
+    pub package_name: String,
     pub description: Option<String>,
     /// The OpenAPI version as written in the document (`3.0.3`, `3.1.0`).
     pub openapi_version: String,
@@ -29,10 +34,19 @@ pub struct Api {
     /// Security schemes that some operation can use, in name order.
     pub security_schemes: Vec<SecurityScheme>,
     pub operations: Vec<Operation>,
+    /// Header parameters that become client-level settings, sent by default.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub client_params: Vec<ClientParam>,
     /// Named types, sorted by name.
     pub types: Vec<TypeDef>,
     /// Tags in document order (first use), used for per-tag cargo features.
     pub tags: Vec<String>,
+    /// Cargo dependencies the API's types need beyond the runtime's (name →
+    /// inline TOML value, e.g. `rust_decimal` → `{ version = "1", features =
+    /// ["serde"] }`), from configuration; a name also in the runtime's list
+    /// replaces that entry.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub dependencies: std::collections::BTreeMap<String, String>,
     /// Places where the generator had to fall back (to an untyped value, raw
     /// bytes, ...), each naming a JSON pointer.
     pub warnings: Vec<Warning>,

@@ -4,12 +4,13 @@ use std::collections::BTreeSet;
 
 use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme as OaScheme};
 
-use super::naming::{pascal, snake, unique};
+use super::naming::{pascal, snake, Namespace};
+use super::reserved;
 use super::Lowerer;
 use crate::ir::{ApiKeyLocation, Operation, SecurityKind, SecurityScheme, Server};
 
 pub fn servers(spec: &OpenAPI) -> Vec<Server> {
-    let mut taken = BTreeSet::new();
+    let mut taken = Namespace::new(reserved::SERVER_VARIANTS);
     spec.servers
         .iter()
         .map(|s| {
@@ -26,7 +27,7 @@ pub fn servers(spec: &OpenAPI) -> Vec<Server> {
                 .map(pascal)
                 .filter(|n| n.len() <= 40 && n != "Value")
                 .unwrap_or_else(|| pascal(host_of(&url)));
-            Server { name: unique(base, &mut taken), url, description: s.description.clone() }
+            Server { name: taken.claim(base), url, description: s.description.clone() }
         })
         .collect()
 }
@@ -43,7 +44,7 @@ impl Lowerer<'_> {
             .iter()
             .flat_map(|op| op.security.iter().flatten().map(String::as_str))
             .collect();
-        let mut taken = BTreeSet::new();
+        let mut taken = Namespace::new(reserved::CLIENT_BUILDER_METHODS);
         let mut out = Vec::new();
         let Some(components) = &self.spec.components else { return out };
         for key in used {
@@ -79,7 +80,7 @@ impl Lowerer<'_> {
             };
             out.push(SecurityScheme {
                 key: key.to_string(),
-                rust_name: unique(snake(key), &mut taken),
+                rust_name: taken.claim(snake(key)),
                 kind,
                 description: description.clone(),
             });

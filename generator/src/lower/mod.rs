@@ -6,10 +6,14 @@
 //! is unusable as a whole.
 
 mod api;
+mod client_params;
 mod cycles;
+mod custom;
 mod naming;
 mod operation;
+pub mod options;
 mod refs;
+pub mod reserved;
 mod schema;
 mod unions;
 mod view;
@@ -19,11 +23,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::OpenAPI;
 
 use crate::ir::{self, TypeDef, TypeKey};
-pub use naming::{ident_text, pascal, snake};
+pub use naming::{ident_text, is_keyword, package_name, pascal, snake, Namespace};
+pub use options::Options;
 
 /// State shared by the lowering passes.
 pub(crate) struct Lowerer<'a> {
     spec: &'a OpenAPI,
+    options: &'a Options,
     /// Named types by key; names are candidates until [`Lowerer::finish_names`].
     types: BTreeMap<TypeKey, TypeDef>,
     /// Keys of component types currently being lowered (recursion guard).
@@ -36,8 +42,15 @@ pub(crate) struct Lowerer<'a> {
 
 /// Lowers a loaded document.
 pub fn lower(spec: &OpenAPI, openapi_version: &str) -> ir::Api {
+    lower_with(spec, openapi_version, &Options::default())
+}
+
+/// Lowers a loaded document as configured (selection, type replacement,
+/// derives, naming overrides).
+pub fn lower_with(spec: &OpenAPI, openapi_version: &str, options: &Options) -> ir::Api {
     let mut cx = Lowerer {
         spec,
+        options,
         types: BTreeMap::new(),
         in_progress: BTreeSet::new(),
         warnings: Vec::new(),
@@ -47,11 +60,14 @@ pub fn lower(spec: &OpenAPI, openapi_version: &str) -> ir::Api {
     let operations = cx.lower_operations();
     let servers = api::servers(spec);
     let security_schemes = cx.security_schemes(&operations);
+    let client_params = client_params::client_params(&operations, &cx.types, &security_schemes);
     unions::implicit_discriminators(&mut cx.types);
     unions::tag_defaults(&mut cx.types);
     unions::order_untagged(&mut cx.types);
+    cx.apply_options(&operations);
     cycles::mark_boxes(&mut cx.types);
     let types = cx.finish_names();
+    cx.check_type_renames(&types);
 
     let mut tags: Vec<String> = Vec::new();
     for op in &operations {
@@ -67,14 +83,17 @@ pub fn lower(spec: &OpenAPI, openapi_version: &str) -> ir::Api {
 
     ir::Api {
         title: spec.info.title.clone(),
+        package_name: naming::package_name(&spec.info.title),
         version: spec.info.version.clone(),
         description: spec.info.description.clone(),
         openapi_version: openapi_version.to_string(),
         servers,
         security_schemes,
         operations,
+        client_params,
         types,
         tags,
+        dependencies: options.dependencies.clone(),
         warnings,
     }
 }
@@ -89,12 +108,15 @@ impl Lowerer<'_> {
     /// depends on where it sits in the document, never on visiting order.
     fn finish_names(&mut self) -> Vec<TypeDef> {
         let mut keys: Vec<&TypeKey> = self.types.keys().collect();
-        keys.sort_by_key(|k| (!k.starts_with("#/components/schemas/"), k.as_str()));
-        let mut taken: BTreeSet<String> = RESERVED_TYPE_NAMES.iter().map(|s| s.to_string()).collect();
+        // Configured names claim first, then component schemas, then inline.
+        keys.sort_by_key(|k| {
+            (!self.options.rename.types.contains_key(*k), !k.starts_with("#/components/schemas/"), k.as_str())
+        });
+        let mut taken = Namespace::new(reserved::TYPES);
         let mut renames = BTreeMap::new();
         for key in keys {
             let candidate = self.types[key].name.clone();
-            renames.insert(key.clone(), naming::unique(candidate, &mut taken));
+            renames.insert(key.clone(), taken.claim(candidate));
         }
         let mut out: Vec<TypeDef> = std::mem::take(&mut self.types)
             .into_values()
@@ -107,11 +129,3 @@ impl Lowerer<'_> {
         out
     }
 }
-
-/// Names that schema types must not shadow.
-const RESERVED_TYPE_NAMES: &[&str] = &[
-    // Prelude names the generated `types` module uses unqualified.
-    "Box", "Clone", "Copy", "Debug", "Default", "Eq", "Err", "From", "Hash", "Into", "None", "Ok",
-    "Option", "Ord", "PartialEq", "PartialOrd", "Result", "Send", "Sized", "Some", "String", "Sync",
-    "ToString", "Vec",
-];

@@ -9,7 +9,8 @@ use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 use serde_json::Value;
 
-use super::naming::{pascal, snake, unique};
+use super::naming::{pascal, snake, Namespace};
+use super::reserved;
 use super::refs::{component_name, schema_key};
 use super::view::{view, View};
 use super::Lowerer;
@@ -42,6 +43,9 @@ impl<'a> Lowerer<'a> {
             return TypeRef::Any;
         };
         let nullable = matches!(schema, ReferenceOr::Item(s) if s.schema_data.nullable);
+        if let Some(t) = self.replaced(&key) {
+            return if nullable { t.nullable() } else { t };
+        }
         if !self.types.contains_key(&key) && !self.in_progress.contains(&key) {
             self.in_progress.insert(key.clone());
             let hint = pascal(name);
@@ -82,6 +86,8 @@ impl<'a> Lowerer<'a> {
                 deprecated: data.is_some_and(|d| d.deprecated),
                 kind,
                 examples,
+                derives: Vec::new(),
+                attributes: Vec::new(),
             },
         );
     }
@@ -95,6 +101,9 @@ impl<'a> Lowerer<'a> {
         }
         match self.resolve_schema_ref(reference) {
             Some((key, schema)) => {
+                if let Some(t) = self.replaced(&key) {
+                    return t;
+                }
                 if self.types.contains_key(&key) || self.in_progress.contains(&key) {
                     return TypeRef::Named(key);
                 }
@@ -128,7 +137,9 @@ impl<'a> Lowerer<'a> {
 
     /// Lowers an inline schema, creating a named type when it needs one.
     fn place(&mut self, s: &Schema, pointer: &str, hint: &str) -> TypeRef {
-        let t = if self.types.contains_key(pointer) {
+        let t = if let Some(t) = self.replaced(pointer) {
+            t
+        } else if self.types.contains_key(pointer) {
             TypeRef::Named(pointer.to_string())
         } else {
             match self.shape(s, pointer, hint) {
@@ -169,6 +180,9 @@ impl<'a> Lowerer<'a> {
         let structured_enum = v.enumeration.iter().filter(|e| !e.is_null()).all(|e| e.is_object() || e.is_array());
         if !v.enumeration.is_empty() && !structured_enum {
             return self.enumeration(&v, pointer);
+        }
+        if let Some(t) = self.format_replacement(v.typ, v.format.as_deref()) {
+            return Shape::Inline(t);
         }
         match v.typ {
             Some("string") => Shape::Inline(TypeRef::Primitive(match v.format.as_deref() {
@@ -391,7 +405,7 @@ impl<'a> Lowerer<'a> {
     fn union(&mut self, s: &Schema, members: &[ReferenceOr<Schema>], pointer: &str, hint: &str) -> Shape {
         let mut variants: Vec<UnionVariant> = Vec::new();
         let mut nullable = false;
-        let mut taken = std::collections::BTreeSet::new();
+        let mut taken = Namespace::new(reserved::UNION_VARIANTS);
         for (i, m) in members.iter().enumerate() {
             if let ReferenceOr::Item(ms) = m {
                 let mv = view(ms);
@@ -409,7 +423,7 @@ impl<'a> Lowerer<'a> {
             let member_hint = if base_name.is_empty() { format!("{hint}Variant{i}") } else { format!("{hint}{base_name}") };
             let ty = self.type_of(m, &member_pointer, &member_hint);
             let name = if base_name.is_empty() { variant_name_for(&ty, i) } else { base_name };
-            let name = unique(name, &mut taken);
+            let name = taken.claim(name);
             variants.push(UnionVariant { name, ty, tags: Vec::new(), boxed: false });
         }
         if variants.is_empty() {
@@ -492,7 +506,7 @@ impl<'a> Lowerer<'a> {
         if repr == EnumRepr::Number {
             return Shape::Inline(TypeRef::Primitive(Primitive::F64));
         }
-        let mut taken = std::collections::BTreeSet::new();
+        let mut taken = Namespace::new(reserved::ENUM_VARIANTS);
         let mut variants = Vec::new();
         let mut seen_values = Vec::new();
         for value in values {
@@ -511,9 +525,7 @@ impl<'a> Lowerer<'a> {
                 }
                 _ => "Value".to_string(),
             };
-            // `Unknown` is the catch-all variant every enum has.
-            let base = if base == "Unknown" { "UnknownValue".to_string() } else { base };
-            variants.push(EnumVariant { name: unique(base, &mut taken), value: value.clone(), description: None });
+            variants.push(EnumVariant { name: taken.claim(base), value: value.clone(), description: None });
         }
         Shape::Named(TypeKind::Enum(EnumType { repr, variants, nullable }))
     }
@@ -539,13 +551,11 @@ fn is_required_only(member: &ReferenceOr<Schema>) -> bool {
 
 /// Assigns unique snake_case field names in declaration order.
 fn finish_fields(fields: IndexMap<String, Field>) -> Vec<Field> {
-    let mut taken = std::collections::BTreeSet::new();
-    // Names the emitted struct uses itself.
-    taken.insert("extra".to_string());
+    let mut taken = Namespace::new(reserved::STRUCT_FIELDS);
     fields
         .into_values()
         .map(|mut f| {
-            f.rust_name = unique(snake(&f.name), &mut taken);
+            f.rust_name = taken.claim(snake(&f.name));
             f
         })
         .collect()
@@ -583,6 +593,7 @@ fn variant_name_for(ty: &TypeRef, index: usize) -> String {
         TypeRef::Map(_) | TypeRef::Object => "Object".to_string(),
         TypeRef::Nullable(inner) => variant_name_for(inner, index),
         TypeRef::Any => "Any".to_string(),
+        TypeRef::External(e) => super::naming::pascal(e.short_name()),
         TypeRef::Named(_) => format!("Variant{index}"),
     }
 }
@@ -600,6 +611,8 @@ pub(super) fn untagged_rank(ty: &TypeRef) -> u8 {
         TypeRef::Primitive(_) => 6,
         TypeRef::Map(_) => 7,
         TypeRef::Object => 8,
+        // Unknown to us: after the types we know, before catch-alls.
+        TypeRef::External(_) => 6,
         TypeRef::Nullable(_) | TypeRef::Any => 9,
     }
 }

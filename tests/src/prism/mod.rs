@@ -83,7 +83,12 @@
 //! * `log.rs`: capturing Prism's output, flushing it with sentinel requests,
 //!   parsing its lines, and the requests it logged;
 //! * `violations.rs`: violations from a raw response (header, problem body)
-//!   and from the log, and the assertions built on them.
+//!   and from the log, and the assertions built on them;
+//! * `dynamic.rs`: documents for dynamic mode ([`Prism::start_dynamic`]):
+//!   one operation cut out of a published description, and the
+//!   json-schema-faker options that make random responses omit optional
+//!   properties;
+//! * `presence.rs`: counting which optional properties random instances had.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -91,12 +96,16 @@ use std::process::{Child, ChildStdin};
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+mod dynamic;
 mod log;
+mod presence;
 mod process;
 mod spec_copy;
 mod violations;
 
+pub use dynamic::{cut_operation, faker_options, with_faker_options, FAKER_OPTIONS};
 pub use log::{requests_in_log, LoggedRequest};
+pub use presence::Presence;
 pub use process::{prism_bin, DEFAULT_START_TIMEOUT};
 pub use spec_copy::strip_path_fragments;
 pub use violations::{assert_no_violations, response_violations, violations_in_log};

@@ -46,83 +46,145 @@ impl Prism {
     /// Starts `prism mock` for `spec` on a free loopback port and waits until it
     /// listens (timeout [`DEFAULT_START_TIMEOUT`], or `PRISM_START_TIMEOUT_SECS`).
     pub fn start(spec: &Path) -> Result<Prism, String> {
-        let timeout = std::env::var("PRISM_START_TIMEOUT_SECS")
-            .ok()
-            .and_then(|s| s.trim().parse::<u64>().ok())
-            .map(Duration::from_secs)
-            .unwrap_or(DEFAULT_START_TIMEOUT);
-        Self::start_with_timeout(spec, timeout)
+        Self::start_with_timeout(spec, start_timeout())
     }
 
     /// Like [`Prism::start`] with an explicit start-up timeout.
     pub fn start_with_timeout(spec: &Path, timeout: Duration) -> Result<Prism, String> {
-        let bin = prism_bin();
-        if !bin.exists() {
-            let from_env = if std::env::var_os("PRISM_BIN").is_some_and(|p| !p.is_empty()) {
-                " (path from PRISM_BIN)"
-            } else {
-                ""
-            };
-            return Err(format!(
-                "Prism is not installed: {}{from_env} does not exist. Run `npm ci --prefix tests/prism` \
-                 in the repository root ({}) first (needs node >= 18.20.1 and npm).",
-                bin.display(),
-                repo_root().display()
-            ));
-        }
-        // The .bin entry is a symlink to a JS file with a `#!/usr/bin/env node` shebang;
-        // run it through node explicitly so the watchdog can be preloaded.
-        let script = std::fs::canonicalize(&bin)
-            .map_err(|e| format!("cannot resolve {}: {e}", bin.display()))?;
         let spec =
             std::fs::canonicalize(spec).map_err(|e| format!("spec {}: {e}", spec.display()))?;
         let text = std::fs::read_to_string(&spec)
             .map_err(|e| format!("cannot read spec {}: {e}", spec.display()))?;
+        let served = |temp_dir: &Path| spec_copy::served_spec(&spec, &text, temp_dir);
+        launch(&spec, served, false, timeout)
+    }
 
-        let temp_dir = make_temp_dir()?;
-        let result = (|| {
-            let served_spec = spec_copy::served_spec(&spec, &text, &temp_dir)?;
-            let watchdog = temp_dir.join("exit-on-stdin-eof.cjs");
-            std::fs::write(&watchdog, WATCHDOG_JS)
-                .map_err(|e| format!("cannot write {}: {e}", watchdog.display()))?;
+    /// Starts Prism in dynamic mode (random responses following the response
+    /// schemas, see [`super::dynamic`]) for `specs/...`-style spec file:
+    /// serves a copy with the faker options of [`super::faker_options`] (and
+    /// `#fragments` stripped from path keys, as [`Prism::start`] does).
+    pub fn start_dynamic(spec: &Path) -> Result<Prism, String> {
+        let spec =
+            std::fs::canonicalize(spec).map_err(|e| format!("spec {}: {e}", spec.display()))?;
+        let text = std::fs::read_to_string(&spec)
+            .map_err(|e| format!("cannot read spec {}: {e}", spec.display()))?;
+        let text = spec_copy::strip_path_fragments(&text)
+            .map_err(|e| format!("spec {}: {e}", spec.display()))?
+            .unwrap_or(text);
+        let doc: serde_json::Value = serde_yaml::from_str(&text)
+            .map_err(|e| format!("spec {} is not YAML/JSON: {e}", spec.display()))?;
+        let name = spec
+            .file_stem()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "spec".into());
+        Self::start_dynamic_document(&spec, &name, doc)
+    }
 
-            // A port picked by binding :0 can in principle be taken by someone else
-            // before Prism binds it; retry a few times on EADDRINUSE.
-            let mut last_err = String::new();
-            for _ in 0..3 {
-                match spawn_and_wait(&script, &watchdog, &served_spec, timeout) {
-                    Ok((child, stdin, log, base_url)) => {
-                        return Ok((served_spec, child, stdin, log, base_url));
-                    }
-                    Err((e, retry)) => {
-                        last_err = e;
-                        if !retry {
-                            break;
-                        }
+    /// Starts Prism in dynamic mode for an in-memory document (e.g. one
+    /// operation cut out of a published description), written as
+    /// `<name>.dynamic.json` into the harness's temp dir with the faker
+    /// options of [`super::faker_options`]. `origin` is reported as
+    /// [`Prism::spec`].
+    pub fn start_dynamic_document(
+        origin: &Path,
+        name: &str,
+        document: serde_json::Value,
+    ) -> Result<Prism, String> {
+        let doc = super::dynamic::with_faker_options(document)?;
+        let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
+        let file = format!("{name}.dynamic.json");
+        let served = |temp_dir: &Path| {
+            let path = temp_dir.join(&file);
+            std::fs::write(&path, &text)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            Ok(path)
+        };
+        launch(origin, served, true, start_timeout())
+    }
+}
+
+/// [`DEFAULT_START_TIMEOUT`], or `PRISM_START_TIMEOUT_SECS`.
+fn start_timeout() -> Duration {
+    std::env::var("PRISM_START_TIMEOUT_SECS")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .map(Duration::from_secs)
+        .unwrap_or(DEFAULT_START_TIMEOUT)
+}
+
+/// Starts Prism on the file `served` writes into the temp dir (`--dynamic`
+/// if `dynamic`), for the spec `spec`.
+fn launch(
+    spec: &Path,
+    served: impl FnOnce(&Path) -> Result<PathBuf, String>,
+    dynamic: bool,
+    timeout: Duration,
+) -> Result<Prism, String> {
+    let spec = spec.to_path_buf();
+    let bin = prism_bin();
+    if !bin.exists() {
+        let from_env = if std::env::var_os("PRISM_BIN").is_some_and(|p| !p.is_empty()) {
+            " (path from PRISM_BIN)"
+        } else {
+            ""
+        };
+        return Err(format!(
+            "Prism is not installed: {}{from_env} does not exist. Run `npm ci --prefix tests/prism` \
+             in the repository root ({}) first (needs node >= 18.20.1 and npm).",
+            bin.display(),
+            repo_root().display()
+        ));
+    }
+    // The .bin entry is a symlink to a JS file with a `#!/usr/bin/env node` shebang;
+    // run it through node explicitly so the watchdog can be preloaded.
+    let script = std::fs::canonicalize(&bin)
+        .map_err(|e| format!("cannot resolve {}: {e}", bin.display()))?;
+
+    let temp_dir = make_temp_dir()?;
+    let result = (|| {
+        let served_spec = served(&temp_dir)?;
+        let watchdog = temp_dir.join("exit-on-stdin-eof.cjs");
+        std::fs::write(&watchdog, WATCHDOG_JS)
+            .map_err(|e| format!("cannot write {}: {e}", watchdog.display()))?;
+
+        // A port picked by binding :0 can in principle be taken by someone else
+        // before Prism binds it; retry a few times on EADDRINUSE.
+        let mut last_err = String::new();
+        for _ in 0..3 {
+            match spawn_and_wait(&script, &watchdog, &served_spec, dynamic, timeout) {
+                Ok((child, stdin, log, base_url)) => {
+                    return Ok((served_spec, child, stdin, log, base_url));
+                }
+                Err((e, retry)) => {
+                    last_err = e;
+                    if !retry {
+                        break;
                     }
                 }
             }
-            Err(last_err)
-        })();
-        match result {
-            Ok((served_spec, child, stdin, log, base_url)) => Ok(Prism {
-                base_url,
-                child: Mutex::new(child),
-                _stdin: stdin,
-                log,
-                spec,
-                served_spec,
-                temp_dir,
-                sync_counter: AtomicU64::new(0),
-                cursor: Mutex::new(0),
-            }),
-            Err(e) => {
-                let _ = std::fs::remove_dir_all(&temp_dir);
-                Err(e)
-            }
+        }
+        Err(last_err)
+    })();
+    match result {
+        Ok((served_spec, child, stdin, log, base_url)) => Ok(Prism {
+            base_url,
+            child: Mutex::new(child),
+            _stdin: stdin,
+            log,
+            spec,
+            served_spec,
+            temp_dir,
+            sync_counter: AtomicU64::new(0),
+            cursor: Mutex::new(0),
+        }),
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&temp_dir);
+            Err(e)
         }
     }
+}
 
+impl Prism {
     /// OS process id of the node process running Prism (also its process group id).
     pub fn pid(&self) -> u32 {
         lock(&self.child).id()
@@ -169,6 +231,7 @@ fn spawn_and_wait(
     script: &Path,
     watchdog: &Path,
     spec: &Path,
+    dynamic: bool,
     timeout: Duration,
 ) -> Result<Spawned, (String, bool)> {
     let port = free_port().map_err(|e| (format!("cannot find a free port: {e}"), false))?;
@@ -181,6 +244,7 @@ fn spawn_and_wait(
         .args(["--host", "127.0.0.1", "--port"])
         .arg(port.to_string())
         .arg("--errors")
+        .args(dynamic.then_some("--dynamic"))
         .env("FORCE_COLOR", "0")
         .env("NO_COLOR", "1")
         .stdin(Stdio::piped())
@@ -221,9 +285,10 @@ fn spawn_and_wait(
         let retry = text.contains("EADDRINUSE");
         (
             format!(
-                "{what}\ncommand: node {} mock {} --host 127.0.0.1 --port {port} --errors\n--- Prism output ---\n{text}",
+                "{what}\ncommand: node {} mock {} --host 127.0.0.1 --port {port} --errors{}\n--- Prism output ---\n{text}",
                 script.display(),
-                spec.display()
+                spec.display(),
+                if dynamic { " --dynamic" } else { "" }
             ),
             retry,
         )

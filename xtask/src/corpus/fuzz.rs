@@ -2,7 +2,7 @@
 //!
 //! For every schema position of a spec (named schemas, JSON request and
 //! response bodies; see `tests/fuzz/positions.rs`), json-schema-faker
-//! (`tests/fuzz/instances.mjs`, pinned by `npm ci --prefix tests/fuzz`)
+//! (`tests/fuzz/instances.mjs`, pinned in `tests/prism`, installed by `npm ci --prefix tests/prism`)
 //! generates N seeded random valid instances. A program written here,
 //! `examples/fuzz_<crate>.rs`, decodes each through the crate's
 //! `RawResponse::decode` (the path real responses take), re-encodes it and

@@ -81,7 +81,7 @@ pub struct Options {
     #[arg(long, conflicts_with = "only")]
     pub ci: bool,
     /// Decode fuzzing: N random valid instances of every schema position
-    /// (json-schema-faker; `npm ci --prefix tests/fuzz` first), each decoded
+    /// (json-schema-faker; `npm ci --prefix tests/prism` first), each decoded
     /// into its generated type and re-encoded. Reported in
     /// `target/corpus/fuzz.md`; failures need triage and do not fail a spec.
     #[arg(long, default_value_t = 0, value_name = "N")]

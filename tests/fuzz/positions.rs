@@ -39,7 +39,11 @@ pub fn positions(api: &Api) -> Vec<Position> {
         }
         let ty = TypeRef::Named(def.key.clone());
         seen.insert(format!("{ty:?}"));
-        out.push(Position { id: def.key.clone(), pointer: def.key.clone(), response: false, ty });
+        // In the IR a schema's `nullable` lives where it is used (the field
+        // is `Option`/`Maybe`), not in the named type: a `null` instance of
+        // a nullable schema decodes as `Option<T>`. The faker only makes
+        // `null`s where the schema allows them.
+        out.push(Position { id: def.key.clone(), pointer: def.key.clone(), response: false, ty: ty.nullable() });
     }
     let untyped = |t: &TypeRef| matches!(t.non_null(), TypeRef::Any | TypeRef::Object);
     for op in &api.operations {
@@ -69,8 +73,10 @@ pub fn positions(api: &Api) -> Vec<Position> {
 /// `out` as JSON lines, running `node instances.mjs` from `fuzz_dir`
 /// (`tests/fuzz`; the faker is installed by `npm ci --prefix tests/prism`).
 pub fn generate(fuzz_dir: &Path, document: &Value, positions: &[Position], seed: u32, count: usize, out: &Path) -> Result<(), String> {
-    if !fuzz_dir.join("node_modules/json-schema-faker").exists() {
-        return Err(format!("json-schema-faker is not installed: run `npm ci --prefix {}`", fuzz_dir.display()));
+    // Installed beside Prism, under an alias (see `instances.mjs`).
+    let prism = fuzz_dir.join("../prism");
+    if !prism.join("node_modules/json-schema-faker-0.6").exists() {
+        return Err(format!("json-schema-faker is not installed: run `npm ci --prefix {}`", prism.display()));
     }
     let request = json!({
         "document": document,

@@ -87,14 +87,19 @@ fn parse_number(s: &str) -> Option<Number> {
     }
     // `str::parse::<f64>` also takes "inf", "NaN" and "infinity": those are
     // not numbers JSON can carry.
-    let plausible = s.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'));
+    let plausible = s
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'));
     match s.parse::<f64>() {
         Ok(v) if plausible && v.is_finite() => Some(Number::F(v)),
         _ => None,
     }
 }
 
-fn number<'de, D: Deserializer<'de>>(deserializer: D, expecting: &'static str) -> Result<Number, D::Error> {
+fn number<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    expecting: &'static str,
+) -> Result<Number, D::Error> {
     deserializer.deserialize_any(NumberVisitor(expecting))
 }
 

@@ -37,14 +37,28 @@ pub struct Difference {
 
 /// `Ok` with the normalisations found (`(pointer, kind)`), or the first
 /// difference that is not one.
-pub fn compare(original: &Value, reencoded: &Value) -> Result<Vec<(String, &'static str)>, Box<Difference>> {
+pub fn compare(
+    original: &Value,
+    reencoded: &Value,
+) -> Result<Vec<(String, &'static str)>, Box<Difference>> {
     let mut normalised = Vec::new();
     walk(original, reencoded, String::new(), &mut normalised)?;
     Ok(normalised)
 }
 
-fn walk(a: &Value, b: &Value, at: String, normalised: &mut Vec<(String, &'static str)>) -> Result<(), Box<Difference>> {
-    let differ = |at: String| Box::new(Difference { pointer: at, expected: Some(a.clone()), actual: Some(b.clone()) });
+fn walk(
+    a: &Value,
+    b: &Value,
+    at: String,
+    normalised: &mut Vec<(String, &'static str)>,
+) -> Result<(), Box<Difference>> {
+    let differ = |at: String| {
+        Box::new(Difference {
+            pointer: at,
+            expected: Some(a.clone()),
+            actual: Some(b.clone()),
+        })
+    };
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
             let mut keys: Vec<&String> = x.keys().chain(y.keys()).collect();
@@ -55,7 +69,13 @@ fn walk(a: &Value, b: &Value, at: String, normalised: &mut Vec<(String, &'static
                 match (x.get(k), y.get(k)) {
                     (Some(u), Some(v)) => walk(u, v, p, normalised)?,
                     (Some(Value::Null), None) => normalised.push((p, "null optional")),
-                    (u, v) => return Err(Box::new(Difference { pointer: p, expected: u.cloned(), actual: v.cloned() })),
+                    (u, v) => {
+                        return Err(Box::new(Difference {
+                            pointer: p,
+                            expected: u.cloned(),
+                            actual: v.cloned(),
+                        }))
+                    }
                 }
             }
             Ok(())
@@ -65,7 +85,13 @@ fn walk(a: &Value, b: &Value, at: String, normalised: &mut Vec<(String, &'static
                 let p = format!("{at}/{i}");
                 match (x.get(i), y.get(i)) {
                     (Some(u), Some(v)) => walk(u, v, p, normalised)?,
-                    (u, v) => return Err(Box::new(Difference { pointer: p, expected: u.cloned(), actual: v.cloned() })),
+                    (u, v) => {
+                        return Err(Box::new(Difference {
+                            pointer: p,
+                            expected: u.cloned(),
+                            actual: v.cloned(),
+                        }))
+                    }
                 }
             }
             Ok(())
@@ -115,15 +141,22 @@ fn string_normalisation(original: &str, reencoded: &str) -> Option<&'static str>
     use time::OffsetDateTime;
     if let Ok(after) = OffsetDateTime::parse(reencoded, &Rfc3339) {
         return match OffsetDateTime::parse(original, &Rfc3339) {
-            Ok(before) => (before == after && before.offset() == after.offset()).then_some("date-time"),
+            Ok(before) => {
+                (before == after && before.offset() == after.offset()).then_some("date-time")
+            }
             // Written loosely: the same wall-clock date and time.
             Err(_) => {
-                let wall = |s: &str| s.get(..19).map(|p| p.replacen(' ', "T", 1).to_ascii_uppercase());
-                (wall(original).is_some() && wall(original) == wall(reencoded)).then_some("lenient date-time")
+                let wall = |s: &str| {
+                    s.get(..19)
+                        .map(|p| p.replacen(' ', "T", 1).to_ascii_uppercase())
+                };
+                (wall(original).is_some() && wall(original) == wall(reencoded))
+                    .then_some("lenient date-time")
             }
         };
     }
-    let uuid_like = |s: &str| s.len() == 36 && s.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-');
+    let uuid_like =
+        |s: &str| s.len() == 36 && s.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-');
     if uuid_like(original) && original.eq_ignore_ascii_case(reencoded) {
         return Some("uuid case");
     }

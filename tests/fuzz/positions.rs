@@ -34,7 +34,13 @@ pub fn positions(api: &Api) -> Vec<Position> {
     let mut out = Vec::new();
     let mut seen: BTreeSet<String> = BTreeSet::new();
     for def in &api.types {
-        if matches!(def.kind, TypeKind::Alias { target: TypeRef::Any | TypeRef::Object, .. }) {
+        if matches!(
+            def.kind,
+            TypeKind::Alias {
+                target: TypeRef::Any | TypeRef::Object,
+                ..
+            }
+        ) {
             continue;
         }
         let ty = TypeRef::Named(def.key.clone());
@@ -43,18 +49,34 @@ pub fn positions(api: &Api) -> Vec<Position> {
         // is `Option`/`Maybe`), not in the named type: a `null` instance of
         // a nullable schema decodes as `Option<T>`. The faker only makes
         // `null`s where the schema allows them.
-        out.push(Position { id: def.key.clone(), pointer: def.key.clone(), response: false, ty: ty.nullable() });
+        out.push(Position {
+            id: def.key.clone(),
+            pointer: def.key.clone(),
+            response: false,
+            ty: ty.nullable(),
+        });
     }
     let untyped = |t: &TypeRef| matches!(t.non_null(), TypeRef::Any | TypeRef::Object);
     for op in &api.operations {
         if let Some((body, ty)) = op.body.as_ref().and_then(|b| Some((b, b.ty.clone()?))) {
-            let pointer = format!("{}/requestBody/content/{}/schema", op.pointer, escape(&body.content_type));
+            let pointer = format!(
+                "{}/requestBody/content/{}/schema",
+                op.pointer,
+                escape(&body.content_type)
+            );
             if !untyped(&ty) && seen.insert(format!("{ty:?}")) {
-                out.push(Position { id: pointer.clone(), pointer, response: false, ty });
+                out.push(Position {
+                    id: pointer.clone(),
+                    pointer,
+                    response: false,
+                    ty,
+                });
             }
         }
         for r in &op.responses {
-            let ResponseBody::Json(ty) = &r.body else { continue };
+            let ResponseBody::Json(ty) = &r.body else {
+                continue;
+            };
             let key = match r.status {
                 StatusMatch::Code(c) => c.to_string(),
                 StatusMatch::Range(n) => format!("{n}XX"),
@@ -62,7 +84,12 @@ pub fn positions(api: &Api) -> Vec<Position> {
             };
             let pointer = format!("{}/responses/{key}", op.pointer);
             if !untyped(ty) && seen.insert(format!("{ty:?}")) {
-                out.push(Position { id: pointer.clone(), pointer, response: true, ty: ty.clone() });
+                out.push(Position {
+                    id: pointer.clone(),
+                    pointer,
+                    response: true,
+                    ty: ty.clone(),
+                });
             }
         }
     }
@@ -72,11 +99,21 @@ pub fn positions(api: &Api) -> Vec<Position> {
 /// Generates `count` instances for each position (seeded by `seed`) into
 /// `out` as JSON lines, running `node instances.mjs` from `fuzz_dir`
 /// (`tests/fuzz`; the faker is installed by `npm ci --prefix tests/prism`).
-pub fn generate(fuzz_dir: &Path, document: &Value, positions: &[Position], seed: u32, count: usize, out: &Path) -> Result<(), String> {
+pub fn generate(
+    fuzz_dir: &Path,
+    document: &Value,
+    positions: &[Position],
+    seed: u32,
+    count: usize,
+    out: &Path,
+) -> Result<(), String> {
     // Installed beside Prism, under an alias (see `instances.mjs`).
     let prism = fuzz_dir.join("../prism");
     if !prism.join("node_modules/json-schema-faker-0.6").exists() {
-        return Err(format!("json-schema-faker is not installed: run `npm ci --prefix {}`", prism.display()));
+        return Err(format!(
+            "json-schema-faker is not installed: run `npm ci --prefix {}`",
+            prism.display()
+        ));
     }
     let request = json!({
         "document": document,
@@ -86,12 +123,20 @@ pub fn generate(fuzz_dir: &Path, document: &Value, positions: &[Position], seed:
     });
     let request_file = out.with_extension("request.json");
     let text = serde_json::to_vec(&request).map_err(|e| e.to_string())?;
-    std::fs::write(&request_file, text).map_err(|e| format!("cannot write {}: {e}", request_file.display()))?;
-    let result = Command::new("node").arg(fuzz_dir.join("instances.mjs")).arg(&request_file).arg(out).output();
+    std::fs::write(&request_file, text)
+        .map_err(|e| format!("cannot write {}: {e}", request_file.display()))?;
+    let result = Command::new("node")
+        .arg(fuzz_dir.join("instances.mjs"))
+        .arg(&request_file)
+        .arg(out)
+        .output();
     let _ = std::fs::remove_file(&request_file);
     match result {
         Ok(o) if o.status.success() => Ok(()),
-        Ok(o) => Err(format!("instances.mjs failed: {}", String::from_utf8_lossy(&o.stderr).trim())),
+        Ok(o) => Err(format!(
+            "instances.mjs failed: {}",
+            String::from_utf8_lossy(&o.stderr).trim()
+        )),
         Err(e) => Err(format!("cannot run node (Node.js >= 18 is needed): {e}")),
     }
 }

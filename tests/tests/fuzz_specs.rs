@@ -72,7 +72,12 @@ table! {
     ],
 }
 
-const SPECS: [&str; 4] = ["insighto.yaml", "intercom.yaml", "intercom-legacy.yaml", "paragon-actionkit.yaml"];
+const SPECS: [&str; 4] = [
+    "insighto.yaml",
+    "intercom.yaml",
+    "intercom-legacy.yaml",
+    "paragon-actionkit.yaml",
+];
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -80,16 +85,33 @@ fn repo() -> PathBuf {
 
 /// Round-trips `v` through the Rust type of `t`, composing container
 /// types from the named types' entries in the table.
-fn check(spec: &str, api: &Api, table: &BTreeMap<(&str, &str), RoundTrip>, t: &TypeRef, v: &Value) -> Result<Value, String> {
+fn check(
+    spec: &str,
+    api: &Api,
+    table: &BTreeMap<(&str, &str), RoundTrip>,
+    t: &TypeRef,
+    v: &Value,
+) -> Result<Value, String> {
     match t {
         TypeRef::Named(key) => {
-            let def = api.types.iter().find(|d| &d.key == key).ok_or_else(|| format!("no type {key}"))?;
+            let def = api
+                .types
+                .iter()
+                .find(|d| &d.key == key)
+                .ok_or_else(|| format!("no type {key}"))?;
             match &def.kind {
-                TypeKind::Alias { target, newtype: false } => check(spec, api, table, target, v),
+                TypeKind::Alias {
+                    target,
+                    newtype: false,
+                } => check(spec, api, table, target, v),
                 _ => {
-                    let f = table
-                        .get(&(spec, def.name.as_str()))
-                        .ok_or_else(|| format!("type `{}` of {spec} is missing from the table in {}", def.name, file!()))?;
+                    let f = table.get(&(spec, def.name.as_str())).ok_or_else(|| {
+                        format!(
+                            "type `{}` of {spec} is missing from the table in {}",
+                            def.name,
+                            file!()
+                        )
+                    })?;
                     f(v)
                 }
             }
@@ -99,7 +121,11 @@ fn check(spec: &str, api: &Api, table: &BTreeMap<(&str, &str), RoundTrip>, t: &T
             _ => check(spec, api, table, inner, v),
         },
         TypeRef::Array(inner) => match v {
-            Value::Array(items) => items.iter().map(|i| check(spec, api, table, inner, i)).collect::<Result<Vec<_>, _>>().map(Value::Array),
+            Value::Array(items) => items
+                .iter()
+                .map(|i| check(spec, api, table, inner, i))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Value::Array),
             other => round_trip::<Vec<Value>>(other),
         },
         TypeRef::Map(inner) => match v {
@@ -132,28 +158,52 @@ fn check(spec: &str, api: &Api, table: &BTreeMap<(&str, &str), RoundTrip>, t: &T
 }
 
 fn seed() -> u32 {
-    std::env::var("FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(8)
+    std::env::var("FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(8)
 }
 
 fn count() -> usize {
-    std::env::var("FUZZ_COUNT").ok().and_then(|s| s.parse().ok()).unwrap_or(200)
+    std::env::var("FUZZ_COUNT")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(200)
 }
 
 /// Runs json-schema-faker over the positions: one JSON value per instance.
 fn instances(spec_path: &Path, positions: &[Position], seed: u32, count: usize) -> Vec<Value> {
-    let text = std::fs::read_to_string(spec_path).unwrap_or_else(|e| panic!("{}: {e}", spec_path.display()));
-    let document: Value = serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", spec_path.display()));
+    let text = std::fs::read_to_string(spec_path)
+        .unwrap_or_else(|e| panic!("{}: {e}", spec_path.display()));
+    let document: Value =
+        serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", spec_path.display()));
     let dir = std::env::temp_dir().join(format!("contact-fuzz-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let out = dir.join(format!("{}.jsonl", spec_path.file_stem().and_then(|s| s.to_str()).unwrap_or("spec")));
-    if let Err(e) = positions::generate(&repo().join("tests/fuzz"), &document, positions, seed, count, &out) {
+    let out = dir.join(format!(
+        "{}.jsonl",
+        spec_path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("spec")
+    ));
+    if let Err(e) = positions::generate(
+        &repo().join("tests/fuzz"),
+        &document,
+        positions,
+        seed,
+        count,
+        &out,
+    ) {
         panic!("{e}");
     }
     let lines = std::fs::read_to_string(&out).expect("instances");
     let _ = std::fs::remove_dir_all(&dir);
     lines
         .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad line from instances.mjs ({e}): {l}")))
+        .map(|l| {
+            serde_json::from_str(l)
+                .unwrap_or_else(|e| panic!("bad line from instances.mjs ({e}): {l}"))
+        })
         .collect()
 }
 
@@ -166,7 +216,9 @@ fn every_schema_position_round_trips_random_instances() {
     let mut used_types = BTreeSet::new();
     for spec in SPECS {
         let path = repo().join("specs").join(spec);
-        let api = clientgen::lower_file(&path, spec).unwrap_or_else(|e| panic!("{spec}: {e}")).api;
+        let api = clientgen::lower_file(&path, spec)
+            .unwrap_or_else(|e| panic!("{spec}: {e}"))
+            .api;
         let positions = positions(&api);
         for def in &api.types {
             used_types.insert((spec, def.name.clone()));
@@ -176,7 +228,10 @@ fn every_schema_position_round_trips_random_instances() {
         let mut failed: BTreeSet<String> = BTreeSet::new();
         for line in &lines {
             let id = line["position"].as_str().unwrap_or_default();
-            let position = positions.iter().find(|p| p.id == id).unwrap_or_else(|| panic!("unknown position {id}"));
+            let position = positions
+                .iter()
+                .find(|p| p.id == id)
+                .unwrap_or_else(|| panic!("unknown position {id}"));
             if let Some(e) = line.get("error") {
                 report.push(format!("{spec} {id}: the faker failed: {e}"));
                 failed.insert(id.to_string());
@@ -188,20 +243,37 @@ fn every_schema_position_round_trips_random_instances() {
                 continue;
             }
             let value = &line["value"];
-            let outcome = check(spec, &api, &table, &position.ty, value).and_then(|back| match compare::compare(value, &back) {
-                Ok(normalised) => match normalised.iter().find(|(_, kind)| !compare::VALID_INSTANCE_NORMALISATIONS.contains(kind)) {
-                    Some((at, kind)) => Err(format!("{kind} at {at} (a valid instance was not kept as sent): {back}")),
-                    None => Ok(()),
-                },
-                Err(d) => Err(format!("re-encoded differently at {}: expected {:?}, got {:?}", d.pointer, d.expected, d.actual)),
+            let outcome = check(spec, &api, &table, &position.ty, value).and_then(|back| {
+                match compare::compare(value, &back) {
+                    Ok(normalised) => match normalised
+                        .iter()
+                        .find(|(_, kind)| !compare::VALID_INSTANCE_NORMALISATIONS.contains(kind))
+                    {
+                        Some((at, kind)) => Err(format!(
+                            "{kind} at {at} (a valid instance was not kept as sent): {back}"
+                        )),
+                        None => Ok(()),
+                    },
+                    Err(d) => Err(format!(
+                        "re-encoded differently at {}: expected {:?}, got {:?}",
+                        d.pointer, d.expected, d.actual
+                    )),
+                }
             });
             if let Err(e) = outcome {
                 failed.insert(id.to_string());
-                report.push(format!("{spec} {id} (FUZZ_SEED={seed}, instance seed {}):\n  {e}\n  instance: {value}", line["seed"]));
+                report.push(format!(
+                    "{spec} {id} (FUZZ_SEED={seed}, instance seed {}):\n  {e}\n  instance: {value}",
+                    line["seed"]
+                ));
             }
         }
         let decoded: usize = per_position.values().sum();
-        println!("{spec}: {} positions, {decoded} instances (FUZZ_SEED={seed}), {} failing positions", positions.len(), failed.len());
+        println!(
+            "{spec}: {} positions, {decoded} instances (FUZZ_SEED={seed}), {} failing positions",
+            positions.len(),
+            failed.len()
+        );
         for p in &positions {
             let n = per_position.get(p.id.as_str()).copied().unwrap_or(0);
             if n < count && !failed.contains(&p.id) {
@@ -209,9 +281,21 @@ fn every_schema_position_round_trips_random_instances() {
             }
         }
     }
-    let stale: Vec<String> = table.keys().filter(|(s, n)| !used_types.contains(&(*s, n.to_string()))).map(|(s, n)| format!("{s} {n}")).collect();
-    assert!(stale.is_empty(), "table rows for types the specs no longer have: {stale:?}");
-    assert!(report.is_empty(), "{} failing positions ({total} instances, FUZZ_SEED={seed}):\n{}", report.len(), report.join("\n"));
+    let stale: Vec<String> = table
+        .keys()
+        .filter(|(s, n)| !used_types.contains(&(*s, n.to_string())))
+        .map(|(s, n)| format!("{s} {n}"))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "table rows for types the specs no longer have: {stale:?}"
+    );
+    assert!(
+        report.is_empty(),
+        "{} failing positions ({total} instances, FUZZ_SEED={seed}):\n{}",
+        report.len(),
+        report.join("\n")
+    );
     assert!(total >= 200 * 4, "too few instances: {total}");
 }
 
@@ -219,15 +303,42 @@ fn every_schema_position_round_trips_random_instances() {
 fn the_comparison_tells_normalisations_from_differences() {
     let ok = |a: Value, b: Value| compare::compare(&a, &b);
     assert_eq!(ok(json!({"a": 1}), json!({"a": 1.0})), Ok(vec![]));
-    assert_eq!(ok(json!({"t": "2022-07-15T09:19:44.990+00:00"}), json!({"t": "2022-07-15T09:19:44.99Z"})), Ok(vec![("/t".into(), "date-time")]));
-    assert_eq!(ok(json!({"t": "2022-07-15T09:19:44.990+0000"}), json!({"t": "2022-07-15T09:19:44.99Z"})), Ok(vec![("/t".into(), "lenient date-time")]));
-    assert_eq!(ok(json!({"n": "19.720000"}), json!({"n": 19.72})), Ok(vec![("/n".into(), "lenient number")]));
-    assert_eq!(ok(json!({"n": null}), json!({})), Ok(vec![("/n".into(), "null optional")]));
+    assert_eq!(
+        ok(
+            json!({"t": "2022-07-15T09:19:44.990+00:00"}),
+            json!({"t": "2022-07-15T09:19:44.99Z"})
+        ),
+        Ok(vec![("/t".into(), "date-time")])
+    );
+    assert_eq!(
+        ok(
+            json!({"t": "2022-07-15T09:19:44.990+0000"}),
+            json!({"t": "2022-07-15T09:19:44.99Z"})
+        ),
+        Ok(vec![("/t".into(), "lenient date-time")])
+    );
+    assert_eq!(
+        ok(json!({"n": "19.720000"}), json!({"n": 19.72})),
+        Ok(vec![("/n".into(), "lenient number")])
+    );
+    assert_eq!(
+        ok(json!({"n": null}), json!({})),
+        Ok(vec![("/n".into(), "null optional")])
+    );
     // Real differences.
-    assert!(ok(json!({"t": "2022-07-15T09:19:44Z"}), json!({"t": "2022-07-15T09:19:44+01:00"})).is_err());
+    assert!(ok(
+        json!({"t": "2022-07-15T09:19:44Z"}),
+        json!({"t": "2022-07-15T09:19:44+01:00"})
+    )
+    .is_err());
     assert!(ok(json!({"n": "19.7"}), json!({"n": 19.72})).is_err());
     assert!(ok(json!({"n": null}), json!({"n": 0})).is_err());
     assert!(ok(json!({}), json!({"n": null})).is_err());
     assert!(ok(json!([1, 2]), json!([1])).is_err());
-    assert_eq!(ok(json!({"a": {"b": [1, "x"]}}), json!({"a": {"b": [1, "y"]}})).unwrap_err().pointer, "/a/b/1");
+    assert_eq!(
+        ok(json!({"a": {"b": [1, "x"]}}), json!({"a": {"b": [1, "y"]}}))
+            .unwrap_err()
+            .pointer,
+        "/a/b/1"
+    );
 }

@@ -26,8 +26,13 @@ async fn respond(body: Value) -> (MockServer, Client) {
     (server, client)
 }
 
-async fn update(client: &Client) -> Result<types::Contact, Error<contact_clients::intercom::UpdateContactError>> {
-    client.update_contact("1", &types::UpdateContactRequest::default()).await.map(|r| r.into_inner())
+async fn update(
+    client: &Client,
+) -> Result<types::Contact, Error<contact_clients::intercom::UpdateContactError>> {
+    client
+        .update_contact("1", &types::UpdateContactRequest::default())
+        .await
+        .map(|r| r.into_inner())
 }
 
 #[tokio::test]
@@ -53,15 +58,31 @@ async fn numbers_and_booleans_inside_strings_decode_and_re_encode_as_the_schema_
 }
 
 /// Breaks the example with `mutate`; the decode error must name `path`.
-async fn decode_error(mutate: impl FnOnce(&mut Value)) -> (String, String, Error<contact_clients::intercom::UpdateContactError>, Value) {
+async fn decode_error(
+    mutate: impl FnOnce(&mut Value),
+) -> (
+    String,
+    String,
+    Error<contact_clients::intercom::UpdateContactError>,
+    Value,
+) {
     let mut body = contact_example();
     mutate(&mut body);
     let (_server, client) = respond(body.clone()).await;
     let err = update(&client).await.expect_err("must not decode");
     match &err {
-        Error::Decode { path, message, status, headers, .. } => {
+        Error::Decode {
+            path,
+            message,
+            status,
+            headers,
+            ..
+        } => {
             assert_eq!(status.as_u16(), 200);
-            assert_eq!(headers.get("x-request-id").and_then(|v| v.to_str().ok()), Some("req-7"));
+            assert_eq!(
+                headers.get("x-request-id").and_then(|v| v.to_str().ok()),
+                Some("req-7")
+            );
             (path.clone(), message.clone(), err, body)
         }
         other => panic!("expected Error::Decode, got {other:?}"),
@@ -91,5 +112,8 @@ async fn mistyped_fields_are_named_by_full_path_without_position_noise() {
     assert!(message.starts_with("invalid type: sequence"), "{message}");
     let (path, message, ..) = decode_error(|b| b["created_at"] = json!("yesterday")).await;
     assert_eq!(path, "created_at");
-    assert_eq!(message, "invalid value: string \"yesterday\", expected a 64-bit integer");
+    assert_eq!(
+        message,
+        "invalid value: string \"yesterday\", expected a 64-bit integer"
+    );
 }

@@ -151,7 +151,8 @@ impl RawResponse {
         match serde_json::from_slice(input) {
             Ok(value) => Ok(value),
             Err(first) => {
-                let (path, message) = locate_failure::<T>(input).unwrap_or_else(|| (".".to_owned(), without_position(first)));
+                let (path, message) = locate_failure::<T>(input)
+                    .unwrap_or_else(|| (".".to_owned(), without_position(first)));
                 let (path, message) = locate(path, message);
                 Err(self.decode_error(path, message))
             }
@@ -226,7 +227,9 @@ fn locate_failure<T: DeserializeOwned>(input: &[u8]) -> Option<(String, String)>
     let err = match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Ok(_) => match de.end() {
             Ok(()) => return None,
-            Err(err) => serde_path_to_error::Error::new(serde_path_to_error::Track::new().path(), err),
+            Err(err) => {
+                serde_path_to_error::Error::new(serde_path_to_error::Track::new().path(), err)
+            }
         },
         Err(err) => err,
     };

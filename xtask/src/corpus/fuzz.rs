@@ -45,13 +45,20 @@ pub(super) struct Fuzz {
 
 impl Fuzz {
     pub(super) fn failing(&self) -> usize {
-        self.results.iter().filter(|r| r["failed"].as_u64().unwrap_or(0) > 0 || r.get("faker_error").is_some()).count()
+        self.results
+            .iter()
+            .filter(|r| r["failed"].as_u64().unwrap_or(0) > 0 || r.get("faker_error").is_some())
+            .count()
     }
 }
 
 /// Records the positions of an API (called while generating its crate).
 pub(super) fn prepare(api: &clientgen::ir::Api, krate: &str) -> Fuzz {
-    let names = api.types.iter().map(|d| (d.key.as_str(), d.name.as_str())).collect();
+    let names = api
+        .types
+        .iter()
+        .map(|d| (d.key.as_str(), d.name.as_str()))
+        .collect();
     let krate = krate.replace('-', "_");
     let positions = positions::positions(api)
         .into_iter()
@@ -60,7 +67,10 @@ pub(super) fn prepare(api: &clientgen::ir::Api, krate: &str) -> Fuzz {
             Some((p, ty))
         })
         .collect();
-    Fuzz { positions, ..Fuzz::default() }
+    Fuzz {
+        positions,
+        ..Fuzz::default()
+    }
 }
 
 fn program_name(krate: &str) -> String {
@@ -77,7 +87,11 @@ fn program(row: &Row) -> String {
     );
     s.push_str("/// Position ids (sorted) and the check of their type.\nconst POSITIONS: &[(&str, Check)] = &[\n");
     for (p, ty) in entries {
-        let _ = writeln!(s, "    ({}, check::<{ty}>),", serde_json::to_string(&p.id).unwrap_or_default());
+        let _ = writeln!(
+            s,
+            "    ({}, check::<{ty}>),",
+            serde_json::to_string(&p.id).unwrap_or_default()
+        );
     }
     s.push_str("];\n\n");
     s.push_str(&PROGRAM.replace("KRATE", &krate));
@@ -165,18 +179,37 @@ fn main() {
 
 /// Generates the instances and writes the program of one spec.
 fn prepare_run(row: &Row, count: usize, seed: u32) -> Result<(), String> {
-    let text = fs::read_to_string(&row.spec).map_err(|e| format!("cannot read {}: {e}", row.spec.display()))?;
-    let document: Value = serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", row.spec.display()))?;
-    let plain: Vec<positions::Position> = row.fuzz.positions.iter().map(|(p, _)| p.clone()).collect();
-    positions::generate(&repo_root().join("tests/fuzz"), &document, &plain, seed, count, &row.dir().join("fuzz.jsonl"))?;
+    let text = fs::read_to_string(&row.spec)
+        .map_err(|e| format!("cannot read {}: {e}", row.spec.display()))?;
+    let document: Value =
+        serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", row.spec.display()))?;
+    let plain: Vec<positions::Position> =
+        row.fuzz.positions.iter().map(|(p, _)| p.clone()).collect();
+    positions::generate(
+        &repo_root().join("tests/fuzz"),
+        &document,
+        &plain,
+        seed,
+        count,
+        &row.dir().join("fuzz.jsonl"),
+    )?;
     let dir = row.dir().join("examples");
     fs::create_dir_all(&dir)
-        .and_then(|()| fs::write(dir.join(format!("{}.rs", program_name(&row.krate))), program(row)))
+        .and_then(|()| {
+            fs::write(
+                dir.join(format!("{}.rs", program_name(&row.krate))),
+                program(row),
+            )
+        })
         .map_err(|e| format!("cannot write the fuzz program: {e}"))
 }
 
 /// Runs `f` on each index, `jobs` at a time; results in index order.
-fn parallel<T: Send>(indices: &[usize], jobs: usize, f: impl Fn(usize) -> T + Sync) -> Vec<(usize, T)> {
+fn parallel<T: Send>(
+    indices: &[usize],
+    jobs: usize,
+    f: impl Fn(usize) -> T + Sync,
+) -> Vec<(usize, T)> {
     let next = AtomicUsize::new(0);
     let out = Mutex::new(Vec::new());
     std::thread::scope(|s| {
@@ -195,7 +228,13 @@ fn parallel<T: Send>(indices: &[usize], jobs: usize, f: impl Fn(usize) -> T + Sy
 }
 
 /// Fuzzes the crates of `selected` rows with `count` instances per position.
-pub(super) fn fuzz(rows: &mut [Row], selected: &[usize], count: usize, seed: u32, jobs: usize) -> Result<(), String> {
+pub(super) fn fuzz(
+    rows: &mut [Row],
+    selected: &[usize],
+    count: usize,
+    seed: u32,
+    jobs: usize,
+) -> Result<(), String> {
     // 1. Instances and programs.
     let prepared = parallel(selected, jobs, |i| prepare_run(&rows[i], count, seed));
     let mut ready = Vec::new();
@@ -209,11 +248,18 @@ pub(super) fn fuzz(rows: &mut [Row], selected: &[usize], count: usize, seed: u32
         return Ok(());
     }
     // 2. Build (types only, like the round-trip programs).
-    let mut args: Vec<String> = ["build", "--message-format=json", "--keep-going", "--examples", "--no-default-features", "-j"]
-        .map(String::from)
-        .into_iter()
-        .chain([jobs.to_string()])
-        .collect();
+    let mut args: Vec<String> = [
+        "build",
+        "--message-format=json",
+        "--keep-going",
+        "--examples",
+        "--no-default-features",
+        "-j",
+    ]
+    .map(String::from)
+    .into_iter()
+    .chain([jobs.to_string()])
+    .collect();
     for &i in &ready {
         args.extend(["-p".into(), rows[i].krate.clone()]);
     }
@@ -225,13 +271,23 @@ pub(super) fn fuzz(rows: &mut [Row], selected: &[usize], count: usize, seed: u32
         let errors: Vec<&Value> = run
             .messages
             .get(&dir)
-            .map(|ms| ms.iter().filter(|m| m["level"] == "error" && !is_summary(m)).collect())
+            .map(|ms| {
+                ms.iter()
+                    .filter(|m| m["level"] == "error" && !is_summary(m))
+                    .collect()
+            })
             .unwrap_or_default();
         if let Some(first) = errors.first() {
-            rows[i].fuzz.error = Some(format!("fuzz build: {} ({} errors)", first["message"].as_str().unwrap_or(""), errors.len()));
+            rows[i].fuzz.error = Some(format!(
+                "fuzz build: {} ({} errors)",
+                first["message"].as_str().unwrap_or(""),
+                errors.len()
+            ));
             continue;
         }
-        match run.examples.iter().find(|(d, exe)| *d == dir && exe.file_stem().and_then(|s| s.to_str()) == Some(name.as_str())) {
+        match run.examples.iter().find(|(d, exe)| {
+            *d == dir && exe.file_stem().and_then(|s| s.to_str()) == Some(name.as_str())
+        }) {
             Some((_, exe)) => to_run.push((i, exe.clone())),
             None => rows[i].fuzz.error = Some("fuzz build: no executable".into()),
         }
@@ -240,10 +296,16 @@ pub(super) fn fuzz(rows: &mut [Row], selected: &[usize], count: usize, seed: u32
     let indices: Vec<usize> = (0..to_run.len()).collect();
     let outcomes = parallel(&indices, jobs, |k| {
         let (i, exe) = &to_run[k];
-        let out = Command::new(exe).arg(rows[*i].dir().join("fuzz.jsonl")).output();
+        let out = Command::new(exe)
+            .arg(rows[*i].dir().join("fuzz.jsonl"))
+            .output();
         match out {
             Ok(o) if o.status.success() => Ok(String::from_utf8_lossy(&o.stdout).into_owned()),
-            Ok(o) => Err(format!("fuzz program exited with {}: {}", o.status, first_line(&String::from_utf8_lossy(&o.stderr)))),
+            Ok(o) => Err(format!(
+                "fuzz program exited with {}: {}",
+                o.status,
+                first_line(&String::from_utf8_lossy(&o.stderr))
+            )),
             Err(e) => Err(format!("cannot run {}: {e}", exe.display())),
         }
     });
@@ -251,7 +313,12 @@ pub(super) fn fuzz(rows: &mut [Row], selected: &[usize], count: usize, seed: u32
         let i = to_run[k].0;
         match r {
             Err(e) => rows[i].fuzz.error = Some(e),
-            Ok(stdout) => rows[i].fuzz.results = stdout.lines().filter_map(|l| serde_json::from_str(l).ok()).collect(),
+            Ok(stdout) => {
+                rows[i].fuzz.results = stdout
+                    .lines()
+                    .filter_map(|l| serde_json::from_str(l).ok())
+                    .collect()
+            }
         }
         let _ = fs::remove_file(rows[i].dir().join("fuzz.jsonl"));
     }
@@ -261,7 +328,9 @@ pub(super) fn fuzz(rows: &mut [Row], selected: &[usize], count: usize, seed: u32
 /// Failing positions over all specs; a spec that could not be fuzzed at all
 /// counts as one.
 pub(super) fn total_failing(rows: &[Row]) -> usize {
-    rows.iter().map(|r| r.fuzz.failing() + usize::from(r.fuzz.error.is_some())).sum()
+    rows.iter()
+        .map(|r| r.fuzz.failing() + usize::from(r.fuzz.error.is_some()))
+        .sum()
 }
 
 /// The per-spec table (stdout and `fuzz.md`).
@@ -269,18 +338,39 @@ pub(super) fn table(rows: &[Row], count: usize, seed: u32) -> String {
     let mut s = format!("Decode fuzzing: {count} instances per position, seed {seed}.\n\n| spec | positions | instances | failing positions | normalised |\n|---|---:|---:|---:|---|\n");
     for r in rows.iter().filter(|r| r.gen_error.is_none()) {
         if let Some(e) = &r.fuzz.error {
-            let _ = writeln!(s, "| {} | {} | - | FAIL: {} | |", r.rel, r.fuzz.positions.len(), e.replace('|', "\\|").replace('\n', " "));
+            let _ = writeln!(
+                s,
+                "| {} | {} | - | FAIL: {} | |",
+                r.rel,
+                r.fuzz.positions.len(),
+                e.replace('|', "\\|").replace('\n', " ")
+            );
             continue;
         }
-        let instances: u64 = r.fuzz.results.iter().filter_map(|v| v["instances"].as_u64()).sum();
+        let instances: u64 = r
+            .fuzz
+            .results
+            .iter()
+            .filter_map(|v| v["instances"].as_u64())
+            .sum();
         let mut normalised: BTreeMap<String, u64> = BTreeMap::new();
         for v in &r.fuzz.results {
             for (kind, n) in v["normalised"].as_object().into_iter().flatten() {
                 *normalised.entry(kind.clone()).or_default() += n.as_u64().unwrap_or(0);
             }
         }
-        let normalised: Vec<String> = normalised.iter().map(|(k, n)| format!("{k}: {n}")).collect();
-        let _ = writeln!(s, "| {} | {} | {instances} | {} | {} |", r.rel, r.fuzz.results.len(), r.fuzz.failing(), normalised.join(", "));
+        let normalised: Vec<String> = normalised
+            .iter()
+            .map(|(k, n)| format!("{k}: {n}"))
+            .collect();
+        let _ = writeln!(
+            s,
+            "| {} | {} | {instances} | {} | {} |",
+            r.rel,
+            r.fuzz.results.len(),
+            r.fuzz.failing(),
+            normalised.join(", ")
+        );
     }
     s
 }
@@ -288,28 +378,61 @@ pub(super) fn table(rows: &[Row], count: usize, seed: u32) -> String {
 /// `fuzz.md`: the table, then the first failing instance of every failing
 /// position.
 pub(super) fn report(rows: &[Row], count: usize, seed: u32) -> String {
-    let mut s = String::from("# Decode fuzzing\n\nGenerated by `cargo xtask corpus --fuzz N [--fuzz-seed S]`. ");
+    let mut s = String::from(
+        "# Decode fuzzing\n\nGenerated by `cargo xtask corpus --fuzz N [--fuzz-seed S]`. ",
+    );
     s.push_str("Random valid instances of every schema position (json-schema-faker, `tests/fuzz`) are decoded into the generated type and re-encoded; see `xtask/src/corpus/fuzz.rs`.\n\n");
     s.push_str(&table(rows, count, seed));
     for r in rows {
-        let failing: Vec<&Value> = r.fuzz.results.iter().filter(|v| v["failed"].as_u64().unwrap_or(0) > 0 || v.get("faker_error").is_some()).collect();
+        let failing: Vec<&Value> = r
+            .fuzz
+            .results
+            .iter()
+            .filter(|v| v["failed"].as_u64().unwrap_or(0) > 0 || v.get("faker_error").is_some())
+            .collect();
         if failing.is_empty() {
             continue;
         }
         let _ = writeln!(s, "\n## {}\n", r.rel);
         for v in failing {
-            let _ = writeln!(s, "- `{}`: {} of {} instances failed", v["position"].as_str().unwrap_or(""), v["failed"], v["instances"]);
+            let _ = writeln!(
+                s,
+                "- `{}`: {} of {} instances failed",
+                v["position"].as_str().unwrap_or(""),
+                v["failed"],
+                v["instances"]
+            );
             if let Some(e) = v.get("faker_error") {
                 let _ = writeln!(s, "  - the faker failed: {e}");
             }
             if let Some(f) = v.get("first") {
-                let _ = writeln!(s, "  - first failure (instance seed {}): {}", f["seed"], f["error"].as_str().unwrap_or(""));
+                let _ = writeln!(
+                    s,
+                    "  - first failure (instance seed {}): {}",
+                    f["seed"],
+                    f["error"].as_str().unwrap_or("")
+                );
                 if let Some(p) = f.get("pointer") {
-                    let _ = writeln!(s, "    at `{}`: expected `{}`, got `{}`", p.as_str().unwrap_or(""), f["expected"], f["actual"]);
+                    let _ = writeln!(
+                        s,
+                        "    at `{}`: expected `{}`, got `{}`",
+                        p.as_str().unwrap_or(""),
+                        f["expected"],
+                        f["actual"]
+                    );
                 }
                 let instance = f["instance"].to_string();
                 let shown: String = instance.chars().take(2000).collect();
-                let _ = writeln!(s, "  - instance: `{}`{}", shown.replace('`', "'"), if shown.len() < instance.len() { "…" } else { "" });
+                let _ = writeln!(
+                    s,
+                    "  - instance: `{}`{}",
+                    shown.replace('`', "'"),
+                    if shown.len() < instance.len() {
+                        "…"
+                    } else {
+                        ""
+                    }
+                );
             }
         }
     }

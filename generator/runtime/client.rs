@@ -2,6 +2,7 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
+use base64::prelude::{Engine as _, BASE64_STANDARD};
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, Url};
@@ -180,7 +181,7 @@ impl ClientBuilder {
                 url.scheme()
             )));
         }
-        if url.host_str().map_or(true, str::is_empty) {
+        if url.host_str().unwrap_or_default().is_empty() {
             return Err(InvalidRequest("invalid base URL: no host".to_owned()));
         }
         if url.query().is_some() || url.fragment().is_some() {
@@ -348,7 +349,11 @@ impl RequestSpec {
             )));
         }
         let pair = format!("{name}={value}");
-        match self.headers.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case("cookie")) {
+        match self
+            .headers
+            .iter_mut()
+            .find(|(n, _)| n.eq_ignore_ascii_case("cookie"))
+        {
             Some((_, existing)) => {
                 existing.push_str("; ");
                 existing.push_str(&pair);
@@ -394,7 +399,10 @@ impl RequestSpec {
     }
 
     /// Sets a `multipart/form-data` body.
-    pub fn multipart_body(&mut self, form: &super::multipart::Multipart) -> Result<(), InvalidRequest> {
+    pub fn multipart_body(
+        &mut self,
+        form: &super::multipart::Multipart,
+    ) -> Result<(), InvalidRequest> {
         let (bytes, content_type) = form.encode()?;
         self.body = Some((bytes, content_type));
         Ok(())
@@ -448,21 +456,6 @@ pub fn is_idempotent(method: &Method) -> bool {
         *method,
         Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
     )
-}
-
-fn base64(input: &[u8]) -> String {
-    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let sym = |i: u32| char::from(TABLE.get((i & 63) as usize).copied().unwrap_or(b'A'));
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-    for chunk in input.chunks(3) {
-        let b = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
-        let n = (b(0) << 16) | (b(1) << 8) | b(2);
-        out.push(sym(n >> 18));
-        out.push(sym(n >> 12));
-        out.push(if chunk.len() > 1 { sym(n >> 6) } else { '=' });
-        out.push(if chunk.len() > 2 { sym(n) } else { '=' });
-    }
-    out
 }
 
 fn sensitive(scheme_value: String, what: &str) -> Result<HeaderValue, InvalidRequest> {
@@ -529,7 +522,7 @@ fn prepare(
                 headers.insert(reqwest::header::AUTHORIZATION, value);
             }
             Auth::Basic { username, password } => {
-                let encoded = base64(format!("{username}:{}", password.expose()).as_bytes());
+                let encoded = BASE64_STANDARD.encode(format!("{username}:{}", password.expose()));
                 redact.push(encoded.clone());
                 let value = sensitive(format!("Basic {encoded}"), "basic credentials")?;
                 headers.insert(reqwest::header::AUTHORIZATION, value);

@@ -79,7 +79,10 @@ impl Multipart {
     pub fn encode(&self) -> Result<(Bytes, String), InvalidRequest> {
         for p in &self.parts {
             let bad = |s: &str| s.contains(['"', '\r', '\n']);
-            if bad(&p.name) || p.filename.as_deref().is_some_and(bad) || p.content_type.as_deref().is_some_and(bad) {
+            if bad(&p.name)
+                || p.filename.as_deref().is_some_and(bad)
+                || p.content_type.as_deref().is_some_and(bad)
+            {
                 return Err(InvalidRequest(format!(
                     "form field `{}`: names, file names and content types cannot contain quotes or line breaks",
                     p.name.replace(['"', '\r', '\n'], "?")
@@ -87,9 +90,17 @@ impl Multipart {
             }
         }
         let boundary = loop {
-            let candidate = format!("----clientgen-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
+            let candidate = format!(
+                "----clientgen-{:016x}{:016x}",
+                fastrand::u64(..),
+                fastrand::u64(..)
+            );
             // A boundary must not occur inside any part.
-            if !self.parts.iter().any(|p| contains(&p.data, candidate.as_bytes())) {
+            if !self
+                .parts
+                .iter()
+                .any(|p| contains(&p.data, candidate.as_bytes()))
+            {
                 break candidate;
             }
         };
@@ -110,7 +121,10 @@ impl Multipart {
             out.extend_from_slice(b"\r\n");
         }
         out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        Ok((Bytes::from(out), format!("multipart/form-data; boundary={boundary}")))
+        Ok((
+            Bytes::from(out),
+            format!("multipart/form-data; boundary={boundary}"),
+        ))
     }
 }
 

@@ -27,7 +27,11 @@ pub fn servers(spec: &OpenAPI) -> Vec<Server> {
                 .map(pascal)
                 .filter(|n| n.len() <= 40 && n != "Value")
                 .unwrap_or_else(|| pascal(host_of(&url)));
-            Server { name: taken.claim(base), url, description: s.description.clone() }
+            Server {
+                name: taken.claim(base),
+                url,
+                description: s.description.clone(),
+            }
         })
         .collect()
 }
@@ -46,35 +50,60 @@ impl Lowerer<'_> {
             .collect();
         let mut taken = Namespace::new(reserved::CLIENT_BUILDER_METHODS);
         let mut out = Vec::new();
-        let Some(components) = &self.spec.components else { return out };
+        let Some(components) = &self.spec.components else {
+            return out;
+        };
         for key in used {
-            let pointer = format!("#/components/securitySchemes/{}", crate::diagnostic::pointer_escape(key));
+            let pointer = format!(
+                "#/components/securitySchemes/{}",
+                crate::diagnostic::pointer_escape(key)
+            );
             let scheme = match components.security_schemes.get(key) {
                 Some(ReferenceOr::Item(s)) => s,
                 _ => continue,
             };
             let (kind, description) = match scheme {
-                OaScheme::HTTP { scheme, bearer_format, description, .. } => {
-                    match scheme.to_ascii_lowercase().as_str() {
-                        "bearer" => (SecurityKind::Bearer { format: bearer_format.clone() }, description),
-                        "basic" => (SecurityKind::Basic, description),
-                        other => {
-                            self.warn(&pointer, format!("HTTP auth scheme `{other}` is not supported (bearer and basic are); operations using it are sent without it"));
-                            continue;
-                        }
+                OaScheme::HTTP {
+                    scheme,
+                    bearer_format,
+                    description,
+                    ..
+                } => match scheme.to_ascii_lowercase().as_str() {
+                    "bearer" => (
+                        SecurityKind::Bearer {
+                            format: bearer_format.clone(),
+                        },
+                        description,
+                    ),
+                    "basic" => (SecurityKind::Basic, description),
+                    other => {
+                        self.warn(&pointer, format!("HTTP auth scheme `{other}` is not supported (bearer and basic are); operations using it are sent without it"));
+                        continue;
                     }
-                }
-                OaScheme::APIKey { location, name, description, .. } => {
+                },
+                OaScheme::APIKey {
+                    location,
+                    name,
+                    description,
+                    ..
+                } => {
                     let location = match location {
                         openapiv3::APIKeyLocation::Query => ApiKeyLocation::Query,
                         openapiv3::APIKeyLocation::Header => ApiKeyLocation::Header,
                         openapiv3::APIKeyLocation::Cookie => ApiKeyLocation::Cookie,
                     };
-                    (SecurityKind::ApiKey { location, name: name.clone() }, description)
+                    (
+                        SecurityKind::ApiKey {
+                            location,
+                            name: name.clone(),
+                        },
+                        description,
+                    )
                 }
                 // Both end in a bearer access token; obtaining it is the
                 // caller's business.
-                OaScheme::OAuth2 { description, .. } | OaScheme::OpenIDConnect { description, .. } => {
+                OaScheme::OAuth2 { description, .. }
+                | OaScheme::OpenIDConnect { description, .. } => {
                     (SecurityKind::Bearer { format: None }, description)
                 }
             };

@@ -7,8 +7,8 @@
 
 mod api;
 mod client_params;
-mod cycles;
 mod custom;
+mod cycles;
 mod naming;
 mod operation;
 pub mod options;
@@ -100,7 +100,10 @@ pub fn lower_with(spec: &OpenAPI, openapi_version: &str, options: &Options) -> i
 
 impl Lowerer<'_> {
     fn warn(&mut self, pointer: &str, message: impl Into<String>) {
-        self.warnings.push(ir::Warning { pointer: pointer.to_string(), message: message.into() });
+        self.warnings.push(ir::Warning {
+            pointer: pointer.to_string(),
+            message: message.into(),
+        });
     }
 
     /// Gives every type its final, unique name. Component schemas claim names
@@ -110,7 +113,11 @@ impl Lowerer<'_> {
         let mut keys: Vec<&TypeKey> = self.types.keys().collect();
         // Configured names claim first, then component schemas, then inline.
         keys.sort_by_key(|k| {
-            (!self.options.rename.types.contains_key(*k), !k.starts_with("#/components/schemas/"), k.as_str())
+            (
+                !self.options.rename.types.contains_key(*k),
+                !k.starts_with("#/components/schemas/"),
+                k.as_str(),
+            )
         });
         let mut taken = Namespace::new(reserved::TYPES);
         let mut renames = BTreeMap::new();

@@ -1,18 +1,18 @@
 //! Paths and operations → [`Operation`]s.
 
 use openapiv3::{
-    MediaType, Operation as OaOperation, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr,
-    RequestBody as OaBody, Response as OaResponse, StatusCode,
+    MediaType, Operation as OaOperation, Parameter, ParameterSchemaOrContent, PathItem,
+    ReferenceOr, RequestBody as OaBody, Response as OaResponse, StatusCode,
 };
 
 use super::naming::{kebab, pascal, snake, Namespace};
-use super::reserved;
 use super::refs::component_name;
+use super::reserved;
 use super::Lowerer;
 use crate::diagnostic::{pointer_escape, pointer_join};
 use crate::ir::{
-    FormField, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, PathPart, RequestBody, Response,
-    ResponseBody, StatusMatch, TypeRef,
+    FormField, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, PathPart,
+    RequestBody, Response, ResponseBody, StatusMatch, TypeRef,
 };
 
 impl<'a> Lowerer<'a> {
@@ -31,7 +31,10 @@ impl<'a> Lowerer<'a> {
             let item = match item {
                 ReferenceOr::Item(item) => item,
                 ReferenceOr::Reference { reference } => {
-                    match self.pointer_value(reference).and_then(|v| serde_json::from_value::<PathItem>(v).ok()) {
+                    match self
+                        .pointer_value(reference)
+                        .and_then(|v| serde_json::from_value::<PathItem>(v).ok())
+                    {
                         Some(found) => {
                             resolved = found;
                             &resolved
@@ -44,11 +47,16 @@ impl<'a> Lowerer<'a> {
                 }
             };
             for (method, op) in methods(item) {
-                if !self.options.select.keeps(method, path, &op.tags, op.operation_id.as_deref()) {
+                if !self
+                    .options
+                    .select
+                    .keeps(method, path, &op.tags, op.operation_id.as_deref())
+                {
                     continue;
                 }
                 let pointer = pointer_join(&path_pointer, &method.as_str().to_ascii_lowercase());
-                let lowered = self.operation(path, &path_pointer, item, method, op, &pointer, &mut taken);
+                let lowered =
+                    self.operation(path, &path_pointer, item, method, op, &pointer, &mut taken);
                 out.push(lowered);
             }
         }
@@ -83,14 +91,22 @@ impl<'a> Lowerer<'a> {
             (_, Some(f)) if !f.trim().is_empty() => snake(f),
             _ => match &op.summary {
                 Some(s) if s.split_whitespace().count() <= 6 => snake(s),
-                _ => snake(&format!("{} {}", method.as_str().to_ascii_lowercase(), path_only)),
+                _ => snake(&format!(
+                    "{} {}",
+                    method.as_str().to_ascii_lowercase(),
+                    path_only
+                )),
             },
         };
         // A duplicate (operationId reused, or a path item reached twice
         // through `$ref`) is named after its route, which says what it is.
         // A name the client itself uses keeps its spelling, with a suffix.
         let base_name = if taken.contains(&base_name) && !taken.is_reserved(&base_name) {
-            snake(&format!("{} {}", method.as_str().to_ascii_lowercase(), path_only))
+            snake(&format!(
+                "{} {}",
+                method.as_str().to_ascii_lowercase(),
+                path_only
+            ))
         } else {
             base_name
         };
@@ -105,11 +121,14 @@ impl<'a> Lowerer<'a> {
         for (list, base) in [(&item.parameters, path_pointer), (&op.parameters, pointer)] {
             for (i, p) in list.iter().enumerate() {
                 let ppointer = format!("{base}/parameters/{i}");
-                let Some(param) = self.resolve_parameter(p, &ppointer) else { continue };
+                let Some(param) = self.resolve_parameter(p, &ppointer) else {
+                    continue;
+                };
                 let data = param.parameter_data_ref();
                 params.retain(|(existing, _)| {
                     let e = existing.parameter_data_ref();
-                    !(e.name == data.name && std::mem::discriminant(existing) == std::mem::discriminant(&param))
+                    !(e.name == data.name
+                        && std::mem::discriminant(existing) == std::mem::discriminant(&param))
                 });
                 params.push((param, ppointer));
             }
@@ -124,12 +143,17 @@ impl<'a> Lowerer<'a> {
         let mut parts = Vec::new();
         let mut rest = path_only;
         while let Some(start) = rest.find('{') {
-            let Some(len) = rest[start..].find('}') else { break };
+            let Some(len) = rest[start..].find('}') else {
+                break;
+            };
             if start > 0 {
                 parts.push(PathPart::Literal(rest[..start].to_string()));
             }
             let var = &rest[start + 1..start + len];
-            if params.iter().any(|p| p.location == ParamLocation::Path && p.name == var) {
+            if params
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && p.name == var)
+            {
                 parts.push(PathPart::Param(var.to_string()));
             } else {
                 self.warn(pointer, format!("path template variable `{{{var}}}` has no path parameter; it is sent literally"));
@@ -143,7 +167,10 @@ impl<'a> Lowerer<'a> {
         let mut params: Vec<Param> = params
             .into_iter()
             .filter(|p| {
-                p.location != ParamLocation::Path || parts.iter().any(|part| part == &PathPart::Param(p.name.clone()))
+                p.location != ParamLocation::Path
+                    || parts
+                        .iter()
+                        .any(|part| part == &PathPart::Param(p.name.clone()))
             })
             .collect();
         // Twins of the optional setters taking an `Option`, named after every
@@ -162,12 +189,21 @@ impl<'a> Lowerer<'a> {
             .security
             .as_ref()
             .or(self.spec.security.as_ref())
-            .map(|reqs| reqs.iter().map(|r| r.keys().cloned().collect::<Vec<_>>()).collect())
+            .map(|reqs| {
+                reqs.iter()
+                    .map(|r| r.keys().cloned().collect::<Vec<_>>())
+                    .collect()
+            })
             .unwrap_or_default();
         let security = self.known_security(security, pointer);
 
         let mut seen = std::collections::HashSet::new();
-        let mut features: Vec<String> = op.tags.iter().map(|t| tag_feature(t)).filter(|f| seen.insert(f.clone())).collect();
+        let mut features: Vec<String> = op
+            .tags
+            .iter()
+            .map(|t| tag_feature(t))
+            .filter(|f| seen.insert(f.clone()))
+            .collect();
         if features.is_empty() {
             features.push(reserved::UNTAGGED_FEATURE.to_string());
         }
@@ -198,7 +234,11 @@ impl<'a> Lowerer<'a> {
     /// Media types of the declared responses, in document order.
     fn accept(&self, op: &OaOperation) -> Option<String> {
         let mut types: Vec<String> = Vec::new();
-        let all = op.responses.responses.values().chain(op.responses.default.iter());
+        let all = op
+            .responses
+            .responses
+            .values()
+            .chain(op.responses.default.iter());
         for r in all {
             let content = match r {
                 ReferenceOr::Item(r) => Some(&r.content),
@@ -228,7 +268,10 @@ impl<'a> Lowerer<'a> {
                 .filter(|k| {
                     let ok = schemes.is_some_and(|s| s.contains_key(k.as_str()));
                     if !ok {
-                        self.warn(pointer, format!("security requirement names undefined scheme `{k}`; ignored"));
+                        self.warn(
+                            pointer,
+                            format!("security requirement names undefined scheme `{k}`; ignored"),
+                        );
                     }
                     ok
                 })
@@ -241,7 +284,11 @@ impl<'a> Lowerer<'a> {
         out
     }
 
-    fn resolve_parameter(&mut self, p: &ReferenceOr<Parameter>, pointer: &str) -> Option<Parameter> {
+    fn resolve_parameter(
+        &mut self,
+        p: &ReferenceOr<Parameter>,
+        pointer: &str,
+    ) -> Option<Parameter> {
         match p {
             ReferenceOr::Item(p) => Some(p.clone()),
             ReferenceOr::Reference { reference } => {
@@ -253,7 +300,12 @@ impl<'a> Lowerer<'a> {
                         self.resolve_parameter(&ReferenceOr::Reference { reference: next }, pointer)
                     }
                     _ => {
-                        self.warn(pointer, format!("cannot resolve parameter `$ref: {reference}`; parameter skipped"));
+                        self.warn(
+                            pointer,
+                            format!(
+                                "cannot resolve parameter `$ref: {reference}`; parameter skipped"
+                            ),
+                        );
                         None
                     }
                 }
@@ -261,14 +313,24 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn param(&mut self, p: &Parameter, pointer: &str, op_hint: &str, names: &mut Namespace) -> Option<Param> {
+    fn param(
+        &mut self,
+        p: &Parameter,
+        pointer: &str,
+        op_hint: &str,
+        names: &mut Namespace,
+    ) -> Option<Param> {
         let data = p.parameter_data_ref();
         let (location, style, explode) = match p {
-            Parameter::Path { style, .. } => (ParamLocation::Path, match style {
-                openapiv3::PathStyle::Matrix => ParamStyle::Matrix,
-                openapiv3::PathStyle::Label => ParamStyle::Label,
-                openapiv3::PathStyle::Simple => ParamStyle::Simple,
-            }, data.explode.unwrap_or(false)),
+            Parameter::Path { style, .. } => (
+                ParamLocation::Path,
+                match style {
+                    openapiv3::PathStyle::Matrix => ParamStyle::Matrix,
+                    openapiv3::PathStyle::Label => ParamStyle::Label,
+                    openapiv3::PathStyle::Simple => ParamStyle::Simple,
+                },
+                data.explode.unwrap_or(false),
+            ),
             Parameter::Query { style, .. } => {
                 let style = match style {
                     openapiv3::QueryStyle::Form => ParamStyle::Form,
@@ -276,13 +338,26 @@ impl<'a> Lowerer<'a> {
                     openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
                     openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
                 };
-                (ParamLocation::Query, style, data.explode.unwrap_or(style == ParamStyle::Form))
+                (
+                    ParamLocation::Query,
+                    style,
+                    data.explode.unwrap_or(style == ParamStyle::Form),
+                )
             }
-            Parameter::Header { .. } => (ParamLocation::Header, ParamStyle::Simple, data.explode.unwrap_or(false)),
-            Parameter::Cookie { .. } => (ParamLocation::Cookie, ParamStyle::Form, data.explode.unwrap_or(true)),
+            Parameter::Header { .. } => (
+                ParamLocation::Header,
+                ParamStyle::Simple,
+                data.explode.unwrap_or(false),
+            ),
+            Parameter::Cookie { .. } => (
+                ParamLocation::Cookie,
+                ParamStyle::Form,
+                data.explode.unwrap_or(true),
+            ),
         };
         if location == ParamLocation::Header
-            && ["accept", "content-type", "authorization"].contains(&data.name.to_ascii_lowercase().as_str())
+            && ["accept", "content-type", "authorization"]
+                .contains(&data.name.to_ascii_lowercase().as_str())
         {
             // OpenAPI says these are ignored as parameters: they come from
             // the media types and security schemes.
@@ -294,15 +369,21 @@ impl<'a> Lowerer<'a> {
                 let default = match schema {
                     ReferenceOr::Item(s) => s.schema_data.default.clone(),
                     // A shared schema (an API-version enum) often carries the default.
-                    ReferenceOr::Reference { reference } => {
-                        self.resolve_schema_ref(reference).and_then(|(_, s)| s.schema_data.default)
-                    }
+                    ReferenceOr::Reference { reference } => self
+                        .resolve_schema_ref(reference)
+                        .and_then(|(_, s)| s.schema_data.default),
                 };
-                (self.type_of(schema, &pointer_join(pointer, "schema"), &hint), default)
+                (
+                    self.type_of(schema, &pointer_join(pointer, "schema"), &hint),
+                    default,
+                )
             }
             ParameterSchemaOrContent::Content(content) => {
                 match content.iter().next().and_then(|(_, m)| m.schema.as_ref()) {
-                    Some(schema) => (self.type_of(schema, &format!("{pointer}/content"), &hint), None),
+                    Some(schema) => (
+                        self.type_of(schema, &format!("{pointer}/content"), &hint),
+                        None,
+                    ),
                     None => (TypeRef::Primitive(crate::ir::Primitive::String), None),
                 }
             }
@@ -322,12 +403,23 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    fn request_body(&mut self, b: &ReferenceOr<OaBody>, pointer: &str, op_hint: &str) -> Option<RequestBody> {
+    fn request_body(
+        &mut self,
+        b: &ReferenceOr<OaBody>,
+        pointer: &str,
+        op_hint: &str,
+    ) -> Option<RequestBody> {
         let body = match b {
             ReferenceOr::Item(b) => b.clone(),
             ReferenceOr::Reference { reference } => {
-                let found = component_name(reference, "requestBodies")
-                    .and_then(|n| self.spec.components.as_ref()?.request_bodies.get(&n).cloned());
+                let found = component_name(reference, "requestBodies").and_then(|n| {
+                    self.spec
+                        .components
+                        .as_ref()?
+                        .request_bodies
+                        .get(&n)
+                        .cloned()
+                });
                 match found {
                     Some(ReferenceOr::Item(b)) => b,
                     _ => {
@@ -350,7 +442,11 @@ impl<'a> Lowerer<'a> {
             (MediaKind::Json, None) => Some(TypeRef::Any),
             _ => None,
         };
-        let form_fields = if kind == MediaKind::Multipart { self.form_fields(media) } else { Vec::new() };
+        let form_fields = if kind == MediaKind::Multipart {
+            self.form_fields(media)
+        } else {
+            Vec::new()
+        };
         Some(RequestBody {
             form_fields,
             content_type: content_type.clone(),
@@ -358,7 +454,11 @@ impl<'a> Lowerer<'a> {
             ty,
             required: body.required,
             description: body.description.clone(),
-            alternatives: choices.iter().skip(1).map(|(ct, _)| (*ct).clone()).collect(),
+            alternatives: choices
+                .iter()
+                .skip(1)
+                .map(|(ct, _)| (*ct).clone())
+                .collect(),
             examples: self.media_examples(media),
         })
     }
@@ -407,21 +507,31 @@ impl<'a> Lowerer<'a> {
             let mut choices: Vec<(&String, &MediaType)> = resp.content.iter().collect();
             choices.sort_by_key(|(ct, _)| media_rank(ct));
             let (body, examples) = match choices.first() {
-                None if matches!(status, StatusMatch::Code(204 | 205 | 304)) => (ResponseBody::Empty, Vec::new()),
+                None if matches!(status, StatusMatch::Code(204 | 205 | 304)) => {
+                    (ResponseBody::Empty, Vec::new())
+                }
                 None => (ResponseBody::Raw, Vec::new()),
                 Some((ct, media)) => {
                     let media_pointer = pointer_join(&pointer_join(&this_pointer, "content"), ct);
                     let body = match (media_kind(ct), &media.schema) {
-                        (MediaKind::Json, Some(schema)) => {
-                            ResponseBody::Json(self.type_of(schema, &pointer_join(&media_pointer, "schema"), &hint))
-                        }
+                        (MediaKind::Json, Some(schema)) => ResponseBody::Json(self.type_of(
+                            schema,
+                            &pointer_join(&media_pointer, "schema"),
+                            &hint,
+                        )),
                         (MediaKind::Text, _) => ResponseBody::Text,
                         _ => ResponseBody::Raw,
                     };
                     (body, self.media_examples(media))
                 }
             };
-            out.push(Response { status, description: Some(resp.description.clone()).filter(|d| !d.is_empty()), name, body, examples });
+            out.push(Response {
+                status,
+                description: Some(resp.description.clone()).filter(|d| !d.is_empty()),
+                name,
+                body,
+                examples,
+            });
         }
         out
     }
@@ -431,12 +541,18 @@ impl<'a> Lowerer<'a> {
     fn form_fields(&mut self, media: &MediaType) -> Vec<FormField> {
         let schema = match &media.schema {
             Some(ReferenceOr::Item(s)) => Some(s.clone()),
-            Some(ReferenceOr::Reference { reference }) => self.resolve_schema_ref(reference).map(|(_, s)| s),
+            Some(ReferenceOr::Reference { reference }) => {
+                self.resolve_schema_ref(reference).map(|(_, s)| s)
+            }
             None => None,
         };
-        let Some(schema) = schema else { return Vec::new() };
+        let Some(schema) = schema else {
+            return Vec::new();
+        };
         let v = super::view::view(&schema);
-        let Some(props) = v.properties else { return Vec::new() };
+        let Some(props) = v.properties else {
+            return Vec::new();
+        };
         props
             .iter()
             .map(|(name, p)| {
@@ -491,12 +607,21 @@ fn tag_feature(tag: &str) -> String {
 }
 
 fn base_media(ct: &str) -> String {
-    ct.split(';').next().unwrap_or(ct).trim().to_ascii_lowercase()
+    ct.split(';')
+        .next()
+        .unwrap_or(ct)
+        .trim()
+        .to_ascii_lowercase()
 }
 
 pub(super) fn media_kind(ct: &str) -> MediaKind {
     let ct = base_media(ct);
-    if ct == "application/json" || ct.ends_with("+json") || ct == "*/*" || ct == "application/*" || ct.ends_with("/json") {
+    if ct == "application/json"
+        || ct.ends_with("+json")
+        || ct == "*/*"
+        || ct == "application/*"
+        || ct.ends_with("/json")
+    {
         MediaKind::Json
     } else if ct == "application/x-www-form-urlencoded" {
         MediaKind::FormUrlEncoded

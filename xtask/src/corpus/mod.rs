@@ -104,13 +104,23 @@ fn corpus_target_dir() -> PathBuf {
 
 pub fn run(opts: Options) -> Result<(), String> {
     let started = Instant::now();
-    let jobs = opts.jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)).max(1);
+    let jobs = opts
+        .jobs
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+        })
+        .max(1);
     let dirs: Vec<PathBuf> = if opts.dirs.is_empty() {
         vec![repo_root().join("..").join("shared").join("corpus")]
     } else {
         opts.dirs.clone()
     };
-    let dirs: Vec<PathBuf> = dirs.into_iter().map(|d| fs::canonicalize(&d).unwrap_or(d)).collect();
+    let dirs: Vec<PathBuf> = dirs
+        .into_iter()
+        .map(|d| fs::canonicalize(&d).unwrap_or(d))
+        .collect();
     let mut rows = discover::find_specs(&dirs)?;
     if let Some(only) = &opts.only {
         rows.retain(|r| r.rel.contains(only.as_str()));
@@ -119,29 +129,42 @@ pub fn run(opts: Options) -> Result<(), String> {
         return Err("corpus: no specs found (or none matched the filters)".into());
     }
     let out = corpus_dir();
-    fs::create_dir_all(out.join("logs")).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    fs::create_dir_all(out.join("logs"))
+        .map_err(|e| format!("cannot create {}: {e}", out.display()))?;
 
     // 1. Generate.
     let t = Instant::now();
     generate::generate_all(&mut rows, &opts, jobs)?;
     let gen_wall = t.elapsed();
     let generated = rows.iter().filter(|r| r.gen_error.is_none()).count();
-    eprintln!("corpus: generated {generated} of {} crates in {:.1}s", rows.len(), gen_wall.as_secs_f64());
+    eprintln!(
+        "corpus: generated {generated} of {} crates in {:.1}s",
+        rows.len(),
+        gen_wall.as_secs_f64()
+    );
 
     // 2. Check.
     let t = Instant::now();
-    let ok_rows: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].gen_error.is_none()).collect();
+    let ok_rows: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].gen_error.is_none())
+        .collect();
     if !ok_rows.is_empty() && (opts.keep_going || ok_rows.len() == rows.len()) {
         match opts.mode {
             CheckMode::Workspace => {
                 workspace::write_workspace(&rows, &ok_rows)?;
                 workspace::check_workspace(&mut rows, &ok_rows, jobs, opts.keep_going)?
             }
-            CheckMode::PerCrate => workspace::check_per_crate(&mut rows, &ok_rows, jobs, opts.keep_going)?,
+            CheckMode::PerCrate => {
+                workspace::check_per_crate(&mut rows, &ok_rows, jobs, opts.keep_going)?
+            }
         }
     }
     let check_wall = t.elapsed();
-    eprintln!("corpus: cargo check ({:?} mode) took {:.1}s", opts.mode, check_wall.as_secs_f64());
+    eprintln!(
+        "corpus: cargo check ({:?} mode) took {:.1}s",
+        opts.mode,
+        check_wall.as_secs_f64()
+    );
 
     // 3. Example round-trips.
     let mut rt_wall = Duration::ZERO;
@@ -149,14 +172,21 @@ pub fn run(opts: Options) -> Result<(), String> {
         let t = Instant::now();
         let with_cases: Vec<usize> = (0..rows.len())
             // Warnings fail a spec but do not stop its types from building.
-            .filter(|&i| rows[i].gen_error.is_none() && !matches!(rows[i].check, Check::NotRun) && rows[i].errors == 0)
+            .filter(|&i| {
+                rows[i].gen_error.is_none()
+                    && !matches!(rows[i].check, Check::NotRun)
+                    && rows[i].errors == 0
+            })
             .filter(|&i| rows[i].runnable_cases() > 0 && rows[i].roundtrip_error.is_none())
             .collect();
         if !with_cases.is_empty() {
             roundtrip::roundtrip(&mut rows, &with_cases, jobs, opts.mode)?;
         }
         rt_wall = t.elapsed();
-        eprintln!("corpus: example round-trips took {:.1}s", rt_wall.as_secs_f64());
+        eprintln!(
+            "corpus: example round-trips took {:.1}s",
+            rt_wall.as_secs_f64()
+        );
     }
 
     // 4. Decode fuzzing.
@@ -164,11 +194,18 @@ pub fn run(opts: Options) -> Result<(), String> {
     if opts.fuzz > 0 {
         let t = Instant::now();
         let selected: Vec<usize> = (0..rows.len())
-            .filter(|&i| rows[i].gen_error.is_none() && !matches!(rows[i].check, Check::NotRun) && rows[i].errors == 0)
+            .filter(|&i| {
+                rows[i].gen_error.is_none()
+                    && !matches!(rows[i].check, Check::NotRun)
+                    && rows[i].errors == 0
+            })
             .collect();
         fuzz::fuzz(&mut rows, &selected, opts.fuzz, opts.fuzz_seed, jobs)?;
         fuzz_wall = t.elapsed();
-        eprintln!("corpus: decode fuzzing took {:.1}s", fuzz_wall.as_secs_f64());
+        eprintln!(
+            "corpus: decode fuzzing took {:.1}s",
+            fuzz_wall.as_secs_f64()
+        );
     }
 
     // 5. Report.
@@ -180,9 +217,16 @@ pub fn run(opts: Options) -> Result<(), String> {
     print!("{table}");
     if opts.fuzz > 0 {
         print!("\n{}", fuzz::table(&rows, opts.fuzz, opts.fuzz_seed));
-        fs::write(out.join("fuzz.md"), fuzz::report(&rows, opts.fuzz, opts.fuzz_seed)).map_err(|e| format!("cannot write fuzz.md: {e}"))?;
+        fs::write(
+            out.join("fuzz.md"),
+            fuzz::report(&rows, opts.fuzz, opts.fuzz_seed),
+        )
+        .map_err(|e| format!("cannot write fuzz.md: {e}"))?;
         let failing = fuzz::total_failing(&rows);
-        println!("corpus: decode fuzzing: {failing} failing positions (details in {})", out.join("fuzz.md").display());
+        println!(
+            "corpus: decode fuzzing: {failing} failing positions (details in {})",
+            out.join("fuzz.md").display()
+        );
     }
     let passed = rows.iter().filter(|r| !r.failed()).count();
     let failed = rows.len() - passed;
@@ -197,10 +241,13 @@ pub fn run(opts: Options) -> Result<(), String> {
     );
     let mut md = String::from("# Corpus report\n\nGenerated by `cargo xtask corpus`.\n\n");
     md.push_str(&table);
-    md.push_str(&format!("\nTimings: {timings}.\n\ncorpus: {passed} passed, {failed} failed\n"));
+    md.push_str(&format!(
+        "\nTimings: {timings}.\n\ncorpus: {passed} passed, {failed} failed\n"
+    ));
     fs::write(out.join("report.md"), md).map_err(|e| format!("cannot write report.md: {e}"))?;
     if opts.examples {
-        fs::write(out.join("examples.md"), report::examples_report(&rows)).map_err(|e| format!("cannot write examples.md: {e}"))?;
+        fs::write(out.join("examples.md"), report::examples_report(&rows))
+            .map_err(|e| format!("cannot write examples.md: {e}"))?;
     }
     eprintln!("corpus: {timings}; reports in {}", out.display());
     println!("corpus: {passed} passed, {failed} failed");
@@ -212,5 +259,9 @@ pub fn run(opts: Options) -> Result<(), String> {
 }
 
 fn first_line(s: &str) -> String {
-    s.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string()
+    s.lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim()
+        .to_string()
 }

@@ -379,7 +379,7 @@ fn an_error_an_overlay_introduces_points_at_the_overlay() {
     std::fs::create_dir_all(&tmp).unwrap();
     std::fs::write(
         tmp.join("break.yaml"),
-        "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.paths.*.post\n    update: {responses: {'201': {}}}\n",
+        "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $\n    update: {servers: 5}\n",
     )
     .unwrap();
     std::fs::write(
@@ -394,12 +394,9 @@ fn an_error_an_overlay_introduces_points_at_the_overlay() {
     let e = cfg.apis().unwrap()[0]
         .lower()
         .err()
-        .expect("a response without description is an error");
+        .expect("`servers` that is not an array is an error");
     let text = e.to_string();
-    assert!(
-        text.contains("missing required field `description`"),
-        "{text}"
-    );
+    assert!(text.contains("`servers` must be an array"), "{text}");
     assert!(
         text.contains("help: the document was changed by overlays first"),
         "{text}"

@@ -1072,8 +1072,10 @@ impl ContactNotes {
 /// Schema: `#/components/schemas/ContactRole`
 ///
 /// Unknown values received from the server are kept in `Unknown`, so a
-/// new value never breaks decoding.
+/// new value never breaks decoding; the enum is `#[non_exhaustive]`, so
+/// a variant added by a later version never breaks a `match` either.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactRole {
     /// `user`
     User,
@@ -1541,8 +1543,10 @@ impl ErrorItem {
 /// Schema: `#/components/schemas/IntercomVersion`
 ///
 /// Unknown values received from the server are kept in `Unknown`, so a
-/// new value never breaks decoding.
+/// new value never breaks decoding; the enum is `#[non_exhaustive]`, so
+/// a variant added by a later version never breaks a `match` either.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IntercomVersion {
     /// `1.0`
     V10,

@@ -232,8 +232,10 @@ impl IntercomUpdateContactRequestParameters {
 /// Schema: `#/paths/~1projects~1{project_id}~1tools~1#INTERCOM_UPDATE_CONTACT/post/requestBody/content/application~1json/schema/properties/parameters/properties/role`
 ///
 /// Unknown values received from the server are kept in `Unknown`, so a
-/// new value never breaks decoding.
+/// new value never breaks decoding; the enum is `#[non_exhaustive]`, so
+/// a variant added by a later version never breaks a `match` either.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IntercomUpdateContactRequestParametersRole {
     /// `user`
     User,

@@ -35,7 +35,7 @@ pub struct CrateOptions {
 impl CrateOptions {
     /// Whether `api`'s operations are gated by their tag features
     /// ([`ir::Operation::features`]): per-tag mode, and the API has tags.
-    pub(super) fn tag_features(&self, api: &ir::Api) -> bool {
+    pub(crate) fn tag_features(&self, api: &ir::Api) -> bool {
         self.features == FeatureMode::PerTag && !api.tags.is_empty()
     }
 }

@@ -13,7 +13,7 @@ use crate::ir::{ClientParam, MediaKind, Operation, Param, ParamLocation, Primiti
 
 /// Parameters passed to the operation method (path and required ones);
 /// the rest are builder setters.
-pub(super) fn positional(op: &Operation) -> Vec<&Param> {
+pub(crate) fn positional(op: &Operation) -> Vec<&Param> {
     op.params.iter().filter(|p| p.required).collect()
 }
 
@@ -314,6 +314,7 @@ pub(super) fn operation(
         #cfg
         #[doc = #err_doc]
         #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
         pub enum #err {
             #(#error_variants)*
         }

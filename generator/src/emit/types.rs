@@ -477,13 +477,13 @@ fn struct_serde(
 }
 
 /// A one-value string enum, emitted as a `String` alias.
-fn is_constant(e: &EnumType) -> bool {
+pub(crate) fn is_constant(e: &EnumType) -> bool {
     e.repr == EnumRepr::String && e.variants.len() == 1 && !e.nullable
 }
 
 /// The default of a required field as a Rust expression, when it is a
 /// literal the constructor can fill in.
-fn literal_default(types: &Types<'_>, f: &Field) -> Option<TokenStream> {
+pub(crate) fn literal_default(types: &Types<'_>, f: &Field) -> Option<TokenStream> {
     let value = f.default.as_ref()?;
     match (&f.ty, value) {
         (TypeRef::Primitive(Primitive::String), Value::String(s)) => Some(quote!(#s.to_string())),
@@ -606,8 +606,10 @@ fn enum_item(name: &proc_macro2::Ident, e: &EnumType, extra: &TokenStream) -> To
     quote! {
         ///
         /// Unknown values received from the server are kept in `Unknown`, so a
-        /// new value never breaks decoding.
+        /// new value never breaks decoding; the enum is `#[non_exhaustive]`, so
+        /// a variant added by a later version never breaks a `match` either.
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         #extra
         pub enum #name {
             #(#docs #variants,)*
@@ -731,7 +733,8 @@ fn union_item(
                     /// A variant not known when this client was generated.
                     Unknown(serde_json::Value),
                 },
-                quote!(#[doc = ""] #doc_prop),
+                // Variants may be added: matches need a wildcard arm.
+                quote!(#[doc = ""] #doc_prop #[non_exhaustive]),
                 body,
             )
         }

@@ -9,7 +9,7 @@
 //!   (load, lower, locating warnings, emit tokens, format, write) and prints
 //!   their durations and the peak RSS (`VmHWM` from `/proc/self/status`) as
 //!   one JSON line; `--floor` instead only reads the file and parses it into
-//!   a `serde_json::Value` (serde_json / serde_yaml), the parse-only floor.
+//!   a `serde_json::Value` (serde_json / the YAML event parser), the parse-only floor.
 //! - `xtask generate SPEC --out DIR --name NAME` is timed end to end (spawn
 //!   to exit), interleaved with `cargo-progenitor progenitor -i SPEC ...`
 //!   (both binaries are spawned directly, without `cargo`'s own startup).

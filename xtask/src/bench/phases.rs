@@ -106,14 +106,7 @@ pub(crate) fn run_one(a: &BenchOneArgs) -> Result<(), String> {
         let start = Clock::start();
         let text = fs::read_to_string(&a.spec)
             .map_err(|e| format!("cannot read {}: {e}", a.spec.display()))?;
-        let value: Value = match clientgen::load::Format::detect(&text) {
-            clientgen::load::Format::Json => {
-                serde_json::from_str(&text).map_err(|e| e.to_string())?
-            }
-            clientgen::load::Format::Yaml => {
-                serde_yaml::from_str(&text).map_err(|e| e.to_string())?
-            }
-        };
+        let value: Value = clientgen::load::parse_value(&text)?;
         let (floor, floor_cpu) = start.stop();
         std::hint::black_box(&value);
         let out =

@@ -182,7 +182,7 @@ fn prepare_run(row: &Row, count: usize, seed: u32) -> Result<(), String> {
     let text = fs::read_to_string(&row.spec)
         .map_err(|e| format!("cannot read {}: {e}", row.spec.display()))?;
     let document: Value =
-        serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", row.spec.display()))?;
+        clientgen::load::parse_value(&text).map_err(|e| format!("{}: {e}", row.spec.display()))?;
     let plain: Vec<positions::Position> =
         row.fuzz.positions.iter().map(|(p, _)| p.clone()).collect();
     positions::generate(

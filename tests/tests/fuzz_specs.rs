@@ -175,8 +175,8 @@ fn count() -> usize {
 fn instances(spec_path: &Path, positions: &[Position], seed: u32, count: usize) -> Vec<Value> {
     let text = std::fs::read_to_string(spec_path)
         .unwrap_or_else(|e| panic!("{}: {e}", spec_path.display()));
-    let document: Value =
-        serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", spec_path.display()));
+    let document: Value = clientgen::load::parse_value(&text)
+        .unwrap_or_else(|e| panic!("{}: {e}", spec_path.display()));
     let dir = std::env::temp_dir().join(format!("contact-fuzz-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let out = dir.join(format!(

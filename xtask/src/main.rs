@@ -80,7 +80,7 @@ enum Command {
         force: bool,
     },
     /// Benchmark the generator (release build, separate processes) against
-    /// progenitor; writes target/bench/report.md.
+    /// openapi-to-rust and progenitor; writes target/bench/report.md.
     Bench(bench::BenchArgs),
     /// One timed generation, for `bench` (prints JSON timings).
     #[command(hide = true)]

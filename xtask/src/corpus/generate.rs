@@ -114,6 +114,10 @@ fn generate_one(row: &mut Row, opts: &Options) {
     }
     seed_lockfile(&dir.join("Cargo.lock"));
 
+    if opts.fuzz > 0 {
+        row.fuzz = super::fuzz::prepare(api, &row.krate);
+    }
+
     // Round-trip program and its cases.
     let examples_dir = dir.join("examples");
     let _ = fs::remove_dir_all(&examples_dir);

@@ -57,6 +57,7 @@ mod cargo;
 mod cases;
 mod directory;
 mod discover;
+mod fuzz;
 mod generate;
 mod limited;
 mod one;
@@ -151,6 +152,15 @@ pub struct Options {
     /// How to check the generated crates.
     #[arg(long, value_enum, default_value_t = Lint::Clippy)]
     pub lint: Lint,
+    /// Decode fuzzing: N random valid instances of every schema position
+    /// (json-schema-faker; `npm ci --prefix tests/prism` first), each decoded
+    /// into its generated type and re-encoded. Reported in
+    /// `target/corpus/fuzz.md`; failures need triage and do not fail a spec.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub fuzz: usize,
+    /// Seed of the fuzzer's instances (same seed, same instances).
+    #[arg(long, default_value_t = 8, value_name = "S")]
+    pub fuzz_seed: u32,
     /// How to run the check.
     #[arg(long, value_enum, default_value_t = CheckMode::Workspace)]
     pub mode: CheckMode,
@@ -210,6 +220,7 @@ struct Timings {
     generate: Duration,
     check: Duration,
     roundtrip: Duration,
+    fuzz: Duration,
 }
 
 pub fn run(opts: Options) -> Result<(), String> {
@@ -343,20 +354,49 @@ pub fn run(opts: Options) -> Result<(), String> {
         );
     }
 
+    // 4. Decode fuzzing.
+    if opts.fuzz > 0 {
+        let tick = Instant::now();
+        let selected: Vec<usize> = (0..rows.len())
+            .filter(|&i| {
+                rows[i].gen_error.is_none()
+                    && !matches!(rows[i].check, Check::NotRun)
+                    && rows[i].errors == 0
+            })
+            .collect();
+        fuzz::fuzz(&mut rows, &selected, opts.fuzz, opts.fuzz_seed, jobs)?;
+        t.fuzz = tick.elapsed();
+        eprintln!("corpus: decode fuzzing took {:.1}s", t.fuzz.as_secs_f64());
+    }
+
     // 5. Report.
     for r in &rows {
         let log = r.diagnostics.join("\n");
         let _ = fs::write(out.join("logs").join(format!("{}.check.txt", r.stem)), log);
     }
+    if opts.fuzz > 0 {
+        print!("{}", fuzz::table(&rows, opts.fuzz, opts.fuzz_seed));
+        fs::write(
+            out.join("fuzz.md"),
+            fuzz::report(&rows, opts.fuzz, opts.fuzz_seed),
+        )
+        .map_err(|e| format!("cannot write fuzz.md: {e}"))?;
+        let failing = fuzz::total_failing(&rows);
+        println!(
+            "corpus: decode fuzzing: {failing} failing positions (details in {})",
+            out.join("fuzz.md").display()
+        );
+    }
     let verdict = outcomes::judge(&rows, sweep.as_ref(), &parts)?;
     let timings = format!(
-        "sweep {:.1}s, generate {:.1}s, {:?} {:.1}s ({:?} mode, {jobs} jobs), round-trips {:.1}s, total {:.1}s",
+        "sweep {:.1}s, generate {:.1}s, {:?} {:.1}s ({:?} mode, {jobs} jobs), round-trips {:.1}s, fuzzing {:.1}s, total {:.1}s",
         t.sweep.as_secs_f64(),
         t.generate.as_secs_f64(),
         opts.lint,
         t.check.as_secs_f64(),
         opts.mode,
         t.roundtrip.as_secs_f64(),
+        t.fuzz.as_secs_f64(),
         started.elapsed().as_secs_f64()
     );
     let md = report::report(&report::Inputs {

@@ -85,7 +85,7 @@ fn hint(r: &Value) -> &'static str {
         "decode" if error.starts_with("unknown field") => "property not in the schema, additionalProperties: false",
         "decode" if error.starts_with("invalid type: null") => "null where the schema is not nullable (spec example?)",
         "decode" if error.starts_with("invalid type") => "JSON type differs from the schema's (spec example or type mapping?)",
-        "decode" if error.contains("did not match any variant") => "no union variant accepts it (spec or union lowering?)",
+        "decode" if error.contains("matches no variant") => "no union variant accepts it (spec or union lowering?)",
         "decode" => "decode error: needs triage",
         "mismatch" if r.get("actual").is_none() && r.get("expected") == Some(&Value::Null) => {
             "null dropped: the property is optional but not nullable (spec example?)"
@@ -212,6 +212,26 @@ pub(super) fn examples_report(rows: &[Row]) -> String {
                 hint(v)
             );
         }
+    }
+    // Examples that decode but re-encode normalised (lenient decoding).
+    let mut normalised = String::new();
+    for r in rows {
+        for (i, v) in &r.results {
+            for n in v["normalised"].as_array().into_iter().flatten() {
+                let _ = writeln!(
+                    normalised,
+                    "| {} | `{}` | `{}` | {} |",
+                    r.rel,
+                    md_cell(&r.cases[*i].origin),
+                    n[0].as_str().unwrap_or(""),
+                    n[1].as_str().unwrap_or("")
+                );
+            }
+        }
+    }
+    if !normalised.is_empty() {
+        s.push_str("\n## Normalised on re-encoding\n\nThese examples decode (lenient decoding, see the README) and re-encode in the schema's form: `date-time` is RFC 3339 form (`Z`, no trailing zeros), `lenient date-time` a loosely written one (`+0000`, space separator), `lenient number` a number or boolean sent inside a string, `null optional` a `null` for an optional, non-nullable property (re-encoded as absent).\n\n| spec | example | at | normalisation |\n|---|---|---|---|\n");
+        s.push_str(&normalised);
     }
     let unwrapped: usize = rows
         .iter()

@@ -45,6 +45,8 @@ pub(super) struct Row {
     /// Round-trip outcome per case that was run (index into `cases`).
     pub(super) results: BTreeMap<usize, Value>,
     pub(super) roundtrip_error: Option<String>,
+    /// Decode fuzzing (`--fuzz`).
+    pub(super) fuzz: super::fuzz::Fuzz,
 }
 
 impl Row {
@@ -87,9 +89,17 @@ impl Row {
             .values()
             .filter(|r| r["result"] == "ok")
             .count();
+        let normalised = self
+            .results
+            .values()
+            .filter(|r| r["result"] == "ok" && r.get("normalised").is_some())
+            .count();
         let failed = self.results.len() - ok;
         let not_run = self.runnable_cases() - self.results.len();
         let mut s = format!("{total}: {ok} ok, {failed} failed");
+        if normalised > 0 {
+            s.push_str(&format!(" ({normalised} of the ok re-encoded normalised)"));
+        }
         if skipped > 0 {
             s.push_str(&format!(", {skipped} skipped"));
         }

@@ -88,6 +88,9 @@ enum Command {
     /// Generate and `cargo check` a crate for every spec of a corpus, and
     /// round-trip the specs' examples; writes target/corpus/report.md.
     Corpus(corpus::Options),
+    /// One generation in a child process, for `corpus` (prints JSON).
+    #[command(hide = true)]
+    CorpusOne(corpus::OneArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -123,6 +126,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => bench::run(&args),
         Command::BenchOne(args) => bench::run_one(&args),
         Command::Corpus(opts) => corpus::run(opts),
+        Command::CorpusOne(args) => corpus::run_one(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

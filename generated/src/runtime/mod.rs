@@ -9,11 +9,14 @@ pub mod client;
 pub mod datetime;
 pub mod encode;
 pub mod error;
+pub mod lenient;
 pub mod maybe;
 pub mod multipart;
+pub mod object;
 pub mod response;
 pub mod retry;
 pub mod secret;
+pub mod union;
 
 pub use auth::{ApiKeyLocation, Auth, Credentials};
 pub use client::{execute, ClientBuilder, ClientConfig, RequestOptions, RequestSpec};

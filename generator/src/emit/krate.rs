@@ -122,7 +122,7 @@ fastrand = "2"
 httpdate = "1"
 percent-encoding = "2"
 reqwest = { version = "0.12", default-features = false, features = ["json", "rustls-tls"] }
-serde = { version = "1", features = ["derive"] }
+serde = "1"
 serde_json = "1"
 serde_path_to_error = "0.1"
 serde_urlencoded = "0.7"

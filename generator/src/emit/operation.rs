@@ -88,7 +88,7 @@ fn members(types: &Types<'_>, op: &Operation, client_params: &[ClientParam]) -> 
             .any(|q| q.name == p.name && q.location == p.location)
         {
             args.push(quote!(#n: #arg));
-            inits.push(if conv.to_string() == p.rust_name {
+            inits.push(if n == conv.to_string() {
                 quote!(#n)
             } else {
                 quote!(#n: #conv)

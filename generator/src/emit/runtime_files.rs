@@ -8,12 +8,15 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("datetime.rs", include_str!("../../runtime/datetime.rs")),
     ("encode.rs", include_str!("../../runtime/encode.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
+    ("lenient.rs", include_str!("../../runtime/lenient.rs")),
     ("maybe.rs", include_str!("../../runtime/maybe.rs")),
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("multipart.rs", include_str!("../../runtime/multipart.rs")),
+    ("object.rs", include_str!("../../runtime/object.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),
     ("secret.rs", include_str!("../../runtime/secret.rs")),
+    ("union.rs", include_str!("../../runtime/union.rs")),
 ];
 
 #[cfg(test)]

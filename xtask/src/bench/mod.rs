@@ -41,7 +41,7 @@ use serde_json::Value;
 
 use crate::repo_root;
 
-pub(crate) use phases::{run_one, BenchOneArgs};
+pub(crate) use phases::{cpu_now, run_one, vmhwm_kb, BenchOneArgs};
 
 use check::{Check, CheckJob};
 use decode::{DecodeJob, DecodeResult};
@@ -76,9 +76,10 @@ pub struct BenchArgs {
     /// Leave out a peer (`openapi-to-rust` or `progenitor`); repeatable.
     #[arg(long = "without", value_name = "PEER")]
     pub without: Vec<String>,
-    /// Where the development corpus lives.
-    #[arg(long, default_value = "/work/shared/corpus")]
-    pub corpus: PathBuf,
+    /// Where the development corpus lives (default: `corpus/specs` in the
+    /// repository).
+    #[arg(long)]
+    pub corpus: Option<PathBuf>,
     /// The APIs.guru directory's `api/` (default: where `npm ci --prefix
     /// corpus/apisguru` unpacks it).
     #[arg(long)]
@@ -102,7 +103,7 @@ struct SpecResult {
 }
 
 /// `cargo build --release -p xtask`; returns the binary's path.
-fn build_release(root: &Path) -> Result<PathBuf, String> {
+pub(crate) fn build_release(root: &Path) -> Result<PathBuf, String> {
     eprintln!("bench: cargo build --release -p xtask");
     let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .current_dir(root)
@@ -189,7 +190,10 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
 
     let dirs = Dirs {
         root: root.clone(),
-        corpus: args.corpus.clone(),
+        corpus: args
+            .corpus
+            .clone()
+            .unwrap_or_else(crate::corpus::dev_corpus_dir),
         apisguru: args
             .apisguru
             .clone()

@@ -31,7 +31,7 @@ pub(crate) struct BenchOneArgs {
 }
 
 /// Peak resident set size of this process, in KiB.
-fn vmhwm_kb() -> Option<u64> {
+pub(crate) fn vmhwm_kb() -> Option<u64> {
     let status = fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
@@ -79,7 +79,7 @@ fn cpu_clock(_process: bool) -> Duration {
 
 /// CPU time of the whole process (all threads: emit formats files on
 /// several threads).
-fn cpu_now() -> Duration {
+pub(crate) fn cpu_now() -> Duration {
     cpu_clock(true)
 }
 

@@ -198,71 +198,71 @@ fn types_and_client(
         RuntimePath::Crate => tokens,
         RuntimePath::Super => layout::runtime_via_super(tokens),
     };
-    // The items of `types.rs` and the operations of `client.rs` are
-    // independent of each other: two threads take chunks of them (types
-    // first, then operations) from a shared counter and hand back text,
-    // joined in order at the end, so neither thread idles on an API that is
-    // mostly types or mostly operations. Items are formatted one by one
-    // ([`unparse_items`]), so memory stays flat on huge APIs. Token streams
-    // are not `Send`: each thread builds its own.
+    // `types.rs` and the operations of `client.rs` are independent: a
+    // second thread formats `types.rs`, then both take chunks of operations
+    // from a shared counter (a big API is mostly operations), joined in
+    // order at the end. Items are formatted one by one ([`unparse_items`]),
+    // so memory stays flat on huge APIs. Token streams are not `Send`: each
+    // thread builds its own and hands back text.
     const CHUNK: usize = 64;
-    let type_chunks = api.types.len().div_ceil(CHUNK);
-    let chunks = type_chunks + api.operations.len().div_ceil(CHUNK);
+    let chunks = api.operations.len().div_ceil(CHUNK);
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || -> Vec<(usize, Result<String, String>)> {
+    let operations = |done: &mut Vec<(usize, Result<String, String>)>| {
         let table = rust_type::Types::new(&api.types);
         let cfg_for = cfg_for(features);
-        let mut done = Vec::new();
         loop {
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            if i >= chunks {
+            let start = i * CHUNK;
+            if start >= api.operations.len() {
                 break;
             }
-            let text = if i < type_chunks {
-                let defs = &api.types[i * CHUNK..((i + 1) * CHUNK).min(api.types.len())];
-                unparse_items(
-                    types::type_items(&table, defs).into_iter().map(relocate),
-                    &m.module,
-                )
-            } else {
-                let start = (i - type_chunks) * CHUNK;
-                let ops = &api.operations[start..(start + CHUNK).min(api.operations.len())];
-                let items = ops.iter().map(|op| {
-                    relocate(operation::operation(
-                        &table,
-                        op,
-                        &api.client_params,
-                        cfg_for(op).as_ref(),
-                    ))
-                });
-                unparse_items(items, &m.module)
-            };
-            done.push((i, text));
+            let ops = &api.operations[start..(start + CHUNK).min(api.operations.len())];
+            let items = ops.iter().map(|op| {
+                relocate(operation::operation(
+                    &table,
+                    op,
+                    &api.client_params,
+                    cfg_for(op).as_ref(),
+                ))
+            });
+            done.push((i, unparse_items(items, &m.module)));
         }
-        done
     };
-    let mut done = std::thread::scope(|scope| {
+    let (types_text, mut done) = std::thread::scope(|scope| {
         let worker = scope.spawn(|| {
-            let done = work();
-            (done, FORMAT_TIME.with(|t| t.get()))
+            let table = rust_type::Types::new(&api.types);
+            let type_items = types::type_items(&table, &api.types);
+            let prelude = quote! {
+                //! Request and response types.
+            };
+            let text = unparse_items([prelude], &m.module).and_then(|mut text| {
+                text.push_str(&unparse_items(
+                    type_items.into_iter().map(relocate),
+                    &m.module,
+                )?);
+                Ok(text)
+            });
+            let mut done = Vec::new();
+            operations(&mut done);
+            (text, done, FORMAT_TIME.with(|t| t.get()))
         });
-        let mut done = work();
-        let (theirs, format_time) = worker.join().unwrap_or_default();
+        let mut done = Vec::with_capacity(chunks);
+        operations(&mut done);
+        let (types_text, theirs, format_time) = worker.join().unwrap_or_else(|_| {
+            (
+                Err(format!(
+                    "internal error: emitting the types of {} panicked",
+                    m.module
+                )),
+                Vec::new(),
+                Default::default(),
+            )
+        });
         FORMAT_TIME.with(|t| t.set(t.get() + format_time));
         done.extend(theirs);
-        done
+        (types_text, done)
     });
-    if done.len() != chunks {
-        return Err(format!(
-            "internal error: emitting the types and operations of {} panicked",
-            m.module
-        ));
-    }
     done.sort_by_key(|(i, _)| *i);
-    let types_prelude = quote! {
-        //! Request and response types.
-    };
-    let mut types_text = unparse_items([types_prelude], &m.module)?;
     let use_types = (!api.types.is_empty()).then(|| {
         quote!(
             #[allow(unused_imports)]
@@ -279,15 +279,16 @@ fn types_and_client(
         client::head_items(api, &table).into_iter().map(relocate),
         &m.module,
     )?);
-    for (i, text) in done {
-        let text = text?;
-        if i < type_chunks {
-            types_text.push_str(&text);
-        } else {
-            client_text.push_str(&text);
-        }
+    if done.len() != chunks {
+        return Err(format!(
+            "internal error: emitting the operations of {} panicked",
+            m.module
+        ));
     }
-    Ok((types_text, client_text))
+    for (_, text) in done {
+        client_text.push_str(&text?);
+    }
+    Ok((types_text?, client_text))
 }
 
 /// The `#[cfg(feature = ..)]` of each operation, when `features` (operations

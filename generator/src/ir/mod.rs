@@ -7,10 +7,12 @@
 
 mod client_param;
 mod operation;
+mod streaming;
 mod types;
 
 pub use client_param::*;
 pub use operation::*;
+pub use streaming::*;
 pub use types::*;
 
 use serde::Serialize;

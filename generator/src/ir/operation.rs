@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::TypeRef;
+use super::{EventsAlternative, Pagination, TypeRef};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Operation {
@@ -41,6 +41,16 @@ pub struct Operation {
     pub security: Vec<Vec<String>>,
     /// JSON pointer of the operation.
     pub pointer: String,
+    /// How the operation's list is paged, if it is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<Pagination>,
+    /// A server-sent event stream offered next to the JSON success body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<EventsAlternative>,
+    /// The success body is binary: the builder's `download()` returns it as
+    /// a stream of chunks.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub download: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -169,6 +179,9 @@ pub struct Response {
     pub body: ResponseBody,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<serde_json::Value>,
+    /// The response headers the spec declares, as written.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -184,6 +197,9 @@ pub enum ResponseBody {
     Text,
     /// Bytes of any other media type (or JSON with no schema).
     Raw,
+    /// `text/event-stream`: server-sent events whose `data` is JSON of this
+    /// type, or text when `None`.
+    Events(Option<TypeRef>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]

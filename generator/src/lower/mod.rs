@@ -8,8 +8,10 @@
 mod api;
 mod client_params;
 mod cycles;
+mod events;
 mod naming;
 mod operation;
+mod pagination;
 mod refs;
 pub mod reserved;
 mod schema;

@@ -11,7 +11,7 @@ use super::refs::component_name;
 use super::Lowerer;
 use crate::diagnostic::{pointer_escape, pointer_join};
 use crate::ir::{
-    FormField, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, PathPart, RequestBody, Response,
+    EventsAlternative, FormField, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, PathPart, RequestBody, Response,
     ResponseBody, StatusMatch, TypeRef,
 };
 
@@ -144,8 +144,8 @@ impl<'a> Lowerer<'a> {
             let bpointer = pointer_join(pointer, "requestBody");
             self.request_body(b, &bpointer, &type_hint)
         });
-        let responses = self.responses(op, pointer, &type_hint);
-        let accept = self.accept(op);
+        let Responses { list: responses, events, download } = self.responses(op, pointer, &type_hint);
+        let accept = self.accept(op, events.is_some());
         let security = op
             .security
             .as_ref()
@@ -160,7 +160,7 @@ impl<'a> Lowerer<'a> {
             features.push(reserved::UNTAGGED_FEATURE.to_string());
         }
 
-        Operation {
+        let mut operation = Operation {
             name,
             builder_name: String::new(),
             error_name: String::new(),
@@ -180,11 +180,23 @@ impl<'a> Lowerer<'a> {
             accept,
             security,
             pointer: pointer.to_string(),
-        }
+            pagination: None,
+            events,
+            download,
+        };
+        let extension = op.extensions.get(super::pagination::EXTENSION);
+        let extension_pointer = super::pagination::extension_pointer(pointer);
+        operation.pagination = self.pagination(
+            &operation,
+            extension.map(|v| (v, extension_pointer.as_str(), crate::ir::PaginationSource::Extension)),
+        );
+        operation
     }
 
     /// Media types of the declared responses, in document order.
-    fn accept(&self, op: &OaOperation) -> Option<String> {
+    /// Without `text/event-stream` when events are an alternative to JSON
+    /// (`send()` asks for JSON, `events()` for events).
+    fn accept(&self, op: &OaOperation, events_alternative: bool) -> Option<String> {
         let mut types: Vec<String> = Vec::new();
         let all = op.responses.responses.values().chain(op.responses.default.iter());
         for r in all {
@@ -199,6 +211,9 @@ impl<'a> Lowerer<'a> {
             };
             for ct in content.into_iter().flat_map(|c| c.keys()) {
                 let ct = base_media(ct);
+                if events_alternative && ct == super::events::EVENT_STREAM {
+                    continue;
+                }
                 if !types.contains(&ct) {
                     types.push(ct);
                 }
@@ -351,8 +366,10 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    fn responses(&mut self, op: &OaOperation, pointer: &str, op_hint: &str) -> Vec<Response> {
+    fn responses(&mut self, op: &OaOperation, pointer: &str, op_hint: &str) -> Responses {
         let mut out = Vec::new();
+        let mut events = None;
+        let mut download = false;
         let rpointer = pointer_join(pointer, "responses");
         let mut entries: Vec<(StatusMatch, &ReferenceOr<OaResponse>, String)> = op
             .responses
@@ -394,6 +411,11 @@ impl<'a> Lowerer<'a> {
             };
             let mut choices: Vec<(&String, &MediaType)> = resp.content.iter().collect();
             choices.sort_by_key(|(ct, _)| media_rank(ct));
+            let headers = resp.headers.keys().cloned().collect();
+            if let Some(body) = self.event_stream(&mut choices, status, &this_pointer, &hint, &mut events) {
+                out.push(Response { status, description: Some(resp.description.clone()).filter(|d| !d.is_empty()), name, body, examples: Vec::new(), headers });
+                continue;
+            }
             let (body, examples) = match choices.first() {
                 None if matches!(status, StatusMatch::Code(204 | 205 | 304)) => (ResponseBody::Empty, Vec::new()),
                 None => (ResponseBody::Raw, Vec::new()),
@@ -404,14 +426,20 @@ impl<'a> Lowerer<'a> {
                             ResponseBody::Json(self.type_of(schema, &pointer_join(&media_pointer, "schema"), &hint))
                         }
                         (MediaKind::Text, _) => ResponseBody::Text,
-                        _ => ResponseBody::Raw,
+                        (kind, _) => {
+                            // Declared binary content: offered as a stream too.
+                            download |= kind == MediaKind::Binary && status.is_success();
+                            ResponseBody::Raw
+                        }
                     };
                     (body, self.media_examples(media))
                 }
             };
-            out.push(Response { status, description: Some(resp.description.clone()).filter(|d| !d.is_empty()), name, body, examples });
+            out.push(Response { status, description: Some(resp.description.clone()).filter(|d| !d.is_empty()), name, body, examples, headers });
         }
-        out
+        // One success body to stream: several would need an enum of streams.
+        let successes = out.iter().filter(|r| r.status.is_success()).count();
+        Responses { list: out, events, download: download && successes == 1 }
     }
 
     /// The fields a multipart schema declares, for documentation: the
@@ -456,6 +484,13 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// An operation's responses and what they offer besides `send()`.
+struct Responses {
+    list: Vec<Response>,
+    events: Option<EventsAlternative>,
+    download: bool,
+}
+
 fn methods(item: &PathItem) -> Vec<(Method, &OaOperation)> {
     [
         (Method::Get, &item.get),
@@ -478,7 +513,7 @@ fn tag_feature(tag: &str) -> String {
     format!("tag-{}", kebab(tag))
 }
 
-fn base_media(ct: &str) -> String {
+pub(super) fn base_media(ct: &str) -> String {
     ct.split(';').next().unwrap_or(ct).trim().to_ascii_lowercase()
 }
 

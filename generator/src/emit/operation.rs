@@ -50,7 +50,7 @@ fn op_docs(op: &Operation) -> TokenStream {
         let fields: Vec<String> = b
             .form_fields
             .iter()
-            .map(|f| format!("{}{}{}", code(&f.name), if f.file { " (file)" } else { "" }, if f.required { " (required)" } else { "" }))
+            .map(|f| format!("{}{}{}", code(&f.name), if f.is_file() { " (file)" } else { "" }, if f.required { " (required)" } else { "" }))
             .collect();
         format!("The body is a `multipart/form-data` form ([`crate::runtime::Multipart`]) with the fields {}.", fields.join(", "))
     });

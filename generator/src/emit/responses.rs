@@ -29,7 +29,7 @@ pub(super) fn response_code(types: &Types<'_>, op: &Operation) -> ResponseCode {
             ResponseBody::Empty => quote!(()),
             ResponseBody::Json(t) => types.rust(t, &quote!(types::)),
             ResponseBody::Text => quote!(String),
-            ResponseBody::Raw => quote!(crate::runtime::RawBody),
+            ResponseBody::Raw | ResponseBody::Events(_) => quote!(crate::runtime::RawBody),
         }
     };
     let decode = |b: &ResponseBody| -> TokenStream {
@@ -40,7 +40,7 @@ pub(super) fn response_code(types: &Types<'_>, op: &Operation) -> ResponseCode {
                 quote!(raw.json::<#t, #err>())
             }
             ResponseBody::Text => quote!(raw.text()),
-            ResponseBody::Raw => quote!(raw.raw()),
+            ResponseBody::Raw | ResponseBody::Events(_) => quote!(raw.raw()),
         }
     };
     let default_response = errors.iter().find(|r| r.status == StatusMatch::Default);
@@ -91,7 +91,7 @@ pub(super) fn response_code(types: &Types<'_>, op: &Operation) -> ResponseCode {
                 quote!(raw.decode::<#t, #err>()?)
             }
             ResponseBody::Text => quote!(crate::runtime::RawBody(raw.body.clone()).text()),
-            ResponseBody::Raw => quote!(crate::runtime::RawBody(raw.body.clone())),
+            ResponseBody::Raw | ResponseBody::Events(_) => quote!(crate::runtime::RawBody(raw.body.clone())),
         };
         quote!(#pat => {
             let body = #body;

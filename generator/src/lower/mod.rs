@@ -9,6 +9,7 @@ mod api;
 mod client_params;
 mod cycles;
 mod events;
+mod forms;
 mod naming;
 mod operation;
 mod pagination;

@@ -11,7 +11,7 @@ use super::refs::component_name;
 use super::Lowerer;
 use crate::diagnostic::{pointer_escape, pointer_join};
 use crate::ir::{
-    EventsAlternative, FormField, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, PathPart, RequestBody, Response,
+    EventsAlternative, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, PathPart, RequestBody, Response,
     ResponseBody, StatusMatch, TypeRef,
 };
 
@@ -50,6 +50,9 @@ impl<'a> Lowerer<'a> {
             op.builder_name = items.claim(format!("{base}Builder"));
             op.error_name = items.claim(format!("{base}Error"));
             op.output_name = items.claim(format!("{base}Output"));
+            if let Some(body) = op.body.as_mut().filter(|b| b.media == MediaKind::Multipart && !b.form_fields.is_empty()) {
+                body.form_name = Some(items.claim(format!("{base}Form")));
+            }
         }
         out
     }
@@ -353,9 +356,13 @@ impl<'a> Lowerer<'a> {
             (MediaKind::Json, None) => Some(TypeRef::Any),
             _ => None,
         };
-        let form_fields = if kind == MediaKind::Multipart { self.form_fields(media) } else { Vec::new() };
+        let form_fields = match kind {
+            MediaKind::Multipart | MediaKind::FormUrlEncoded => self.form_fields(media, &media_pointer, &hint),
+            _ => Vec::new(),
+        };
         Some(RequestBody {
             form_fields,
+            form_name: None,
             content_type: content_type.clone(),
             media: kind,
             ty,
@@ -440,26 +447,6 @@ impl<'a> Lowerer<'a> {
         // One success body to stream: several would need an enum of streams.
         let successes = out.iter().filter(|r| r.status.is_success()).count();
         Responses { list: out, events, download: download && successes == 1 }
-    }
-
-    /// The fields a multipart schema declares, for documentation: the
-    /// caller builds the form with `runtime::Multipart`.
-    fn form_fields(&mut self, media: &MediaType) -> Vec<FormField> {
-        let schema = match &media.schema {
-            Some(ReferenceOr::Item(s)) => Some(s.clone()),
-            Some(ReferenceOr::Reference { reference }) => self.resolve_schema_ref(reference).map(|(_, s)| s),
-            None => None,
-        };
-        let Some(schema) = schema else { return Vec::new() };
-        let v = super::view::view(&schema);
-        let Some(props) = v.properties else { return Vec::new() };
-        props
-            .iter()
-            .map(|(name, p)| {
-                let file = matches!(p, ReferenceOr::Item(s) if super::view::view(s).format.as_deref() == Some("binary"));
-                FormField { name: name.clone(), file, required: v.required.contains(name) }
-            })
-            .collect()
     }
 
     /// JSON examples of a media type: `example` and every `examples` entry,

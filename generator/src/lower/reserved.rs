@@ -123,11 +123,19 @@ pub const REQUEST_BUILDER: Scope = Scope {
             "into_future",
             "stream",
             "into_stream",
+            "pages",
+            "events",
+            "download",
+            "request_spec",
         ],
         TRAIT_METHODS,
     ),
     suffix: "_param",
 };
+
+/// Fields of a generated multipart form struct (`emit/forms.rs`): one per
+/// part, nothing else.
+pub const FORM_FIELDS: Scope = Scope { reserved: &[], suffix: "" };
 
 /// Fields of a generated struct (`emit/types.rs`): the map of undeclared
 /// properties.

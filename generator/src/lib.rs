@@ -8,11 +8,13 @@
 // failed run, so its size does not matter.
 #![allow(clippy::result_large_err)]
 
+pub mod config;
 pub mod diagnostic;
 pub mod emit;
 pub mod ir;
 pub mod load;
 pub mod lower;
+pub mod overlay;
 pub mod text;
 pub mod write;
 
@@ -39,7 +41,12 @@ pub fn lower_file(path: &Path, display: &str) -> Result<Lowered, Diagnostic> {
 
 /// Lowers a document already loaded.
 pub fn lower_loaded(loaded: load::Loaded, display: &str) -> Lowered {
-    let api = lower::lower(&loaded.spec, &loaded.openapi_version);
+    lower_loaded_with(loaded, display, &lower::Options::default())
+}
+
+/// Lowers a document already loaded, as configured.
+pub fn lower_loaded_with(loaded: load::Loaded, display: &str, options: &lower::Options) -> Lowered {
+    let api = lower::lower_with(&loaded.spec, &loaded.openapi_version, options);
     let mut warnings: Vec<Diagnostic> = loaded.warnings.clone();
     for w in &api.warnings {
         let pos = loaded.source.locate_nearest(&w.pointer);

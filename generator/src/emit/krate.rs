@@ -170,7 +170,7 @@ pub(super) fn crate_files(modules: &[ApiModule<'_>], opts: &CrateOptions) -> Res
         }
     }
     cargo.push('\n');
-    cargo.push_str(DEPENDENCIES);
+    cargo.push_str(&dependencies(modules));
     if opts.standalone {
         cargo.push_str("\n[workspace]\n");
     }
@@ -216,6 +216,26 @@ pub(super) fn crate_files(modules: &[ApiModule<'_>], opts: &CrateOptions) -> Res
 
     files.push(GeneratedFile { path: "README.md".into(), contents: readme(modules, opts, &features) });
     Ok(files)
+}
+
+/// The runtime's dependencies plus those the APIs' configuration adds (a
+/// configured entry replaces the runtime's entry of the same name), sorted.
+fn dependencies(modules: &[ApiModule<'_>]) -> String {
+    let mut deps: std::collections::BTreeMap<String, String> = DEPENDENCIES
+        .lines()
+        .filter_map(|l| l.split_once(" = "))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    for m in modules {
+        for (name, spec) in &m.api.dependencies {
+            deps.insert(name.clone(), spec.clone());
+        }
+    }
+    let mut out = String::from("[dependencies]\n");
+    for (name, spec) in deps {
+        out.push_str(&format!("{} = {spec}\n", toml_key(&name)));
+    }
+    out
 }
 
 fn toml_key(k: &str) -> String {

@@ -47,6 +47,7 @@ impl<'a> Types<'a> {
             }
             TypeRef::Any => quote!(serde_json::Value),
             TypeRef::Object => quote!(serde_json::Map<String, serde_json::Value>),
+            TypeRef::External(e) => external(&e.path),
         }
     }
 
@@ -84,4 +85,38 @@ pub fn ident(name: &str) -> Ident {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),
         None => Ident::new(&text, Span::call_site()),
     }
+}
+
+/// A configured Rust type. Configuration checks that it parses; should a
+/// library caller pass one that does not, it degrades to an untyped value
+/// rather than a generator panic. (Checked with syn, spliced as tokens.)
+pub fn external(path: &str) -> TokenStream {
+    match (syn::parse_str::<syn::Type>(path), path.parse::<TokenStream>()) {
+        (Ok(_), Ok(tokens)) => tokens,
+        _ => quote!(serde_json::Value),
+    }
+}
+
+/// Configured attributes, as tokens (each checked to parse when the
+/// configuration was read; any that does not is left out).
+pub fn attributes(attrs: &[String]) -> TokenStream {
+    let valid = attrs.iter().filter(|a| {
+        syn::parse_str::<syn::File>(&format!("{a}\nstruct S;"))
+            .is_ok_and(|f| f.attrs.is_empty() && matches!(f.items.as_slice(), [syn::Item::Struct(_)]))
+    });
+    let tokens = valid.filter_map(|a| a.parse::<TokenStream>().ok());
+    quote!(#(#tokens)*)
+}
+
+/// Configured derives as one `#[derive(...)]`, or nothing.
+pub fn derives(derives: &[String]) -> TokenStream {
+    let paths: Vec<TokenStream> = derives
+        .iter()
+        .filter(|d| syn::parse_str::<syn::Path>(d).is_ok())
+        .filter_map(|d| d.parse::<TokenStream>().ok())
+        .collect();
+    if paths.is_empty() {
+        return quote!();
+    }
+    quote!(#[derive(#(#paths),*)])
 }

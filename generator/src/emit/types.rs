@@ -21,8 +21,24 @@ fn type_item(types: &Types<'_>, def: &TypeDef) -> TokenStream {
     // the generated crate warn.
     let deprecated = def.deprecated.then(|| quote!(#[doc = ""] #[doc = " **Deprecated.**"]));
     let name = ident(&def.name);
+    // Configured derives and attributes, after the item's own derive so
+    // derive helpers (`#[serde(...)]`) follow the derive that declares them.
+    let extra = {
+        // Structs whose fields can all be left empty derive `Default`
+        // already.
+        let own_default = matches!(&def.kind, TypeKind::Struct(s) if s.fields.iter().all(|f| !f.required || f.ty.is_nullable()));
+        let wanted: Vec<String> = def
+            .derives
+            .iter()
+            .filter(|d| !(own_default && d.rsplit("::").next() == Some("Default")))
+            .cloned()
+            .collect();
+        let derives = super::rust_type::derives(&wanted);
+        let attrs = super::rust_type::attributes(&def.attributes);
+        quote!(#derives #attrs)
+    };
     let body = match &def.kind {
-        TypeKind::Struct(s) => struct_item(types, &name, s),
+        TypeKind::Struct(s) => struct_item(types, &name, s, &extra),
         TypeKind::Enum(e) if is_constant(e) => {
             // A constant (`const: x`, or an enum of one string) is usually
             // the fixed tag of a union member: a plain string, filled in by
@@ -36,8 +52,8 @@ fn type_item(types: &Types<'_>, def: &TypeDef) -> TokenStream {
                 pub type #name = String;
             }
         }
-        TypeKind::Enum(e) => enum_item(&name, e),
-        TypeKind::Union(u) => union_item(types, &name, u),
+        TypeKind::Enum(e) => enum_item(&name, e, &extra),
+        TypeKind::Union(u) => union_item(types, &name, u, &extra),
         TypeKind::Alias { target, newtype: false } => {
             let target = types.rust(target, &quote!());
             quote!(pub type #name = #target;)
@@ -47,6 +63,7 @@ fn type_item(types: &Types<'_>, def: &TypeDef) -> TokenStream {
             quote! {
                 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
                 #[serde(transparent)]
+                #extra
                 pub struct #name(pub #target);
             }
         }
@@ -106,7 +123,7 @@ fn field_docs(f: &Field) -> TokenStream {
     doc(&[Para::Spec(f.description.as_deref()), Para::Ours(&notes)])
 }
 
-fn struct_item(types: &Types<'_>, name: &proc_macro2::Ident, s: &StructType) -> TokenStream {
+fn struct_item(types: &Types<'_>, name: &proc_macro2::Ident, s: &StructType, extra: &TokenStream) -> TokenStream {
     let mut fields = Vec::new();
     for f in &s.fields {
         let (ty, attrs) = field_decl(types, f);
@@ -249,6 +266,7 @@ fn struct_item(types: &Types<'_>, name: &proc_macro2::Ident, s: &StructType) -> 
 
     quote! {
         #[derive(Clone, Debug, PartialEq, #default_derive serde::Serialize, serde::Deserialize)]
+        #extra
         pub struct #name {
             #(#fields)*
         }
@@ -289,7 +307,7 @@ fn literal_default(types: &Types<'_>, f: &Field) -> Option<TokenStream> {
     }
 }
 
-fn enum_item(name: &proc_macro2::Ident, e: &EnumType) -> TokenStream {
+fn enum_item(name: &proc_macro2::Ident, e: &EnumType, extra: &TokenStream) -> TokenStream {
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let (unknown_ty, as_value, serialize, deserialize_ty, match_arms, raw_pattern): (TokenStream, TokenStream, TokenStream, TokenStream, Vec<TokenStream>, TokenStream);
     let docs = e.variants.iter().map(|v| {
@@ -360,6 +378,7 @@ fn enum_item(name: &proc_macro2::Ident, e: &EnumType) -> TokenStream {
         /// Unknown values received from the server are kept in `Unknown`, so a
         /// new value never breaks decoding.
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #extra
         pub enum #name {
             #(#docs #variants,)*
             /// A value not known when this client was generated.
@@ -387,7 +406,7 @@ fn enum_item(name: &proc_macro2::Ident, e: &EnumType) -> TokenStream {
     }
 }
 
-fn union_item(types: &Types<'_>, name: &proc_macro2::Ident, u: &UnionType) -> TokenStream {
+fn union_item(types: &Types<'_>, name: &proc_macro2::Ident, u: &UnionType, extra: &TokenStream) -> TokenStream {
     let variant_decls = u.variants.iter().map(|v| {
         let vn = ident(&v.name);
         let mut ty = types.rust(&v.ty, &quote!());
@@ -406,6 +425,7 @@ fn union_item(types: &Types<'_>, name: &proc_macro2::Ident, u: &UnionType) -> To
         None => quote! {
             #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
             #[serde(untagged)]
+            #extra
             pub enum #name {
                 #(#variant_decls)*
             }
@@ -423,6 +443,7 @@ fn union_item(types: &Types<'_>, name: &proc_macro2::Ident, u: &UnionType) -> To
                 #doc_prop
                 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
                 #[serde(untagged)]
+                #extra
                 pub enum #name {
                     #(#variant_decls)*
                     /// A variant not known when this client was generated.

@@ -43,6 +43,12 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Tags in document order (first use), used for per-tag cargo features.
     pub tags: Vec<String>,
+    /// Cargo dependencies the API's types need beyond the runtime's (name →
+    /// inline TOML value, e.g. `rust_decimal` → `{ version = "1", features =
+    /// ["serde"] }`), from configuration; a name also in the runtime's list
+    /// replaces that entry.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub dependencies: std::collections::BTreeMap<String, String>,
     /// Places where the generator had to fall back (to an untyped value, raw
     /// bytes, ...), each naming a JSON pointer.
     pub warnings: Vec<Warning>,

@@ -22,6 +22,26 @@ pub enum TypeRef {
     /// A value that is only ever `{}`-shaped but has no declared properties:
     /// a free-form JSON object.
     Object,
+    /// A Rust type the user chose instead of the schema (configured type
+    /// replacement, or a per-format choice such as chrono for `date-time`).
+    External(ExternalType),
+}
+
+/// A Rust type named by configuration, e.g. `rust_decimal::Decimal`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ExternalType {
+    /// The type as Rust source (a path, possibly with generic arguments),
+    /// checked to parse as a Rust type when the configuration was read.
+    pub path: String,
+}
+
+impl ExternalType {
+    /// The last path segment without generics (`chrono::DateTime<Utc>` →
+    /// `DateTime`), for naming union variants.
+    pub fn short_name(&self) -> &str {
+        let head = self.path.split('<').next().unwrap_or(&self.path);
+        head.rsplit("::").next().unwrap_or(head).trim()
+    }
 }
 
 impl TypeRef {
@@ -74,6 +94,14 @@ pub struct TypeDef {
     /// JSON examples attached to the schema (used for round-trip tests).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<serde_json::Value>,
+    /// Extra derives asked for by configuration (trait paths such as `Hash`
+    /// or `schemars::JsonSchema`), beyond the ones the emitter always adds.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub derives: Vec<String>,
+    /// Extra outer attributes from configuration, as Rust source
+    /// (`#[serde(deny_unknown_fields)]`), checked to parse.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]

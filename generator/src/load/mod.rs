@@ -30,6 +30,7 @@ use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
 pub use locate::SourceText;
+pub(crate) use parse::parse as parse_value;
 pub use parse::Format;
 use walk::{describe, Issue};
 
@@ -71,6 +72,12 @@ impl Loaded {
 
 /// Reads and loads an OpenAPI 3.0/3.1 document (JSON or YAML).
 pub fn load_file(path: &Path) -> Result<Loaded, Diagnostic> {
+    load_file_with_overlays(path, &[])
+}
+
+/// [`load_file`], applying OpenAPI Overlays to the parsed document before
+/// anything checks it.
+pub fn load_file_with_overlays(path: &Path, overlays: &[crate::overlay::Overlay]) -> Result<Loaded, Diagnostic> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::error(file.clone(), "#", format!("cannot read the file: {e}")))?;
@@ -95,16 +102,16 @@ pub fn load_file(path: &Path) -> Result<Loaded, Diagnostic> {
             }));
         }
     };
-    load_string(file, text)
+    load_string(file, text, overlays)
 }
 
 /// Loads a document from text; `file` is only used in messages. The format
 /// is JSON if the first non-space character is `{`, else YAML.
 pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostic> {
-    load_string(file.to_string(), text.to_string())
+    load_string(file.to_string(), text.to_string(), &[])
 }
 
-fn load_string(file: String, mut text: String) -> Result<Loaded, Diagnostic> {
+fn load_string(file: String, mut text: String, overlays: &[crate::overlay::Overlay]) -> Result<Loaded, Diagnostic> {
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
     }
@@ -113,11 +120,13 @@ fn load_string(file: String, mut text: String) -> Result<Loaded, Diagnostic> {
     let ctx = Ctx {
         file: &file,
         source: &source,
+        overlays,
     };
     let Prepared {
         value,
         version,
         warnings,
+        overlay_warnings,
     } = prepare(&ctx)?;
     let mut timer = Timer::new();
     let result = typed::to_openapi(&value);
@@ -128,7 +137,10 @@ fn load_string(file: String, mut text: String) -> Result<Loaded, Diagnostic> {
             if text_is_big(&source) {
                 std::thread::spawn(move || drop(value));
             }
-            let warnings = warnings.into_iter().map(|i| ctx.diagnostic(i)).collect();
+            let warnings = overlay_warnings
+                .into_iter()
+                .chain(warnings.into_iter().map(|i| ctx.diagnostic(i)))
+                .collect();
             Ok(Loaded {
                 file: file.clone(),
                 openapi_version: version,
@@ -178,6 +190,7 @@ impl Timer {
 struct Ctx<'a> {
     file: &'a str,
     source: &'a SourceText,
+    overlays: &'a [crate::overlay::Overlay],
 }
 
 impl Ctx<'_> {
@@ -200,6 +213,8 @@ struct Prepared {
     value: Value,
     version: String,
     warnings: Vec<Issue>,
+    /// Diagnostics located in overlay files.
+    overlay_warnings: Vec<Diagnostic>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -265,6 +280,7 @@ fn prepare(ctx: &Ctx<'_>) -> Result<Prepared, Diagnostic> {
         }
         d
     })?;
+    let overlay_warnings = crate::overlay::apply_all(ctx.overlays, &mut value)?;
 
     let Value::Object(root) = &mut value else {
         let (message, help) = match &value {
@@ -410,6 +426,7 @@ fn prepare(ctx: &Ctx<'_>) -> Result<Prepared, Diagnostic> {
         value,
         version: version_text,
         warnings,
+        overlay_warnings,
     })
 }
 

@@ -8,10 +8,12 @@
 mod api;
 mod client_params;
 mod cycles;
+mod custom;
 mod events;
 mod forms;
 mod naming;
 mod operation;
+pub mod options;
 mod pagination;
 mod refs;
 pub mod reserved;
@@ -25,10 +27,12 @@ use openapiv3::OpenAPI;
 
 use crate::ir::{self, TypeDef, TypeKey};
 pub use naming::{ident_text, is_keyword, package_name, pascal, snake, Namespace};
+pub use options::Options;
 
 /// State shared by the lowering passes.
 pub(crate) struct Lowerer<'a> {
     spec: &'a OpenAPI,
+    options: &'a Options,
     /// Named types by key; names are candidates until [`Lowerer::finish_names`].
     types: BTreeMap<TypeKey, TypeDef>,
     /// Keys of component types currently being lowered (recursion guard).
@@ -41,8 +45,15 @@ pub(crate) struct Lowerer<'a> {
 
 /// Lowers a loaded document.
 pub fn lower(spec: &OpenAPI, openapi_version: &str) -> ir::Api {
+    lower_with(spec, openapi_version, &Options::default())
+}
+
+/// Lowers a loaded document as configured (selection, type replacement,
+/// derives, naming overrides).
+pub fn lower_with(spec: &OpenAPI, openapi_version: &str, options: &Options) -> ir::Api {
     let mut cx = Lowerer {
         spec,
+        options,
         types: BTreeMap::new(),
         in_progress: BTreeSet::new(),
         warnings: Vec::new(),
@@ -56,8 +67,10 @@ pub fn lower(spec: &OpenAPI, openapi_version: &str) -> ir::Api {
     unions::implicit_discriminators(&mut cx.types);
     unions::tag_defaults(&mut cx.types);
     unions::order_untagged(&mut cx.types);
+    cx.apply_options(&operations);
     cycles::mark_boxes(&mut cx.types);
     let types = cx.finish_names();
+    cx.check_type_renames(&types);
 
     let mut tags: Vec<String> = Vec::new();
     for op in &operations {
@@ -83,6 +96,7 @@ pub fn lower(spec: &OpenAPI, openapi_version: &str) -> ir::Api {
         client_params,
         types,
         tags,
+        dependencies: options.dependencies.clone(),
         warnings,
     }
 }
@@ -97,7 +111,10 @@ impl Lowerer<'_> {
     /// depends on where it sits in the document, never on visiting order.
     fn finish_names(&mut self) -> Vec<TypeDef> {
         let mut keys: Vec<&TypeKey> = self.types.keys().collect();
-        keys.sort_by_key(|k| (!k.starts_with("#/components/schemas/"), k.as_str()));
+        // Configured names claim first, then component schemas, then inline.
+        keys.sort_by_key(|k| {
+            (!self.options.rename.types.contains_key(*k), !k.starts_with("#/components/schemas/"), k.as_str())
+        });
         let mut taken = Namespace::new(reserved::TYPES);
         let mut renames = BTreeMap::new();
         for key in keys {

@@ -19,6 +19,12 @@ impl<'a> Lowerer<'a> {
     pub(super) fn lower_operations(&mut self) -> Vec<Operation> {
         let mut out = Vec::new();
         let mut taken = Namespace::new(reserved::CLIENT_METHODS);
+        // Configured names are claimed before any generated one.
+        for name in self.options.rename.operations.values() {
+            if !taken.is_reserved(name) {
+                taken.claim(name.clone());
+            }
+        }
         for (path, item) in self.spec.paths.paths.iter() {
             let path_pointer = format!("#/paths/{}", pointer_escape(path));
             let resolved;
@@ -38,6 +44,9 @@ impl<'a> Lowerer<'a> {
                 }
             };
             for (method, op) in methods(item) {
+                if !self.options.select.keeps(method, path, &op.tags, op.operation_id.as_deref()) {
+                    continue;
+                }
                 let pointer = pointer_join(&path_pointer, &method.as_str().to_ascii_lowercase());
                 let lowered = self.operation(path, &path_pointer, item, method, op, &pointer, &mut taken);
                 out.push(lowered);
@@ -88,7 +97,10 @@ impl<'a> Lowerer<'a> {
         } else {
             base_name
         };
-        let name = taken.claim(base_name);
+        let name = match self.renamed_operation(method, path, op.operation_id.as_deref(), taken) {
+            Some(configured) => configured,
+            None => taken.claim(base_name),
+        };
         let type_hint = pascal(&name);
 
         // Parameters: path-item level first, overridden by operation level.
@@ -478,7 +490,7 @@ struct Responses {
     download: bool,
 }
 
-fn methods(item: &PathItem) -> Vec<(Method, &OaOperation)> {
+pub(super) fn methods(item: &PathItem) -> Vec<(Method, &OaOperation)> {
     [
         (Method::Get, &item.get),
         (Method::Put, &item.put),

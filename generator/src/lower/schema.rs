@@ -43,6 +43,9 @@ impl<'a> Lowerer<'a> {
             return TypeRef::Any;
         };
         let nullable = matches!(schema, ReferenceOr::Item(s) if s.schema_data.nullable);
+        if let Some(t) = self.replaced(&key) {
+            return if nullable { t.nullable() } else { t };
+        }
         if !self.types.contains_key(&key) && !self.in_progress.contains(&key) {
             self.in_progress.insert(key.clone());
             let hint = pascal(name);
@@ -83,6 +86,8 @@ impl<'a> Lowerer<'a> {
                 deprecated: data.is_some_and(|d| d.deprecated),
                 kind,
                 examples,
+                derives: Vec::new(),
+                attributes: Vec::new(),
             },
         );
     }
@@ -96,6 +101,9 @@ impl<'a> Lowerer<'a> {
         }
         match self.resolve_schema_ref(reference) {
             Some((key, schema)) => {
+                if let Some(t) = self.replaced(&key) {
+                    return t;
+                }
                 if self.types.contains_key(&key) || self.in_progress.contains(&key) {
                     return TypeRef::Named(key);
                 }
@@ -129,7 +137,9 @@ impl<'a> Lowerer<'a> {
 
     /// Lowers an inline schema, creating a named type when it needs one.
     fn place(&mut self, s: &Schema, pointer: &str, hint: &str) -> TypeRef {
-        let t = if self.types.contains_key(pointer) {
+        let t = if let Some(t) = self.replaced(pointer) {
+            t
+        } else if self.types.contains_key(pointer) {
             TypeRef::Named(pointer.to_string())
         } else {
             match self.shape(s, pointer, hint) {
@@ -170,6 +180,9 @@ impl<'a> Lowerer<'a> {
         let structured_enum = v.enumeration.iter().filter(|e| !e.is_null()).all(|e| e.is_object() || e.is_array());
         if !v.enumeration.is_empty() && !structured_enum {
             return self.enumeration(&v, pointer);
+        }
+        if let Some(t) = self.format_replacement(v.typ, v.format.as_deref()) {
+            return Shape::Inline(t);
         }
         match v.typ {
             Some("string") => Shape::Inline(TypeRef::Primitive(match v.format.as_deref() {
@@ -580,6 +593,7 @@ fn variant_name_for(ty: &TypeRef, index: usize) -> String {
         TypeRef::Map(_) | TypeRef::Object => "Object".to_string(),
         TypeRef::Nullable(inner) => variant_name_for(inner, index),
         TypeRef::Any => "Any".to_string(),
+        TypeRef::External(e) => super::naming::pascal(e.short_name()),
         TypeRef::Named(_) => format!("Variant{index}"),
     }
 }
@@ -597,6 +611,8 @@ pub(super) fn untagged_rank(ty: &TypeRef) -> u8 {
         TypeRef::Primitive(_) => 6,
         TypeRef::Map(_) => 7,
         TypeRef::Object => 8,
+        // Unknown to us: after the types we know, before catch-alls.
+        TypeRef::External(_) => 6,
         TypeRef::Nullable(_) | TypeRef::Any => 9,
     }
 }

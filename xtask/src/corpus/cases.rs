@@ -125,6 +125,7 @@ fn rust_type(t: &TypeRef, names: &BTreeMap<&str, &str>, krate: &str) -> Result<S
             TypeRef::Nullable(inner) => format!("Option<{}>", go(inner, names, krate)),
             TypeRef::Any => "serde_json::Value".into(),
             TypeRef::Object => "serde_json::Map<String, serde_json::Value>".into(),
+            TypeRef::External(e) => e.path.clone(),
         }
     }
     Ok(go(t, names, krate))

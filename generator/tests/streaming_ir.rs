@@ -71,3 +71,32 @@ fn event_streams() {
 fn downloads() {
     insta::assert_snapshot!(decisions("downloads"));
 }
+
+/// `[pagination]` in `clientgen.toml` overrides the extension and detection,
+/// by operationId or `METHOD /path`; a key naming no operation is reported.
+#[test]
+fn pagination_from_configuration() {
+    let text = r#"
+spec = "pagination_extension.yaml"
+[pagination]
+listLogs = { style = "cursor", param = "cursor", cursor = "next_cursor" }
+"GET /events" = false
+listNothing = false
+"#;
+    let config = clientgen::config::parse(text, "clientgen.toml").expect("config parses");
+    let apis = config.apis().expect("one API");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/constructs/pagination_extension.yaml");
+    let loaded = clientgen::load::load_file(&path).expect("spec loads");
+    let lowered = clientgen::lower_loaded_with(loaded, "pagination_extension.yaml", &apis[0].options);
+    let op = |name: &str| lowered.api.operations.iter().find(|o| o.name == name).expect(name);
+    let logs = op("list_logs").pagination.as_ref().expect("configured pagination");
+    assert_eq!(logs.source, clientgen::ir::PaginationSource::Config);
+    assert_eq!(
+        serde_json::to_value(&logs.next).unwrap(),
+        serde_json::json!({"style": "cursor", "param": "cursor", "cursor": "/next_cursor", "has_more": null})
+    );
+    assert!(op("list_events").pagination.is_none(), "configured `false` turns the extension off");
+    assert!(op("list_widgets").pagination.is_some(), "the extension still applies elsewhere");
+    let warnings: Vec<String> = lowered.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(warnings.iter().any(|w| w.contains("pagination: no operation `listNothing`")), "{warnings:#?}");
+}

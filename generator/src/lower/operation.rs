@@ -199,12 +199,19 @@ impl<'a> Lowerer<'a> {
             events,
             download,
         };
+        let configured = op
+            .operation_id
+            .as_ref()
+            .and_then(|id| self.options.pagination.get(id))
+            .or_else(|| self.options.pagination.get(&format!("{} {path}", method.as_str())));
         let extension = op.extensions.get(super::pagination::EXTENSION);
         let extension_pointer = super::pagination::extension_pointer(pointer);
-        operation.pagination = self.pagination(
-            &operation,
-            extension.map(|v| (v, extension_pointer.as_str(), crate::ir::PaginationSource::Extension)),
-        );
+        let setting = match (configured, extension) {
+            (Some(v), _) => Some((v, "#/paths", crate::ir::PaginationSource::Config)),
+            (None, Some(v)) => Some((v, extension_pointer.as_str(), crate::ir::PaginationSource::Extension)),
+            (None, None) => None,
+        };
+        operation.pagination = self.pagination(&operation, setting);
         operation
     }
 

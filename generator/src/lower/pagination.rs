@@ -271,6 +271,10 @@ impl Lowerer<'_> {
         match self.configured(op, value, source) {
             Ok(p) => Some(p),
             Err(message) => {
+                let message = match source {
+                    PaginationSource::Config => format!("pagination of `{}`: {message}", op.operation_id.as_deref().unwrap_or(&op.path_template)),
+                    _ => message,
+                };
                 self.warn(pointer, format!("{message}; the operation is not paginated"));
                 None
             }
@@ -278,7 +282,7 @@ impl Lowerer<'_> {
     }
 
     fn configured(&mut self, op: &Operation, value: &Value, source: PaginationSource) -> Result<Pagination, String> {
-        let s: Settings = serde_json::from_value(value.clone()).map_err(|e| format!("invalid `{EXTENSION}`: {e}"))?;
+        let s: Settings = serde_json::from_value(value.clone()).map_err(|e| format!("invalid `{EXTENSION}` settings: {e}"))?;
         let (status, body) = page_response(op).ok_or("no success response with a JSON body to page through")?;
         let (items, item) = match &s.items {
             Some(path) => {

@@ -56,7 +56,7 @@ pub trait CredentialProvider: Send + Sync + 'static {
 pub struct CredentialRequest<'a> {
     /// The security scheme id (its key under `components.securitySchemes`).
     pub scheme: &'a str,
-    /// The operation about to be called (its `operationId`).
+    /// The operation about to be called: the name of its client method.
     pub operation: &'a str,
     /// The attempt about to be made, from 1.
     pub attempt: u32,

@@ -42,7 +42,7 @@ pub trait Hook: Send + Sync + 'static {
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct Attempt {
-    /// The operation (its `operationId`).
+    /// The operation: the name of its client method, e.g. `update_contact`.
     pub operation: &'static str,
     /// HTTP method.
     pub method: Method,

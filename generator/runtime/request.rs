@@ -12,7 +12,7 @@ use super::error::InvalidRequest;
 /// One operation call, as built by generated code.
 #[derive(Debug)]
 pub struct RequestSpec {
-    /// Operation id, used in error messages.
+    /// The operation: its client method name, used in messages.
     pub operation: &'static str,
     /// HTTP method.
     pub method: Method,

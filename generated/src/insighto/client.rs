@@ -129,7 +129,7 @@ impl ClientBuilder {
             );
         self
     }
-    ///Asks `provider` for the token of security scheme `apiKeyAuth` before every attempt (refreshing, minting signed tokens): see [`crate::runtime::CredentialProvider`].
+    /// Asks `provider` for the token of security scheme `apiKeyAuth` before every attempt (refreshing, minting signed tokens): see [`crate::runtime::CredentialProvider`].
     pub fn api_key_auth_provider(
         mut self,
         provider: impl crate::runtime::CredentialProvider,

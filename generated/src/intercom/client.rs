@@ -135,7 +135,7 @@ impl ClientBuilder {
             .credential("bearerAuth", crate::runtime::Auth::Bearer(token.into()));
         self
     }
-    ///Asks `provider` for the token of security scheme `bearerAuth` before every attempt (refreshing, minting signed tokens): see [`crate::runtime::CredentialProvider`].
+    /// Asks `provider` for the token of security scheme `bearerAuth` before every attempt (refreshing, minting signed tokens): see [`crate::runtime::CredentialProvider`].
     pub fn bearer_auth_provider(
         mut self,
         provider: impl crate::runtime::CredentialProvider,

@@ -106,7 +106,7 @@ impl ClientBuilder {
             .credential("BearerAuth", crate::runtime::Auth::Bearer(token.into()));
         self
     }
-    ///Asks `provider` for the token of security scheme `BearerAuth` before every attempt (refreshing, minting signed tokens): see [`crate::runtime::CredentialProvider`].
+    /// Asks `provider` for the token of security scheme `BearerAuth` before every attempt (refreshing, minting signed tokens): see [`crate::runtime::CredentialProvider`].
     pub fn bearer_auth_provider(
         mut self,
         provider: impl crate::runtime::CredentialProvider,

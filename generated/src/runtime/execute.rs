@@ -382,9 +382,19 @@ where
     Fut: Future<Output = Result<T, reqwest::Error>>,
 {
     let span = trace::call_span(&spec, &config.base_url);
-    let result = trace::instrument(&span, run(config, &spec, options, &read, &span)).await;
-    trace::finish(&span, &result);
+    let mut outcome = Outcome::default();
+    let result = trace::instrument(&span, run(config, &spec, options, &read, &mut outcome)).await;
+    trace::finish(&span, &outcome, &result);
     result
+}
+
+/// What a call did, for tracing.
+#[derive(Default)]
+pub(crate) struct Outcome {
+    /// Attempts made.
+    pub(crate) attempts: u32,
+    /// The status of the last response received.
+    pub(crate) status: Option<u16>,
 }
 
 async fn run<T, F, Fut>(
@@ -392,7 +402,7 @@ async fn run<T, F, Fut>(
     spec: &RequestSpec,
     options: &RequestOptions,
     read: &F,
-    span: &trace::Span,
+    outcome: &mut Outcome,
 ) -> Result<T, Failure>
 where
     F: Fn(reqwest::Response) -> Fut,
@@ -415,7 +425,7 @@ where
     let mut number: u32 = 0;
     loop {
         number = number.saturating_add(1);
-        trace::attempts(span, number);
+        outcome.attempts = number;
         let attempt = Attempt {
             operation: spec.operation,
             method: spec.method.clone(),
@@ -454,7 +464,10 @@ where
                 Err(err) => hook.on_error(err, &attempt),
             }
         }
-        trace::attempt_done(span, &sent, number, attempt.started.elapsed());
+        trace::attempt_done(&sent, number, attempt.started.elapsed());
+        if let Ok(response) = &sent {
+            outcome.status = Some(response.status().as_u16());
+        }
 
         // A rejected token: let its provider refresh it, once per call.
         if let Ok(response) = &sent {

@@ -22,7 +22,7 @@ mod enabled {
     use tracing::field::Empty;
     use tracing::Instrument;
 
-    use super::super::execute::Failure;
+    use super::super::execute::{Failure, Outcome};
     use super::super::request::RequestSpec;
 
     pub(crate) type Span = tracing::Span;
@@ -52,14 +52,8 @@ mod enabled {
         future.instrument(span.clone())
     }
 
-    /// Records the attempt count so far.
-    pub(crate) fn attempts(span: &Span, number: u32) {
-        span.record("attempts", number);
-    }
-
-    /// Records an attempt's outcome.
+    /// An attempt's outcome.
     pub(crate) fn attempt_done(
-        span: &Span,
         sent: &Result<reqwest::Response, reqwest::Error>,
         number: u32,
         elapsed: Duration,
@@ -68,7 +62,6 @@ mod enabled {
         match sent {
             Ok(response) => {
                 let status = response.status().as_u16();
-                span.record("http.response.status_code", status);
                 tracing::debug!(attempt = number, status, elapsed_ms, "response received");
             }
             Err(err) => {
@@ -89,8 +82,13 @@ mod enabled {
         tracing::debug!(attempt = number, wait_ms, "retrying");
     }
 
-    /// Records how the call ended.
-    pub(crate) fn finish<T>(span: &Span, result: &Result<T, Failure>) {
+    /// Records how the call ended: attempts made, the last status received,
+    /// the kind of failure.
+    pub(crate) fn finish<T>(span: &Span, outcome: &Outcome, result: &Result<T, Failure>) {
+        span.record("attempts", outcome.attempts);
+        if let Some(status) = outcome.status {
+            span.record("http.response.status_code", status);
+        }
         if let Err(failure) = result {
             let kind = match failure {
                 Failure::InvalidRequest(_) => "invalid_request",
@@ -109,7 +107,7 @@ mod disabled {
     use std::future::Future;
     use std::time::Duration;
 
-    use super::super::execute::Failure;
+    use super::super::execute::{Failure, Outcome};
     use super::super::request::RequestSpec;
 
     pub(crate) struct Span;
@@ -122,19 +120,11 @@ mod disabled {
         future
     }
 
-    pub(crate) fn attempts(_: &Span, _: u32) {}
-
-    pub(crate) fn attempt_done(
-        _: &Span,
-        _: &Result<reqwest::Response, reqwest::Error>,
-        _: u32,
-        _: Duration,
-    ) {
-    }
+    pub(crate) fn attempt_done(_: &Result<reqwest::Response, reqwest::Error>, _: u32, _: Duration) {}
 
     pub(crate) fn refresh(_: u32) {}
 
     pub(crate) fn waiting(_: u32, _: Duration) {}
 
-    pub(crate) fn finish<T>(_: &Span, _: &Result<T, Failure>) {}
+    pub(crate) fn finish<T>(_: &Span, _: &Outcome, _: &Result<T, Failure>) {}
 }

@@ -78,8 +78,10 @@ async fn a_retried_call_with_an_api_key(captured: &Captured) {
     )
     .await;
     let client = common::insighto_client(&server.uri(), API_KEY, fast(3));
-    let mut body = insighto::types::ContactUpdate::default();
-    body.first_name = "Private-Name".to_owned().into();
+    let body = insighto::types::ContactUpdate {
+        first_name: "Private-Name".to_owned().into(),
+        ..Default::default()
+    };
     let _ = client
         .update_contact_by_id(CONTACT.parse().unwrap(), &body)
         .await;

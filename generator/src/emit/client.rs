@@ -324,7 +324,7 @@ fn provider_setter(s: &SecurityScheme, setter: &str) -> TokenStream {
         _ => quote!(crate::runtime::TokenShape::Bearer),
     };
     let d = format!(
-        "Asks `provider` for the token of security scheme {} before every attempt (refreshing, minting signed tokens): see [`crate::runtime::CredentialProvider`].",
+        " Asks `provider` for the token of security scheme {} before every attempt (refreshing, minting signed tokens): see [`crate::runtime::CredentialProvider`].",
         code(&s.key)
     );
     quote! {
@@ -348,7 +348,7 @@ fn client_credentials_setter(s: &SecurityScheme, flow: &ClientCredentialsFlow) -
         format!("Declared scopes: {}.", list.join(", "))
     };
     let d = format!(
-        "Obtains tokens for security scheme {} with the OAuth2 client credentials flow at {}: fetched on first use, cached until shortly before they expire, fetched again after a 401. Requests `scopes` (none: the server's default for the client). {scopes} For other settings, pass a [`crate::runtime::ClientCredentials`] to [`Self::{}`].",
+        " Obtains tokens for security scheme {} with the OAuth2 client credentials flow at {}: fetched on first use, cached until shortly before they expire, fetched again after a 401. Requests `scopes` (none: the server's default for the client). {scopes} For other settings, pass a [`crate::runtime::ClientCredentials`] to [`Self::{}`].",
         code(&s.key),
         code(url),
         s.provider_setter.as_deref().unwrap_or_default(),

@@ -76,7 +76,7 @@ impl Multipart {
     }
 
     /// The encoded body and its content type (with the boundary).
-    pub fn encode(&self) -> Result<(Bytes, String), InvalidRequest> {
+    pub(crate) fn encode(&self) -> Result<(Bytes, String), InvalidRequest> {
         for p in &self.parts {
             let bad = |s: &str| s.contains(['"', '\r', '\n']);
             if bad(&p.name) || p.filename.as_deref().is_some_and(bad) || p.content_type.as_deref().is_some_and(bad) {

@@ -58,6 +58,7 @@ constructs!(
     recursive_mutual,
     request_media_types,
     responses_multi,
+    security_schemes,
     v31_const,
     v31_ref_siblings,
     v31_type_arrays,

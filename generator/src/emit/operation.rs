@@ -176,6 +176,7 @@ pub(super) fn operation(
     let method = format_ident!("{}", op.method.as_str());
     let security_alts = op.security.iter().map(|alt| quote!(&[#(#alt),*]));
     let op_name = &op.name;
+    let template = &op.path_template;
     let err_doc = format!(
         " Bodies of the error statuses [`Client::{}`] declares; other failures are the other variants of [`crate::runtime::Error`].",
         op.name
@@ -198,7 +199,7 @@ pub(super) fn operation(
 
         #cfg
         #[doc = #builder_doc]
-        #[derive(Debug)]
+        #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is awaited or sent"]
         pub struct #builder<'a> {
             client: &'a Client,
@@ -210,9 +211,11 @@ pub(super) fn operation(
         impl<'a> #builder<'a> {
             #(#setters)*
 
-            /// Per-call options: retry policy, timeout, idempotency key, headers.
+            /// Per-call options: retry policy, timeout, idempotency key,
+            /// headers. Merged into what the builder already has: each
+            /// setting given replaces the earlier one, headers add up.
             pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
-                self.options = options;
+                self.options.merge(options);
                 self
             }
 
@@ -241,11 +244,12 @@ pub(super) fn operation(
                 let #spec_binding = crate::runtime::RequestSpec::new(
                     #op_name,
                     reqwest::Method::#method,
+                    #template,
                     #path,
                     &[#(#security_alts),*],
                 );
                 #(#build)*
-                let raw = crate::runtime::execute::<#err>(&self.client.config, spec, &self.options).await?;
+                let raw = crate::runtime::execute(&self.client.config, spec, &self.options).await?;
                 match raw.status_code() {
                     #(#success_arms)*
                     #(#error_arms)*

@@ -5,15 +5,22 @@
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../../runtime/auth.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
+    ("credentials.rs", include_str!("../../runtime/credentials.rs")),
     ("datetime.rs", include_str!("../../runtime/datetime.rs")),
     ("encode.rs", include_str!("../../runtime/encode.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
+    ("execute.rs", include_str!("../../runtime/execute.rs")),
+    ("hook.rs", include_str!("../../runtime/hook.rs")),
     ("maybe.rs", include_str!("../../runtime/maybe.rs")),
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("multipart.rs", include_str!("../../runtime/multipart.rs")),
+    ("oauth2.rs", include_str!("../../runtime/oauth2.rs")),
+    ("options.rs", include_str!("../../runtime/options.rs")),
+    ("request.rs", include_str!("../../runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),
     ("secret.rs", include_str!("../../runtime/secret.rs")),
+    ("trace.rs", include_str!("../../runtime/trace.rs")),
 ];
 
 #[cfg(test)]

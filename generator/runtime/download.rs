@@ -139,3 +139,45 @@ impl<E> Stream for ByteStream<E> {
         self.inner.as_mut().poll_next(cx)
     }
 }
+
+/// `METHOD /path (operation)`: how messages name a call (no query string).
+pub(crate) fn label(spec: &super::request::RequestSpec) -> String {
+    format!("{} {} ({})", spec.method, spec.path, spec.operation)
+}
+
+/// The live response to a streaming call when its status is a success;
+/// otherwise its body, read whole (capped), turned into the operation's
+/// error by `check`.
+pub(crate) async fn success<E>(
+    config: &super::client::ClientConfig,
+    options: &super::options::RequestOptions,
+    label: &str,
+    response: reqwest::Response,
+    check: super::pagination::Check<E>,
+) -> Result<reqwest::Response, Error<E>> {
+    if response.status().is_success() {
+        return Ok(response);
+    }
+    let limit = options.max_body_size.or(config.max_body_size);
+    let idle = options.timeout.or(config.timeout);
+    let raw = read_capped(response, limit, idle).await.map_err(|e| e.into_error(label))?;
+    Err(match check(raw) {
+        Err(err) => err,
+        Ok(raw) => raw.unexpected(),
+    })
+}
+
+/// Sends a call whose success body is read as a stream of chunks.
+pub(crate) async fn send<E: Send + 'static>(
+    config: &super::client::ClientConfig,
+    spec: super::request::RequestSpec,
+    options: &super::options::RequestOptions,
+    check: super::pagination::Check<E>,
+) -> Result<super::response::Response<ByteStream<E>>, Error<E>> {
+    let label = label(&spec);
+    let response = super::execute::execute_streaming(config, spec, options).await?;
+    let response = success(config, options, &label, response, check).await?;
+    let (status, headers) = (response.status(), response.headers().clone());
+    let idle = options.timeout.or(config.timeout);
+    Ok(super::response::Response::new(status, headers, ByteStream::new(response, label, idle)))
+}

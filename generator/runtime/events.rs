@@ -235,8 +235,9 @@ impl<T: Send + 'static, E: Send + 'static> EventStream<T, E> {
     ) -> Self {
         let may_retry = is_idempotent(&spec.method) || options.retry_non_idempotent == Some(true) || options.idempotency_key.is_some();
         let connection = Connection {
-            label: format!("{} {} ({})", spec.method, spec.path, spec.operation),
-            reconnect_on_end: spec.method == reqwest::Method::GET,
+            label: super::download::label(&spec),
+            // 204 is how a server says there is nothing to stream.
+            reconnect_on_end: spec.method == reqwest::Method::GET && response.status() != StatusCode::NO_CONTENT,
             may_retry,
             idle: options.timeout.or(config.timeout),
             config: config.clone(),
@@ -259,4 +260,20 @@ impl<T: Send + 'static, E: Send + 'static> EventStream<T, E> {
         });
         EventStream { inner: Box::pin(inner) }
     }
+}
+
+/// Sends a call whose success body is an event stream.
+pub(crate) async fn send<T: Send + 'static, E: Send + 'static>(
+    config: &ClientConfig,
+    spec: RequestSpec,
+    options: &RequestOptions,
+    check: Check<E>,
+    decode: Decode<T>,
+) -> Result<super::response::Response<EventStream<T, E>>, Error<E>> {
+    let label = super::download::label(&spec);
+    let response = execute_streaming(config, spec.clone(), options).await?;
+    let response = super::download::success(config, options, &label, response, check).await?;
+    let (status, headers) = (response.status(), response.headers().clone());
+    let events = EventStream::new(config, spec, options, response, check, decode);
+    Ok(super::response::Response::new(status, headers, events))
 }

@@ -110,6 +110,8 @@ const DEPENDENCIES: &str = r#"[dependencies]
 base64 = "0.23"
 bytes = "1"
 fastrand = "2"
+futures-core = "0.3"
+futures-util = { version = "0.3", default-features = false }
 httpdate = "1"
 percent-encoding = "2"
 reqwest = { version = "0.13", default-features = false }

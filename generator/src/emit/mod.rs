@@ -12,6 +12,7 @@ mod request;
 mod responses;
 mod runtime_files;
 mod rust_type;
+mod streaming;
 mod types;
 
 use std::path::PathBuf;

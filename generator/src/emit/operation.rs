@@ -183,6 +183,48 @@ pub(super) fn operation(
     );
     let builder_doc = format!(" A request to [`Client::{}`]: set optional parameters, then `.await` it (or call [`Self::send`]).", op.name);
     let send_doc = " Sends the request (retrying as the retry policy allows) and decodes the response.";
+    let streaming_methods = super::streaming::methods(types, op, &error_arms, &fallback);
+    let events_send = super::streaming::events_send(types, op, &error_arms, &fallback);
+    let build_spec = quote! {
+        #(#path_locals)*
+        let #spec_binding = crate::runtime::RequestSpec::new(
+            #op_name,
+            reqwest::Method::#method,
+            #template,
+            #path,
+            &[#(#security_alts),*],
+        );
+        #(#build)*
+    };
+    let decode = quote! {
+        let raw = crate::runtime::execute(&self.client.config, spec, &self.options).await?;
+        match raw.status_code() {
+            #(#success_arms)*
+            #(#error_arms)*
+            #fallback
+        }
+    };
+    // Several methods send the same request: it is built in one place.
+    let (request_spec, send_body) = if super::streaming::needs_request_spec(op) {
+        let body = match &events_send {
+            Some((_, body)) => body.clone(),
+            None => quote!(let spec = self.request_spec()?; #decode),
+        };
+        let request_spec = quote! {
+            /// The request as set up so far.
+            fn request_spec(&self) -> Result<crate::runtime::RequestSpec, crate::runtime::InvalidRequest> {
+                #build_spec
+                Ok(spec)
+            }
+        };
+        (Some(request_spec), body)
+    } else {
+        (None, quote!(#build_spec #decode))
+    };
+    let ok_ty = match events_send {
+        Some((ty, _)) => ty,
+        None => ok_ty,
+    };
 
     quote! {
         #cfg
@@ -240,22 +282,12 @@ pub(super) fn operation(
 
             #[doc = #send_doc]
             pub async fn send(self) -> Result<crate::runtime::Response<#ok_ty>, crate::runtime::Error<#err>> {
-                #(#path_locals)*
-                let #spec_binding = crate::runtime::RequestSpec::new(
-                    #op_name,
-                    reqwest::Method::#method,
-                    #template,
-                    #path,
-                    &[#(#security_alts),*],
-                );
-                #(#build)*
-                let raw = crate::runtime::execute(&self.client.config, spec, &self.options).await?;
-                match raw.status_code() {
-                    #(#success_arms)*
-                    #(#error_arms)*
-                    #fallback
-                }
+                #send_body
             }
+
+            #(#streaming_methods)*
+
+            #request_spec
         }
 
         #cfg

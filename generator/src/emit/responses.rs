@@ -136,7 +136,7 @@ fn status_doc(s: StatusMatch) -> String {
     }
 }
 
-fn status_pattern(s: StatusMatch) -> TokenStream {
+pub(super) fn status_pattern(s: StatusMatch) -> TokenStream {
     match s {
         StatusMatch::Code(c) => {
             let c = proc_macro2::Literal::u16_unsuffixed(c);

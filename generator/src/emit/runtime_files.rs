@@ -7,8 +7,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("credentials.rs", include_str!("../../runtime/credentials.rs")),
     ("datetime.rs", include_str!("../../runtime/datetime.rs")),
+    ("download.rs", include_str!("../../runtime/download.rs")),
     ("encode.rs", include_str!("../../runtime/encode.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
+    ("events.rs", include_str!("../../runtime/events.rs")),
     ("execute.rs", include_str!("../../runtime/execute.rs")),
     ("hook.rs", include_str!("../../runtime/hook.rs")),
     ("maybe.rs", include_str!("../../runtime/maybe.rs")),
@@ -16,10 +18,12 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("multipart.rs", include_str!("../../runtime/multipart.rs")),
     ("oauth2.rs", include_str!("../../runtime/oauth2.rs")),
     ("options.rs", include_str!("../../runtime/options.rs")),
+    ("pagination.rs", include_str!("../../runtime/pagination.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),
     ("secret.rs", include_str!("../../runtime/secret.rs")),
+    ("sse.rs", include_str!("../../runtime/sse.rs")),
     ("trace.rs", include_str!("../../runtime/trace.rs")),
 ];
 

@@ -158,7 +158,8 @@ pub const RESPONSE_VARIANTS: Scope = Scope { reserved: &[], suffix: "" };
 /// Modules at the root of a generated crate (`emit/krate.rs`): the runtime,
 /// and the dependencies' crate names, which a module must not shadow.
 pub const CRATE_MODULES: &[&str] = &[
-    "runtime", "std", "core", "alloc", "crate", "self", "super", "bytes", "fastrand",
+    "runtime", "std", "core", "alloc", "crate", "self", "super", "bytes", "fastrand", "futures_core",
+    "futures_util",
     "percent_encoding", "reqwest", "serde", "serde_json", "serde_path_to_error", "serde_urlencoded",
     "time", "tokio", "uuid",
 ];

@@ -4,6 +4,7 @@
 //!
 //! Each API is a module with a `Client`; the shared runtime (errors, auth, retries) is in [`runtime`].
 #![allow(
+    clippy::disallowed_names,
     clippy::large_enum_variant,
     clippy::match_overlapping_arm,
     clippy::too_many_arguments

@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use crate::text::escape_controls;
+
 /// How bad a [`Diagnostic`] is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Severity {
@@ -101,17 +103,20 @@ impl Diagnostic {
     }
 }
 
+/// One line per diagnostic (plus its help): pointers and messages quote the
+/// spec, so control characters are shown escaped and cannot recolour a
+/// terminal or start a forged `error:` line.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.severity, self.file)?;
+        write!(f, "{}: {}", self.severity, escape_controls(&self.file))?;
         match (self.line, self.column) {
             (Some(line), Some(column)) => write!(f, ":{line}:{column}")?,
             (Some(line), None) => write!(f, ":{line}")?,
             _ => {}
         }
-        write!(f, ": at {}: {}", self.pointer, self.message)?;
+        write!(f, ": at {}: {}", escape_controls(&self.pointer), escape_controls(&self.message))?;
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+            write!(f, "\n  help: {}", escape_controls(help))?;
         }
         Ok(())
     }
@@ -214,5 +219,11 @@ mod tests {
         );
         let w = Diagnostic::warning("api.json", "#", "odd");
         assert_eq!(w.to_string(), "warning: api.json: at #: odd");
+        // A spec key cannot recolour the terminal or start a line of its own.
+        let hostile = Diagnostic::warning("a.yaml", "#/paths/\u{1b}[31m\rerror: x", "key `\n\u{1b}]0;t\u{7}`");
+        assert_eq!(
+            hostile.to_string(),
+            "warning: a.yaml: at #/paths/\\u{1b}[31m\\u{d}error: x: key `\\u{a}\\u{1b}]0;t\\u{7}`"
+        );
     }
 }

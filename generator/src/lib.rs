@@ -13,6 +13,7 @@ pub mod emit;
 pub mod ir;
 pub mod load;
 pub mod lower;
+pub mod text;
 pub mod write;
 
 use std::path::Path;

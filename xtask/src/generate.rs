@@ -4,7 +4,6 @@
 use std::path::Path;
 
 use clientgen::emit::{self, ApiModule, CrateOptions, FeatureMode};
-use clientgen::lower::snake;
 
 pub fn run(spec: &Path, out: &Path, name: Option<&str>) -> Result<(), String> {
     let display = spec.display().to_string();
@@ -20,10 +19,7 @@ pub fn run(spec: &Path, out: &Path, name: Option<&str>) -> Result<(), String> {
 
 /// The files of a standalone crate for one API.
 pub fn crate_files(api: &clientgen::ir::Api, spec_display: &str, name: Option<&str>) -> Result<Vec<emit::GeneratedFile>, String> {
-    let crate_name = name.map(str::to_string).unwrap_or_else(|| {
-        let base = snake(&api.title).replace('_', "-");
-        format!("{base}-client")
-    });
+    let crate_name = name.map_or_else(|| api.package_name.clone(), str::to_string);
     let module = "api".to_string();
     let opts = CrateOptions {
         name: crate_name,

@@ -10,7 +10,7 @@
 //!
 //! Generated from `specs/insighto.yaml` (OpenAPI 3.0.3, API version 1.0.0).
 //!
-//! Start with \[`Client`\]: one method per operation, each returning a request builder to `.await`. Request and response types are in \[`types`\].
+//! Start with [`Client`](crate::insighto::Client): one method per operation, each returning a request builder to `.await`. Request and response types are in [`types`](crate::insighto::types).
 mod client;
 pub mod types;
 pub use client::*;

@@ -18,7 +18,7 @@
 //!
 //! Generated from `specs/intercom.yaml` (OpenAPI 3.0.3, API version 2.11).
 //!
-//! Start with \[`Client`\]: one method per operation, each returning a request builder to `.await`. Request and response types are in \[`types`\].
+//! Start with [`Client`](crate::intercom::Client): one method per operation, each returning a request builder to `.await`. Request and response types are in [`types`](crate::intercom::types).
 mod client;
 pub mod types;
 pub use client::*;

@@ -13,7 +13,7 @@
 //!
 //! Generated from `specs/intercom-legacy.yaml` (OpenAPI 3.0.3, API version 1.0).
 //!
-//! Start with \[`Client`\]: one method per operation, each returning a request builder to `.await`. Request and response types are in \[`types`\].
+//! Start with [`Client`](crate::intercom_legacy::Client): one method per operation, each returning a request builder to `.await`. Request and response types are in [`types`](crate::intercom_legacy::types).
 mod client;
 pub mod types;
 pub use client::*;

@@ -4,7 +4,7 @@
 //!
 //! Generated from `specs/paragon-actionkit.yaml` (OpenAPI 3.0.0, API version 1.0.0).
 //!
-//! Start with \[`Client`\]: one method per operation, each returning a request builder to `.await`. Request and response types are in \[`types`\].
+//! Start with [`Client`](crate::paragon::Client): one method per operation, each returning a request builder to `.await`. Request and response types are in [`types`](crate::paragon::types).
 mod client;
 pub mod types;
 pub use client::*;

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{doc, doc_paragraphs};
+use super::docs::{code, doc, inline, Para};
 use super::rust_type::{ident, Types};
 use crate::ir::{Api, ClientCredentialsFlow, ClientParam, Operation, Primitive, SecurityKind, SecurityScheme, TypeRef};
 
@@ -33,7 +33,7 @@ fn servers(api: &Api) -> TokenStream {
     let url = default_url(api);
     let variants = api.servers.iter().enumerate().map(|(i, s)| {
         let name = ident(&s.name);
-        let d = doc_paragraphs(&[s.description.as_deref(), Some(&format!("`{}`", s.url))]);
+        let d = doc(&[Para::Spec(s.description.as_deref()), Para::Ours(&code(&s.url))]);
         let default = (i == 0).then(|| quote!(#[default]));
         quote!(#d #default #name,)
     });
@@ -96,7 +96,7 @@ fn credential(s: &SecurityScheme) -> (Vec<TokenStream>, TokenStream) {
 
 fn scheme_doc(s: &SecurityScheme) -> String {
     let how = match &s.kind {
-        SecurityKind::Bearer { format: Some(f) } => format!("a bearer token ({f}) sent in `Authorization`"),
+        SecurityKind::Bearer { format: Some(f) } => format!("a bearer token ({}) sent in `Authorization`", inline(f)),
         SecurityKind::Bearer { format: None } => "a bearer token sent in `Authorization`".to_string(),
         SecurityKind::Basic => "HTTP basic credentials".to_string(),
         SecurityKind::ApiKey { location, name } => {
@@ -105,19 +105,17 @@ fn scheme_doc(s: &SecurityScheme) -> String {
                 crate::ir::ApiKeyLocation::Query => "query parameter",
                 crate::ir::ApiKeyLocation::Cookie => "cookie",
             };
-            format!("an API key sent in the `{name}` {loc}")
+            format!("an API key sent in the {} {loc}", code(name))
         }
     };
-    format!("Authenticates with {how} (security scheme `{}`).", s.key)
+    format!("Authenticates with {how} (security scheme {}).", code(&s.key))
 }
 
 fn client(api: &Api) -> TokenStream {
-    let title = format!("A client for the {} API (version {}).", api.title, api.version);
+    let title = format!("A client for the {} API (version {}).", inline(&api.title), inline(&api.version));
     let cheap = "Cloning is cheap: clones share the connection pool.";
-    let mut docs = doc_paragraphs(&[Some(&title), api.description.as_deref(), Some(cheap)]);
-    if let Some(params) = client_params_doc(&api.client_params) {
-        docs.extend(generated_paragraph(&params));
-    }
+    let params = client_params_doc(&api.client_params).unwrap_or_default();
+    let docs = doc(&[Para::Ours(&title), Para::Spec(api.description.as_deref()), Para::Ours(cheap), Para::Ours(&params)]);
     // Client-level parameters start at their defaults.
     let set_defaults: Vec<TokenStream> = api
         .client_params
@@ -143,7 +141,7 @@ fn client(api: &Api) -> TokenStream {
         let s = &api.security_schemes[0];
         let (args, auth) = credential(s);
         let key = &s.key;
-        let d = doc(&format!("{url_doc} {}", scheme_doc(s)));
+        let d = doc(&[Para::Ours(&format!("{url_doc} {}", scheme_doc(s)))]);
         quote! {
             #d
             pub fn new(#url_arg #(#args),*) -> Self {
@@ -159,7 +157,7 @@ fn client(api: &Api) -> TokenStream {
         } else {
             format!("{url_doc} No credentials are set: use [`Client::builder`] to add them.")
         };
-        let d = doc(&d);
+        let d = doc(&[Para::Ours(&d)]);
         let body = if set_defaults.is_empty() {
             quote!(Self { config: crate::runtime::ClientConfig::new(#url_expr) })
         } else {
@@ -185,10 +183,14 @@ fn client(api: &Api) -> TokenStream {
             }
         }
     });
+    // Only operations read the configuration; an API without any (webhooks
+    // only) still has a client.
+    let unread = api.operations.is_empty().then(|| quote!(#[allow(dead_code)]));
     quote! {
         #docs
         #[derive(Clone, Debug)]
         pub struct Client {
+            #unread
             config: crate::runtime::ClientConfig,
         }
 
@@ -219,7 +221,7 @@ fn builder(api: &Api, types: &Types<'_>) -> TokenStream {
         let (args, auth) = credential(s);
         let key = &s.key;
         let name = ident(&s.rust_name);
-        let d = doc_paragraphs(&[Some(&scheme_doc(s)), s.description.as_deref()]);
+        let d = doc(&[Para::Ours(&scheme_doc(s)), Para::Spec(s.description.as_deref())]);
         let provider = s.provider_setter.as_deref().map(|setter| provider_setter(s, setter));
         let flow = s.client_credentials.as_ref().map(|flow| client_credentials_setter(s, flow));
         quote! {
@@ -324,11 +326,12 @@ fn provider_setter(s: &SecurityScheme, setter: &str) -> TokenStream {
         _ => quote!(crate::runtime::TokenShape::Bearer),
     };
     let d = format!(
-        " Asks `provider` for the token of security scheme {} before every attempt (refreshing, minting signed tokens): see [`crate::runtime::CredentialProvider`].",
+        "Asks `provider` for the token of security scheme {} before every attempt (refreshing, minting signed tokens): see [`crate::runtime::CredentialProvider`].",
         code(&s.key)
     );
+    let d = doc(&[Para::Ours(&d)]);
     quote! {
-        #[doc = #d]
+        #d
         pub fn #name(mut self, provider: impl crate::runtime::CredentialProvider) -> Self {
             self.inner = self.inner.credential_provider(#key, #shape, provider);
             self
@@ -348,13 +351,14 @@ fn client_credentials_setter(s: &SecurityScheme, flow: &ClientCredentialsFlow) -
         format!("Declared scopes: {}.", list.join(", "))
     };
     let d = format!(
-        " Obtains tokens for security scheme {} with the OAuth2 client credentials flow at {}: fetched on first use, cached until shortly before they expire, fetched again after a 401. Requests `scopes` (none: the server's default for the client). {scopes} For other settings, pass a [`crate::runtime::ClientCredentials`] to [`Self::{}`].",
+        "Obtains tokens for security scheme {} with the OAuth2 client credentials flow at {}: fetched on first use, cached until shortly before they expire, fetched again after a 401. Requests `scopes` (none: the server's default for the client). {scopes} For other settings, pass a [`crate::runtime::ClientCredentials`] to [`Self::{}`].",
         code(&s.key),
         code(url),
         s.provider_setter.as_deref().unwrap_or_default(),
     );
+    let d = doc(&[Para::Ours(&d)]);
     quote! {
-        #[doc = #d]
+        #d
         pub fn #name(
             mut self,
             client_id: impl Into<String>,
@@ -367,21 +371,6 @@ fn client_credentials_setter(s: &SecurityScheme, flow: &ClientCredentialsFlow) -
             self
         }
     }
-}
-
-/// A doc paragraph the generator writes itself (so its intra-doc links are
-/// kept), after the spec's prose; spec text in it must be in [`code`] spans.
-pub(super) fn generated_paragraph(text: &str) -> TokenStream {
-    let line = format!(" {text}");
-    quote!(#[doc = ""] #[doc = #line])
-}
-
-/// `text` as a markdown code span, whatever backticks it holds.
-pub(super) fn code(text: &str) -> String {
-    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
-    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
 /// The sentence of the client's docs listing what it sends by default.
@@ -413,8 +402,7 @@ fn client_param_setter(types: &Types<'_>, c: &ClientParam) -> TokenStream {
         code(wire),
         code(&c.default)
     );
-    let mut d = doc_paragraphs(&[c.description.as_deref()]);
-    d.extend(if d.is_empty() { doc(&sent) } else { generated_paragraph(&sent) });
+    let d = doc(&[Para::Spec(c.description.as_deref()), Para::Ours(&sent)]);
     quote! {
         #d
         pub fn #n(mut self, #n: #arg) -> Self {

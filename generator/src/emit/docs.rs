@@ -1,134 +1,166 @@
-//! Doc comments from spec prose.
+//! Doc comments. Spec text is untrusted: whatever it holds, it stays text
+//! (the cleaning is in `markdown.rs`); the emitter's own markdown embeds spec
+//! fragments only through [`code`] and [`inline`].
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// `#[doc = ...]` attributes for each line of `text`, made safe for rustdoc:
-/// no bare URLs warnings, no accidental code blocks from indentation.
-pub fn doc(text: &str) -> TokenStream {
-    let lines = clean(text);
-    let attrs = lines.iter().map(|l| {
-        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+use super::markdown;
+pub use crate::text::escape_controls;
+
+/// One paragraph of a doc comment.
+#[derive(Clone, Copy, Debug)]
+pub enum Para<'a> {
+    /// Markdown from the spec (untrusted): cleaned. `None` or blank is
+    /// skipped.
+    Spec(Option<&'a str>),
+    /// Markdown the emitter wrote; any spec text in it has been through
+    /// [`code`] or [`inline`].
+    Ours(&'a str),
+}
+
+/// `#[doc = ...]` attributes for the paragraphs, separated by blank lines.
+pub fn doc(parts: &[Para<'_>]) -> TokenStream {
+    let attrs = lines(parts).into_iter().map(|l| {
+        let l = if l.is_empty() { l } else { format!(" {l}") };
         quote!(#[doc = #l])
     });
     quote!(#(#attrs)*)
 }
 
-/// Several paragraphs, skipping empty ones, separated by blank doc lines.
-pub fn doc_paragraphs(parts: &[Option<&str>]) -> TokenStream {
-    let text: Vec<&str> = parts.iter().flatten().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
-    let mut deduped: Vec<&str> = Vec::new();
-    for t in text {
-        if !deduped.contains(&t) {
-            deduped.push(t);
-        }
-    }
-    doc(&deduped.join("\n\n"))
+/// The same as inner `#![doc = ...]` attributes, for module docs.
+pub fn inner_doc(parts: &[Para<'_>]) -> TokenStream {
+    let attrs = lines(parts).into_iter().map(|l| {
+        let l = if l.is_empty() { l } else { format!(" {l}") };
+        quote!(#![doc = #l])
+    });
+    quote!(#(#attrs)*)
 }
 
-/// The cleaned lines of `text`, for callers building inner doc attributes.
-pub fn doc_lines(text: &str) -> Vec<String> {
-    clean(text)
+/// Spec text as an inline code span: one line, delimited by more backticks
+/// than it contains.
+pub fn code(text: &str) -> String {
+    let text = markdown::one_line(text);
+    if text.is_empty() {
+        return "`\"\"`".to_string();
+    }
+    let fence = "`".repeat(markdown::longest_run(&text, '`') + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
-fn clean(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut in_fence = false;
-    for raw in text.trim().lines() {
-        let line = raw.trim_end();
-        if line.trim_start().starts_with("```") {
-            in_fence = !in_fence;
-            // Spec code samples are rarely Rust: never let rustdoc run them.
-            let lang = line.trim_start().trim_start_matches('`').trim();
-            out.push(if in_fence && (lang.is_empty() || lang == "rust") { "```text".to_string() } else if in_fence { format!("```{lang}") } else { "```".to_string() });
-            continue;
+/// Spec text inside a sentence: one line, no fence, link or bare URL.
+pub fn inline(text: &str) -> String {
+    let mut text = markdown::one_line(text);
+    for c in ['`', '~'] {
+        if markdown::longest_run(&text, c) >= 3 {
+            text = text.replace(c, &format!("\\{c}"));
         }
-        if in_fence {
-            out.push(line.to_string());
-            continue;
-        }
-        // Leading indentation would turn prose into a code block.
-        let mut l = line.trim_start().to_string();
-        l = escape_urls(&l);
-        // Brackets that look like broken intra-doc links.
-        l = l.replace('[', "\\[").replace(']', "\\]");
-        // Undo escaping for markdown links `[text](url)`.
-        l = l.replace("\\](", "](");
-        if let Some(fixed) = fix_markdown_links(&l) {
-            l = fixed;
-        }
-        out.push(l);
     }
-    if in_fence {
-        out.push("```".to_string());
-    }
-    while out.last().is_some_and(|l| l.is_empty()) {
-        out.pop();
-    }
-    out
+    markdown::escape_brackets(&markdown::escape_urls(&text))
 }
 
-/// `\[text](url)` → `[text](url)`: the escape above is only for brackets
-/// that are not links.
-fn fix_markdown_links(l: &str) -> Option<String> {
-    if !l.contains("](") {
-        return None;
-    }
-    let mut result = String::with_capacity(l.len());
-    let mut rest = l;
-    while let Some(pos) = rest.find("](") {
-        let (before, after) = rest.split_at(pos);
-        match before.rfind("\\[") {
-            Some(open) => {
-                result.push_str(&before[..open]);
-                result.push('[');
-                result.push_str(&before[open + 2..]);
+/// The lines of the doc comment, as rustdoc will read them.
+fn lines(parts: &[Para<'_>]) -> Vec<String> {
+    let build = |plain: bool| -> Vec<String> {
+        let mut seen: Vec<&str> = Vec::new();
+        let mut out: Vec<String> = Vec::new();
+        for part in parts {
+            let (text, spec) = match part {
+                Para::Spec(Some(t)) => (t.trim(), true),
+                Para::Spec(None) => continue,
+                Para::Ours(t) => (t.trim(), false),
+            };
+            // The same text twice (a summary repeated as description) once.
+            if text.is_empty() || seen.contains(&text) {
+                continue;
             }
-            None => result.push_str(before),
+            seen.push(text);
+            if !out.is_empty() {
+                out.push(String::new());
+            }
+            out.extend(match (spec, plain) {
+                (true, false) => markdown::clean(text),
+                (true, true) => markdown::plain(text),
+                (false, _) => text.split('\n').map(|l| markdown::doc_text(l.trim_end())).collect(),
+            });
         }
-        result.push_str("](");
-        rest = &after[2..];
-    }
-    result.push_str(rest);
-    Some(result)
-}
-
-/// Wraps bare `http(s)://` URLs in `<...>` so rustdoc links them instead of
-/// warning.
-fn escape_urls(line: &str) -> String {
-    let mut out = String::with_capacity(line.len() + 8);
-    let mut rest = line;
-    while let Some(pos) = rest.find("http") {
-        let (before, after) = rest.split_at(pos);
-        out.push_str(before);
-        let is_url = after.starts_with("http://") || after.starts_with("https://");
-        let prev = before.chars().last();
-        // Already a link target (`<url>`, `[text](url)`) or code.
-        let wrapped = matches!(prev, Some('<' | '(' | '`'));
-        if is_url && !wrapped {
-            let end = after.find(|c: char| c.is_whitespace() || c == ')' || c == '>' || c == '"' || c == '`').unwrap_or(after.len());
-            let url = after[..end].trim_end_matches(['.', ',', ';', ':']);
-            out.push('<');
-            out.push_str(url);
-            out.push('>');
-            rest = &after[url.len()..];
-        } else {
-            out.push_str("http");
-            rest = &after[4..];
+        while out.last().is_some_and(|l| l.is_empty()) {
+            out.pop();
         }
+        markdown::escape_html(out)
+    };
+    let cleaned = build(false);
+    if !markdown::has_runnable_code(&cleaned) {
+        return cleaned;
     }
-    out.push_str(rest);
-    out
+    // The line-based cleaning and Markdown disagree (raw HTML around a
+    // fence can do that): fall back to prose with every block construct
+    // escaped.
+    let plain = build(true);
+    if !markdown::has_runnable_code(&plain) {
+        return plain;
+    }
+    vec!["(Documentation omitted: it could not be rendered safely.)".to_string()]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    pub(super) fn spec(text: &str) -> Vec<String> {
+        lines(&[Para::Spec(Some(text))])
+    }
+
     #[test]
-    fn cleans_prose() {
-        assert_eq!(clean("See https://x.io/a."), vec!["See <https://x.io/a>."]);
-        assert_eq!(clean("  indented\n\n[a](http://b)"), vec!["indented", "", "[a](http://b)"]);
-        assert_eq!(clean("list [1, 2]"), vec!["list \\[1, 2\\]"]);
+    fn code_blocks_become_text() {
+        assert_eq!(spec("a\n```\nlet x = 1;\n```"), vec!["a", "```text", "let x = 1;", "```"]);
+        assert_eq!(spec("~~~rust\npanic!()\n~~~"), vec!["```text", "panic!()", "```"]);
+        assert_eq!(spec("```should_panic\npanic!()"), vec!["```text", "panic!()", "```"]);
+        assert_eq!(spec("~~~\n```rust\nx\n```\n~~~"), vec!["````text", "```rust", "x", "```", "````"]);
+        assert_eq!(spec("    indented code"), vec!["indented code"]);
+        assert_eq!(spec("-     list code"), vec!["- list code"]);
+        assert_eq!(spec("> ```rust\n> panic!()\n> ```\nafter"), vec!["> ```text", "> panic!()", "> ```", "after"]);
+        assert_eq!(spec("1. ```\n   code\n   ```\n2. next"), vec!["1. ```text", "   code", "   ```", "2. next"]);
+        assert_eq!(spec("* > ```\n  > code"), vec!["* > \\```", "> code"]);
+        assert_eq!(spec("- a\n  - b\n    more\n- c"), vec!["- a", "  - b", "    more", "- c"]);
+        // Inline code with three backticks is not a fence.
+        assert_eq!(spec("```a``` b"), vec!["\\```a``` b"]);
+    }
+
+    #[test]
+    fn lists_and_quotes_keep_their_continuations() {
+        assert_eq!(
+            spec("- item\nlazy\n  indented\n\n  next paragraph\n\nafter"),
+            vec!["- item", "  lazy", "  indented", "", "  next paragraph", "", "after"]
+        );
+        assert_eq!(spec("> quote\nlazy"), vec!["> quote", "> lazy"]);
+    }
+
+    #[test]
+    fn raw_html_cannot_smuggle_a_fence() {
+        // CommonMark keeps `<pre>` content raw until `</pre>`: the line-based
+        // fences can disagree, and the plain fallback takes over.
+        let text = "<pre>\n```\n</pre>\nx\n```\n```rust\npanic!()\n```";
+        let out = spec(text);
+        assert!(!markdown::has_runnable_code(&out), "{out:#?}");
+    }
+
+    #[test]
+    fn html_that_is_not_markup_is_text() {
+        assert_eq!(spec("Send <token> as `<token>`"), vec!["Send &lt;token> as `<token>`"]);
+        assert_eq!(spec("<b>bold</b> and <script>x</script>"), vec!["<b>bold</b> and &lt;script>x&lt;/script>"]);
+        assert_eq!(spec("<p>unclosed"), vec!["&lt;p>unclosed"]);
+        assert_eq!(spec("a<br>b"), vec!["a<br>b"]);
+    }
+
+    #[test]
+    fn controls_are_escaped() {
+        assert_eq!(spec("a\rb"), vec!["a", "b"]);
+        assert_eq!(spec("a\u{1b}[31mb\u{202e}c\u{7f}\td"), vec!["a\\u{1b}\\[31mb\\u{202e}c\\u{7f}    d"]);
+        assert_eq!(code("a\nb`c"), "``a b`c``");
+        assert_eq!(code("`x"), "`` `x ``");
+        assert_eq!(code(""), "`\"\"`");
+        assert_eq!(inline("A\n```rust\npanic!()\n```"), "A \\`\\`\\`rust panic!() \\`\\`\\`");
     }
 }

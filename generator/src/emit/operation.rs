@@ -5,24 +5,11 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::doc_paragraphs;
+use super::docs::{code, doc, Para};
 use super::request::request_code;
 use super::responses::{response_code, ResponseCode};
 use super::rust_type::{ident, Types};
 use crate::ir::{ClientParam, MediaKind, Operation, Param, ParamLocation, Primitive, TypeRef};
-use crate::lower::pascal;
-
-pub(super) fn builder_name(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}Builder", pascal(&op.name))
-}
-
-pub(super) fn error_name(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}Error", pascal(&op.name))
-}
-
-pub(super) fn output_name(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}Output", pascal(&op.name))
-}
 
 /// Parameters passed to the operation method (path and required ones);
 /// the rest are builder setters.
@@ -57,12 +44,23 @@ fn body_arg(types: &Types<'_>, op: &Operation) -> Option<(TokenStream, TokenStre
 }
 
 fn op_docs(op: &Operation) -> TokenStream {
-    let route = format!("`{} {}`", op.method.as_str(), op.path_template);
-    let deprecated = op.deprecated.then_some("**Deprecated.**");
+    let route = code(&format!("{} {}", op.method.as_str(), op.path_template));
+    let deprecated = if op.deprecated { "**Deprecated.**" } else { "" };
     let form = op.body.as_ref().filter(|b| !b.form_fields.is_empty()).map(|b| {
-        format!("The body is a `multipart/form-data` form ([`crate::runtime::Multipart`]) with the fields {}.", b.form_fields.join(", "))
+        let fields: Vec<String> = b
+            .form_fields
+            .iter()
+            .map(|f| format!("{}{}{}", code(&f.name), if f.file { " (file)" } else { "" }, if f.required { " (required)" } else { "" }))
+            .collect();
+        format!("The body is a `multipart/form-data` form ([`crate::runtime::Multipart`]) with the fields {}.", fields.join(", "))
     });
-    doc_paragraphs(&[op.summary.as_deref(), op.description.as_deref(), deprecated, form.as_deref(), Some(&route)])
+    doc(&[
+        Para::Spec(op.summary.as_deref()),
+        Para::Spec(op.description.as_deref()),
+        Para::Ours(deprecated),
+        Para::Ours(form.as_deref().unwrap_or_default()),
+        Para::Ours(&route),
+    ])
 }
 
 /// The builder's constructor arguments, fields and setters.
@@ -93,24 +91,22 @@ fn members(types: &Types<'_>, op: &Operation, client_params: &[ClientParam]) -> 
             let client_param = client_params
                 .iter()
                 .find(|c| p.location == ParamLocation::Header && c.name.eq_ignore_ascii_case(&p.name));
-            let default_note = match client_param {
-                Some(_) => None,
-                None => p.default.as_ref().map(|d| format!("Server default: `{d}`.")),
-            };
-            let where_ = match p.location {
-                ParamLocation::Query => format!("Query parameter `{}`.", p.name),
-                ParamLocation::Header => format!("Header `{}`.", p.name),
-                ParamLocation::Cookie => format!("Cookie `{}`.", p.name),
-                ParamLocation::Path => format!("Path parameter `{}`.", p.name),
-            };
-            let mut d = doc_paragraphs(&[p.description.as_deref(), Some(&where_), default_note.as_deref()]);
-            if let Some(c) = client_param {
-                d.extend(super::client::generated_paragraph(&format!(
+            let note = match client_param {
+                Some(c) => format!(
                     "Overrides, for this call, the client's setting ([`ClientBuilder::{}`], {} unless changed there).",
                     c.rust_name,
-                    super::client::code(&c.default)
-                )));
-            }
+                    code(&c.default)
+                ),
+                None => p.default.as_ref().map(|d| format!("Server default: {}.", code(&d.to_string()))).unwrap_or_default(),
+            };
+            let wire = code(&p.name);
+            let where_ = match p.location {
+                ParamLocation::Query => format!("Query parameter {wire}."),
+                ParamLocation::Header => format!("Header {wire}."),
+                ParamLocation::Cookie => format!("Cookie {wire}."),
+                ParamLocation::Path => format!("Path parameter {wire}."),
+            };
+            let d = doc(&[Para::Spec(p.description.as_deref()), Para::Ours(&where_), Para::Ours(&note)]);
             setters.push(quote! {
                 #d
                 pub fn #n(mut self, #n: #arg) -> Self {
@@ -136,7 +132,7 @@ fn members(types: &Types<'_>, op: &Operation, client_params: &[ClientParam]) -> 
         } else {
             inits.push(quote!(body: None));
             fields.push(quote!(body: Option<#stored>));
-            let d = doc_paragraphs(&[body_doc.as_deref(), Some("The request body (optional).")]);
+            let d = doc(&[Para::Spec(body_doc.as_deref()), Para::Ours("The request body (optional).")]);
             setters.push(quote! {
                 #d
                 pub fn body(mut self, body: #arg) -> Self {
@@ -168,8 +164,8 @@ pub(super) fn operation(
     client_params: &[ClientParam],
     cfg: Option<&TokenStream>,
 ) -> TokenStream {
-    let builder = builder_name(op);
-    let err = error_name(op);
+    let builder = ident(&op.builder_name);
+    let err = ident(&op.error_name);
     let method_name = ident(&op.name);
     let docs = op_docs(op);
     let Members { args, inits, fields, setters } = members(types, op, client_params);

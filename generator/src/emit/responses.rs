@@ -4,8 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::doc_paragraphs;
-use super::operation::{error_name, output_name};
+use super::docs::{doc, Para};
 use super::rust_type::{ident, Types};
 use crate::ir::{Operation, ResponseBody, StatusMatch};
 
@@ -22,7 +21,7 @@ pub(super) struct ResponseCode {
 }
 
 pub(super) fn response_code(types: &Types<'_>, op: &Operation) -> ResponseCode {
-    let err = error_name(op);
+    let err = ident(&op.error_name);
     let successes: Vec<_> = op.responses.iter().filter(|r| r.status.is_success()).collect();
     let errors: Vec<_> = op.responses.iter().filter(|r| !r.status.is_success()).collect();
     let body_ty = |b: &ResponseBody| -> TokenStream {
@@ -62,7 +61,7 @@ pub(super) fn response_code(types: &Types<'_>, op: &Operation) -> ResponseCode {
             (body_ty(&r.body), vec![quote!(#pat => #d,)])
         }
         _ => {
-            let out = output_name(op);
+            let out = ident(&op.output_name);
             let arms = successes
                 .iter()
                 .map(|r| {
@@ -79,7 +78,7 @@ pub(super) fn response_code(types: &Types<'_>, op: &Operation) -> ResponseCode {
     let error_variants = errors.iter().map(|r| {
         let vn = ident(&r.name);
         let t = body_ty(&r.body);
-        let d = doc_paragraphs(&[r.description.as_deref(), Some(&status_doc(r.status))]);
+        let d = doc(&[Para::Spec(r.description.as_deref()), Para::Ours(&status_doc(r.status))]);
         quote!(#d #vn(#t),)
     });
     let error_arms = errors.iter().map(|r| {
@@ -112,11 +111,11 @@ pub(super) fn response_code(types: &Types<'_>, op: &Operation) -> ResponseCode {
 }
 
 fn output_enum_tokens(op: &Operation, successes: &[&crate::ir::Response], body_ty: &dyn Fn(&ResponseBody) -> TokenStream) -> TokenStream {
-    let out = output_name(op);
+    let out = ident(&op.output_name);
     let variants = successes.iter().map(|r| {
         let vn = ident(&r.name);
         let t = body_ty(&r.body);
-        let d = doc_paragraphs(&[r.description.as_deref(), Some(&status_doc(r.status))]);
+        let d = doc(&[Para::Spec(r.description.as_deref()), Para::Ours(&status_doc(r.status))]);
         quote!(#d #vn(#t),)
     });
     let od = format!(" The successful responses of [`Client::{}`].", op.name);

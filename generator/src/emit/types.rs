@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use super::docs::{doc, doc_paragraphs};
+use super::docs::{code, doc, Para};
 use super::rust_type::{ident, Types};
 use crate::ir::{
     Additional, EnumRepr, EnumType, Field, StructType, TypeDef, TypeKind, TypeRef, UnionType,
@@ -15,10 +15,8 @@ pub fn type_items(types: &Types<'_>, defs: &[TypeDef]) -> Vec<TokenStream> {
 }
 
 fn type_item(types: &Types<'_>, def: &TypeDef) -> TokenStream {
-    let mut docs = vec![def.title.as_deref(), def.description.as_deref()];
-    let source = format!("Schema: `{}`", def.key);
-    docs.push(Some(&source));
-    let docs = doc_paragraphs(&docs);
+    let source = format!("Schema: {}", code(&def.key));
+    let docs = doc(&[Para::Spec(def.title.as_deref()), Para::Spec(def.description.as_deref()), Para::Ours(&source)]);
     // A note, not `#[deprecated]`: the attribute would make every use inside
     // the generated crate warn.
     let deprecated = def.deprecated.then(|| quote!(#[doc = ""] #[doc = " **Deprecated.**"]));
@@ -31,10 +29,10 @@ fn type_item(types: &Types<'_>, def: &TypeDef) -> TokenStream {
             // constructors, is simpler to use and much cheaper to compile
             // than a one-variant enum with five impls.
             let value = e.variants[0].value.as_str().unwrap_or_default();
-            let note = format!(" Always `{value}` (a constant in the schema).");
+            let note = doc(&[Para::Ours(&format!("Always {} (a constant in the schema).", code(value)))]);
             quote! {
                 #[doc = ""]
-                #[doc = #note]
+                #note
                 pub type #name = String;
             }
         }
@@ -102,10 +100,10 @@ fn field_docs(f: &Field) -> TokenStream {
         notes.push("Write-only: sent in requests, never returned.".to_string());
     }
     if let Some(default) = &f.default {
-        notes.push(format!("Default: `{}`.", default));
+        notes.push(format!("Default: {}.", code(&default.to_string())));
     }
     let notes = notes.join(" ");
-    doc_paragraphs(&[f.description.as_deref(), Some(&notes)])
+    doc(&[Para::Spec(f.description.as_deref()), Para::Ours(&notes)])
 }
 
 fn struct_item(types: &Types<'_>, name: &proc_macro2::Ident, s: &StructType) -> TokenStream {
@@ -184,7 +182,7 @@ fn struct_item(types: &Types<'_>, name: &proc_macro2::Ident, s: &StructType) -> 
             .fields
             .iter()
             .filter(|f| f.required && !f.ty.is_nullable() && literal_default(types, f).is_some())
-            .map(|f| format!("`{}`", f.name))
+            .map(|f| code(&f.name))
             .collect();
         let note = if defaults.is_empty() {
             " Creates a value from its required fields; optional fields start empty.".to_string()
@@ -296,10 +294,10 @@ fn enum_item(name: &proc_macro2::Ident, e: &EnumType) -> TokenStream {
     let (unknown_ty, as_value, serialize, deserialize_ty, match_arms, raw_pattern): (TokenStream, TokenStream, TokenStream, TokenStream, Vec<TokenStream>, TokenStream);
     let docs = e.variants.iter().map(|v| {
         let text = match &v.value {
-            Value::String(s) => format!("`{s}`"),
-            other => format!("`{other}`"),
+            Value::String(s) => code(s),
+            other => code(&other.to_string()),
         };
-        doc(&text)
+        doc(&[Para::Ours(&text)])
     });
     match e.repr {
         EnumRepr::String => {
@@ -399,8 +397,8 @@ fn union_item(types: &Types<'_>, name: &proc_macro2::Ident, u: &UnionType) -> To
         let tags = if v.tags.is_empty() {
             quote!()
         } else {
-            let t = v.tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ");
-            doc(&format!("Selected by {t}."))
+            let t = v.tags.iter().map(|t| code(t)).collect::<Vec<_>>().join(", ");
+            doc(&[Para::Ours(&format!("Selected by {t}."))])
         };
         quote!(#tags #vn(#ty),)
     });
@@ -419,10 +417,10 @@ fn union_item(types: &Types<'_>, name: &proc_macro2::Ident, u: &UnionType) -> To
                 let wrap = if v.boxed { quote!(|v| Self::#vn(Box::new(v))) } else { quote!(Self::#vn) };
                 quote!(Some(#(#tags)|*) => serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom))
             });
-            let doc_prop = format!(" The `{prop}` property selects the variant; an unknown value is kept in `Unknown`.");
+            let doc_prop = doc(&[Para::Ours(&format!("The {} property selects the variant; an unknown value is kept in `Unknown`.", code(prop)))]);
             quote! {
                 #[doc = ""]
-                #[doc = #doc_prop]
+                #doc_prop
                 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
                 #[serde(untagged)]
                 pub enum #name {

@@ -22,6 +22,9 @@ pub struct Api {
     pub title: String,
     /// `info.version`.
     pub version: String,
+    /// A cargo package name for a crate holding only this API, from the
+    /// title (valid whatever the title holds).
+    pub package_name: String,
     pub description: Option<String>,
     /// The OpenAPI version as written in the document (`3.0.3`, `3.1.0`).
     pub openapi_version: String,

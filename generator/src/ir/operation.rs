@@ -6,8 +6,18 @@ use super::TypeRef;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Operation {
-    /// snake_case method name, unique within the API.
+    /// snake_case `Client` method name, unique among the client's methods.
     pub name: String,
+    /// The request builder type: unique among the client module's items,
+    /// like [`Operation::error_name`] and [`Operation::output_name`].
+    pub builder_name: String,
+    /// The enum of the operation's declared error bodies.
+    pub error_name: String,
+    /// The enum of its success bodies, used when it declares several.
+    pub output_name: String,
+    /// The cargo features gating the operation when a crate has one feature
+    /// per tag: one per tag, or the untagged feature.
+    pub features: Vec<String>,
     /// `operationId` as written, if any.
     pub operation_id: Option<String>,
     pub method: Method,
@@ -73,8 +83,13 @@ pub enum PathPart {
 pub struct Param {
     /// The name on the wire.
     pub name: String,
-    /// snake_case, unique within the operation.
+    /// snake_case, unique among the request builder's fields and methods:
+    /// the field, the argument or setter, and the path local.
     pub rust_name: String,
+    /// For an optional parameter, the setter taking an `Option` (`maybe_*`),
+    /// unique in the same namespace.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maybe_setter: Option<String>,
     pub location: ParamLocation,
     pub required: bool,
     pub ty: TypeRef,
@@ -122,7 +137,17 @@ pub struct RequestBody {
     pub examples: Vec<serde_json::Value>,
     /// For multipart bodies: the declared fields, as documentation.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub form_fields: Vec<String>,
+    pub form_fields: Vec<FormField>,
+}
+
+/// A property of a multipart body's schema.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FormField {
+    /// The part name, as written in the spec.
+    pub name: String,
+    /// `format: binary`: a file part.
+    pub file: bool,
+    pub required: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -4,12 +4,13 @@ use std::collections::BTreeSet;
 
 use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme as OaScheme};
 
-use super::naming::{pascal, snake, unique};
+use super::naming::{pascal, snake, Namespace};
+use super::reserved;
 use super::Lowerer;
 use crate::ir::{ApiKeyLocation, ClientCredentialsFlow, Operation, SecurityKind, SecurityScheme, Server};
 
 pub fn servers(spec: &OpenAPI) -> Vec<Server> {
-    let mut taken = BTreeSet::new();
+    let mut taken = Namespace::new(reserved::SERVER_VARIANTS);
     spec.servers
         .iter()
         .map(|s| {
@@ -26,7 +27,7 @@ pub fn servers(spec: &OpenAPI) -> Vec<Server> {
                 .map(pascal)
                 .filter(|n| n.len() <= 40 && n != "Value")
                 .unwrap_or_else(|| pascal(host_of(&url)));
-            Server { name: unique(base, &mut taken), url, description: s.description.clone() }
+            Server { name: taken.claim(base), url, description: s.description.clone() }
         })
         .collect()
 }
@@ -43,7 +44,7 @@ impl Lowerer<'_> {
             .iter()
             .flat_map(|op| op.security.iter().flatten().map(String::as_str))
             .collect();
-        let mut taken = BTreeSet::new();
+        let mut taken = Namespace::new(reserved::CLIENT_BUILDER_METHODS);
         let mut out = Vec::new();
         let Some(components) = &self.spec.components else { return out };
         for key in used {
@@ -88,7 +89,7 @@ impl Lowerer<'_> {
             };
             out.push(SecurityScheme {
                 key: key.to_string(),
-                rust_name: unique(snake(key), &mut taken),
+                rust_name: taken.claim(snake(key)),
                 kind,
                 description: description.clone(),
                 provider_setter: None,
@@ -98,10 +99,10 @@ impl Lowerer<'_> {
         // Setters derived from the scheme names, after all of those are taken.
         for s in &mut out {
             if !matches!(s.kind, SecurityKind::Basic) {
-                s.provider_setter = Some(unique(format!("{}_provider", s.rust_name), &mut taken));
+                s.provider_setter = Some(taken.claim(format!("{}_provider", s.rust_name)));
             }
             if let Some(flow) = &mut s.client_credentials {
-                flow.setter = unique(format!("{}_client_credentials", s.rust_name), &mut taken);
+                flow.setter = taken.claim(format!("{}_client_credentials", s.rust_name));
             }
         }
         out

@@ -8,26 +8,14 @@
 //! the value to send. For any other header, sending the documented default is
 //! what the server assumes anyway.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use super::naming::{snake, unique};
+use super::naming::{snake, Namespace};
+use super::reserved;
 use crate::ir::{
     ClientParam, Operation, Param, ParamLocation, Primitive, SecurityScheme, TypeDef, TypeKey,
     TypeKind, TypeRef,
 };
-
-/// Methods of the generated `ClientBuilder` a setter must not shadow.
-const BUILDER_METHODS: &[&str] = &[
-    "server",
-    "base_url",
-    "http_client",
-    "retry",
-    "timeout",
-    "connect_timeout",
-    "user_agent",
-    "header",
-    "build",
-];
 
 /// The client-level parameters of an API, in the order the first operation
 /// declares them.
@@ -39,8 +27,17 @@ pub(super) fn client_params(
     let Some((first, rest)) = operations.split_first() else {
         return Vec::new();
     };
-    let mut taken: BTreeSet<String> = BUILDER_METHODS.iter().map(|m| m.to_string()).collect();
-    taken.extend(schemes.iter().map(|s| s.rust_name.clone()));
+    // The client builder's methods: the credential setters took theirs.
+    let mut taken = Namespace::new(reserved::CLIENT_BUILDER_METHODS);
+    for s in schemes {
+        taken.claim(s.rust_name.clone());
+        if let Some(setter) = &s.provider_setter {
+            taken.claim(setter.clone());
+        }
+        if let Some(flow) = &s.client_credentials {
+            taken.claim(flow.setter.clone());
+        }
+    }
     let mut out: Vec<ClientParam> = Vec::new();
     for p in &first.params {
         let Some(default) = header_default(p, types) else {
@@ -58,7 +55,7 @@ pub(super) fn client_params(
         }
         out.push(ClientParam {
             name: p.name.clone(),
-            rust_name: unique(snake(&p.name), &mut taken),
+            rust_name: taken.claim_with_suffix(snake(&p.name), "_header"),
             ty: p.ty.non_null().clone(),
             default,
             description: p.description.clone(),

@@ -11,6 +11,7 @@ mod cycles;
 mod naming;
 mod operation;
 mod refs;
+pub mod reserved;
 mod schema;
 mod unions;
 mod view;
@@ -20,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::OpenAPI;
 
 use crate::ir::{self, TypeDef, TypeKey};
-pub use naming::{ident_text, pascal, snake};
+pub use naming::{ident_text, is_keyword, package_name, pascal, snake, Namespace};
 
 /// State shared by the lowering passes.
 pub(crate) struct Lowerer<'a> {
@@ -69,6 +70,7 @@ pub fn lower(spec: &OpenAPI, openapi_version: &str) -> ir::Api {
 
     ir::Api {
         title: spec.info.title.clone(),
+        package_name: naming::package_name(&spec.info.title),
         version: spec.info.version.clone(),
         description: spec.info.description.clone(),
         openapi_version: openapi_version.to_string(),
@@ -93,11 +95,11 @@ impl Lowerer<'_> {
     fn finish_names(&mut self) -> Vec<TypeDef> {
         let mut keys: Vec<&TypeKey> = self.types.keys().collect();
         keys.sort_by_key(|k| (!k.starts_with("#/components/schemas/"), k.as_str()));
-        let mut taken: BTreeSet<String> = RESERVED_TYPE_NAMES.iter().map(|s| s.to_string()).collect();
+        let mut taken = Namespace::new(reserved::TYPES);
         let mut renames = BTreeMap::new();
         for key in keys {
             let candidate = self.types[key].name.clone();
-            renames.insert(key.clone(), naming::unique(candidate, &mut taken));
+            renames.insert(key.clone(), taken.claim(candidate));
         }
         let mut out: Vec<TypeDef> = std::mem::take(&mut self.types)
             .into_values()
@@ -110,11 +112,3 @@ impl Lowerer<'_> {
         out
     }
 }
-
-/// Names that schema types must not shadow.
-const RESERVED_TYPE_NAMES: &[&str] = &[
-    // Prelude names the generated `types` module uses unqualified.
-    "Box", "Clone", "Copy", "Debug", "Default", "Eq", "Err", "From", "Hash", "Into", "None", "Ok",
-    "Option", "Ord", "PartialEq", "PartialOrd", "Result", "Send", "Sized", "Some", "String", "Sync",
-    "ToString", "Vec",
-];

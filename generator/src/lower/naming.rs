@@ -3,9 +3,11 @@
 //! Every function here is total: any input, including empty strings, emoji
 //! and keywords, yields a valid identifier.
 
-use std::collections::BTreeSet;
+use std::collections::{HashMap, HashSet};
 
 use heck::{ToPascalCase, ToSnakeCase};
+
+use super::reserved::Scope;
 
 /// Keywords that cannot be used as identifiers even as raw identifiers, or
 /// that read badly; these get a trailing underscore instead of `r#`.
@@ -114,6 +116,40 @@ pub fn snake(raw: &str) -> String {
     finish(words(raw).to_snake_case(), "value")
 }
 
+/// kebab-case words for cargo names (features, packages): ASCII letters,
+/// digits and single hyphens, never empty.
+pub fn kebab(raw: &str) -> String {
+    let text = words(raw);
+    let parts: Vec<&str> = text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let joined = parts.join(" ").to_snake_case();
+    let out: Vec<&str> = joined.split('_').filter(|w| !w.is_empty()).collect();
+    if out.is_empty() {
+        "value".to_string()
+    } else {
+        out.join("-")
+    }
+}
+
+/// A cargo package name for a client of the API titled `title`:
+/// `1Password Connect` → `api-1password-connect-client` (a package name
+/// cannot start with a digit); at most 64 characters, as crates.io allows.
+pub fn package_name(title: &str) -> String {
+    let mut base = kebab(title);
+    if base == "value" && words(title).trim().is_empty() {
+        base = "api".to_string();
+    }
+    if base.starts_with(|c: char| c.is_ascii_digit()) {
+        base.insert_str(0, "api-");
+    }
+    // Room for `-client`, cut at a word boundary.
+    const MAX_BASE: usize = 64 - "-client".len();
+    if base.len() > MAX_BASE {
+        let cut = base[..MAX_BASE].rfind('-').unwrap_or(MAX_BASE);
+        base.truncate(cut);
+    }
+    format!("{base}-client")
+}
+
 /// How a snake-case name is written in source: keywords become raw
 /// identifiers.
 pub fn ident_text(name: &str) -> String {
@@ -124,22 +160,70 @@ pub fn ident_text(name: &str) -> String {
     }
 }
 
-/// Makes `name` unique within `taken` by appending a number, then records it.
-/// Callers visit names in a deterministic order (document or pointer order).
-pub fn unique(name: String, taken: &mut BTreeSet<String>) -> String {
-    if taken.insert(name.clone()) {
-        return name;
+/// One Rust namespace (the items of a module, the methods of a type, the
+/// variants of an enum, ...): hands out unique names in the order asked, so
+/// callers ask in document or pointer order, never in visiting order.
+///
+/// A name taken by the generated code itself ([`Scope::reserved`]) gets the
+/// scope's suffix (`timeout` → `timeout_param`); a name a spec name already
+/// took is numbered (`Asc`, `Asc2`; `V1`, `V1_2`: an underscore between
+/// digits). Each base name remembers its next number, so `n` names that all
+/// map to one base cost O(n), not O(n²).
+#[derive(Clone, Debug)]
+pub struct Namespace {
+    scope: Scope,
+    reserved: HashSet<&'static str>,
+    taken: HashSet<String>,
+    next: HashMap<String, u64>,
+}
+
+impl Namespace {
+    pub fn new(scope: Scope) -> Self {
+        let reserved: HashSet<&'static str> = scope.reserved.iter().copied().collect();
+        let taken = reserved.iter().map(|s| s.to_string()).collect();
+        Namespace { scope, reserved, taken, next: HashMap::new() }
     }
-    // `V1` + 2 → `V1_2` (an underscore between digits keeps camel case);
-    // `Asc` + 2 → `Asc2`.
-    let sep = if name.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
-    let mut n = 2u64;
-    loop {
-        let candidate = format!("{name}{sep}{n}");
-        if taken.insert(candidate.clone()) {
-            return candidate;
+
+    /// Whether `name` is reserved or already handed out.
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+
+    /// Whether the generated code itself uses `name` in this scope.
+    pub fn is_reserved(&self, name: &str) -> bool {
+        self.reserved.contains(name)
+    }
+
+    /// `base` if free, else the closest free variant of it; recorded as taken.
+    pub fn claim(&mut self, base: String) -> String {
+        let suffix = self.scope.suffix;
+        self.claim_with_suffix(base, suffix)
+    }
+
+    /// [`Namespace::claim`] with another suffix for a reserved name, for a
+    /// scope shared by two kinds of names (credential and header setters).
+    pub fn claim_with_suffix(&mut self, base: String, suffix: &str) -> String {
+        if self.taken.insert(base.clone()) {
+            return base;
         }
-        n += 1;
+        let base = if self.reserved.contains(base.as_str()) && !suffix.is_empty() {
+            let suffixed = format!("{base}{suffix}");
+            if self.taken.insert(suffixed.clone()) {
+                return suffixed;
+            }
+            suffixed
+        } else {
+            base
+        };
+        let sep = if base.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        let n = self.next.entry(base.clone()).or_insert(2);
+        loop {
+            let candidate = format!("{base}{sep}{n}");
+            *n += 1;
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
     }
 }
 
@@ -167,14 +251,46 @@ mod tests {
         assert_eq!(snake("naïve"), "naive");
         assert_eq!(snake("名前"), "ming_qian");
         assert_eq!(snake("@type"), "at_type");
+        assert_eq!(kebab("Store Front"), "store-front");
+        assert_eq!(kebab("self"), "self");
+        assert_eq!(kebab("1st"), "1st");
+        assert_eq!(kebab("🎉"), "value");
+    }
+
+    #[test]
+    fn package_names() {
+        assert_eq!(package_name("Intercom API"), "intercom-api-client");
+        assert_eq!(package_name("1Password Connect"), "api-1password-connect-client");
+        assert_eq!(package_name("  "), "api-client");
+        assert_eq!(package_name("🎉"), "api-client");
+        assert_eq!(package_name("Ünïcode\u{7f}\r\n"), "unicode-client");
+        let long = package_name(&"word ".repeat(40));
+        assert!(long.len() <= 64 && long.ends_with("-client") && !long.contains("--"), "{long}");
     }
 
     #[test]
     fn uniqueness() {
-        let mut taken = BTreeSet::new();
-        assert_eq!(unique("Asc".into(), &mut taken), "Asc");
-        assert_eq!(unique("Asc".into(), &mut taken), "Asc2");
-        assert_eq!(unique("V1".into(), &mut taken), "V1");
-        assert_eq!(unique("V1".into(), &mut taken), "V1_2");
+        let mut ns = Namespace::new(Scope { reserved: &["Unknown"], suffix: "Value" });
+        assert_eq!(ns.claim("Asc".into()), "Asc");
+        assert_eq!(ns.claim("Asc".into()), "Asc2");
+        assert_eq!(ns.claim("Asc3".into()), "Asc3");
+        assert_eq!(ns.claim("Asc".into()), "Asc4");
+        assert_eq!(ns.claim("V1".into()), "V1");
+        assert_eq!(ns.claim("V1".into()), "V1_2");
+        assert_eq!(ns.claim("Unknown".into()), "UnknownValue");
+        assert_eq!(ns.claim("Unknown".into()), "UnknownValue2");
+        assert_eq!(ns.claim("UnknownValue".into()), "UnknownValue3");
+        let mut plain = Namespace::new(Scope { reserved: &["ClientBuilder"], suffix: "" });
+        assert_eq!(plain.claim("ClientBuilder".into()), "ClientBuilder2");
+    }
+
+    #[test]
+    fn many_collisions_are_linear() {
+        // 10k names mapping to one base: each claim resumes where the last
+        // stopped (this loop was quadratic when every claim counted from 2).
+        let mut ns = Namespace::new(Scope { reserved: &[], suffix: "" });
+        let names: Vec<String> = (0..10_000).map(|_| ns.claim("Same".into())).collect();
+        assert_eq!(names[0], "Same");
+        assert_eq!(names[9_999], "Same10000");
     }
 }

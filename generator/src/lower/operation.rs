@@ -1,28 +1,24 @@
 //! Paths and operations → [`Operation`]s.
 
-use std::collections::BTreeSet;
-
 use openapiv3::{
     MediaType, Operation as OaOperation, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr,
     RequestBody as OaBody, Response as OaResponse, StatusCode,
 };
 
-use super::naming::{pascal, snake, unique};
+use super::naming::{kebab, pascal, snake, Namespace};
+use super::reserved;
 use super::refs::component_name;
 use super::Lowerer;
 use crate::diagnostic::{pointer_escape, pointer_join};
 use crate::ir::{
-    MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, PathPart, RequestBody, Response,
+    FormField, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, PathPart, RequestBody, Response,
     ResponseBody, StatusMatch, TypeRef,
 };
 
 impl<'a> Lowerer<'a> {
     pub(super) fn lower_operations(&mut self) -> Vec<Operation> {
         let mut out = Vec::new();
-        let mut taken: BTreeSet<String> = ["new", "builder", "base_url", "config", "with_options"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let mut taken = Namespace::new(reserved::CLIENT_METHODS);
         for (path, item) in self.spec.paths.paths.iter() {
             let path_pointer = format!("#/paths/{}", pointer_escape(path));
             let resolved;
@@ -47,6 +43,14 @@ impl<'a> Lowerer<'a> {
                 out.push(lowered);
             }
         }
+        // The operations' own items in the client module, in document order.
+        let mut items = Namespace::new(reserved::CLIENT_ITEMS);
+        for op in &mut out {
+            let base = pascal(&op.name);
+            op.builder_name = items.claim(format!("{base}Builder"));
+            op.error_name = items.claim(format!("{base}Error"));
+            op.output_name = items.claim(format!("{base}Output"));
+        }
         out
     }
 
@@ -59,7 +63,7 @@ impl<'a> Lowerer<'a> {
         method: Method,
         op: &OaOperation,
         pointer: &str,
-        taken: &mut BTreeSet<String>,
+        taken: &mut Namespace,
     ) -> Operation {
         let (path_only, fragment) = match path.split_once('#') {
             Some((p, f)) => (p, Some(f)),
@@ -75,12 +79,13 @@ impl<'a> Lowerer<'a> {
         };
         // A duplicate (operationId reused, or a path item reached twice
         // through `$ref`) is named after its route, which says what it is.
-        let base_name = if taken.contains(&base_name) {
+        // A name the client itself uses keeps its spelling, with a suffix.
+        let base_name = if taken.contains(&base_name) && !taken.is_reserved(&base_name) {
             snake(&format!("{} {}", method.as_str().to_ascii_lowercase(), path_only))
         } else {
             base_name
         };
-        let name = unique(base_name, taken);
+        let name = taken.claim(base_name);
         let type_hint = pascal(&name);
 
         // Parameters: path-item level first, overridden by operation level.
@@ -97,7 +102,7 @@ impl<'a> Lowerer<'a> {
                 params.push((param, ppointer));
             }
         }
-        let mut names = BTreeSet::from(["body".to_string(), "options".to_string(), "client".to_string()]);
+        let mut names = Namespace::new(reserved::REQUEST_BUILDER);
         let params: Vec<Param> = params
             .iter()
             .filter_map(|(p, ppointer)| self.param(p, ppointer, &type_hint, &mut names))
@@ -123,12 +128,17 @@ impl<'a> Lowerer<'a> {
         if !rest.is_empty() {
             parts.push(PathPart::Literal(rest.to_string()));
         }
-        let params: Vec<Param> = params
+        let mut params: Vec<Param> = params
             .into_iter()
             .filter(|p| {
                 p.location != ParamLocation::Path || parts.iter().any(|part| part == &PathPart::Param(p.name.clone()))
             })
             .collect();
+        // Twins of the optional setters taking an `Option`, named after every
+        // parameter has its own name so a twin never displaces one.
+        for p in params.iter_mut().filter(|p| !p.required) {
+            p.maybe_setter = Some(names.claim(format!("maybe_{}", p.rust_name)));
+        }
 
         let body = op.request_body.as_ref().and_then(|b| {
             let bpointer = pointer_join(pointer, "requestBody");
@@ -144,8 +154,18 @@ impl<'a> Lowerer<'a> {
             .unwrap_or_default();
         let security = self.known_security(security, pointer);
 
+        let mut seen = std::collections::HashSet::new();
+        let mut features: Vec<String> = op.tags.iter().map(|t| tag_feature(t)).filter(|f| seen.insert(f.clone())).collect();
+        if features.is_empty() {
+            features.push(reserved::UNTAGGED_FEATURE.to_string());
+        }
+
         Operation {
             name,
+            builder_name: String::new(),
+            error_name: String::new(),
+            output_name: String::new(),
+            features,
             operation_id: op.operation_id.clone(),
             method,
             path_template: path.to_string(),
@@ -229,7 +249,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn param(&mut self, p: &Parameter, pointer: &str, op_hint: &str, names: &mut BTreeSet<String>) -> Option<Param> {
+    fn param(&mut self, p: &Parameter, pointer: &str, op_hint: &str, names: &mut Namespace) -> Option<Param> {
         let data = p.parameter_data_ref();
         let (location, style, explode) = match p {
             Parameter::Path { style, .. } => (ParamLocation::Path, match style {
@@ -277,7 +297,8 @@ impl<'a> Lowerer<'a> {
         };
         Some(Param {
             name: data.name.clone(),
-            rust_name: unique(snake(&data.name), names),
+            rust_name: names.claim(snake(&data.name)),
+            maybe_setter: None,
             location,
             required: data.required || location == ParamLocation::Path,
             ty,
@@ -349,7 +370,7 @@ impl<'a> Lowerer<'a> {
             entries.push((StatusMatch::Default, d, "default".to_string()));
         }
         entries.sort_by_key(|(m, _, _)| *m);
-        let mut taken = BTreeSet::new();
+        let mut taken = Namespace::new(reserved::RESPONSE_VARIANTS);
         for (status, r, key) in entries {
             let this_pointer = pointer_join(&rpointer, &key);
             let resp = match r {
@@ -366,7 +387,7 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             };
-            let name = unique(status_name(status), &mut taken);
+            let name = taken.claim(status_name(status));
             let hint = match status {
                 StatusMatch::Code(200) => format!("{op_hint}Response"),
                 _ => format!("{op_hint}Response{}", pascal(&name)),
@@ -395,7 +416,7 @@ impl<'a> Lowerer<'a> {
 
     /// The fields a multipart schema declares, for documentation: the
     /// caller builds the form with `runtime::Multipart`.
-    fn form_fields(&mut self, media: &MediaType) -> Vec<String> {
+    fn form_fields(&mut self, media: &MediaType) -> Vec<FormField> {
         let schema = match &media.schema {
             Some(ReferenceOr::Item(s)) => Some(s.clone()),
             Some(ReferenceOr::Reference { reference }) => self.resolve_schema_ref(reference).map(|(_, s)| s),
@@ -407,9 +428,8 @@ impl<'a> Lowerer<'a> {
         props
             .iter()
             .map(|(name, p)| {
-                let binary = matches!(p, ReferenceOr::Item(s) if super::view::view(s).format.as_deref() == Some("binary"));
-                let required = v.required.contains(name);
-                format!("`{name}`{}{}", if binary { " (file)" } else { "" }, if required { " (required)" } else { "" })
+                let file = matches!(p, ReferenceOr::Item(s) if super::view::view(s).format.as_deref() == Some("binary"));
+                FormField { name: name.clone(), file, required: v.required.contains(name) }
             })
             .collect()
     }
@@ -450,6 +470,12 @@ fn methods(item: &PathItem) -> Vec<(Method, &OaOperation)> {
     .into_iter()
     .filter_map(|(m, op)| op.as_ref().map(|op| (m, op)))
     .collect()
+}
+
+/// The cargo feature of a tag: `tag-` and the tag in kebab case (tags that
+/// differ only in case or punctuation share one).
+fn tag_feature(tag: &str) -> String {
+    format!("tag-{}", kebab(tag))
 }
 
 fn base_media(ct: &str) -> String {

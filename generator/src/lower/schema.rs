@@ -9,7 +9,8 @@ use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 use serde_json::Value;
 
-use super::naming::{pascal, snake, unique};
+use super::naming::{pascal, snake, Namespace};
+use super::reserved;
 use super::refs::{component_name, schema_key};
 use super::view::{view, View};
 use super::Lowerer;
@@ -391,7 +392,7 @@ impl<'a> Lowerer<'a> {
     fn union(&mut self, s: &Schema, members: &[ReferenceOr<Schema>], pointer: &str, hint: &str) -> Shape {
         let mut variants: Vec<UnionVariant> = Vec::new();
         let mut nullable = false;
-        let mut taken = std::collections::BTreeSet::new();
+        let mut taken = Namespace::new(reserved::UNION_VARIANTS);
         for (i, m) in members.iter().enumerate() {
             if let ReferenceOr::Item(ms) = m {
                 let mv = view(ms);
@@ -409,7 +410,7 @@ impl<'a> Lowerer<'a> {
             let member_hint = if base_name.is_empty() { format!("{hint}Variant{i}") } else { format!("{hint}{base_name}") };
             let ty = self.type_of(m, &member_pointer, &member_hint);
             let name = if base_name.is_empty() { variant_name_for(&ty, i) } else { base_name };
-            let name = unique(name, &mut taken);
+            let name = taken.claim(name);
             variants.push(UnionVariant { name, ty, tags: Vec::new(), boxed: false });
         }
         if variants.is_empty() {
@@ -492,7 +493,7 @@ impl<'a> Lowerer<'a> {
         if repr == EnumRepr::Number {
             return Shape::Inline(TypeRef::Primitive(Primitive::F64));
         }
-        let mut taken = std::collections::BTreeSet::new();
+        let mut taken = Namespace::new(reserved::ENUM_VARIANTS);
         let mut variants = Vec::new();
         let mut seen_values = Vec::new();
         for value in values {
@@ -511,9 +512,7 @@ impl<'a> Lowerer<'a> {
                 }
                 _ => "Value".to_string(),
             };
-            // `Unknown` is the catch-all variant every enum has.
-            let base = if base == "Unknown" { "UnknownValue".to_string() } else { base };
-            variants.push(EnumVariant { name: unique(base, &mut taken), value: value.clone(), description: None });
+            variants.push(EnumVariant { name: taken.claim(base), value: value.clone(), description: None });
         }
         Shape::Named(TypeKind::Enum(EnumType { repr, variants, nullable }))
     }
@@ -539,13 +538,11 @@ fn is_required_only(member: &ReferenceOr<Schema>) -> bool {
 
 /// Assigns unique snake_case field names in declaration order.
 fn finish_fields(fields: IndexMap<String, Field>) -> Vec<Field> {
-    let mut taken = std::collections::BTreeSet::new();
-    // Names the emitted struct uses itself.
-    taken.insert("extra".to_string());
+    let mut taken = Namespace::new(reserved::STRUCT_FIELDS);
     fields
         .into_values()
         .map(|mut f| {
-            f.rust_name = unique(snake(&f.name), &mut taken);
+            f.rust_name = taken.claim(snake(&f.name));
             f
         })
         .collect()

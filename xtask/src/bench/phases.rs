@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use clientgen::emit::{self, ApiModule, CrateOptions, FeatureMode};
-use clientgen::lower::snake;
 use serde_json::{json, Value};
 
 use super::stats::ms;
@@ -174,10 +173,7 @@ pub(crate) fn run_one(a: &BenchOneArgs) -> Result<(), String> {
 /// The options `cargo xtask generate` uses (kept in step with
 /// `generate::crate_files`, which calls the untimed `emit_crate`).
 fn crate_options(api: &clientgen::ir::Api, spec_display: &str, name: Option<&str>) -> CrateOptions {
-    let crate_name = name.map(str::to_string).unwrap_or_else(|| {
-        let base = snake(&api.title).replace('_', "-");
-        format!("{base}-client")
-    });
+    let crate_name = name.map_or_else(|| api.package_name.clone(), str::to_string);
     CrateOptions {
         name: crate_name,
         version: "0.1.0".into(),

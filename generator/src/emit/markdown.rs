@@ -1,0 +1,408 @@
+//! Spec Markdown made safe for a doc comment: no code block rustdoc would
+//! compile or run (each becomes a `text` block, and the result is checked
+//! with the Markdown parser rustdoc uses), no control character (rustc
+//! rejects a bare CR or a bidi control in a comment; all are shown escaped),
+//! no tag-like text swallowed as HTML, no broken intra-doc link or bare URL,
+//! and list and quote continuations indented as rustdoc's lints expect.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
+
+use crate::text::escape_controls;
+
+/// rustdoc's Markdown options for doc comments (`main_body_opts`).
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// Whether rustdoc would see a code block in `lines` other than a `text`
+/// one: a doctest, compiled or run.
+pub fn has_runnable_code(lines: &[String]) -> bool {
+    let text = lines.join("\n");
+    Parser::new_ext(&text, options()).any(|event| match event {
+        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => info.trim() != "text",
+        Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => true,
+        _ => false,
+    })
+}
+
+/// Spec prose, line by line.
+pub fn clean(text: &str) -> Vec<String> {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let raw: Vec<String> = text.split('\n').map(|l| doc_text(l.trim_end())).collect();
+    let mut out: Vec<String> = Vec::new();
+    // The prefix continuing the current list item or quote (`   `, `> `),
+    // and whether a blank line came since.
+    let mut context: Option<String> = None;
+    let mut after_blank = false;
+    let mut i = 0;
+    while i < raw.len() {
+        let line = &raw[i];
+        let (markers, rest) = split_markers(line);
+        if let Some(end) = fence(&raw, i, &markers, rest, &mut out) {
+            // Only a paragraph continues lazily: after the block, a list
+            // item goes on with indented lines, a quote with quoted ones.
+            context = (!markers.is_empty() && !markers.contains('>')).then(|| continuation(&markers));
+            after_blank = true;
+            i = end;
+            continue;
+        }
+        i += 1;
+        if line.trim().is_empty() {
+            out.push(String::new());
+            after_blank = true;
+            if context.as_deref().is_some_and(|c| c.contains('>')) {
+                context = None;
+            }
+            continue;
+        }
+        let indent = line.len() - line.trim_start().len();
+        let indented = indent > 0;
+        let prefix = if !markers.is_empty() {
+            // A list item or quote: its continuation lines are indented to
+            // its content (or quoted), as clippy's doc lints expect. Indented
+            // to a list item's content, it nests in it.
+            let outer = match context.take() {
+                Some(c) if !c.contains('>') && indent >= c.len() => c,
+                _ => String::new(),
+            };
+            context = Some(format!("{outer}{}", continuation(&markers)));
+            format!("{outer}{markers}")
+        } else {
+            match context.take() {
+                Some(c) if !after_blank || indented => {
+                    context = Some(c.clone());
+                    c
+                }
+                _ => String::new(),
+            }
+        };
+        after_blank = false;
+        // A fence this did not follow (inside mixed containers, or inline
+        // code of three backticks) must not open a block either.
+        let escape = if rest.starts_with("```") || rest.starts_with("~~~") { "\\" } else { "" };
+        let l = format!("{prefix}{escape}{rest}");
+        out.push(escape_brackets(&escape_urls(l.trim_end())));
+    }
+    while out.last().is_some_and(|l| l.is_empty()) {
+        out.pop();
+    }
+    out
+}
+
+/// A fenced code block opening at `raw[start]` (after `markers`, the list
+/// or quote it sits in), written to `out` as a `text` block in the same
+/// container, fenced longer than any backtick run inside. Returns the index
+/// after the block. Spec code samples are rarely Rust and never meant to
+/// run.
+fn fence(raw: &[String], start: usize, markers: &str, rest: &str, out: &mut Vec<String>) -> Option<usize> {
+    let open = fence_open(rest)?;
+    let quoted = markers.contains('>');
+    if quoted && markers.chars().any(|c| c != '>' && c != ' ') {
+        // A fence in a list in a quote (or the reverse) is not followed.
+        return None;
+    }
+    let depth = markers.matches('>').count();
+    let cont = continuation(markers);
+    let mut content: Vec<String> = Vec::new();
+    let mut end = start + 1;
+    while end < raw.len() {
+        // The block ends with its closing fence, or where a line leaves its
+        // container.
+        let inner = if quoted { unquote(&raw[end], depth) } else { unindent(&raw[end], cont.len()) };
+        let Some(inner) = inner else { break };
+        end += 1;
+        if fence_closes(&inner, open) {
+            break;
+        }
+        content.push(inner);
+    }
+    let longest = content.iter().map(|l| longest_run(l, '`')).max().unwrap_or(0);
+    let ticks = "`".repeat(longest.max(2) + 1);
+    out.push(format!("{markers}{ticks}text"));
+    for line in content {
+        out.push(format!("{cont}{line}").trim_end().to_string());
+    }
+    out.push(format!("{cont}{ticks}"));
+    Some(end)
+}
+
+/// An opening code fence: the fence character and length.
+fn fence_open(line: &str) -> Option<(char, usize)> {
+    let line = line.trim_start();
+    let c = line.chars().next().filter(|c| matches!(c, '`' | '~'))?;
+    let len = line.chars().take_while(|&x| x == c).count();
+    // A backtick fence's info string holds no backtick (else it is inline
+    // code).
+    (len >= 3 && (c == '~' || !line[len..].contains('`'))).then_some((c, len))
+}
+
+fn fence_closes(line: &str, (c, len): (char, usize)) -> bool {
+    let line = line.trim();
+    line.chars().take_while(|&x| x == c).count() >= len && line.chars().all(|x| x == c)
+}
+
+/// A line inside `depth` quotes without its `>` markers; `None` if it is
+/// not quoted that deep.
+fn unquote(line: &str, depth: usize) -> Option<String> {
+    let mut rest = line;
+    for _ in 0..depth {
+        rest = rest.trim_start().strip_prefix('>')?;
+        rest = rest.strip_prefix(' ').unwrap_or(rest);
+    }
+    Some(rest.to_string())
+}
+
+/// A line inside a list item whose content starts at `width`; `None` if it
+/// is indented less (it ends the item).
+fn unindent(line: &str, width: usize) -> Option<String> {
+    if line.trim().is_empty() {
+        return Some(String::new());
+    }
+    let spaces = line.len() - line.trim_start_matches(' ').len();
+    (spaces >= width).then(|| line[width..].to_string())
+}
+
+/// The prefix continuing a line that starts with `markers`: quotes stay,
+/// list markers become spaces.
+fn continuation(markers: &str) -> String {
+    markers.chars().map(|c| if c == '>' { '>' } else { ' ' }).collect()
+}
+
+/// Splits a prose line into its list and quote markers, normalised to one
+/// space after each (`-     x` would be code inside the item), and the
+/// text, without the leading indentation that would make an indented code
+/// block (a doctest).
+fn split_markers(line: &str) -> (String, &str) {
+    let mut rest = line.trim_start();
+    let mut markers = String::new();
+    loop {
+        let bullet = rest.starts_with(['-', '*', '+']) && rest[1..].starts_with(char::is_whitespace);
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        let ordered = (1..=9).contains(&digits)
+            && rest[digits..].starts_with(['.', ')'])
+            && rest[digits + 1..].starts_with(char::is_whitespace);
+        let len = if rest.starts_with('>') || bullet {
+            1
+        } else if ordered {
+            digits + 1
+        } else {
+            break;
+        };
+        markers.push_str(&rest[..len]);
+        markers.push(' ');
+        rest = rest[len..].trim_start();
+    }
+    (markers, rest)
+}
+
+/// The last resort: every line as plain prose, no fence or HTML possible.
+pub fn plain(text: &str) -> Vec<String> {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    text.split('\n')
+        .map(|l| {
+            let l = doc_text(l).trim().replace('`', "\\`").replace('~', "\\~").replace('<', "&lt;");
+            escape_brackets(&escape_urls(&l))
+        })
+        .collect()
+}
+
+/// Common HTML that renders as markup; any other tag (`<token>`,
+/// `<script>`), an unbalanced one or a comment is shown as text.
+const HTML_TAGS: &[&str] = &[
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del",
+    "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
+    "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small",
+    "span", "strike", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
+    "thead", "tr", "tt", "u", "ul", "var", "wbr",
+];
+
+/// Tags without an end tag.
+const VOID_TAGS: &[&str] = &["br", "col", "hr", "img", "wbr"];
+
+/// A `<` that Markdown reads as raw HTML.
+struct HtmlTag {
+    offset: usize,
+    /// Lowercase name; empty for a comment, declaration or instruction.
+    name: String,
+    end: bool,
+    self_closing: bool,
+}
+
+/// Escapes (`&lt;`) every raw HTML tag rustdoc would swallow or warn
+/// about: unknown names, unbalanced tags, comments.
+pub fn escape_html(lines: Vec<String>) -> Vec<String> {
+    let text = lines.join("\n");
+    if !text.contains('<') {
+        return lines;
+    }
+    let mut tags = Vec::new();
+    for (event, range) in Parser::new_ext(&text, options()).into_offset_iter() {
+        if let Event::Html(_) | Event::InlineHtml(_) = event {
+            scan_tags(&text[range.clone()], range.start, &mut tags);
+        }
+    }
+    let mut escape: Vec<usize> = Vec::new();
+    // Open tags, and how many of each name (so an end tag without a start
+    // is found without scanning the stack).
+    let mut open: Vec<&HtmlTag> = Vec::new();
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for tag in &tags {
+        let name = tag.name.as_str();
+        if !HTML_TAGS.contains(&name) {
+            escape.push(tag.offset);
+        } else if tag.end {
+            if counts.get(name).copied().unwrap_or(0) == 0 {
+                escape.push(tag.offset);
+                continue;
+            }
+            // Tags left open inside this one are unbalanced.
+            while let Some(o) = open.pop() {
+                *counts.entry(o.name.as_str()).or_default() -= 1;
+                if o.name == name {
+                    break;
+                }
+                escape.push(o.offset);
+            }
+        } else if !(tag.self_closing || VOID_TAGS.contains(&name)) {
+            *counts.entry(name).or_default() += 1;
+            open.push(tag);
+        }
+    }
+    escape.extend(open.iter().map(|o| o.offset));
+    if escape.is_empty() {
+        return lines;
+    }
+    escape.sort_unstable();
+    escape.dedup();
+    let mut out = String::with_capacity(text.len() + 4 * escape.len());
+    let mut last = 0;
+    for offset in escape {
+        out.push_str(&text[last..offset]);
+        out.push_str("&lt;");
+        last = offset + 1;
+    }
+    out.push_str(&text[last..]);
+    out.split('\n').map(str::to_string).collect()
+}
+
+fn scan_tags(html: &str, base: usize, tags: &mut Vec<HtmlTag>) {
+    for (i, _) in html.match_indices('<') {
+        let rest = &html[i + 1..];
+        let (end, rest) = match rest.strip_prefix('/') {
+            Some(r) => (true, r),
+            None => (false, rest),
+        };
+        let name_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(rest.len());
+        let name = &rest[..name_len];
+        let markup = rest.starts_with(['!', '?']) && !end;
+        if !(markup || name.starts_with(|c: char| c.is_ascii_alphabetic())) {
+            continue;
+        }
+        let close = rest.find('>').unwrap_or(rest.len());
+        tags.push(HtmlTag {
+            offset: base + i,
+            name: if markup { String::new() } else { name.to_ascii_lowercase() },
+            end,
+            self_closing: rest[..close].ends_with('/'),
+        });
+    }
+}
+
+/// Brackets that would read as (broken) intra-doc links are escaped;
+/// Markdown links `[text](url)` are kept.
+pub fn escape_brackets(l: &str) -> String {
+    let l = l.replace('[', "\\[").replace(']', "\\]").replace("\\](", "](");
+    fix_markdown_links(&l).unwrap_or(l)
+}
+
+/// `\[text](url)` → `[text](url)`: the escape above is only for brackets
+/// that are not links.
+fn fix_markdown_links(l: &str) -> Option<String> {
+    if !l.contains("](") {
+        return None;
+    }
+    let mut result = String::with_capacity(l.len());
+    let mut rest = l;
+    while let Some(pos) = rest.find("](") {
+        let (before, after) = rest.split_at(pos);
+        match before.rfind("\\[") {
+            Some(open) => {
+                result.push_str(&before[..open]);
+                result.push('[');
+                result.push_str(&before[open + 2..]);
+            }
+            None => result.push_str(before),
+        }
+        result.push_str("](");
+        rest = &after[2..];
+    }
+    result.push_str(rest);
+    Some(result)
+}
+
+/// Wraps bare `http(s)://` URLs in `<...>` so rustdoc links them instead of
+/// warning.
+pub fn escape_urls(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut rest = line;
+    while let Some(pos) = rest.find("http") {
+        let (before, after) = rest.split_at(pos);
+        out.push_str(before);
+        let is_url = after.starts_with("http://") || after.starts_with("https://");
+        let prev = before.chars().last();
+        // Already a link target (`<url>`, `[text](url)`) or code.
+        let wrapped = matches!(prev, Some('<' | '(' | '`'));
+        if is_url && !wrapped {
+            let end = after.find(|c: char| c.is_whitespace() || c == ')' || c == '>' || c == '"' || c == '`').unwrap_or(after.len());
+            let url = after[..end].trim_end_matches(['.', ',', ';', ':']);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &after[url.len()..];
+        } else {
+            out.push_str("http");
+            rest = &after[4..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+pub fn longest_run(text: &str, c: char) -> usize {
+    let mut longest = 0;
+    let mut run = 0;
+    for x in text.chars() {
+        run = if x == c { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    longest
+}
+
+/// One line: line breaks and runs of whitespace become single spaces.
+pub fn one_line(text: &str) -> String {
+    escape_controls(&text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// A line of doc text: controls escaped, tabs as spaces (clippy's
+/// `tabs_in_doc_comments`).
+pub fn doc_text(line: &str) -> String {
+    escape_controls(line).replace('\t', "    ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cleans_prose() {
+        assert_eq!(clean("See https://x.io/a."), vec!["See <https://x.io/a>."]);
+        assert_eq!(clean("  indented\n\n[a](http://b)"), vec!["indented", "", "[a](http://b)"]);
+        assert_eq!(clean("list [1, 2]"), vec!["list \\[1, 2\\]"]);
+    }
+}

@@ -216,6 +216,7 @@ impl<'a> Lowerer<'a> {
                     fields: Vec::new(),
                     additional: Additional::Deny,
                     required_any_of: Vec::new(),
+                    required_name: None,
                 })),
             };
         }
@@ -231,7 +232,12 @@ impl<'a> Lowerer<'a> {
             })
             .filter(|set| !set.is_empty())
             .collect();
-        Shape::Named(TypeKind::Struct(StructType { fields: finish_fields(fields), additional, required_any_of }))
+        Shape::Named(TypeKind::Struct(StructType {
+            fields: finish_fields(fields),
+            additional,
+            required_any_of,
+            required_name: None,
+        }))
     }
 
     fn additional(&mut self, a: Option<&AdditionalProperties>, pointer: &str, hint: &str) -> Additional {
@@ -331,7 +337,12 @@ impl<'a> Lowerer<'a> {
                 _ => None,
             })
             .collect();
-        Shape::Named(TypeKind::Struct(StructType { fields: finish_fields(fields), additional, required_any_of }))
+        Shape::Named(TypeKind::Struct(StructType {
+            fields: finish_fields(fields),
+            additional,
+            required_any_of,
+            required_name: None,
+        }))
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -49,6 +49,9 @@ pub struct ClientConfig {
     pub header_params: Vec<(String, String)>,
     /// Hooks run around every attempt, in order.
     pub hooks: Hooks,
+    /// The largest response body read into memory (see
+    /// [`RequestOptions::max_body_size`](super::RequestOptions::max_body_size)).
+    pub max_body_size: Option<u64>,
 }
 
 /// The hooks of a client (`Debug` shows only how many there are).
@@ -84,6 +87,7 @@ impl ClientConfig {
             default_headers: Vec::new(),
             header_params: Vec::new(),
             hooks: Hooks::default(),
+            max_body_size: None,
         }
     }
 
@@ -113,6 +117,7 @@ pub struct ClientBuilder {
     headers: Vec<(String, String)>,
     header_params: Vec<(String, String)>,
     hooks: Hooks,
+    max_body_size: Option<u64>,
 }
 
 impl ClientBuilder {
@@ -129,7 +134,15 @@ impl ClientBuilder {
             headers: Vec::new(),
             header_params: Vec::new(),
             hooks: Hooks::default(),
+            max_body_size: None,
         }
+    }
+
+    /// Refuses response bodies longer than `bytes` instead of reading them
+    /// into memory (default: no limit).
+    pub fn max_body_size(mut self, bytes: u64) -> Self {
+        self.max_body_size = Some(bytes);
+        self
     }
 
     /// Overrides the base URL (`http` or `https`).
@@ -251,6 +264,7 @@ impl ClientBuilder {
             default_headers: self.headers,
             header_params: self.header_params,
             hooks: self.hooks,
+            max_body_size: self.max_body_size,
         })
     }
 }

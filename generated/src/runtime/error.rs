@@ -113,6 +113,16 @@ pub enum Error<E> {
         /// The hook's error.
         source: BoxError,
     },
+    /// The response body is longer than the size cap
+    /// (`max_body_size` of the client or the call); it was not read.
+    BodyTooLarge {
+        /// HTTP status.
+        status: StatusCode,
+        /// Response headers.
+        headers: HeaderMap,
+        /// The cap, in bytes.
+        limit: u64,
+    },
 }
 
 impl<E> Error<E> {
@@ -121,7 +131,8 @@ impl<E> Error<E> {
         match self {
             Error::Api { status, .. }
             | Error::UnexpectedStatus { status, .. }
-            | Error::Decode { status, .. } => Some(*status),
+            | Error::Decode { status, .. }
+            | Error::BodyTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -131,7 +142,8 @@ impl<E> Error<E> {
         match self {
             Error::Api { headers, .. }
             | Error::UnexpectedStatus { headers, .. }
-            | Error::Decode { headers, .. } => Some(headers),
+            | Error::Decode { headers, .. }
+            | Error::BodyTooLarge { headers, .. } => Some(headers),
             _ => None,
         }
     }
@@ -200,6 +212,15 @@ impl<E> Error<E> {
             Error::Transport { message, source } => Error::Transport { message, source },
             Error::Credentials { message, source } => Error::Credentials { message, source },
             Error::Hook { message, source } => Error::Hook { message, source },
+            Error::BodyTooLarge {
+                status,
+                headers,
+                limit,
+            } => Error::BodyTooLarge {
+                status,
+                headers,
+                limit,
+            },
         }
     }
 }
@@ -248,6 +269,10 @@ impl<E> fmt::Display for Error<E> {
                 write!(f, "cannot obtain credentials: {}", one_line(message))
             }
             Error::Hook { message, .. } => write!(f, "request hook failed: {}", one_line(message)),
+            Error::BodyTooLarge { status, limit, .. } => write!(
+                f,
+                "response body (HTTP {status}) is larger than the {limit}-byte limit"
+            ),
         }
     }
 }

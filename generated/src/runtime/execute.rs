@@ -14,6 +14,7 @@ use reqwest::{Method, StatusCode, Url};
 use super::auth::{ApiKeyLocation, Auth, Source};
 use super::client::ClientConfig;
 use super::credentials::{BoxError, CredentialProvider, CredentialRequest};
+use super::download::{read_capped, ReadError};
 use super::encode;
 use super::error::{Error, InvalidRequest};
 use super::hook::Attempt;
@@ -39,6 +40,12 @@ pub enum Failure {
     Credentials(String, Option<BoxError>),
     /// See [`Error::Hook`].
     Hook(String, BoxError),
+    /// See [`Error::BodyTooLarge`].
+    BodyTooLarge {
+        status: StatusCode,
+        headers: HeaderMap,
+        limit: u64,
+    },
 }
 
 impl From<InvalidRequest> for Failure {
@@ -58,6 +65,15 @@ impl<E> From<Failure> for Error<E> {
             },
             Failure::Credentials(message, source) => Error::Credentials { message, source },
             Failure::Hook(message, source) => Error::Hook { message, source },
+            Failure::BodyTooLarge {
+                status,
+                headers,
+                limit,
+            } => Error::BodyTooLarge {
+                status,
+                headers,
+                limit,
+            },
         }
     }
 }
@@ -335,18 +351,6 @@ fn failure(label: &str, redact: &[String], err: reqwest::Error, attempts: u32) -
     }
 }
 
-/// Reads a whole response.
-async fn read_all(response: reqwest::Response) -> Result<RawResponse, reqwest::Error> {
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.bytes().await?;
-    Ok(RawResponse {
-        status,
-        headers,
-        body,
-    })
-}
-
 /// Sends a request, retrying per policy, and reads the whole response.
 ///
 /// Every HTTP status, including 4xx and 5xx, is returned as `Ok`; the caller
@@ -365,7 +369,30 @@ pub(crate) async fn execute(
     spec: RequestSpec,
     options: &RequestOptions,
 ) -> Result<RawResponse, Failure> {
-    execute_with(config, spec, options, read_all).await
+    let limit = options.max_body_size.or(config.max_body_size);
+    let read = move |response| read_capped(response, limit, None);
+    execute_with(config, spec, options, Timeout::Whole, read).await
+}
+
+/// [`execute`] returning as soon as a response head arrives, the body
+/// unread: the timeout covers the wait for the head, not the body (a
+/// download or an event stream can take any time).
+pub(crate) async fn execute_streaming(
+    config: &ClientConfig,
+    spec: RequestSpec,
+    options: &RequestOptions,
+) -> Result<reqwest::Response, Failure> {
+    let read = |response| async { Ok::<_, ReadError>(response) };
+    execute_with(config, spec, options, Timeout::Head, read).await
+}
+
+/// What the per-attempt timeout covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Timeout {
+    /// From connecting to the end of the body.
+    Whole,
+    /// Until the response head arrives.
+    Head,
 }
 
 /// [`execute`] with another way of reading the response once its head has
@@ -375,15 +402,16 @@ pub(crate) async fn execute_with<T, F, Fut>(
     config: &ClientConfig,
     spec: RequestSpec,
     options: &RequestOptions,
+    covers: Timeout,
     read: F,
 ) -> Result<T, Failure>
 where
     F: Fn(reqwest::Response) -> Fut,
-    Fut: Future<Output = Result<T, reqwest::Error>>,
+    Fut: Future<Output = Result<T, ReadError>>,
 {
     let span = trace::call_span(&spec, &config.base_url);
     let mut outcome = Outcome::default();
-    let result = trace::instrument(&span, run(config, &spec, options, &read, &mut outcome)).await;
+    let result = trace::instrument(&span, run(config, &spec, options, covers, &read, &mut outcome)).await;
     trace::finish(&span, &outcome, &result);
     result
 }
@@ -401,12 +429,13 @@ async fn run<T, F, Fut>(
     config: &ClientConfig,
     spec: &RequestSpec,
     options: &RequestOptions,
+    covers: Timeout,
     read: &F,
     outcome: &mut Outcome,
 ) -> Result<T, Failure>
 where
     F: Fn(reqwest::Response) -> Fut,
-    Fut: Future<Output = Result<T, reqwest::Error>>,
+    Fut: Future<Output = Result<T, ReadError>>,
 {
     let prepared = prepare(config, spec, options)?;
     let policy = options.retry.as_ref().unwrap_or(&config.retry);
@@ -438,7 +467,7 @@ where
             .http
             .request(spec.method.clone(), auth.url.clone())
             .headers(auth.headers.clone());
-        if let Some(timeout) = timeout {
+        if let Some(timeout) = timeout.filter(|_| covers == Timeout::Whole) {
             builder = builder.timeout(timeout);
         }
         if let Some(body) = body {
@@ -453,11 +482,32 @@ where
                 Failure::Hook(message, e)
             })?;
         }
-        let sent = config
-            .http
-            .execute(request)
-            .await
-            .map_err(reqwest::Error::without_url);
+        let sending = config.http.execute(request);
+        let sent = match timeout.filter(|_| covers == Timeout::Head) {
+            None => sending.await,
+            Some(limit) => match tokio::time::timeout(limit, sending).await {
+                Ok(sent) => sent,
+                // No response head in time: retried like a timeout, though
+                // hooks see no response for it.
+                Err(_) => {
+                    let wait = Some(policy.backoff(number))
+                        .filter(|_| number < max_attempts)
+                        .filter(|d| started.elapsed().saturating_add(*d) <= policy.max_elapsed);
+                    match wait {
+                        Some(wait) => {
+                            trace::waiting(number, wait);
+                            tokio::time::sleep(wait).await;
+                            continue;
+                        }
+                        None => {
+                            let ms = limit.as_millis();
+                            return Err(Failure::Timeout(format!("{}: no response within {ms} ms", prepared.label)));
+                        }
+                    }
+                }
+            },
+        }
+        .map_err(reqwest::Error::without_url);
         for hook in &config.hooks.0 {
             match &sent {
                 Ok(response) => hook.on_response(response, &attempt),
@@ -514,15 +564,31 @@ where
                 None => return Err(failure(&prepared.label, &auth.redact, err, number)),
             },
         };
-        match read(response).await.map_err(reqwest::Error::without_url) {
+        match read(response).await {
             Ok(output) => return Ok(output),
-            Err(err) => match retry_wait(retryable(&err).then(|| policy.backoff(number))) {
+            Err(ReadError::Http(err)) => {
+                let err = err.without_url();
+                match retry_wait(retryable(&err).then(|| policy.backoff(number))) {
+                    Some(wait) => {
+                        trace::waiting(number, wait);
+                        tokio::time::sleep(wait).await;
+                    }
+                    None => return Err(failure(&prepared.label, &auth.redact, err, number)),
+                }
+            }
+            Err(ReadError::Idle(after)) => match retry_wait(Some(policy.backoff(number))) {
                 Some(wait) => {
                     trace::waiting(number, wait);
                     tokio::time::sleep(wait).await;
                 }
-                None => return Err(failure(&prepared.label, &auth.redact, err, number)),
+                None => {
+                    let ms = after.as_millis();
+                    return Err(Failure::Timeout(format!("{}: no response data for {ms} ms", prepared.label)));
+                }
             },
+            Err(ReadError::TooLarge { status, headers, limit }) => {
+                return Err(Failure::BodyTooLarge { status, headers, limit })
+            }
         }
     }
 }

@@ -16,18 +16,22 @@ pub(crate) mod auth;
 pub(crate) mod client;
 pub(crate) mod credentials;
 pub(crate) mod datetime;
+pub(crate) mod download;
 pub(crate) mod encode;
 pub(crate) mod error;
+pub(crate) mod events;
 pub(crate) mod execute;
 pub(crate) mod hook;
 pub(crate) mod maybe;
 pub(crate) mod multipart;
 pub(crate) mod oauth2;
 pub(crate) mod options;
+pub(crate) mod pagination;
 pub(crate) mod request;
 pub(crate) mod response;
 pub(crate) mod retry;
 pub(crate) mod secret;
+pub(crate) mod sse;
 pub(crate) mod trace;
 
 pub use bytes::Bytes;
@@ -40,6 +44,11 @@ pub use credentials::{
     ProviderFn,
 };
 pub use datetime::{Date, DateTime, ParseDateTimeError};
+pub use download::ByteStream;
+pub use events::{Event, EventStream};
+pub use futures_core::Stream;
+pub use futures_util::{StreamExt, TryStreamExt};
+pub use pagination::{ItemStream, PageStream};
 pub use error::{Error, InvalidRequest};
 pub use hook::{Attempt, Hook};
 pub use maybe::Maybe;
@@ -54,7 +63,8 @@ pub use secret::Secret;
 pub(crate) use auth::{ApiKeyLocation, Auth, TokenShape};
 pub(crate) use client::{ClientBuilder, ClientConfig};
 pub(crate) use encode::{path_param, Style};
-pub(crate) use execute::execute;
+pub(crate) use execute::{execute, execute_streaming};
+pub(crate) use pagination::{Next, Pager};
 pub(crate) use request::RequestSpec;
 #[doc(hidden)]
 pub use response::RawResponse;

@@ -18,6 +18,7 @@ pub struct RequestOptions {
     pub(crate) idempotency_key: Option<String>,
     pub(crate) retry_non_idempotent: Option<bool>,
     pub(crate) headers: Vec<(String, String)>,
+    pub(crate) max_body_size: Option<u64>,
 }
 
 impl RequestOptions {
@@ -59,6 +60,15 @@ impl RequestOptions {
         self
     }
 
+    /// Refuses, with [`Error::BodyTooLarge`](super::Error::BodyTooLarge), a
+    /// response body longer than `bytes` instead of reading it into memory
+    /// (instead of the client's cap). Streamed bodies (`download()`,
+    /// events) are not capped.
+    pub fn max_body_size(mut self, bytes: u64) -> Self {
+        self.max_body_size = Some(bytes);
+        self
+    }
+
     /// Applies `other` on top of these options: each setting `other` has
     /// replaces this one; its headers are added after these.
     pub(crate) fn merge(&mut self, other: RequestOptions) {
@@ -68,6 +78,7 @@ impl RequestOptions {
             idempotency_key,
             retry_non_idempotent,
             headers,
+            max_body_size,
         } = other;
         if retry.is_some() {
             self.retry = retry;
@@ -82,5 +93,8 @@ impl RequestOptions {
             self.retry_non_idempotent = retry_non_idempotent;
         }
         self.headers.extend(headers);
+        if max_body_size.is_some() {
+            self.max_body_size = max_body_size;
+        }
     }
 }

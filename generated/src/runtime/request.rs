@@ -12,7 +12,7 @@ use super::encode::{self, Style};
 use super::error::InvalidRequest;
 
 /// One operation call, as built by generated code.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct RequestSpec {
     /// The operation: its client method name, used in messages.
     pub operation: &'static str,

@@ -183,10 +183,14 @@ fn client(api: &Api) -> TokenStream {
             }
         }
     });
+    // Only operations read the configuration; an API without any (webhooks
+    // only) still has a client.
+    let unread = api.operations.is_empty().then(|| quote!(#[allow(dead_code)]));
     quote! {
         #docs
         #[derive(Clone, Debug)]
         pub struct Client {
+            #unread
             config: crate::runtime::ClientConfig,
         }
 
@@ -322,11 +326,12 @@ fn provider_setter(s: &SecurityScheme, setter: &str) -> TokenStream {
         _ => quote!(crate::runtime::TokenShape::Bearer),
     };
     let d = format!(
-        " Asks `provider` for the token of security scheme {} before every attempt (refreshing, minting signed tokens): see [`crate::runtime::CredentialProvider`].",
+        "Asks `provider` for the token of security scheme {} before every attempt (refreshing, minting signed tokens): see [`crate::runtime::CredentialProvider`].",
         code(&s.key)
     );
+    let d = doc(&[Para::Ours(&d)]);
     quote! {
-        #[doc = #d]
+        #d
         pub fn #name(mut self, provider: impl crate::runtime::CredentialProvider) -> Self {
             self.inner = self.inner.credential_provider(#key, #shape, provider);
             self
@@ -346,13 +351,14 @@ fn client_credentials_setter(s: &SecurityScheme, flow: &ClientCredentialsFlow) -
         format!("Declared scopes: {}.", list.join(", "))
     };
     let d = format!(
-        " Obtains tokens for security scheme {} with the OAuth2 client credentials flow at {}: fetched on first use, cached until shortly before they expire, fetched again after a 401. Requests `scopes` (none: the server's default for the client). {scopes} For other settings, pass a [`crate::runtime::ClientCredentials`] to [`Self::{}`].",
+        "Obtains tokens for security scheme {} with the OAuth2 client credentials flow at {}: fetched on first use, cached until shortly before they expire, fetched again after a 401. Requests `scopes` (none: the server's default for the client). {scopes} For other settings, pass a [`crate::runtime::ClientCredentials`] to [`Self::{}`].",
         code(&s.key),
         code(url),
         s.provider_setter.as_deref().unwrap_or_default(),
     );
+    let d = doc(&[Para::Ours(&d)]);
     quote! {
-        #[doc = #d]
+        #d
         pub fn #name(
             mut self,
             client_id: impl Into<String>,

@@ -4,6 +4,7 @@
 //! and formatted with `prettyplease`.
 
 mod client;
+mod constructor;
 mod docs;
 mod krate;
 mod markdown;

@@ -76,7 +76,7 @@ fn type_item(types: &Types<'_>, def: &TypeDef) -> TokenStream {
 }
 
 /// How a field is declared: its Rust type and serde attributes.
-fn field_decl(types: &Types<'_>, f: &Field) -> (TokenStream, TokenStream) {
+pub(super) fn field_decl(types: &Types<'_>, f: &Field) -> (TokenStream, TokenStream) {
     let inner_ty = f.ty.non_null();
     let mut inner = types.rust(inner_ty, &quote!());
     if f.boxed {
@@ -108,7 +108,7 @@ fn field_decl(types: &Types<'_>, f: &Field) -> (TokenStream, TokenStream) {
     }
 }
 
-fn field_docs(f: &Field) -> TokenStream {
+pub(super) fn field_docs(f: &Field) -> TokenStream {
     let mut notes = Vec::new();
     if f.read_only {
         notes.push("Read-only: set by the server, ignored in requests.".to_string());
@@ -177,51 +177,7 @@ fn struct_item(types: &Types<'_>, name: &proc_macro2::Ident, s: &StructType, ext
     let derive_default = needs_args.is_empty() && !has_literal_defaults;
     let default_derive = derive_default.then(|| quote!(Default,));
 
-    let ctor = (!derive_default).then(|| {
-        let args = needs_args.iter().map(|f| {
-            let n = ident(&f.rust_name);
-            let (ty, _) = field_decl(types, f);
-            quote!(#n: #ty)
-        });
-        let inits = s.fields.iter().map(|f| {
-            let n = ident(&f.rust_name);
-            if f.required && !f.ty.is_nullable() {
-                match literal_default(types, f) {
-                    Some(value) => quote!(#n: #value),
-                    None => quote!(#n),
-                }
-            } else {
-                quote!(#n: Default::default())
-            }
-        });
-        let extra = quote!(extra: Default::default(),);
-        let defaults: Vec<String> = s
-            .fields
-            .iter()
-            .filter(|f| f.required && !f.ty.is_nullable() && literal_default(types, f).is_some())
-            .map(|f| code(&f.name))
-            .collect();
-        let note = if defaults.is_empty() {
-            " Creates a value from its required fields; optional fields start empty.".to_string()
-        } else {
-            format!(
-                " Creates a value from its required fields; {} {} filled with the schema default and optional fields start empty.",
-                defaults.join(", "),
-                if defaults.len() == 1 { "is" } else { "are" }
-            )
-        };
-        let many = needs_args.len() > 7;
-        let allow_many = many.then(|| quote!(#[allow(clippy::too_many_arguments)]));
-        quote! {
-            impl #name {
-                #[doc = #note]
-                #allow_many
-                pub fn new(#(#args),*) -> Self {
-                    Self { #(#inits,)* #extra }
-                }
-            }
-        }
-    });
+    let ctor = (!derive_default).then(|| super::constructor::constructor(types, name, s, &needs_args));
 
     let validate = (!s.required_any_of.is_empty()).then(|| {
         let checks = s.required_any_of.iter().map(|set| {
@@ -282,7 +238,7 @@ fn is_constant(e: &EnumType) -> bool {
 
 /// The default of a required field as a Rust expression, when it is a
 /// literal the constructor can fill in.
-fn literal_default(types: &Types<'_>, f: &Field) -> Option<TokenStream> {
+pub(super) fn literal_default(types: &Types<'_>, f: &Field) -> Option<TokenStream> {
     let value = f.default.as_ref()?;
     match (&f.ty, value) {
         (TypeRef::Primitive(crate::ir::Primitive::String), Value::String(s)) => Some(quote!(#s.to_string())),

@@ -71,13 +71,14 @@ pub const CLIENT_ITEMS: Scope = Scope {
 
 /// Methods of the generated `Client` (`emit/client.rs`): one per operation.
 pub const CLIENT_METHODS: Scope = Scope {
-    reserved: concat_lists!(&["new", "builder", "from_config", "config"], TRAIT_METHODS),
+    reserved: concat_lists!(&["new", "builder"], TRAIT_METHODS),
     suffix: "_operation",
 };
 
 /// Methods of the generated `ClientBuilder` (`emit/client.rs`): one
-/// credential setter per security scheme (`_auth` on a collision), one
-/// setter per client-level header parameter (`_header`).
+/// credential setter per security scheme (`_auth` on a collision) with its
+/// `_provider` and `_client_credentials` twins, one setter per client-level
+/// header parameter (`_header`).
 pub const CLIENT_BUILDER_METHODS: Scope = Scope {
     reserved: concat_lists!(
         &[
@@ -89,6 +90,7 @@ pub const CLIENT_BUILDER_METHODS: Scope = Scope {
             "connect_timeout",
             "user_agent",
             "header",
+            "hook",
             "build",
         ],
         TRAIT_METHODS,

@@ -229,6 +229,7 @@ impl<'a> Lowerer<'a> {
                     fields: Vec::new(),
                     additional: Additional::Deny,
                     required_any_of: Vec::new(),
+                    required_name: None,
                 })),
             };
         }
@@ -244,7 +245,12 @@ impl<'a> Lowerer<'a> {
             })
             .filter(|set| !set.is_empty())
             .collect();
-        Shape::Named(TypeKind::Struct(StructType { fields: finish_fields(fields), additional, required_any_of }))
+        Shape::Named(TypeKind::Struct(StructType {
+            fields: finish_fields(fields),
+            additional,
+            required_any_of,
+            required_name: None,
+        }))
     }
 
     fn additional(&mut self, a: Option<&AdditionalProperties>, pointer: &str, hint: &str) -> Additional {
@@ -344,7 +350,12 @@ impl<'a> Lowerer<'a> {
                 _ => None,
             })
             .collect();
-        Shape::Named(TypeKind::Struct(StructType { fields: finish_fields(fields), additional, required_any_of }))
+        Shape::Named(TypeKind::Struct(StructType {
+            fields: finish_fields(fields),
+            additional,
+            required_any_of,
+            required_name: None,
+        }))
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -34,7 +34,7 @@ pub enum Next {
     LastItem { param: &'static str, field: &'static str, has_more: Option<&'static str> },
     Page { param: &'static str, size_param: Option<&'static str>, first: u64, total_pages: Option<&'static str>, has_more: Option<&'static str> },
     Offset { param: &'static str, limit_param: Option<&'static str>, total: Option<&'static str>, has_more: Option<&'static str> },
-    NextUrl { url: &'static str },
+    BodyUrl { url: &'static str },
     LinkHeader,
 }
 
@@ -136,7 +136,7 @@ impl Pager {
                     Step::Query(param, next.to_string())
                 }
             }
-            Next::NextUrl { url } => match body.pointer(url) {
+            Next::BodyUrl { url } => match body.pointer(url) {
                 Some(Value::String(s)) if !s.trim().is_empty() => Step::Url(s.trim().to_owned()),
                 None | Some(Value::Null | Value::String(_)) => Step::End,
                 Some(_) => return Err(page_error(url, "the next page's URL is not a string")),
@@ -278,7 +278,7 @@ impl<T, E> Stream for ItemStream<T, E> {
                 return Poll::Ready(Some(Ok(item)));
             }
             match Pin::new(&mut self.pages).poll_next(cx) {
-                Poll::Ready(Some(Ok(page))) => self.current = Box::new(page.into_body().into_iter()),
+                Poll::Ready(Some(Ok(page))) => *self.current = page.into_body().into_iter(),
                 Poll::Ready(Some(Err(err))) => return Poll::Ready(Some(Err(err))),
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Pending => return Poll::Pending,

@@ -73,7 +73,7 @@ fn pager(p: &Pagination) -> TokenStream {
             let (limit_param, total, has_more) = (opt(limit_param), opt(total), opt(has_more));
             quote!(Offset { param: #param, limit_param: #limit_param, total: #total, has_more: #has_more })
         }
-        PageNext::NextUrl { url } => quote!(NextUrl { url: #url }),
+        PageNext::NextUrl { url } => quote!(BodyUrl { url: #url }),
         PageNext::LinkHeader => quote!(LinkHeader),
     };
     quote!(crate::runtime::Pager { items: #items, next: crate::runtime::Next::#next })

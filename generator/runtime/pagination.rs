@@ -295,9 +295,12 @@ impl<T, E> PageStream<T, E> {
 }
 
 /// Where the walk is.
-enum State {
+enum State<E> {
     /// The next page's request.
     Next(Box<RequestSpec>),
+    /// The page read fine but says nothing usable about the next one: its
+    /// items are delivered, then this error.
+    Fail(Box<Error<E>>),
     Done,
 }
 
@@ -326,7 +329,7 @@ fn decode_error<E>(raw: &RawResponse, path: &str, message: String) -> Error<E> {
 
 impl<E> Walk<E> {
     /// Fetches one page and prepares the request of the next.
-    async fn page<T: DeserializeOwned>(&mut self, mut spec: RequestSpec) -> Result<(Response<Vec<T>>, State), Error<E>> {
+    async fn page<T: DeserializeOwned>(&mut self, mut spec: RequestSpec) -> Result<(Response<Vec<T>>, State<E>), Error<E>> {
         let raw = super::execute::execute(&self.config, spec.clone(), &self.options).await?;
         let raw = (self.check)(raw)?;
         let body = raw.decode::<Value, E>()?;
@@ -352,19 +355,18 @@ impl<E> Walk<E> {
             }
             Step::Url(url) => !self.seen.insert(url.clone()),
         };
-        if repeated {
-            return Err(decode_error(&raw, "", "the server sent the same next page twice; stopping instead of looping".to_owned()));
-        }
+        let fail = |message: String| State::Fail(Box::new(decode_error(&raw, "", message)));
         let next = match step {
+            _ if repeated => fail("the server sent the same next page twice; stopping instead of looping".to_owned()),
             Step::End => State::Done,
             Step::Query(param, value) => {
                 set_query(&mut spec, param, value);
                 State::Next(Box::new(spec))
             }
-            Step::Url(url) => {
-                follow(&self.config.base_url, &mut spec, &url).map_err(|message| decode_error(&raw, "", message))?;
-                State::Next(Box::new(spec))
-            }
+            Step::Url(url) => match follow(&self.config.base_url, &mut spec, &url) {
+                Ok(()) => State::Next(Box::new(spec)),
+                Err(message) => fail(message),
+            },
         };
         let response = Response::new(raw.status, raw.headers, decoded);
         Ok((response, next))
@@ -392,6 +394,7 @@ where
         match state? {
             Err(err) => Some((Err(err), (walk, None))),
             Ok(State::Done) => None,
+            Ok(State::Fail(err)) => Some((Err(*err), (walk, None))),
             Ok(State::Next(spec)) => match walk.page::<T>(*spec).await {
                 Ok((page, next)) => Some((Ok(page), (walk, Some(Ok(next))))),
                 Err(err) => Some((Err(err), (walk, None))),

@@ -114,6 +114,18 @@ fn members(types: &Types<'_>, op: &Operation, client_params: &[ClientParam]) -> 
                     self
                 }
             });
+            if let Some(maybe) = &p.maybe_setter {
+                let maybe = ident(maybe);
+                let maybe_doc = format!(" Like [`Self::{}`], for a value that may be absent: `None` leaves the parameter unset.", p.rust_name);
+                let value = if conv.to_string() == p.rust_name { quote!(#n) } else { quote!(#n.map(|#n| #conv)) };
+                setters.push(quote! {
+                    #[doc = #maybe_doc]
+                    pub fn #maybe(mut self, #n: Option<#arg>) -> Self {
+                        self.#n = #value;
+                        self
+                    }
+                });
+            }
         }
     }
     if let Some((stored, conv)) = body_arg(types, op) {
@@ -133,10 +145,17 @@ fn members(types: &Types<'_>, op: &Operation, client_params: &[ClientParam]) -> 
             inits.push(quote!(body: None));
             fields.push(quote!(body: Option<#stored>));
             let d = doc(&[Para::Spec(body_doc.as_deref()), Para::Ours("The request body (optional).")]);
+            let value = if conv.to_string() == "body" { quote!(body) } else { quote!(body.map(|body| #conv)) };
             setters.push(quote! {
                 #d
                 pub fn body(mut self, body: #arg) -> Self {
                     self.body = Some(#conv);
+                    self
+                }
+
+                /// Like [`Self::body`], for a body that may be absent: `None` sends none.
+                pub fn maybe_body(mut self, body: Option<#arg>) -> Self {
+                    self.body = #value;
                     self
                 }
             });

@@ -6,6 +6,7 @@
 mod client;
 mod constructor;
 mod docs;
+mod forms;
 mod krate;
 mod markdown;
 mod operation;

@@ -38,7 +38,13 @@ fn body_arg(types: &Types<'_>, op: &Operation) -> Option<(TokenStream, TokenStre
             (quote!(&'a #t), quote!(body))
         }
         (_, MediaKind::Text) => (quote!(String), quote!(body.into())),
-        (_, MediaKind::Multipart) => (quote!(&'a crate::runtime::Multipart), quote!(body)),
+        (_, MediaKind::Multipart) => match &body.form_name {
+            Some(form) => {
+                let form = ident(form);
+                (quote!(&'a #form), quote!(body))
+            }
+            None => (quote!(&'a crate::runtime::Multipart), quote!(body)),
+        },
         _ => (quote!(bytes::Bytes), quote!(body.into())),
     })
 }
@@ -46,7 +52,7 @@ fn body_arg(types: &Types<'_>, op: &Operation) -> Option<(TokenStream, TokenStre
 fn op_docs(op: &Operation) -> TokenStream {
     let route = code(&format!("{} {}", op.method.as_str(), op.path_template));
     let deprecated = if op.deprecated { "**Deprecated.**" } else { "" };
-    let form = op.body.as_ref().filter(|b| !b.form_fields.is_empty()).map(|b| {
+    let form = op.body.as_ref().filter(|b| b.media == MediaKind::Multipart && !b.form_fields.is_empty() && b.form_name.is_none()).map(|b| {
         let fields: Vec<String> = b
             .form_fields
             .iter()
@@ -245,7 +251,11 @@ pub(super) fn operation(
         None => ok_ty,
     };
 
+    let form_struct = super::forms::form_struct(types, op, cfg);
+
     quote! {
+        #form_struct
+
         #cfg
         impl Client {
             #docs

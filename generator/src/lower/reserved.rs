@@ -139,6 +139,10 @@ pub const REQUEST_BUILDER: Scope = Scope {
 /// part, nothing else.
 pub const FORM_FIELDS: Scope = Scope { reserved: &[], suffix: "" };
 
+/// Methods of a generated multipart form struct (`emit/forms.rs`); fields
+/// and methods do not clash in Rust, so this reserves nothing from fields.
+pub const FORM_METHODS: Scope = Scope { reserved: &["to_multipart"], suffix: "" };
+
 /// Fields of a generated struct (`emit/types.rs`): the map of undeclared
 /// properties.
 pub const STRUCT_FIELDS: Scope = Scope { reserved: &["extra"], suffix: "" };

@@ -241,6 +241,17 @@ async fn intercom_version_default_and_overrides_on_the_wire() {
         .options(RequestOptions::new().header("Intercom-Version", "2.8"))
         .await
         .expect("200");
+    // `maybe_*`: `None` leaves the client's setting, `Some` overrides it.
+    pinned
+        .update_contact(CONTACT_ID, &body)
+        .maybe_intercom_version(None)
+        .await
+        .expect("200");
+    pinned
+        .update_contact(CONTACT_ID, &body)
+        .maybe_intercom_version(Some(IntercomVersion::Preview))
+        .await
+        .expect("200");
     // The client made by `new` carries the default as well.
     let made_by_new = format!("{:?}", Client::new(TOKEN));
     assert!(
@@ -260,6 +271,8 @@ async fn intercom_version_default_and_overrides_on_the_wire() {
             vec!["Preview"],
             vec!["2.11"],
             vec!["2.8"],
+            vec!["2.10"],
+            vec!["Preview"],
         ]
     );
     // An empty update is an empty object, not `null`.

@@ -214,6 +214,14 @@ impl<'a> UpdateContactBuilder<'a> {
         self.intercom_version = Some(intercom_version);
         self
     }
+    /// Like [`Self::intercom_version`], for a value that may be absent: `None` leaves the parameter unset.
+    pub fn maybe_intercom_version(
+        mut self,
+        intercom_version: Option<types::IntercomVersion>,
+    ) -> Self {
+        self.intercom_version = intercom_version;
+        self
+    }
     /// Per-call options: retry policy, timeout, idempotency key,
     /// headers. Merged into what the builder already has: each
     /// setting given replaces the earlier one, headers add up.

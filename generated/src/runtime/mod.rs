@@ -52,7 +52,7 @@ pub use pagination::{ItemStream, PageStream};
 pub use error::{Error, InvalidRequest};
 pub use hook::{Attempt, Hook};
 pub use maybe::Maybe;
-pub use multipart::Multipart;
+pub use multipart::{FilePart, Multipart};
 pub use oauth2::ClientCredentials;
 pub use options::RequestOptions;
 pub use response::{RawBody, Response};

@@ -36,7 +36,7 @@ pub enum Next {
     LastItem { param: &'static str, field: &'static str, has_more: Option<&'static str> },
     Page { param: &'static str, size_param: Option<&'static str>, first: u64, total_pages: Option<&'static str>, has_more: Option<&'static str> },
     Offset { param: &'static str, limit_param: Option<&'static str>, total: Option<&'static str>, has_more: Option<&'static str> },
-    NextUrl { url: &'static str },
+    BodyUrl { url: &'static str },
     LinkHeader,
 }
 
@@ -138,7 +138,7 @@ impl Pager {
                     Step::Query(param, next.to_string())
                 }
             }
-            Next::NextUrl { url } => match body.pointer(url) {
+            Next::BodyUrl { url } => match body.pointer(url) {
                 Some(Value::String(s)) if !s.trim().is_empty() => Step::Url(s.trim().to_owned()),
                 None | Some(Value::Null | Value::String(_)) => Step::End,
                 Some(_) => return Err(page_error(url, "the next page's URL is not a string")),
@@ -280,7 +280,7 @@ impl<T, E> Stream for ItemStream<T, E> {
                 return Poll::Ready(Some(Ok(item)));
             }
             match Pin::new(&mut self.pages).poll_next(cx) {
-                Poll::Ready(Some(Ok(page))) => self.current = Box::new(page.into_body().into_iter()),
+                Poll::Ready(Some(Ok(page))) => *self.current = page.into_body().into_iter(),
                 Poll::Ready(Some(Err(err))) => return Poll::Ready(Some(Err(err))),
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Pending => return Poll::Pending,
@@ -297,9 +297,12 @@ impl<T, E> PageStream<T, E> {
 }
 
 /// Where the walk is.
-enum State {
+enum State<E> {
     /// The next page's request.
     Next(Box<RequestSpec>),
+    /// The page read fine but says nothing usable about the next one: its
+    /// items are delivered, then this error.
+    Fail(Box<Error<E>>),
     Done,
 }
 
@@ -328,7 +331,7 @@ fn decode_error<E>(raw: &RawResponse, path: &str, message: String) -> Error<E> {
 
 impl<E> Walk<E> {
     /// Fetches one page and prepares the request of the next.
-    async fn page<T: DeserializeOwned>(&mut self, mut spec: RequestSpec) -> Result<(Response<Vec<T>>, State), Error<E>> {
+    async fn page<T: DeserializeOwned>(&mut self, mut spec: RequestSpec) -> Result<(Response<Vec<T>>, State<E>), Error<E>> {
         let raw = super::execute::execute(&self.config, spec.clone(), &self.options).await?;
         let raw = (self.check)(raw)?;
         let body = raw.decode::<Value, E>()?;
@@ -354,19 +357,18 @@ impl<E> Walk<E> {
             }
             Step::Url(url) => !self.seen.insert(url.clone()),
         };
-        if repeated {
-            return Err(decode_error(&raw, "", "the server sent the same next page twice; stopping instead of looping".to_owned()));
-        }
+        let fail = |message: String| State::Fail(Box::new(decode_error(&raw, "", message)));
         let next = match step {
+            _ if repeated => fail("the server sent the same next page twice; stopping instead of looping".to_owned()),
             Step::End => State::Done,
             Step::Query(param, value) => {
                 set_query(&mut spec, param, value);
                 State::Next(Box::new(spec))
             }
-            Step::Url(url) => {
-                follow(&self.config.base_url, &mut spec, &url).map_err(|message| decode_error(&raw, "", message))?;
-                State::Next(Box::new(spec))
-            }
+            Step::Url(url) => match follow(&self.config.base_url, &mut spec, &url) {
+                Ok(()) => State::Next(Box::new(spec)),
+                Err(message) => fail(message),
+            },
         };
         let response = Response::new(raw.status, raw.headers, decoded);
         Ok((response, next))
@@ -394,6 +396,7 @@ where
         match state? {
             Err(err) => Some((Err(err), (walk, None))),
             Ok(State::Done) => None,
+            Ok(State::Fail(err)) => Some((Err(*err), (walk, None))),
             Ok(State::Next(spec)) => match walk.page::<T>(*spec).await {
                 Ok((page, next)) => Some((Ok(page), (walk, Some(Ok(next))))),
                 Err(err) => Some((Err(err), (walk, None))),

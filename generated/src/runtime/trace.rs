@@ -96,6 +96,7 @@ mod enabled {
                 Failure::Transport(..) => "transport",
                 Failure::Credentials(..) => "credentials",
                 Failure::Hook(..) => "hook",
+                Failure::BodyTooLarge { .. } => "body_too_large",
             };
             span.record("error", kind);
         }

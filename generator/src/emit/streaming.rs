@@ -116,6 +116,8 @@ pub(super) fn methods(types: &Types<'_>, op: &Operation, error_arms: &[TokenStre
             }
 
             #[doc = #pages_doc]
+            // The status check is a closure returning the call's (large) error.
+            #[allow(clippy::result_large_err)]
             pub fn pages(self) -> crate::runtime::PageStream<#item, #err> {
                 crate::runtime::pagination::pages(&self.client.config, self.request_spec(), &self.options, #pager, #check)
             }
@@ -129,6 +131,8 @@ pub(super) fn methods(types: &Types<'_>, op: &Operation, error_arms: &[TokenStre
             /// (`Accept: text/event-stream`) instead of one JSON body; the
             /// API may also need a request option saying so. Returns once the
             /// response head arrives.
+            // The status check is a closure returning the call's (large) error.
+            #[allow(clippy::result_large_err)]
             pub async fn events(self) -> Result<crate::runtime::Response<crate::runtime::EventStream<#data, #err>>, crate::runtime::Error<#err>> {
                 let mut spec = self.request_spec()?;
                 spec.headers.retain(|(name, _)| !name.eq_ignore_ascii_case("accept"));
@@ -145,6 +149,8 @@ pub(super) fn methods(types: &Types<'_>, op: &Operation, error_arms: &[TokenStre
             /// with the body as a stream of chunks read as they come: for
             /// bodies too large to hold in memory. Each chunk must arrive
             /// within the call's timeout.
+            // The status check is a closure returning the call's (large) error.
+            #[allow(clippy::result_large_err)]
             pub async fn download(self) -> Result<crate::runtime::Response<crate::runtime::ByteStream<#err>>, crate::runtime::Error<#err>> {
                 let spec = self.request_spec()?;
                 crate::runtime::download::send(&self.client.config, spec, &self.options, #check).await

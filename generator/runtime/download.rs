@@ -21,7 +21,11 @@ pub(crate) enum ReadError {
     /// No bytes arrived within the timeout.
     Idle(Duration),
     /// The body is longer than the cap.
-    TooLarge { status: StatusCode, headers: HeaderMap, limit: u64 },
+    TooLarge {
+        status: StatusCode,
+        headers: HeaderMap,
+        limit: u64,
+    },
 }
 
 impl ReadError {
@@ -40,22 +44,38 @@ impl ReadError {
                 if err.is_timeout() {
                     Error::Timeout { message }
                 } else {
-                    Error::Transport { message, source: Some(err) }
+                    Error::Transport {
+                        message,
+                        source: Some(err),
+                    }
                 }
             }
             ReadError::Idle(after) => Error::Timeout {
                 message: format!("{label}: no response data for {} ms", after.as_millis()),
             },
-            ReadError::TooLarge { status, headers, limit } => Error::BodyTooLarge { status, headers, limit },
+            ReadError::TooLarge {
+                status,
+                headers,
+                limit,
+            } => Error::BodyTooLarge {
+                status,
+                headers,
+                limit,
+            },
         }
     }
 }
 
 /// The next chunk of `response`, waiting at most `idle`.
-pub(crate) async fn next_chunk(response: &mut reqwest::Response, idle: Option<Duration>) -> Result<Option<Bytes>, ReadError> {
+pub(crate) async fn next_chunk(
+    response: &mut reqwest::Response,
+    idle: Option<Duration>,
+) -> Result<Option<Bytes>, ReadError> {
     let chunk = response.chunk();
     let result = match idle {
-        Some(idle) => tokio::time::timeout(idle, chunk).await.map_err(|_| ReadError::Idle(idle))?,
+        Some(idle) => tokio::time::timeout(idle, chunk)
+            .await
+            .map_err(|_| ReadError::Idle(idle))?,
         None => chunk.await,
     };
     result.map_err(ReadError::Http)
@@ -63,10 +83,18 @@ pub(crate) async fn next_chunk(response: &mut reqwest::Response, idle: Option<Du
 
 /// Reads a whole response, refusing a body longer than `limit` bytes (by
 /// its `Content-Length` before reading, or as it arrives).
-pub(crate) async fn read_capped(mut response: reqwest::Response, limit: Option<u64>, idle: Option<Duration>) -> Result<RawResponse, ReadError> {
+pub(crate) async fn read_capped(
+    mut response: reqwest::Response,
+    limit: Option<u64>,
+    idle: Option<Duration>,
+) -> Result<RawResponse, ReadError> {
     let status = response.status();
     let headers = response.headers().clone();
-    let too_large = |headers: HeaderMap, limit: u64| ReadError::TooLarge { status, headers, limit };
+    let too_large = |headers: HeaderMap, limit: u64| ReadError::TooLarge {
+        status,
+        headers,
+        limit,
+    };
     if let (Some(limit), Some(length)) = (limit, response.content_length()) {
         if length > limit {
             return Err(too_large(headers, limit));
@@ -79,7 +107,11 @@ pub(crate) async fn read_capped(mut response: reqwest::Response, limit: Option<u
         }
         body.extend_from_slice(&chunk);
     }
-    Ok(RawResponse { status, headers, body: body.freeze() })
+    Ok(RawResponse {
+        status,
+        headers,
+        body: body.freeze(),
+    })
 }
 
 type BoxStream<T> = Pin<Box<dyn Stream<Item = T> + Send>>;
@@ -96,7 +128,9 @@ pub struct ByteStream<E> {
 
 impl<E> std::fmt::Debug for ByteStream<E> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ByteStream").field("content_length", &self.length).finish_non_exhaustive()
+        f.debug_struct("ByteStream")
+            .field("content_length", &self.length)
+            .finish_non_exhaustive()
     }
 }
 
@@ -112,7 +146,10 @@ impl<E: Send + 'static> ByteStream<E> {
                 Err(err) => Some((Err(err.into_error(&label)), None)),
             }
         });
-        ByteStream { inner: Box::pin(inner), length }
+        ByteStream {
+            inner: Box::pin(inner),
+            length,
+        }
     }
 }
 
@@ -160,7 +197,9 @@ pub(crate) async fn success<E>(
     }
     let limit = options.max_body_size.or(config.max_body_size);
     let idle = options.timeout.or(config.timeout);
-    let raw = read_capped(response, limit, idle).await.map_err(|e| e.into_error(label))?;
+    let raw = read_capped(response, limit, idle)
+        .await
+        .map_err(|e| e.into_error(label))?;
     Err(match check(raw) {
         Err(err) => err,
         Ok(raw) => raw.unexpected(),
@@ -179,5 +218,9 @@ pub(crate) async fn send<E: Send + 'static>(
     let response = success(config, options, &label, response, check).await?;
     let (status, headers) = (response.status(), response.headers().clone());
     let idle = options.timeout.or(config.timeout);
-    Ok(super::response::Response::new(status, headers, ByteStream::new(response, label, idle)))
+    Ok(super::response::Response::new(
+        status,
+        headers,
+        ByteStream::new(response, label, idle),
+    ))
 }

@@ -234,7 +234,9 @@ impl<E> From<InvalidRequest> for Error<E> {
 impl<E> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::InvalidRequest { message } => write!(f, "invalid request: {}", one_line(message)),
+            Error::InvalidRequest { message } => {
+                write!(f, "invalid request: {}", one_line(message))
+            }
             Error::Api {
                 status, raw_body, ..
             } => {

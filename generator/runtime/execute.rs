@@ -409,7 +409,11 @@ where
 {
     let span = trace::call_span(&spec, &config.base_url);
     let mut outcome = Outcome::default();
-    let result = trace::instrument(&span, run(config, &spec, options, covers, &read, &mut outcome)).await;
+    let result = trace::instrument(
+        &span,
+        run(config, &spec, options, covers, &read, &mut outcome),
+    )
+    .await;
     trace::finish(&span, &outcome, &result);
     result
 }
@@ -471,9 +475,9 @@ where
         if let Some(body) = body {
             builder = builder.body(body.clone());
         }
-        let mut request = builder.build().map_err(|e| {
-            Failure::InvalidRequest(describe(&prepared.label, &auth.redact, &e))
-        })?;
+        let mut request = builder
+            .build()
+            .map_err(|e| Failure::InvalidRequest(describe(&prepared.label, &auth.redact, &e)))?;
         for hook in &config.hooks.0 {
             hook.on_request(&mut request, &attempt).map_err(|e| {
                 let message = scrub(format!("{}: {e}", prepared.label), &auth.redact);
@@ -499,7 +503,10 @@ where
                         }
                         None => {
                             let ms = limit.as_millis();
-                            return Err(Failure::Timeout(format!("{}: no response within {ms} ms", prepared.label)));
+                            return Err(Failure::Timeout(format!(
+                                "{}: no response within {ms} ms",
+                                prepared.label
+                            )));
                         }
                     }
                 }
@@ -520,10 +527,9 @@ where
         // A rejected token: let its provider refresh it, once per call.
         if let Ok(response) = &sent {
             if response.status() == StatusCode::UNAUTHORIZED && !refreshed {
-                let retry = auth
-                    .provided
-                    .iter()
-                    .fold(false, |any, (provider, token)| provider.rejected(token) || any);
+                let retry = auth.provided.iter().fold(false, |any, (provider, token)| {
+                    provider.rejected(token) || any
+                });
                 if retry {
                     refreshed = true;
                     trace::refresh(number);
@@ -581,11 +587,22 @@ where
                 }
                 None => {
                     let ms = after.as_millis();
-                    return Err(Failure::Timeout(format!("{}: no response data for {ms} ms", prepared.label)));
+                    return Err(Failure::Timeout(format!(
+                        "{}: no response data for {ms} ms",
+                        prepared.label
+                    )));
                 }
             },
-            Err(ReadError::TooLarge { status, headers, limit }) => {
-                return Err(Failure::BodyTooLarge { status, headers, limit })
+            Err(ReadError::TooLarge {
+                status,
+                headers,
+                limit,
+            }) => {
+                return Err(Failure::BodyTooLarge {
+                    status,
+                    headers,
+                    limit,
+                })
             }
         }
     }

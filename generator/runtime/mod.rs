@@ -43,16 +43,16 @@ pub use credentials::{
 };
 pub use datetime::{Date, DateTime, ParseDateTimeError};
 pub use download::ByteStream;
+pub use error::{Error, InvalidRequest};
 pub use events::{Event, EventStream};
 pub use futures_core::Stream;
 pub use futures_util::{StreamExt, TryStreamExt};
-pub use pagination::{ItemStream, PageStream};
-pub use error::{Error, InvalidRequest};
 pub use hook::{Attempt, Hook};
 pub use maybe::Maybe;
 pub use multipart::{FilePart, Multipart};
 pub use oauth2::ClientCredentials;
 pub use options::RequestOptions;
+pub use pagination::{ItemStream, PageStream};
 pub use response::{RawBody, Response};
 pub use retry::RetryPolicy;
 pub use secret::Secret;

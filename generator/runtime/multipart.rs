@@ -27,7 +27,11 @@ impl FilePart {
     /// its content type is the one the API declares for the part, else
     /// `application/octet-stream`.
     pub fn new(filename: impl Into<String>, data: impl Into<Bytes>) -> Self {
-        FilePart { filename: filename.into(), content_type: None, data: data.into() }
+        FilePart {
+            filename: filename.into(),
+            content_type: None,
+            data: data.into(),
+        }
     }
 
     /// Sets the file's content type (`image/png`).
@@ -112,18 +116,34 @@ impl Multipart {
     /// Adds a file part; its content type is the file's own, else
     /// `declared` (the API's), else `application/octet-stream`.
     pub(crate) fn file_part(self, name: &str, file: &FilePart, declared: Option<&str>) -> Self {
-        let content_type = file.content_type.as_deref().or(declared).unwrap_or("application/octet-stream");
+        let content_type = file
+            .content_type
+            .as_deref()
+            .or(declared)
+            .unwrap_or("application/octet-stream");
         self.file(name, file.filename.clone(), content_type, file.data.clone())
     }
 
     /// Adds a text field from a scalar or enum value: strings as they are,
     /// numbers and booleans as JSON writes them.
-    pub(crate) fn scalar<T: serde::Serialize + ?Sized>(self, name: &str, value: &T) -> Result<Self, InvalidRequest> {
+    pub(crate) fn scalar<T: serde::Serialize + ?Sized>(
+        self,
+        name: &str,
+        value: &T,
+    ) -> Result<Self, InvalidRequest> {
         let text = match serde_json::to_value(value) {
             Ok(serde_json::Value::String(s)) => s,
             Ok(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => v.to_string(),
-            Ok(other) => return Err(InvalidRequest(format!("form field `{name}`: {other} is not a text value"))),
-            Err(e) => return Err(InvalidRequest(format!("cannot serialize form field `{name}`: {e}"))),
+            Ok(other) => {
+                return Err(InvalidRequest(format!(
+                    "form field `{name}`: {other} is not a text value"
+                )))
+            }
+            Err(e) => {
+                return Err(InvalidRequest(format!(
+                    "cannot serialize form field `{name}`: {e}"
+                )))
+            }
         };
         Ok(self.text(name, text))
     }
@@ -132,7 +152,10 @@ impl Multipart {
     pub(crate) fn encode(&self) -> Result<(Bytes, String), InvalidRequest> {
         for p in &self.parts {
             let bad = |s: &str| s.contains(['"', '\r', '\n']);
-            if bad(&p.name) || p.filename.as_deref().is_some_and(bad) || p.content_type.as_deref().is_some_and(bad) {
+            if bad(&p.name)
+                || p.filename.as_deref().is_some_and(bad)
+                || p.content_type.as_deref().is_some_and(bad)
+            {
                 return Err(InvalidRequest(format!(
                     "form field `{}`: names, file names and content types cannot contain quotes or line breaks",
                     p.name.replace(['"', '\r', '\n'], "?")
@@ -140,9 +163,17 @@ impl Multipart {
             }
         }
         let boundary = loop {
-            let candidate = format!("----clientgen-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
+            let candidate = format!(
+                "----clientgen-{:016x}{:016x}",
+                fastrand::u64(..),
+                fastrand::u64(..)
+            );
             // A boundary must not occur inside any part.
-            if !self.parts.iter().any(|p| contains(&p.data, candidate.as_bytes())) {
+            if !self
+                .parts
+                .iter()
+                .any(|p| contains(&p.data, candidate.as_bytes()))
+            {
                 break candidate;
             }
         };
@@ -163,7 +194,10 @@ impl Multipart {
             out.extend_from_slice(b"\r\n");
         }
         out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        Ok((Bytes::from(out), format!("multipart/form-data; boundary={boundary}")))
+        Ok((
+            Bytes::from(out),
+            format!("multipart/form-data; boundary={boundary}"),
+        ))
     }
 }
 

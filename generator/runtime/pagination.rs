@@ -30,11 +30,32 @@ pub struct Pager {
 /// How the next page is requested (see the generator's `PageNext`).
 #[derive(Clone, Copy, Debug)]
 pub enum Next {
-    Cursor { param: &'static str, cursor: &'static str, has_more: Option<&'static str> },
-    LastItem { param: &'static str, field: &'static str, has_more: Option<&'static str> },
-    Page { param: &'static str, size_param: Option<&'static str>, first: u64, total_pages: Option<&'static str>, has_more: Option<&'static str> },
-    Offset { param: &'static str, limit_param: Option<&'static str>, total: Option<&'static str>, has_more: Option<&'static str> },
-    BodyUrl { url: &'static str },
+    Cursor {
+        param: &'static str,
+        cursor: &'static str,
+        has_more: Option<&'static str>,
+    },
+    LastItem {
+        param: &'static str,
+        field: &'static str,
+        has_more: Option<&'static str>,
+    },
+    Page {
+        param: &'static str,
+        size_param: Option<&'static str>,
+        first: u64,
+        total_pages: Option<&'static str>,
+        has_more: Option<&'static str>,
+    },
+    Offset {
+        param: &'static str,
+        limit_param: Option<&'static str>,
+        total: Option<&'static str>,
+        has_more: Option<&'static str>,
+    },
+    BodyUrl {
+        url: &'static str,
+    },
     LinkHeader,
 }
 
@@ -58,7 +79,10 @@ pub struct PageError {
 }
 
 fn page_error(pointer: &str, message: impl Into<String>) -> PageError {
-    PageError { pointer: pointer.to_owned(), message: message.into() }
+    PageError {
+        pointer: pointer.to_owned(),
+        message: message.into(),
+    }
 }
 
 /// A query value from a cursor: strings as they are, numbers as written.
@@ -71,7 +95,11 @@ fn scalar(value: &Value) -> Option<String> {
 }
 
 fn query_value<'q>(query: &'q [(String, String)], name: &str) -> Option<&'q str> {
-    query.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    query
+        .iter()
+        .rev()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
 }
 
 fn count_at(body: &Value, pointer: Option<&str>) -> Option<u64> {
@@ -84,16 +112,31 @@ impl Pager {
         match body.pointer(self.items) {
             Some(Value::Array(items)) => Ok(items),
             None | Some(Value::Null) => Ok(&[]),
-            Some(_) => Err(page_error(self.items, "the page's item list is not an array")),
+            Some(_) => Err(page_error(
+                self.items,
+                "the page's item list is not an array",
+            )),
         }
     }
 
     /// The step after a page, from its body, items, headers and the query
     /// it was requested with.
-    pub fn step(&self, body: &Value, items: &[Value], headers: &HeaderMap, query: &[(String, String)]) -> Result<Step, PageError> {
-        let no_more = |has_more: Option<&str>| has_more.and_then(|p| body.pointer(p)) == Some(&Value::Bool(false));
+    pub fn step(
+        &self,
+        body: &Value,
+        items: &[Value],
+        headers: &HeaderMap,
+        query: &[(String, String)],
+    ) -> Result<Step, PageError> {
+        let no_more = |has_more: Option<&str>| {
+            has_more.and_then(|p| body.pointer(p)) == Some(&Value::Bool(false))
+        };
         Ok(match self.next {
-            Next::Cursor { param, cursor, has_more } => {
+            Next::Cursor {
+                param,
+                cursor,
+                has_more,
+            } => {
                 if no_more(has_more) {
                     return Ok(Step::End);
                 }
@@ -102,8 +145,14 @@ impl Pager {
                     None => Step::End,
                 }
             }
-            Next::LastItem { param, field, has_more } => {
-                let Some(last) = items.last() else { return Ok(Step::End) };
+            Next::LastItem {
+                param,
+                field,
+                has_more,
+            } => {
+                let Some(last) = items.last() else {
+                    return Ok(Step::End);
+                };
                 if no_more(has_more) {
                     return Ok(Step::End);
                 }
@@ -111,26 +160,57 @@ impl Pager {
                     Some(value) => Step::Query(param, value),
                     None => {
                         let at = format!("{}/{}", self.items, items.len() - 1);
-                        return Err(page_error(&at, format!("the last item has no `{field}` to continue the list from")));
+                        return Err(page_error(
+                            &at,
+                            format!("the last item has no `{field}` to continue the list from"),
+                        ));
                     }
                 }
             }
-            Next::Page { param, size_param, first, total_pages, has_more } => {
-                let page = query_value(query, param).and_then(|v| v.parse::<u64>().ok()).unwrap_or(first);
-                let size = size_param.and_then(|p| query_value(query, p)).and_then(|v| v.parse::<u64>().ok());
-                let last = count_at(body, total_pages).is_some_and(|total| page.saturating_add(1).saturating_sub(first) >= total);
-                if items.is_empty() || no_more(has_more) || size.is_some_and(|s| (items.len() as u64) < s) || last {
+            Next::Page {
+                param,
+                size_param,
+                first,
+                total_pages,
+                has_more,
+            } => {
+                let page = query_value(query, param)
+                    .and_then(|v| v.parse::<u64>().ok())
+                    .unwrap_or(first);
+                let size = size_param
+                    .and_then(|p| query_value(query, p))
+                    .and_then(|v| v.parse::<u64>().ok());
+                let last = count_at(body, total_pages)
+                    .is_some_and(|total| page.saturating_add(1).saturating_sub(first) >= total);
+                if items.is_empty()
+                    || no_more(has_more)
+                    || size.is_some_and(|s| (items.len() as u64) < s)
+                    || last
+                {
                     Step::End
                 } else {
                     Step::Query(param, page.saturating_add(1).to_string())
                 }
             }
-            Next::Offset { param, limit_param, total, has_more } => {
-                let offset = query_value(query, param).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
-                let limit = limit_param.and_then(|p| query_value(query, p)).and_then(|v| v.parse::<u64>().ok());
+            Next::Offset {
+                param,
+                limit_param,
+                total,
+                has_more,
+            } => {
+                let offset = query_value(query, param)
+                    .and_then(|v| v.parse::<u64>().ok())
+                    .unwrap_or(0);
+                let limit = limit_param
+                    .and_then(|p| query_value(query, p))
+                    .and_then(|v| v.parse::<u64>().ok());
                 let next = offset.saturating_add(items.len() as u64);
                 let done = count_at(body, total).is_some_and(|total| next >= total);
-                if items.is_empty() || no_more(has_more) || limit.is_some_and(|l| (items.len() as u64) < l) || done {
+                if items.is_empty()
+                    || no_more(has_more)
+                    || limit.is_some_and(|l| (items.len() as u64) < l)
+                    || done
+                {
                     Step::End
                 } else {
                     Step::Query(param, next.to_string())
@@ -177,9 +257,15 @@ pub fn next_link(headers: &HeaderMap) -> Option<String> {
             let params = &params_text[..end];
             rest = &params_text[end..];
             let is_next = params.split(';').any(|param| {
-                let Some((name, value)) = param.split_once('=') else { return false };
+                let Some((name, value)) = param.split_once('=') else {
+                    return false;
+                };
                 name.trim().eq_ignore_ascii_case("rel")
-                    && value.trim().trim_matches('"').split_ascii_whitespace().any(|r| r.eq_ignore_ascii_case("next"))
+                    && value
+                        .trim()
+                        .trim_matches('"')
+                        .split_ascii_whitespace()
+                        .any(|r| r.eq_ignore_ascii_case("next"))
             });
             if is_next {
                 return Some(target.trim().to_owned());
@@ -192,7 +278,12 @@ pub fn next_link(headers: &HeaderMap) -> Option<String> {
 /// The URL a spec is sent to (without credentials).
 fn request_url(base_url: &str, spec: &RequestSpec) -> Result<Url, String> {
     let separator = if spec.path.starts_with('/') { "" } else { "/" };
-    let mut url = Url::parse(&format!("{}{separator}{}", base_url.trim_end_matches('/'), spec.path)).map_err(|e| e.to_string())?;
+    let mut url = Url::parse(&format!(
+        "{}{separator}{}",
+        base_url.trim_end_matches('/'),
+        spec.path
+    ))
+    .map_err(|e| e.to_string())?;
     if !spec.query.is_empty() {
         url.query_pairs_mut().extend_pairs(&spec.query);
     }
@@ -204,20 +295,34 @@ fn request_url(base_url: &str, spec: &RequestSpec) -> Result<Url, String> {
 /// path. Anything else is refused: credentials go only to the API's server.
 pub fn follow(base_url: &str, spec: &mut RequestSpec, next: &str) -> Result<(), String> {
     let current = request_url(base_url, spec)?;
-    let target = current.join(next).map_err(|e| format!("the next page's URL is invalid: {e}"))?;
+    let target = current
+        .join(next)
+        .map_err(|e| format!("the next page's URL is invalid: {e}"))?;
     let base = Url::parse(base_url.trim_end_matches('/')).map_err(|e| e.to_string())?;
     let base_path = base.path().trim_end_matches('/');
     let same_origin = target.scheme() == base.scheme()
         && target.host_str() == base.host_str()
         && target.port_or_known_default() == base.port_or_known_default();
-    let path = target.path().strip_prefix(base_path).filter(|rest| rest.is_empty() || rest.starts_with('/'));
+    let path = target
+        .path()
+        .strip_prefix(base_path)
+        .filter(|rest| rest.is_empty() || rest.starts_with('/'));
     match path {
         Some(path) if same_origin => {
-            spec.path = if path.is_empty() { "/".to_owned() } else { path.to_owned() };
-            spec.query = target.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+            spec.path = if path.is_empty() {
+                "/".to_owned()
+            } else {
+                path.to_owned()
+            };
+            spec.query = target
+                .query_pairs()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
             Ok(())
         }
-        _ => Err("the next page's URL is outside the client's base URL; it is not followed".to_owned()),
+        _ => Err(
+            "the next page's URL is outside the client's base URL; it is not followed".to_owned(),
+        ),
     }
 }
 
@@ -290,7 +395,10 @@ impl<T, E> Stream for ItemStream<T, E> {
 impl<T, E> PageStream<T, E> {
     /// The items of every page, one by one.
     pub fn items(self) -> ItemStream<T, E> {
-        ItemStream { pages: self, current: Box::new(Vec::new().into_iter()) }
+        ItemStream {
+            pages: self,
+            current: Box::new(Vec::new().into_iter()),
+        }
     }
 }
 
@@ -329,20 +437,37 @@ fn decode_error<E>(raw: &RawResponse, path: &str, message: String) -> Error<E> {
 
 impl<E> Walk<E> {
     /// Fetches one page and prepares the request of the next.
-    async fn page<T: DeserializeOwned>(&mut self, mut spec: RequestSpec) -> Result<(Response<Vec<T>>, State<E>), Error<E>> {
+    async fn page<T: DeserializeOwned>(
+        &mut self,
+        mut spec: RequestSpec,
+    ) -> Result<(Response<Vec<T>>, State<E>), Error<E>> {
         let raw = super::execute::execute(&self.config, spec.clone(), &self.options).await?;
         let raw = (self.check)(raw)?;
         let body = raw.decode::<Value, E>()?;
-        let items = self.pager.items(&body).map_err(|e| decode_error(&raw, &e.pointer, e.message))?;
+        let items = self
+            .pager
+            .items(&body)
+            .map_err(|e| decode_error(&raw, &e.pointer, e.message))?;
         let mut decoded = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             let value = serde_path_to_error::deserialize::<_, T>(item).map_err(|err| {
-                let path = format!("{}[{i}].{}", self.pager.items.trim_start_matches('/').replace('/', "."), err.path());
-                decode_error(&raw, path.trim_start_matches('.').trim_end_matches('.'), err.into_inner().to_string())
+                let path = format!(
+                    "{}[{i}].{}",
+                    self.pager.items.trim_start_matches('/').replace('/', "."),
+                    err.path()
+                );
+                decode_error(
+                    &raw,
+                    path.trim_start_matches('.').trim_end_matches('.'),
+                    err.into_inner().to_string(),
+                )
             })?;
             decoded.push(value);
         }
-        let step = self.pager.step(&body, items, &raw.headers, &spec.query).map_err(|e| decode_error(&raw, &e.pointer, e.message))?;
+        let step = self
+            .pager
+            .step(&body, items, &raw.headers, &spec.query)
+            .map_err(|e| decode_error(&raw, &e.pointer, e.message))?;
         let repeated = match &step {
             Step::End => false,
             Step::Query(param, value) => {
@@ -357,7 +482,9 @@ impl<E> Walk<E> {
         };
         let fail = |message: String| State::Fail(Box::new(decode_error(&raw, "", message)));
         let next = match step {
-            _ if repeated => fail("the server sent the same next page twice; stopping instead of looping".to_owned()),
+            _ if repeated => fail(
+                "the server sent the same next page twice; stopping instead of looping".to_owned(),
+            ),
             Step::End => State::Done,
             Step::Query(param, value) => {
                 set_query(&mut spec, param, value);
@@ -385,21 +512,31 @@ where
     T: DeserializeOwned + Send + 'static,
     E: Send + 'static,
 {
-    let walk = Walk { config: config.clone(), options: options.clone(), pager, check, seen: HashSet::new(), previous: None };
+    let walk = Walk {
+        config: config.clone(),
+        options: options.clone(),
+        pager,
+        check,
+        seen: HashSet::new(),
+        previous: None,
+    };
     let start = match first {
         Ok(spec) => Ok(State::Next(Box::new(spec))),
         Err(err) => Err(Error::from(err)),
     };
-    let stream = futures_util::stream::unfold((walk, Some(start)), |(mut walk, state)| async move {
-        match state? {
-            Err(err) => Some((Err(err), (walk, None))),
-            Ok(State::Done) => None,
-            Ok(State::Fail(err)) => Some((Err(*err), (walk, None))),
-            Ok(State::Next(spec)) => match walk.page::<T>(*spec).await {
-                Ok((page, next)) => Some((Ok(page), (walk, Some(Ok(next))))),
+    let stream =
+        futures_util::stream::unfold((walk, Some(start)), |(mut walk, state)| async move {
+            match state? {
                 Err(err) => Some((Err(err), (walk, None))),
-            },
-        }
-    });
-    PageStream { inner: Box::pin(stream) }
+                Ok(State::Done) => None,
+                Ok(State::Fail(err)) => Some((Err(*err), (walk, None))),
+                Ok(State::Next(spec)) => match walk.page::<T>(*spec).await {
+                    Ok((page, next)) => Some((Ok(page), (walk, Some(Ok(next))))),
+                    Err(err) => Some((Err(err), (walk, None))),
+                },
+            }
+        });
+    PageStream {
+        inner: Box::pin(stream),
+    }
 }

@@ -30,8 +30,12 @@ struct Part {
 }
 
 async fn read_back(content_type: &str, body: Vec<u8>) -> Vec<Part> {
-    let boundary = multer::parse_boundary(content_type).expect("a multipart content type with a boundary");
-    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(bytes::Bytes::from(body)) });
+    let boundary =
+        multer::parse_boundary(content_type).expect("a multipart content type with a boundary");
+    let stream =
+        futures_util::stream::once(
+            async move { Ok::<_, std::io::Error>(bytes::Bytes::from(body)) },
+        );
     let mut form = multer::Multipart::new(stream, boundary);
     let mut parts = Vec::new();
     while let Some(field) = form.next_field().await.expect("well-formed multipart") {
@@ -39,7 +43,12 @@ async fn read_back(content_type: &str, body: Vec<u8>) -> Vec<Part> {
         let filename = field.file_name().map(str::to_owned);
         let content_type = field.content_type().map(|m| m.to_string());
         let data = field.bytes().await.unwrap().to_vec();
-        parts.push(Part { name, filename, content_type, data });
+        parts.push(Part {
+            name,
+            filename,
+            content_type,
+            data,
+        });
     }
     parts
 }
@@ -92,13 +101,28 @@ async fn a_typed_form_is_read_back_field_by_field_and_replayed_on_retry() {
         .unwrap()
         .json("meta", &serde_json::json!({"source": "import"}))
         .unwrap();
-    assert!(form.clone().scalar("bad", &serde_json::json!({"no": 1})).is_err(), "objects are not text");
+    assert!(
+        form.clone()
+            .scalar("bad", &serde_json::json!({"no": 1}))
+            .is_err(),
+        "objects are not text"
+    );
 
     let config = ClientBuilder::new(&server.uri())
-        .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(5)).jitter(false))
+        .retry(
+            RetryPolicy::default()
+                .initial_backoff(Duration::from_millis(5))
+                .jitter(false),
+        )
         .build()
         .unwrap();
-    let mut spec = RequestSpec::new("upload_avatar", Method::POST, "/avatars", "/avatars".to_owned(), &[]);
+    let mut spec = RequestSpec::new(
+        "upload_avatar",
+        Method::POST,
+        "/avatars",
+        "/avatars".to_owned(),
+        &[],
+    );
     spec.multipart_body(&form).unwrap();
     let options = RequestOptions::new().idempotency_key("k-1");
     let response = execute(&config, spec, &options).await.unwrap();
@@ -106,22 +130,46 @@ async fn a_typed_form_is_read_back_field_by_field_and_replayed_on_retry() {
 
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 2, "one retry after the 503");
-    assert_eq!(requests[0].body, requests[1].body, "the retry resends the same bytes");
-    let content_type = requests[1].headers.get("content-type").unwrap().to_str().unwrap().to_owned();
+    assert_eq!(
+        requests[0].body, requests[1].body,
+        "the retry resends the same bytes"
+    );
+    let content_type = requests[1]
+        .headers
+        .get("content-type")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
     let parts = read_back(&content_type, requests[1].body.clone()).await;
     assert_eq!(
         parts,
         [
             part("avatar", Some("me.png"), Some("image/png"), &png),
-            part("contract", Some("contract"), Some("application/pdf"), b"%PDF-1.7"),
-            part("blob", Some("blob.bin"), Some("application/octet-stream"), b"\x00\x01"),
+            part(
+                "contract",
+                Some("contract"),
+                Some("application/pdf"),
+                b"%PDF-1.7"
+            ),
+            part(
+                "blob",
+                Some("blob.bin"),
+                Some("application/octet-stream"),
+                b"\x00\x01"
+            ),
             part("name", None, None, b"Ada \"Lovelace\""),
             part("count", None, None, b"3"),
             part("subscribed", None, None, b"true"),
             part("plan", None, None, b"pro"),
             part("tags", None, None, b"a"),
             part("tags", None, None, b"b"),
-            part("meta", None, Some("application/json"), br#"{"source":"import"}"#),
+            part(
+                "meta",
+                None,
+                Some("application/json"),
+                br#"{"source":"import"}"#
+            ),
         ]
     );
 }

@@ -48,8 +48,15 @@ fn ids(items: &[Item]) -> Vec<&str> {
 }
 
 fn list_spec(per_page: &str) -> RequestSpec {
-    let mut spec = RequestSpec::new("list_contacts", Method::GET, "/contacts", "/contacts".to_owned(), &[]);
-    spec.query.push(("per_page".to_owned(), per_page.to_owned()));
+    let mut spec = RequestSpec::new(
+        "list_contacts",
+        Method::GET,
+        "/contacts",
+        "/contacts".to_owned(),
+        &[],
+    );
+    spec.query
+        .push(("per_page".to_owned(), per_page.to_owned()));
     spec
 }
 
@@ -91,14 +98,28 @@ async fn cursor_pages_are_walked_to_the_end_with_retries() {
         .mount(&server)
         .await;
 
-    let config = ClientBuilder::new(&server.uri()).retry(fast()).build().unwrap();
+    let config = ClientBuilder::new(&server.uri())
+        .retry(fast())
+        .build()
+        .unwrap();
     let pager = Pager {
         items: "/data",
-        next: Next::Cursor { param: "starting_after", cursor: "/pages/next/starting_after", has_more: None },
+        next: Next::Cursor {
+            param: "starting_after",
+            cursor: "/pages/next/starting_after",
+            has_more: None,
+        },
     };
-    let stream: ItemStream<Item, serde_json::Value> =
-        pagination::pages(&config, Ok(list_spec("2")), &RequestOptions::new(), pager, check_200).items();
-    let items: Vec<Result<Item, Err>> = tokio::time::timeout(BOUND, stream.collect()).await.unwrap();
+    let stream: ItemStream<Item, serde_json::Value> = pagination::pages(
+        &config,
+        Ok(list_spec("2")),
+        &RequestOptions::new(),
+        pager,
+        check_200,
+    )
+    .items();
+    let items: Vec<Result<Item, Err>> =
+        tokio::time::timeout(BOUND, stream.collect()).await.unwrap();
     let items: Vec<Item> = items.into_iter().collect::<Result<_, _>>().unwrap();
     assert_eq!(ids(&items), ["a", "b", "c"]);
     // 1 + 2 attempts for page two, nothing after the last page.
@@ -131,14 +152,31 @@ async fn has_more_false_ends_a_stripe_list_and_pages_keep_their_headers() {
     let config = ClientBuilder::new(&server.uri()).build().unwrap();
     let pager = Pager {
         items: "/data",
-        next: Next::LastItem { param: "starting_after", field: "id", has_more: Some("/has_more") },
+        next: Next::LastItem {
+            param: "starting_after",
+            field: "id",
+            has_more: Some("/has_more"),
+        },
     };
-    let pages: PageStream<Item, serde_json::Value> =
-        pagination::pages(&config, Ok(list_spec("1")), &RequestOptions::new(), pager, check_200);
-    let pages: Vec<_> = tokio::time::timeout(BOUND, pages.collect::<Vec<_>>()).await.unwrap();
+    let pages: PageStream<Item, serde_json::Value> = pagination::pages(
+        &config,
+        Ok(list_spec("1")),
+        &RequestOptions::new(),
+        pager,
+        check_200,
+    );
+    let pages: Vec<_> = tokio::time::timeout(BOUND, pages.collect::<Vec<_>>())
+        .await
+        .unwrap();
     let pages: Vec<Response<Vec<Item>>> = pages.into_iter().collect::<Result<_, _>>().unwrap();
-    let seen: Vec<(Option<&str>, Vec<&str>)> = pages.iter().map(|p| (p.header("x-page"), ids(p.body()))).collect();
-    assert_eq!(seen, [(Some("1"), vec!["cus_1"]), (Some("2"), vec!["cus_2"])]);
+    let seen: Vec<(Option<&str>, Vec<&str>)> = pages
+        .iter()
+        .map(|p| (p.header("x-page"), ids(p.body())))
+        .collect();
+    assert_eq!(
+        seen,
+        [(Some("1"), vec!["cus_1"]), (Some("2"), vec!["cus_2"])]
+    );
 }
 
 #[tokio::test]
@@ -176,22 +214,38 @@ async fn link_header_pages_are_followed_and_other_servers_refused() {
         .and(query_param("page", "3"))
         .respond_with(
             ResponseTemplate::new(200)
-                .insert_header("link", "<http://attacker.invalid/contacts?page=4>; rel=\"next\"")
+                .insert_header(
+                    "link",
+                    "<http://attacker.invalid/contacts?page=4>; rel=\"next\"",
+                )
                 .set_body_json(serde_json::json!([{"id": "three"}])),
         )
         .mount(&server)
         .await;
     let config = ClientBuilder::new(&base).build().unwrap();
-    let pager = Pager { items: "", next: Next::LinkHeader };
-    let stream: ItemStream<Item, serde_json::Value> =
-        pagination::pages(&config, Ok(list_spec("1")), &RequestOptions::new(), pager, check_200).items();
-    let results: Vec<Result<Item, Err>> = tokio::time::timeout(BOUND, stream.collect()).await.unwrap();
+    let pager = Pager {
+        items: "",
+        next: Next::LinkHeader,
+    };
+    let stream: ItemStream<Item, serde_json::Value> = pagination::pages(
+        &config,
+        Ok(list_spec("1")),
+        &RequestOptions::new(),
+        pager,
+        check_200,
+    )
+    .items();
+    let results: Vec<Result<Item, Err>> =
+        tokio::time::timeout(BOUND, stream.collect()).await.unwrap();
     let (ok, failed): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
     let ok: Vec<Item> = ok.into_iter().map(Result::unwrap).collect();
     assert_eq!(ids(&ok), ["one", "two", "three"]);
     assert_eq!(failed.len(), 1, "the stream ends after the refusal");
     let err = failed.into_iter().next().unwrap().unwrap_err();
-    assert!(err.to_string().contains("outside the client's base URL"), "{err}");
+    assert!(
+        err.to_string().contains("outside the client's base URL"),
+        "{err}"
+    );
     let queries: Vec<String> = server
         .received_requests()
         .await
@@ -199,7 +253,10 @@ async fn link_header_pages_are_followed_and_other_servers_refused() {
         .iter()
         .map(|r| r.url.query().unwrap_or("").to_owned())
         .collect();
-    assert_eq!(queries, ["per_page=1", "per_page=1&page=2", "per_page=1&page=3"]);
+    assert_eq!(
+        queries,
+        ["per_page=1", "per_page=1&page=2", "per_page=1&page=3"]
+    );
 }
 
 #[tokio::test]
@@ -214,11 +271,29 @@ async fn a_server_repeating_a_cursor_stops_the_walk_instead_of_looping() {
         .mount(&server)
         .await;
     let config = ClientBuilder::new(&server.uri()).build().unwrap();
-    let pager = Pager { items: "/data", next: Next::Cursor { param: "cursor", cursor: "/next", has_more: None } };
-    let stream: ItemStream<Item, serde_json::Value> =
-        pagination::pages(&config, Ok(list_spec("1")), &RequestOptions::new(), pager, check_200).items();
-    let results: Vec<Result<Item, Err>> = tokio::time::timeout(BOUND, stream.collect()).await.unwrap();
-    assert_eq!(results.len(), 3, "two pages of one item (the second repeats the cursor), then the error");
+    let pager = Pager {
+        items: "/data",
+        next: Next::Cursor {
+            param: "cursor",
+            cursor: "/next",
+            has_more: None,
+        },
+    };
+    let stream: ItemStream<Item, serde_json::Value> = pagination::pages(
+        &config,
+        Ok(list_spec("1")),
+        &RequestOptions::new(),
+        pager,
+        check_200,
+    )
+    .items();
+    let results: Vec<Result<Item, Err>> =
+        tokio::time::timeout(BOUND, stream.collect()).await.unwrap();
+    assert_eq!(
+        results.len(),
+        3,
+        "two pages of one item (the second repeats the cursor), then the error"
+    );
     let err = results.into_iter().last().unwrap().unwrap_err();
     assert!(err.to_string().contains("same next page twice"), "{err}");
 }
@@ -233,7 +308,10 @@ struct Events {
 
 impl Respond for Events {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        let last = request.headers.get("last-event-id").map(|v| v.to_str().unwrap().to_owned());
+        let last = request
+            .headers
+            .get("last-event-id")
+            .map(|v| v.to_str().unwrap().to_owned());
         let mut seen = self.seen.lock().unwrap();
         seen.push(last.clone());
         let body = match last.as_deref() {
@@ -260,21 +338,54 @@ async fn events_reconnect_with_last_event_id_after_the_retry_delay() {
         .await;
     // The policy's backoff is an hour: only the server's `retry: 10` lets
     // the reconnection happen within the bound.
-    let slow = RetryPolicy::default().max_attempts(3).initial_backoff(Duration::from_secs(3600)).jitter(false);
-    let config = ClientBuilder::new(&server.uri()).retry(slow).build().unwrap();
-    let mut spec = RequestSpec::new("subscribe", Method::GET, "/events", "/events".to_owned(), &[]);
-    spec.headers.push(("Accept".to_owned(), "text/event-stream".to_owned()));
-    let response = events::send(&config, spec, &RequestOptions::new(), check_200, events::json_data::<Item>)
-        .await
+    let slow = RetryPolicy::default()
+        .max_attempts(3)
+        .initial_backoff(Duration::from_secs(3600))
+        .jitter(false);
+    let config = ClientBuilder::new(&server.uri())
+        .retry(slow)
+        .build()
         .unwrap();
+    let mut spec = RequestSpec::new(
+        "subscribe",
+        Method::GET,
+        "/events",
+        "/events".to_owned(),
+        &[],
+    );
+    spec.headers
+        .push(("Accept".to_owned(), "text/event-stream".to_owned()));
+    let response = events::send(
+        &config,
+        spec,
+        &RequestOptions::new(),
+        check_200,
+        events::json_data::<Item>,
+    )
+    .await
+    .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let events: Vec<Result<Event<Item>, Err>> =
-        tokio::time::timeout(BOUND, response.into_body().collect()).await.expect("the retry: delay is used");
+        tokio::time::timeout(BOUND, response.into_body().collect())
+            .await
+            .expect("the retry: delay is used");
     let events: Vec<Event<Item>> = events.into_iter().collect::<Result<_, _>>().unwrap();
-    let got: Vec<(&str, Option<&str>, &str)> =
-        events.iter().map(|e| (e.event(), e.id(), e.data().id.as_str())).collect();
-    assert_eq!(got, [("update", Some("1"), "a"), ("message", Some("2"), "b"), ("message", Some("3"), "c")]);
-    assert_eq!(*seen.lock().unwrap(), [None, Some("2".to_owned()), Some("3".to_owned())]);
+    let got: Vec<(&str, Option<&str>, &str)> = events
+        .iter()
+        .map(|e| (e.event(), e.id(), e.data().id.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("update", Some("1"), "a"),
+            ("message", Some("2"), "b"),
+            ("message", Some("3"), "c")
+        ]
+    );
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [None, Some("2".to_owned()), Some("3".to_owned())]
+    );
 }
 
 #[tokio::test]
@@ -282,24 +393,43 @@ async fn undecodable_event_data_is_an_error_naming_it_and_the_stream_goes_on() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/completions"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_raw(
-                "data: {\"id\":\"a\"}\n\ndata: {\"id\":7}\n\ndata: {\"id\":\"c\"}\n\ndata: [DONE]\n\n",
-                "text/event-stream",
-            ),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            "data: {\"id\":\"a\"}\n\ndata: {\"id\":7}\n\ndata: {\"id\":\"c\"}\n\ndata: [DONE]\n\n",
+            "text/event-stream",
+        ))
         .mount(&server)
         .await;
     let config = ClientBuilder::new(&server.uri()).build().unwrap();
-    let spec = RequestSpec::new("complete", Method::POST, "/completions", "/completions".to_owned(), &[]);
-    let response = events::send(&config, spec, &RequestOptions::new(), check_200, events::json_data::<Item>)
-        .await
-        .unwrap();
-    let events: Vec<Result<Event<Item>, Err>> = tokio::time::timeout(BOUND, response.into_body().collect()).await.unwrap();
-    assert_eq!(events.len(), 3, "[DONE] ends the stream; a POST stream does not reconnect");
+    let spec = RequestSpec::new(
+        "complete",
+        Method::POST,
+        "/completions",
+        "/completions".to_owned(),
+        &[],
+    );
+    let response = events::send(
+        &config,
+        spec,
+        &RequestOptions::new(),
+        check_200,
+        events::json_data::<Item>,
+    )
+    .await
+    .unwrap();
+    let events: Vec<Result<Event<Item>, Err>> =
+        tokio::time::timeout(BOUND, response.into_body().collect())
+            .await
+            .unwrap();
+    assert_eq!(
+        events.len(),
+        3,
+        "[DONE] ends the stream; a POST stream does not reconnect"
+    );
     assert_eq!(events[0].as_ref().unwrap().data().id, "a");
     match &events[1] {
-        Err(Error::Decode { path, body_snippet, .. }) => {
+        Err(Error::Decode {
+            path, body_snippet, ..
+        }) => {
             assert_eq!(path, "data");
             assert_eq!(body_snippet, "{\"id\":7}");
         }
@@ -313,12 +443,29 @@ async fn undecodable_event_data_is_an_error_naming_it_and_the_stream_goes_on() {
 async fn an_error_status_on_an_event_stream_is_the_operations_error() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(404).set_body_json(serde_json::json!({"message": "no such stream"})))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_json(serde_json::json!({"message": "no such stream"})),
+        )
         .mount(&server)
         .await;
     let config = ClientBuilder::new(&server.uri()).build().unwrap();
-    let spec = RequestSpec::new("subscribe", Method::GET, "/events", "/events".to_owned(), &[]);
-    let err = events::send(&config, spec, &RequestOptions::new(), check_200, events::text_data).await.unwrap_err();
+    let spec = RequestSpec::new(
+        "subscribe",
+        Method::GET,
+        "/events",
+        "/events".to_owned(),
+        &[],
+    );
+    let err = events::send(
+        &config,
+        spec,
+        &RequestOptions::new(),
+        check_200,
+        events::text_data,
+    )
+    .await
+    .unwrap_err();
     match err {
         Error::UnexpectedStatus { status, body, .. } => {
             assert_eq!(status, StatusCode::NOT_FOUND);
@@ -347,10 +494,23 @@ async fn downloads_stream_the_body_and_buffered_bodies_respect_the_cap() {
         .mount(&server)
         .await;
     // The cap applies to bodies read into memory, not to downloads.
-    let config = ClientBuilder::new(&server.uri()).max_body_size(1000).build().unwrap();
-    let spec = || RequestSpec::new("download_file", Method::GET, "/files/{id}", "/files/1".to_owned(), &[]);
+    let config = ClientBuilder::new(&server.uri())
+        .max_body_size(1000)
+        .build()
+        .unwrap();
+    let spec = || {
+        RequestSpec::new(
+            "download_file",
+            Method::GET,
+            "/files/{id}",
+            "/files/1".to_owned(),
+            &[],
+        )
+    };
 
-    let response = download::send(&config, spec(), &RequestOptions::new(), check_200).await.unwrap();
+    let response = download::send(&config, spec(), &RequestOptions::new(), check_200)
+        .await
+        .unwrap();
     assert_eq!(response.body().content_length(), Some(200_000));
     let mut body = Vec::new();
     let mut chunks = response.into_body();
@@ -359,14 +519,20 @@ async fn downloads_stream_the_body_and_buffered_bodies_respect_the_cap() {
     }
     assert!(body == payload(), "the streamed bytes are the body");
 
-    let err: Err = execute(&config, spec(), &RequestOptions::new()).await.map_err(Error::from).unwrap_err();
+    let err: Err = execute(&config, spec(), &RequestOptions::new())
+        .await
+        .map_err(Error::from)
+        .unwrap_err();
     match &err {
         Error::BodyTooLarge { status, limit, .. } => {
             assert_eq!((*status, *limit), (StatusCode::OK, 1000));
         }
         other => panic!("expected BodyTooLarge, got {other:?}"),
     }
-    assert_eq!(err.to_string(), "response body (HTTP 200 OK) is larger than the 1000-byte limit");
+    assert_eq!(
+        err.to_string(),
+        "response body (HTTP 200 OK) is larger than the 1000-byte limit"
+    );
 
     // A call's own cap replaces the client's.
     let roomy = RequestOptions::new().max_body_size(200_000);

@@ -101,7 +101,6 @@ impl ClientConfig {
     pub fn set_header_param(&mut self, name: &str, value: impl Into<String>) {
         set_param(&mut self.header_params, name, value.into());
     }
-
 }
 
 /// Validating builder for [`ClientConfig`].

@@ -144,7 +144,11 @@ impl<T, E> Connection<T, E> {
             if let Some(raw) = self.pending.pop_front() {
                 self.failures = 0;
                 return match (self.decode)(&raw.data)? {
-                    Ok(data) => Some(Ok(Event { event: raw.event, data, id: raw.id })),
+                    Ok(data) => Some(Ok(Event {
+                        event: raw.event,
+                        data,
+                        id: raw.id,
+                    })),
                     Err(err) => Some(Err(self.decode_error(err.to_string(), &raw.data))),
                 };
             }
@@ -163,9 +167,15 @@ impl<T, E> Connection<T, E> {
                         continue;
                     }
                     Err(too_large) => {
-                        let message = format!("{}: an event is larger than {} bytes", self.label, too_large.0);
+                        let message = format!(
+                            "{}: an event is larger than {} bytes",
+                            self.label, too_large.0
+                        );
                         self.response = None;
-                        return Some(Err(Error::Transport { message, source: None }));
+                        return Some(Err(Error::Transport {
+                            message,
+                            source: None,
+                        }));
                     }
                 },
                 Ok(None) if !self.reconnect_on_end => return None,
@@ -187,7 +197,11 @@ impl<T, E> Connection<T, E> {
     /// when the server says the stream is over (204).
     async fn reconnect(&mut self) -> Result<bool, Error<E>> {
         self.failures = self.failures.saturating_add(1);
-        let policy = self.options.retry.clone().unwrap_or_else(|| self.config.retry.clone());
+        let policy = self
+            .options
+            .retry
+            .clone()
+            .unwrap_or_else(|| self.config.retry.clone());
         let dropped = self.dropped.take();
         if self.failures >= policy.max_attempts.max(1) {
             // Out of attempts: report why the last connection ended, if it
@@ -197,13 +211,18 @@ impl<T, E> Connection<T, E> {
                 None => Ok(false),
             };
         }
-        let wait = self.parser.retry().unwrap_or_else(|| policy.backoff(self.failures));
+        let wait = self
+            .parser
+            .retry()
+            .unwrap_or_else(|| policy.backoff(self.failures));
         tokio::time::sleep(wait).await;
         let mut spec = self.spec.clone();
-        spec.headers.retain(|(name, _)| !name.eq_ignore_ascii_case("last-event-id"));
+        spec.headers
+            .retain(|(name, _)| !name.eq_ignore_ascii_case("last-event-id"));
         let id = self.parser.last_event_id();
         if !id.is_empty() {
-            spec.headers.push(("Last-Event-ID".to_owned(), id.to_owned()));
+            spec.headers
+                .push(("Last-Event-ID".to_owned(), id.to_owned()));
         }
         let response = execute_streaming(&self.config, spec, &self.options).await?;
         let status = response.status();
@@ -212,7 +231,9 @@ impl<T, E> Connection<T, E> {
         }
         if !status.is_success() {
             let limit = self.options.max_body_size.or(self.config.max_body_size);
-            let raw = read_capped(response, limit, self.idle).await.map_err(|e| e.into_error(&self.label))?;
+            let raw = read_capped(response, limit, self.idle)
+                .await
+                .map_err(|e| e.into_error(&self.label))?;
             return Err(match (self.check)(raw) {
                 Err(err) => err,
                 Ok(raw) => raw.unexpected(),
@@ -235,11 +256,14 @@ impl<T: Send + 'static, E: Send + 'static> EventStream<T, E> {
         check: Check<E>,
         decode: Decode<T>,
     ) -> Self {
-        let may_retry = is_idempotent(&spec.method) || options.retry_non_idempotent == Some(true) || options.idempotency_key.is_some();
+        let may_retry = is_idempotent(&spec.method)
+            || options.retry_non_idempotent == Some(true)
+            || options.idempotency_key.is_some();
         let connection = Connection {
             label: super::download::label(&spec),
             // 204 is how a server says there is nothing to stream.
-            reconnect_on_end: spec.method == reqwest::Method::GET && response.status() != StatusCode::NO_CONTENT,
+            reconnect_on_end: spec.method == reqwest::Method::GET
+                && response.status() != StatusCode::NO_CONTENT,
             may_retry,
             idle: options.timeout.or(config.timeout),
             config: config.clone(),
@@ -260,7 +284,9 @@ impl<T: Send + 'static, E: Send + 'static> EventStream<T, E> {
             let item = connection.next().await?;
             Some((item, Some(connection)))
         });
-        EventStream { inner: Box::pin(inner) }
+        EventStream {
+            inner: Box::pin(inner),
+        }
     }
 }
 

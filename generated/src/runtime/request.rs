@@ -98,7 +98,11 @@ impl RequestSpec {
             )));
         }
         let pair = format!("{name}={value}");
-        match self.headers.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case("cookie")) {
+        match self
+            .headers
+            .iter_mut()
+            .find(|(n, _)| n.eq_ignore_ascii_case("cookie"))
+        {
             Some((_, existing)) => {
                 existing.push_str("; ");
                 existing.push_str(&pair);
@@ -144,7 +148,10 @@ impl RequestSpec {
     }
 
     /// Sets a `multipart/form-data` body.
-    pub fn multipart_body(&mut self, form: &super::multipart::Multipart) -> Result<(), InvalidRequest> {
+    pub fn multipart_body(
+        &mut self,
+        form: &super::multipart::Multipart,
+    ) -> Result<(), InvalidRequest> {
         let (bytes, content_type) = form.encode()?;
         self.body = Some((bytes, content_type));
         Ok(())

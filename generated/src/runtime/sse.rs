@@ -167,7 +167,11 @@ impl Parser {
             return;
         }
         out.push(RawEvent {
-            event: if event.is_empty() { "message".to_owned() } else { event },
+            event: if event.is_empty() {
+                "message".to_owned()
+            } else {
+                event
+            },
             data: std::mem::take(&mut self.data),
             id: self.last_event_id.clone(),
         });

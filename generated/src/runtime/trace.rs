@@ -65,7 +65,11 @@ mod enabled {
                 tracing::debug!(attempt = number, status, elapsed_ms, "response received");
             }
             Err(err) => {
-                let kind = if err.is_timeout() { "timeout" } else { "transport" };
+                let kind = if err.is_timeout() {
+                    "timeout"
+                } else {
+                    "transport"
+                };
                 tracing::debug!(attempt = number, error = kind, elapsed_ms, "attempt failed");
             }
         }
@@ -73,7 +77,10 @@ mod enabled {
 
     /// A provider asked for a fresh token after a 401.
     pub(crate) fn refresh(number: u32) {
-        tracing::debug!(attempt = number, "credentials rejected (401): retrying with a fresh token");
+        tracing::debug!(
+            attempt = number,
+            "credentials rejected (401): retrying with a fresh token"
+        );
     }
 
     /// A retry is due after `wait`.
@@ -121,7 +128,8 @@ mod disabled {
         future
     }
 
-    pub(crate) fn attempt_done(_: &Result<reqwest::Response, reqwest::Error>, _: u32, _: Duration) {}
+    pub(crate) fn attempt_done(_: &Result<reqwest::Response, reqwest::Error>, _: u32, _: Duration) {
+    }
 
     pub(crate) fn refresh(_: u32) {}
 

@@ -12,7 +12,11 @@ use crate::ir::{FormFieldKind, Operation};
 
 /// The form struct of `op`, when its body has one.
 /// `cfg` is the operation's feature gate.
-pub(super) fn form_struct(types: &Types<'_>, op: &Operation, cfg: Option<&TokenStream>) -> Option<TokenStream> {
+pub(super) fn form_struct(
+    types: &Types<'_>,
+    op: &Operation,
+    cfg: Option<&TokenStream>,
+) -> Option<TokenStream> {
     let body = op.body.as_ref()?;
     let name = ident(body.form_name.as_deref()?);
     let mut fields = Vec::new();
@@ -26,20 +30,39 @@ pub(super) fn form_struct(types: &Types<'_>, op: &Operation, cfg: Option<&TokenS
         };
         // The field's type, and how one value (`v`) becomes a part.
         let (ty, many, add) = match &f.kind {
-            FormFieldKind::File => (quote!(crate::runtime::FilePart), false, quote!(form = form.file_part(#wire, v, #declared);)),
-            FormFieldKind::Files => (quote!(crate::runtime::FilePart), true, quote!(form = form.file_part(#wire, v, #declared);)),
-            FormFieldKind::Text(t) => {
-                (types.rust(t.non_null(), &quote!(types::)), false, quote!(form = form.scalar(#wire, v)?;))
-            }
-            FormFieldKind::Texts(t) => {
-                (types.rust(t.non_null(), &quote!(types::)), true, quote!(form = form.scalar(#wire, v)?;))
-            }
-            FormFieldKind::Json(t) => (types.rust(t.non_null(), &quote!(types::)), false, quote!(form = form.json(#wire, v)?;)),
+            FormFieldKind::File => (
+                quote!(crate::runtime::FilePart),
+                false,
+                quote!(form = form.file_part(#wire, v, #declared);),
+            ),
+            FormFieldKind::Files => (
+                quote!(crate::runtime::FilePart),
+                true,
+                quote!(form = form.file_part(#wire, v, #declared);),
+            ),
+            FormFieldKind::Text(t) => (
+                types.rust(t.non_null(), &quote!(types::)),
+                false,
+                quote!(form = form.scalar(#wire, v)?;),
+            ),
+            FormFieldKind::Texts(t) => (
+                types.rust(t.non_null(), &quote!(types::)),
+                true,
+                quote!(form = form.scalar(#wire, v)?;),
+            ),
+            FormFieldKind::Json(t) => (
+                types.rust(t.non_null(), &quote!(types::)),
+                false,
+                quote!(form = form.json(#wire, v)?;),
+            ),
         };
         let (field_ty, each) = match (many, f.required) {
             (true, _) => (quote!(Vec<#ty>), quote!(for v in &self.#n { #add })),
             (false, true) => (ty, quote!(let v = &self.#n; #add)),
-            (false, false) => (quote!(Option<#ty>), quote!(if let Some(v) = &self.#n { #add })),
+            (false, false) => (
+                quote!(Option<#ty>),
+                quote!(if let Some(v) = &self.#n { #add }),
+            ),
         };
         let what = match (&f.kind, f.required) {
             (FormFieldKind::File, _) => "The file sent as part",
@@ -48,7 +71,11 @@ pub(super) fn form_struct(types: &Types<'_>, op: &Operation, cfg: Option<&TokenS
             (FormFieldKind::Json(_), _) => "The JSON part",
             (FormFieldKind::Text(_), _) => "The text part",
         };
-        let note = format!("{what} {}{}.", code(wire), if f.required { " (required)" } else { "" });
+        let note = format!(
+            "{what} {}{}.",
+            code(wire),
+            if f.required { " (required)" } else { "" }
+        );
         let d = doc(&[Para::Spec(f.description.as_deref()), Para::Ours(&note)]);
         fields.push(quote!(#d pub #n: #field_ty,));
         parts.push(each);

@@ -30,11 +30,20 @@ pub(super) fn needs_request_spec(op: &Operation) -> bool {
 /// A `fn(RawResponse) -> Result<RawResponse, Error<E>>` passing `status`
 /// through and turning every other status into the operation's error, as
 /// `send()` does.
-fn check(op: &Operation, status: StatusMatch, error_arms: &[TokenStream], fallback: &Option<TokenStream>) -> TokenStream {
+fn check(
+    op: &Operation,
+    status: StatusMatch,
+    error_arms: &[TokenStream],
+    fallback: &Option<TokenStream>,
+) -> TokenStream {
     let err = ident(&op.error_name);
     let ok = status_pattern(status);
     // Every 2xx passes when the operation declares only `default`.
-    let ok = if status == StatusMatch::Default { quote!(200..=299) } else { ok };
+    let ok = if status == StatusMatch::Default {
+        quote!(200..=299)
+    } else {
+        ok
+    };
     quote! {
         |raw: crate::runtime::RawResponse| -> Result<crate::runtime::RawResponse, crate::runtime::Error<#err>> {
             match raw.status_code() {
@@ -57,19 +66,39 @@ fn opt(s: &Option<String>) -> TokenStream {
 fn pager(p: &Pagination) -> TokenStream {
     let items = &p.items;
     let next = match &p.next {
-        PageNext::Cursor { param, cursor, has_more } => {
+        PageNext::Cursor {
+            param,
+            cursor,
+            has_more,
+        } => {
             let has_more = opt(has_more);
             quote!(Cursor { param: #param, cursor: #cursor, has_more: #has_more })
         }
-        PageNext::LastItem { param, field, has_more } => {
+        PageNext::LastItem {
+            param,
+            field,
+            has_more,
+        } => {
             let has_more = opt(has_more);
             quote!(LastItem { param: #param, field: #field, has_more: #has_more })
         }
-        PageNext::Page { param, size_param, first, total_pages, has_more } => {
-            let (size_param, total_pages, has_more) = (opt(size_param), opt(total_pages), opt(has_more));
+        PageNext::Page {
+            param,
+            size_param,
+            first,
+            total_pages,
+            has_more,
+        } => {
+            let (size_param, total_pages, has_more) =
+                (opt(size_param), opt(total_pages), opt(has_more));
             quote!(Page { param: #param, size_param: #size_param, first: #first, total_pages: #total_pages, has_more: #has_more })
         }
-        PageNext::Offset { param, limit_param, total, has_more } => {
+        PageNext::Offset {
+            param,
+            limit_param,
+            total,
+            has_more,
+        } => {
             let (limit_param, total, has_more) = (opt(limit_param), opt(total), opt(has_more));
             quote!(Offset { param: #param, limit_param: #limit_param, total: #total, has_more: #has_more })
         }
@@ -84,20 +113,37 @@ fn next_doc(p: &Pagination) -> String {
     let code = super::docs::code;
     match &p.next {
         PageNext::Cursor { param, cursor, .. } => {
-            format!("the cursor at {} of each page is sent back as {}", code(cursor), code(param))
+            format!(
+                "the cursor at {} of each page is sent back as {}",
+                code(cursor),
+                code(param)
+            )
         }
         PageNext::LastItem { param, field, .. } => {
-            format!("the {} of each page's last item is sent as {}", code(field), code(param))
+            format!(
+                "the {} of each page's last item is sent as {}",
+                code(field),
+                code(param)
+            )
         }
         PageNext::Page { param, .. } => format!("the page number {} goes up by one", code(param)),
-        PageNext::Offset { param, .. } => format!("the offset {} goes up by the items received", code(param)),
+        PageNext::Offset { param, .. } => {
+            format!("the offset {} goes up by the items received", code(param))
+        }
         PageNext::NextUrl { url } => format!("the URL at {} of each page is followed", code(url)),
-        PageNext::LinkHeader => "the `Link: <…>; rel=\"next\"` header of each page is followed".to_string(),
+        PageNext::LinkHeader => {
+            "the `Link: <…>; rel=\"next\"` header of each page is followed".to_string()
+        }
     }
 }
 
 /// The extra builder methods of `op`.
-pub(super) fn methods(types: &Types<'_>, op: &Operation, error_arms: &[TokenStream], fallback: &Option<TokenStream>) -> Vec<TokenStream> {
+pub(super) fn methods(
+    types: &Types<'_>,
+    op: &Operation,
+    error_arms: &[TokenStream],
+    fallback: &Option<TokenStream>,
+) -> Vec<TokenStream> {
     let err = ident(&op.error_name);
     let mut out = Vec::new();
     if let Some(p) = &op.pagination {
@@ -142,7 +188,11 @@ pub(super) fn methods(types: &Types<'_>, op: &Operation, error_arms: &[TokenStre
         });
     }
     if op.download {
-        let status = op.responses.iter().find(|r| r.status.is_success()).map_or(StatusMatch::Range(2), |r| r.status);
+        let status = op
+            .responses
+            .iter()
+            .find(|r| r.status.is_success())
+            .map_or(StatusMatch::Range(2), |r| r.status);
         let check = check(op, status, error_arms, fallback);
         out.push(quote! {
             /// Sends the request and returns once the response head arrives,
@@ -172,7 +222,12 @@ fn event_data(types: &Types<'_>, data: Option<&TypeRef>) -> (TokenStream, TokenS
 }
 
 /// `send()`'s type and body when the success body is an event stream.
-pub(super) fn events_send(types: &Types<'_>, op: &Operation, error_arms: &[TokenStream], fallback: &Option<TokenStream>) -> Option<(TokenStream, TokenStream)> {
+pub(super) fn events_send(
+    types: &Types<'_>,
+    op: &Operation,
+    error_arms: &[TokenStream],
+    fallback: &Option<TokenStream>,
+) -> Option<(TokenStream, TokenStream)> {
     let (status, data) = events_body(op)?;
     let err = ident(&op.error_name);
     let (data, decode) = event_data(types, data);

@@ -30,7 +30,9 @@ fn fast() -> RetryPolicy {
         .jitter(false)
 }
 
-/// What generated code passes as the operation's status check.
+/// What generated code passes as the operation's status check (its
+/// signature is the runtime's `Check`).
+#[allow(clippy::result_large_err)]
 fn check_200(raw: RawResponse) -> Result<RawResponse, Err> {
     match raw.status_code() {
         200..=299 => Ok(raw),

@@ -231,11 +231,13 @@ fn options(
     pagination: &BTreeMap<String, toml::Value>,
     dependencies: &BTreeMap<String, toml::Value>,
 ) -> Options {
-    let mut o = Options::default();
-    o.pagination = pagination
-        .iter()
-        .map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or(serde_json::Value::Null)))
-        .collect();
+    let mut o = Options {
+        pagination: pagination
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or(serde_json::Value::Null)))
+            .collect(),
+        ..Options::default()
+    };
     if let Some(s) = select {
         o.select = Selection {
             tags: s.tags.clone(),

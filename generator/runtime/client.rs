@@ -230,7 +230,7 @@ impl ClientBuilder {
                 url.scheme()
             )));
         }
-        if url.host_str().map_or(true, str::is_empty) {
+        if url.host_str().unwrap_or_default().is_empty() {
             return Err(InvalidRequest("invalid base URL: no host".to_owned()));
         }
         if url.query().is_some() || url.fragment().is_some() {

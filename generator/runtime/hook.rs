@@ -20,7 +20,11 @@ pub trait Hook: Send + Sync + 'static {
     /// it). It carries the credentials, so never log it whole. An error
     /// stops the call with [`Error::Hook`](super::Error::Hook); nothing more
     /// is sent.
-    fn on_request(&self, request: &mut reqwest::Request, attempt: &Attempt) -> Result<(), BoxError> {
+    fn on_request(
+        &self,
+        request: &mut reqwest::Request,
+        attempt: &Attempt,
+    ) -> Result<(), BoxError> {
         let _ = (request, attempt);
         Ok(())
     }

@@ -11,8 +11,8 @@ use percent_encoding::utf8_percent_encode;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::Url;
 
-use super::encode::PATH_SEGMENT;
 use super::credentials::{BoxFuture, CredentialError, CredentialProvider, CredentialRequest};
+use super::encode::PATH_SEGMENT;
 use super::error::truncate_str;
 use super::secret::Secret;
 
@@ -99,7 +99,9 @@ impl ClientCredentials {
     }
 
     fn cache(&self) -> MutexGuard<'_, Option<Cached>> {
-        self.cached.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.cached
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The cached token, unless it is due for renewal.

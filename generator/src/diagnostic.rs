@@ -114,7 +114,12 @@ impl fmt::Display for Diagnostic {
             (Some(line), None) => write!(f, ":{line}")?,
             _ => {}
         }
-        write!(f, ": at {}: {}", escape_controls(&self.pointer), escape_controls(&self.message))?;
+        write!(
+            f,
+            ": at {}: {}",
+            escape_controls(&self.pointer),
+            escape_controls(&self.message)
+        )?;
         if let Some(help) = &self.help {
             write!(f, "\n  help: {}", escape_controls(help))?;
         }
@@ -220,7 +225,11 @@ mod tests {
         let w = Diagnostic::warning("api.json", "#", "odd");
         assert_eq!(w.to_string(), "warning: api.json: at #: odd");
         // A spec key cannot recolour the terminal or start a line of its own.
-        let hostile = Diagnostic::warning("a.yaml", "#/paths/\u{1b}[31m\rerror: x", "key `\n\u{1b}]0;t\u{7}`");
+        let hostile = Diagnostic::warning(
+            "a.yaml",
+            "#/paths/\u{1b}[31m\rerror: x",
+            "key `\n\u{1b}]0;t\u{7}`",
+        );
         assert_eq!(
             hostile.to_string(),
             "warning: a.yaml: at #/paths/\\u{1b}[31m\\u{d}error: x: key `\\u{a}\\u{1b}]0;t\\u{7}`"

@@ -2,15 +2,21 @@
 //!
 //! The pipeline flows one way: [`load`] (parse, normalize, check references)
 //! → [`lower`] (build the [`ir`]) → [`emit`] (tokens, formatted files) →
-//! [`write`] (to disk, or compared with disk for `--check`).
+//! [`write`](mod@write) (to disk, or compared with disk for `--check`).
+//!
+//! Entry points: [`generate::run`] runs the whole pipeline for a crate or a
+//! module file (the `clientgen` CLI and `cargo xtask codegen` call it);
+//! [`build_script`] writes a module into `OUT_DIR` for `include!`.
 
 // A `Diagnostic` is the error of every fallible step; it is built once per
 // failed run, so its size does not matter.
 #![allow(clippy::result_large_err)]
 
+pub mod build_script;
 pub mod config;
 pub mod diagnostic;
 pub mod emit;
+pub mod generate;
 pub mod ir;
 pub mod load;
 pub mod lower;
@@ -21,6 +27,7 @@ pub mod write;
 use std::path::Path;
 
 pub use diagnostic::Diagnostic;
+pub use generate::{ApiSettings, GenerateOptions, Layout};
 
 /// A spec loaded and lowered, with everything the generator noticed on the
 /// way.
@@ -50,10 +57,16 @@ pub fn lower_loaded_with(loaded: load::Loaded, display: &str, options: &lower::O
     let mut warnings: Vec<Diagnostic> = loaded.warnings.clone();
     for w in &api.warnings {
         let pos = loaded.source.locate_nearest(&w.pointer);
-        warnings.push(Diagnostic::warning(display, w.pointer.clone(), w.message.clone()).at_opt(pos));
+        warnings
+            .push(Diagnostic::warning(display, w.pointer.clone(), w.message.clone()).at_opt(pos));
     }
     for w in &mut warnings {
         w.file = display.to_string();
     }
     Lowered { api, warnings }
 }
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -33,8 +33,17 @@ mod tests {
 
     #[test]
     fn escapes_controls_only() {
-        assert_eq!(escape_controls("plain\ttext, ünïcode 🎉"), "plain\ttext, ünïcode 🎉");
-        assert_eq!(escape_controls("a\u{1b}[31mb\r\nc"), "a\\u{1b}[31mb\\u{d}\\u{a}c");
-        assert_eq!(escape_controls("\u{202e}x\u{7f}\u{85}"), "\\u{202e}x\\u{7f}\\u{85}");
+        assert_eq!(
+            escape_controls("plain\ttext, ünïcode 🎉"),
+            "plain\ttext, ünïcode 🎉"
+        );
+        assert_eq!(
+            escape_controls("a\u{1b}[31mb\r\nc"),
+            "a\\u{1b}[31mb\\u{d}\\u{a}c"
+        );
+        assert_eq!(
+            escape_controls("\u{202e}x\u{7f}\u{85}"),
+            "\\u{202e}x\\u{7f}\\u{85}"
+        );
     }
 }

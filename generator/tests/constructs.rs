@@ -102,8 +102,15 @@ fn generate(name: &str, standalone: bool) -> Result<(Vec<GeneratedFile>, Vec<Str
         features: FeatureMode::PerTag,
         standalone,
     };
-    let files = emit::emit_crate(&[ApiModule { module: "api".to_string(), spec_path: display.clone(), api }], &opts)
-        .map_err(|e| format!("{display}: emit failed: {e}"))?;
+    let files = emit::emit_crate(
+        &[ApiModule {
+            module: "api".to_string(),
+            spec_path: display.clone(),
+            api,
+        }],
+        &opts,
+    )
+    .map_err(|e| format!("{display}: emit failed: {e}"))?;
     let warnings = lowered.warnings.iter().map(|w| w.to_string()).collect();
     Ok((files, warnings))
 }
@@ -117,7 +124,10 @@ fn snapshot(name: &str) {
             .iter()
             .find(|f| f.path == path)
             .unwrap_or_else(|| panic!("{name}: no {} among the generated files", path.display()));
-        insta::assert_snapshot!(format!("{name}__{}", file.trim_end_matches(".rs")), &found.contents);
+        insta::assert_snapshot!(
+            format!("{name}__{}", file.trim_end_matches(".rs")),
+            &found.contents
+        );
     }
 }
 
@@ -127,13 +137,17 @@ fn every_spec_has_a_test() {
         .expect("tests/constructs exists")
         .filter_map(|e| {
             let p = e.ok()?.path();
-            (p.extension()? == "yaml").then(|| p.file_stem().unwrap().to_string_lossy().into_owned())
+            (p.extension()? == "yaml")
+                .then(|| p.file_stem().unwrap().to_string_lossy().into_owned())
         })
         .collect();
     on_disk.sort();
     let mut listed: Vec<String> = ALL.iter().map(|s| s.to_string()).collect();
     listed.sort();
-    assert_eq!(on_disk, listed, "every tests/constructs/*.yaml needs an entry in `constructs!`");
+    assert_eq!(
+        on_disk, listed,
+        "every tests/constructs/*.yaml needs an entry in `constructs!`"
+    );
 }
 
 /// Runs cargo in the scratch workspace; returns (success, combined output).
@@ -148,7 +162,11 @@ fn cargo(out: &Path, args: &[&str]) -> (bool, String, std::time::Duration) {
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .output()
         .expect("cargo runs");
-    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
     (output.status.success(), text, start.elapsed())
 }
 
@@ -159,7 +177,10 @@ fn diagnostics(output: &str) -> Vec<&str> {
     output
         .lines()
         .filter(|l| {
-            l.starts_with("warning") || l.starts_with("error") || l.contains(": warning") || l.contains(": error")
+            l.starts_with("warning")
+                || l.starts_with("error")
+                || l.contains(": warning")
+                || l.contains(": error")
         })
         .collect()
 }
@@ -193,13 +214,29 @@ fn generated_crates_compile() {
     // already downloaded, and no registry query.
     let lock = out.join("Cargo.lock");
     if !lock.exists() {
-        std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock"), &lock)
-            .expect("copy Cargo.lock");
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock"),
+            &lock,
+        )
+        .expect("copy Cargo.lock");
     }
 
     // `--keep-going`: report every crate, not just the first that fails.
-    let (ok, output, took) = cargo(&out, &["check", "--workspace", "--keep-going", "--message-format", "short"]);
-    eprintln!("cargo check of {} construct crates: {:.1?}", members.len(), took);
+    let (ok, output, took) = cargo(
+        &out,
+        &[
+            "check",
+            "--workspace",
+            "--keep-going",
+            "--message-format",
+            "short",
+        ],
+    );
+    eprintln!(
+        "cargo check of {} construct crates: {:.1?}",
+        members.len(),
+        took
+    );
     let found = diagnostics(&output);
     if !ok || !found.is_empty() {
         failures.push(format!(
@@ -214,9 +251,22 @@ fn generated_crates_compile() {
     if ok {
         let (ok, output, took) = cargo(
             &out,
-            &["clippy", "--workspace", "--keep-going", "--message-format", "short", "--", "-D", "warnings"],
+            &[
+                "clippy",
+                "--workspace",
+                "--keep-going",
+                "--message-format",
+                "short",
+                "--",
+                "-D",
+                "warnings",
+            ],
         );
-        eprintln!("cargo clippy of {} construct crates: {:.1?}", members.len(), took);
+        eprintln!(
+            "cargo clippy of {} construct crates: {:.1?}",
+            members.len(),
+            took
+        );
         let found = diagnostics(&output);
         if !ok || !found.is_empty() {
             failures.push(format!(

@@ -25,13 +25,21 @@ fn specs() -> Vec<std::path::PathBuf> {
 
 fn parse(files: &[emit::GeneratedFile], name: &str) -> syn::File {
     let path = Path::new("src/api").join(name);
-    let file = files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("no {}", path.display()));
+    let file = files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("no {}", path.display()));
     syn::parse_file(&file.contents).expect("generated code parses")
 }
 
 fn self_type(ty: &Type) -> String {
     match ty {
-        Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default(),
+        Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default(),
         _ => String::new(),
     }
 }
@@ -62,7 +70,10 @@ fn declared(file: &syn::File) -> Declared {
                 d.items.push(s.ident.to_string());
                 if let Fields::Named(named) = &s.fields {
                     for f in &named.named {
-                        d.fields.push((s.ident.to_string(), f.ident.as_ref().map(unraw).unwrap_or_default()));
+                        d.fields.push((
+                            s.ident.to_string(),
+                            f.ident.as_ref().map(unraw).unwrap_or_default(),
+                        ));
                     }
                 }
             }
@@ -84,9 +95,17 @@ fn unraw(ident: &syn::Ident) -> String {
     ident.to_string().trim_start_matches("r#").to_string()
 }
 
-fn check(what: &str, name: &str, from_ir: &BTreeSet<String>, scope: Scope, problems: &mut Vec<String>) {
+fn check(
+    what: &str,
+    name: &str,
+    from_ir: &BTreeSet<String>,
+    scope: Scope,
+    problems: &mut Vec<String>,
+) {
     if !from_ir.contains(name) && !scope.reserved.contains(&name) {
-        problems.push(format!("{what}: `{name}` is neither allocated in the IR nor reserved in lower/reserved.rs"));
+        problems.push(format!(
+            "{what}: `{name}` is neither allocated in the IR nor reserved in lower/reserved.rs"
+        ));
     }
 }
 
@@ -99,8 +118,15 @@ fn check_api(spec: &str, api: &Api, problems: &mut Vec<String>) {
         features: FeatureMode::PerTag,
         standalone: true,
     };
-    let files = emit::emit_crate(&[ApiModule { module: "api".into(), spec_path: spec.into(), api }], &opts)
-        .expect("emits");
+    let files = emit::emit_crate(
+        &[ApiModule {
+            module: "api".into(),
+            spec_path: spec.into(),
+            api,
+        }],
+        &opts,
+    )
+    .expect("emits");
     let client = declared(&parse(&files, "client.rs"));
     let types = declared(&parse(&files, "types.rs"));
 
@@ -110,7 +136,11 @@ fn check_api(spec: &str, api: &Api, problems: &mut Vec<String>) {
         .security_schemes
         .iter()
         .flat_map(|s| {
-            [Some(s.rust_name.clone()), s.provider_setter.clone(), s.client_credentials.as_ref().map(|c| c.setter.clone())]
+            [
+                Some(s.rust_name.clone()),
+                s.provider_setter.clone(),
+                s.client_credentials.as_ref().map(|c| c.setter.clone()),
+            ]
         })
         .flatten()
         .chain(api.client_params.iter().map(|c| c.rust_name.clone()))
@@ -118,22 +148,51 @@ fn check_api(spec: &str, api: &Api, problems: &mut Vec<String>) {
     let op_items: BTreeSet<String> = api
         .operations
         .iter()
-        .flat_map(|o| [o.builder_name.clone(), o.error_name.clone(), o.output_name.clone()])
-        .chain(api.operations.iter().filter_map(|o| o.body.as_ref()?.form_name.clone()))
+        .flat_map(|o| {
+            [
+                o.builder_name.clone(),
+                o.error_name.clone(),
+                o.output_name.clone(),
+            ]
+        })
+        .chain(
+            api.operations
+                .iter()
+                .filter_map(|o| o.body.as_ref()?.form_name.clone()),
+        )
         .collect();
-    let form = |ty: &str| api.operations.iter().filter_map(|o| o.body.as_ref()).find(|b| b.form_name.as_deref() == Some(ty));
+    let form = |ty: &str| {
+        api.operations
+            .iter()
+            .filter_map(|o| o.body.as_ref())
+            .find(|b| b.form_name.as_deref() == Some(ty))
+    };
     for (ty, m) in &client.methods {
         let what = format!("{spec}: method {ty}::{m}");
         match ty.as_str() {
             "Client" => check(&what, m, &ops, reserved::CLIENT_METHODS, problems),
-            "ClientBuilder" => check(&what, m, &setters, reserved::CLIENT_BUILDER_METHODS, problems),
+            "ClientBuilder" => check(
+                &what,
+                m,
+                &setters,
+                reserved::CLIENT_BUILDER_METHODS,
+                problems,
+            ),
             // `Server::url`: the enum's only method, variants are PascalCase.
             "Server" => {}
-            ty if form(ty).is_some() => check(&what, m, &BTreeSet::new(), reserved::FORM_METHODS, problems),
+            ty if form(ty).is_some() => {
+                check(&what, m, &BTreeSet::new(), reserved::FORM_METHODS, problems)
+            }
             builder => {
                 let op = api.operations.iter().find(|o| o.builder_name == builder);
                 let params: BTreeSet<String> = op
-                    .map(|o| o.params.iter().flat_map(|p| [Some(p.rust_name.clone()), p.maybe_setter.clone()]).flatten().collect())
+                    .map(|o| {
+                        o.params
+                            .iter()
+                            .flat_map(|p| [Some(p.rust_name.clone()), p.maybe_setter.clone()])
+                            .flatten()
+                            .collect()
+                    })
                     .unwrap_or_default();
                 check(&what, m, &params, reserved::REQUEST_BUILDER, problems);
             }
@@ -144,20 +203,28 @@ fn check_api(spec: &str, api: &Api, problems: &mut Vec<String>) {
         match ty.as_str() {
             "Client" | "ClientBuilder" => {}
             ty if form(ty).is_some() => {
-                let fields: BTreeSet<String> =
-                    form(ty).map(|b| b.form_fields.iter().map(|f| f.rust_name.clone()).collect()).unwrap_or_default();
+                let fields: BTreeSet<String> = form(ty)
+                    .map(|b| b.form_fields.iter().map(|f| f.rust_name.clone()).collect())
+                    .unwrap_or_default();
                 check(&what, f, &fields, reserved::FORM_FIELDS, problems);
             }
             builder => {
                 let op = api.operations.iter().find(|o| o.builder_name == builder);
-                let params: BTreeSet<String> =
-                    op.map(|o| o.params.iter().map(|p| p.rust_name.clone()).collect()).unwrap_or_default();
+                let params: BTreeSet<String> = op
+                    .map(|o| o.params.iter().map(|p| p.rust_name.clone()).collect())
+                    .unwrap_or_default();
                 check(&what, f, &params, reserved::REQUEST_BUILDER, problems);
             }
         }
     }
     for item in &client.items {
-        check(&format!("{spec}: client item {item}"), item, &op_items, reserved::CLIENT_ITEMS, problems);
+        check(
+            &format!("{spec}: client item {item}"),
+            item,
+            &op_items,
+            reserved::CLIENT_ITEMS,
+            problems,
+        );
     }
 
     // A struct's name, and the name of the struct of its required fields.
@@ -174,26 +241,53 @@ fn check_api(spec: &str, api: &Api, problems: &mut Vec<String>) {
         .flatten()
         .collect();
     for item in &types.items {
-        check(&format!("{spec}: type {item}"), item, &type_names, reserved::TYPES, problems);
+        check(
+            &format!("{spec}: type {item}"),
+            item,
+            &type_names,
+            reserved::TYPES,
+            problems,
+        );
     }
     for def in &api.types {
         match &def.kind {
             TypeKind::Struct(s) => {
-                let fields: BTreeSet<String> = s.fields.iter().map(|f| f.rust_name.clone()).collect();
+                let fields: BTreeSet<String> =
+                    s.fields.iter().map(|f| f.rust_name.clone()).collect();
                 for (_, f) in types.fields.iter().filter(|(t, _)| *t == def.name) {
-                    check(&format!("{spec}: field {}.{f}", def.name), f, &fields, reserved::STRUCT_FIELDS, problems);
+                    check(
+                        &format!("{spec}: field {}.{f}", def.name),
+                        f,
+                        &fields,
+                        reserved::STRUCT_FIELDS,
+                        problems,
+                    );
                 }
             }
             TypeKind::Enum(e) => {
-                let variants: BTreeSet<String> = e.variants.iter().map(|v| v.name.clone()).collect();
+                let variants: BTreeSet<String> =
+                    e.variants.iter().map(|v| v.name.clone()).collect();
                 for (_, v) in types.variants.iter().filter(|(t, _)| *t == def.name) {
-                    check(&format!("{spec}: variant {}::{v}", def.name), v, &variants, reserved::ENUM_VARIANTS, problems);
+                    check(
+                        &format!("{spec}: variant {}::{v}", def.name),
+                        v,
+                        &variants,
+                        reserved::ENUM_VARIANTS,
+                        problems,
+                    );
                 }
             }
             TypeKind::Union(u) => {
-                let variants: BTreeSet<String> = u.variants.iter().map(|v| v.name.clone()).collect();
+                let variants: BTreeSet<String> =
+                    u.variants.iter().map(|v| v.name.clone()).collect();
                 for (_, v) in types.variants.iter().filter(|(t, _)| *t == def.name) {
-                    check(&format!("{spec}: variant {}::{v}", def.name), v, &variants, reserved::UNION_VARIANTS, problems);
+                    check(
+                        &format!("{spec}: variant {}::{v}", def.name),
+                        v,
+                        &variants,
+                        reserved::UNION_VARIANTS,
+                        problems,
+                    );
                 }
             }
             TypeKind::Alias { .. } => {}

@@ -13,11 +13,11 @@ use serde_json::json;
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use runtime::auth::{Credentials, Source};
 use runtime::encode::{header_value, query_param as encode_query};
 use runtime::retry::{
     is_retryable_status, parse_rate_limit_reset, parse_retry_after, requested_wait,
 };
-use runtime::auth::{Credentials, Source};
 use runtime::*;
 
 type Err = Error<serde_json::Value>;
@@ -384,8 +384,14 @@ fn credentials_select_semantics() {
     let mut creds = Credentials::default();
     let fixed = |auth: Auth| Source::Static(auth);
     creds.set("bearer", fixed(Auth::Bearer(Secret::new("tok"))));
-    creds.set("key", fixed(Auth::api_key(ApiKeyLocation::Header, "X-Key", "k1")));
-    creds.set("key", fixed(Auth::api_key(ApiKeyLocation::Header, "X-Key", "k2")));
+    creds.set(
+        "key",
+        fixed(Auth::api_key(ApiKeyLocation::Header, "X-Key", "k1")),
+    );
+    creds.set(
+        "key",
+        fixed(Auth::api_key(ApiKeyLocation::Header, "X-Key", "k2")),
+    );
     assert!(
         matches!(creds.get("key"), Some(Source::Static(Auth::ApiKey { value, .. })) if value.expose() == "k2")
     );
@@ -840,7 +846,13 @@ async fn x_ratelimit_reset_is_honoured() {
         .retry(fast_retry(2).max_backoff(Duration::from_secs(5)))
         .build()
         .unwrap();
-    let mut spec = RequestSpec::new("putThing", Method::PUT, "/template", "/limited".to_string(), &[]);
+    let mut spec = RequestSpec::new(
+        "putThing",
+        Method::PUT,
+        "/template",
+        "/limited".to_string(),
+        &[],
+    );
     spec.json_body(&json!({"email": "a@example.com"})).unwrap();
     let raw = exec::<()>(&config, spec, &RequestOptions::default())
         .await
@@ -1049,7 +1061,13 @@ async fn transport_errors_never_leak_secrets_or_query() {
         .credential("bearer", Auth::bearer("tok-SEKRIT"))
         .build()
         .unwrap();
-    let mut spec = RequestSpec::new("listThings", Method::GET, "/template", "/things", &[&["key", "bearer"]]);
+    let mut spec = RequestSpec::new(
+        "listThings",
+        Method::GET,
+        "/template",
+        "/things",
+        &[&["key", "bearer"]],
+    );
     spec.query_param("search", "private words", Style::Form, true)
         .unwrap();
     let err = exec::<()>(&config, spec, &RequestOptions::default())
@@ -1100,7 +1118,10 @@ async fn credentials_are_applied_and_500_errors_do_not_leak() {
         .credential("basic", Auth::basic("user", "pass"))
         .build()
         .unwrap();
-    let mut spec = RequestSpec::new("secureOp", Method::GET, "/template",
+    let mut spec = RequestSpec::new(
+        "secureOp",
+        Method::GET,
+        "/template",
         "/secure",
         &[&["missing"], &["q", "h", "c", "basic"]],
     );
@@ -1137,7 +1158,13 @@ async fn credentials_are_applied_and_500_errors_do_not_leak() {
         .await
         .unwrap();
     assert_eq!(raw.empty::<()>().unwrap().status(), StatusCode::NO_CONTENT);
-    let spec = RequestSpec::new("needsOauth", Method::GET, "/template", "/bearer", &[&["oauth"]]);
+    let spec = RequestSpec::new(
+        "needsOauth",
+        Method::GET,
+        "/template",
+        "/bearer",
+        &[&["oauth"]],
+    );
     let err = exec::<()>(&config, spec, &RequestOptions::default())
         .await
         .unwrap_err();
@@ -1157,7 +1184,13 @@ async fn encoded_path_and_bodies_reach_the_server() {
         .await;
     let config = config_for(&server);
     let path_value = path_param("name", "a/b?c#d é", Style::Simple, false).unwrap();
-    let mut spec = RequestSpec::new("putItem", Method::PUT, "/template", format!("/items/{path_value}"), &[]);
+    let mut spec = RequestSpec::new(
+        "putItem",
+        Method::PUT,
+        "/template",
+        format!("/items/{path_value}"),
+        &[],
+    );
     spec.form_body(&[("name", "x y"), ("n", "1&2")]).unwrap();
     let raw = exec::<()>(&config, spec, &RequestOptions::default())
         .await
@@ -1334,10 +1367,7 @@ fn hostile_bodies_never_panic() {
         raw(200, &b"\xff"[..]).text::<()>(),
         Err(Error::Decode { .. })
     ));
-    assert_eq!(
-        raw(200, "héllo").text::<()>().unwrap().into_body(),
-        "héllo"
-    );
+    assert_eq!(raw(200, "héllo").text::<()>().unwrap().into_body(), "héllo");
 }
 
 #[tokio::test]

@@ -35,7 +35,12 @@ fn fast() -> RetryPolicy {
         .jitter(false)
 }
 
-fn spec(op: &'static str, method: Method, path: &str, security: &'static [&'static [&'static str]]) -> RequestSpec {
+fn spec(
+    op: &'static str,
+    method: Method,
+    path: &str,
+    security: &'static [&'static [&'static str]],
+) -> RequestSpec {
     RequestSpec::new(op, method, "/things/{id}", path, security)
 }
 
@@ -58,7 +63,11 @@ struct Recorder {
 struct Signer(Arc<Recorder>);
 
 impl Hook for Signer {
-    fn on_request(&self, request: &mut reqwest::Request, attempt: &Attempt) -> Result<(), BoxError> {
+    fn on_request(
+        &self,
+        request: &mut reqwest::Request,
+        attempt: &Attempt,
+    ) -> Result<(), BoxError> {
         // The request is the final one: credentials are already on it.
         assert!(request.headers().contains_key("authorization"));
         let signature = format!(
@@ -68,21 +77,32 @@ impl Hook for Signer {
         request
             .headers_mut()
             .insert("x-signature", HeaderValue::from_str(&signature)?);
-        self.0.seen.lock().unwrap().push(format!("request #{}", attempt.number));
-        Ok(())
-    }
-
-    fn on_response(&self, response: &reqwest::Response, attempt: &Attempt) {
         self.0
             .seen
             .lock()
             .unwrap()
-            .push(format!("response #{} {}", attempt.number, response.status().as_u16()));
+            .push(format!("request #{}", attempt.number));
+        Ok(())
+    }
+
+    fn on_response(&self, response: &reqwest::Response, attempt: &Attempt) {
+        self.0.seen.lock().unwrap().push(format!(
+            "response #{} {}",
+            attempt.number,
+            response.status().as_u16()
+        ));
     }
 
     fn on_error(&self, error: &reqwest::Error, attempt: &Attempt) {
-        assert!(error.url().is_none(), "hooks never see the URL of a failed attempt");
-        self.0.seen.lock().unwrap().push(format!("error #{}", attempt.number));
+        assert!(
+            error.url().is_none(),
+            "hooks never see the URL of a failed attempt"
+        );
+        self.0
+            .seen
+            .lock()
+            .unwrap()
+            .push(format!("error #{}", attempt.number));
     }
 }
 
@@ -106,9 +126,13 @@ async fn hooks_see_and_sign_every_attempt() {
         .hook(Signer(recorder.clone()))
         .build()
         .unwrap();
-    let raw = exec(&config, spec("getThing", Method::GET, "/things/7", &[&["b"]]), &RequestOptions::new())
-        .await
-        .unwrap();
+    let raw = exec(
+        &config,
+        spec("getThing", Method::GET, "/things/7", &[&["b"]]),
+        &RequestOptions::new(),
+    )
+    .await
+    .unwrap();
     assert_eq!(raw.status_code(), 200);
 
     let wire: Vec<String> = server
@@ -116,15 +140,30 @@ async fn hooks_see_and_sign_every_attempt() {
         .await
         .unwrap()
         .iter()
-        .map(|r| r.headers.get("x-signature").unwrap().to_str().unwrap().to_owned())
+        .map(|r| {
+            r.headers
+                .get("x-signature")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect();
     assert_eq!(
         wire,
-        ["getThing GET /things/{id} #1", "getThing GET /things/{id} #2"]
+        [
+            "getThing GET /things/{id} #1",
+            "getThing GET /things/{id} #2"
+        ]
     );
     assert_eq!(
         *recorder.seen.lock().unwrap(),
-        ["request #1", "response #1 503", "request #2", "response #2 200"]
+        [
+            "request #1",
+            "response #1 503",
+            "request #2",
+            "response #2 200"
+        ]
     );
 }
 
@@ -142,9 +181,13 @@ async fn hooks_see_failed_attempts() {
         .hook(Signer(recorder.clone()))
         .build()
         .unwrap();
-    let err = exec(&config, spec("getThing", Method::GET, "/things/7", &[&["b"]]), &RequestOptions::new())
-        .await
-        .unwrap_err();
+    let err = exec(
+        &config,
+        spec("getThing", Method::GET, "/things/7", &[&["b"]]),
+        &RequestOptions::new(),
+    )
+    .await
+    .unwrap_err();
     assert!(err.is_transport(), "{err}");
     assert_eq!(
         *recorder.seen.lock().unwrap(),
@@ -168,10 +211,17 @@ async fn a_failing_hook_stops_the_call_before_sending() {
         .expect(0)
         .mount(&server)
         .await;
-    let config = ClientBuilder::new(&server.uri()).hook(Refuse).build().unwrap();
-    let err = exec(&config, spec("getThing", Method::GET, "/things/7", &[]), &RequestOptions::new())
-        .await
-        .unwrap_err();
+    let config = ClientBuilder::new(&server.uri())
+        .hook(Refuse)
+        .build()
+        .unwrap();
+    let err = exec(
+        &config,
+        spec("getThing", Method::GET, "/things/7", &[]),
+        &RequestOptions::new(),
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(err, Error::Hook { .. }), "{err:?}");
     assert_eq!(
         err.to_string(),
@@ -205,7 +255,10 @@ impl CredentialProvider for Arc<Minter> {
     }
 
     fn rejected(&self, credential: &Secret) -> bool {
-        self.rejected.lock().unwrap().push(credential.expose().to_owned());
+        self.rejected
+            .lock()
+            .unwrap()
+            .push(credential.expose().to_owned());
         true
     }
 }
@@ -229,11 +282,21 @@ async fn provider_token_is_refreshed_once_on_401() {
         .credential_provider("user", TokenShape::Bearer, minter.clone())
         .build()
         .unwrap();
-    let raw = exec(&config, spec("putThing", Method::POST, "/things/7", &[&["user"]]), &RequestOptions::new())
-        .await
-        .unwrap();
+    let raw = exec(
+        &config,
+        spec("putThing", Method::POST, "/things/7", &[&["user"]]),
+        &RequestOptions::new(),
+    )
+    .await
+    .unwrap();
     assert_eq!(raw.status_code(), 204);
-    let sent: Vec<String> = server.received_requests().await.unwrap().iter().map(bearer_of).collect();
+    let sent: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(bearer_of)
+        .collect();
     assert_eq!(sent, ["Bearer tok-1", "Bearer tok-2"]);
     assert_eq!(*minter.rejected.lock().unwrap(), ["tok-1"]);
 }
@@ -257,16 +320,27 @@ async fn a_second_401_is_returned() {
         )
         .build()
         .unwrap();
-    let raw = exec(&config, spec("putThing", Method::POST, "/things/7", &[&["user"]]), &RequestOptions::new())
-        .await
-        .unwrap();
+    let raw = exec(
+        &config,
+        spec("putThing", Method::POST, "/things/7", &[&["user"]]),
+        &RequestOptions::new(),
+    )
+    .await
+    .unwrap();
     assert_eq!(raw.status_code(), 401);
     let sent: Vec<String> = server
         .received_requests()
         .await
         .unwrap()
         .iter()
-        .map(|r| r.headers.get("x-user-token").unwrap().to_str().unwrap().to_owned())
+        .map(|r| {
+            r.headers
+                .get("x-user-token")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect();
     assert_eq!(sent, ["tok-1", "tok-2"], "one refresh per call");
 }
@@ -287,9 +361,13 @@ async fn provider_fn_and_provider_failures() {
         )
         .build()
         .unwrap();
-    let raw = exec(&config, spec("getThing", Method::GET, "/x", &[&["user"]]), &RequestOptions::new())
-        .await
-        .unwrap();
+    let raw = exec(
+        &config,
+        spec("getThing", Method::GET, "/x", &[&["user"]]),
+        &RequestOptions::new(),
+    )
+    .await
+    .unwrap();
     assert_eq!(raw.status_code(), 200);
 
     let failing = ClientBuilder::new(&server.uri())
@@ -305,9 +383,13 @@ async fn provider_fn_and_provider_failures() {
         )
         .build()
         .unwrap();
-    let err = exec(&failing, spec("getThing", Method::GET, "/x", &[&["user"]]), &RequestOptions::new())
-        .await
-        .unwrap_err();
+    let err = exec(
+        &failing,
+        spec("getThing", Method::GET, "/x", &[&["user"]]),
+        &RequestOptions::new(),
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(err, Error::Credentials { .. }), "{err:?}");
     assert_eq!(
         err.to_string(),
@@ -342,14 +424,19 @@ async fn client_credentials_token_is_fetched_cached_and_refreshed_on_401() {
     let server = MockServer::start().await;
     assert_eq!(
         BASIC_ID_SECRET,
-        format!("Basic {}", BASE64_STANDARD.encode("client%3Aid:s3cr3t%2F%2B"))
+        format!(
+            "Basic {}",
+            BASE64_STANDARD.encode("client%3Aid:s3cr3t%2F%2B")
+        )
     );
     // Relative token URL: resolved against the base URL's host and path.
     Mock::given(method("POST"))
         .and(path("/v1/oauth/token"))
         .and(header("authorization", BASIC_ID_SECRET))
         .and(header("content-type", "application/x-www-form-urlencoded"))
-        .and(body_string("grant_type=client_credentials&scope=contacts.read+contacts.write&audience=api"))
+        .and(body_string(
+            "grant_type=client_credentials&scope=contacts.read+contacts.write&audience=api",
+        ))
         .respond_with(token_response("AT1", 3600))
         .up_to_n_times(1)
         .with_priority(1)
@@ -384,9 +471,13 @@ async fn client_credentials_token_is_fetched_cached_and_refreshed_on_401() {
         .param("audience", "api");
     let config = oauth_config(&server, provider);
     for _ in 0..3 {
-        let raw = exec(&config, spec("getThing", Method::GET, "/things/7", &[&["oauth"]]), &RequestOptions::new())
-            .await
-            .unwrap();
+        let raw = exec(
+            &config,
+            spec("getThing", Method::GET, "/things/7", &[&["oauth"]]),
+            &RequestOptions::new(),
+        )
+        .await
+        .unwrap();
         assert_eq!(raw.status_code(), 200);
     }
     let log: Vec<String> = server
@@ -431,15 +522,25 @@ async fn client_credentials_token_is_renewed_before_expiry_and_shared() {
     let config = oauth_config(&server, provider);
     // Five concurrent calls share one token request.
     let options = RequestOptions::new();
-    let calls = (0..5).map(|_| exec(&config, spec("getThing", Method::GET, "/x", &[&["oauth"]]), &options));
+    let calls = (0..5).map(|_| {
+        exec(
+            &config,
+            spec("getThing", Method::GET, "/x", &[&["oauth"]]),
+            &options,
+        )
+    });
     for result in futures_join_all(calls).await {
         assert_eq!(result.unwrap().status_code(), 200);
     }
     assert_eq!(issued.load(Ordering::SeqCst), 1);
     tokio::time::sleep(Duration::from_millis(600)).await;
-    exec(&config, spec("getThing", Method::GET, "/x", &[&["oauth"]]), &RequestOptions::new())
-        .await
-        .unwrap();
+    exec(
+        &config,
+        spec("getThing", Method::GET, "/x", &[&["oauth"]]),
+        &RequestOptions::new(),
+    )
+    .await
+    .unwrap();
     assert_eq!(issued.load(Ordering::SeqCst), 2);
 
     let requests = server.received_requests().await.unwrap();
@@ -452,13 +553,17 @@ async fn client_credentials_token_is_renewed_before_expiry_and_shared() {
         token_bodies,
         ["grant_type=client_credentials&client_id=id&client_secret=secret"; 2]
     );
-    assert!(requests.iter().all(|r| r.url.path() == "/token" || bearer_of(r).starts_with("Bearer AT")));
+    assert!(requests
+        .iter()
+        .all(|r| r.url.path() == "/token" || bearer_of(r).starts_with("Bearer AT")));
     let last = requests.last().unwrap();
     assert_eq!(bearer_of(last), "Bearer AT2");
 }
 
 /// Polls the futures concurrently on this task (no extra dependency).
-async fn futures_join_all<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
+async fn futures_join_all<F: std::future::Future>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<F::Output> {
     let handles: Vec<_> = futures.map(Box::pin).collect();
     let mut outputs: Vec<Option<F::Output>> = handles.iter().map(|_| None).collect();
     let mut handles: Vec<Option<_>> = handles.into_iter().map(Some).collect();
@@ -502,9 +607,13 @@ async fn client_credentials_errors_name_the_endpoint_never_the_secret() {
         .await;
     let provider = ClientCredentials::new("/token", "id", "TOP-SECRET");
     let config = oauth_config(&server, provider);
-    let err = exec(&config, spec("getThing", Method::GET, "/x", &[&["oauth"]]), &RequestOptions::new())
-        .await
-        .unwrap_err();
+    let err = exec(
+        &config,
+        spec("getThing", Method::GET, "/x", &[&["oauth"]]),
+        &RequestOptions::new(),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(
         err.to_string(),
         format!(
@@ -515,7 +624,10 @@ async fn client_credentials_errors_name_the_endpoint_never_the_secret() {
     assert!(!format!("{err:?}").contains("TOP-SECRET"));
 
     for (body, expected) in [
-        (serde_json::json!({"token_type": "Bearer"}), "the response has no `access_token`"),
+        (
+            serde_json::json!({"token_type": "Bearer"}),
+            "the response has no `access_token`",
+        ),
         (
             serde_json::json!({"access_token": "x", "token_type": "mac"}),
             "unsupported token type `mac` (only bearer tokens are)",
@@ -527,9 +639,13 @@ async fn client_credentials_errors_name_the_endpoint_never_the_secret() {
             .mount(&server)
             .await;
         let config = oauth_config(&server, ClientCredentials::new("/token", "id", "s"));
-        let err = exec(&config, spec("getThing", Method::GET, "/x", &[&["oauth"]]), &RequestOptions::new())
-            .await
-            .unwrap_err();
+        let err = exec(
+            &config,
+            spec("getThing", Method::GET, "/x", &[&["oauth"]]),
+            &RequestOptions::new(),
+        )
+        .await
+        .unwrap_err();
         assert!(err.to_string().ends_with(expected), "{err}");
     }
 }
@@ -570,7 +686,9 @@ fn every_error_displays_as_one_line() {
     let headers = HeaderMap::new();
     let cases: Vec<(Err, &str)> = vec![
         (
-            Error::InvalidRequest { message: "bad\nvalue".into() },
+            Error::InvalidRequest {
+                message: "bad\nvalue".into(),
+            },
             "invalid request: bad value",
         ),
         (
@@ -601,20 +719,31 @@ fn every_error_displays_as_one_line() {
             "",
         ),
         (
-            Error::Timeout { message: "GET /x (op): operation timed out".into() },
+            Error::Timeout {
+                message: "GET /x (op): operation timed out".into(),
+            },
             "timed out: GET /x (op): operation timed out",
         ),
         (
-            Error::Transport { message: "GET /x (op): error sending request".into(), source: None },
+            Error::Transport {
+                message: "GET /x (op): error sending request".into(),
+                source: None,
+            },
             "transport error: GET /x (op): error sending request",
         ),
     ];
     for (err, expected) in cases {
         let line = err.to_string();
         assert!(!line.contains(['\n', '\r']), "{line:?}");
-        assert!(!line.contains("Object") && !line.contains("Bytes"), "no Debug dump: {line}");
+        assert!(
+            !line.contains("Object") && !line.contains("Bytes"),
+            "no Debug dump: {line}"
+        );
         if expected.is_empty() {
-            assert!(line.starts_with("unexpected HTTP status 502 Bad Gateway: <html> xxx"), "{line}");
+            assert!(
+                line.starts_with("unexpected HTTP status 502 Bad Gateway: <html> xxx"),
+                "{line}"
+            );
             assert!(line.ends_with('…') && line.len() < 260, "{line}");
         } else {
             assert_eq!(line, expected);

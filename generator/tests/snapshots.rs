@@ -35,7 +35,11 @@ fn snapshot_api(module: &str, spec: &str) {
     insta::assert_yaml_snapshot!(format!("{module}__ir"), &api);
 
     let files = emit::emit_crate(
-        &[ApiModule { module: module.to_string(), spec_path: spec.to_string(), api: &api }],
+        &[ApiModule {
+            module: module.to_string(),
+            spec_path: spec.to_string(),
+            api: &api,
+        }],
         &options(),
     )
     .unwrap_or_else(|e| panic!("{spec}: emit failed: {e}"));
@@ -45,7 +49,10 @@ fn snapshot_api(module: &str, spec: &str) {
             .iter()
             .find(|f| f.path == path)
             .unwrap_or_else(|| panic!("{spec}: no {} among the generated files", path.display()));
-        insta::assert_snapshot!(format!("{module}__{}", file.trim_end_matches(".rs")), &found.contents);
+        insta::assert_snapshot!(
+            format!("{module}__{}", file.trim_end_matches(".rs")),
+            &found.contents
+        );
     }
 }
 

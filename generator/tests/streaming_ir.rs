@@ -9,8 +9,11 @@ use clientgen::ir::{Operation, ResponseBody};
 
 fn decisions(name: &str) -> String {
     let display = format!("generator/tests/constructs/{name}.yaml");
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/constructs").join(format!("{name}.yaml"));
-    let lowered = clientgen::lower_file(&path, &display).unwrap_or_else(|d| panic!("{display}: {d}"));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/constructs")
+        .join(format!("{name}.yaml"));
+    let lowered =
+        clientgen::lower_file(&path, &display).unwrap_or_else(|d| panic!("{display}: {d}"));
     let mut out = String::new();
     for op in &lowered.api.operations {
         out.push_str(&format!("{}:\n{}", op.name, describe(op)));
@@ -25,18 +28,34 @@ fn describe(op: &Operation) -> String {
     let mut lines = Vec::new();
     match &op.pagination {
         Some(p) => {
-            lines.push(format!("  pagination ({:?}): items `{}` of {}", p.source, p.items, serde_json::to_string(&p.item).unwrap()));
-            lines.push(format!("    next: {}", serde_json::to_string(&p.next).unwrap()));
+            lines.push(format!(
+                "  pagination ({:?}): items `{}` of {}",
+                p.source,
+                p.items,
+                serde_json::to_string(&p.item).unwrap()
+            ));
+            lines.push(format!(
+                "    next: {}",
+                serde_json::to_string(&p.next).unwrap()
+            ));
         }
         None => lines.push("  not paginated".to_string()),
     }
     for r in &op.responses {
         if let ResponseBody::Events(data) = &r.body {
-            lines.push(format!("  {:?}: event stream of {}", r.status, serde_json::to_string(data).unwrap()));
+            lines.push(format!(
+                "  {:?}: event stream of {}",
+                r.status,
+                serde_json::to_string(data).unwrap()
+            ));
         }
     }
     if let Some(e) = &op.events {
-        lines.push(format!("  events alternative for {:?}: {}", e.status, serde_json::to_string(&e.data).unwrap()));
+        lines.push(format!(
+            "  events alternative for {:?}: {}",
+            e.status,
+            serde_json::to_string(&e.data).unwrap()
+        ));
     }
     if op.download {
         lines.push("  download".to_string());
@@ -85,18 +104,41 @@ listNothing = false
 "#;
     let config = clientgen::config::parse(text, "clientgen.toml").expect("config parses");
     let apis = config.apis().expect("one API");
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/constructs/pagination_extension.yaml");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/constructs/pagination_extension.yaml");
     let loaded = clientgen::load::load_file(&path).expect("spec loads");
-    let lowered = clientgen::lower_loaded_with(loaded, "pagination_extension.yaml", &apis[0].options);
-    let op = |name: &str| lowered.api.operations.iter().find(|o| o.name == name).expect(name);
-    let logs = op("list_logs").pagination.as_ref().expect("configured pagination");
+    let lowered =
+        clientgen::lower_loaded_with(loaded, "pagination_extension.yaml", &apis[0].options);
+    let op = |name: &str| {
+        lowered
+            .api
+            .operations
+            .iter()
+            .find(|o| o.name == name)
+            .expect(name)
+    };
+    let logs = op("list_logs")
+        .pagination
+        .as_ref()
+        .expect("configured pagination");
     assert_eq!(logs.source, clientgen::ir::PaginationSource::Config);
     assert_eq!(
         serde_json::to_value(&logs.next).unwrap(),
         serde_json::json!({"style": "cursor", "param": "cursor", "cursor": "/next_cursor", "has_more": null})
     );
-    assert!(op("list_events").pagination.is_none(), "configured `false` turns the extension off");
-    assert!(op("list_widgets").pagination.is_some(), "the extension still applies elsewhere");
+    assert!(
+        op("list_events").pagination.is_none(),
+        "configured `false` turns the extension off"
+    );
+    assert!(
+        op("list_widgets").pagination.is_some(),
+        "the extension still applies elsewhere"
+    );
     let warnings: Vec<String> = lowered.warnings.iter().map(|w| w.to_string()).collect();
-    assert!(warnings.iter().any(|w| w.contains("pagination: no operation `listNothing`")), "{warnings:#?}");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("pagination: no operation `listNothing`")),
+        "{warnings:#?}"
+    );
 }

@@ -8,17 +8,25 @@ use serde_json::Value;
 
 fn contact_example() -> Value {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../specs/intercom.yaml");
-    let spec: Value = serde_yaml::from_str(&std::fs::read_to_string(path).expect("spec readable")).expect("spec parses");
+    let spec: Value = serde_yaml::from_str(&std::fs::read_to_string(path).expect("spec readable"))
+        .expect("spec parses");
     spec["components"]["examples"]["Contact"]["value"].clone()
 }
 
 #[test]
 fn required_nullable_null_is_none_and_reencodes_as_null() {
     let example = contact_example();
-    assert_eq!(example["phone"], Value::Null, "fixture: the example's phone is null");
+    assert_eq!(
+        example["phone"],
+        Value::Null,
+        "fixture: the example's phone is null"
+    );
     let contact: Contact = serde_json::from_value(example.clone()).expect("example decodes");
     assert_eq!(contact.phone, None);
-    assert_eq!(serde_json::to_value(&contact).expect("encodes")["phone"], Value::Null);
+    assert_eq!(
+        serde_json::to_value(&contact).expect("encodes")["phone"],
+        Value::Null
+    );
 }
 
 #[test]

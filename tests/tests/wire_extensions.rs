@@ -14,11 +14,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use common::{header, received, respond_first_n_then};
+use contact_clients::paragon;
 use contact_clients::runtime::{
     reqwest, Attempt, BoxError, BoxFuture, CredentialError, CredentialProvider, CredentialRequest,
     Error, HeaderValue, Hook, RequestOptions, RetryPolicy, Secret,
 };
-use contact_clients::paragon;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use wiremock::matchers::any;
@@ -63,7 +63,10 @@ impl CredentialProvider for ParagonUserTokens {
     ) -> BoxFuture<'a, Result<Secret, CredentialError>> {
         Box::pin(async move {
             let n = self.minted.fetch_add(1, Ordering::SeqCst) + 1;
-            let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap()
+                .as_secs();
             let claims = Claims {
                 sub: self.user.clone(),
                 iat: now,
@@ -89,10 +92,19 @@ struct AttemptLog(Mutex<Vec<String>>);
 struct Stamp(Arc<AttemptLog>);
 
 impl Hook for Stamp {
-    fn on_request(&self, request: &mut reqwest::Request, attempt: &Attempt) -> Result<(), BoxError> {
+    fn on_request(
+        &self,
+        request: &mut reqwest::Request,
+        attempt: &Attempt,
+    ) -> Result<(), BoxError> {
         let value = format!("{}#{}", attempt.operation, attempt.number);
-        request.headers_mut().insert("x-attempt", HeaderValue::from_str(&value)?);
-        let log = format!("{} {} {}", attempt.method, attempt.path_template, attempt.number);
+        request
+            .headers_mut()
+            .insert("x-attempt", HeaderValue::from_str(&value)?);
+        let log = format!(
+            "{} {} {}",
+            attempt.method, attempt.path_template, attempt.number
+        );
         self.0 .0.lock().unwrap().push(log);
         Ok(())
     }
@@ -161,11 +173,21 @@ async fn paragon_user_tokens_are_minted_per_attempt_and_refreshed_after_a_401() 
     let requests = received(&server).await;
     let tokens: Vec<String> = requests
         .iter()
-        .map(|r| verified_claims(r).map(|c| format!("{} {}", c.sub, c.jti)).unwrap())
+        .map(|r| {
+            verified_claims(r)
+                .map(|c| format!("{} {}", c.sub, c.jti))
+                .unwrap()
+        })
         .collect();
     assert_eq!(tokens, ["user-42 token-1", "user-42 token-2"]);
-    let stamps: Vec<&str> = requests.iter().map(|r| header(r, "x-attempt").unwrap()).collect();
-    assert_eq!(stamps, ["intercom_update_contact#1", "intercom_update_contact#2"]);
+    let stamps: Vec<&str> = requests
+        .iter()
+        .map(|r| header(r, "x-attempt").unwrap())
+        .collect();
+    assert_eq!(
+        stamps,
+        ["intercom_update_contact#1", "intercom_update_contact#2"]
+    );
     let template = "/projects/{project_id}/tools/#INTERCOM_UPDATE_CONTACT";
     assert_eq!(
         *log.0.lock().unwrap(),
@@ -213,7 +235,13 @@ async fn a_provider_failure_sends_nothing_and_says_why() {
 async fn builders_clone_and_options_merge_with_earlier_settings() {
     let server = MockServer::start().await;
     // Two 503s, then 200s: three attempts for the first call.
-    respond_first_n_then(&server, 2, ResponseTemplate::new(503), ResponseTemplate::new(200)).await;
+    respond_first_n_then(
+        &server,
+        2,
+        ResponseTemplate::new(503),
+        ResponseTemplate::new(200),
+    )
+    .await;
     let client = common::paragon_client(&server.uri(), "tok", RetryPolicy::none());
     let body = paragon::types::IntercomUpdateContactRequest::new(
         paragon::types::IntercomUpdateContactRequestParameters::new("650cbc".to_owned()),
@@ -221,8 +249,14 @@ async fn builders_clone_and_options_merge_with_earlier_settings() {
     let request = client
         .intercom_update_contact(PROJECT_ID, &body)
         .retry(fast(3))
-        .options(RequestOptions::new().header("X-Trace", "t1").retry_non_idempotent(true));
-    let again = request.clone().options(RequestOptions::new().header("X-More", "m"));
+        .options(
+            RequestOptions::new()
+                .header("X-Trace", "t1")
+                .retry_non_idempotent(true),
+        );
+    let again = request
+        .clone()
+        .options(RequestOptions::new().header("X-More", "m"));
 
     // `.options(..)` kept the earlier `.retry(..)` (the client's policy
     // does not retry at all).
@@ -230,7 +264,9 @@ async fn builders_clone_and_options_merge_with_earlier_settings() {
     assert_eq!(response.status().as_u16(), 200);
     let reqs = received(&server).await;
     assert_eq!(reqs.len(), 3);
-    assert!(reqs.iter().all(|r| header(r, "x-trace") == Some("t1") && header(r, "x-more").is_none()));
+    assert!(reqs
+        .iter()
+        .all(|r| header(r, "x-trace") == Some("t1") && header(r, "x-more").is_none()));
 
     // The clone is a request of its own, with both option sets.
     again.await.expect("200");

@@ -435,7 +435,10 @@ async fn unauthorized_401_is_api_error_with_decoded_body() {
     // One line: the status and the body as the server sent it.
     assert_eq!(
         err.to_string(),
-        format!("API error: HTTP 401 Unauthorized: {}", serde_json::to_string(&example).unwrap())
+        format!(
+            "API error: HTTP 401 Unauthorized: {}",
+            serde_json::to_string(&example).unwrap()
+        )
     );
     match err {
         Error::Api {

@@ -121,18 +121,32 @@ async fn a_failed_call_with_a_bearer_token(captured: &Captured) {
         .local_addr()
         .unwrap()
         .port();
-    let client = common::intercom_client(&format!("http://127.0.0.1:{port}"), TOKEN, RetryPolicy::none());
+    let client = common::intercom_client(
+        &format!("http://127.0.0.1:{port}"),
+        TOKEN,
+        RetryPolicy::none(),
+    );
     let err = client
-        .update_contact("contact-SEKRIT-id", &intercom::types::UpdateContactRequest::default())
+        .update_contact(
+            "contact-SEKRIT-id",
+            &intercom::types::UpdateContactRequest::default(),
+        )
         .await
         .unwrap_err();
     assert!(err.is_transport());
     let text = captured.text();
-    assert!(text.contains(r#"url.template="/contacts/{contact_id}""#), "{text}");
+    assert!(
+        text.contains(r#"url.template="/contacts/{contact_id}""#),
+        "{text}"
+    );
     assert!(text.contains("error=\"transport\""), "{text}");
     assert!(text.contains("attempt=1 error=\"transport\""), "{text}");
     for secret in ["SEKRIT", "Bearer", "authorization"] {
-        assert!(!text.to_ascii_lowercase().contains(&secret.to_ascii_lowercase()), "{secret} leaked: {text}");
+        assert!(
+            !text
+                .to_ascii_lowercase()
+                .contains(&secret.to_ascii_lowercase()),
+            "{secret} leaked: {text}"
+        );
     }
 }
-

@@ -1,62 +1,60 @@
-//! `cargo xtask codegen [--check]`: `specs/` → `generated/`.
+//! `cargo xtask codegen [--check]`: `specs/` → `generated/`, through the same
+//! library entry point as the `clientgen` CLI.
 
-use clientgen::emit::{self, ApiModule, CrateOptions, FeatureMode};
+use clientgen::config;
+use clientgen::generate::{self, Action, Finished, GenerateOptions, Layout};
+use clientgen::write::WriteOptions;
 
 use crate::repo_root;
 
-/// The APIs of the generated crate: (module and feature name, spec path).
-pub const APIS: &[(&str, &str)] = &[
-    ("insighto", "specs/insighto.yaml"),
-    ("intercom", "specs/intercom.yaml"),
-    ("intercom_legacy", "specs/intercom-legacy.yaml"),
-    ("paragon", "specs/paragon-actionkit.yaml"),
-];
+/// The configuration of the generated crate, at the repository root.
+pub const CONFIG: &str = "codegen.toml";
 
-pub fn options() -> CrateOptions {
-    CrateOptions {
-        name: "contact-clients".into(),
-        version: "0.1.0".into(),
-        description: "Typed async clients for four \"update a contact\" endpoints: Insighto, Intercom, Intercom (legacy API) and Paragon ActionKit.".into(),
-        command: "cargo xtask codegen".into(),
-        features: FeatureMode::PerApi,
-        standalone: false,
-    }
-}
-
-pub fn run(check: bool) -> Result<(), String> {
+pub fn run(check: bool, force: bool) -> Result<(), String> {
     let root = repo_root();
-    let mut lowered = Vec::new();
-    for (module, spec) in APIS {
-        let l = clientgen::lower_file(&root.join(spec), spec).map_err(|d| d.to_string())?;
-        for w in &l.warnings {
-            eprintln!("{w}");
-        }
-        lowered.push((module, spec, l));
+    let config = config::load(&root.join(CONFIG)).map_err(|d| d.to_string())?;
+    let sources = config.apis().map_err(|d| d.to_string())?;
+    let opts = GenerateOptions {
+        // Name and description are set, so no lowered API is needed here.
+        package: config.crate_options("cargo xtask codegen", &[]),
+        layout: Layout::Crate,
+    };
+    let action = if check {
+        Action::Check
+    } else {
+        Action::Write(WriteOptions { force })
+    };
+    let out = config
+        .output_dir()
+        .ok_or_else(|| format!("{CONFIG}: [output] dir is not set"))?;
+    let outcome =
+        generate::run(&sources, &opts, &out, action, &mut |_| {}).map_err(|e| e.to_string())?;
+    for w in &outcome.generated.warnings {
+        eprintln!("{w}");
     }
-    let modules: Vec<ApiModule<'_>> = lowered
-        .iter()
-        .map(|(module, spec, l)| ApiModule { module: module.to_string(), spec_path: spec.to_string(), api: &l.api })
-        .collect();
-    let files = emit::emit_crate(&modules, &options())?;
-    let out = root.join("generated");
-    if check {
-        let stale = clientgen::write::check(&out, &files);
-        if stale.is_empty() {
-            println!("generated/ is up to date ({} files)", files.len());
+    let count = outcome.generated.files.len();
+    match outcome.finished {
+        Finished::Checked(stale) if stale.is_empty() => {
+            println!("generated/ is up to date ({count} files)");
             Ok(())
-        } else {
-            let list: Vec<String> = stale.iter().map(|p| format!("  generated/{}", p.display())).collect();
+        }
+        Finished::Checked(stale) => {
+            let list: Vec<String> = stale
+                .iter()
+                .map(|(p, why)| format!("  generated/{} ({})", p.display(), why.as_str()))
+                .collect();
             Err(format!(
                 "generated/ is stale; run `cargo xtask codegen` and commit the result. Stale files:\n{}",
                 list.join("\n")
             ))
         }
-    } else {
-        let changed = clientgen::write::write(&out, &files).map_err(|e| format!("cannot write generated/: {e}"))?;
-        println!("generated/: {} files, {} changed", files.len(), changed.len());
-        for c in changed {
-            println!("  {}", c.display());
+        Finished::Written(report) => {
+            let changed = report.changed();
+            println!("generated/: {count} files, {} changed", changed.len());
+            for c in changed {
+                println!("  {}", c.display());
+            }
+            Ok(())
         }
-        Ok(())
     }
 }

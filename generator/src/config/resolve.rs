@@ -27,32 +27,49 @@ pub struct ApiSettings {
 }
 
 impl ApiSettings {
+    /// A spec with no overlays and default lowering, shown as its path.
+    pub fn new(module: impl Into<String>, spec: impl Into<PathBuf>) -> Self {
+        let spec = spec.into();
+        ApiSettings {
+            module: module.into(),
+            spec_display: display(&spec),
+            spec,
+            overlays: Vec::new(),
+            options: Options::default(),
+        }
+    }
+
     /// Loads the spec, applies the overlays and lowers it as configured.
     pub fn lower(&self) -> Result<crate::Lowered, Diagnostic> {
+        Ok(self.lower_loaded(self.load()?))
+    }
+
+    /// Loads the spec with the overlays applied (the load phase).
+    pub fn load(&self) -> Result<crate::load::Loaded, Diagnostic> {
         let overlays = self
             .overlays
             .iter()
             .map(|p| crate::overlay::Overlay::load(p))
             .collect::<Result<Vec<_>, _>>()?;
-        let loaded =
-            crate::load::load_file_with_overlays(&self.spec, &overlays).map_err(|mut d| {
-                if d.file == self.spec.display().to_string() {
-                    d.file = self.spec_display.clone();
-                    if !overlays.is_empty() && d.help.is_none() {
-                        let names: Vec<&str> = overlays.iter().map(|o| o.file.as_str()).collect();
-                        d.help = Some(format!(
-                            "the document was changed by overlays first ({}); the cause may be there",
-                            names.join(", ")
-                        ));
-                    }
+        crate::load::load_file_with_overlays(&self.spec, &overlays).map_err(|mut d| {
+            if d.file == self.spec.display().to_string() {
+                d.file = self.spec_display.clone();
+                if !overlays.is_empty() && d.help.is_none() {
+                    let names: Vec<&str> = overlays.iter().map(|o| o.file.as_str()).collect();
+                    d.help = Some(format!(
+                        "the document was changed by overlays first ({}); the cause may be there",
+                        names.join(", ")
+                    ));
                 }
-                d
-            })?;
-        Ok(crate::lower_loaded_with(
-            loaded,
-            &self.spec_display,
-            &self.options,
-        ))
+            }
+            d
+        })
+    }
+
+    /// Lowers a document [`load`](Self::load) returned, as configured (the
+    /// lower phase).
+    pub fn lower_loaded(&self, loaded: crate::load::Loaded) -> crate::Lowered {
+        crate::lower_loaded_with(loaded, &self.spec_display, &self.options)
     }
 }
 
@@ -100,7 +117,11 @@ impl Config {
                     a.select.as_ref().or(self.select.as_ref()),
                     a.types.as_ref().or(self.types.as_ref()),
                     a.rename.as_ref().or(self.rename.as_ref()),
-                    if a.pagination.is_empty() { &self.pagination } else { &a.pagination },
+                    if a.pagination.is_empty() {
+                        &self.pagination
+                    } else {
+                        &a.pagination
+                    },
                     &self.dependencies,
                 ),
             })
@@ -113,8 +134,9 @@ impl Config {
     }
 
     /// The emitter's crate options; `command` is named in `@generated`
-    /// headers. An unset crate name comes from the first API's title
-    /// (`Box Platform API` → `box-platform-api`) and an unset description
+    /// headers. An unset crate name is the first API's package name (from
+    /// its title: `Box Platform API` → `box-platform-api-client`, chosen in
+    /// lowering) and an unset description
     /// names the APIs' titles; with no `apis` given both are left empty for
     /// the caller to fill.
     pub fn crate_options(&self, command: &str, apis: &[&crate::ir::Api]) -> CrateOptions {
@@ -125,7 +147,7 @@ impl Config {
             .collect();
         let default_name = apis
             .first()
-            .map(|a| crate_name(&a.title))
+            .map(|a| a.package_name.clone())
             .unwrap_or_default();
         let default_description = if titles.is_empty() {
             String::new()
@@ -158,24 +180,6 @@ impl Config {
 
 fn display(p: &Path) -> String {
     p.to_string_lossy().replace('\\', "/")
-}
-
-/// An API title → a crate name (`Box OpenAPI` → `box-openapi`).
-fn crate_name(stem: &str) -> String {
-    let mut out = String::new();
-    for c in stem.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    let out = out.trim_end_matches('-').to_string();
-    match out.chars().next() {
-        None => "api-client".into(),
-        Some(c) if c.is_ascii_digit() => format!("api-{out}"),
-        Some(_) => out,
-    }
 }
 
 /// A schema given by name or JSON pointer → its canonical pointer.
@@ -234,7 +238,12 @@ fn options(
     let mut o = Options {
         pagination: pagination
             .iter()
-            .map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or(serde_json::Value::Null)))
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    serde_json::to_value(v).unwrap_or(serde_json::Value::Null),
+                )
+            })
             .collect(),
         ..Options::default()
     };
@@ -426,13 +435,5 @@ serde_json = "1.0.100"
                 .starts_with("error: c.toml: at #: no spec to generate from"),
             "{e}"
         );
-    }
-
-    #[test]
-    fn crate_names() {
-        assert_eq!(crate_name("box-openapi"), "box-openapi");
-        assert_eq!(crate_name("Box OpenAPI!"), "box-openapi");
-        assert_eq!(crate_name("3d"), "api-3d");
-        assert_eq!(crate_name("__"), "api-client");
     }
 }

@@ -6,20 +6,35 @@ use quote::quote;
 
 use super::docs::{code, doc, inline, Para};
 use super::rust_type::{ident, Types};
-use crate::ir::{Api, ClientCredentialsFlow, ClientParam, Operation, Primitive, SecurityKind, SecurityScheme, TypeRef};
+use crate::ir::{
+    Api, ClientCredentialsFlow, ClientParam, Operation, Primitive, SecurityKind, SecurityScheme,
+    TypeRef,
+};
 
 /// `cfg_for` gives the `#[cfg(...)]` gating an operation, if any.
-pub fn client_items(api: &Api, types: &Types<'_>, cfg_for: &dyn Fn(&Operation) -> Option<TokenStream>) -> Vec<TokenStream> {
+pub fn client_items(
+    api: &Api,
+    types: &Types<'_>,
+    cfg_for: &dyn Fn(&Operation) -> Option<TokenStream>,
+) -> Vec<TokenStream> {
     let mut items = vec![servers(api), client(api), builder(api, types)];
     for op in &api.operations {
         let cfg = cfg_for(op);
-        items.push(super::operation::operation(types, op, &api.client_params, cfg.as_ref()));
+        items.push(super::operation::operation(
+            types,
+            op,
+            &api.client_params,
+            cfg.as_ref(),
+        ));
     }
     items
 }
 
 fn default_url(api: &Api) -> String {
-    api.servers.first().map(|s| s.url.clone()).unwrap_or_default()
+    api.servers
+        .first()
+        .map(|s| s.url.clone())
+        .unwrap_or_default()
 }
 
 fn servers(api: &Api) -> TokenStream {
@@ -33,7 +48,10 @@ fn servers(api: &Api) -> TokenStream {
     let url = default_url(api);
     let variants = api.servers.iter().enumerate().map(|(i, s)| {
         let name = ident(&s.name);
-        let d = doc(&[Para::Spec(s.description.as_deref()), Para::Ours(&code(&s.url))]);
+        let d = doc(&[
+            Para::Spec(s.description.as_deref()),
+            Para::Ours(&code(&s.url)),
+        ]);
         let default = (i == 0).then(|| quote!(#[default]));
         quote!(#d #default #name,)
     });
@@ -73,8 +91,14 @@ fn credential(s: &SecurityScheme) -> (Vec<TokenStream>, TokenStream) {
             quote!(crate::runtime::Auth::Bearer(token.into())),
         ),
         SecurityKind::Basic => (
-            vec![quote!(username: impl Into<String>), quote!(password: impl Into<crate::runtime::Secret>)],
-            quote!(crate::runtime::Auth::Basic { username: username.into(), password: password.into() }),
+            vec![
+                quote!(username: impl Into<String>),
+                quote!(password: impl Into<crate::runtime::Secret>),
+            ],
+            quote!(crate::runtime::Auth::Basic {
+                username: username.into(),
+                password: password.into()
+            }),
         ),
         SecurityKind::ApiKey { location, name } => {
             let loc = match location {
@@ -96,8 +120,12 @@ fn credential(s: &SecurityScheme) -> (Vec<TokenStream>, TokenStream) {
 
 fn scheme_doc(s: &SecurityScheme) -> String {
     let how = match &s.kind {
-        SecurityKind::Bearer { format: Some(f) } => format!("a bearer token ({}) sent in `Authorization`", inline(f)),
-        SecurityKind::Bearer { format: None } => "a bearer token sent in `Authorization`".to_string(),
+        SecurityKind::Bearer { format: Some(f) } => {
+            format!("a bearer token ({}) sent in `Authorization`", inline(f))
+        }
+        SecurityKind::Bearer { format: None } => {
+            "a bearer token sent in `Authorization`".to_string()
+        }
         SecurityKind::Basic => "HTTP basic credentials".to_string(),
         SecurityKind::ApiKey { location, name } => {
             let loc = match location {
@@ -108,14 +136,26 @@ fn scheme_doc(s: &SecurityScheme) -> String {
             format!("an API key sent in the {} {loc}", code(name))
         }
     };
-    format!("Authenticates with {how} (security scheme {}).", code(&s.key))
+    format!(
+        "Authenticates with {how} (security scheme {}).",
+        code(&s.key)
+    )
 }
 
 fn client(api: &Api) -> TokenStream {
-    let title = format!("A client for the {} API (version {}).", inline(&api.title), inline(&api.version));
+    let title = format!(
+        "A client for the {} API (version {}).",
+        inline(&api.title),
+        inline(&api.version)
+    );
     let cheap = "Cloning is cheap: clones share the connection pool.";
     let params = client_params_doc(&api.client_params).unwrap_or_default();
-    let docs = doc(&[Para::Ours(&title), Para::Spec(api.description.as_deref()), Para::Ours(cheap), Para::Ours(&params)]);
+    let docs = doc(&[
+        Para::Ours(&title),
+        Para::Spec(api.description.as_deref()),
+        Para::Ours(cheap),
+        Para::Ours(&params),
+    ]);
     // Client-level parameters start at their defaults.
     let set_defaults: Vec<TokenStream> = api
         .client_params
@@ -133,9 +173,17 @@ fn client(api: &Api) -> TokenStream {
     // becomes a required argument.
     let no_servers = api.servers.is_empty();
     let (url_arg, url_expr, url_doc) = if no_servers {
-        (Some(quote!(base_url: impl Into<String>,)), quote!(&base_url.into()), "A client for the server at `base_url` (the API declares no servers).")
+        (
+            Some(quote!(base_url: impl Into<String>,)),
+            quote!(&base_url.into()),
+            "A client for the server at `base_url` (the API declares no servers).",
+        )
     } else {
-        (None, quote!(DEFAULT_BASE_URL), "A client for the default server.")
+        (
+            None,
+            quote!(DEFAULT_BASE_URL),
+            "A client for the default server.",
+        )
     };
     let new_fn = if api.security_schemes.len() == 1 {
         let s = &api.security_schemes[0];
@@ -185,7 +233,10 @@ fn client(api: &Api) -> TokenStream {
     });
     // Only operations read the configuration; an API without any (webhooks
     // only) still has a client.
-    let unread = api.operations.is_empty().then(|| quote!(#[allow(dead_code)]));
+    let unread = api
+        .operations
+        .is_empty()
+        .then(|| quote!(#[allow(dead_code)]));
     quote! {
         #docs
         #[derive(Clone, Debug)]
@@ -221,9 +272,18 @@ fn builder(api: &Api, types: &Types<'_>) -> TokenStream {
         let (args, auth) = credential(s);
         let key = &s.key;
         let name = ident(&s.rust_name);
-        let d = doc(&[Para::Ours(&scheme_doc(s)), Para::Spec(s.description.as_deref())]);
-        let provider = s.provider_setter.as_deref().map(|setter| provider_setter(s, setter));
-        let flow = s.client_credentials.as_ref().map(|flow| client_credentials_setter(s, flow));
+        let d = doc(&[
+            Para::Ours(&scheme_doc(s)),
+            Para::Spec(s.description.as_deref()),
+        ]);
+        let provider = s
+            .provider_setter
+            .as_deref()
+            .map(|setter| provider_setter(s, setter));
+        let flow = s
+            .client_credentials
+            .as_ref()
+            .map(|flow| client_credentials_setter(s, flow));
         quote! {
             #d
             pub fn #name(mut self, #(#args),*) -> Self {
@@ -234,7 +294,10 @@ fn builder(api: &Api, types: &Types<'_>) -> TokenStream {
             #flow
         }
     });
-    let params = api.client_params.iter().map(|c| client_param_setter(types, c));
+    let params = api
+        .client_params
+        .iter()
+        .map(|c| client_param_setter(types, c));
     quote! {
         /// Builds a [`Client`].
         #[derive(Debug)]
@@ -377,10 +440,19 @@ fn client_credentials_setter(s: &SecurityScheme, flow: &ClientCredentialsFlow) -
 fn client_params_doc(params: &[ClientParam]) -> Option<String> {
     let list: Vec<String> = params
         .iter()
-        .map(|c| format!("{} (see [`ClientBuilder::{}`])", code(&format!("{}: {}", c.name, c.default)), c.rust_name))
+        .map(|c| {
+            format!(
+                "{} (see [`ClientBuilder::{}`])",
+                code(&format!("{}: {}", c.name, c.default)),
+                c.rust_name
+            )
+        })
         .collect();
-    let (it, default, setter) =
-        if list.len() == 1 { ("it", "this default", "setter") } else { ("them", "these defaults", "setters") };
+    let (it, default, setter) = if list.len() == 1 {
+        ("it", "this default", "setter")
+    } else {
+        ("them", "these defaults", "setters")
+    };
     (!list.is_empty()).then(|| {
         format!(
             "Sends {} with every request: every operation of the API declares {it} with {default}. A call can override {it} with its own {setter}.",

@@ -45,7 +45,11 @@ pub fn code(text: &str) -> String {
         return "`\"\"`".to_string();
     }
     let fence = "`".repeat(markdown::longest_run(&text, '`') + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
     format!("{fence}{pad}{text}{pad}{fence}")
 }
 
@@ -82,7 +86,10 @@ fn lines(parts: &[Para<'_>]) -> Vec<String> {
             out.extend(match (spec, plain) {
                 (true, false) => markdown::clean(text),
                 (true, true) => markdown::plain(text),
-                (false, _) => text.split('\n').map(|l| markdown::doc_text(l.trim_end())).collect(),
+                (false, _) => text
+                    .split('\n')
+                    .map(|l| markdown::doc_text(l.trim_end()))
+                    .collect(),
             });
         }
         while out.last().is_some_and(|l| l.is_empty()) {
@@ -114,16 +121,37 @@ mod tests {
 
     #[test]
     fn code_blocks_become_text() {
-        assert_eq!(spec("a\n```\nlet x = 1;\n```"), vec!["a", "```text", "let x = 1;", "```"]);
-        assert_eq!(spec("~~~rust\npanic!()\n~~~"), vec!["```text", "panic!()", "```"]);
-        assert_eq!(spec("```should_panic\npanic!()"), vec!["```text", "panic!()", "```"]);
-        assert_eq!(spec("~~~\n```rust\nx\n```\n~~~"), vec!["````text", "```rust", "x", "```", "````"]);
+        assert_eq!(
+            spec("a\n```\nlet x = 1;\n```"),
+            vec!["a", "```text", "let x = 1;", "```"]
+        );
+        assert_eq!(
+            spec("~~~rust\npanic!()\n~~~"),
+            vec!["```text", "panic!()", "```"]
+        );
+        assert_eq!(
+            spec("```should_panic\npanic!()"),
+            vec!["```text", "panic!()", "```"]
+        );
+        assert_eq!(
+            spec("~~~\n```rust\nx\n```\n~~~"),
+            vec!["````text", "```rust", "x", "```", "````"]
+        );
         assert_eq!(spec("    indented code"), vec!["indented code"]);
         assert_eq!(spec("-     list code"), vec!["- list code"]);
-        assert_eq!(spec("> ```rust\n> panic!()\n> ```\nafter"), vec!["> ```text", "> panic!()", "> ```", "after"]);
-        assert_eq!(spec("1. ```\n   code\n   ```\n2. next"), vec!["1. ```text", "   code", "   ```", "2. next"]);
+        assert_eq!(
+            spec("> ```rust\n> panic!()\n> ```\nafter"),
+            vec!["> ```text", "> panic!()", "> ```", "after"]
+        );
+        assert_eq!(
+            spec("1. ```\n   code\n   ```\n2. next"),
+            vec!["1. ```text", "   code", "   ```", "2. next"]
+        );
         assert_eq!(spec("* > ```\n  > code"), vec!["* > \\```", "> code"]);
-        assert_eq!(spec("- a\n  - b\n    more\n- c"), vec!["- a", "  - b", "    more", "- c"]);
+        assert_eq!(
+            spec("- a\n  - b\n    more\n- c"),
+            vec!["- a", "  - b", "    more", "- c"]
+        );
         // Inline code with three backticks is not a fence.
         assert_eq!(spec("```a``` b"), vec!["\\```a``` b"]);
     }
@@ -132,7 +160,15 @@ mod tests {
     fn lists_and_quotes_keep_their_continuations() {
         assert_eq!(
             spec("- item\nlazy\n  indented\n\n  next paragraph\n\nafter"),
-            vec!["- item", "  lazy", "  indented", "", "  next paragraph", "", "after"]
+            vec![
+                "- item",
+                "  lazy",
+                "  indented",
+                "",
+                "  next paragraph",
+                "",
+                "after"
+            ]
         );
         assert_eq!(spec("> quote\nlazy"), vec!["> quote", "> lazy"]);
     }
@@ -148,8 +184,14 @@ mod tests {
 
     #[test]
     fn html_that_is_not_markup_is_text() {
-        assert_eq!(spec("Send <token> as `<token>`"), vec!["Send &lt;token> as `<token>`"]);
-        assert_eq!(spec("<b>bold</b> and <script>x</script>"), vec!["<b>bold</b> and &lt;script>x&lt;/script>"]);
+        assert_eq!(
+            spec("Send <token> as `<token>`"),
+            vec!["Send &lt;token> as `<token>`"]
+        );
+        assert_eq!(
+            spec("<b>bold</b> and <script>x</script>"),
+            vec!["<b>bold</b> and &lt;script>x&lt;/script>"]
+        );
         assert_eq!(spec("<p>unclosed"), vec!["&lt;p>unclosed"]);
         assert_eq!(spec("a<br>b"), vec!["a<br>b"]);
     }
@@ -157,10 +199,16 @@ mod tests {
     #[test]
     fn controls_are_escaped() {
         assert_eq!(spec("a\rb"), vec!["a", "b"]);
-        assert_eq!(spec("a\u{1b}[31mb\u{202e}c\u{7f}\td"), vec!["a\\u{1b}\\[31mb\\u{202e}c\\u{7f}    d"]);
+        assert_eq!(
+            spec("a\u{1b}[31mb\u{202e}c\u{7f}\td"),
+            vec!["a\\u{1b}\\[31mb\\u{202e}c\\u{7f}    d"]
+        );
         assert_eq!(code("a\nb`c"), "``a b`c``");
         assert_eq!(code("`x"), "`` `x ``");
         assert_eq!(code(""), "`\"\"`");
-        assert_eq!(inline("A\n```rust\npanic!()\n```"), "A \\`\\`\\`rust panic!() \\`\\`\\`");
+        assert_eq!(
+            inline("A\n```rust\npanic!()\n```"),
+            "A \\`\\`\\`rust panic!() \\`\\`\\`"
+        );
     }
 }

@@ -47,7 +47,8 @@ pub fn clean(text: &str) -> Vec<String> {
         if let Some(end) = fence(&raw, i, &markers, rest, &mut out) {
             // Only a paragraph continues lazily: after the block, a list
             // item goes on with indented lines, a quote with quoted ones.
-            context = (!markers.is_empty() && !markers.contains('>')).then(|| continuation(&markers));
+            context =
+                (!markers.is_empty() && !markers.contains('>')).then(|| continuation(&markers));
             after_blank = true;
             i = end;
             continue;
@@ -85,7 +86,11 @@ pub fn clean(text: &str) -> Vec<String> {
         after_blank = false;
         // A fence this did not follow (inside mixed containers, or inline
         // code of three backticks) must not open a block either.
-        let escape = if rest.starts_with("```") || rest.starts_with("~~~") { "\\" } else { "" };
+        let escape = if rest.starts_with("```") || rest.starts_with("~~~") {
+            "\\"
+        } else {
+            ""
+        };
         let l = format!("{prefix}{escape}{rest}");
         out.push(escape_brackets(&escape_urls(l.trim_end())));
     }
@@ -100,7 +105,13 @@ pub fn clean(text: &str) -> Vec<String> {
 /// container, fenced longer than any backtick run inside. Returns the index
 /// after the block. Spec code samples are rarely Rust and never meant to
 /// run.
-fn fence(raw: &[String], start: usize, markers: &str, rest: &str, out: &mut Vec<String>) -> Option<usize> {
+fn fence(
+    raw: &[String],
+    start: usize,
+    markers: &str,
+    rest: &str,
+    out: &mut Vec<String>,
+) -> Option<usize> {
     let open = fence_open(rest)?;
     let quoted = markers.contains('>');
     if quoted && markers.chars().any(|c| c != '>' && c != ' ') {
@@ -114,7 +125,11 @@ fn fence(raw: &[String], start: usize, markers: &str, rest: &str, out: &mut Vec<
     while end < raw.len() {
         // The block ends with its closing fence, or where a line leaves its
         // container.
-        let inner = if quoted { unquote(&raw[end], depth) } else { unindent(&raw[end], cont.len()) };
+        let inner = if quoted {
+            unquote(&raw[end], depth)
+        } else {
+            unindent(&raw[end], cont.len())
+        };
         let Some(inner) = inner else { break };
         end += 1;
         if fence_closes(&inner, open) {
@@ -122,7 +137,11 @@ fn fence(raw: &[String], start: usize, markers: &str, rest: &str, out: &mut Vec<
         }
         content.push(inner);
     }
-    let longest = content.iter().map(|l| longest_run(l, '`')).max().unwrap_or(0);
+    let longest = content
+        .iter()
+        .map(|l| longest_run(l, '`'))
+        .max()
+        .unwrap_or(0);
     let ticks = "`".repeat(longest.max(2) + 1);
     out.push(format!("{markers}{ticks}text"));
     for line in content {
@@ -171,7 +190,10 @@ fn unindent(line: &str, width: usize) -> Option<String> {
 /// The prefix continuing a line that starts with `markers`: quotes stay,
 /// list markers become spaces.
 fn continuation(markers: &str) -> String {
-    markers.chars().map(|c| if c == '>' { '>' } else { ' ' }).collect()
+    markers
+        .chars()
+        .map(|c| if c == '>' { '>' } else { ' ' })
+        .collect()
 }
 
 /// Splits a prose line into its list and quote markers, normalised to one
@@ -182,7 +204,8 @@ fn split_markers(line: &str) -> (String, &str) {
     let mut rest = line.trim_start();
     let mut markers = String::new();
     loop {
-        let bullet = rest.starts_with(['-', '*', '+']) && rest[1..].starts_with(char::is_whitespace);
+        let bullet =
+            rest.starts_with(['-', '*', '+']) && rest[1..].starts_with(char::is_whitespace);
         let digits = rest.chars().take_while(char::is_ascii_digit).count();
         let ordered = (1..=9).contains(&digits)
             && rest[digits..].starts_with(['.', ')'])
@@ -206,7 +229,11 @@ pub fn plain(text: &str) -> Vec<String> {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     text.split('\n')
         .map(|l| {
-            let l = doc_text(l).trim().replace('`', "\\`").replace('~', "\\~").replace('<', "&lt;");
+            let l = doc_text(l)
+                .trim()
+                .replace('`', "\\`")
+                .replace('~', "\\~")
+                .replace('<', "&lt;");
             escape_brackets(&escape_urls(&l))
         })
         .collect()
@@ -215,11 +242,64 @@ pub fn plain(text: &str) -> Vec<String> {
 /// Common HTML that renders as markup; any other tag (`<token>`,
 /// `<script>`), an unbalanced one or a comment is shown as text.
 const HTML_TAGS: &[&str] = &[
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del",
-    "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
-    "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small",
-    "span", "strike", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
-    "thead", "tr", "tt", "u", "ul", "var", "wbr",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strike",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "tt",
+    "u",
+    "ul",
+    "var",
+    "wbr",
 ];
 
 /// Tags without an end tag.
@@ -298,7 +378,9 @@ fn scan_tags(html: &str, base: usize, tags: &mut Vec<HtmlTag>) {
             Some(r) => (true, r),
             None => (false, rest),
         };
-        let name_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(rest.len());
+        let name_len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .unwrap_or(rest.len());
         let name = &rest[..name_len];
         let markup = rest.starts_with(['!', '?']) && !end;
         if !(markup || name.starts_with(|c: char| c.is_ascii_alphabetic())) {
@@ -307,7 +389,11 @@ fn scan_tags(html: &str, base: usize, tags: &mut Vec<HtmlTag>) {
         let close = rest.find('>').unwrap_or(rest.len());
         tags.push(HtmlTag {
             offset: base + i,
-            name: if markup { String::new() } else { name.to_ascii_lowercase() },
+            name: if markup {
+                String::new()
+            } else {
+                name.to_ascii_lowercase()
+            },
             end,
             self_closing: rest[..close].ends_with('/'),
         });
@@ -317,7 +403,10 @@ fn scan_tags(html: &str, base: usize, tags: &mut Vec<HtmlTag>) {
 /// Brackets that would read as (broken) intra-doc links are escaped;
 /// Markdown links `[text](url)` are kept.
 pub fn escape_brackets(l: &str) -> String {
-    let l = l.replace('[', "\\[").replace(']', "\\]").replace("\\](", "](");
+    let l = l
+        .replace('[', "\\[")
+        .replace(']', "\\]")
+        .replace("\\](", "](");
     fix_markdown_links(&l).unwrap_or(l)
 }
 
@@ -359,7 +448,9 @@ pub fn escape_urls(line: &str) -> String {
         // Already a link target (`<url>`, `[text](url)`) or code.
         let wrapped = matches!(prev, Some('<' | '(' | '`'));
         if is_url && !wrapped {
-            let end = after.find(|c: char| c.is_whitespace() || c == ')' || c == '>' || c == '"' || c == '`').unwrap_or(after.len());
+            let end = after
+                .find(|c: char| c.is_whitespace() || c == ')' || c == '>' || c == '"' || c == '`')
+                .unwrap_or(after.len());
             let url = after[..end].trim_end_matches(['.', ',', ';', ':']);
             out.push('<');
             out.push_str(url);
@@ -402,7 +493,10 @@ mod tests {
     #[test]
     fn cleans_prose() {
         assert_eq!(clean("See https://x.io/a."), vec!["See <https://x.io/a>."]);
-        assert_eq!(clean("  indented\n\n[a](http://b)"), vec!["indented", "", "[a](http://b)"]);
+        assert_eq!(
+            clean("  indented\n\n[a](http://b)"),
+            vec!["indented", "", "[a](http://b)"]
+        );
         assert_eq!(clean("list [1, 2]"), vec!["list \\[1, 2\\]"]);
     }
 }

@@ -8,6 +8,7 @@ mod constructor;
 mod docs;
 mod forms;
 mod krate;
+mod layout;
 mod markdown;
 mod operation;
 mod request;
@@ -22,7 +23,7 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub use krate::{validate_package_name, CrateOptions, FeatureMode};
+pub use krate::{validate_package_name, CrateOptions, FeatureMode, RUNTIME_DEPENDENCIES};
 pub use runtime_files::RUNTIME_FILES;
 
 use crate::ir;
@@ -49,13 +50,30 @@ thread_local! {
     static FORMAT_TIME: std::cell::Cell<std::time::Duration> = const { std::cell::Cell::new(std::time::Duration::ZERO) };
 }
 
-/// Formats a Rust file; the tokens come from this module, so a parse failure
-/// is a generator bug, reported with the file name rather than a panic.
+/// Keeps `cargo fmt` (and editors formatting on save) off generated files in
+/// any workspace, whatever its rustfmt settings: the output is formatted by
+/// prettyplease, deterministically, and a reformatted file would make
+/// `--check` fail. A plain `#![rustfmt::skip]` is unstable as an inner
+/// attribute; under `cfg_attr(rustfmt, …)` rustc never sees it and rustfmt
+/// honours it.
+pub const RUSTFMT_SKIP: &str = "#![cfg_attr(rustfmt, rustfmt::skip)]";
+
+/// Formats a Rust file of the crate layout: `header`, [`RUSTFMT_SKIP`], then
+/// the tokens pretty-printed.
 fn format_rust(header: &str, tokens: TokenStream, what: &str) -> Result<String, String> {
+    Ok(format!(
+        "{header}{RUSTFMT_SKIP}\n\n{}",
+        format_tokens(tokens, what)?
+    ))
+}
+
+/// Pretty-prints tokens; they come from this module, so a parse failure is a
+/// generator bug, reported with the file name rather than a panic.
+fn format_tokens(tokens: TokenStream, what: &str) -> Result<String, String> {
     let start = std::time::Instant::now();
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("internal error: generated code for {what} does not parse: {e}"))?;
-    let text = format!("{header}\n{}", prettyplease::unparse(&file));
+    let text = prettyplease::unparse(&file);
     FORMAT_TIME.with(|t| t.set(t.get() + start.elapsed()));
     Ok(text)
 }
@@ -68,19 +86,31 @@ pub struct EmitTimings {
 }
 
 /// [`emit_crate`], also reporting where the time went.
-pub fn emit_crate_timed(modules: &[ApiModule<'_>], opts: &CrateOptions) -> Result<(Vec<GeneratedFile>, EmitTimings), String> {
+pub fn emit_crate_timed(
+    modules: &[ApiModule<'_>],
+    opts: &CrateOptions,
+) -> Result<(Vec<GeneratedFile>, EmitTimings), String> {
     FORMAT_TIME.with(|t| t.set(std::time::Duration::ZERO));
     let start = std::time::Instant::now();
     let files = emit_crate(modules, opts)?;
     let total = start.elapsed();
     let format = FORMAT_TIME.with(|t| t.get());
-    Ok((files, EmitTimings { tokens: total.saturating_sub(format), format }))
+    Ok((
+        files,
+        EmitTimings {
+            tokens: total.saturating_sub(format),
+            format,
+        },
+    ))
 }
 
 /// The files of one API module: `mod.rs`, `types.rs`, `client.rs`.
-fn api_files(m: &ApiModule<'_>, opts: &CrateOptions, header: &str) -> Result<Vec<GeneratedFile>, String> {
+fn api_files(
+    m: &ApiModule<'_>,
+    opts: &CrateOptions,
+    header: &str,
+) -> Result<Vec<GeneratedFile>, String> {
     let api = m.api;
-    let table = rust_type::Types::new(&api.types);
     let dir = PathBuf::from("src").join(&m.module);
 
     let intro = format!("# {}", docs::inline(&api.title));
@@ -111,6 +141,46 @@ fn api_files(m: &ApiModule<'_>, opts: &CrateOptions, header: &str) -> Result<Vec
         pub use client::*;
     };
 
+    let (types_text, client_text) =
+        types_and_client(m, opts.tag_features(m.api), RuntimePath::Crate)?;
+    let with_header = |body: String| format!("{header}{RUSTFMT_SKIP}\n\n{body}");
+    Ok(vec![
+        GeneratedFile {
+            path: dir.join("mod.rs"),
+            contents: format_rust(header, mod_rs, &m.module)?,
+        },
+        GeneratedFile {
+            path: dir.join("types.rs"),
+            contents: with_header(types_text),
+        },
+        GeneratedFile {
+            path: dir.join("client.rs"),
+            contents: with_header(client_text),
+        },
+    ])
+}
+
+/// How generated API code names the runtime.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RuntimePath {
+    /// `crate::runtime::…`, as the emitters write it (crate layout).
+    Crate,
+    /// `super::runtime::…` (module layout: the runtime is a sibling module).
+    Super,
+}
+
+/// The formatted bodies of `types.rs` and `client.rs`, without header;
+/// `features`: gate operations by their tag features.
+fn types_and_client(
+    m: &ApiModule<'_>,
+    features: bool,
+    runtime: RuntimePath,
+) -> Result<(String, String), String> {
+    let api = m.api;
+    let relocate = |tokens: TokenStream| match runtime {
+        RuntimePath::Crate => tokens,
+        RuntimePath::Super => layout::runtime_via_super(tokens),
+    };
     // `types.rs` and `client.rs` are independent: build and format them on
     // two threads. Token streams are not `Send`, so each thread builds its own.
     let (types_text, client_text) = std::thread::scope(|scope| {
@@ -121,27 +191,28 @@ fn api_files(m: &ApiModule<'_>, opts: &CrateOptions, header: &str) -> Result<Vec
                 //! Request and response types.
                 #(#type_items)*
             };
-            let text = format_rust(header, types_rs, &m.module);
+            let text = format_tokens(relocate(types_rs), &m.module);
             (text, FORMAT_TIME.with(|t| t.get()))
         });
-        let client_text = client_file(m, opts, &table, header);
-        let (types_text, types_format_time) = types_thread
-            .join()
-            .unwrap_or_else(|_| (Err(format!("internal error: emitting the types of {} panicked", m.module)), Default::default()));
+        let table = rust_type::Types::new(&api.types);
+        let client_text = format_tokens(relocate(client_tokens(m, features, &table)), &m.module);
+        let (types_text, types_format_time) = types_thread.join().unwrap_or_else(|_| {
+            (
+                Err(format!(
+                    "internal error: emitting the types of {} panicked",
+                    m.module
+                )),
+                Default::default(),
+            )
+        });
         FORMAT_TIME.with(|t| t.set(t.get() + types_format_time));
         (types_text, client_text)
     });
-
-    Ok(vec![
-        GeneratedFile { path: dir.join("mod.rs"), contents: format_rust(header, mod_rs, &m.module)? },
-        GeneratedFile { path: dir.join("types.rs"), contents: types_text? },
-        GeneratedFile { path: dir.join("client.rs"), contents: client_text? },
-    ])
+    Ok((types_text?, client_text?))
 }
 
-fn client_file(m: &ApiModule<'_>, opts: &CrateOptions, table: &rust_type::Types<'_>, header: &str) -> Result<String, String> {
+fn client_tokens(m: &ApiModule<'_>, features: bool, table: &rust_type::Types<'_>) -> TokenStream {
     let api = m.api;
-    let features = opts.tag_features(api);
     let cfg_for = |op: &ir::Operation| -> Option<TokenStream> {
         let feats = &op.features;
         if !features || feats.is_empty() {
@@ -153,17 +224,45 @@ fn client_file(m: &ApiModule<'_>, opts: &CrateOptions, table: &rust_type::Types<
         })
     };
     let client_items = client::client_items(api, table, &cfg_for);
-    let use_types = (!api.types.is_empty()).then(|| quote!(#[allow(unused_imports)] use super::types;));
-    let client_rs = quote! {
+    let use_types = (!api.types.is_empty()).then(|| {
+        quote!(
+            #[allow(unused_imports)]
+            use super::types;
+        )
+    });
+    quote! {
         //! The client and one request builder per operation.
         #use_types
         #(#client_items)*
-    };
-    format_rust(header, client_rs, &m.module)
+    }
+}
+
+/// One API as a single self-contained Rust file for `include!` (from a
+/// `build.rs` into `OUT_DIR`): the runtime, `types` and the client as inline
+/// modules, naming each other through `super::`, so the file works inside
+/// any module of any crate. It has no inner attributes (not allowed in an
+/// included file) and no cargo feature gates (features belong to the
+/// including crate).
+pub fn emit_module(m: &ApiModule<'_>, command: &str) -> Result<String, String> {
+    let (types_text, client_text) = types_and_client(m, false, RuntimePath::Super)?;
+    let header = format!(
+        "// @generated by `{}` from {}. Do not edit by hand.\n",
+        docs::escape_controls(command),
+        docs::escape_controls(&m.spec_path)
+    );
+    Ok(layout::module_file(
+        &header,
+        &types_text,
+        &client_text,
+        !m.api.types.is_empty(),
+    ))
 }
 
 /// Every file of a crate holding `modules`.
-pub fn emit_crate(modules: &[ApiModule<'_>], opts: &CrateOptions) -> Result<Vec<GeneratedFile>, String> {
+pub fn emit_crate(
+    modules: &[ApiModule<'_>],
+    opts: &CrateOptions,
+) -> Result<Vec<GeneratedFile>, String> {
     let mut files = krate::crate_files(modules, opts)?;
     for m in modules {
         let header = format!(

@@ -22,7 +22,9 @@ fn param_types(types: &Types<'_>, p: &Param) -> (TokenStream, TokenStream, Token
     // (stored type, argument type, conversion expression)
     let n = ident(&p.rust_name);
     match p.ty.non_null() {
-        TypeRef::Primitive(Primitive::String) => (quote!(String), quote!(impl Into<String>), quote!(#n.into())),
+        TypeRef::Primitive(Primitive::String) => {
+            (quote!(String), quote!(impl Into<String>), quote!(#n.into()))
+        }
         other => {
             let t = types.rust(other, &quote!(types::));
             (t.clone(), t, quote!(#n))
@@ -87,16 +89,23 @@ fn members(types: &Types<'_>, op: &Operation, client_params: &[ClientParam]) -> 
     for p in &op.params {
         let n = ident(&p.rust_name);
         let (stored, arg, conv) = param_types(types, p);
-        if positional.iter().any(|q| q.name == p.name && q.location == p.location) {
+        if positional
+            .iter()
+            .any(|q| q.name == p.name && q.location == p.location)
+        {
             args.push(quote!(#n: #arg));
-            inits.push(if conv.to_string() == p.rust_name { quote!(#n) } else { quote!(#n: #conv) });
+            inits.push(if conv.to_string() == p.rust_name {
+                quote!(#n)
+            } else {
+                quote!(#n: #conv)
+            });
             fields.push(quote!(#n: #stored));
         } else {
             inits.push(quote!(#n: None));
             fields.push(quote!(#n: Option<#stored>));
-            let client_param = client_params
-                .iter()
-                .find(|c| p.location == ParamLocation::Header && c.name.eq_ignore_ascii_case(&p.name));
+            let client_param = client_params.iter().find(|c| {
+                p.location == ParamLocation::Header && c.name.eq_ignore_ascii_case(&p.name)
+            });
             let note = match client_param {
                 Some(c) => format!(
                     "Overrides, for this call, the client's setting ([`ClientBuilder::{}`], {} unless changed there).",
@@ -112,7 +121,11 @@ fn members(types: &Types<'_>, op: &Operation, client_params: &[ClientParam]) -> 
                 ParamLocation::Cookie => format!("Cookie {wire}."),
                 ParamLocation::Path => format!("Path parameter {wire}."),
             };
-            let d = doc(&[Para::Spec(p.description.as_deref()), Para::Ours(&where_), Para::Ours(&note)]);
+            let d = doc(&[
+                Para::Spec(p.description.as_deref()),
+                Para::Ours(&where_),
+                Para::Ours(&note),
+            ]);
             setters.push(quote! {
                 #d
                 pub fn #n(mut self, #n: #arg) -> Self {
@@ -123,7 +136,11 @@ fn members(types: &Types<'_>, op: &Operation, client_params: &[ClientParam]) -> 
             if let Some(maybe) = &p.maybe_setter {
                 let maybe = ident(maybe);
                 let maybe_doc = format!(" Like [`Self::{}`], for a value that may be absent: `None` leaves the parameter unset.", p.rust_name);
-                let value = if conv.to_string() == p.rust_name { quote!(#n) } else { quote!(#n.map(|#n| #conv)) };
+                let value = if conv.to_string() == p.rust_name {
+                    quote!(#n)
+                } else {
+                    quote!(#n.map(|#n| #conv))
+                };
                 setters.push(quote! {
                     #[doc = #maybe_doc]
                     pub fn #maybe(mut self, #n: Option<#arg>) -> Self {
@@ -145,13 +162,24 @@ fn members(types: &Types<'_>, op: &Operation, client_params: &[ClientParam]) -> 
         let body_doc = op.body.as_ref().and_then(|b| b.description.clone());
         if body_required {
             args.push(quote!(body: #arg));
-            inits.push(if conv.to_string() == "body" { quote!(body) } else { quote!(body: #conv) });
+            inits.push(if conv.to_string() == "body" {
+                quote!(body)
+            } else {
+                quote!(body: #conv)
+            });
             fields.push(quote!(body: #stored));
         } else {
             inits.push(quote!(body: None));
             fields.push(quote!(body: Option<#stored>));
-            let d = doc(&[Para::Spec(body_doc.as_deref()), Para::Ours("The request body (optional).")]);
-            let value = if conv.to_string() == "body" { quote!(body) } else { quote!(body.map(|body| #conv)) };
+            let d = doc(&[
+                Para::Spec(body_doc.as_deref()),
+                Para::Ours("The request body (optional)."),
+            ]);
+            let value = if conv.to_string() == "body" {
+                quote!(body)
+            } else {
+                quote!(body.map(|body| #conv))
+            };
             setters.push(quote! {
                 #d
                 pub fn body(mut self, body: #arg) -> Self {
@@ -167,7 +195,9 @@ fn members(types: &Types<'_>, op: &Operation, client_params: &[ClientParam]) -> 
             });
         }
     }
-    let raw_body = op.body.as_ref().is_some_and(|b| b.ty.is_none() && !matches!(b.media, MediaKind::Text | MediaKind::Multipart));
+    let raw_body = op.body.as_ref().is_some_and(|b| {
+        b.ty.is_none() && !matches!(b.media, MediaKind::Text | MediaKind::Multipart)
+    });
     if let Some(b) = op.body.as_ref().filter(|_| raw_body) {
         let ct = &b.content_type;
         inits.push(quote!(content_type: #ct.to_string()));
@@ -180,7 +210,12 @@ fn members(types: &Types<'_>, op: &Operation, client_params: &[ClientParam]) -> 
             }
         });
     }
-    Members { args, inits, fields, setters }
+    Members {
+        args,
+        inits,
+        fields,
+        setters,
+    }
 }
 
 pub(super) fn operation(
@@ -193,11 +228,28 @@ pub(super) fn operation(
     let err = ident(&op.error_name);
     let method_name = ident(&op.name);
     let docs = op_docs(op);
-    let Members { args, inits, fields, setters } = members(types, op, client_params);
+    let Members {
+        args,
+        inits,
+        fields,
+        setters,
+    } = members(types, op, client_params);
     let request = request_code(types, op);
-    let ResponseCode { ok_ty, success_arms, error_arms, fallback, output_enum, error_variants } = response_code(types, op);
+    let ResponseCode {
+        ok_ty,
+        success_arms,
+        error_arms,
+        fallback,
+        output_enum,
+        error_variants,
+    } = response_code(types, op);
     let output_enum = output_enum.map(|tokens| quote!(#cfg #tokens));
-    let (path_locals, path, build, spec_binding) = (request.path_locals, request.path, request.build, request.spec_binding);
+    let (path_locals, path, build, spec_binding) = (
+        request.path_locals,
+        request.path,
+        request.build,
+        request.spec_binding,
+    );
     let method = format_ident!("{}", op.method.as_str());
     let security_alts = op.security.iter().map(|alt| quote!(&[#(#alt),*]));
     let op_name = &op.name;
@@ -207,7 +259,8 @@ pub(super) fn operation(
         op.name
     );
     let builder_doc = format!(" A request to [`Client::{}`]: set optional parameters, then `.await` it (or call [`Self::send`]).", op.name);
-    let send_doc = " Sends the request (retrying as the retry policy allows) and decodes the response.";
+    let send_doc =
+        " Sends the request (retrying as the retry policy allows) and decodes the response.";
     let streaming_methods = super::streaming::methods(types, op, &error_arms, &fallback);
     let events_send = super::streaming::events_send(types, op, &error_arms, &fallback);
     let build_spec = quote! {
@@ -248,7 +301,9 @@ pub(super) fn operation(
     };
     // An event stream's `send()` holds the status check closure (see
     // `streaming.rs`), which returns the call's (large) error.
-    let send_allow = events_send.is_some().then(|| quote!(#[allow(clippy::result_large_err)]));
+    let send_allow = events_send
+        .is_some()
+        .then(|| quote!(#[allow(clippy::result_large_err)]));
     let ok_ty = match events_send {
         Some((ty, _)) => ty,
         None => ok_ty,

@@ -30,7 +30,10 @@ pub(super) fn request_code(types: &Types<'_>, op: &Operation) -> RequestCode {
         match part {
             PathPart::Literal(l) => path_fmt.push_str(&l.replace('{', "{{").replace('}', "}}")),
             PathPart::Param(name) => {
-                let p = op.params.iter().find(|p| p.location == ParamLocation::Path && &p.name == name);
+                let p = op
+                    .params
+                    .iter()
+                    .find(|p| p.location == ParamLocation::Path && &p.name == name);
                 let Some(p) = p else { continue };
                 let n = ident(&p.rust_name);
                 path_fmt.push_str(&format!("{{{}}}", p.rust_name));
@@ -50,8 +53,14 @@ pub(super) fn request_code(types: &Types<'_>, op: &Operation) -> RequestCode {
     for p in &op.params {
         let n = ident(&p.rust_name);
         let wire = &p.name;
-        let required = positional.iter().any(|q| q.name == p.name && q.location == p.location);
-        let value = if required { quote!(Some(&self.#n)) } else { quote!(self.#n.as_ref()) };
+        let required = positional
+            .iter()
+            .any(|q| q.name == p.name && q.location == p.location);
+        let value = if required {
+            quote!(Some(&self.#n))
+        } else {
+            quote!(self.#n.as_ref())
+        };
         let stmt = match p.location {
             ParamLocation::Path => continue,
             ParamLocation::Query => {
@@ -69,16 +78,27 @@ pub(super) fn request_code(types: &Types<'_>, op: &Operation) -> RequestCode {
         });
     }
     if let Some(b) = &op.body {
-        let body_ref = if body_required { quote!(Some(&self.body)) } else { quote!(self.body.as_ref()) };
-        let validate = b.ty.as_ref().is_some_and(|t| types.needs_validation(t)).then(|| quote!(body.validate()?;));
+        let body_ref = if body_required {
+            quote!(Some(&self.body))
+        } else {
+            quote!(self.body.as_ref())
+        };
+        let validate =
+            b.ty.as_ref()
+                .is_some_and(|t| types.needs_validation(t))
+                .then(|| quote!(body.validate()?;));
         let setter = match (b.media, &b.ty) {
-            (MediaKind::Json, Some(_)) if b.content_type == "application/json" => quote!(spec.json_body(body)?;),
+            (MediaKind::Json, Some(_)) if b.content_type == "application/json" => {
+                quote!(spec.json_body(body)?;)
+            }
             (MediaKind::Json, Some(_)) => {
                 let ct = &b.content_type;
                 quote!(spec.json_body(body)?; spec.set_content_type(#ct);)
             }
             (MediaKind::FormUrlEncoded, Some(_)) => quote!(spec.form_body(body)?;),
-            (MediaKind::Multipart, _) if b.form_name.is_some() => quote!(spec.multipart_body(&body.to_multipart()?)?;),
+            (MediaKind::Multipart, _) if b.form_name.is_some() => {
+                quote!(spec.multipart_body(&body.to_multipart()?)?;)
+            }
             (MediaKind::Multipart, _) => quote!(spec.multipart_body(body)?;),
             (MediaKind::Text, _) => {
                 let ct = &b.content_type;
@@ -103,10 +123,22 @@ pub(super) fn request_code(types: &Types<'_>, op: &Operation) -> RequestCode {
     }
 
     if let Some(accept) = &op.accept {
-        build.insert(0, quote!(spec.headers.push(("Accept".to_owned(), #accept.to_owned()));));
+        build.insert(
+            0,
+            quote!(spec.headers.push(("Accept".to_owned(), #accept.to_owned()));),
+        );
     }
-    let spec_binding = if build.is_empty() { quote!(spec) } else { quote!(mut spec) };
-    RequestCode { path_locals, path, build, spec_binding }
+    let spec_binding = if build.is_empty() {
+        quote!(spec)
+    } else {
+        quote!(mut spec)
+    };
+    RequestCode {
+        path_locals,
+        path,
+        build,
+        spec_binding,
+    }
 }
 
 fn style_tokens(s: ParamStyle) -> TokenStream {

@@ -22,8 +22,16 @@ pub(super) struct ResponseCode {
 
 pub(super) fn response_code(types: &Types<'_>, op: &Operation) -> ResponseCode {
     let err = ident(&op.error_name);
-    let successes: Vec<_> = op.responses.iter().filter(|r| r.status.is_success()).collect();
-    let errors: Vec<_> = op.responses.iter().filter(|r| !r.status.is_success()).collect();
+    let successes: Vec<_> = op
+        .responses
+        .iter()
+        .filter(|r| r.status.is_success())
+        .collect();
+    let errors: Vec<_> = op
+        .responses
+        .iter()
+        .filter(|r| !r.status.is_success())
+        .collect();
     let body_ty = |b: &ResponseBody| -> TokenStream {
         match b {
             ResponseBody::Empty => quote!(()),
@@ -78,7 +86,10 @@ pub(super) fn response_code(types: &Types<'_>, op: &Operation) -> ResponseCode {
     let error_variants = errors.iter().map(|r| {
         let vn = ident(&r.name);
         let t = body_ty(&r.body);
-        let d = doc(&[Para::Spec(r.description.as_deref()), Para::Ours(&status_doc(r.status))]);
+        let d = doc(&[
+            Para::Spec(r.description.as_deref()),
+            Para::Ours(&status_doc(r.status)),
+        ]);
         quote!(#d #vn(#t),)
     });
     let error_arms = errors.iter().map(|r| {
@@ -91,7 +102,9 @@ pub(super) fn response_code(types: &Types<'_>, op: &Operation) -> ResponseCode {
                 quote!(raw.decode::<#t, #err>()?)
             }
             ResponseBody::Text => quote!(crate::runtime::RawBody(raw.body.clone()).text()),
-            ResponseBody::Raw | ResponseBody::Events(_) => quote!(crate::runtime::RawBody(raw.body.clone())),
+            ResponseBody::Raw | ResponseBody::Events(_) => {
+                quote!(crate::runtime::RawBody(raw.body.clone()))
+            }
         };
         quote!(#pat => {
             let body = #body;
@@ -110,12 +123,19 @@ pub(super) fn response_code(types: &Types<'_>, op: &Operation) -> ResponseCode {
     }
 }
 
-fn output_enum_tokens(op: &Operation, successes: &[&crate::ir::Response], body_ty: &dyn Fn(&ResponseBody) -> TokenStream) -> TokenStream {
+fn output_enum_tokens(
+    op: &Operation,
+    successes: &[&crate::ir::Response],
+    body_ty: &dyn Fn(&ResponseBody) -> TokenStream,
+) -> TokenStream {
     let out = ident(&op.output_name);
     let variants = successes.iter().map(|r| {
         let vn = ident(&r.name);
         let t = body_ty(&r.body);
-        let d = doc(&[Para::Spec(r.description.as_deref()), Para::Ours(&status_doc(r.status))]);
+        let d = doc(&[
+            Para::Spec(r.description.as_deref()),
+            Para::Ours(&status_doc(r.status)),
+        ]);
         quote!(#d #vn(#t),)
     });
     let od = format!(" The successful responses of [`Client::{}`].", op.name);
@@ -150,4 +170,3 @@ pub(super) fn status_pattern(s: StatusMatch) -> TokenStream {
         StatusMatch::Default => quote!(_),
     }
 }
-

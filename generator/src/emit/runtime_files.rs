@@ -5,7 +5,10 @@
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../../runtime/auth.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
-    ("credentials.rs", include_str!("../../runtime/credentials.rs")),
+    (
+        "credentials.rs",
+        include_str!("../../runtime/credentials.rs"),
+    ),
     ("datetime.rs", include_str!("../../runtime/datetime.rs")),
     ("download.rs", include_str!("../../runtime/download.rs")),
     ("encode.rs", include_str!("../../runtime/encode.rs")),

@@ -14,7 +14,9 @@ pub struct Types<'a> {
 
 impl<'a> Types<'a> {
     pub fn new(defs: &'a [TypeDef]) -> Self {
-        Types { by_key: defs.iter().map(|d| (d.key.as_str(), d)).collect() }
+        Types {
+            by_key: defs.iter().map(|d| (d.key.as_str(), d)).collect(),
+        }
     }
 
     pub fn get(&self, key: &str) -> Option<&'a TypeDef> {
@@ -91,7 +93,10 @@ pub fn ident(name: &str) -> Ident {
 /// library caller pass one that does not, it degrades to an untyped value
 /// rather than a generator panic. (Checked with syn, spliced as tokens.)
 pub fn external(path: &str) -> TokenStream {
-    match (syn::parse_str::<syn::Type>(path), path.parse::<TokenStream>()) {
+    match (
+        syn::parse_str::<syn::Type>(path),
+        path.parse::<TokenStream>(),
+    ) {
         (Ok(_), Ok(tokens)) => tokens,
         _ => quote!(serde_json::Value),
     }
@@ -101,8 +106,9 @@ pub fn external(path: &str) -> TokenStream {
 /// configuration was read; any that does not is left out).
 pub fn attributes(attrs: &[String]) -> TokenStream {
     let valid = attrs.iter().filter(|a| {
-        syn::parse_str::<syn::File>(&format!("{a}\nstruct S;"))
-            .is_ok_and(|f| f.attrs.is_empty() && matches!(f.items.as_slice(), [syn::Item::Struct(_)]))
+        syn::parse_str::<syn::File>(&format!("{a}\nstruct S;")).is_ok_and(|f| {
+            f.attrs.is_empty() && matches!(f.items.as_slice(), [syn::Item::Struct(_)])
+        })
     });
     let tokens = valid.filter_map(|a| a.parse::<TokenStream>().ok());
     quote!(#(#tokens)*)

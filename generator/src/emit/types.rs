@@ -16,10 +16,16 @@ pub fn type_items(types: &Types<'_>, defs: &[TypeDef]) -> Vec<TokenStream> {
 
 fn type_item(types: &Types<'_>, def: &TypeDef) -> TokenStream {
     let source = format!("Schema: {}", code(&def.key));
-    let docs = doc(&[Para::Spec(def.title.as_deref()), Para::Spec(def.description.as_deref()), Para::Ours(&source)]);
+    let docs = doc(&[
+        Para::Spec(def.title.as_deref()),
+        Para::Spec(def.description.as_deref()),
+        Para::Ours(&source),
+    ]);
     // A note, not `#[deprecated]`: the attribute would make every use inside
     // the generated crate warn.
-    let deprecated = def.deprecated.then(|| quote!(#[doc = ""] #[doc = " **Deprecated.**"]));
+    let deprecated = def
+        .deprecated
+        .then(|| quote!(#[doc = ""] #[doc = " **Deprecated.**"]));
     let name = ident(&def.name);
     // Configured derives and attributes, after the item's own derive so
     // derive helpers (`#[serde(...)]`) follow the derive that declares them.
@@ -45,7 +51,10 @@ fn type_item(types: &Types<'_>, def: &TypeDef) -> TokenStream {
             // constructors, is simpler to use and much cheaper to compile
             // than a one-variant enum with five impls.
             let value = e.variants[0].value.as_str().unwrap_or_default();
-            let note = doc(&[Para::Ours(&format!("Always {} (a constant in the schema).", code(value)))]);
+            let note = doc(&[Para::Ours(&format!(
+                "Always {} (a constant in the schema).",
+                code(value)
+            ))]);
             quote! {
                 #[doc = ""]
                 #note
@@ -54,11 +63,17 @@ fn type_item(types: &Types<'_>, def: &TypeDef) -> TokenStream {
         }
         TypeKind::Enum(e) => enum_item(&name, e, &extra),
         TypeKind::Union(u) => union_item(types, &name, u, &extra),
-        TypeKind::Alias { target, newtype: false } => {
+        TypeKind::Alias {
+            target,
+            newtype: false,
+        } => {
             let target = types.rust(target, &quote!());
             quote!(pub type #name = #target;)
         }
-        TypeKind::Alias { target, newtype: true } => {
+        TypeKind::Alias {
+            target,
+            newtype: true,
+        } => {
             let target = types.rust(target, &quote!());
             quote! {
                 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -123,17 +138,25 @@ pub(super) fn field_docs(f: &Field) -> TokenStream {
     doc(&[Para::Spec(f.description.as_deref()), Para::Ours(&notes)])
 }
 
-fn struct_item(types: &Types<'_>, name: &proc_macro2::Ident, s: &StructType, extra: &TokenStream) -> TokenStream {
+fn struct_item(
+    types: &Types<'_>,
+    name: &proc_macro2::Ident,
+    s: &StructType,
+    extra: &TokenStream,
+) -> TokenStream {
     let mut fields = Vec::new();
     for f in &s.fields {
         let (ty, attrs) = field_decl(types, f);
         let fname = ident(&f.rust_name);
-        let rename = (crate::lower::ident_text(&f.rust_name).trim_start_matches("r#") != f.name).then(|| {
-            let wire = &f.name;
-            quote!(#[serde(rename = #wire)])
-        });
+        let rename = (crate::lower::ident_text(&f.rust_name).trim_start_matches("r#") != f.name)
+            .then(|| {
+                let wire = &f.name;
+                quote!(#[serde(rename = #wire)])
+            });
         let docs = field_docs(f);
-        let deprecated = f.deprecated.then(|| quote!(#[doc = ""] #[doc = " **Deprecated.**"]));
+        let deprecated = f
+            .deprecated
+            .then(|| quote!(#[doc = ""] #[doc = " **Deprecated.**"]));
         fields.push(quote! {
             #docs
             #deprecated
@@ -173,37 +196,55 @@ fn struct_item(types: &Types<'_>, name: &proc_macro2::Ident, s: &StructType, ext
         .iter()
         .filter(|f| f.required && !f.ty.is_nullable() && literal_default(types, f).is_none())
         .collect();
-    let has_literal_defaults = s.fields.iter().any(|f| f.required && !f.ty.is_nullable() && literal_default(types, f).is_some());
+    let has_literal_defaults = s
+        .fields
+        .iter()
+        .any(|f| f.required && !f.ty.is_nullable() && literal_default(types, f).is_some());
     let derive_default = needs_args.is_empty() && !has_literal_defaults;
     let default_derive = derive_default.then(|| quote!(Default,));
 
-    let ctor = (!derive_default).then(|| super::constructor::constructor(types, name, s, &needs_args));
+    let ctor =
+        (!derive_default).then(|| super::constructor::constructor(types, name, s, &needs_args));
 
     let validate = (!s.required_any_of.is_empty()).then(|| {
         let checks = s.required_any_of.iter().map(|set| {
-            let conds = set.iter().map(|prop| match s.fields.iter().find(|f| &f.name == prop) {
-                Some(f) => {
-                    let n = ident(&f.rust_name);
-                    match (f.required, f.ty.is_nullable() || matches!(f.ty, TypeRef::Any)) {
-                        (true, false) => quote!(true),
-                        (true, true) => quote!(self.#n.is_some()),
-                        (false, false) => quote!(self.#n.is_some()),
-                        (false, true) => quote!(self.#n.is_value()),
+            let conds = set
+                .iter()
+                .map(|prop| match s.fields.iter().find(|f| &f.name == prop) {
+                    Some(f) => {
+                        let n = ident(&f.rust_name);
+                        match (
+                            f.required,
+                            f.ty.is_nullable() || matches!(f.ty, TypeRef::Any),
+                        ) {
+                            (true, false) => quote!(true),
+                            (true, true) => quote!(self.#n.is_some()),
+                            (false, false) => quote!(self.#n.is_some()),
+                            (false, true) => quote!(self.#n.is_value()),
+                        }
                     }
-                }
-                None => {
-                    let p = prop.as_str();
-                    quote!(self.extra.contains_key(#p))
-                }
-            });
+                    None => {
+                        let p = prop.as_str();
+                        quote!(self.extra.contains_key(#p))
+                    }
+                });
             quote!((#(#conds)&&*))
         });
         let sets: Vec<String> = s
             .required_any_of
             .iter()
-            .map(|set| set.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(" and "))
+            .map(|set| {
+                set.iter()
+                    .map(|p| format!("`{p}`"))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            })
             .collect();
-        let message = format!("{}: at least one of these must be set: {}", name, sets.join("; or "));
+        let message = format!(
+            "{}: at least one of these must be set: {}",
+            name,
+            sets.join("; or ")
+        );
         quote! {
             impl #name {
                 /// Checks the schema's "at least one of" constraint; the client
@@ -241,15 +282,22 @@ fn is_constant(e: &EnumType) -> bool {
 pub(super) fn literal_default(types: &Types<'_>, f: &Field) -> Option<TokenStream> {
     let value = f.default.as_ref()?;
     match (&f.ty, value) {
-        (TypeRef::Primitive(crate::ir::Primitive::String), Value::String(s)) => Some(quote!(#s.to_string())),
-        (TypeRef::Primitive(crate::ir::Primitive::Bool), Value::Bool(b)) => Some(quote!(#b)),
-        (TypeRef::Primitive(crate::ir::Primitive::I64), Value::Number(n)) => n.as_i64().map(|v| quote!(#v)),
-        (TypeRef::Primitive(crate::ir::Primitive::I32), Value::Number(n)) => {
-            n.as_i64().and_then(|v| i32::try_from(v).ok()).map(|v| quote!(#v))
+        (TypeRef::Primitive(crate::ir::Primitive::String), Value::String(s)) => {
+            Some(quote!(#s.to_string()))
         }
+        (TypeRef::Primitive(crate::ir::Primitive::Bool), Value::Bool(b)) => Some(quote!(#b)),
+        (TypeRef::Primitive(crate::ir::Primitive::I64), Value::Number(n)) => {
+            n.as_i64().map(|v| quote!(#v))
+        }
+        (TypeRef::Primitive(crate::ir::Primitive::I32), Value::Number(n)) => n
+            .as_i64()
+            .and_then(|v| i32::try_from(v).ok())
+            .map(|v| quote!(#v)),
         (TypeRef::Named(key), v) => {
             let def = types.get(key)?;
-            let TypeKind::Enum(e) = &def.kind else { return None };
+            let TypeKind::Enum(e) = &def.kind else {
+                return None;
+            };
             if is_constant(e) {
                 let s = v.as_str()?;
                 return Some(quote!(#s.to_string()));
@@ -265,7 +313,14 @@ pub(super) fn literal_default(types: &Types<'_>, f: &Field) -> Option<TokenStrea
 
 fn enum_item(name: &proc_macro2::Ident, e: &EnumType, extra: &TokenStream) -> TokenStream {
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
-    let (unknown_ty, as_value, serialize, deserialize_ty, match_arms, raw_pattern): (TokenStream, TokenStream, TokenStream, TokenStream, Vec<TokenStream>, TokenStream);
+    let (unknown_ty, as_value, serialize, deserialize_ty, match_arms, raw_pattern): (
+        TokenStream,
+        TokenStream,
+        TokenStream,
+        TokenStream,
+        Vec<TokenStream>,
+        TokenStream,
+    );
     let docs = e.variants.iter().map(|v| {
         let text = match &v.value {
             Value::String(s) => code(s),
@@ -276,7 +331,11 @@ fn enum_item(name: &proc_macro2::Ident, e: &EnumType, extra: &TokenStream) -> To
     match e.repr {
         EnumRepr::String => {
             unknown_ty = quote!(String);
-            let values: Vec<String> = e.variants.iter().map(|v| v.value.as_str().unwrap_or_default().to_string()).collect();
+            let values: Vec<String> = e
+                .variants
+                .iter()
+                .map(|v| v.value.as_str().unwrap_or_default().to_string())
+                .collect();
             as_value = quote! {
                 /// The value as sent on the wire.
                 pub fn as_str(&self) -> &str {
@@ -288,15 +347,24 @@ fn enum_item(name: &proc_macro2::Ident, e: &EnumType, extra: &TokenStream) -> To
             };
             serialize = quote!(serializer.serialize_str(self.as_str()));
             deserialize_ty = quote!(String);
-            match_arms = e.variants.iter().zip(&values).map(|(v, s)| {
-                let vn = ident(&v.name);
-                quote!(#s => Self::#vn)
-            }).collect();
+            match_arms = e
+                .variants
+                .iter()
+                .zip(&values)
+                .map(|(v, s)| {
+                    let vn = ident(&v.name);
+                    quote!(#s => Self::#vn)
+                })
+                .collect();
             raw_pattern = quote!(value.as_str());
         }
         _ => {
             unknown_ty = quote!(i64);
-            let values: Vec<i64> = e.variants.iter().map(|v| v.value.as_i64().unwrap_or_default()).collect();
+            let values: Vec<i64> = e
+                .variants
+                .iter()
+                .map(|v| v.value.as_i64().unwrap_or_default())
+                .collect();
             as_value = quote! {
                 /// The value as sent on the wire.
                 pub fn value(&self) -> i64 {
@@ -308,10 +376,15 @@ fn enum_item(name: &proc_macro2::Ident, e: &EnumType, extra: &TokenStream) -> To
             };
             serialize = quote!(serializer.serialize_i64(self.value()));
             deserialize_ty = quote!(i64);
-            match_arms = e.variants.iter().zip(&values).map(|(v, n)| {
-                let vn = ident(&v.name);
-                quote!(#n => Self::#vn)
-            }).collect();
+            match_arms = e
+                .variants
+                .iter()
+                .zip(&values)
+                .map(|(v, n)| {
+                    let vn = ident(&v.name);
+                    quote!(#n => Self::#vn)
+                })
+                .collect();
             raw_pattern = quote!(value);
         }
     }
@@ -362,7 +435,12 @@ fn enum_item(name: &proc_macro2::Ident, e: &EnumType, extra: &TokenStream) -> To
     }
 }
 
-fn union_item(types: &Types<'_>, name: &proc_macro2::Ident, u: &UnionType, extra: &TokenStream) -> TokenStream {
+fn union_item(
+    types: &Types<'_>,
+    name: &proc_macro2::Ident,
+    u: &UnionType,
+    extra: &TokenStream,
+) -> TokenStream {
     let variant_decls = u.variants.iter().map(|v| {
         let vn = ident(&v.name);
         let mut ty = types.rust(&v.ty, &quote!());
@@ -372,7 +450,12 @@ fn union_item(types: &Types<'_>, name: &proc_macro2::Ident, u: &UnionType, extra
         let tags = if v.tags.is_empty() {
             quote!()
         } else {
-            let t = v.tags.iter().map(|t| code(t)).collect::<Vec<_>>().join(", ");
+            let t = v
+                .tags
+                .iter()
+                .map(|t| code(t))
+                .collect::<Vec<_>>()
+                .join(", ");
             doc(&[Para::Ours(&format!("Selected by {t}."))])
         };
         quote!(#tags #vn(#ty),)
@@ -393,7 +476,10 @@ fn union_item(types: &Types<'_>, name: &proc_macro2::Ident, u: &UnionType, extra
                 let wrap = if v.boxed { quote!(|v| Self::#vn(Box::new(v))) } else { quote!(Self::#vn) };
                 quote!(Some(#(#tags)|*) => serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom))
             });
-            let doc_prop = doc(&[Para::Ours(&format!("The {} property selects the variant; an unknown value is kept in `Unknown`.", code(prop)))]);
+            let doc_prop = doc(&[Para::Ours(&format!(
+                "The {} property selects the variant; an unknown value is kept in `Unknown`.",
+                code(prop)
+            ))]);
             quote! {
                 #[doc = ""]
                 #doc_prop

@@ -94,9 +94,14 @@ pub struct ClientCredentialsFlow {
 pub enum SecurityKind {
     /// `Authorization: Bearer <token>` (http bearer, OAuth2 and OpenID
     /// Connect all end up sending a bearer token).
-    Bearer { format: Option<String> },
+    Bearer {
+        format: Option<String>,
+    },
     Basic,
-    ApiKey { location: ApiKeyLocation, name: String },
+    ApiKey {
+        location: ApiKeyLocation,
+        name: String,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

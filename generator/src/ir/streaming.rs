@@ -43,17 +43,36 @@ pub enum PageNext {
     /// A cursor the body carries (`/pages/next/starting_after`) is sent as
     /// query parameter `param`; a missing, null or empty cursor ends the
     /// list, as does a false `has_more`.
-    Cursor { param: String, cursor: String, has_more: Option<String> },
+    Cursor {
+        param: String,
+        cursor: String,
+        has_more: Option<String>,
+    },
     /// The last item's `field` (an id) is sent as `param` while `has_more`
     /// is true (Stripe's `starting_after`).
-    LastItem { param: String, field: String, has_more: Option<String> },
+    LastItem {
+        param: String,
+        field: String,
+        has_more: Option<String>,
+    },
     /// A page number, one more than the last; the list ends on an empty
     /// page, a page shorter than the requested size, the last page of
     /// `total_pages`, or a false `has_more`.
-    Page { param: String, size_param: Option<String>, first: u64, total_pages: Option<String>, has_more: Option<String> },
+    Page {
+        param: String,
+        size_param: Option<String>,
+        first: u64,
+        total_pages: Option<String>,
+        has_more: Option<String>,
+    },
     /// An offset advanced by the number of items received; the list ends on
     /// an empty or short page, at `total` items, or on a false `has_more`.
-    Offset { param: String, limit_param: Option<String>, total: Option<String>, has_more: Option<String> },
+    Offset {
+        param: String,
+        limit_param: Option<String>,
+        total: Option<String>,
+        has_more: Option<String>,
+    },
     /// The body carries the next page's URL (absolute or relative); it is
     /// followed only within the client's base URL.
     NextUrl { url: String },

@@ -112,7 +112,10 @@ pub enum TypeKind {
     Union(UnionType),
     /// A named alias for another type (`type Tags = Vec<Tag>;`); a newtype
     /// struct instead when the alias is recursive (type aliases cannot be).
-    Alias { target: TypeRef, newtype: bool },
+    Alias {
+        target: TypeRef,
+        newtype: bool,
+    },
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -4,10 +4,10 @@
 //! Steps: read (UTF-8, BOM stripped) → parse JSON or YAML into a
 //! `serde_json::Value` (duplicate keys rejected) → check the root and the
 //! `openapi` version → for 3.1, rewrite into the 3.0 model
-//! ([`normalize`]) → one structural walk ([`walk`]: schema keyword checks,
+//! (`normalize`) → one structural walk (`walk`: schema keyword checks,
 //! `$ref` collection, warnings for ignored keys) → `$ref` checks
-//! ([`refs`]: unresolved, external, wrong kind, ref-only cycles) →
-//! deserialize into `openapiv3::OpenAPI` by value ([`typed`]).
+//! (`refs`: unresolved, external, wrong kind, ref-only cycles) →
+//! deserialize into `openapiv3::OpenAPI` by value (`typed`).
 //!
 //! Positions are only computed when a diagnostic is made
 //! ([`SourceText::locate`]).
@@ -77,7 +77,10 @@ pub fn load_file(path: &Path) -> Result<Loaded, Diagnostic> {
 
 /// [`load_file`], applying OpenAPI Overlays to the parsed document before
 /// anything checks it.
-pub fn load_file_with_overlays(path: &Path, overlays: &[crate::overlay::Overlay]) -> Result<Loaded, Diagnostic> {
+pub fn load_file_with_overlays(
+    path: &Path,
+    overlays: &[crate::overlay::Overlay],
+) -> Result<Loaded, Diagnostic> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::error(file.clone(), "#", format!("cannot read the file: {e}")))?;
@@ -111,7 +114,11 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostic> {
     load_string(file.to_string(), text.to_string(), &[])
 }
 
-fn load_string(file: String, mut text: String, overlays: &[crate::overlay::Overlay]) -> Result<Loaded, Diagnostic> {
+fn load_string(
+    file: String,
+    mut text: String,
+    overlays: &[crate::overlay::Overlay],
+) -> Result<Loaded, Diagnostic> {
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
     }

@@ -105,7 +105,7 @@ pub(crate) fn check_schema(m: &Map<String, Value>, v31: bool, pointer: &str) -> 
             "nullable" | "readOnly" | "writeOnly" | "deprecated" | "uniqueItems" if !v.is_boolean() => {
                 bad(&mut out, pointer, key, "`true` or `false`", v)
             }
-            "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties" if !v.as_u64().is_some_and(|n| usize::try_from(n).is_ok()) => {
+            "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties" if v.as_u64().is_none_or(|n| usize::try_from(n).is_err()) => {
                 bad(&mut out, pointer, key, "a non-negative integer", v)
             }
             "minimum" | "maximum" | "multipleOf" if !v.is_number() => {

@@ -21,7 +21,10 @@ fn lookup<'a>(root: &'a Value, segments: &[String]) -> Option<&'a Value> {
 /// Percent-decoding of a reference written as a URI fragment; `None` when
 /// the result is not UTF-8.
 fn percent_decode(s: &str) -> Option<String> {
-    percent_encoding::percent_decode_str(s).decode_utf8().ok().map(|c| c.into_owned())
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(|c| c.into_owned())
 }
 
 /// Segments of an internal reference, percent-decoded if that is what

@@ -7,7 +7,9 @@ use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme as OaScheme};
 use super::naming::{pascal, snake, Namespace};
 use super::reserved;
 use super::Lowerer;
-use crate::ir::{ApiKeyLocation, ClientCredentialsFlow, Operation, SecurityKind, SecurityScheme, Server};
+use crate::ir::{
+    ApiKeyLocation, ClientCredentialsFlow, Operation, SecurityKind, SecurityScheme, Server,
+};
 
 pub fn servers(spec: &OpenAPI) -> Vec<Server> {
     let mut taken = Namespace::new(reserved::SERVER_VARIANTS);
@@ -27,7 +29,11 @@ pub fn servers(spec: &OpenAPI) -> Vec<Server> {
                 .map(pascal)
                 .filter(|n| n.len() <= 40 && n != "Value")
                 .unwrap_or_else(|| pascal(host_of(&url)));
-            Server { name: taken.claim(base), url, description: s.description.clone() }
+            Server {
+                name: taken.claim(base),
+                url,
+                description: s.description.clone(),
+            }
         })
         .collect()
 }
@@ -46,46 +52,82 @@ impl Lowerer<'_> {
             .collect();
         let mut taken = Namespace::new(reserved::CLIENT_BUILDER_METHODS);
         let mut out = Vec::new();
-        let Some(components) = &self.spec.components else { return out };
+        let Some(components) = &self.spec.components else {
+            return out;
+        };
         for key in used {
-            let pointer = format!("#/components/securitySchemes/{}", crate::diagnostic::pointer_escape(key));
+            let pointer = format!(
+                "#/components/securitySchemes/{}",
+                crate::diagnostic::pointer_escape(key)
+            );
             let scheme = match components.security_schemes.get(key) {
                 Some(ReferenceOr::Item(s)) => s,
                 _ => continue,
             };
             let mut client_credentials = None;
             let (kind, description) = match scheme {
-                OaScheme::HTTP { scheme, bearer_format, description, .. } => {
-                    match scheme.to_ascii_lowercase().as_str() {
-                        "bearer" => (SecurityKind::Bearer { format: bearer_format.clone() }, description),
-                        "basic" => (SecurityKind::Basic, description),
-                        other => {
-                            self.warn(&pointer, format!("HTTP auth scheme `{other}` is not supported (bearer and basic are); operations using it are sent without it"));
-                            continue;
-                        }
+                OaScheme::HTTP {
+                    scheme,
+                    bearer_format,
+                    description,
+                    ..
+                } => match scheme.to_ascii_lowercase().as_str() {
+                    "bearer" => (
+                        SecurityKind::Bearer {
+                            format: bearer_format.clone(),
+                        },
+                        description,
+                    ),
+                    "basic" => (SecurityKind::Basic, description),
+                    other => {
+                        self.warn(&pointer, format!("HTTP auth scheme `{other}` is not supported (bearer and basic are); operations using it are sent without it"));
+                        continue;
                     }
-                }
-                OaScheme::APIKey { location, name, description, .. } => {
+                },
+                OaScheme::APIKey {
+                    location,
+                    name,
+                    description,
+                    ..
+                } => {
                     let location = match location {
                         openapiv3::APIKeyLocation::Query => ApiKeyLocation::Query,
                         openapiv3::APIKeyLocation::Header => ApiKeyLocation::Header,
                         openapiv3::APIKeyLocation::Cookie => ApiKeyLocation::Cookie,
                     };
-                    (SecurityKind::ApiKey { location, name: name.clone() }, description)
+                    (
+                        SecurityKind::ApiKey {
+                            location,
+                            name: name.clone(),
+                        },
+                        description,
+                    )
                 }
                 // Both end in a bearer access token. Only the client
                 // credentials flow can be run by the client itself; the
                 // others need a user (a browser), so their tokens are the
                 // caller's business.
-                OaScheme::OAuth2 { description, flows, .. } => {
-                    client_credentials = flows.client_credentials.as_ref().map(|f| ClientCredentialsFlow {
-                        token_url: f.token_url.clone(),
-                        scopes: f.scopes.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-                        setter: String::new(),
-                    });
+                OaScheme::OAuth2 {
+                    description, flows, ..
+                } => {
+                    client_credentials =
+                        flows
+                            .client_credentials
+                            .as_ref()
+                            .map(|f| ClientCredentialsFlow {
+                                token_url: f.token_url.clone(),
+                                scopes: f
+                                    .scopes
+                                    .iter()
+                                    .map(|(k, v)| (k.clone(), v.clone()))
+                                    .collect(),
+                                setter: String::new(),
+                            });
                     (SecurityKind::Bearer { format: None }, description)
                 }
-                OaScheme::OpenIDConnect { description, .. } => (SecurityKind::Bearer { format: None }, description),
+                OaScheme::OpenIDConnect { description, .. } => {
+                    (SecurityKind::Bearer { format: None }, description)
+                }
             };
             out.push(SecurityScheme {
                 key: key.to_string(),

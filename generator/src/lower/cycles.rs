@@ -38,7 +38,10 @@ fn edges(def: &TypeDef, through_collections: bool) -> Vec<&TypeKey> {
 }
 
 /// Strongly connected component index of every type (Tarjan).
-fn components(types: &BTreeMap<TypeKey, TypeDef>, through_collections: bool) -> BTreeMap<TypeKey, usize> {
+fn components(
+    types: &BTreeMap<TypeKey, TypeDef>,
+    through_collections: bool,
+) -> BTreeMap<TypeKey, usize> {
     struct State<'a> {
         types: &'a BTreeMap<TypeKey, TypeDef>,
         through: bool,
@@ -107,7 +110,9 @@ fn components(types: &BTreeMap<TypeKey, TypeDef>, through_collections: bool) -> 
 fn in_cycle(comp: &BTreeMap<TypeKey, usize>, from: &TypeKey, to: &TypeRef) -> bool {
     let mut targets = Vec::new();
     mentions(to, false, &mut targets);
-    targets.iter().any(|t| comp.get(*t).is_some() && comp.get(*t) == comp.get(from))
+    targets
+        .iter()
+        .any(|t| comp.get(*t).is_some() && comp.get(*t) == comp.get(from))
 }
 
 /// Boxes by-value references that close a cycle and turns recursive aliases
@@ -117,8 +122,12 @@ pub fn mark_boxes(types: &mut BTreeMap<TypeKey, TypeDef>) {
     let any = components(types, true);
     let keys: Vec<TypeKey> = types.keys().cloned().collect();
     for key in keys {
-        let self_loop_any = types.get(&key).is_some_and(|d| edges(d, true).iter().any(|k| **k == key));
-        let Some(def) = types.get_mut(&key) else { continue };
+        let self_loop_any = types
+            .get(&key)
+            .is_some_and(|d| edges(d, true).iter().any(|k| **k == key));
+        let Some(def) = types.get_mut(&key) else {
+            continue;
+        };
         match &mut def.kind {
             TypeKind::Struct(s) => {
                 for f in &mut s.fields {

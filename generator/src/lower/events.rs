@@ -24,7 +24,9 @@ impl Lowerer<'_> {
         hint: &str,
         events: &mut Option<EventsAlternative>,
     ) -> Option<ResponseBody> {
-        let at = choices.iter().position(|(ct, _)| base_media(ct) == EVENT_STREAM)?;
+        let at = choices
+            .iter()
+            .position(|(ct, _)| base_media(ct) == EVENT_STREAM)?;
         let (ct, media) = choices.remove(at);
         let media_pointer = pointer_join(&pointer_join(pointer, "content"), ct);
         let data = self.event_data(media, &media_pointer, &format!("{hint}Event"));
@@ -39,7 +41,12 @@ impl Lowerer<'_> {
 
     /// The type of each event's `data`: `None` (text) without a schema or
     /// for a plain string schema.
-    fn event_data(&mut self, media: &MediaType, media_pointer: &str, hint: &str) -> Option<TypeRef> {
+    fn event_data(
+        &mut self,
+        media: &MediaType,
+        media_pointer: &str,
+        hint: &str,
+    ) -> Option<TypeRef> {
         let schema = media.schema.as_ref()?;
         match self.type_of(schema, &pointer_join(media_pointer, "schema"), hint) {
             TypeRef::Primitive(Primitive::String) | TypeRef::Any => None,

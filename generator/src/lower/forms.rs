@@ -21,23 +21,34 @@ impl Lowerer<'_> {
     fn schema_of(&mut self, schema: &ReferenceOr<Box<Schema>>) -> Option<Schema> {
         match schema {
             ReferenceOr::Item(s) => Some((**s).clone()),
-            ReferenceOr::Reference { reference } => self.resolve_schema_ref(reference).map(|(_, s)| s),
+            ReferenceOr::Reference { reference } => {
+                self.resolve_schema_ref(reference).map(|(_, s)| s)
+            }
         }
     }
 
     /// The fields of a form body's schema, in declaration order; empty when
     /// the schema declares no properties (an untyped form).
-    pub(super) fn form_fields(&mut self, media: &MediaType, media_pointer: &str, hint: &str) -> Vec<FormField> {
+    pub(super) fn form_fields(
+        &mut self,
+        media: &MediaType,
+        media_pointer: &str,
+        hint: &str,
+    ) -> Vec<FormField> {
         let (schema, pointer) = match &media.schema {
             Some(ReferenceOr::Item(s)) => (s.clone(), pointer_join(media_pointer, "schema")),
-            Some(ReferenceOr::Reference { reference }) => match self.resolve_schema_ref(reference) {
-                Some((key, s)) => (s, key),
-                None => return Vec::new(),
-            },
+            Some(ReferenceOr::Reference { reference }) => {
+                match self.resolve_schema_ref(reference) {
+                    Some((key, s)) => (s, key),
+                    None => return Vec::new(),
+                }
+            }
             None => return Vec::new(),
         };
         let v = view(&schema);
-        let Some(props) = v.properties else { return Vec::new() };
+        let Some(props) = v.properties else {
+            return Vec::new();
+        };
         let required = v.required.to_vec();
         let props_pointer = pointer_join(&pointer, "properties");
         let mut names = Namespace::new(reserved::FORM_FIELDS);
@@ -48,10 +59,15 @@ impl Lowerer<'_> {
             let items = resolved.as_ref().and_then(|s| view(s).items.cloned());
             let kind = if resolved.as_ref().is_some_and(is_binary) {
                 FormFieldKind::File
-            } else if items.as_ref().and_then(|i| self.schema_of(i)).is_some_and(|s| is_binary(&s)) {
+            } else if items
+                .as_ref()
+                .and_then(|i| self.schema_of(i))
+                .is_some_and(|s| is_binary(&s))
+            {
                 FormFieldKind::Files
             } else {
-                let ty = self.type_of_boxed(prop, &prop_pointer, &format!("{hint}{}", pascal(name)));
+                let ty =
+                    self.type_of_boxed(prop, &prop_pointer, &format!("{hint}{}", pascal(name)));
                 self.form_kind(ty)
             };
             let encoding = media.encoding.get(name);
@@ -67,7 +83,9 @@ impl Lowerer<'_> {
                 Some(e) if e.style.is_some() => e.explode || style == ParamStyle::DeepObject,
                 _ => style == ParamStyle::Form,
             };
-            let description = resolved.as_ref().and_then(|s| s.schema_data.description.clone());
+            let description = resolved
+                .as_ref()
+                .and_then(|s| s.schema_data.description.clone());
             out.push(FormField {
                 name: name.clone(),
                 rust_name: names.claim(snake(name)),
@@ -86,7 +104,10 @@ impl Lowerer<'_> {
     fn form_kind(&self, ty: TypeRef) -> FormFieldKind {
         let text = |t: &TypeRef| match t.non_null() {
             TypeRef::Primitive(p) => *p != Primitive::Binary,
-            TypeRef::Named(key) => matches!(self.types.get(key).map(|d| &d.kind), Some(TypeKind::Enum(_))),
+            TypeRef::Named(key) => matches!(
+                self.types.get(key).map(|d| &d.kind),
+                Some(TypeKind::Enum(_))
+            ),
             _ => false,
         };
         match ty.non_null() {

@@ -7,8 +7,8 @@
 
 mod api;
 mod client_params;
-mod cycles;
 mod custom;
+mod cycles;
 mod events;
 mod forms;
 mod naming;
@@ -103,7 +103,10 @@ pub fn lower_with(spec: &OpenAPI, openapi_version: &str, options: &Options) -> i
 
 impl Lowerer<'_> {
     fn warn(&mut self, pointer: &str, message: impl Into<String>) {
-        self.warnings.push(ir::Warning { pointer: pointer.to_string(), message: message.into() });
+        self.warnings.push(ir::Warning {
+            pointer: pointer.to_string(),
+            message: message.into(),
+        });
     }
 
     /// Gives every type its final, unique name. Component schemas claim names
@@ -113,7 +116,11 @@ impl Lowerer<'_> {
         let mut keys: Vec<&TypeKey> = self.types.keys().collect();
         // Configured names claim first, then component schemas, then inline.
         keys.sort_by_key(|k| {
-            (!self.options.rename.types.contains_key(*k), !k.starts_with("#/components/schemas/"), k.as_str())
+            (
+                !self.options.rename.types.contains_key(*k),
+                !k.starts_with("#/components/schemas/"),
+                k.as_str(),
+            )
         });
         let mut taken = Namespace::new(reserved::TYPES);
         let mut renames = BTreeMap::new();
@@ -133,7 +140,11 @@ impl Lowerer<'_> {
         // required fields takes the next free one.
         for t in &mut out {
             if let ir::TypeKind::Struct(s) = &mut t.kind {
-                let required = s.fields.iter().filter(|f| f.required && !f.ty.is_nullable()).count();
+                let required = s
+                    .fields
+                    .iter()
+                    .filter(|f| f.required && !f.ty.is_nullable())
+                    .count();
                 if required > 1 {
                     s.required_name = Some(taken.claim(format!("{}Required", t.name)));
                 }

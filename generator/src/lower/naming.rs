@@ -14,11 +14,11 @@ use super::reserved::Scope;
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
-    "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod",
-    "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
-    "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do",
-    "final", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
 pub fn is_keyword(s: &str) -> bool {
@@ -61,7 +61,10 @@ fn words(raw: &str) -> String {
             // Non-ASCII letters are valid in identifiers but hard to type and
             // linted: transliterate (`ü` → `u`, `日本` → `Ri Ben`).
             let ascii = deunicode::deunicode_char(c).unwrap_or("");
-            let ascii: String = ascii.chars().filter(|c| c.is_ascii_alphanumeric() || *c == ' ').collect();
+            let ascii: String = ascii
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == ' ')
+                .collect();
             if ascii.trim().is_empty() {
                 out.push_str(&format!(" u{:04x} ", c as u32));
             } else if ascii.len() == 1 {
@@ -120,7 +123,10 @@ pub fn snake(raw: &str) -> String {
 /// digits and single hyphens, never empty.
 pub fn kebab(raw: &str) -> String {
     let text = words(raw);
-    let parts: Vec<&str> = text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let parts: Vec<&str> = text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
     let joined = parts.join(" ").to_snake_case();
     let out: Vec<&str> = joined.split('_').filter(|w| !w.is_empty()).collect();
     if out.is_empty() {
@@ -181,7 +187,12 @@ impl Namespace {
     pub fn new(scope: Scope) -> Self {
         let reserved: HashSet<&'static str> = scope.reserved.iter().copied().collect();
         let taken = reserved.iter().map(|s| s.to_string()).collect();
-        Namespace { scope, reserved, taken, next: HashMap::new() }
+        Namespace {
+            scope,
+            reserved,
+            taken,
+            next: HashMap::new(),
+        }
     }
 
     /// Whether `name` is reserved or already handed out.
@@ -215,7 +226,11 @@ impl Namespace {
         } else {
             base
         };
-        let sep = if base.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        let sep = if base.ends_with(|c: char| c.is_ascii_digit()) {
+            "_"
+        } else {
+            ""
+        };
         let n = self.next.entry(base.clone()).or_insert(2);
         loop {
             let candidate = format!("{base}{sep}{n}");
@@ -260,17 +275,26 @@ mod tests {
     #[test]
     fn package_names() {
         assert_eq!(package_name("Intercom API"), "intercom-api-client");
-        assert_eq!(package_name("1Password Connect"), "api-1password-connect-client");
+        assert_eq!(
+            package_name("1Password Connect"),
+            "api-1password-connect-client"
+        );
         assert_eq!(package_name("  "), "api-client");
         assert_eq!(package_name("🎉"), "api-client");
         assert_eq!(package_name("Ünïcode\u{7f}\r\n"), "unicode-client");
         let long = package_name(&"word ".repeat(40));
-        assert!(long.len() <= 64 && long.ends_with("-client") && !long.contains("--"), "{long}");
+        assert!(
+            long.len() <= 64 && long.ends_with("-client") && !long.contains("--"),
+            "{long}"
+        );
     }
 
     #[test]
     fn uniqueness() {
-        let mut ns = Namespace::new(Scope { reserved: &["Unknown"], suffix: "Value" });
+        let mut ns = Namespace::new(Scope {
+            reserved: &["Unknown"],
+            suffix: "Value",
+        });
         assert_eq!(ns.claim("Asc".into()), "Asc");
         assert_eq!(ns.claim("Asc".into()), "Asc2");
         assert_eq!(ns.claim("Asc3".into()), "Asc3");
@@ -280,7 +304,10 @@ mod tests {
         assert_eq!(ns.claim("Unknown".into()), "UnknownValue");
         assert_eq!(ns.claim("Unknown".into()), "UnknownValue2");
         assert_eq!(ns.claim("UnknownValue".into()), "UnknownValue3");
-        let mut plain = Namespace::new(Scope { reserved: &["ClientBuilder"], suffix: "" });
+        let mut plain = Namespace::new(Scope {
+            reserved: &["ClientBuilder"],
+            suffix: "",
+        });
         assert_eq!(plain.claim("ClientBuilder".into()), "ClientBuilder2");
     }
 
@@ -288,7 +315,10 @@ mod tests {
     fn many_collisions_are_linear() {
         // 10k names mapping to one base: each claim resumes where the last
         // stopped (this loop was quadratic when every claim counted from 2).
-        let mut ns = Namespace::new(Scope { reserved: &[], suffix: "" });
+        let mut ns = Namespace::new(Scope {
+            reserved: &[],
+            suffix: "",
+        });
         let names: Vec<String> = (0..10_000).map(|_| ns.claim("Same".into())).collect();
         assert_eq!(names[0], "Same");
         assert_eq!(names[9_999], "Same10000");

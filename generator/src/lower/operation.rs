@@ -1,18 +1,18 @@
 //! Paths and operations → [`Operation`]s.
 
 use openapiv3::{
-    MediaType, Operation as OaOperation, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr,
-    RequestBody as OaBody, Response as OaResponse, StatusCode,
+    MediaType, Operation as OaOperation, Parameter, ParameterSchemaOrContent, PathItem,
+    ReferenceOr, RequestBody as OaBody, Response as OaResponse, StatusCode,
 };
 
 use super::naming::{kebab, pascal, snake, Namespace};
-use super::reserved;
 use super::refs::component_name;
+use super::reserved;
 use super::Lowerer;
 use crate::diagnostic::{pointer_escape, pointer_join};
 use crate::ir::{
-    EventsAlternative, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, PathPart, RequestBody, Response,
-    ResponseBody, StatusMatch, TypeRef,
+    EventsAlternative, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, PathPart,
+    RequestBody, Response, ResponseBody, StatusMatch, TypeRef,
 };
 
 impl<'a> Lowerer<'a> {
@@ -31,7 +31,10 @@ impl<'a> Lowerer<'a> {
             let item = match item {
                 ReferenceOr::Item(item) => item,
                 ReferenceOr::Reference { reference } => {
-                    match self.pointer_value(reference).and_then(|v| serde_json::from_value::<PathItem>(v).ok()) {
+                    match self
+                        .pointer_value(reference)
+                        .and_then(|v| serde_json::from_value::<PathItem>(v).ok())
+                    {
                         Some(found) => {
                             resolved = found;
                             &resolved
@@ -44,11 +47,16 @@ impl<'a> Lowerer<'a> {
                 }
             };
             for (method, op) in methods(item) {
-                if !self.options.select.keeps(method, path, &op.tags, op.operation_id.as_deref()) {
+                if !self
+                    .options
+                    .select
+                    .keeps(method, path, &op.tags, op.operation_id.as_deref())
+                {
                     continue;
                 }
                 let pointer = pointer_join(&path_pointer, &method.as_str().to_ascii_lowercase());
-                let lowered = self.operation(path, &path_pointer, item, method, op, &pointer, &mut taken);
+                let lowered =
+                    self.operation(path, &path_pointer, item, method, op, &pointer, &mut taken);
                 out.push(lowered);
             }
         }
@@ -59,7 +67,11 @@ impl<'a> Lowerer<'a> {
             op.builder_name = items.claim(format!("{base}Builder"));
             op.error_name = items.claim(format!("{base}Error"));
             op.output_name = items.claim(format!("{base}Output"));
-            if let Some(body) = op.body.as_mut().filter(|b| b.media == MediaKind::Multipart && !b.form_fields.is_empty()) {
+            if let Some(body) = op
+                .body
+                .as_mut()
+                .filter(|b| b.media == MediaKind::Multipart && !b.form_fields.is_empty())
+            {
                 body.form_name = Some(items.claim(format!("{base}Form")));
             }
         }
@@ -86,14 +98,22 @@ impl<'a> Lowerer<'a> {
             (_, Some(f)) if !f.trim().is_empty() => snake(f),
             _ => match &op.summary {
                 Some(s) if s.split_whitespace().count() <= 6 => snake(s),
-                _ => snake(&format!("{} {}", method.as_str().to_ascii_lowercase(), path_only)),
+                _ => snake(&format!(
+                    "{} {}",
+                    method.as_str().to_ascii_lowercase(),
+                    path_only
+                )),
             },
         };
         // A duplicate (operationId reused, or a path item reached twice
         // through `$ref`) is named after its route, which says what it is.
         // A name the client itself uses keeps its spelling, with a suffix.
         let base_name = if taken.contains(&base_name) && !taken.is_reserved(&base_name) {
-            snake(&format!("{} {}", method.as_str().to_ascii_lowercase(), path_only))
+            snake(&format!(
+                "{} {}",
+                method.as_str().to_ascii_lowercase(),
+                path_only
+            ))
         } else {
             base_name
         };
@@ -108,11 +128,14 @@ impl<'a> Lowerer<'a> {
         for (list, base) in [(&item.parameters, path_pointer), (&op.parameters, pointer)] {
             for (i, p) in list.iter().enumerate() {
                 let ppointer = format!("{base}/parameters/{i}");
-                let Some(param) = self.resolve_parameter(p, &ppointer) else { continue };
+                let Some(param) = self.resolve_parameter(p, &ppointer) else {
+                    continue;
+                };
                 let data = param.parameter_data_ref();
                 params.retain(|(existing, _)| {
                     let e = existing.parameter_data_ref();
-                    !(e.name == data.name && std::mem::discriminant(existing) == std::mem::discriminant(&param))
+                    !(e.name == data.name
+                        && std::mem::discriminant(existing) == std::mem::discriminant(&param))
                 });
                 params.push((param, ppointer));
             }
@@ -127,12 +150,17 @@ impl<'a> Lowerer<'a> {
         let mut parts = Vec::new();
         let mut rest = path_only;
         while let Some(start) = rest.find('{') {
-            let Some(len) = rest[start..].find('}') else { break };
+            let Some(len) = rest[start..].find('}') else {
+                break;
+            };
             if start > 0 {
                 parts.push(PathPart::Literal(rest[..start].to_string()));
             }
             let var = &rest[start + 1..start + len];
-            if params.iter().any(|p| p.location == ParamLocation::Path && p.name == var) {
+            if params
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && p.name == var)
+            {
                 parts.push(PathPart::Param(var.to_string()));
             } else {
                 self.warn(pointer, format!("path template variable `{{{var}}}` has no path parameter; it is sent literally"));
@@ -146,7 +174,10 @@ impl<'a> Lowerer<'a> {
         let mut params: Vec<Param> = params
             .into_iter()
             .filter(|p| {
-                p.location != ParamLocation::Path || parts.iter().any(|part| part == &PathPart::Param(p.name.clone()))
+                p.location != ParamLocation::Path
+                    || parts
+                        .iter()
+                        .any(|part| part == &PathPart::Param(p.name.clone()))
             })
             .collect();
         // Twins of the optional setters taking an `Option`, named after every
@@ -159,18 +190,31 @@ impl<'a> Lowerer<'a> {
             let bpointer = pointer_join(pointer, "requestBody");
             self.request_body(b, &bpointer, &type_hint)
         });
-        let Responses { list: responses, events, download } = self.responses(op, pointer, &type_hint);
+        let Responses {
+            list: responses,
+            events,
+            download,
+        } = self.responses(op, pointer, &type_hint);
         let accept = self.accept(op, events.is_some());
         let security = op
             .security
             .as_ref()
             .or(self.spec.security.as_ref())
-            .map(|reqs| reqs.iter().map(|r| r.keys().cloned().collect::<Vec<_>>()).collect())
+            .map(|reqs| {
+                reqs.iter()
+                    .map(|r| r.keys().cloned().collect::<Vec<_>>())
+                    .collect()
+            })
             .unwrap_or_default();
         let security = self.known_security(security, pointer);
 
         let mut seen = std::collections::HashSet::new();
-        let mut features: Vec<String> = op.tags.iter().map(|t| tag_feature(t)).filter(|f| seen.insert(f.clone())).collect();
+        let mut features: Vec<String> = op
+            .tags
+            .iter()
+            .map(|t| tag_feature(t))
+            .filter(|f| seen.insert(f.clone()))
+            .collect();
         if features.is_empty() {
             features.push(reserved::UNTAGGED_FEATURE.to_string());
         }
@@ -203,12 +247,20 @@ impl<'a> Lowerer<'a> {
             .operation_id
             .as_ref()
             .and_then(|id| self.options.pagination.get(id))
-            .or_else(|| self.options.pagination.get(&format!("{} {path}", method.as_str())));
+            .or_else(|| {
+                self.options
+                    .pagination
+                    .get(&format!("{} {path}", method.as_str()))
+            });
         let extension = op.extensions.get(super::pagination::EXTENSION);
         let extension_pointer = super::pagination::extension_pointer(pointer);
         let setting = match (configured, extension) {
             (Some(v), _) => Some((v, "#/paths", crate::ir::PaginationSource::Config)),
-            (None, Some(v)) => Some((v, extension_pointer.as_str(), crate::ir::PaginationSource::Extension)),
+            (None, Some(v)) => Some((
+                v,
+                extension_pointer.as_str(),
+                crate::ir::PaginationSource::Extension,
+            )),
             (None, None) => None,
         };
         operation.pagination = self.pagination(&operation, setting);
@@ -220,7 +272,11 @@ impl<'a> Lowerer<'a> {
     /// (`send()` asks for JSON, `events()` for events).
     fn accept(&self, op: &OaOperation, events_alternative: bool) -> Option<String> {
         let mut types: Vec<String> = Vec::new();
-        let all = op.responses.responses.values().chain(op.responses.default.iter());
+        let all = op
+            .responses
+            .responses
+            .values()
+            .chain(op.responses.default.iter());
         for r in all {
             let content = match r {
                 ReferenceOr::Item(r) => Some(&r.content),
@@ -253,7 +309,10 @@ impl<'a> Lowerer<'a> {
                 .filter(|k| {
                     let ok = schemes.is_some_and(|s| s.contains_key(k.as_str()));
                     if !ok {
-                        self.warn(pointer, format!("security requirement names undefined scheme `{k}`; ignored"));
+                        self.warn(
+                            pointer,
+                            format!("security requirement names undefined scheme `{k}`; ignored"),
+                        );
                     }
                     ok
                 })
@@ -266,7 +325,11 @@ impl<'a> Lowerer<'a> {
         out
     }
 
-    fn resolve_parameter(&mut self, p: &ReferenceOr<Parameter>, pointer: &str) -> Option<Parameter> {
+    fn resolve_parameter(
+        &mut self,
+        p: &ReferenceOr<Parameter>,
+        pointer: &str,
+    ) -> Option<Parameter> {
         match p {
             ReferenceOr::Item(p) => Some(p.clone()),
             ReferenceOr::Reference { reference } => {
@@ -278,7 +341,12 @@ impl<'a> Lowerer<'a> {
                         self.resolve_parameter(&ReferenceOr::Reference { reference: next }, pointer)
                     }
                     _ => {
-                        self.warn(pointer, format!("cannot resolve parameter `$ref: {reference}`; parameter skipped"));
+                        self.warn(
+                            pointer,
+                            format!(
+                                "cannot resolve parameter `$ref: {reference}`; parameter skipped"
+                            ),
+                        );
                         None
                     }
                 }
@@ -286,14 +354,24 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn param(&mut self, p: &Parameter, pointer: &str, op_hint: &str, names: &mut Namespace) -> Option<Param> {
+    fn param(
+        &mut self,
+        p: &Parameter,
+        pointer: &str,
+        op_hint: &str,
+        names: &mut Namespace,
+    ) -> Option<Param> {
         let data = p.parameter_data_ref();
         let (location, style, explode) = match p {
-            Parameter::Path { style, .. } => (ParamLocation::Path, match style {
-                openapiv3::PathStyle::Matrix => ParamStyle::Matrix,
-                openapiv3::PathStyle::Label => ParamStyle::Label,
-                openapiv3::PathStyle::Simple => ParamStyle::Simple,
-            }, data.explode.unwrap_or(false)),
+            Parameter::Path { style, .. } => (
+                ParamLocation::Path,
+                match style {
+                    openapiv3::PathStyle::Matrix => ParamStyle::Matrix,
+                    openapiv3::PathStyle::Label => ParamStyle::Label,
+                    openapiv3::PathStyle::Simple => ParamStyle::Simple,
+                },
+                data.explode.unwrap_or(false),
+            ),
             Parameter::Query { style, .. } => {
                 let style = match style {
                     openapiv3::QueryStyle::Form => ParamStyle::Form,
@@ -301,13 +379,26 @@ impl<'a> Lowerer<'a> {
                     openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
                     openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
                 };
-                (ParamLocation::Query, style, data.explode.unwrap_or(style == ParamStyle::Form))
+                (
+                    ParamLocation::Query,
+                    style,
+                    data.explode.unwrap_or(style == ParamStyle::Form),
+                )
             }
-            Parameter::Header { .. } => (ParamLocation::Header, ParamStyle::Simple, data.explode.unwrap_or(false)),
-            Parameter::Cookie { .. } => (ParamLocation::Cookie, ParamStyle::Form, data.explode.unwrap_or(true)),
+            Parameter::Header { .. } => (
+                ParamLocation::Header,
+                ParamStyle::Simple,
+                data.explode.unwrap_or(false),
+            ),
+            Parameter::Cookie { .. } => (
+                ParamLocation::Cookie,
+                ParamStyle::Form,
+                data.explode.unwrap_or(true),
+            ),
         };
         if location == ParamLocation::Header
-            && ["accept", "content-type", "authorization"].contains(&data.name.to_ascii_lowercase().as_str())
+            && ["accept", "content-type", "authorization"]
+                .contains(&data.name.to_ascii_lowercase().as_str())
         {
             // OpenAPI says these are ignored as parameters: they come from
             // the media types and security schemes.
@@ -319,15 +410,21 @@ impl<'a> Lowerer<'a> {
                 let default = match schema {
                     ReferenceOr::Item(s) => s.schema_data.default.clone(),
                     // A shared schema (an API-version enum) often carries the default.
-                    ReferenceOr::Reference { reference } => {
-                        self.resolve_schema_ref(reference).and_then(|(_, s)| s.schema_data.default)
-                    }
+                    ReferenceOr::Reference { reference } => self
+                        .resolve_schema_ref(reference)
+                        .and_then(|(_, s)| s.schema_data.default),
                 };
-                (self.type_of(schema, &pointer_join(pointer, "schema"), &hint), default)
+                (
+                    self.type_of(schema, &pointer_join(pointer, "schema"), &hint),
+                    default,
+                )
             }
             ParameterSchemaOrContent::Content(content) => {
                 match content.iter().next().and_then(|(_, m)| m.schema.as_ref()) {
-                    Some(schema) => (self.type_of(schema, &format!("{pointer}/content"), &hint), None),
+                    Some(schema) => (
+                        self.type_of(schema, &format!("{pointer}/content"), &hint),
+                        None,
+                    ),
                     None => (TypeRef::Primitive(crate::ir::Primitive::String), None),
                 }
             }
@@ -347,12 +444,23 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    fn request_body(&mut self, b: &ReferenceOr<OaBody>, pointer: &str, op_hint: &str) -> Option<RequestBody> {
+    fn request_body(
+        &mut self,
+        b: &ReferenceOr<OaBody>,
+        pointer: &str,
+        op_hint: &str,
+    ) -> Option<RequestBody> {
         let body = match b {
             ReferenceOr::Item(b) => b.clone(),
             ReferenceOr::Reference { reference } => {
-                let found = component_name(reference, "requestBodies")
-                    .and_then(|n| self.spec.components.as_ref()?.request_bodies.get(&n).cloned());
+                let found = component_name(reference, "requestBodies").and_then(|n| {
+                    self.spec
+                        .components
+                        .as_ref()?
+                        .request_bodies
+                        .get(&n)
+                        .cloned()
+                });
                 match found {
                     Some(ReferenceOr::Item(b)) => b,
                     _ => {
@@ -376,7 +484,9 @@ impl<'a> Lowerer<'a> {
             _ => None,
         };
         let form_fields = match kind {
-            MediaKind::Multipart | MediaKind::FormUrlEncoded => self.form_fields(media, &media_pointer, &hint),
+            MediaKind::Multipart | MediaKind::FormUrlEncoded => {
+                self.form_fields(media, &media_pointer, &hint)
+            }
             _ => Vec::new(),
         };
         Some(RequestBody {
@@ -387,7 +497,11 @@ impl<'a> Lowerer<'a> {
             ty,
             required: body.required,
             description: body.description.clone(),
-            alternatives: choices.iter().skip(1).map(|(ct, _)| (*ct).clone()).collect(),
+            alternatives: choices
+                .iter()
+                .skip(1)
+                .map(|(ct, _)| (*ct).clone())
+                .collect(),
             examples: self.media_examples(media),
         })
     }
@@ -438,19 +552,32 @@ impl<'a> Lowerer<'a> {
             let mut choices: Vec<(&String, &MediaType)> = resp.content.iter().collect();
             choices.sort_by_key(|(ct, _)| media_rank(ct));
             let headers = resp.headers.keys().cloned().collect();
-            if let Some(body) = self.event_stream(&mut choices, status, &this_pointer, &hint, &mut events) {
-                out.push(Response { status, description: Some(resp.description.clone()).filter(|d| !d.is_empty()), name, body, examples: Vec::new(), headers });
+            if let Some(body) =
+                self.event_stream(&mut choices, status, &this_pointer, &hint, &mut events)
+            {
+                out.push(Response {
+                    status,
+                    description: Some(resp.description.clone()).filter(|d| !d.is_empty()),
+                    name,
+                    body,
+                    examples: Vec::new(),
+                    headers,
+                });
                 continue;
             }
             let (body, examples) = match choices.first() {
-                None if matches!(status, StatusMatch::Code(204 | 205 | 304)) => (ResponseBody::Empty, Vec::new()),
+                None if matches!(status, StatusMatch::Code(204 | 205 | 304)) => {
+                    (ResponseBody::Empty, Vec::new())
+                }
                 None => (ResponseBody::Raw, Vec::new()),
                 Some((ct, media)) => {
                     let media_pointer = pointer_join(&pointer_join(&this_pointer, "content"), ct);
                     let body = match (media_kind(ct), &media.schema) {
-                        (MediaKind::Json, Some(schema)) => {
-                            ResponseBody::Json(self.type_of(schema, &pointer_join(&media_pointer, "schema"), &hint))
-                        }
+                        (MediaKind::Json, Some(schema)) => ResponseBody::Json(self.type_of(
+                            schema,
+                            &pointer_join(&media_pointer, "schema"),
+                            &hint,
+                        )),
                         (MediaKind::Text, _) => ResponseBody::Text,
                         (kind, _) => {
                             // Declared binary content: offered as a stream too.
@@ -461,11 +588,22 @@ impl<'a> Lowerer<'a> {
                     (body, self.media_examples(media))
                 }
             };
-            out.push(Response { status, description: Some(resp.description.clone()).filter(|d| !d.is_empty()), name, body, examples, headers });
+            out.push(Response {
+                status,
+                description: Some(resp.description.clone()).filter(|d| !d.is_empty()),
+                name,
+                body,
+                examples,
+                headers,
+            });
         }
         // One success body to stream: several would need an enum of streams.
         let successes = out.iter().filter(|r| r.status.is_success()).count();
-        Responses { list: out, events, download: download && successes == 1 }
+        Responses {
+            list: out,
+            events,
+            download: download && successes == 1,
+        }
     }
 
     /// JSON examples of a media type: `example` and every `examples` entry,
@@ -520,12 +658,21 @@ fn tag_feature(tag: &str) -> String {
 }
 
 pub(super) fn base_media(ct: &str) -> String {
-    ct.split(';').next().unwrap_or(ct).trim().to_ascii_lowercase()
+    ct.split(';')
+        .next()
+        .unwrap_or(ct)
+        .trim()
+        .to_ascii_lowercase()
 }
 
 pub(super) fn media_kind(ct: &str) -> MediaKind {
     let ct = base_media(ct);
-    if ct == "application/json" || ct.ends_with("+json") || ct == "*/*" || ct == "application/*" || ct.ends_with("/json") {
+    if ct == "application/json"
+        || ct.ends_with("+json")
+        || ct == "*/*"
+        || ct == "application/*"
+        || ct.ends_with("/json")
+    {
         MediaKind::Json
     } else if ct == "application/x-www-form-urlencoded" {
         MediaKind::FormUrlEncoded

@@ -23,19 +23,79 @@ pub struct Scope {
 /// method (`client.clone()` returning a request builder) and trips clippy's
 /// `should_implement_trait`.
 const TRAIT_METHODS: &[&str] = &[
-    "add", "as_mut", "as_ref", "bitand", "bitor", "bitxor", "borrow", "borrow_mut", "clone",
-    "clone_from", "cmp", "default", "deref", "deref_mut", "div", "drop", "eq", "fmt", "from",
-    "from_iter", "from_str", "hash", "index", "index_mut", "into", "into_iter", "mul", "ne", "neg",
-    "next", "not", "partial_cmp", "rem", "shl", "shr", "sub", "to_owned", "to_string", "try_from",
-    "try_into", "type_id",
+    "add",
+    "as_mut",
+    "as_ref",
+    "bitand",
+    "bitor",
+    "bitxor",
+    "borrow",
+    "borrow_mut",
+    "clone",
+    "clone_from",
+    "cmp",
+    "default",
+    "deref",
+    "deref_mut",
+    "div",
+    "drop",
+    "eq",
+    "fmt",
+    "from",
+    "from_iter",
+    "from_str",
+    "hash",
+    "index",
+    "index_mut",
+    "into",
+    "into_iter",
+    "mul",
+    "ne",
+    "neg",
+    "next",
+    "not",
+    "partial_cmp",
+    "rem",
+    "shl",
+    "shr",
+    "sub",
+    "to_owned",
+    "to_string",
+    "try_from",
+    "try_into",
+    "type_id",
 ];
 
 /// Type names used unqualified in generated modules (prelude types, traits
 /// and variants; `Self`).
 const PRELUDE: &[&str] = &[
-    "Box", "Clone", "Copy", "Debug", "Default", "Eq", "Err", "From", "Hash", "Into", "None", "Ok",
-    "Option", "Ord", "PartialEq", "PartialOrd", "Result", "Self", "Send", "Sized", "Some", "String",
-    "Sync", "ToOwned", "ToString", "Unpin", "Vec",
+    "Box",
+    "Clone",
+    "Copy",
+    "Debug",
+    "Default",
+    "Eq",
+    "Err",
+    "From",
+    "Hash",
+    "Into",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Self",
+    "Send",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "Unpin",
+    "Vec",
 ];
 
 macro_rules! concat_lists {
@@ -60,12 +120,24 @@ macro_rules! concat_lists {
 }
 
 /// Schema types: the items of an API's `types` module (`emit/types.rs`).
-pub const TYPES: Scope = Scope { reserved: PRELUDE, suffix: "" };
+pub const TYPES: Scope = Scope {
+    reserved: PRELUDE,
+    suffix: "",
+};
 
 /// Items of an API's `client` module besides the operations' own
 /// (`emit/client.rs`): operation builder, output and error enums.
 pub const CLIENT_ITEMS: Scope = Scope {
-    reserved: concat_lists!(&["Client", "ClientBuilder", "Server", "DEFAULT_BASE_URL", "types"], PRELUDE),
+    reserved: concat_lists!(
+        &[
+            "Client",
+            "ClientBuilder",
+            "Server",
+            "DEFAULT_BASE_URL",
+            "types"
+        ],
+        PRELUDE
+    ),
     suffix: "",
 };
 
@@ -137,37 +209,74 @@ pub const REQUEST_BUILDER: Scope = Scope {
 
 /// Fields of a generated multipart form struct (`emit/forms.rs`): one per
 /// part, nothing else.
-pub const FORM_FIELDS: Scope = Scope { reserved: &[], suffix: "" };
+pub const FORM_FIELDS: Scope = Scope {
+    reserved: &[],
+    suffix: "",
+};
 
 /// Methods of a generated multipart form struct (`emit/forms.rs`); fields
 /// and methods do not clash in Rust, so this reserves nothing from fields.
-pub const FORM_METHODS: Scope = Scope { reserved: &["to_multipart"], suffix: "" };
+pub const FORM_METHODS: Scope = Scope {
+    reserved: &["to_multipart"],
+    suffix: "",
+};
 
 /// Fields of a generated struct (`emit/types.rs`): the map of undeclared
 /// properties.
-pub const STRUCT_FIELDS: Scope = Scope { reserved: &["extra"], suffix: "" };
+pub const STRUCT_FIELDS: Scope = Scope {
+    reserved: &["extra"],
+    suffix: "",
+};
 
 /// Variants of a generated enum: the catch-all for values unknown when the
 /// client was generated.
-pub const ENUM_VARIANTS: Scope = Scope { reserved: &["Unknown"], suffix: "Value" };
+pub const ENUM_VARIANTS: Scope = Scope {
+    reserved: &["Unknown"],
+    suffix: "Value",
+};
 
 /// Variants of a generated `oneOf`/`anyOf` enum (the catch-all of
 /// discriminated unions).
-pub const UNION_VARIANTS: Scope = Scope { reserved: &["Unknown"], suffix: "Value" };
+pub const UNION_VARIANTS: Scope = Scope {
+    reserved: &["Unknown"],
+    suffix: "Value",
+};
 
 /// Variants of the `Server` enum.
-pub const SERVER_VARIANTS: Scope = Scope { reserved: &[], suffix: "" };
+pub const SERVER_VARIANTS: Scope = Scope {
+    reserved: &[],
+    suffix: "",
+};
 
 /// Variants of an operation's output and error enums.
-pub const RESPONSE_VARIANTS: Scope = Scope { reserved: &[], suffix: "" };
+pub const RESPONSE_VARIANTS: Scope = Scope {
+    reserved: &[],
+    suffix: "",
+};
 
 /// Modules at the root of a generated crate (`emit/krate.rs`): the runtime,
 /// and the dependencies' crate names, which a module must not shadow.
 pub const CRATE_MODULES: &[&str] = &[
-    "runtime", "std", "core", "alloc", "crate", "self", "super", "bytes", "fastrand", "futures_core",
+    "runtime",
+    "std",
+    "core",
+    "alloc",
+    "crate",
+    "self",
+    "super",
+    "bytes",
+    "fastrand",
+    "futures_core",
     "futures_util",
-    "percent_encoding", "reqwest", "serde", "serde_json", "serde_path_to_error", "serde_urlencoded",
-    "time", "tokio", "uuid",
+    "percent_encoding",
+    "reqwest",
+    "serde",
+    "serde_json",
+    "serde_path_to_error",
+    "serde_urlencoded",
+    "time",
+    "tokio",
+    "uuid",
 ];
 
 /// The cargo feature gating operations without a tag, when features are per

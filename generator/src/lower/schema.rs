@@ -10,8 +10,8 @@ use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 use serde_json::Value;
 
 use super::naming::{pascal, snake, Namespace};
-use super::reserved;
 use super::refs::{component_name, schema_key};
+use super::reserved;
 use super::view::{view, View};
 use super::Lowerer;
 use crate::diagnostic::pointer_join;
@@ -29,7 +29,9 @@ enum Shape {
 
 impl<'a> Lowerer<'a> {
     pub(super) fn lower_components(&mut self) {
-        let Some(components) = &self.spec.components else { return };
+        let Some(components) = &self.spec.components else {
+            return;
+        };
         for name in components.schemas.keys() {
             self.component(name);
         }
@@ -38,7 +40,11 @@ impl<'a> Lowerer<'a> {
     /// The type of a component schema, lowering it on first use.
     fn component(&mut self, name: &str) -> TypeRef {
         let key = schema_key(name);
-        let schema = self.spec.components.as_ref().and_then(|c| c.schemas.get(name));
+        let schema = self
+            .spec
+            .components
+            .as_ref()
+            .and_then(|c| c.schemas.get(name));
         let Some(schema) = schema else {
             return TypeRef::Any;
         };
@@ -53,13 +59,22 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Item(s) => {
                     let kind = match self.shape(s, &key, &hint) {
                         Shape::Named(kind) => kind,
-                        Shape::Inline(t) => TypeKind::Alias { target: t, newtype: false },
+                        Shape::Inline(t) => TypeKind::Alias {
+                            target: t,
+                            newtype: false,
+                        },
                     };
                     (kind, Some(s))
                 }
                 ReferenceOr::Reference { reference } => {
                     let target = self.schema_ref(reference, &key);
-                    (TypeKind::Alias { target, newtype: false }, None)
+                    (
+                        TypeKind::Alias {
+                            target,
+                            newtype: false,
+                        },
+                        None,
+                    )
                 }
             };
             self.insert_type(key.clone(), hint, data, kind);
@@ -95,7 +110,12 @@ impl<'a> Lowerer<'a> {
     /// The type of a `$ref` used at `pointer`.
     pub(super) fn schema_ref(&mut self, reference: &str, pointer: &str) -> TypeRef {
         if let Some(name) = component_name(reference, "schemas") {
-            if self.spec.components.as_ref().is_some_and(|c| c.schemas.contains_key(&name)) {
+            if self
+                .spec
+                .components
+                .as_ref()
+                .is_some_and(|c| c.schemas.contains_key(&name))
+            {
                 return self.component(&name);
             }
         }
@@ -114,21 +134,34 @@ impl<'a> Lowerer<'a> {
                 t
             }
             None => {
-                self.warn(pointer, format!("cannot resolve `$ref: {reference}`; using an untyped JSON value"));
+                self.warn(
+                    pointer,
+                    format!("cannot resolve `$ref: {reference}`; using an untyped JSON value"),
+                );
                 TypeRef::Any
             }
         }
     }
 
     /// The type of the schema at `pointer`; inline items are named `hint`.
-    pub(super) fn type_of(&mut self, schema: &ReferenceOr<Schema>, pointer: &str, hint: &str) -> TypeRef {
+    pub(super) fn type_of(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        pointer: &str,
+        hint: &str,
+    ) -> TypeRef {
         match schema {
             ReferenceOr::Reference { reference } => self.schema_ref(reference, pointer),
             ReferenceOr::Item(s) => self.place(s, pointer, hint),
         }
     }
 
-    pub(super) fn type_of_boxed(&mut self, schema: &ReferenceOr<Box<Schema>>, pointer: &str, hint: &str) -> TypeRef {
+    pub(super) fn type_of_boxed(
+        &mut self,
+        schema: &ReferenceOr<Box<Schema>>,
+        pointer: &str,
+        hint: &str,
+    ) -> TypeRef {
         match schema {
             ReferenceOr::Reference { reference } => self.schema_ref(reference, pointer),
             ReferenceOr::Item(s) => self.place(s, pointer, hint),
@@ -160,13 +193,20 @@ impl<'a> Lowerer<'a> {
     fn shape(&mut self, s: &Schema, pointer: &str, hint: &str) -> Shape {
         let v = view(s);
         if v.not {
-            self.warn(pointer, "`not` schemas cannot be expressed as a Rust type; using an untyped JSON value");
+            self.warn(
+                pointer,
+                "`not` schemas cannot be expressed as a Rust type; using an untyped JSON value",
+            );
             return Shape::Inline(TypeRef::Any);
         }
         if !v.all_of.is_empty() {
             return self.all_of(&v, pointer, hint);
         }
-        let (members, which) = if !v.one_of.is_empty() { (v.one_of, "oneOf") } else { (v.any_of, "anyOf") };
+        let (members, which) = if !v.one_of.is_empty() {
+            (v.one_of, "oneOf")
+        } else {
+            (v.any_of, "anyOf")
+        };
         let constraint_only = !members.is_empty() && members.iter().all(is_required_only);
         if !members.is_empty() && !constraint_only {
             if v.properties.is_some_and(|p| !p.is_empty()) {
@@ -177,7 +217,11 @@ impl<'a> Lowerer<'a> {
         }
         // An enum of objects or arrays only constrains values of the schema's
         // type; it does not make a Rust enum.
-        let structured_enum = v.enumeration.iter().filter(|e| !e.is_null()).all(|e| e.is_object() || e.is_array());
+        let structured_enum = v
+            .enumeration
+            .iter()
+            .filter(|e| !e.is_null())
+            .all(|e| e.is_object() || e.is_array());
         if !v.enumeration.is_empty() && !structured_enum {
             return self.enumeration(&v, pointer);
         }
@@ -195,30 +239,57 @@ impl<'a> Lowerer<'a> {
                 Some("int32") => Primitive::I32,
                 Some("uint64" | "uint32" | "uint") => Primitive::U64,
                 // Non-negative with a bound beyond i64: only u64 holds it.
-                _ if v.minimum.is_some_and(|m| m >= 0.0) && v.maximum.is_some_and(|m| m > i64::MAX as f64) => Primitive::U64,
+                _ if v.minimum.is_some_and(|m| m >= 0.0)
+                    && v.maximum.is_some_and(|m| m > i64::MAX as f64) =>
+                {
+                    Primitive::U64
+                }
                 _ => Primitive::I64,
             })),
             Some("number") => Shape::Inline(TypeRef::Primitive(Primitive::F64)),
             Some("boolean") => Shape::Inline(TypeRef::Primitive(Primitive::Bool)),
             Some("array") => {
                 let item = match v.items {
-                    Some(items) => self.type_of_boxed(items, &pointer_join(pointer, "items"), &format!("{hint}Item")),
+                    Some(items) => self.type_of_boxed(
+                        items,
+                        &pointer_join(pointer, "items"),
+                        &format!("{hint}Item"),
+                    ),
                     None => TypeRef::Any,
                 };
                 Shape::Inline(TypeRef::Array(Box::new(item)))
             }
-            Some("object") | None if v.properties.is_some() || v.additional.is_some() || v.typ.is_some() || constraint_only => {
-                self.object(&v, pointer, hint, if constraint_only { members } else { &[] })
+            Some("object") | None
+                if v.properties.is_some()
+                    || v.additional.is_some()
+                    || v.typ.is_some()
+                    || constraint_only =>
+            {
+                self.object(
+                    &v,
+                    pointer,
+                    hint,
+                    if constraint_only { members } else { &[] },
+                )
             }
             None | Some("null") => Shape::Inline(TypeRef::Any),
             Some(other) => {
-                self.warn(pointer, format!("unknown schema type `{other}`; using an untyped JSON value"));
+                self.warn(
+                    pointer,
+                    format!("unknown schema type `{other}`; using an untyped JSON value"),
+                );
                 Shape::Inline(TypeRef::Any)
             }
         }
     }
 
-    fn object(&mut self, v: &View<'_>, pointer: &str, hint: &str, constraints: &[ReferenceOr<Schema>]) -> Shape {
+    fn object(
+        &mut self,
+        v: &View<'_>,
+        pointer: &str,
+        hint: &str,
+        constraints: &[ReferenceOr<Schema>],
+    ) -> Shape {
         let props = v.properties.filter(|p| !p.is_empty());
         let additional = self.additional(v.additional, pointer, hint);
         if props.is_none() && constraints.is_empty() {
@@ -253,12 +324,21 @@ impl<'a> Lowerer<'a> {
         }))
     }
 
-    fn additional(&mut self, a: Option<&AdditionalProperties>, pointer: &str, hint: &str) -> Additional {
+    fn additional(
+        &mut self,
+        a: Option<&AdditionalProperties>,
+        pointer: &str,
+        hint: &str,
+    ) -> Additional {
         match a {
             None | Some(AdditionalProperties::Any(true)) => Additional::Keep,
             Some(AdditionalProperties::Any(false)) => Additional::Deny,
             Some(AdditionalProperties::Schema(schema)) => {
-                match self.type_of(schema, &pointer_join(pointer, "additionalProperties"), &format!("{hint}Value")) {
+                match self.type_of(
+                    schema,
+                    &pointer_join(pointer, "additionalProperties"),
+                    &format!("{hint}Value"),
+                ) {
                     TypeRef::Any => Additional::Keep,
                     t => Additional::Typed(t),
                 }
@@ -282,8 +362,12 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Item(s) => Some(s.schema_data.clone()),
                 ReferenceOr::Reference { .. } => None,
             };
-            let (read_only, write_only) = data.as_ref().map_or((false, false), |d| (d.read_only, d.write_only));
-            let description = data.as_ref().and_then(|d| d.description.clone().or_else(|| d.title.clone()));
+            let (read_only, write_only) = data
+                .as_ref()
+                .map_or((false, false), |d| (d.read_only, d.write_only));
+            let description = data
+                .as_ref()
+                .and_then(|d| d.description.clone().or_else(|| d.title.clone()));
             out.insert(
                 name.clone(),
                 Field {
@@ -312,7 +396,11 @@ impl<'a> Lowerer<'a> {
         // `allOf: [X]` wrapping a single schema (often to attach a
         // description or `nullable` to a `$ref`) is just X.
         if v.all_of.len() == 1 && !has_props && v.one_of.is_empty() && v.any_of.is_empty() {
-            return Shape::Inline(self.type_of(&v.all_of[0], &pointer_join(pointer, "allOf/0"), hint));
+            return Shape::Inline(self.type_of(
+                &v.all_of[0],
+                &pointer_join(pointer, "allOf/0"),
+                hint,
+            ));
         }
         let mut fields = IndexMap::new();
         let mut required: Vec<String> = v.required.to_vec();
@@ -321,7 +409,16 @@ impl<'a> Lowerer<'a> {
         let mut others = Vec::new();
         for (i, member) in v.all_of.iter().enumerate() {
             let member_pointer = pointer_join(&pointer_join(pointer, "allOf"), &i.to_string());
-            self.merge_member(member, &member_pointer, hint, &mut fields, &mut required, &mut additional, &mut seen, &mut others);
+            self.merge_member(
+                member,
+                &member_pointer,
+                hint,
+                &mut fields,
+                &mut required,
+                &mut additional,
+                &mut seen,
+                &mut others,
+            );
         }
         if let Some(props) = v.properties.filter(|p| !p.is_empty()) {
             self.collect_fields(props, v.required, pointer, hint, &mut fields);
@@ -331,7 +428,10 @@ impl<'a> Lowerer<'a> {
                 return Shape::Inline(t);
             }
         } else if !others.is_empty() {
-            self.warn(pointer, "`allOf` mixes objects with non-object schemas; only the object members are typed");
+            self.warn(
+                pointer,
+                "`allOf` mixes objects with non-object schemas; only the object members are typed",
+            );
         }
         if let Additional::Deny = additional {
             // Closing a merged object would reject the other members' properties.
@@ -342,11 +442,17 @@ impl<'a> Lowerer<'a> {
                 f.required = true;
             }
         }
-        let (members, _) = if !v.one_of.is_empty() { (v.one_of, "oneOf") } else { (v.any_of, "anyOf") };
+        let (members, _) = if !v.one_of.is_empty() {
+            (v.one_of, "oneOf")
+        } else {
+            (v.any_of, "anyOf")
+        };
         let required_any_of = members
             .iter()
             .filter_map(|c| match c {
-                ReferenceOr::Item(c) if is_required_only(&ReferenceOr::Item(c.clone())) => Some(view(c).required.to_vec()),
+                ReferenceOr::Item(c) if is_required_only(&ReferenceOr::Item(c.clone())) => {
+                    Some(view(c).required.to_vec())
+                }
                 _ => None,
             })
             .collect();
@@ -390,9 +496,16 @@ impl<'a> Lowerer<'a> {
             ReferenceOr::Item(s) => (s.clone(), pointer.to_string(), hint.to_string()),
         };
         let v = view(&schema);
-        let objectish = v.properties.is_some() || !v.all_of.is_empty() || v.typ == Some("object") || v.additional.is_some();
+        let objectish = v.properties.is_some()
+            || !v.all_of.is_empty()
+            || v.typ == Some("object")
+            || v.additional.is_some();
         if !objectish {
-            if v.typ.is_some() || !v.one_of.is_empty() || !v.any_of.is_empty() || !v.enumeration.is_empty() {
+            if v.typ.is_some()
+                || !v.one_of.is_empty()
+                || !v.any_of.is_empty()
+                || !v.enumeration.is_empty()
+            {
                 let t = self.type_of(member, pointer, hint);
                 others.push(t);
             }
@@ -403,7 +516,16 @@ impl<'a> Lowerer<'a> {
         required.extend(v.required.iter().cloned());
         for (i, sub) in v.all_of.iter().enumerate() {
             let sub_pointer = pointer_join(&pointer_join(&member_pointer, "allOf"), &i.to_string());
-            self.merge_member(sub, &sub_pointer, &member_hint, fields, required, additional, seen, others);
+            self.merge_member(
+                sub,
+                &sub_pointer,
+                &member_hint,
+                fields,
+                required,
+                additional,
+                seen,
+                others,
+            );
         }
         if let Some(props) = v.properties {
             self.collect_fields(props, v.required, &member_pointer, &member_hint, fields);
@@ -413,15 +535,30 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn union(&mut self, s: &Schema, members: &[ReferenceOr<Schema>], pointer: &str, hint: &str) -> Shape {
+    fn union(
+        &mut self,
+        s: &Schema,
+        members: &[ReferenceOr<Schema>],
+        pointer: &str,
+        hint: &str,
+    ) -> Shape {
         let mut variants: Vec<UnionVariant> = Vec::new();
         let mut nullable = false;
         let mut taken = Namespace::new(reserved::UNION_VARIANTS);
         for (i, m) in members.iter().enumerate() {
             if let ReferenceOr::Item(ms) = m {
                 let mv = view(ms);
-                let only_null_enum = !mv.enumeration.is_empty() && mv.enumeration.iter().all(Value::is_null);
-                if mv.typ == Some("null") || only_null_enum || (mv.typ.is_none() && ms.schema_data.nullable && mv.properties.is_none() && mv.all_of.is_empty() && mv.one_of.is_empty() && mv.any_of.is_empty()) {
+                let only_null_enum =
+                    !mv.enumeration.is_empty() && mv.enumeration.iter().all(Value::is_null);
+                if mv.typ == Some("null")
+                    || only_null_enum
+                    || (mv.typ.is_none()
+                        && ms.schema_data.nullable
+                        && mv.properties.is_none()
+                        && mv.all_of.is_empty()
+                        && mv.one_of.is_empty()
+                        && mv.any_of.is_empty())
+                {
                     nullable = true;
                     continue;
                 }
@@ -429,13 +566,31 @@ impl<'a> Lowerer<'a> {
             let member_pointer = pointer_join(pointer, &i.to_string());
             let base_name = match m {
                 ReferenceOr::Reference { reference } => hint_from_pointer(reference),
-                ReferenceOr::Item(ms) => ms.schema_data.title.as_deref().map(pascal).unwrap_or_default(),
+                ReferenceOr::Item(ms) => ms
+                    .schema_data
+                    .title
+                    .as_deref()
+                    .map(pascal)
+                    .unwrap_or_default(),
             };
-            let member_hint = if base_name.is_empty() { format!("{hint}Variant{i}") } else { format!("{hint}{base_name}") };
+            let member_hint = if base_name.is_empty() {
+                format!("{hint}Variant{i}")
+            } else {
+                format!("{hint}{base_name}")
+            };
             let ty = self.type_of(m, &member_pointer, &member_hint);
-            let name = if base_name.is_empty() { variant_name_for(&ty, i) } else { base_name };
+            let name = if base_name.is_empty() {
+                variant_name_for(&ty, i)
+            } else {
+                base_name
+            };
             let name = taken.claim(name);
-            variants.push(UnionVariant { name, ty, tags: Vec::new(), boxed: false });
+            variants.push(UnionVariant {
+                name,
+                ty,
+                tags: Vec::new(),
+                boxed: false,
+            });
         }
         if variants.is_empty() {
             return Shape::Inline(TypeRef::Any);
@@ -458,13 +613,17 @@ impl<'a> Lowerer<'a> {
                     .mapping
                     .iter()
                     .filter(|(_, target)| {
-                        component_name(target, "schemas").map(|n| schema_key(&n)).as_deref() == Some(key.as_str())
+                        component_name(target, "schemas")
+                            .map(|n| schema_key(&n))
+                            .as_deref()
+                            == Some(key.as_str())
                             || target.as_str() == key
                     })
                     .map(|(value, _)| value.clone())
                     .collect();
                 if tags.is_empty() {
-                    if let ReferenceOr::Reference { reference } = &members[i.min(members.len() - 1)] {
+                    if let ReferenceOr::Reference { reference } = &members[i.min(members.len() - 1)]
+                    {
                         if let Some(name) = component_name(reference, "schemas") {
                             tags.push(name);
                         }
@@ -486,7 +645,10 @@ impl<'a> Lowerer<'a> {
         if discriminator.is_none() {
             variants.sort_by_key(|v| untagged_rank(&v.ty));
         }
-        let kind = TypeKind::Union(UnionType { variants, discriminator });
+        let kind = TypeKind::Union(UnionType {
+            variants,
+            discriminator,
+        });
         if nullable {
             // Name the union, then make its uses nullable.
             let key = pointer.to_string();
@@ -508,7 +670,10 @@ impl<'a> Lowerer<'a> {
         } else if values.iter().all(|e| e.is_boolean()) {
             return Shape::Inline(TypeRef::Primitive(Primitive::Bool));
         } else {
-            self.warn(pointer, "`enum` mixes value types; using an untyped JSON value");
+            self.warn(
+                pointer,
+                "`enum` mixes value types; using an untyped JSON value",
+            );
             return Shape::Inline(TypeRef::Any);
         };
         if values.is_empty() {
@@ -536,9 +701,17 @@ impl<'a> Lowerer<'a> {
                 }
                 _ => "Value".to_string(),
             };
-            variants.push(EnumVariant { name: taken.claim(base), value: value.clone(), description: None });
+            variants.push(EnumVariant {
+                name: taken.claim(base),
+                value: value.clone(),
+                description: None,
+            });
         }
-        Shape::Named(TypeKind::Enum(EnumType { repr, variants, nullable }))
+        Shape::Named(TypeKind::Enum(EnumType {
+            repr,
+            variants,
+            nullable,
+        }))
     }
 }
 
@@ -551,7 +724,7 @@ fn is_required_only(member: &ReferenceOr<Schema>) -> bool {
             let v = view(s);
             !v.required.is_empty()
                 && v.typ.is_none()
-                && v.properties.map_or(true, |p| p.is_empty())
+                && v.properties.is_none_or(|p| p.is_empty())
                 && v.all_of.is_empty()
                 && v.one_of.is_empty()
                 && v.any_of.is_empty()
@@ -583,7 +756,20 @@ pub(super) fn hint_from_pointer(pointer: &str) -> String {
         .split('/')
         .filter(|s| !s.is_empty())
         .map(super::refs::unescape)
-        .filter(|s| !matches!(s.as_str(), "components" | "schemas" | "properties" | "items" | "content" | "schema" | "allOf" | "oneOf" | "anyOf"))
+        .filter(|s| {
+            !matches!(
+                s.as_str(),
+                "components"
+                    | "schemas"
+                    | "properties"
+                    | "items"
+                    | "content"
+                    | "schema"
+                    | "allOf"
+                    | "oneOf"
+                    | "anyOf"
+            )
+        })
         .collect();
     pascal(&segments.join(" "))
 }

@@ -18,10 +18,20 @@ fn const_value(types: &BTreeMap<TypeKey, TypeDef>, t: &TypeRef) -> Option<String
     }
 }
 
-fn struct_fields(types: &BTreeMap<TypeKey, TypeDef>, t: &TypeRef) -> Option<Vec<(String, bool, TypeRef)>> {
-    let TypeRef::Named(key) = t.non_null() else { return None };
+fn struct_fields(
+    types: &BTreeMap<TypeKey, TypeDef>,
+    t: &TypeRef,
+) -> Option<Vec<(String, bool, TypeRef)>> {
+    let TypeRef::Named(key) = t.non_null() else {
+        return None;
+    };
     match &types.get(key)?.kind {
-        TypeKind::Struct(s) => Some(s.fields.iter().map(|f| (f.name.clone(), f.required, f.ty.clone())).collect()),
+        TypeKind::Struct(s) => Some(
+            s.fields
+                .iter()
+                .map(|f| (f.name.clone(), f.required, f.ty.clone()))
+                .collect(),
+        ),
         _ => None,
     }
 }
@@ -31,11 +41,18 @@ fn struct_fields(types: &BTreeMap<TypeKey, TypeDef>, t: &TypeRef) -> Option<Vec<
 pub fn implicit_discriminators(types: &mut BTreeMap<TypeKey, TypeDef>) {
     let mut updates: Vec<(TypeKey, String, Vec<String>)> = Vec::new();
     for (key, def) in types.iter() {
-        let TypeKind::Union(u) = &def.kind else { continue };
+        let TypeKind::Union(u) = &def.kind else {
+            continue;
+        };
         if u.discriminator.is_some() || u.variants.len() < 2 {
             continue;
         }
-        let Some(fields): Option<Vec<_>> = u.variants.iter().map(|v| struct_fields(types, &v.ty)).collect() else {
+        let Some(fields): Option<Vec<_>> = u
+            .variants
+            .iter()
+            .map(|v| struct_fields(types, &v.ty))
+            .collect()
+        else {
             continue;
         };
         // A property every member declares with a different constant value;
@@ -44,9 +61,13 @@ pub fn implicit_discriminators(types: &mut BTreeMap<TypeKey, TypeDef>) {
         'props: for prop in candidates {
             let mut tags = Vec::new();
             for vf in &fields {
-                let Some((_, _, ty)) = vf.iter().find(|(n, _, _)| n == prop) else { continue 'props };
+                let Some((_, _, ty)) = vf.iter().find(|(n, _, _)| n == prop) else {
+                    continue 'props;
+                };
                 let ty = ty.non_null();
-                let Some(value) = const_value(types, ty) else { continue 'props };
+                let Some(value) = const_value(types, ty) else {
+                    continue 'props;
+                };
                 if tags.contains(&value) {
                     continue 'props;
                 }
@@ -74,11 +95,19 @@ pub fn tag_defaults(types: &mut BTreeMap<TypeKey, TypeDef>) {
     let mut seen: BTreeMap<TypeKey, (String, BTreeSet<String>)> = BTreeMap::new();
     let mut conflicting = BTreeSet::new();
     for def in types.values() {
-        let TypeKind::Union(u) = &def.kind else { continue };
-        let Some(prop) = &u.discriminator else { continue };
+        let TypeKind::Union(u) = &def.kind else {
+            continue;
+        };
+        let Some(prop) = &u.discriminator else {
+            continue;
+        };
         for v in &u.variants {
-            let TypeRef::Named(k) = v.ty.non_null() else { continue };
-            let entry = seen.entry(k.clone()).or_insert_with(|| (prop.clone(), BTreeSet::new()));
+            let TypeRef::Named(k) = v.ty.non_null() else {
+                continue;
+            };
+            let entry = seen
+                .entry(k.clone())
+                .or_insert_with(|| (prop.clone(), BTreeSet::new()));
             if &entry.0 != prop {
                 conflicting.insert(k.clone());
             }
@@ -89,10 +118,21 @@ pub fn tag_defaults(types: &mut BTreeMap<TypeKey, TypeDef>) {
         if conflicting.contains(&key) || tags.len() != 1 {
             continue;
         }
-        let Some(tag) = tags.into_iter().next() else { continue };
-        let Some(TypeKind::Struct(s)) = types.get_mut(&key).map(|d| &mut d.kind) else { continue };
-        if let Some(f) = s.fields.iter_mut().find(|f| f.name == prop && f.required && f.default.is_none()) {
-            if matches!(f.ty, TypeRef::Primitive(Primitive::String) | TypeRef::Named(_)) {
+        let Some(tag) = tags.into_iter().next() else {
+            continue;
+        };
+        let Some(TypeKind::Struct(s)) = types.get_mut(&key).map(|d| &mut d.kind) else {
+            continue;
+        };
+        if let Some(f) = s
+            .fields
+            .iter_mut()
+            .find(|f| f.name == prop && f.required && f.default.is_none())
+        {
+            if matches!(
+                f.ty,
+                TypeRef::Primitive(Primitive::String) | TypeRef::Named(_)
+            ) {
                 f.default = Some(Value::String(tag));
             }
         }
@@ -106,12 +146,16 @@ pub fn order_untagged(types: &mut BTreeMap<TypeKey, TypeDef>) {
     let required: BTreeMap<TypeKey, usize> = types
         .iter()
         .filter_map(|(k, d)| match &d.kind {
-            TypeKind::Struct(s) => Some((k.clone(), s.fields.iter().filter(|f| f.required).count())),
+            TypeKind::Struct(s) => {
+                Some((k.clone(), s.fields.iter().filter(|f| f.required).count()))
+            }
             _ => None,
         })
         .collect();
     for def in types.values_mut() {
-        let TypeKind::Union(u) = &mut def.kind else { continue };
+        let TypeKind::Union(u) = &mut def.kind else {
+            continue;
+        };
         if u.discriminator.is_some() {
             continue;
         }

@@ -74,7 +74,10 @@ pub fn view(schema: &Schema) -> View<'_> {
             v.enumeration = n
                 .enumeration
                 .iter()
-                .map(|e| e.and_then(|f| serde_json::Number::from_f64(f).map(Value::Number)).unwrap_or(Value::Null))
+                .map(|e| {
+                    e.and_then(|f| serde_json::Number::from_f64(f).map(Value::Number))
+                        .unwrap_or(Value::Null)
+                })
                 .collect();
         }
         SchemaKind::Type(Type::Integer(i)) => {

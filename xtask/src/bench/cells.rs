@@ -1,8 +1,16 @@
 //! Figures formatted for the report's table cells (`–` when not measured).
 
 pub(super) fn f1(x: Option<f64>) -> String {
-    x.map(|v| if v >= 100.0 { format!("{v:.0}") } else if v >= 10.0 { format!("{v:.1}") } else { format!("{v:.2}") })
-        .unwrap_or_else(|| "–".into())
+    x.map(|v| {
+        if v >= 100.0 {
+            format!("{v:.0}")
+        } else if v >= 10.0 {
+            format!("{v:.1}")
+        } else {
+            format!("{v:.2}")
+        }
+    })
+    .unwrap_or_else(|| "–".into())
 }
 
 pub(super) fn count(x: Option<f64>) -> String {
@@ -10,11 +18,13 @@ pub(super) fn count(x: Option<f64>) -> String {
 }
 
 pub(super) fn secs(ms: Option<f64>) -> String {
-    ms.map(|v| format!("{:.2} s", v / 1e3)).unwrap_or_else(|| "–".into())
+    ms.map(|v| format!("{:.2} s", v / 1e3))
+        .unwrap_or_else(|| "–".into())
 }
 
 pub(super) fn mib(kb: Option<f64>) -> String {
-    kb.map(|k| format!("{:.0}", k / 1024.0)).unwrap_or_else(|| "–".into())
+    kb.map(|k| format!("{:.0}", k / 1024.0))
+        .unwrap_or_else(|| "–".into())
 }
 
 pub(super) fn ratio(a: Option<f64>, b: Option<f64>) -> Option<f64> {

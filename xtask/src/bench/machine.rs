@@ -27,19 +27,41 @@ pub(super) fn machine(root: &Path) -> Machine {
     let mem = fs::read_to_string("/proc/meminfo")
         .ok()
         .and_then(|m| {
-            let kb: f64 = m.lines().find(|l| l.starts_with("MemTotal:"))?.split_whitespace().nth(1)?.parse().ok()?;
+            let kb: f64 = m
+                .lines()
+                .find(|l| l.starts_with("MemTotal:"))?
+                .split_whitespace()
+                .nth(1)?
+                .parse()
+                .ok()?;
             Some(format!("{:.1} GiB", kb / 1024.0 / 1024.0))
         })
         .unwrap_or_else(|| "unknown".into());
     let root_s = root.to_string_lossy().to_string();
-    let commit = sh("git", &["-C", &root_s, "rev-parse", "--short", "HEAD"]).unwrap_or_else(|| "unknown".into());
-    let dirty = sh("git", &["-C", &root_s, "status", "--porcelain", "--untracked-files=no"])
-        .map(|s| s.lines().count())
-        .unwrap_or(0);
-    let commit = if dirty > 0 { format!("{commit} (+{dirty} uncommitted tracked changes in the tree)") } else { commit };
+    let commit = sh("git", &["-C", &root_s, "rev-parse", "--short", "HEAD"])
+        .unwrap_or_else(|| "unknown".into());
+    let dirty = sh(
+        "git",
+        &[
+            "-C",
+            &root_s,
+            "status",
+            "--porcelain",
+            "--untracked-files=no",
+        ],
+    )
+    .map(|s| s.lines().count())
+    .unwrap_or(0);
+    let commit = if dirty > 0 {
+        format!("{commit} (+{dirty} uncommitted tracked changes in the tree)")
+    } else {
+        commit
+    };
     Machine {
         date: sh("date", &["-u", "+%Y-%m-%d %H:%M UTC"]).unwrap_or_else(|| "unknown".into()),
-        nproc: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        nproc: std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
         cpu,
         mem,
         rustc: sh("rustc", &["-V"]).unwrap_or_else(|| "unknown".into()),

@@ -62,7 +62,10 @@ const REPO_SPECS: &[&str] = &[
     "specs/intercom-legacy.yaml",
     "specs/paragon-actionkit.yaml",
 ];
-const QUICK_CORPUS: &[&str] = &["v3.0/progenitor-nexus.json", "v3.0/spotify-fixed-open-api.yml"];
+const QUICK_CORPUS: &[&str] = &[
+    "v3.0/progenitor-nexus.json",
+    "v3.0/spotify-fixed-open-api.yml",
+];
 const QUICK_REPO: &[&str] = &["specs/intercom.yaml"];
 
 #[derive(Args)]
@@ -98,7 +101,13 @@ fn build_release(root: &Path) -> Result<PathBuf, String> {
     eprintln!("bench: cargo build --release -p xtask");
     let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .current_dir(root)
-        .args(["build", "--release", "-p", "xtask", "--message-format=json-render-diagnostics"])
+        .args([
+            "build",
+            "--release",
+            "-p",
+            "xtask",
+            "--message-format=json-render-diagnostics",
+        ])
         .stderr(Stdio::inherit())
         .output()
         .map_err(|e| format!("cannot run cargo build: {e}"))?;
@@ -107,7 +116,9 @@ fn build_release(root: &Path) -> Result<PathBuf, String> {
     }
     let stdout = String::from_utf8_lossy(&out.stdout);
     for line in stdout.lines() {
-        let Ok(v) = serde_json::from_str::<Value>(line) else { continue };
+        let Ok(v) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
         if v["reason"] == "compiler-artifact" && v["target"]["name"] == "xtask" {
             if let Some(exe) = v["executable"].as_str() {
                 return Ok(PathBuf::from(exe));
@@ -120,13 +131,18 @@ fn build_release(root: &Path) -> Result<PathBuf, String> {
 pub fn run(args: &BenchArgs) -> Result<(), String> {
     let root = repo_root();
     let bench_dir = root.join("target/bench");
-    fs::create_dir_all(&bench_dir).map_err(|e| format!("cannot create {}: {e}", bench_dir.display()))?;
+    fs::create_dir_all(&bench_dir)
+        .map_err(|e| format!("cannot create {}: {e}", bench_dir.display()))?;
     let m = machine::machine(&root);
     let exe = build_release(&root)?;
 
     let mut specs: Vec<PathBuf> = args.specs.clone();
     if specs.is_empty() {
-        let (corpus, repo) = if args.quick { (QUICK_CORPUS, QUICK_REPO) } else { (CORPUS_SPECS, REPO_SPECS) };
+        let (corpus, repo) = if args.quick {
+            (QUICK_CORPUS, QUICK_REPO)
+        } else {
+            (CORPUS_SPECS, REPO_SPECS)
+        };
         for c in corpus {
             let p = args.corpus.join(c);
             if p.exists() {
@@ -137,9 +153,16 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
         }
         specs.extend(repo.iter().map(|p| root.join(p)));
     }
-    let specs: Vec<PathBuf> = specs.into_iter().map(|p| fs::canonicalize(&p).unwrap_or(p)).collect();
+    let specs: Vec<PathBuf> = specs
+        .into_iter()
+        .map(|p| fs::canonicalize(&p).unwrap_or(p))
+        .collect();
 
-    let progenitor = if args.no_progenitor { Err("--no-progenitor".to_string()) } else { progenitor::ensure_progenitor() };
+    let progenitor = if args.no_progenitor {
+        Err("--no-progenitor".to_string())
+    } else {
+        progenitor::ensure_progenitor()
+    };
     if let Err(e) = &progenitor {
         eprintln!("bench: progenitor unavailable: {e}");
     }
@@ -149,7 +172,11 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
     for spec in &specs {
         results.push(spec::bench_spec(args, &exe, prog_path, &bench_dir, spec)?);
     }
-    let scale = if args.no_scaling { Vec::new() } else { scaling::scaling(args, &exe, &bench_dir)? };
+    let scale = if args.no_scaling {
+        Vec::new()
+    } else {
+        scaling::scaling(args, &exe, &bench_dir)?
+    };
 
     let text = report::report(args, &m, &progenitor, &results, &scale);
     let path = bench_dir.join("report.md");

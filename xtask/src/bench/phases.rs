@@ -55,8 +55,15 @@ fn cpu_clock(process: bool) -> Duration {
     }
     const CLOCK_PROCESS_CPUTIME_ID: i32 = 2;
     const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
-    let mut ts = Timespec { tv_sec: 0, tv_nsec: 0 };
-    let clock = if process { CLOCK_PROCESS_CPUTIME_ID } else { CLOCK_THREAD_CPUTIME_ID };
+    let mut ts = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    let clock = if process {
+        CLOCK_PROCESS_CPUTIME_ID
+    } else {
+        CLOCK_THREAD_CPUTIME_ID
+    };
     // SAFETY: `ts` is a valid, writable timespec (two i64s on 64-bit Linux).
     let rc = unsafe { clock_gettime(clock, &mut ts) };
     if rc != 0 {
@@ -84,7 +91,10 @@ struct Clock {
 
 impl Clock {
     fn start() -> Clock {
-        Clock { wall: Instant::now(), cpu: cpu_now() }
+        Clock {
+            wall: Instant::now(),
+            cpu: cpu_now(),
+        }
     }
     fn stop(self) -> (Duration, Duration) {
         (self.wall.elapsed(), cpu_now().saturating_sub(self.cpu))
@@ -94,14 +104,20 @@ impl Clock {
 pub(crate) fn run_one(a: &BenchOneArgs) -> Result<(), String> {
     if a.floor {
         let start = Clock::start();
-        let text = fs::read_to_string(&a.spec).map_err(|e| format!("cannot read {}: {e}", a.spec.display()))?;
+        let text = fs::read_to_string(&a.spec)
+            .map_err(|e| format!("cannot read {}: {e}", a.spec.display()))?;
         let value: Value = match clientgen::load::Format::detect(&text) {
-            clientgen::load::Format::Json => serde_json::from_str(&text).map_err(|e| e.to_string())?,
-            clientgen::load::Format::Yaml => serde_yaml::from_str(&text).map_err(|e| e.to_string())?,
+            clientgen::load::Format::Json => {
+                serde_json::from_str(&text).map_err(|e| e.to_string())?
+            }
+            clientgen::load::Format::Yaml => {
+                serde_yaml::from_str(&text).map_err(|e| e.to_string())?
+            }
         };
         let (floor, floor_cpu) = start.stop();
         std::hint::black_box(&value);
-        let out = json!({ "floor_ms": ms(floor), "floor_cpu_ms": ms(floor_cpu), "vmhwm_kb": vmhwm_kb() });
+        let out =
+            json!({ "floor_ms": ms(floor), "floor_cpu_ms": ms(floor_cpu), "vmhwm_kb": vmhwm_kb() });
         println!("{out}");
         return Ok(());
     }
@@ -118,18 +134,27 @@ pub(crate) fn run_one(a: &BenchOneArgs) -> Result<(), String> {
     // `generate` (through `lower_loaded`) places every lowering warning in
     // the source text; that is part of the real cost.
     let c = Clock::start();
-    let located = api.warnings.iter().filter_map(|w| loaded.source.locate(&w.pointer)).count();
+    let located = api
+        .warnings
+        .iter()
+        .filter_map(|w| loaded.source.locate(&w.pointer))
+        .count();
     let (warn, warn_cpu) = c.stop();
     std::hint::black_box(located);
 
     let opts = crate_options(&api, &display, a.name.as_deref());
-    let modules = [ApiModule { module: "api".into(), spec_path: display.clone(), api: &api }];
+    let modules = [ApiModule {
+        module: "api".into(),
+        spec_path: display.clone(),
+        api: &api,
+    }];
     let c = Clock::start();
     let (files, timings) = emit::emit_crate_timed(&modules, &opts)?;
     let (emit, emit_cpu) = c.stop();
 
     let c = Clock::start();
-    clientgen::write::write(&a.out, &files).map_err(|e| format!("cannot write {}: {e}", a.out.display()))?;
+    clientgen::write::write(&a.out, &files)
+        .map_err(|e| format!("cannot write {}: {e}", a.out.display()))?;
     let (write, write_cpu) = c.stop();
 
     let total = load + lower + warn + emit + write;

@@ -7,8 +7,14 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 pub(super) fn sh(cmd: &str, args: &[&str]) -> Option<String> {
-    let out = Command::new(cmd).args(args).stderr(Stdio::null()).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    let out = Command::new(cmd)
+        .args(args)
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 fn first_error_line(stderr: &str) -> String {
@@ -75,7 +81,12 @@ pub(super) fn timed(cmd: &Command) -> Result<Run, String> {
     ));
     let mut c = if gnu_time.exists() {
         let mut c = Command::new(gnu_time);
-        c.arg("-f").arg("%U %S %M").arg("-o").arg(&report).arg(cmd.get_program()).args(cmd.get_args());
+        c.arg("-f")
+            .arg("%U %S %M")
+            .arg("-o")
+            .arg(&report)
+            .arg(cmd.get_program())
+            .args(cmd.get_args());
         c
     } else {
         let mut c = Command::new(cmd.get_program());
@@ -102,7 +113,12 @@ pub(super) fn timed(cmd: &Command) -> Result<Run, String> {
     let (mut cpu_ms, mut rss_kb) = (None, None);
     if let Ok(text) = fs::read_to_string(&report) {
         // The last line is ours (GNU time first notes a non-zero exit).
-        let fields: Vec<&str> = text.lines().last().unwrap_or("").split_whitespace().collect();
+        let fields: Vec<&str> = text
+            .lines()
+            .last()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect();
         if let [u, s, m] = fields[..] {
             if let (Ok(u), Ok(s)) = (u.parse::<f64>(), s.parse::<f64>()) {
                 cpu_ms = Some((u + s) * 1e3);
@@ -111,5 +127,10 @@ pub(super) fn timed(cmd: &Command) -> Result<Run, String> {
         }
         let _ = fs::remove_file(&report);
     }
-    Ok(Run { wall, cpu_ms, rss_kb, out })
+    Ok(Run {
+        wall,
+        cpu_ms,
+        rss_kb,
+        out,
+    })
 }

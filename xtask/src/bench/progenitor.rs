@@ -33,7 +33,9 @@ pub(super) fn ensure_progenitor() -> Result<(PathBuf, String), String> {
         .unwrap_or_else(|| "cargo-progenitor".into());
     let home = std::env::var("CARGO_HOME")
         .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo"));
+        .unwrap_or_else(|_| {
+            PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo")
+        });
     let mut candidates = vec![home.join("bin/cargo-progenitor")];
     if let Some(path) = std::env::var_os("PATH") {
         candidates.extend(std::env::split_paths(&path).map(|p| p.join("cargo-progenitor")));
@@ -42,15 +44,16 @@ pub(super) fn ensure_progenitor() -> Result<(PathBuf, String), String> {
         .into_iter()
         .find(|p| p.is_file())
         .map(|p| (p, version))
-        .ok_or_else(|| "cargo-progenitor is installed but not found in $CARGO_HOME/bin or PATH".into())
+        .ok_or_else(|| {
+            "cargo-progenitor is installed but not found in $CARGO_HOME/bin or PATH".into()
+        })
 }
 
 /// `cargo-progenitor progenitor` generating the crate `name` for `spec`
 /// into `out` (`cargo-progenitor` from PATH when `progenitor` is `None`).
 pub(super) fn command(progenitor: Option<&Path>, spec: &Path, out: &Path, name: &str) -> Command {
     let mut cmd = Command::new(progenitor.unwrap_or(Path::new("cargo-progenitor")));
-    cmd
-        .arg("progenitor")
+    cmd.arg("progenitor")
         .arg("-i")
         .arg(spec)
         .arg("-o")

@@ -23,7 +23,15 @@ pub(super) fn report(
     let mut s = String::new();
     let _ = writeln!(s, "# clientgen benchmark\n");
     let _ = writeln!(s, "- date: {}", m.date);
-    let _ = writeln!(s, "- machine: {} CPUs ({}), {} RAM; load average at start {}, at end {}", m.nproc, m.cpu, m.mem, m.load_start, loadavg());
+    let _ = writeln!(
+        s,
+        "- machine: {} CPUs ({}), {} RAM; load average at start {}, at end {}",
+        m.nproc,
+        m.cpu,
+        m.mem,
+        m.load_start,
+        loadavg()
+    );
     let _ = writeln!(s, "- toolchain: {}; clientgen at {}", m.rustc, m.commit);
     let _ = writeln!(
         s,
@@ -45,10 +53,19 @@ pub(super) fn report(
 
     let _ = writeln!(s, "\n## Phases: wall ms (medians)\n");
     let _ = writeln!(s, "| spec | size | ops | types | load | lower | warnings | emit | format (Σ threads) | write | **total** | parse floor | total/floor | peak RSS MiB | generated .rs lines |");
-    let _ = writeln!(s, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+    let _ = writeln!(
+        s,
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+    );
     for r in results {
         if r.phases.is_empty() {
-            let _ = writeln!(s, "| {} | {} | failed: {} |||||||||||||", r.label, size(r.bytes), esc(r.error.as_deref().unwrap_or("?")));
+            let _ = writeln!(
+                s,
+                "| {} | {} | failed: {} |||||||||||||",
+                r.label,
+                size(r.bytes),
+                esc(r.error.as_deref().unwrap_or("?"))
+            );
             continue;
         }
         let p = |k: &str| r.phases.get(k).copied();
@@ -102,11 +119,23 @@ pub(super) fn report(
         "Whole process (spawn → exit) and `cargo check` of the generated crate after touching src/lib.rs. Ratios are ours / progenitor's (< 1: we are faster).\n"
     );
     let _ = writeln!(s, "| spec | ours ms | progenitor ms | wall ratio | ours CPU ms | progenitor CPU ms | CPU ratio | ours RSS MiB | progenitor RSS MiB | ours check | progenitor check | check ratio (wall / CPU) | ours .rs lines | progenitor .rs lines |");
-    let _ = writeln!(s, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+    let _ = writeln!(
+        s,
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+    );
     for r in results {
         let dash = || "–".to_string();
         let (tw, tc, tr, tchk, tl, wr, cr, chr) = match &r.theirs {
-            None => ("unavailable".to_string(), dash(), dash(), dash(), dash(), dash(), dash(), dash()),
+            None => (
+                "unavailable".to_string(),
+                dash(),
+                dash(),
+                dash(),
+                dash(),
+                dash(),
+                dash(),
+                dash(),
+            ),
             Some(t) if t.error.is_some() => (
                 format!("cannot generate: {}", esc(t.error.as_deref().unwrap_or(""))),
                 dash(),
@@ -152,7 +181,10 @@ pub(super) fn report(
         );
     }
 
-    if results.iter().any(|r| !matches!(r.ours_check, Check::Skipped)) {
+    if results
+        .iter()
+        .any(|r| !matches!(r.ours_check, Check::Skipped))
+    {
         let _ = writeln!(s, "\n## `cargo check` of our crates: where the time goes\n");
         let _ = writeln!(
             s,
@@ -160,7 +192,10 @@ pub(super) fn report(
         );
         let _ = writeln!(s, "| spec | ops | types | .rs lines | all features | no operations | operations' share | all features CPU |");
         let _ = writeln!(s, "|---|--:|--:|--:|--:|--:|--:|--:|");
-        for r in results.iter().filter(|r| !matches!(r.ours_check, Check::Skipped)) {
+        for r in results
+            .iter()
+            .filter(|r| !matches!(r.ours_check, Check::Skipped))
+        {
             let share = match (r.ours_check.wall(), r.ours_check_types.wall()) {
                 (Some(a), Some(b)) if a > 0.0 => format!("{:.0}%", (a - b).max(0.0) / a * 100.0),
                 _ => "–".into(),
@@ -181,12 +216,24 @@ pub(super) fn report(
     }
 
     if !scale.is_empty() {
-        let _ = writeln!(s, "\n## Scaling (synthetic specs in target/bench/specs/: CRUD over ops/4 resources)\n");
+        let _ = writeln!(
+            s,
+            "\n## Scaling (synthetic specs in target/bench/specs/: CRUD over ops/4 resources)\n"
+        );
         let _ = writeln!(s, "| operations | spec size | load | lower | emit | format (Σ threads) | write | **total** ms | µs / op | CPU ms | CPU µs / op | parse floor | total/floor | process ms | peak RSS MiB | KiB / op |");
-        let _ = writeln!(s, "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+        let _ = writeln!(
+            s,
+            "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+        );
         for pt in scale {
             if let Some(e) = &pt.error {
-                let _ = writeln!(s, "| {} | {} | failed: {} ||||||||||||||", pt.ops, size(pt.bytes), esc(e));
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | failed: {} ||||||||||||||",
+                    pt.ops,
+                    size(pt.bytes),
+                    esc(e)
+                );
                 continue;
             }
             let p = |k: &str| pt.phases.get(k).copied();
@@ -222,15 +269,25 @@ pub(super) fn report(
             let t = r.theirs.as_ref()?;
             match (&t.error, &t.check) {
                 (Some(e), _) => Some(format!("- progenitor cannot generate {}: {}", r.label, e)),
-                (None, Check::Failed(e)) => Some(format!("- progenitor's crate for {} does not compile: {}", r.label, e)),
+                (None, Check::Failed(e)) => Some(format!(
+                    "- progenitor's crate for {} does not compile: {}",
+                    r.label, e
+                )),
                 _ => None,
             }
         })
-        .chain(results.iter().filter_map(|r| match (&r.error, &r.ours_check) {
-            (Some(e), _) => Some(format!("- clientgen failed on {}: {}", r.label, e)),
-            (None, Check::Failed(e)) => Some(format!("- our crate for {} does not compile: {}", r.label, e)),
-            _ => None,
-        }))
+        .chain(
+            results
+                .iter()
+                .filter_map(|r| match (&r.error, &r.ours_check) {
+                    (Some(e), _) => Some(format!("- clientgen failed on {}: {}", r.label, e)),
+                    (None, Check::Failed(e)) => Some(format!(
+                        "- our crate for {} does not compile: {}",
+                        r.label, e
+                    )),
+                    _ => None,
+                }),
+        )
         .collect();
     if !failures.is_empty() {
         let _ = writeln!(s, "\n## Failures\n");

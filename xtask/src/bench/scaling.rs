@@ -25,7 +25,8 @@ fn synthetic_spec(ops: usize) -> Value {
         let schema = format!("Res{i}");
         let tag = format!("group{}", i % 20);
         let sref = json!({ "$ref": format!("#/components/schemas/{schema}") });
-        let body = json!({ "required": true, "content": { "application/json": { "schema": sref } } });
+        let body =
+            json!({ "required": true, "content": { "application/json": { "schema": sref } } });
         let ok = |code: &str, desc: &str| json!({ code: { "description": desc, "content": { "application/json": { "schema": sref } } } });
         paths.insert(
             format!("/{r}"),
@@ -112,23 +113,46 @@ pub(super) struct ScalePoint {
     pub(super) error: Option<String>,
 }
 
-pub(super) fn scaling(args: &BenchArgs, exe: &Path, bench_dir: &Path) -> Result<Vec<ScalePoint>, String> {
+pub(super) fn scaling(
+    args: &BenchArgs,
+    exe: &Path,
+    bench_dir: &Path,
+) -> Result<Vec<ScalePoint>, String> {
     let specs_dir = bench_dir.join("specs");
-    fs::create_dir_all(&specs_dir).map_err(|e| format!("cannot create {}: {e}", specs_dir.display()))?;
-    let sizes = if args.quick { QUICK_SCALING_OPS } else { SCALING_OPS };
+    fs::create_dir_all(&specs_dir)
+        .map_err(|e| format!("cannot create {}: {e}", specs_dir.display()))?;
+    let sizes = if args.quick {
+        QUICK_SCALING_OPS
+    } else {
+        SCALING_OPS
+    };
     let mut points = Vec::new();
     for &ops in sizes {
         let path = specs_dir.join(format!("synthetic-{ops}.json"));
         let text = serde_json::to_string_pretty(&synthetic_spec(ops)).map_err(|e| e.to_string())?;
         fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         eprintln!("bench: synthetic {ops} operations ({} runs)", args.runs);
-        let out = bench_dir.join("out/ours").join(format!("bench-synthetic-{ops}"));
-        let (phases, error) = match phase_runs(exe, &path, &out, &format!("bench-synthetic-{ops}"), args.runs) {
+        let out = bench_dir
+            .join("out/ours")
+            .join(format!("bench-synthetic-{ops}"));
+        let (phases, error) = match phase_runs(
+            exe,
+            &path,
+            &out,
+            &format!("bench-synthetic-{ops}"),
+            args.runs,
+        ) {
             Ok((p, _)) => (p, None),
             Err(e) => (BTreeMap::new(), Some(e)),
         };
         let floor = floor_runs(exe, &path, args.runs);
-        points.push(ScalePoint { ops, bytes: fs::metadata(&path).map(|m| m.len()).unwrap_or(0), phases, floor, error });
+        points.push(ScalePoint {
+            ops,
+            bytes: fs::metadata(&path).map(|m| m.len()).unwrap_or(0),
+            phases,
+            floor,
+            error,
+        });
     }
     Ok(points)
 }
@@ -140,7 +164,18 @@ mod tests {
     #[test]
     fn synthetic_counts() {
         let v = synthetic_spec(1000);
-        let ops: usize = v["paths"].as_object().unwrap().values().map(|p| p.as_object().unwrap().keys().filter(|k| *k != "parameters").count()).sum();
+        let ops: usize = v["paths"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|p| {
+                p.as_object()
+                    .unwrap()
+                    .keys()
+                    .filter(|k| *k != "parameters")
+                    .count()
+            })
+            .sum();
         assert_eq!(ops, 1000);
         assert_eq!(v["components"]["schemas"].as_object().unwrap().len(), 250);
     }

@@ -56,8 +56,15 @@ pub(super) fn bench_spec(
     spec: &Path,
 ) -> Result<SpecResult, String> {
     let name = crate_name_for(spec);
-    let label = spec.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
-    let mut r = SpecResult { label, bytes: fs::metadata(spec).map(|m| m.len()).unwrap_or(0), ..Default::default() };
+    let label = spec
+        .file_name()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let mut r = SpecResult {
+        label,
+        bytes: fs::metadata(spec).map(|m| m.len()).unwrap_or(0),
+        ..Default::default()
+    };
     let ours_dir = bench_dir.join("out/ours").join(&name);
     let theirs_dir = bench_dir.join("out/progenitor").join(&name);
 
@@ -72,9 +79,23 @@ pub(super) fn bench_spec(
     r.floor = floor_runs(exe, spec, args.runs);
 
     // Whole process, interleaved with progenitor so both see the same load.
-    eprintln!("bench: {} — whole process{}", r.label, if progenitor.is_some() { " vs progenitor" } else { "" });
+    eprintln!(
+        "bench: {} — whole process{}",
+        r.label,
+        if progenitor.is_some() {
+            " vs progenitor"
+        } else {
+            ""
+        }
+    );
     let mut ours_cmd = Command::new(exe);
-    ours_cmd.arg("generate").arg(spec).arg("--out").arg(&ours_dir).arg("--name").arg(&name);
+    ours_cmd
+        .arg("generate")
+        .arg(spec)
+        .arg("--out")
+        .arg(&ours_dir)
+        .arg("--name")
+        .arg(&name);
     let theirs_cmd = progenitor::command(progenitor, spec, &theirs_dir, &name);
     let mut ours = Runs::default();
     let mut theirs = Runs::default();
@@ -102,7 +123,11 @@ pub(super) fn bench_spec(
     r.ours = ours.summary();
     if progenitor.is_some() {
         r.theirs = Some(Theirs {
-            timing: if theirs_error.is_none() { theirs.summary() } else { Timing::default() },
+            timing: if theirs_error.is_none() {
+                theirs.summary()
+            } else {
+                Timing::default()
+            },
             error: theirs_error,
             rs_lines: 0,
             check: Check::Skipped,
@@ -121,14 +146,18 @@ pub(super) fn bench_spec(
         if ours_ok {
             jobs.push((&ours_dir, &ours_target, &[]));
         }
-        let theirs_ok = r.theirs.as_ref().is_some_and(|t| t.error.is_none()) && theirs_dir.join("Cargo.toml").exists();
+        let theirs_ok = r.theirs.as_ref().is_some_and(|t| t.error.is_none())
+            && theirs_dir.join("Cargo.toml").exists();
         if theirs_ok {
             jobs.push((&theirs_dir, &theirs_target, &[]));
         }
         if ours_ok {
             jobs.push((&ours_dir, &ours_target, &["--no-default-features"]));
         }
-        eprintln!("bench: {} — cargo check (warm-up + {} runs each)", r.label, args.check_runs);
+        eprintln!(
+            "bench: {} — cargo check (warm-up + {} runs each)",
+            r.label, args.check_runs
+        );
         let mut results = checks(&jobs, args.check_runs).into_iter();
         if ours_ok {
             r.ours_check = results.next().unwrap_or_default();
@@ -152,19 +181,33 @@ pub(super) fn bench_spec(
 
 /// Runs `bench-one` `runs` times (fresh output dir each time) and returns
 /// the median of every numeric field, plus `process_ms` (spawn to exit).
-pub(super) fn phase_runs(exe: &Path, spec: &Path, out: &Path, name: &str, runs: usize) -> Result<(BTreeMap<String, f64>, usize), String> {
+pub(super) fn phase_runs(
+    exe: &Path,
+    spec: &Path,
+    out: &Path,
+    name: &str,
+    runs: usize,
+) -> Result<(BTreeMap<String, f64>, usize), String> {
     let mut samples: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     let mut rs = 0;
     for _ in 0..runs {
         reset_dir(out)?;
         let r = timed(
-            Command::new(exe).arg("bench-one").arg(spec).arg("--out").arg(out).arg("--name").arg(name).arg("--json"),
+            Command::new(exe)
+                .arg("bench-one")
+                .arg(spec)
+                .arg("--out")
+                .arg(out)
+                .arg("--name")
+                .arg(name)
+                .arg("--json"),
         )?;
         if !r.ok() {
             return Err(r.first_error());
         }
         let line = String::from_utf8_lossy(&r.out.stdout);
-        let v: Value = serde_json::from_str(line.trim()).map_err(|e| format!("bench-one printed no JSON: {e}: {line}"))?;
+        let v: Value = serde_json::from_str(line.trim())
+            .map_err(|e| format!("bench-one printed no JSON: {e}: {line}"))?;
         if let Value::Object(m) = v {
             for (k, x) in m {
                 if let Some(f) = x.as_f64() {
@@ -172,28 +215,57 @@ pub(super) fn phase_runs(exe: &Path, spec: &Path, out: &Path, name: &str, runs: 
                 }
             }
         }
-        samples.entry("process_ms".into()).or_default().push(ms(r.wall));
-        rs = samples.get("rs_lines").and_then(|v| v.last()).copied().unwrap_or(0.0) as usize;
+        samples
+            .entry("process_ms".into())
+            .or_default()
+            .push(ms(r.wall));
+        rs = samples
+            .get("rs_lines")
+            .and_then(|v| v.last())
+            .copied()
+            .unwrap_or(0.0) as usize;
     }
-    Ok((samples.into_iter().filter_map(|(k, v)| Some((k, median(&v)?))).collect(), rs))
+    Ok((
+        samples
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, median(&v)?)))
+            .collect(),
+        rs,
+    ))
 }
 
 pub(super) fn floor_runs(exe: &Path, spec: &Path, runs: usize) -> Floor {
     let (mut wall, mut cpu) = (Vec::new(), Vec::new());
     for _ in 0..runs {
-        let Ok(r) = timed(Command::new(exe).arg("bench-one").arg(spec).arg("--out").arg("/dev/null").arg("--floor")) else {
+        let Ok(r) = timed(
+            Command::new(exe)
+                .arg("bench-one")
+                .arg(spec)
+                .arg("--out")
+                .arg("/dev/null")
+                .arg("--floor"),
+        ) else {
             break;
         };
-        let Ok(v) = serde_json::from_str::<Value>(String::from_utf8_lossy(&r.out.stdout).trim()) else { break };
+        let Ok(v) = serde_json::from_str::<Value>(String::from_utf8_lossy(&r.out.stdout).trim())
+        else {
+            break;
+        };
         wall.extend(v["floor_ms"].as_f64());
         cpu.extend(v["floor_cpu_ms"].as_f64());
     }
-    Floor { wall: median(&wall), cpu: median(&cpu) }
+    Floor {
+        wall: median(&wall),
+        cpu: median(&cpu),
+    }
 }
 
 /// A crate name from a spec file name: `bench-progenitor-nexus`.
 fn crate_name_for(spec: &Path) -> String {
-    let stem = spec.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    let stem = spec
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
     let mut name = String::from("bench-");
     for c in stem.chars() {
         if c.is_ascii_alphanumeric() {
@@ -215,7 +287,9 @@ fn reset_dir(dir: &Path) -> Result<(), String> {
 /// Lines in the `.rs` files under `dir`.
 fn rs_lines(dir: &Path) -> usize {
     let mut total = 0;
-    let Ok(entries) = fs::read_dir(dir) else { return 0 };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -224,7 +298,9 @@ fn rs_lines(dir: &Path) -> usize {
             }
             total += rs_lines(&p);
         } else if p.extension().is_some_and(|x| x == "rs") {
-            total += fs::read_to_string(&p).map(|t| t.lines().count()).unwrap_or(0);
+            total += fs::read_to_string(&p)
+                .map(|t| t.lines().count())
+                .unwrap_or(0);
         }
     }
     total
@@ -236,7 +312,13 @@ mod tests {
 
     #[test]
     fn crate_names() {
-        assert_eq!(crate_name_for(Path::new("/x/k8s-v3_batch.v1.json")), "bench-k8s-v3-batch-v1");
-        assert_eq!(crate_name_for(Path::new("specs/intercom-legacy.yaml")), "bench-intercom-legacy");
+        assert_eq!(
+            crate_name_for(Path::new("/x/k8s-v3_batch.v1.json")),
+            "bench-k8s-v3-batch-v1"
+        );
+        assert_eq!(
+            crate_name_for(Path::new("specs/intercom-legacy.yaml")),
+            "bench-intercom-legacy"
+        );
     }
 }

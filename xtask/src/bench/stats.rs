@@ -16,7 +16,11 @@ pub(super) fn median(xs: &[f64]) -> Option<f64> {
     let mut v = xs.to_vec();
     v.sort_by(|a, b| a.total_cmp(b));
     let n = v.len();
-    Some(if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 })
+    Some(if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    })
 }
 
 /// Medians over the runs of one command.
@@ -34,7 +38,11 @@ impl Runs {
         self.rss.extend(r.rss_kb.map(|k| k as f64));
     }
     pub(super) fn summary(&self) -> Timing {
-        Timing { wall: median(&self.wall), cpu: median(&self.cpu), rss_kb: median(&self.rss) }
+        Timing {
+            wall: median(&self.wall),
+            cpu: median(&self.cpu),
+            rss_kb: median(&self.rss),
+        }
     }
 }
 

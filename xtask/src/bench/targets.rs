@@ -13,7 +13,10 @@ pub(super) fn write(s: &mut String, results: &[SpecResult], scale: &[ScalePoint]
     // the machine may be shared.
     let _ = writeln!(s, "\n## Targets\n");
     let find = |stem: &str| results.iter().find(|r| r.label.starts_with(stem));
-    for (stem, what, limit) in [("box-openapi", "box", 500.0), ("progenitor-nexus", "nexus", 150.0)] {
+    for (stem, what, limit) in [
+        ("box-openapi", "box", 500.0),
+        ("progenitor-nexus", "nexus", 150.0),
+    ] {
         let line = match find(stem) {
             Some(r) if r.ours.wall.is_some() => {
                 let w = r.ours.wall.unwrap_or_default();
@@ -27,14 +30,22 @@ pub(super) fn write(s: &mut String, results: &[SpecResult], scale: &[ScalePoint]
             }
             _ => "not measured".into(),
         };
-        let _ = writeln!(s, "- whole-process generation of {what} < {} s: {line}", limit / 1e3);
+        let _ = writeln!(
+            s,
+            "- whole-process generation of {what} < {} s: {line}",
+            limit / 1e3
+        );
     }
 
     let both: Vec<(&str, Timing, Timing)> = results
         .iter()
         .filter_map(|r| {
             let t = r.theirs.as_ref()?;
-            (t.error.is_none() && r.ours.wall.is_some() && t.timing.wall.is_some()).then_some((r.label.as_str(), r.ours, t.timing))
+            (t.error.is_none() && r.ours.wall.is_some() && t.timing.wall.is_some()).then_some((
+                r.label.as_str(),
+                r.ours,
+                t.timing,
+            ))
         })
         .collect();
     let slower_wall: Vec<String> = both
@@ -62,19 +73,30 @@ pub(super) fn write(s: &mut String, results: &[SpecResult], scale: &[ScalePoint]
             .iter()
             .filter_map(|r| {
                 let floor = if cpu { r.floor.cpu } else { r.floor.wall };
-                Some((r.label.as_str(), ratio(r.phases.get(total).copied(), floor)?))
+                Some((
+                    r.label.as_str(),
+                    ratio(r.phases.get(total).copied(), floor)?,
+                ))
             })
             .collect()
     };
     for (what, key, cpu) in [("wall", "total_ms", false), ("CPU", "total_cpu_ms", true)] {
         let rs = floor_ratios(key, cpu);
-        let over: Vec<String> = rs.iter().filter(|(_, x)| *x > 2.0).map(|(l, x)| format!("{l} {x:.1}×")).collect();
+        let over: Vec<String> = rs
+            .iter()
+            .filter(|(_, x)| *x > 2.0)
+            .map(|(l, x)| format!("{l} {x:.1}×"))
+            .collect();
         let best = rs.iter().map(|(_, x)| *x).fold(f64::INFINITY, f64::min);
         let _ = writeln!(
             s,
             "- generator total within 2× of the parse-only floor ({what}): {}{}",
             verdict((!rs.is_empty()).then_some(over.is_empty())),
-            if over.is_empty() { String::new() } else { format!(" (best {best:.1}×; over 2×: {})", over.join(", ")) }
+            if over.is_empty() {
+                String::new()
+            } else {
+                format!(" (best {best:.1}×; over 2×: {})", over.join(", "))
+            }
         );
     }
 
@@ -82,11 +104,22 @@ pub(super) fn write(s: &mut String, results: &[SpecResult], scale: &[ScalePoint]
     // + normalize + ref checks + typed model).
     let by_load: Vec<(&str, f64)> = results
         .iter()
-        .filter_map(|r| Some((r.label.as_str(), ratio(r.phases.get("total_cpu_ms").copied(), r.phases.get("load_cpu_ms").copied())?)))
+        .filter_map(|r| {
+            Some((
+                r.label.as_str(),
+                ratio(
+                    r.phases.get("total_cpu_ms").copied(),
+                    r.phases.get("load_cpu_ms").copied(),
+                )?,
+            ))
+        })
         .collect();
     if !by_load.is_empty() {
         let over = by_load.iter().filter(|(_, x)| *x > 2.0).count();
-        let lo = by_load.iter().map(|(_, x)| *x).fold(f64::INFINITY, f64::min);
+        let lo = by_load
+            .iter()
+            .map(|(_, x)| *x)
+            .fold(f64::INFINITY, f64::min);
         let hi = by_load.iter().map(|(_, x)| *x).fold(0.0, f64::max);
         let _ = writeln!(
             s,
@@ -100,7 +133,12 @@ pub(super) fn write(s: &mut String, results: &[SpecResult], scale: &[ScalePoint]
         .iter()
         .filter_map(|p| {
             let n = p.ops as f64;
-            Some((p.ops, p.phases.get("total_ms")? * 1e3 / n, p.phases.get("total_cpu_ms")? * 1e3 / n, p.phases.get("vmhwm_kb")? / n))
+            Some((
+                p.ops,
+                p.phases.get("total_ms")? * 1e3 / n,
+                p.phases.get("total_cpu_ms")? * 1e3 / n,
+                p.phases.get("vmhwm_kb")? / n,
+            ))
         })
         .collect();
     if let (Some(first), Some(last), true) = (per_op.first(), per_op.last(), per_op.len() >= 2) {
@@ -127,8 +165,16 @@ pub(super) fn write(s: &mut String, results: &[SpecResult], scale: &[ScalePoint]
     let line = match find("progenitor-nexus") {
         Some(r) => {
             let t = r.theirs.as_ref();
-            let ok_wall = r.ours_check.wall().zip(t.and_then(|t| t.check.wall())).map(|(a, b)| a <= b);
-            let ok_cpu = r.ours_check.cpu().zip(t.and_then(|t| t.check.cpu())).map(|(a, b)| a <= b);
+            let ok_wall = r
+                .ours_check
+                .wall()
+                .zip(t.and_then(|t| t.check.wall()))
+                .map(|(a, b)| a <= b);
+            let ok_cpu = r
+                .ours_check
+                .cpu()
+                .zip(t.and_then(|t| t.check.cpu()))
+                .map(|(a, b)| a <= b);
             format!(
                 "{} on wall time, {} on CPU time (ours {} / {} CPU, progenitor's {} / {} CPU)",
                 verdict(ok_wall),
@@ -141,5 +187,8 @@ pub(super) fn write(s: &mut String, results: &[SpecResult], scale: &[ScalePoint]
         }
         None => "not measured".into(),
     };
-    let _ = writeln!(s, "- `cargo check` of our nexus crate no slower than progenitor's: {line}");
+    let _ = writeln!(
+        s,
+        "- `cargo check` of our nexus crate no slower than progenitor's: {line}"
+    );
 }

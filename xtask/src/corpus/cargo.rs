@@ -46,14 +46,26 @@ pub(super) fn cargo_json(args: &[String], dir: &Path) -> Result<CargoRun, String
     let mut run = CargoRun::default();
     let stdout = child.stdout.take().expect("piped");
     for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-        let Ok(msg) = serde_json::from_str::<Value>(&line) else { continue };
+        let Ok(msg) = serde_json::from_str::<Value>(&line) else {
+            continue;
+        };
         let manifest_dir = || {
-            msg["manifest_path"].as_str().and_then(|p| Path::new(p).parent()).map(Path::to_path_buf).unwrap_or_default()
+            msg["manifest_path"]
+                .as_str()
+                .and_then(|p| Path::new(p).parent())
+                .map(Path::to_path_buf)
+                .unwrap_or_default()
         };
         match msg["reason"].as_str() {
-            Some("compiler-message") => run.messages.entry(manifest_dir()).or_default().push(msg["message"].clone()),
+            Some("compiler-message") => run
+                .messages
+                .entry(manifest_dir())
+                .or_default()
+                .push(msg["message"].clone()),
             Some("compiler-artifact") => {
-                let is_example = msg["target"]["kind"].as_array().is_some_and(|k| k.iter().any(|k| k == "example"));
+                let is_example = msg["target"]["kind"]
+                    .as_array()
+                    .is_some_and(|k| k.iter().any(|k| k == "example"));
                 if let (true, Some(exe)) = (is_example, msg["executable"].as_str()) {
                     run.examples.push((manifest_dir(), PathBuf::from(exe)));
                 }
@@ -73,5 +85,7 @@ pub(super) fn cargo_json(args: &[String], dir: &Path) -> Result<CargoRun, String
 pub(super) fn is_summary(m: &Value) -> bool {
     let text = m["message"].as_str().unwrap_or("");
     m["spans"].as_array().is_some_and(|s| s.is_empty())
-        && (text.starts_with("aborting due to") || text.contains("warnings emitted") || text.contains("warning emitted"))
+        && (text.starts_with("aborting due to")
+            || text.contains("warnings emitted")
+            || text.contains("warning emitted"))
 }

@@ -34,12 +34,21 @@ fn escape_pointer(s: &str) -> String {
 /// Every JSON example of the API with the Rust type of its position.
 pub(super) fn collect_cases(api: &ir::Api, krate: &str) -> Vec<Case> {
     let krate = krate.replace('-', "_");
-    let names: BTreeMap<&str, &str> = api.types.iter().map(|d| (d.key.as_str(), d.name.as_str())).collect();
+    let names: BTreeMap<&str, &str> = api
+        .types
+        .iter()
+        .map(|d| (d.key.as_str(), d.name.as_str()))
+        .collect();
     let mut cases = Vec::new();
     let containers: BTreeMap<&str, bool> = api
         .types
         .iter()
-        .map(|d| (d.key.as_str(), matches!(&d.kind, TypeKind::Struct(_) | TypeKind::Union(_))))
+        .map(|d| {
+            (
+                d.key.as_str(),
+                matches!(&d.kind, TypeKind::Struct(_) | TypeKind::Union(_)),
+            )
+        })
         .collect();
     // Whether a position holds a JSON object or array (never a string).
     let container = |t: &TypeRef| match t.non_null() {
@@ -47,29 +56,45 @@ pub(super) fn collect_cases(api: &ir::Api, krate: &str) -> Vec<Case> {
         TypeRef::Array(_) | TypeRef::Map(_) => true,
         _ => false,
     };
-    let mut push = |origin: String, t: Option<&TypeRef>, ty: Result<String, String>, examples: &[Value]| {
-        for (n, v) in examples.iter().enumerate() {
-            let mut origin = format!("{origin} (example {n})");
-            let mut value = v.clone();
-            // Some specs (Atlassian's) write each example as a string holding
-            // the JSON document: decode that document instead.
-            if let (Some(text), Some(t)) = (v.as_str(), t) {
-                let inner = serde_json::from_str::<Value>(text).ok().filter(|i| i.is_object() || i.is_array());
-                if let (true, Some(inner)) = (container(t), inner) {
-                    value = inner;
-                    origin.push_str(STRING_ENCODED);
+    let mut push =
+        |origin: String, t: Option<&TypeRef>, ty: Result<String, String>, examples: &[Value]| {
+            for (n, v) in examples.iter().enumerate() {
+                let mut origin = format!("{origin} (example {n})");
+                let mut value = v.clone();
+                // Some specs (Atlassian's) write each example as a string holding
+                // the JSON document: decode that document instead.
+                if let (Some(text), Some(t)) = (v.as_str(), t) {
+                    let inner = serde_json::from_str::<Value>(text)
+                        .ok()
+                        .filter(|i| i.is_object() || i.is_array());
+                    if let (true, Some(inner)) = (container(t), inner) {
+                        value = inner;
+                        origin.push_str(STRING_ENCODED);
+                    }
                 }
+                cases.push(Case {
+                    origin,
+                    rust_type: ty.clone(),
+                    value,
+                });
             }
-            cases.push(Case { origin, rust_type: ty.clone(), value });
-        }
-    };
+        };
     for def in &api.types {
         let t = TypeRef::Named(def.key.clone());
-        push(def.key.clone(), Some(&t), rust_type(&t, &names, &krate), &def.examples);
+        push(
+            def.key.clone(),
+            Some(&t),
+            rust_type(&t, &names, &krate),
+            &def.examples,
+        );
     }
     for op in &api.operations {
         if let Some(body) = &op.body {
-            let origin = format!("{}/requestBody/content/{}", op.pointer, escape_pointer(&body.content_type));
+            let origin = format!(
+                "{}/requestBody/content/{}",
+                op.pointer,
+                escape_pointer(&body.content_type)
+            );
             let ty = match &body.ty {
                 Some(t) => rust_type(t, &names, &krate),
                 None => Err("raw body".into()),
@@ -100,7 +125,9 @@ pub(super) fn collect_cases(api: &ir::Api, krate: &str) -> Vec<Case> {
 fn rust_type(t: &TypeRef, names: &BTreeMap<&str, &str>, krate: &str) -> Result<String, String> {
     match t.non_null() {
         TypeRef::Any | TypeRef::Object => return Err("untyped".into()),
-        TypeRef::Named(key) if !names.contains_key(key.as_str()) => return Err(format!("unresolved type {key}")),
+        TypeRef::Named(key) if !names.contains_key(key.as_str()) => {
+            return Err(format!("unresolved type {key}"))
+        }
         _ => {}
     }
     fn go(t: &TypeRef, names: &BTreeMap<&str, &str>, krate: &str) -> String {
@@ -122,7 +149,10 @@ fn rust_type(t: &TypeRef, names: &BTreeMap<&str, &str>, krate: &str) -> Result<S
                 Primitive::Date => format!("{krate}::runtime::Date"),
             },
             TypeRef::Array(inner) => format!("Vec<{}>", go(inner, names, krate)),
-            TypeRef::Map(inner) => format!("std::collections::BTreeMap<String, {}>", go(inner, names, krate)),
+            TypeRef::Map(inner) => format!(
+                "std::collections::BTreeMap<String, {}>",
+                go(inner, names, krate)
+            ),
             TypeRef::Nullable(inner) => format!("Option<{}>", go(inner, names, krate)),
             TypeRef::Any => "serde_json::Value".into(),
             TypeRef::Object => "serde_json::Map<String, serde_json::Value>".into(),
@@ -138,16 +168,29 @@ mod tests {
 
     #[test]
     fn rust_types_of_positions() {
-        let names: BTreeMap<&str, &str> = [("#/components/schemas/Pet", "Pet"), ("#/components/schemas/type", "Type")].into();
+        let names: BTreeMap<&str, &str> = [
+            ("#/components/schemas/Pet", "Pet"),
+            ("#/components/schemas/type", "Type"),
+        ]
+        .into();
         let named = |k: &str| TypeRef::Named(k.to_string());
         let ty = |t: &TypeRef| rust_type(t, &names, "corpus_x");
-        assert_eq!(ty(&named("#/components/schemas/Pet")).unwrap(), "corpus_x::api::types::Pet");
         assert_eq!(
-            ty(&TypeRef::Array(Box::new(TypeRef::Nullable(Box::new(named("#/components/schemas/Pet")))))).unwrap(),
+            ty(&named("#/components/schemas/Pet")).unwrap(),
+            "corpus_x::api::types::Pet"
+        );
+        assert_eq!(
+            ty(&TypeRef::Array(Box::new(TypeRef::Nullable(Box::new(
+                named("#/components/schemas/Pet")
+            )))))
+            .unwrap(),
             "Vec<Option<corpus_x::api::types::Pet>>"
         );
         assert_eq!(
-            ty(&TypeRef::Map(Box::new(TypeRef::Primitive(Primitive::DateTime)))).unwrap(),
+            ty(&TypeRef::Map(Box::new(TypeRef::Primitive(
+                Primitive::DateTime
+            ))))
+            .unwrap(),
             "std::collections::BTreeMap<String, corpus_x::runtime::DateTime>"
         );
         assert!(ty(&TypeRef::Any).is_err());

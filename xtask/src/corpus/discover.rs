@@ -18,14 +18,26 @@ pub(super) fn find_specs(dirs: &[PathBuf]) -> Result<Vec<Row>, String> {
         walk(dir, &mut files);
         files.sort();
         for f in files {
-            let rel = f.strip_prefix(dir).unwrap_or(&f).to_string_lossy().replace('\\', "/");
-            rows.push(Row { rel, spec: f, ..Row::default() });
+            let rel = f
+                .strip_prefix(dir)
+                .unwrap_or(&f)
+                .to_string_lossy()
+                .replace('\\', "/");
+            rows.push(Row {
+                rel,
+                spec: f,
+                ..Row::default()
+            });
         }
     }
     // Crate directory and package names, unique.
     let mut taken = std::collections::BTreeSet::new();
     for r in &mut rows {
-        let stem = r.spec.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+        let stem = r
+            .spec
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
         let mut name = stem.clone();
         let mut n = 2;
         while !taken.insert(name.clone()) {
@@ -34,7 +46,11 @@ pub(super) fn find_specs(dirs: &[PathBuf]) -> Result<Vec<Row>, String> {
         }
         // `snake` prefixes a leading digit with `_`; the `corpus-` prefix
         // already makes the name start with a letter.
-        let words: Vec<String> = snake(&name).split('_').filter(|w| !w.is_empty()).map(str::to_string).collect();
+        let words: Vec<String> = snake(&name)
+            .split('_')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect();
         r.krate = format!("corpus-{}", words.join("-"));
         r.stem = name;
     }
@@ -42,12 +58,17 @@ pub(super) fn find_specs(dirs: &[PathBuf]) -> Result<Vec<Row>, String> {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
             walk(&p, out);
-        } else if matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "yaml" | "yml")) {
+        } else if matches!(
+            p.extension().and_then(|e| e.to_str()),
+            Some("json" | "yaml" | "yml")
+        ) {
             out.push(p);
         }
     }

@@ -77,9 +77,17 @@ fn generate_one(row: &mut Row, opts: &Options) {
     row.types = api.types.len();
     row.fallbacks = api.warnings.len();
     let fallbacks: String = lowered.warnings.iter().map(|w| format!("{w}\n")).collect();
-    let _ = fs::write(corpus_dir().join("logs").join(format!("{}.fallbacks.txt", row.stem)), fallbacks);
+    let _ = fs::write(
+        corpus_dir()
+            .join("logs")
+            .join(format!("{}.fallbacks.txt", row.stem)),
+        fallbacks,
+    );
 
-    for f in files.iter_mut().filter(|f| f.path == Path::new("Cargo.toml")) {
+    for f in files
+        .iter_mut()
+        .filter(|f| f.path == Path::new("Cargo.toml"))
+    {
         match opts.mode {
             // A member of the scratch workspace, not a workspace of its own.
             CheckMode::Workspace => f.contents = f.contents.replace("\n[workspace]\n", "\n"),
@@ -103,10 +111,25 @@ fn generate_one(row: &mut Row, opts: &Options) {
         row.cases = collect_cases(api, &row.krate);
         if row.runnable_cases() > 0 {
             let program = roundtrip_program(row);
-            let cases: Vec<&Value> = row.cases.iter().filter(|c| c.rust_type.is_ok()).map(|c| &c.value).collect();
+            let cases: Vec<&Value> = row
+                .cases
+                .iter()
+                .filter(|c| c.rust_type.is_ok())
+                .map(|c| &c.value)
+                .collect();
             let written = fs::create_dir_all(&examples_dir)
-                .and_then(|()| fs::write(examples_dir.join(format!("{}.rs", example_name(&row.krate))), program))
-                .and_then(|()| fs::write(dir.join("roundtrip.json"), serde_json::to_string_pretty(&cases).unwrap_or_default()));
+                .and_then(|()| {
+                    fs::write(
+                        examples_dir.join(format!("{}.rs", example_name(&row.krate))),
+                        program,
+                    )
+                })
+                .and_then(|()| {
+                    fs::write(
+                        dir.join("roundtrip.json"),
+                        serde_json::to_string_pretty(&cases).unwrap_or_default(),
+                    )
+                });
             if let Err(e) = written {
                 row.roundtrip_error = Some(format!("cannot write the round-trip program: {e}"));
             }

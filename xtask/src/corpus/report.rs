@@ -46,7 +46,11 @@ fn md_cell(s: &str) -> String {
 
 pub(super) fn table(rows: &[Row], examples: bool) -> String {
     let mut s = String::from("| spec | openapi | ops | types | gen ms | check | fallbacks |");
-    s.push_str(if examples { " examples (total: ok, failed, skipped) |\n" } else { "\n" });
+    s.push_str(if examples {
+        " examples (total: ok, failed, skipped) |\n"
+    } else {
+        "\n"
+    });
     s.push_str("|---|---|---:|---:|---:|---|---:|");
     s.push_str(if examples { "---|\n" } else { "\n" });
     for r in rows {
@@ -87,13 +91,22 @@ pub(super) fn examples_report(rows: &[Row]) -> String {
         );
     }
     for r in rows.iter().filter(|r| !r.cases.is_empty()) {
-        let failures: Vec<(usize, &Value)> = r.results.iter().filter(|(_, v)| v["result"] != "ok").map(|(i, v)| (*i, v)).collect();
+        let failures: Vec<(usize, &Value)> = r
+            .results
+            .iter()
+            .filter(|(_, v)| v["result"] != "ok")
+            .map(|(i, v)| (*i, v))
+            .collect();
         if failures.is_empty() && r.roundtrip_error.is_none() {
             continue;
         }
         let _ = writeln!(s, "\n## {}\n", r.rel);
         if let Some(e) = &r.roundtrip_error {
-            let _ = writeln!(s, "Round-trip program failed: {e} (see `target/corpus/logs/{}.check.txt`).\n", r.stem);
+            let _ = writeln!(
+                s,
+                "Round-trip program failed: {e} (see `target/corpus/logs/{}.check.txt`).\n",
+                r.stem
+            );
         }
         if failures.is_empty() {
             continue;
@@ -101,12 +114,23 @@ pub(super) fn examples_report(rows: &[Row]) -> String {
         s.push_str("| example | type | result | where | detail | hint (needs triage) |\n|---|---|---|---|---|---|\n");
         for (i, v) in failures {
             let c = &r.cases[i];
-            let ty = c.rust_type.as_deref().unwrap_or("").replace(&format!("{}::api::types::", r.krate.replace('-', "_")), "");
+            let ty = c
+                .rust_type
+                .as_deref()
+                .unwrap_or("")
+                .replace(&format!("{}::api::types::", r.krate.replace('-', "_")), "");
             let (place, detail) = match v["result"].as_str() {
-                Some("decode") => (v["path"].as_str().unwrap_or("").to_string(), v["error"].as_str().unwrap_or("").to_string()),
+                Some("decode") => (
+                    v["path"].as_str().unwrap_or("").to_string(),
+                    v["error"].as_str().unwrap_or("").to_string(),
+                ),
                 Some("mismatch") => (
                     v["pointer"].as_str().unwrap_or("").to_string(),
-                    format!("expected {} got {}", short(v.get("expected")), short(v.get("actual"))),
+                    format!(
+                        "expected {} got {}",
+                        short(v.get("expected")),
+                        short(v.get("actual"))
+                    ),
                 ),
                 _ => (String::new(), v["error"].to_string()),
             };
@@ -122,7 +146,11 @@ pub(super) fn examples_report(rows: &[Row]) -> String {
             );
         }
     }
-    let unwrapped: usize = rows.iter().flat_map(|r| &r.cases).filter(|c| c.origin.ends_with(STRING_ENCODED)).count();
+    let unwrapped: usize = rows
+        .iter()
+        .flat_map(|r| &r.cases)
+        .filter(|c| c.origin.ends_with(STRING_ENCODED))
+        .count();
     if unwrapped > 0 {
         let _ = writeln!(
             s,
@@ -135,7 +163,11 @@ pub(super) fn examples_report(rows: &[Row]) -> String {
     for r in rows {
         for c in &r.cases {
             if let Err(why) = &c.rust_type {
-                let why = if why.starts_with("unresolved") { "unresolved type".to_string() } else { why.clone() };
+                let why = if why.starts_with("unresolved") {
+                    "unresolved type".to_string()
+                } else {
+                    why.clone()
+                };
                 *skipped.entry(why).or_default() += 1;
             }
         }

@@ -24,10 +24,13 @@ pub(super) fn roundtrip_program(row: &Row) -> String {
     let mut case_type = Vec::new();
     for c in &row.cases {
         if let Ok(t) = &c.rust_type {
-            let idx = types.iter().position(|x| *x == t.as_str()).unwrap_or_else(|| {
-                types.push(t);
-                types.len() - 1
-            });
+            let idx = types
+                .iter()
+                .position(|x| *x == t.as_str())
+                .unwrap_or_else(|| {
+                    types.push(t);
+                    types.len() - 1
+                });
             case_type.push(idx);
         }
     }
@@ -41,7 +44,13 @@ pub(super) fn roundtrip_program(row: &Row) -> String {
         let _ = writeln!(s, "    round_trip::<{t}>,");
     }
     s.push_str("];\n\nconst CASE_CHECK: &[usize] = &[");
-    s.push_str(&case_type.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", "));
+    s.push_str(
+        &case_type
+            .iter()
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
     s.push_str("];\n");
     s
 }
@@ -139,14 +148,26 @@ fn first_difference(a: &Value, b: &Value, at: String) -> Option<(String, Option<
 }
 "#;
 
-pub(super) fn roundtrip(rows: &mut [Row], with_cases: &[usize], jobs: usize, mode: CheckMode) -> Result<(), String> {
+pub(super) fn roundtrip(
+    rows: &mut [Row],
+    with_cases: &[usize],
+    jobs: usize,
+    mode: CheckMode,
+) -> Result<(), String> {
     // Types only (`--no-default-features`): the per-tag client code is not
     // needed to decode examples.
-    let base: Vec<String> = ["build", "--message-format=json", "--keep-going", "--examples", "--no-default-features", "-j"]
-        .map(String::from)
-        .into_iter()
-        .chain([jobs.to_string()])
-        .collect();
+    let base: Vec<String> = [
+        "build",
+        "--message-format=json",
+        "--keep-going",
+        "--examples",
+        "--no-default-features",
+        "-j",
+    ]
+    .map(String::from)
+    .into_iter()
+    .chain([jobs.to_string()])
+    .collect();
     let mut run = CargoRun::default();
     match mode {
         CheckMode::Workspace => {
@@ -159,7 +180,10 @@ pub(super) fn roundtrip(rows: &mut [Row], with_cases: &[usize], jobs: usize, mod
         CheckMode::PerCrate => {
             for &i in with_cases {
                 let mut args = base.clone();
-                args.extend(["--manifest-path".into(), rows[i].dir().join("Cargo.toml").display().to_string()]);
+                args.extend([
+                    "--manifest-path".into(),
+                    rows[i].dir().join("Cargo.toml").display().to_string(),
+                ]);
                 let one = cargo_json(&args, &rows[i].dir())?;
                 run.messages.extend(one.messages);
                 run.examples.extend(one.examples);
@@ -172,12 +196,26 @@ pub(super) fn roundtrip(rows: &mut [Row], with_cases: &[usize], jobs: usize, mod
         let errors: Vec<&Value> = run
             .messages
             .get(&dir)
-            .map(|ms| ms.iter().filter(|m| m["level"] == "error" && !is_summary(m)).collect())
+            .map(|ms| {
+                ms.iter()
+                    .filter(|m| m["level"] == "error" && !is_summary(m))
+                    .collect()
+            })
             .unwrap_or_default();
         if let Some(first) = errors.first() {
-            rows[i].roundtrip_error = Some(format!("round-trip build: {} ({} errors)", first["message"].as_str().unwrap_or(""), errors.len()));
-            rows[i].diagnostics.push("--- round-trip build (--no-default-features --examples) ---".into());
-            rows[i].diagnostics.extend(errors.iter().map(|m| m["rendered"].as_str().unwrap_or("").to_string()));
+            rows[i].roundtrip_error = Some(format!(
+                "round-trip build: {} ({} errors)",
+                first["message"].as_str().unwrap_or(""),
+                errors.len()
+            ));
+            rows[i]
+                .diagnostics
+                .push("--- round-trip build (--no-default-features --examples) ---".into());
+            rows[i].diagnostics.extend(
+                errors
+                    .iter()
+                    .map(|m| m["rendered"].as_str().unwrap_or("").to_string()),
+            );
             continue;
         }
         match run.examples.iter().find(|(d, _)| *d == dir) {
@@ -197,11 +235,20 @@ pub(super) fn roundtrip(rows: &mut [Row], with_cases: &[usize], jobs: usize, mod
                 let cases = rows_ref[*i].dir().join("roundtrip.json");
                 let out = Command::new(exe).arg(&cases).output();
                 let r = match out {
-                    Ok(o) if o.status.success() => Ok(String::from_utf8_lossy(&o.stdout).into_owned()),
-                    Ok(o) => Err(format!("round-trip program exited with {}: {}", o.status, first_line(&String::from_utf8_lossy(&o.stderr)))),
+                    Ok(o) if o.status.success() => {
+                        Ok(String::from_utf8_lossy(&o.stdout).into_owned())
+                    }
+                    Ok(o) => Err(format!(
+                        "round-trip program exited with {}: {}",
+                        o.status,
+                        first_line(&String::from_utf8_lossy(&o.stderr))
+                    )),
                     Err(e) => Err(format!("cannot run {}: {e}", exe.display())),
                 };
-                outcomes.lock().unwrap_or_else(|p| p.into_inner()).push((*i, r));
+                outcomes
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push((*i, r));
             });
         }
     });
@@ -210,9 +257,13 @@ pub(super) fn roundtrip(rows: &mut [Row], with_cases: &[usize], jobs: usize, mod
             Err(e) => rows[i].roundtrip_error = Some(e),
             Ok(stdout) => {
                 // Case indices of the program count runnable cases only.
-                let runnable: Vec<usize> = (0..rows[i].cases.len()).filter(|&c| rows[i].cases[c].rust_type.is_ok()).collect();
+                let runnable: Vec<usize> = (0..rows[i].cases.len())
+                    .filter(|&c| rows[i].cases[c].rust_type.is_ok())
+                    .collect();
                 for line in stdout.lines() {
-                    let Ok(v) = serde_json::from_str::<Value>(line) else { continue };
+                    let Ok(v) = serde_json::from_str::<Value>(line) else {
+                        continue;
+                    };
                     if let Some(&c) = v["case"].as_u64().and_then(|k| runnable.get(k as usize)) {
                         rows[i].results.insert(c, v);
                     }

@@ -47,7 +47,9 @@ impl Row {
     }
 
     pub(super) fn failed(&self) -> bool {
-        self.gen_error.is_some() || !matches!(self.check, Check::Ok) || self.roundtrip_error.is_some()
+        self.gen_error.is_some()
+            || !matches!(self.check, Check::Ok)
+            || self.roundtrip_error.is_some()
     }
 
     pub(super) fn check_cell(&self) -> String {
@@ -74,7 +76,11 @@ impl Row {
         if let Some(e) = &self.roundtrip_error {
             return format!("{total}: FAIL: {e}");
         }
-        let ok = self.results.values().filter(|r| r["result"] == "ok").count();
+        let ok = self
+            .results
+            .values()
+            .filter(|r| r["result"] == "ok")
+            .count();
         let failed = self.results.len() - ok;
         let not_run = self.runnable_cases() - self.results.len();
         let mut s = format!("{total}: {ok} ok, {failed} failed");

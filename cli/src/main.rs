@@ -69,6 +69,21 @@ enum Command {
         #[command(flatten)]
         report: ReportArgs,
     },
+    /// Classify the public-API changes between two versions (specs, `*.api.txt`
+    /// files, or directories of them such as a crate's `api/`): breaking for
+    /// Rust callers or on the wire, additive, docs only; prints a markdown
+    /// report with the recommended version bump.
+    Diff {
+        /// The old version.
+        old: PathBuf,
+        /// The new version.
+        new: PathBuf,
+        /// Count new public struct fields as breaking (strict Cargo SemVer).
+        #[arg(long)]
+        strict: bool,
+        #[command(flatten)]
+        report: ReportArgs,
+    },
     /// Write a starter clientgen.toml.
     Init {
         /// The OpenAPI document the configuration names.
@@ -131,6 +146,7 @@ fn main() -> ExitCode {
         Command::Generate { target, .. } => ("generate", target.report),
         Command::Check { target } => ("check", target.report),
         Command::Ir { report, .. } => ("ir", *report),
+        Command::Diff { report, .. } => ("diff", *report),
         Command::Init { report, .. } => ("init", *report),
     };
     let mut reporter = Reporter::new(name, report.quiet, report.json);
@@ -142,6 +158,9 @@ fn main() -> ExitCode {
         ),
         Command::Check { target } => generate(target, Action::Check, &mut reporter),
         Command::Ir { spec, format, .. } => ir(spec, *format, &mut reporter),
+        Command::Diff {
+            old, new, strict, ..
+        } => diff(old, new, *strict, &mut reporter),
         Command::Init {
             spec,
             out,
@@ -246,6 +265,15 @@ fn ir(spec: &Path, format: IrFormat, reporter: &mut Reporter) -> Result<Exit, Fa
         IrFormat::Debug => format!("{api:#?}"),
     };
     reporter.ir(text);
+    Ok(Exit::Ok)
+}
+
+fn diff(old: &Path, new: &Path, strict: bool, reporter: &mut Reporter) -> Result<Exit, Failure> {
+    // Either side may be a spec: its errors name the file, pointer and line.
+    let mut report =
+        clientgen::surface::diff_paths(old, new).map_err(|m| Failure::new(Exit::Spec, m))?;
+    report.strict = strict;
+    reporter.diff(&report);
     Ok(Exit::Ok)
 }
 

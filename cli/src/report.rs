@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use clientgen::generate::{PhaseTime, Progress};
+use clientgen::surface::Class;
 use clientgen::write::{Staleness, WriteReport};
 use clientgen::Diagnostic;
 use serde_json::{json, Map, Value};
@@ -59,6 +60,8 @@ pub struct Reporter {
     object: Map<String, Value>,
     /// `ir` output, printed last (stdout).
     ir: Option<String>,
+    /// `diff` report (markdown), printed last (stdout).
+    text: Option<String>,
 }
 
 impl Reporter {
@@ -72,6 +75,7 @@ impl Reporter {
             open_line: false,
             object,
             ir: None,
+            text: None,
         }
     }
 
@@ -186,6 +190,26 @@ impl Reporter {
         self.ir = Some(text);
     }
 
+    /// A `diff` report: markdown on stdout, or with `--json` its counts,
+    /// recommended bump and markdown.
+    pub fn diff(&mut self, report: &clientgen::surface::Report) {
+        let counts = report.counts();
+        let n = |c: Class| counts.get(&c).copied().unwrap_or(0);
+        self.object.insert(
+            "changes".into(),
+            json!({
+                "breaking": n(Class::Breaking),
+                "additive": n(Class::Additive),
+                "docs": n(Class::Docs),
+            }),
+        );
+        self.object
+            .insert("bump".into(), json!(report.bump().to_string()));
+        let markdown = report.markdown(None);
+        self.object.insert("report".into(), json!(markdown));
+        self.text = Some(markdown.trim_end().to_string());
+    }
+
     pub fn initialized(&mut self, path: &Path) {
         self.object.insert("config".into(), json!(slash(path)));
         if !self.quiet {
@@ -218,6 +242,12 @@ impl Reporter {
                 );
             } else {
                 println!("{text}");
+            }
+        }
+        if let Some(text) = self.text.take() {
+            if !self.json {
+                // A closed pipe (`| head`) ends the output, not the program.
+                let _ = writeln!(std::io::stdout(), "{}", terminal_safe(&text));
             }
         }
         if self.json {

@@ -220,7 +220,9 @@ fn a_bad_spec_exits_3_naming_the_place() {
     let dir = workdir("bad");
     fs::write(
         dir.join("bad.yaml"),
-        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          $ref: '#/components/responses/Nope'\n",
+        // A defect of the whole document (an unresolved reference only
+        // degrades its place, with a warning).
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok}\nservers: 5\n",
     )
     .unwrap();
     let run = clientgen(&dir, &["generate", "bad.yaml", "--out", "client", "--json"]);
@@ -416,4 +418,51 @@ fn the_codegen_configuration_writes_generated() {
         );
     }
     fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn diff_classifies_a_spec_edit_against_the_generated_api_file() {
+    let dir = workdir("diff");
+    let generate = clientgen(&dir, &["generate", "openapi.yaml", "--out", "client"]);
+    assert_eq!(code(&generate), 0, "{}", stderr(&generate));
+    let edited = SPEC.replace(
+        "owner_id:\n          type: integer",
+        "owner_id:\n          type: string",
+    );
+    assert_ne!(edited, SPEC, "no `owner_id: type: integer` in the spec");
+    fs::write(dir.join("edited.yaml"), edited).unwrap();
+
+    // The spec against the crate generated from it: nothing changed.
+    let same = clientgen(&dir, &["diff", "client", "openapi.yaml"]);
+    assert_eq!(code(&same), 0, "{}", stderr(&same));
+    let text = String::from_utf8_lossy(&same.stdout);
+    assert!(text.contains("No change to the public API."), "{text}");
+
+    let changed = clientgen(&dir, &["diff", "client/api/api.api.txt", "edited.yaml"]);
+    assert_eq!(code(&changed), 0, "{}", stderr(&changed));
+    let text = String::from_utf8_lossy(&changed.stdout);
+    assert!(
+        text.contains("## API changes: 1 breaking, 0 additive, 0 docs-only"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`Contact.owner_id`, `UpdateContactRequest.owner_id`: type `i64` → `String`"),
+        "{text}"
+    );
+
+    let j = json(&clientgen(
+        &dir,
+        &["diff", "--json", "openapi.yaml", "edited.yaml"],
+    ));
+    assert_eq!(j["changes"]["breaking"], 1, "{j}");
+    assert_eq!(j["bump"], "major", "{j}");
+    assert_eq!(j["exit_code"], 0, "{j}");
+
+    let missing = clientgen(&dir, &["diff", "nope.yaml", "edited.yaml"]);
+    assert_eq!(code(&missing), 3);
+    assert!(
+        stderr(&missing).contains("nope.yaml"),
+        "{}",
+        stderr(&missing)
+    );
 }

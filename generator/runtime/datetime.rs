@@ -11,8 +11,11 @@ use time::format_description::well_known::Rfc3339;
 ///
 /// Serializes as e.g. `2023-11-07T05:31:56Z` or `2014-04-25T16:15:47-04:00`;
 /// fractional seconds are kept (trailing zeros dropped) and a `+00:00`
-/// offset is written as `Z`. Parsing also accepts a lowercase `t`/`z`, a space
-/// instead of `T`, and a missing offset (taken as UTC).
+/// offset is written as `Z`. Parsing also accepts what real servers send: a
+/// lowercase `t`/`z`, a space instead of `T`, an offset without colon
+/// (`+0000`, `-0400`) or without minutes (`+05`), and a missing offset
+/// (taken as UTC). The instant and the offset are kept; re-encoding writes
+/// the RFC 3339 form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DateTime(pub time::OffsetDateTime);
 
@@ -58,7 +61,8 @@ fn parse_datetime(input: &str) -> Result<time::OffsetDateTime, ParseDateTimeErro
     if let Ok(v) = time::OffsetDateTime::parse(s, &Rfc3339) {
         return Ok(v);
     }
-    // Lenient fallbacks: `t`/space separator, lowercase `z`, missing offset.
+    // Lenient fallbacks: `t`/space separator, lowercase `z`, an offset
+    // without colon (`+0000`, `+05`), a missing offset (taken as UTC).
     let mut normalized: String = s
         .char_indices()
         .map(|(i, c)| match c {
@@ -67,17 +71,24 @@ fn parse_datetime(input: &str) -> Result<time::OffsetDateTime, ParseDateTimeErro
             c => c,
         })
         .collect();
+    let tail = normalized.get(19..).unwrap_or("");
+    match tail.rfind(['+', '-']) {
+        Some(sign) => {
+            let digits = tail.get(sign + 1..).unwrap_or("");
+            if digits.bytes().all(|b| b.is_ascii_digit()) {
+                let at = 19 + sign + 1;
+                match digits.len() {
+                    4 => normalized.insert(at + 2, ':'),
+                    2 => normalized.push_str(":00"),
+                    _ => {}
+                }
+            }
+        }
+        None if !tail.ends_with('Z') && normalized.len() >= 19 => normalized.push('Z'),
+        None => {}
+    }
     if let Ok(v) = time::OffsetDateTime::parse(&normalized, &Rfc3339) {
         return Ok(v);
-    }
-    let has_offset = normalized
-        .get(19..)
-        .is_some_and(|tail| tail.ends_with('Z') || tail.contains(['+', '-']));
-    if !has_offset && normalized.len() >= 19 {
-        normalized.push('Z');
-        if let Ok(v) = time::OffsetDateTime::parse(&normalized, &Rfc3339) {
-            return Ok(v);
-        }
     }
     Err(ParseDateTimeError(format!(
         "invalid RFC 3339 date-time `{}`",

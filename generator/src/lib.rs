@@ -3,6 +3,8 @@
 //! The pipeline flows one way: [`load`] (parse, normalize, check references)
 //! → [`lower`] (build the [`ir`]) → [`emit`] (tokens, formatted files) →
 //! [`write`](mod@write) (to disk, or compared with disk for `--check`).
+//! [`surface`] describes each generated module's public API and classifies
+//! the changes between two versions of it.
 //!
 //! Entry points: [`generate::run`] runs the whole pipeline for a crate or a
 //! module file (the `clientgen` CLI and `cargo xtask codegen` call it);
@@ -21,6 +23,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod overlay;
+pub mod surface;
 pub mod text;
 pub mod write;
 

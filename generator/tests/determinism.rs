@@ -83,8 +83,21 @@ fn one_field_change_is_one_line_change() {
         &generate("intercom.yaml", &text),
         &generate("intercom.yaml", &edited),
     );
-    assert_eq!(changes.len(), 1, "{changes:#?}");
+    // One line of code, its line in the API description, and the field's
+    // arm in the written-out `Deserialize` (a number decodes leniently, a
+    // string does not): nothing else.
+    assert_eq!(changes.len(), 3, "{changes:#?}");
     let (file, before, after) = &changes[0];
+    assert_eq!(file, "api/api.api.txt");
+    assert!(
+        before.starts_with("field UpdateContactRequest.owner_id: runtime::Maybe<i64> "),
+        "{before}"
+    );
+    assert!(
+        after.starts_with("field UpdateContactRequest.owner_id: runtime::Maybe<String> "),
+        "{after}"
+    );
+    let (file, before, after) = &changes[1];
     assert_eq!(file, "src/api/types.rs");
     assert!(
         before.contains("pub owner_id: crate::runtime::Maybe<i64>"),
@@ -93,6 +106,16 @@ fn one_field_change_is_one_line_change() {
     assert!(
         after.contains("pub owner_id: crate::runtime::Maybe<String>"),
         "{after}"
+    );
+    let (file, before, after) = &changes[2];
+    assert_eq!(file, "src/api/types.rs");
+    assert_eq!(
+        before.trim(),
+        "\"owner_id\" => owner_id = crate::runtime::object::lenient(&mut __map)?,"
+    );
+    assert_eq!(
+        after.trim(),
+        "\"owner_id\" => owner_id = __map.next_value()?,"
     );
 }
 

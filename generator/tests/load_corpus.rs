@@ -1,9 +1,7 @@
-//! Every spec of the shared corpus (v3.0, v3.1) and of `specs/` loads.
-//!
-//! The corpus lives outside the repository (`/work/shared/corpus`, or
-//! `$CLIENTGEN_CORPUS`); when it is absent the corpus part is skipped with a
-//! message. Load times are printed (`cargo test --release -- --nocapture`
-//! for meaningful numbers).
+//! Every spec of the development corpus (`corpus/specs/v3.0`, `v3.1`: 21
+//! public specs vendored with their sources and licenses, see
+//! `corpus/specs/MANIFEST.tsv`) and of `specs/` loads. Load times are
+//! printed (`cargo test --release -- --nocapture` for meaningful numbers).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -13,6 +11,10 @@ fn repo_root() -> PathBuf {
         .parent()
         .unwrap()
         .to_path_buf()
+}
+
+fn corpus_dir() -> PathBuf {
+    repo_root().join("corpus").join("specs")
 }
 
 fn spec_files(dir: &Path) -> Vec<PathBuf> {
@@ -63,13 +65,7 @@ fn load_all(files: &[PathBuf]) -> (usize, Vec<String>) {
 
 #[test]
 fn corpus_loads() {
-    let base = std::env::var_os("CLIENTGEN_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/work/shared/corpus"));
-    if !base.is_dir() {
-        println!("SKIP: corpus directory {} not found", base.display());
-        return;
-    }
+    let base = corpus_dir();
     let mut total = 0;
     let mut failures = Vec::new();
     for version in ["v3.0", "v3.1"] {
@@ -88,6 +84,40 @@ fn corpus_loads() {
     );
 }
 
+/// The manifest names every vendored spec (with its source and license),
+/// and every spec it names is there.
+#[test]
+fn corpus_manifest_matches_files() {
+    let base = corpus_dir();
+    let manifest = std::fs::read_to_string(base.join("MANIFEST.tsv")).unwrap();
+    let mut listed: Vec<String> = manifest
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            assert!(
+                cols.len() >= 6 && !cols[5].is_empty(),
+                "manifest row without a license: {l}"
+            );
+            format!("{}/{}", cols[0], cols[1])
+        })
+        .collect();
+    listed.sort();
+    let mut present: Vec<String> = ["v3.0", "v3.1"]
+        .iter()
+        .flat_map(|v| spec_files(&base.join(v)))
+        .map(|p| {
+            p.strip_prefix(&base)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    present.sort();
+    assert_eq!(listed, present);
+}
+
 #[test]
 fn repo_specs_load() {
     let files = spec_files(&repo_root().join("specs"));
@@ -103,7 +133,7 @@ fn repo_specs_load() {
 #[test]
 #[ignore]
 fn bench_big_specs() {
-    let base = PathBuf::from("/work/shared/corpus");
+    let base = corpus_dir();
     for rel in [
         "v3.0/box-openapi.json",
         "v3.1/discord-openapi.json",
@@ -141,7 +171,7 @@ fn bench_big_specs() {
 #[ignore]
 fn bench_openapiv3_variants() {
     use serde::Deserialize;
-    let text = std::fs::read_to_string("/work/shared/corpus/v3.0/box-openapi.json").unwrap();
+    let text = std::fs::read_to_string(corpus_dir().join("v3.0/box-openapi.json")).unwrap();
     let value: serde_json::Value = serde_json::from_str(&text).unwrap();
     let best = |f: &dyn Fn()| {
         (0..7)

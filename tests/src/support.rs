@@ -2,7 +2,7 @@
 //! loaded as JSON values, and the examples they declare.
 //!
 //! Only what needs no dev-dependency lives here (the library crate depends on
-//! `serde_json`/`serde_yaml` only). The helpers that need the generated
+//! `serde_json`/`serde_norway` only). The helpers that need the generated
 //! clients or wiremock are in `tests/tests/common/mod.rs`.
 //!
 //! Every function panics with a message naming the file or the JSON pointer
@@ -25,7 +25,7 @@ pub fn load_spec(file: &str) -> Value {
     let path = spec_path(file);
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    serde_norway::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// `components.examples.<name>.value`.

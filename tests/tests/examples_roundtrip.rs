@@ -28,7 +28,7 @@ fn specs_dir() -> PathBuf {
 fn load(file: &str) -> Value {
     let path = specs_dir().join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"))
+    serde_norway::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
 fn escape(key: &str) -> String {

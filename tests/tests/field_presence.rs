@@ -8,8 +8,9 @@ use serde_json::Value;
 
 fn contact_example() -> Value {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../specs/intercom.yaml");
-    let spec: Value = serde_yaml::from_str(&std::fs::read_to_string(path).expect("spec readable"))
-        .expect("spec parses");
+    let spec: Value =
+        serde_norway::from_str(&std::fs::read_to_string(path).expect("spec readable"))
+            .expect("spec parses");
     spec["components"]["examples"]["Contact"]["value"].clone()
 }
 

@@ -17,7 +17,7 @@ fn published() -> Value {
     let path = repo_root().join("tests/reference/intercom-api-2.11.yaml");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    serde_norway::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// A schema with `$ref`s to `#/components/schemas/...` of `doc` followed.

@@ -54,7 +54,7 @@ fn published_intercom() -> Value {
     let path = repo_root().join("tests/reference/intercom-api-2.11.yaml");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    serde_norway::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// The `application/json` schema of the `status` response of an operation.

@@ -3,6 +3,7 @@
 mod bench;
 mod codegen;
 mod corpus;
+mod diff;
 mod generate;
 
 use std::path::PathBuf;
@@ -35,6 +36,28 @@ enum Command {
         /// wrote (or holds files the manifest does not list).
         #[arg(long, conflicts_with = "check")]
         force: bool,
+        /// Apply the recommended version bump (in codegen.toml) and
+        /// add the API change report to generated/CHANGELOG.md.
+        #[arg(long, conflicts_with = "check")]
+        bump: bool,
+        /// Count new public struct fields as breaking (strict Cargo SemVer).
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Report the public-API changes of generated/ since a git revision:
+    /// breaking (Rust, wire), additive, docs only, and the version bump.
+    /// With OLD NEW: compare two specs, API files or directories of them.
+    Diff {
+        /// The revision to compare with.
+        #[arg(long, default_value = "HEAD", conflicts_with = "paths")]
+        base: String,
+        /// OLD NEW: specs, `*.api.txt` files, or directories of them (a
+        /// generated crate's `api/`).
+        #[arg(num_args = 2, value_names = ["OLD", "NEW"])]
+        paths: Vec<PathBuf>,
+        /// Count new public struct fields as breaking (strict Cargo SemVer).
+        #[arg(long)]
+        strict: bool,
     },
     /// Print a spec's intermediate representation.
     Ir {
@@ -57,7 +80,7 @@ enum Command {
         force: bool,
     },
     /// Benchmark the generator (release build, separate processes) against
-    /// progenitor; writes target/bench/report.md.
+    /// openapi-to-rust and progenitor; writes target/bench/report.md.
     Bench(bench::BenchArgs),
     /// One timed generation, for `bench` (prints JSON timings).
     #[command(hide = true)]
@@ -65,6 +88,9 @@ enum Command {
     /// Generate and `cargo check` a crate for every spec of a corpus, and
     /// round-trip the specs' examples; writes target/corpus/report.md.
     Corpus(corpus::Options),
+    /// One generation in a child process, for `corpus` (prints JSON).
+    #[command(hide = true)]
+    CorpusOne(corpus::OneArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -76,7 +102,20 @@ enum IrFormat {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Codegen { check, force } => codegen::run(check, force),
+        Command::Codegen {
+            check,
+            force,
+            bump,
+            strict,
+        } => codegen::run(check, force, bump, strict),
+        Command::Diff {
+            base,
+            paths,
+            strict,
+        } => match paths.as_slice() {
+            [old, new] => diff::run_paths(old, new, strict),
+            _ => diff::run(&base, strict),
+        },
         Command::Ir { spec, format } => ir(&spec, format),
         Command::Generate {
             spec,
@@ -87,6 +126,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => bench::run(&args),
         Command::BenchOne(args) => bench::run_one(&args),
         Command::Corpus(opts) => corpus::run(opts),
+        Command::CorpusOne(args) => corpus::run_one(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -111,14 +151,38 @@ fn ir(spec: &std::path::Path, format: IrFormat) -> Result<(), String> {
     }
     match format {
         IrFormat::Yaml => {
-            // Through JSON: serde_yaml cannot write nested enums as tags.
             let value = serde_json::to_value(&lowered.api)
                 .map_err(|e| format!("cannot render the IR: {e}"))?;
-            let text =
-                serde_yaml::to_string(&value).map_err(|e| format!("cannot render the IR: {e}"))?;
-            print!("{text}");
+            let mut text = String::new();
+            let mut emitter = yaml_rust2::YamlEmitter::new(&mut text);
+            emitter.multiline_strings(true);
+            emitter
+                .dump(&to_yaml(&value))
+                .map_err(|e| format!("cannot render the IR: {e}"))?;
+            println!("{text}");
         }
         IrFormat::Debug => println!("{:#?}", lowered.api),
     }
     Ok(())
+}
+
+/// The IR's JSON form as a YAML tree, for printing.
+fn to_yaml(v: &serde_json::Value) -> yaml_rust2::Yaml {
+    use serde_json::Value;
+    use yaml_rust2::Yaml;
+    match v {
+        Value::Null => Yaml::Null,
+        Value::Bool(b) => Yaml::Boolean(*b),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => Yaml::Integer(i),
+            None => Yaml::Real(n.to_string()),
+        },
+        Value::String(s) => Yaml::String(s.clone()),
+        Value::Array(items) => Yaml::Array(items.iter().map(to_yaml).collect()),
+        Value::Object(map) => Yaml::Hash(
+            map.iter()
+                .map(|(k, v)| (Yaml::String(k.clone()), to_yaml(v)))
+                .collect(),
+        ),
+    }
 }

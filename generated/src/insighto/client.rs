@@ -9,6 +9,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api.insighto.ai";
 /// The servers the API declares. Any other base URL (a proxy, a mock
 /// server) can be given to [`ClientBuilder::base_url`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Server {
     /// Production. The source document's curl example uses the placeholder
     /// host `https://api.example.com`; this is Insighto's API host.
@@ -257,6 +258,7 @@ impl<'a> std::future::IntoFuture for UpdateContactByIdBuilder<'a> {
 }
 /// Bodies of the error statuses [`Client::update_contact_by_id`] declares; other failures are the other variants of [`crate::runtime::Error`].
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateContactByIdError {
     /// Validation Error
     ///

@@ -9,162 +9,512 @@
 /// may not).
 ///
 /// Schema: `#/components/schemas/ContactUpdate`
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ContactUpdate {
     /// The contact's first name.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub first_name: crate::runtime::Maybe<String>,
     /// The contact's last name.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub last_name: crate::runtime::Maybe<String>,
     /// The contact's email address.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub email: crate::runtime::Maybe<String>,
     /// The channels associated with the contact, as a free-form object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channels: Option<serde_json::Map<String, serde_json::Value>>,
     /// Attributes describing the contact, as a free-form object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// When the contact was last seen.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub last_seen: crate::runtime::Maybe<crate::runtime::DateTime>,
     /// When a message was last sent to the contact.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub last_sent: crate::runtime::Maybe<crate::runtime::DateTime>,
     /// The id of the organization the contact belongs to.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub org_id: crate::runtime::Maybe<uuid::Uuid>,
     /// The id of the first assistant the contact interacted with.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub first_assistant_id: crate::runtime::Maybe<uuid::Uuid>,
     /// The id of the most recent assistant the contact interacted with.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub last_assistant_id: crate::runtime::Maybe<uuid::Uuid>,
     /// The id of the first widget through which the contact interacted.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub first_widget_id: crate::runtime::Maybe<uuid::Uuid>,
     /// The id of the most recent widget through which the contact interacted.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub last_widget_id: crate::runtime::Maybe<uuid::Uuid>,
     /// Custom fields set on the contact, as a free-form object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ContactUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if !self.first_name.is_absent() {
+            map.serialize_entry("first_name", &self.first_name)?;
+        }
+        if !self.last_name.is_absent() {
+            map.serialize_entry("last_name", &self.last_name)?;
+        }
+        if !self.email.is_absent() {
+            map.serialize_entry("email", &self.email)?;
+        }
+        if let Some(value) = &self.channels {
+            map.serialize_entry("channels", value)?;
+        }
+        if let Some(value) = &self.user_attributes {
+            map.serialize_entry("user_attributes", value)?;
+        }
+        if !self.last_seen.is_absent() {
+            map.serialize_entry("last_seen", &self.last_seen)?;
+        }
+        if !self.last_sent.is_absent() {
+            map.serialize_entry("last_sent", &self.last_sent)?;
+        }
+        if !self.org_id.is_absent() {
+            map.serialize_entry("org_id", &self.org_id)?;
+        }
+        if !self.first_assistant_id.is_absent() {
+            map.serialize_entry("first_assistant_id", &self.first_assistant_id)?;
+        }
+        if !self.last_assistant_id.is_absent() {
+            map.serialize_entry("last_assistant_id", &self.last_assistant_id)?;
+        }
+        if !self.first_widget_id.is_absent() {
+            map.serialize_entry("first_widget_id", &self.first_widget_id)?;
+        }
+        if !self.last_widget_id.is_absent() {
+            map.serialize_entry("last_widget_id", &self.last_widget_id)?;
+        }
+        if let Some(value) = &self.custom_fields {
+            map.serialize_entry("custom_fields", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContactUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for ContactUpdate {
+    const NAME: &'static str = "ContactUpdate";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut first_name = crate::runtime::Maybe::Absent;
+        let mut last_name = crate::runtime::Maybe::Absent;
+        let mut email = crate::runtime::Maybe::Absent;
+        let mut channels = None;
+        let mut user_attributes = None;
+        let mut last_seen = crate::runtime::Maybe::Absent;
+        let mut last_sent = crate::runtime::Maybe::Absent;
+        let mut org_id = crate::runtime::Maybe::Absent;
+        let mut first_assistant_id = crate::runtime::Maybe::Absent;
+        let mut last_assistant_id = crate::runtime::Maybe::Absent;
+        let mut first_widget_id = crate::runtime::Maybe::Absent;
+        let mut last_widget_id = crate::runtime::Maybe::Absent;
+        let mut custom_fields = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "first_name" => first_name = __map.next_value()?,
+                "last_name" => last_name = __map.next_value()?,
+                "email" => email = __map.next_value()?,
+                "channels" => channels = __map.next_value()?,
+                "user_attributes" => user_attributes = __map.next_value()?,
+                "last_seen" => last_seen = __map.next_value()?,
+                "last_sent" => last_sent = __map.next_value()?,
+                "org_id" => org_id = __map.next_value()?,
+                "first_assistant_id" => first_assistant_id = __map.next_value()?,
+                "last_assistant_id" => last_assistant_id = __map.next_value()?,
+                "first_widget_id" => first_widget_id = __map.next_value()?,
+                "last_widget_id" => last_widget_id = __map.next_value()?,
+                "custom_fields" => custom_fields = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            first_name,
+            last_name,
+            email,
+            channels,
+            user_attributes,
+            last_seen,
+            last_sent,
+            org_id,
+            first_assistant_id,
+            last_assistant_id,
+            first_widget_id,
+            last_widget_id,
+            custom_fields,
+            extra,
+        })
+    }
 }
 /// ContactUpdateResponse
 ///
 /// The envelope returned after a successful update.
 ///
 /// Schema: `#/components/schemas/ContactUpdateResponse`
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ContactUpdateResponse {
     /// A human-readable status message.
     ///
     /// Default: `"Data updated successfully"`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub message: crate::runtime::Maybe<String>,
     /// Additional metadata about the response, as a free-form object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<IContactUpdate>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ContactUpdateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if !self.message.is_absent() {
+            map.serialize_entry("message", &self.message)?;
+        }
+        if let Some(value) = &self.meta {
+            map.serialize_entry("meta", value)?;
+        }
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContactUpdateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for ContactUpdateResponse {
+    const NAME: &'static str = "ContactUpdateResponse";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut message = crate::runtime::Maybe::Absent;
+        let mut meta = None;
+        let mut data = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "message" => message = __map.next_value()?,
+                "meta" => meta = __map.next_value()?,
+                "data" => data = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        Ok(Self { message, meta, data, extra })
+    }
 }
 /// HTTPValidationError
 ///
 /// The body of a 422 response, listing why the request failed validation.
 ///
 /// Schema: `#/components/schemas/HTTPValidationError`
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct HttpValidationError {
     /// The validation errors found in the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<ValidationError>>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for HttpValidationError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.detail {
+            map.serialize_entry("detail", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for HttpValidationError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for HttpValidationError {
+    const NAME: &'static str = "HttpValidationError";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut detail = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "detail" => detail = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        Ok(Self { detail, extra })
+    }
 }
 /// IContactUpdate
 ///
 /// The contact data after the update, with the same fields as the update request.
 ///
 /// Schema: `#/components/schemas/IContactUpdate`
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct IContactUpdate {
     /// The contact's first name.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub first_name: crate::runtime::Maybe<String>,
     /// The contact's last name.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub last_name: crate::runtime::Maybe<String>,
     /// The contact's email address.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub email: crate::runtime::Maybe<String>,
     /// The channels associated with the contact, as a free-form object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channels: Option<serde_json::Map<String, serde_json::Value>>,
     /// Attributes describing the contact, as a free-form object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// When the contact was last seen.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub last_seen: crate::runtime::Maybe<crate::runtime::DateTime>,
     /// When a message was last sent to the contact.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub last_sent: crate::runtime::Maybe<crate::runtime::DateTime>,
     /// The id of the organization the contact belongs to.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub org_id: crate::runtime::Maybe<uuid::Uuid>,
     /// The id of the first assistant the contact interacted with.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub first_assistant_id: crate::runtime::Maybe<uuid::Uuid>,
     /// The id of the most recent assistant the contact interacted with.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub last_assistant_id: crate::runtime::Maybe<uuid::Uuid>,
     /// The id of the first widget through which the contact interacted.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub first_widget_id: crate::runtime::Maybe<uuid::Uuid>,
     /// The id of the most recent widget through which the contact interacted.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub last_widget_id: crate::runtime::Maybe<uuid::Uuid>,
     /// Custom fields set on the contact, as a free-form object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for IContactUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if !self.first_name.is_absent() {
+            map.serialize_entry("first_name", &self.first_name)?;
+        }
+        if !self.last_name.is_absent() {
+            map.serialize_entry("last_name", &self.last_name)?;
+        }
+        if !self.email.is_absent() {
+            map.serialize_entry("email", &self.email)?;
+        }
+        if let Some(value) = &self.channels {
+            map.serialize_entry("channels", value)?;
+        }
+        if let Some(value) = &self.user_attributes {
+            map.serialize_entry("user_attributes", value)?;
+        }
+        if !self.last_seen.is_absent() {
+            map.serialize_entry("last_seen", &self.last_seen)?;
+        }
+        if !self.last_sent.is_absent() {
+            map.serialize_entry("last_sent", &self.last_sent)?;
+        }
+        if !self.org_id.is_absent() {
+            map.serialize_entry("org_id", &self.org_id)?;
+        }
+        if !self.first_assistant_id.is_absent() {
+            map.serialize_entry("first_assistant_id", &self.first_assistant_id)?;
+        }
+        if !self.last_assistant_id.is_absent() {
+            map.serialize_entry("last_assistant_id", &self.last_assistant_id)?;
+        }
+        if !self.first_widget_id.is_absent() {
+            map.serialize_entry("first_widget_id", &self.first_widget_id)?;
+        }
+        if !self.last_widget_id.is_absent() {
+            map.serialize_entry("last_widget_id", &self.last_widget_id)?;
+        }
+        if let Some(value) = &self.custom_fields {
+            map.serialize_entry("custom_fields", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for IContactUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for IContactUpdate {
+    const NAME: &'static str = "IContactUpdate";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut first_name = crate::runtime::Maybe::Absent;
+        let mut last_name = crate::runtime::Maybe::Absent;
+        let mut email = crate::runtime::Maybe::Absent;
+        let mut channels = None;
+        let mut user_attributes = None;
+        let mut last_seen = crate::runtime::Maybe::Absent;
+        let mut last_sent = crate::runtime::Maybe::Absent;
+        let mut org_id = crate::runtime::Maybe::Absent;
+        let mut first_assistant_id = crate::runtime::Maybe::Absent;
+        let mut last_assistant_id = crate::runtime::Maybe::Absent;
+        let mut first_widget_id = crate::runtime::Maybe::Absent;
+        let mut last_widget_id = crate::runtime::Maybe::Absent;
+        let mut custom_fields = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "first_name" => first_name = __map.next_value()?,
+                "last_name" => last_name = __map.next_value()?,
+                "email" => email = __map.next_value()?,
+                "channels" => channels = __map.next_value()?,
+                "user_attributes" => user_attributes = __map.next_value()?,
+                "last_seen" => last_seen = __map.next_value()?,
+                "last_sent" => last_sent = __map.next_value()?,
+                "org_id" => org_id = __map.next_value()?,
+                "first_assistant_id" => first_assistant_id = __map.next_value()?,
+                "last_assistant_id" => last_assistant_id = __map.next_value()?,
+                "first_widget_id" => first_widget_id = __map.next_value()?,
+                "last_widget_id" => last_widget_id = __map.next_value()?,
+                "custom_fields" => custom_fields = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            first_name,
+            last_name,
+            email,
+            channels,
+            user_attributes,
+            last_seen,
+            last_sent,
+            org_id,
+            first_assistant_id,
+            last_assistant_id,
+            first_widget_id,
+            last_widget_id,
+            custom_fields,
+            extra,
+        })
+    }
 }
 /// ValidationError
 ///
 /// A single validation error.
 ///
 /// Schema: `#/components/schemas/ValidationError`
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ValidationError {
     /// Where the error was found: the part of the request (for example
     /// `body`, `path` or `query`) followed by field names and array
     /// indices.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loc: Option<Vec<ValidationErrorLocItem>>,
     /// A human-readable description of the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
     /// A machine-readable error type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+impl serde::Serialize for ValidationError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.loc {
+            map.serialize_entry("loc", value)?;
+        }
+        if let Some(value) = &self.msg {
+            map.serialize_entry("msg", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ValidationError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for ValidationError {
+    const NAME: &'static str = "ValidationError";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut loc = None;
+        let mut msg = None;
+        let mut r#type = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "loc" => loc = __map.next_value()?,
+                "msg" => msg = __map.next_value()?,
+                "type" => r#type = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        Ok(Self { loc, msg, r#type, extra })
+    }
+}
 /// Schema: `#/components/schemas/ValidationError/properties/loc/items`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ValidationErrorLocItem {
     Integer(i64),
     String(String),
+}
+impl serde::Serialize for ValidationErrorLocItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Integer(value) => serde::Serialize::serialize(value, serializer),
+            Self::String(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ValidationErrorLocItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use crate::runtime::union as u;
+        let value = u::buffer(deserializer)?;
+        if let Some(v) = u::attempt(&value) {
+            return Ok(Self::Integer(v));
+        }
+        if let Some(v) = u::attempt(&value) {
+            return Ok(Self::String(v));
+        }
+        Err(
+            u::no_match(
+                &value,
+                "ValidationErrorLocItem",
+                &[("Integer", u::explain::<i64>), ("String", u::explain::<String>)],
+            ),
+        )
+    }
 }

@@ -9,6 +9,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api.intercom.io";
 /// The servers the API declares. Any other base URL (a proxy, a mock
 /// server) can be given to [`ClientBuilder::base_url`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Server {
     /// Production (US)
     ///
@@ -302,6 +303,7 @@ impl<'a> std::future::IntoFuture for UpdateContactBuilder<'a> {
 }
 /// Bodies of the error statuses [`Client::update_contact`] declares; other failures are the other variants of [`crate::runtime::Error`].
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateContactError {
     /// Unauthorized; the access token is missing, invalid or expired.
     ///

@@ -7,7 +7,7 @@
 /// can be retrieved. Intercom calls it `addressable_list`.
 ///
 /// Schema: `#/components/schemas/AddressableReference`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AddressableReference {
     /// The type of the referenced object, for example `tag`, `note` or `subscription`.
     pub r#type: String,
@@ -16,8 +16,55 @@ pub struct AddressableReference {
     /// The API path where the referenced object can be retrieved.
     pub url: String,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for AddressableReference {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("url", &self.url)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AddressableReference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for AddressableReference {
+    const NAME: &'static str = "AddressableReference";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut id = None;
+        let mut url = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "id" => id = Some(__map.next_value()?),
+                "url" => url = Some(__map.next_value()?),
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            r#type: r#type.ok_or_else(|| __missing("type"))?,
+            id: id.ok_or_else(|| __missing("id"))?,
+            url: url.ok_or_else(|| __missing("url"))?,
+            extra,
+        })
+    }
 }
 /// The required fields of [`AddressableReference`], for [`AddressableReference::new`]: named, so that two of the same type cannot be swapped.
 #[derive(Clone, Debug, PartialEq)]
@@ -45,39 +92,30 @@ impl AddressableReference {
 /// returned by the API.
 ///
 /// Schema: `#/components/schemas/Contact`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Contact {
     /// The type of object; `contact`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The unique identifier of the contact, given by Intercom.
     pub id: String,
     /// The id of the workspace the contact belongs to.
     pub workspace_id: String,
     /// A unique identifier for the contact which is given to Intercom; null when none has been set (typically for leads).
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub external_id: Option<String>,
     pub role: ContactRole,
     /// The contact's email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The domain of the contact's email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_domain: Option<String>,
     /// The contact's phone number.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub phone: Option<String>,
     /// The contact's phone number normalized to the E.164 format.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub formatted_phone: crate::runtime::Maybe<String>,
     /// The contact's name.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub name: Option<String>,
     /// The contact's avatar; null when the contact has none.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub avatar: Option<ContactAvatar>,
     /// The id of the admin that has been assigned account ownership of the contact.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub owner_id: Option<i64>,
     pub social_profiles: ContactSocialProfiles,
     /// Whether an email sent to the contact has hard bounced.
@@ -91,109 +129,434 @@ pub struct Contact {
     /// The time the contact was last updated, as a Unix timestamp in seconds.
     pub updated_at: i64,
     /// The time the contact signed up, as a Unix timestamp in seconds.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub signed_up_at: Option<i64>,
     /// The time the contact was last seen, as a Unix timestamp in seconds.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub last_seen_at: Option<i64>,
     /// The time the contact last messaged in, as a Unix timestamp in seconds.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub last_replied_at: Option<i64>,
     /// The time the contact was last messaged, as a Unix timestamp in seconds.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub last_contacted_at: Option<i64>,
     /// The time the contact last opened an email, as a Unix timestamp in seconds.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub last_email_opened_at: Option<i64>,
     /// The time the contact last clicked a link in an email, as a Unix timestamp in seconds.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub last_email_clicked_at: Option<i64>,
     /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub language_override: Option<String>,
     /// The name of the browser the contact is using.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub browser: Option<String>,
     /// The version of the browser the contact is using.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub browser_version: Option<String>,
     /// The language set by the browser the contact is using.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub browser_language: Option<String>,
     /// The operating system the contact is using.
-    #[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]
     pub os: Option<String>,
     pub location: ContactLocation,
     /// The name of the Android app the contact is using.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub android_app_name: crate::runtime::Maybe<String>,
     /// The version of the Android app the contact is using.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub android_app_version: crate::runtime::Maybe<String>,
     /// The Android device the contact is using.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub android_device: crate::runtime::Maybe<String>,
     /// The version of the Android OS the contact is using.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub android_os_version: crate::runtime::Maybe<String>,
     /// The version of the Intercom Android SDK the contact is using.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub android_sdk_version: crate::runtime::Maybe<String>,
     /// The time the contact was last seen on an Android device, as a Unix timestamp in seconds.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub android_last_seen_at: crate::runtime::Maybe<i64>,
     /// The name of the iOS app the contact is using.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub ios_app_name: crate::runtime::Maybe<String>,
     /// The version of the iOS app the contact is using.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub ios_app_version: crate::runtime::Maybe<String>,
     /// The iOS device the contact is using.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub ios_device: crate::runtime::Maybe<String>,
     /// The version of iOS the contact is using.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub ios_os_version: crate::runtime::Maybe<String>,
     /// The version of the Intercom iOS SDK the contact is using.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub ios_sdk_version: crate::runtime::Maybe<String>,
     /// The time the contact last used the iOS app, as a Unix timestamp in seconds.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub ios_last_seen_at: crate::runtime::Maybe<i64>,
     /// The custom attributes set on the contact, keyed by attribute name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<ContactTags>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<ContactNotes>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companies: Option<ContactCompanies>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opted_out_subscription_types: Option<ContactSubscriptionTypes>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opted_in_subscription_types: Option<ContactSubscriptionTypes>,
     /// The UTM campaign associated with the contact.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub utm_campaign: crate::runtime::Maybe<String>,
     /// The UTM content associated with the contact.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub utm_content: crate::runtime::Maybe<String>,
     /// The UTM medium associated with the contact.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub utm_medium: crate::runtime::Maybe<String>,
     /// The UTM source associated with the contact.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub utm_source: crate::runtime::Maybe<String>,
     /// The UTM term associated with the contact.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub utm_term: crate::runtime::Maybe<String>,
     /// The referrer of the contact (the page they came from).
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub referrer: crate::runtime::Maybe<String>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for Contact {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("workspace_id", &self.workspace_id)?;
+        map.serialize_entry("external_id", &self.external_id)?;
+        map.serialize_entry("role", &self.role)?;
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        if let Some(value) = &self.email_domain {
+            map.serialize_entry("email_domain", value)?;
+        }
+        map.serialize_entry("phone", &self.phone)?;
+        if !self.formatted_phone.is_absent() {
+            map.serialize_entry("formatted_phone", &self.formatted_phone)?;
+        }
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("avatar", &self.avatar)?;
+        map.serialize_entry("owner_id", &self.owner_id)?;
+        map.serialize_entry("social_profiles", &self.social_profiles)?;
+        map.serialize_entry("has_hard_bounced", &self.has_hard_bounced)?;
+        map.serialize_entry("marked_email_as_spam", &self.marked_email_as_spam)?;
+        map.serialize_entry("unsubscribed_from_emails", &self.unsubscribed_from_emails)?;
+        map.serialize_entry("created_at", &self.created_at)?;
+        map.serialize_entry("updated_at", &self.updated_at)?;
+        map.serialize_entry("signed_up_at", &self.signed_up_at)?;
+        map.serialize_entry("last_seen_at", &self.last_seen_at)?;
+        map.serialize_entry("last_replied_at", &self.last_replied_at)?;
+        map.serialize_entry("last_contacted_at", &self.last_contacted_at)?;
+        map.serialize_entry("last_email_opened_at", &self.last_email_opened_at)?;
+        map.serialize_entry("last_email_clicked_at", &self.last_email_clicked_at)?;
+        map.serialize_entry("language_override", &self.language_override)?;
+        map.serialize_entry("browser", &self.browser)?;
+        map.serialize_entry("browser_version", &self.browser_version)?;
+        map.serialize_entry("browser_language", &self.browser_language)?;
+        map.serialize_entry("os", &self.os)?;
+        map.serialize_entry("location", &self.location)?;
+        if !self.android_app_name.is_absent() {
+            map.serialize_entry("android_app_name", &self.android_app_name)?;
+        }
+        if !self.android_app_version.is_absent() {
+            map.serialize_entry("android_app_version", &self.android_app_version)?;
+        }
+        if !self.android_device.is_absent() {
+            map.serialize_entry("android_device", &self.android_device)?;
+        }
+        if !self.android_os_version.is_absent() {
+            map.serialize_entry("android_os_version", &self.android_os_version)?;
+        }
+        if !self.android_sdk_version.is_absent() {
+            map.serialize_entry("android_sdk_version", &self.android_sdk_version)?;
+        }
+        if !self.android_last_seen_at.is_absent() {
+            map.serialize_entry("android_last_seen_at", &self.android_last_seen_at)?;
+        }
+        if !self.ios_app_name.is_absent() {
+            map.serialize_entry("ios_app_name", &self.ios_app_name)?;
+        }
+        if !self.ios_app_version.is_absent() {
+            map.serialize_entry("ios_app_version", &self.ios_app_version)?;
+        }
+        if !self.ios_device.is_absent() {
+            map.serialize_entry("ios_device", &self.ios_device)?;
+        }
+        if !self.ios_os_version.is_absent() {
+            map.serialize_entry("ios_os_version", &self.ios_os_version)?;
+        }
+        if !self.ios_sdk_version.is_absent() {
+            map.serialize_entry("ios_sdk_version", &self.ios_sdk_version)?;
+        }
+        if !self.ios_last_seen_at.is_absent() {
+            map.serialize_entry("ios_last_seen_at", &self.ios_last_seen_at)?;
+        }
+        if let Some(value) = &self.custom_attributes {
+            map.serialize_entry("custom_attributes", value)?;
+        }
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+        if let Some(value) = &self.notes {
+            map.serialize_entry("notes", value)?;
+        }
+        if let Some(value) = &self.companies {
+            map.serialize_entry("companies", value)?;
+        }
+        if let Some(value) = &self.opted_out_subscription_types {
+            map.serialize_entry("opted_out_subscription_types", value)?;
+        }
+        if let Some(value) = &self.opted_in_subscription_types {
+            map.serialize_entry("opted_in_subscription_types", value)?;
+        }
+        if !self.utm_campaign.is_absent() {
+            map.serialize_entry("utm_campaign", &self.utm_campaign)?;
+        }
+        if !self.utm_content.is_absent() {
+            map.serialize_entry("utm_content", &self.utm_content)?;
+        }
+        if !self.utm_medium.is_absent() {
+            map.serialize_entry("utm_medium", &self.utm_medium)?;
+        }
+        if !self.utm_source.is_absent() {
+            map.serialize_entry("utm_source", &self.utm_source)?;
+        }
+        if !self.utm_term.is_absent() {
+            map.serialize_entry("utm_term", &self.utm_term)?;
+        }
+        if !self.referrer.is_absent() {
+            map.serialize_entry("referrer", &self.referrer)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Contact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for Contact {
+    const NAME: &'static str = "Contact";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut id = None;
+        let mut workspace_id = None;
+        let mut external_id = None;
+        let mut role = None;
+        let mut email = None;
+        let mut email_domain = None;
+        let mut phone = None;
+        let mut formatted_phone = crate::runtime::Maybe::Absent;
+        let mut name = None;
+        let mut avatar = None;
+        let mut owner_id = None;
+        let mut social_profiles = None;
+        let mut has_hard_bounced = None;
+        let mut marked_email_as_spam = None;
+        let mut unsubscribed_from_emails = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut signed_up_at = None;
+        let mut last_seen_at = None;
+        let mut last_replied_at = None;
+        let mut last_contacted_at = None;
+        let mut last_email_opened_at = None;
+        let mut last_email_clicked_at = None;
+        let mut language_override = None;
+        let mut browser = None;
+        let mut browser_version = None;
+        let mut browser_language = None;
+        let mut os = None;
+        let mut location = None;
+        let mut android_app_name = crate::runtime::Maybe::Absent;
+        let mut android_app_version = crate::runtime::Maybe::Absent;
+        let mut android_device = crate::runtime::Maybe::Absent;
+        let mut android_os_version = crate::runtime::Maybe::Absent;
+        let mut android_sdk_version = crate::runtime::Maybe::Absent;
+        let mut android_last_seen_at = crate::runtime::Maybe::Absent;
+        let mut ios_app_name = crate::runtime::Maybe::Absent;
+        let mut ios_app_version = crate::runtime::Maybe::Absent;
+        let mut ios_device = crate::runtime::Maybe::Absent;
+        let mut ios_os_version = crate::runtime::Maybe::Absent;
+        let mut ios_sdk_version = crate::runtime::Maybe::Absent;
+        let mut ios_last_seen_at = crate::runtime::Maybe::Absent;
+        let mut custom_attributes = None;
+        let mut tags = None;
+        let mut notes = None;
+        let mut companies = None;
+        let mut opted_out_subscription_types = None;
+        let mut opted_in_subscription_types = None;
+        let mut utm_campaign = crate::runtime::Maybe::Absent;
+        let mut utm_content = crate::runtime::Maybe::Absent;
+        let mut utm_medium = crate::runtime::Maybe::Absent;
+        let mut utm_source = crate::runtime::Maybe::Absent;
+        let mut utm_term = crate::runtime::Maybe::Absent;
+        let mut referrer = crate::runtime::Maybe::Absent;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = __map.next_value()?,
+                "id" => id = Some(__map.next_value()?),
+                "workspace_id" => workspace_id = Some(__map.next_value()?),
+                "external_id" => external_id = Some(__map.next_value()?),
+                "role" => role = Some(__map.next_value()?),
+                "email" => email = __map.next_value()?,
+                "email_domain" => email_domain = __map.next_value()?,
+                "phone" => phone = Some(__map.next_value()?),
+                "formatted_phone" => formatted_phone = __map.next_value()?,
+                "name" => name = Some(__map.next_value()?),
+                "avatar" => avatar = Some(__map.next_value()?),
+                "owner_id" => {
+                    owner_id = Some(crate::runtime::object::lenient(&mut __map)?);
+                }
+                "social_profiles" => social_profiles = Some(__map.next_value()?),
+                "has_hard_bounced" => {
+                    has_hard_bounced = Some(crate::runtime::object::lenient(&mut __map)?);
+                }
+                "marked_email_as_spam" => {
+                    marked_email_as_spam = Some(
+                        crate::runtime::object::lenient(&mut __map)?,
+                    );
+                }
+                "unsubscribed_from_emails" => {
+                    unsubscribed_from_emails = Some(
+                        crate::runtime::object::lenient(&mut __map)?,
+                    );
+                }
+                "created_at" => {
+                    created_at = Some(crate::runtime::object::lenient(&mut __map)?);
+                }
+                "updated_at" => {
+                    updated_at = Some(crate::runtime::object::lenient(&mut __map)?);
+                }
+                "signed_up_at" => {
+                    signed_up_at = Some(crate::runtime::object::lenient(&mut __map)?);
+                }
+                "last_seen_at" => {
+                    last_seen_at = Some(crate::runtime::object::lenient(&mut __map)?);
+                }
+                "last_replied_at" => {
+                    last_replied_at = Some(crate::runtime::object::lenient(&mut __map)?);
+                }
+                "last_contacted_at" => {
+                    last_contacted_at = Some(
+                        crate::runtime::object::lenient(&mut __map)?,
+                    );
+                }
+                "last_email_opened_at" => {
+                    last_email_opened_at = Some(
+                        crate::runtime::object::lenient(&mut __map)?,
+                    );
+                }
+                "last_email_clicked_at" => {
+                    last_email_clicked_at = Some(
+                        crate::runtime::object::lenient(&mut __map)?,
+                    );
+                }
+                "language_override" => language_override = Some(__map.next_value()?),
+                "browser" => browser = Some(__map.next_value()?),
+                "browser_version" => browser_version = Some(__map.next_value()?),
+                "browser_language" => browser_language = Some(__map.next_value()?),
+                "os" => os = Some(__map.next_value()?),
+                "location" => location = Some(__map.next_value()?),
+                "android_app_name" => android_app_name = __map.next_value()?,
+                "android_app_version" => android_app_version = __map.next_value()?,
+                "android_device" => android_device = __map.next_value()?,
+                "android_os_version" => android_os_version = __map.next_value()?,
+                "android_sdk_version" => android_sdk_version = __map.next_value()?,
+                "android_last_seen_at" => {
+                    android_last_seen_at = crate::runtime::object::lenient(&mut __map)?;
+                }
+                "ios_app_name" => ios_app_name = __map.next_value()?,
+                "ios_app_version" => ios_app_version = __map.next_value()?,
+                "ios_device" => ios_device = __map.next_value()?,
+                "ios_os_version" => ios_os_version = __map.next_value()?,
+                "ios_sdk_version" => ios_sdk_version = __map.next_value()?,
+                "ios_last_seen_at" => {
+                    ios_last_seen_at = crate::runtime::object::lenient(&mut __map)?;
+                }
+                "custom_attributes" => custom_attributes = __map.next_value()?,
+                "tags" => tags = __map.next_value()?,
+                "notes" => notes = __map.next_value()?,
+                "companies" => companies = __map.next_value()?,
+                "opted_out_subscription_types" => {
+                    opted_out_subscription_types = __map.next_value()?;
+                }
+                "opted_in_subscription_types" => {
+                    opted_in_subscription_types = __map.next_value()?;
+                }
+                "utm_campaign" => utm_campaign = __map.next_value()?,
+                "utm_content" => utm_content = __map.next_value()?,
+                "utm_medium" => utm_medium = __map.next_value()?,
+                "utm_source" => utm_source = __map.next_value()?,
+                "utm_term" => utm_term = __map.next_value()?,
+                "referrer" => referrer = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            r#type,
+            id: id.ok_or_else(|| __missing("id"))?,
+            workspace_id: workspace_id.ok_or_else(|| __missing("workspace_id"))?,
+            external_id: external_id.ok_or_else(|| __missing("external_id"))?,
+            role: role.ok_or_else(|| __missing("role"))?,
+            email,
+            email_domain,
+            phone: phone.ok_or_else(|| __missing("phone"))?,
+            formatted_phone,
+            name: name.ok_or_else(|| __missing("name"))?,
+            avatar: avatar.ok_or_else(|| __missing("avatar"))?,
+            owner_id: owner_id.ok_or_else(|| __missing("owner_id"))?,
+            social_profiles: social_profiles
+                .ok_or_else(|| __missing("social_profiles"))?,
+            has_hard_bounced: has_hard_bounced
+                .ok_or_else(|| __missing("has_hard_bounced"))?,
+            marked_email_as_spam: marked_email_as_spam
+                .ok_or_else(|| __missing("marked_email_as_spam"))?,
+            unsubscribed_from_emails: unsubscribed_from_emails
+                .ok_or_else(|| __missing("unsubscribed_from_emails"))?,
+            created_at: created_at.ok_or_else(|| __missing("created_at"))?,
+            updated_at: updated_at.ok_or_else(|| __missing("updated_at"))?,
+            signed_up_at: signed_up_at.ok_or_else(|| __missing("signed_up_at"))?,
+            last_seen_at: last_seen_at.ok_or_else(|| __missing("last_seen_at"))?,
+            last_replied_at: last_replied_at
+                .ok_or_else(|| __missing("last_replied_at"))?,
+            last_contacted_at: last_contacted_at
+                .ok_or_else(|| __missing("last_contacted_at"))?,
+            last_email_opened_at: last_email_opened_at
+                .ok_or_else(|| __missing("last_email_opened_at"))?,
+            last_email_clicked_at: last_email_clicked_at
+                .ok_or_else(|| __missing("last_email_clicked_at"))?,
+            language_override: language_override
+                .ok_or_else(|| __missing("language_override"))?,
+            browser: browser.ok_or_else(|| __missing("browser"))?,
+            browser_version: browser_version
+                .ok_or_else(|| __missing("browser_version"))?,
+            browser_language: browser_language
+                .ok_or_else(|| __missing("browser_language"))?,
+            os: os.ok_or_else(|| __missing("os"))?,
+            location: location.ok_or_else(|| __missing("location"))?,
+            android_app_name,
+            android_app_version,
+            android_device,
+            android_os_version,
+            android_sdk_version,
+            android_last_seen_at,
+            ios_app_name,
+            ios_app_version,
+            ios_device,
+            ios_os_version,
+            ios_sdk_version,
+            ios_last_seen_at,
+            custom_attributes,
+            tags,
+            notes,
+            companies,
+            opted_out_subscription_types,
+            opted_in_subscription_types,
+            utm_campaign,
+            utm_content,
+            utm_medium,
+            utm_source,
+            utm_term,
+            referrer,
+            extra,
+        })
+    }
 }
 /// The required fields of [`Contact`], for [`Contact::new`]: named, so that two of the same type cannot be swapped.
 #[derive(Clone, Debug, PartialEq)]
@@ -293,29 +656,67 @@ impl Contact {
 /// The contact's avatar; null when the contact has none.
 ///
 /// Schema: `#/components/schemas/Contact/properties/avatar`
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ContactAvatar {
     /// The type of object; `avatar`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The URL of the avatar image.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub image_url: crate::runtime::Maybe<String>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ContactAvatar {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if !self.image_url.is_absent() {
+            map.serialize_entry("image_url", &self.image_url)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContactAvatar {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for ContactAvatar {
+    const NAME: &'static str = "ContactAvatar";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut image_url = crate::runtime::Maybe::Absent;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = __map.next_value()?,
+                "image_url" => image_url = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        Ok(Self { r#type, image_url, extra })
+    }
 }
 /// The companies the contact belongs to (up to 10), with the API path
 /// that lists them all.
 ///
 /// Schema: `#/components/schemas/ContactCompanies`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ContactCompanies {
     /// The type of object; always `list`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ContactCompaniesType>,
     /// References to the companies the contact belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<ContactCompany>>,
     /// The API path that lists all the companies of the contact.
     pub url: String,
@@ -324,8 +725,71 @@ pub struct ContactCompanies {
     /// Whether there are more companies than those included in `data`.
     pub has_more: bool,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ContactCompanies {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        map.serialize_entry("url", &self.url)?;
+        map.serialize_entry("total_count", &self.total_count)?;
+        map.serialize_entry("has_more", &self.has_more)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContactCompanies {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for ContactCompanies {
+    const NAME: &'static str = "ContactCompanies";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut data = None;
+        let mut url = None;
+        let mut total_count = None;
+        let mut has_more = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = __map.next_value()?,
+                "data" => data = __map.next_value()?,
+                "url" => url = Some(__map.next_value()?),
+                "total_count" => {
+                    total_count = Some(crate::runtime::object::lenient(&mut __map)?);
+                }
+                "has_more" => {
+                    has_more = Some(crate::runtime::object::lenient(&mut __map)?);
+                }
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            r#type,
+            data,
+            url: url.ok_or_else(|| __missing("url"))?,
+            total_count: total_count.ok_or_else(|| __missing("total_count"))?,
+            has_more: has_more.ok_or_else(|| __missing("has_more"))?,
+            extra,
+        })
+    }
 }
 impl ContactCompanies {
     /// Creates a value from its required fields; optional fields start empty.
@@ -349,7 +813,7 @@ pub type ContactCompaniesType = String;
 /// A reference to a company the contact belongs to.
 ///
 /// Schema: `#/components/schemas/ContactCompany`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ContactCompany {
     /// The id of the company.
     pub id: String,
@@ -358,8 +822,55 @@ pub struct ContactCompany {
     /// The API path where the full company can be retrieved.
     pub url: String,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ContactCompany {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("url", &self.url)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContactCompany {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for ContactCompany {
+    const NAME: &'static str = "ContactCompany";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut r#type = None;
+        let mut url = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "type" => r#type = Some(__map.next_value()?),
+                "url" => url = Some(__map.next_value()?),
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            id: id.ok_or_else(|| __missing("id"))?,
+            r#type: r#type.ok_or_else(|| __missing("type"))?,
+            url: url.ok_or_else(|| __missing("url"))?,
+            extra,
+        })
+    }
 }
 /// The required fields of [`ContactCompany`], for [`ContactCompany::new`]: named, so that two of the same type cannot be swapped.
 #[derive(Clone, Debug, PartialEq)]
@@ -393,28 +904,92 @@ pub type ContactCompanyType = String;
 /// fields are null or absent when Intercom does not know them.
 ///
 /// Schema: `#/components/schemas/ContactLocation`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ContactLocation {
     /// The type of object; always `location`.
     pub r#type: ContactLocationType,
     /// The country the contact is in.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub country: crate::runtime::Maybe<String>,
     /// The region (overall area) the contact is in.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub region: crate::runtime::Maybe<String>,
     /// The city the contact is in.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub city: crate::runtime::Maybe<String>,
     /// The ISO 3166 code of the country the contact is in.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub country_code: crate::runtime::Maybe<String>,
     /// The code of the continent the contact is in.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub continent_code: crate::runtime::Maybe<String>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ContactLocation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        if !self.country.is_absent() {
+            map.serialize_entry("country", &self.country)?;
+        }
+        if !self.region.is_absent() {
+            map.serialize_entry("region", &self.region)?;
+        }
+        if !self.city.is_absent() {
+            map.serialize_entry("city", &self.city)?;
+        }
+        if !self.country_code.is_absent() {
+            map.serialize_entry("country_code", &self.country_code)?;
+        }
+        if !self.continent_code.is_absent() {
+            map.serialize_entry("continent_code", &self.continent_code)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContactLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for ContactLocation {
+    const NAME: &'static str = "ContactLocation";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut country = crate::runtime::Maybe::Absent;
+        let mut region = crate::runtime::Maybe::Absent;
+        let mut city = crate::runtime::Maybe::Absent;
+        let mut country_code = crate::runtime::Maybe::Absent;
+        let mut continent_code = crate::runtime::Maybe::Absent;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "country" => country = __map.next_value()?,
+                "region" => region = __map.next_value()?,
+                "city" => city = __map.next_value()?,
+                "country_code" => country_code = __map.next_value()?,
+                "continent_code" => continent_code = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            r#type: r#type.ok_or_else(|| __missing("type"))?,
+            country,
+            region,
+            city,
+            country_code,
+            continent_code,
+            extra,
+        })
+    }
 }
 impl ContactLocation {
     /// Creates a value from its required fields; optional fields start empty.
@@ -440,10 +1015,9 @@ pub type ContactLocationType = String;
 /// lists them all.
 ///
 /// Schema: `#/components/schemas/ContactNotes`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ContactNotes {
     /// The type of object; `list`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// References to the notes about the contact.
     pub data: Vec<AddressableReference>,
@@ -454,8 +1028,69 @@ pub struct ContactNotes {
     /// Whether there are more notes than those included in `data`.
     pub has_more: bool,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ContactNotes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        map.serialize_entry("data", &self.data)?;
+        map.serialize_entry("url", &self.url)?;
+        map.serialize_entry("total_count", &self.total_count)?;
+        map.serialize_entry("has_more", &self.has_more)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContactNotes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for ContactNotes {
+    const NAME: &'static str = "ContactNotes";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut data = None;
+        let mut url = None;
+        let mut total_count = None;
+        let mut has_more = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = __map.next_value()?,
+                "data" => data = Some(__map.next_value()?),
+                "url" => url = Some(__map.next_value()?),
+                "total_count" => {
+                    total_count = Some(crate::runtime::object::lenient(&mut __map)?);
+                }
+                "has_more" => {
+                    has_more = Some(crate::runtime::object::lenient(&mut __map)?);
+                }
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            r#type,
+            data: data.ok_or_else(|| __missing("data"))?,
+            url: url.ok_or_else(|| __missing("url"))?,
+            total_count: total_count.ok_or_else(|| __missing("total_count"))?,
+            has_more: has_more.ok_or_else(|| __missing("has_more"))?,
+            extra,
+        })
+    }
 }
 /// The required fields of [`ContactNotes`], for [`ContactNotes::new`]: named, so that two of the same type cannot be swapped.
 #[derive(Clone, Debug, PartialEq)]
@@ -488,8 +1123,10 @@ impl ContactNotes {
 /// Schema: `#/components/schemas/ContactRole`
 ///
 /// Unknown values received from the server are kept in `Unknown`, so a
-/// new value never breaks decoding.
+/// new value never breaks decoding; the enum is `#[non_exhaustive]`, so
+/// a variant added by a later version never breaks a `match` either.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContactRole {
     /// `user`
     User,
@@ -537,16 +1174,60 @@ impl<'de> serde::Deserialize<'de> for ContactRole {
 /// The social profiles associated with the contact.
 ///
 /// Schema: `#/components/schemas/ContactSocialProfiles`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ContactSocialProfiles {
     /// The type of object; `list`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The contact's social profiles.
     pub data: Vec<SocialProfile>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ContactSocialProfiles {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        map.serialize_entry("data", &self.data)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContactSocialProfiles {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for ContactSocialProfiles {
+    const NAME: &'static str = "ContactSocialProfiles";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut data = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = __map.next_value()?,
+                "data" => data = Some(__map.next_value()?),
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            r#type,
+            data: data.ok_or_else(|| __missing("data"))?,
+            extra,
+        })
+    }
 }
 impl ContactSocialProfiles {
     /// Creates a value from its required fields; optional fields start empty.
@@ -562,10 +1243,9 @@ impl ContactSocialProfiles {
 /// path that lists the contact's subscriptions.
 ///
 /// Schema: `#/components/schemas/ContactSubscriptionTypes`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ContactSubscriptionTypes {
     /// The type of object; `list`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// References to the subscription types.
     pub data: Vec<AddressableReference>,
@@ -576,8 +1256,69 @@ pub struct ContactSubscriptionTypes {
     /// Whether there are more subscription types than those included in `data`.
     pub has_more: bool,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ContactSubscriptionTypes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        map.serialize_entry("data", &self.data)?;
+        map.serialize_entry("url", &self.url)?;
+        map.serialize_entry("total_count", &self.total_count)?;
+        map.serialize_entry("has_more", &self.has_more)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContactSubscriptionTypes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for ContactSubscriptionTypes {
+    const NAME: &'static str = "ContactSubscriptionTypes";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut data = None;
+        let mut url = None;
+        let mut total_count = None;
+        let mut has_more = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = __map.next_value()?,
+                "data" => data = Some(__map.next_value()?),
+                "url" => url = Some(__map.next_value()?),
+                "total_count" => {
+                    total_count = Some(crate::runtime::object::lenient(&mut __map)?);
+                }
+                "has_more" => {
+                    has_more = Some(crate::runtime::object::lenient(&mut __map)?);
+                }
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            r#type,
+            data: data.ok_or_else(|| __missing("data"))?,
+            url: url.ok_or_else(|| __missing("url"))?,
+            total_count: total_count.ok_or_else(|| __missing("total_count"))?,
+            has_more: has_more.ok_or_else(|| __missing("has_more"))?,
+            extra,
+        })
+    }
 }
 /// The required fields of [`ContactSubscriptionTypes`], for [`ContactSubscriptionTypes::new`]: named, so that two of the same type cannot be swapped.
 #[derive(Clone, Debug, PartialEq)]
@@ -609,10 +1350,9 @@ impl ContactSubscriptionTypes {
 /// lists them all.
 ///
 /// Schema: `#/components/schemas/ContactTags`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ContactTags {
     /// The type of object; `list`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// References to the tags attached to the contact.
     pub data: Vec<AddressableReference>,
@@ -623,8 +1363,69 @@ pub struct ContactTags {
     /// Whether there are more tags than those included in `data`.
     pub has_more: bool,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ContactTags {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        map.serialize_entry("data", &self.data)?;
+        map.serialize_entry("url", &self.url)?;
+        map.serialize_entry("total_count", &self.total_count)?;
+        map.serialize_entry("has_more", &self.has_more)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContactTags {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for ContactTags {
+    const NAME: &'static str = "ContactTags";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut data = None;
+        let mut url = None;
+        let mut total_count = None;
+        let mut has_more = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = __map.next_value()?,
+                "data" => data = Some(__map.next_value()?),
+                "url" => url = Some(__map.next_value()?),
+                "total_count" => {
+                    total_count = Some(crate::runtime::object::lenient(&mut __map)?);
+                }
+                "has_more" => {
+                    has_more = Some(crate::runtime::object::lenient(&mut __map)?);
+                }
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            r#type,
+            data: data.ok_or_else(|| __missing("data"))?,
+            url: url.ok_or_else(|| __missing("url"))?,
+            total_count: total_count.ok_or_else(|| __missing("total_count"))?,
+            has_more: has_more.ok_or_else(|| __missing("has_more"))?,
+            extra,
+        })
+    }
 }
 /// The required fields of [`ContactTags`], for [`ContactTags::new`]: named, so that two of the same type cannot be swapped.
 #[derive(Clone, Debug, PartialEq)]
@@ -655,18 +1456,66 @@ impl ContactTags {
 /// A list of one or more errors returned when a request fails.
 ///
 /// Schema: `#/components/schemas/Error`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Error {
     /// The type of object; `error.list`.
     pub r#type: String,
     /// The id of the request that failed, useful when contacting Intercom support.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub request_id: crate::runtime::Maybe<String>,
     /// The errors that occurred.
     pub errors: Vec<ErrorItem>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        if !self.request_id.is_absent() {
+            map.serialize_entry("request_id", &self.request_id)?;
+        }
+        map.serialize_entry("errors", &self.errors)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Error {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for Error {
+    const NAME: &'static str = "Error";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut request_id = crate::runtime::Maybe::Absent;
+        let mut errors = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "request_id" => request_id = __map.next_value()?,
+                "errors" => errors = Some(__map.next_value()?),
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            r#type: r#type.ok_or_else(|| __missing("type"))?,
+            request_id,
+            errors: errors.ok_or_else(|| __missing("errors"))?,
+            extra,
+        })
+    }
 }
 impl Error {
     /// Creates a value from its required fields; optional fields start empty.
@@ -682,19 +1531,68 @@ impl Error {
 /// A single error.
 ///
 /// Schema: `#/components/schemas/ErrorItem`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorItem {
     /// A short machine-readable code for the error, for example `unauthorized` or `not_found`.
     pub code: String,
     /// A human-readable description of the error.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub message: crate::runtime::Maybe<String>,
     /// The name of the request field (or query parameter) the error relates to, if any.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub field: crate::runtime::Maybe<String>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ErrorItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("code", &self.code)?;
+        if !self.message.is_absent() {
+            map.serialize_entry("message", &self.message)?;
+        }
+        if !self.field.is_absent() {
+            map.serialize_entry("field", &self.field)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ErrorItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for ErrorItem {
+    const NAME: &'static str = "ErrorItem";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut code = None;
+        let mut message = crate::runtime::Maybe::Absent;
+        let mut field = crate::runtime::Maybe::Absent;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "code" => code = Some(__map.next_value()?),
+                "message" => message = __map.next_value()?,
+                "field" => field = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            code: code.ok_or_else(|| __missing("code"))?,
+            message,
+            field,
+            extra,
+        })
+    }
 }
 impl ErrorItem {
     /// Creates a value from its required fields; optional fields start empty.
@@ -712,8 +1610,10 @@ impl ErrorItem {
 /// Schema: `#/components/schemas/IntercomVersion`
 ///
 /// Unknown values received from the server are kept in `Unknown`, so a
-/// new value never breaks decoding.
+/// new value never breaks decoding; the enum is `#[non_exhaustive]`, so
+/// a variant added by a later version never breaks a `match` either.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IntercomVersion {
     /// `1.0`
     V10,
@@ -825,7 +1725,7 @@ impl<'de> serde::Deserialize<'de> for IntercomVersion {
 /// A social network profile of the contact.
 ///
 /// Schema: `#/components/schemas/SocialProfile`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SocialProfile {
     /// The type of object; `social_profile`.
     pub r#type: String,
@@ -834,8 +1734,55 @@ pub struct SocialProfile {
     /// The contact's profile URL on the social network.
     pub url: String,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for SocialProfile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("url", &self.url)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SocialProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for SocialProfile {
+    const NAME: &'static str = "SocialProfile";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut name = None;
+        let mut url = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "name" => name = Some(__map.next_value()?),
+                "url" => url = Some(__map.next_value()?),
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            r#type: r#type.ok_or_else(|| __missing("type"))?,
+            name: name.ok_or_else(|| __missing("name"))?,
+            url: url.ok_or_else(|| __missing("url"))?,
+            extra,
+        })
+    }
 }
 /// The required fields of [`SocialProfile`], for [`SocialProfile::new`]: named, so that two of the same type cannot be swapped.
 #[derive(Clone, Debug, PartialEq)]
@@ -863,45 +1810,145 @@ impl SocialProfile {
 /// fields left out of the request are not changed.
 ///
 /// Schema: `#/components/schemas/UpdateContactRequest`
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdateContactRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<ContactRole>,
     /// A unique identifier for the contact which is given to Intercom (for example the contact's id in your own app).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// The contact's email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The contact's phone number.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub phone: crate::runtime::Maybe<String>,
     /// The contact's name.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub name: crate::runtime::Maybe<String>,
     /// An image URL containing the avatar of the contact.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub avatar: crate::runtime::Maybe<String>,
     /// The time the contact signed up, as a Unix timestamp in seconds.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub signed_up_at: crate::runtime::Maybe<i64>,
     /// The time the contact was last seen (either where the Intercom
     /// Messenger was installed or when specified manually), as a Unix
     /// timestamp in seconds.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub last_seen_at: crate::runtime::Maybe<i64>,
     /// The id of the admin that has been assigned account ownership of the contact.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub owner_id: crate::runtime::Maybe<i64>,
     /// Whether the contact is unsubscribed from emails.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub unsubscribed_from_emails: crate::runtime::Maybe<bool>,
     /// The custom attributes to set on the contact, keyed by attribute name.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub custom_attributes: crate::runtime::Maybe<
         serde_json::Map<String, serde_json::Value>,
     >,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for UpdateContactRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.role {
+            map.serialize_entry("role", value)?;
+        }
+        if let Some(value) = &self.external_id {
+            map.serialize_entry("external_id", value)?;
+        }
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        if !self.phone.is_absent() {
+            map.serialize_entry("phone", &self.phone)?;
+        }
+        if !self.name.is_absent() {
+            map.serialize_entry("name", &self.name)?;
+        }
+        if !self.avatar.is_absent() {
+            map.serialize_entry("avatar", &self.avatar)?;
+        }
+        if !self.signed_up_at.is_absent() {
+            map.serialize_entry("signed_up_at", &self.signed_up_at)?;
+        }
+        if !self.last_seen_at.is_absent() {
+            map.serialize_entry("last_seen_at", &self.last_seen_at)?;
+        }
+        if !self.owner_id.is_absent() {
+            map.serialize_entry("owner_id", &self.owner_id)?;
+        }
+        if !self.unsubscribed_from_emails.is_absent() {
+            map.serialize_entry(
+                "unsubscribed_from_emails",
+                &self.unsubscribed_from_emails,
+            )?;
+        }
+        if !self.custom_attributes.is_absent() {
+            map.serialize_entry("custom_attributes", &self.custom_attributes)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateContactRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for UpdateContactRequest {
+    const NAME: &'static str = "UpdateContactRequest";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut role = None;
+        let mut external_id = None;
+        let mut email = None;
+        let mut phone = crate::runtime::Maybe::Absent;
+        let mut name = crate::runtime::Maybe::Absent;
+        let mut avatar = crate::runtime::Maybe::Absent;
+        let mut signed_up_at = crate::runtime::Maybe::Absent;
+        let mut last_seen_at = crate::runtime::Maybe::Absent;
+        let mut owner_id = crate::runtime::Maybe::Absent;
+        let mut unsubscribed_from_emails = crate::runtime::Maybe::Absent;
+        let mut custom_attributes = crate::runtime::Maybe::Absent;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "role" => role = __map.next_value()?,
+                "external_id" => external_id = __map.next_value()?,
+                "email" => email = __map.next_value()?,
+                "phone" => phone = __map.next_value()?,
+                "name" => name = __map.next_value()?,
+                "avatar" => avatar = __map.next_value()?,
+                "signed_up_at" => {
+                    signed_up_at = crate::runtime::object::lenient(&mut __map)?;
+                }
+                "last_seen_at" => {
+                    last_seen_at = crate::runtime::object::lenient(&mut __map)?;
+                }
+                "owner_id" => owner_id = crate::runtime::object::lenient(&mut __map)?,
+                "unsubscribed_from_emails" => {
+                    unsubscribed_from_emails = crate::runtime::object::lenient(
+                        &mut __map,
+                    )?;
+                }
+                "custom_attributes" => custom_attributes = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            role,
+            external_id,
+            email,
+            phone,
+            name,
+            avatar,
+            signed_up_at,
+            last_seen_at,
+            owner_id,
+            unsubscribed_from_emails,
+            custom_attributes,
+            extra,
+        })
+    }
 }

@@ -5,342 +5,1151 @@
 /// A company the lead belongs to, in its abbreviated form.
 ///
 /// Schema: `#/components/schemas/Company`
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Company {
     /// The type of object; always `company`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The Intercom-defined id of the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The id you gave the company in your own system.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company_id: Option<String>,
     /// The name of the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for Company {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.company_id {
+            map.serialize_entry("company_id", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Company {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for Company {
+    const NAME: &'static str = "Company";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut id = None;
+        let mut company_id = None;
+        let mut name = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = __map.next_value()?,
+                "id" => id = __map.next_value()?,
+                "company_id" => company_id = __map.next_value()?,
+                "name" => name = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            r#type,
+            id,
+            company_id,
+            name,
+            extra,
+        })
+    }
 }
 /// The companies the lead belongs to.
 ///
 /// Schema: `#/components/schemas/CompanyList`
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CompanyList {
     /// The type of object; always `company.list`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The companies the lead belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companies: Option<Vec<Company>>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for CompanyList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.companies {
+            map.serialize_entry("companies", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CompanyList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for CompanyList {
+    const NAME: &'static str = "CompanyList";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut companies = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = __map.next_value()?,
+                "companies" => companies = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        Ok(Self { r#type, companies, extra })
+    }
 }
 /// A list of one or more errors returned when a request fails.
 ///
 /// Schema: `#/components/schemas/Error`
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Error {
     /// The type of object; `error.list`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The errors that occurred.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ErrorItem>>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.errors {
+            map.serialize_entry("errors", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Error {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for Error {
+    const NAME: &'static str = "Error";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut errors = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = __map.next_value()?,
+                "errors" => errors = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        Ok(Self { r#type, errors, extra })
+    }
 }
 /// A single error.
 ///
 /// Schema: `#/components/schemas/ErrorItem`
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorItem {
     /// A short machine-readable code for the error, for example `unauthorized`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// A human-readable description of the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for ErrorItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.code {
+            map.serialize_entry("code", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ErrorItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for ErrorItem {
+    const NAME: &'static str = "ErrorItem";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut code = None;
+        let mut message = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "code" => code = __map.next_value()?,
+                "message" => message = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        Ok(Self { code, message, extra })
+    }
 }
 /// A lead (a logged-out visitor or prospect) as returned by the legacy
 /// API. Leads are contacts with type `contact`.
 ///
 /// Schema: `#/components/schemas/Lead`
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Lead {
     /// The type of object; `contact` for a lead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The Intercom-defined id of the lead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The identifier Intercom generated for the lead (UUID-like, but not guaranteed to be a UUID).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Whether the lead is anonymous, i.e. not (yet) identified as a user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anonymous: Option<bool>,
     /// The lead's email address; null when no email is known (leads are often anonymous visitors).
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub email: crate::runtime::Maybe<String>,
     /// The lead's phone number; null when none is known.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub phone: crate::runtime::Maybe<String>,
     /// The lead's name; null when none is known (the `pseudonym` is shown instead).
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub name: crate::runtime::Maybe<String>,
     /// The pseudonym Intercom generated for the lead, for example "Lime Camel from Dublin".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pseudonym: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<LeadAvatar>,
     /// The id of the Intercom workspace (app) the lead belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub companies: Option<CompanyList>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_data: Option<LocationData>,
     /// The time the lead last made a request (was last seen), as a Unix
     /// timestamp in seconds; null when the lead has never been seen.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub last_request_at: crate::runtime::Maybe<i64>,
     /// The IP address the lead was last seen from, if known.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub last_seen_ip: crate::runtime::Maybe<String>,
     /// The time the lead was added to Intercom, as a Unix timestamp in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The time the lead was created in your own system, as a Unix timestamp in seconds, if provided.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub remote_created_at: crate::runtime::Maybe<i64>,
     /// The time the lead signed up, as a Unix timestamp in seconds, if known.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub signed_up_at: crate::runtime::Maybe<i64>,
     /// The time the lead was last updated, as a Unix timestamp in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The number of sessions the lead has recorded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub social_profiles: Option<SocialProfileList>,
     /// Whether the lead is unsubscribed from emails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
     /// The user agent the lead's browser last reported; null when none is known.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub user_agent_data: crate::runtime::Maybe<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<TagList>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<SegmentList>,
     /// The custom attributes set on the lead, keyed by attribute name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for Lead {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.user_id {
+            map.serialize_entry("user_id", value)?;
+        }
+        if let Some(value) = &self.anonymous {
+            map.serialize_entry("anonymous", value)?;
+        }
+        if !self.email.is_absent() {
+            map.serialize_entry("email", &self.email)?;
+        }
+        if !self.phone.is_absent() {
+            map.serialize_entry("phone", &self.phone)?;
+        }
+        if !self.name.is_absent() {
+            map.serialize_entry("name", &self.name)?;
+        }
+        if let Some(value) = &self.pseudonym {
+            map.serialize_entry("pseudonym", value)?;
+        }
+        if let Some(value) = &self.avatar {
+            map.serialize_entry("avatar", value)?;
+        }
+        if let Some(value) = &self.app_id {
+            map.serialize_entry("app_id", value)?;
+        }
+        if let Some(value) = &self.companies {
+            map.serialize_entry("companies", value)?;
+        }
+        if let Some(value) = &self.location_data {
+            map.serialize_entry("location_data", value)?;
+        }
+        if !self.last_request_at.is_absent() {
+            map.serialize_entry("last_request_at", &self.last_request_at)?;
+        }
+        if !self.last_seen_ip.is_absent() {
+            map.serialize_entry("last_seen_ip", &self.last_seen_ip)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        if !self.remote_created_at.is_absent() {
+            map.serialize_entry("remote_created_at", &self.remote_created_at)?;
+        }
+        if !self.signed_up_at.is_absent() {
+            map.serialize_entry("signed_up_at", &self.signed_up_at)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updated_at", value)?;
+        }
+        if let Some(value) = &self.session_count {
+            map.serialize_entry("session_count", value)?;
+        }
+        if let Some(value) = &self.social_profiles {
+            map.serialize_entry("social_profiles", value)?;
+        }
+        if let Some(value) = &self.unsubscribed_from_emails {
+            map.serialize_entry("unsubscribed_from_emails", value)?;
+        }
+        if !self.user_agent_data.is_absent() {
+            map.serialize_entry("user_agent_data", &self.user_agent_data)?;
+        }
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+        if let Some(value) = &self.segments {
+            map.serialize_entry("segments", value)?;
+        }
+        if let Some(value) = &self.custom_attributes {
+            map.serialize_entry("custom_attributes", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Lead {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for Lead {
+    const NAME: &'static str = "Lead";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut id = None;
+        let mut user_id = None;
+        let mut anonymous = None;
+        let mut email = crate::runtime::Maybe::Absent;
+        let mut phone = crate::runtime::Maybe::Absent;
+        let mut name = crate::runtime::Maybe::Absent;
+        let mut pseudonym = None;
+        let mut avatar = None;
+        let mut app_id = None;
+        let mut companies = None;
+        let mut location_data = None;
+        let mut last_request_at = crate::runtime::Maybe::Absent;
+        let mut last_seen_ip = crate::runtime::Maybe::Absent;
+        let mut created_at = None;
+        let mut remote_created_at = crate::runtime::Maybe::Absent;
+        let mut signed_up_at = crate::runtime::Maybe::Absent;
+        let mut updated_at = None;
+        let mut session_count = None;
+        let mut social_profiles = None;
+        let mut unsubscribed_from_emails = None;
+        let mut user_agent_data = crate::runtime::Maybe::Absent;
+        let mut tags = None;
+        let mut segments = None;
+        let mut custom_attributes = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = __map.next_value()?,
+                "id" => id = __map.next_value()?,
+                "user_id" => user_id = __map.next_value()?,
+                "anonymous" => anonymous = crate::runtime::object::lenient(&mut __map)?,
+                "email" => email = __map.next_value()?,
+                "phone" => phone = __map.next_value()?,
+                "name" => name = __map.next_value()?,
+                "pseudonym" => pseudonym = __map.next_value()?,
+                "avatar" => avatar = __map.next_value()?,
+                "app_id" => app_id = __map.next_value()?,
+                "companies" => companies = __map.next_value()?,
+                "location_data" => location_data = __map.next_value()?,
+                "last_request_at" => {
+                    last_request_at = crate::runtime::object::lenient(&mut __map)?;
+                }
+                "last_seen_ip" => last_seen_ip = __map.next_value()?,
+                "created_at" => created_at = crate::runtime::object::lenient(&mut __map)?,
+                "remote_created_at" => {
+                    remote_created_at = crate::runtime::object::lenient(&mut __map)?;
+                }
+                "signed_up_at" => {
+                    signed_up_at = crate::runtime::object::lenient(&mut __map)?;
+                }
+                "updated_at" => updated_at = crate::runtime::object::lenient(&mut __map)?,
+                "session_count" => {
+                    session_count = crate::runtime::object::lenient(&mut __map)?;
+                }
+                "social_profiles" => social_profiles = __map.next_value()?,
+                "unsubscribed_from_emails" => {
+                    unsubscribed_from_emails = crate::runtime::object::lenient(
+                        &mut __map,
+                    )?;
+                }
+                "user_agent_data" => user_agent_data = __map.next_value()?,
+                "tags" => tags = __map.next_value()?,
+                "segments" => segments = __map.next_value()?,
+                "custom_attributes" => custom_attributes = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            r#type,
+            id,
+            user_id,
+            anonymous,
+            email,
+            phone,
+            name,
+            pseudonym,
+            avatar,
+            app_id,
+            companies,
+            location_data,
+            last_request_at,
+            last_seen_ip,
+            created_at,
+            remote_created_at,
+            signed_up_at,
+            updated_at,
+            session_count,
+            social_profiles,
+            unsubscribed_from_emails,
+            user_agent_data,
+            tags,
+            segments,
+            custom_attributes,
+            extra,
+        })
+    }
 }
 /// The lead's avatar.
 ///
 /// Schema: `#/components/schemas/LeadAvatar`
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct LeadAvatar {
     /// The type of object; always `avatar`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The URL of the avatar image; null when the lead has no avatar.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub image_url: crate::runtime::Maybe<String>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for LeadAvatar {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if !self.image_url.is_absent() {
+            map.serialize_entry("image_url", &self.image_url)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for LeadAvatar {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for LeadAvatar {
+    const NAME: &'static str = "LeadAvatar";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut image_url = crate::runtime::Maybe::Absent;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = __map.next_value()?,
+                "image_url" => image_url = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        Ok(Self { r#type, image_url, extra })
+    }
 }
 /// Where the lead is located, derived by Intercom from the lead's IP
 /// address. The location fields are null when they cannot be determined.
 ///
 /// Schema: `#/components/schemas/LocationData`
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct LocationData {
     /// The type of object; always `location_data`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The city the lead is in.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub city_name: crate::runtime::Maybe<String>,
     /// The code of the continent the lead is in, for example `NA`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub continent_code: crate::runtime::Maybe<String>,
     /// The name of the country the lead is in.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub country_name: crate::runtime::Maybe<String>,
     /// The latitude of the lead's location.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub latitude: crate::runtime::Maybe<f64>,
     /// The longitude of the lead's location.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub longitude: crate::runtime::Maybe<f64>,
     /// The postal code of the lead's location.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub postal_code: crate::runtime::Maybe<String>,
     /// The region (for example the state) the lead is in.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub region_name: crate::runtime::Maybe<String>,
     /// The lead's time zone, as an IANA time zone name such as `America/Los_Angeles`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub timezone: crate::runtime::Maybe<String>,
     /// The code of the country the lead is in, for example `USA`.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub country_code: crate::runtime::Maybe<String>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for LocationData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if !self.city_name.is_absent() {
+            map.serialize_entry("city_name", &self.city_name)?;
+        }
+        if !self.continent_code.is_absent() {
+            map.serialize_entry("continent_code", &self.continent_code)?;
+        }
+        if !self.country_name.is_absent() {
+            map.serialize_entry("country_name", &self.country_name)?;
+        }
+        if !self.latitude.is_absent() {
+            map.serialize_entry("latitude", &self.latitude)?;
+        }
+        if !self.longitude.is_absent() {
+            map.serialize_entry("longitude", &self.longitude)?;
+        }
+        if !self.postal_code.is_absent() {
+            map.serialize_entry("postal_code", &self.postal_code)?;
+        }
+        if !self.region_name.is_absent() {
+            map.serialize_entry("region_name", &self.region_name)?;
+        }
+        if !self.timezone.is_absent() {
+            map.serialize_entry("timezone", &self.timezone)?;
+        }
+        if !self.country_code.is_absent() {
+            map.serialize_entry("country_code", &self.country_code)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for LocationData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for LocationData {
+    const NAME: &'static str = "LocationData";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut city_name = crate::runtime::Maybe::Absent;
+        let mut continent_code = crate::runtime::Maybe::Absent;
+        let mut country_name = crate::runtime::Maybe::Absent;
+        let mut latitude = crate::runtime::Maybe::Absent;
+        let mut longitude = crate::runtime::Maybe::Absent;
+        let mut postal_code = crate::runtime::Maybe::Absent;
+        let mut region_name = crate::runtime::Maybe::Absent;
+        let mut timezone = crate::runtime::Maybe::Absent;
+        let mut country_code = crate::runtime::Maybe::Absent;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = __map.next_value()?,
+                "city_name" => city_name = __map.next_value()?,
+                "continent_code" => continent_code = __map.next_value()?,
+                "country_name" => country_name = __map.next_value()?,
+                "latitude" => latitude = crate::runtime::object::lenient(&mut __map)?,
+                "longitude" => longitude = crate::runtime::object::lenient(&mut __map)?,
+                "postal_code" => postal_code = __map.next_value()?,
+                "region_name" => region_name = __map.next_value()?,
+                "timezone" => timezone = __map.next_value()?,
+                "country_code" => country_code = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            r#type,
+            city_name,
+            continent_code,
+            country_name,
+            latitude,
+            longitude,
+            postal_code,
+            region_name,
+            timezone,
+            country_code,
+            extra,
+        })
+    }
 }
 /// A segment the lead belongs to.
 ///
 /// Schema: `#/components/schemas/Segment`
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Segment {
     /// The type of object; always `segment`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The id of the segment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The name of the segment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for Segment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Segment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for Segment {
+    const NAME: &'static str = "Segment";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut id = None;
+        let mut name = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = __map.next_value()?,
+                "id" => id = __map.next_value()?,
+                "name" => name = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        Ok(Self { r#type, id, name, extra })
+    }
 }
 /// The segments the lead belongs to.
 ///
 /// Schema: `#/components/schemas/SegmentList`
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SegmentList {
     /// The type of object; always `segment.list`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The segments the lead belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<Segment>>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for SegmentList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.segments {
+            map.serialize_entry("segments", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SegmentList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for SegmentList {
+    const NAME: &'static str = "SegmentList";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut segments = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = __map.next_value()?,
+                "segments" => segments = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        Ok(Self { r#type, segments, extra })
+    }
 }
 /// A social network profile of the lead.
 ///
 /// Schema: `#/components/schemas/SocialProfile`
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SocialProfile {
     /// The type of object; always `social_profile`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The name of the social network, for example `twitter`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The lead's user id on the social network, if known.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub id: crate::runtime::Maybe<String>,
     /// The lead's username on the social network, if known.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub username: crate::runtime::Maybe<String>,
     /// The URL of the lead's profile on the social network.
-    #[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]
     pub url: crate::runtime::Maybe<String>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for SocialProfile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if !self.id.is_absent() {
+            map.serialize_entry("id", &self.id)?;
+        }
+        if !self.username.is_absent() {
+            map.serialize_entry("username", &self.username)?;
+        }
+        if !self.url.is_absent() {
+            map.serialize_entry("url", &self.url)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SocialProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for SocialProfile {
+    const NAME: &'static str = "SocialProfile";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut name = None;
+        let mut id = crate::runtime::Maybe::Absent;
+        let mut username = crate::runtime::Maybe::Absent;
+        let mut url = crate::runtime::Maybe::Absent;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = __map.next_value()?,
+                "name" => name = __map.next_value()?,
+                "id" => id = __map.next_value()?,
+                "username" => username = __map.next_value()?,
+                "url" => url = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            r#type,
+            name,
+            id,
+            username,
+            url,
+            extra,
+        })
+    }
 }
 /// The social profiles associated with the lead.
 ///
 /// Schema: `#/components/schemas/SocialProfileList`
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SocialProfileList {
     /// The type of object; always `social_profile.list`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The lead's social profiles.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub social_profiles: Option<Vec<SocialProfile>>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for SocialProfileList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.social_profiles {
+            map.serialize_entry("social_profiles", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SocialProfileList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for SocialProfileList {
+    const NAME: &'static str = "SocialProfileList";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut social_profiles = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = __map.next_value()?,
+                "social_profiles" => social_profiles = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            r#type,
+            social_profiles,
+            extra,
+        })
+    }
 }
 /// A tag applied to the lead.
 ///
 /// Schema: `#/components/schemas/Tag`
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Tag {
     /// The type of object; always `tag`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The id of the tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The name of the tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Tag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for Tag {
+    const NAME: &'static str = "Tag";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut id = None;
+        let mut name = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = __map.next_value()?,
+                "id" => id = __map.next_value()?,
+                "name" => name = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        Ok(Self { r#type, id, name, extra })
+    }
 }
 /// The tags applied to the lead.
 ///
 /// Schema: `#/components/schemas/TagList`
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TagList {
     /// The type of object; always `tag.list`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The tags applied to the lead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for TagList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for TagList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for TagList {
+    const NAME: &'static str = "TagList";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut tags = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "type" => r#type = __map.next_value()?,
+                "tags" => tags = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        Ok(Self { r#type, tags, extra })
+    }
 }
 /// The lead to update and the fields to change. The lead is identified
 /// by its Intercom `id`, by its `user_id`, or by both; at least one of
 /// the two must be present. A lead cannot be identified by email alone.
 ///
 /// Schema: `#/components/schemas/UpdateLeadRequest`
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdateLeadRequest {
     /// The Intercom id of the lead to update.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `user_id` of the lead to update: an identifier Intercom
     /// generates for each lead. It usually looks like a UUID, but Intercom
     /// does not guarantee that format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The lead's phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// The lead's email address. It cannot be used on its own to identify the lead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The lead's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The user agent the lead's browser last reported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_seen_user_agent: Option<String>,
     /// Custom attributes to set on the lead, keyed by attribute name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for UpdateLeadRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.user_id {
+            map.serialize_entry("user_id", value)?;
+        }
+        if let Some(value) = &self.phone {
+            map.serialize_entry("phone", value)?;
+        }
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.last_seen_user_agent {
+            map.serialize_entry("last_seen_user_agent", value)?;
+        }
+        if let Some(value) = &self.custom_attributes {
+            map.serialize_entry("custom_attributes", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for UpdateLeadRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for UpdateLeadRequest {
+    const NAME: &'static str = "UpdateLeadRequest";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut user_id = None;
+        let mut phone = None;
+        let mut email = None;
+        let mut name = None;
+        let mut last_seen_user_agent = None;
+        let mut custom_attributes = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "id" => id = __map.next_value()?,
+                "user_id" => user_id = __map.next_value()?,
+                "phone" => phone = __map.next_value()?,
+                "email" => email = __map.next_value()?,
+                "name" => name = __map.next_value()?,
+                "last_seen_user_agent" => last_seen_user_agent = __map.next_value()?,
+                "custom_attributes" => custom_attributes = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            id,
+            user_id,
+            phone,
+            email,
+            name,
+            last_seen_user_agent,
+            custom_attributes,
+            extra,
+        })
+    }
 }
 impl UpdateLeadRequest {
     /// Checks the schema's "at least one of" constraint; the client

@@ -9,6 +9,7 @@ pub const DEFAULT_BASE_URL: &str = "https://actionkit.useparagon.com";
 /// The servers the API declares. Any other base URL (a proxy, a mock
 /// server) can be given to [`ClientBuilder::base_url`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Server {
     /// US Cloud
     ///
@@ -222,4 +223,5 @@ impl<'a> std::future::IntoFuture for IntercomUpdateContactBuilder<'a> {
 }
 /// Bodies of the error statuses [`Client::intercom_update_contact`] declares; other failures are the other variants of [`crate::runtime::Error`].
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum IntercomUpdateContactError {}

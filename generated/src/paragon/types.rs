@@ -3,14 +3,57 @@
 
 //! Request and response types.
 /// Schema: `#/paths/~1projects~1{project_id}~1tools~1#INTERCOM_UPDATE_CONTACT/post/requestBody/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IntercomUpdateContactRequest {
     /// Default: `"INTERCOM_UPDATE_CONTACT"`.
     pub tool: String,
     pub parameters: IntercomUpdateContactRequestParameters,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for IntercomUpdateContactRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("tool", &self.tool)?;
+        map.serialize_entry("parameters", &self.parameters)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for IntercomUpdateContactRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for IntercomUpdateContactRequest {
+    const NAME: &'static str = "IntercomUpdateContactRequest";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut tool = None;
+        let mut parameters = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "tool" => tool = Some(__map.next_value()?),
+                "parameters" => parameters = Some(__map.next_value()?),
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            tool: tool.ok_or_else(|| __missing("tool"))?,
+            parameters: parameters.ok_or_else(|| __missing("parameters"))?,
+            extra,
+        })
+    }
 }
 impl IntercomUpdateContactRequest {
     /// Creates a value from its required fields; `tool` is filled with the schema default and optional fields start empty.
@@ -23,57 +66,146 @@ impl IntercomUpdateContactRequest {
     }
 }
 /// Schema: `#/paths/~1projects~1{project_id}~1tools~1#INTERCOM_UPDATE_CONTACT/post/requestBody/content/application~1json/schema/properties/parameters`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IntercomUpdateContactRequestParameters {
     /// Contact ID : The ID of the contact to update.
-    #[serde(rename = "contactId")]
     pub contact_id: String,
     /// Role
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<IntercomUpdateContactRequestParametersRole>,
     /// Email (example: "name@example.com")
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// External ID : A unique external identifier given to the contact (e.g. from your app) (example: "25")
-    #[serde(rename = "externalId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// Phone (example: "+1123456789")
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Avatar (example: "<https://example.com/avatar.jpeg>")
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
     /// Signed up at : The time specified for when a contact signed up (ISO or Unix timestamp). (example: "2014-04-25T16:15:47-04:00")
-    #[serde(rename = "signedUpDate")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signed_up_date: Option<String>,
     /// Last seen at : The time when the contact was last seen (ISO or Unix timestamp). (example: "2014-04-25T16:15:47-04:00")
-    #[serde(rename = "lastSeenDate")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_seen_date: Option<String>,
     /// The Intercom Admin that has been assigned account ownership of the contact
-    #[serde(rename = "ownerId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<String>,
     /// Unsubscribed from emails : Whether the contact is unsubscribed from emails.
-    #[serde(rename = "unsubscribeFromEmail")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsubscribe_from_email: Option<bool>,
     /// Custom attributes (example: "{
     /// "paid_subscriber": true,
     /// "monthly_spend": 155.5,
     /// "team_mates": 1
     /// }")
-    #[serde(rename = "customAttribute")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attribute: Option<serde_json::Map<String, serde_json::Value>>,
     /// Properties not declared in the schema, kept as received.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for IntercomUpdateContactRequestParameters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("contactId", &self.contact_id)?;
+        if let Some(value) = &self.role {
+            map.serialize_entry("role", value)?;
+        }
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.external_id {
+            map.serialize_entry("externalId", value)?;
+        }
+        if let Some(value) = &self.phone {
+            map.serialize_entry("phone", value)?;
+        }
+        if let Some(value) = &self.avatar {
+            map.serialize_entry("avatar", value)?;
+        }
+        if let Some(value) = &self.signed_up_date {
+            map.serialize_entry("signedUpDate", value)?;
+        }
+        if let Some(value) = &self.last_seen_date {
+            map.serialize_entry("lastSeenDate", value)?;
+        }
+        if let Some(value) = &self.owner_id {
+            map.serialize_entry("ownerId", value)?;
+        }
+        if let Some(value) = &self.unsubscribe_from_email {
+            map.serialize_entry("unsubscribeFromEmail", value)?;
+        }
+        if let Some(value) = &self.custom_attribute {
+            map.serialize_entry("customAttribute", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for IntercomUpdateContactRequestParameters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for IntercomUpdateContactRequestParameters {
+    const NAME: &'static str = "IntercomUpdateContactRequestParameters";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut contact_id = None;
+        let mut role = None;
+        let mut email = None;
+        let mut name = None;
+        let mut external_id = None;
+        let mut phone = None;
+        let mut avatar = None;
+        let mut signed_up_date = None;
+        let mut last_seen_date = None;
+        let mut owner_id = None;
+        let mut unsubscribe_from_email = None;
+        let mut custom_attribute = None;
+        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "contactId" => contact_id = Some(__map.next_value()?),
+                "role" => role = __map.next_value()?,
+                "email" => email = __map.next_value()?,
+                "name" => name = __map.next_value()?,
+                "externalId" => external_id = __map.next_value()?,
+                "phone" => phone = __map.next_value()?,
+                "avatar" => avatar = __map.next_value()?,
+                "signedUpDate" => signed_up_date = __map.next_value()?,
+                "lastSeenDate" => last_seen_date = __map.next_value()?,
+                "ownerId" => owner_id = __map.next_value()?,
+                "unsubscribeFromEmail" => {
+                    unsubscribe_from_email = crate::runtime::object::lenient(&mut __map)?;
+                }
+                "customAttribute" => custom_attribute = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            contact_id: contact_id.ok_or_else(|| __missing("contactId"))?,
+            role,
+            email,
+            name,
+            external_id,
+            phone,
+            avatar,
+            signed_up_date,
+            last_seen_date,
+            owner_id,
+            unsubscribe_from_email,
+            custom_attribute,
+            extra,
+        })
+    }
 }
 impl IntercomUpdateContactRequestParameters {
     /// Creates a value from its required fields; optional fields start empty.
@@ -100,8 +232,10 @@ impl IntercomUpdateContactRequestParameters {
 /// Schema: `#/paths/~1projects~1{project_id}~1tools~1#INTERCOM_UPDATE_CONTACT/post/requestBody/content/application~1json/schema/properties/parameters/properties/role`
 ///
 /// Unknown values received from the server are kept in `Unknown`, so a
-/// new value never breaks decoding.
+/// new value never breaks decoding; the enum is `#[non_exhaustive]`, so
+/// a variant added by a later version never breaks a `match` either.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IntercomUpdateContactRequestParametersRole {
     /// `user`
     User,

@@ -74,18 +74,23 @@ pub enum Error<E> {
         /// Full body length in bytes.
         body_len: usize,
     },
-    /// The response body did not match the expected schema.
+    /// The response body did not match the expected schema (even with the
+    /// lenient decoding generated types do). The whole body is kept, so a
+    /// caller can fall back to [`Error::body_json`] or its own type.
     Decode {
         /// HTTP status.
         status: StatusCode,
         /// Response headers.
         headers: HeaderMap,
-        /// Path of the offending JSON value, such as `data.email`.
+        /// Path of the offending JSON value, such as `data.email` or
+        /// `items[2].id`; for a missing property, the property itself.
         path: String,
-        /// What went wrong.
+        /// What went wrong, without a line/column position.
         message: String,
         /// Start of the body as lossy UTF-8, at most 512 bytes.
         body_snippet: String,
+        /// The entire body as received.
+        body: Bytes,
     },
     /// The request timed out.
     Timeout {
@@ -157,6 +162,15 @@ impl<E> Error<E> {
         }
     }
 
+    /// The body of an [`Error::Decode`] as untyped JSON, when it is JSON at
+    /// all: the fallback when the typed decoding failed.
+    pub fn body_json(&self) -> Option<serde_json::Value> {
+        match self {
+            Error::Decode { body, .. } => serde_json::from_slice(body).ok(),
+            _ => None,
+        }
+    }
+
     /// Whether this is an [`Error::Timeout`].
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Timeout { .. })
@@ -202,12 +216,14 @@ impl<E> Error<E> {
                 path,
                 message,
                 body_snippet,
+                body,
             } => Error::Decode {
                 status,
                 headers,
                 path,
                 message,
                 body_snippet,
+                body,
             },
             Error::Timeout { message } => Error::Timeout { message },
             Error::Transport { message, source } => Error::Transport { message, source },
@@ -324,6 +340,43 @@ fn write_excerpt(f: &mut fmt::Formatter<'_>, body: &[u8], total: usize) -> fmt::
         f.write_str("…")?;
     }
     Ok(())
+}
+
+/// The message of an error found at `path` inside a value that was decoded
+/// on its own (a union variant): `` at `path`: message ``. [`locate`] joins
+/// it to the path of the value.
+pub fn nested_message(path: &str, message: &str) -> String {
+    let (path, message) = locate(path.to_owned(), message.to_owned());
+    format!("at `{path}`: {message}")
+}
+
+/// The full path and message of a decode error found at `path` (as
+/// `serde_path_to_error` prints it, `.` for the root): a nested message
+/// from [`nested_message`] extends the path, and a missing property is
+/// named by its own path rather than its parent's.
+pub fn locate(path: String, message: String) -> (String, String) {
+    if let Some(rest) = message.strip_prefix("at `") {
+        if let Some((inner, tail)) = rest.split_once("`: ") {
+            return (join_path(&path, inner), tail.to_owned());
+        }
+    }
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'));
+    match missing {
+        Some(field) => (join_path(&path, field), message),
+        None => (path, message),
+    }
+}
+
+/// `outer` followed by `inner` (either may be `.`, the root).
+fn join_path(outer: &str, inner: &str) -> String {
+    match (outer, inner) {
+        ("." | "", _) => inner.to_owned(),
+        (_, "." | "") => outer.to_owned(),
+        (_, _) if inner.starts_with('[') => format!("{outer}{inner}"),
+        _ => format!("{outer}.{inner}"),
+    }
 }
 
 /// Longest prefix of `s` of at most `max` bytes that ends on a char boundary.

@@ -136,6 +136,7 @@ impl<T, E> Connection<T, E> {
             path: "data".to_owned(),
             message,
             body_snippet: lossy_prefix(data.as_bytes(), MAX_BODY_SNIPPET),
+            body: bytes::Bytes::copy_from_slice(data.as_bytes()),
         }
     }
 

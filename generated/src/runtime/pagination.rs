@@ -435,6 +435,7 @@ fn decode_error<E>(raw: &RawResponse, path: &str, message: String) -> Error<E> {
         path: path.to_owned(),
         message,
         body_snippet: lossy_prefix(&raw.body, MAX_BODY_SNIPPET),
+        body: raw.body.clone(),
     }
 }
 

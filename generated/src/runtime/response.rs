@@ -9,7 +9,7 @@ use bytes::Bytes;
 use reqwest::{header::HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
-use super::error::{lossy_prefix, Error, MAX_BODY_SNIPPET, MAX_ERROR_BODY};
+use super::error::{locate, lossy_prefix, Error, MAX_BODY_SNIPPET, MAX_ERROR_BODY};
 
 /// A decoded response: status, headers and body.
 ///
@@ -153,25 +153,25 @@ impl RawResponse {
 
     /// Decodes the JSON body. An empty (or all-whitespace) body decodes as
     /// `null`, so `Option` and `()` targets accept it. Failures become
-    /// [`Error::Decode`] with the JSON path of the offending value.
+    /// [`Error::Decode`] with the path of the offending value (for a missing
+    /// property, the property's own path) and the whole body.
     pub fn decode<T: DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
         let input: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) {
             b"null"
         } else {
             &self.body
         };
-        let mut de = serde_json::Deserializer::from_slice(input);
-        let value = match serde_path_to_error::deserialize(&mut de) {
-            Ok(value) => value,
-            Err(err) => {
-                let path = err.path().to_string();
-                return Err(self.decode_error(path, err.into_inner().to_string()));
+        // The fast path tracks no paths; only a failure is decoded again,
+        // with path tracking, to say where it failed.
+        match serde_json::from_slice(input) {
+            Ok(value) => Ok(value),
+            Err(first) => {
+                let (path, message) = locate_failure::<T>(input)
+                    .unwrap_or_else(|| (".".to_owned(), without_position(first)));
+                let (path, message) = locate(path, message);
+                Err(self.decode_error(path, message))
             }
-        };
-        if let Err(err) = de.end() {
-            return Err(self.decode_error(".".to_owned(), err.to_string()));
         }
-        Ok(value)
     }
 
     fn decode_error<E>(&self, path: String, message: String) -> Error<E> {
@@ -181,6 +181,7 @@ impl RawResponse {
             path,
             message,
             body_snippet: lossy_prefix(&self.body, MAX_BODY_SNIPPET),
+            body: self.body.clone(),
         }
     }
 
@@ -203,7 +204,7 @@ impl RawResponse {
                 Ok(Response::new(self.status, self.headers, text))
             }
             Err(err) => Err(self.decode_error(
-                String::new(),
+                ".".to_owned(),
                 format!("response body is not valid UTF-8: {err}"),
             )),
         }
@@ -232,5 +233,37 @@ impl RawResponse {
             body_len: self.body.len(),
             headers: self.headers,
         }
+    }
+}
+
+/// Decodes `input` again with path tracking: the path (`.` for the root)
+/// and message of the failure. `None` if it decodes after all.
+fn locate_failure<T: DeserializeOwned>(input: &[u8]) -> Option<(String, String)> {
+    let mut de = serde_json::Deserializer::from_slice(input);
+    let err = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(_) => match de.end() {
+            Ok(()) => return None,
+            Err(err) => {
+                serde_path_to_error::Error::new(serde_path_to_error::Track::new().path(), err)
+            }
+        },
+        Err(err) => err,
+    };
+    let path = err.path().to_string();
+    Some((path, without_position(err.into_inner())))
+}
+
+/// The message of a JSON error: a data error (wrong type, missing property)
+/// is located by its path, so its line/column suffix is dropped; syntax
+/// errors keep theirs.
+fn without_position(err: serde_json::Error) -> String {
+    let text = err.to_string();
+    if !err.is_data() || err.line() == 0 {
+        return text;
+    }
+    let suffix = format!(" at line {} column {}", err.line(), err.column());
+    match text.strip_suffix(&suffix) {
+        Some(message) => message.to_owned(),
+        None => text,
     }
 }

@@ -7,27 +7,14 @@ use quote::quote;
 use super::docs::{code, doc, inline, Para};
 use super::rust_type::{ident, Types};
 use crate::ir::{
-    Api, ClientCredentialsFlow, ClientParam, Operation, Primitive, SecurityKind, SecurityScheme,
-    TypeRef,
+    Api, ClientCredentialsFlow, ClientParam, Primitive, SecurityKind, SecurityScheme, TypeRef,
 };
 
-/// `cfg_for` gives the `#[cfg(...)]` gating an operation, if any.
-pub fn client_items(
-    api: &Api,
-    types: &Types<'_>,
-    cfg_for: &dyn Fn(&Operation) -> Option<TokenStream>,
-) -> Vec<TokenStream> {
-    let mut items = vec![servers(api), client(api), builder(api, types)];
-    for op in &api.operations {
-        let cfg = cfg_for(op);
-        items.push(super::operation::operation(
-            types,
-            op,
-            &api.client_params,
-            cfg.as_ref(),
-        ));
-    }
-    items
+/// The items of `client.rs` before the operations: servers, `Client`,
+/// `ClientBuilder`. Each operation's items come from
+/// [`super::operation::operation`].
+pub fn head_items(api: &Api, types: &Types<'_>) -> [TokenStream; 3] {
+    [servers(api), client(api), builder(api, types)]
 }
 
 fn default_url(api: &Api) -> String {
@@ -67,6 +54,7 @@ fn servers(api: &Api) -> TokenStream {
         /// The servers the API declares. Any other base URL (a proxy, a mock
         /// server) can be given to [`ClientBuilder::base_url`].
         #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum Server {
             #(#variants)*
         }
@@ -84,7 +72,7 @@ fn servers(api: &Api) -> TokenStream {
 
 /// The credential argument(s) for a scheme and the `Auth` value built from
 /// them.
-fn credential(s: &SecurityScheme) -> (Vec<TokenStream>, TokenStream) {
+pub(crate) fn credential(s: &SecurityScheme) -> (Vec<TokenStream>, TokenStream) {
     match &s.kind {
         SecurityKind::Bearer { .. } => (
             vec![quote!(token: impl Into<crate::runtime::Secret>)],
@@ -142,6 +130,24 @@ fn scheme_doc(s: &SecurityScheme) -> String {
     )
 }
 
+/// The arguments of `Client::new`: the base URL when the API declares no
+/// servers, then the credential of its only security scheme, if it has one.
+pub(crate) fn new_args(api: &Api) -> Vec<TokenStream> {
+    let mut args = Vec::new();
+    if api.servers.is_empty() {
+        args.push(quote!(base_url: impl Into<String>));
+    }
+    if let [s] = api.security_schemes.as_slice() {
+        args.extend(credential(s).0);
+    }
+    args
+}
+
+/// Whether `Client` implements `Default` (`new` takes no arguments).
+pub(crate) fn has_default(api: &Api) -> bool {
+    api.security_schemes.len() != 1 && !api.servers.is_empty()
+}
+
 fn client(api: &Api) -> TokenStream {
     let title = format!(
         "A client for the {} API (version {}).",
@@ -172,27 +178,22 @@ fn client(api: &Api) -> TokenStream {
     // Without declared servers there is no sensible default: the base URL
     // becomes a required argument.
     let no_servers = api.servers.is_empty();
-    let (url_arg, url_expr, url_doc) = if no_servers {
+    let (url_expr, url_doc) = if no_servers {
         (
-            Some(quote!(base_url: impl Into<String>,)),
             quote!(&base_url.into()),
             "A client for the server at `base_url` (the API declares no servers).",
         )
     } else {
-        (
-            None,
-            quote!(DEFAULT_BASE_URL),
-            "A client for the default server.",
-        )
+        (quote!(DEFAULT_BASE_URL), "A client for the default server.")
     };
-    let new_fn = if api.security_schemes.len() == 1 {
-        let s = &api.security_schemes[0];
-        let (args, auth) = credential(s);
+    let args = new_args(api);
+    let new_fn = if let [s] = api.security_schemes.as_slice() {
+        let auth = credential(s).1;
         let key = &s.key;
         let d = doc(&[Para::Ours(&format!("{url_doc} {}", scheme_doc(s)))]);
         quote! {
             #d
-            pub fn new(#url_arg #(#args),*) -> Self {
+            pub fn new(#(#args),*) -> Self {
                 let mut config = crate::runtime::ClientConfig::new(#url_expr);
                 config.set_credential(#key, #auth);
                 #(#set_defaults)*
@@ -217,12 +218,12 @@ fn client(api: &Api) -> TokenStream {
         };
         quote! {
             #d
-            pub fn new(#url_arg) -> Self {
+            pub fn new(#(#args),*) -> Self {
                 #body
             }
         }
     };
-    let default_impl = (api.security_schemes.len() != 1 && !no_servers).then(|| {
+    let default_impl = has_default(api).then(|| {
         quote! {
             impl Default for Client {
                 fn default() -> Self {

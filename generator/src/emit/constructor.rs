@@ -14,11 +14,21 @@ use quote::quote;
 
 use super::docs::{code, doc, Para};
 use super::rust_type::{ident, Types};
-use super::types::{field_decl, field_docs, literal_default};
+use super::types::{field_docs, field_type, literal_default};
 use crate::ir::{Field, StructType};
 
 /// Most positional arguments `new` takes.
 const MAX_POSITIONAL: usize = 3;
+
+/// Whether `new` takes arguments of these types (as written) one by one
+/// rather than a struct of them; `surface::describe` says the same.
+pub(crate) fn positional(arg_types: &[String]) -> bool {
+    let distinct = arg_types
+        .iter()
+        .enumerate()
+        .all(|(i, t)| !arg_types[..i].contains(t));
+    arg_types.len() <= 1 || (arg_types.len() <= MAX_POSITIONAL && distinct)
+}
 
 pub(super) fn constructor(
     types: &Types<'_>,
@@ -28,13 +38,9 @@ pub(super) fn constructor(
 ) -> TokenStream {
     let arg_types: Vec<String> = args
         .iter()
-        .map(|f| field_decl(types, f).0.to_string())
+        .map(|f| field_type(types, f).to_string())
         .collect();
-    let distinct = arg_types
-        .iter()
-        .enumerate()
-        .all(|(i, t)| !arg_types[..i].contains(t));
-    let positional = args.len() <= 1 || (args.len() <= MAX_POSITIONAL && distinct);
+    let positional = positional(&arg_types);
     let required_struct = s
         .required_name
         .as_deref()
@@ -72,7 +78,7 @@ pub(super) fn constructor(
         Some(req) => {
             let fields = args.iter().map(|f| {
                 let n = ident(&f.rust_name);
-                let (ty, _) = field_decl(types, f);
+                let ty = field_type(types, f);
                 let docs = field_docs(f);
                 quote!(#docs pub #n: #ty,)
             });
@@ -98,13 +104,24 @@ pub(super) fn constructor(
         None => {
             let params = args.iter().map(|f| {
                 let n = ident(&f.rust_name);
-                let (ty, _) = field_decl(types, f);
+                let ty = field_type(types, f);
                 quote!(#n: #ty)
             });
             // Without a name for the struct of required fields (not expected:
             // lowering names one for every struct with several), many
             // arguments stay positional.
             let allow_many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+            // No argument needed (every required field has a default): the
+            // same value is the type's `Default`.
+            let default_impl = args.is_empty().then(|| {
+                quote! {
+                    impl Default for #name {
+                        fn default() -> Self {
+                            Self::new()
+                        }
+                    }
+                }
+            });
             quote! {
                 impl #name {
                     #[doc = #note]
@@ -113,6 +130,7 @@ pub(super) fn constructor(
                         Self { #(#inits,)* extra: Default::default(), }
                     }
                 }
+                #default_impl
             }
         }
     }

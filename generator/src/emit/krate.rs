@@ -35,7 +35,7 @@ pub struct CrateOptions {
 impl CrateOptions {
     /// Whether `api`'s operations are gated by their tag features
     /// ([`ir::Operation::features`]): per-tag mode, and the API has tags.
-    pub(super) fn tag_features(&self, api: &ir::Api) -> bool {
+    pub(crate) fn tag_features(&self, api: &ir::Api) -> bool {
         self.features == FeatureMode::PerTag && !api.tags.is_empty()
     }
 }
@@ -124,7 +124,7 @@ futures-util = { version = "0.3", default-features = false }
 httpdate = "1"
 percent-encoding = "2"
 reqwest = { version = "0.13", default-features = false }
-serde = { version = "1", features = ["derive"] }
+serde = "1"
 serde_json = "1"
 serde_path_to_error = "0.1"
 serde_urlencoded = "0.7"

@@ -36,19 +36,24 @@ pub fn clean(text: &str) -> Vec<String> {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let raw: Vec<String> = text.split('\n').map(|l| doc_text(l.trim_end())).collect();
     let mut out: Vec<String> = Vec::new();
-    // The prefix continuing the current list item or quote (`   `, `> `),
-    // and whether a blank line came since.
-    let mut context: Option<String> = None;
+    // The open list items and quotes, innermost last: the source column
+    // their content starts at (a line indented that far belongs to them)
+    // and the prefix continuing them in the output (`   `, `> `); and
+    // whether a blank line came since.
+    let mut open: Vec<(usize, String)> = Vec::new();
     let mut after_blank = false;
     let mut i = 0;
     while i < raw.len() {
         let line = &raw[i];
         let (markers, rest) = split_markers(line);
+        let indent = line.len() - line.trim_start().len();
         if let Some(end) = fence(&raw, i, &markers, rest, &mut out) {
             // Only a paragraph continues lazily: after the block, a list
             // item goes on with indented lines, a quote with quoted ones.
-            context =
-                (!markers.is_empty() && !markers.contains('>')).then(|| continuation(&markers));
+            open.clear();
+            if !markers.is_empty() && !markers.contains('>') {
+                open.push((line.len() - rest.len(), continuation(&markers)));
+            }
             after_blank = true;
             i = end;
             continue;
@@ -57,31 +62,40 @@ pub fn clean(text: &str) -> Vec<String> {
         if line.trim().is_empty() {
             out.push(String::new());
             after_blank = true;
-            if context.as_deref().is_some_and(|c| c.contains('>')) {
-                context = None;
+            if open.last().is_some_and(|(_, c)| c.contains('>')) {
+                open.clear();
             }
             continue;
         }
-        let indent = line.len() - line.trim_start().len();
-        let indented = indent > 0;
         let prefix = if !markers.is_empty() {
             // A list item or quote: its continuation lines are indented to
             // its content (or quoted), as clippy's doc lints expect. Indented
-            // to a list item's content, it nests in it.
-            let outer = match context.take() {
-                Some(c) if !c.contains('>') && indent >= c.len() => c,
-                _ => String::new(),
-            };
-            context = Some(format!("{outer}{}", continuation(&markers)));
+            // to a list item's content, it nests in it; less indented, it is
+            // a sibling of an outer item (or starts a new list).
+            if open.last().is_some_and(|(_, c)| c.contains('>')) {
+                open.clear();
+            }
+            while open.last().is_some_and(|&(column, _)| column > indent) {
+                open.pop();
+            }
+            let outer = open.last().map(|(_, c)| c.clone()).unwrap_or_default();
+            open.push((
+                line.len() - rest.len(),
+                format!("{outer}{}", continuation(&markers)),
+            ));
             format!("{outer}{markers}")
         } else {
-            match context.take() {
-                Some(c) if !after_blank || indented => {
-                    context = Some(c.clone());
-                    c
+            if after_blank {
+                // After a blank line, only lines indented to an item's
+                // content go on in it.
+                while open.last().is_some_and(|&(column, _)| column > indent) {
+                    open.pop();
                 }
-                _ => String::new(),
+                if indent == 0 {
+                    open.clear();
+                }
             }
+            open.last().map(|(_, c)| c.clone()).unwrap_or_default()
         };
         after_blank = false;
         // A fence this did not follow (inside mixed containers, or inline
@@ -498,5 +512,27 @@ mod tests {
             vec!["indented", "", "[a](http://b)"]
         );
         assert_eq!(clean("list [1, 2]"), vec!["list \\[1, 2\\]"]);
+    }
+
+    #[test]
+    fn nested_list_items_keep_their_level() {
+        // NBG's description: tab-indented sub-items, then sub-items indented
+        // by a tab and two spaces, a paragraph inside one, and a sibling.
+        let text = "3. Select:\n\t1. a\n\t2. b\n4. Add:\n\t  1. c\n\t  2. d\n\t\t  \n\t\t  more d\n\t  3. e\n5. Go";
+        assert_eq!(
+            clean(text),
+            vec![
+                "3. Select:",
+                "   1. a",
+                "   2. b",
+                "4. Add:",
+                "   1. c",
+                "   2. d",
+                "",
+                "      more d",
+                "   3. e",
+                "5. Go"
+            ]
+        );
     }
 }

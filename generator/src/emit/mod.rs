@@ -3,20 +3,20 @@
 //! Reads only the IR. Items are built as token streams, spliced into files,
 //! and formatted with `prettyplease`.
 
-mod client;
-mod constructor;
+pub(crate) mod client;
+pub(crate) mod constructor;
 mod docs;
 mod forms;
-mod krate;
+pub(crate) mod krate;
 mod layout;
 mod markdown;
-mod operation;
+pub(crate) mod operation;
 mod request;
 mod responses;
 mod runtime_files;
-mod rust_type;
+pub(crate) mod rust_type;
 mod streaming;
-mod types;
+pub(crate) mod types;
 
 use std::path::PathBuf;
 
@@ -74,6 +74,26 @@ fn format_tokens(tokens: TokenStream, what: &str) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("internal error: generated code for {what} does not parse: {e}"))?;
     let text = prettyplease::unparse(&file);
+    FORMAT_TIME.with(|t| t.set(t.get() + start.elapsed()));
+    Ok(text)
+}
+
+/// Formats items one at a time, parsing and printing each on its own: the
+/// same text as formatting them together (every item starts on a line of
+/// its own), but a file of two million lines never holds more than one
+/// item's syntax tree — nor, when `items` makes them lazily, its tokens.
+fn unparse_items(
+    items: impl IntoIterator<Item = TokenStream>,
+    what: &str,
+) -> Result<String, String> {
+    let start = std::time::Instant::now();
+    let mut text = String::new();
+    for item in items {
+        let file: syn::File = syn::parse2(item).map_err(|e| {
+            format!("internal error: generated code for {what} does not parse: {e}")
+        })?;
+        text.push_str(&prettyplease::unparse(&file));
+    }
     FORMAT_TIME.with(|t| t.set(t.get() + start.elapsed()));
     Ok(text)
 }
@@ -177,43 +197,107 @@ fn types_and_client(
     runtime: RuntimePath,
 ) -> Result<(String, String), String> {
     let api = m.api;
-    let relocate = |tokens: TokenStream| match runtime {
+    let relocate = move |tokens: TokenStream| match runtime {
         RuntimePath::Crate => tokens,
         RuntimePath::Super => layout::runtime_via_super(tokens),
     };
-    // `types.rs` and `client.rs` are independent: build and format them on
-    // two threads. Token streams are not `Send`, so each thread builds its own.
-    let (types_text, client_text) = std::thread::scope(|scope| {
-        let types_thread = scope.spawn(|| {
+    // `types.rs` and the operations of `client.rs` are independent: a
+    // second thread formats `types.rs`, then both take chunks of operations
+    // from a shared counter (a big API is mostly operations), joined in
+    // order at the end. Items are formatted one by one ([`unparse_items`]),
+    // so memory stays flat on huge APIs. Token streams are not `Send`: each
+    // thread builds its own and hands back text.
+    const CHUNK: usize = 64;
+    let chunks = api.operations.len().div_ceil(CHUNK);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let operations = |done: &mut Vec<(usize, Result<String, String>)>| {
+        let table = rust_type::Types::new(&api.types);
+        let cfg_for = cfg_for(features);
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let start = i * CHUNK;
+            if start >= api.operations.len() {
+                break;
+            }
+            let ops = &api.operations[start..(start + CHUNK).min(api.operations.len())];
+            let items = ops.iter().map(|op| {
+                relocate(operation::operation(
+                    &table,
+                    op,
+                    &api.client_params,
+                    cfg_for(op).as_ref(),
+                ))
+            });
+            done.push((i, unparse_items(items, &m.module)));
+        }
+    };
+    let (types_text, mut done) = std::thread::scope(|scope| {
+        let worker = scope.spawn(|| {
             let table = rust_type::Types::new(&api.types);
             let type_items = types::type_items(&table, &api.types);
-            let types_rs = quote! {
+            let prelude = quote! {
                 //! Request and response types.
-                #(#type_items)*
             };
-            let text = format_tokens(relocate(types_rs), &m.module);
-            (text, FORMAT_TIME.with(|t| t.get()))
+            let text = unparse_items([prelude], &m.module).and_then(|mut text| {
+                text.push_str(&unparse_items(
+                    type_items.into_iter().map(relocate),
+                    &m.module,
+                )?);
+                Ok(text)
+            });
+            let mut done = Vec::new();
+            operations(&mut done);
+            (text, done, FORMAT_TIME.with(|t| t.get()))
         });
-        let table = rust_type::Types::new(&api.types);
-        let client_text = format_tokens(relocate(client_tokens(m, features, &table)), &m.module);
-        let (types_text, types_format_time) = types_thread.join().unwrap_or_else(|_| {
+        let mut done = Vec::with_capacity(chunks);
+        operations(&mut done);
+        let (types_text, theirs, format_time) = worker.join().unwrap_or_else(|_| {
             (
                 Err(format!(
                     "internal error: emitting the types of {} panicked",
                     m.module
                 )),
+                Vec::new(),
                 Default::default(),
             )
         });
-        FORMAT_TIME.with(|t| t.set(t.get() + types_format_time));
-        (types_text, client_text)
+        FORMAT_TIME.with(|t| t.set(t.get() + format_time));
+        done.extend(theirs);
+        (types_text, done)
     });
-    Ok((types_text?, client_text?))
+    done.sort_by_key(|(i, _)| *i);
+    let use_types = (!api.types.is_empty()).then(|| {
+        quote!(
+            #[allow(unused_imports)]
+            use super::types;
+        )
+    });
+    let prelude = quote! {
+        //! The client and one request builder per operation.
+        #use_types
+    };
+    let table = rust_type::Types::new(&api.types);
+    let mut client_text = unparse_items([prelude], &m.module)?;
+    client_text.push_str(&unparse_items(
+        client::head_items(api, &table).into_iter().map(relocate),
+        &m.module,
+    )?);
+    if done.len() != chunks {
+        return Err(format!(
+            "internal error: emitting the operations of {} panicked",
+            m.module
+        ));
+    }
+    for (_, text) in done {
+        client_text.push_str(&text?);
+    }
+    Ok((types_text?, client_text))
 }
 
-fn client_tokens(m: &ApiModule<'_>, features: bool, table: &rust_type::Types<'_>) -> TokenStream {
-    let api = m.api;
-    let cfg_for = |op: &ir::Operation| -> Option<TokenStream> {
+/// The `#[cfg(feature = ..)]` of each operation, when `features` (operations
+/// are gated by their tags' features).
+fn cfg_for(features: bool) -> impl Fn(&ir::Operation) -> Option<TokenStream> {
+    move |op: &ir::Operation| -> Option<TokenStream> {
         let feats = &op.features;
         if !features || feats.is_empty() {
             return None;
@@ -222,18 +306,6 @@ fn client_tokens(m: &ApiModule<'_>, features: bool, table: &rust_type::Types<'_>
             [one] => quote!(#[cfg(feature = #one)]),
             many => quote!(#[cfg(any(#(feature = #many),*))]),
         })
-    };
-    let client_items = client::client_items(api, table, &cfg_for);
-    let use_types = (!api.types.is_empty()).then(|| {
-        quote!(
-            #[allow(unused_imports)]
-            use super::types;
-        )
-    });
-    quote! {
-        //! The client and one request builder per operation.
-        #use_types
-        #(#client_items)*
     }
 }
 
@@ -272,6 +344,7 @@ pub fn emit_crate(
         );
         files.extend(api_files(m, opts, &header)?);
     }
+    files.extend(crate::surface::api_files(modules, opts));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }

@@ -13,7 +13,7 @@ use crate::ir::{ClientParam, MediaKind, Operation, Param, ParamLocation, Primiti
 
 /// Parameters passed to the operation method (path and required ones);
 /// the rest are builder setters.
-pub(super) fn positional(op: &Operation) -> Vec<&Param> {
+pub(crate) fn positional(op: &Operation) -> Vec<&Param> {
     op.params.iter().filter(|p| p.required).collect()
 }
 
@@ -94,7 +94,7 @@ fn members(types: &Types<'_>, op: &Operation, client_params: &[ClientParam]) -> 
             .any(|q| q.name == p.name && q.location == p.location)
         {
             args.push(quote!(#n: #arg));
-            inits.push(if conv.to_string() == p.rust_name {
+            inits.push(if n == conv.to_string() {
                 quote!(#n)
             } else {
                 quote!(#n: #conv)
@@ -136,7 +136,7 @@ fn members(types: &Types<'_>, op: &Operation, client_params: &[ClientParam]) -> 
             if let Some(maybe) = &p.maybe_setter {
                 let maybe = ident(maybe);
                 let maybe_doc = format!(" Like [`Self::{}`], for a value that may be absent: `None` leaves the parameter unset.", p.rust_name);
-                let value = if conv.to_string() == p.rust_name {
+                let value = if n == conv.to_string() {
                     quote!(#n)
                 } else {
                     quote!(#n.map(|#n| #conv))
@@ -393,6 +393,7 @@ pub(super) fn operation(
         #cfg
         #[doc = #err_doc]
         #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
         pub enum #err {
             #(#error_variants)*
         }

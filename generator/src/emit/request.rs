@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::operation::positional;
 use super::rust_type::{ident, Types};
-use crate::ir::{MediaKind, Operation, ParamLocation, ParamStyle, PathPart};
+use crate::ir::{MediaKind, Operation, ParamLocation, ParamStyle, PathPart, TypeRef};
 
 pub(super) struct RequestCode {
     /// `let x = path_param(..)?;` for each path parameter.
@@ -83,10 +83,16 @@ pub(super) fn request_code(types: &Types<'_>, op: &Operation) -> RequestCode {
         } else {
             quote!(self.body.as_ref())
         };
+        // A nullable body is an `Option`: only a value present is checked.
         let validate =
             b.ty.as_ref()
-                .is_some_and(|t| types.needs_validation(t))
-                .then(|| quote!(body.validate()?;));
+                .filter(|t| types.needs_validation(t))
+                .map(|t| match t {
+                    TypeRef::Nullable(_) => quote!(if let Some(body) = body {
+                        body.validate()?;
+                    }),
+                    _ => quote!(body.validate()?;),
+                });
         let setter = match (b.media, &b.ty) {
             (MediaKind::Json, Some(_)) if b.content_type == "application/json" => {
                 quote!(spec.json_body(body)?;)

@@ -16,10 +16,12 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("events.rs", include_str!("../../runtime/events.rs")),
     ("execute.rs", include_str!("../../runtime/execute.rs")),
     ("hook.rs", include_str!("../../runtime/hook.rs")),
+    ("lenient.rs", include_str!("../../runtime/lenient.rs")),
     ("maybe.rs", include_str!("../../runtime/maybe.rs")),
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("multipart.rs", include_str!("../../runtime/multipart.rs")),
     ("oauth2.rs", include_str!("../../runtime/oauth2.rs")),
+    ("object.rs", include_str!("../../runtime/object.rs")),
     ("options.rs", include_str!("../../runtime/options.rs")),
     ("pagination.rs", include_str!("../../runtime/pagination.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),
@@ -28,6 +30,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("secret.rs", include_str!("../../runtime/secret.rs")),
     ("sse.rs", include_str!("../../runtime/sse.rs")),
     ("trace.rs", include_str!("../../runtime/trace.rs")),
+    ("union.rs", include_str!("../../runtime/union.rs")),
 ];
 
 #[cfg(test)]

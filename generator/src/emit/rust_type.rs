@@ -72,8 +72,10 @@ pub fn primitive(p: Primitive) -> TokenStream {
         Primitive::I32 => quote!(i32),
         Primitive::I64 => quote!(i64),
         Primitive::U64 => quote!(u64),
-        Primitive::F32 => quote!(f32),
-        Primitive::F64 => quote!(f64),
+        // `format: float` is a hint about the server's storage, not about the
+        // JSON number: `f32` would lose digits a server sends (and alter
+        // values it re-encodes), so every number is an `f64`.
+        Primitive::F32 | Primitive::F64 => quote!(f64),
         Primitive::Uuid => quote!(uuid::Uuid),
         Primitive::DateTime => quote!(crate::runtime::DateTime),
         Primitive::Date => quote!(crate::runtime::Date),

@@ -7,7 +7,8 @@ use serde_json::Value;
 use super::docs::{code, doc, Para};
 use super::rust_type::{ident, Types};
 use crate::ir::{
-    Additional, EnumRepr, EnumType, Field, StructType, TypeDef, TypeKind, TypeRef, UnionType,
+    Additional, EnumRepr, EnumType, Field, Primitive, StructType, TypeDef, TypeKind, TypeRef,
+    UnionType,
 };
 
 pub fn type_items(types: &Types<'_>, defs: &[TypeDef]) -> Vec<TokenStream> {
@@ -76,10 +77,19 @@ fn type_item(types: &Types<'_>, def: &TypeDef) -> TokenStream {
         } => {
             let target = types.rust(target, &quote!());
             quote! {
-                #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-                #[serde(transparent)]
+                #[derive(Clone, Debug, PartialEq)]
                 #extra
                 pub struct #name(pub #target);
+                impl serde::Serialize for #name {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        serde::Serialize::serialize(&self.0, serializer)
+                    }
+                }
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        serde::Deserialize::deserialize(deserializer).map(Self)
+                    }
+                }
             }
         }
     };
@@ -90,36 +100,43 @@ fn type_item(types: &Types<'_>, def: &TypeDef) -> TokenStream {
     }
 }
 
-/// How a field is declared: its Rust type and serde attributes.
-pub(super) fn field_decl(types: &Types<'_>, f: &Field) -> (TokenStream, TokenStream) {
-    let inner_ty = f.ty.non_null();
-    let mut inner = types.rust(inner_ty, &quote!());
+/// How a field is stored: which of the four presence shapes it has.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Presence {
+    /// Always present, never null: `T`.
+    Required,
+    /// Always present, possibly null: `Option<T>`; `None` is sent as
+    /// `null`, and a missing key is a decode error rather than a silent
+    /// `None`.
+    RequiredNullable,
+    /// May be absent: `Option<T>` (a `null` received is read as absent).
+    Optional,
+    /// Absent, null or a value, all three distinct on the wire: `Maybe<T>`.
+    OptionalNullable,
+}
+
+fn presence(f: &Field) -> Presence {
+    // An untyped value can itself be `null`: optional ones need three states.
+    let any = matches!(f.ty, TypeRef::Any);
+    match (f.required, f.ty.is_nullable() || any) {
+        (true, _) if any => Presence::Required,
+        (true, false) => Presence::Required,
+        (true, true) => Presence::RequiredNullable,
+        (false, false) => Presence::Optional,
+        (false, true) => Presence::OptionalNullable,
+    }
+}
+
+/// The Rust type of a field.
+pub(super) fn field_type(types: &Types<'_>, f: &Field) -> TokenStream {
+    let mut inner = types.rust(f.ty.non_null(), &quote!());
     if f.boxed {
         inner = quote!(Box<#inner>);
     }
-    // An untyped value can itself be `null`: optional ones need three states.
-    let any = matches!(f.ty, TypeRef::Any);
-    if any && f.required {
-        return (inner, quote!());
-    }
-    let nullable = f.ty.is_nullable() || any;
-    match (f.required, nullable) {
-        (true, false) => (inner, quote!()),
-        // Always present, possibly null: `None` is sent as `null`, and a
-        // missing key is a decode error rather than a silent `None`.
-        (true, true) => (
-            quote!(Option<#inner>),
-            quote!(#[serde(deserialize_with = "crate::runtime::maybe::required_nullable")]),
-        ),
-        (false, false) => (
-            quote!(Option<#inner>),
-            quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
-        ),
-        // Absent, null or a value: all three are distinct on the wire.
-        (false, true) => (
-            quote!(crate::runtime::Maybe<#inner>),
-            quote!(#[serde(default, skip_serializing_if = "crate::runtime::Maybe::is_absent")]),
-        ),
+    match presence(f) {
+        Presence::Required => inner,
+        Presence::RequiredNullable | Presence::Optional => quote!(Option<#inner>),
+        Presence::OptionalNullable => quote!(crate::runtime::Maybe<#inner>),
     }
 }
 
@@ -146,13 +163,8 @@ fn struct_item(
 ) -> TokenStream {
     let mut fields = Vec::new();
     for f in &s.fields {
-        let (ty, attrs) = field_decl(types, f);
+        let ty = field_type(types, f);
         let fname = ident(&f.rust_name);
-        let rename = (crate::lower::ident_text(&f.rust_name).trim_start_matches("r#") != f.name)
-            .then(|| {
-                let wire = &f.name;
-                quote!(#[serde(rename = #wire)])
-            });
         let docs = field_docs(f);
         let deprecated = f
             .deprecated
@@ -160,34 +172,34 @@ fn struct_item(
         fields.push(quote! {
             #docs
             #deprecated
-            #rename
-            #attrs
             pub #fname: #ty,
         });
     }
-    match &s.additional {
-        Additional::Keep => fields.push(quote! {
-            /// Properties not declared in the schema, kept as received.
-            #[serde(flatten)]
-            pub extra: serde_json::Map<String, serde_json::Value>,
-        }),
+    let extra_ty = match &s.additional {
         Additional::Typed(t) => {
             let t = types.rust(t, &quote!());
-            fields.push(quote! {
-                /// Additional properties (`additionalProperties`).
-                #[serde(flatten)]
-                pub extra: std::collections::BTreeMap<String, #t>,
-            });
+            quote!(std::collections::BTreeMap<String, #t>)
         }
+        Additional::Keep | Additional::Deny => quote!(serde_json::Map<String, serde_json::Value>),
+    };
+    fields.push(match &s.additional {
+        Additional::Keep => quote! {
+            /// Properties not declared in the schema, kept as received.
+            pub extra: #extra_ty,
+        },
+        Additional::Typed(_) => quote! {
+            /// Additional properties (`additionalProperties`).
+            pub extra: #extra_ty,
+        },
         // The schema promises no other properties; if a server sends some
         // anyway they are kept rather than silently dropped.
-        Additional::Deny => fields.push(quote! {
+        Additional::Deny => quote! {
             /// Properties the schema does not allow (`additionalProperties: false`)
             /// but the server sent anyway, kept as received.
-            #[serde(flatten)]
-            pub extra: serde_json::Map<String, serde_json::Value>,
-        }),
-    }
+            pub extra: #extra_ty,
+        },
+    });
+    let serde_impls = struct_serde(types, name, s, &extra_ty);
 
     // `Default` when every field can be left empty; otherwise a constructor
     // taking exactly the required fields.
@@ -262,34 +274,179 @@ fn struct_item(
     });
 
     quote! {
-        #[derive(Clone, Debug, PartialEq, #default_derive serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, Debug, PartialEq, #default_derive)]
         #extra
         pub struct #name {
             #(#fields)*
         }
+        #serde_impls
         #ctor
         #validate
     }
 }
 
+/// Whether decoding `t` goes through `runtime::lenient` (it holds a number
+/// or boolean, which real servers sometimes send inside strings).
+fn is_lenient(types: &Types<'_>, t: &TypeRef) -> bool {
+    let mut t = t;
+    // Aliases of aliases are followed a bounded number of times.
+    for _ in 0..64 {
+        match t {
+            TypeRef::Primitive(p) => {
+                return matches!(
+                    p,
+                    Primitive::Bool
+                        | Primitive::I32
+                        | Primitive::I64
+                        | Primitive::U64
+                        | Primitive::F32
+                        | Primitive::F64
+                )
+            }
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => t = inner,
+            TypeRef::Named(key) => match types.get(key).map(|d| &d.kind) {
+                Some(TypeKind::Alias {
+                    target,
+                    newtype: false,
+                }) => t = target,
+                _ => return false,
+            },
+            TypeRef::Any | TypeRef::Object | TypeRef::External(_) => return false,
+        }
+    }
+    false
+}
+
+/// `Serialize` and `Deserialize` for a struct, written out: one pass over
+/// the object's keys (declared properties matched by name, the others into
+/// `extra`), lenient numbers and booleans, exact presence rules. Derived
+/// impls with `#[serde(flatten)]` would buffer every object and cost far
+/// more to compile.
+fn struct_serde(
+    types: &Types<'_>,
+    name: &proc_macro2::Ident,
+    s: &StructType,
+    extra_ty: &TokenStream,
+) -> TokenStream {
+    let mut locals = Vec::new();
+    let mut arms = Vec::new();
+    let mut inits = Vec::new();
+    let mut writes = Vec::new();
+    let mut any_required = false;
+    for f in &s.fields {
+        let n = ident(&f.rust_name);
+        let wire = f.name.as_str();
+        let decode = if is_lenient(types, &f.ty) {
+            quote!(crate::runtime::object::lenient(&mut __map)?)
+        } else {
+            quote!(__map.next_value()?)
+        };
+        let p = presence(f);
+        match p {
+            Presence::Required | Presence::RequiredNullable => {
+                any_required = true;
+                locals.push(quote!(let mut #n = None;));
+                arms.push(quote!(#wire => #n = Some(#decode),));
+                inits.push(quote!(#n: #n.ok_or_else(|| __missing(#wire))?,));
+            }
+            Presence::Optional => {
+                locals.push(quote!(let mut #n = None;));
+                arms.push(quote!(#wire => #n = #decode,));
+                inits.push(quote!(#n,));
+            }
+            Presence::OptionalNullable => {
+                locals.push(quote!(let mut #n = crate::runtime::Maybe::Absent;));
+                arms.push(quote!(#wire => #n = #decode,));
+                inits.push(quote!(#n,));
+            }
+        }
+        writes.push(match p {
+            Presence::Required | Presence::RequiredNullable => {
+                quote!(map.serialize_entry(#wire, &self.#n)?;)
+            }
+            Presence::Optional => quote! {
+                if let Some(value) = &self.#n {
+                    map.serialize_entry(#wire, value)?;
+                }
+            },
+            Presence::OptionalNullable => quote! {
+                if !self.#n.is_absent() {
+                    map.serialize_entry(#wire, &self.#n)?;
+                }
+            },
+        });
+    }
+    let extra_value = match &s.additional {
+        Additional::Typed(t) if is_lenient(types, t) => {
+            quote!(crate::runtime::object::lenient(&mut __map)?)
+        }
+        _ => quote!(__map.next_value()?),
+    };
+    let keep = quote!(extra.insert(__key.into_string(), #extra_value););
+    let body = if arms.is_empty() {
+        keep
+    } else {
+        quote! {
+            match __key.as_str() {
+                #(#arms)*
+                _ => {
+                    #keep
+                }
+            }
+        }
+    };
+    let missing = any_required
+        .then(|| quote!(let __missing = <A::Error as serde::de::Error>::missing_field;));
+    let type_name = name.to_string();
+    quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap;
+                let mut map = serializer.serialize_map(None)?;
+                #(#writes)*
+                for (key, value) in &self.extra {
+                    map.serialize_entry(key, value)?;
+                }
+                map.end()
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::object::deserialize(deserializer)
+            }
+        }
+        impl crate::runtime::object::Object for #name {
+            const NAME: &'static str = #type_name;
+            fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+                #(#locals)*
+                let mut extra: #extra_ty = Default::default();
+                while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+                    #body
+                }
+                #missing
+                Ok(Self {
+                    #(#inits)*
+                    extra,
+                })
+            }
+        }
+    }
+}
+
 /// A one-value string enum, emitted as a `String` alias.
-fn is_constant(e: &EnumType) -> bool {
+pub(crate) fn is_constant(e: &EnumType) -> bool {
     e.repr == EnumRepr::String && e.variants.len() == 1 && !e.nullable
 }
 
 /// The default of a required field as a Rust expression, when it is a
 /// literal the constructor can fill in.
-pub(super) fn literal_default(types: &Types<'_>, f: &Field) -> Option<TokenStream> {
+pub(crate) fn literal_default(types: &Types<'_>, f: &Field) -> Option<TokenStream> {
     let value = f.default.as_ref()?;
     match (&f.ty, value) {
-        (TypeRef::Primitive(crate::ir::Primitive::String), Value::String(s)) => {
-            Some(quote!(#s.to_string()))
-        }
-        (TypeRef::Primitive(crate::ir::Primitive::Bool), Value::Bool(b)) => Some(quote!(#b)),
-        (TypeRef::Primitive(crate::ir::Primitive::I64), Value::Number(n)) => {
-            n.as_i64().map(|v| quote!(#v))
-        }
-        (TypeRef::Primitive(crate::ir::Primitive::I32), Value::Number(n)) => n
+        (TypeRef::Primitive(Primitive::String), Value::String(s)) => Some(quote!(#s.to_string())),
+        (TypeRef::Primitive(Primitive::Bool), Value::Bool(b)) => Some(quote!(#b)),
+        (TypeRef::Primitive(Primitive::I64), Value::Number(n)) => n.as_i64().map(|v| quote!(#v)),
+        (TypeRef::Primitive(Primitive::I32), Value::Number(n)) => n
             .as_i64()
             .and_then(|v| i32::try_from(v).ok())
             .map(|v| quote!(#v)),
@@ -346,7 +503,7 @@ fn enum_item(name: &proc_macro2::Ident, e: &EnumType, extra: &TokenStream) -> To
                 }
             };
             serialize = quote!(serializer.serialize_str(self.as_str()));
-            deserialize_ty = quote!(String);
+            deserialize_ty = quote!(<String as serde::Deserialize>::deserialize);
             match_arms = e
                 .variants
                 .iter()
@@ -375,7 +532,8 @@ fn enum_item(name: &proc_macro2::Ident, e: &EnumType, extra: &TokenStream) -> To
                 }
             };
             serialize = quote!(serializer.serialize_i64(self.value()));
-            deserialize_ty = quote!(i64);
+            // Integers may come inside strings (see `runtime::lenient`).
+            deserialize_ty = quote!(<i64 as crate::runtime::lenient::Lenient>::decode);
             match_arms = e
                 .variants
                 .iter()
@@ -405,8 +563,10 @@ fn enum_item(name: &proc_macro2::Ident, e: &EnumType, extra: &TokenStream) -> To
     quote! {
         ///
         /// Unknown values received from the server are kept in `Unknown`, so a
-        /// new value never breaks decoding.
+        /// new value never breaks decoding; the enum is `#[non_exhaustive]`, so
+        /// a variant added by a later version never breaks a `match` either.
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         #extra
         pub enum #name {
             #(#docs #variants,)*
@@ -429,7 +589,7 @@ fn enum_item(name: &proc_macro2::Ident, e: &EnumType, extra: &TokenStream) -> To
         }
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                <#deserialize_ty as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+                #deserialize_ty(deserializer).map(Self::from)
             }
         }
     }
@@ -460,47 +620,101 @@ fn union_item(
         };
         quote!(#tags #vn(#ty),)
     });
-    match &u.discriminator {
-        None => quote! {
-            #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-            #[serde(untagged)]
-            #extra
-            pub enum #name {
-                #(#variant_decls)*
-            }
-        },
-        Some(prop) => {
-            let arms = u.variants.iter().map(|v| {
-                let vn = ident(&v.name);
-                let tags = &v.tags;
-                let wrap = if v.boxed { quote!(|v| Self::#vn(Box::new(v))) } else { quote!(Self::#vn) };
-                quote!(Some(#(#tags)|*) => serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom))
+    // `v` decoded as the variant's type, wrapped into the variant.
+    let wrap = |v: &crate::ir::UnionVariant| {
+        let vn = ident(&v.name);
+        if v.boxed {
+            quote!(Self::#vn(Box::new(v)))
+        } else {
+            quote!(Self::#vn(v))
+        }
+    };
+    let mut serialize_arms: Vec<TokenStream> = u
+        .variants
+        .iter()
+        .map(|v| {
+            let vn = ident(&v.name);
+            quote!(Self::#vn(value) => serde::Serialize::serialize(value, serializer),)
+        })
+        .collect();
+    let (unknown, doc_prop, deserialize) = match &u.discriminator {
+        None => {
+            let attempts = u.variants.iter().map(|v| {
+                let wrapped = wrap(v);
+                quote! {
+                    if let Some(v) = u::attempt(&value) {
+                        return Ok(#wrapped);
+                    }
+                }
             });
+            let explains = u.variants.iter().map(|v| {
+                let vn = v.name.as_str();
+                let ty = types.rust(&v.ty, &quote!());
+                quote!((#vn, u::explain::<#ty>))
+            });
+            let type_name = name.to_string();
+            let body = quote! {
+                let value = u::buffer(deserializer)?;
+                #(#attempts)*
+                Err(u::no_match(&value, #type_name, &[#(#explains),*]))
+            };
+            (quote!(), quote!(), body)
+        }
+        Some(prop) => {
+            serialize_arms.push(
+                quote!(Self::Unknown(value) => serde::Serialize::serialize(value, serializer),),
+            );
+            let arms = u.variants.iter().map(|v| {
+                let tags = &v.tags;
+                let vn = ident(&v.name);
+                let wrap = if v.boxed {
+                    quote!(|v| Self::#vn(Box::new(v)))
+                } else {
+                    quote!(Self::#vn)
+                };
+                quote!(Some(#(#tags)|*) => u::tagged(&value).map(#wrap),)
+            });
+            let body = quote! {
+                let value = u::buffer(deserializer)?;
+                match u::tag(&value, #prop) {
+                    #(#arms)*
+                    _ => Ok(Self::Unknown(value)),
+                }
+            };
             let doc_prop = doc(&[Para::Ours(&format!(
                 "The {} property selects the variant; an unknown value is kept in `Unknown`.",
                 code(prop)
             ))]);
-            quote! {
-                #[doc = ""]
-                #doc_prop
-                #[derive(Clone, Debug, PartialEq, serde::Serialize)]
-                #[serde(untagged)]
-                #extra
-                pub enum #name {
-                    #(#variant_decls)*
+            (
+                quote! {
                     /// A variant not known when this client was generated.
                     Unknown(serde_json::Value),
+                },
+                // Variants may be added: matches need a wildcard arm.
+                quote!(#[doc = ""] #doc_prop #[non_exhaustive]),
+                body,
+            )
+        }
+    };
+    quote! {
+        #doc_prop
+        #[derive(Clone, Debug, PartialEq)]
+        #extra
+        pub enum #name {
+            #(#variant_decls)*
+            #unknown
+        }
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize_arms)*
                 }
-                impl<'de> serde::Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                        let tag = value.get(#prop).and_then(serde_json::Value::as_str).map(str::to_owned);
-                        match tag.as_deref() {
-                            #(#arms,)*
-                            _ => Ok(Self::Unknown(value)),
-                        }
-                    }
-                }
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                use crate::runtime::union as u;
+                #deserialize
             }
         }
     }

@@ -15,13 +15,16 @@
 // `Result<_, Diagnostic>` is the stage's API; a diagnostic is a few strings.
 #![allow(clippy::result_large_err)]
 
+mod keywords;
 mod kind;
 mod locate;
 mod normalize;
 mod parse;
 mod refs;
+mod repair;
 mod typed;
 mod walk;
+mod yaml;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -30,8 +33,9 @@ use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
 pub use locate::SourceText;
-pub(crate) use parse::parse as parse_value;
+pub(crate) use parse::parse as parse_syntax;
 pub use parse::Format;
+pub use repair::SKIPPED;
 use walk::{describe, Issue};
 
 /// A successfully loaded document.
@@ -114,6 +118,12 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostic> {
     load_string(file.to_string(), text.to_string(), &[])
 }
 
+/// Parses JSON or YAML text into a value (the first step of loading alone,
+/// for benchmarks); the error is a syntax error's message.
+pub fn parse_value(text: &str) -> Result<Value, String> {
+    parse::parse(text, Format::detect(text)).map_err(|e| e.message)
+}
+
 fn load_string(
     file: String,
     mut text: String,
@@ -130,39 +140,54 @@ fn load_string(
         overlays,
     };
     let Prepared {
-        value,
+        mut value,
         version,
-        warnings,
+        mut warnings,
+        mut repairs,
         overlay_warnings,
     } = prepare(&ctx)?;
     let mut timer = Timer::new();
-    let result = typed::to_openapi(&value);
+    let (result, typed_repairs) = repair::to_openapi(&mut value);
+    repairs.extend(typed_repairs);
     timer.lap("openapiv3");
-    match result {
-        Ok(spec) => {
-            // Dropping a big tree takes a few milliseconds; not our caller's.
-            if text_is_big(&source) {
-                std::thread::spawn(move || drop(value));
-            }
-            let warnings = overlay_warnings
-                .into_iter()
-                .chain(warnings.into_iter().map(|i| ctx.diagnostic(i)))
-                .collect();
-            Ok(Loaded {
-                file: file.clone(),
-                openapi_version: version,
-                spec,
-                source,
-                warnings,
-            })
-        }
+    let spec = match result {
+        Ok(spec) => spec,
         Err(err) => {
             let (pointer, message, help) = typed::explain(&value, err);
             let mut issue = Issue::error(pointer, message);
             issue.help = help;
-            Err(ctx.diagnostic(issue))
+            return Err(ctx.diagnostic(issue));
         }
+    };
+    if !repairs.is_empty() && !repair::anything_usable(&spec) {
+        // Every operation and type fell back: the first defect is the
+        // document's error.
+        let mut first = repairs.swap_remove(0);
+        first.severity = crate::diagnostic::Severity::Error;
+        first.consequence = None;
+        let help = match first.help.take() {
+            Some(h) => format!("{h}; nothing else in the document can be generated"),
+            None => "nothing else in the document can be generated".to_string(),
+        };
+        first.help = Some(help);
+        return Err(ctx.diagnostic(first));
     }
+    // Dropping a big tree takes a few milliseconds; not our caller's.
+    if text_is_big(&source) {
+        std::thread::spawn(move || drop(value));
+    }
+    warnings.extend(repairs);
+    let warnings = overlay_warnings
+        .into_iter()
+        .chain(warnings.into_iter().map(|i| ctx.diagnostic(i)))
+        .collect();
+    Ok(Loaded {
+        file: file.clone(),
+        openapi_version: version,
+        spec,
+        source,
+        warnings,
+    })
 }
 
 fn text_is_big(source: &SourceText) -> bool {
@@ -203,8 +228,11 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn diagnostic(&self, issue: Issue) -> Diagnostic {
         let pos = self.source.locate_nearest(&issue.pointer);
-        let mut d =
-            Diagnostic::new(issue.severity, self.file, issue.pointer, issue.message).at_opt(pos);
+        let message = match issue.consequence {
+            Some(c) => format!("{}; {c}", issue.message),
+            None => issue.message,
+        };
+        let mut d = Diagnostic::new(issue.severity, self.file, issue.pointer, message).at_opt(pos);
         d.help = issue.help;
         d
     }
@@ -220,6 +248,8 @@ struct Prepared {
     value: Value,
     version: String,
     warnings: Vec<Issue>,
+    /// Places that fell back (references that could not be used).
+    repairs: Vec<Issue>,
     /// Diagnostics located in overlay files.
     overlay_warnings: Vec<Diagnostic>,
 }
@@ -260,30 +290,23 @@ fn prepare(ctx: &Ctx<'_>) -> Result<Prepared, Diagnostic> {
                 "the text ends before every object and array is closed; is the file truncated?",
             );
         }
-        if e.message.contains("more than one document") {
+        if e.message.contains("more than one YAML document") {
             d = d.with_help(
                 "put one OpenAPI document in each file (remove the `---` line and what follows it)",
             );
         }
-        if e.message.starts_with("duplicate key") {
-            // The parsers place this error vaguely; find the second
-            // occurrence ourselves.
+        if let Some(pointer) = e.pointer {
+            d.pointer = pointer;
+        } else if e.message.starts_with("duplicate key") {
+            // serde_json places this error after the key and names no
+            // path; find the second occurrence ourselves.
             if let Some((pointer, (l, c))) = ctx.source.find_duplicate_key() {
                 d.pointer = pointer;
                 d = d.at(l, c);
             }
         }
-        if format == Format::Yaml
-            && e.message
-                .contains("found character that cannot start any token")
-        {
-            let ch = e
-                .line
-                .and_then(|l| text.lines().nth(l - 1))
-                .and_then(|line| e.column.and_then(|c| line.chars().nth(c - 1)));
-            if ch == Some('\t') {
-                d = d.with_help("YAML does not allow tabs for indentation; indent with spaces");
-            }
+        if format == Format::Yaml && e.message.contains("tab") {
+            d = d.with_help("YAML does not allow tabs for indentation; indent with spaces");
         }
         d
     })?;
@@ -402,20 +425,32 @@ fn prepare(ctx: &Ctx<'_>) -> Result<Prepared, Diagnostic> {
     timer.lap("walk");
     let walk::Walker {
         refs,
+        bad_refs,
         issues,
         operation_ids,
         ..
     } = walker;
-    let (errors, walk_warnings): (Vec<Issue>, Vec<Issue>) =
-        issues.into_iter().partition(|i| i.severity.is_error());
-    if let Some(first) = errors.into_iter().next() {
-        return Err(ctx.diagnostic(first));
+    // Everything the walk found is confined to one schema or keyword and
+    // was repaired in place.
+    warnings.extend(issues);
+    // References that cannot be used: each place falls back on its own.
+    let mut repairs = Vec::new();
+    let problems: Vec<refs::Problem> = bad_refs
+        .into_iter()
+        .chain(refs::check(&value, &refs))
+        .collect();
+    let actions: Vec<(Issue, repair::Action)> = problems
+        .into_iter()
+        .map(|p| repair::for_reference(&value, p))
+        .collect();
+    let mut repaired = std::collections::HashSet::new();
+    for (issue, action) in actions {
+        repair::apply(&mut value, &action, &issue.message);
+        repaired.insert(issue.pointer.clone());
+        repairs.push(issue);
     }
-    if let Some(first) = refs::check(&value, &refs).into_iter().next() {
-        return Err(ctx.diagnostic(first));
-    }
+    refs::inline_indirect(&mut value, &refs, &repaired);
     timer.lap("refs");
-    warnings.extend(walk_warnings);
 
     let mut seen: HashMap<&str, &str> = HashMap::new();
     for (id, pointer) in &operation_ids {
@@ -433,6 +468,7 @@ fn prepare(ctx: &Ctx<'_>) -> Result<Prepared, Diagnostic> {
         value,
         version: version_text,
         warnings,
+        repairs,
         overlay_warnings,
     })
 }
@@ -451,16 +487,6 @@ fn parse_version(s: &str) -> Option<Version> {
         "0" => Some(Version::V30),
         "1" => Some(Version::V31),
         _ => None,
-    }
-}
-
-trait SeverityExt {
-    fn is_error(&self) -> bool;
-}
-
-impl SeverityExt for crate::diagnostic::Severity {
-    fn is_error(&self) -> bool {
-        *self == crate::diagnostic::Severity::Error
     }
 }
 
@@ -511,10 +537,16 @@ mod tests {
     #[test]
     fn errors_are_located() {
         let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {}\n";
+        let w = &load_str("x.yaml", text).unwrap().warnings[0];
+        assert_eq!(
+            w.to_string(),
+            "warning: x.yaml:7:16: at #/paths/~1a/get/responses/200: missing required field `description`; read as an empty description"
+        );
+        let text = "openapi: 3.0.3\ninfo:\n  title: t\npaths: {}\n";
         let e = load_str("x.yaml", text).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "error: x.yaml:7:16: at #/paths/~1a/get/responses/200: missing required field `description`"
+            "error: x.yaml:2:1: at #/info: missing required field `version`"
         );
     }
 

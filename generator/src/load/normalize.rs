@@ -1,4 +1,4 @@
-//! Schema keyword checks (3.0 and 3.1) and the OpenAPI 3.1 → 3.0 rewrite.
+//! The OpenAPI 3.1 → 3.0 rewrite.
 //!
 //! The rewrite only touches schema objects and a few document-level fields;
 //! the walker never hands it example/default/enum/const *values*, so a
@@ -7,222 +7,7 @@
 use serde_json::{json, Map, Value};
 
 use super::kind::{Elem, Kind};
-use super::walk::{describe, Issue};
-use crate::diagnostic::pointer_escape;
-
-pub(crate) const TYPES_30: [&str; 6] =
-    ["string", "number", "integer", "boolean", "array", "object"];
-
-fn join(pointer: &str, key: &str) -> String {
-    format!("{pointer}/{}", pointer_escape(key))
-}
-
-fn types_list() -> String {
-    TYPES_30.map(|t| format!("`{t}`")).join(", ")
-}
-
-/// Checks the keywords of one schema object whose values the openapiv3
-/// model needs in a particular shape. Nested schemas are checked when the
-/// walker reaches them.
-pub(crate) fn check_schema(m: &Map<String, Value>, v31: bool, pointer: &str) -> Vec<Issue> {
-    let mut out = Vec::new();
-    fn bad(out: &mut Vec<Issue>, pointer: &str, key: &str, expected: &str, v: &Value) {
-        out.push(Issue::error(
-            join(pointer, key),
-            format!("`{key}` must be {expected}, found {}", describe(v)),
-        ));
-    }
-    for (key, v) in m {
-        match key.as_str() {
-            "type" => check_type(v, v31, &join(pointer, key), &mut out),
-            "properties" | "patternProperties" => match v {
-                Value::Object(props) => {
-                    for (name, p) in props {
-                        let ok = p.is_object() || (v31 && p.is_boolean());
-                        if !ok {
-                            out.push(Issue::error(
-                                join(&join(pointer, key), name),
-                                format!("the schema of property `{name}` must be an object, found {}", describe(p)),
-                            ));
-                        }
-                    }
-                }
-                _ => bad(&mut out, pointer, key, "an object mapping property names to schemas", v),
-            },
-            "required" => match v {
-                Value::Array(items) => {
-                    if let Some((i, item)) = items.iter().enumerate().find(|(_, x)| !x.is_string()) {
-                        out.push(Issue::error(
-                            join(&join(pointer, key), &i.to_string()),
-                            format!("`required` must list property names (strings), found {}", describe(item)),
-                        ));
-                    }
-                }
-                Value::Bool(_) => out.push(
-                    Issue::error(
-                        join(pointer, key),
-                        format!("`required` in a schema must be an array of property names, found {}", describe(v)),
-                    )
-                    .help("`required: true` marks a required *parameter*; to make a property required, list its name in the `required` array of the object schema that contains it"),
-                ),
-                _ => bad(&mut out, pointer, key, "an array of property names", v),
-            },
-            "items" => match v {
-                Value::Object(_) => {}
-                Value::Bool(_) if v31 => {}
-                Value::Array(_) => out.push(
-                    Issue::error(join(pointer, key), "`items` must be a single schema, found an array (tuple form)")
-                        .help(if v31 {
-                            "use `prefixItems: [..]` for tuples in OpenAPI 3.1"
-                        } else {
-                            "OpenAPI 3.0 has no tuple schemas; use one schema (e.g. with `oneOf`) for all items"
-                        }),
-                ),
-                _ => bad(&mut out, pointer, key, "a schema object", v),
-            },
-            "not" | "contains" | "propertyNames" | "if" | "then" | "else" if !(v.is_object() || (v31 && v.is_boolean())) => {
-                bad(&mut out, pointer, key, "a schema object", v)
-            }
-            "additionalProperties" if !(v.is_object() || v.is_boolean()) => {
-                bad(&mut out, pointer, key, "`true`, `false` or a schema object", v)
-            }
-            "allOf" | "oneOf" | "anyOf" | "prefixItems" => match v {
-                Value::Array(items) => {
-                    for (i, item) in items.iter().enumerate() {
-                        if !(item.is_object() || (v31 && item.is_boolean())) {
-                            out.push(Issue::error(
-                                join(&join(pointer, key), &i.to_string()),
-                                format!("each entry of `{key}` must be a schema object, found {}", describe(item)),
-                            ));
-                        }
-                    }
-                }
-                _ => bad(&mut out, pointer, key, "an array of schemas", v),
-            },
-            "enum" if !v.is_array() => {
-                bad(&mut out, pointer, key, "an array of allowed values", v)
-            }
-            "nullable" | "readOnly" | "writeOnly" | "deprecated" | "uniqueItems" if !v.is_boolean() => {
-                bad(&mut out, pointer, key, "`true` or `false`", v)
-            }
-            "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties" if v.as_u64().is_none_or(|n| usize::try_from(n).is_err()) => {
-                bad(&mut out, pointer, key, "a non-negative integer", v)
-            }
-            "minimum" | "maximum" | "multipleOf" if !v.is_number() => {
-                bad(&mut out, pointer, key, "a number", v)
-            }
-            "exclusiveMinimum" | "exclusiveMaximum" => {
-                if v31 {
-                    if !(v.is_number() || v.is_boolean()) {
-                        bad(&mut out, pointer, key, "a number", v);
-                    }
-                } else if v.is_number() {
-                    let base = if key == "exclusiveMinimum" { "minimum" } else { "maximum" };
-                    out.push(
-                        Issue::error(
-                            join(pointer, key),
-                            format!("in OpenAPI 3.0 `{key}` is a boolean that modifies `{base}`, found {}", describe(v)),
-                        )
-                        .help(format!(
-                            "write `{base}: {v}` and `{key}: true`; the numeric form is OpenAPI 3.1 (JSON Schema 2020-12) syntax"
-                        )),
-                    );
-                } else if !v.is_boolean() {
-                    bad(&mut out, pointer, key, "`true` or `false`", v);
-                }
-            }
-            "format" | "pattern" | "title" | "description" if !v.is_string() => {
-                bad(&mut out, pointer, key, "a string", v)
-            }
-            "discriminator" => match v {
-                Value::Object(d) => match d.get("propertyName") {
-                    Some(Value::String(_)) => {
-                        if let Some(mapping) = d.get("mapping") {
-                            match mapping {
-                                Value::Object(entries) => {
-                                    if let Some((k, e)) = entries.iter().find(|(_, e)| !e.is_string()) {
-                                        out.push(Issue::error(
-                                            join(&join(&join(pointer, key), "mapping"), k),
-                                            format!("discriminator mapping values must be schema names or `$ref` strings, found {}", describe(e)),
-                                        ));
-                                    }
-                                }
-                                other => out.push(Issue::error(
-                                    join(&join(pointer, key), "mapping"),
-                                    format!("`mapping` must be an object from discriminator values to schemas, found {}", describe(other)),
-                                )),
-                            }
-                        }
-                    }
-                    Some(other) => out.push(Issue::error(
-                        join(&join(pointer, key), "propertyName"),
-                        format!("`propertyName` must be a string, found {}", describe(other)),
-                    )),
-                    None => out.push(Issue::error(
-                        join(pointer, key),
-                        "the discriminator has no `propertyName` (required: the name of the property that tells the variants apart)",
-                    )),
-                },
-                _ => bad(&mut out, pointer, key, "an object with a `propertyName`", v),
-            },
-            _ => {}
-        }
-    }
-    out
-}
-
-fn check_type(v: &Value, v31: bool, pointer: &str, out: &mut Vec<Issue>) {
-    let valid = |t: &str| TYPES_30.contains(&t) || (v31 && t == "null");
-    match v {
-        Value::String(t) if valid(t) => {}
-        Value::String(t) if t == "null" => out.push(
-            Issue::error(pointer.to_string(), "`type: null` is OpenAPI 3.1 syntax; OpenAPI 3.0 has no null type")
-                .help("in OpenAPI 3.0 write `nullable: true` on the schema that may be null, or declare `openapi: 3.1.0`"),
-        ),
-        Value::String(t) => {
-            let mut issue = Issue::error(pointer.to_string(), format!("unknown schema type `{t}`"));
-            issue = issue.help(match t.as_str() {
-                "file" => format!("`type: file` is Swagger 2.0; in OpenAPI 3 a file is `type: string, format: binary`. Valid types: {}", types_list()),
-                "int" | "long" => format!("use `type: integer` (with `format: int32`/`int64`). Valid types: {}", types_list()),
-                "float" | "double" => format!("use `type: number` (with `format: {t}`). Valid types: {}", types_list()),
-                "bool" => format!("use `type: boolean`. Valid types: {}", types_list()),
-                "date" | "date-time" | "datetime" | "uuid" | "binary" | "byte" => {
-                    format!("use `type: string, format: {t}`. Valid types: {}", types_list())
-                }
-                _ => format!("valid types are {}{}", types_list(), if v31 { " and `null`" } else { "" }),
-            });
-            out.push(issue);
-        }
-        Value::Array(items) if v31 => {
-            if items.is_empty() {
-                out.push(Issue::error(pointer.to_string(), "`type` must not be an empty array"));
-            }
-            for (i, item) in items.iter().enumerate() {
-                match item {
-                    Value::String(t) if valid(t) => {}
-                    other => out.push(
-                        Issue::error(
-                            format!("{pointer}/{i}"),
-                            format!("unknown schema type {}", describe(other)),
-                        )
-                        .help(format!("valid types are {} and `null`", types_list())),
-                    ),
-                }
-            }
-        }
-        Value::Array(_) => out.push(
-            Issue::error(
-                pointer.to_string(),
-                "in OpenAPI 3.0 `type` must be a single string, found an array of types",
-            )
-            .help("type arrays are OpenAPI 3.1 syntax; in 3.0 write `nullable: true` for `[T, \"null\"]`, and `anyOf: [{type: A}, {type: B}]` for several types — or declare `openapi: 3.1.0`"),
-        ),
-        other => out.push(
-            Issue::error(pointer.to_string(), format!("`type` must be a string, found {}", describe(other)))
-                .help(format!("valid types are {}", types_list())),
-        ),
-    }
-}
+use super::walk::Issue;
 
 // ------------------------------------------------------------- 3.1 → 3.0
 
@@ -873,7 +658,7 @@ mod tests {
     }
 
     #[test]
-    fn schema_checks() {
+    fn schema_checks_warn_and_repair() {
         let mut v = json!({"components": {"schemas": {
             "A": {"type": 5},
             "B": {"type": ["string", "integer"]},
@@ -887,18 +672,24 @@ mod tests {
         let got: Vec<_> = w
             .issues
             .iter()
-            .map(|i| (i.pointer.as_str(), i.message.as_str()))
+            .map(|i| (i.severity.clone(), i.pointer.as_str()))
             .collect();
+        use crate::diagnostic::Severity::Warning;
         assert_eq!(
             got,
             vec![
-                ("#/components/schemas/A/type", "`type` must be a string, found the number 5"),
-                ("#/components/schemas/B/type", "in OpenAPI 3.0 `type` must be a single string, found an array of types"),
-                ("#/components/schemas/C/required", "`required` must be an array of property names, found the string \"name\""),
-                ("#/components/schemas/D/type", "unknown schema type `strin`"),
-                ("#/components/schemas/E/exclusiveMinimum", "in OpenAPI 3.0 `exclusiveMinimum` is a boolean that modifies `minimum`, found the number 3"),
-                ("#/components/schemas/F/nullable", "`nullable` must be `true` or `false`, found the string \"yes\""),
+                (Warning, "#/components/schemas/A/type"),
+                (Warning, "#/components/schemas/B/type"),
+                (Warning, "#/components/schemas/C/required"),
+                (Warning, "#/components/schemas/D/type"),
+                (Warning, "#/components/schemas/E/exclusiveMinimum"),
+                (Warning, "#/components/schemas/F/nullable"),
             ]
+        );
+        assert_eq!(
+            v["components"]["schemas"],
+            json!({"A": {}, "B": {"anyOf": [{"type": "string"}, {"type": "integer"}]}, "C": {"type": "object"},
+                   "D": {}, "E": {"type": "number", "minimum": 3, "exclusiveMinimum": true}, "F": {"type": "string"}})
         );
     }
 }

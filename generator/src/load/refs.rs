@@ -2,7 +2,7 @@
 //! of object, and that no chain of references loops without reaching an
 //! actual object.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -40,16 +40,93 @@ fn target_segments(root: &Value, target: &str) -> Vec<String> {
     raw
 }
 
-/// Checks every reference; returns errors in document order (cycles last).
-pub(crate) fn check(root: &Value, refs: &[RefUse]) -> Vec<Issue> {
-    let mut issues = Vec::new();
+/// A reference that cannot be used as written.
+#[derive(Debug)]
+pub(crate) struct Problem {
+    /// What is wrong (worded as an error; the repair says what happens).
+    pub issue: Issue,
+    pub at: RefUse,
+    /// Where the reference does lead, when that is the wrong kind of object.
+    pub found: Option<(Kind, Vec<String>)>,
+}
+
+/// Checks every reference; returns the problems in document order (cycles
+/// last).
+pub(crate) fn check(root: &Value, refs: &[RefUse]) -> Vec<Problem> {
+    let mut problems = Vec::new();
     for r in refs {
-        if let Some(issue) = check_one(root, r) {
-            issues.push(issue);
+        if let Some(p) = check_one(root, r) {
+            problems.push(p);
         }
     }
-    issues.extend(cycles(root, refs));
-    issues
+    problems.extend(cycles(root, refs));
+    problems
+}
+
+fn problem(r: &RefUse, issue: Issue) -> Problem {
+    Problem {
+        issue,
+        at: r.clone(),
+        found: None,
+    }
+}
+
+/// Replaces references to parameters, responses, request bodies, headers
+/// and examples that do not name a component directly (`#/paths/…`, or a
+/// component that is itself a reference) by a copy of the object they lead
+/// to: the model only follows `#/components/<section>/<name>`. `skip`
+/// holds references already repaired.
+pub(crate) fn inline_indirect(root: &mut Value, refs: &[RefUse], skip: &HashSet<String>) {
+    let mut copies: Vec<(Vec<String>, Value)> = Vec::new();
+    for r in refs {
+        if matches!(
+            r.kind,
+            Kind::Schema | Kind::PathItem | Kind::Callback | Kind::Link
+        ) || skip.contains(&r.pointer)
+            || r.pointer.contains("/discriminator/mapping/")
+        {
+            continue;
+        }
+        let direct = r.kind.components_section().is_some_and(|section| {
+            r.target
+                .strip_prefix(section)
+                .is_some_and(|name| !name.contains('/'))
+        });
+        let mut segments = target_segments(root, &r.target);
+        let mut seen = HashSet::new();
+        // Follow the chain to the object it ends in.
+        let target = loop {
+            let Some(Value::Object(obj)) = lookup(root, &segments) else {
+                break None;
+            };
+            match obj.get("$ref") {
+                Some(Value::String(next)) if seen.insert(next.clone()) => {
+                    segments = target_segments(root, next);
+                }
+                Some(_) => break None,
+                None => break Some(obj),
+            }
+        };
+        let Some(target) = target else { continue };
+        if direct && seen.is_empty() {
+            continue;
+        }
+        let owner = r.pointer.strip_suffix("/$ref").unwrap_or(&r.pointer);
+        copies.push((pointer_segments(owner), Value::Object(target.clone())));
+    }
+    for (segments, value) in copies {
+        let mut slot = Some(&mut *root);
+        for s in &segments {
+            slot = slot.and_then(|v| match v {
+                Value::Object(m) => m.get_mut(s),
+                Value::Array(a) => s.parse::<usize>().ok().and_then(|i| a.get_mut(i)),
+                _ => None,
+            });
+        }
+        if let Some(slot) = slot {
+            *slot = value;
+        }
+    }
 }
 
 /// How a reference is named in messages.
@@ -61,24 +138,26 @@ fn label(r: &RefUse) -> &'static str {
     }
 }
 
-fn check_one(root: &Value, r: &RefUse) -> Option<Issue> {
+fn check_one(root: &Value, r: &RefUse) -> Option<Problem> {
     let target = r.target.as_str();
     let label = label(r);
     if !target.starts_with('#') {
-        return Some(
+        return Some(problem(
+            r,
             Issue::error(r.pointer.clone(), format!("external {label} `{target}` is not supported"))
                 .help("bundle the document into one file first (e.g. `npx @redocly/cli bundle in.yaml -o out.yaml`), so every reference starts with `#/`"),
-        );
+        ));
     }
     if target != "#" && !target.starts_with("#/") {
-        return Some(
+        return Some(problem(
+            r,
             Issue::error(r.pointer.clone(), format!("{label} `{target}` is not a JSON pointer"))
                 .help("internal references are JSON pointers such as `#/components/schemas/Pet`; `$anchor`/`$id` references are not supported"),
-        );
+        ));
     }
     let segments = target_segments(root, target);
     if lookup(root, &segments).is_none() {
-        return Some(unresolved(root, r, &segments));
+        return Some(problem(r, unresolved(root, r, &segments)));
     }
     let expected = r.kind;
     match Kind::at(&segments) {
@@ -101,7 +180,11 @@ fn check_one(root: &Value, r: &RefUse) -> Option<Issue> {
                     plural(expected)
                 ));
             }
-            Some(issue)
+            Some(Problem {
+                issue,
+                at: r.clone(),
+                found: found.map(|k| (k, segments)),
+            })
         }
     }
 }
@@ -218,27 +301,31 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 /// Finds chains of references that come back to where they started
 /// without passing through an actual object (`A: {$ref: B}`, `B: {$ref: A}`).
-fn cycles(root: &Value, refs: &[RefUse]) -> Vec<Issue> {
+fn cycles(root: &Value, refs: &[RefUse]) -> Vec<Problem> {
     let mut issues = Vec::new();
     let mut reported: HashSet<Vec<String>> = HashSet::new();
     // Targets already known to end in an object (or a reported error).
     let mut settled: HashSet<String> = HashSet::new();
     for r in refs {
         let mut chain: Vec<String> = Vec::new(); // canonical pointers of ref-only objects visited
+        let mut at: HashMap<String, usize> = HashMap::new(); // position of each in `chain`
         let mut target = r.target.clone();
         loop {
-            if !target.starts_with("#/") || settled.contains(&target) {
+            if !target.starts_with("#/") {
                 break;
             }
             let segments = target_segments(root, &target);
+            let here = pointer_from_segments(&segments);
+            if settled.contains(&here) {
+                break;
+            }
             let Some(Value::Object(obj)) = lookup(root, &segments) else {
                 break;
             };
             let Some(Value::String(next)) = obj.get("$ref") else {
                 break;
             };
-            let here = pointer_from_segments(&segments);
-            if let Some(start) = chain.iter().position(|p| *p == here) {
+            if let Some(&start) = at.get(&here) {
                 let mut cycle: Vec<String> = chain[start..].to_vec();
                 // Start the cycle at the reference being checked, if it is
                 // part of it (document order reads best).
@@ -254,22 +341,27 @@ fn cycles(root: &Value, refs: &[RefUse]) -> Vec<Issue> {
                         .map(String::as_str)
                         .chain(std::iter::once(cycle[0].as_str()))
                         .collect();
-                    issues.push(
-                        Issue::error(
-                            format!("{}/{}", cycle[0], pointer_escape("$ref")),
+                    let pointer = format!("{}/{}", cycle[0], pointer_escape("$ref"));
+                    issues.push(Problem {
+                        issue: Issue::error(
+                            pointer.clone(),
                             format!(
                                 "$ref cycle that never reaches a definition: {}",
                                 shown.join(" → ")
                             ),
                         )
                         .help("each of these is only a reference to the next; replace one of them with an actual definition"),
-                    );
+                        at: RefUse {
+                            pointer,
+                            target: next.clone(),
+                            kind: r.kind,
+                        },
+                        found: None,
+                    });
                 }
                 break;
             }
-            if chain.len() > 10_000 {
-                break;
-            }
+            at.insert(here.clone(), chain.len());
             chain.push(here);
             target = next.clone();
         }
@@ -307,6 +399,7 @@ mod tests {
         let issues = check(&v, &refs);
         let got: Vec<_> = issues
             .iter()
+            .map(|p| &p.issue)
             .map(|i| (i.pointer.as_str(), i.message.as_str(), i.help.as_deref()))
             .collect();
         assert_eq!(
@@ -344,7 +437,7 @@ mod tests {
         let issues = check(&v, &refs);
         let got: Vec<_> = issues
             .iter()
-            .map(|i| (i.pointer.as_str(), i.message.as_str()))
+            .map(|p| (p.issue.pointer.as_str(), p.issue.message.as_str()))
             .collect();
         assert_eq!(
             got,

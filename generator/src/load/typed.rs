@@ -146,7 +146,7 @@ fn try_as<T: DeserializeOwned>(v: &Value) -> Option<TypedError> {
     }
 }
 
-fn try_kind(kind: Kind, v: &Value) -> Option<TypedError> {
+pub(crate) fn try_kind(kind: Kind, v: &Value) -> Option<TypedError> {
     use openapiv3 as o;
     match kind {
         Kind::Root => try_as::<o::OpenAPI>(v),

@@ -12,7 +12,8 @@
 use serde_json::{Map, Value};
 
 use super::kind::{Kind, METHODS};
-use super::normalize;
+use super::refs::Problem;
+use super::{keywords, normalize};
 use crate::diagnostic::Severity;
 
 /// A problem found while walking, before it gets a file and position.
@@ -22,6 +23,9 @@ pub(crate) struct Issue {
     pub pointer: String,
     pub message: String,
     pub help: Option<String>,
+    /// For a warning: what the generator does about it ("the schema is
+    /// untyped"), appended to the message.
+    pub consequence: Option<String>,
 }
 
 impl Issue {
@@ -31,6 +35,7 @@ impl Issue {
             pointer,
             message: message.into(),
             help: None,
+            consequence: None,
         }
     }
     pub(crate) fn warning(pointer: String, message: impl Into<String>) -> Self {
@@ -39,6 +44,7 @@ impl Issue {
             pointer,
             message: message.into(),
             help: None,
+            consequence: None,
         }
     }
     pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
@@ -64,6 +70,8 @@ pub(crate) struct Walker {
     ptr: String,
     marks: Vec<usize>,
     pub refs: Vec<RefUse>,
+    /// References that are not even strings (repaired like unresolved ones).
+    pub bad_refs: Vec<Problem>,
     pub issues: Vec<Issue>,
     /// (operationId, pointer of the operationId value), in document order.
     pub operation_ids: Vec<(String, String)>,
@@ -80,6 +88,7 @@ impl Walker {
             ptr: String::from("#"),
             marks: Vec::new(),
             refs: Vec::new(),
+            bad_refs: Vec::new(),
             issues: Vec::new(),
             operation_ids: Vec::new(),
         }
@@ -165,10 +174,39 @@ impl Walker {
                         target: target.clone(),
                         kind,
                     }),
-                    other => self.issues.push(Issue::error(
-                        self.pointer_to("$ref"),
-                        format!("`$ref` must be a string (a URI such as \"#/components/schemas/Pet\"), found {}", describe(other)),
-                    )),
+                    other => {
+                        let mut issue = Issue::error(
+                            self.pointer_to("$ref"),
+                            format!("`$ref` must be a string (a URI such as \"#/components/schemas/Pet\"), found {}", describe(other)),
+                        );
+                        issue.severity = Severity::Warning;
+                        if kind == Kind::Schema {
+                            if self.v31 {
+                                // The keywords next to it still apply.
+                                map.remove("$ref");
+                                issue.consequence = Some("the reference is ignored".into());
+                            } else {
+                                map.clear();
+                                issue.consequence = Some("the schema is untyped".into());
+                            }
+                            self.issues.push(issue);
+                            if !self.v31 {
+                                return;
+                            }
+                        } else {
+                            let problem = Problem {
+                                issue,
+                                at: RefUse {
+                                    pointer: self.pointer_to("$ref"),
+                                    target: String::new(),
+                                    kind,
+                                },
+                                found: None,
+                            };
+                            self.bad_refs.push(problem);
+                            return;
+                        }
+                    }
                 }
                 // Siblings of `$ref` are ignored (3.0, and non-schema
                 // references in 3.1) — except in 3.1 schemas, where they
@@ -181,7 +219,7 @@ impl Walker {
 
         match kind {
             Kind::Schema => {
-                let issues = normalize::check_schema(map, self.v31, &self.pointer());
+                let issues = keywords::repair_schema(map, self.v31, &self.pointer());
                 self.issues.extend(issues);
                 // Discriminator mapping values are references in disguise:
                 // `#/components/schemas/Cat`, or just a schema name `Cat`.
@@ -248,6 +286,10 @@ impl Walker {
                 }
             }
             Kind::Operation => {
+                // Callbacks are requests the API makes, not calls a client
+                // makes: never generated, so never checked (and the model
+                // cannot hold a callback given as a `$ref`).
+                map.remove("callbacks");
                 // OpenAPI 3.1 made `responses` optional; the 3.0 model needs it.
                 if self.v31 && !map.contains_key("responses") {
                     map.insert("responses".into(), Value::Object(Map::new()));
@@ -258,6 +300,22 @@ impl Walker {
                         self.operation_ids
                             .push((id.clone(), self.pointer_to("operationId")));
                     }
+                }
+            }
+            Kind::Components => {
+                map.remove("callbacks");
+                map.remove("links");
+            }
+            // Links describe follow-up calls for documentation; the
+            // generated client does not use them.
+            Kind::Response => {
+                map.remove("links");
+                if !map.contains_key("description") {
+                    let mut issue =
+                        Issue::warning(self.pointer(), "missing required field `description`");
+                    issue.consequence = Some("read as an empty description".into());
+                    self.issues.push(issue);
+                    map.insert("description".into(), Value::String(String::new()));
                 }
             }
             _ => {}
@@ -273,10 +331,6 @@ impl Walker {
                 // boolean `items` (3.1, with prefixItems) is handled by
                 // the parent's normalization.
                 if matches!(key.as_str(), "additionalProperties" | "items") && child.is_boolean() {
-                    continue;
-                }
-                // Draft-4 tuple `items: [..]` is reported by check_schema.
-                if key == "items" && child.is_array() {
                     continue;
                 }
             }

@@ -109,26 +109,32 @@ impl Lowerer<'_> {
             warnings.extend(rename_members(def, options));
         }
         for (derive, types) in skipped {
-            let why = match derive.rsplit("::").next() {
-                Some("Eq" | "Hash") => {
-                    "hold floating-point numbers (f32/f64 implement neither Eq nor Hash)"
-                }
-                _ => "hold JSON values or maps, which have no order",
-            };
             let shown: Vec<String> = types.iter().take(8).map(|t| format!("`{t}`")).collect();
             let more = if types.len() > 8 {
                 format!(" and {} more", types.len() - 8)
             } else {
                 String::new()
             };
-            warnings.push((
-                "#".to_string(),
+            let message = if derive.starts_with("#[") {
+                format!(
+                    "attribute `{derive}` left off {} type(s): generated types implement serde by hand (lenient decoding, unknown fields kept), so a serde attribute would have no effect; rename fields with [rename.fields]: {}{more}",
+                    types.len(),
+                    shown.join(", ")
+                )
+            } else {
+                let why = match derive.rsplit("::").next() {
+                    Some("Eq" | "Hash") => {
+                        "hold floating-point numbers (f32/f64 implement neither Eq nor Hash)"
+                    }
+                    _ => "hold JSON values or maps, which have no order",
+                };
                 format!(
                     "derive `{derive}` left off {} type(s) that {why}: {}{more}",
                     types.len(),
                     shown.join(", ")
-                ),
-            ));
+                )
+            };
+            warnings.push(("#".to_string(), message));
         }
         for (pointer, message) in warnings {
             self.warn(&pointer, message);
@@ -397,7 +403,8 @@ fn holds_float(types: &BTreeMap<TypeKey, TypeDef>) -> BTreeSet<TypeKey> {
 /// writes for this kind of item are left out, and type aliases (which cannot
 /// carry derives) get none. Returns the derives left off because the type
 /// cannot implement them (`Eq`/`Hash` with floats inside; `PartialOrd`/`Ord`
-/// on types holding JSON maps or values).
+/// on types holding JSON maps or values) and the `#[serde(...)]` attributes
+/// left off.
 fn add_extras(def: &mut TypeDef, options: &super::Options, has_float: bool) -> Vec<String> {
     let builtin: &[&str] = match &def.kind {
         TypeKind::Struct(_) | TypeKind::Union(_) => STRUCT_DERIVES,
@@ -426,16 +433,19 @@ fn add_extras(def: &mut TypeDef, options: &super::Options, has_float: bool) -> V
             def.derives.push(d.clone());
         }
     }
-    // Enums implement serde by hand, so a global `#[serde(...)]` (meant for
-    // structs) would not compile on them; a per-type one is the user's call.
-    let is_enum = matches!(def.kind, TypeKind::Enum(_));
-    let global = options
+    // Every generated type implements serde by hand, so a `#[serde(...)]`
+    // would not compile (no derive declares the helper) or, under another
+    // derive that does, would change nothing on the wire: left off.
+    let attributes = options
         .attributes
         .iter()
-        .filter(|a| !(is_enum && a.trim_start().starts_with("#[serde")));
-    let attributes = global.chain(per_type.iter().flat_map(|p| p.attributes.iter()));
+        .chain(per_type.iter().flat_map(|p| p.attributes.iter()));
     for a in attributes {
-        if !def.attributes.contains(a) {
+        if a.trim_start().starts_with("#[serde") {
+            if !skipped.contains(a) {
+                skipped.push(a.clone());
+            }
+        } else if !def.attributes.contains(a) {
             def.attributes.push(a.clone());
         }
     }

@@ -1,7 +1,7 @@
 //! Recursive types: `Box` where a type contains itself by value, and
 //! newtypes for recursive aliases.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::ir::{TypeDef, TypeKey, TypeKind, TypeRef};
 
@@ -31,80 +31,80 @@ fn edges(def: &TypeDef, through_collections: bool) -> Vec<&TypeKey> {
                 mentions(&v.ty, through_collections, &mut out);
             }
         }
-        TypeKind::Alias { target, .. } => mentions(target, true, &mut out),
+        // An alias of an array or map holds its items behind the collection's
+        // own allocation, like a field does.
+        TypeKind::Alias { target, .. } => mentions(target, through_collections, &mut out),
         TypeKind::Enum(_) => {}
     }
     out
 }
 
-/// Strongly connected component index of every type (Tarjan).
+/// Strongly connected component index of every type (Tarjan's algorithm,
+/// with an explicit stack: alias chains thousands long cost no recursion).
 fn components(
     types: &BTreeMap<TypeKey, TypeDef>,
     through_collections: bool,
 ) -> BTreeMap<TypeKey, usize> {
-    struct State<'a> {
-        types: &'a BTreeMap<TypeKey, TypeDef>,
-        through: bool,
-        index: BTreeMap<&'a str, usize>,
-        low: BTreeMap<&'a str, usize>,
-        stack: Vec<&'a str>,
-        on_stack: std::collections::BTreeSet<&'a str>,
-        next: usize,
-        comp: BTreeMap<TypeKey, usize>,
-        ncomp: usize,
-    }
-    fn visit<'a>(s: &mut State<'a>, v: &'a str) {
-        s.index.insert(v, s.next);
-        s.low.insert(v, s.next);
-        s.next += 1;
-        s.stack.push(v);
-        s.on_stack.insert(v);
-        if let Some(def) = s.types.get(v) {
-            for w in edges(def, s.through) {
-                let w = w.as_str();
-                if !s.types.contains_key(w) {
-                    continue;
+    const UNSEEN: usize = usize::MAX;
+    let keys: Vec<&str> = types.keys().map(String::as_str).collect();
+    let id: HashMap<&str, usize> = keys.iter().enumerate().map(|(i, k)| (*k, i)).collect();
+    let succ: Vec<Vec<usize>> = types
+        .values()
+        .map(|def| {
+            edges(def, through_collections)
+                .into_iter()
+                .filter_map(|k| id.get(k.as_str()).copied())
+                .collect()
+        })
+        .collect();
+    let n = keys.len();
+    let (mut index, mut low, mut on_stack, mut comp) =
+        (vec![UNSEEN; n], vec![0; n], vec![false; n], vec![0; n]);
+    let (mut stack, mut next, mut ncomp) = (Vec::new(), 0, 0);
+    // The simulated call stack: (node, how many of its successors were visited).
+    let mut call: Vec<(usize, usize)> = Vec::new();
+    for root in 0..n {
+        if index[root] != UNSEEN {
+            continue;
+        }
+        call.push((root, 0));
+        while let Some(&mut (v, ref mut i)) = call.last_mut() {
+            if *i == 0 && index[v] == UNSEEN {
+                index[v] = next;
+                low[v] = next;
+                next += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if let Some(&w) = succ[v].get(*i) {
+                *i += 1;
+                if index[w] == UNSEEN {
+                    call.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
                 }
-                if !s.index.contains_key(w) {
-                    visit(s, w);
-                    let lw = s.low[w];
-                    let lv = s.low[v];
-                    s.low.insert(v, lv.min(lw));
-                } else if s.on_stack.contains(w) {
-                    let iw = s.index[w];
-                    let lv = s.low[v];
-                    s.low.insert(v, lv.min(iw));
+                continue;
+            }
+            call.pop();
+            if let Some(&(parent, _)) = call.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    comp[w] = ncomp;
+                    if w == v {
+                        break;
+                    }
                 }
+                ncomp += 1;
             }
         }
-        if s.low[v] == s.index[v] {
-            while let Some(w) = s.stack.pop() {
-                s.on_stack.remove(w);
-                s.comp.insert(w.to_string(), s.ncomp);
-                if w == v {
-                    break;
-                }
-            }
-            s.ncomp += 1;
-        }
     }
-    let mut s = State {
-        types,
-        through: through_collections,
-        index: BTreeMap::new(),
-        low: BTreeMap::new(),
-        stack: Vec::new(),
-        on_stack: Default::default(),
-        next: 0,
-        comp: BTreeMap::new(),
-        ncomp: 0,
-    };
-    for k in types.keys() {
-        if !s.index.contains_key(k.as_str()) {
-            visit(&mut s, k);
-        }
-    }
-    s.comp
+    keys.iter()
+        .zip(comp)
+        .map(|(k, c)| (k.to_string(), c))
+        .collect()
 }
 
 fn in_cycle(comp: &BTreeMap<TypeKey, usize>, from: &TypeKey, to: &TypeRef) -> bool {
@@ -120,6 +120,10 @@ fn in_cycle(comp: &BTreeMap<TypeKey, usize>, from: &TypeKey, to: &TypeRef) -> bo
 pub fn mark_boxes(types: &mut BTreeMap<TypeKey, TypeDef>) {
     let by_value = components(types, false);
     let any = components(types, true);
+    let mut any_sizes: HashMap<usize, usize> = HashMap::new();
+    for c in any.values() {
+        *any_sizes.entry(*c).or_default() += 1;
+    }
     let keys: Vec<TypeKey> = types.keys().cloned().collect();
     for key in keys {
         let self_loop_any = types
@@ -140,7 +144,10 @@ pub fn mark_boxes(types: &mut BTreeMap<TypeKey, TypeDef>) {
                 }
             }
             TypeKind::Alias { newtype, .. } => {
-                let shared = any.values().filter(|c| Some(*c) == any.get(&key)).count() > 1;
+                let shared = any
+                    .get(&key)
+                    .and_then(|c| any_sizes.get(c))
+                    .is_some_and(|n| *n > 1);
                 *newtype = shared || self_loop_any;
             }
             TypeKind::Enum(_) => {}

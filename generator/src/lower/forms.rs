@@ -21,9 +21,9 @@ impl Lowerer<'_> {
     fn schema_of(&mut self, schema: &ReferenceOr<Box<Schema>>) -> Option<Schema> {
         match schema {
             ReferenceOr::Item(s) => Some((**s).clone()),
-            ReferenceOr::Reference { reference } => {
-                self.resolve_schema_ref(reference).map(|(_, s)| s)
-            }
+            ReferenceOr::Reference { reference } => self
+                .resolve_schema_ref(reference)
+                .map(|(_, s)| s.into_owned()),
         }
     }
 
@@ -39,7 +39,7 @@ impl Lowerer<'_> {
             Some(ReferenceOr::Item(s)) => (s.clone(), pointer_join(media_pointer, "schema")),
             Some(ReferenceOr::Reference { reference }) => {
                 match self.resolve_schema_ref(reference) {
-                    Some((key, s)) => (s, key),
+                    Some((key, s)) => (s.into_owned(), key),
                     None => return Vec::new(),
                 }
             }

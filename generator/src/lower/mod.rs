@@ -35,8 +35,17 @@ pub(crate) struct Lowerer<'a> {
     options: &'a Options,
     /// Named types by key; names are candidates until [`Lowerer::finish_names`].
     types: BTreeMap<TypeKey, TypeDef>,
-    /// Keys of component types currently being lowered (recursion guard).
+    /// Keys of types currently being lowered (cycle guard).
     in_progress: BTreeSet<TypeKey>,
+    /// Keys in `in_progress` that something referred to by name.
+    referenced_in_progress: BTreeSet<TypeKey>,
+    /// How many schemas `place` is inside of.
+    nesting: usize,
+    /// Schemas nested too deeply to lower on the spot: lowered last.
+    deferred: Vec<(TypeKey, openapiv3::Schema, String)>,
+    deferred_keys: BTreeSet<TypeKey>,
+    /// Operations loading could not use (`METHOD /path`: why).
+    skipped: Vec<String>,
     warnings: Vec<ir::Warning>,
     /// The whole document as JSON, built only if a `$ref` points somewhere
     /// other than directly at a component.
@@ -56,11 +65,17 @@ pub fn lower_with(spec: &OpenAPI, openapi_version: &str, options: &Options) -> i
         options,
         types: BTreeMap::new(),
         in_progress: BTreeSet::new(),
+        referenced_in_progress: BTreeSet::new(),
+        nesting: 0,
+        deferred: Vec::new(),
+        deferred_keys: BTreeSet::new(),
+        skipped: Vec::new(),
         warnings: Vec::new(),
         json: None,
     };
     cx.lower_components();
     let operations = cx.lower_operations();
+    cx.lower_deferred();
     let servers = api::servers(spec);
     let security_schemes = cx.security_schemes(&operations);
     let client_params = client_params::client_params(&operations, &cx.types, &security_schemes);
@@ -73,9 +88,10 @@ pub fn lower_with(spec: &OpenAPI, openapi_version: &str, options: &Options) -> i
     cx.check_type_renames(&types);
 
     let mut tags: Vec<String> = Vec::new();
+    let mut seen_tags = std::collections::HashSet::new();
     for op in &operations {
         for t in &op.tags {
-            if !tags.contains(t) {
+            if seen_tags.insert(t.as_str()) {
                 tags.push(t.clone());
             }
         }
@@ -88,7 +104,7 @@ pub fn lower_with(spec: &OpenAPI, openapi_version: &str, options: &Options) -> i
         title: spec.info.title.clone(),
         package_name: naming::package_name(&spec.info.title),
         version: spec.info.version.clone(),
-        description: spec.info.description.clone(),
+        description: with_skipped_note(spec.info.description.clone(), &cx.skipped),
         openapi_version: openapi_version.to_string(),
         servers,
         security_schemes,
@@ -99,6 +115,22 @@ pub fn lower_with(spec: &OpenAPI, openapi_version: &str, options: &Options) -> i
         dependencies: options.dependencies.clone(),
         warnings,
     }
+}
+
+/// The API description, followed by the operations that could not be
+/// generated.
+fn with_skipped_note(description: Option<String>, skipped: &[String]) -> Option<String> {
+    if skipped.is_empty() {
+        return description;
+    }
+    let mut text = description
+        .map(|d| format!("{}\n\n", d.trim_end()))
+        .unwrap_or_default();
+    text.push_str("Operations not generated, because their description could not be used:\n");
+    for s in skipped {
+        text.push_str(&format!("\n- {s}"));
+    }
+    Some(text)
 }
 
 impl Lowerer<'_> {

@@ -1,5 +1,7 @@
 //! Paths and operations → [`Operation`]s.
 
+use std::collections::BTreeSet;
+
 use openapiv3::{
     MediaType, Operation as OaOperation, Parameter, ParameterSchemaOrContent, PathItem,
     ReferenceOr, RequestBody as OaBody, Response as OaResponse, StatusCode,
@@ -52,6 +54,15 @@ impl<'a> Lowerer<'a> {
                     .select
                     .keeps(method, path, &op.tags, op.operation_id.as_deref())
                 {
+                    continue;
+                }
+                if let Some(reason) = op.extensions.get(crate::load::SKIPPED) {
+                    // Loading replaced it (and warned); the docs say so.
+                    self.skipped.push(format!(
+                        "`{} {path}`: {}",
+                        method.as_str(),
+                        reason.as_str().unwrap_or_default()
+                    ));
                     continue;
                 }
                 let pointer = pointer_join(&path_pointer, &method.as_str().to_ascii_lowercase());
@@ -124,22 +135,37 @@ impl<'a> Lowerer<'a> {
         let type_hint = pascal(&name);
 
         // Parameters: path-item level first, overridden by operation level.
-        let mut params: Vec<(Parameter, String)> = Vec::new();
+        let mut params: Vec<Option<(Parameter, String)>> = Vec::new();
+        // (name, location) → index in `params`: a later declaration replaces
+        // an earlier one (hashing, not a scan per parameter).
+        let mut index: std::collections::HashMap<
+            (String, std::mem::Discriminant<Parameter>),
+            usize,
+        > = Default::default();
         for (list, base) in [(&item.parameters, path_pointer), (&op.parameters, pointer)] {
             for (i, p) in list.iter().enumerate() {
                 let ppointer = format!("{base}/parameters/{i}");
                 let Some(param) = self.resolve_parameter(p, &ppointer) else {
                     continue;
                 };
-                let data = param.parameter_data_ref();
-                params.retain(|(existing, _)| {
-                    let e = existing.parameter_data_ref();
-                    !(e.name == data.name
-                        && std::mem::discriminant(existing) == std::mem::discriminant(&param))
-                });
-                params.push((param, ppointer));
+                if param
+                    .parameter_data_ref()
+                    .extensions
+                    .contains_key(crate::load::SKIPPED)
+                {
+                    continue;
+                }
+                let key = (
+                    param.parameter_data_ref().name.clone(),
+                    std::mem::discriminant(&param),
+                );
+                if let Some(old) = index.insert(key, params.len()) {
+                    params[old] = None;
+                }
+                params.push(Some((param, ppointer)));
             }
         }
+        let params: Vec<(Parameter, String)> = params.into_iter().flatten().collect();
         let mut names = Namespace::new(reserved::REQUEST_BUILDER);
         let params: Vec<Param> = params
             .iter()
@@ -147,6 +173,11 @@ impl<'a> Lowerer<'a> {
             .collect();
 
         // Path template → parts, checking every template variable is declared.
+        let path_names: BTreeSet<&str> = params
+            .iter()
+            .filter(|p| p.location == ParamLocation::Path)
+            .map(|p| p.name.as_str())
+            .collect();
         let mut parts = Vec::new();
         let mut rest = path_only;
         while let Some(start) = rest.find('{') {
@@ -157,10 +188,7 @@ impl<'a> Lowerer<'a> {
                 parts.push(PathPart::Literal(rest[..start].to_string()));
             }
             let var = &rest[start + 1..start + len];
-            if params
-                .iter()
-                .any(|p| p.location == ParamLocation::Path && p.name == var)
-            {
+            if path_names.contains(var) {
                 parts.push(PathPart::Param(var.to_string()));
             } else {
                 self.warn(pointer, format!("path template variable `{{{var}}}` has no path parameter; it is sent literally"));
@@ -171,19 +199,24 @@ impl<'a> Lowerer<'a> {
         if !rest.is_empty() {
             parts.push(PathPart::Literal(rest.to_string()));
         }
+        let used: BTreeSet<&str> = parts
+            .iter()
+            .filter_map(|part| match part {
+                PathPart::Param(name) => Some(name.as_str()),
+                PathPart::Literal(_) => None,
+            })
+            .collect();
+        let used: BTreeSet<String> = used.into_iter().map(str::to_string).collect();
         let mut params: Vec<Param> = params
             .into_iter()
-            .filter(|p| {
-                p.location != ParamLocation::Path
-                    || parts
-                        .iter()
-                        .any(|part| part == &PathPart::Param(p.name.clone()))
-            })
+            .filter(|p| p.location != ParamLocation::Path || used.contains(&p.name))
             .collect();
         // Twins of the optional setters taking an `Option`, named after every
         // parameter has its own name so a twin never displaces one.
         for p in params.iter_mut().filter(|p| !p.required) {
-            p.maybe_setter = Some(names.claim(format!("maybe_{}", p.rust_name)));
+            // `_1st` (a name made from `1st`) gives `maybe_1st`, not `maybe__1st`.
+            let base = p.rust_name.trim_start_matches('_');
+            p.maybe_setter = Some(names.claim(format!("maybe_{base}")));
         }
 
         let body = op.request_body.as_ref().and_then(|b| {
@@ -330,28 +363,27 @@ impl<'a> Lowerer<'a> {
         p: &ReferenceOr<Parameter>,
         pointer: &str,
     ) -> Option<Parameter> {
-        match p {
-            ReferenceOr::Item(p) => Some(p.clone()),
-            ReferenceOr::Reference { reference } => {
-                let found = component_name(reference, "parameters")
-                    .and_then(|n| self.spec.components.as_ref()?.parameters.get(&n).cloned());
-                match found {
-                    Some(ReferenceOr::Item(p)) => Some(p),
-                    Some(ReferenceOr::Reference { reference: next }) if next != *reference => {
-                        self.resolve_parameter(&ReferenceOr::Reference { reference: next }, pointer)
-                    }
-                    _ => {
-                        self.warn(
-                            pointer,
-                            format!(
-                                "cannot resolve parameter `$ref: {reference}`; parameter skipped"
-                            ),
-                        );
-                        None
-                    }
-                }
+        let first = match p {
+            ReferenceOr::Item(p) => return Some(p.clone()),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        // Follow a chain of references iteratively; a loop ends it.
+        let mut reference = first.clone();
+        let mut seen = BTreeSet::new();
+        while seen.insert(reference.clone()) {
+            let found = component_name(&reference, "parameters")
+                .and_then(|n| self.spec.components.as_ref()?.parameters.get(&n));
+            match found {
+                Some(ReferenceOr::Item(p)) => return Some(p.clone()),
+                Some(ReferenceOr::Reference { reference: next }) => reference = next.clone(),
+                None => break,
             }
         }
+        self.warn(
+            pointer,
+            format!("cannot resolve parameter `$ref: {first}`; parameter skipped"),
+        );
+        None
     }
 
     fn param(
@@ -412,7 +444,7 @@ impl<'a> Lowerer<'a> {
                     // A shared schema (an API-version enum) often carries the default.
                     ReferenceOr::Reference { reference } => self
                         .resolve_schema_ref(reference)
-                        .and_then(|(_, s)| s.schema_data.default),
+                        .and_then(|(_, s)| s.schema_data.default.clone()),
                 };
                 (
                     self.type_of(schema, &pointer_join(pointer, "schema"), &hint),

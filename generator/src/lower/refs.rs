@@ -1,5 +1,8 @@
 //! Resolving `$ref`s to components.
 
+use std::borrow::Cow;
+use std::collections::HashSet;
+
 use openapiv3::{ReferenceOr, Schema};
 
 use super::Lowerer;
@@ -23,34 +26,71 @@ pub fn schema_key(name: &str) -> String {
     format!("#/components/schemas/{}", pointer_escape(name))
 }
 
+/// Where a chain of schema references ends.
+pub(super) enum SchemaTarget<'a> {
+    /// A component schema (its key, the schema).
+    Component(String, &'a Schema),
+    /// Anywhere else: the last reference, which is also the type's key.
+    Pointer(String),
+}
+
 impl<'a> Lowerer<'a> {
-    /// Looks up a schema by any internal reference, following chains of
-    /// references. Returns the final reference's canonical pointer too.
-    pub(super) fn resolve_schema_ref(&mut self, reference: &str) -> Option<(String, Schema)> {
+    /// Follows a chain of references (iteratively; a loop ends it) to the
+    /// schema it ends in, without copying that schema.
+    pub(super) fn schema_target(&mut self, reference: &str) -> Option<SchemaTarget<'a>> {
+        let spec: &'a openapiv3::OpenAPI = self.spec;
         let mut reference = reference.to_string();
-        for _ in 0..32 {
+        let mut seen = HashSet::new();
+        while seen.insert(reference.clone()) {
             if let Some(name) = component_name(&reference, "schemas") {
-                let target = self.spec.components.as_ref()?.schemas.get(&name)?;
+                let target = spec.components.as_ref()?.schemas.get(&name)?;
                 match target {
-                    ReferenceOr::Item(s) => return Some((schema_key(&name), s.clone())),
+                    ReferenceOr::Item(s) => {
+                        return Some(SchemaTarget::Component(schema_key(&name), s))
+                    }
                     ReferenceOr::Reference { reference: next } => reference = next.clone(),
                 }
                 continue;
             }
-            let value = self.pointer_value(&reference)?;
-            if let Some(next) = value.get("$ref").and_then(|r| r.as_str()) {
-                reference = next.to_string();
-                continue;
+            match self.pointer_lookup(&reference)?.get("$ref") {
+                Some(serde_json::Value::String(next)) => reference = next.clone(),
+                Some(_) => return None,
+                None => return Some(SchemaTarget::Pointer(reference)),
             }
-            let schema: Schema = serde_json::from_value(value).ok()?;
-            return Some((reference, schema));
         }
         None
+    }
+
+    /// Looks up a schema by any internal reference, following chains of
+    /// references. Returns the final reference's canonical pointer too.
+    /// Component schemas are borrowed; schemas elsewhere in the document
+    /// are deserialized from its JSON form.
+    pub(super) fn resolve_schema_ref(
+        &mut self,
+        reference: &str,
+    ) -> Option<(String, Cow<'a, Schema>)> {
+        match self.schema_target(reference)? {
+            SchemaTarget::Component(key, s) => Some((key, Cow::Borrowed(s))),
+            SchemaTarget::Pointer(key) => {
+                let schema: Schema = serde_json::from_value(self.pointer_value(&key)?).ok()?;
+                Some((key, Cow::Owned(schema)))
+            }
+        }
     }
 
     /// The JSON value at an internal reference, for references that do not
     /// point directly at a component.
     pub(super) fn pointer_value(&mut self, reference: &str) -> Option<serde_json::Value> {
+        self.pointer_lookup(reference).cloned()
+    }
+
+    /// Whether the schema at `reference` says `nullable: true`.
+    pub(super) fn pointer_nullable(&mut self, reference: &str) -> bool {
+        self.pointer_lookup(reference)
+            .is_some_and(|v| v.get("nullable") == Some(&serde_json::Value::Bool(true)))
+    }
+
+    fn pointer_lookup(&mut self, reference: &str) -> Option<&serde_json::Value> {
         let pointer = reference.strip_prefix('#')?;
         if self.json.is_none() {
             self.json = serde_json::to_value(self.spec).ok();
@@ -64,6 +104,6 @@ impl<'a> Lowerer<'a> {
                 _ => return None,
             };
         }
-        Some(cur.clone())
+        Some(cur)
     }
 }

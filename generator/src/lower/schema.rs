@@ -5,12 +5,15 @@
 //! keyed by their JSON pointer, so lowering the same inline schema twice
 //! yields the same type, and the name depends only on the schema's place.
 
+use std::borrow::Cow;
+use std::collections::HashSet;
+
 use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 use serde_json::Value;
 
 use super::naming::{pascal, snake, Namespace};
-use super::refs::{component_name, schema_key};
+use super::refs::{component_name, schema_key, SchemaTarget};
 use super::reserved;
 use super::view::{view, View};
 use super::Lowerer;
@@ -19,6 +22,15 @@ use crate::ir::{
     Additional, EnumRepr, EnumType, EnumVariant, Field, Primitive, StructType, TypeDef, TypeKind,
     TypeRef, UnionType, UnionVariant,
 };
+
+/// Inline schemas nested deeper than this (counting the schemas reached
+/// through `allOf` members and non-component references) are lowered from a
+/// queue instead of recursively.
+pub(super) const MAX_NESTING: usize = 24;
+
+/// How many schemas one `allOf` merges at most, counting those its
+/// members reach through their own `allOf`s.
+pub(super) const MAX_MERGED: usize = 64;
 
 /// What a schema turns into before it is placed: either a type usable
 /// directly, or a kind that needs a named item.
@@ -33,59 +45,63 @@ impl<'a> Lowerer<'a> {
             return;
         };
         for name in components.schemas.keys() {
-            self.component(name);
+            self.lower_component(name);
         }
     }
 
-    /// The type of a component schema, lowering it on first use.
-    fn component(&mut self, name: &str) -> TypeRef {
+    /// Lowers one component schema (once). References to components never
+    /// lower them on the spot (every component is lowered here, from the
+    /// top), so chains of components cost no stack.
+    fn lower_component(&mut self, name: &str) {
         let key = schema_key(name);
         let schema = self
             .spec
             .components
             .as_ref()
             .and_then(|c| c.schemas.get(name));
-        let Some(schema) = schema else {
-            return TypeRef::Any;
+        let Some(schema) = schema else { return };
+        if self.types.contains_key(&key) || self.replaced(&key).is_some() {
+            return;
+        }
+        self.in_progress.insert(key.clone());
+        let hint = pascal(name);
+        let (kind, data) = match schema {
+            ReferenceOr::Item(s) => {
+                let kind = match self.shape(s, &key, &hint) {
+                    Shape::Named(kind) => kind,
+                    Shape::Inline(t) => TypeKind::Alias {
+                        target: t,
+                        newtype: false,
+                    },
+                };
+                (kind, Some(s))
+            }
+            ReferenceOr::Reference { reference } => {
+                let target = self.schema_ref(reference, &key);
+                (
+                    TypeKind::Alias {
+                        target,
+                        newtype: false,
+                    },
+                    None,
+                )
+            }
         };
-        let nullable = matches!(schema, ReferenceOr::Item(s) if s.schema_data.nullable);
-        if let Some(t) = self.replaced(&key) {
-            return if nullable { t.nullable() } else { t };
-        }
-        if !self.types.contains_key(&key) && !self.in_progress.contains(&key) {
-            self.in_progress.insert(key.clone());
-            let hint = pascal(name);
-            let (kind, data) = match schema {
-                ReferenceOr::Item(s) => {
-                    let kind = match self.shape(s, &key, &hint) {
-                        Shape::Named(kind) => kind,
-                        Shape::Inline(t) => TypeKind::Alias {
-                            target: t,
-                            newtype: false,
-                        },
-                    };
-                    (kind, Some(s))
-                }
-                ReferenceOr::Reference { reference } => {
-                    let target = self.schema_ref(reference, &key);
-                    (
-                        TypeKind::Alias {
-                            target,
-                            newtype: false,
-                        },
-                        None,
-                    )
-                }
-            };
-            self.insert_type(key.clone(), hint, data, kind);
-            self.in_progress.remove(&key);
-        }
-        let t = TypeRef::Named(key);
-        if nullable {
-            t.nullable()
-        } else {
-            t
-        }
+        self.insert_type(key.clone(), hint, data, kind);
+        self.in_progress.remove(&key);
+        self.referenced_in_progress.remove(&key);
+    }
+
+    /// The type of a reference to component `name`: always its named type
+    /// (or the Rust type configured in its place).
+    fn component_ref(&self, name: &str) -> Option<TypeRef> {
+        let schema = self.spec.components.as_ref()?.schemas.get(name)?;
+        let key = schema_key(name);
+        let t = self.replaced(&key).unwrap_or(TypeRef::Named(key));
+        Some(match schema {
+            ReferenceOr::Item(s) if s.schema_data.nullable => t.nullable(),
+            _ => t,
+        })
     }
 
     fn insert_type(&mut self, key: String, name: String, data: Option<&Schema>, kind: TypeKind) {
@@ -109,30 +125,29 @@ impl<'a> Lowerer<'a> {
 
     /// The type of a `$ref` used at `pointer`.
     pub(super) fn schema_ref(&mut self, reference: &str, pointer: &str) -> TypeRef {
-        if let Some(name) = component_name(reference, "schemas") {
-            if self
-                .spec
-                .components
-                .as_ref()
-                .is_some_and(|c| c.schemas.contains_key(&name))
-            {
-                return self.component(&name);
-            }
+        if let Some(t) =
+            component_name(reference, "schemas").and_then(|name| self.component_ref(&name))
+        {
+            return t;
         }
-        match self.resolve_schema_ref(reference) {
-            Some((key, schema)) => {
-                if let Some(t) = self.replaced(&key) {
-                    return t;
-                }
-                if self.types.contains_key(&key) || self.in_progress.contains(&key) {
-                    return TypeRef::Named(key);
-                }
-                let hint = hint_from_pointer(&key);
-                self.in_progress.insert(key.clone());
-                let t = self.place(&schema, &key, &hint);
-                self.in_progress.remove(&key);
-                t
+        match self.schema_target(reference) {
+            Some(SchemaTarget::Component(key, _)) => {
+                let name = component_name(&key, "schemas").unwrap_or_default();
+                self.component_ref(&name).unwrap_or(TypeRef::Named(key))
             }
+            Some(SchemaTarget::Pointer(key))
+                if self.types.contains_key(&key) || self.in_progress.contains(&key) =>
+            {
+                // Lowered (or being lowered): no need to read it again.
+                self.place_known(&key)
+            }
+            Some(SchemaTarget::Pointer(key)) => match self.resolve_schema_ref(&key) {
+                Some((key, schema)) => {
+                    let hint = hint_from_pointer(&key);
+                    self.place(&schema, &key, &hint)
+                }
+                None => TypeRef::Any,
+            },
             None => {
                 self.warn(
                     pointer,
@@ -169,14 +184,48 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Lowers an inline schema, creating a named type when it needs one.
+    ///
+    /// A schema met again while it is being lowered (a cycle through
+    /// `allOf` members or non-component references) is referred to by name;
+    /// one nested deeper than [`MAX_NESTING`] is queued and lowered later
+    /// from the top ([`Lowerer::lower_deferred`]), so the stack stays small
+    /// whatever the document's shape.
     fn place(&mut self, s: &Schema, pointer: &str, hint: &str) -> TypeRef {
         let t = if let Some(t) = self.replaced(pointer) {
             t
         } else if self.types.contains_key(pointer) {
             TypeRef::Named(pointer.to_string())
+        } else if self.in_progress.contains(pointer) {
+            self.referenced_in_progress.insert(pointer.to_string());
+            TypeRef::Named(pointer.to_string())
+        } else if self.nesting >= MAX_NESTING {
+            if self.deferred_keys.insert(pointer.to_string()) {
+                self.deferred
+                    .push((pointer.to_string(), s.clone(), hint.to_string()));
+            }
+            TypeRef::Named(pointer.to_string())
         } else {
-            match self.shape(s, pointer, hint) {
-                Shape::Inline(t) => t,
+            self.nesting += 1;
+            self.in_progress.insert(pointer.to_string());
+            let shape = self.shape(s, pointer, hint);
+            self.in_progress.remove(pointer);
+            self.nesting -= 1;
+            let referenced = self.referenced_in_progress.remove(pointer);
+            match shape {
+                Shape::Inline(t) if !referenced => t,
+                // Something inside referred to this schema by name: give it one.
+                Shape::Inline(t) => {
+                    self.insert_type(
+                        pointer.to_string(),
+                        pascal(hint),
+                        Some(s),
+                        TypeKind::Alias {
+                            target: t,
+                            newtype: false,
+                        },
+                    );
+                    TypeRef::Named(pointer.to_string())
+                }
                 Shape::Named(kind) => {
                     self.insert_type(pointer.to_string(), pascal(hint), Some(s), kind);
                     TypeRef::Named(pointer.to_string())
@@ -187,6 +236,41 @@ impl<'a> Lowerer<'a> {
             t.nullable()
         } else {
             t
+        }
+    }
+
+    /// The type of a schema already lowered or being lowered at `key`
+    /// (`place` without the schema; its nullability is in the type).
+    fn place_known(&mut self, key: &str) -> TypeRef {
+        if !self.types.contains_key(key) {
+            self.referenced_in_progress.insert(key.to_string());
+        }
+        let t = TypeRef::Named(key.to_string());
+        if self.pointer_nullable(key) {
+            t.nullable()
+        } else {
+            t
+        }
+    }
+
+    /// Lowers the schemas [`place`](Self::place) queued, each from the top
+    /// of the stack (queueing more if they nest deeper still).
+    pub(super) fn lower_deferred(&mut self) {
+        while let Some((pointer, schema, hint)) = self.deferred.pop() {
+            if self.types.contains_key(&pointer) {
+                continue;
+            }
+            self.in_progress.insert(pointer.clone());
+            let kind = match self.shape(&schema, &pointer, &hint) {
+                Shape::Named(kind) => kind,
+                Shape::Inline(t) => TypeKind::Alias {
+                    target: t,
+                    newtype: false,
+                },
+            };
+            self.in_progress.remove(&pointer);
+            self.referenced_in_progress.remove(&pointer);
+            self.insert_type(pointer, pascal(&hint), Some(&schema), kind);
         }
     }
 
@@ -355,6 +439,7 @@ impl<'a> Lowerer<'a> {
         out: &mut IndexMap<String, Field>,
     ) {
         let base = pointer_join(pointer, "properties");
+        let required: HashSet<&str> = required.iter().map(String::as_str).collect();
         for (name, prop) in props {
             let prop_pointer = pointer_join(&base, name);
             let ty = self.type_of_boxed(prop, &prop_pointer, &format!("{hint}{}", pascal(name)));
@@ -377,7 +462,7 @@ impl<'a> Lowerer<'a> {
                     // A read-only property is absent from requests and a
                     // write-only one from responses, so neither can be
                     // required of a type used in both directions.
-                    required: required.contains(name) && !read_only && !write_only,
+                    required: required.contains(name.as_str()) && !read_only && !write_only,
                     description,
                     deprecated: data.as_ref().is_some_and(|d| d.deprecated),
                     read_only,
@@ -391,35 +476,88 @@ impl<'a> Lowerer<'a> {
 
     /// `allOf`: properties of every member (following references and nested
     /// `allOf`s) merged into one struct.
-    fn all_of(&mut self, v: &View<'_>, pointer: &str, hint: &str) -> Shape {
+    fn all_of<'s>(&mut self, v: &View<'s>, pointer: &str, hint: &str) -> Shape
+    where
+        'a: 's,
+    {
         let has_props = v.properties.is_some_and(|p| !p.is_empty());
-        // `allOf: [X]` wrapping a single schema (often to attach a
-        // description or `nullable` to a `$ref`) is just X.
-        if v.all_of.len() == 1 && !has_props && v.one_of.is_empty() && v.any_of.is_empty() {
-            return Shape::Inline(self.type_of(
-                &v.all_of[0],
-                &pointer_join(pointer, "allOf/0"),
-                hint,
+        // `allOf: [X]`, or X next to members that only annotate it (a
+        // description, `nullable`), is just X: the usual way to attach a
+        // description to a `$ref`.
+        if !has_props && v.one_of.is_empty() && v.any_of.is_empty() {
+            if let Some(i) = only_typed_member(v.all_of) {
+                let member_pointer = pointer_join(&pointer_join(pointer, "allOf"), &i.to_string());
+                let t = self.type_of(&v.all_of[i], &member_pointer, hint);
+                let nullable = v
+                    .all_of
+                    .iter()
+                    .any(|m| matches!(m, ReferenceOr::Item(s) if s.schema_data.nullable));
+                return Shape::Inline(if nullable { t.nullable() } else { t });
+            }
+        }
+        let mut merged = Merged {
+            fields: IndexMap::new(),
+            required: v.required.to_vec(),
+            additional: Additional::Keep,
+            others: Vec::new(),
+        };
+        // Members are merged depth first, in order (a member's own `allOf`
+        // before its properties), from an explicit stack: inheritance chains
+        // of any length cost no recursion.
+        let mut stack: Vec<MergeStep<'s>> = Vec::new();
+        for (i, member) in v.all_of.iter().enumerate().rev() {
+            let member_pointer = pointer_join(&pointer_join(pointer, "allOf"), &i.to_string());
+            stack.push(MergeStep::Member(
+                Cow::Borrowed(member),
+                member_pointer,
+                hint.to_string(),
             ));
         }
-        let mut fields = IndexMap::new();
-        let mut required: Vec<String> = v.required.to_vec();
-        let mut additional = Additional::Keep;
-        let mut seen = Vec::new();
-        let mut others = Vec::new();
-        for (i, member) in v.all_of.iter().enumerate() {
-            let member_pointer = pointer_join(&pointer_join(pointer, "allOf"), &i.to_string());
-            self.merge_member(
-                member,
-                &member_pointer,
-                hint,
-                &mut fields,
-                &mut required,
-                &mut additional,
-                &mut seen,
-                &mut others,
-            );
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut members = 0;
+        while let Some(step) = stack.pop() {
+            match step {
+                MergeStep::Member(member, member_pointer, member_hint) => {
+                    members += 1;
+                    if members > MAX_MERGED {
+                        // Each type of an inheritance chain holds the whole
+                        // chain above it: n² fields for a chain of n.
+                        self.warn(pointer, format!("`allOf` reaches more than {MAX_MERGED} schemas; the properties of the rest are not typed (they are kept in `extra`)"));
+                        break;
+                    }
+                    self.merge_member(
+                        member,
+                        member_pointer,
+                        member_hint,
+                        &mut seen,
+                        &mut merged,
+                        &mut stack,
+                    );
+                }
+                MergeStep::Fields(schema, member_pointer, member_hint) => {
+                    let mv = view(&schema);
+                    if let Some(props) = mv.properties {
+                        self.collect_fields(
+                            props,
+                            mv.required,
+                            &member_pointer,
+                            &member_hint,
+                            &mut merged.fields,
+                        );
+                    }
+                    if let Some(AdditionalProperties::Schema(_)) = mv.additional {
+                        merged.additional =
+                            self.additional(mv.additional, &member_pointer, &member_hint);
+                    }
+                }
+            }
         }
+        let Merged {
+            mut fields,
+            required,
+            mut additional,
+            others,
+        } = merged;
         if let Some(props) = v.properties.filter(|p| !p.is_empty()) {
             self.collect_fields(props, v.required, pointer, hint, &mut fields);
         }
@@ -437,8 +575,9 @@ impl<'a> Lowerer<'a> {
             // Closing a merged object would reject the other members' properties.
             additional = Additional::Keep;
         }
+        let required: HashSet<&str> = required.iter().map(String::as_str).collect();
         for f in fields.values_mut() {
-            if required.contains(&f.name) && !f.read_only && !f.write_only {
+            if required.contains(f.name.as_str()) && !f.read_only && !f.write_only {
                 f.required = true;
             }
         }
@@ -464,74 +603,81 @@ impl<'a> Lowerer<'a> {
         }))
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn merge_member(
+    /// One `allOf` member: its `required`, and for an object, its own
+    /// `allOf` members and then its properties, pushed on `stack`.
+    fn merge_member<'s>(
         &mut self,
-        member: &ReferenceOr<Schema>,
-        pointer: &str,
-        hint: &str,
-        fields: &mut IndexMap<String, Field>,
-        required: &mut Vec<String>,
-        additional: &mut Additional,
-        seen: &mut Vec<String>,
-        others: &mut Vec<TypeRef>,
-    ) {
-        let (schema, member_pointer, member_hint) = match member {
-            ReferenceOr::Reference { reference } => {
-                if seen.contains(reference) {
-                    return;
-                }
-                seen.push(reference.clone());
-                match self.resolve_schema_ref(reference) {
-                    Some((key, schema)) => {
-                        let h = hint_from_pointer(&key);
-                        (schema, key, h)
-                    }
-                    None => {
-                        self.warn(pointer, format!("cannot resolve `$ref: {reference}`"));
+        member: Cow<'s, ReferenceOr<Schema>>,
+        pointer: String,
+        hint: String,
+        seen: &mut HashSet<String>,
+        merged: &mut Merged,
+        stack: &mut Vec<MergeStep<'s>>,
+    ) where
+        'a: 's,
+    {
+        let reference = match &*member {
+            ReferenceOr::Reference { reference } => Some(reference.clone()),
+            ReferenceOr::Item(_) => None,
+        };
+        let (schema, member_pointer, member_hint): (Cow<'s, Schema>, String, String) =
+            match (reference.clone(), member) {
+                (Some(reference), _) => {
+                    if !seen.insert(reference.clone()) {
                         return;
                     }
+                    match self.resolve_schema_ref(&reference) {
+                        Some((key, schema)) => {
+                            let h = hint_from_pointer(&key);
+                            (schema, key, h)
+                        }
+                        None => {
+                            self.warn(&pointer, format!("cannot resolve `$ref: {reference}`"));
+                            return;
+                        }
+                    }
                 }
-            }
-            ReferenceOr::Item(s) => (s.clone(), pointer.to_string(), hint.to_string()),
-        };
+                (None, Cow::Borrowed(ReferenceOr::Item(s))) => {
+                    (Cow::Borrowed(s), pointer.clone(), hint.clone())
+                }
+                (None, Cow::Owned(ReferenceOr::Item(s))) => {
+                    (Cow::Owned(s), pointer.clone(), hint.clone())
+                }
+                (None, _) => return,
+            };
         let v = view(&schema);
         let objectish = v.properties.is_some()
             || !v.all_of.is_empty()
             || v.typ == Some("object")
             || v.additional.is_some();
+        merged.required.extend(v.required.iter().cloned());
         if !objectish {
             if v.typ.is_some()
                 || !v.one_of.is_empty()
                 || !v.any_of.is_empty()
                 || !v.enumeration.is_empty()
             {
-                let t = self.type_of(member, pointer, hint);
-                others.push(t);
+                let t = match &reference {
+                    Some(reference) => self.schema_ref(reference, &pointer),
+                    None => self.place(&schema, &pointer, &hint),
+                };
+                merged.others.push(t);
             }
             // Otherwise a keyword-only member (`required`, `description`).
-            required.extend(v.required.iter().cloned());
             return;
         }
-        required.extend(v.required.iter().cloned());
-        for (i, sub) in v.all_of.iter().enumerate() {
+        let subs: Vec<Cow<'s, ReferenceOr<Schema>>> = match &schema {
+            Cow::Borrowed(s) => view(s).all_of.iter().map(Cow::Borrowed).collect(),
+            Cow::Owned(_) => v.all_of.iter().cloned().map(Cow::Owned).collect(),
+        };
+        stack.push(MergeStep::Fields(
+            schema.clone(),
+            member_pointer.clone(),
+            member_hint.clone(),
+        ));
+        for (i, sub) in subs.into_iter().enumerate().rev() {
             let sub_pointer = pointer_join(&pointer_join(&member_pointer, "allOf"), &i.to_string());
-            self.merge_member(
-                sub,
-                &sub_pointer,
-                &member_hint,
-                fields,
-                required,
-                additional,
-                seen,
-                others,
-            );
-        }
-        if let Some(props) = v.properties {
-            self.collect_fields(props, v.required, &member_pointer, &member_hint, fields);
-        }
-        if let Some(AdditionalProperties::Schema(_)) = v.additional {
-            *additional = self.additional(v.additional, &member_pointer, &member_hint);
+            stack.push(MergeStep::Member(sub, sub_pointer, member_hint.clone()));
         }
     }
 
@@ -684,12 +830,12 @@ impl<'a> Lowerer<'a> {
         }
         let mut taken = Namespace::new(reserved::ENUM_VARIANTS);
         let mut variants = Vec::new();
-        let mut seen_values = Vec::new();
+        // Values compared by their JSON text (hashing, not a scan per value).
+        let mut seen_values = HashSet::new();
         for value in values {
-            if seen_values.contains(&value) {
+            if !seen_values.insert(value.to_string()) {
                 continue;
             }
-            seen_values.push(value);
             let base = match value {
                 Value::String(s) => pascal(s),
                 Value::Number(n) => {
@@ -713,6 +859,52 @@ impl<'a> Lowerer<'a> {
             nullable,
         }))
     }
+}
+
+/// What merging `allOf` members collects.
+struct Merged {
+    fields: IndexMap<String, Field>,
+    required: Vec<String>,
+    additional: Additional,
+    /// Types of members that are not objects.
+    others: Vec<TypeRef>,
+}
+
+/// Work left while merging `allOf` members: a member to resolve, or the
+/// properties of a resolved one (schema, its pointer, its type-name hint).
+enum MergeStep<'s> {
+    Member(Cow<'s, ReferenceOr<Schema>>, String, String),
+    Fields(Cow<'s, Schema>, String, String),
+}
+
+/// The index of the one member that carries a type, when every other
+/// member only annotates (description, title, `nullable`, examples).
+fn only_typed_member(members: &[ReferenceOr<Schema>]) -> Option<usize> {
+    let mut typed = members
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| !is_annotation_only(m));
+    let (i, _) = typed.next()?;
+    typed.next().is_none().then_some(i)
+}
+
+fn is_annotation_only(member: &ReferenceOr<Schema>) -> bool {
+    let ReferenceOr::Item(s) = member else {
+        return false;
+    };
+    let v = view(s);
+    v.typ.is_none()
+        && v.format.is_none()
+        && v.enumeration.is_empty()
+        && v.properties.is_none_or(|p| p.is_empty())
+        && v.required.is_empty()
+        && v.additional.is_none()
+        && v.items.is_none()
+        && v.one_of.is_empty()
+        && v.all_of.is_empty()
+        && v.any_of.is_empty()
+        && !v.not
+        && s.schema_data.discriminator.is_none()
 }
 
 /// A `oneOf`/`anyOf` member that only lists required properties: a

@@ -1,6 +1,6 @@
 //! Post-pass over unions: implicit discriminators and tag defaults.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -18,20 +18,20 @@ fn const_value(types: &BTreeMap<TypeKey, TypeDef>, t: &TypeRef) -> Option<String
     }
 }
 
-fn struct_fields(
-    types: &BTreeMap<TypeKey, TypeDef>,
+/// The fields of a struct variant by name (a map: unions of many large
+/// structs are checked property by property).
+fn struct_fields<'t>(
+    types: &'t BTreeMap<TypeKey, TypeDef>,
     t: &TypeRef,
-) -> Option<Vec<(String, bool, TypeRef)>> {
+) -> Option<(Vec<&'t str>, HashMap<&'t str, &'t TypeRef>)> {
     let TypeRef::Named(key) = t.non_null() else {
         return None;
     };
     match &types.get(key)?.kind {
-        TypeKind::Struct(s) => Some(
-            s.fields
-                .iter()
-                .map(|f| (f.name.clone(), f.required, f.ty.clone()))
-                .collect(),
-        ),
+        TypeKind::Struct(s) => Some((
+            s.fields.iter().map(|f| f.name.as_str()).collect(),
+            s.fields.iter().map(|f| (f.name.as_str(), &f.ty)).collect(),
+        )),
         _ => None,
     }
 }
@@ -57,23 +57,23 @@ pub fn implicit_discriminators(types: &mut BTreeMap<TypeKey, TypeDef>) {
         };
         // A property every member declares with a different constant value;
         // required or not (a member without it would not match anyway).
-        let candidates: BTreeSet<&String> = fields[0].iter().map(|(n, _, _)| n).collect();
+        let candidates: BTreeSet<&str> = fields[0].0.iter().copied().collect();
         'props: for prop in candidates {
             let mut tags = Vec::new();
-            for vf in &fields {
-                let Some((_, _, ty)) = vf.iter().find(|(n, _, _)| n == prop) else {
+            let mut seen = HashSet::new();
+            for (_, vf) in &fields {
+                let Some(ty) = vf.get(prop) else {
                     continue 'props;
                 };
-                let ty = ty.non_null();
-                let Some(value) = const_value(types, ty) else {
+                let Some(value) = const_value(types, ty.non_null()) else {
                     continue 'props;
                 };
-                if tags.contains(&value) {
+                if !seen.insert(value.clone()) {
                     continue 'props;
                 }
                 tags.push(value);
             }
-            updates.push((key.clone(), prop.clone(), tags));
+            updates.push((key.clone(), prop.to_string(), tags));
             break;
         }
     }

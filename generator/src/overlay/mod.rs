@@ -57,7 +57,7 @@ impl Overlay {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let format = Format::detect(text);
         let source = SourceText::new(text.to_string(), format);
-        let value = crate::load::parse_value(text, format).map_err(|e| {
+        let value = crate::load::parse_syntax(text, format).map_err(|e| {
             let d = Diagnostic::error(
                 file,
                 "#",
@@ -469,7 +469,7 @@ mod tests {
             "/../specs/paragon-actionkit.yaml"
         ))
         .unwrap();
-        let doc = crate::load::parse_value(&spec, Format::Yaml).unwrap();
+        let doc = crate::load::parse_syntax(&spec, Format::Yaml).unwrap();
         for (i, _) in text.char_indices() {
             if let Ok(o) = Overlay::parse("cut.yaml", &text[..i]) {
                 let _ = o.apply(&mut doc.clone());

@@ -71,7 +71,7 @@ impl Prism {
         let text = spec_copy::strip_path_fragments(&text)
             .map_err(|e| format!("spec {}: {e}", spec.display()))?
             .unwrap_or(text);
-        let doc: serde_json::Value = serde_yaml::from_str(&text)
+        let doc: serde_json::Value = serde_norway::from_str(&text)
             .map_err(|e| format!("spec {} is not YAML/JSON: {e}", spec.display()))?;
         let name = spec
             .file_stem()

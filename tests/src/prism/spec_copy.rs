@@ -29,9 +29,9 @@ pub(super) fn served_spec(spec: &Path, text: &str, temp_dir: &Path) -> Result<Pa
 /// path items define the same method (or conflicting path-level fields), or if
 /// the spec has relative external `$ref`s that would break in a copy.
 pub fn strip_path_fragments(spec_text: &str) -> Result<Option<String>, String> {
-    use serde_yaml::{Mapping, Value};
+    use serde_norway::{Mapping, Value};
     let mut doc: Value =
-        serde_yaml::from_str(spec_text).map_err(|e| format!("not valid YAML/JSON: {e}"))?;
+        serde_norway::from_str(spec_text).map_err(|e| format!("not valid YAML/JSON: {e}"))?;
     let Some(paths) = doc.get("paths").and_then(Value::as_mapping) else {
         return Ok(None);
     };
@@ -89,13 +89,13 @@ pub fn strip_path_fragments(spec_text: &str) -> Result<Option<String>, String> {
     doc.as_mapping_mut()
         .expect("has paths, so is a mapping")
         .insert(Value::String("paths".into()), Value::Mapping(new_paths));
-    serde_yaml::to_string(&doc)
+    serde_norway::to_string(&doc)
         .map(Some)
         .map_err(|e| format!("cannot serialize the sanitized spec: {e}"))
 }
 
-fn first_external_ref(v: &serde_yaml::Value) -> Option<String> {
-    use serde_yaml::Value;
+fn first_external_ref(v: &serde_norway::Value) -> Option<String> {
+    use serde_norway::Value;
     match v {
         Value::Mapping(m) => m.iter().find_map(|(k, v)| {
             if k.as_str() == Some("$ref") {
@@ -128,7 +128,7 @@ mod tests {
         )
         .unwrap()
         .unwrap();
-        let v: serde_yaml::Value = serde_yaml::from_str(&out).unwrap();
+        let v: serde_norway::Value = serde_norway::from_str(&out).unwrap();
         let keys: Vec<_> = v["paths"]
             .as_mapping()
             .unwrap()
@@ -148,7 +148,7 @@ mod tests {
             strip_path_fragments("paths:\n  /t/#A:\n    post: {x: 1}\n  /t/#B:\n    get: {x: 2}\n")
                 .unwrap()
                 .unwrap();
-        let v: serde_yaml::Value = serde_yaml::from_str(&out).unwrap();
+        let v: serde_norway::Value = serde_norway::from_str(&out).unwrap();
         assert!(v["paths"]["/t/"]["post"].is_mapping() && v["paths"]["/t/"]["get"].is_mapping());
     }
 }

@@ -13,10 +13,6 @@ pub(super) fn f1(x: Option<f64>) -> String {
     .unwrap_or_else(|| "–".into())
 }
 
-pub(super) fn count(x: Option<f64>) -> String {
-    x.map(|v| format!("{v:.0}")).unwrap_or_else(|| "–".into())
-}
-
 pub(super) fn secs(ms: Option<f64>) -> String {
     ms.map(|v| format!("{:.2} s", v / 1e3))
         .unwrap_or_else(|| "–".into())
@@ -40,12 +36,6 @@ pub(super) fn cpu_cell(x: Option<f64>) -> String {
         Some(v) if v < 10.0 => "< 10".into(),
         other => f1(other),
     }
-}
-
-/// A ratio of two `/usr/bin/time` CPU figures, when both are well above
-/// its 10 ms resolution.
-pub(super) fn cpu_ratio(a: Option<f64>, b: Option<f64>) -> Option<f64> {
-    ratio(a, b).filter(|_| a.unwrap_or(0.0) >= 50.0 && b.unwrap_or(0.0) >= 50.0)
 }
 
 pub(super) fn times(x: Option<f64>) -> String {

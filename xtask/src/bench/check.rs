@@ -18,18 +18,6 @@ pub(super) enum Check {
 }
 
 impl Check {
-    pub(super) fn wall(&self) -> Option<f64> {
-        match self {
-            Check::Ok(t) => t.wall,
-            _ => None,
-        }
-    }
-    pub(super) fn cpu(&self) -> Option<f64> {
-        match self {
-            Check::Ok(t) => t.cpu,
-            _ => None,
-        }
-    }
     pub(super) fn cell(&self) -> String {
         match self {
             Check::Skipped => "–".into(),

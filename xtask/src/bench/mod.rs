@@ -1,40 +1,37 @@
-//! `cargo xtask bench [SPEC ...]`: how fast the generator is, where the time
-//! goes, how it scales, and how it compares with progenitor.
+//! `cargo xtask bench [LABEL ...]`: clientgen side by side with
+//! openapi-to-rust and progenitor on the same specs, in the same run.
 //!
-//! The bench builds xtask in release mode (`cargo build --release -p xtask`)
-//! and measures that binary in separate processes, so every number comes
-//! from a fresh process of an optimized build:
+//! - The peers are installed once, pinned (`tools.rs`), under
+//!   `target/bench/tools`; our generator is this workspace's release xtask.
+//! - Generation: each generator's whole process (spawn to exit) on each
+//!   spec, alternated round by round; wall time, CPU time and peak RSS from
+//!   `/usr/bin/time` (`generation.rs`).
+//! - Compile cost: `CARGO_INCREMENTAL=0 cargo check` of each generated
+//!   crate after a warm-up that builds its dependencies, alternated; CPU
+//!   and the peak RSS of the largest child (rustc) (`check.rs`).
+//! - Decode throughput: a large list response built from schema-driven
+//!   instances, decoded into each generator's types (`decode.rs`).
 //!
-//! - `xtask bench-one SPEC --out DIR --json` (hidden) runs the phases once
-//!   (load, lower, locating warnings, emit tokens, format, write) and prints
-//!   their durations and the peak RSS (`VmHWM` from `/proc/self/status`) as
-//!   one JSON line; `--floor` instead only reads the file and parses it into
-//!   a `serde_json::Value` (serde_json / serde_yaml), the parse-only floor.
-//! - `xtask generate SPEC --out DIR --name NAME` is timed end to end (spawn
-//!   to exit), interleaved with `cargo-progenitor progenitor -i SPEC ...`
-//!   (both binaries are spawned directly, without `cargo`'s own startup).
-//! - `cargo check` of each generated crate: a warm-up check builds the
-//!   dependencies into a target dir shared by all crates of one generator,
-//!   then `src/lib.rs` is touched and the crate re-checked `--check-runs`
-//!   times (interleaved ours / progenitor).
-//! - Synthetic specs (1k, 5k, 20k operations) written to
-//!   `target/bench/specs/` show time and memory against operations.
-//!
-//! Every figure is a median over `--runs` processes. The report goes to
-//! `target/bench/report.md` and stdout.
+//! Every figure is a median. The report goes to `target/bench/report.md`
+//! and stdout; `xtask bench-one` (hidden) times our phases inside one
+//! process. CI never runs this verb.
 
 mod cells;
 mod check;
+mod decode;
+mod generation;
+mod generators;
+mod instances;
 mod machine;
 mod phases;
 mod process;
-mod progenitor;
 mod report;
-mod scaling;
-mod spec;
 mod stats;
-mod targets;
+mod suite;
+mod tools;
+mod typenames;
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -44,60 +41,69 @@ use serde_json::Value;
 
 use crate::repo_root;
 
-pub(crate) use phases::{run_one, BenchOneArgs};
+pub(crate) use phases::{cpu_now, run_one, vmhwm_kb, BenchOneArgs};
 
-/// The default corpus specs (the largest ones), relative to `--corpus`.
-const CORPUS_SPECS: &[&str] = &[
-    "v3.0/box-openapi.json",
-    "v3.1/discord-openapi.json",
-    "v3.0/twilio_messaging_v1.json",
-    "v3.0/jira-software-swagger.v3.json",
-    "v3.0/progenitor-nexus.json",
-    "v3.0/k8s-v3_batch.v1.json",
-    "v3.0/spotify-fixed-open-api.yml",
-];
-const REPO_SPECS: &[&str] = &[
-    "specs/insighto.yaml",
-    "specs/intercom.yaml",
-    "specs/intercom-legacy.yaml",
-    "specs/paragon-actionkit.yaml",
-];
-const QUICK_CORPUS: &[&str] = &[
-    "v3.0/progenitor-nexus.json",
-    "v3.0/spotify-fixed-open-api.yml",
-];
-const QUICK_REPO: &[&str] = &["specs/intercom.yaml"];
+use check::{Check, CheckJob};
+use decode::{DecodeJob, DecodeResult};
+use generation::{GenerateJob, Outcome};
+use generators::{Gen, Generators};
+use suite::{Dirs, SuiteSpec, SUITE};
 
 #[derive(Args)]
 pub struct BenchArgs {
-    /// Specs to benchmark (default: the largest specs of the corpus and the
-    /// four in specs/).
-    pub specs: Vec<PathBuf>,
-    /// Processes per measurement; figures are medians.
-    #[arg(long, default_value_t = 7)]
+    /// Suite specs to run, by label (nexus, box, stripe, github,
+    /// microsoft-graph, intercom, intercom-legacy, insighto, paragon);
+    /// default: all of them (or the quick set with --quick).
+    pub labels: Vec<String>,
+    /// Generation runs per generator; figures are medians.
+    #[arg(long, default_value_t = 5)]
     pub runs: usize,
     /// `cargo check` runs per generated crate (after a warm-up check).
     #[arg(long, default_value_t = 3)]
     pub check_runs: usize,
-    /// A smaller set: nexus, spotify, intercom; scaling to 5k operations.
+    /// Decode rounds (samples per decoder).
+    #[arg(long, default_value_t = 15)]
+    pub decode_rounds: usize,
+    /// The quick set: nexus and intercom.
     #[arg(long)]
     pub quick: bool,
-    /// Skip the comparison with progenitor.
-    #[arg(long)]
-    pub no_progenitor: bool,
     /// Skip `cargo check` of the generated crates.
     #[arg(long)]
     pub no_check: bool,
-    /// Skip the synthetic scaling specs.
+    /// Skip the decode benchmarks.
     #[arg(long)]
-    pub no_scaling: bool,
-    /// Where the default corpus specs live.
-    #[arg(long, default_value = "/work/shared/corpus")]
-    pub corpus: PathBuf,
+    pub no_decode: bool,
+    /// Leave out a peer (`openapi-to-rust` or `progenitor`); repeatable.
+    #[arg(long = "without", value_name = "PEER")]
+    pub without: Vec<String>,
+    /// Where the development corpus lives (default: `corpus/specs` in the
+    /// repository).
+    #[arg(long)]
+    pub corpus: Option<PathBuf>,
+    /// The APIs.guru directory's `api/` (default: where `npm ci --prefix
+    /// corpus/apisguru` unpacks it).
+    #[arg(long)]
+    pub apisguru: Option<PathBuf>,
+    /// The decode fuzzer's directory (its `instances.mjs` makes the decode
+    /// documents).
+    #[arg(long)]
+    pub fuzz_dir: Option<PathBuf>,
+}
+
+/// Everything measured on one spec.
+struct SpecResult {
+    spec: SuiteSpec,
+    bytes: u64,
+    runs: usize,
+    generation: BTreeMap<Gen, Outcome>,
+    /// Full crates, by generator; then ours with one tag feature.
+    checks: BTreeMap<Gen, Check>,
+    feature_check: Option<Check>,
+    decode: Option<DecodeResult>,
 }
 
 /// `cargo build --release -p xtask`; returns the binary's path.
-fn build_release(root: &Path) -> Result<PathBuf, String> {
+pub(crate) fn build_release(root: &Path) -> Result<PathBuf, String> {
     eprintln!("bench: cargo build --release -p xtask");
     let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .current_dir(root)
@@ -128,60 +134,193 @@ fn build_release(root: &Path) -> Result<PathBuf, String> {
     Err("cargo build did not report the xtask executable".into())
 }
 
+fn selected(args: &BenchArgs) -> Result<Vec<SuiteSpec>, String> {
+    if args.labels.is_empty() {
+        return Ok(SUITE
+            .iter()
+            .filter(|s| !args.quick || s.quick)
+            .copied()
+            .collect());
+    }
+    args.labels
+        .iter()
+        .map(|l| {
+            SUITE.iter().find(|s| s.label == l).copied().ok_or_else(|| {
+                let known: Vec<&str> = SUITE.iter().map(|s| s.label).collect();
+                format!("unknown bench spec `{l}` (known: {})", known.join(", "))
+            })
+        })
+        .collect()
+}
+
 pub fn run(args: &BenchArgs) -> Result<(), String> {
     let root = repo_root();
     let bench_dir = root.join("target/bench");
     fs::create_dir_all(&bench_dir)
         .map_err(|e| format!("cannot create {}: {e}", bench_dir.display()))?;
+    let specs = selected(args)?;
     let m = machine::machine(&root);
-    let exe = build_release(&root)?;
+    let xtask = build_release(&root)?;
 
-    let mut specs: Vec<PathBuf> = args.specs.clone();
-    if specs.is_empty() {
-        let (corpus, repo) = if args.quick {
-            (QUICK_CORPUS, QUICK_REPO)
-        } else {
-            (CORPUS_SPECS, REPO_SPECS)
-        };
-        for c in corpus {
-            let p = args.corpus.join(c);
-            if p.exists() {
-                specs.push(p);
-            } else {
-                eprintln!("bench: skipping {} (not found)", p.display());
-            }
+    let tools_root = bench_dir.join("tools");
+    let tools_build = bench_dir.join("tools-build");
+    let mut tool_notes = Vec::new();
+    let mut peer = |t: &tools::Tool, g: Gen| match args.without.iter().any(|w| w == g.name()) {
+        true => {
+            tool_notes.push(format!("{}: left out (--without)", t.label()));
+            None
         }
-        specs.extend(repo.iter().map(|p| root.join(p)));
-    }
-    let specs: Vec<PathBuf> = specs
-        .into_iter()
-        .map(|p| fs::canonicalize(&p).unwrap_or(p))
-        .collect();
-
-    let progenitor = if args.no_progenitor {
-        Err("--no-progenitor".to_string())
-    } else {
-        progenitor::ensure_progenitor()
+        false => match t.ensure(&tools_root, &tools_build) {
+            Ok(p) => {
+                tool_notes.push(format!("{}: installed pinned", t.label()));
+                Some(p)
+            }
+            Err(e) => {
+                eprintln!("bench: {} unavailable: {e}", t.label());
+                tool_notes.push(format!("{}: unavailable ({e})", t.label()));
+                None
+            }
+        },
     };
-    if let Err(e) = &progenitor {
-        eprintln!("bench: progenitor unavailable: {e}");
-    }
-    let prog_path = progenitor.as_ref().ok().map(|(p, _)| p.as_path());
+    let gens = Generators {
+        xtask,
+        openapi_to_rust: peer(&tools::OPENAPI_TO_RUST, Gen::OpenapiToRust),
+        progenitor: peer(&tools::PROGENITOR, Gen::Progenitor),
+    };
 
+    let dirs = Dirs {
+        root: root.clone(),
+        corpus: args
+            .corpus
+            .clone()
+            .unwrap_or_else(crate::corpus::dev_corpus_dir),
+        apisguru: args
+            .apisguru
+            .clone()
+            .unwrap_or_else(|| suite::default_apisguru(&root)),
+    };
+    let fuzz_dir = args
+        .fuzz_dir
+        .clone()
+        .unwrap_or_else(|| root.join("tests/fuzz"));
     let mut results = Vec::new();
-    for spec in &specs {
-        results.push(spec::bench_spec(args, &exe, prog_path, &bench_dir, spec)?);
+    let mut skipped = Vec::new();
+    for spec in specs {
+        let path = spec.path(&dirs);
+        if !path.is_file() {
+            eprintln!(
+                "bench: skipping {} ({} not found)",
+                spec.label,
+                path.display()
+            );
+            skipped.push(format!("{}: {} not found", spec.label, path.display()));
+            continue;
+        }
+        results.push(bench_spec(args, &gens, &bench_dir, &fuzz_dir, spec, &path)?);
     }
-    let scale = if args.no_scaling {
-        Vec::new()
-    } else {
-        scaling::scaling(args, &exe, &bench_dir)?
-    };
 
-    let text = report::report(args, &m, &progenitor, &results, &scale);
+    let text = report::report(args, &m, &tool_notes, &results, &skipped);
     let path = bench_dir.join("report.md");
     fs::write(&path, &text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     println!("{text}");
     eprintln!("bench: wrote {}", path.display());
     Ok(())
+}
+
+fn bench_spec(
+    args: &BenchArgs,
+    gens: &Generators,
+    bench_dir: &Path,
+    fuzz_dir: &Path,
+    spec: SuiteSpec,
+    path: &Path,
+) -> Result<SpecResult, String> {
+    let name = spec.crate_name();
+    let out = bench_dir.join("out");
+    let runs = spec.max_runs.map_or(args.runs, |m| m.min(args.runs)).max(1);
+    eprintln!(
+        "bench: {} — generation, {runs} alternated runs per generator",
+        spec.label
+    );
+    let job = GenerateJob {
+        spec: path,
+        name: &name,
+        out: &out,
+        runs,
+        timeout_s: spec.timeout_s,
+        types_only: false,
+    };
+    let generation = generation::generate_all(gens, &job)?;
+
+    let mut checks = BTreeMap::new();
+    let mut feature_check = None;
+    if spec.check && !args.no_check {
+        eprintln!(
+            "bench: {} — cargo check, {} alternated runs per crate",
+            spec.label, args.check_runs
+        );
+        let targets: BTreeMap<Gen, PathBuf> = Gen::ALL
+            .iter()
+            .map(|g| (*g, bench_dir.join("check-target").join(g.dir())))
+            .collect();
+        let feature_args: Vec<String> = spec
+            .feature
+            .map(|f| {
+                vec![
+                    "--no-default-features".into(),
+                    "--features".into(),
+                    f.into(),
+                ]
+            })
+            .unwrap_or_default();
+        let feature_refs: Vec<&str> = feature_args.iter().map(String::as_str).collect();
+        let mut jobs: Vec<CheckJob<'_>> = Vec::new();
+        let mut order = Vec::new();
+        for (g, outcome) in &generation {
+            if let Some(dir) = outcome.dir() {
+                jobs.push((dir, &targets[g], &[]));
+                order.push(Some(*g));
+            }
+        }
+        if spec.feature.is_some() {
+            if let Some(dir) = generation.get(&Gen::Ours).and_then(Outcome::dir) {
+                jobs.push((dir, &targets[&Gen::Ours], &feature_refs));
+                order.push(None);
+            }
+        }
+        for (which, result) in order.into_iter().zip(check::checks(&jobs, args.check_runs)) {
+            match which {
+                Some(g) => {
+                    checks.insert(g, result);
+                }
+                None => feature_check = Some(result),
+            }
+        }
+    }
+
+    let decode = match spec.decode {
+        Some(case) if !args.no_decode => {
+            let work = bench_dir.join("decode").join(spec.label);
+            let job = DecodeJob {
+                label: spec.label,
+                spec: path,
+                case: &case,
+                outcomes: &generation,
+                fuzz_dir,
+                work: &work,
+                rounds: args.decode_rounds,
+            };
+            Some(decode::decode(&job))
+        }
+        _ => None,
+    };
+    Ok(SpecResult {
+        spec,
+        bytes: fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+        runs,
+        generation,
+        checks,
+        feature_check,
+        decode,
+    })
 }

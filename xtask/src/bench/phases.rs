@@ -31,7 +31,7 @@ pub(crate) struct BenchOneArgs {
 }
 
 /// Peak resident set size of this process, in KiB.
-fn vmhwm_kb() -> Option<u64> {
+pub(crate) fn vmhwm_kb() -> Option<u64> {
     let status = fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
@@ -79,7 +79,7 @@ fn cpu_clock(_process: bool) -> Duration {
 
 /// CPU time of the whole process (all threads: emit formats files on
 /// several threads).
-fn cpu_now() -> Duration {
+pub(crate) fn cpu_now() -> Duration {
     cpu_clock(true)
 }
 
@@ -106,14 +106,7 @@ pub(crate) fn run_one(a: &BenchOneArgs) -> Result<(), String> {
         let start = Clock::start();
         let text = fs::read_to_string(&a.spec)
             .map_err(|e| format!("cannot read {}: {e}", a.spec.display()))?;
-        let value: Value = match clientgen::load::Format::detect(&text) {
-            clientgen::load::Format::Json => {
-                serde_json::from_str(&text).map_err(|e| e.to_string())?
-            }
-            clientgen::load::Format::Yaml => {
-                serde_yaml::from_str(&text).map_err(|e| e.to_string())?
-            }
-        };
+        let value: Value = clientgen::load::parse_value(&text)?;
         let (floor, floor_cpu) = start.stop();
         std::hint::black_box(&value);
         let out =

@@ -39,6 +39,8 @@ pub(super) struct Run {
     /// Peak RSS of the process (or its largest child), KiB.
     pub(super) rss_kb: Option<u64>,
     pub(super) out: std::process::Output,
+    /// Set when the time limit ended the process.
+    pub(super) killed_after_s: Option<u64>,
 }
 
 impl Run {
@@ -48,6 +50,9 @@ impl Run {
     /// Why the process failed: progenitor's `gen fail: ...` line, the
     /// message of a panic, or the first error line.
     pub(super) fn first_error(&self) -> String {
+        if let Some(s) = self.killed_after_s {
+            return format!("killed after {s} s");
+        }
         let stderr = String::from_utf8_lossy(&self.out.stderr);
         let stdout = String::from_utf8_lossy(&self.out.stdout);
         let lines: Vec<&str> = stderr.lines().chain(stdout.lines()).collect();
@@ -71,6 +76,12 @@ impl Run {
 /// when it exists (adds one fork/exec, ~1 ms, to every process alike) to
 /// get CPU time and peak RSS, which std cannot read for a child.
 pub(super) fn timed(cmd: &Command) -> Result<Run, String> {
+    timed_limit(cmd, None)
+}
+
+/// [`timed`], killed after `limit_s` seconds when given (through
+/// coreutils' `timeout`, so CPU and peak RSS still count the generator).
+pub(super) fn timed_limit(cmd: &Command, limit_s: Option<u64>) -> Result<Run, String> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static N: AtomicUsize = AtomicUsize::new(0);
     let gnu_time = Path::new("/usr/bin/time");
@@ -79,20 +90,19 @@ pub(super) fn timed(cmd: &Command) -> Result<Run, String> {
         std::process::id(),
         N.fetch_add(1, Ordering::Relaxed)
     ));
-    let mut c = if gnu_time.exists() {
-        let mut c = Command::new(gnu_time);
-        c.arg("-f")
-            .arg("%U %S %M")
-            .arg("-o")
-            .arg(&report)
-            .arg(cmd.get_program())
-            .args(cmd.get_args());
-        c
-    } else {
-        let mut c = Command::new(cmd.get_program());
-        c.args(cmd.get_args());
-        c
-    };
+    let mut argv: Vec<std::ffi::OsString> = Vec::new();
+    if gnu_time.exists() {
+        argv.extend(["/usr/bin/time", "-f", "%U %S %M", "-o"].map(Into::into));
+        argv.push(report.clone().into());
+    }
+    if let Some(s) = limit_s {
+        argv.extend(["timeout", "-s", "KILL"].map(Into::into));
+        argv.push(format!("{s}s").into());
+    }
+    argv.push(cmd.get_program().to_owned());
+    argv.extend(cmd.get_args().map(ToOwned::to_owned));
+    let mut c = Command::new(&argv[0]);
+    c.args(&argv[1..]);
     for (k, v) in cmd.get_envs() {
         match v {
             Some(v) => c.env(k, v),
@@ -110,6 +120,7 @@ pub(super) fn timed(cmd: &Command) -> Result<Run, String> {
         .output()
         .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
     let wall = start.elapsed();
+    let killed = limit_s.filter(|s| wall.as_secs() >= *s && !out.status.success());
     let (mut cpu_ms, mut rss_kb) = (None, None);
     if let Ok(text) = fs::read_to_string(&report) {
         // The last line is ours (GNU time first notes a non-zero exit).
@@ -132,5 +143,6 @@ pub(super) fn timed(cmd: &Command) -> Result<Run, String> {
         cpu_ms,
         rss_kb,
         out,
+        killed_after_s: killed,
     })
 }

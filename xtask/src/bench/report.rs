@@ -1,27 +1,29 @@
-//! `target/bench/report.md`: the header (machine, method), the tables of
-//! phases, progenitor, `cargo check` and scaling, the targets and the
-//! failures.
+//! `target/bench/report.md`: the machine and method, then per spec and
+//! generator the generation, `cargo check` and decode figures with our
+//! ratio to each peer, and the issue's goals checked against them.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
 
-use super::cells::{count, cpu_cell, cpu_ratio, esc, f1, mib, ratio, secs, size, times};
+use super::cells::{cpu_cell, esc, f1, mib, ratio, secs, size, times, verdict};
 use super::check::Check;
+use super::generation::Outcome;
+use super::generators::Gen;
 use super::machine::{loadavg, Machine};
-use super::scaling::ScalePoint;
-use super::spec::SpecResult;
-use super::targets;
-use super::BenchArgs;
+use super::stats::Timing;
+use super::{BenchArgs, SpecResult};
 
 pub(super) fn report(
     args: &BenchArgs,
     m: &Machine,
-    progenitor: &Result<(PathBuf, String), String>,
+    tools: &[String],
     results: &[SpecResult],
-    scale: &[ScalePoint],
+    skipped: &[String],
 ) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "# clientgen benchmark\n");
+    let _ = writeln!(
+        s,
+        "# clientgen benchmark: side by side with openapi-to-rust and progenitor\n"
+    );
     let _ = writeln!(s, "- date: {}", m.date);
     let _ = writeln!(
         s,
@@ -33,267 +35,304 @@ pub(super) fn report(
         loadavg()
     );
     let _ = writeln!(s, "- toolchain: {}; clientgen at {}", m.rustc, m.commit);
+    for t in tools {
+        let _ = writeln!(s, "- {t}");
+    }
     let _ = writeln!(
         s,
-        "- progenitor: {}",
-        match progenitor {
-            Ok((_, v)) => v.clone(),
-            Err(e) => format!("unavailable ({e})"),
-        }
-    );
-    let _ = writeln!(
-        s,
-        "- method: release build; one process per measurement; medians of {} runs. Phases are timed inside `xtask bench-one` \
-         (wall, and process CPU time of all threads from `clock_gettime(CLOCK_PROCESS_CPUTIME_ID)`); \"process\" is `xtask generate` / `cargo-progenitor progenitor` spawn → exit \
-         (interleaved, CPU and peak RSS from /usr/bin/time). \"emit\" is `emit_crate_timed` as a whole; \"format\" is its syn-parse + prettyplease time summed over the threads emit uses, so it can exceed emit's wall time. `cargo check`: one warm-up (dependencies) per generator into a shared \
-         target dir, then touch src/lib.rs and re-check with `CARGO_INCREMENTAL=0` (the whole crate, as when it is a dependency), median of {} (interleaved). When the load average exceeds the CPU count, \
-         trust CPU times and same-run ratios over wall times.",
+        "- method: one process per measurement, the generators alternated round by round (round i starts with generator i mod 3); \
+         medians of {} generation runs. Wall time is spawn → exit; CPU (user + system) and peak RSS from /usr/bin/time. \
+         `cargo check`: a warm-up per generator builds the dependencies into that generator's target dir, then `touch src/lib.rs` \
+         and `CARGO_INCREMENTAL=0 cargo check` (the whole crate, as a dependency is checked), alternated, median of {}; its peak RSS \
+         is that of the largest process, rustc. Ratios are clientgen / peer: below 1 is better for us. When the load average \
+         exceeds the CPU count, trust same-run ratios and CPU over absolute wall times.",
         args.runs, args.check_runs
     );
+    for k in skipped {
+        let _ = writeln!(s, "- skipped {k}");
+    }
 
-    let _ = writeln!(s, "\n## Phases: wall ms (medians)\n");
-    let _ = writeln!(s, "| spec | size | ops | types | load | lower | warnings | emit | format (Σ threads) | write | **total** | parse floor | total/floor | peak RSS MiB | generated .rs lines |");
-    let _ = writeln!(
-        s,
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
-    );
+    let _ = writeln!(s, "\n## Generation (whole process)\n");
+    let _ = writeln!(s, "| spec | size | generator | wall | CPU ms | peak RSS MiB | .rs lines | wall ratio | CPU ratio | RSS ratio |");
+    let _ = writeln!(s, "|---|--:|---|--:|--:|--:|--:|--:|--:|--:|");
     for r in results {
-        if r.phases.is_empty() {
-            let _ = writeln!(
-                s,
-                "| {} | {} | failed: {} |||||||||||||",
-                r.label,
-                size(r.bytes),
-                esc(r.error.as_deref().unwrap_or("?"))
-            );
-            continue;
+        let ours = r
+            .generation
+            .get(&Gen::Ours)
+            .and_then(Outcome::timing)
+            .copied();
+        for (g, o) in &r.generation {
+            let first = *g == Gen::Ours;
+            let label = if first {
+                format!("{} ({} runs)", r.spec.label, r.runs)
+            } else {
+                String::new()
+            };
+            let sz = if first { size(r.bytes) } else { String::new() };
+            match o {
+                Outcome::Ok {
+                    timing, rs_lines, ..
+                } => {
+                    let (w, c, m) = if first {
+                        (String::new(), String::new(), String::new())
+                    } else {
+                        ratios(ours, timing)
+                    };
+                    let _ = writeln!(
+                        s,
+                        "| {label} | {sz} | {} | {} | {} | {} | {rs_lines} | {w} | {c} | {m} |",
+                        g.name(),
+                        secs(timing.wall),
+                        cpu_cell(timing.cpu),
+                        mib(timing.rss_kb),
+                    );
+                }
+                Outcome::Failed(e) => {
+                    let _ = writeln!(
+                        s,
+                        "| {label} | {sz} | {} | fails: {} |||||||",
+                        g.name(),
+                        esc(e)
+                    );
+                }
+                Outcome::Unavailable => {
+                    let _ = writeln!(s, "| {label} | {sz} | {} | not installed |||||||", g.name());
+                }
+            }
         }
-        let p = |k: &str| r.phases.get(k).copied();
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | **{}** | {} | {} | {} | {} |",
-            r.label,
-            size(r.bytes),
-            count(p("operations")),
-            count(p("types")),
-            f1(p("load_ms")),
-            f1(p("lower_ms")),
-            f1(p("warn_ms")),
-            f1(p("emit_ms")),
-            f1(p("format_ms")),
-            f1(p("write_ms")),
-            f1(p("total_ms")),
-            f1(r.floor.wall),
-            times(ratio(p("total_ms"), r.floor.wall)),
-            mib(p("vmhwm_kb")),
-            r.rs_lines,
-        );
     }
 
-    let _ = writeln!(s, "\n## Phases: CPU ms (medians)\n");
-    let _ = writeln!(s, "| spec | load | lower | warnings | emit | write | **total** | parse floor | total/floor | load/floor | total/load | process CPU (bench-one, to exit) |");
-    let _ = writeln!(s, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
-    for r in results.iter().filter(|r| !r.phases.is_empty()) {
-        let p = |k: &str| r.phases.get(k).copied();
+    let checked: Vec<&SpecResult> = results.iter().filter(|r| !r.checks.is_empty()).collect();
+    if !checked.is_empty() {
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {} | {} | **{}** | {} | {} | {} | {} | {} |",
-            r.label,
-            f1(p("load_cpu_ms")),
-            f1(p("lower_cpu_ms")),
-            f1(p("warn_cpu_ms")),
-            f1(p("emit_cpu_ms")),
-            f1(p("write_cpu_ms")),
-            f1(p("total_cpu_ms")),
-            f1(r.floor.cpu),
-            times(ratio(p("total_cpu_ms"), r.floor.cpu)),
-            times(ratio(p("load_cpu_ms"), r.floor.cpu)),
-            times(ratio(p("total_cpu_ms"), p("load_cpu_ms"))),
-            f1(p("process_cpu_ms")),
+            "\n## `cargo check` of the generated crate (non-incremental)\n"
         );
+        let _ = writeln!(s, "| spec | crate | wall | CPU ms | rustc peak RSS MiB | wall ratio | CPU ratio | RSS ratio |");
+        let _ = writeln!(s, "|---|---|--:|--:|--:|--:|--:|--:|");
+        for r in checked {
+            let ours = timing(r.checks.get(&Gen::Ours));
+            for (g, c) in &r.checks {
+                let label = if *g == Gen::Ours { r.spec.label } else { "" };
+                check_row(
+                    &mut s,
+                    label,
+                    g.name(),
+                    c,
+                    (*g != Gen::Ours).then_some(ours).flatten(),
+                );
+            }
+            if let (Some(f), Some(c)) = (r.spec.feature, &r.feature_check) {
+                check_row(
+                    &mut s,
+                    "",
+                    &format!("clientgen, only `{f}` (ratio to the full crate)"),
+                    c,
+                    ours,
+                );
+            }
+        }
     }
 
-    let _ = writeln!(s, "\n## Against progenitor\n");
-    let _ = writeln!(
-        s,
-        "Whole process (spawn → exit) and `cargo check` of the generated crate after touching src/lib.rs. Ratios are ours / progenitor's (< 1: we are faster).\n"
-    );
-    let _ = writeln!(s, "| spec | ours ms | progenitor ms | wall ratio | ours CPU ms | progenitor CPU ms | CPU ratio | ours RSS MiB | progenitor RSS MiB | ours check | progenitor check | check ratio (wall / CPU) | ours .rs lines | progenitor .rs lines |");
-    let _ = writeln!(
-        s,
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
-    );
-    for r in results {
-        let dash = || "–".to_string();
-        let (tw, tc, tr, tchk, tl, wr, cr, chr) = match &r.theirs {
-            None => (
-                "unavailable".to_string(),
-                dash(),
-                dash(),
-                dash(),
-                dash(),
-                dash(),
-                dash(),
-                dash(),
-            ),
-            Some(t) if t.error.is_some() => (
-                format!("cannot generate: {}", esc(t.error.as_deref().unwrap_or(""))),
-                dash(),
-                dash(),
-                dash(),
-                dash(),
-                dash(),
-                dash(),
-                dash(),
-            ),
-            Some(t) => (
-                f1(t.timing.wall),
-                cpu_cell(t.timing.cpu),
-                mib(t.timing.rss_kb),
-                t.check.cell(),
-                t.rs_lines.to_string(),
-                times(ratio(r.ours.wall, t.timing.wall)),
-                times(cpu_ratio(r.ours.cpu, t.timing.cpu)),
-                format!(
-                    "{} / {}",
-                    times(ratio(r.ours_check.wall(), t.check.wall())),
-                    times(ratio(r.ours_check.cpu(), t.check.cpu()))
-                ),
-            ),
-        };
+    let decoded: Vec<&SpecResult> = results.iter().filter(|r| r.decode.is_some()).collect();
+    if !decoded.is_empty() {
+        let _ = writeln!(s, "\n## Decode throughput\n");
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            r.label,
-            f1(r.ours.wall),
-            tw,
-            wr,
-            cpu_cell(r.ours.cpu),
-            tc,
-            cr,
-            mib(r.ours.rss_kb),
-            tr,
-            r.ours_check.cell(),
-            tchk,
-            chr,
-            r.rs_lines,
-            tl
+            "Schema-driven instances of the item schema (the decode fuzzer's json-schema-faker), each with one undeclared \
+             property; the document holds the first items every generator's types accept. `kept`: undeclared properties \
+             still in the decoded value (re-serialized). Ratio: clientgen (tracked, as the client decodes) / decoder, in \
+             throughput: above 1 is better for us.\n"
         );
+        let _ = writeln!(
+            s,
+            "| spec | document | decoder | MB/s | kept | throughput ratio |"
+        );
+        let _ = writeln!(s, "|---|---|---|--:|--:|--:|");
+        for r in decoded {
+            let Some(d) = &r.decode else { continue };
+            if let Some(e) = &d.error {
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | failed: {} |||",
+                    r.spec.label,
+                    esc(&d.what),
+                    esc(e)
+                );
+            }
+            let ours = d
+                .rows
+                .iter()
+                .find(|x| x.name == "clientgen")
+                .and_then(|x| x.mb_per_s);
+            let what = format!(
+                "{} ({} KiB, {} items; pool {}, rejected {:?})",
+                d.what,
+                d.bytes / 1024,
+                d.items,
+                d.pool,
+                d.rejected
+            );
+            for (i, row) in d.rows.iter().enumerate() {
+                let (label, what) = if i == 0 {
+                    (r.spec.label, esc(&what))
+                } else {
+                    ("", String::new())
+                };
+                if let Some(e) = &row.error {
+                    let _ = writeln!(
+                        s,
+                        "| {label} | {what} | {} | fails: {} |||",
+                        row.name,
+                        esc(e)
+                    );
+                    continue;
+                }
+                let kept = row
+                    .kept
+                    .map(|k| k.to_string())
+                    .unwrap_or_else(|| "–".into());
+                let rt = if row.name == "clientgen" {
+                    String::new()
+                } else {
+                    times(ratio(ours, row.mb_per_s))
+                };
+                let _ = writeln!(
+                    s,
+                    "| {label} | {what} | {} | {} | {kept} | {rt} |",
+                    row.name,
+                    f1(row.mb_per_s)
+                );
+            }
+        }
     }
 
-    if results
-        .iter()
-        .any(|r| !matches!(r.ours_check, Check::Skipped))
-    {
-        let _ = writeln!(s, "\n## `cargo check` of our crates: where the time goes\n");
-        let _ = writeln!(
-            s,
-            "All features vs `--no-default-features` (the per-tag features gate the operations, so the latter is the types and the runtime only).\n"
-        );
-        let _ = writeln!(s, "| spec | ops | types | .rs lines | all features | no operations | operations' share | all features CPU |");
-        let _ = writeln!(s, "|---|--:|--:|--:|--:|--:|--:|--:|");
-        for r in results
-            .iter()
-            .filter(|r| !matches!(r.ours_check, Check::Skipped))
-        {
-            let share = match (r.ours_check.wall(), r.ours_check_types.wall()) {
-                (Some(a), Some(b)) if a > 0.0 => format!("{:.0}%", (a - b).max(0.0) / a * 100.0),
-                _ => "–".into(),
+    goals(&mut s, results);
+    s
+}
+
+fn ratios(ours: Option<Timing>, t: &Timing) -> (String, String, String) {
+    let Some(o) = ours else {
+        return Default::default();
+    };
+    (
+        times(ratio(o.wall, t.wall)),
+        // /usr/bin/time counts CPU in 10 ms ticks: no ratio of small figures.
+        times(
+            ratio(o.cpu, t.cpu)
+                .filter(|_| o.cpu.unwrap_or(0.0) >= 50.0 && t.cpu.unwrap_or(0.0) >= 50.0),
+        ),
+        times(ratio(o.rss_kb, t.rss_kb)),
+    )
+}
+
+fn timing(c: Option<&Check>) -> Option<Timing> {
+    match c {
+        Some(Check::Ok(t)) => Some(*t),
+        _ => None,
+    }
+}
+
+fn check_row(s: &mut String, label: &str, name: &str, c: &Check, base: Option<Timing>) {
+    match c {
+        Check::Ok(t) => {
+            let (w, cpu, m) = match base {
+                Some(b) if name.starts_with("clientgen") => ratios(Some(*t), &b),
+                Some(b) => ratios(Some(b), t),
+                None => Default::default(),
             };
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} | {} | {} | {} | {} |",
-                r.label,
-                count(r.phases.get("operations").copied()),
-                count(r.phases.get("types").copied()),
-                r.rs_lines,
-                r.ours_check.cell(),
-                r.ours_check_types.cell(),
-                share,
-                secs(r.ours_check.cpu()),
+                "| {label} | {name} | {} | {} | {} | {w} | {cpu} | {m} |",
+                secs(t.wall),
+                cpu_cell(t.cpu),
+                mib(t.rss_kb)
             );
         }
+        other => {
+            let _ = writeln!(s, "| {label} | {name} | {} ||||||", other.cell());
+        }
     }
+}
 
-    if !scale.is_empty() {
-        let _ = writeln!(
-            s,
-            "\n## Scaling (synthetic specs in target/bench/specs/: CRUD over ops/4 resources)\n"
-        );
-        let _ = writeln!(s, "| operations | spec size | load | lower | emit | format (Σ threads) | write | **total** ms | µs / op | CPU ms | CPU µs / op | parse floor | total/floor | process ms | peak RSS MiB | KiB / op |");
-        let _ = writeln!(
-            s,
-            "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
-        );
-        for pt in scale {
-            if let Some(e) = &pt.error {
-                let _ = writeln!(
-                    s,
-                    "| {} | {} | failed: {} ||||||||||||||",
-                    pt.ops,
-                    size(pt.bytes),
-                    esc(e)
-                );
+/// The issue's goals, as far as this run measured them.
+fn goals(s: &mut String, results: &[SpecResult]) {
+    let _ = writeln!(s, "\n## Goals (issue 13)\n");
+    for r in results {
+        let ours = r
+            .generation
+            .get(&Gen::Ours)
+            .and_then(Outcome::timing)
+            .copied();
+        for g in [Gen::OpenapiToRust, Gen::Progenitor] {
+            let Some(t) = r.generation.get(&g).and_then(Outcome::timing) else {
                 continue;
-            }
-            let p = |k: &str| pt.phases.get(k).copied();
-            let per_op = |k: &str, scale: f64| p(k).map(|t| t * scale / pt.ops as f64);
+            };
+            let w = ours.and_then(|o| ratio(o.wall, t.wall));
+            let m = ours.and_then(|o| ratio(o.rss_kb, t.rss_kb));
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} | {} | {} | {} | **{}** | {} | {} | {} | {} | {} | {} | {} | {} |",
-                pt.ops,
-                size(pt.bytes),
-                f1(p("load_ms")),
-                f1(p("lower_ms")),
-                f1(p("emit_ms")),
-                f1(p("format_ms")),
-                f1(p("write_ms")),
-                f1(p("total_ms")),
-                f1(per_op("total_ms", 1e3)),
-                f1(p("total_cpu_ms")),
-                f1(per_op("total_cpu_ms", 1e3)),
-                f1(pt.floor.wall),
-                times(ratio(p("total_ms"), pt.floor.wall)),
-                f1(p("process_ms")),
-                mib(p("vmhwm_kb")),
-                f1(per_op("vmhwm_kb", 1.0)),
+                "- {}: generation wall ≤ 0.5× {}: {} ({}); peak RSS ≤ 0.7×: {} ({})",
+                r.spec.label,
+                g.name(),
+                verdict(w.map(|x| x <= 0.5)),
+                times(w),
+                verdict(m.map(|x| x <= 0.7)),
+                times(m)
+            );
+        }
+        if r.spec.label == "microsoft-graph" {
+            let _ = writeln!(
+                s,
+                "- microsoft-graph in < 30 s: {} ({}, peak RSS {} MiB)",
+                verdict(ours.and_then(|o| o.wall).map(|w| w < 30_000.0)),
+                secs(ours.and_then(|o| o.wall)),
+                mib(ours.and_then(|o| o.rss_kb))
+            );
+        }
+        let oc = timing(r.checks.get(&Gen::Ours));
+        for g in [Gen::OpenapiToRust, Gen::Progenitor] {
+            let Some(t) = timing(r.checks.get(&g)) else {
+                continue;
+            };
+            let w = oc.and_then(|o| ratio(o.wall, t.wall));
+            let _ = writeln!(
+                s,
+                "- {}: check ≤ 0.6× {}: {} ({})",
+                r.spec.label,
+                g.name(),
+                verdict(w.map(|x| x <= 0.6)),
+                times(w)
+            );
+        }
+        if let (Some(f), Some(o)) = (timing(r.feature_check.as_ref()), oc) {
+            let w = ratio(f.wall, o.wall);
+            let _ = writeln!(
+                s,
+                "- {}: one tag feature ≤ 10% of the full check: {} ({})",
+                r.spec.label,
+                verdict(w.map(|x| x <= 0.1)),
+                times(w)
+            );
+        }
+        if let Some(d) = &r.decode {
+            let ours = d.rows.iter().find(|x| x.name == "clientgen");
+            let best = d
+                .rows
+                .iter()
+                .filter(|x| x.gen.is_some_and(|g| g != Gen::Ours))
+                .filter_map(|x| x.mb_per_s)
+                .reduce(f64::max);
+            let rt = ratio(ours.and_then(|x| x.mb_per_s), best);
+            let kept = ours.and_then(|x| x.kept).is_some_and(|k| k >= d.items);
+            let _ = writeln!(
+                s,
+                "- {}: decode ≥ 1.5× the faster peer: {} ({}); undeclared fields kept: {}",
+                r.spec.label,
+                verdict(rt.map(|x| x >= 1.5)),
+                times(rt),
+                if kept { "yes" } else { "NO" }
             );
         }
     }
-
-    targets::write(&mut s, results, scale);
-
-    let failures: Vec<String> = results
-        .iter()
-        .filter_map(|r| {
-            let t = r.theirs.as_ref()?;
-            match (&t.error, &t.check) {
-                (Some(e), _) => Some(format!("- progenitor cannot generate {}: {}", r.label, e)),
-                (None, Check::Failed(e)) => Some(format!(
-                    "- progenitor's crate for {} does not compile: {}",
-                    r.label, e
-                )),
-                _ => None,
-            }
-        })
-        .chain(
-            results
-                .iter()
-                .filter_map(|r| match (&r.error, &r.ours_check) {
-                    (Some(e), _) => Some(format!("- clientgen failed on {}: {}", r.label, e)),
-                    (None, Check::Failed(e)) => Some(format!(
-                        "- our crate for {} does not compile: {}",
-                        r.label, e
-                    )),
-                    _ => None,
-                }),
-        )
-        .collect();
-    if !failures.is_empty() {
-        let _ = writeln!(s, "\n## Failures\n");
-        for f in failures {
-            let _ = writeln!(s, "{f}");
-        }
-    }
-    s
 }

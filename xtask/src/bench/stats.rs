@@ -47,7 +47,7 @@ impl Runs {
 }
 
 /// Median wall ms, CPU ms and peak RSS KiB.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy, Debug, Default)]
 pub(super) struct Timing {
     pub(super) wall: Option<f64>,
     pub(super) cpu: Option<f64>,

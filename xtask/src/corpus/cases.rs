@@ -122,7 +122,11 @@ pub(super) fn collect_cases(api: &ir::Api, krate: &str) -> Vec<Case> {
 
 /// The Rust type of a position, as seen from the round-trip program; `Err`
 /// (a reason to skip) when the position is untyped.
-fn rust_type(t: &TypeRef, names: &BTreeMap<&str, &str>, krate: &str) -> Result<String, String> {
+pub(super) fn rust_type(
+    t: &TypeRef,
+    names: &BTreeMap<&str, &str>,
+    krate: &str,
+) -> Result<String, String> {
     match t.non_null() {
         TypeRef::Any | TypeRef::Object => return Err("untyped".into()),
         TypeRef::Named(key) if !names.contains_key(key.as_str()) => {
@@ -142,8 +146,7 @@ fn rust_type(t: &TypeRef, names: &BTreeMap<&str, &str>, krate: &str) -> Result<S
                 Primitive::I32 => "i32".into(),
                 Primitive::I64 => "i64".into(),
                 Primitive::U64 => "u64".into(),
-                Primitive::F32 => "f32".into(),
-                Primitive::F64 => "f64".into(),
+                Primitive::F32 | Primitive::F64 => "f64".into(),
                 Primitive::Uuid => "uuid::Uuid".into(),
                 Primitive::DateTime => format!("{krate}::runtime::DateTime"),
                 Primitive::Date => format!("{krate}::runtime::Date"),

@@ -1,5 +1,5 @@
-//! Finding the specs under the corpus directories, and naming their
-//! scratch crates.
+//! Finding the specs under the corpus directories and of the development
+//! sample, and naming their scratch crates.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -23,21 +23,42 @@ pub(super) fn find_specs(dirs: &[PathBuf]) -> Result<Vec<Row>, String> {
                 .unwrap_or(&f)
                 .to_string_lossy()
                 .replace('\\', "/");
+            let stem = f
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_default();
             rows.push(Row {
                 rel,
                 spec: f,
+                stem,
                 ..Row::default()
             });
         }
     }
-    // Crate directory and package names, unique.
+    Ok(rows)
+}
+
+/// The rows of the development sample: spec `api/<id>.json` of the
+/// directory, named after its id (`1password.com/events` →
+/// `1password.com-events`).
+pub(super) fn sample_rows(api: &Path, ids: &[String]) -> Vec<Row> {
+    ids.iter()
+        .map(|id| Row {
+            rel: id.clone(),
+            spec: api.join(format!("{id}.json")),
+            stem: id.replace('/', "-"),
+            sample: true,
+            ..Row::default()
+        })
+        .collect()
+}
+
+/// Makes the rows' crate directory names (`stem`, from the name each row
+/// proposes) unique and derives their package names.
+pub(super) fn name_rows(rows: &mut [Row]) {
     let mut taken = std::collections::BTreeSet::new();
-    for r in &mut rows {
-        let stem = r
-            .spec
-            .file_stem()
-            .map(|s| s.to_string_lossy().to_string())
-            .unwrap_or_default();
+    for r in rows {
+        let stem = r.stem.clone();
         let mut name = stem.clone();
         let mut n = 2;
         while !taken.insert(name.clone()) {
@@ -54,7 +75,6 @@ pub(super) fn find_specs(dirs: &[PathBuf]) -> Result<Vec<Row>, String> {
         r.krate = format!("corpus-{}", words.join("-"));
         r.stem = name;
     }
-    Ok(rows)
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {

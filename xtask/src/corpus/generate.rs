@@ -21,24 +21,35 @@ pub(super) fn generate_all(rows: &mut [Row], opts: &Options, jobs: usize) -> Res
     let slots: Vec<Mutex<&mut Row>> = rows.iter_mut().map(Mutex::new).collect();
     std::thread::scope(|s| {
         for _ in 0..jobs.min(slots.len()) {
-            s.spawn(|| loop {
-                if stop.load(Ordering::Relaxed) {
-                    break;
-                }
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(slot) = slots.get(i) else { break };
-                let mut row = slot.lock().unwrap_or_else(|p| p.into_inner());
-                generate_one(&mut row, opts);
-                if let Some(e) = &row.gen_error {
-                    eprintln!("corpus: {}: {e}", row.rel);
-                    if !opts.keep_going {
-                        stop.store(true, Ordering::Relaxed);
+            // The stack of a main thread (8 MiB) or more: a spec the sweep's
+            // child process generated must not overflow here.
+            let worker = std::thread::Builder::new()
+                .stack_size(64 << 20)
+                .spawn_scoped(s, || loop {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
                     }
-                }
-            });
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(slot) = slots.get(i) else { break };
+                    let mut row = slot.lock().unwrap_or_else(|p| p.into_inner());
+                    if row.gen_error.is_some() {
+                        // Screened out by the sweep (crash, hang, rejection).
+                        continue;
+                    }
+                    generate_one(&mut row, opts);
+                    if let Some(e) = &row.gen_error {
+                        eprintln!("corpus: {}: {e}", row.rel);
+                        if !opts.keep_going {
+                            stop.store(true, Ordering::Relaxed);
+                        }
+                    }
+                });
+            if let Err(e) = worker {
+                return Err(format!("cannot start a generator thread: {e}"));
+            }
         }
-    });
-    Ok(())
+        Ok(())
+    })
 }
 
 fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
@@ -103,11 +114,15 @@ fn generate_one(row: &mut Row, opts: &Options) {
     }
     seed_lockfile(&dir.join("Cargo.lock"));
 
+    if opts.fuzz > 0 {
+        row.fuzz = super::fuzz::prepare(api, &row.krate);
+    }
+
     // Round-trip program and its cases.
     let examples_dir = dir.join("examples");
     let _ = fs::remove_dir_all(&examples_dir);
     let _ = fs::remove_file(dir.join("roundtrip.json"));
-    if opts.examples {
+    if opts.examples && !row.sample {
         row.cases = collect_cases(api, &row.krate);
         if row.runnable_cases() > 0 {
             let program = roundtrip_program(row);

@@ -18,8 +18,11 @@ pub(super) enum Check {
 
 #[derive(Default)]
 pub(super) struct Row {
-    /// Path relative to the corpus directory.
+    /// Path relative to the corpus directory (dev), or the spec's id in the
+    /// APIs.guru directory (sample).
     pub(super) rel: String,
+    /// A spec of the APIs.guru development sample (no round-trips).
+    pub(super) sample: bool,
     pub(super) spec: PathBuf,
     /// Scratch crate directory name (the spec's stem, made unique).
     pub(super) stem: String,
@@ -30,6 +33,9 @@ pub(super) struct Row {
     pub(super) gen_ms: u128,
     pub(super) fallbacks: usize,
     pub(super) gen_error: Option<String>,
+    /// The sweep's outcome class when the child process did not generate
+    /// the spec (then `gen_error` says why).
+    pub(super) screened: Option<&'static str>,
     pub(super) check: Check,
     pub(super) errors: usize,
     pub(super) warnings: usize,
@@ -39,6 +45,8 @@ pub(super) struct Row {
     /// Round-trip outcome per case that was run (index into `cases`).
     pub(super) results: BTreeMap<usize, Value>,
     pub(super) roundtrip_error: Option<String>,
+    /// Decode fuzzing (`--fuzz`).
+    pub(super) fuzz: super::fuzz::Fuzz,
 }
 
 impl Row {
@@ -81,9 +89,17 @@ impl Row {
             .values()
             .filter(|r| r["result"] == "ok")
             .count();
+        let normalised = self
+            .results
+            .values()
+            .filter(|r| r["result"] == "ok" && r.get("normalised").is_some())
+            .count();
         let failed = self.results.len() - ok;
         let not_run = self.runnable_cases() - self.results.len();
         let mut s = format!("{total}: {ok} ok, {failed} failed");
+        if normalised > 0 {
+            s.push_str(&format!(" ({normalised} of the ok re-encoded normalised)"));
+        }
         if skipped > 0 {
             s.push_str(&format!(", {skipped} skipped"));
         }

@@ -9,8 +9,8 @@ use std::time::Instant;
 use serde_json::Value;
 
 use super::cargo::{cargo_json, is_summary, CargoRun};
-use super::corpus_dir;
 use super::row::{Check, Row};
+use super::{corpus_dir, Lint, Options};
 use crate::repo_root;
 
 pub(super) fn write_workspace(rows: &[Row], members: &[usize]) -> Result<(), String> {
@@ -86,17 +86,28 @@ fn attribute(row: &mut Row, messages: &[Value]) {
     };
 }
 
+/// The cargo subcommand that checks the crates.
+fn lint_command(opts: &Options) -> String {
+    match opts.lint {
+        Lint::Clippy => "clippy".into(),
+        Lint::Check => "check".into(),
+    }
+}
+
 pub(super) fn check_workspace(
     rows: &mut [Row],
     members: &[usize],
     jobs: usize,
-    keep_going: bool,
+    opts: &Options,
 ) -> Result<(), String> {
-    let mut args: Vec<String> = ["check", "--workspace", "--message-format=json", "-j"]
-        .map(String::from)
-        .to_vec();
+    let mut args: Vec<String> = vec![
+        lint_command(opts),
+        "--workspace".into(),
+        "--message-format=json".into(),
+        "-j".into(),
+    ];
     args.push(jobs.to_string());
-    if keep_going {
+    if opts.keep_going {
         args.push("--keep-going".into());
     }
     let run = cargo_json(&args, &corpus_dir())?;
@@ -140,12 +151,12 @@ pub(super) fn check_per_crate(
     rows: &mut [Row],
     members: &[usize],
     jobs: usize,
-    keep_going: bool,
+    opts: &Options,
 ) -> Result<(), String> {
     for &i in members {
         let manifest = rows[i].dir().join("Cargo.toml");
         let args: Vec<String> = vec![
-            "check".into(),
+            lint_command(opts),
             "--message-format=json".into(),
             "-j".into(),
             jobs.to_string(),
@@ -175,7 +186,7 @@ pub(super) fn check_per_crate(
                 .to_string();
             rows[i].check = Check::Failed(format!("FAIL: cargo: {why}"));
         }
-        if !keep_going && !matches!(rows[i].check, Check::Ok) {
+        if !opts.keep_going && !matches!(rows[i].check, Check::Ok) {
             break;
         }
     }

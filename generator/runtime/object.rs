@@ -1,0 +1,104 @@
+//! Decoding JSON objects into generated structs.
+//!
+//! Each generated struct implements [`Object`] with one loop over the keys:
+//! declared properties are matched by name and decoded in place, every
+//! other key goes to the struct's `extra` map. Nothing is buffered, and a
+//! missing required property is reported by its own name.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess};
+
+use super::lenient::{Lenient, Seed};
+
+/// A generated struct, decoded from the entries of a JSON object.
+pub trait Object: Sized {
+    /// The type's name, for error messages.
+    const NAME: &'static str;
+
+    /// Decodes the struct from the remaining entries of `map`.
+    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// The `Visitor` of every generated struct: accepts a JSON object only.
+pub struct ObjectVisitor<T>(PhantomData<fn() -> T>);
+
+impl<T> ObjectVisitor<T> {
+    /// A visitor producing a `T`.
+    pub fn new() -> Self {
+        ObjectVisitor(PhantomData)
+    }
+}
+
+impl<T> Default for ObjectVisitor<T> {
+    fn default() -> Self {
+        ObjectVisitor::new()
+    }
+}
+
+impl<'de, T: Object> de::Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a `{}` object", T::NAME)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::from_map(map)
+    }
+}
+
+/// Decodes a generated struct: the body of its `Deserialize` impl.
+pub fn deserialize<'de, D: Deserializer<'de>, T: Object>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_map(ObjectVisitor::<T>::new())
+}
+
+/// An object key, borrowed from the input when it has no escapes.
+pub struct Key<'de>(Cow<'de, str>);
+
+impl Key<'_> {
+    /// The key's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The key as an owned string (for the `extra` map).
+    pub fn into_string(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> de::Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a property name")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Borrowed(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(v)))
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// The next key of `map`, if any.
+pub fn next_key<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<Key<'de>>, A::Error> {
+    map.next_key()
+}
+
+/// The value of the current entry, decoded leniently (numbers and booleans
+/// may come inside strings; see [`super::lenient`]).
+pub fn lenient<'de, A: MapAccess<'de>, T: Lenient>(map: &mut A) -> Result<T, A::Error> {
+    map.next_value_seed(Seed::<T>::new())
+}

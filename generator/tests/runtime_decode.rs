@@ -1,0 +1,474 @@
+//! Decoding what real servers send: lenient numbers, booleans and
+//! date-times, generated-style structs and unions, and `Error::Decode`
+//! naming the exact path of a failure.
+//!
+//! `Item`, `Order` and `Shape` below are written exactly as the generator
+//! emits structs and unions (`emit/types.rs`), so these tests pin down the
+//! runtime half of that contract.
+
+#[path = "../runtime/mod.rs"]
+pub mod runtime;
+
+use std::collections::BTreeMap;
+
+use bytes::Bytes;
+use reqwest::{header::HeaderMap, StatusCode};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+
+use runtime::lenient::Lenient;
+use runtime::{DateTime, Error, Maybe, RawResponse};
+
+fn lenient<T: Lenient>(v: Value) -> Result<T, String> {
+    T::decode(v).map_err(|e| e.to_string())
+}
+
+// ---------------------------------------------------------------- lenient
+
+#[test]
+fn integers_accept_strings_and_integral_floats() {
+    assert_eq!(lenient::<i64>(json!(42)), Ok(42));
+    assert_eq!(lenient::<i64>(json!("42")), Ok(42));
+    assert_eq!(lenient::<i64>(json!("-7")), Ok(-7));
+    assert_eq!(lenient::<i64>(json!(3.0)), Ok(3));
+    assert_eq!(lenient::<i64>(json!("3.0")), Ok(3));
+    assert_eq!(lenient::<u64>(json!("18446744073709551615")), Ok(u64::MAX));
+    assert_eq!(lenient::<i32>(json!("-2147483648")), Ok(i32::MIN));
+    for bad in [
+        json!(3.5),
+        json!("3.5"),
+        json!("zero"),
+        json!(""),
+        json!("NaN"),
+        json!("inf"),
+        json!(1e300),
+        json!(true),
+        json!(null),
+        json!([1]),
+    ] {
+        assert!(
+            lenient::<i64>(bad.clone()).is_err(),
+            "{bad} must not decode as i64"
+        );
+    }
+    assert!(lenient::<i32>(json!("3000000000")).is_err());
+    assert!(lenient::<u64>(json!(-1)).is_err());
+}
+
+#[test]
+fn floats_accept_strings_but_not_words() {
+    assert_eq!(lenient::<f64>(json!("19.720000")), Ok(19.72));
+    assert_eq!(lenient::<f64>(json!("-0.0025")), Ok(-0.0025));
+    assert_eq!(lenient::<f64>(json!("1e3")), Ok(1000.0));
+    assert_eq!(lenient::<f64>(json!(7)), Ok(7.0));
+    assert_eq!(lenient::<f32>(json!("0.5")), Ok(0.5));
+    for bad in [
+        json!("NaN"),
+        json!("Infinity"),
+        json!("-inf"),
+        json!("1,5"),
+        json!("abc"),
+        json!(false),
+    ] {
+        assert!(
+            lenient::<f64>(bad.clone()).is_err(),
+            "{bad} must not decode as f64"
+        );
+    }
+}
+
+#[test]
+fn booleans_accept_strings_and_zero_one() {
+    assert_eq!(lenient::<bool>(json!(true)), Ok(true));
+    assert_eq!(lenient::<bool>(json!("true")), Ok(true));
+    assert_eq!(lenient::<bool>(json!("FALSE")), Ok(false));
+    assert_eq!(lenient::<bool>(json!(1)), Ok(true));
+    assert_eq!(lenient::<bool>(json!("0")), Ok(false));
+    for bad in [json!(2), json!("yes"), json!(""), json!(null), json!(0.0)] {
+        assert!(
+            lenient::<bool>(bad.clone()).is_err(),
+            "{bad} must not decode as bool"
+        );
+    }
+}
+
+#[test]
+fn containers_are_lenient_inside() {
+    assert_eq!(lenient::<Option<i64>>(json!(null)), Ok(None));
+    assert_eq!(lenient::<Option<i64>>(json!("5")), Ok(Some(5)));
+    assert_eq!(lenient::<Maybe<bool>>(json!(null)), Ok(Maybe::Null));
+    assert_eq!(
+        lenient::<Maybe<bool>>(json!("true")),
+        Ok(Maybe::Value(true))
+    );
+    assert_eq!(
+        lenient::<Vec<f64>>(json!(["1.5", 2, -3.25])),
+        Ok(vec![1.5, 2.0, -3.25])
+    );
+    assert_eq!(lenient::<Box<i32>>(json!("9")), Ok(Box::new(9)));
+    let map: BTreeMap<String, Vec<Option<i64>>> =
+        lenient(json!({"a": ["1", null], "b": []})).unwrap();
+    assert_eq!(map["a"], vec![Some(1), None]);
+    assert!(lenient::<Vec<i64>>(json!({"a": 1})).is_err());
+}
+
+// ---------------------------------------------------------------- date-time
+
+#[test]
+fn date_times_accept_real_server_offsets() {
+    let utc: DateTime = "2022-07-15T09:19:44.990+00:00".parse().unwrap();
+    for same in [
+        "2022-07-15T09:19:44.990+0000",
+        "2022-07-15T09:19:44.99Z",
+        "2022-07-15 09:19:44.990+00",
+        "2022-07-15T09:19:44.990z",
+    ] {
+        assert_eq!(same.parse::<DateTime>().unwrap(), utc, "{same}");
+        assert_eq!(
+            same.parse::<DateTime>().unwrap().offset(),
+            utc.offset(),
+            "{same}"
+        );
+    }
+    let india: DateTime = "2024-01-02T03:04:05+0530".parse().unwrap();
+    assert_eq!(india.to_string(), "2024-01-02T03:04:05+05:30");
+    let west: DateTime = "2024-01-02T03:04:05.5-0400".parse().unwrap();
+    assert_eq!(
+        serde_json::to_value(west).unwrap(),
+        json!("2024-01-02T03:04:05.5-04:00")
+    );
+    assert_eq!(
+        serde_json::to_value(utc).unwrap(),
+        json!("2022-07-15T09:19:44.99Z")
+    );
+    for bad in [
+        "2022-07-15T09:19:44+000",
+        "2022-07-15T09:19:44+00000",
+        "2022-07-15T25:19:44Z",
+        "yesterday",
+        "2022-07-15",
+    ] {
+        assert!(bad.parse::<DateTime>().is_err(), "{bad} must not parse");
+    }
+}
+
+// ---------------------------------------------------------------- structs
+
+/// As generated for `{id: integer (required), name: string, note: string
+/// (nullable), count: integer (optional), tags: array of string (required,
+/// nullable)}` with undeclared properties kept.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Item {
+    pub id: i64,
+    pub name: Option<String>,
+    pub note: Maybe<String>,
+    pub count: Option<i64>,
+    pub tags: Option<Vec<String>>,
+    pub extra: serde_json::Map<String, Value>,
+}
+
+impl serde::Serialize for Item {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if !self.note.is_absent() {
+            map.serialize_entry("note", &self.note)?;
+        }
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        map.serialize_entry("tags", &self.tags)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Item {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        runtime::object::deserialize(deserializer)
+    }
+}
+
+impl runtime::object::Object for Item {
+    const NAME: &'static str = "Item";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut name = None;
+        let mut note = Maybe::Absent;
+        let mut count = None;
+        let mut tags = None;
+        let mut extra: serde_json::Map<String, Value> = Default::default();
+        while let Some(__key) = runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "id" => id = Some(runtime::object::lenient(&mut __map)?),
+                "name" => name = __map.next_value()?,
+                "note" => note = __map.next_value()?,
+                "count" => count = runtime::object::lenient(&mut __map)?,
+                "tags" => tags = Some(__map.next_value()?),
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            id: id.ok_or_else(|| __missing("id"))?,
+            name,
+            note,
+            count,
+            tags: tags.ok_or_else(|| __missing("tags"))?,
+            extra,
+        })
+    }
+}
+
+/// `{items: array of Item (required), by_code: map of Item, shape: Shape}`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Order {
+    pub items: Vec<Item>,
+    pub by_code: Option<BTreeMap<String, Item>>,
+    pub shape: Option<Shape>,
+    pub extra: serde_json::Map<String, Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for Order {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        runtime::object::deserialize(deserializer)
+    }
+}
+
+impl runtime::object::Object for Order {
+    const NAME: &'static str = "Order";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut items = None;
+        let mut by_code = None;
+        let mut shape = None;
+        let mut extra: serde_json::Map<String, Value> = Default::default();
+        while let Some(__key) = runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "items" => items = Some(__map.next_value()?),
+                "by_code" => by_code = __map.next_value()?,
+                "shape" => shape = __map.next_value()?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            items: items.ok_or_else(|| __missing("items"))?,
+            by_code,
+            shape,
+            extra,
+        })
+    }
+}
+
+/// A union discriminated by `kind` (`item` → `Item`), or untagged
+/// (`Item` or a list of numbers).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Shape {
+    Item(Box<Item>),
+    Numbers(Vec<f64>),
+    Unknown(Value),
+}
+
+impl<'de> serde::Deserialize<'de> for Shape {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use runtime::union as u;
+        let value = u::buffer(deserializer)?;
+        if value.is_object() {
+            return match u::tag(&value, "kind") {
+                Some("item") => u::tagged(&value).map(|v| Self::Item(Box::new(v))),
+                _ => Ok(Self::Unknown(value)),
+            };
+        }
+        if let Some(v) = u::attempt(&value) {
+            return Ok(Self::Numbers(v));
+        }
+        Err(u::no_match(
+            &value,
+            "Shape",
+            &[
+                ("Numbers", u::explain::<Vec<f64>>),
+                ("Text", u::explain::<String>),
+            ],
+        ))
+    }
+}
+
+fn raw(body: &str) -> RawResponse {
+    RawResponse {
+        status: StatusCode::OK,
+        headers: HeaderMap::new(),
+        body: Bytes::from(body.to_owned()),
+    }
+}
+
+/// The `(path, message)` of the decode error of `body` as `T`.
+fn failure<T: DeserializeOwned + std::fmt::Debug>(body: &str) -> (String, String) {
+    match raw(body).decode::<T, ()>() {
+        Err(Error::Decode { path, message, .. }) => (path, message),
+        other => panic!("expected a decode error for {body}, got {other:?}"),
+    }
+}
+
+#[test]
+fn structs_keep_undeclared_properties_and_presence() {
+    let body = json!({"id": "7", "note": null, "tags": null, "x-new": {"a": [1]}, "count": 2.0});
+    let item: Item = raw(&body.to_string()).decode::<_, ()>().unwrap();
+    assert_eq!(item.id, 7);
+    assert_eq!(item.note, Maybe::Null);
+    assert_eq!(item.tags, None);
+    assert_eq!(item.count, Some(2));
+    assert_eq!(item.extra["x-new"], json!({"a": [1]}));
+    // Normalised: the string id and the float count are numbers again.
+    assert_eq!(
+        serde_json::to_value(&item).unwrap(),
+        json!({"id": 7, "note": null, "tags": null, "count": 2, "x-new": {"a": [1]}})
+    );
+    // `null` for an optional, non-nullable property is absent.
+    let item: Item = raw(r#"{"id": 1, "name": null, "tags": []}"#)
+        .decode::<_, ()>()
+        .unwrap();
+    assert_eq!(item.name, None);
+    // Escaped keys are matched by their text.
+    let item: Item = raw(r#"{"\u0069d": 3, "tags": ["a"]}"#)
+        .decode::<_, ()>()
+        .unwrap();
+    assert_eq!((item.id, item.tags), (3, Some(vec!["a".to_string()])));
+}
+
+#[test]
+fn a_missing_property_is_named_by_its_own_path() {
+    assert_eq!(
+        failure::<Item>(r#"{"tags": []}"#),
+        ("id".into(), "missing field `id`".into())
+    );
+    // Required and nullable: present as null is fine, absent is not.
+    assert_eq!(failure::<Item>(r#"{"id": 1}"#).0, "tags");
+    assert_eq!(
+        failure::<Order>(r#"{"items": [{"id": 1, "tags": []}, {"id": 2}]}"#).0,
+        "items[1].tags"
+    );
+    assert_eq!(
+        failure::<Order>(r#"{"items": [], "by_code": {"a b": {"tags": []}}}"#).0,
+        "by_code.a b.id"
+    );
+    assert_eq!(
+        failure::<Vec<Order>>(r#"[{"items": []}, {}]"#).0,
+        "[1].items"
+    );
+}
+
+#[test]
+fn a_mistyped_value_is_named_by_its_path_without_line_and_column() {
+    let (path, message) =
+        failure::<Order>(r#"{"items": [{"id": 1, "tags": [], "count": "many"}]}"#);
+    assert_eq!(path, "items[0].count");
+    assert!(
+        message.starts_with("invalid value: string \"many\""),
+        "{message}"
+    );
+    assert!(!message.contains("line"), "{message}");
+    let (path, message) = failure::<Order>(r#"{"items": {"id": 1}}"#);
+    assert_eq!(path, "items");
+    assert!(message.starts_with("invalid type: map"), "{message}");
+    // Syntax errors keep their position: there is no path to point at.
+    let (path, message) = failure::<Order>(r#"{"items": [}"#);
+    assert_eq!(path, "items[0]");
+    assert!(message.contains("line 1 column"), "{message}");
+}
+
+#[test]
+fn union_failures_name_the_path_inside_the_variant() {
+    // Discriminated: the failure inside the selected variant is located.
+    assert_eq!(
+        failure::<Order>(r#"{"items": [], "shape": {"kind": "item", "tags": []}}"#),
+        ("shape.id".into(), "missing field `id`".into())
+    );
+    assert_eq!(
+        failure::<Order>(r#"{"items": [], "shape": {"kind": "item", "id": 1, "tags": [5]}}"#).0,
+        "shape.tags[0]"
+    );
+    // An unknown tag is kept.
+    let order: Order = raw(r#"{"items": [], "shape": {"kind": "circle", "r": 1}}"#)
+        .decode::<_, ()>()
+        .unwrap();
+    assert_eq!(
+        order.shape,
+        Some(Shape::Unknown(json!({"kind": "circle", "r": 1})))
+    );
+    // Untagged: no variant matches; each one's reason is listed.
+    let (path, message) = failure::<Order>(r#"{"items": [], "shape": [1, true]}"#);
+    assert_eq!(path, "shape");
+    assert!(
+        message
+            .starts_with("matches no variant of `Shape` (Numbers: at `[1]`: invalid type: boolean"),
+        "{message}"
+    );
+    assert!(
+        message.contains("Text: at `.`: invalid type: sequence"),
+        "{message}"
+    );
+}
+
+#[test]
+fn decode_errors_keep_the_whole_body_for_a_fallback() {
+    let body = format!(
+        r#"{{"items": [{{"id": "x", "tags": []}}], "pad": "{}"}}"#,
+        "p".repeat(2000)
+    );
+    let err = raw(&body).decode::<Order, ()>().unwrap_err();
+    match &err {
+        Error::Decode {
+            body: kept,
+            body_snippet,
+            path,
+            ..
+        } => {
+            assert_eq!(kept.len(), body.len());
+            assert_eq!(body_snippet.len(), 512);
+            assert_eq!(path, "items[0].id");
+        }
+        other => panic!("{other:?}"),
+    }
+    let fallback = err.body_json().expect("the body is JSON");
+    assert_eq!(fallback["items"][0]["id"], "x");
+    assert!(err.to_string().contains("at `items[0].id`"), "{err}");
+}
+
+#[test]
+fn nested_messages_join_paths() {
+    use runtime::error::{locate, nested_message};
+    assert_eq!(
+        locate(".".into(), "missing field `a`".into()),
+        ("a".into(), "missing field `a`".into())
+    );
+    assert_eq!(
+        locate("x[2]".into(), "missing field `a`".into()),
+        ("x[2].a".into(), "missing field `a`".into())
+    );
+    assert_eq!(
+        locate("x".into(), nested_message("[0].b", "missing field `c`")),
+        ("x[0].b.c".into(), "missing field `c`".into())
+    );
+    assert_eq!(
+        locate("x".into(), nested_message(".", "invalid type")),
+        ("x".into(), "invalid type".into())
+    );
+    assert_eq!(
+        locate(".".into(), nested_message("y", "bad")),
+        ("y".into(), "bad".into())
+    );
+    assert_eq!(
+        locate("x".into(), "invalid type: string".into()),
+        ("x".into(), "invalid type: string".into())
+    );
+}

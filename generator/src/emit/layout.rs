@@ -65,7 +65,7 @@ fn rewrite_literal(lit: &Literal) -> Literal {
 /// use, and clippy applies the lints it skips for exported API
 /// (`avoid-breaking-exported-api`: variant names, acronyms, `self`
 /// conventions, boxed collections).
-const ALLOWS: &str = "#[allow(\n    dead_code,\n    unused_imports,\n    clippy::large_enum_variant,\n    clippy::match_overlapping_arm,\n    clippy::too_many_arguments,\n    clippy::enum_variant_names,\n    clippy::upper_case_acronyms,\n    clippy::wrong_self_convention,\n    clippy::box_collection,\n    clippy::redundant_allocation,\n    clippy::vec_box\n)]";
+const ALLOWS: &str = "#[allow(\n    dead_code,\n    unused_imports,\n    clippy::just_underscores_and_digits,\n    clippy::large_enum_variant,\n    clippy::match_overlapping_arm,\n    clippy::too_many_arguments,\n    clippy::type_complexity,\n    clippy::enum_variant_names,\n    clippy::upper_case_acronyms,\n    clippy::wrong_self_convention,\n    clippy::box_collection,\n    clippy::redundant_allocation,\n    clippy::vec_box\n)]";
 
 /// The included file: runtime, types and client as inline modules.
 /// Formatted pieces are placed as they are, not re-indented: the file lives

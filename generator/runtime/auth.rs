@@ -1,5 +1,11 @@
-//! Credentials and OpenAPI security-requirement selection.
+//! Credentials per security scheme and OpenAPI security-requirement
+//! selection. Internal: users set credentials through the generated
+//! `ClientBuilder`.
 
+use std::fmt;
+use std::sync::Arc;
+
+use super::credentials::CredentialProvider;
 use super::error::InvalidRequest;
 use super::secret::Secret;
 
@@ -14,7 +20,7 @@ pub enum ApiKeyLocation {
     Cookie,
 }
 
-/// Credentials for one security scheme.
+/// Credentials for one security scheme, ready to be sent.
 #[derive(Clone, Debug)]
 pub enum Auth {
     /// `Authorization: Bearer <token>`.
@@ -74,55 +80,96 @@ impl Auth {
     }
 }
 
-/// Credentials keyed by security scheme id (the key under
+/// How a token from a [`CredentialProvider`] is sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TokenShape {
+    /// As `Authorization: Bearer <token>`.
+    Bearer,
+    /// As an API key.
+    ApiKey {
+        /// Where the key is sent.
+        location: ApiKeyLocation,
+        /// Header, query parameter or cookie name.
+        name: String,
+    },
+}
+
+impl TokenShape {
+    /// The credentials that send `token` this way.
+    pub fn auth(&self, token: Secret) -> Auth {
+        match self {
+            TokenShape::Bearer => Auth::Bearer(token),
+            TokenShape::ApiKey { location, name } => Auth::ApiKey {
+                location: *location,
+                name: name.clone(),
+                value: token,
+            },
+        }
+    }
+}
+
+/// Where a scheme's credentials come from.
+#[derive(Clone)]
+pub enum Source {
+    /// Fixed credentials.
+    Static(Auth),
+    /// A provider asked before every attempt.
+    Provider {
+        /// How its tokens are sent.
+        shape: TokenShape,
+        /// The provider.
+        provider: Arc<dyn CredentialProvider>,
+    },
+}
+
+impl fmt::Debug for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Static(auth) => f.debug_tuple("Static").field(auth).finish(),
+            Source::Provider { shape, .. } => f
+                .debug_struct("Provider")
+                .field("shape", shape)
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
+/// Credential sources keyed by security scheme id (the key under
 /// `components.securitySchemes`).
 #[derive(Clone, Debug, Default)]
 pub struct Credentials {
-    schemes: Vec<(String, Auth)>,
+    schemes: Vec<(String, Source)>,
 }
 
 impl Credentials {
-    /// Creates an empty set of credentials.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the credentials for `scheme`, replacing any previous ones.
-    pub fn set(&mut self, scheme: &str, auth: Auth) {
+    /// Sets the source for `scheme`, replacing any previous one.
+    pub fn set(&mut self, scheme: &str, source: Source) {
         if let Some(slot) = self.schemes.iter_mut().find(|(id, _)| id == scheme) {
-            slot.1 = auth;
+            slot.1 = source;
         } else {
-            self.schemes.push((scheme.to_owned(), auth));
+            self.schemes.push((scheme.to_owned(), source));
         }
     }
 
-    /// Removes the credentials for `scheme`, returning them.
-    pub fn remove(&mut self, scheme: &str) -> Option<Auth> {
-        let index = self.schemes.iter().position(|(id, _)| id == scheme)?;
-        Some(self.schemes.remove(index).1)
-    }
-
-    /// The credentials for `scheme`, if set.
-    pub fn get(&self, scheme: &str) -> Option<&Auth> {
+    /// The source for `scheme`, if set.
+    pub fn get(&self, scheme: &str) -> Option<&Source> {
         self.schemes
             .iter()
             .find(|(id, _)| id == scheme)
-            .map(|(_, auth)| auth)
+            .map(|(_, source)| source)
     }
 
-    /// Whether no credentials are set.
-    pub fn is_empty(&self) -> bool {
-        self.schemes.is_empty()
-    }
-
-    /// Picks credentials for an operation's security requirements.
+    /// Picks credential sources for an operation's security requirements.
     ///
     /// `alternatives` are ORed; the schemes inside one alternative are ANDed.
-    /// Returns the credentials of the first alternative whose schemes are all
-    /// set. An empty alternative allows anonymous access (empty result), and
-    /// so does an empty `alternatives` slice (no security). Otherwise the
-    /// error names the missing scheme ids.
-    pub fn select(&self, alternatives: &[&[&str]]) -> Result<Vec<&Auth>, InvalidRequest> {
+    /// Returns the sources (with their scheme ids) of the first alternative
+    /// whose schemes are all set. An empty alternative allows anonymous
+    /// access (empty result), and so does an empty `alternatives` slice (no
+    /// security). Otherwise the error names the missing scheme ids.
+    pub fn select(
+        &self,
+        alternatives: &[&[&'static str]],
+    ) -> Result<Vec<(&'static str, &Source)>, InvalidRequest> {
         if alternatives.is_empty() {
             return Ok(Vec::new());
         }
@@ -132,7 +179,7 @@ impl Credentials {
             let mut missing = Vec::new();
             for scheme in alternative.iter() {
                 match self.get(scheme) {
-                    Some(auth) => found.push(auth),
+                    Some(source) => found.push((*scheme, source)),
                     None => missing.push(format!("`{scheme}`")),
                 }
             }

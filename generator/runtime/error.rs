@@ -5,6 +5,8 @@ use std::fmt;
 use bytes::Bytes;
 use reqwest::{header::HeaderMap, StatusCode};
 
+use super::credentials::BoxError;
+
 /// Maximum size in bytes of the body kept in [`Error::UnexpectedStatus`].
 pub const MAX_ERROR_BODY: usize = 4096;
 /// Maximum size in bytes of the body excerpt kept in [`Error::Decode`].
@@ -13,12 +15,17 @@ pub const MAX_BODY_SNIPPET: usize = 512;
 /// A request could not be built (bad parameter, header, URL or missing
 /// credentials). Messages name the offending parameter but never its value.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InvalidRequest(pub String);
+pub struct InvalidRequest(pub(crate) String);
 
 impl InvalidRequest {
     /// Creates an error with the given message.
     pub fn new(message: impl Into<String>) -> Self {
         InvalidRequest(message.into())
+    }
+
+    /// The message.
+    pub fn message(&self) -> &str {
+        &self.0
     }
 }
 
@@ -50,6 +57,8 @@ pub enum Error<E> {
         headers: HeaderMap,
         /// Decoded error body.
         body: E,
+        /// The body as received.
+        raw_body: Bytes,
     },
     /// The server answered with a status the API description does not cover.
     UnexpectedStatus {
@@ -92,6 +101,31 @@ pub enum Error<E> {
         /// Underlying error, with its URL removed.
         source: Option<reqwest::Error>,
     },
+    /// A credential provider (or the OAuth2 token endpoint) could not supply
+    /// a token; the request was not sent.
+    Credentials {
+        /// Operation, method and path, the security scheme and the cause.
+        message: String,
+        /// The provider's underlying error, if any.
+        source: Option<BoxError>,
+    },
+    /// A hook's `on_request` returned an error; the request was not sent.
+    Hook {
+        /// Operation, method and path plus the hook's error.
+        message: String,
+        /// The hook's error.
+        source: BoxError,
+    },
+    /// The response body is longer than the size cap
+    /// (`max_body_size` of the client or the call); it was not read.
+    BodyTooLarge {
+        /// HTTP status.
+        status: StatusCode,
+        /// Response headers.
+        headers: HeaderMap,
+        /// The cap, in bytes.
+        limit: u64,
+    },
 }
 
 impl<E> Error<E> {
@@ -100,7 +134,8 @@ impl<E> Error<E> {
         match self {
             Error::Api { status, .. }
             | Error::UnexpectedStatus { status, .. }
-            | Error::Decode { status, .. } => Some(*status),
+            | Error::Decode { status, .. }
+            | Error::BodyTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -110,7 +145,8 @@ impl<E> Error<E> {
         match self {
             Error::Api { headers, .. }
             | Error::UnexpectedStatus { headers, .. }
-            | Error::Decode { headers, .. } => Some(headers),
+            | Error::Decode { headers, .. }
+            | Error::BodyTooLarge { headers, .. } => Some(headers),
             _ => None,
         }
     }
@@ -153,10 +189,12 @@ impl<E> Error<E> {
                 status,
                 headers,
                 body,
+                raw_body,
             } => Error::Api {
                 status,
                 headers,
                 body: f(body),
+                raw_body,
             },
             Error::UnexpectedStatus {
                 status,
@@ -186,6 +224,17 @@ impl<E> Error<E> {
             },
             Error::Timeout { message } => Error::Timeout { message },
             Error::Transport { message, source } => Error::Transport { message, source },
+            Error::Credentials { message, source } => Error::Credentials { message, source },
+            Error::Hook { message, source } => Error::Hook { message, source },
+            Error::BodyTooLarge {
+                status,
+                headers,
+                limit,
+            } => Error::BodyTooLarge {
+                status,
+                headers,
+                limit,
+            },
         }
     }
 }
@@ -196,11 +245,20 @@ impl<E> From<InvalidRequest> for Error<E> {
     }
 }
 
-impl<E: fmt::Debug> fmt::Display for Error<E> {
+/// One line per error: the kind, the status or operation, and the cause or
+/// an excerpt of the body. Never a `Debug` dump, never a credential.
+impl<E> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::InvalidRequest { message } => write!(f, "invalid request: {message}"),
-            Error::Api { status, body, .. } => write!(f, "API error (HTTP {status}): {body:?}"),
+            Error::InvalidRequest { message } => {
+                write!(f, "invalid request: {}", one_line(message))
+            }
+            Error::Api {
+                status, raw_body, ..
+            } => {
+                write!(f, "API error: HTTP {status}")?;
+                write_excerpt(f, raw_body, raw_body.len())
+            }
             Error::UnexpectedStatus {
                 status,
                 body,
@@ -208,14 +266,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 ..
             } => {
                 write!(f, "unexpected HTTP status {status}")?;
-                let excerpt = truncate_str(body.trim(), 200);
-                if !excerpt.is_empty() {
-                    write!(f, ": {excerpt}")?;
-                    if excerpt.len() < body.trim().len() || body.len() < *body_len {
-                        f.write_str("…")?;
-                    }
-                }
-                Ok(())
+                write_excerpt(f, body.as_bytes(), *body_len)
             }
             Error::Decode {
                 status,
@@ -224,10 +275,20 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 ..
             } => write!(
                 f,
-                "failed to decode response body (HTTP {status}) at `{path}`: {message}"
+                "failed to decode response body (HTTP {status}) at `{}`: {}",
+                one_line(path),
+                one_line(message)
             ),
-            Error::Timeout { message } => write!(f, "timed out: {message}"),
-            Error::Transport { message, .. } => write!(f, "transport error: {message}"),
+            Error::Timeout { message } => write!(f, "timed out: {}", one_line(message)),
+            Error::Transport { message, .. } => write!(f, "transport error: {}", one_line(message)),
+            Error::Credentials { message, .. } => {
+                write!(f, "cannot obtain credentials: {}", one_line(message))
+            }
+            Error::Hook { message, .. } => write!(f, "request hook failed: {}", one_line(message)),
+            Error::BodyTooLarge { status, limit, .. } => write!(
+                f,
+                "response body (HTTP {status}) is larger than the {limit}-byte limit"
+            ),
         }
     }
 }
@@ -239,9 +300,43 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
                 source: Some(source),
                 ..
             } => Some(source),
+            Error::Credentials {
+                source: Some(source),
+                ..
+            } => Some(&**source),
+            Error::Hook { source, .. } => Some(&**source),
             _ => None,
         }
     }
+}
+
+/// `text` with every run of whitespace or control characters as one space.
+fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split(|c: char| c.is_whitespace() || c.is_control()) {
+        if !word.is_empty() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+    }
+    out
+}
+
+/// `: excerpt` of a body on one line (at most 200 bytes, `…` when cut);
+/// nothing for an empty body. `total` is the full body length.
+fn write_excerpt(f: &mut fmt::Formatter<'_>, body: &[u8], total: usize) -> fmt::Result {
+    let text = one_line(&lossy_prefix(body, 400));
+    let excerpt = truncate_str(&text, 200);
+    if excerpt.is_empty() {
+        return Ok(());
+    }
+    write!(f, ": {excerpt}")?;
+    if excerpt.len() < text.len() || body.len() > 400 || body.len() < total {
+        f.write_str("…")?;
+    }
+    Ok(())
 }
 
 /// The message of an error found at `path` inside a value that was decoded

@@ -1,27 +1,71 @@
-//! Hand-written runtime shared by every generated client: request building,
-//! parameter encoding, authentication, retries, errors and helper types.
+//! The runtime every generated client shares: responses and errors, retry
+//! policy and per-call options, credential providers and OAuth2 client
+//! credentials, hooks, and helper types for request and response bodies.
+//!
+//! Everything public is listed here; the modules themselves are internal.
+//! `reqwest` and the HTTP types that appear in this API are re-exported, so
+//! a crate using this client needs no `reqwest` dependency of its own.
 
-pub mod auth;
-pub mod client;
-pub mod datetime;
-pub mod encode;
-pub mod error;
-pub mod lenient;
-pub mod maybe;
-pub mod multipart;
-pub mod object;
-pub mod response;
-pub mod retry;
-pub mod secret;
-pub mod union;
+// Each generated crate uses a different part of the runtime (no multipart
+// bodies, no API keys, …): what one crate leaves unused is not dead code.
+#![allow(dead_code, unused_imports)]
 
-pub use auth::{ApiKeyLocation, Auth, Credentials};
-pub use client::{execute, ClientBuilder, ClientConfig, RequestOptions, RequestSpec};
-pub use datetime::{Date, DateTime};
-pub use encode::{path_param, Style};
+pub(crate) mod auth;
+pub(crate) mod client;
+pub(crate) mod credentials;
+pub(crate) mod datetime;
+pub(crate) mod download;
+pub(crate) mod encode;
+pub(crate) mod error;
+pub(crate) mod events;
+pub(crate) mod execute;
+pub(crate) mod hook;
+pub(crate) mod lenient;
+pub(crate) mod maybe;
+pub(crate) mod multipart;
+pub(crate) mod oauth2;
+pub(crate) mod object;
+pub(crate) mod options;
+pub(crate) mod pagination;
+pub(crate) mod request;
+pub(crate) mod response;
+pub(crate) mod retry;
+pub(crate) mod secret;
+pub(crate) mod sse;
+pub(crate) mod trace;
+pub(crate) mod union;
+
+pub use bytes::Bytes;
+pub use reqwest;
+pub use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+pub use reqwest::{Method, StatusCode};
+
+pub use credentials::{
+    provider_fn, BoxError, BoxFuture, CredentialError, CredentialProvider, CredentialRequest,
+    ProviderFn,
+};
+pub use datetime::{Date, DateTime, ParseDateTimeError};
+pub use download::ByteStream;
 pub use error::{Error, InvalidRequest};
+pub use events::{Event, EventStream};
+pub use futures_core::Stream;
+pub use futures_util::{StreamExt, TryStreamExt};
+pub use hook::{Attempt, Hook};
 pub use maybe::Maybe;
-pub use multipart::Multipart;
-pub use response::{RawBody, RawResponse, Response};
+pub use multipart::{FilePart, Multipart};
+pub use oauth2::ClientCredentials;
+pub use options::RequestOptions;
+pub use pagination::{ItemStream, PageStream};
+pub use response::{RawBody, Response};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+
+// For generated code only.
+pub(crate) use auth::{ApiKeyLocation, Auth, TokenShape};
+pub(crate) use client::{ClientBuilder, ClientConfig};
+pub(crate) use encode::{path_param, Style};
+pub(crate) use execute::{execute, execute_streaming};
+pub(crate) use pagination::{Next, Pager};
+pub(crate) use request::RequestSpec;
+#[doc(hidden)]
+pub use response::RawResponse;

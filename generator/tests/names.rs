@@ -135,7 +135,14 @@ fn check_api(spec: &str, api: &Api, problems: &mut Vec<String>) {
     let setters: BTreeSet<String> = api
         .security_schemes
         .iter()
-        .map(|s| s.rust_name.clone())
+        .flat_map(|s| {
+            [
+                Some(s.rust_name.clone()),
+                s.provider_setter.clone(),
+                s.client_credentials.as_ref().map(|c| c.setter.clone()),
+            ]
+        })
+        .flatten()
         .chain(api.client_params.iter().map(|c| c.rust_name.clone()))
         .collect();
     let op_items: BTreeSet<String> = api
@@ -148,7 +155,18 @@ fn check_api(spec: &str, api: &Api, problems: &mut Vec<String>) {
                 o.output_name.clone(),
             ]
         })
+        .chain(
+            api.operations
+                .iter()
+                .filter_map(|o| o.body.as_ref()?.form_name.clone()),
+        )
         .collect();
+    let form = |ty: &str| {
+        api.operations
+            .iter()
+            .filter_map(|o| o.body.as_ref())
+            .find(|b| b.form_name.as_deref() == Some(ty))
+    };
     for (ty, m) in &client.methods {
         let what = format!("{spec}: method {ty}::{m}");
         match ty.as_str() {
@@ -162,6 +180,9 @@ fn check_api(spec: &str, api: &Api, problems: &mut Vec<String>) {
             ),
             // `Server::url`: the enum's only method, variants are PascalCase.
             "Server" => {}
+            ty if form(ty).is_some() => {
+                check(&what, m, &BTreeSet::new(), reserved::FORM_METHODS, problems)
+            }
             builder => {
                 let op = api.operations.iter().find(|o| o.builder_name == builder);
                 let params: BTreeSet<String> = op
@@ -181,6 +202,12 @@ fn check_api(spec: &str, api: &Api, problems: &mut Vec<String>) {
         let what = format!("{spec}: field {ty}.{f}");
         match ty.as_str() {
             "Client" | "ClientBuilder" => {}
+            ty if form(ty).is_some() => {
+                let fields: BTreeSet<String> = form(ty)
+                    .map(|b| b.form_fields.iter().map(|f| f.rust_name.clone()).collect())
+                    .unwrap_or_default();
+                check(&what, f, &fields, reserved::FORM_FIELDS, problems);
+            }
             builder => {
                 let op = api.operations.iter().find(|o| o.builder_name == builder);
                 let params: BTreeSet<String> = op
@@ -200,7 +227,19 @@ fn check_api(spec: &str, api: &Api, problems: &mut Vec<String>) {
         );
     }
 
-    let type_names: BTreeSet<String> = api.types.iter().map(|t| t.name.clone()).collect();
+    // A struct's name, and the name of the struct of its required fields.
+    let type_names: BTreeSet<String> = api
+        .types
+        .iter()
+        .flat_map(|t| {
+            let required = match &t.kind {
+                TypeKind::Struct(s) => s.required_name.clone(),
+                _ => None,
+            };
+            [Some(t.name.clone()), required]
+        })
+        .flatten()
+        .collect();
     for item in &types.items {
         check(
             &format!("{spec}: type {item}"),

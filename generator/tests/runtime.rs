@@ -13,6 +13,7 @@ use serde_json::json;
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use runtime::auth::{Credentials, Source};
 use runtime::encode::{header_value, query_param as encode_query};
 use runtime::retry::{
     is_retryable_status, parse_rate_limit_reset, parse_retry_after, requested_wait,
@@ -337,7 +338,7 @@ fn query_param_styles() {
             ("f[tags][]", "q")
         ])
     );
-    let mut spec = RequestSpec::new("op", Method::GET, "/x", &[]);
+    let mut spec = RequestSpec::new("op", Method::GET, "/template", "/x", &[]);
     spec.query_param("limit", &10, Style::Form, true).unwrap();
     assert_eq!(spec.query, pairs(&[("limit", "10")]));
 }
@@ -361,7 +362,7 @@ fn header_injection_is_rejected() {
             "value must not be echoed: {err}"
         );
     }
-    let mut spec = RequestSpec::new("op", Method::GET, "/x", &[]);
+    let mut spec = RequestSpec::new("op", Method::GET, "/template", "/x", &[]);
     assert!(spec.header_param("X-Id", "ok\r\nevil: 1").is_err());
     assert!(spec.header_param("Bad Name", "ok").is_err());
     spec.header_param("X-Opt", &Option::<String>::None).unwrap();
@@ -381,10 +382,19 @@ fn header_injection_is_rejected() {
 #[test]
 fn credentials_select_semantics() {
     let mut creds = Credentials::default();
-    creds.set("bearer", Auth::Bearer(Secret::new("tok")));
-    creds.set("key", Auth::api_key(ApiKeyLocation::Header, "X-Key", "k1"));
-    creds.set("key", Auth::api_key(ApiKeyLocation::Header, "X-Key", "k2"));
-    assert!(matches!(creds.get("key"), Some(Auth::ApiKey { value, .. }) if value.expose() == "k2"));
+    let fixed = |auth: Auth| Source::Static(auth);
+    creds.set("bearer", fixed(Auth::Bearer(Secret::new("tok"))));
+    creds.set(
+        "key",
+        fixed(Auth::api_key(ApiKeyLocation::Header, "X-Key", "k1")),
+    );
+    creds.set(
+        "key",
+        fixed(Auth::api_key(ApiKeyLocation::Header, "X-Key", "k2")),
+    );
+    assert!(
+        matches!(creds.get("key"), Some(Source::Static(Auth::ApiKey { value, .. })) if value.expose() == "k2")
+    );
     assert!(creds.get("nope").is_none());
 
     assert!(creds.select(&[]).unwrap().is_empty());
@@ -393,7 +403,10 @@ fn credentials_select_semantics() {
     assert_eq!(creds.select(&[&["bearer", "key"]]).unwrap().len(), 2);
     // First satisfiable alternative wins.
     let chosen = creds.select(&[&["oauth"], &["key"], &["bearer"]]).unwrap();
-    assert!(matches!(chosen.as_slice(), [Auth::ApiKey { .. }]));
+    assert!(matches!(
+        chosen.as_slice(),
+        [("key", Source::Static(Auth::ApiKey { .. }))]
+    ));
     // Empty alternative = anonymous allowed.
     assert!(creds.select(&[&["oauth"], &[]]).unwrap().is_empty());
     // Unsatisfiable: names missing schemes, no secrets.
@@ -681,8 +694,17 @@ fn config_for(server: &MockServer) -> ClientConfig {
         .unwrap()
 }
 
+/// [`execute`] with its failure as the `Error` generated code sees.
+async fn exec<E>(
+    config: &ClientConfig,
+    spec: RequestSpec,
+    options: &RequestOptions,
+) -> Result<RawResponse, Error<E>> {
+    execute(config, spec, options).await.map_err(Error::from)
+}
+
 fn get(path: &str) -> RequestSpec {
-    RequestSpec::new("getThing", Method::GET, path, &[])
+    RequestSpec::new("getThing", Method::GET, "/template", path, &[])
 }
 
 #[tokio::test]
@@ -695,7 +717,7 @@ async fn retries_retryable_status_up_to_max_attempts() {
         .mount(&server)
         .await;
     let config = config_for(&server);
-    let raw = execute::<()>(&config, get("/flaky"), &RequestOptions::default())
+    let raw = exec::<()>(&config, get("/flaky"), &RequestOptions::default())
         .await
         .unwrap();
     assert_eq!(raw.status_code(), 503);
@@ -731,21 +753,21 @@ async fn retry_then_success_and_no_retry_on_4xx() {
         .await;
     let config = config_for(&server);
     let opts = RequestOptions::default();
-    let ok = execute::<()>(&config, get("/eventually"), &opts)
+    let ok = exec::<()>(&config, get("/eventually"), &opts)
         .await
         .unwrap();
     let resp: Response<serde_json::Value> = ok.json::<_, ()>().unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     assert_eq!(resp["ok"], json!(true));
     assert_eq!(
-        execute::<()>(&config, get("/bad"), &opts)
+        exec::<()>(&config, get("/bad"), &opts)
             .await
             .unwrap()
             .status_code(),
         400
     );
     assert_eq!(
-        execute::<()>(&config, get("/unimplemented"), &opts)
+        exec::<()>(&config, get("/unimplemented"), &opts)
             .await
             .unwrap()
             .status_code(),
@@ -759,7 +781,7 @@ async fn retry_then_success_and_no_retry_on_4xx() {
         .await;
     let once = RequestOptions::new().retry(RetryPolicy::none());
     assert_eq!(
-        execute::<()>(&config, get("/once"), &once)
+        exec::<()>(&config, get("/once"), &once)
             .await
             .unwrap()
             .status_code(),
@@ -781,7 +803,7 @@ async fn retry_after_is_honoured() {
         .build()
         .unwrap();
     let started = Instant::now();
-    let raw = execute::<()>(&config, get("/limited"), &RequestOptions::default())
+    let raw = exec::<()>(&config, get("/limited"), &RequestOptions::default())
         .await
         .unwrap();
     assert!(
@@ -824,9 +846,15 @@ async fn x_ratelimit_reset_is_honoured() {
         .retry(fast_retry(2).max_backoff(Duration::from_secs(5)))
         .build()
         .unwrap();
-    let mut spec = RequestSpec::new("putThing", Method::PUT, "/limited".to_string(), &[]);
+    let mut spec = RequestSpec::new(
+        "putThing",
+        Method::PUT,
+        "/template",
+        "/limited".to_string(),
+        &[],
+    );
     spec.json_body(&json!({"email": "a@example.com"})).unwrap();
-    let raw = execute::<()>(&config, spec, &RequestOptions::default())
+    let raw = exec::<()>(&config, spec, &RequestOptions::default())
         .await
         .unwrap();
     let done = std::time::SystemTime::now();
@@ -875,7 +903,7 @@ async fn distant_reset_stops_retrying() {
         .await;
     let config = config_for(&server);
     let started = Instant::now();
-    let raw = execute::<()>(&config, get("/quota"), &RequestOptions::default())
+    let raw = exec::<()>(&config, get("/quota"), &RequestOptions::default())
         .await
         .unwrap();
     assert_eq!(raw.status_code(), 429);
@@ -897,7 +925,7 @@ async fn long_retry_after_stops_retrying() {
         .await;
     let config = config_for(&server);
     let started = Instant::now();
-    let raw = execute::<()>(&config, get("/later"), &RequestOptions::default())
+    let raw = exec::<()>(&config, get("/later"), &RequestOptions::default())
         .await
         .unwrap();
     assert_eq!(raw.status_code(), 503);
@@ -921,7 +949,7 @@ async fn max_elapsed_bounds_retries() {
         .retry(policy)
         .build()
         .unwrap();
-    let raw = execute::<()>(&config, get("/slowfail"), &RequestOptions::default())
+    let raw = exec::<()>(&config, get("/slowfail"), &RequestOptions::default())
         .await
         .unwrap();
     assert_eq!(raw.status_code(), 503);
@@ -952,17 +980,17 @@ async fn post_is_retried_only_with_idempotency_key_or_opt_in() {
         .await;
     let config = config_for(&server);
     let post = |p: &str| {
-        let mut spec = RequestSpec::new("createThing", Method::POST, p, &[]);
+        let mut spec = RequestSpec::new("createThing", Method::POST, "/template", p, &[]);
         spec.json_body(&json!({"name": "x"})).unwrap();
         spec
     };
-    let plain = execute::<()>(&config, post("/plain"), &RequestOptions::default())
+    let plain = exec::<()>(&config, post("/plain"), &RequestOptions::default())
         .await
         .unwrap();
     assert_eq!(plain.status_code(), 503);
     let keyed = RequestOptions::new().idempotency_key("key-123");
     assert_eq!(
-        execute::<()>(&config, post("/keyed"), &keyed)
+        exec::<()>(&config, post("/keyed"), &keyed)
             .await
             .unwrap()
             .status_code(),
@@ -970,7 +998,7 @@ async fn post_is_retried_only_with_idempotency_key_or_opt_in() {
     );
     let optin = RequestOptions::new().retry_non_idempotent(true);
     assert_eq!(
-        execute::<()>(&config, post("/optin"), &optin)
+        exec::<()>(&config, post("/optin"), &optin)
             .await
             .unwrap()
             .status_code(),
@@ -1001,10 +1029,10 @@ async fn timeout_is_classified_as_timeout() {
         )
         .build()
         .unwrap();
-    let spec = RequestSpec::new("slowOp", Method::GET, "/slow", &[&["key"]]);
+    let spec = RequestSpec::new("slowOp", Method::GET, "/template", "/slow", &[&["key"]]);
     let opts = RequestOptions::new().timeout(Duration::from_millis(200));
     let started = Instant::now();
-    let err = execute::<()>(&config, spec, &opts).await.unwrap_err();
+    let err = exec::<()>(&config, spec, &opts).await.unwrap_err();
     assert!(started.elapsed() < Duration::from_millis(1500));
     assert!(err.is_timeout(), "{err:?}");
     let shown = format!("{err} {err:?}");
@@ -1033,10 +1061,16 @@ async fn transport_errors_never_leak_secrets_or_query() {
         .credential("bearer", Auth::bearer("tok-SEKRIT"))
         .build()
         .unwrap();
-    let mut spec = RequestSpec::new("listThings", Method::GET, "/things", &[&["key", "bearer"]]);
+    let mut spec = RequestSpec::new(
+        "listThings",
+        Method::GET,
+        "/template",
+        "/things",
+        &[&["key", "bearer"]],
+    );
     spec.query_param("search", "private words", Style::Form, true)
         .unwrap();
-    let err = execute::<()>(&config, spec, &RequestOptions::default())
+    let err = exec::<()>(&config, spec, &RequestOptions::default())
         .await
         .unwrap_err();
     assert!(err.is_transport(), "{err:?}");
@@ -1087,12 +1121,13 @@ async fn credentials_are_applied_and_500_errors_do_not_leak() {
     let mut spec = RequestSpec::new(
         "secureOp",
         Method::GET,
+        "/template",
         "/secure",
         &[&["missing"], &["q", "h", "c", "basic"]],
     );
     spec.query_param("q", "a b", Style::Form, true).unwrap();
     let opts = RequestOptions::new().header("X-Extra", "e");
-    let raw = execute::<()>(&config, spec, &opts).await.unwrap();
+    let raw = exec::<()>(&config, spec, &opts).await.unwrap();
     assert_eq!(raw.status_code(), 500);
     let err: Err = raw.clone().unexpected();
     let shown = format!("{err} {err:?}");
@@ -1117,14 +1152,20 @@ async fn credentials_are_applied_and_500_errors_do_not_leak() {
         .mount(&server)
         .await;
     let mut config = config;
-    config.credentials.set("b", Auth::bearer("tok"));
-    let spec = RequestSpec::new("bearerOp", Method::GET, "/bearer", &[&["b"]]);
-    let raw = execute::<()>(&config, spec, &RequestOptions::default())
+    config.set_credential("b", Auth::bearer("tok"));
+    let spec = RequestSpec::new("bearerOp", Method::GET, "/template", "/bearer", &[&["b"]]);
+    let raw = exec::<()>(&config, spec, &RequestOptions::default())
         .await
         .unwrap();
     assert_eq!(raw.empty::<()>().unwrap().status(), StatusCode::NO_CONTENT);
-    let spec = RequestSpec::new("needsOauth", Method::GET, "/bearer", &[&["oauth"]]);
-    let err = execute::<()>(&config, spec, &RequestOptions::default())
+    let spec = RequestSpec::new(
+        "needsOauth",
+        Method::GET,
+        "/template",
+        "/bearer",
+        &[&["oauth"]],
+    );
+    let err = exec::<()>(&config, spec, &RequestOptions::default())
         .await
         .unwrap_err();
     assert!(
@@ -1143,20 +1184,26 @@ async fn encoded_path_and_bodies_reach_the_server() {
         .await;
     let config = config_for(&server);
     let path_value = path_param("name", "a/b?c#d é", Style::Simple, false).unwrap();
-    let mut spec = RequestSpec::new("putItem", Method::PUT, format!("/items/{path_value}"), &[]);
+    let mut spec = RequestSpec::new(
+        "putItem",
+        Method::PUT,
+        "/template",
+        format!("/items/{path_value}"),
+        &[],
+    );
     spec.form_body(&[("name", "x y"), ("n", "1&2")]).unwrap();
-    let raw = execute::<()>(&config, spec, &RequestOptions::default())
+    let raw = exec::<()>(&config, spec, &RequestOptions::default())
         .await
         .unwrap();
     assert_eq!(raw.header("x-request-id"), Some("r1"));
-    let mut spec = RequestSpec::new("putText", Method::PUT, "/text", &[]);
+    let mut spec = RequestSpec::new("putText", Method::PUT, "/template", "/text", &[]);
     spec.text_body("hello".to_owned(), "text/plain");
-    execute::<()>(&config, spec, &RequestOptions::default())
+    exec::<()>(&config, spec, &RequestOptions::default())
         .await
         .unwrap();
-    let mut spec = RequestSpec::new("putBytes", Method::PUT, "/bytes", &[]);
+    let mut spec = RequestSpec::new("putBytes", Method::PUT, "/template", "/bytes", &[]);
     spec.bytes_body(Bytes::from_static(b"\x00\x01"), "application/octet-stream");
-    execute::<()>(&config, spec, &RequestOptions::default())
+    exec::<()>(&config, spec, &RequestOptions::default())
         .await
         .unwrap();
 
@@ -1208,13 +1255,13 @@ fn client_builder_validates() {
 #[tokio::test]
 async fn invalid_base_url_in_config_is_an_invalid_request() {
     let config = ClientConfig::new("not a url");
-    let err = execute::<()>(&config, get("/x"), &RequestOptions::default())
+    let err = exec::<()>(&config, get("/x"), &RequestOptions::default())
         .await
         .unwrap_err();
     assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
     let config = ClientConfig::new("http://127.0.0.1:1");
     let opts = RequestOptions::new().header("X-Bad", "a\nb");
-    let err = execute::<()>(&config, get("/x"), &opts).await.unwrap_err();
+    let err = exec::<()>(&config, get("/x"), &opts).await.unwrap_err();
     assert!(err.to_string().contains("X-Bad"), "{err}");
 }
 
@@ -1320,10 +1367,7 @@ fn hostile_bodies_never_panic() {
         raw(200, &b"\xff"[..]).text::<()>(),
         Err(Error::Decode { .. })
     ));
-    assert_eq!(
-        raw(200, "héllo").text::<()>().unwrap().into_inner(),
-        "héllo"
-    );
+    assert_eq!(raw(200, "héllo").text::<()>().unwrap().into_body(), "héllo");
 }
 
 #[tokio::test]
@@ -1335,7 +1379,7 @@ async fn big_garbage_body_over_http() {
         .mount(&server)
         .await;
     let config = config_for(&server);
-    let r = execute::<()>(&config, get("/big"), &RequestOptions::default())
+    let r = exec::<()>(&config, get("/big"), &RequestOptions::default())
         .await
         .unwrap();
     assert_eq!(r.body.len(), 10 * 1024 * 1024);

@@ -80,6 +80,7 @@ const CLIENT_BUILDER_FIXED: &[&str] = &[
     "connect_timeout",
     "user_agent",
     "header",
+    "hook",
     "build",
 ];
 
@@ -191,8 +192,7 @@ fn code_facts(types_rs: &str, client_rs: &str) -> Facts {
                         "Client" if method == "new" => {
                             f.insert("client new".into(), sig_text(&a));
                         }
-                        "Client"
-                            if ["builder", "from_config", "config"].contains(&method.as_str()) => {}
+                        "Client" if method == "builder" => {}
                         "Client" => {
                             for (pos, (n, t)) in a.iter().enumerate() {
                                 f.insert(format!("arg {method}.{n}"), format!("{pos} {t}"));
@@ -311,6 +311,19 @@ fn surface_facts(s: &Surface) -> Facts {
             }
             Kind::Op => {
                 f.insert(format!("op {}", k.path), String::new());
+                let builder = builder_of(s, &k.path);
+                let methods: &[(&str, &[&str])] = &[
+                    ("stream", &["stream", "pages"]),
+                    ("events", &["events"]),
+                    ("download", &["download"]),
+                ];
+                for (flag, names) in methods {
+                    if item.has(flag) {
+                        for m in *names {
+                            f.insert(format!("setter {builder}.{m}"), String::new());
+                        }
+                    }
+                }
             }
             Kind::Param | Kind::Body => {
                 let op = if k.kind == Kind::Body {
@@ -332,6 +345,12 @@ fn surface_facts(s: &Surface) -> Facts {
                         item.value.clone(),
                     ),
                 };
+                if let Some(maybe) = item.get("maybe") {
+                    f.insert(
+                        format!("setter {}.{maybe}", builder_of(s, &op)),
+                        format!("Option<{}>", item.value),
+                    );
+                }
             }
             Kind::Returns => {
                 if s.children(&k.path, &[Kind::Output]).next().is_some() {

@@ -48,7 +48,7 @@ pub async fn run(
 
     // 3. A 200 is decoded into `types::ContactUpdateResponse`; a 422 arrives as
     //    `Error::Api` with the decoded `HttpValidationError`.
-    Ok(response.into_inner())
+    Ok(response.into_body())
 }
 
 #[tokio::main]

@@ -48,7 +48,7 @@ pub async fn run(
 
     // 3. A 200 is decoded into `types::Lead`; a 401 arrives as `Error::Api`
     //    with the decoded Intercom error list.
-    Ok(response.into_inner())
+    Ok(response.into_body())
 }
 
 #[tokio::main]

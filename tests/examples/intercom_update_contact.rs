@@ -57,7 +57,7 @@ pub async fn run(
 
     // 3. A 200 is decoded into `types::Contact`; a 401/404 arrives as
     //    `Error::Api` with the decoded Intercom error list.
-    Ok(response.into_inner())
+    Ok(response.into_body())
 }
 
 #[tokio::main]

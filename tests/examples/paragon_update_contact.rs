@@ -52,7 +52,7 @@ pub async fn run(
     // 3. Call the operation. Any status other than 200 arrives as
     //    `Error::UnexpectedStatus` with the response body as text.
     let response = client.intercom_update_contact(project_id, &body).await?;
-    Ok(response.into_inner())
+    Ok(response.into_body())
 }
 
 #[tokio::main]

@@ -284,8 +284,8 @@ async fn intercom_update_contact_conforms() {
     // The declared responses are JSON, so the client asks for JSON.
     assert_eq!(ex.requests[0].accept.as_deref(), Some("application/json"));
     let response = ex.result.expect("intercom example request: client error");
-    assert_eq!(response.status.as_u16(), 200);
-    let contact = response.into_inner();
+    assert_eq!(response.status().as_u16(), 200);
+    let contact = response.into_body();
     assert_eq!(contact.id, INTERCOM_CONTACT);
     assert_eq!(contact.email.as_deref(), Some("joebloggs@intercom.io"));
     assert_eq!(contact.name.as_deref(), Some("joe bloggs"));
@@ -471,7 +471,7 @@ async fn intercom_legacy_update_lead_conforms() {
     let lead = ex
         .result
         .expect("intercom-legacy example request: client error")
-        .into_inner();
+        .into_body();
     assert_eq!(lead.id.as_deref(), Some("5811f6bbe6b4704ddfa84ac0"));
     assert_eq!(
         lead.user_id.as_deref(),
@@ -698,7 +698,7 @@ async fn insighto_update_contact_conforms() {
     let response = ex
         .result
         .expect("insighto example request: client error")
-        .into_inner();
+        .into_body();
     assert_eq!(
         response.message.value().map(String::as_str),
         Some("Data updated successfully")
@@ -866,8 +866,8 @@ async fn paragon_intercom_update_contact_conforms() {
     assert_conforms(&prism, "paragon request with every field", &expected, &ex);
     let response = ex.result.expect("paragon request: client error");
     // The spec declares `200: Success` without content: nothing to decode.
-    assert_eq!(response.status.as_u16(), 200);
-    assert!(response.body.bytes().is_empty(), "{:?}", response.body);
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response.body().bytes().is_empty(), "{:?}", response.body());
 
     // Only the required `contactId`.
     let body = paragon::types::IntercomUpdateContactRequest::new(

@@ -532,8 +532,8 @@ async fn paragon_spec_in_dynamic_mode() {
             .send()
             .await
             .unwrap_or_else(|e| panic!("paragon call {i} ({name}): {e:?}"));
-        assert_eq!(response.status.as_u16(), 200);
-        assert!(response.body.bytes().is_empty(), "{:?}", response.body);
+        assert_eq!(response.status().as_u16(), 200);
+        assert!(response.body().bytes().is_empty(), "{:?}", response.body());
         calls += 1;
     }
     let violations = prism.violations_since(mark);

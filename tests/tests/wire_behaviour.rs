@@ -726,13 +726,12 @@ fn assert_hidden(what: &str, text: &str) {
     );
 }
 
-/// `{:?}` of every client, its config and its builder hides credentials.
+/// `{:?}` of every client and its builder hides credentials.
 #[test]
 fn debug_of_clients_and_configs_hides_credentials() {
     let url = "http://127.0.0.1:9";
     let ic = intercom_client(url, RetryPolicy::none());
     assert_hidden("intercom client", &format!("{ic:?}"));
-    assert_hidden("intercom config", &format!("{:?}", ic.config()));
     assert_hidden(
         "intercom builder",
         &format!("{:?}", intercom::Client::builder().bearer_auth(TOKEN)),
@@ -744,15 +743,12 @@ fn debug_of_clients_and_configs_hides_credentials() {
 
     let lc = legacy_client(url, RetryPolicy::none());
     assert_hidden("legacy client", &format!("{lc:?}"));
-    assert_hidden("legacy config", &format!("{:?}", lc.config()));
 
     let pc = paragon_client(url, RetryPolicy::none());
     assert_hidden("paragon client", &format!("{pc:?}"));
-    assert_hidden("paragon config", &format!("{:?}", pc.config()));
 
     let ins = insighto_client(url, RetryPolicy::none());
     assert_hidden("insighto client", &format!("{ins:?}"));
-    assert_hidden("insighto config", &format!("{:?}", ins.config()));
     assert_hidden(
         "insighto builder",
         &format!("{:?}", insighto::Client::builder().api_key_auth(API_KEY)),
@@ -762,13 +758,12 @@ fn debug_of_clients_and_configs_hides_credentials() {
         &format!("{:?}", insighto::Client::new(API_KEY)),
     );
 
-    // Sanity: the credential is really in there (so the checks above can fail).
-    let auth = ins
-        .config()
-        .credentials
-        .get("apiKeyAuth")
-        .expect("apiKeyAuth set");
-    assert_eq!(auth.secret().expose(), API_KEY);
+    // Sanity: the credential is really in there (so the checks above can
+    // fail): the Debug output shows where it goes, only not what it is.
+    assert!(
+        format!("{ins:?}").contains(r#"("apiKeyAuth", Static(ApiKey { location: Query, name: "api_key", value: Secret(<redacted>) }))"#),
+        "{ins:?}"
+    );
 }
 
 /// Every error from an Insighto call (key in the query string) hides the

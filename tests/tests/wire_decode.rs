@@ -32,7 +32,7 @@ async fn update(
     client
         .update_contact("1", &types::UpdateContactRequest::default())
         .await
-        .map(|r| r.into_inner())
+        .map(|r| r.into_body())
 }
 
 #[tokio::test]

@@ -171,7 +171,7 @@ async fn update_contact_wire_format_and_spec_example_response() {
     );
 
     // Nulls stay nulls on re-serialization.
-    let contact = response.into_inner();
+    let contact = response.into_body();
     assert_eq!(
         serde_json::to_value(&contact).unwrap(),
         contact_example(&spec)
@@ -241,10 +241,22 @@ async fn intercom_version_default_and_overrides_on_the_wire() {
         .options(RequestOptions::new().header("Intercom-Version", "2.8"))
         .await
         .expect("200");
+    // `maybe_*`: `None` leaves the client's setting, `Some` overrides it.
+    pinned
+        .update_contact(CONTACT_ID, &body)
+        .maybe_intercom_version(None)
+        .await
+        .expect("200");
+    pinned
+        .update_contact(CONTACT_ID, &body)
+        .maybe_intercom_version(Some(IntercomVersion::Preview))
+        .await
+        .expect("200");
     // The client made by `new` carries the default as well.
-    assert_eq!(
-        Client::new(TOKEN).config().header_params,
-        [("Intercom-Version".to_owned(), "2.11".to_owned())]
+    let made_by_new = format!("{:?}", Client::new(TOKEN));
+    assert!(
+        made_by_new.contains(r#"header_params: [("Intercom-Version", "2.11")]"#),
+        "{made_by_new}"
     );
 
     let reqs = received(&server).await;
@@ -259,6 +271,8 @@ async fn intercom_version_default_and_overrides_on_the_wire() {
             vec!["Preview"],
             vec!["2.11"],
             vec!["2.8"],
+            vec!["2.10"],
+            vec!["Preview"],
         ]
     );
     // An empty update is an empty object, not `null`.
@@ -328,7 +342,7 @@ async fn unknown_role_is_kept_and_reserialized() {
         .update_contact(CONTACT_ID, &types::UpdateContactRequest::default())
         .await
         .expect("unknown enum value decodes")
-        .into_inner();
+        .into_body();
     assert_eq!(
         contact.role,
         types::ContactRole::Unknown("visitor".to_owned())
@@ -356,7 +370,7 @@ async fn undeclared_fields_are_kept_in_extra() {
         .update_contact(CONTACT_ID, &types::UpdateContactRequest::default())
         .await
         .expect("200 decodes")
-        .into_inner();
+        .into_body();
     assert_eq!(contact.extra.get("brand_new_field"), Some(&new_field));
     assert_eq!(contact.extra.len(), 1);
     assert_eq!(
@@ -405,7 +419,7 @@ async fn unauthorized_401_is_api_error_with_decoded_body() {
     let spec = spec();
     let example = json_response_example(&spec, OP, 401, "Unauthorized");
     let server = MockServer::start().await;
-    mount_json(&server, 401, example).await;
+    mount_json(&server, 401, example.clone()).await;
 
     let err = client(&server)
         .update_contact(CONTACT_ID, &types::UpdateContactRequest::default())
@@ -418,12 +432,22 @@ async fn unauthorized_401_is_api_error_with_decoded_body() {
             .map(|v| v.to_str().unwrap()),
         Some("req-42")
     );
+    // One line: the status and the body as the server sent it.
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "API error: HTTP 401 Unauthorized: {}",
+            serde_json::to_string(&example).unwrap()
+        )
+    );
     match err {
         Error::Api {
             status,
             headers,
             body: UpdateContactError::Unauthorized(list),
+            raw_body,
         } => {
+            assert_eq!(serde_json::from_slice::<Value>(&raw_body).unwrap(), example);
             assert_eq!(status.as_u16(), 401);
             assert!(headers.contains_key("x-request-id"));
             assert_eq!(list.r#type, "error.list");
@@ -654,7 +678,7 @@ async fn contact_with_only_the_required_properties_decodes() {
         .update_contact(CONTACT_ID, &types::UpdateContactRequest::default())
         .await
         .expect("a contact with only the required properties decodes")
-        .into_inner();
+        .into_body();
     assert_eq!(contact.id, CONTACT_ID);
     assert_eq!(contact.r#type, None);
     assert_eq!(contact.email, None);
@@ -693,7 +717,7 @@ async fn avatar_is_an_object_in_responses_and_a_url_in_requests() {
         .update_contact(CONTACT_ID, &body)
         .await
         .expect("200 decodes")
-        .into_inner();
+        .into_body();
     let avatar = contact.avatar.as_ref().expect("an avatar");
     assert_eq!(avatar.r#type.as_deref(), Some("avatar"));
     assert_eq!(

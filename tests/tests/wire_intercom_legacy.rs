@@ -160,7 +160,7 @@ async fn update_lead_wire_format_and_spec_example_response() {
     assert_eq!(custom.get("team_mates"), Some(&json!(9)));
     assert!(response.extra.is_empty());
 
-    let lead = response.into_inner();
+    let lead = response.into_body();
     assert_eq!(serde_json::to_value(&lead).unwrap(), lead_example(&spec));
 }
 
@@ -301,7 +301,7 @@ async fn nested_social_profile_keeps_null_and_absent() {
         .update_lead(&example_request())
         .await
         .expect("200")
-        .into_inner();
+        .into_body();
     let p = &lead
         .social_profiles
         .as_ref()
@@ -372,7 +372,7 @@ async fn any_subset_of_the_lead_decodes() {
             .update_lead(&example_request())
             .await
             .unwrap_or_else(|e| panic!("{body}: {e}"))
-            .into_inner();
+            .into_body();
         assert_eq!(serde_json::to_value(&lead).unwrap(), body);
     }
 }

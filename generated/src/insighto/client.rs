@@ -44,8 +44,7 @@ impl Client {
     pub fn new(key: impl Into<crate::runtime::Secret>) -> Self {
         let mut config = crate::runtime::ClientConfig::new(DEFAULT_BASE_URL);
         config
-            .credentials
-            .set(
+            .set_credential(
                 "apiKeyAuth",
                 crate::runtime::Auth::ApiKey {
                     location: crate::runtime::ApiKeyLocation::Query,
@@ -61,14 +60,6 @@ impl Client {
         ClientBuilder {
             inner: crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL),
         }
-    }
-    /// A client using an existing configuration.
-    pub fn from_config(config: crate::runtime::ClientConfig) -> Self {
-        Self { config }
-    }
-    /// The client's configuration.
-    pub fn config(&self) -> &crate::runtime::ClientConfig {
-        &self.config
     }
 }
 /// Builds a [`Client`].
@@ -117,6 +108,12 @@ impl ClientBuilder {
         self.inner = self.inner.header(name, value);
         self
     }
+    /// Runs `hook` around every attempt of every call (after the
+    /// hooks added before it): see [`crate::runtime::Hook`].
+    pub fn hook(mut self, hook: impl crate::runtime::Hook) -> Self {
+        self.inner = self.inner.hook(hook);
+        self
+    }
     /// Authenticates with an API key sent in the `api_key` query parameter (security scheme `apiKeyAuth`).
     ///
     /// Your API key for authentication. You can generate it from the
@@ -131,6 +128,23 @@ impl ClientBuilder {
                     name: "api_key".to_string(),
                     value: key.into(),
                 },
+            );
+        self
+    }
+    /// Asks `provider` for the token of security scheme `apiKeyAuth` before every attempt (refreshing, minting signed tokens): see [`crate::runtime::CredentialProvider`].
+    pub fn api_key_auth_provider(
+        mut self,
+        provider: impl crate::runtime::CredentialProvider,
+    ) -> Self {
+        self.inner = self
+            .inner
+            .credential_provider(
+                "apiKeyAuth",
+                crate::runtime::TokenShape::ApiKey {
+                    location: crate::runtime::ApiKeyLocation::Query,
+                    name: "api_key".to_string(),
+                },
+                provider,
             );
         self
     }
@@ -162,7 +176,7 @@ impl Client {
     }
 }
 /// A request to [`Client::update_contact_by_id`]: set optional parameters, then `.await` it (or call [`Self::send`]).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateContactByIdBuilder<'a> {
     client: &'a Client,
@@ -171,9 +185,11 @@ pub struct UpdateContactByIdBuilder<'a> {
     options: crate::runtime::RequestOptions,
 }
 impl<'a> UpdateContactByIdBuilder<'a> {
-    /// Per-call options: retry policy, timeout, idempotency key, headers.
+    /// Per-call options: retry policy, timeout, idempotency key,
+    /// headers. Merged into what the builder already has: each
+    /// setting given replaces the earlier one, headers add up.
     pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
-        self.options = options;
+        self.options.merge(options);
         self
     }
     /// The retry policy for this call.
@@ -208,15 +224,14 @@ impl<'a> UpdateContactByIdBuilder<'a> {
         let mut spec = crate::runtime::RequestSpec::new(
             "update_contact_by_id",
             reqwest::Method::PUT,
+            "/api/v1/contact/{contact_id}",
             format!("/api/v1/contact/{contact_id}"),
             &[&["apiKeyAuth"]],
         );
         spec.headers.push(("Accept".to_owned(), "application/json".to_owned()));
         let body = &self.body;
         spec.json_body(body)?;
-        let raw = crate::runtime::execute::<
-            UpdateContactByIdError,
-        >(&self.client.config, spec, &self.options)
+        let raw = crate::runtime::execute(&self.client.config, spec, &self.options)
             .await?;
         match raw.status_code() {
             200 => raw.json::<types::ContactUpdateResponse, UpdateContactByIdError>(),

@@ -62,7 +62,7 @@ impl Client {
     /// A client for the default server. Authenticates with a bearer token sent in `Authorization` (security scheme `bearerAuth`).
     pub fn new(token: impl Into<crate::runtime::Secret>) -> Self {
         let mut config = crate::runtime::ClientConfig::new(DEFAULT_BASE_URL);
-        config.credentials.set("bearerAuth", crate::runtime::Auth::Bearer(token.into()));
+        config.set_credential("bearerAuth", crate::runtime::Auth::Bearer(token.into()));
         config.set_header_param("Intercom-Version", "2.11");
         Self { config }
     }
@@ -73,14 +73,6 @@ impl Client {
             inner: crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL)
                 .header_param("Intercom-Version", "2.11"),
         }
-    }
-    /// A client using an existing configuration.
-    pub fn from_config(config: crate::runtime::ClientConfig) -> Self {
-        Self { config }
-    }
-    /// The client's configuration.
-    pub fn config(&self) -> &crate::runtime::ClientConfig {
-        &self.config
     }
 }
 /// Builds a [`Client`].
@@ -129,6 +121,12 @@ impl ClientBuilder {
         self.inner = self.inner.header(name, value);
         self
     }
+    /// Runs `hook` around every attempt of every call (after the
+    /// hooks added before it): see [`crate::runtime::Hook`].
+    pub fn hook(mut self, hook: impl crate::runtime::Hook) -> Self {
+        self.inner = self.inner.hook(hook);
+        self
+    }
     /// Authenticates with a bearer token sent in `Authorization` (security scheme `bearerAuth`).
     ///
     /// An Intercom access token (or an OAuth access token obtained through
@@ -137,6 +135,20 @@ impl ClientBuilder {
         self.inner = self
             .inner
             .credential("bearerAuth", crate::runtime::Auth::Bearer(token.into()));
+        self
+    }
+    /// Asks `provider` for the token of security scheme `bearerAuth` before every attempt (refreshing, minting signed tokens): see [`crate::runtime::CredentialProvider`].
+    pub fn bearer_auth_provider(
+        mut self,
+        provider: impl crate::runtime::CredentialProvider,
+    ) -> Self {
+        self.inner = self
+            .inner
+            .credential_provider(
+                "bearerAuth",
+                crate::runtime::TokenShape::Bearer,
+                provider,
+            );
         self
     }
     /// The Intercom API version to use for this request. When omitted,
@@ -182,7 +194,7 @@ impl Client {
     }
 }
 /// A request to [`Client::update_contact`]: set optional parameters, then `.await` it (or call [`Self::send`]).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateContactBuilder<'a> {
     client: &'a Client,
@@ -204,9 +216,19 @@ impl<'a> UpdateContactBuilder<'a> {
         self.intercom_version = Some(intercom_version);
         self
     }
-    /// Per-call options: retry policy, timeout, idempotency key, headers.
+    /// Like [`Self::intercom_version`], for a value that may be absent: `None` leaves the parameter unset.
+    pub fn maybe_intercom_version(
+        mut self,
+        intercom_version: Option<types::IntercomVersion>,
+    ) -> Self {
+        self.intercom_version = intercom_version;
+        self
+    }
+    /// Per-call options: retry policy, timeout, idempotency key,
+    /// headers. Merged into what the builder already has: each
+    /// setting given replaces the earlier one, headers add up.
     pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
-        self.options = options;
+        self.options.merge(options);
         self
     }
     /// The retry policy for this call.
@@ -241,6 +263,7 @@ impl<'a> UpdateContactBuilder<'a> {
         let mut spec = crate::runtime::RequestSpec::new(
             "update_contact",
             reqwest::Method::PUT,
+            "/contacts/{contact_id}",
             format!("/contacts/{contact_id}"),
             &[&["bearerAuth"]],
         );
@@ -250,9 +273,7 @@ impl<'a> UpdateContactBuilder<'a> {
         }
         let body = &self.body;
         spec.json_body(body)?;
-        let raw = crate::runtime::execute::<
-            UpdateContactError,
-        >(&self.client.config, spec, &self.options)
+        let raw = crate::runtime::execute(&self.client.config, spec, &self.options)
             .await?;
         match raw.status_code() {
             200 => raw.json::<types::Contact, UpdateContactError>(),

@@ -66,9 +66,20 @@ impl crate::runtime::object::Object for AddressableReference {
         })
     }
 }
+/// The required fields of [`AddressableReference`], for [`AddressableReference::new`]: named, so that two of the same type cannot be swapped.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AddressableReferenceRequired {
+    /// The type of the referenced object, for example `tag`, `note` or `subscription`.
+    pub r#type: String,
+    /// The id of the referenced object.
+    pub id: String,
+    /// The API path where the referenced object can be retrieved.
+    pub url: String,
+}
 impl AddressableReference {
     /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(r#type: String, id: String, url: String) -> Self {
+    pub fn new(required: AddressableReferenceRequired) -> Self {
+        let AddressableReferenceRequired { r#type, id, url } = required;
         Self {
             r#type,
             id,
@@ -547,21 +558,42 @@ impl crate::runtime::object::Object for Contact {
         })
     }
 }
+/// The required fields of [`Contact`], for [`Contact::new`]: named, so that two of the same type cannot be swapped.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContactRequired {
+    /// The unique identifier of the contact, given by Intercom.
+    pub id: String,
+    /// The id of the workspace the contact belongs to.
+    pub workspace_id: String,
+    pub role: ContactRole,
+    pub social_profiles: ContactSocialProfiles,
+    /// Whether an email sent to the contact has hard bounced.
+    pub has_hard_bounced: bool,
+    /// Whether the contact has marked an email sent to them as spam.
+    pub marked_email_as_spam: bool,
+    /// Whether the contact is unsubscribed from emails.
+    pub unsubscribed_from_emails: bool,
+    /// The time the contact was created, as a Unix timestamp in seconds.
+    pub created_at: i64,
+    /// The time the contact was last updated, as a Unix timestamp in seconds.
+    pub updated_at: i64,
+    pub location: ContactLocation,
+}
 impl Contact {
     /// Creates a value from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: String,
-        workspace_id: String,
-        role: ContactRole,
-        social_profiles: ContactSocialProfiles,
-        has_hard_bounced: bool,
-        marked_email_as_spam: bool,
-        unsubscribed_from_emails: bool,
-        created_at: i64,
-        updated_at: i64,
-        location: ContactLocation,
-    ) -> Self {
+    pub fn new(required: ContactRequired) -> Self {
+        let ContactRequired {
+            id,
+            workspace_id,
+            role,
+            social_profiles,
+            has_hard_bounced,
+            marked_email_as_spam,
+            unsubscribed_from_emails,
+            created_at,
+            updated_at,
+            location,
+        } = required;
         Self {
             r#type: Default::default(),
             id,
@@ -840,9 +872,20 @@ impl crate::runtime::object::Object for ContactCompany {
         })
     }
 }
+/// The required fields of [`ContactCompany`], for [`ContactCompany::new`]: named, so that two of the same type cannot be swapped.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContactCompanyRequired {
+    /// The id of the company.
+    pub id: String,
+    /// The type of object; always `company`.
+    pub r#type: ContactCompanyType,
+    /// The API path where the full company can be retrieved.
+    pub url: String,
+}
 impl ContactCompany {
     /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(id: String, r#type: ContactCompanyType, url: String) -> Self {
+    pub fn new(required: ContactCompanyRequired) -> Self {
+        let ContactCompanyRequired { id, r#type, url } = required;
         Self {
             id,
             r#type,
@@ -1049,14 +1092,22 @@ impl crate::runtime::object::Object for ContactNotes {
         })
     }
 }
+/// The required fields of [`ContactNotes`], for [`ContactNotes::new`]: named, so that two of the same type cannot be swapped.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContactNotesRequired {
+    /// References to the notes about the contact.
+    pub data: Vec<AddressableReference>,
+    /// The API path that lists all the notes of the contact.
+    pub url: String,
+    /// The total number of notes about the contact.
+    pub total_count: i64,
+    /// Whether there are more notes than those included in `data`.
+    pub has_more: bool,
+}
 impl ContactNotes {
     /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(
-        data: Vec<AddressableReference>,
-        url: String,
-        total_count: i64,
-        has_more: bool,
-    ) -> Self {
+    pub fn new(required: ContactNotesRequired) -> Self {
+        let ContactNotesRequired { data, url, total_count, has_more } = required;
         Self {
             r#type: Default::default(),
             data,
@@ -1269,14 +1320,22 @@ impl crate::runtime::object::Object for ContactSubscriptionTypes {
         })
     }
 }
+/// The required fields of [`ContactSubscriptionTypes`], for [`ContactSubscriptionTypes::new`]: named, so that two of the same type cannot be swapped.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContactSubscriptionTypesRequired {
+    /// References to the subscription types.
+    pub data: Vec<AddressableReference>,
+    /// The API path that lists the contact's subscriptions.
+    pub url: String,
+    /// The total number of subscription types in this list.
+    pub total_count: i64,
+    /// Whether there are more subscription types than those included in `data`.
+    pub has_more: bool,
+}
 impl ContactSubscriptionTypes {
     /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(
-        data: Vec<AddressableReference>,
-        url: String,
-        total_count: i64,
-        has_more: bool,
-    ) -> Self {
+    pub fn new(required: ContactSubscriptionTypesRequired) -> Self {
+        let ContactSubscriptionTypesRequired { data, url, total_count, has_more } = required;
         Self {
             r#type: Default::default(),
             data,
@@ -1368,14 +1427,22 @@ impl crate::runtime::object::Object for ContactTags {
         })
     }
 }
+/// The required fields of [`ContactTags`], for [`ContactTags::new`]: named, so that two of the same type cannot be swapped.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContactTagsRequired {
+    /// References to the tags attached to the contact.
+    pub data: Vec<AddressableReference>,
+    /// The API path that lists all the tags of the contact.
+    pub url: String,
+    /// The total number of tags attached to the contact.
+    pub total_count: i64,
+    /// Whether there are more tags than those included in `data`.
+    pub has_more: bool,
+}
 impl ContactTags {
     /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(
-        data: Vec<AddressableReference>,
-        url: String,
-        total_count: i64,
-        has_more: bool,
-    ) -> Self {
+    pub fn new(required: ContactTagsRequired) -> Self {
+        let ContactTagsRequired { data, url, total_count, has_more } = required;
         Self {
             r#type: Default::default(),
             data,
@@ -1717,9 +1784,20 @@ impl crate::runtime::object::Object for SocialProfile {
         })
     }
 }
+/// The required fields of [`SocialProfile`], for [`SocialProfile::new`]: named, so that two of the same type cannot be swapped.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SocialProfileRequired {
+    /// The type of object; `social_profile`.
+    pub r#type: String,
+    /// The name of the social network, for example `Twitter`.
+    pub name: String,
+    /// The contact's profile URL on the social network.
+    pub url: String,
+}
 impl SocialProfile {
     /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(r#type: String, name: String, url: String) -> Self {
+    pub fn new(required: SocialProfileRequired) -> Self {
+        let SocialProfileRequired { r#type, name, url } = required;
         Self {
             r#type,
             name,

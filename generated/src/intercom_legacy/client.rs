@@ -45,7 +45,7 @@ impl Client {
     /// A client for the default server. Authenticates with a bearer token sent in `Authorization` (security scheme `bearerAuth`).
     pub fn new(token: impl Into<crate::runtime::Secret>) -> Self {
         let mut config = crate::runtime::ClientConfig::new(DEFAULT_BASE_URL);
-        config.credentials.set("bearerAuth", crate::runtime::Auth::Bearer(token.into()));
+        config.set_credential("bearerAuth", crate::runtime::Auth::Bearer(token.into()));
         Self { config }
     }
     /// Configures a client: server, credentials, timeouts, retries,
@@ -54,14 +54,6 @@ impl Client {
         ClientBuilder {
             inner: crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL),
         }
-    }
-    /// A client using an existing configuration.
-    pub fn from_config(config: crate::runtime::ClientConfig) -> Self {
-        Self { config }
-    }
-    /// The client's configuration.
-    pub fn config(&self) -> &crate::runtime::ClientConfig {
-        &self.config
     }
 }
 /// Builds a [`Client`].
@@ -110,6 +102,12 @@ impl ClientBuilder {
         self.inner = self.inner.header(name, value);
         self
     }
+    /// Runs `hook` around every attempt of every call (after the
+    /// hooks added before it): see [`crate::runtime::Hook`].
+    pub fn hook(mut self, hook: impl crate::runtime::Hook) -> Self {
+        self.inner = self.inner.hook(hook);
+        self
+    }
     /// Authenticates with a bearer token sent in `Authorization` (security scheme `bearerAuth`).
     ///
     /// An Intercom access token, sent as `Authorization: Bearer <token>`.
@@ -117,6 +115,20 @@ impl ClientBuilder {
         self.inner = self
             .inner
             .credential("bearerAuth", crate::runtime::Auth::Bearer(token.into()));
+        self
+    }
+    /// Asks `provider` for the token of security scheme `bearerAuth` before every attempt (refreshing, minting signed tokens): see [`crate::runtime::CredentialProvider`].
+    pub fn bearer_auth_provider(
+        mut self,
+        provider: impl crate::runtime::CredentialProvider,
+    ) -> Self {
+        self.inner = self
+            .inner
+            .credential_provider(
+                "bearerAuth",
+                crate::runtime::TokenShape::Bearer,
+                provider,
+            );
         self
     }
     /// Validates the configuration and builds the client.
@@ -152,7 +164,7 @@ impl Client {
     }
 }
 /// A request to [`Client::update_lead`]: set optional parameters, then `.await` it (or call [`Self::send`]).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateLeadBuilder<'a> {
     client: &'a Client,
@@ -160,9 +172,11 @@ pub struct UpdateLeadBuilder<'a> {
     options: crate::runtime::RequestOptions,
 }
 impl<'a> UpdateLeadBuilder<'a> {
-    /// Per-call options: retry policy, timeout, idempotency key, headers.
+    /// Per-call options: retry policy, timeout, idempotency key,
+    /// headers. Merged into what the builder already has: each
+    /// setting given replaces the earlier one, headers add up.
     pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
-        self.options = options;
+        self.options.merge(options);
         self
     }
     /// The retry policy for this call.
@@ -191,6 +205,7 @@ impl<'a> UpdateLeadBuilder<'a> {
         let mut spec = crate::runtime::RequestSpec::new(
             "update_lead",
             reqwest::Method::POST,
+            "/contacts",
             "/contacts".to_string(),
             &[&["bearerAuth"]],
         );
@@ -198,9 +213,7 @@ impl<'a> UpdateLeadBuilder<'a> {
         let body = &self.body;
         body.validate()?;
         spec.json_body(body)?;
-        let raw = crate::runtime::execute::<
-            UpdateLeadError,
-        >(&self.client.config, spec, &self.options)
+        let raw = crate::runtime::execute(&self.client.config, spec, &self.options)
             .await?;
         match raw.status_code() {
             200 => raw.json::<types::Lead, UpdateLeadError>(),

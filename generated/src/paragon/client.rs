@@ -36,7 +36,7 @@ impl Client {
     /// A client for the default server. Authenticates with a bearer token (JWT) sent in `Authorization` (security scheme `BearerAuth`).
     pub fn new(token: impl Into<crate::runtime::Secret>) -> Self {
         let mut config = crate::runtime::ClientConfig::new(DEFAULT_BASE_URL);
-        config.credentials.set("BearerAuth", crate::runtime::Auth::Bearer(token.into()));
+        config.set_credential("BearerAuth", crate::runtime::Auth::Bearer(token.into()));
         Self { config }
     }
     /// Configures a client: server, credentials, timeouts, retries,
@@ -45,14 +45,6 @@ impl Client {
         ClientBuilder {
             inner: crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL),
         }
-    }
-    /// A client using an existing configuration.
-    pub fn from_config(config: crate::runtime::ClientConfig) -> Self {
-        Self { config }
-    }
-    /// The client's configuration.
-    pub fn config(&self) -> &crate::runtime::ClientConfig {
-        &self.config
     }
 }
 /// Builds a [`Client`].
@@ -101,6 +93,12 @@ impl ClientBuilder {
         self.inner = self.inner.header(name, value);
         self
     }
+    /// Runs `hook` around every attempt of every call (after the
+    /// hooks added before it): see [`crate::runtime::Hook`].
+    pub fn hook(mut self, hook: impl crate::runtime::Hook) -> Self {
+        self.inner = self.inner.hook(hook);
+        self
+    }
     /// Authenticates with a bearer token (JWT) sent in `Authorization` (security scheme `BearerAuth`).
     ///
     /// Your [Paragon User Token](/getting-started/installing-the-connect-sdk#setup) (JWT), which you can generate using your project's signing keys.
@@ -108,6 +106,20 @@ impl ClientBuilder {
         self.inner = self
             .inner
             .credential("BearerAuth", crate::runtime::Auth::Bearer(token.into()));
+        self
+    }
+    /// Asks `provider` for the token of security scheme `BearerAuth` before every attempt (refreshing, minting signed tokens): see [`crate::runtime::CredentialProvider`].
+    pub fn bearer_auth_provider(
+        mut self,
+        provider: impl crate::runtime::CredentialProvider,
+    ) -> Self {
+        self.inner = self
+            .inner
+            .credential_provider(
+                "BearerAuth",
+                crate::runtime::TokenShape::Bearer,
+                provider,
+            );
         self
     }
     /// Validates the configuration and builds the client.
@@ -135,7 +147,7 @@ impl Client {
     }
 }
 /// A request to [`Client::intercom_update_contact`]: set optional parameters, then `.await` it (or call [`Self::send`]).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct IntercomUpdateContactBuilder<'a> {
     client: &'a Client,
@@ -144,9 +156,11 @@ pub struct IntercomUpdateContactBuilder<'a> {
     options: crate::runtime::RequestOptions,
 }
 impl<'a> IntercomUpdateContactBuilder<'a> {
-    /// Per-call options: retry policy, timeout, idempotency key, headers.
+    /// Per-call options: retry policy, timeout, idempotency key,
+    /// headers. Merged into what the builder already has: each
+    /// setting given replaces the earlier one, headers add up.
     pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
-        self.options = options;
+        self.options.merge(options);
         self
     }
     /// The retry policy for this call.
@@ -181,14 +195,13 @@ impl<'a> IntercomUpdateContactBuilder<'a> {
         let mut spec = crate::runtime::RequestSpec::new(
             "intercom_update_contact",
             reqwest::Method::POST,
+            "/projects/{project_id}/tools/#INTERCOM_UPDATE_CONTACT",
             format!("/projects/{project_id}/tools/"),
             &[&["BearerAuth"]],
         );
         let body = &self.body;
         spec.json_body(body)?;
-        let raw = crate::runtime::execute::<
-            IntercomUpdateContactError,
-        >(&self.client.config, spec, &self.options)
+        let raw = crate::runtime::execute(&self.client.config, spec, &self.options)
             .await?;
         match raw.status_code() {
             200 => raw.raw(),

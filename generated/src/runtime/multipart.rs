@@ -16,6 +16,44 @@ struct Part {
     data: Bytes,
 }
 
+/// A file for a form's file part: its name, content type and bytes. The
+/// bytes are shared, not copied, so a form can be sent again on a retry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FilePart {
+    filename: String,
+    content_type: Option<String>,
+    data: Bytes,
+}
+
+impl FilePart {
+    /// A file named `filename` (as the server will see it) holding `data`;
+    /// its content type is the one the API declares for the part, else
+    /// `application/octet-stream`.
+    pub fn new(filename: impl Into<String>, data: impl Into<Bytes>) -> Self {
+        FilePart {
+            filename: filename.into(),
+            content_type: None,
+            data: data.into(),
+        }
+    }
+
+    /// Sets the file's content type (`image/png`).
+    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+
+    /// The file name.
+    pub fn filename(&self) -> &str {
+        &self.filename
+    }
+
+    /// The bytes.
+    pub fn data(&self) -> &Bytes {
+        &self.data
+    }
+}
+
 /// A `multipart/form-data` body: text fields and files, in order.
 ///
 /// ```ignore
@@ -78,8 +116,43 @@ impl Multipart {
         self
     }
 
+    /// Adds a file part; its content type is the file's own, else
+    /// `declared` (the API's), else `application/octet-stream`.
+    pub(crate) fn file_part(self, name: &str, file: &FilePart, declared: Option<&str>) -> Self {
+        let content_type = file
+            .content_type
+            .as_deref()
+            .or(declared)
+            .unwrap_or("application/octet-stream");
+        self.file(name, file.filename.clone(), content_type, file.data.clone())
+    }
+
+    /// Adds a text field from a scalar or enum value: strings as they are,
+    /// numbers and booleans as JSON writes them.
+    pub(crate) fn scalar<T: serde::Serialize + ?Sized>(
+        self,
+        name: &str,
+        value: &T,
+    ) -> Result<Self, InvalidRequest> {
+        let text = match serde_json::to_value(value) {
+            Ok(serde_json::Value::String(s)) => s,
+            Ok(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => v.to_string(),
+            Ok(other) => {
+                return Err(InvalidRequest(format!(
+                    "form field `{name}`: {other} is not a text value"
+                )))
+            }
+            Err(e) => {
+                return Err(InvalidRequest(format!(
+                    "cannot serialize form field `{name}`: {e}"
+                )))
+            }
+        };
+        Ok(self.text(name, text))
+    }
+
     /// The encoded body and its content type (with the boundary).
-    pub fn encode(&self) -> Result<(Bytes, String), InvalidRequest> {
+    pub(crate) fn encode(&self) -> Result<(Bytes, String), InvalidRequest> {
         for p in &self.parts {
             let bad = |s: &str| s.contains(['"', '\r', '\n']);
             if bad(&p.name)

@@ -3,7 +3,7 @@
 
 //! Successful responses and raw response decoding.
 
-use std::ops::Deref;
+use std::ops::{Deref, DerefMut};
 
 use bytes::Bytes;
 use reqwest::{header::HeaderMap, StatusCode};
@@ -12,18 +12,19 @@ use serde::de::DeserializeOwned;
 use super::error::{locate, lossy_prefix, Error, MAX_BODY_SNIPPET, MAX_ERROR_BODY};
 
 /// A decoded response: status, headers and body.
+///
+/// Dereferences to the body, so `response.id` reads a field of the body;
+/// the HTTP status and headers are [`Response::status`] and
+/// [`Response::headers`], methods that never clash with body fields.
 #[derive(Clone, Debug)]
 pub struct Response<T> {
-    /// HTTP status.
-    pub status: StatusCode,
-    /// Response headers.
-    pub headers: HeaderMap,
-    /// Decoded body.
-    pub body: T,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: T,
 }
 
 impl<T> Response<T> {
-    /// Creates a response.
+    /// Creates a response (e.g. a canned one in tests).
     pub fn new(status: StatusCode, headers: HeaderMap, body: T) -> Self {
         Response {
             status,
@@ -52,8 +53,13 @@ impl<T> Response<T> {
         &self.body
     }
 
+    /// The body, mutably.
+    pub fn body_mut(&mut self) -> &mut T {
+        &mut self.body
+    }
+
     /// Takes the body.
-    pub fn into_inner(self) -> T {
+    pub fn into_body(self) -> T {
         self.body
     }
 
@@ -76,6 +82,12 @@ impl<T> Deref for Response<T> {
     type Target = T;
     fn deref(&self) -> &T {
         &self.body
+    }
+}
+
+impl<T> DerefMut for Response<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.body
     }
 }
 
@@ -107,8 +119,10 @@ impl RawBody {
     }
 }
 
-/// A complete HTTP response whose body has not been decoded yet. Returned by
-/// [`execute`](super::client::execute) for every status.
+/// A complete HTTP response whose body has not been decoded yet, as the
+/// executor returns it for every status. Internal: public only for test
+/// harnesses that decode bodies the way generated code does.
+#[doc(hidden)]
 #[derive(Clone, Debug)]
 pub struct RawResponse {
     /// HTTP status.
@@ -202,16 +216,17 @@ impl RawResponse {
     }
 
     /// Builds an [`Error::Api`] from this response and its decoded error body.
-    pub fn api_error<E>(self, body: E) -> Error<E> {
+    pub(crate) fn api_error<E>(self, body: E) -> Error<E> {
         Error::Api {
             status: self.status,
             headers: self.headers,
             body,
+            raw_body: self.body,
         }
     }
 
     /// Builds an [`Error::UnexpectedStatus`] (body truncated to 4 KiB).
-    pub fn unexpected<E>(self) -> Error<E> {
+    pub(crate) fn unexpected<E>(self) -> Error<E> {
         Error::UnexpectedStatus {
             status: self.status,
             body: lossy_prefix(&self.body, MAX_ERROR_BODY),

@@ -12,17 +12,22 @@ use reqwest::StatusCode;
 /// When and how often to retry a failed attempt.
 ///
 /// Only idempotent requests (or those with an idempotency key, or with
-/// `RequestOptions::retry_non_idempotent`) are retried, and only after a
-/// connection error, a timeout or a retryable status (see
-/// [`is_retryable_status`]).
+/// [`RequestOptions::retry_non_idempotent`](super::RequestOptions::retry_non_idempotent))
+/// are retried, and only after a connection error, a timeout or a
+/// retryable status: 408, 429 and 5xx except 501 and 505. A wait the
+/// response asks for (`Retry-After`; on a 429 also `RateLimit-Reset`,
+/// `X-RateLimit-Reset` or `X-Rate-Limit-Reset`, as seconds to wait or a
+/// Unix time in seconds or milliseconds) replaces the backoff when it is
+/// longer, and ends retrying when it exceeds `max_backoff`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Total attempts including the first; `1` means no retries.
     pub max_attempts: u32,
     /// Wait before the first retry; doubles on each further retry.
     pub initial_backoff: Duration,
-    /// Upper bound for a single wait. A server asking for a longer one (see
-    /// [`requested_wait`]) ends retrying: its response is returned.
+    /// Upper bound for a single wait. A server asking for a longer one ends
+    /// retrying: its response is returned.
     pub max_backoff: Duration,
     /// No retry is started once this much time has passed since the first
     /// attempt began (waits included).
@@ -86,7 +91,7 @@ impl RetryPolicy {
     /// Wait before retry number `retry_number` (1 = first retry):
     /// `initial_backoff * 2^(retry_number - 1)`, capped at `max_backoff`;
     /// with jitter, a random duration between half of that and all of it.
-    pub fn backoff(&self, retry_number: u32) -> Duration {
+    pub(crate) fn backoff(&self, retry_number: u32) -> Duration {
         let exponent = retry_number.saturating_sub(1).min(31);
         let base = self
             .initial_backoff
@@ -110,7 +115,7 @@ impl RetryPolicy {
     /// is added, so that clients limited together do not all return at the
     /// same instant. The result never exceeds `max_backoff`, and is never
     /// shorter than `requested`.
-    pub fn wait(&self, retry_number: u32, requested: Option<Duration>) -> Option<Duration> {
+    pub(crate) fn wait(&self, retry_number: u32, requested: Option<Duration>) -> Option<Duration> {
         let backoff = self.backoff(retry_number);
         let Some(requested) = requested else {
             return Some(backoff);

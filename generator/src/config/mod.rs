@@ -49,6 +49,12 @@ pub struct Config {
     pub select: Option<Select>,
     pub types: Option<Types>,
     pub rename: Option<Rename>,
+    /// How list operations are paged, by operationId or `METHOD /path`:
+    /// `false`, or a table with the keys of the `x-pagination` extension
+    /// (`style`, `items`, `param`, `cursor`, …). Overrides the extension and
+    /// detection.
+    #[serde(default)]
+    pub pagination: BTreeMap<String, toml::Value>,
     /// Extra dependencies for the generated `Cargo.toml` (name → version
     /// string or inline table, as in Cargo); an entry naming one of the
     /// runtime's dependencies replaces it.
@@ -82,6 +88,9 @@ pub struct ApiEntry {
     pub select: Option<Select>,
     pub types: Option<Types>,
     pub rename: Option<Rename>,
+    /// Replaces the top-level `[pagination]` for this API.
+    #[serde(default)]
+    pub pagination: BTreeMap<String, toml::Value>,
 }
 
 /// `[output]`: where the crate goes and what its manifest says.

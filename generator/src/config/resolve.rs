@@ -85,6 +85,7 @@ impl Config {
                 self.select.as_ref(),
                 self.types.as_ref(),
                 self.rename.as_ref(),
+                &self.pagination,
                 &self.dependencies,
             );
             return Ok(vec![ApiSettings {
@@ -116,6 +117,11 @@ impl Config {
                     a.select.as_ref().or(self.select.as_ref()),
                     a.types.as_ref().or(self.types.as_ref()),
                     a.rename.as_ref().or(self.rename.as_ref()),
+                    if a.pagination.is_empty() {
+                        &self.pagination
+                    } else {
+                        &a.pagination
+                    },
                     &self.dependencies,
                 ),
             })
@@ -226,9 +232,21 @@ fn options(
     select: Option<&Select>,
     types: Option<&Types>,
     rename: Option<&Rename>,
+    pagination: &BTreeMap<String, toml::Value>,
     dependencies: &BTreeMap<String, toml::Value>,
 ) -> Options {
-    let mut o = Options::default();
+    let mut o = Options {
+        pagination: pagination
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    serde_json::to_value(v).unwrap_or(serde_json::Value::Null),
+                )
+            })
+            .collect(),
+        ..Options::default()
+    };
     if let Some(s) = select {
         o.select = Selection {
             tags: s.tags.clone(),

@@ -65,6 +65,14 @@ spec = "openapi.yaml"
 # [rename.variants.Role]        # enum value (or union variant) → variant name
 # "+1" = "PlusOne"
 
+# How list operations are paged, when detection and the spec's
+# `x-pagination` do not say: operationId (or "METHOD /path") → false, or the
+# keys of `x-pagination` (style: cursor, last_item, page, offset, next_url
+# or link_header; items, param, cursor, has_more, field, size_param,
+# limit_param, first, total, total_pages, url).
+[pagination]
+# listEvents = { style = "cursor", items = "payload.events", param = "from", cursor = "payload.resume_from" }
+
 # Extra dependencies of the generated crate, as in Cargo.toml: what replaced
 # types and derives need.
 [dependencies]

@@ -6,7 +6,9 @@ use quote::quote;
 
 use super::docs::{code, doc, inline, Para};
 use super::rust_type::{ident, Types};
-use crate::ir::{Api, ClientParam, Primitive, SecurityKind, SecurityScheme, TypeRef};
+use crate::ir::{
+    Api, ClientCredentialsFlow, ClientParam, Primitive, SecurityKind, SecurityScheme, TypeRef,
+};
 
 /// The items of `client.rs` before the operations: servers, `Client`,
 /// `ClientBuilder`. Each operation's items come from
@@ -193,7 +195,7 @@ fn client(api: &Api) -> TokenStream {
             #d
             pub fn new(#(#args),*) -> Self {
                 let mut config = crate::runtime::ClientConfig::new(#url_expr);
-                config.credentials.set(#key, #auth);
+                config.set_credential(#key, #auth);
                 #(#set_defaults)*
                 Self { config }
             }
@@ -230,10 +232,17 @@ fn client(api: &Api) -> TokenStream {
             }
         }
     });
+    // Only operations read the configuration; an API without any (webhooks
+    // only) still has a client.
+    let unread = api
+        .operations
+        .is_empty()
+        .then(|| quote!(#[allow(dead_code)]));
     quote! {
         #docs
         #[derive(Clone, Debug)]
         pub struct Client {
+            #unread
             config: crate::runtime::ClientConfig,
         }
 
@@ -246,16 +255,6 @@ fn client(api: &Api) -> TokenStream {
             /// HTTP client.
             pub fn builder() -> ClientBuilder {
                 ClientBuilder { inner: crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL)#(#builder_defaults)* }
-            }
-
-            /// A client using an existing configuration.
-            pub fn from_config(config: crate::runtime::ClientConfig) -> Self {
-                Self { config }
-            }
-
-            /// The client's configuration.
-            pub fn config(&self) -> &crate::runtime::ClientConfig {
-                &self.config
             }
         }
     }
@@ -278,12 +277,22 @@ fn builder(api: &Api, types: &Types<'_>) -> TokenStream {
             Para::Ours(&scheme_doc(s)),
             Para::Spec(s.description.as_deref()),
         ]);
+        let provider = s
+            .provider_setter
+            .as_deref()
+            .map(|setter| provider_setter(s, setter));
+        let flow = s
+            .client_credentials
+            .as_ref()
+            .map(|flow| client_credentials_setter(s, flow));
         quote! {
             #d
             pub fn #name(mut self, #(#args),*) -> Self {
                 self.inner = self.inner.credential(#key, #auth);
                 self
             }
+            #provider
+            #flow
         }
     });
     let params = api
@@ -343,6 +352,13 @@ fn builder(api: &Api, types: &Types<'_>) -> TokenStream {
                 self
             }
 
+            /// Runs `hook` around every attempt of every call (after the
+            /// hooks added before it): see [`crate::runtime::Hook`].
+            pub fn hook(mut self, hook: impl crate::runtime::Hook) -> Self {
+                self.inner = self.inner.hook(hook);
+                self
+            }
+
             #(#creds)*
 
             #(#params)*
@@ -351,6 +367,72 @@ fn builder(api: &Api, types: &Types<'_>) -> TokenStream {
             pub fn build(self) -> Result<Client, crate::runtime::InvalidRequest> {
                 Ok(Client { config: self.inner.build()? })
             }
+        }
+    }
+}
+
+/// The setter taking a credential provider for scheme `s`.
+fn provider_setter(s: &SecurityScheme, setter: &str) -> TokenStream {
+    let key = &s.key;
+    let name = ident(setter);
+    let shape = match &s.kind {
+        SecurityKind::ApiKey { location, name } => {
+            let loc = match location {
+                crate::ir::ApiKeyLocation::Header => quote!(Header),
+                crate::ir::ApiKeyLocation::Query => quote!(Query),
+                crate::ir::ApiKeyLocation::Cookie => quote!(Cookie),
+            };
+            quote!(crate::runtime::TokenShape::ApiKey {
+                location: crate::runtime::ApiKeyLocation::#loc,
+                name: #name.to_string(),
+            })
+        }
+        _ => quote!(crate::runtime::TokenShape::Bearer),
+    };
+    let d = format!(
+        "Asks `provider` for the token of security scheme {} before every attempt (refreshing, minting signed tokens): see [`crate::runtime::CredentialProvider`].",
+        code(&s.key)
+    );
+    let d = doc(&[Para::Ours(&d)]);
+    quote! {
+        #d
+        pub fn #name(mut self, provider: impl crate::runtime::CredentialProvider) -> Self {
+            self.inner = self.inner.credential_provider(#key, #shape, provider);
+            self
+        }
+    }
+}
+
+/// The setter running the OAuth2 client credentials flow of scheme `s`.
+fn client_credentials_setter(s: &SecurityScheme, flow: &ClientCredentialsFlow) -> TokenStream {
+    let key = &s.key;
+    let name = ident(&flow.setter);
+    let url = &flow.token_url;
+    let scopes = if flow.scopes.is_empty() {
+        "The API declares no scopes.".to_string()
+    } else {
+        let list: Vec<String> = flow.scopes.iter().map(|(n, _)| code(n)).collect();
+        format!("Declared scopes: {}.", list.join(", "))
+    };
+    let d = format!(
+        "Obtains tokens for security scheme {} with the OAuth2 client credentials flow at {}: fetched on first use, cached until shortly before they expire, fetched again after a 401. Requests `scopes` (none: the server's default for the client). {scopes} For other settings, pass a [`crate::runtime::ClientCredentials`] to [`Self::{}`].",
+        code(&s.key),
+        code(url),
+        s.provider_setter.as_deref().unwrap_or_default(),
+    );
+    let d = doc(&[Para::Ours(&d)]);
+    quote! {
+        #d
+        pub fn #name(
+            mut self,
+            client_id: impl Into<String>,
+            client_secret: impl Into<crate::runtime::Secret>,
+            scopes: &[&str],
+        ) -> Self {
+            let provider = crate::runtime::ClientCredentials::new(#url, client_id, client_secret)
+                .scopes(scopes.iter().copied());
+            self.inner = self.inner.credential_provider(#key, crate::runtime::TokenShape::Bearer, provider);
+            self
         }
     }
 }

@@ -4,7 +4,9 @@
 //! and formatted with `prettyplease`.
 
 pub(crate) mod client;
+pub(crate) mod constructor;
 mod docs;
+mod forms;
 pub(crate) mod krate;
 mod layout;
 mod markdown;
@@ -13,6 +15,7 @@ mod request;
 mod responses;
 mod runtime_files;
 pub(crate) mod rust_type;
+mod streaming;
 pub(crate) mod types;
 
 use std::path::PathBuf;

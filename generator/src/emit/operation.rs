@@ -40,7 +40,13 @@ fn body_arg(types: &Types<'_>, op: &Operation) -> Option<(TokenStream, TokenStre
             (quote!(&'a #t), quote!(body))
         }
         (_, MediaKind::Text) => (quote!(String), quote!(body.into())),
-        (_, MediaKind::Multipart) => (quote!(&'a crate::runtime::Multipart), quote!(body)),
+        (_, MediaKind::Multipart) => match &body.form_name {
+            Some(form) => {
+                let form = ident(form);
+                (quote!(&'a #form), quote!(body))
+            }
+            None => (quote!(&'a crate::runtime::Multipart), quote!(body)),
+        },
         _ => (quote!(bytes::Bytes), quote!(body.into())),
     })
 }
@@ -48,11 +54,11 @@ fn body_arg(types: &Types<'_>, op: &Operation) -> Option<(TokenStream, TokenStre
 fn op_docs(op: &Operation) -> TokenStream {
     let route = code(&format!("{} {}", op.method.as_str(), op.path_template));
     let deprecated = if op.deprecated { "**Deprecated.**" } else { "" };
-    let form = op.body.as_ref().filter(|b| !b.form_fields.is_empty()).map(|b| {
+    let form = op.body.as_ref().filter(|b| b.media == MediaKind::Multipart && !b.form_fields.is_empty() && b.form_name.is_none()).map(|b| {
         let fields: Vec<String> = b
             .form_fields
             .iter()
-            .map(|f| format!("{}{}{}", code(&f.name), if f.file { " (file)" } else { "" }, if f.required { " (required)" } else { "" }))
+            .map(|f| format!("{}{}{}", code(&f.name), if f.is_file() { " (file)" } else { "" }, if f.required { " (required)" } else { "" }))
             .collect();
         format!("The body is a `multipart/form-data` form ([`crate::runtime::Multipart`]) with the fields {}.", fields.join(", "))
     });
@@ -127,6 +133,22 @@ fn members(types: &Types<'_>, op: &Operation, client_params: &[ClientParam]) -> 
                     self
                 }
             });
+            if let Some(maybe) = &p.maybe_setter {
+                let maybe = ident(maybe);
+                let maybe_doc = format!(" Like [`Self::{}`], for a value that may be absent: `None` leaves the parameter unset.", p.rust_name);
+                let value = if n == conv.to_string() {
+                    quote!(#n)
+                } else {
+                    quote!(#n.map(|#n| #conv))
+                };
+                setters.push(quote! {
+                    #[doc = #maybe_doc]
+                    pub fn #maybe(mut self, #n: Option<#arg>) -> Self {
+                        self.#n = #value;
+                        self
+                    }
+                });
+            }
         }
     }
     if let Some((stored, conv)) = body_arg(types, op) {
@@ -153,10 +175,21 @@ fn members(types: &Types<'_>, op: &Operation, client_params: &[ClientParam]) -> 
                 Para::Spec(body_doc.as_deref()),
                 Para::Ours("The request body (optional)."),
             ]);
+            let value = if conv.to_string() == "body" {
+                quote!(body)
+            } else {
+                quote!(body.map(|body| #conv))
+            };
             setters.push(quote! {
                 #d
                 pub fn body(mut self, body: #arg) -> Self {
                     self.body = Some(#conv);
+                    self
+                }
+
+                /// Like [`Self::body`], for a body that may be absent: `None` sends none.
+                pub fn maybe_body(mut self, body: Option<#arg>) -> Self {
+                    self.body = #value;
                     self
                 }
             });
@@ -220,6 +253,7 @@ pub(super) fn operation(
     let method = format_ident!("{}", op.method.as_str());
     let security_alts = op.security.iter().map(|alt| quote!(&[#(#alt),*]));
     let op_name = &op.name;
+    let template = &op.path_template;
     let err_doc = format!(
         " Bodies of the error statuses [`Client::{}`] declares; other failures are the other variants of [`crate::runtime::Error`].",
         op.name
@@ -227,8 +261,59 @@ pub(super) fn operation(
     let builder_doc = format!(" A request to [`Client::{}`]: set optional parameters, then `.await` it (or call [`Self::send`]).", op.name);
     let send_doc =
         " Sends the request (retrying as the retry policy allows) and decodes the response.";
+    let streaming_methods = super::streaming::methods(types, op, &error_arms, &fallback);
+    let events_send = super::streaming::events_send(types, op, &error_arms, &fallback);
+    let build_spec = quote! {
+        #(#path_locals)*
+        let #spec_binding = crate::runtime::RequestSpec::new(
+            #op_name,
+            reqwest::Method::#method,
+            #template,
+            #path,
+            &[#(#security_alts),*],
+        );
+        #(#build)*
+    };
+    let decode = quote! {
+        let raw = crate::runtime::execute(&self.client.config, spec, &self.options).await?;
+        match raw.status_code() {
+            #(#success_arms)*
+            #(#error_arms)*
+            #fallback
+        }
+    };
+    // Several methods send the same request: it is built in one place.
+    let (request_spec, send_body) = if super::streaming::needs_request_spec(op) {
+        let body = match &events_send {
+            Some((_, body)) => body.clone(),
+            None => quote!(let spec = self.request_spec()?; #decode),
+        };
+        let request_spec = quote! {
+            /// The request as set up so far.
+            fn request_spec(&self) -> Result<crate::runtime::RequestSpec, crate::runtime::InvalidRequest> {
+                #build_spec
+                Ok(spec)
+            }
+        };
+        (Some(request_spec), body)
+    } else {
+        (None, quote!(#build_spec #decode))
+    };
+    // An event stream's `send()` holds the status check closure (see
+    // `streaming.rs`), which returns the call's (large) error.
+    let send_allow = events_send
+        .is_some()
+        .then(|| quote!(#[allow(clippy::result_large_err)]));
+    let ok_ty = match events_send {
+        Some((ty, _)) => ty,
+        None => ok_ty,
+    };
+
+    let form_struct = super::forms::form_struct(types, op, cfg);
 
     quote! {
+        #form_struct
+
         #cfg
         impl Client {
             #docs
@@ -243,7 +328,7 @@ pub(super) fn operation(
 
         #cfg
         #[doc = #builder_doc]
-        #[derive(Debug)]
+        #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is awaited or sent"]
         pub struct #builder<'a> {
             client: &'a Client,
@@ -255,9 +340,11 @@ pub(super) fn operation(
         impl<'a> #builder<'a> {
             #(#setters)*
 
-            /// Per-call options: retry policy, timeout, idempotency key, headers.
+            /// Per-call options: retry policy, timeout, idempotency key,
+            /// headers. Merged into what the builder already has: each
+            /// setting given replaces the earlier one, headers add up.
             pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
-                self.options = options;
+                self.options.merge(options);
                 self
             }
 
@@ -281,22 +368,14 @@ pub(super) fn operation(
             }
 
             #[doc = #send_doc]
+            #send_allow
             pub async fn send(self) -> Result<crate::runtime::Response<#ok_ty>, crate::runtime::Error<#err>> {
-                #(#path_locals)*
-                let #spec_binding = crate::runtime::RequestSpec::new(
-                    #op_name,
-                    reqwest::Method::#method,
-                    #path,
-                    &[#(#security_alts),*],
-                );
-                #(#build)*
-                let raw = crate::runtime::execute::<#err>(&self.client.config, spec, &self.options).await?;
-                match raw.status_code() {
-                    #(#success_arms)*
-                    #(#error_arms)*
-                    #fallback
-                }
+                #send_body
             }
+
+            #(#streaming_methods)*
+
+            #request_spec
         }
 
         #cfg

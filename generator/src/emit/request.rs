@@ -102,6 +102,9 @@ pub(super) fn request_code(types: &Types<'_>, op: &Operation) -> RequestCode {
                 quote!(spec.json_body(body)?; spec.set_content_type(#ct);)
             }
             (MediaKind::FormUrlEncoded, Some(_)) => quote!(spec.form_body(body)?;),
+            (MediaKind::Multipart, _) if b.form_name.is_some() => {
+                quote!(spec.multipart_body(&body.to_multipart()?)?;)
+            }
             (MediaKind::Multipart, _) => quote!(spec.multipart_body(body)?;),
             (MediaKind::Text, _) => {
                 let ct = &b.content_type;

@@ -37,7 +37,7 @@ pub(super) fn response_code(types: &Types<'_>, op: &Operation) -> ResponseCode {
             ResponseBody::Empty => quote!(()),
             ResponseBody::Json(t) => types.rust(t, &quote!(types::)),
             ResponseBody::Text => quote!(String),
-            ResponseBody::Raw => quote!(crate::runtime::RawBody),
+            ResponseBody::Raw | ResponseBody::Events(_) => quote!(crate::runtime::RawBody),
         }
     };
     let decode = |b: &ResponseBody| -> TokenStream {
@@ -48,7 +48,7 @@ pub(super) fn response_code(types: &Types<'_>, op: &Operation) -> ResponseCode {
                 quote!(raw.json::<#t, #err>())
             }
             ResponseBody::Text => quote!(raw.text()),
-            ResponseBody::Raw => quote!(raw.raw()),
+            ResponseBody::Raw | ResponseBody::Events(_) => quote!(raw.raw()),
         }
     };
     let default_response = errors.iter().find(|r| r.status == StatusMatch::Default);
@@ -102,7 +102,9 @@ pub(super) fn response_code(types: &Types<'_>, op: &Operation) -> ResponseCode {
                 quote!(raw.decode::<#t, #err>()?)
             }
             ResponseBody::Text => quote!(crate::runtime::RawBody(raw.body.clone()).text()),
-            ResponseBody::Raw => quote!(crate::runtime::RawBody(raw.body.clone())),
+            ResponseBody::Raw | ResponseBody::Events(_) => {
+                quote!(crate::runtime::RawBody(raw.body.clone()))
+            }
         };
         quote!(#pat => {
             let body = #body;
@@ -154,7 +156,7 @@ fn status_doc(s: StatusMatch) -> String {
     }
 }
 
-fn status_pattern(s: StatusMatch) -> TokenStream {
+pub(super) fn status_pattern(s: StatusMatch) -> TokenStream {
     match s {
         StatusMatch::Code(c) => {
             let c = proc_macro2::Literal::u16_unsuffixed(c);

@@ -128,7 +128,7 @@ fn presence(f: &Field) -> Presence {
 }
 
 /// The Rust type of a field.
-fn field_type(types: &Types<'_>, f: &Field) -> TokenStream {
+pub(super) fn field_type(types: &Types<'_>, f: &Field) -> TokenStream {
     let mut inner = types.rust(f.ty.non_null(), &quote!());
     if f.boxed {
         inner = quote!(Box<#inner>);
@@ -140,7 +140,7 @@ fn field_type(types: &Types<'_>, f: &Field) -> TokenStream {
     }
 }
 
-fn field_docs(f: &Field) -> TokenStream {
+pub(super) fn field_docs(f: &Field) -> TokenStream {
     let mut notes = Vec::new();
     if f.read_only {
         notes.push("Read-only: set by the server, ignored in requests.".to_string());
@@ -215,63 +215,8 @@ fn struct_item(
     let derive_default = needs_args.is_empty() && !has_literal_defaults;
     let default_derive = derive_default.then(|| quote!(Default,));
 
-    let ctor = (!derive_default).then(|| {
-        let args = needs_args.iter().map(|f| {
-            let n = ident(&f.rust_name);
-            let ty = field_type(types, f);
-            quote!(#n: #ty)
-        });
-        let inits = s.fields.iter().map(|f| {
-            let n = ident(&f.rust_name);
-            if f.required && !f.ty.is_nullable() {
-                match literal_default(types, f) {
-                    Some(value) => quote!(#n: #value),
-                    None => quote!(#n),
-                }
-            } else {
-                quote!(#n: Default::default())
-            }
-        });
-        let extra = quote!(extra: Default::default(),);
-        let defaults: Vec<String> = s
-            .fields
-            .iter()
-            .filter(|f| f.required && !f.ty.is_nullable() && literal_default(types, f).is_some())
-            .map(|f| code(&f.name))
-            .collect();
-        let note = if defaults.is_empty() {
-            " Creates a value from its required fields; optional fields start empty.".to_string()
-        } else {
-            format!(
-                " Creates a value from its required fields; {} {} filled with the schema default and optional fields start empty.",
-                defaults.join(", "),
-                if defaults.len() == 1 { "is" } else { "are" }
-            )
-        };
-        let many = needs_args.len() > 7;
-        let allow_many = many.then(|| quote!(#[allow(clippy::too_many_arguments)]));
-        // No argument needed (every required field has a default): the same
-        // value is the type's `Default`.
-        let default_impl = needs_args.is_empty().then(|| {
-            quote! {
-                impl Default for #name {
-                    fn default() -> Self {
-                        Self::new()
-                    }
-                }
-            }
-        });
-        quote! {
-            impl #name {
-                #[doc = #note]
-                #allow_many
-                pub fn new(#(#args),*) -> Self {
-                    Self { #(#inits,)* #extra }
-                }
-            }
-            #default_impl
-        }
-    });
+    let ctor =
+        (!derive_default).then(|| super::constructor::constructor(types, name, s, &needs_args));
 
     let validate = (!s.required_any_of.is_empty()).then(|| {
         let checks = s.required_any_of.iter().map(|set| {

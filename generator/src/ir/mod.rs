@@ -7,10 +7,12 @@
 
 mod client_param;
 mod operation;
+mod streaming;
 mod types;
 
 pub use client_param::*;
 pub use operation::*;
+pub use streaming::*;
 pub use types::*;
 
 use serde::Serialize;
@@ -69,6 +71,22 @@ pub struct SecurityScheme {
     pub rust_name: String,
     pub kind: SecurityKind,
     pub description: Option<String>,
+    /// The `ClientBuilder` setter taking a credential provider for this
+    /// scheme (bearer and API-key schemes).
+    pub provider_setter: Option<String>,
+    /// The OAuth2 client credentials flow, when the scheme declares one.
+    pub client_credentials: Option<ClientCredentialsFlow>,
+}
+
+/// An OAuth2 `clientCredentials` flow: the client fetches its own tokens.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ClientCredentialsFlow {
+    /// `tokenUrl`, absolute or relative to the server URL.
+    pub token_url: String,
+    /// Declared scopes: name and description.
+    pub scopes: Vec<(String, String)>,
+    /// The `ClientBuilder` setter configuring the flow.
+    pub setter: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

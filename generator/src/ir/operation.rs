@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::TypeRef;
+use super::{EventsAlternative, Pagination, TypeRef};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Operation {
@@ -41,6 +41,16 @@ pub struct Operation {
     pub security: Vec<Vec<String>>,
     /// JSON pointer of the operation.
     pub pointer: String,
+    /// How the operation's list is paged, if it is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<Pagination>,
+    /// A server-sent event stream offered next to the JSON success body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<EventsAlternative>,
+    /// The success body is binary: the builder's `download()` returns it as
+    /// a stream of chunks.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub download: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -135,19 +145,56 @@ pub struct RequestBody {
     pub alternatives: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<serde_json::Value>,
-    /// For multipart bodies: the declared fields, as documentation.
+    /// The properties of a multipart or form-urlencoded body: the parts of
+    /// a multipart form (a generated struct, [`RequestBody::form_name`]),
+    /// how each field of a form-urlencoded body is encoded.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub form_fields: Vec<FormField>,
+    /// The generated struct of a multipart body with declared properties,
+    /// unique among the client module's items; `None` when the body is an
+    /// untyped `Multipart` (or not multipart).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form_name: Option<String>,
 }
 
-/// A property of a multipart body's schema.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// A property of a multipart or form-urlencoded body's schema.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FormField {
-    /// The part name, as written in the spec.
+    /// The part or field name, as written in the spec.
     pub name: String,
-    /// `format: binary`: a file part.
-    pub file: bool,
+    /// snake_case field of the multipart struct, unique within it.
+    pub rust_name: String,
+    pub kind: FormFieldKind,
     pub required: bool,
+    pub description: Option<String>,
+    /// `encoding.<name>.contentType`: a file part's default content type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// `encoding.<name>.style` and `explode` (form-urlencoded bodies).
+    pub style: ParamStyle,
+    pub explode: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "type", rename_all = "snake_case")]
+pub enum FormFieldKind {
+    /// `format: binary` (or `contentMediaType`): a file part.
+    File,
+    /// An array of files: one part each.
+    Files,
+    /// A scalar or enum, sent as text.
+    Text(TypeRef),
+    /// An array of scalars: one text part each.
+    Texts(TypeRef),
+    /// Anything else, sent as a JSON part.
+    Json(TypeRef),
+}
+
+impl FormField {
+    /// A file part (or several).
+    pub fn is_file(&self) -> bool {
+        matches!(self.kind, FormFieldKind::File | FormFieldKind::Files)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -169,6 +216,9 @@ pub struct Response {
     pub body: ResponseBody,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<serde_json::Value>,
+    /// The response headers the spec declares, as written.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -184,6 +234,9 @@ pub enum ResponseBody {
     Text,
     /// Bytes of any other media type (or JSON with no schema).
     Raw,
+    /// `text/event-stream`: server-sent events whose `data` is JSON of this
+    /// type, or text when `None`.
+    Events(Option<TypeRef>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -126,6 +126,11 @@ pub struct StructType {
     /// present (`anyOf: [{required: [id]}, {required: [user_id]}]`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub required_any_of: Vec<Vec<String>>,
+    /// The struct of required fields `new` takes (`ContactRequired`) when
+    /// positional arguments could be swapped unnoticed; named for every
+    /// struct with several required fields, used when emit needs it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required_name: Option<String>,
 }
 
 /// What happens to properties the schema does not declare.

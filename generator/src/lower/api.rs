@@ -7,7 +7,9 @@ use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme as OaScheme};
 use super::naming::{pascal, snake, Namespace};
 use super::reserved;
 use super::Lowerer;
-use crate::ir::{ApiKeyLocation, Operation, SecurityKind, SecurityScheme, Server};
+use crate::ir::{
+    ApiKeyLocation, ClientCredentialsFlow, Operation, SecurityKind, SecurityScheme, Server,
+};
 
 pub fn servers(spec: &OpenAPI) -> Vec<Server> {
     let mut taken = Namespace::new(reserved::SERVER_VARIANTS);
@@ -62,6 +64,7 @@ impl Lowerer<'_> {
                 Some(ReferenceOr::Item(s)) => s,
                 _ => continue,
             };
+            let mut client_credentials = None;
             let (kind, description) = match scheme {
                 OaScheme::HTTP {
                     scheme,
@@ -100,10 +103,29 @@ impl Lowerer<'_> {
                         description,
                     )
                 }
-                // Both end in a bearer access token; obtaining it is the
+                // Both end in a bearer access token. Only the client
+                // credentials flow can be run by the client itself; the
+                // others need a user (a browser), so their tokens are the
                 // caller's business.
-                OaScheme::OAuth2 { description, .. }
-                | OaScheme::OpenIDConnect { description, .. } => {
+                OaScheme::OAuth2 {
+                    description, flows, ..
+                } => {
+                    client_credentials =
+                        flows
+                            .client_credentials
+                            .as_ref()
+                            .map(|f| ClientCredentialsFlow {
+                                token_url: f.token_url.clone(),
+                                scopes: f
+                                    .scopes
+                                    .iter()
+                                    .map(|(k, v)| (k.clone(), v.clone()))
+                                    .collect(),
+                                setter: String::new(),
+                            });
+                    (SecurityKind::Bearer { format: None }, description)
+                }
+                OaScheme::OpenIDConnect { description, .. } => {
                     (SecurityKind::Bearer { format: None }, description)
                 }
             };
@@ -112,7 +134,18 @@ impl Lowerer<'_> {
                 rust_name: taken.claim(snake(key)),
                 kind,
                 description: description.clone(),
+                provider_setter: None,
+                client_credentials,
             });
+        }
+        // Setters derived from the scheme names, after all of those are taken.
+        for s in &mut out {
+            if !matches!(s.kind, SecurityKind::Basic) {
+                s.provider_setter = Some(taken.claim(format!("{}_provider", s.rust_name)));
+            }
+            if let Some(flow) = &mut s.client_credentials {
+                flow.setter = taken.claim(format!("{}_client_credentials", s.rust_name));
+            }
         }
         out
     }

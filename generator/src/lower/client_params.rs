@@ -31,6 +31,12 @@ pub(super) fn client_params(
     let mut taken = Namespace::new(reserved::CLIENT_BUILDER_METHODS);
     for s in schemes {
         taken.claim(s.rust_name.clone());
+        if let Some(setter) = &s.provider_setter {
+            taken.claim(setter.clone());
+        }
+        if let Some(flow) = &s.client_credentials {
+            taken.claim(flow.setter.clone());
+        }
     }
     let mut out: Vec<ClientParam> = Vec::new();
     for p in &first.params {

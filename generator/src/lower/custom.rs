@@ -253,6 +253,14 @@ impl Lowerer<'_> {
                 ));
             }
         }
+        for key in o.pagination.keys() {
+            if !ids.contains(key) {
+                messages.push((
+                    "#/paths".into(),
+                    format!("pagination: no operation `{key}`{}", hint(key, &id_refs)),
+                ));
+            }
+        }
         let mut fields: Vec<String> = Vec::new();
         for def in self.types.values() {
             if let TypeKind::Struct(s) = &def.kind {

@@ -9,9 +9,12 @@ mod api;
 mod client_params;
 mod custom;
 mod cycles;
+mod events;
+mod forms;
 mod naming;
 mod operation;
 pub mod options;
+mod pagination;
 mod refs;
 pub mod reserved;
 mod schema;
@@ -165,6 +168,20 @@ impl Lowerer<'_> {
             })
             .collect();
         out.sort_by(|a, b| a.name.cmp(&b.name));
+        // After every schema's name: a schema keeps its name, the struct of
+        // required fields takes the next free one.
+        for t in &mut out {
+            if let ir::TypeKind::Struct(s) = &mut t.kind {
+                let required = s
+                    .fields
+                    .iter()
+                    .filter(|f| f.required && !f.ty.is_nullable())
+                    .count();
+                if required > 1 {
+                    s.required_name = Some(taken.claim(format!("{}Required", t.name)));
+                }
+            }
+        }
         out
     }
 }

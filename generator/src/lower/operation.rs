@@ -13,7 +13,7 @@ use super::reserved;
 use super::Lowerer;
 use crate::diagnostic::{pointer_escape, pointer_join};
 use crate::ir::{
-    FormField, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, PathPart,
+    EventsAlternative, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, PathPart,
     RequestBody, Response, ResponseBody, StatusMatch, TypeRef,
 };
 
@@ -78,6 +78,13 @@ impl<'a> Lowerer<'a> {
             op.builder_name = items.claim(format!("{base}Builder"));
             op.error_name = items.claim(format!("{base}Error"));
             op.output_name = items.claim(format!("{base}Output"));
+            if let Some(body) = op
+                .body
+                .as_mut()
+                .filter(|b| b.media == MediaKind::Multipart && !b.form_fields.is_empty())
+            {
+                body.form_name = Some(items.claim(format!("{base}Form")));
+            }
         }
         out
     }
@@ -207,15 +214,21 @@ impl<'a> Lowerer<'a> {
         // Twins of the optional setters taking an `Option`, named after every
         // parameter has its own name so a twin never displaces one.
         for p in params.iter_mut().filter(|p| !p.required) {
-            p.maybe_setter = Some(names.claim(format!("maybe_{}", p.rust_name)));
+            // `_1st` (a name made from `1st`) gives `maybe_1st`, not `maybe__1st`.
+            let base = p.rust_name.trim_start_matches('_');
+            p.maybe_setter = Some(names.claim(format!("maybe_{base}")));
         }
 
         let body = op.request_body.as_ref().and_then(|b| {
             let bpointer = pointer_join(pointer, "requestBody");
             self.request_body(b, &bpointer, &type_hint)
         });
-        let responses = self.responses(op, pointer, &type_hint);
-        let accept = self.accept(op);
+        let Responses {
+            list: responses,
+            events,
+            download,
+        } = self.responses(op, pointer, &type_hint);
+        let accept = self.accept(op, events.is_some());
         let security = op
             .security
             .as_ref()
@@ -239,7 +252,7 @@ impl<'a> Lowerer<'a> {
             features.push(reserved::UNTAGGED_FEATURE.to_string());
         }
 
-        Operation {
+        let mut operation = Operation {
             name,
             builder_name: String::new(),
             error_name: String::new(),
@@ -259,11 +272,38 @@ impl<'a> Lowerer<'a> {
             accept,
             security,
             pointer: pointer.to_string(),
-        }
+            pagination: None,
+            events,
+            download,
+        };
+        let configured = op
+            .operation_id
+            .as_ref()
+            .and_then(|id| self.options.pagination.get(id))
+            .or_else(|| {
+                self.options
+                    .pagination
+                    .get(&format!("{} {path}", method.as_str()))
+            });
+        let extension = op.extensions.get(super::pagination::EXTENSION);
+        let extension_pointer = super::pagination::extension_pointer(pointer);
+        let setting = match (configured, extension) {
+            (Some(v), _) => Some((v, "#/paths", crate::ir::PaginationSource::Config)),
+            (None, Some(v)) => Some((
+                v,
+                extension_pointer.as_str(),
+                crate::ir::PaginationSource::Extension,
+            )),
+            (None, None) => None,
+        };
+        operation.pagination = self.pagination(&operation, setting);
+        operation
     }
 
     /// Media types of the declared responses, in document order.
-    fn accept(&self, op: &OaOperation) -> Option<String> {
+    /// Without `text/event-stream` when events are an alternative to JSON
+    /// (`send()` asks for JSON, `events()` for events).
+    fn accept(&self, op: &OaOperation, events_alternative: bool) -> Option<String> {
         let mut types: Vec<String> = Vec::new();
         let all = op
             .responses
@@ -282,6 +322,9 @@ impl<'a> Lowerer<'a> {
             };
             for ct in content.into_iter().flat_map(|c| c.keys()) {
                 let ct = base_media(ct);
+                if events_alternative && ct == super::events::EVENT_STREAM {
+                    continue;
+                }
                 if !types.contains(&ct) {
                     types.push(ct);
                 }
@@ -472,13 +515,15 @@ impl<'a> Lowerer<'a> {
             (MediaKind::Json, None) => Some(TypeRef::Any),
             _ => None,
         };
-        let form_fields = if kind == MediaKind::Multipart {
-            self.form_fields(media)
-        } else {
-            Vec::new()
+        let form_fields = match kind {
+            MediaKind::Multipart | MediaKind::FormUrlEncoded => {
+                self.form_fields(media, &media_pointer, &hint)
+            }
+            _ => Vec::new(),
         };
         Some(RequestBody {
             form_fields,
+            form_name: None,
             content_type: content_type.clone(),
             media: kind,
             ty,
@@ -493,8 +538,10 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    fn responses(&mut self, op: &OaOperation, pointer: &str, op_hint: &str) -> Vec<Response> {
+    fn responses(&mut self, op: &OaOperation, pointer: &str, op_hint: &str) -> Responses {
         let mut out = Vec::new();
+        let mut events = None;
+        let mut download = false;
         let rpointer = pointer_join(pointer, "responses");
         let mut entries: Vec<(StatusMatch, &ReferenceOr<OaResponse>, String)> = op
             .responses
@@ -536,6 +583,20 @@ impl<'a> Lowerer<'a> {
             };
             let mut choices: Vec<(&String, &MediaType)> = resp.content.iter().collect();
             choices.sort_by_key(|(ct, _)| media_rank(ct));
+            let headers = resp.headers.keys().cloned().collect();
+            if let Some(body) =
+                self.event_stream(&mut choices, status, &this_pointer, &hint, &mut events)
+            {
+                out.push(Response {
+                    status,
+                    description: Some(resp.description.clone()).filter(|d| !d.is_empty()),
+                    name,
+                    body,
+                    examples: Vec::new(),
+                    headers,
+                });
+                continue;
+            }
             let (body, examples) = match choices.first() {
                 None if matches!(status, StatusMatch::Code(204 | 205 | 304)) => {
                     (ResponseBody::Empty, Vec::new())
@@ -550,7 +611,11 @@ impl<'a> Lowerer<'a> {
                             &hint,
                         )),
                         (MediaKind::Text, _) => ResponseBody::Text,
-                        _ => ResponseBody::Raw,
+                        (kind, _) => {
+                            // Declared binary content: offered as a stream too.
+                            download |= kind == MediaKind::Binary && status.is_success();
+                            ResponseBody::Raw
+                        }
                     };
                     (body, self.media_examples(media))
                 }
@@ -561,35 +626,16 @@ impl<'a> Lowerer<'a> {
                 name,
                 body,
                 examples,
+                headers,
             });
         }
-        out
-    }
-
-    /// The fields a multipart schema declares, for documentation: the
-    /// caller builds the form with `runtime::Multipart`.
-    fn form_fields(&mut self, media: &MediaType) -> Vec<FormField> {
-        let schema = match &media.schema {
-            Some(ReferenceOr::Item(s)) => Some(s.clone()),
-            Some(ReferenceOr::Reference { reference }) => self
-                .resolve_schema_ref(reference)
-                .map(|(_, s)| s.into_owned()),
-            None => None,
-        };
-        let Some(schema) = schema else {
-            return Vec::new();
-        };
-        let v = super::view::view(&schema);
-        let Some(props) = v.properties else {
-            return Vec::new();
-        };
-        props
-            .iter()
-            .map(|(name, p)| {
-                let file = matches!(p, ReferenceOr::Item(s) if super::view::view(s).format.as_deref() == Some("binary"));
-                FormField { name: name.clone(), file, required: v.required.contains(name) }
-            })
-            .collect()
+        // One success body to stream: several would need an enum of streams.
+        let successes = out.iter().filter(|r| r.status.is_success()).count();
+        Responses {
+            list: out,
+            events,
+            download: download && successes == 1,
+        }
     }
 
     /// JSON examples of a media type: `example` and every `examples` entry,
@@ -614,6 +660,13 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// An operation's responses and what they offer besides `send()`.
+struct Responses {
+    list: Vec<Response>,
+    events: Option<EventsAlternative>,
+    download: bool,
+}
+
 pub(super) fn methods(item: &PathItem) -> Vec<(Method, &OaOperation)> {
     [
         (Method::Get, &item.get),
@@ -636,7 +689,7 @@ fn tag_feature(tag: &str) -> String {
     format!("tag-{}", kebab(tag))
 }
 
-fn base_media(ct: &str) -> String {
+pub(super) fn base_media(ct: &str) -> String {
     ct.split(';')
         .next()
         .unwrap_or(ct)

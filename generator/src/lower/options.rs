@@ -29,6 +29,10 @@ pub struct Options {
     /// Per-type derives and attributes, by schema pointer.
     pub per_type: BTreeMap<String, TypeExtras>,
     pub rename: Renames,
+    /// operationId (or `METHOD /path`) → how the operation's list is paged,
+    /// in the form of the `x-pagination` extension (or `false`); overrides
+    /// the extension and detection.
+    pub pagination: BTreeMap<String, serde_json::Value>,
     /// Extra Cargo dependencies (name → inline TOML value) recorded in the IR
     /// for the generated `Cargo.toml`.
     pub dependencies: BTreeMap<String, String>,

@@ -143,13 +143,14 @@ pub const CLIENT_ITEMS: Scope = Scope {
 
 /// Methods of the generated `Client` (`emit/client.rs`): one per operation.
 pub const CLIENT_METHODS: Scope = Scope {
-    reserved: concat_lists!(&["new", "builder", "from_config", "config"], TRAIT_METHODS),
+    reserved: concat_lists!(&["new", "builder"], TRAIT_METHODS),
     suffix: "_operation",
 };
 
 /// Methods of the generated `ClientBuilder` (`emit/client.rs`): one
-/// credential setter per security scheme (`_auth` on a collision), one
-/// setter per client-level header parameter (`_header`).
+/// credential setter per security scheme (`_auth` on a collision) with its
+/// `_provider` and `_client_credentials` twins, one setter per client-level
+/// header parameter (`_header`).
 pub const CLIENT_BUILDER_METHODS: Scope = Scope {
     reserved: concat_lists!(
         &[
@@ -161,6 +162,7 @@ pub const CLIENT_BUILDER_METHODS: Scope = Scope {
             "connect_timeout",
             "user_agent",
             "header",
+            "hook",
             "build",
         ],
         TRAIT_METHODS,
@@ -195,10 +197,28 @@ pub const REQUEST_BUILDER: Scope = Scope {
             "into_future",
             "stream",
             "into_stream",
+            "pages",
+            "events",
+            "download",
+            "request_spec",
         ],
         TRAIT_METHODS,
     ),
     suffix: "_param",
+};
+
+/// Fields of a generated multipart form struct (`emit/forms.rs`): one per
+/// part, nothing else.
+pub const FORM_FIELDS: Scope = Scope {
+    reserved: &[],
+    suffix: "",
+};
+
+/// Methods of a generated multipart form struct (`emit/forms.rs`); fields
+/// and methods do not clash in Rust, so this reserves nothing from fields.
+pub const FORM_METHODS: Scope = Scope {
+    reserved: &["to_multipart"],
+    suffix: "",
 };
 
 /// Fields of a generated struct (`emit/types.rs`): the map of undeclared
@@ -246,6 +266,8 @@ pub const CRATE_MODULES: &[&str] = &[
     "super",
     "bytes",
     "fastrand",
+    "futures_core",
+    "futures_util",
     "percent_encoding",
     "reqwest",
     "serde",

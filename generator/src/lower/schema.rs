@@ -384,6 +384,7 @@ impl<'a> Lowerer<'a> {
                     fields: Vec::new(),
                     additional: Additional::Deny,
                     required_any_of: Vec::new(),
+                    required_name: None,
                 })),
             };
         }
@@ -403,6 +404,7 @@ impl<'a> Lowerer<'a> {
             fields: finish_fields(fields),
             additional,
             required_any_of,
+            required_name: None,
         }))
     }
 
@@ -597,6 +599,7 @@ impl<'a> Lowerer<'a> {
             fields: finish_fields(fields),
             additional,
             required_any_of,
+            required_name: None,
         }))
     }
 

@@ -75,7 +75,7 @@ impl Render<'_> {
         }
     }
 
-    /// A struct field's declared type (`emit::types::field_decl`).
+    /// A struct field's declared type (`emit::types::field_type`).
     fn field(&self, f: &Field) -> String {
         let mut inner = self.ty(f.ty.non_null());
         if f.boxed {
@@ -105,7 +105,10 @@ impl Render<'_> {
         match (&b.ty, b.media) {
             (Some(t), MediaKind::Json | MediaKind::FormUrlEncoded) => format!("&{}", self.ty(t)),
             (_, MediaKind::Text) => "impl Into<String>".to_string(),
-            (_, MediaKind::Multipart) => "&runtime::Multipart".to_string(),
+            (_, MediaKind::Multipart) => match &b.form_name {
+                Some(form) => format!("&{form}"),
+                None => "&runtime::Multipart".to_string(),
+            },
             _ => "impl Into<bytes::Bytes>".to_string(),
         }
     }
@@ -116,7 +119,7 @@ impl Render<'_> {
             ResponseBody::Empty => "()".to_string(),
             ResponseBody::Json(t) => self.ty(t),
             ResponseBody::Text => "String".to_string(),
-            ResponseBody::Raw => "runtime::RawBody".to_string(),
+            ResponseBody::Raw | ResponseBody::Events(_) => "runtime::RawBody".to_string(),
         }
     }
 }
@@ -252,6 +255,24 @@ fn client_items(s: &mut Surface, r: &Render<'_>, api: &Api) {
             .with("key", Some(scheme.key.clone()))
             .with("docs", docs_hash(&[scheme.description.as_deref()]));
         s.insert(Key::new(Kind::Auth, &scheme.rust_name), item);
+        // As `emit::client::provider_setter` and `client_credentials_setter`.
+        if let Some(setter) = &scheme.provider_setter {
+            s.insert(
+                Key::new(Kind::Auth, setter),
+                Item::new("(provider: impl runtime::CredentialProvider)")
+                    .flag("provider", true)
+                    .with("key", Some(scheme.key.clone())),
+            );
+        }
+        if let Some(flow) = &scheme.client_credentials {
+            s.insert(
+                Key::new(Kind::Auth, &flow.setter),
+                Item::new("(client_id: impl Into<String>, client_secret: impl Into<runtime::Secret>, scopes: &[&str])")
+                    .flag("client-credentials", true)
+                    .with("key", Some(scheme.key.clone()))
+                    .with("token-url", Some(flow.token_url.clone())),
+            );
+        }
     }
 }
 
@@ -293,9 +314,13 @@ fn media(m: MediaKind) -> &'static str {
 
 fn operation_items(s: &mut Surface, r: &Render<'_>, op: &Operation, features: &[String]) {
     let name = &op.name;
+    // `stream()`/`pages()`, `events()` and `download()` (`emit::streaming`).
     let mut item = Item::new(format!("{} {}", op.method.as_str(), op.path_template))
         .with("builder", Some(op.builder_name.clone()))
-        .flag("deprecated", op.deprecated);
+        .flag("deprecated", op.deprecated)
+        .flag("stream", op.pagination.is_some())
+        .flag("events", op.events.is_some())
+        .flag("download", op.download);
     for f in features {
         item = item.with("feature", Some(f.clone()));
     }
@@ -328,7 +353,8 @@ fn operation_items(s: &mut Surface, r: &Render<'_>, op: &Operation, features: &[
         }
         item = item
             .flag(loc, true)
-            .with("wire", (p.name != p.rust_name).then(|| p.name.clone()));
+            .with("wire", (p.name != p.rust_name).then(|| p.name.clone()))
+            .with("maybe", p.maybe_setter.clone());
         let (style, explode) = default_style(p.location);
         if p.style != style || p.explode != explode {
             let style = serde_json::to_value(p.style)
@@ -350,7 +376,7 @@ fn operation_items(s: &mut Surface, r: &Render<'_>, op: &Operation, features: &[
         item = if body.required {
             item.with("arg", Some(arg.to_string()))
         } else {
-            item.flag("setter", true)
+            item.flag("setter", true).with("maybe", Some("maybe_body"))
         };
         item = item
             .flag(media(body.media), true)
@@ -373,7 +399,16 @@ fn operation_items(s: &mut Surface, r: &Render<'_>, op: &Operation, features: &[
     let ok_ty = match (successes.as_slice(), default) {
         ([], Some(d)) => r.response(&d.body),
         ([], None) => "runtime::RawBody".to_string(),
-        ([one], _) => r.response(&one.body),
+        // An event stream alone: `send()` returns the stream.
+        ([one], _) => match &one.body {
+            ResponseBody::Events(data) => format!(
+                "runtime::EventStream<{}, {}>",
+                data.as_ref()
+                    .map_or_else(|| "String".to_string(), |t| r.ty(t)),
+                op.error_name
+            ),
+            body => r.response(body),
+        },
         _ => op.output_name.clone(),
     };
     let mut returns = Item::new(ok_ty);
@@ -456,10 +491,36 @@ fn type_items(s: &mut Surface, r: &Render<'_>, def: &TypeDef) {
                 .map(|f| f.rust_name.as_str())
                 .collect();
             let mut item = Item::new("struct");
-            item = if plain_required.is_empty() {
-                item.flag("default", true)
-            } else {
-                item.with("new", Some(args.join(", ")))
+            // As `emit::constructor`: several required fields, or two of
+            // one type, are passed as a struct of them.
+            let arg_fields: Vec<&Field> = plain_required
+                .iter()
+                .copied()
+                .filter(|f| emit_types::literal_default(r.table, f).is_none())
+                .collect();
+            let arg_types: Vec<String> = arg_fields.iter().map(|f| r.field(f)).collect();
+            let required_struct = st
+                .required_name
+                .as_deref()
+                .filter(|_| !crate::emit::constructor::positional(&arg_types));
+            item = match required_struct {
+                _ if plain_required.is_empty() => item.flag("default", true),
+                Some(req) => {
+                    for (f, ty) in arg_fields.iter().zip(&arg_types) {
+                        s.insert(
+                            Key::new(Kind::Field, format!("{req}.{}", f.rust_name)),
+                            Item::new(ty.clone())
+                                .flag("required", true)
+                                .with("docs", docs_hash(&[f.description.as_deref()])),
+                        );
+                    }
+                    s.insert(
+                        Key::new(Kind::Type, req),
+                        Item::new("struct").with("required-of", Some(name.clone())),
+                    );
+                    item.with("new", Some("required"))
+                }
+                None => item.with("new", Some(args.join(", "))),
             };
             let any_of: Vec<String> = st.required_any_of.iter().map(|set| set.join("+")).collect();
             item.with("validate", (!any_of.is_empty()).then(|| any_of.join("|")))

@@ -112,6 +112,7 @@ pub(super) fn collect_cases(api: &ir::Api, krate: &str) -> Vec<Case> {
                 ResponseBody::Empty => Err("no body type".into()),
                 ResponseBody::Text => Err("text body".into()),
                 ResponseBody::Raw => Err("raw body".into()),
+                ResponseBody::Events(_) => Err("event stream".into()),
             };
             push(origin, body_type, ty, &resp.examples);
         }

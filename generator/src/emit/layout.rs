@@ -66,7 +66,7 @@ fn rewrite_literal(lit: &Literal) -> Literal {
 /// (`avoid-breaking-exported-api`: variant names, acronyms, `self`
 /// conventions, boxed collections). The runtime's `tracing` cargo feature
 /// is not one of the including crate's (`unexpected_cfgs`).
-const ALLOWS: &str = "#[allow(\n    dead_code,\n    unused_imports,\n    unexpected_cfgs,\n    clippy::large_enum_variant,\n    clippy::match_overlapping_arm,\n    clippy::too_many_arguments,\n    clippy::enum_variant_names,\n    clippy::upper_case_acronyms,\n    clippy::wrong_self_convention,\n    clippy::box_collection,\n    clippy::redundant_allocation,\n    clippy::vec_box\n)]";
+const ALLOWS: &str = "#[allow(\n    dead_code,\n    unused_imports,\n    unexpected_cfgs,\n    clippy::just_underscores_and_digits,\n    clippy::large_enum_variant,\n    clippy::match_overlapping_arm,\n    clippy::too_many_arguments,\n    clippy::type_complexity,\n    clippy::enum_variant_names,\n    clippy::upper_case_acronyms,\n    clippy::wrong_self_convention,\n    clippy::box_collection,\n    clippy::redundant_allocation,\n    clippy::vec_box\n)]";
 
 /// The included file: runtime, types and client as inline modules.
 /// Formatted pieces are placed as they are, not re-indented: the file lives

@@ -81,8 +81,7 @@ fn servers(api: &Api) -> TokenStream {
         (Some(template), variable_enums(api))
     };
     quote! {
-        /// The default base URL: the first server the API declares, its
-        /// variables at their defaults.
+        /// The default base URL: the first server the API declares.
         pub const DEFAULT_BASE_URL: &str = #url;
 
         /// The servers the API declares. Any other base URL (a proxy, a mock

@@ -152,9 +152,7 @@ pub(super) fn field_docs(f: &Field) -> TokenStream {
         );
     }
     if f.write_only {
-        notes.push(
-            "Write-only: sent in requests, never returned; optional here.".to_string(),
-        );
+        notes.push("Write-only: sent in requests, never returned; optional here.".to_string());
     }
     if let Some(default) = &f.default {
         notes.push(format!("Default: {}.", code(&default.to_string())));

@@ -64,6 +64,7 @@ pub struct Server {
     /// The URL as declared, `{name}` placeholders kept (trailing `/` removed).
     pub template: String,
     /// The variables the URL uses and their defaults (name, default).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub variables: Vec<(String, String)>,
     pub description: Option<String>,
     /// A PascalCase variant name for the server, unique within the API.

@@ -21,6 +21,10 @@ fn main() {
             "../../generator/tests/constructs/request_media_types.yaml",
             "media_types.rs",
         ),
+        (
+            "../../generator/tests/constructs/server_variables.yaml",
+            "server_variables.rs",
+        ),
     ];
     for (spec, file) in coverage {
         if let Err(e) = clientgen::build_script::generate(spec, file) {

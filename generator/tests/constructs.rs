@@ -73,6 +73,7 @@ constructs!(
     request_media_types,
     responses_multi,
     security_schemes,
+    server_variables,
     v31_const,
     v31_ref_siblings,
     v31_type_arrays,

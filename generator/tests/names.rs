@@ -131,7 +131,8 @@ fn check_api(spec: &str, api: &Api, problems: &mut Vec<String>) {
     let types = declared(&parse(&files, "types.rs"));
 
     let ops: BTreeSet<String> = api.operations.iter().map(|o| o.name.clone()).collect();
-    // Credential setters and client-level header setters.
+    // Credential setters, client-level header setters, server variable
+    // setters.
     let setters: BTreeSet<String> = api
         .security_schemes
         .iter()
@@ -144,6 +145,7 @@ fn check_api(spec: &str, api: &Api, problems: &mut Vec<String>) {
         })
         .flatten()
         .chain(api.client_params.iter().map(|c| c.rust_name.clone()))
+        .chain(api.server_variables.iter().map(|v| v.rust_name.clone()))
         .collect();
     let op_items: BTreeSet<String> = api
         .operations

@@ -47,6 +47,39 @@ fn servers(api: &Api) -> TokenStream {
         let url = &s.url;
         quote!(Server::#name => #url,)
     });
+    let (template, variable_enums) = if api.server_variables.is_empty() {
+        (None, None)
+    } else {
+        let arms = api.servers.iter().map(|s| {
+            let name = ident(&s.name);
+            let template = &s.template;
+            quote!(Server::#name => #template,)
+        });
+        let default_arms = api.servers.iter().map(|s| {
+            let name = ident(&s.name);
+            let pairs = s.variables.iter().map(|(var, default)| {
+                let placeholder = format!("{{{var}}}");
+                quote!((#placeholder, #default))
+            });
+            quote!(Server::#name => &[#(#pairs),*],)
+        });
+        let template = quote! {
+            /// The server's URL with its variables as `{name}` placeholders.
+            const fn template(self) -> &'static str {
+                match self {
+                    #(#arms)*
+                }
+            }
+
+            /// The placeholders of the server's URL and their defaults.
+            const fn variable_defaults(self) -> &'static [(&'static str, &'static str)] {
+                match self {
+                    #(#default_arms)*
+                }
+            }
+        };
+        (Some(template), variable_enums(api))
+    };
     quote! {
         /// The default base URL: the first server the API declares.
         pub const DEFAULT_BASE_URL: &str = #url;
@@ -66,8 +99,70 @@ fn servers(api: &Api) -> TokenStream {
                     #(#arms)*
                 }
             }
+
+            #template
         }
+
+        #variable_enums
     }
+}
+
+/// The `server_variables` module: an enum per server variable that declares
+/// its values, with an `Other` escape for values the API added later.
+fn variable_enums(api: &Api) -> Option<TokenStream> {
+    let enums: Vec<TokenStream> = api
+        .server_variables
+        .iter()
+        .filter_map(|v| {
+            let name = ident(v.enum_name.as_deref()?);
+            let d = doc(&[
+                Para::Ours(&format!(
+                    "The values of server variable {} (default {}).",
+                    code(&v.name),
+                    code(&v.default)
+                )),
+                Para::Spec(v.description.as_deref()),
+            ]);
+            let variants = v.values.iter().map(|x| {
+                let variant = ident(&x.rust_name);
+                let d = doc(&[Para::Ours(&code(&x.value))]);
+                quote!(#d #variant,)
+            });
+            let arms = v.values.iter().map(|x| {
+                let variant = ident(&x.rust_name);
+                let value = &x.value;
+                quote!(Self::#variant => #value,)
+            });
+            Some(quote! {
+                #d
+                #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+                pub enum #name {
+                    #(#variants)*
+                    /// Any other value.
+                    Other(String),
+                }
+
+                impl #name {
+                    /// The value as put into the URL.
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            #(#arms)*
+                            Self::Other(value) => value,
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    if enums.is_empty() {
+        return None;
+    }
+    Some(quote! {
+        /// The values of the server URL variables that declare them.
+        pub mod server_variables {
+            #(#enums)*
+        }
+    })
 }
 
 /// The credential argument(s) for a scheme and the `Auth` value built from
@@ -175,6 +270,16 @@ fn client(api: &Api) -> TokenStream {
         let (name, default) = (&c.name, &c.default);
         quote!(.header_param(#name, #default))
     });
+    let var_init = (!api.server_variables.is_empty()).then(|| {
+        let vars = api.server_variables.iter().map(|v| {
+            let placeholder = format!("{{{}}}", v.name);
+            quote!((#placeholder, None))
+        });
+        quote! {
+            server: Some(Server::default()),
+            variables: vec![#(#vars),*],
+        }
+    });
     // Without declared servers there is no sensible default: the base URL
     // becomes a required argument.
     let no_servers = api.servers.is_empty();
@@ -254,21 +359,98 @@ fn client(api: &Api) -> TokenStream {
             /// Configures a client: server, credentials, timeouts, retries,
             /// HTTP client.
             pub fn builder() -> ClientBuilder {
-                ClientBuilder { inner: crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL)#(#builder_defaults)* }
+                ClientBuilder {
+                    inner: crate::runtime::ClientBuilder::new(DEFAULT_BASE_URL)#(#builder_defaults)*,
+                    #var_init
+                }
             }
         }
     }
 }
 
 fn builder(api: &Api, types: &Types<'_>) -> TokenStream {
+    let has_vars = !api.server_variables.is_empty();
     let server = (!api.servers.is_empty()).then(|| {
-        quote! {
-            /// Uses one of the API's declared servers.
-            pub fn server(self, server: Server) -> Self {
-                self.base_url(server.url())
+        if has_vars {
+            quote! {
+                /// Uses one of the API's declared servers, its URL variables
+                /// as set on this builder.
+                pub fn server(mut self, server: Server) -> Self {
+                    self.server = Some(server);
+                    self
+                }
+            }
+        } else {
+            quote! {
+                /// Uses one of the API's declared servers.
+                pub fn server(self, server: Server) -> Self {
+                    self.base_url(server.url())
+                }
             }
         }
     });
+    let variable_setters = api.server_variables.iter().enumerate().map(|(i, v)| {
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
+        let name = ident(&v.rust_name);
+        let d = doc(&[
+            Para::Ours(&format!(
+                "Sets server URL variable {}; unset, each server uses its declared default ({} for the first). Unused after [`Self::base_url`].",
+                code(&v.name),
+                code(&v.default)
+            )),
+            Para::Spec(v.description.as_deref()),
+        ]);
+        let (arg, value) = match &v.enum_name {
+            Some(e) => {
+                let e = ident(e);
+                (
+                    quote!(value: server_variables::#e),
+                    quote!(value.as_str().to_string()),
+                )
+            }
+            None => (quote!(value: impl Into<String>), quote!(value.into())),
+        };
+        quote! {
+            #d
+            pub fn #name(mut self, #arg) -> Self {
+                self.variables[#i].1 = Some(#value);
+                self
+            }
+        }
+    });
+    let (var_fields, base_url_reset, build_url) = if has_vars {
+        (
+            Some(quote! {
+                /// The declared server to use; `None` after
+                /// [`Self::base_url`].
+                server: Option<Server>,
+                /// Each URL variable's placeholder and value, if set.
+                variables: Vec<(&'static str, Option<String>)>,
+            }),
+            Some(quote!(self.server = None;)),
+            Some(quote! {
+                if let Some(server) = self.server {
+                    let mut url = server.template().to_string();
+                    for (placeholder, value) in &self.variables {
+                        if let Some(value) = value {
+                            url = url.replace(placeholder, value);
+                        }
+                    }
+                    for (placeholder, default) in server.variable_defaults() {
+                        url = url.replace(placeholder, default);
+                    }
+                    self.inner = self.inner.base_url(url);
+                }
+            }),
+        )
+    } else {
+        (None, None, None)
+    };
+    let build_self = if has_vars {
+        quote!(mut self)
+    } else {
+        quote!(self)
+    };
     let creds = api.security_schemes.iter().map(|s| {
         let (args, auth) = credential(s);
         let key = &s.key;
@@ -304,6 +486,7 @@ fn builder(api: &Api, types: &Types<'_>) -> TokenStream {
         #[derive(Debug)]
         pub struct ClientBuilder {
             inner: crate::runtime::ClientBuilder,
+            #var_fields
         }
 
         impl ClientBuilder {
@@ -312,6 +495,7 @@ fn builder(api: &Api, types: &Types<'_>) -> TokenStream {
             /// Uses any base URL, e.g. a proxy or a local mock server.
             pub fn base_url(mut self, url: impl Into<String>) -> Self {
                 self.inner = self.inner.base_url(url);
+                #base_url_reset
                 self
             }
 
@@ -363,8 +547,11 @@ fn builder(api: &Api, types: &Types<'_>) -> TokenStream {
 
             #(#params)*
 
+            #(#variable_setters)*
+
             /// Validates the configuration and builds the client.
-            pub fn build(self) -> Result<Client, crate::runtime::InvalidRequest> {
+            pub fn build(#build_self) -> Result<Client, crate::runtime::InvalidRequest> {
+                #build_url
                 Ok(Client { config: self.inner.build()? })
             }
         }

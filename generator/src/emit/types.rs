@@ -143,10 +143,16 @@ pub(super) fn field_type(types: &Types<'_>, f: &Field) -> TokenStream {
 pub(super) fn field_docs(f: &Field) -> TokenStream {
     let mut notes = Vec::new();
     if f.read_only {
-        notes.push("Read-only: set by the server, ignored in requests.".to_string());
+        // Types are shared by requests and responses, so the field stays
+        // serializable (a response can be re-sent or stored); it is optional
+        // and therefore omitted from a request unless the caller sets it.
+        notes.push(
+            "Read-only: set by the server; optional here, and sent in requests only if set."
+                .to_string(),
+        );
     }
     if f.write_only {
-        notes.push("Write-only: sent in requests, never returned.".to_string());
+        notes.push("Write-only: sent in requests, never returned; optional here.".to_string());
     }
     if let Some(default) = &f.default {
         notes.push(format!("Default: {}.", code(&default.to_string())));

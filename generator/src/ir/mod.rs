@@ -39,6 +39,9 @@ pub struct Api {
     /// Header parameters that become client-level settings, sent by default.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub client_params: Vec<ClientParam>,
+    /// Server URL variables, in the order the servers declare them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub server_variables: Vec<ServerVariable>,
     /// Named types, sorted by name.
     pub types: Vec<TypeDef>,
     /// Tags in document order (first use), used for per-tag cargo features.
@@ -58,9 +61,41 @@ pub struct Api {
 pub struct Server {
     /// The URL with server variables replaced by their defaults.
     pub url: String,
+    /// The URL as declared, `{name}` placeholders kept (trailing `/` removed).
+    pub template: String,
+    /// The variables the URL uses and their defaults (name, default).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub variables: Vec<(String, String)>,
     pub description: Option<String>,
     /// A PascalCase variant name for the server, unique within the API.
     pub name: String,
+}
+
+/// A server URL variable (`{region}`): a setting of the client builder.
+/// Variables of the same name in several servers are one setting.
+#[derive(Clone, Debug, Serialize)]
+pub struct ServerVariable {
+    /// The name in the URL template.
+    pub name: String,
+    /// snake_case name of the `ClientBuilder` setter, unique among the
+    /// builder's methods.
+    pub rust_name: String,
+    /// The default of the first server declaring it (each server uses its
+    /// own unless the setter is called).
+    pub default: String,
+    pub description: Option<String>,
+    /// PascalCase name of the enum of its values (in the client module's
+    /// `server_variables` module) when the variable declares `enum`.
+    pub enum_name: Option<String>,
+    /// The declared values and their variant names (the escape variant is
+    /// `Other`).
+    pub values: Vec<ServerVariableValue>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ServerVariableValue {
+    pub value: String,
+    pub rust_name: String,
 }
 
 #[derive(Clone, Debug, Serialize)]

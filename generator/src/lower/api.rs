@@ -8,7 +8,8 @@ use super::naming::{pascal, snake, Namespace};
 use super::reserved;
 use super::Lowerer;
 use crate::ir::{
-    ApiKeyLocation, ClientCredentialsFlow, Operation, SecurityKind, SecurityScheme, Server,
+    ApiKeyLocation, ClientCredentialsFlow, ClientParam, Operation, SecurityKind, SecurityScheme,
+    Server, ServerVariable, ServerVariableValue,
 };
 
 pub fn servers(spec: &OpenAPI) -> Vec<Server> {
@@ -23,6 +24,14 @@ pub fn servers(spec: &OpenAPI) -> Vec<Server> {
                 }
             }
             let url = url.trim_end_matches('/').to_string();
+            let template = s.url.trim_end_matches('/').to_string();
+            let variables = s
+                .variables
+                .iter()
+                .flatten()
+                .filter(|(name, _)| template.contains(&format!("{{{name}}}")))
+                .map(|(name, var)| (name.clone(), var.default.clone()))
+                .collect();
             let base = s
                 .description
                 .as_deref()
@@ -32,10 +41,65 @@ pub fn servers(spec: &OpenAPI) -> Vec<Server> {
             Server {
                 name: taken.claim(base),
                 url,
+                template,
+                variables,
                 description: s.description.clone(),
             }
         })
         .collect()
+}
+
+/// The servers' URL variables that appear in their URLs, one per name (the
+/// first server declaring a name gives its default, values and description),
+/// each a `ClientBuilder` setter named after the other builder methods.
+pub fn server_variables(
+    spec: &OpenAPI,
+    schemes: &[SecurityScheme],
+    params: &[ClientParam],
+) -> Vec<ServerVariable> {
+    let mut methods = Namespace::new(reserved::CLIENT_BUILDER_METHODS);
+    for s in schemes {
+        methods.claim(s.rust_name.clone());
+        if let Some(setter) = &s.provider_setter {
+            methods.claim(setter.clone());
+        }
+        if let Some(flow) = &s.client_credentials {
+            methods.claim(flow.setter.clone());
+        }
+    }
+    for p in params {
+        methods.claim(p.rust_name.clone());
+    }
+    let mut enums = Namespace::new(reserved::SERVER_VARIABLE_ENUMS);
+    let mut out: Vec<ServerVariable> = Vec::new();
+    for s in &spec.servers {
+        let Some(vars) = &s.variables else { continue };
+        for (name, var) in vars {
+            let unused = !s.url.contains(&format!("{{{name}}}"));
+            if unused || out.iter().any(|v| &v.name == name) {
+                continue;
+            }
+            let mut variants = Namespace::new(reserved::SERVER_VARIABLE_VALUES);
+            let mut values: Vec<ServerVariableValue> = Vec::new();
+            for value in &var.enumeration {
+                if values.iter().all(|v| &v.value != value) {
+                    values.push(ServerVariableValue {
+                        value: value.clone(),
+                        rust_name: variants.claim(pascal(value)),
+                    });
+                }
+            }
+            out.push(ServerVariable {
+                name: name.clone(),
+                rust_name: methods.claim_with_suffix(snake(name), "_variable"),
+                default: var.default.clone(),
+                description: var.description.clone(),
+                enum_name: (!values.is_empty()).then(|| enums.claim(pascal(name))),
+                values,
+            });
+        }
+    }
+    out
 }
 
 fn host_of(url: &str) -> &str {

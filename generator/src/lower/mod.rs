@@ -79,6 +79,7 @@ pub fn lower_with(spec: &OpenAPI, openapi_version: &str, options: &Options) -> i
     let servers = api::servers(spec);
     let security_schemes = cx.security_schemes(&operations);
     let client_params = client_params::client_params(&operations, &cx.types, &security_schemes);
+    let server_variables = api::server_variables(spec, &security_schemes, &client_params);
     unions::implicit_discriminators(&mut cx.types);
     unions::tag_defaults(&mut cx.types);
     unions::order_untagged(&mut cx.types);
@@ -110,6 +111,7 @@ pub fn lower_with(spec: &OpenAPI, openapi_version: &str, options: &Options) -> i
         security_schemes,
         operations,
         client_params,
+        server_variables,
         types,
         tags,
         dependencies: options.dependencies.clone(),

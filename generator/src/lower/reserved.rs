@@ -134,6 +134,7 @@ pub const CLIENT_ITEMS: Scope = Scope {
             "ClientBuilder",
             "Server",
             "DEFAULT_BASE_URL",
+            "server_variables",
             "types"
         ],
         PRELUDE
@@ -246,6 +247,19 @@ pub const UNION_VARIANTS: Scope = Scope {
 pub const SERVER_VARIANTS: Scope = Scope {
     reserved: &[],
     suffix: "",
+};
+
+/// Items of the client module's `server_variables` module: one enum per
+/// server variable that declares `enum`.
+pub const SERVER_VARIABLE_ENUMS: Scope = Scope {
+    reserved: PRELUDE,
+    suffix: "",
+};
+
+/// Variants of a server variable's enum: the escape for any other value.
+pub const SERVER_VARIABLE_VALUES: Scope = Scope {
+    reserved: &["Other"],
+    suffix: "Value",
 };
 
 /// Variants of an operation's output and error enums.

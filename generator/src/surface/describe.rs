@@ -232,6 +232,24 @@ fn client_items(s: &mut Surface, r: &Render<'_>, api: &Api) {
                 .with("docs", docs_hash(&[c.description.as_deref()])),
         );
     }
+    // Server URL variables: `ClientBuilder` setters, as
+    // `emit::client::builder` writes them.
+    for v in &api.server_variables {
+        let arg = match &v.enum_name {
+            Some(e) => format!("server_variables::{e}"),
+            None => "impl Into<String>".to_string(),
+        };
+        let values: Vec<&str> = v.values.iter().map(|x| x.value.as_str()).collect();
+        s.insert(
+            Key::new(Kind::Setting, &v.rust_name),
+            Item::new(format!("(value: {arg})"))
+                .flag("server-variable", true)
+                .with("wire", Some(v.name.clone()))
+                .with("default", Some(v.default.clone()))
+                .with("values", (!values.is_empty()).then(|| values.join(", ")))
+                .with("docs", docs_hash(&[v.description.as_deref()])),
+        );
+    }
     for scheme in &api.security_schemes {
         let args = client::credential(scheme).0;
         let mut item = Item::new(text(quote!((#(#args),*))));

@@ -71,7 +71,7 @@ pub(super) type CheckJob<'a> = (&'a Path, &'a Path, &'a [&'a str]);
 
 /// `cargo check` medians for each job, interleaved: a warm-up check each
 /// (builds the dependencies once per target dir), then `runs` rounds of
-/// touching `src/lib.rs` and checking.
+/// touching `src/lib.rs` and checking, the first job rotating.
 pub(super) fn checks(jobs: &[CheckJob<'_>], runs: usize) -> Vec<Check> {
     let mut results: Vec<Result<Runs, String>> = jobs
         .iter()
@@ -80,8 +80,12 @@ pub(super) fn checks(jobs: &[CheckJob<'_>], runs: usize) -> Vec<Check> {
             cargo_check(dir, target, extra).map(|_| Runs::default())
         })
         .collect();
-    for _ in 0..runs {
-        for (i, (dir, target, extra)) in jobs.iter().enumerate() {
+    for round in 0..runs {
+        // Round `r` starts with job `r mod n`: none always runs right
+        // after another's (or the warm-up's) page-cache churn.
+        for k in 0..jobs.len() {
+            let i = (round + k) % jobs.len();
+            let (dir, target, extra) = jobs[i];
             if let Ok(xs) = &mut results[i] {
                 touch(&dir.join("src/lib.rs"));
                 match cargo_check(dir, target, extra) {

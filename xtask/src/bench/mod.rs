@@ -18,6 +18,7 @@
 
 mod cells;
 mod check;
+mod compare;
 mod decode;
 mod generation;
 mod generators;
@@ -84,6 +85,13 @@ pub struct BenchArgs {
     /// corpus/apisguru` unpacks it).
     #[arg(long)]
     pub apisguru: Option<PathBuf>,
+    /// Compare the `cargo check` time of this tree's generated crates with
+    /// those of another checkout (e.g. `git worktree add --detach DIR
+    /// <commit>`), whose release xtask is built there; labels: suite specs
+    /// and `contact-clients` (each tree's `generated/`). Writes
+    /// `target/bench/compare.md`; no peers, generation or decode figures.
+    #[arg(long, value_name = "DIR")]
+    pub compare_tree: Option<PathBuf>,
     /// The decode fuzzer's directory (its `instances.mjs` makes the decode
     /// documents).
     #[arg(long)]
@@ -158,9 +166,23 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
     let bench_dir = root.join("target/bench");
     fs::create_dir_all(&bench_dir)
         .map_err(|e| format!("cannot create {}: {e}", bench_dir.display()))?;
+    let xtask = build_release(&root)?;
+    let dirs = Dirs {
+        root: root.clone(),
+        corpus: args
+            .corpus
+            .clone()
+            .unwrap_or_else(crate::corpus::dev_corpus_dir),
+        apisguru: args
+            .apisguru
+            .clone()
+            .unwrap_or_else(|| suite::default_apisguru(&root)),
+    };
+    if let Some(other) = &args.compare_tree {
+        return compare::run(args, other, &xtask, &dirs);
+    }
     let specs = selected(args)?;
     let m = machine::machine(&root);
-    let xtask = build_release(&root)?;
 
     let tools_root = bench_dir.join("tools");
     let tools_build = bench_dir.join("tools-build");
@@ -186,18 +208,6 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
         xtask,
         openapi_to_rust: peer(&tools::OPENAPI_TO_RUST, Gen::OpenapiToRust),
         progenitor: peer(&tools::PROGENITOR, Gen::Progenitor),
-    };
-
-    let dirs = Dirs {
-        root: root.clone(),
-        corpus: args
-            .corpus
-            .clone()
-            .unwrap_or_else(crate::corpus::dev_corpus_dir),
-        apisguru: args
-            .apisguru
-            .clone()
-            .unwrap_or_else(|| suite::default_apisguru(&root)),
     };
     let fuzz_dir = args
         .fuzz_dir

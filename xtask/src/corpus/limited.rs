@@ -1,6 +1,9 @@
-//! A child process under a wall-time and memory limit: polled every few
-//! milliseconds, killed when it runs past the time limit or its resident
-//! memory (`VmRSS`) passes the memory limit.
+//! A child process under a CPU-time and memory limit: polled every few
+//! milliseconds, killed when its CPU time passes the time limit or its
+//! resident memory (`VmRSS`) passes the memory limit. The limit is CPU time,
+//! not wall time, so a loaded machine does not turn a slow spec into a
+//! "hang"; a child that waits without computing is still killed once its
+//! wall time passes `WALL_FACTOR` times the limit.
 
 use std::io::Read;
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -30,6 +33,24 @@ fn rss_kb(pid: u32) -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }
+
+/// User + system CPU time of a process, from `/proc/<pid>/stat` (in
+/// USER_HZ ticks, which Linux fixes at 100 per second for this file).
+fn cpu_time(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) may hold spaces and parentheses: count
+    // fields after its closing parenthesis. There, field 3 (state) is index 0,
+    // utime (14) index 11, stime (15) index 12.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let mut fields = rest.split_whitespace().skip(11);
+    let utime: u64 = fields.next()?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    Some(Duration::from_millis((utime + stime) * 10))
+}
+
+/// A child past this many times its CPU limit in wall time is killed even if
+/// it is not computing (blocked, sleeping, starved beyond reason).
+const WALL_FACTOR: u32 = 10;
 
 fn drain(mut r: impl Read + Send + 'static) -> JoinHandle<String> {
     std::thread::spawn(move || {
@@ -73,7 +94,8 @@ pub(super) fn run(mut cmd: Command, timeout: Duration, memory_kb: u64) -> Result
                 killed = Some(Killed::Memory);
             }
         }
-        if start.elapsed() > timeout {
+        let cpu_over = cpu_time(pid).is_some_and(|t| t > timeout);
+        if cpu_over || start.elapsed() > timeout * WALL_FACTOR {
             killed = Some(Killed::Timeout);
         }
         if killed.is_some() {
@@ -109,6 +131,28 @@ mod tests {
         assert_eq!(f.killed, Some(Killed::Timeout));
         assert!(f.status.is_none());
         assert!(f.wall < Duration::from_secs(4));
+    }
+
+    #[test]
+    fn a_child_past_its_cpu_time_is_killed_before_the_wall_backstop() {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "while :; do :; done"]);
+        let f = run(cmd, Duration::from_millis(300), u64::MAX).unwrap();
+        assert_eq!(f.killed, Some(Killed::Timeout));
+        // Killed for its CPU time, well before 10 x 300 ms of wall time
+        // (unless the machine gives it under a tenth of a core).
+        assert!(f.wall < Duration::from_millis(300) * WALL_FACTOR);
+    }
+
+    #[test]
+    fn cpu_time_of_this_process_is_read() {
+        let start = Instant::now();
+        let mut x = 0u64;
+        while start.elapsed() < Duration::from_millis(200) {
+            x = std::hint::black_box(x.wrapping_add(1));
+        }
+        let t = cpu_time(std::process::id()).unwrap();
+        assert!(t >= Duration::from_millis(100), "{t:?}");
     }
 
     #[test]

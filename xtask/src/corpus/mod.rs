@@ -143,7 +143,8 @@ pub struct Options {
     /// 3rd).
     #[arg(long)]
     pub directory_every: Option<usize>,
-    /// Per-spec time limit of the sweep, seconds (past it: a hang).
+    /// Per-spec CPU-time limit of the sweep, seconds (past it, or past ten
+    /// times it in wall time: a hang). CPU time, so load is not a hang.
     #[arg(long, default_value_t = 120)]
     pub timeout: u64,
     /// Per-spec memory limit of the sweep, MiB of resident memory.

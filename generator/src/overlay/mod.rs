@@ -13,8 +13,8 @@
 
 use std::path::Path;
 
+use jsonpath_rfc9535::{Element, JsonPath};
 use serde_json::{Map, Value};
-use serde_json_path::JsonPath;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::{Format, SourceText};
@@ -136,7 +136,17 @@ impl Overlay {
                 return Err(err(&at, format!("action {i} has no `target` (a JSONPath expression such as `$.paths['/pets'].get`)")));
             };
             let path = JsonPath::parse(&target).map_err(|e| {
-                err(&format!("{at}/target"), format!("action {i}: `{target}` is not a valid JSONPath expression (RFC 9535): {} at character {}", e.message(), e.position() + 1))
+                let why = match e {
+                    // The position is a byte offset; people count characters.
+                    // The crate's syntax message is always the same; the
+                    // position is what helps.
+                    jsonpath_rfc9535::Error::Syntax { position, .. } => {
+                        let chars = target.get(..position).map_or(position, |s| s.chars().count());
+                        format!("syntax error at character {}", chars + 1)
+                    }
+                    other => other.to_string(),
+                };
+                err(&format!("{at}/target"), format!("action {i}: `{target}` is not a valid JSONPath expression (RFC 9535): {why}"))
             })?;
             let remove = match a.get("remove") {
                 None => false,
@@ -184,13 +194,14 @@ impl Overlay {
             let locate = |d: Diagnostic| d.at_opt(self.source.locate_nearest(&at));
             let mut pointers: Vec<Vec<Seg>> = action
                 .path
-                .query_located(doc)
-                .locations()
-                .map(|loc| {
-                    loc.iter()
-                        .map(|e| match e.as_index() {
-                            Some(n) => Seg::Index(n),
-                            None => Seg::Name(e.as_name().unwrap_or_default().to_string()),
+                .query(doc)
+                .paths()
+                .map(|path| {
+                    path.elements()
+                        .into_iter()
+                        .map(|e| match e {
+                            Element::Index(n) => Seg::Index(n),
+                            Element::Name(n) => Seg::Name(n.to_string()),
                         })
                         .collect()
                 })
@@ -420,6 +431,91 @@ mod tests {
         let o = overlay("overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.p[?@.in == 'header']\n    remove: true\n");
         o.apply(&mut doc).unwrap();
         assert_eq!(doc, json!({"p": [{"in": "query"}, {"in": "path"}]}));
+    }
+
+    /// Builds an overlay whose actions are `(target, update or null for
+    /// remove)`, as JSON so targets need no YAML quoting.
+    fn overlay_of(actions: &[(&str, Value)]) -> Overlay {
+        let actions: Vec<Value> = actions
+            .iter()
+            .map(|(target, update)| match update {
+                Value::Null => json!({"target": target, "remove": true}),
+                u => json!({"target": target, "update": u}),
+            })
+            .collect();
+        let text =
+            json!({"overlay": "1.0.0", "info": {"title": "t", "version": "1"}, "actions": actions});
+        overlay(&text.to_string())
+    }
+
+    #[test]
+    fn descendant_wildcard_filter_and_quoted_name_targets() {
+        let mut doc = json!({
+            "paths": {
+                "/a": {
+                    "get": {"x-internal": true, "responses": {"200": {"x-internal": true}}},
+                    "post": {"tags": ["x"], "responses": {"200": {"x-internal": true}}},
+                },
+                "/b": {"get": {"tags": ["x", "y"]}},
+                "/ü'\\": {"get": {}},
+            },
+            "tags": [{"name": "x"}, {"name": "y"}],
+        });
+        let o = overlay_of(&[
+            // Selects a node and one of its descendants: both go, in an
+            // order that keeps the other location valid.
+            ("$..[?@['x-internal'] == true]", Value::Null),
+            // Filter with a function: operations with more than one tag.
+            (
+                "$.paths.*[?length(@.tags) > 1]",
+                json!({"deprecated": true}),
+            ),
+            ("$.tags[*]", json!({"description": "d"})),
+            (
+                "$.paths['/\\u00fc\\'\\\\'].get",
+                json!({"operationId": "odd"}),
+            ),
+            ("$..tags[?search(@, '^y')]", Value::Null),
+        ]);
+        let warnings = o.apply(&mut doc).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            doc,
+            json!({
+                "paths": {
+                    "/a": {"post": {"tags": ["x"], "responses": {}}},
+                    "/b": {"get": {"tags": ["x"], "deprecated": true}},
+                    "/ü'\\": {"get": {"operationId": "odd"}},
+                },
+                "tags": [{"name": "x", "description": "d"}, {"name": "y", "description": "d"}],
+            })
+        );
+    }
+
+    #[test]
+    fn hostile_targets_parse_quickly_or_are_rejected() {
+        // Nested filters (exponential in some JSONPath parsers).
+        let nested = format!("$[?{}@.a{}]", "@[?".repeat(30), "]".repeat(30));
+        let o = overlay_of(&[(&nested, Value::Null)]);
+        let w = o.apply(&mut json!({"a": 1})).unwrap();
+        assert_eq!(w.len(), 1, "selects nothing: {w:?}");
+        // Nesting deep enough to overflow a recursive parser's stack.
+        let deep = format!("$[?{}@.a{}]", "(".repeat(100_000), ")".repeat(100_000));
+        let text = json!({"overlay": "1.0.0", "info": {"title": "t", "version": "1"}, "actions": [{"target": deep, "remove": true}]});
+        let e = Overlay::parse("fix.json", &text.to_string()).unwrap_err();
+        assert!(e.to_string().contains("nesting"), "{e}");
+    }
+
+    #[test]
+    fn syntax_error_positions_count_characters() {
+        let text = json!({"overlay": "1.0.0", "info": {"title": "t", "version": "1"}, "actions": [{"target": "$.ü.[", "remove": true}]});
+        let e = Overlay::parse("fix.json", &text.to_string()).unwrap_err();
+        // The error is at byte 4, the fourth character (`ü` takes two bytes).
+        assert!(
+            e.to_string()
+                .ends_with("`$.ü.[` is not a valid JSONPath expression (RFC 9535): syntax error at character 4"),
+            "{e}"
+        );
     }
 
     #[test]

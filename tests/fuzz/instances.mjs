@@ -228,6 +228,10 @@ function validatorFor(pointer) {
     const options = { strict: false, logger: false, unicodeRegExp: false, allowUnionTypes: true };
     ajv = openapi30 ? new Ajv(options) : new Ajv2020(options);
     addFormats(ajv);
+    // Formats outside ajv-formats that the generator gives a meaning
+    // (`lower/schema.rs`: an unsigned integer is a `u64`).
+    const unsigned = { type: "number", validate: (n) => Number.isInteger(n) && n >= 0 };
+    for (const name of ["uint", "uint32", "uint64"]) ajv.addFormat(name, unsigned);
     ajv.addSchema({ $defs: defs }, "urn:fuzz:document");
   }
   return ajv.getSchema(`urn:fuzz:document#/$defs/${defNames.get(pointer)}`);

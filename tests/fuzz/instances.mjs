@@ -264,7 +264,13 @@ function hash(text) {
 
 const refResolver = (ref) => schemaAt(ref) ?? {};
 // All schemas are known before the validator is made.
-const pointers = request.positions.map((p) => (p.response ? responseSchemaPointer(p.pointer) : p.pointer));
+// A union's type may be keyed by its member list (`.../oneOf`): its schema
+// is the one holding the list.
+const unionList = (pointer) => {
+  const m = /^(.*)\/(oneOf|anyOf)$/.exec(pointer);
+  return m && Array.isArray(resolve(pointer)) ? m[1] : pointer;
+};
+const pointers = request.positions.map((p) => (p.response ? responseSchemaPointer(p.pointer) : unionList(p.pointer)));
 for (const pointer of pointers) {
   if (pointer !== undefined && resolve(pointer) !== undefined) defFor(pointer);
 }

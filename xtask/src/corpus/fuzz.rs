@@ -480,9 +480,10 @@ pub(super) fn section(rows: &[Row], count: usize, seed: u32) -> String {
         let _ = writeln!(s, "\n### {}\n", r.rel);
         for v in failing {
             let position = v["position"].as_str().unwrap_or("");
-            let why = known
-                .get(&(r.rel.clone(), position.to_string()))
-                .map_or("UNEXPLAINED (no line in corpus/fuzz-exceptions.tsv)", String::as_str);
+            let why = known.get(&(r.rel.clone(), position.to_string())).map_or(
+                "UNEXPLAINED (no line in corpus/fuzz-exceptions.tsv)",
+                String::as_str,
+            );
             let _ = writeln!(
                 s,
                 "- `{position}` ({} of {} instances): {}",

@@ -24,8 +24,16 @@
 // gets a `minProperties` one above its required count, so that the faker
 // (which otherwise never adds them) fills the map too. Arrays are capped at
 // three items (more only when `minItems` asks for them).
+//
+// The faker does not always keep to the schema (patterns beside formats,
+// ambiguous `oneOf`s, ...): every instance is checked by ajv 8 against the
+// same conversion (without the array and map limits, which only steer the
+// faker), and its line gets `invalid` (ajv's first complaint) when it is
+// not valid, or `unchecked` (why) when the schema cannot be compiled. Such
+// instances are the faker's mistakes, not decode failures.
 
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from "node:fs";
+import { createRequire } from "node:module";
 
 // json-schema-faker 0.6.3 is installed beside Prism (whose own 0.5 it must
 // not displace) under an alias, by `npm ci --prefix tests/prism`: one npm
@@ -36,6 +44,13 @@ if (!existsSync(fakerUrl)) {
   process.exit(2);
 }
 const { generateSync } = await import(fakerUrl.href);
+// Every instance is checked against its schema by ajv 8 (pinned beside the
+// faker), so that the faker's own mistakes are told from decode failures.
+// ajv 8 and ajv-formats are direct dependencies in tests/prism/package.json.
+const require = createRequire(new URL("../prism/package.json", import.meta.url));
+const Ajv = require("ajv").default;
+const Ajv2020 = require("ajv/dist/2020").default;
+const addFormats = require("ajv-formats").default;
 
 const request = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const doc = request.document;
@@ -102,19 +117,22 @@ const SUBSCHEMAS = ["items", "additionalProperties", "not", "contains", "propert
 const OPENAPI_ONLY = ["nullable", "discriminator", "example", "xml", "externalDocs", "deprecated"];
 
 // A JSON Schema copy of an OpenAPI schema (refs left for the resolver).
-function convert(schema, depth = 0) {
+// `validation`: the copy ajv checks instances against, without the
+// generation-only limits (array lengths, map sizes) so that it says exactly
+// what the document says (with the discriminator's tags, which it implies).
+function convert(schema, depth = 0, validation = false) {
   if (schema === null || typeof schema !== "object" || Array.isArray(schema) || depth > 256) return schema;
   const out = { ...schema };
   for (const key of SUBSCHEMA_LISTS) {
-    if (Array.isArray(out[key])) out[key] = out[key].map((s) => convert(s, depth + 1));
+    if (Array.isArray(out[key])) out[key] = out[key].map((s) => convert(s, depth + 1, validation));
   }
   for (const key of SUBSCHEMA_MAPS) {
     if (out[key] && typeof out[key] === "object") {
-      out[key] = Object.fromEntries(Object.entries(out[key]).map(([k, s]) => [k, convert(s, depth + 1)]));
+      out[key] = Object.fromEntries(Object.entries(out[key]).map(([k, s]) => [k, convert(s, depth + 1, validation)]));
     }
   }
   for (const key of SUBSCHEMAS) {
-    if (out[key] && typeof out[key] === "object") out[key] = convert(out[key], depth + 1);
+    if (out[key] && typeof out[key] === "object") out[key] = convert(out[key], depth + 1, validation);
   }
   const d = schema.discriminator;
   if (d && typeof d.propertyName === "string") {
@@ -135,13 +153,13 @@ function convert(schema, depth = 0) {
   // Arrays get at most 3 items (or their `minItems`): the faker draws a
   // length up to `maxItems`, and nested `maxItems: 100`s multiply into
   // instances of hundreds of megabytes without testing anything more.
-  if (typeof out.maxItems === "number" && out.maxItems > 3) {
+  if (!validation && typeof out.maxItems === "number" && out.maxItems > 3) {
     out.maxItems = Math.max(typeof out.minItems === "number" ? out.minItems : 0, 3);
   }
   // The faker adds additional properties only to reach `minProperties`:
   // ask for one more than required, so typed maps get entries.
   const additional = out.additionalProperties;
-  if (additional && typeof additional === "object" && out.minProperties === undefined && out.maxProperties === undefined) {
+  if (!validation && additional && typeof additional === "object" && out.minProperties === undefined && out.maxProperties === undefined) {
     out.minProperties = (Array.isArray(out.required) ? out.required.length : 0) + 1;
   }
   if (openapi30) {
@@ -175,6 +193,50 @@ function schemaAt(pointer) {
   return converted.get(pointer);
 }
 
+// The validator's view of the document: every schema it needs, converted
+// for validation, under `$defs` of one root with its `$ref`s pointing there.
+const VALUE_KEYS = new Set(["enum", "const", "default", "examples"]);
+const defNames = new Map();
+const defs = {};
+function defFor(pointer) {
+  let name = defNames.get(pointer);
+  if (name === undefined) {
+    name = `s${defNames.size}`;
+    defNames.set(pointer, name);
+    defs[name] = true;
+    defs[name] = relink(convert(resolve(pointer), 0, true));
+  }
+  return name;
+}
+function relink(value, depth = 0) {
+  if (value === null || typeof value !== "object" || depth > 256) return value;
+  if (Array.isArray(value)) return value.map((v) => relink(v, depth + 1));
+  const out = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === "$id" || k === "$schema" || k === "$anchor" || k === "$dynamicAnchor") continue;
+    if (k === "$ref" && typeof v === "string") {
+      out.$ref = v.startsWith("#") ? `#/$defs/${defFor(v)}` : v;
+    } else {
+      out[k] = VALUE_KEYS.has(k) ? v : relink(v, depth + 1);
+    }
+  }
+  return out;
+}
+let ajv;
+function validatorFor(pointer) {
+  if (ajv === undefined) {
+    const options = { strict: false, logger: false, unicodeRegExp: false, allowUnionTypes: true };
+    ajv = openapi30 ? new Ajv(options) : new Ajv2020(options);
+    addFormats(ajv);
+    // Formats outside ajv-formats that the generator gives a meaning
+    // (`lower/schema.rs`: an unsigned integer is a `u64`).
+    const unsigned = { type: "number", validate: (n) => Number.isInteger(n) && n >= 0 };
+    for (const name of ["uint", "uint32", "uint64"]) ajv.addFormat(name, unsigned);
+    ajv.addSchema({ $defs: defs }, "urn:fuzz:document");
+  }
+  return ajv.getSchema(`urn:fuzz:document#/$defs/${defNames.get(pointer)}`);
+}
+
 // Media type preference of the generator: application/json, other JSON.
 function mediaRank(ct) {
   const base = ct.split(";")[0].trim().toLowerCase();
@@ -201,15 +263,36 @@ function hash(text) {
 }
 
 const refResolver = (ref) => schemaAt(ref) ?? {};
+// All schemas are known before the validator is made.
+// A union's type may be keyed by its member list (`.../oneOf`): its schema
+// is the one holding the list.
+const unionList = (pointer) => {
+  const m = /^(.*)\/(oneOf|anyOf)$/.exec(pointer);
+  return m && Array.isArray(resolve(pointer)) ? m[1] : pointer;
+};
+const pointers = request.positions.map((p) => (p.response ? responseSchemaPointer(p.pointer) : unionList(p.pointer)));
+for (const pointer of pointers) {
+  if (pointer !== undefined && resolve(pointer) !== undefined) defFor(pointer);
+}
 // Written as generated: a big spec gives more lines than fit in memory.
 const fd = openSync(process.argv[3], "w");
 const out = { push: (line) => writeSync(fd, line + "\n") };
-for (const position of request.positions) {
-  const pointer = position.response ? responseSchemaPointer(position.pointer) : position.pointer;
+request.positions.forEach((position, k) => {
+  const pointer = pointers[k];
   const schema = pointer === undefined ? undefined : schemaAt(pointer);
   if (schema === undefined) {
     out.push(JSON.stringify({ position: position.id, error: `no JSON schema at ${position.pointer}` }));
-    continue;
+    return;
+  }
+  // Each line says whether the instance is valid (`invalid`: ajv's first
+  // complaint) or could not be checked (`unchecked`: why).
+  let validate;
+  let unchecked;
+  try {
+    validate = validatorFor(pointer);
+    if (validate === undefined) unchecked = "the validator found no schema";
+  } catch (err) {
+    unchecked = `the validator cannot compile the schema: ${String(err?.message ?? err).split("\n")[0]}`;
   }
   const base = (hash(position.id) ^ Math.imul(request.seed >>> 0, 0x9e3779b1)) >>> 0;
   for (let index = 0; index < request.count; index++) {
@@ -217,11 +300,22 @@ for (const position of request.positions) {
     try {
       const value = generateSync(schema, { seed, refResolver, maxDepth: 6, refDepthMax: 3 });
       if (value === undefined) throw new Error("the faker produced no value");
-      out.push(JSON.stringify({ position: position.id, index, seed, value }));
+      const line = { position: position.id, index, seed, value };
+      if (unchecked !== undefined) {
+        line.unchecked = unchecked;
+      } else if (!validate(value)) {
+        // ajv lists a failing branch's errors before the `oneOf`/`anyOf`
+        // that failed for it: the last error is the outermost.
+        const say = (e) => `${e.instancePath || "/"} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ""}`;
+        const errors = validate.errors ?? [];
+        line.invalid = errors.length === 0 ? "invalid" : say(errors[errors.length - 1]);
+        if (errors.length > 1) line.invalid += ` (first: ${say(errors[0])})`;
+      }
+      out.push(JSON.stringify(line));
     } catch (err) {
       out.push(JSON.stringify({ position: position.id, error: `seed ${seed}: ${String(err?.message ?? err).split("\n")[0]}` }));
       break;
     }
   }
-}
+});
 closeSync(fd);

@@ -485,6 +485,16 @@ impl<'a> Lowerer<'a> {
         // description, `nullable`), is just X: the usual way to attach a
         // description to a `$ref`.
         if !has_props && v.one_of.is_empty() && v.any_of.is_empty() {
+            // Members that all only annotate (`allOf: [{}, {description}]`)
+            // constrain nothing: any JSON value, not an empty struct.
+            if v.typ.is_none()
+                && v.items.is_none()
+                && v.additional.is_none()
+                && v.enumeration.is_empty()
+                && v.all_of.iter().all(is_annotation_only)
+            {
+                return Shape::Inline(TypeRef::Any);
+            }
             if let Some(i) = only_typed_member(v.all_of) {
                 let member_pointer = pointer_join(&pointer_join(pointer, "allOf"), &i.to_string());
                 let t = self.type_of(&v.all_of[i], &member_pointer, hint);
@@ -724,7 +734,16 @@ impl<'a> Lowerer<'a> {
             } else {
                 format!("{hint}{base_name}")
             };
-            let ty = self.type_of(m, &member_pointer, &member_hint);
+            // A nullable member (`{type: string, nullable: true}`) lets
+            // `null` through for the whole union: the union is nullable,
+            // the variant holds the value.
+            let ty = match self.type_of(m, &member_pointer, &member_hint) {
+                TypeRef::Nullable(inner) => {
+                    nullable = true;
+                    *inner
+                }
+                ty => ty,
+            };
             let name = if base_name.is_empty() {
                 variant_name_for(&ty, i)
             } else {
@@ -1003,5 +1022,76 @@ pub(super) fn untagged_rank(ty: &TypeRef) -> u8 {
         // Unknown to us: after the types we know, before catch-alls.
         TypeRef::External(_) => 6,
         TypeRef::Nullable(_) | TypeRef::Any => 9,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{Additional, Api, TypeKind, TypeRef};
+
+    fn lower(schemas: &str) -> Api {
+        let yaml = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n{schemas}"
+        );
+        let loaded = crate::load::load_str("t.yaml", &yaml).unwrap_or_else(|e| panic!("{e}"));
+        super::super::lower(&loaded.spec, &loaded.openapi_version)
+    }
+
+    fn fields(api: &Api, name: &str) -> Vec<(String, TypeRef)> {
+        let def = api.types.iter().find(|d| d.name == name).expect(name);
+        let TypeKind::Struct(s) = &def.kind else {
+            panic!("{name} is not a struct")
+        };
+        s.fields
+            .iter()
+            .map(|f| (f.name.clone(), f.ty.clone()))
+            .collect()
+    }
+
+    // Box's `GenericSource`: map values described by annotation-only
+    // `allOf` members are any JSON value (decoding a string into an empty
+    // struct failed).
+    #[test]
+    fn all_of_of_annotations_only_is_any_value() {
+        let api = lower(
+            "    G:\n      type: object\n      additionalProperties:\n        allOf: [{}, {description: d}]\n      properties:\n        p: {allOf: [{description: d}, {example: 1}]}\n",
+        );
+        let def = api.types.iter().find(|d| d.name == "G").expect("G");
+        let TypeKind::Struct(s) = &def.kind else {
+            panic!("G is not a struct")
+        };
+        // Untyped additional properties are kept as raw JSON.
+        assert_eq!(s.additional, Additional::Keep);
+        assert_eq!(fields(&api, "G"), vec![("p".to_string(), TypeRef::Any)]);
+        assert_eq!(api.types.len(), 1, "no struct made for the annotations");
+    }
+
+    // Box's `disposition_action`: `anyOf: [enum, {type: string, nullable:
+    // true, pattern: ".^"}]` allows `null`, which must be kept (not dropped
+    // as a lenient `null` for a non-nullable property).
+    #[test]
+    fn a_nullable_union_member_makes_the_union_nullable() {
+        let api = lower(
+            "    R:\n      type: object\n      properties:\n        a:\n          anyOf:\n            - {type: string, enum: [x, y]}\n            - {type: string, nullable: true, pattern: '.^'}\n        b:\n          oneOf:\n            - {type: integer}\n            - {type: object, nullable: true, additionalProperties: false}\n",
+        );
+        for (name, ty) in fields(&api, "R") {
+            let TypeRef::Nullable(inner) = &ty else {
+                panic!("{name}: {ty:?} is not nullable")
+            };
+            let TypeRef::Named(key) = inner.as_ref() else {
+                panic!("{name}: {ty:?}")
+            };
+            let def = api.types.iter().find(|d| &d.key == key).expect("union");
+            let TypeKind::Union(u) = &def.kind else {
+                panic!("{name}: not a union")
+            };
+            for v in &u.variants {
+                assert!(
+                    !matches!(v.ty, TypeRef::Nullable(_)),
+                    "{name}: variant {} stays nullable",
+                    v.name
+                );
+            }
+        }
     }
 }

@@ -3,15 +3,19 @@
 //! For every schema position of a spec (named schemas, JSON request and
 //! response bodies; see `tests/fuzz/positions.rs`), json-schema-faker
 //! (`tests/fuzz/instances.mjs`, pinned in `tests/prism`, installed by `npm ci --prefix tests/prism`)
-//! generates N seeded random valid instances. A program written here,
+//! generates N seeded random instances, each checked against its schema by
+//! ajv (an instance ajv rejects is the faker's mistake: counted per position
+//! as *invalid*, decoded for information, never a failure). A program written here,
 //! `examples/fuzz_<crate>.rs`, decodes each through the crate's
 //! `RawResponse::decode` (the path real responses take), re-encodes it and
 //! compares (`tests/fuzz/compare.rs`: numbers by value, date-times by
-//! instant and offset). A position fails when any of its instances does not
-//! decode, re-encodes differently, or the faker cannot generate it.
+//! instant and offset). A position fails when any of its valid instances
+//! does not decode, re-encodes differently, or the faker cannot generate it.
 //! Failures are reported (`target/corpus/fuzz.md`, with the seed and the
-//! first failing instance of each position) but, like example round-trips,
-//! do not fail a spec: they need triage (generator bug or spec defect).
+//! first failing instance of each position; `report.md`, with the reason
+//! `corpus/fuzz-exceptions.tsv` gives for each) but, like example
+//! round-trips, do not fail a spec: they need triage (generator bug or spec
+//! defect).
 
 #[path = "../../../tests/fuzz/positions.rs"]
 mod positions;
@@ -45,10 +49,7 @@ pub(super) struct Fuzz {
 
 impl Fuzz {
     pub(super) fn failing(&self) -> usize {
-        self.results
-            .iter()
-            .filter(|r| r["failed"].as_u64().unwrap_or(0) > 0 || r.get("faker_error").is_some())
-            .count()
+        self.results.iter().filter(|r| failed(r)).count()
     }
 }
 
@@ -121,6 +122,13 @@ struct Stats {
     first: Option<Value>,
     normalised: std::collections::BTreeMap<String, u64>,
     faker_error: Option<Value>,
+    /// Instances the validator rejected (the faker's mistakes): decoded
+    /// too, but not failures; `invalid_rejected` of them did not decode.
+    invalid: u64,
+    invalid_rejected: u64,
+    first_invalid: Option<Value>,
+    unchecked: u64,
+    unchecked_why: Option<Value>,
 }
 
 fn main() {
@@ -154,6 +162,22 @@ fn main() {
                 }
             },
         };
+        if let Some(why) = v.get("unchecked") {
+            s.unchecked += 1;
+            s.unchecked_why.get_or_insert_with(|| why.clone());
+        }
+        if let Some(why) = v.get("invalid") {
+            s.invalid += 1;
+            s.invalid_rejected += u64::from(failure.is_some());
+            if s.first_invalid.is_none() {
+                let mut f = json!({"invalid": why, "seed": v["seed"], "instance": value});
+                if let Some(e) = &failure {
+                    f["decode"] = e["error"].clone();
+                }
+                s.first_invalid = Some(f);
+            }
+            continue;
+        }
         if let Some(mut f) = failure {
             s.failed += 1;
             if s.first.is_none() {
@@ -171,6 +195,15 @@ fn main() {
         }
         if let Some(e) = &s.faker_error {
             line["faker_error"] = e.clone();
+        }
+        if s.invalid > 0 {
+            line["invalid"] = json!(s.invalid);
+            line["invalid_rejected"] = json!(s.invalid_rejected);
+            line["first_invalid"] = s.first_invalid.clone().unwrap_or_default();
+        }
+        if s.unchecked > 0 {
+            line["unchecked"] = json!(s.unchecked);
+            line["unchecked_why"] = s.unchecked_why.clone().unwrap_or_default();
         }
         writeln!(out, "{line}").expect("stdout");
     }
@@ -333,26 +366,46 @@ pub(super) fn total_failing(rows: &[Row]) -> usize {
         .sum()
 }
 
-/// The per-spec table (stdout and `fuzz.md`).
+/// The triaged failing positions, `corpus/fuzz-exceptions.tsv`: (spec,
+/// position) -> why it fails (a spec defect, the faker's).
+pub(super) fn exceptions() -> BTreeMap<(String, String), String> {
+    let text =
+        fs::read_to_string(repo_root().join("corpus/fuzz-exceptions.tsv")).unwrap_or_default();
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| {
+            let mut cells = l.splitn(3, '\t');
+            let spec = cells.next()?.trim().to_string();
+            let position = cells.next()?.trim().to_string();
+            let why = cells.next()?.trim().to_string();
+            Some(((spec, position), why))
+        })
+        .collect()
+}
+
+fn failed(v: &Value) -> bool {
+    v["failed"].as_u64().unwrap_or(0) > 0 || v.get("faker_error").is_some()
+}
+
+fn sum(r: &Row, key: &str) -> u64 {
+    r.fuzz.results.iter().filter_map(|v| v[key].as_u64()).sum()
+}
+
+/// The per-spec table (stdout, `fuzz.md` and `report.md`).
 pub(super) fn table(rows: &[Row], count: usize, seed: u32) -> String {
-    let mut s = format!("Decode fuzzing: {count} instances per position, seed {seed}.\n\n| spec | positions | instances | failing positions | normalised |\n|---|---:|---:|---:|---|\n");
+    let known = exceptions();
+    let mut s = format!("Decode fuzzing: {count} instances per position, seed {seed}. An *invalid* instance is one json-schema-faker made that ajv finds invalid against its schema: the faker's mistake, decoded but not counted as a failure. A failing position is *explained* when `corpus/fuzz-exceptions.tsv` says why.\n\n| spec | positions | instances | invalid instances (positions) | failing positions | explained | normalised |\n|---|---:|---:|---:|---:|---:|---|\n");
     for r in rows.iter().filter(|r| r.gen_error.is_none()) {
         if let Some(e) = &r.fuzz.error {
             let _ = writeln!(
                 s,
-                "| {} | {} | - | FAIL: {} | |",
+                "| {} | {} | - | - | FAIL: {} | | |",
                 r.rel,
                 r.fuzz.positions.len(),
                 e.replace('|', "\\|").replace('\n', " ")
             );
             continue;
         }
-        let instances: u64 = r
-            .fuzz
-            .results
-            .iter()
-            .filter_map(|v| v["instances"].as_u64())
-            .sum();
         let mut normalised: BTreeMap<String, u64> = BTreeMap::new();
         for v in &r.fuzz.results {
             for (kind, n) in v["normalised"].as_object().into_iter().flatten() {
@@ -363,45 +416,117 @@ pub(super) fn table(rows: &[Row], count: usize, seed: u32) -> String {
             .iter()
             .map(|(k, n)| format!("{k}: {n}"))
             .collect();
+        let invalid_positions = r
+            .fuzz
+            .results
+            .iter()
+            .filter(|v| v["invalid"].as_u64().unwrap_or(0) > 0)
+            .count();
+        let explained = r
+            .fuzz
+            .results
+            .iter()
+            .filter(|v| failed(v))
+            .filter(|v| {
+                known.contains_key(&(
+                    r.rel.clone(),
+                    v["position"].as_str().unwrap_or("").to_string(),
+                ))
+            })
+            .count();
         let _ = writeln!(
             s,
-            "| {} | {} | {instances} | {} | {} |",
+            "| {} | {} | {} | {} ({invalid_positions}) | {} | {explained} | {} |",
             r.rel,
             r.fuzz.results.len(),
+            sum(r, "instances"),
+            sum(r, "invalid"),
             r.fuzz.failing(),
             normalised.join(", ")
         );
+    }
+    let (failing, explained) = rows
+        .iter()
+        .flat_map(|r| r.fuzz.results.iter().map(move |v| (r, v)))
+        .filter(|(_, v)| failed(v))
+        .fold((0, 0), |(f, e), (r, v)| {
+            let key = (
+                r.rel.clone(),
+                v["position"].as_str().unwrap_or("").to_string(),
+            );
+            (f + 1, e + usize::from(known.contains_key(&key)))
+        });
+    let _ = writeln!(
+        s,
+        "\nTotal: {} positions, {} instances ({} invalid), {failing} failing positions, {explained} of them explained.",
+        rows.iter().map(|r| r.fuzz.results.len()).sum::<usize>(),
+        rows.iter().map(|r| sum(r, "instances")).sum::<u64>(),
+        rows.iter().map(|r| sum(r, "invalid")).sum::<u64>(),
+    );
+    s
+}
+
+/// The failing positions of every spec, each with its reason (for
+/// `report.md`).
+pub(super) fn section(rows: &[Row], count: usize, seed: u32) -> String {
+    let known = exceptions();
+    let mut s = String::from("\n## Decode fuzzing\n\n`cargo xtask corpus --fuzz N`; details (failing and invalid instances) in `fuzz.md`.\n\n");
+    s.push_str(&table(rows, count, seed));
+    for r in rows {
+        let failing: Vec<&Value> = r.fuzz.results.iter().filter(|v| failed(v)).collect();
+        if failing.is_empty() {
+            continue;
+        }
+        let _ = writeln!(s, "\n### {}\n", r.rel);
+        for v in failing {
+            let position = v["position"].as_str().unwrap_or("");
+            let why = known.get(&(r.rel.clone(), position.to_string())).map_or(
+                "UNEXPLAINED (no line in corpus/fuzz-exceptions.tsv)",
+                String::as_str,
+            );
+            let _ = writeln!(
+                s,
+                "- `{position}` ({} of {} instances): {}",
+                v["failed"],
+                v["instances"],
+                why.replace('\n', " ")
+            );
+        }
     }
     s
 }
 
 /// `fuzz.md`: the table, then the first failing instance of every failing
-/// position.
+/// position, and the first invalid instance of every position that had one.
 pub(super) fn report(rows: &[Row], count: usize, seed: u32) -> String {
+    let known = exceptions();
     let mut s = String::from(
         "# Decode fuzzing\n\nGenerated by `cargo xtask corpus --fuzz N [--fuzz-seed S]`. ",
     );
-    s.push_str("Random valid instances of every schema position (json-schema-faker, `tests/fuzz`) are decoded into the generated type and re-encoded; see `xtask/src/corpus/fuzz.rs`.\n\n");
+    s.push_str("Random instances of every schema position (json-schema-faker, `tests/fuzz`), each checked against its schema by ajv, are decoded into the generated type and re-encoded; see `xtask/src/corpus/fuzz.rs`.\n\n");
     s.push_str(&table(rows, count, seed));
     for r in rows {
-        let failing: Vec<&Value> = r
+        let failing: Vec<&Value> = r.fuzz.results.iter().filter(|v| failed(v)).collect();
+        let invalid: Vec<&Value> = r
             .fuzz
             .results
             .iter()
-            .filter(|v| v["failed"].as_u64().unwrap_or(0) > 0 || v.get("faker_error").is_some())
+            .filter(|v| v["invalid"].as_u64().unwrap_or(0) > 0 || v.get("unchecked").is_some())
             .collect();
-        if failing.is_empty() {
+        if failing.is_empty() && invalid.is_empty() {
             continue;
         }
         let _ = writeln!(s, "\n## {}\n", r.rel);
         for v in failing {
+            let position = v["position"].as_str().unwrap_or("");
             let _ = writeln!(
                 s,
-                "- `{}`: {} of {} instances failed",
-                v["position"].as_str().unwrap_or(""),
-                v["failed"],
-                v["instances"]
+                "- `{position}`: {} of {} instances failed",
+                v["failed"], v["instances"]
             );
+            if let Some(why) = known.get(&(r.rel.clone(), position.to_string())) {
+                let _ = writeln!(s, "  - explained: {why}");
+            }
             if let Some(e) = v.get("faker_error") {
                 let _ = writeln!(s, "  - the faker failed: {e}");
             }
@@ -421,20 +546,44 @@ pub(super) fn report(rows: &[Row], count: usize, seed: u32) -> String {
                         f["actual"]
                     );
                 }
-                let instance = f["instance"].to_string();
-                let shown: String = instance.chars().take(2000).collect();
+                instance(&mut s, &f["instance"]);
+            }
+        }
+        for v in invalid {
+            let position = v["position"].as_str().unwrap_or("");
+            if let Some(why) = v.get("unchecked_why") {
                 let _ = writeln!(
                     s,
-                    "  - instance: `{}`{}",
-                    shown.replace('`', "'"),
-                    if shown.len() < instance.len() {
-                        "…"
-                    } else {
-                        ""
-                    }
+                    "- `{position}`: {} instances not checked: {}",
+                    v["unchecked"],
+                    why.as_str().unwrap_or("")
                 );
+            }
+            if let Some(f) = v.get("first_invalid") {
+                let _ = writeln!(
+                    s,
+                    "- `{position}`: the faker produced {} invalid instances of {} ({} of them do not decode); first (seed {}): {}{}",
+                    v["invalid"],
+                    v["instances"],
+                    v["invalid_rejected"],
+                    f["seed"],
+                    f["invalid"].as_str().unwrap_or(""),
+                    f.get("decode").and_then(Value::as_str).map(|e| format!("; decoding: {e}")).unwrap_or_default()
+                );
+                instance(&mut s, &f["instance"]);
             }
         }
     }
     s
+}
+
+fn instance(s: &mut String, value: &Value) {
+    let text = value.to_string();
+    let shown: String = text.chars().take(2000).collect();
+    let _ = writeln!(
+        s,
+        "  - instance: `{}`{}",
+        shown.replace('`', "'"),
+        if shown.len() < text.len() { "…" } else { "" }
+    );
 }

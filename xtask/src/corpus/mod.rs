@@ -409,6 +409,11 @@ pub fn run(opts: Options) -> Result<(), String> {
         opts: &opts,
         timings: &timings,
     });
+    let md = if opts.fuzz > 0 {
+        md + &fuzz::section(&rows, opts.fuzz, opts.fuzz_seed)
+    } else {
+        md
+    };
     fs::write(out.join("report.md"), &md).map_err(|e| format!("cannot write report.md: {e}"))?;
     if let Some(sweep) = &sweep {
         fs::write(out.join("sweep.tsv"), sweep_report::tsv(&sweep.directory))

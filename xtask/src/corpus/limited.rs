@@ -152,7 +152,7 @@ mod tests {
         let mut x = 0u64;
         loop {
             x = std::hint::black_box(x.wrapping_add(1));
-            if x % (1 << 20) == 0 {
+            if x.is_multiple_of(1 << 20) {
                 let t = cpu_time(std::process::id()).expect("/proc/self/stat is read");
                 if t >= Duration::from_millis(100) {
                     break;

@@ -209,16 +209,7 @@ pub(super) fn run(args: &BenchArgs, other: &Path, xtask: &Path, dirs: &Dirs) -> 
         s,
         "# clientgen: `cargo check` of generated crates, before and after\n"
     );
-    let _ = writeln!(s, "- date: {}", m.date);
-    let _ = writeln!(
-        s,
-        "- machine: {} CPUs ({}), {} RAM; load average at start {}, at end {}",
-        m.nproc,
-        m.cpu,
-        m.mem,
-        m.load_start,
-        loadavg()
-    );
+    s.push_str(&m.date_and_machine());
     let _ = writeln!(
         s,
         "- toolchain: {}; before: {} at {other_commit}; after: this tree at {}",

@@ -70,6 +70,22 @@ pub(super) fn machine(root: &Path) -> Machine {
     }
 }
 
+impl Machine {
+    /// The report lines naming the date and the machine, with the load
+    /// average at the start of the run and now.
+    pub(super) fn date_and_machine(&self) -> String {
+        format!(
+            "- date: {}\n- machine: {} CPUs ({}), {} RAM; load average at start {}, at end {}\n",
+            self.date,
+            self.nproc,
+            self.cpu,
+            self.mem,
+            self.load_start,
+            loadavg()
+        )
+    }
+}
+
 pub(super) fn loadavg() -> String {
     fs::read_to_string("/proc/loadavg")
         .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))

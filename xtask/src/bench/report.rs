@@ -8,7 +8,7 @@ use super::cells::{cpu_cell, esc, f1, mib, ratio, secs, size, times, verdict};
 use super::check::Check;
 use super::generation::Outcome;
 use super::generators::Gen;
-use super::machine::{loadavg, Machine};
+use super::machine::Machine;
 use super::stats::Timing;
 use super::{BenchArgs, SpecResult};
 
@@ -24,16 +24,7 @@ pub(super) fn report(
         s,
         "# clientgen benchmark: side by side with openapi-to-rust and progenitor\n"
     );
-    let _ = writeln!(s, "- date: {}", m.date);
-    let _ = writeln!(
-        s,
-        "- machine: {} CPUs ({}), {} RAM; load average at start {}, at end {}",
-        m.nproc,
-        m.cpu,
-        m.mem,
-        m.load_start,
-        loadavg()
-    );
+    s.push_str(&m.date_and_machine());
     let _ = writeln!(s, "- toolchain: {}; clientgen at {}", m.rustc, m.commit);
     for t in tools {
         let _ = writeln!(s, "- {t}");

@@ -8,10 +8,11 @@
 //!   `.retry(..)`.
 
 mod common;
+mod jwt;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use common::{header, received, respond_first_n_then};
 use contact_clients::paragon;
@@ -19,7 +20,6 @@ use contact_clients::runtime::{
     reqwest, Attempt, BoxError, BoxFuture, CredentialError, CredentialProvider, CredentialRequest,
     Error, HeaderValue, Hook, RequestOptions, RetryPolicy, Secret,
 };
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -51,7 +51,7 @@ struct Claims {
 /// Mints a Paragon user token (RS256, signed with the project's key) for
 /// every attempt, as an app server does for its signed-in user.
 struct ParagonUserTokens {
-    key: EncodingKey,
+    key: jwt::SigningKey,
     user: String,
     minted: AtomicU32,
 }
@@ -63,17 +63,14 @@ impl CredentialProvider for ParagonUserTokens {
     ) -> BoxFuture<'a, Result<Secret, CredentialError>> {
         Box::pin(async move {
             let n = self.minted.fetch_add(1, Ordering::SeqCst) + 1;
-            let now = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap()
-                .as_secs();
+            let now = jwt::now();
             let claims = Claims {
                 sub: self.user.clone(),
                 iat: now,
                 exp: now + 3600,
                 jti: format!("token-{n}"),
             };
-            jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, &self.key)
+            jwt::sign(&claims, &self.key)
                 .map(Secret::new)
                 .map_err(|e| CredentialError::with_source("cannot sign the Paragon user token", e))
         })
@@ -119,12 +116,11 @@ impl Hook for Stamp {
 fn verified_claims(request: &Request) -> Result<Claims, String> {
     let auth = header(request, "authorization").ok_or("no Authorization")?;
     let token = auth.strip_prefix("Bearer ").ok_or("not a bearer token")?;
-    let key = DecodingKey::from_rsa_pem(PUBLIC_KEY).map_err(|e| e.to_string())?;
-    let mut validation = Validation::new(Algorithm::RS256);
-    validation.set_required_spec_claims(&["exp", "sub"]);
-    jsonwebtoken::decode::<Claims>(token, &key, &validation)
-        .map(|data| data.claims)
-        .map_err(|e| e.to_string())
+    let claims: Claims = jwt::verify(token, PUBLIC_KEY)?;
+    if claims.exp <= jwt::now() {
+        return Err(format!("expired at {}", claims.exp));
+    }
+    Ok(claims)
 }
 
 #[tokio::test]
@@ -150,7 +146,7 @@ async fn paragon_user_tokens_are_minted_per_attempt_and_refreshed_after_a_401() 
 
     let log = Arc::new(AttemptLog::default());
     let provider = ParagonUserTokens {
-        key: EncodingKey::from_rsa_pem(PRIVATE_KEY).unwrap(),
+        key: jwt::SigningKey::from_pem(PRIVATE_KEY).unwrap(),
         user: USER.to_owned(),
         minted: AtomicU32::new(0),
     };

@@ -274,6 +274,8 @@ pub fn run(opts: Options) -> Result<(), String> {
     discover::name_rows(&mut rows);
     if !opts.only.is_empty() {
         rows.retain(|r| opts.selects(&r.rel));
+        // The report counts the sample specs actually run.
+        sample_size.0 = rows.iter().filter(|r| r.sample).count();
     }
     let mut directory_specs = Vec::new();
     if let (true, Some(api)) = (parts.contains(&Part::Directory), &api) {

@@ -62,18 +62,23 @@ pub(super) fn report(i: &Inputs) -> String {
     if i.parts.contains(&Part::Sample) {
         let sample: Vec<&Row> = i.rows.iter().filter(|r| r.sample).collect();
         let (run, of) = i.sample_size;
-        let which = if run == of {
-            format!("all {of} specs")
-        } else {
-            format!(
-                "{run} of its {of} specs (every {}th; `--full` for all)",
-                i.opts.sample_every
-            )
-        };
+        let which = sample_scope(run, of, !i.opts.only.is_empty(), i.opts.sample_every);
         let _ = writeln!(s, "\n## APIs.guru development sample\n\n`corpus/apisguru/dev-sample.txt`: {which}, generated and checked in the scratch workspace.\n");
         s.push_str(&table(&sample, false));
     }
     s
+}
+
+/// Which of the sample's specs ran: `run` of `of`, picked by `--only`, or
+/// every `every`-th.
+fn sample_scope(run: usize, of: usize, only: bool, every: usize) -> String {
+    if only {
+        format!("{run} of its {of} specs, chosen by `--only`")
+    } else if run == of {
+        format!("all {of} specs")
+    } else {
+        format!("{run} of its {of} specs (every {every}th; `--full` for all)")
+    }
 }
 
 /// A first guess at whose bug a round-trip failure is, for triage.
@@ -275,5 +280,24 @@ fn short(v: Option<&Value>) -> String {
         format!("{}…", text.chars().take(60).collect::<String>())
     } else {
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sample_scope;
+
+    #[test]
+    fn the_sample_scope_says_what_ran() {
+        assert_eq!(sample_scope(150, 150, false, 5), "all 150 specs");
+        assert_eq!(
+            sample_scope(30, 150, false, 5),
+            "30 of its 150 specs (every 5th; `--full` for all)"
+        );
+        // `--full --only x` runs the matching specs, not all of them.
+        assert_eq!(
+            sample_scope(2, 150, true, 5),
+            "2 of its 150 specs, chosen by `--only`"
+        );
     }
 }

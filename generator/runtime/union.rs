@@ -60,7 +60,9 @@ impl Iterator for Passes {
 /// that knows the value is a better match.
 pub fn unknown<E: de::Error>(value: Value) -> Result<Value, E> {
     if strict() {
-        return Err(E::custom("no variant for this discriminator (strict union attempt)"));
+        return Err(E::custom(
+            "no variant for this discriminator (strict union attempt)",
+        ));
     }
     Ok(value)
 }

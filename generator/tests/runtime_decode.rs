@@ -645,7 +645,10 @@ fn an_untagged_union_is_still_lenient_when_no_variant_fits_as_it_is() {
     assert_eq!(back, json!({"metadata": ["a"]}));
     let (path, message) = failure::<RulePatch>(r#"{"position": "x", "metadata": [true]}"#);
     assert_eq!(path, ".");
-    assert!(message.starts_with("matches no variant of `RulePatch`"), "{message}");
+    assert!(
+        message.starts_with("matches no variant of `RulePatch`"),
+        "{message}"
+    );
     assert!(!message.contains("strict"), "{message}");
 }
 

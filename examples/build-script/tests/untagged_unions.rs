@@ -53,7 +53,9 @@ fn each_value_decodes_as_the_member_it_fits_as_it_is() {
     let decode = |v: Value| -> RulePatch { serde_json::from_value(v).expect("decodes") };
     // The first member, when the value fits it: as before.
     let list = json!({"name": "n", "kind": 4, "position": 2, "metadata": {"presets": [1]}});
-    assert!(matches!(decode(list.clone()), RulePatch::ListRulePartial(_)));
+    let got = decode(list.clone());
+    assert!(matches!(got, RulePatch::ListRulePartial(_)), "{got:?}");
+    assert_eq!(serde_json::to_value(&got).unwrap(), list);
     // A string the first member would read as a number, a kind only the
     // second lists: the second member, every value as received.
     for body in [

@@ -9,9 +9,10 @@ fn main() {
         exit(1);
     }
 
-    // Not part of the example: the repository's own specs and a multipart
-    // construct, so the tests also compile the module layout for everything
-    // those use (tri-state fields, nullable deserializers, multipart bodies).
+    // Not part of the example: the repository's own specs and some construct
+    // specs, so the tests also compile the module layout for everything those
+    // use (tri-state fields, nullable deserializers, multipart bodies) and
+    // check constructs on the wire (server variables, untagged unions).
     let coverage = [
         ("../../specs/insighto.yaml", "insighto.rs"),
         ("../../specs/intercom.yaml", "intercom.rs"),
@@ -24,6 +25,10 @@ fn main() {
         (
             "../../generator/tests/constructs/server_variables.yaml",
             "server_variables.rs",
+        ),
+        (
+            "../../generator/tests/constructs/anyof_partial_objects.yaml",
+            "anyof_partial_objects.rs",
         ),
     ];
     for (spec, file) in coverage {

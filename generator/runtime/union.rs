@@ -1,11 +1,19 @@
 //! Decoding `oneOf`/`anyOf` unions: the value is buffered once, then the
 //! variant is chosen by its discriminator or by trying each in order.
+//!
+//! An untagged union tries its variants in two passes ([`passes`]): first
+//! strictly, with the lenient rules suspended, then, only if no variant
+//! fits as it is, leniently in the same order. Otherwise an early variant
+//! could win through leniency and lose what a later one keeps: `null` for
+//! its optional, non-nullable `x` read as absent, where a later variant has
+//! a nullable `x` (in a PATCH body, "clear `x`").
 
 use serde::de::{self, DeserializeOwned, Deserializer};
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::error::nested_message;
+use super::lenient::{strict, Mode};
 
 /// Buffers the value so that variants can be tried in turn.
 pub fn buffer<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Value, D::Error> {
@@ -15,6 +23,48 @@ pub fn buffer<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Value, D::Er
 /// The value as variant type `T`, if it decodes as one.
 pub fn attempt<T: DeserializeOwned>(value: &Value) -> Option<T> {
     T::deserialize(value).ok()
+}
+
+/// The passes of an untagged union over its variants, each item holding
+/// its mode while the variants are tried: strict, then lenient, unless
+/// this union is itself inside a strict attempt (a lenient pass would
+/// only fail again). A value that fits its first variant as it is costs
+/// one attempt, as before.
+pub fn passes() -> Passes {
+    Passes {
+        next: 0,
+        lenient: !strict(),
+    }
+}
+
+/// See [`passes`].
+pub struct Passes {
+    next: u8,
+    lenient: bool,
+}
+
+impl Iterator for Passes {
+    type Item = Mode;
+    fn next(&mut self) -> Option<Mode> {
+        self.next = self.next.saturating_add(1);
+        match self.next {
+            1 => Some(Mode::set(true)),
+            2 if self.lenient => Some(Mode::set(false)),
+            _ => None,
+        }
+    }
+}
+
+/// What a union keeps in `Unknown` (a discriminator value it does not
+/// list, or none): the value, except in a strict attempt, where a variant
+/// that knows the value is a better match.
+pub fn unknown<E: de::Error>(value: Value) -> Result<Value, E> {
+    if strict() {
+        return Err(E::custom(
+            "no variant for this discriminator (strict union attempt)",
+        ));
+    }
+    Ok(value)
 }
 
 /// The discriminator: the string value of `property`, if there is one.

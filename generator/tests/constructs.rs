@@ -34,6 +34,7 @@ constructs!(
     additional_properties,
     allof_merge,
     anyof,
+    anyof_partial_objects,
     big_integers,
     client_header_defaults,
     degrade_bad_keywords,

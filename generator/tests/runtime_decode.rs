@@ -207,9 +207,9 @@ impl runtime::object::Object for Item {
         while let Some(__key) = runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
                 "id" => id = Some(runtime::object::lenient(&mut __map)?),
-                "name" => name = __map.next_value()?,
+                "name" => name = runtime::object::optional(&mut __map)?,
                 "note" => note = __map.next_value()?,
-                "count" => count = runtime::object::lenient(&mut __map)?,
+                "count" => count = runtime::object::optional_lenient(&mut __map)?,
                 "tags" => tags = Some(__map.next_value()?),
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
@@ -253,8 +253,8 @@ impl runtime::object::Object for Order {
         while let Some(__key) = runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
                 "items" => items = Some(__map.next_value()?),
-                "by_code" => by_code = __map.next_value()?,
-                "shape" => shape = __map.next_value()?,
+                "by_code" => by_code = runtime::object::optional(&mut __map)?,
+                "shape" => shape = runtime::object::optional(&mut __map)?,
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
                 }
@@ -286,11 +286,13 @@ impl<'de> serde::Deserialize<'de> for Shape {
         if value.is_object() {
             return match u::tag(&value, "kind") {
                 Some("item") => u::tagged(&value).map(|v| Self::Item(Box::new(v))),
-                _ => Ok(Self::Unknown(value)),
+                _ => u::unknown(value).map(Self::Unknown),
             };
         }
-        if let Some(v) = u::attempt(&value) {
-            return Ok(Self::Numbers(v));
+        for _pass in u::passes() {
+            if let Some(v) = u::attempt(&value) {
+                return Ok(Self::Numbers(v));
+            }
         }
         Err(u::no_match(
             &value,
@@ -471,4 +473,260 @@ fn nested_messages_join_paths() {
         locate("x".into(), "invalid type: string".into()),
         ("x".into(), "invalid type: string".into())
     );
+}
+
+// ---------------------------------------------------------------- strict union attempts
+
+use runtime::lenient::{strict, Mode};
+
+/// As generated for `{metadata: array of integer, position: integer}`,
+/// nothing required, not nullable.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ListPartial {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Vec<i64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<i64>,
+}
+
+impl<'de> serde::Deserialize<'de> for ListPartial {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        runtime::object::deserialize(deserializer)
+    }
+}
+
+impl runtime::object::Object for ListPartial {
+    const NAME: &'static str = "ListPartial";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut metadata = None;
+        let mut position = None;
+        while let Some(__key) = runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "metadata" => metadata = runtime::object::optional_lenient(&mut __map)?,
+                "position" => position = runtime::object::optional_lenient(&mut __map)?,
+                _ => {
+                    // `additionalProperties: false`.
+                    runtime::object::undeclared::<A::Error>(&__key)?;
+                    __map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self { metadata, position })
+    }
+}
+
+/// As generated for `{metadata: array of string, nullable; position:
+/// string}`, nothing required.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct KeywordPartial {
+    #[serde(skip_serializing_if = "Maybe::is_absent")]
+    pub metadata: Maybe<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<String>,
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for KeywordPartial {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        runtime::object::deserialize(deserializer)
+    }
+}
+
+impl runtime::object::Object for KeywordPartial {
+    const NAME: &'static str = "KeywordPartial";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut metadata = Maybe::Absent;
+        let mut position = None;
+        let mut extra = serde_json::Map::new();
+        while let Some(__key) = runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "metadata" => metadata = __map.next_value()?,
+                "position" => position = runtime::object::optional(&mut __map)?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            metadata,
+            position,
+            extra,
+        })
+    }
+}
+
+/// `anyOf: [ListPartial, KeywordPartial]`, untagged, as generated.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum RulePatch {
+    List(ListPartial),
+    Keyword(KeywordPartial),
+}
+
+impl<'de> serde::Deserialize<'de> for RulePatch {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use runtime::union as u;
+        let value = u::buffer(deserializer)?;
+        for _pass in u::passes() {
+            if let Some(v) = u::attempt(&value) {
+                return Ok(Self::List(v));
+            }
+            if let Some(v) = u::attempt(&value) {
+                return Ok(Self::Keyword(v));
+            }
+        }
+        Err(u::no_match(
+            &value,
+            "RulePatch",
+            &[
+                ("List", u::explain::<ListPartial>),
+                ("Keyword", u::explain::<KeywordPartial>),
+            ],
+        ))
+    }
+}
+
+/// Decodes `body` as a response would be, and re-encodes it.
+fn patch(body: Value) -> (RulePatch, Value) {
+    let patch: RulePatch = raw(&body.to_string()).decode::<_, ()>().unwrap();
+    let back = serde_json::to_value(&patch).unwrap();
+    (patch, back)
+}
+
+// Discord's PATCH bodies: a `null` the first variant would read as absent
+// is kept by the later variant that allows it ("clear the metadata").
+#[test]
+fn an_untagged_union_prefers_a_variant_the_value_fits_as_it_is() {
+    let body = json!({"metadata": null});
+    let (decoded, back) = patch(body.clone());
+    assert_eq!(
+        decoded,
+        RulePatch::Keyword(KeywordPartial {
+            metadata: Maybe::Null,
+            position: None,
+            extra: Default::default(),
+        })
+    );
+    assert_eq!(back, body);
+    // A number inside a string: the variant with a string keeps it.
+    let body = json!({"position": "3"});
+    let (decoded, back) = patch(body.clone());
+    assert!(matches!(decoded, RulePatch::Keyword(_)), "{decoded:?}");
+    assert_eq!(back, body);
+    // A property the first variant does not allow.
+    let body = json!({"metadata": ["a"], "x": 1});
+    assert!(matches!(patch(body).0, RulePatch::Keyword(_)));
+    // The first variant when it fits as it is, as before.
+    let body = json!({"metadata": [1], "position": 3});
+    let (decoded, back) = patch(body.clone());
+    assert!(matches!(decoded, RulePatch::List(_)), "{decoded:?}");
+    assert_eq!(back, body);
+    assert!(!strict(), "the strict pass ends with the decode");
+}
+
+#[test]
+fn an_untagged_union_is_still_lenient_when_no_variant_fits_as_it_is() {
+    // `metadata: ["1"]` fits no variant as it is (integers in strings for
+    // List; Keyword's position must be a string): List, leniently.
+    let (decoded, back) = patch(json!({"metadata": ["1"], "position": 2}));
+    assert_eq!(
+        decoded,
+        RulePatch::List(ListPartial {
+            metadata: Some(vec![1]),
+            position: Some(2),
+        })
+    );
+    assert_eq!(back, json!({"metadata": [1], "position": 2}));
+    // Strings for List's integers, `null` for Keyword's non-nullable
+    // `position`: Keyword, leniently, the `null` read as absent.
+    let (decoded, back) = patch(json!({"position": null, "metadata": ["a"]}));
+    assert!(matches!(decoded, RulePatch::Keyword(_)), "{decoded:?}");
+    assert_eq!(back, json!({"metadata": ["a"]}));
+    let (path, message) = failure::<RulePatch>(r#"{"position": "x", "metadata": [true]}"#);
+    assert_eq!(path, ".");
+    assert!(
+        message.starts_with("matches no variant of `RulePatch`"),
+        "{message}"
+    );
+    assert!(!message.contains("strict"), "{message}");
+}
+
+#[test]
+fn strict_mode_suspends_each_lenient_rule_and_nothing_else() {
+    let strict_err = |v: Value| {
+        let _strict = Mode::set(true);
+        lenient::<i64>(v).is_err()
+    };
+    assert!(strict_err(json!("42")));
+    assert!(!strict_err(json!(42)));
+    // `3.0` is an integer to JSON Schema.
+    assert!(!strict_err(json!(3.0)));
+    {
+        let _strict = Mode::set(true);
+        assert!(lenient::<f64>(json!("1.5")).is_err());
+        assert_eq!(lenient::<f64>(json!(7)), Ok(7.0));
+        assert!(lenient::<bool>(json!("true")).is_err());
+        assert!(lenient::<bool>(json!(1)).is_err());
+        assert_eq!(lenient::<bool>(json!(false)), Ok(false));
+        // `null` stays a value where it is one: nullable containers.
+        assert_eq!(lenient::<Option<i64>>(json!(null)), Ok(None));
+        assert_eq!(lenient::<Maybe<bool>>(json!(null)), Ok(Maybe::Null));
+        // ... but not for an optional, non-nullable property.
+        let item = json!({"id": 1, "tags": [], "name": null});
+        assert!(serde_json::from_value::<Item>(item.clone()).is_err());
+        let item = json!({"id": 1, "tags": null, "note": null});
+        assert!(serde_json::from_value::<Item>(item).is_ok());
+        // Date-times: RFC 3339 only; a date is a date.
+        for bad in [
+            "2022-07-15T09:19:44.990+0000",
+            " 2022-07-15T09:19:44Z",
+            "2022-07-15T09:19:44",
+        ] {
+            assert!(bad.parse::<DateTime>().is_err(), "{bad}");
+        }
+        assert!("2022-07-15T09:19:44.99Z".parse::<DateTime>().is_ok());
+        assert!("2022-07-15t09:19:44.99z".parse::<DateTime>().is_ok());
+        assert!("2022-07-15T09:19:44Z".parse::<runtime::Date>().is_err());
+        assert!("2022-07-15".parse::<runtime::Date>().is_ok());
+        // Unknown enum values and discriminators.
+        assert!(runtime::lenient::unknown::<serde_json::Error>().is_err());
+        assert!(runtime::union::unknown::<serde_json::Error>(json!({})).is_err());
+    }
+    // Lenient again once the mode is dropped.
+    assert_eq!(lenient::<i64>(json!("42")), Ok(42));
+    assert!("2022-07-15T09:19:44.990+0000".parse::<DateTime>().is_ok());
+    assert!("2022-07-15T09:19:44Z".parse::<runtime::Date>().is_ok());
+    assert!(runtime::lenient::unknown::<serde_json::Error>().is_ok());
+    assert!(runtime::union::unknown::<serde_json::Error>(json!({})).is_ok());
+}
+
+#[test]
+fn strict_mode_nests_and_unions_inside_a_strict_attempt_stay_strict() {
+    assert!(!strict());
+    let modes: Vec<bool> = runtime::union::passes().map(|_m| strict()).collect();
+    assert_eq!(modes, [true, false]);
+    {
+        let _outer = Mode::set(true);
+        // Only the strict pass: a lenient one would be strict again.
+        let modes: Vec<bool> = runtime::union::passes().map(|_m| strict()).collect();
+        assert_eq!(modes, [true]);
+        {
+            let _inner = Mode::set(false);
+            assert!(!strict());
+        }
+        assert!(strict(), "restored to the enclosing mode");
+        // An untagged union inside a strict attempt: no lenient fallback.
+        let nested: Result<RulePatch, _> = serde_json::from_value(json!({"position": 3.5}));
+        assert!(nested.is_err());
+        assert!(strict());
+    }
+    assert!(!strict());
+    // A panic inside a strict attempt does not leave the thread strict.
+    let caught = std::panic::catch_unwind(|| {
+        let _strict = Mode::set(true);
+        panic!("inside a strict attempt");
+    });
+    assert!(caught.is_err());
+    assert!(!strict());
 }

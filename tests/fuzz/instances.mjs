@@ -66,6 +66,41 @@ function unescape(segment) {
   return text.replace(/~1/g, "/").replace(/~0/g, "~");
 }
 
+// A 3.1 union member that only allows `null` (`type: "null"`, `const:
+// null`, ...), as `is_null_only` in generator/src/load/normalize.rs sees it.
+function isNullOnly(s) {
+  if (s === null || typeof s !== "object" || Array.isArray(s)) return false;
+  const onlyNull = (t) => t === "null" || (Array.isArray(t) && t.length > 0 && t.every((x) => x === "null"));
+  if ("type" in s && !onlyNull(s.type)) return false;
+  const says =
+    onlyNull(s.type) ||
+    s.nullable === true ||
+    s.const === null ||
+    (Array.isArray(s.enum) && s.enum.every((x) => x === null));
+  const keys = ["type", "nullable", "const", "enum", "title", "description"];
+  return says && Object.keys(s).every((k) => keys.includes(k));
+}
+
+// The generator keys types by pointers into the document after its 3.1 →
+// 3.0 rewrite (generator/src/load/normalize.rs): null-only members leave
+// `oneOf`/`anyOf` (the schema becomes nullable), and a union left with one
+// member becomes `allOf: [...allOf, member]`. The list `seg` of `v` as
+// rewritten, when the rewrite changed it.
+function rewrittenList(v, seg) {
+  if (openapi30 || Array.isArray(v)) return undefined;
+  const nonNull = (key) =>
+    Array.isArray(v[key]) && v[key].some(isNullOnly) ? v[key].filter((s) => !isNullOnly(s)) : undefined;
+  if (seg === "oneOf" || seg === "anyOf") {
+    const list = nonNull(seg);
+    return list && list.length >= 2 ? list : undefined;
+  }
+  if (seg === "allOf") {
+    const added = ["oneOf", "anyOf"].map(nonNull).filter((l) => l && l.length === 1).map((l) => l[0]);
+    return added.length > 0 ? [...(Array.isArray(v.allOf) ? v.allOf : []), ...added] : undefined;
+  }
+  return undefined;
+}
+
 // The value at a `#/...` pointer, following `$ref`s met on the way.
 function resolve(pointer, depth = 0) {
   if (depth > 64 || !pointer.startsWith("#")) return undefined;
@@ -75,6 +110,8 @@ function resolve(pointer, depth = 0) {
   const step = (value, seg) => {
     const v = deref(value, depth + 1);
     if (v === null || typeof v !== "object") return undefined;
+    const rewritten = rewrittenList(v, seg);
+    if (rewritten !== undefined) return rewritten;
     if (seg in v) return v[seg];
     if (!seg.includes("/")) return undefined;
     return seg.split("/").reduce((x, part) => (x === undefined ? undefined : step(x, part)), v);

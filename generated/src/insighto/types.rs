@@ -120,8 +120,10 @@ impl crate::runtime::object::Object for ContactUpdate {
                 "first_name" => first_name = __map.next_value()?,
                 "last_name" => last_name = __map.next_value()?,
                 "email" => email = __map.next_value()?,
-                "channels" => channels = __map.next_value()?,
-                "user_attributes" => user_attributes = __map.next_value()?,
+                "channels" => channels = crate::runtime::object::optional(&mut __map)?,
+                "user_attributes" => {
+                    user_attributes = crate::runtime::object::optional(&mut __map)?;
+                }
                 "last_seen" => last_seen = __map.next_value()?,
                 "last_sent" => last_sent = __map.next_value()?,
                 "org_id" => org_id = __map.next_value()?,
@@ -129,7 +131,9 @@ impl crate::runtime::object::Object for ContactUpdate {
                 "last_assistant_id" => last_assistant_id = __map.next_value()?,
                 "first_widget_id" => first_widget_id = __map.next_value()?,
                 "last_widget_id" => last_widget_id = __map.next_value()?,
-                "custom_fields" => custom_fields = __map.next_value()?,
+                "custom_fields" => {
+                    custom_fields = crate::runtime::object::optional(&mut __map)?;
+                }
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
                 }
@@ -208,8 +212,8 @@ impl crate::runtime::object::Object for ContactUpdateResponse {
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
                 "message" => message = __map.next_value()?,
-                "meta" => meta = __map.next_value()?,
-                "data" => data = __map.next_value()?,
+                "meta" => meta = crate::runtime::object::optional(&mut __map)?,
+                "data" => data = crate::runtime::object::optional(&mut __map)?,
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
                 }
@@ -259,7 +263,7 @@ impl crate::runtime::object::Object for HttpValidationError {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "detail" => detail = __map.next_value()?,
+                "detail" => detail = crate::runtime::object::optional(&mut __map)?,
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
                 }
@@ -384,8 +388,10 @@ impl crate::runtime::object::Object for IContactUpdate {
                 "first_name" => first_name = __map.next_value()?,
                 "last_name" => last_name = __map.next_value()?,
                 "email" => email = __map.next_value()?,
-                "channels" => channels = __map.next_value()?,
-                "user_attributes" => user_attributes = __map.next_value()?,
+                "channels" => channels = crate::runtime::object::optional(&mut __map)?,
+                "user_attributes" => {
+                    user_attributes = crate::runtime::object::optional(&mut __map)?;
+                }
                 "last_seen" => last_seen = __map.next_value()?,
                 "last_sent" => last_sent = __map.next_value()?,
                 "org_id" => org_id = __map.next_value()?,
@@ -393,7 +399,9 @@ impl crate::runtime::object::Object for IContactUpdate {
                 "last_assistant_id" => last_assistant_id = __map.next_value()?,
                 "first_widget_id" => first_widget_id = __map.next_value()?,
                 "last_widget_id" => last_widget_id = __map.next_value()?,
-                "custom_fields" => custom_fields = __map.next_value()?,
+                "custom_fields" => {
+                    custom_fields = crate::runtime::object::optional(&mut __map)?;
+                }
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
                 }
@@ -472,9 +480,9 @@ impl crate::runtime::object::Object for ValidationError {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "loc" => loc = __map.next_value()?,
-                "msg" => msg = __map.next_value()?,
-                "type" => r#type = __map.next_value()?,
+                "loc" => loc = crate::runtime::object::optional(&mut __map)?,
+                "msg" => msg = crate::runtime::object::optional(&mut __map)?,
+                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
                 }
@@ -503,11 +511,13 @@ impl<'de> serde::Deserialize<'de> for ValidationErrorLocItem {
     ) -> Result<Self, D::Error> {
         use crate::runtime::union as u;
         let value = u::buffer(deserializer)?;
-        if let Some(v) = u::attempt(&value) {
-            return Ok(Self::Integer(v));
-        }
-        if let Some(v) = u::attempt(&value) {
-            return Ok(Self::String(v));
+        for _pass in u::passes() {
+            if let Some(v) = u::attempt(&value) {
+                return Ok(Self::Integer(v));
+            }
+            if let Some(v) = u::attempt(&value) {
+                return Ok(Self::String(v));
+            }
         }
         Err(
             u::no_match(

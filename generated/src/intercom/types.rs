@@ -386,13 +386,15 @@ impl crate::runtime::object::Object for Contact {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = __map.next_value()?,
+                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
                 "id" => id = Some(__map.next_value()?),
                 "workspace_id" => workspace_id = Some(__map.next_value()?),
                 "external_id" => external_id = Some(__map.next_value()?),
                 "role" => role = Some(__map.next_value()?),
-                "email" => email = __map.next_value()?,
-                "email_domain" => email_domain = __map.next_value()?,
+                "email" => email = crate::runtime::object::optional(&mut __map)?,
+                "email_domain" => {
+                    email_domain = crate::runtime::object::optional(&mut __map)?;
+                }
                 "phone" => phone = Some(__map.next_value()?),
                 "formatted_phone" => formatted_phone = __map.next_value()?,
                 "name" => name = Some(__map.next_value()?),
@@ -466,15 +468,21 @@ impl crate::runtime::object::Object for Contact {
                 "ios_last_seen_at" => {
                     ios_last_seen_at = crate::runtime::object::lenient(&mut __map)?;
                 }
-                "custom_attributes" => custom_attributes = __map.next_value()?,
-                "tags" => tags = __map.next_value()?,
-                "notes" => notes = __map.next_value()?,
-                "companies" => companies = __map.next_value()?,
+                "custom_attributes" => {
+                    custom_attributes = crate::runtime::object::optional(&mut __map)?;
+                }
+                "tags" => tags = crate::runtime::object::optional(&mut __map)?,
+                "notes" => notes = crate::runtime::object::optional(&mut __map)?,
+                "companies" => companies = crate::runtime::object::optional(&mut __map)?,
                 "opted_out_subscription_types" => {
-                    opted_out_subscription_types = __map.next_value()?;
+                    opted_out_subscription_types = crate::runtime::object::optional(
+                        &mut __map,
+                    )?;
                 }
                 "opted_in_subscription_types" => {
-                    opted_in_subscription_types = __map.next_value()?;
+                    opted_in_subscription_types = crate::runtime::object::optional(
+                        &mut __map,
+                    )?;
                 }
                 "utm_campaign" => utm_campaign = __map.next_value()?,
                 "utm_content" => utm_content = __map.next_value()?,
@@ -698,7 +706,7 @@ impl crate::runtime::object::Object for ContactAvatar {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = __map.next_value()?,
+                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
                 "image_url" => image_url = __map.next_value()?,
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
@@ -766,8 +774,8 @@ impl crate::runtime::object::Object for ContactCompanies {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = __map.next_value()?,
-                "data" => data = __map.next_value()?,
+                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
+                "data" => data = crate::runtime::object::optional(&mut __map)?,
                 "url" => url = Some(__map.next_value()?),
                 "total_count" => {
                     total_count = Some(crate::runtime::object::lenient(&mut __map)?);
@@ -1067,7 +1075,7 @@ impl crate::runtime::object::Object for ContactNotes {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = __map.next_value()?,
+                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
                 "data" => data = Some(__map.next_value()?),
                 "url" => url = Some(__map.next_value()?),
                 "total_count" => {
@@ -1168,7 +1176,13 @@ impl<'de> serde::Deserialize<'de> for ContactRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+        let value = Self::from(
+            <String as serde::Deserialize>::deserialize(deserializer)?,
+        );
+        if matches!(value, Self::Unknown(_)) {
+            crate::runtime::lenient::unknown::<D::Error>()?;
+        }
+        Ok(value)
     }
 }
 /// The social profiles associated with the contact.
@@ -1214,7 +1228,7 @@ impl crate::runtime::object::Object for ContactSocialProfiles {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = __map.next_value()?,
+                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
                 "data" => data = Some(__map.next_value()?),
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
@@ -1295,7 +1309,7 @@ impl crate::runtime::object::Object for ContactSubscriptionTypes {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = __map.next_value()?,
+                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
                 "data" => data = Some(__map.next_value()?),
                 "url" => url = Some(__map.next_value()?),
                 "total_count" => {
@@ -1402,7 +1416,7 @@ impl crate::runtime::object::Object for ContactTags {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = __map.next_value()?,
+                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
                 "data" => data = Some(__map.next_value()?),
                 "url" => url = Some(__map.next_value()?),
                 "total_count" => {
@@ -1719,7 +1733,13 @@ impl<'de> serde::Deserialize<'de> for IntercomVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+        let value = Self::from(
+            <String as serde::Deserialize>::deserialize(deserializer)?,
+        );
+        if matches!(value, Self::Unknown(_)) {
+            crate::runtime::lenient::unknown::<D::Error>()?;
+        }
+        Ok(value)
     }
 }
 /// A social network profile of the contact.
@@ -1912,9 +1932,11 @@ impl crate::runtime::object::Object for UpdateContactRequest {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "role" => role = __map.next_value()?,
-                "external_id" => external_id = __map.next_value()?,
-                "email" => email = __map.next_value()?,
+                "role" => role = crate::runtime::object::optional(&mut __map)?,
+                "external_id" => {
+                    external_id = crate::runtime::object::optional(&mut __map)?;
+                }
+                "email" => email = crate::runtime::object::optional(&mut __map)?,
                 "phone" => phone = __map.next_value()?,
                 "name" => name = __map.next_value()?,
                 "avatar" => avatar = __map.next_value()?,

@@ -59,10 +59,12 @@ impl crate::runtime::object::Object for Company {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = __map.next_value()?,
-                "id" => id = __map.next_value()?,
-                "company_id" => company_id = __map.next_value()?,
-                "name" => name = __map.next_value()?,
+                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
+                "id" => id = crate::runtime::object::optional(&mut __map)?,
+                "company_id" => {
+                    company_id = crate::runtime::object::optional(&mut __map)?;
+                }
+                "name" => name = crate::runtime::object::optional(&mut __map)?,
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
                 }
@@ -122,8 +124,8 @@ impl crate::runtime::object::Object for CompanyList {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = __map.next_value()?,
-                "companies" => companies = __map.next_value()?,
+                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
+                "companies" => companies = crate::runtime::object::optional(&mut __map)?,
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
                 }
@@ -177,8 +179,8 @@ impl crate::runtime::object::Object for Error {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = __map.next_value()?,
-                "errors" => errors = __map.next_value()?,
+                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
+                "errors" => errors = crate::runtime::object::optional(&mut __map)?,
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
                 }
@@ -232,8 +234,8 @@ impl crate::runtime::object::Object for ErrorItem {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "code" => code = __map.next_value()?,
-                "message" => message = __map.next_value()?,
+                "code" => code = crate::runtime::object::optional(&mut __map)?,
+                "message" => message = crate::runtime::object::optional(&mut __map)?,
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
                 }
@@ -421,43 +423,55 @@ impl crate::runtime::object::Object for Lead {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = __map.next_value()?,
-                "id" => id = __map.next_value()?,
-                "user_id" => user_id = __map.next_value()?,
-                "anonymous" => anonymous = crate::runtime::object::lenient(&mut __map)?,
+                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
+                "id" => id = crate::runtime::object::optional(&mut __map)?,
+                "user_id" => user_id = crate::runtime::object::optional(&mut __map)?,
+                "anonymous" => {
+                    anonymous = crate::runtime::object::optional_lenient(&mut __map)?;
+                }
                 "email" => email = __map.next_value()?,
                 "phone" => phone = __map.next_value()?,
                 "name" => name = __map.next_value()?,
-                "pseudonym" => pseudonym = __map.next_value()?,
-                "avatar" => avatar = __map.next_value()?,
-                "app_id" => app_id = __map.next_value()?,
-                "companies" => companies = __map.next_value()?,
-                "location_data" => location_data = __map.next_value()?,
+                "pseudonym" => pseudonym = crate::runtime::object::optional(&mut __map)?,
+                "avatar" => avatar = crate::runtime::object::optional(&mut __map)?,
+                "app_id" => app_id = crate::runtime::object::optional(&mut __map)?,
+                "companies" => companies = crate::runtime::object::optional(&mut __map)?,
+                "location_data" => {
+                    location_data = crate::runtime::object::optional(&mut __map)?;
+                }
                 "last_request_at" => {
                     last_request_at = crate::runtime::object::lenient(&mut __map)?;
                 }
                 "last_seen_ip" => last_seen_ip = __map.next_value()?,
-                "created_at" => created_at = crate::runtime::object::lenient(&mut __map)?,
+                "created_at" => {
+                    created_at = crate::runtime::object::optional_lenient(&mut __map)?;
+                }
                 "remote_created_at" => {
                     remote_created_at = crate::runtime::object::lenient(&mut __map)?;
                 }
                 "signed_up_at" => {
                     signed_up_at = crate::runtime::object::lenient(&mut __map)?;
                 }
-                "updated_at" => updated_at = crate::runtime::object::lenient(&mut __map)?,
-                "session_count" => {
-                    session_count = crate::runtime::object::lenient(&mut __map)?;
+                "updated_at" => {
+                    updated_at = crate::runtime::object::optional_lenient(&mut __map)?;
                 }
-                "social_profiles" => social_profiles = __map.next_value()?,
+                "session_count" => {
+                    session_count = crate::runtime::object::optional_lenient(&mut __map)?;
+                }
+                "social_profiles" => {
+                    social_profiles = crate::runtime::object::optional(&mut __map)?;
+                }
                 "unsubscribed_from_emails" => {
-                    unsubscribed_from_emails = crate::runtime::object::lenient(
+                    unsubscribed_from_emails = crate::runtime::object::optional_lenient(
                         &mut __map,
                     )?;
                 }
                 "user_agent_data" => user_agent_data = __map.next_value()?,
-                "tags" => tags = __map.next_value()?,
-                "segments" => segments = __map.next_value()?,
-                "custom_attributes" => custom_attributes = __map.next_value()?,
+                "tags" => tags = crate::runtime::object::optional(&mut __map)?,
+                "segments" => segments = crate::runtime::object::optional(&mut __map)?,
+                "custom_attributes" => {
+                    custom_attributes = crate::runtime::object::optional(&mut __map)?;
+                }
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
                 }
@@ -538,7 +552,7 @@ impl crate::runtime::object::Object for LeadAvatar {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = __map.next_value()?,
+                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
                 "image_url" => image_url = __map.next_value()?,
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
@@ -642,7 +656,7 @@ impl crate::runtime::object::Object for LocationData {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = __map.next_value()?,
+                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
                 "city_name" => city_name = __map.next_value()?,
                 "continent_code" => continent_code = __map.next_value()?,
                 "country_name" => country_name = __map.next_value()?,
@@ -723,9 +737,9 @@ impl crate::runtime::object::Object for Segment {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = __map.next_value()?,
-                "id" => id = __map.next_value()?,
-                "name" => name = __map.next_value()?,
+                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
+                "id" => id = crate::runtime::object::optional(&mut __map)?,
+                "name" => name = crate::runtime::object::optional(&mut __map)?,
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
                 }
@@ -779,8 +793,8 @@ impl crate::runtime::object::Object for SegmentList {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = __map.next_value()?,
-                "segments" => segments = __map.next_value()?,
+                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
+                "segments" => segments = crate::runtime::object::optional(&mut __map)?,
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
                 }
@@ -852,8 +866,8 @@ impl crate::runtime::object::Object for SocialProfile {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = __map.next_value()?,
-                "name" => name = __map.next_value()?,
+                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
+                "name" => name = crate::runtime::object::optional(&mut __map)?,
                 "id" => id = __map.next_value()?,
                 "username" => username = __map.next_value()?,
                 "url" => url = __map.next_value()?,
@@ -917,8 +931,10 @@ impl crate::runtime::object::Object for SocialProfileList {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = __map.next_value()?,
-                "social_profiles" => social_profiles = __map.next_value()?,
+                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
+                "social_profiles" => {
+                    social_profiles = crate::runtime::object::optional(&mut __map)?;
+                }
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
                 }
@@ -982,9 +998,9 @@ impl crate::runtime::object::Object for Tag {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = __map.next_value()?,
-                "id" => id = __map.next_value()?,
-                "name" => name = __map.next_value()?,
+                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
+                "id" => id = crate::runtime::object::optional(&mut __map)?,
+                "name" => name = crate::runtime::object::optional(&mut __map)?,
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
                 }
@@ -1038,8 +1054,8 @@ impl crate::runtime::object::Object for TagList {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "type" => r#type = __map.next_value()?,
-                "tags" => tags = __map.next_value()?,
+                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
+                "tags" => tags = crate::runtime::object::optional(&mut __map)?,
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
                 }
@@ -1127,13 +1143,17 @@ impl crate::runtime::object::Object for UpdateLeadRequest {
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
-                "id" => id = __map.next_value()?,
-                "user_id" => user_id = __map.next_value()?,
-                "phone" => phone = __map.next_value()?,
-                "email" => email = __map.next_value()?,
-                "name" => name = __map.next_value()?,
-                "last_seen_user_agent" => last_seen_user_agent = __map.next_value()?,
-                "custom_attributes" => custom_attributes = __map.next_value()?,
+                "id" => id = crate::runtime::object::optional(&mut __map)?,
+                "user_id" => user_id = crate::runtime::object::optional(&mut __map)?,
+                "phone" => phone = crate::runtime::object::optional(&mut __map)?,
+                "email" => email = crate::runtime::object::optional(&mut __map)?,
+                "name" => name = crate::runtime::object::optional(&mut __map)?,
+                "last_seen_user_agent" => {
+                    last_seen_user_agent = crate::runtime::object::optional(&mut __map)?;
+                }
+                "custom_attributes" => {
+                    custom_attributes = crate::runtime::object::optional(&mut __map)?;
+                }
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
                 }

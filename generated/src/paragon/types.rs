@@ -171,19 +171,29 @@ impl crate::runtime::object::Object for IntercomUpdateContactRequestParameters {
         while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
                 "contactId" => contact_id = Some(__map.next_value()?),
-                "role" => role = __map.next_value()?,
-                "email" => email = __map.next_value()?,
-                "name" => name = __map.next_value()?,
-                "externalId" => external_id = __map.next_value()?,
-                "phone" => phone = __map.next_value()?,
-                "avatar" => avatar = __map.next_value()?,
-                "signedUpDate" => signed_up_date = __map.next_value()?,
-                "lastSeenDate" => last_seen_date = __map.next_value()?,
-                "ownerId" => owner_id = __map.next_value()?,
-                "unsubscribeFromEmail" => {
-                    unsubscribe_from_email = crate::runtime::object::lenient(&mut __map)?;
+                "role" => role = crate::runtime::object::optional(&mut __map)?,
+                "email" => email = crate::runtime::object::optional(&mut __map)?,
+                "name" => name = crate::runtime::object::optional(&mut __map)?,
+                "externalId" => {
+                    external_id = crate::runtime::object::optional(&mut __map)?;
                 }
-                "customAttribute" => custom_attribute = __map.next_value()?,
+                "phone" => phone = crate::runtime::object::optional(&mut __map)?,
+                "avatar" => avatar = crate::runtime::object::optional(&mut __map)?,
+                "signedUpDate" => {
+                    signed_up_date = crate::runtime::object::optional(&mut __map)?;
+                }
+                "lastSeenDate" => {
+                    last_seen_date = crate::runtime::object::optional(&mut __map)?;
+                }
+                "ownerId" => owner_id = crate::runtime::object::optional(&mut __map)?,
+                "unsubscribeFromEmail" => {
+                    unsubscribe_from_email = crate::runtime::object::optional_lenient(
+                        &mut __map,
+                    )?;
+                }
+                "customAttribute" => {
+                    custom_attribute = crate::runtime::object::optional(&mut __map)?;
+                }
                 _ => {
                     extra.insert(__key.into_string(), __map.next_value()?);
                 }
@@ -277,6 +287,12 @@ impl<'de> serde::Deserialize<'de> for IntercomUpdateContactRequestParametersRole
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+        let value = Self::from(
+            <String as serde::Deserialize>::deserialize(deserializer)?,
+        );
+        if matches!(value, Self::Unknown(_)) {
+            crate::runtime::lenient::unknown::<D::Error>()?;
+        }
+        Ok(value)
     }
 }

@@ -60,9 +60,14 @@ impl Date {
 }
 
 fn parse_datetime(input: &str) -> Result<time::OffsetDateTime, ParseDateTimeError> {
-    let s = input.trim();
+    // A strict union attempt takes RFC 3339 as it is (see `lenient::Mode`).
+    let strict = super::lenient::strict();
+    let s = if strict { input } else { input.trim() };
     if let Ok(v) = time::OffsetDateTime::parse(s, &Rfc3339) {
         return Ok(v);
+    }
+    if strict {
+        return Err(invalid_datetime(s));
     }
     // Lenient fallbacks: `t`/space separator, lowercase `z`, an offset
     // without colon (`+0000`, `+05`), a missing offset (taken as UTC).
@@ -93,21 +98,27 @@ fn parse_datetime(input: &str) -> Result<time::OffsetDateTime, ParseDateTimeErro
     if let Ok(v) = time::OffsetDateTime::parse(&normalized, &Rfc3339) {
         return Ok(v);
     }
-    Err(ParseDateTimeError(format!(
+    Err(invalid_datetime(s))
+}
+
+fn invalid_datetime(s: &str) -> ParseDateTimeError {
+    ParseDateTimeError(format!(
         "invalid RFC 3339 date-time `{}`",
         super::error::truncate_str(s, 64)
-    )))
+    ))
 }
 
 fn parse_date(input: &str) -> Result<time::Date, ParseDateTimeError> {
-    let s = input.trim();
+    // Strict: `YYYY-MM-DD` only, never the date part of a timestamp.
+    let strict = super::lenient::strict();
+    let s = if strict { input } else { input.trim() };
     let err = || {
         ParseDateTimeError(format!(
             "invalid date `{}` (expected YYYY-MM-DD)",
             super::error::truncate_str(s, 64)
         ))
     };
-    if s.len() > 10 {
+    if s.len() > 10 && !strict {
         return parse_datetime(s).map(|v| v.date()).map_err(|_| err());
     }
     let bytes = s.as_bytes();

@@ -11,7 +11,12 @@
 //! string is sent back as a number, never as the string it came in.
 //! Anything else (`"zero"`, `"NaN"`, an out-of-range integer) is still an
 //! error. Requests are never affected: encoding is always strict.
+//!
+//! The first pass of an untagged union ([`super::union`]) suspends these
+//! rules ([`strict`]): a variant that needs one of them is a worse match
+//! than a later variant the value fits as it is.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
@@ -19,6 +24,60 @@ use std::marker::PhantomData;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use super::maybe::Maybe;
+
+thread_local! {
+    static STRICT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether the lenient rules are suspended on this thread: the value must
+/// fit the schema as it is (see [`Mode`]).
+pub fn strict() -> bool {
+    STRICT.with(Cell::get)
+}
+
+/// Sets whether the lenient rules are suspended until dropped, then puts
+/// back the state it found, so a union nested inside a strict attempt stays
+/// strict and a panic cannot leave the thread strict.
+///
+/// Suspended in strict mode, each because the value does not fit the
+/// schema as it is and re-encoding would change it: a number or boolean
+/// inside a string, `0`/`1` for a boolean, `null` for an optional property
+/// that is not nullable (read as absent), a date-time that is not RFC 3339,
+/// a date-time for a date, a property `additionalProperties: false` does
+/// not allow, an enum value or discriminator the schema does not list. Kept:
+/// an integral float for an integer (`3.0` is an integer to JSON Schema)
+/// and undeclared properties where the schema allows them.
+#[must_use]
+pub struct Mode(bool);
+
+impl Mode {
+    /// Suspends (`true`) or restores (`false`) the lenient rules.
+    pub fn set(strict: bool) -> Mode {
+        Mode(STRICT.with(|s| s.replace(strict)))
+    }
+}
+
+impl Drop for Mode {
+    fn drop(&mut self) {
+        STRICT.with(|s| s.set(self.0));
+    }
+}
+
+/// An error when a lenient rule is needed in strict mode. Never reaches a
+/// caller: strict attempts only rank union variants.
+pub fn not_strict<E: de::Error>(what: &str) -> Result<(), E> {
+    if strict() {
+        return Err(E::custom(format_args!("{what} (strict union attempt)")));
+    }
+    Ok(())
+}
+
+/// Checks an enum value the schema does not list: kept in `Unknown` (new
+/// values must not break decoding), except in a strict union attempt,
+/// where a variant that lists the value is a better match.
+pub fn unknown<E: de::Error>() -> Result<(), E> {
+    not_strict("an enum value the schema does not list")
+}
 
 /// A value decoded leniently (see the module documentation).
 pub trait Lenient: Sized {
@@ -76,6 +135,7 @@ impl<'de> Visitor<'de> for NumberVisitor {
         Ok(Number::F(v))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Number, E> {
+        not_strict::<E>("a number inside a string")?;
         parse_number(v).ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
     }
 }
@@ -173,6 +233,7 @@ impl<'de> Visitor<'de> for BoolVisitor {
         Ok(v)
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<bool, E> {
+        not_strict::<E>("a number for a boolean")?;
         match v {
             0 => Ok(false),
             1 => Ok(true),
@@ -180,6 +241,7 @@ impl<'de> Visitor<'de> for BoolVisitor {
         }
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<bool, E> {
+        not_strict::<E>("a number for a boolean")?;
         match v {
             0 => Ok(false),
             1 => Ok(true),
@@ -187,6 +249,7 @@ impl<'de> Visitor<'de> for BoolVisitor {
         }
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+        not_strict::<E>("a boolean inside a string")?;
         if v.eq_ignore_ascii_case("true") || v == "1" {
             Ok(true)
         } else if v.eq_ignore_ascii_case("false") || v == "0" {

@@ -14,7 +14,7 @@ use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess};
 
-use super::lenient::{Lenient, Seed};
+use super::lenient::{not_strict, Lenient, Seed};
 
 /// A generated struct, decoded from the entries of a JSON object.
 pub trait Object: Sized {
@@ -104,4 +104,41 @@ pub fn next_key<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<Key<'de>>,
 /// may come inside strings; see [`super::lenient`]).
 pub fn lenient<'de, A: MapAccess<'de>, T: Lenient>(map: &mut A) -> Result<T, A::Error> {
     map.next_value_seed(Seed::<T>::new())
+}
+
+/// The value of an optional property that is not nullable: `null`, which
+/// real servers often send, is read as absent, except in a strict union
+/// attempt (see [`super::lenient::Mode`]), where it makes this variant a
+/// worse match than one that keeps the `null`.
+pub fn optional<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+) -> Result<Option<T>, A::Error> {
+    let value: Option<T> = map.next_value()?;
+    if value.is_none() {
+        not_strict::<A::Error>("`null` for a property that is not nullable")?;
+    }
+    Ok(value)
+}
+
+/// [`optional`] for a value decoded leniently.
+pub fn optional_lenient<'de, A: MapAccess<'de>, T: Lenient>(
+    map: &mut A,
+) -> Result<Option<T>, A::Error> {
+    let value: Option<T> = lenient(map)?;
+    if value.is_none() {
+        not_strict::<A::Error>("`null` for a property that is not nullable")?;
+    }
+    Ok(value)
+}
+
+/// Checks a property `additionalProperties: false` does not allow: kept
+/// (nothing the server sends is lost), except in a strict union attempt.
+pub fn undeclared<E: de::Error>(key: &Key<'_>) -> Result<(), E> {
+    if super::lenient::strict() {
+        return Err(E::custom(format_args!(
+            "property `{}` is not allowed (strict union attempt)",
+            key.as_str()
+        )));
+    }
+    Ok(())
 }

@@ -342,7 +342,8 @@ fn struct_serde(
     for f in &s.fields {
         let n = ident(&f.rust_name);
         let wire = f.name.as_str();
-        let decode = if is_lenient(types, &f.ty) {
+        let lenient = is_lenient(types, &f.ty);
+        let decode = if lenient {
             quote!(crate::runtime::object::lenient(&mut __map)?)
         } else {
             quote!(__map.next_value()?)
@@ -356,6 +357,12 @@ fn struct_serde(
                 inits.push(quote!(#n: #n.ok_or_else(|| __missing(#wire))?,));
             }
             Presence::Optional => {
+                // `null` is read as absent (see `runtime::object::optional`).
+                let decode = if lenient {
+                    quote!(crate::runtime::object::optional_lenient(&mut __map)?)
+                } else {
+                    quote!(crate::runtime::object::optional(&mut __map)?)
+                };
                 locals.push(quote!(let mut #n = None;));
                 arms.push(quote!(#wire => #n = #decode,));
                 inits.push(quote!(#n,));
@@ -388,7 +395,14 @@ fn struct_serde(
         }
         _ => quote!(__map.next_value()?),
     };
-    let keep = quote!(extra.insert(__key.into_string(), #extra_value););
+    let keep = match &s.additional {
+        // Kept, but a strict union attempt must not match on it.
+        Additional::Deny => quote! {
+            crate::runtime::object::undeclared::<A::Error>(&__key)?;
+            extra.insert(__key.into_string(), #extra_value);
+        },
+        _ => quote!(extra.insert(__key.into_string(), #extra_value);),
+    };
     let body = if arms.is_empty() {
         keep
     } else {
@@ -595,7 +609,11 @@ fn enum_item(name: &proc_macro2::Ident, e: &EnumType, extra: &TokenStream) -> To
         }
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                #deserialize_ty(deserializer).map(Self::from)
+                let value = Self::from(#deserialize_ty(deserializer)?);
+                if matches!(value, Self::Unknown(_)) {
+                    crate::runtime::lenient::unknown::<D::Error>()?;
+                }
+                Ok(value)
             }
         }
     }
@@ -659,9 +677,12 @@ fn union_item(
                 quote!((#vn, u::explain::<#ty>))
             });
             let type_name = name.to_string();
+            // Strictly first, then leniently (see `runtime::union::passes`).
             let body = quote! {
                 let value = u::buffer(deserializer)?;
-                #(#attempts)*
+                for _pass in u::passes() {
+                    #(#attempts)*
+                }
                 Err(u::no_match(&value, #type_name, &[#(#explains),*]))
             };
             (quote!(), quote!(), body)
@@ -684,7 +705,7 @@ fn union_item(
                 let value = u::buffer(deserializer)?;
                 match u::tag(&value, #prop) {
                     #(#arms)*
-                    _ => Ok(Self::Unknown(value)),
+                    _ => u::unknown(value).map(Self::Unknown),
                 }
             };
             let doc_prop = doc(&[Para::Ours(&format!(

@@ -203,71 +203,101 @@ fn types_and_client(
         RuntimePath::Crate => tokens,
         RuntimePath::Super => layout::runtime_via_super(tokens),
     };
-    // `types.rs` and the operations of `client.rs` are independent: a
-    // second thread formats `types.rs`, then both take chunks of operations
-    // from a shared counter (a big API is mostly operations), joined in
-    // order at the end. Items are formatted one by one ([`unparse_items`]),
-    // so memory stays flat on huge APIs. Token streams are not `Send`: each
-    // thread builds its own and hands back text.
-    const CHUNK: usize = 64;
-    let chunks = api.operations.len().div_ceil(CHUNK);
+    // Every type and every operation is an independent item: the types,
+    // then the operations, are cut into chunks that worker threads (one
+    // per core) take from a shared counter, each building and formatting
+    // its chunk's items one by one ([`unparse_items`]), so all cores stay
+    // busy whatever the mix (Stripe is mostly types, Graph mostly
+    // operations) and memory stays flat on huge APIs. The chunks' texts
+    // are joined in order at the end, so the output does not depend on
+    // which thread did what. Token streams are not `Send`: each thread
+    // builds its own and hands back text.
+    const TYPE_CHUNK: usize = 128;
+    const OP_CHUNK: usize = 64;
+    let type_chunks = api.types.len().div_ceil(TYPE_CHUNK);
+    let op_chunks = api.operations.len().div_ceil(OP_CHUNK);
+    let chunks = type_chunks + op_chunks;
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let operations = |done: &mut Vec<(usize, Result<String, String>)>| {
+    let work = || {
         let table = rust_type::Types::new(&api.types);
         let cfg_for = cfg_for(features);
+        let mut done: Vec<(usize, Result<String, String>)> = Vec::new();
         loop {
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let start = i * CHUNK;
-            if start >= api.operations.len() {
+            if i >= chunks {
                 break;
             }
-            let ops = &api.operations[start..(start + CHUNK).min(api.operations.len())];
-            let items = ops.iter().map(|op| {
-                relocate(operation::operation(
-                    &table,
-                    op,
-                    &api.client_params,
-                    cfg_for(op).as_ref(),
-                ))
-            });
-            done.push((i, unparse_items(items, &m.module)));
-        }
-    };
-    let (types_text, mut done) = std::thread::scope(|scope| {
-        let worker = scope.spawn(|| {
-            let table = rust_type::Types::new(&api.types);
-            let type_items = types::type_items(&table, &api.types);
-            let prelude = quote! {
-                //! Request and response types.
-            };
-            let text = unparse_items([prelude], &m.module).and_then(|mut text| {
-                text.push_str(&unparse_items(
-                    type_items.into_iter().map(relocate),
+            let text = if i < type_chunks {
+                let start = i * TYPE_CHUNK;
+                let defs = &api.types[start..(start + TYPE_CHUNK).min(api.types.len())];
+                unparse_items(
+                    types::type_items(&table, defs).into_iter().map(relocate),
                     &m.module,
-                )?);
-                Ok(text)
-            });
-            let mut done = Vec::new();
-            operations(&mut done);
-            (text, done, FORMAT_TIME.with(|t| t.get()))
-        });
-        let mut done = Vec::with_capacity(chunks);
-        operations(&mut done);
-        let (types_text, theirs, format_time) = worker.join().unwrap_or_else(|_| {
-            (
-                Err(format!(
-                    "internal error: emitting the types of {} panicked",
-                    m.module
-                )),
-                Vec::new(),
-                Default::default(),
-            )
-        });
-        FORMAT_TIME.with(|t| t.set(t.get() + format_time));
-        done.extend(theirs);
-        (types_text, done)
+                )
+            } else {
+                let start = (i - type_chunks) * OP_CHUNK;
+                let ops = &api.operations[start..(start + OP_CHUNK).min(api.operations.len())];
+                unparse_items(
+                    ops.iter().map(|op| {
+                        relocate(operation::operation(
+                            &table,
+                            op,
+                            &api.client_params,
+                            cfg_for(op).as_ref(),
+                        ))
+                    }),
+                    &m.module,
+                )
+            };
+            done.push((i, text));
+        }
+        (done, FORMAT_TIME.with(|t| t.get()))
+    };
+    // Two threads at least, as before this ran on all cores; at most as
+    // many as there are chunks.
+    let threads = std::thread::available_parallelism()
+        .map_or(2, std::num::NonZeroUsize::get)
+        .clamp(2, 16)
+        .min(chunks.max(1));
+    let mut done = std::thread::scope(|scope| {
+        let workers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        // This thread works too; its format time is already its own.
+        let (mut done, _) = work();
+        for worker in workers {
+            // A panicked worker leaves its chunks missing: reported below.
+            if let Ok((theirs, format_time)) = worker.join() {
+                FORMAT_TIME.with(|t| t.set(t.get() + format_time));
+                done.extend(theirs);
+            }
+        }
+        done
     });
     done.sort_by_key(|(i, _)| *i);
+    let types_missing = done.iter().take_while(|(i, _)| *i < type_chunks).count() != type_chunks;
+    if types_missing {
+        return Err(format!(
+            "internal error: emitting the types of {} panicked",
+            m.module
+        ));
+    }
+    if done.len() != chunks {
+        return Err(format!(
+            "internal error: emitting the operations of {} panicked",
+            m.module
+        ));
+    }
+    let mut done = done.into_iter().map(|(_, text)| text);
+
+    let mut types_text = unparse_items(
+        [quote! {
+            //! Request and response types.
+        }],
+        &m.module,
+    )?;
+    for text in done.by_ref().take(type_chunks) {
+        types_text.push_str(&text?);
+    }
+
     let use_types = (!api.types.is_empty()).then(|| {
         quote!(
             #[allow(unused_imports)]
@@ -284,16 +314,10 @@ fn types_and_client(
         client::head_items(api, &table).into_iter().map(relocate),
         &m.module,
     )?);
-    if done.len() != chunks {
-        return Err(format!(
-            "internal error: emitting the operations of {} panicked",
-            m.module
-        ));
-    }
-    for (_, text) in done {
+    for text in done {
         client_text.push_str(&text?);
     }
-    Ok((types_text?, client_text))
+    Ok((types_text, client_text))
 }
 
 /// The `#[cfg(feature = ..)]` of each operation, when `features` (operations
@@ -337,16 +361,29 @@ pub fn emit_crate(
     modules: &[ApiModule<'_>],
     opts: &CrateOptions,
 ) -> Result<Vec<GeneratedFile>, String> {
-    let mut files = krate::crate_files(modules, opts)?;
-    for m in modules {
-        let header = format!(
-            "// @generated by `{}` from {}. Do not edit by hand.\n",
-            docs::escape_controls(&opts.command),
-            docs::escape_controls(&m.spec_path)
-        );
-        files.extend(api_files(m, opts, &header)?);
-    }
-    files.extend(crate::surface::api_files(modules, opts));
+    // The API description files read only the IR: a thread of their own
+    // computes them while the code is emitted (a few percent of a big
+    // API's time, otherwise spent after everything else).
+    let (code, surface) = std::thread::scope(|scope| {
+        let surface = scope.spawn(|| crate::surface::api_files(modules, opts));
+        let code = (|| {
+            let mut files = krate::crate_files(modules, opts)?;
+            for m in modules {
+                let header = format!(
+                    "// @generated by `{}` from {}. Do not edit by hand.\n",
+                    docs::escape_controls(&opts.command),
+                    docs::escape_controls(&m.spec_path)
+                );
+                files.extend(api_files(m, opts, &header)?);
+            }
+            Ok::<_, String>(files)
+        })();
+        (code, surface.join())
+    });
+    let mut files = code?;
+    files.extend(surface.map_err(|_| {
+        "internal error: describing the API for the API files panicked".to_string()
+    })?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }

@@ -130,3 +130,57 @@ fn every_file_has_a_generated_header() {
         );
     }
 }
+
+/// Emit splits the types and the operations into chunks that several
+/// threads format in whatever order they get to them: the files must still
+/// list every item once, in the IR's order, and be the same every time.
+#[test]
+fn many_chunks_join_in_order() {
+    const TYPES: usize = 300; // more than two chunks of types
+    const OPS: usize = 150; // more than two chunks of operations
+    let mut text = String::from("openapi: 3.0.3\ninfo:\n  title: chunks\n  version: '1'\npaths:\n");
+    for i in 0..OPS {
+        text.push_str(&format!(
+            "  /things{i:03}:\n    get:\n      operationId: getThing{i:03}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/Schema{:03}'\n",
+            i % TYPES
+        ));
+    }
+    text.push_str("components:\n  schemas:\n");
+    for i in 0..TYPES {
+        text.push_str(&format!(
+            "    Schema{i:03}:\n      type: object\n      properties:\n        n{i:03}:\n          type: integer\n"
+        ));
+    }
+    let files = generate("chunks.yaml", &text);
+    let file = |name: &str| {
+        files
+            .iter()
+            .find(|f| f.path.ends_with(name))
+            .map(|f| f.contents.clone())
+            .unwrap_or_else(|| panic!("no {name}"))
+    };
+    // The numbers after `marker`, in the order they first appear.
+    let order = |text: &str, marker: &str| -> Vec<usize> {
+        let mut seen = Vec::new();
+        for piece in text.split(marker).skip(1) {
+            let digits: String = piece.chars().take_while(char::is_ascii_digit).collect();
+            if let Ok(n) = digits.parse::<usize>() {
+                if !seen.contains(&n) {
+                    seen.push(n);
+                }
+            }
+        }
+        seen
+    };
+    let types = file("types.rs");
+    assert_eq!(
+        order(&types, "pub struct Schema"),
+        (0..TYPES).collect::<Vec<_>>()
+    );
+    let client = file("client.rs");
+    assert_eq!(
+        order(&client, "pub struct GetThing"),
+        (0..OPS).collect::<Vec<_>>()
+    );
+    assert_eq!(files, generate("chunks.yaml", &text), "same bytes again");
+}

@@ -163,9 +163,12 @@ fn api_files(
         pub use client::*;
     };
 
-    let (types_text, client_text) =
-        types_and_client(m, opts.tag_features(m.api), RuntimePath::Crate)?;
-    let with_header = |body: String| format!("{header}{RUSTFMT_SKIP}\n\n{body}");
+    let (types_text, client_text) = types_and_client(
+        m,
+        opts.tag_features(m.api),
+        RuntimePath::Crate,
+        &format!("{header}{RUSTFMT_SKIP}\n\n"),
+    )?;
     Ok(vec![
         GeneratedFile {
             path: dir.join("mod.rs"),
@@ -173,11 +176,11 @@ fn api_files(
         },
         GeneratedFile {
             path: dir.join("types.rs"),
-            contents: with_header(types_text),
+            contents: types_text,
         },
         GeneratedFile {
             path: dir.join("client.rs"),
-            contents: with_header(client_text),
+            contents: client_text,
         },
     ])
 }
@@ -191,83 +194,129 @@ enum RuntimePath {
     Super,
 }
 
-/// The formatted bodies of `types.rs` and `client.rs`, without header;
-/// `features`: gate operations by their tag features.
+/// The texts of `types.rs` and `client.rs`: `prefix` (a header, or
+/// nothing), then the formatted body; `features`: gate operations by their
+/// tag features.
 fn types_and_client(
     m: &ApiModule<'_>,
     features: bool,
     runtime: RuntimePath,
+    prefix: &str,
 ) -> Result<(String, String), String> {
     let api = m.api;
     let relocate = move |tokens: TokenStream| match runtime {
         RuntimePath::Crate => tokens,
         RuntimePath::Super => layout::runtime_via_super(tokens),
     };
-    // `types.rs` and the operations of `client.rs` are independent: a
-    // second thread formats `types.rs`, then both take chunks of operations
-    // from a shared counter (a big API is mostly operations), joined in
-    // order at the end. Items are formatted one by one ([`unparse_items`]),
-    // so memory stays flat on huge APIs. Token streams are not `Send`: each
-    // thread builds its own and hands back text.
-    const CHUNK: usize = 64;
-    let chunks = api.operations.len().div_ceil(CHUNK);
+    // Every type and every operation is an independent item: the types,
+    // then the operations, are cut into chunks that worker threads (one
+    // per core) take from a shared counter, each building and formatting
+    // its chunk's items one by one ([`unparse_items`]), so all cores stay
+    // busy whatever the mix (Stripe is mostly types, Graph mostly
+    // operations) and memory stays flat on huge APIs. The chunks' texts
+    // are joined in order at the end, so the output does not depend on
+    // which thread did what. Token streams are not `Send`: each thread
+    // builds its own and hands back text.
+    const TYPE_CHUNK: usize = 128;
+    const OP_CHUNK: usize = 64;
+    let type_chunks = api.types.len().div_ceil(TYPE_CHUNK);
+    let op_chunks = api.operations.len().div_ceil(OP_CHUNK);
+    let chunks = type_chunks + op_chunks;
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let operations = |done: &mut Vec<(usize, Result<String, String>)>| {
+    let work = || {
         let table = rust_type::Types::new(&api.types);
         let cfg_for = cfg_for(features);
+        let mut done: Vec<(usize, Result<String, String>)> = Vec::new();
         loop {
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let start = i * CHUNK;
-            if start >= api.operations.len() {
+            if i >= chunks {
                 break;
             }
-            let ops = &api.operations[start..(start + CHUNK).min(api.operations.len())];
-            let items = ops.iter().map(|op| {
-                relocate(operation::operation(
-                    &table,
-                    op,
-                    &api.client_params,
-                    cfg_for(op).as_ref(),
-                ))
-            });
-            done.push((i, unparse_items(items, &m.module)));
-        }
-    };
-    let (types_text, mut done) = std::thread::scope(|scope| {
-        let worker = scope.spawn(|| {
-            let table = rust_type::Types::new(&api.types);
-            let type_items = types::type_items(&table, &api.types);
-            let prelude = quote! {
-                //! Request and response types.
-            };
-            let text = unparse_items([prelude], &m.module).and_then(|mut text| {
-                text.push_str(&unparse_items(
-                    type_items.into_iter().map(relocate),
+            let text = if i < type_chunks {
+                let start = i * TYPE_CHUNK;
+                let defs = &api.types[start..(start + TYPE_CHUNK).min(api.types.len())];
+                unparse_items(
+                    types::type_items(&table, defs).into_iter().map(relocate),
                     &m.module,
-                )?);
-                Ok(text)
-            });
-            let mut done = Vec::new();
-            operations(&mut done);
-            (text, done, FORMAT_TIME.with(|t| t.get()))
-        });
-        let mut done = Vec::with_capacity(chunks);
-        operations(&mut done);
-        let (types_text, theirs, format_time) = worker.join().unwrap_or_else(|_| {
-            (
-                Err(format!(
-                    "internal error: emitting the types of {} panicked",
-                    m.module
-                )),
-                Vec::new(),
-                Default::default(),
-            )
-        });
-        FORMAT_TIME.with(|t| t.set(t.get() + format_time));
-        done.extend(theirs);
-        (types_text, done)
+                )
+            } else {
+                let start = (i - type_chunks) * OP_CHUNK;
+                let ops = &api.operations[start..(start + OP_CHUNK).min(api.operations.len())];
+                unparse_items(
+                    ops.iter().map(|op| {
+                        relocate(operation::operation(
+                            &table,
+                            op,
+                            &api.client_params,
+                            cfg_for(op).as_ref(),
+                        ))
+                    }),
+                    &m.module,
+                )
+            };
+            done.push((i, text));
+        }
+        (done, FORMAT_TIME.with(|t| t.get()))
+    };
+    // Two threads at least, as before this ran on all cores; at most as
+    // many as there are chunks.
+    let threads = std::thread::available_parallelism()
+        .map_or(2, std::num::NonZeroUsize::get)
+        .clamp(2, 16)
+        .min(chunks.max(1));
+    let mut done = std::thread::scope(|scope| {
+        let workers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        // This thread works too; its format time is already its own.
+        let (mut done, _) = work();
+        for worker in workers {
+            // A panicked worker leaves its chunks missing: reported below.
+            if let Ok((theirs, format_time)) = worker.join() {
+                FORMAT_TIME.with(|t| t.set(t.get() + format_time));
+                done.extend(theirs);
+            }
+        }
+        done
     });
     done.sort_by_key(|(i, _)| *i);
+    let types_missing = done.iter().take_while(|(i, _)| *i < type_chunks).count() != type_chunks;
+    if types_missing {
+        return Err(format!(
+            "internal error: emitting the types of {} panicked",
+            m.module
+        ));
+    }
+    if done.len() != chunks {
+        return Err(format!(
+            "internal error: emitting the operations of {} panicked",
+            m.module
+        ));
+    }
+    let mut done = done.into_iter().map(|(_, text)| text);
+    // Each file is allocated once at its final size (Graph's `client.rs`
+    // is 94 MB: doubling as it grows would briefly hold twice that), and
+    // each chunk is freed once copied.
+    let join = |parts: &mut dyn Iterator<Item = Result<String, String>>,
+                head: String|
+     -> Result<String, String> {
+        let parts: Vec<String> = parts.collect::<Result<_, _>>()?;
+        let len = prefix.len() + head.len() + parts.iter().map(String::len).sum::<usize>();
+        let mut text = String::with_capacity(len);
+        text.push_str(prefix);
+        text.push_str(&head);
+        for part in parts {
+            text.push_str(&part);
+        }
+        Ok(text)
+    };
+
+    let types_head = unparse_items(
+        [quote! {
+            //! Request and response types.
+        }],
+        &m.module,
+    )?;
+    let types_text = join(&mut done.by_ref().take(type_chunks), types_head)?;
+
     let use_types = (!api.types.is_empty()).then(|| {
         quote!(
             #[allow(unused_imports)]
@@ -279,21 +328,13 @@ fn types_and_client(
         #use_types
     };
     let table = rust_type::Types::new(&api.types);
-    let mut client_text = unparse_items([prelude], &m.module)?;
-    client_text.push_str(&unparse_items(
+    let mut client_head = unparse_items([prelude], &m.module)?;
+    client_head.push_str(&unparse_items(
         client::head_items(api, &table).into_iter().map(relocate),
         &m.module,
     )?);
-    if done.len() != chunks {
-        return Err(format!(
-            "internal error: emitting the operations of {} panicked",
-            m.module
-        ));
-    }
-    for (_, text) in done {
-        client_text.push_str(&text?);
-    }
-    Ok((types_text?, client_text))
+    let client_text = join(&mut done, client_head)?;
+    Ok((types_text, client_text))
 }
 
 /// The `#[cfg(feature = ..)]` of each operation, when `features` (operations
@@ -318,7 +359,7 @@ fn cfg_for(features: bool) -> impl Fn(&ir::Operation) -> Option<TokenStream> {
 /// included file) and no cargo feature gates (features belong to the
 /// including crate).
 pub fn emit_module(m: &ApiModule<'_>, command: &str) -> Result<String, String> {
-    let (types_text, client_text) = types_and_client(m, false, RuntimePath::Super)?;
+    let (types_text, client_text) = types_and_client(m, false, RuntimePath::Super, "")?;
     let header = format!(
         "// @generated by `{}` from {}. Do not edit by hand.\n",
         docs::escape_controls(command),
@@ -337,16 +378,29 @@ pub fn emit_crate(
     modules: &[ApiModule<'_>],
     opts: &CrateOptions,
 ) -> Result<Vec<GeneratedFile>, String> {
-    let mut files = krate::crate_files(modules, opts)?;
-    for m in modules {
-        let header = format!(
-            "// @generated by `{}` from {}. Do not edit by hand.\n",
-            docs::escape_controls(&opts.command),
-            docs::escape_controls(&m.spec_path)
-        );
-        files.extend(api_files(m, opts, &header)?);
-    }
-    files.extend(crate::surface::api_files(modules, opts));
+    // The API description files read only the IR: a thread of their own
+    // computes them while the code is emitted (a few percent of a big
+    // API's time, otherwise spent after everything else).
+    let (code, surface) = std::thread::scope(|scope| {
+        let surface = scope.spawn(|| crate::surface::api_files(modules, opts));
+        let code = (|| {
+            let mut files = krate::crate_files(modules, opts)?;
+            for m in modules {
+                let header = format!(
+                    "// @generated by `{}` from {}. Do not edit by hand.\n",
+                    docs::escape_controls(&opts.command),
+                    docs::escape_controls(&m.spec_path)
+                );
+                files.extend(api_files(m, opts, &header)?);
+            }
+            Ok::<_, String>(files)
+        })();
+        (code, surface.join())
+    });
+    let mut files = code?;
+    files.extend(surface.map_err(|_| {
+        "internal error: describing the API for the API files panicked".to_string()
+    })?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }

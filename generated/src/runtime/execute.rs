@@ -15,7 +15,7 @@ use reqwest::{Method, StatusCode, Url};
 use super::auth::{ApiKeyLocation, Auth, Source};
 use super::client::ClientConfig;
 use super::credentials::{BoxError, CredentialProvider, CredentialRequest};
-use super::download::{read_capped, ReadError};
+use super::body::{read_capped, ReadError};
 use super::encode;
 use super::error::{Error, InvalidRequest};
 use super::hook::Attempt;

@@ -10,9 +10,9 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
 
 use super::auth::{ApiKeyLocation, Auth, Source};
+use super::body::{read_capped, ReadError};
 use super::client::ClientConfig;
 use super::credentials::{BoxError, CredentialProvider, CredentialRequest};
-use super::download::{read_capped, ReadError};
 use super::encode;
 use super::error::{Error, InvalidRequest};
 use super::hook::Attempt;

@@ -12,6 +12,7 @@ use reqwest::Url;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::body::Check;
 use super::client::ClientConfig;
 use super::error::{lossy_prefix, Error, InvalidRequest, MAX_BODY_SNIPPET};
 use super::options::RequestOptions;
@@ -331,10 +332,6 @@ fn set_query(spec: &mut RequestSpec, name: &str, value: String) {
     spec.query.retain(|(n, _)| n != name);
     spec.query.push((name.to_owned(), value));
 }
-
-/// Checks a response's status: `Ok` for the paged success status, the
-/// operation's error otherwise. Generated per operation.
-pub type Check<E> = fn(RawResponse) -> Result<RawResponse, Error<E>>;
 
 type BoxStream<T> = Pin<Box<dyn Stream<Item = T> + Send>>;
 

@@ -73,6 +73,7 @@ constructs!(
     request_body_validated,
     request_media_types,
     responses_multi,
+    runtime_parts_all,
     security_schemes,
     server_variables,
     v31_const,
@@ -171,6 +172,8 @@ fn cargo(out: &Path, args: &[&str]) -> (bool, String, std::time::Duration) {
         .env("CARGO_TARGET_DIR", out.join("target"))
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        // Only `cargo doc` reads it: warnings are errors there too.
+        .env("RUSTDOCFLAGS", "-D warnings")
         .output()
         .expect("cargo runs");
     let text = format!(
@@ -287,6 +290,86 @@ fn generated_crates_compile() {
                 found.join("\n")
             ));
         }
+        // The runtime's docs with every optional part and with none (the
+        // hostile-text test documents another crate without any).
+        let (ok, output, took) = cargo(
+            &out,
+            &[
+                "doc",
+                "--no-deps",
+                "-p",
+                "construct-runtime-parts-all",
+                "-p",
+                "construct-additional-properties",
+                "--message-format",
+                "short",
+            ],
+        );
+        eprintln!("cargo doc of 2 construct crates: {took:.1?}");
+        let found = diagnostics(&output);
+        if !ok || !found.is_empty() {
+            failures.push(format!(
+                "`cargo doc` (-D warnings) in target/constructs {} with {} diagnostic lines:\n{}",
+                if ok { "passed" } else { "FAILED" },
+                found.len(),
+                found.join("\n")
+            ));
+        }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The runtime files of a construct's crate.
+fn runtime_files(name: &str) -> Vec<String> {
+    let (files, _) = generate(name, true).unwrap_or_else(|e| panic!("{e}"));
+    files
+        .iter()
+        .filter_map(|f| f.path.strip_prefix("src/runtime").ok())
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn crates_hold_the_runtime_parts_they_use() {
+    let optional = [
+        "download.rs",
+        "events.rs",
+        "oauth2.rs",
+        "pagination.rs",
+        "sse.rs",
+    ];
+    let all = runtime_files("runtime_parts_all");
+    assert_eq!(all.len(), emit::RUNTIME_FILES.len(), "{all:?}");
+    let none = runtime_files("additional_properties");
+    for f in optional {
+        assert!(!none.contains(&f.to_string()), "{f} in {none:?}");
+    }
+    assert_eq!(none.len(), emit::RUNTIME_FILES.len() - optional.len());
+    let expect = |name: &str, present: &[&str]| {
+        let files = runtime_files(name);
+        for f in optional {
+            assert_eq!(
+                files.contains(&f.to_string()),
+                present.contains(&f),
+                "{name}: {f}"
+            );
+        }
+    };
+    expect("pagination_cursor", &["pagination.rs"]);
+    expect("event_streams", &["events.rs", "sse.rs"]);
+    expect("downloads", &["download.rs"]);
+    expect("security_schemes", &["oauth2.rs"]);
+    // The futures crates only the streaming parts use.
+    let manifest = |name: &str| {
+        let (files, _) = generate(name, true).unwrap_or_else(|e| panic!("{e}"));
+        files
+            .into_iter()
+            .find(|f| f.path == Path::new("Cargo.toml"))
+            .map(|f| f.contents)
+            .unwrap_or_default()
+    };
+    assert!(manifest("runtime_parts_all").contains("\nfutures-util = "));
+    assert!(manifest("downloads").contains("\nfutures-util = "));
+    assert!(!manifest("additional_properties").contains("futures"));
+    assert!(!manifest("security_schemes").contains("futures"));
 }

@@ -9,7 +9,8 @@
 
 use proc_macro2::{Group, Ident, Literal, TokenStream, TokenTree};
 
-use super::RUNTIME_FILES;
+use super::runtime_files::{declared_module, runtime_files, split_marker};
+use crate::ir::RuntimeParts;
 
 /// Rewrites every `crate::runtime` path in `tokens` to `super::runtime`.
 pub(super) fn runtime_via_super(tokens: TokenStream) -> TokenStream {
@@ -68,24 +69,26 @@ fn rewrite_literal(lit: &Literal) -> Literal {
 /// is not one of the including crate's (`unexpected_cfgs`).
 const ALLOWS: &str = "#[allow(\n    dead_code,\n    unused_imports,\n    unexpected_cfgs,\n    clippy::just_underscores_and_digits,\n    clippy::large_enum_variant,\n    clippy::match_overlapping_arm,\n    clippy::too_many_arguments,\n    clippy::type_complexity,\n    clippy::enum_variant_names,\n    clippy::upper_case_acronyms,\n    clippy::wrong_self_convention,\n    clippy::box_collection,\n    clippy::redundant_allocation,\n    clippy::vec_box\n)]";
 
-/// The included file: runtime, types and client as inline modules.
-/// Formatted pieces are placed as they are, not re-indented: the file lives
-/// in `OUT_DIR`, and re-indenting would change multi-line string literals.
+/// The included file: runtime (the `parts` the API uses), types and client
+/// as inline modules. Formatted pieces are placed as they are, not
+/// re-indented: the file lives in `OUT_DIR`, and re-indenting would change
+/// multi-line string literals.
 pub(super) fn module_file(
     header: &str,
     types_text: &str,
     client_text: &str,
     has_types: bool,
+    parts: RuntimeParts,
 ) -> String {
-    let runtime_len: usize = RUNTIME_FILES.iter().map(|(_, text)| text.len()).sum();
+    let runtime = inline_runtime(parts);
     let mut s = String::with_capacity(
-        header.len() + runtime_len + types_text.len() + client_text.len() + 1024,
+        header.len() + runtime.len() + types_text.len() + client_text.len() + 1024,
     );
     s.push_str(header);
     s.push_str("//\n// Include it inside any module: `include!(concat!(env!(\"OUT_DIR\"), \"/<file>\"));`.\n\n");
     s.push_str(ALLOWS);
     s.push_str("\npub mod runtime {\n");
-    s.push_str(&inline_runtime());
+    s.push_str(&runtime);
     s.push_str("}\n\n");
     if has_types {
         s.push_str(ALLOWS);
@@ -100,14 +103,15 @@ pub(super) fn module_file(
     s
 }
 
-/// `runtime/mod.rs` with each `mod name;` declaration (any visibility)
-/// replaced by the file's text in braces.
-fn inline_runtime() -> String {
+/// `runtime/mod.rs` (the lines of `parts`) with each `mod name;`
+/// declaration (any visibility) replaced by the file's text in braces.
+fn inline_runtime(parts: RuntimeParts) -> String {
+    let files = runtime_files(parts);
     let file = |name: &str| {
-        RUNTIME_FILES
+        files
             .iter()
             .find(|(n, _)| *n == name)
-            .map(|(_, text)| *text)
+            .map(|(_, text)| text.as_ref())
     };
     let mut s = String::new();
     for line in file("mod.rs").unwrap_or_default().lines() {
@@ -116,10 +120,9 @@ fn inline_runtime() -> String {
         if line.trim_start().starts_with("#![allow(") {
             continue;
         }
-        let code = !line.trim_start().starts_with("//");
-        let declared = line.find("mod ").filter(|_| code).and_then(|at| {
-            let (head, rest) = line.split_at(at + "mod ".len());
-            let name = rest.strip_suffix(';')?;
+        let (code, _) = split_marker(line);
+        let declared = declared_module(code).and_then(|name| {
+            let head = &code[..code.len() - name.len() - 1];
             Some((head, name, file(&format!("{name}.rs"))?))
         });
         match declared {
@@ -169,8 +172,11 @@ mod tests {
 
     #[test]
     fn the_runtime_inlines_every_submodule() {
-        let text = inline_runtime();
-        for (name, _) in RUNTIME_FILES.iter().filter(|(n, _)| *n != "mod.rs") {
+        let text = inline_runtime(RuntimeParts::ALL);
+        for (name, _) in super::super::RUNTIME_FILES
+            .iter()
+            .filter(|(n, _)| *n != "mod.rs")
+        {
             let module = name.trim_end_matches(".rs");
             // Any visibility: the runtime's modules are `pub(crate)`.
             assert!(text.contains(&format!(" mod {module} {{\n")), "{module}");
@@ -178,5 +184,16 @@ mod tests {
         }
         let file: syn::File = syn::parse_str(&text).expect("inlined runtime parses");
         assert!(file.items.len() > 10);
+    }
+
+    #[test]
+    fn the_runtime_leaves_out_unused_parts() {
+        let text = inline_runtime(RuntimeParts::default());
+        for module in ["pagination", "events", "sse", "download", "oauth2"] {
+            assert!(!text.contains(&format!(" mod {module}")), "{module}");
+        }
+        assert!(text.contains(" mod body {\n") && text.contains(" mod execute {\n"));
+        assert!(!text.contains("ClientCredentials") && !text.contains("StreamExt"));
+        syn::parse_str::<syn::File>(&text).expect("inlined runtime parses");
     }
 }

@@ -26,7 +26,7 @@ use quote::quote;
 pub use krate::{
     validate_package_name, CrateOptions, FeatureMode, RUNTIME_DEPENDENCIES, RUST_VERSION,
 };
-pub use runtime_files::RUNTIME_FILES;
+pub use runtime_files::{runtime_files, RUNTIME_FILES};
 
 use crate::ir;
 
@@ -370,6 +370,7 @@ pub fn emit_module(m: &ApiModule<'_>, command: &str) -> Result<String, String> {
         &types_text,
         &client_text,
         !m.api.types.is_empty(),
+        m.api.runtime,
     ))
 }
 

@@ -1,9 +1,15 @@
 //! The runtime shipped inside every generated crate: ordinary Rust source in
-//! `generator/runtime/`, compiled and tested there, copied verbatim.
+//! `generator/runtime/`, compiled and tested there, copied verbatim — all but
+//! the optional parts the crate's APIs do not use ([`RuntimeParts`]): the
+//! lines of `mod.rs` marked `// part: NAME …` are left out unless one of the
+//! parts named is used, and so are the files of the modules they declare.
+
+use crate::ir::RuntimeParts;
 
 /// (file name, contents) of each runtime source file.
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../../runtime/auth.rs")),
+    ("body.rs", include_str!("../../runtime/body.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
     (
         "credentials.rs",
@@ -33,8 +39,141 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("union.rs", include_str!("../../runtime/union.rs")),
 ];
 
+/// The marker of a line of `mod.rs` belonging to optional parts.
+const PART_MARKER: &str = "// part:";
+
+/// A line of `mod.rs` split into its code and the parts it belongs to (none:
+/// always kept). Comment lines are never marked.
+pub(super) fn split_marker(line: &str) -> (&str, Option<&str>) {
+    if line.trim_start().starts_with("//") {
+        return (line, None);
+    }
+    match line.split_once(PART_MARKER) {
+        Some((code, parts)) => (code.trim_end(), Some(parts)),
+        None => (line, None),
+    }
+}
+
+/// Whether a line belonging to `names` (space-separated) is kept.
+fn kept(names: Option<&str>, parts: RuntimeParts) -> bool {
+    names.is_none_or(|names| names.split_whitespace().any(|n| parts.has(n)))
+}
+
+/// The module a line of `mod.rs` declares (`pub(crate) mod name;`).
+pub(super) fn declared_module(code: &str) -> Option<&str> {
+    let at = code.find("mod ")?;
+    let name = code[at + "mod ".len()..].strip_suffix(';')?;
+    (!code.trim_start().starts_with("//")).then_some(name)
+}
+
+/// The runtime files of a crate whose APIs use `parts`: `mod.rs` without
+/// the lines of the other parts, and every file but those of the modules
+/// these lines declare.
+pub fn runtime_files(parts: RuntimeParts) -> Vec<(&'static str, std::borrow::Cow<'static, str>)> {
+    let mod_rs = RUNTIME_FILES
+        .iter()
+        .find(|(n, _)| *n == "mod.rs")
+        .map_or("", |(_, text)| *text);
+    let mut dropped = Vec::new();
+    let mut filtered = String::with_capacity(mod_rs.len());
+    for line in mod_rs.lines() {
+        let (code, names) = split_marker(line);
+        if kept(names, parts) {
+            filtered.push_str(line);
+            filtered.push('\n');
+        } else if let Some(m) = declared_module(code) {
+            dropped.push(format!("{m}.rs"));
+        }
+    }
+    RUNTIME_FILES
+        .iter()
+        .filter(|(name, _)| !dropped.iter().any(|d| d == name))
+        .map(|(name, text)| {
+            let text = if *name == "mod.rs" {
+                std::borrow::Cow::Owned(filtered.clone())
+            } else {
+                std::borrow::Cow::Borrowed(*text)
+            };
+            (*name, text)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn names(parts: RuntimeParts) -> Vec<&'static str> {
+        runtime_files(parts).iter().map(|(n, _)| *n).collect()
+    }
+
+    #[test]
+    fn every_part_is_kept_only_when_used() {
+        let all = names(RuntimeParts::ALL);
+        assert_eq!(all.len(), RUNTIME_FILES.len());
+        let none = names(RuntimeParts::default());
+        for gone in [
+            "download.rs",
+            "events.rs",
+            "oauth2.rs",
+            "pagination.rs",
+            "sse.rs",
+        ] {
+            assert!(all.contains(&gone) && !none.contains(&gone), "{gone}");
+        }
+        assert!(none.contains(&"body.rs") && none.contains(&"execute.rs"));
+        let events = RuntimeParts {
+            events: true,
+            ..RuntimeParts::default()
+        };
+        let with_events = names(events);
+        assert!(with_events.contains(&"events.rs") && with_events.contains(&"sse.rs"));
+        assert!(!with_events.contains(&"download.rs") && !with_events.contains(&"pagination.rs"));
+
+        let mod_rs = |parts| {
+            runtime_files(parts)
+                .into_iter()
+                .find(|(n, _)| *n == "mod.rs")
+                .map(|(_, t)| t.into_owned())
+                .unwrap_or_default()
+        };
+        let none = mod_rs(RuntimeParts::default());
+        assert!(!none.contains("mod pagination;") && !none.contains("ClientCredentials"));
+        assert!(
+            !none.contains("StreamExt"),
+            "no stream, no stream re-exports"
+        );
+        assert!(mod_rs(events).contains("StreamExt"));
+        assert!(!mod_rs(events).contains("ItemStream"));
+        assert_eq!(
+            mod_rs(RuntimeParts::ALL),
+            RUNTIME_FILES
+                .iter()
+                .find(|(n, _)| *n == "mod.rs")
+                .unwrap()
+                .1
+        );
+    }
+
+    #[test]
+    fn part_markers_name_known_parts_on_whole_items() {
+        let mod_rs = RUNTIME_FILES
+            .iter()
+            .find(|(n, _)| *n == "mod.rs")
+            .unwrap()
+            .1;
+        let mut marked = 0;
+        for line in mod_rs.lines() {
+            let (code, names) = split_marker(line);
+            let Some(names) = names else { continue };
+            marked += 1;
+            assert!(code.ends_with(';'), "not one whole item: {line}");
+            for n in names.split_whitespace() {
+                assert!(RuntimeParts::ALL.has(n), "unknown part `{n}`: {line}");
+            }
+        }
+        assert!(marked >= 10, "{marked} marked lines");
+    }
     #[test]
     fn lists_every_runtime_file() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime");

@@ -8,17 +8,12 @@ use quote::quote;
 
 use super::responses::status_pattern;
 use super::rust_type::{ident, Types};
-use crate::ir::{Operation, PageNext, Pagination, ResponseBody, StatusMatch, TypeRef};
+use crate::ir::{Operation, PageNext, Pagination, StatusMatch, TypeRef};
 
 /// The success response whose body is an event stream, when it is the
 /// operation's only success response: `send()` then returns the stream.
 pub(super) fn events_body(op: &Operation) -> Option<(StatusMatch, Option<&TypeRef>)> {
-    let mut successes = op.responses.iter().filter(|r| r.status.is_success());
-    let first = successes.next()?;
-    match (&first.body, successes.next()) {
-        (ResponseBody::Events(data), None) => Some((first.status, data.as_ref())),
-        _ => None,
-    }
+    op.event_stream_response()
 }
 
 /// Whether the builder needs `request_spec()`: some method besides `send()`

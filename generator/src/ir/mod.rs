@@ -55,6 +55,73 @@ pub struct Api {
     /// Places where the generator had to fall back (to an untyped value, raw
     /// bytes, ...), each naming a JSON pointer.
     pub warnings: Vec<Warning>,
+    /// The optional parts of the runtime the generated code uses.
+    pub runtime: RuntimeParts,
+}
+
+/// Optional parts of the runtime (`generator/runtime/`): a generated crate
+/// (or module file) holds a part only when one of its APIs uses it, since
+/// every part is compiled by every user of the crate. Decided in lowering
+/// ([`RuntimeParts::of`]); the lines of `runtime/mod.rs` marked
+/// `// part: NAME` name them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RuntimeParts {
+    /// `pagination`: some operation is a paged list (`stream()`, `pages()`).
+    pub pagination: bool,
+    /// `events` (and `sse`): some operation returns server-sent events.
+    pub events: bool,
+    /// `download`: some operation returns its body as a `ByteStream`.
+    pub download: bool,
+    /// `oauth2`: some security scheme declares an OAuth2 client credentials
+    /// flow. `ClientCredentials` could serve any bearer scheme, but only
+    /// such a declaration says the API's tokens come from that grant (and
+    /// where); a caller of another API obtaining tokens that way passes
+    /// them through its scheme's provider setter (`provider_fn`).
+    pub oauth2: bool,
+}
+
+impl RuntimeParts {
+    /// The parts `operations` and `schemes` use.
+    pub fn of(operations: &[Operation], schemes: &[SecurityScheme]) -> Self {
+        RuntimeParts {
+            pagination: operations.iter().any(|op| op.pagination.is_some()),
+            events: operations
+                .iter()
+                .any(|op| op.events.is_some() || op.event_stream_response().is_some()),
+            download: operations.iter().any(|op| op.download),
+            oauth2: schemes.iter().any(|s| s.client_credentials.is_some()),
+        }
+    }
+
+    /// What either needs (the runtime of a crate holding several APIs).
+    pub fn union(self, other: Self) -> Self {
+        RuntimeParts {
+            pagination: self.pagination || other.pagination,
+            events: self.events || other.events,
+            download: self.download || other.download,
+            oauth2: self.oauth2 || other.oauth2,
+        }
+    }
+
+    /// Whether the part called `name` in `runtime/mod.rs` is used; unknown
+    /// names are not.
+    pub fn has(self, name: &str) -> bool {
+        match name {
+            "pagination" => self.pagination,
+            "events" => self.events,
+            "download" => self.download,
+            "oauth2" => self.oauth2,
+            _ => false,
+        }
+    }
+
+    /// Every part.
+    pub const ALL: RuntimeParts = RuntimeParts {
+        pagination: true,
+        events: true,
+        download: true,
+        oauth2: true,
+    };
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -66,6 +66,19 @@ pub enum Method {
     Trace,
 }
 
+impl Operation {
+    /// The success response whose body is an event stream, when it is the
+    /// operation's only success response: `send()` then returns the stream.
+    pub fn event_stream_response(&self) -> Option<(StatusMatch, Option<&TypeRef>)> {
+        let mut successes = self.responses.iter().filter(|r| r.status.is_success());
+        let first = successes.next()?;
+        match (&first.body, successes.next()) {
+            (ResponseBody::Events(data), None) => Some((first.status, data.as_ref())),
+            _ => None,
+        }
+    }
+}
+
 impl Method {
     pub fn as_str(self) -> &'static str {
         match self {

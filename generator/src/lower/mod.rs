@@ -101,6 +101,7 @@ pub fn lower_with(spec: &OpenAPI, openapi_version: &str, options: &Options) -> i
     warnings.sort_by(|a, b| a.pointer.cmp(&b.pointer).then(a.message.cmp(&b.message)));
     warnings.dedup();
 
+    let runtime = ir::RuntimeParts::of(&operations, &security_schemes);
     ir::Api {
         title: spec.info.title.clone(),
         package_name: naming::package_name(&spec.info.title),
@@ -116,6 +117,7 @@ pub fn lower_with(spec: &OpenAPI, openapi_version: &str, options: &Options) -> i
         tags,
         dependencies: options.dependencies.clone(),
         warnings,
+        runtime,
     }
 }
 

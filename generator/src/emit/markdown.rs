@@ -23,6 +23,15 @@ fn options() -> Options {
 /// Whether rustdoc would see a code block in `lines` other than a `text`
 /// one: a doctest, compiled or run.
 pub fn has_runnable_code(lines: &[String]) -> bool {
+    // A code block needs a fence (three backticks or tildes) or four
+    // columns of indentation (four spaces or a tab, also inside a list item
+    // or quote); most docs have neither, and skip the Markdown parse.
+    let maybe_code = lines.iter().any(|l| {
+        l.contains("```") || l.contains("~~~") || l.contains('\t') || l.contains("    ")
+    });
+    if !maybe_code {
+        return false;
+    }
     let text = lines.join("\n");
     Parser::new_ext(&text, options()).any(|event| match event {
         Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => info.trim() != "text",

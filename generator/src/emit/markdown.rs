@@ -26,9 +26,9 @@ pub fn has_runnable_code(lines: &[String]) -> bool {
     // A code block needs a fence (three backticks or tildes) or four
     // columns of indentation (four spaces or a tab, also inside a list item
     // or quote); most docs have neither, and skip the Markdown parse.
-    let maybe_code = lines.iter().any(|l| {
-        l.contains("```") || l.contains("~~~") || l.contains('\t') || l.contains("    ")
-    });
+    let maybe_code = lines
+        .iter()
+        .any(|l| l.contains("```") || l.contains("~~~") || l.contains('\t') || l.contains("    "));
     if !maybe_code {
         return false;
     }
@@ -512,6 +512,23 @@ pub fn doc_text(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runnable_code_is_found_past_the_quick_check() {
+        let has =
+            |text: &str| has_runnable_code(&text.split('\n').map(String::from).collect::<Vec<_>>());
+        // Each kind of block the quick check must let through to the parser.
+        assert!(has("a\n\n```\nx\n```"));
+        assert!(has("~~~rust\nx\n~~~"));
+        assert!(has("a\n\n    indented"));
+        assert!(has("a\n\n\tindented"));
+        assert!(has("-     code in a list item"));
+        assert!(has(">     code in a quote"));
+        // `text` blocks and prose are not runnable, with or without the parse.
+        assert!(!has("```text\nx\n```"));
+        assert!(!has("plain prose, a list:\n- one\n  - two"));
+        assert!(!has("a paragraph\n    continued lazily"));
+    }
 
     #[test]
     fn cleans_prose() {

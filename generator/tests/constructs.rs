@@ -157,17 +157,26 @@ fn paged_lists_share_the_status_check() {
     let text = &client.contents;
     let builder_impl = |builder: &str| {
         let head = format!("impl<'a> {builder}<'a> {{");
-        let start = text
-            .find(&head)
-            .unwrap_or_else(|| panic!("no `{head}`"));
+        let start = text.find(&head).unwrap_or_else(|| panic!("no `{head}`"));
         let end = start + text[start..].find("\n}\n").expect("the impl ends");
         &text[start..end]
     };
     let contacts = builder_impl("ListContactsBuilder");
-    assert_eq!(contacts.matches("fn check_status(").count(), 1, "{contacts}");
-    assert_eq!(contacts.matches("Self::check_status").count(), 2, "{contacts}");
+    assert_eq!(
+        contacts.matches("fn check_status(").count(),
+        1,
+        "{contacts}"
+    );
+    assert_eq!(
+        contacts.matches("Self::check_status").count(),
+        2,
+        "{contacts}"
+    );
     assert_eq!(contacts.matches("=> Ok(raw)").count(), 1, "{contacts}");
-    assert!(contacts.contains("ListContactsError::NotFound"), "{contacts}");
+    assert!(
+        contacts.contains("ListContactsError::NotFound"),
+        "{contacts}"
+    );
     let jobs = builder_impl("ListJobsBuilder");
     assert!(jobs.contains("pub fn pages("), "{jobs}");
     assert!(!jobs.contains("check_status"), "{jobs}");

@@ -143,6 +143,46 @@ fn snapshot(name: &str) {
     }
 }
 
+/// A paged list whose only success response is the page checks the status
+/// in one private fn that `send()` and `pages()` share (one copy of the error
+/// arms to compile, not two); with another success response (`listJobs`'s
+/// 202) `send()` keeps its own match and `pages()` its own check.
+#[test]
+fn paged_lists_share_the_status_check() {
+    let (files, _) = generate("pagination_cursor", true).unwrap_or_else(|e| panic!("{e}"));
+    let client = files
+        .iter()
+        .find(|f| f.path == Path::new("src/api/client.rs"))
+        .expect("a client.rs");
+    let text = &client.contents;
+    let builder_impl = |builder: &str| {
+        let head = format!("impl<'a> {builder}<'a> {{");
+        let start = text.find(&head).unwrap_or_else(|| panic!("no `{head}`"));
+        let end = start + text[start..].find("\n}\n").expect("the impl ends");
+        &text[start..end]
+    };
+    let contacts = builder_impl("ListContactsBuilder");
+    assert_eq!(
+        contacts.matches("fn check_status(").count(),
+        1,
+        "{contacts}"
+    );
+    assert_eq!(
+        contacts.matches("Self::check_status").count(),
+        2,
+        "{contacts}"
+    );
+    assert_eq!(contacts.matches("=> Ok(raw)").count(), 1, "{contacts}");
+    assert!(
+        contacts.contains("ListContactsError::NotFound"),
+        "{contacts}"
+    );
+    let jobs = builder_impl("ListJobsBuilder");
+    assert!(jobs.contains("pub fn pages("), "{jobs}");
+    assert!(!jobs.contains("check_status"), "{jobs}");
+    assert_eq!(jobs.matches("=> Ok(raw)").count(), 1, "{jobs}");
+}
+
 #[test]
 fn every_spec_has_a_test() {
     let mut on_disk: Vec<String> = std::fs::read_dir(specs_dir())

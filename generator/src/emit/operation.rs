@@ -238,6 +238,7 @@ pub(super) fn operation(
     let ResponseCode {
         ok_ty,
         success_arms,
+        single_success,
         error_arms,
         fallback,
         output_enum,
@@ -261,7 +262,10 @@ pub(super) fn operation(
     let builder_doc = format!(" A request to [`Client::{}`]: set optional parameters, then `.await` it (or call [`Self::send`]).", op.name);
     let send_doc =
         " Sends the request (retrying as the retry policy allows) and decodes the response.";
-    let streaming_methods = super::streaming::methods(types, op, &error_arms, &fallback);
+    let shared_check =
+        super::streaming::shared_check(op, single_success.as_ref(), &error_arms, &fallback);
+    let streaming_methods =
+        super::streaming::methods(types, op, &error_arms, &fallback, shared_check.is_some());
     let events_send = super::streaming::events_send(types, op, &error_arms, &fallback);
     let build_spec = quote! {
         #(#path_locals)*
@@ -274,14 +278,22 @@ pub(super) fn operation(
         );
         #(#build)*
     };
-    let decode = quote! {
-        let raw = crate::runtime::execute(&self.client.config, spec, &self.options).await?;
-        match raw.status_code() {
-            #(#success_arms)*
-            #(#error_arms)*
-            #fallback
-        }
+    let decode = match &shared_check {
+        Some((_, decode)) => quote! {
+            let raw = crate::runtime::execute(&self.client.config, spec, &self.options).await?;
+            let raw = Self::check_status(raw)?;
+            #decode
+        },
+        None => quote! {
+            let raw = crate::runtime::execute(&self.client.config, spec, &self.options).await?;
+            match raw.status_code() {
+                #(#success_arms)*
+                #(#error_arms)*
+                #fallback
+            }
+        },
     };
+    let check_fn = shared_check.map(|(f, _)| f);
     // Several methods send the same request: it is built in one place.
     let (request_spec, send_body) = if super::streaming::needs_request_spec(op) {
         let body = match &events_send {
@@ -376,6 +388,8 @@ pub(super) fn operation(
             #(#streaming_methods)*
 
             #request_spec
+
+            #check_fn
         }
 
         #cfg

@@ -12,6 +12,9 @@ pub(super) struct ResponseCode {
     /// The success body type.
     pub ok_ty: TokenStream,
     pub success_arms: Vec<TokenStream>,
+    /// The one success response's status and decoding expression (of
+    /// `raw`), when the operation declares exactly one.
+    pub single_success: Option<(StatusMatch, TokenStream)>,
     pub error_arms: Vec<TokenStream>,
     /// `_ => unexpected` unless a `default` response covers the rest.
     pub fallback: Option<TokenStream>,
@@ -82,6 +85,10 @@ pub(super) fn response_code(types: &Types<'_>, op: &Operation) -> ResponseCode {
             (quote!(#out), arms)
         }
     };
+    let single_success = match successes.as_slice() {
+        [r] => Some((r.status, decode(&r.body))),
+        _ => None,
+    };
     let output_enum = (successes.len() > 1).then(|| output_enum_tokens(op, &successes, &body_ty));
     let error_variants = errors.iter().map(|r| {
         let vn = ident(&r.name);
@@ -116,6 +123,7 @@ pub(super) fn response_code(types: &Types<'_>, op: &Operation) -> ResponseCode {
     ResponseCode {
         ok_ty,
         success_arms,
+        single_success,
         error_arms: error_arms.collect(),
         fallback,
         output_enum,

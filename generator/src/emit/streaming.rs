@@ -22,16 +22,13 @@ pub(super) fn needs_request_spec(op: &Operation) -> bool {
     op.pagination.is_some() || op.events.is_some() || op.download || events_body(op).is_some()
 }
 
-/// A `fn(RawResponse) -> Result<RawResponse, Error<E>>` passing `status`
-/// through and turning every other status into the operation's error, as
-/// `send()` does.
-fn check(
-    op: &Operation,
+/// The `match` passing `status` through and turning every other status
+/// into the operation's error, as `send()` does.
+fn status_match(
     status: StatusMatch,
     error_arms: &[TokenStream],
     fallback: &Option<TokenStream>,
 ) -> TokenStream {
-    let err = ident(&op.error_name);
     let ok = status_pattern(status);
     // Every 2xx passes when the operation declares only `default`.
     let ok = if status == StatusMatch::Default {
@@ -40,14 +37,56 @@ fn check(
         ok
     };
     quote! {
-        |raw: crate::runtime::RawResponse| -> Result<crate::runtime::RawResponse, crate::runtime::Error<#err>> {
-            match raw.status_code() {
-                #ok => Ok(raw),
-                #(#error_arms)*
-                #fallback
-            }
+        match raw.status_code() {
+            #ok => Ok(raw),
+            #(#error_arms)*
+            #fallback
         }
     }
+}
+
+/// A `fn(RawResponse) -> Result<RawResponse, Error<E>>` closure: see
+/// [`status_match`].
+fn check(
+    op: &Operation,
+    status: StatusMatch,
+    error_arms: &[TokenStream],
+    fallback: &Option<TokenStream>,
+) -> TokenStream {
+    let err = ident(&op.error_name);
+    let body = status_match(status, error_arms, fallback);
+    quote! {
+        |raw: crate::runtime::RawResponse| -> Result<crate::runtime::RawResponse, crate::runtime::Error<#err>> {
+            #body
+        }
+    }
+}
+
+/// For a paged list with one success response (the page): the builder's
+/// private `check_status`, which `send()` and `pages()` both call, and the
+/// decoding `send()` applies to what it passes. One copy of the error arms
+/// instead of two is less for the compiler to check in every paged list.
+pub(super) fn shared_check(
+    op: &Operation,
+    single_success: Option<&(StatusMatch, TokenStream)>,
+    error_arms: &[TokenStream],
+    fallback: &Option<TokenStream>,
+) -> Option<(TokenStream, TokenStream)> {
+    let p = op.pagination.as_ref()?;
+    let (status, decode) = single_success.filter(|(s, _)| *s == p.status)?;
+    if events_body(op).is_some() {
+        return None;
+    }
+    let err = ident(&op.error_name);
+    let body = status_match(*status, error_arms, fallback);
+    let check_fn = quote! {
+        /// The response when its status is the page's, else the call's error.
+        #[allow(clippy::result_large_err)]
+        fn check_status(raw: crate::runtime::RawResponse) -> Result<crate::runtime::RawResponse, crate::runtime::Error<#err>> {
+            #body
+        }
+    };
+    Some((check_fn, decode.clone()))
 }
 
 fn opt(s: &Option<String>) -> TokenStream {
@@ -138,13 +177,18 @@ pub(super) fn methods(
     op: &Operation,
     error_arms: &[TokenStream],
     fallback: &Option<TokenStream>,
+    shared_check: bool,
 ) -> Vec<TokenStream> {
     let err = ident(&op.error_name);
     let mut out = Vec::new();
     if let Some(p) = &op.pagination {
         let item = types.rust(&p.item, &quote!(types::));
         let pager = pager(p);
-        let check = check(op, p.status, error_arms, fallback);
+        let check = if shared_check {
+            quote!(Self::check_status)
+        } else {
+            check(op, p.status, error_arms, fallback)
+        };
         let how = next_doc(p);
         let stream_doc = format!(
             " The items of every page, each page requested when the stream needs it ({how}) with this call's parameters, options and retries; the stream ends after the last page, or after an error."

@@ -202,6 +202,7 @@ pub const REQUEST_BUILDER: Scope = Scope {
             "events",
             "download",
             "request_spec",
+            "check_status",
         ],
         TRAIT_METHODS,
     ),

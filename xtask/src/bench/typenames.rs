@@ -180,7 +180,8 @@ mod tests {
             holder(src, "data", "Customer").as_deref(),
             Some("GetCustomersResponse")
         );
-        let prog = "pub struct InstanceResultsPage {\n    pub items: ::std::vec::Vec<Instance>,\n}\n";
+        let prog =
+            "pub struct InstanceResultsPage {\n    pub items: ::std::vec::Vec<Instance>,\n}\n";
         assert_eq!(
             holder(prog, "items", "Instance").as_deref(),
             Some("InstanceResultsPage")

@@ -68,12 +68,13 @@ impl Key<'_> {
     }
 }
 
-struct KeyVisitor;
+/// Reads a string as a [`Key`]; says what it expected.
+struct KeyVisitor(&'static str);
 
 impl<'de> de::Visitor<'de> for KeyVisitor {
     type Value = Key<'de>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a property name")
+        f.write_str(self.0)
     }
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
         Ok(Key(Cow::Borrowed(v)))
@@ -88,8 +89,15 @@ impl<'de> de::Visitor<'de> for KeyVisitor {
 
 impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(KeyVisitor)
+        deserializer.deserialize_str(KeyVisitor("a property name"))
     }
+}
+
+/// A string value, borrowed from the input when it has no escapes: string
+/// enums match it against their values and allocate only for a value they
+/// do not list.
+pub fn string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Key<'de>, D::Error> {
+    deserializer.deserialize_str(KeyVisitor("a string"))
 }
 
 /// The next key of `map`, if any.

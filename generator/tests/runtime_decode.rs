@@ -152,6 +152,48 @@ fn date_times_accept_real_server_offsets() {
     }
 }
 
+/// Date-times and dates are parsed where the decoder holds the string
+/// (borrowed, escaped or streamed alike); a bad one is still an error naming
+/// the value, located by path without line and column.
+#[test]
+fn date_times_decode_from_borrowed_escaped_and_streamed_strings() {
+    let utc: DateTime = "2022-07-15T09:19:44Z".parse().unwrap();
+    let day: runtime::Date = "2022-07-15".parse().unwrap();
+    for text in [
+        r#""2022-07-15T09:19:44Z""#,
+        r#""2022-07-15T09:19:44\u005a""#,
+    ] {
+        assert_eq!(
+            serde_json::from_str::<DateTime>(text).unwrap(),
+            utc,
+            "{text}"
+        );
+        assert_eq!(
+            serde_json::from_reader::<_, DateTime>(text.as_bytes()).unwrap(),
+            utc,
+            "{text}"
+        );
+    }
+    assert_eq!(
+        serde_json::from_str::<runtime::Date>(r#""2022-07-1\u0035""#).unwrap(),
+        day
+    );
+    assert_eq!(
+        failure::<Vec<DateTime>>(r#"["2022-07-15T09:19:44Z", "yesterday"]"#),
+        (
+            "[1]".into(),
+            "invalid RFC 3339 date-time `yesterday`".into()
+        )
+    );
+    assert_eq!(
+        failure::<runtime::Date>("7"),
+        (
+            ".".into(),
+            "invalid type: integer `7`, expected a YYYY-MM-DD date string".into()
+        )
+    );
+}
+
 // ---------------------------------------------------------------- structs
 
 /// As generated for `{id: integer (required), name: string, note: string

@@ -117,3 +117,32 @@ async fn mistyped_fields_are_named_by_full_path_without_position_noise() {
         "invalid value: string \"yesterday\", expected a 64-bit integer"
     );
 }
+
+/// Generated string enums match the value where the input holds it: an
+/// escaped string (which the parser must copy), a value read from a stream
+/// and a value it does not list all decode as before, and a non-string is
+/// still an error that says a string was expected.
+#[test]
+fn string_enums_decode_escaped_streamed_and_unknown_values() {
+    use types::ContactRole;
+    let slice = |text: &str| serde_json::from_slice::<ContactRole>(text.as_bytes());
+    let stream = |text: &str| serde_json::from_reader::<_, ContactRole>(text.as_bytes());
+    for decode in [slice, stream] {
+        assert_eq!(decode(r#""user""#).unwrap(), ContactRole::User);
+        assert_eq!(decode(r#""l\u0065ad""#).unwrap(), ContactRole::Lead);
+        assert_eq!(
+            decode(r#""vis\u0069tor""#).unwrap(),
+            ContactRole::Unknown("visitor".into())
+        );
+        let err = decode("5").unwrap_err().to_string();
+        assert!(
+            err.starts_with("invalid type: integer `5`, expected a string"),
+            "{err}"
+        );
+    }
+    assert_eq!(ContactRole::from("lead".to_owned()), ContactRole::Lead);
+    assert_eq!(
+        ContactRole::from("admin".to_owned()),
+        ContactRole::Unknown("admin".into())
+    );
+}

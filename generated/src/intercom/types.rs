@@ -1152,6 +1152,14 @@ impl ContactRole {
             Self::Unknown(value) => value,
         }
     }
+    /// The variant listing `value`, if any.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "user" => Some(Self::User),
+            "lead" => Some(Self::Lead),
+            _ => None,
+        }
+    }
 }
 impl std::fmt::Display for ContactRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -1160,10 +1168,9 @@ impl std::fmt::Display for ContactRole {
 }
 impl From<String> for ContactRole {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "user" => Self::User,
-            "lead" => Self::Lead,
-            _ => Self::Unknown(value),
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
         }
     }
 }
@@ -1176,13 +1183,14 @@ impl<'de> serde::Deserialize<'de> for ContactRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = Self::from(
-            <String as serde::Deserialize>::deserialize(deserializer)?,
-        );
-        if matches!(value, Self::Unknown(_)) {
-            crate::runtime::lenient::unknown::<D::Error>()?;
+        let value = crate::runtime::object::string(deserializer)?;
+        match Self::known(value.as_str()) {
+            Some(known) => Ok(known),
+            None => {
+                crate::runtime::lenient::unknown::<D::Error>()?;
+                Ok(Self::Unknown(value.into_string()))
+            }
         }
-        Ok(value)
     }
 }
 /// The social profiles associated with the contact.
@@ -1693,6 +1701,30 @@ impl IntercomVersion {
             Self::Unknown(value) => value,
         }
     }
+    /// The variant listing `value`, if any.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "1.0" => Some(Self::V10),
+            "1.1" => Some(Self::V11),
+            "1.2" => Some(Self::V12),
+            "1.3" => Some(Self::V13),
+            "1.4" => Some(Self::V14),
+            "2.0" => Some(Self::V20),
+            "2.1" => Some(Self::V21),
+            "2.2" => Some(Self::V22),
+            "2.3" => Some(Self::V23),
+            "2.4" => Some(Self::V24),
+            "2.5" => Some(Self::V25),
+            "2.6" => Some(Self::V26),
+            "2.7" => Some(Self::V27),
+            "2.8" => Some(Self::V28),
+            "2.9" => Some(Self::V29),
+            "2.10" => Some(Self::V210),
+            "2.11" => Some(Self::V211),
+            "Preview" => Some(Self::Preview),
+            _ => None,
+        }
+    }
 }
 impl std::fmt::Display for IntercomVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -1701,26 +1733,9 @@ impl std::fmt::Display for IntercomVersion {
 }
 impl From<String> for IntercomVersion {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "1.0" => Self::V10,
-            "1.1" => Self::V11,
-            "1.2" => Self::V12,
-            "1.3" => Self::V13,
-            "1.4" => Self::V14,
-            "2.0" => Self::V20,
-            "2.1" => Self::V21,
-            "2.2" => Self::V22,
-            "2.3" => Self::V23,
-            "2.4" => Self::V24,
-            "2.5" => Self::V25,
-            "2.6" => Self::V26,
-            "2.7" => Self::V27,
-            "2.8" => Self::V28,
-            "2.9" => Self::V29,
-            "2.10" => Self::V210,
-            "2.11" => Self::V211,
-            "Preview" => Self::Preview,
-            _ => Self::Unknown(value),
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
         }
     }
 }
@@ -1733,13 +1748,14 @@ impl<'de> serde::Deserialize<'de> for IntercomVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = Self::from(
-            <String as serde::Deserialize>::deserialize(deserializer)?,
-        );
-        if matches!(value, Self::Unknown(_)) {
-            crate::runtime::lenient::unknown::<D::Error>()?;
+        let value = crate::runtime::object::string(deserializer)?;
+        match Self::known(value.as_str()) {
+            Some(known) => Ok(known),
+            None => {
+                crate::runtime::lenient::unknown::<D::Error>()?;
+                Ok(Self::Unknown(value.into_string()))
+            }
         }
-        Ok(value)
     }
 }
 /// A social network profile of the contact.

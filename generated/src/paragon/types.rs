@@ -263,6 +263,14 @@ impl IntercomUpdateContactRequestParametersRole {
             Self::Unknown(value) => value,
         }
     }
+    /// The variant listing `value`, if any.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "user" => Some(Self::User),
+            "lead" => Some(Self::Lead),
+            _ => None,
+        }
+    }
 }
 impl std::fmt::Display for IntercomUpdateContactRequestParametersRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -271,10 +279,9 @@ impl std::fmt::Display for IntercomUpdateContactRequestParametersRole {
 }
 impl From<String> for IntercomUpdateContactRequestParametersRole {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "user" => Self::User,
-            "lead" => Self::Lead,
-            _ => Self::Unknown(value),
+        match Self::known(&value) {
+            Some(known) => known,
+            None => Self::Unknown(value),
         }
     }
 }
@@ -287,12 +294,13 @@ impl<'de> serde::Deserialize<'de> for IntercomUpdateContactRequestParametersRole
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = Self::from(
-            <String as serde::Deserialize>::deserialize(deserializer)?,
-        );
-        if matches!(value, Self::Unknown(_)) {
-            crate::runtime::lenient::unknown::<D::Error>()?;
+        let value = crate::runtime::object::string(deserializer)?;
+        match Self::known(value.as_str()) {
+            Some(known) => Ok(known),
+            None => {
+                crate::runtime::lenient::unknown::<D::Error>()?;
+                Ok(Self::Unknown(value.into_string()))
+            }
         }
-        Ok(value)
     }
 }

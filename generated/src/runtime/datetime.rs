@@ -197,29 +197,35 @@ impl Serialize for Date {
     }
 }
 
-struct StrVisitor(&'static str);
+/// Parses the string where the deserializer holds it: no `String` per
+/// value (a JSON string without escapes is read in place).
+struct StrVisitor<T>(&'static str, std::marker::PhantomData<fn() -> T>);
 
-impl de::Visitor<'_> for StrVisitor {
-    type Value = String;
+impl<T: FromStr<Err = ParseDateTimeError>> de::Visitor<'_> for StrVisitor<T> {
+    type Value = T;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.0)
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
-        Ok(v.to_owned())
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        v.parse().map_err(E::custom)
     }
 }
 
 impl<'de> Deserialize<'de> for DateTime {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let s = deserializer.deserialize_str(StrVisitor("an RFC 3339 date-time string"))?;
-        s.parse().map_err(de::Error::custom)
+        deserializer.deserialize_str(StrVisitor(
+            "an RFC 3339 date-time string",
+            std::marker::PhantomData,
+        ))
     }
 }
 
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let s = deserializer.deserialize_str(StrVisitor("a YYYY-MM-DD date string"))?;
-        s.parse().map_err(de::Error::custom)
+        deserializer.deserialize_str(StrVisitor(
+            "a YYYY-MM-DD date string",
+            std::marker::PhantomData,
+        ))
     }
 }
 

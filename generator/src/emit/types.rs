@@ -490,12 +490,11 @@ pub(crate) fn literal_default(types: &Types<'_>, f: &Field) -> Option<TokenStrea
 
 fn enum_item(name: &proc_macro2::Ident, e: &EnumType, extra: &TokenStream) -> TokenStream {
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
-    let (unknown_ty, as_value, serialize, deserialize_ty, match_arms, raw_pattern): (
+    let (unknown_ty, as_value, serialize, from_raw, deserialize): (
         TokenStream,
         TokenStream,
         TokenStream,
         TokenStream,
-        Vec<TokenStream>,
         TokenStream,
     );
     let docs = e.variants.iter().map(|v| {
@@ -521,19 +520,33 @@ fn enum_item(name: &proc_macro2::Ident, e: &EnumType, extra: &TokenStream) -> To
                         Self::Unknown(value) => value,
                     }
                 }
+                /// The variant listing `value`, if any.
+                fn known(value: &str) -> Option<Self> {
+                    match value {
+                        #(#values => Some(Self::#variants),)*
+                        _ => None,
+                    }
+                }
             };
             serialize = quote!(serializer.serialize_str(self.as_str()));
-            deserialize_ty = quote!(<String as serde::Deserialize>::deserialize);
-            match_arms = e
-                .variants
-                .iter()
-                .zip(&values)
-                .map(|(v, s)| {
-                    let vn = ident(&v.name);
-                    quote!(#s => Self::#vn)
-                })
-                .collect();
-            raw_pattern = quote!(value.as_str());
+            from_raw = quote! {
+                match Self::known(&value) {
+                    Some(known) => known,
+                    None => Self::Unknown(value),
+                }
+            };
+            // The string is matched where the input holds it: only a value
+            // the schema does not list is copied.
+            deserialize = quote! {
+                let value = crate::runtime::object::string(deserializer)?;
+                match Self::known(value.as_str()) {
+                    Some(known) => Ok(known),
+                    None => {
+                        crate::runtime::lenient::unknown::<D::Error>()?;
+                        Ok(Self::Unknown(value.into_string()))
+                    }
+                }
+            };
         }
         _ => {
             unknown_ty = quote!(i64);
@@ -552,18 +565,20 @@ fn enum_item(name: &proc_macro2::Ident, e: &EnumType, extra: &TokenStream) -> To
                 }
             };
             serialize = quote!(serializer.serialize_i64(self.value()));
+            from_raw = quote! {
+                match value {
+                    #(#values => Self::#variants,)*
+                    _ => Self::Unknown(value),
+                }
+            };
             // Integers may come inside strings (see `runtime::lenient`).
-            deserialize_ty = quote!(<i64 as crate::runtime::lenient::Lenient>::decode);
-            match_arms = e
-                .variants
-                .iter()
-                .zip(&values)
-                .map(|(v, n)| {
-                    let vn = ident(&v.name);
-                    quote!(#n => Self::#vn)
-                })
-                .collect();
-            raw_pattern = quote!(value);
+            deserialize = quote! {
+                let value = Self::from(<i64 as crate::runtime::lenient::Lenient>::decode(deserializer)?);
+                if matches!(value, Self::Unknown(_)) {
+                    crate::runtime::lenient::unknown::<D::Error>()?;
+                }
+                Ok(value)
+            };
         }
     }
     let display = match e.repr {
@@ -573,10 +588,7 @@ fn enum_item(name: &proc_macro2::Ident, e: &EnumType, extra: &TokenStream) -> To
     let from_raw = quote! {
         impl From<#unknown_ty> for #name {
             fn from(value: #unknown_ty) -> Self {
-                match #raw_pattern {
-                    #(#match_arms,)*
-                    _ => Self::Unknown(value),
-                }
+                #from_raw
             }
         }
     };
@@ -609,11 +621,7 @@ fn enum_item(name: &proc_macro2::Ident, e: &EnumType, extra: &TokenStream) -> To
         }
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = Self::from(#deserialize_ty(deserializer)?);
-                if matches!(value, Self::Unknown(_)) {
-                    crate::runtime::lenient::unknown::<D::Error>()?;
-                }
-                Ok(value)
+                #deserialize
             }
         }
     }

@@ -30,8 +30,9 @@ pub(super) struct Decoder {
     /// The name in the report.
     pub(super) name: String,
     pub(super) gen: Gen,
-    /// `tracked`: through `serde_path_to_error`, as our runtime decodes (it
-    /// reports the failing field's path); `plain`: `serde_json::from_slice`.
+    /// `runtime`: ours through the generated crate's own response decoding
+    /// (`RawResponse::decode`, which tracks the failing field's path only
+    /// after a failure); `plain`: `serde_json::from_slice`.
     pub(super) how: &'static str,
     pub(super) types: DecodeTypes,
 }
@@ -97,7 +98,7 @@ fn run(job: &DecodeJob<'_>, r: &mut DecodeResult) -> Result<(), String> {
                     decoders.push(Decoder {
                         name: "clientgen".into(),
                         gen: *g,
-                        how: "tracked",
+                        how: "runtime",
                         types: types.clone(),
                     });
                     decoders.push(Decoder {
@@ -216,7 +217,7 @@ fn build(
     fs::create_dir_all(dir.join("src"))
         .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let mut manifest = String::from(
-        "[package]\nname = \"bench-decode\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nserde = \"1\"\nserde_json = \"1\"\nserde_path_to_error = \"0.1\"\n",
+        "[package]\nname = \"bench-decode\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nserde = \"1\"\nserde_json = \"1\"\nbytes = \"1\"\n",
     );
     for (g, path) in deps {
         // Ours without default features: the types, no operations.
@@ -225,11 +226,16 @@ fn build(
         } else {
             ""
         };
+        // Every generator names its crate after the spec, and Cargo takes
+        // no two path packages of one name: each is copied and renamed.
+        let copy = job.work.join("deps").join(dep_name(*g));
+        rename_copy(path, &copy, &format!("bench-decode-{}", dep_name(*g)))?;
         let _ = writeln!(
             manifest,
-            "{} = {{ path = {:?}{extra} }}",
+            "{} = {{ package = \"bench-decode-{}\", path = {:?}{extra} }}",
             dep_name(*g),
-            path.to_string_lossy()
+            dep_name(*g),
+            copy.to_string_lossy()
         );
     }
     manifest.push_str("\n[profile.release]\ncodegen-units = 16\n\n[workspace]\n");
@@ -278,6 +284,66 @@ fn run_bin(bin: &Path, args: &[&str]) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
+/// Copies the crate in `from` (all but `target/`) to `to`, named `name`:
+/// the `name = ...` line of its `[package]` table is replaced. Files whose
+/// bytes are unchanged are not rewritten, so Cargo keeps its build.
+fn rename_copy(from: &Path, to: &Path, name: &str) -> Result<(), String> {
+    copy_tree(from, to)?;
+    let path = to.join("Cargo.toml");
+    let text =
+        fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut in_package = false;
+    let mut renamed = false;
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            in_package = t == "[package]";
+        }
+        let is_name = t
+            .strip_prefix("name")
+            .is_some_and(|rest| rest.trim_start().starts_with('='));
+        if in_package && is_name && !renamed {
+            let _ = writeln!(out, "name = {name:?}");
+            renamed = true;
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    if !renamed {
+        return Err(format!("{} has no package name", path.display()));
+    }
+    write_if_changed(&path, out.as_bytes())
+}
+
+fn copy_tree(from: &Path, to: &Path) -> Result<(), String> {
+    fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+    let entries = fs::read_dir(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+        let src = entry.path();
+        let dst = to.join(entry.file_name());
+        if src.is_dir() {
+            if entry.file_name() != "target" {
+                copy_tree(&src, &dst)?;
+            }
+        } else {
+            let bytes =
+                fs::read(&src).map_err(|e| format!("cannot read {}: {e}", src.display()))?;
+            write_if_changed(&dst, &bytes)?;
+        }
+    }
+    Ok(())
+}
+
+fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    if fs::read(path).is_ok_and(|old| old == bytes) {
+        return Ok(());
+    }
+    fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
 fn dep_name(g: Gen) -> &'static str {
     match g {
         Gen::Ours => "ours",
@@ -313,15 +379,22 @@ const MAIN_TEMPLATE: &str = r#"//! Written by `cargo xtask bench`: decode throug
 //! types for the same document.
 use std::time::Instant;
 
+use bytes::Bytes;
+
 fn plain<T: serde::de::DeserializeOwned>(b: &[u8]) -> Result<T, String> {
     serde_json::from_slice(b).map_err(|e| e.to_string())
 }
 
-fn tracked<T: serde::de::DeserializeOwned>(b: &[u8]) -> Result<T, String> {
-    let mut de = serde_json::Deserializer::from_slice(b);
-    let v = serde_path_to_error::deserialize(&mut de).map_err(|e| e.to_string())?;
-    de.end().map_err(|e| e.to_string())?;
-    Ok(v)
+/// As a generated client decodes a 200 response (the body is already
+/// `Bytes`; cloning it is a reference count).
+fn runtime<T: serde::de::DeserializeOwned>(b: &Bytes) -> Result<T, String> {
+    ours::runtime::RawResponse {
+        status: ours::runtime::StatusCode::OK,
+        headers: ours::runtime::HeaderMap::new(),
+        body: b.clone(),
+    }
+    .decode::<T, ()>()
+    .map_err(|e| e.to_string())
 }
 
 /// How many of the document's undeclared properties the value holds.
@@ -331,11 +404,11 @@ fn kept<T: serde::Serialize>(v: &T) -> usize {
 
 struct Case {
     name: &'static str,
-    item: fn(&[u8]) -> Result<(), String>,
+    item: fn(&Bytes) -> Result<(), String>,
     /// The timed decode: the value is dropped, as a client drops it.
-    list: fn(&[u8]) -> Result<(), String>,
+    list: fn(&Bytes) -> Result<(), String>,
     /// Decodes once more and counts the undeclared properties kept.
-    kept: fn(&[u8]) -> Result<usize, String>,
+    kept: fn(&Bytes) -> Result<usize, String>,
 }
 
 fn cases() -> Vec<Case> {
@@ -355,12 +428,12 @@ fn main() {
         Some("filter") => {
             let text = std::fs::read_to_string(&args[2]).expect("pool file");
             for (i, line) in text.lines().enumerate() {
-                let rejected: Vec<&str> = cases.iter().filter(|c| (c.item)(line.as_bytes()).is_err()).map(|c| c.name).collect();
+                let rejected: Vec<&str> = cases.iter().filter(|c| (c.item)(&Bytes::copy_from_slice(line.as_bytes())).is_err()).map(|c| c.name).collect();
                 println!("{}", serde_json::json!({ "index": i, "rejected_by": rejected }));
             }
         }
         Some("bench") => {
-            let bytes = std::fs::read(&args[2]).expect("document");
+            let bytes = Bytes::from(std::fs::read(&args[2]).expect("document"));
             let rounds: usize = args[3].parse().expect("rounds");
             let mut ok = Vec::new();
             for c in &cases {

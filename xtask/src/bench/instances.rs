@@ -1,6 +1,6 @@
 //! Schema-driven instances for the decode benchmark, from the decode
 //! fuzzer's generator (`tests/fuzz/instances.mjs`: json-schema-faker, pinned
-//! through npm), then shaped like real responses.
+//! in `tests/prism`), then shaped like real responses.
 
 use std::fs;
 use std::path::Path;
@@ -16,8 +16,9 @@ pub(super) const UNDECLARED: &str = "bench_undeclared_field";
 
 /// Strings longer than this are cut: the faker draws lengths up to
 /// `maxLength` (5000 in Stripe's spec), and documents of random kilobyte
-/// strings measure string scanning, not decoding.
-const MAX_STRING: usize = 32;
+/// strings measure string scanning, not decoding. Above 36, so UUIDs and
+/// date-times stay whole (cut, they are no longer valid for any generator).
+const MAX_STRING: usize = 64;
 
 /// `pool` instances of the case's item schema and one of its response (the
 /// envelope, when the list is a field of it).
@@ -27,7 +28,7 @@ pub(super) struct Pool {
 }
 
 /// Runs the generator in `fuzz_dir` (installing its pinned packages with
-/// `npm ci` first if needed).
+/// `npm ci --prefix tests/prism` first if needed).
 pub(super) fn pool(
     fuzz_dir: &Path,
     spec: &Value,
@@ -42,16 +43,19 @@ pub(super) fn pool(
             script.display()
         ));
     }
-    if !fuzz_dir.join("node_modules/json-schema-faker").is_dir() {
-        eprintln!("bench: npm ci --prefix {}", fuzz_dir.display());
+    // `instances.mjs` loads the faker and ajv from `../prism/node_modules`
+    // (pinned there beside Prism); `tests/fuzz` has no package of its own.
+    let prism = fuzz_dir.join("../prism");
+    if !prism.join("node_modules/json-schema-faker-0.6").is_dir() {
+        eprintln!("bench: npm ci --prefix {}", prism.display());
         let ok = Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund", "--prefix"])
-            .arg(fuzz_dir)
+            .arg(&prism)
             .status()
             .map_err(|e| format!("cannot run npm: {e}"))?
             .success();
         if !ok {
-            return Err(format!("npm ci --prefix {} failed", fuzz_dir.display()));
+            return Err(format!("npm ci --prefix {} failed", prism.display()));
         }
     }
     let response = format!(

@@ -132,7 +132,7 @@ pub(super) fn report(
             s,
             "Schema-driven instances of the item schema (the decode fuzzer's json-schema-faker), each with one undeclared \
              property; the document holds the first items every generator's types accept. `kept`: undeclared properties \
-             still in the decoded value (re-serialized). Ratio: clientgen (tracked, as the client decodes) / decoder, in \
+             still in the decoded value (re-serialized). Ratio: clientgen (through `RawResponse::decode`, as the client decodes) / decoder, in \
              throughput: above 1 is better for us.\n"
         );
         let _ = writeln!(

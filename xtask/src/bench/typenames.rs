@@ -134,7 +134,9 @@ fn holder(text: &str, field: &str, item: &str) -> Option<String> {
                 .split(|c: char| !(c.is_alphanumeric() || c == '_'))
                 .next();
         }
+        // progenitor spells the vector `::std::vec::Vec`.
         let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+        let compact = compact.replace("::std::vec::Vec<", "Vec<");
         let wanted_plain = format!("pub{field}:Vec<{item}>");
         let wanted_types = format!("pub{field}:Vec<types::{item}>");
         let wanted_super = format!("pub{field}:Vec<super::{item}>");
@@ -177,6 +179,12 @@ mod tests {
         assert_eq!(
             holder(src, "data", "Customer").as_deref(),
             Some("GetCustomersResponse")
+        );
+        let prog =
+            "pub struct InstanceResultsPage {\n    pub items: ::std::vec::Vec<Instance>,\n}\n";
+        assert_eq!(
+            holder(prog, "items", "Instance").as_deref(),
+            Some("InstanceResultsPage")
         );
     }
 }

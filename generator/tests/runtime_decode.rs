@@ -489,6 +489,38 @@ fn decode_errors_keep_the_whole_body_for_a_fallback() {
 }
 
 #[test]
+fn bodies_decode_as_text_and_invalid_utf8_is_located() {
+    // Non-ASCII, escaped and surrogate-pair strings, in declared and
+    // undeclared properties and in keys, decode the same as text.
+    let body = "{\"id\": 5, \"name\": \"caf\u{e9} \\\"q\\\" \\u00e9\\n\", \"tags\": [\"\\ud83d\\ude00\"], \"x-\u{fc}\": {\"k\\u0041\": \"\u{2603}\"}}";
+    let item: Item = raw(body).decode::<_, ()>().unwrap();
+    assert_eq!(item.name.as_deref(), Some("caf\u{e9} \"q\" \u{e9}\n"));
+    assert_eq!(item.tags, Some(vec!["\u{1f600}".to_string()]));
+    assert_eq!(item.extra["x-\u{fc}"], json!({"kA": "\u{2603}"}));
+    // Invalid UTF-8 inside a string: a syntax error with its position and
+    // the whole body kept, as the byte parser reports it.
+    let mut bytes = br#"{"id": 1, "tags": [], "x": "ab"#.to_vec();
+    bytes.extend_from_slice(&[0xff, 0xfe]);
+    bytes.extend_from_slice(br#""}"#);
+    let response = RawResponse {
+        status: StatusCode::OK,
+        headers: HeaderMap::new(),
+        body: Bytes::from(bytes.clone()),
+    };
+    match response.decode::<Item, ()>() {
+        Err(Error::Decode { message, body, .. }) => {
+            assert_eq!(
+                message,
+                "invalid unicode code point at line 1 column 31",
+                "{message}"
+            );
+            assert_eq!(body.as_ref(), bytes.as_slice());
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}
+
+#[test]
 fn nested_messages_join_paths() {
     use runtime::error::{locate, nested_message};
     assert_eq!(

@@ -122,6 +122,7 @@ fn date_times_accept_real_server_offsets() {
         "2022-07-15T09:19:44.99Z",
         "2022-07-15 09:19:44.990+00",
         "2022-07-15T09:19:44.990z",
+        " 2022-07-15T09:19:44.990Z\n",
     ] {
         assert_eq!(same.parse::<DateTime>().unwrap(), utc, "{same}");
         assert_eq!(

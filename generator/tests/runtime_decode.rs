@@ -511,8 +511,7 @@ fn bodies_decode_as_text_and_invalid_utf8_is_located() {
     match response.decode::<Item, ()>() {
         Err(Error::Decode { message, body, .. }) => {
             assert_eq!(
-                message,
-                "invalid unicode code point at line 1 column 31",
+                message, "invalid unicode code point at line 1 column 31",
                 "{message}"
             );
             assert_eq!(body.as_ref(), bytes.as_slice());

@@ -60,6 +60,12 @@ impl Date {
 }
 
 fn parse_datetime(input: &str) -> Result<time::OffsetDateTime, ParseDateTimeError> {
+    // What servers almost always send, RFC 3339 as it is, is accepted in
+    // both modes; trimming could not change it (it starts with a digit and
+    // the parser takes no trailing text).
+    if let Ok(v) = time::OffsetDateTime::parse(input, &Rfc3339) {
+        return Ok(v);
+    }
     // A strict union attempt takes RFC 3339 as it is (see `lenient::Mode`).
     let strict = super::lenient::strict();
     let s = if strict { input } else { input.trim() };

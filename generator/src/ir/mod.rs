@@ -78,12 +78,21 @@ pub struct RuntimeParts {
     /// where); a caller of another API obtaining tokens that way passes
     /// them through its scheme's provider setter (`provider_fn`).
     pub oauth2: bool,
+    /// `multipart`: some operation sends a `multipart/form-data` body.
+    pub multipart: bool,
+    /// `union`: some type is a union (`oneOf`/`anyOf`), whose decoding
+    /// uses `runtime::union`.
+    pub union: bool,
 }
 
 impl RuntimeParts {
-    /// The parts `operations` and `schemes` use.
-    pub fn of(operations: &[Operation], schemes: &[SecurityScheme]) -> Self {
+    /// The parts `operations`, `schemes` and `types` use.
+    pub fn of(operations: &[Operation], schemes: &[SecurityScheme], types: &[TypeDef]) -> Self {
         RuntimeParts {
+            multipart: operations
+                .iter()
+                .any(|op| op.body.as_ref().is_some_and(|b| b.media == MediaKind::Multipart)),
+            union: types.iter().any(|t| matches!(t.kind, TypeKind::Union(_))),
             pagination: operations.iter().any(|op| op.pagination.is_some()),
             events: operations
                 .iter()
@@ -100,6 +109,8 @@ impl RuntimeParts {
             events: self.events || other.events,
             download: self.download || other.download,
             oauth2: self.oauth2 || other.oauth2,
+            multipart: self.multipart || other.multipart,
+            union: self.union || other.union,
         }
     }
 
@@ -111,6 +122,8 @@ impl RuntimeParts {
             "events" => self.events,
             "download" => self.download,
             "oauth2" => self.oauth2,
+            "multipart" => self.multipart,
+            "union" => self.union,
             _ => false,
         }
     }
@@ -121,7 +134,75 @@ impl RuntimeParts {
         events: true,
         download: true,
         oauth2: true,
+        multipart: true,
+        union: true,
     };
+}
+
+/// How a crate compiles each optional runtime part: the parts of each of
+/// its APIs, and whether each API is behind a cargo feature of its own (a
+/// crate of several APIs, `FeatureMode::PerApi`). A part some APIs use is
+/// then compiled only when one of their features is enabled, so a user of
+/// one API compiles only the runtime it needs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RuntimeGates {
+    /// Each API's cargo feature (its module name) and parts, in crate order.
+    apis: Vec<(String, RuntimeParts)>,
+    /// Whether each API is behind its feature.
+    gated: bool,
+}
+
+/// Where a runtime item belonging to some parts goes ([`RuntimeGates::gate`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Gate {
+    /// No API uses the parts: left out.
+    Dropped,
+    /// Compiled whatever features are enabled.
+    Always,
+    /// Compiled when one of these features (sorted) is enabled.
+    Features(Vec<String>),
+}
+
+impl RuntimeGates {
+    /// `apis`: each API's feature and parts; `gated`: whether the APIs are
+    /// behind their features.
+    pub fn new(apis: Vec<(String, RuntimeParts)>, gated: bool) -> Self {
+        RuntimeGates { apis, gated }
+    }
+
+    /// The parts some API uses.
+    pub fn parts(&self) -> RuntimeParts {
+        self.apis
+            .iter()
+            .fold(RuntimeParts::default(), |all, (_, p)| all.union(*p))
+    }
+
+    /// Where an item belonging to `names` (space-separated part names) goes:
+    /// it is needed by the APIs using one of them.
+    pub fn gate(&self, names: &str) -> Gate {
+        let mut users: Vec<String> = self
+            .apis
+            .iter()
+            .filter(|(_, p)| names.split_whitespace().any(|n| p.has(n)))
+            .map(|(feature, _)| feature.clone())
+            .collect();
+        if users.is_empty() {
+            Gate::Dropped
+        } else if !self.gated || users.len() == self.apis.len() {
+            Gate::Always
+        } else {
+            users.sort();
+            users.dedup();
+            Gate::Features(users)
+        }
+    }
+}
+
+impl From<RuntimeParts> for RuntimeGates {
+    /// The runtime of one API, not behind a feature.
+    fn from(parts: RuntimeParts) -> Self {
+        RuntimeGates::new(vec![(String::new(), parts)], false)
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]

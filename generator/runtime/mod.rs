@@ -23,7 +23,7 @@ pub(crate) mod auth;
 pub(crate) mod body;
 pub(crate) mod client;
 pub(crate) mod credentials;
-pub(crate) mod datetime;
+pub(crate) mod datetime; // part: datetime
 pub(crate) mod download; // part: download
 pub(crate) mod encode;
 pub(crate) mod error;
@@ -31,7 +31,7 @@ pub(crate) mod events; // part: events
 pub(crate) mod execute;
 pub(crate) mod hook;
 pub(crate) mod lenient;
-pub(crate) mod maybe;
+pub(crate) mod maybe; // part: maybe
 pub(crate) mod multipart; // part: multipart
 pub(crate) mod oauth2; // part: oauth2
 pub(crate) mod object;
@@ -54,14 +54,14 @@ pub use credentials::{
     provider_fn, BoxError, BoxFuture, CredentialError, CredentialProvider, CredentialRequest,
     ProviderFn,
 };
-pub use datetime::{Date, DateTime, ParseDateTimeError};
+pub use datetime::{Date, DateTime, ParseDateTimeError}; // part: datetime
 pub use download::ByteStream; // part: download
 pub use error::{Error, InvalidRequest};
 pub use events::{Event, EventStream}; // part: events
 pub use futures_core::Stream; // part: pagination events download
 pub use futures_util::{StreamExt, TryStreamExt}; // part: pagination events download
 pub use hook::{Attempt, Hook};
-pub use maybe::Maybe;
+pub use maybe::Maybe; // part: maybe
 pub use multipart::{FilePart, Multipart}; // part: multipart
 pub use oauth2::ClientCredentials; // part: oauth2
 pub use options::RequestOptions;

@@ -12,9 +12,10 @@
 //! Anything else (`"zero"`, `"NaN"`, an out-of-range integer) is still an
 //! error. Requests are never affected: encoding is always strict.
 //!
-//! The first pass of an untagged union ([`super::union`]) suspends these
-//! rules ([`strict`]): a variant that needs one of them is a worse match
-//! than a later variant the value fits as it is.
+//! The first pass of an untagged union (`super::union`, not linked: crates
+//! without unions leave it out) suspends these rules ([`strict`]): a
+//! variant that needs one of them is a worse match than a later variant the
+//! value fits as it is.
 
 use std::cell::Cell;
 use std::collections::BTreeMap;

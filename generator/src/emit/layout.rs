@@ -197,6 +197,8 @@ mod tests {
             "oauth2",
             "multipart",
             "union",
+            "maybe",
+            "datetime",
         ] {
             assert!(!text.contains(&format!(" mod {module}")), "{module}");
         }

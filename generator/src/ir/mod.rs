@@ -83,12 +83,36 @@ pub struct RuntimeParts {
     /// `union`: some type is a union (`oneOf`/`anyOf`), whose decoding
     /// uses `runtime::union`.
     pub union: bool,
+    /// `maybe`: some field is optional and nullable ([`Field::three_state`]),
+    /// a `runtime::Maybe`.
+    pub maybe: bool,
+    /// `datetime`: some type holds a `date-time` or `date` string
+    /// (`runtime::DateTime`, `runtime::Date`).
+    pub datetime: bool,
 }
 
 impl RuntimeParts {
-    /// The parts `operations`, `schemes` and `types` use.
-    pub fn of(operations: &[Operation], schemes: &[SecurityScheme], types: &[TypeDef]) -> Self {
+    /// The parts `operations`, `schemes`, `types` and `client_params` use.
+    pub fn of(
+        operations: &[Operation],
+        schemes: &[SecurityScheme],
+        types: &[TypeDef],
+        client_params: &[ClientParam],
+    ) -> Self {
+        let fields = || {
+            types.iter().flat_map(|t| match &t.kind {
+                TypeKind::Struct(s) => s.fields.as_slice(),
+                _ => &[],
+            })
+        };
+        let is_date = |p: Primitive| matches!(p, Primitive::DateTime | Primitive::Date);
+        let mut datetime = false;
+        for_each_type_ref(operations, types, client_params, &mut |t| {
+            datetime = datetime || t.holds(is_date);
+        });
         RuntimeParts {
+            maybe: fields().any(Field::three_state),
+            datetime,
             multipart: operations
                 .iter()
                 .any(|op| op.body.as_ref().is_some_and(|b| b.media == MediaKind::Multipart)),
@@ -111,6 +135,8 @@ impl RuntimeParts {
             oauth2: self.oauth2 || other.oauth2,
             multipart: self.multipart || other.multipart,
             union: self.union || other.union,
+            maybe: self.maybe || other.maybe,
+            datetime: self.datetime || other.datetime,
         }
     }
 
@@ -124,6 +150,8 @@ impl RuntimeParts {
             "oauth2" => self.oauth2,
             "multipart" => self.multipart,
             "union" => self.union,
+            "maybe" => self.maybe,
+            "datetime" => self.datetime,
             _ => false,
         }
     }
@@ -136,7 +164,62 @@ impl RuntimeParts {
         oauth2: true,
         multipart: true,
         union: true,
+        maybe: true,
+        datetime: true,
     };
+}
+
+/// Calls `f` with every type use of an API: in its named types, operations
+/// and client parameters (named types are not followed: each is in
+/// `types`).
+pub fn for_each_type_ref(
+    operations: &[Operation],
+    types: &[TypeDef],
+    client_params: &[ClientParam],
+    f: &mut dyn FnMut(&TypeRef),
+) {
+    for t in types {
+        match &t.kind {
+            TypeKind::Struct(s) => {
+                s.fields.iter().for_each(|field| f(&field.ty));
+                if let Additional::Typed(ty) = &s.additional {
+                    f(ty);
+                }
+            }
+            TypeKind::Union(u) => u.variants.iter().for_each(|v| f(&v.ty)),
+            TypeKind::Alias { target, .. } => f(target),
+            TypeKind::Enum(_) => {}
+        }
+    }
+    for op in operations {
+        op.params.iter().for_each(|p| f(&p.ty));
+        if let Some(b) = &op.body {
+            if let Some(ty) = &b.ty {
+                f(ty);
+            }
+            for field in &b.form_fields {
+                match &field.kind {
+                    FormFieldKind::Text(ty) | FormFieldKind::Texts(ty) | FormFieldKind::Json(ty) => {
+                        f(ty)
+                    }
+                    FormFieldKind::File | FormFieldKind::Files => {}
+                }
+            }
+        }
+        for r in &op.responses {
+            match &r.body {
+                ResponseBody::Json(ty) | ResponseBody::Events(Some(ty)) => f(ty),
+                _ => {}
+            }
+        }
+        if let Some(p) = &op.pagination {
+            f(&p.item);
+        }
+        if let Some(ty) = op.events.as_ref().and_then(|e| e.data.as_ref()) {
+            f(ty);
+        }
+    }
+    client_params.iter().for_each(|p| f(&p.ty));
 }
 
 /// How a crate compiles each optional runtime part: the parts of each of

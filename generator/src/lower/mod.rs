@@ -101,7 +101,7 @@ pub fn lower_with(spec: &OpenAPI, openapi_version: &str, options: &Options) -> i
     warnings.sort_by(|a, b| a.pointer.cmp(&b.pointer).then(a.message.cmp(&b.message)));
     warnings.dedup();
 
-    let runtime = ir::RuntimeParts::of(&operations, &security_schemes, &types);
+    let runtime = ir::RuntimeParts::of(&operations, &security_schemes, &types, &client_params);
     ir::Api {
         title: spec.info.title.clone(),
         package_name: naming::package_name(&spec.info.title),

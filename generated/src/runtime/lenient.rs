@@ -24,7 +24,6 @@ use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use super::maybe::Maybe;
 
 thread_local! {
     static STRICT: Cell<bool> = const { Cell::new(false) };
@@ -289,12 +288,6 @@ impl<'de, T: Lenient> Visitor<'de> for OptionVisitor<T> {
 impl<T: Lenient> Lenient for Option<T> {
     fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_option(OptionVisitor(PhantomData))
-    }
-}
-
-impl<T: Lenient> Lenient for Maybe<T> {
-    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Option::<T>::decode(deserializer).map(Maybe::from)
     }
 }
 

@@ -26,13 +26,15 @@ pub(crate) mod auth;
 pub(crate) mod body;
 pub(crate) mod client;
 pub(crate) mod credentials;
-pub(crate) mod datetime;
+#[cfg(feature = "insighto")]
+pub(crate) mod datetime; // part: datetime
 pub(crate) mod encode;
 pub(crate) mod error;
 pub(crate) mod execute;
 pub(crate) mod hook;
 pub(crate) mod lenient;
-pub(crate) mod maybe;
+#[cfg(any(feature = "insighto", feature = "intercom", feature = "intercom_legacy"))]
+pub(crate) mod maybe; // part: maybe
 pub(crate) mod object;
 pub(crate) mod options;
 pub(crate) mod request;
@@ -52,10 +54,12 @@ pub use credentials::{
     provider_fn, BoxError, BoxFuture, CredentialError, CredentialProvider, CredentialRequest,
     ProviderFn,
 };
-pub use datetime::{Date, DateTime, ParseDateTimeError};
+#[cfg(feature = "insighto")]
+pub use datetime::{Date, DateTime, ParseDateTimeError}; // part: datetime
 pub use error::{Error, InvalidRequest};
 pub use hook::{Attempt, Hook};
-pub use maybe::Maybe;
+#[cfg(any(feature = "insighto", feature = "intercom", feature = "intercom_legacy"))]
+pub use maybe::Maybe; // part: maybe
 pub use options::RequestOptions;
 pub use response::{RawBody, Response};
 pub use retry::RetryPolicy;

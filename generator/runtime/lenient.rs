@@ -21,7 +21,6 @@ use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-
 thread_local! {
     static STRICT: Cell<bool> = const { Cell::new(false) };
 }

@@ -124,7 +124,10 @@ mod tests {
     use crate::ir::RuntimeParts;
 
     fn names(parts: RuntimeParts) -> Vec<&'static str> {
-        runtime_files(&parts.into()).iter().map(|(n, _)| *n).collect()
+        runtime_files(&parts.into())
+            .iter()
+            .map(|(n, _)| *n)
+            .collect()
     }
 
     #[test]
@@ -255,10 +258,7 @@ mod tests {
             line_before(&text, "mod pagination;"),
             "#[cfg(feature = \"b\")]"
         );
-        assert_eq!(
-            line_before(&text, "mod sse;"),
-            "#[cfg(feature = \"c\")]"
-        );
+        assert_eq!(line_before(&text, "mod sse;"), "#[cfg(feature = \"c\")]");
         // Several parts on one line: the APIs using any of them.
         assert_eq!(
             line_before(&text, "futures_core::Stream"),

@@ -113,9 +113,11 @@ impl RuntimeParts {
         RuntimeParts {
             maybe: fields().any(Field::three_state),
             datetime,
-            multipart: operations
-                .iter()
-                .any(|op| op.body.as_ref().is_some_and(|b| b.media == MediaKind::Multipart)),
+            multipart: operations.iter().any(|op| {
+                op.body
+                    .as_ref()
+                    .is_some_and(|b| b.media == MediaKind::Multipart)
+            }),
             union: types.iter().any(|t| matches!(t.kind, TypeKind::Union(_))),
             pagination: operations.iter().any(|op| op.pagination.is_some()),
             events: operations
@@ -199,9 +201,9 @@ pub fn for_each_type_ref(
             }
             for field in &b.form_fields {
                 match &field.kind {
-                    FormFieldKind::Text(ty) | FormFieldKind::Texts(ty) | FormFieldKind::Json(ty) => {
-                        f(ty)
-                    }
+                    FormFieldKind::Text(ty)
+                    | FormFieldKind::Texts(ty)
+                    | FormFieldKind::Json(ty) => f(ty),
                     FormFieldKind::File | FormFieldKind::Files => {}
                 }
             }

@@ -214,18 +214,27 @@ mod tests {
         assert!(!parts("  {}\n", "").datetime);
         let maybe = parts("  {}\n", "    S:\n      type: object\n      properties:\n        n: {type: string, nullable: true}\n");
         assert!(maybe.maybe);
-        let untyped = parts("  {}\n", "    S:\n      type: object\n      properties:\n        n: {}\n");
+        let untyped = parts(
+            "  {}\n",
+            "    S:\n      type: object\n      properties:\n        n: {}\n",
+        );
         assert!(untyped.maybe, "an optional untyped field may be null");
         // A date in a named type, nested in an array.
         assert!(plain.datetime);
-        let dates = parts("  {}\n", "    D:\n      type: array\n      items: {type: string, format: date}\n");
+        let dates = parts(
+            "  {}\n",
+            "    D:\n      type: array\n      items: {type: string, format: date}\n",
+        );
         assert!(dates.datetime);
         // A date only in a parameter, or only in a response body.
         let param = parts(&format!("{OP}      parameters:\n        - {{name: since, in: query, schema: {{type: string, format: date-time}}}}\n      responses: {{'204': {{description: ok}}}}\n"), "");
         assert!(param.datetime && !param.maybe);
         let response = parts(&format!("{OP}      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{type: array, items: {{type: string, format: date}}}}\n"), "");
         assert!(response.datetime);
-        let union = parts("  {}\n", "    U:\n      oneOf: [{type: string}, {type: integer}]\n");
+        let union = parts(
+            "  {}\n",
+            "    U:\n      oneOf: [{type: string}, {type: integer}]\n",
+        );
         assert!(union.union && !union.datetime);
         let multipart = parts(&format!("{OP}      requestBody:\n        content:\n          multipart/form-data:\n            schema:\n              type: object\n              properties:\n                file: {{type: string, format: binary}}\n      responses: {{'204': {{description: ok}}}}\n"), "");
         assert!(multipart.multipart && !multipart.union);

@@ -37,7 +37,10 @@ fn print(item: syn::Item) -> (String, syn::Item) {
         .replace(", )", ")")
         .replace(" )", ")")
         .replace(", }", " }");
-    let item = file.items.pop().unwrap_or(syn::Item::Verbatim(Default::default()));
+    let item = file
+        .items
+        .pop()
+        .unwrap_or(syn::Item::Verbatim(Default::default()));
     (out, item)
 }
 
@@ -138,7 +141,8 @@ fn insert(s: &mut Surface, path: String, value: String, flags: &[&str]) {
 /// generating hundreds of crates, would otherwise parse the runtime again
 /// for each.
 pub fn runtime_items(s: &mut Surface, parts: RuntimeParts) {
-    static CACHE: std::sync::Mutex<Vec<(RuntimeParts, Surface)>> = std::sync::Mutex::new(Vec::new());
+    static CACHE: std::sync::Mutex<Vec<(RuntimeParts, Surface)>> =
+        std::sync::Mutex::new(Vec::new());
     let cached = CACHE
         .lock()
         .ok()
@@ -212,7 +216,9 @@ fn read_runtime(s: &mut Surface, parts: RuntimeParts) {
                 impl_items(s, i, &exported, &own_traits);
                 continue;
             }
-            let Some(name) = item_name(&item) else { continue };
+            let Some(name) = item_name(&item) else {
+                continue;
+            };
             if let Some(hidden) = wanted.get(&(module.clone(), name.clone())) {
                 let flags: &[&str] = if *hidden { &["hidden"] } else { &[] };
                 local_item(s, item, &name, flags);
@@ -400,7 +406,13 @@ mod tests {
         assert_eq!(surface.to_text(&[]), all);
 
         let none = lines(RuntimeParts::default());
-        for gone in ["ItemStream", "ClientCredentials", "Multipart", "Maybe", "DateTime"] {
+        for gone in [
+            "ItemStream",
+            "ClientCredentials",
+            "Multipart",
+            "Maybe",
+            "DateTime",
+        ] {
             assert!(!none.contains(&format!("runtime {gone}")), "{gone}");
         }
         assert!(none.contains("runtime Error: "), "{none}");

@@ -417,4 +417,30 @@ mod tests {
         }
         assert!(none.contains("runtime Error: "), "{none}");
     }
+
+    #[test]
+    fn a_runtime_item_removed_breaks_callers_and_one_added_does_not() {
+        let surface = |parts| {
+            let mut s = Surface::default();
+            runtime_items(&mut s, parts);
+            s
+        };
+        let all = surface(RuntimeParts::ALL);
+        let none = surface(RuntimeParts::default());
+        let removed = crate::surface::diff(&all, &none);
+        let gone = removed
+            .iter()
+            .find(|c| c.key.path == "ItemStream")
+            .expect("ItemStream removed");
+        assert_eq!(gone.rust, crate::surface::Effect::Breaking);
+        assert_eq!(gone.wire, crate::surface::Effect::None);
+        assert_eq!(gone.summary, "runtime item removed");
+        let added = crate::surface::diff(&none, &all);
+        let came = added
+            .iter()
+            .find(|c| c.key.path == "ItemStream")
+            .expect("ItemStream added");
+        assert_eq!(came.rust, crate::surface::Effect::Additive);
+        assert!(crate::surface::diff(&all, &all).is_empty());
+    }
 }

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::lenient::Lenient;
+
 /// A field that may be absent, explicitly `null`, or hold a value.
 ///
 /// Generated fields use `#[serde(default, skip_serializing_if = "Maybe::is_absent")]`,
@@ -123,4 +125,12 @@ where
     T: serde::Deserialize<'de>,
 {
     <Option<T> as serde::Deserialize>::deserialize(deserializer)
+}
+
+// Here rather than in `lenient.rs`: this module is an optional part of the
+// runtime, left out of crates without optional nullable fields.
+impl<T: Lenient> Lenient for Maybe<T> {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Option::<T>::decode(deserializer).map(Maybe::from)
+    }
 }

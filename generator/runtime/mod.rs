@@ -15,14 +15,15 @@
 // A line ending in `// part: NAME …` belongs to optional parts of the
 // runtime: a generated crate holds it (and the module it declares) only when
 // one of its APIs needs one of the parts named (`ir::RuntimeParts`, decided
-// in lowering), which keeps their compile time out of the other crates.
-// Such a line is one whole item.
+// in lowering), which keeps their compile time out of the other crates; in
+// a crate of several APIs, behind the cargo features of the APIs needing it
+// (`ir::RuntimeGates`). Such a line is one whole item.
 
 pub(crate) mod auth;
 pub(crate) mod body;
 pub(crate) mod client;
 pub(crate) mod credentials;
-pub(crate) mod datetime;
+pub(crate) mod datetime; // part: datetime
 pub(crate) mod download; // part: download
 pub(crate) mod encode;
 pub(crate) mod error;
@@ -30,8 +31,8 @@ pub(crate) mod events; // part: events
 pub(crate) mod execute;
 pub(crate) mod hook;
 pub(crate) mod lenient;
-pub(crate) mod maybe;
-pub(crate) mod multipart;
+pub(crate) mod maybe; // part: maybe
+pub(crate) mod multipart; // part: multipart
 pub(crate) mod oauth2; // part: oauth2
 pub(crate) mod object;
 pub(crate) mod options;
@@ -42,7 +43,7 @@ pub(crate) mod retry;
 pub(crate) mod secret;
 pub(crate) mod sse; // part: events
 pub(crate) mod trace;
-pub(crate) mod union;
+pub(crate) mod union; // part: union
 
 pub use bytes::Bytes;
 pub use reqwest;
@@ -53,15 +54,15 @@ pub use credentials::{
     provider_fn, BoxError, BoxFuture, CredentialError, CredentialProvider, CredentialRequest,
     ProviderFn,
 };
-pub use datetime::{Date, DateTime, ParseDateTimeError};
+pub use datetime::{Date, DateTime, ParseDateTimeError}; // part: datetime
 pub use download::ByteStream; // part: download
 pub use error::{Error, InvalidRequest};
 pub use events::{Event, EventStream}; // part: events
 pub use futures_core::Stream; // part: pagination events download
 pub use futures_util::{StreamExt, TryStreamExt}; // part: pagination events download
 pub use hook::{Attempt, Hook};
-pub use maybe::Maybe;
-pub use multipart::{FilePart, Multipart};
+pub use maybe::Maybe; // part: maybe
+pub use multipart::{FilePart, Multipart}; // part: multipart
 pub use oauth2::ClientCredentials; // part: oauth2
 pub use options::RequestOptions;
 pub use pagination::{ItemStream, PageStream}; // part: pagination

@@ -3,6 +3,18 @@
 use bytes::Bytes;
 
 use super::error::InvalidRequest;
+use super::request::RequestSpec;
+
+// Here rather than in `request.rs`: this module is an optional part of the
+// runtime, left out of crates that send no forms.
+impl RequestSpec {
+    /// Sets a `multipart/form-data` body.
+    pub fn multipart_body(&mut self, form: &Multipart) -> Result<(), InvalidRequest> {
+        let (bytes, content_type) = form.encode()?;
+        self.body = Some((bytes, content_type));
+        Ok(())
+    }
+}
 
 /// One part of a form.
 #[derive(Clone, Debug, PartialEq)]

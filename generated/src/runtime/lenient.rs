@@ -12,9 +12,10 @@
 //! Anything else (`"zero"`, `"NaN"`, an out-of-range integer) is still an
 //! error. Requests are never affected: encoding is always strict.
 //!
-//! The first pass of an untagged union ([`super::union`]) suspends these
-//! rules ([`strict`]): a variant that needs one of them is a worse match
-//! than a later variant the value fits as it is.
+//! The first pass of an untagged union (`super::union`, not linked: crates
+//! without unions leave it out) suspends these rules ([`strict`]): a
+//! variant that needs one of them is a worse match than a later variant the
+//! value fits as it is.
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
@@ -22,8 +23,6 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-
-use super::maybe::Maybe;
 
 thread_local! {
     static STRICT: Cell<bool> = const { Cell::new(false) };
@@ -288,12 +287,6 @@ impl<'de, T: Lenient> Visitor<'de> for OptionVisitor<T> {
 impl<T: Lenient> Lenient for Option<T> {
     fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_option(OptionVisitor(PhantomData))
-    }
-}
-
-impl<T: Lenient> Lenient for Maybe<T> {
-    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Option::<T>::decode(deserializer).map(Maybe::from)
     }
 }
 

@@ -148,16 +148,6 @@ impl RequestSpec {
         }
     }
 
-    /// Sets a `multipart/form-data` body.
-    pub fn multipart_body(
-        &mut self,
-        form: &super::multipart::Multipart,
-    ) -> Result<(), InvalidRequest> {
-        let (bytes, content_type) = form.encode()?;
-        self.body = Some((bytes, content_type));
-        Ok(())
-    }
-
     /// Sets a binary body.
     pub fn bytes_body(&mut self, body: Bytes, content_type: &str) {
         self.body = Some((body, content_type.to_owned()));

@@ -262,10 +262,11 @@ pub(super) fn crate_files(
         contents: format_rust(&header, lib, "lib.rs")?,
     });
 
-    // Runtime, verbatim: the parts the APIs use.
-    for (name, text) in runtime_files(runtime_parts(modules)) {
+    // Runtime, verbatim: the parts the APIs use, each behind the features
+    // of the APIs using it.
+    for (name, text) in runtime_files(&runtime_gates(modules, opts)) {
         let how = if name == "mod.rs" {
-            "copied from generator/runtime/mod.rs without the lines of the runtime parts no API here uses"
+            "copied from generator/runtime/mod.rs without the lines of the runtime parts no API here uses, and those only some APIs use behind their features"
         } else {
             &format!("copied verbatim from generator/runtime/{name}")
         };
@@ -284,11 +285,28 @@ pub(super) fn crate_files(
     Ok(files)
 }
 
+/// The runtime parts of each API, behind the API's feature in a crate of
+/// one feature per API.
+fn runtime_gates(modules: &[ApiModule<'_>], opts: &CrateOptions) -> ir::RuntimeGates {
+    ir::RuntimeGates::new(
+        modules
+            .iter()
+            .map(|m| (m.module.clone(), m.api.runtime))
+            .collect(),
+        opts.features == FeatureMode::PerApi,
+    )
+}
+
 /// The runtime parts some API of the crate uses.
 fn runtime_parts(modules: &[ApiModule<'_>]) -> ir::RuntimeParts {
-    modules.iter().fold(ir::RuntimeParts::default(), |all, m| {
-        all.union(m.api.runtime)
-    })
+    ir::RuntimeGates::new(
+        modules
+            .iter()
+            .map(|m| (m.module.clone(), m.api.runtime))
+            .collect(),
+        false,
+    )
+    .parts()
 }
 
 /// Dependencies only the streaming parts of the runtime (`pagination`,

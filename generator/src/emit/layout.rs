@@ -106,7 +106,7 @@ pub(super) fn module_file(
 /// `runtime/mod.rs` (the lines of `parts`) with each `mod name;`
 /// declaration (any visibility) replaced by the file's text in braces.
 fn inline_runtime(parts: RuntimeParts) -> String {
-    let files = runtime_files(parts);
+    let files = runtime_files(&parts.into());
     let file = |name: &str| {
         files
             .iter()
@@ -189,7 +189,17 @@ mod tests {
     #[test]
     fn the_runtime_leaves_out_unused_parts() {
         let text = inline_runtime(RuntimeParts::default());
-        for module in ["pagination", "events", "sse", "download", "oauth2"] {
+        for module in [
+            "pagination",
+            "events",
+            "sse",
+            "download",
+            "oauth2",
+            "multipart",
+            "union",
+            "maybe",
+            "datetime",
+        ] {
             assert!(!text.contains(&format!(" mod {module}")), "{module}");
         }
         assert!(text.contains(" mod body {\n") && text.contains(" mod execute {\n"));

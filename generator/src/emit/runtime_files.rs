@@ -4,7 +4,7 @@
 //! lines of `mod.rs` marked `// part: NAME …` are left out unless one of the
 //! parts named is used, and so are the files of the modules they declare.
 
-use crate::ir::RuntimeParts;
+use crate::ir::{Gate, RuntimeGates};
 
 /// (file name, contents) of each runtime source file.
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
@@ -54,9 +54,16 @@ pub(super) fn split_marker(line: &str) -> (&str, Option<&str>) {
     }
 }
 
-/// Whether a line belonging to `names` (space-separated) is kept.
-fn kept(names: Option<&str>, parts: RuntimeParts) -> bool {
-    names.is_none_or(|names| names.split_whitespace().any(|n| parts.has(n)))
+/// The `#[cfg]` attribute of a line compiled only with `features`.
+fn cfg_line(features: &[String]) -> String {
+    let each: Vec<String> = features
+        .iter()
+        .map(|f| format!("feature = \"{f}\""))
+        .collect();
+    match each.as_slice() {
+        [one] => format!("#[cfg({one})]"),
+        _ => format!("#[cfg(any({}))]", each.join(", ")),
+    }
 }
 
 /// The module a line of `mod.rs` declares (`pub(crate) mod name;`).
@@ -66,10 +73,11 @@ pub(super) fn declared_module(code: &str) -> Option<&str> {
     (!code.trim_start().starts_with("//")).then_some(name)
 }
 
-/// The runtime files of a crate whose APIs use `parts`: `mod.rs` without
-/// the lines of the other parts, and every file but those of the modules
-/// these lines declare.
-pub fn runtime_files(parts: RuntimeParts) -> Vec<(&'static str, std::borrow::Cow<'static, str>)> {
+/// The runtime files of a crate whose APIs use `gates`' parts: `mod.rs`
+/// without the lines of the other parts, each line of a part only some
+/// APIs use behind their features (`#[cfg]` on the line before), and every
+/// file but those of the modules the left-out lines declare.
+pub fn runtime_files(gates: &RuntimeGates) -> Vec<(&'static str, std::borrow::Cow<'static, str>)> {
     let mod_rs = RUNTIME_FILES
         .iter()
         .find(|(n, _)| *n == "mod.rs")
@@ -78,12 +86,23 @@ pub fn runtime_files(parts: RuntimeParts) -> Vec<(&'static str, std::borrow::Cow
     let mut filtered = String::with_capacity(mod_rs.len());
     for line in mod_rs.lines() {
         let (code, names) = split_marker(line);
-        if kept(names, parts) {
-            filtered.push_str(line);
-            filtered.push('\n');
-        } else if let Some(m) = declared_module(code) {
-            dropped.push(format!("{m}.rs"));
+        match names.map_or(Gate::Always, |names| gates.gate(names)) {
+            Gate::Dropped => {
+                if let Some(m) = declared_module(code) {
+                    dropped.push(format!("{m}.rs"));
+                }
+                continue;
+            }
+            Gate::Always => {}
+            Gate::Features(features) => {
+                let indent = &line[..line.len() - line.trim_start().len()];
+                filtered.push_str(indent);
+                filtered.push_str(&cfg_line(&features));
+                filtered.push('\n');
+            }
         }
+        filtered.push_str(line);
+        filtered.push('\n');
     }
     RUNTIME_FILES
         .iter()
@@ -102,9 +121,13 @@ pub fn runtime_files(parts: RuntimeParts) -> Vec<(&'static str, std::borrow::Cow
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ir::RuntimeParts;
 
     fn names(parts: RuntimeParts) -> Vec<&'static str> {
-        runtime_files(parts).iter().map(|(n, _)| *n).collect()
+        runtime_files(&parts.into())
+            .iter()
+            .map(|(n, _)| *n)
+            .collect()
     }
 
     #[test]
@@ -113,11 +136,15 @@ mod tests {
         assert_eq!(all.len(), RUNTIME_FILES.len());
         let none = names(RuntimeParts::default());
         for gone in [
+            "datetime.rs",
             "download.rs",
             "events.rs",
+            "maybe.rs",
+            "multipart.rs",
             "oauth2.rs",
             "pagination.rs",
             "sse.rs",
+            "union.rs",
         ] {
             assert!(all.contains(&gone) && !none.contains(&gone), "{gone}");
         }
@@ -130,8 +157,8 @@ mod tests {
         assert!(with_events.contains(&"events.rs") && with_events.contains(&"sse.rs"));
         assert!(!with_events.contains(&"download.rs") && !with_events.contains(&"pagination.rs"));
 
-        let mod_rs = |parts| {
-            runtime_files(parts)
+        let mod_rs = |parts: RuntimeParts| {
+            runtime_files(&parts.into())
                 .into_iter()
                 .find(|(n, _)| *n == "mod.rs")
                 .map(|(_, t)| t.into_owned())
@@ -173,6 +200,82 @@ mod tests {
             }
         }
         assert!(marked >= 10, "{marked} marked lines");
+    }
+
+    /// `mod.rs` of a crate of three APIs behind features `a`, `b`, `c`.
+    fn gated_mod_rs(gated: bool) -> String {
+        let a = RuntimeParts {
+            union: true,
+            multipart: true,
+            ..RuntimeParts::default()
+        };
+        let b = RuntimeParts {
+            union: true,
+            pagination: true,
+            ..RuntimeParts::default()
+        };
+        let c = RuntimeParts {
+            union: true,
+            events: true,
+            ..RuntimeParts::default()
+        };
+        let apis = vec![("a".into(), a), ("b".into(), b), ("c".into(), c)];
+        runtime_files(&RuntimeGates::new(apis, gated))
+            .into_iter()
+            .find(|(n, _)| *n == "mod.rs")
+            .map(|(_, t)| t.into_owned())
+            .unwrap_or_default()
+    }
+
+    /// The line before the first line containing `code`.
+    fn line_before<'a>(text: &'a str, code: &str) -> &'a str {
+        let lines: Vec<&str> = text.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.contains(code))
+            .unwrap_or_else(|| panic!("no `{code}` in {text}"));
+        if at == 0 {
+            ""
+        } else {
+            lines[at - 1]
+        }
+    }
+
+    #[test]
+    fn parts_some_apis_use_are_behind_their_features() {
+        let text = gated_mod_rs(true);
+        // Used by one API: its feature alone (`any` of one is refused by
+        // clippy's `non_minimal_cfg`).
+        assert_eq!(
+            line_before(&text, "mod multipart;"),
+            "#[cfg(feature = \"a\")]"
+        );
+        assert_eq!(
+            line_before(&text, "use multipart::"),
+            "#[cfg(feature = \"a\")]"
+        );
+        assert_eq!(
+            line_before(&text, "mod pagination;"),
+            "#[cfg(feature = \"b\")]"
+        );
+        assert_eq!(line_before(&text, "mod sse;"), "#[cfg(feature = \"c\")]");
+        // Several parts on one line: the APIs using any of them.
+        assert_eq!(
+            line_before(&text, "futures_core::Stream"),
+            "#[cfg(any(feature = \"b\", feature = \"c\"))]"
+        );
+        // Used by every API: no gate.
+        assert!(!line_before(&text, "mod union;").contains("cfg"), "{text}");
+        // Used by none: left out.
+        assert!(!text.contains("mod oauth2;") && !text.contains("mod download;"));
+        // The always-compiled lines stay ungated.
+        assert!(!line_before(&text, "mod execute;").contains("cfg"));
+        syn::parse_str::<syn::File>(&text).expect("gated mod.rs parses");
+
+        // APIs not behind features: nothing is gated.
+        let plain = gated_mod_rs(false);
+        assert!(!plain.contains("#[cfg("), "{plain}");
+        assert!(plain.contains("mod multipart;") && plain.contains("mod pagination;"));
     }
     #[test]
     fn lists_every_runtime_file() {

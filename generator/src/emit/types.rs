@@ -118,7 +118,8 @@ enum Presence {
 fn presence(f: &Field) -> Presence {
     // An untyped value can itself be `null`: optional ones need three states.
     let any = matches!(f.ty, TypeRef::Any);
-    match (f.required, f.ty.is_nullable() || any) {
+    // `Field::nullable`, as `RuntimeParts::maybe` reads it.
+    match (f.required, f.nullable()) {
         (true, _) if any => Presence::Required,
         (true, false) => Presence::Required,
         (true, true) => Presence::RequiredNullable,

@@ -78,12 +78,47 @@ pub struct RuntimeParts {
     /// where); a caller of another API obtaining tokens that way passes
     /// them through its scheme's provider setter (`provider_fn`).
     pub oauth2: bool,
+    /// `multipart`: some operation sends a `multipart/form-data` body.
+    pub multipart: bool,
+    /// `union`: some type is a union (`oneOf`/`anyOf`), whose decoding
+    /// uses `runtime::union`.
+    pub union: bool,
+    /// `maybe`: some field is optional and nullable ([`Field::three_state`]),
+    /// a `runtime::Maybe`.
+    pub maybe: bool,
+    /// `datetime`: some type holds a `date-time` or `date` string
+    /// (`runtime::DateTime`, `runtime::Date`).
+    pub datetime: bool,
 }
 
 impl RuntimeParts {
-    /// The parts `operations` and `schemes` use.
-    pub fn of(operations: &[Operation], schemes: &[SecurityScheme]) -> Self {
+    /// The parts `operations`, `schemes`, `types` and `client_params` use.
+    pub fn of(
+        operations: &[Operation],
+        schemes: &[SecurityScheme],
+        types: &[TypeDef],
+        client_params: &[ClientParam],
+    ) -> Self {
+        let fields = || {
+            types.iter().flat_map(|t| match &t.kind {
+                TypeKind::Struct(s) => s.fields.as_slice(),
+                _ => &[],
+            })
+        };
+        let is_date = |p: Primitive| matches!(p, Primitive::DateTime | Primitive::Date);
+        let mut datetime = false;
+        for_each_type_ref(operations, types, client_params, &mut |t| {
+            datetime = datetime || t.holds(is_date);
+        });
         RuntimeParts {
+            maybe: fields().any(Field::three_state),
+            datetime,
+            multipart: operations.iter().any(|op| {
+                op.body
+                    .as_ref()
+                    .is_some_and(|b| b.media == MediaKind::Multipart)
+            }),
+            union: types.iter().any(|t| matches!(t.kind, TypeKind::Union(_))),
             pagination: operations.iter().any(|op| op.pagination.is_some()),
             events: operations
                 .iter()
@@ -100,6 +135,10 @@ impl RuntimeParts {
             events: self.events || other.events,
             download: self.download || other.download,
             oauth2: self.oauth2 || other.oauth2,
+            multipart: self.multipart || other.multipart,
+            union: self.union || other.union,
+            maybe: self.maybe || other.maybe,
+            datetime: self.datetime || other.datetime,
         }
     }
 
@@ -111,6 +150,10 @@ impl RuntimeParts {
             "events" => self.events,
             "download" => self.download,
             "oauth2" => self.oauth2,
+            "multipart" => self.multipart,
+            "union" => self.union,
+            "maybe" => self.maybe,
+            "datetime" => self.datetime,
             _ => false,
         }
     }
@@ -121,7 +164,130 @@ impl RuntimeParts {
         events: true,
         download: true,
         oauth2: true,
+        multipart: true,
+        union: true,
+        maybe: true,
+        datetime: true,
     };
+}
+
+/// Calls `f` with every type use of an API: in its named types, operations
+/// and client parameters (named types are not followed: each is in
+/// `types`).
+pub fn for_each_type_ref(
+    operations: &[Operation],
+    types: &[TypeDef],
+    client_params: &[ClientParam],
+    f: &mut dyn FnMut(&TypeRef),
+) {
+    for t in types {
+        match &t.kind {
+            TypeKind::Struct(s) => {
+                s.fields.iter().for_each(|field| f(&field.ty));
+                if let Additional::Typed(ty) = &s.additional {
+                    f(ty);
+                }
+            }
+            TypeKind::Union(u) => u.variants.iter().for_each(|v| f(&v.ty)),
+            TypeKind::Alias { target, .. } => f(target),
+            TypeKind::Enum(_) => {}
+        }
+    }
+    for op in operations {
+        op.params.iter().for_each(|p| f(&p.ty));
+        if let Some(b) = &op.body {
+            if let Some(ty) = &b.ty {
+                f(ty);
+            }
+            for field in &b.form_fields {
+                match &field.kind {
+                    FormFieldKind::Text(ty)
+                    | FormFieldKind::Texts(ty)
+                    | FormFieldKind::Json(ty) => f(ty),
+                    FormFieldKind::File | FormFieldKind::Files => {}
+                }
+            }
+        }
+        for r in &op.responses {
+            match &r.body {
+                ResponseBody::Json(ty) | ResponseBody::Events(Some(ty)) => f(ty),
+                _ => {}
+            }
+        }
+        if let Some(p) = &op.pagination {
+            f(&p.item);
+        }
+        if let Some(ty) = op.events.as_ref().and_then(|e| e.data.as_ref()) {
+            f(ty);
+        }
+    }
+    client_params.iter().for_each(|p| f(&p.ty));
+}
+
+/// How a crate compiles each optional runtime part: the parts of each of
+/// its APIs, and whether each API is behind a cargo feature of its own (a
+/// crate of several APIs, `FeatureMode::PerApi`). A part some APIs use is
+/// then compiled only when one of their features is enabled, so a user of
+/// one API compiles only the runtime it needs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RuntimeGates {
+    /// Each API's cargo feature (its module name) and parts, in crate order.
+    apis: Vec<(String, RuntimeParts)>,
+    /// Whether each API is behind its feature.
+    gated: bool,
+}
+
+/// Where a runtime item belonging to some parts goes ([`RuntimeGates::gate`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Gate {
+    /// No API uses the parts: left out.
+    Dropped,
+    /// Compiled whatever features are enabled.
+    Always,
+    /// Compiled when one of these features (sorted) is enabled.
+    Features(Vec<String>),
+}
+
+impl RuntimeGates {
+    /// `apis`: each API's feature and parts; `gated`: whether the APIs are
+    /// behind their features.
+    pub fn new(apis: Vec<(String, RuntimeParts)>, gated: bool) -> Self {
+        RuntimeGates { apis, gated }
+    }
+
+    /// The parts some API uses.
+    pub fn parts(&self) -> RuntimeParts {
+        self.apis
+            .iter()
+            .fold(RuntimeParts::default(), |all, (_, p)| all.union(*p))
+    }
+
+    /// Where an item belonging to `names` (space-separated part names) goes:
+    /// it is needed by the APIs using one of them.
+    pub fn gate(&self, names: &str) -> Gate {
+        let mut users: Vec<String> = self
+            .apis
+            .iter()
+            .filter(|(_, p)| names.split_whitespace().any(|n| p.has(n)))
+            .map(|(feature, _)| feature.clone())
+            .collect();
+        if users.is_empty() {
+            Gate::Dropped
+        } else if !self.gated || users.len() == self.apis.len() {
+            Gate::Always
+        } else {
+            users.sort();
+            users.dedup();
+            Gate::Features(users)
+        }
+    }
+}
+
+impl From<RuntimeParts> for RuntimeGates {
+    /// The runtime of one API, not behind a feature.
+    fn from(parts: RuntimeParts) -> Self {
+        RuntimeGates::new(vec![(String::new(), parts)], false)
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]

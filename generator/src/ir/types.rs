@@ -45,6 +45,18 @@ impl ExternalType {
 }
 
 impl TypeRef {
+    /// Whether the type is, or holds, a primitive for which `p` holds (named
+    /// types are not followed).
+    pub fn holds(&self, p: impl Fn(Primitive) -> bool + Copy) -> bool {
+        match self {
+            TypeRef::Primitive(prim) => p(*prim),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                inner.holds(p)
+            }
+            TypeRef::Named(_) | TypeRef::Any | TypeRef::Object | TypeRef::External(_) => false,
+        }
+    }
+
     pub fn is_nullable(&self) -> bool {
         matches!(self, TypeRef::Nullable(_))
     }
@@ -161,6 +173,20 @@ pub struct Field {
     pub default: Option<serde_json::Value>,
     /// Needs a `Box` to break a cycle of directly nested types.
     pub boxed: bool,
+}
+
+impl Field {
+    /// Whether the value may be `null`: declared nullable, or untyped (any
+    /// JSON value, `null` included).
+    pub fn nullable(&self) -> bool {
+        self.ty.is_nullable() || matches!(self.ty, TypeRef::Any)
+    }
+
+    /// Whether absent, `null` and a value are three distinct states (a
+    /// `runtime::Maybe`): optional and nullable.
+    pub fn three_state(&self) -> bool {
+        !self.required && self.nullable()
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -101,7 +101,7 @@ pub fn lower_with(spec: &OpenAPI, openapi_version: &str, options: &Options) -> i
     warnings.sort_by(|a, b| a.pointer.cmp(&b.pointer).then(a.message.cmp(&b.message)));
     warnings.dedup();
 
-    let runtime = ir::RuntimeParts::of(&operations, &security_schemes);
+    let runtime = ir::RuntimeParts::of(&operations, &security_schemes, &types, &client_params);
     ir::Api {
         title: spec.info.title.clone(),
         package_name: naming::package_name(&spec.info.title),
@@ -187,5 +187,56 @@ impl Lowerer<'_> {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::RuntimeParts;
+
+    /// The runtime parts of a spec with `paths`.
+    fn parts(paths: &str, schemas: &str) -> RuntimeParts {
+        let yaml = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n{paths}components:\n  schemas:\n    Unused: {{type: string}}\n{schemas}"
+        );
+        let loaded = crate::load::load_str("t.yaml", &yaml).unwrap_or_else(|e| panic!("{e}"));
+        super::lower(&loaded.spec, &loaded.openapi_version).runtime
+    }
+
+    const OP: &str = "  /a:\n    post:\n      operationId: a\n";
+
+    #[test]
+    fn runtime_parts_follow_what_the_api_uses() {
+        let plain = parts("  {}\n", "    S:\n      type: object\n      properties:\n        o: {type: string}\n        r: {type: string, format: date-time, nullable: true}\n      required: [r]\n");
+        // A nullable required field, or an optional one that is not
+        // nullable, is an `Option`, not a `Maybe`.
+        assert!(!plain.maybe && !plain.union && !plain.multipart);
+        assert!(!parts("  {}\n", "").datetime);
+        let maybe = parts("  {}\n", "    S:\n      type: object\n      properties:\n        n: {type: string, nullable: true}\n");
+        assert!(maybe.maybe);
+        let untyped = parts(
+            "  {}\n",
+            "    S:\n      type: object\n      properties:\n        n: {}\n",
+        );
+        assert!(untyped.maybe, "an optional untyped field may be null");
+        // A date in a named type, nested in an array.
+        assert!(plain.datetime);
+        let dates = parts(
+            "  {}\n",
+            "    D:\n      type: array\n      items: {type: string, format: date}\n",
+        );
+        assert!(dates.datetime);
+        // A date only in a parameter, or only in a response body.
+        let param = parts(&format!("{OP}      parameters:\n        - {{name: since, in: query, schema: {{type: string, format: date-time}}}}\n      responses: {{'204': {{description: ok}}}}\n"), "");
+        assert!(param.datetime && !param.maybe);
+        let response = parts(&format!("{OP}      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{type: array, items: {{type: string, format: date}}}}\n"), "");
+        assert!(response.datetime);
+        let union = parts(
+            "  {}\n",
+            "    U:\n      oneOf: [{type: string}, {type: integer}]\n",
+        );
+        assert!(union.union && !union.datetime);
+        let multipart = parts(&format!("{OP}      requestBody:\n        content:\n          multipart/form-data:\n            schema:\n              type: object\n              properties:\n                file: {{type: string, format: binary}}\n      responses: {{'204': {{description: ok}}}}\n"), "");
+        assert!(multipart.multipart && !multipart.union);
     }
 }

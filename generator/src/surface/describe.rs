@@ -184,6 +184,7 @@ pub fn describe(m: &ApiModule<'_>, opts: &CrateOptions) -> Surface {
     for def in &api.types {
         type_items(&mut s, &r, def);
     }
+    super::runtime::runtime_items(&mut s, api.runtime);
     s
 }
 

@@ -80,6 +80,7 @@ pub fn subject(key: &Key) -> String {
         Kind::Returns => format!("{p} response"),
         Kind::Output | Kind::Error => format!("{} {}", key.owner(), key.leaf()),
         Kind::Errors => format!("{p} errors"),
+        Kind::Runtime => format!("runtime::{p}"),
         Kind::Type | Kind::Field | Kind::Variant | Kind::Other => p.clone(),
     }
 }
@@ -533,6 +534,7 @@ impl Ctx<'_> {
             Kind::Error => c(Effect::None, "error response removed"),
             Kind::Output => c(Effect::Breaking, "success response removed"),
             Kind::Type => c(Effect::None, "type removed"),
+            Kind::Runtime => c(Effect::None, "runtime item removed"),
             Kind::Field => {
                 let u = self.usage_of(key.owner());
                 let wire = if u.output && a.has("required") {
@@ -645,6 +647,7 @@ impl Ctx<'_> {
                 Effect::Breaking,
             )],
             Kind::Type => add("type added"),
+            Kind::Runtime => add("runtime item added"),
             Kind::Field => {
                 let u = self.usage_of(key.owner());
                 // A field the caller must supply: struct literals and `new`

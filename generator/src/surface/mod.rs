@@ -15,6 +15,7 @@ pub mod changelog;
 pub mod describe;
 pub mod diff;
 pub mod report;
+pub mod runtime;
 pub mod rust_text;
 pub mod text;
 pub mod usage;

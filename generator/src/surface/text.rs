@@ -45,6 +45,10 @@ pub enum Kind {
     Field,
     /// A variant of an enum or union.
     Variant,
+    /// A public item of the runtime the module's crate ships (for the parts
+    /// the API uses): re-exported items, variants, trait and `pub` methods,
+    /// trait impls.
+    Runtime,
     /// A kind this version does not know (from a newer file): kept and
     /// compared as an opaque line.
     Other,
@@ -68,6 +72,7 @@ impl Kind {
         (Kind::Type, "type"),
         (Kind::Field, "field"),
         (Kind::Variant, "variant"),
+        (Kind::Runtime, "runtime"),
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -101,7 +106,8 @@ impl Kind {
             | Kind::Errors
             | Kind::Error => 1,
             Kind::Type | Kind::Field | Kind::Variant => 2,
-            Kind::Other => 3,
+            Kind::Runtime => 3,
+            Kind::Other => 4,
         }
     }
 }

@@ -1,0 +1,372 @@
+//! A struct's written-out serde impls as text already in `prettyplease`'s
+//! form, without building tokens and parsing them back.
+//!
+//! These impls are the bulk of a big API's `types.rs` (Stripe: 40% of its
+//! lines) and all alike, so the generic path (tokens → `syn` →
+//! `prettyplease`) spends most of generation on them. The text here is what
+//! `prettyplease` prints for the tokens of [`super::types`]'s
+//! `struct_serde`, for the shapes whose line breaks are known: a line that
+//! could be broken is written only when it fits the printer's margin, and a
+//! match arm too long for one line takes the block form the printer gives
+//! it. Anything else (a longer line, non-ASCII text, typed additional
+//! properties) returns `None`, and the caller takes the generic path.
+//! `cargo xtask codegen --check` and the big-spec diffs hold the two paths
+//! to the same bytes.
+
+use std::fmt::Write as _;
+
+use proc_macro2::{Ident, Literal};
+
+use super::rust_type::{ident, Types};
+use super::types::{is_lenient, presence, Presence};
+use crate::ir::{Additional, StructType};
+
+/// `prettyplease`'s margin: a line no longer than this is never broken.
+const MARGIN: usize = 89;
+/// The longest match arm `prettyplease` keeps on one line (its trailing
+/// comma is printed past the margin); a longer one becomes a block.
+const ARM_ONE_LINE: usize = MARGIN + 1;
+/// The longest `Ok(Self { a, b, extra })` kept on one line: `prettyplease`
+/// breaks a struct literal wider than 34 columns, and this one always
+/// starts at column 8 after `Ok(`.
+const OK_SELF_ONE_LINE: usize = 47;
+
+/// The three impls (`Serialize`, `Deserialize`, `runtime::object::Object`)
+/// as formatted text, or `None` when a line's layout is not one written
+/// here. Only for the crate layout (`crate::runtime`).
+pub(super) fn struct_serde_text(types: &Types<'_>, name: &Ident, s: &StructType) -> Option<String> {
+    let keep = match &s.additional {
+        Additional::Keep => false,
+        Additional::Deny => true,
+        // Its map type is printed by the generic path.
+        Additional::Typed(_) => return None,
+    };
+    let name = name.to_string();
+    let mut out = String::with_capacity(1024 + s.fields.len() * 256);
+    let mut fits = true;
+
+    struct FieldText {
+        n: String,
+        wire: String,
+        presence: Presence,
+        lenient: bool,
+    }
+    let fields: Vec<FieldText> = s
+        .fields
+        .iter()
+        .map(|f| FieldText {
+            n: ident(&f.rust_name).to_string(),
+            wire: Literal::string(&f.name).to_string(),
+            presence: presence(f),
+            lenient: is_lenient(types, &f.ty),
+        })
+        .collect();
+
+    // Serialize.
+    header(
+        &mut out,
+        &mut fits,
+        format!("impl serde::Serialize for {name} {{"),
+    );
+    out.push_str(concat!(
+        "    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {\n",
+        "        use serde::ser::SerializeMap;\n",
+        "        let mut map = serializer.serialize_map(None)?;\n",
+    ));
+    for f in &fields {
+        let FieldText { n, wire, .. } = f;
+        match f.presence {
+            Presence::Required | Presence::RequiredNullable => {
+                line(
+                    &mut out,
+                    &mut fits,
+                    &format!("        map.serialize_entry({wire}, &self.{n})?;"),
+                );
+            }
+            Presence::Optional => {
+                line(
+                    &mut out,
+                    &mut fits,
+                    &format!("        if let Some(value) = &self.{n} {{"),
+                );
+                line(
+                    &mut out,
+                    &mut fits,
+                    &format!("            map.serialize_entry({wire}, value)?;"),
+                );
+                out.push_str("        }\n");
+            }
+            Presence::OptionalNullable => {
+                line(
+                    &mut out,
+                    &mut fits,
+                    &format!("        if !self.{n}.is_absent() {{"),
+                );
+                line(
+                    &mut out,
+                    &mut fits,
+                    &format!("            map.serialize_entry({wire}, &self.{n})?;"),
+                );
+                out.push_str("        }\n");
+            }
+        }
+    }
+    out.push_str(concat!(
+        "        for (key, value) in &self.extra {\n",
+        "            map.serialize_entry(key, value)?;\n",
+        "        }\n",
+        "        map.end()\n",
+        "    }\n",
+        "}\n",
+    ));
+
+    // Deserialize.
+    header(
+        &mut out,
+        &mut fits,
+        format!("impl<'de> serde::Deserialize<'de> for {name} {{"),
+    );
+    out.push_str(concat!(
+        "    fn deserialize<D: serde::Deserializer<'de>>(\n",
+        "        deserializer: D,\n",
+        "    ) -> Result<Self, D::Error> {\n",
+        "        crate::runtime::object::deserialize(deserializer)\n",
+        "    }\n",
+        "}\n",
+    ));
+
+    // Object: a `const` item is never broken.
+    header(
+        &mut out,
+        &mut fits,
+        format!("impl crate::runtime::object::Object for {name} {{"),
+    );
+    let _ = writeln!(
+        out,
+        "    const NAME: &'static str = {};",
+        Literal::string(&name)
+    );
+    out.push_str(concat!(
+        "    fn from_map<'de, A: serde::de::MapAccess<'de>>(\n",
+        "        mut __map: A,\n",
+        "    ) -> Result<Self, A::Error> {\n",
+    ));
+    for f in &fields {
+        let n = &f.n;
+        match f.presence {
+            Presence::OptionalNullable => {
+                line(
+                    &mut out,
+                    &mut fits,
+                    &format!("        let mut {n} = crate::runtime::Maybe::Absent;"),
+                );
+            }
+            _ => line(&mut out, &mut fits, &format!("        let mut {n} = None;")),
+        }
+    }
+    out.push_str(concat!(
+        "        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();\n",
+        "        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {\n",
+    ));
+    let undeclared = "crate::runtime::object::undeclared::<A::Error>(&__key)?;";
+    let insert = "extra.insert(__key.into_string(), __map.next_value()?);";
+    if fields.is_empty() {
+        if keep {
+            let _ = writeln!(out, "            {undeclared}");
+        }
+        let _ = writeln!(out, "            {insert}");
+    } else {
+        out.push_str("            match __key.as_str() {\n");
+        for f in &fields {
+            let FieldText { n, wire, .. } = f;
+            let decode = match (f.presence, f.lenient) {
+                (Presence::Required | Presence::RequiredNullable, true) => {
+                    "Some(crate::runtime::object::lenient(&mut __map)?)"
+                }
+                (Presence::Required | Presence::RequiredNullable, false) => {
+                    "Some(__map.next_value()?)"
+                }
+                (Presence::Optional, true) => {
+                    "crate::runtime::object::optional_lenient(&mut __map)?"
+                }
+                (Presence::Optional, false) => "crate::runtime::object::optional(&mut __map)?",
+                (Presence::OptionalNullable, true) => {
+                    "crate::runtime::object::lenient(&mut __map)?"
+                }
+                (Presence::OptionalNullable, false) => "__map.next_value()?",
+            };
+            let one_line = format!("                {wire} => {n} = {decode},");
+            if one_line.len() <= ARM_ONE_LINE {
+                out.push_str(&one_line);
+                out.push('\n');
+            } else {
+                let _ = writeln!(out, "                {wire} => {{");
+                line(
+                    &mut out,
+                    &mut fits,
+                    &format!("                    {n} = {decode};"),
+                );
+                out.push_str("                }\n");
+            }
+        }
+        out.push_str("                _ => {\n");
+        if keep {
+            let _ = writeln!(out, "                    {undeclared}");
+        }
+        let _ = writeln!(out, "                    {insert}");
+        out.push_str("                }\n            }\n");
+    }
+    out.push_str("        }\n");
+    let required =
+        |f: &FieldText| matches!(f.presence, Presence::Required | Presence::RequiredNullable);
+    if fields.iter().any(required) {
+        out.push_str("        let __missing = <A::Error as serde::de::Error>::missing_field;\n");
+    }
+    let inits: Vec<String> = fields
+        .iter()
+        .map(|f| {
+            let FieldText { n, wire, .. } = f;
+            if required(f) {
+                format!("{n}: {n}.ok_or_else(|| __missing({wire}))?")
+            } else {
+                n.clone()
+            }
+        })
+        .collect();
+    let mut flat = String::from("        Ok(Self { ");
+    for init in &inits {
+        flat.push_str(init);
+        flat.push_str(", ");
+    }
+    flat.push_str("extra })");
+    if flat.len() <= OK_SELF_ONE_LINE {
+        out.push_str(&flat);
+        out.push('\n');
+    } else {
+        out.push_str("        Ok(Self {\n");
+        for init in &inits {
+            line(&mut out, &mut fits, &format!("            {init},"));
+        }
+        out.push_str("            extra,\n        })\n");
+    }
+    out.push_str("    }\n}\n");
+    // Widths above are bytes; `prettyplease` counts them differently for
+    // non-ASCII text, which takes the generic path.
+    (fits && out.is_ascii()).then_some(out)
+}
+
+/// Appends one line that must not be broken: `fits` turns false when it
+/// could be.
+fn line(out: &mut String, fits: &mut bool, text: &str) {
+    *fits &= text.len() <= MARGIN;
+    out.push_str(text);
+    out.push('\n');
+}
+
+/// Appends an impl's first line; a wider one could break before `for`.
+fn header(out: &mut String, fits: &mut bool, head: String) {
+    *fits &= head.len() <= MARGIN - 4;
+    out.push_str(&head);
+    out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Map, Value};
+
+    use super::*;
+    use crate::ir::TypeKind;
+
+    /// Field names of every length up to past the margin, in each of the
+    /// four presence shapes, lenient or not, with quotes, backslashes,
+    /// keywords and non-ASCII in some: every struct's text, when written,
+    /// is exactly what the generic path prints.
+    fn sweep_spec() -> Value {
+        let mut schemas = Map::new();
+        let odd = [
+            "type",
+            "a\"b",
+            "back\\slash",
+            "héllo",
+            "x-y",
+            "self",
+            "0lead",
+        ];
+        for (s, additional) in [(0, json!(true)), (1, json!(false)), (2, json!(true))] {
+            for len in 1..=72usize {
+                let mut props = Map::new();
+                let mut required = Vec::new();
+                for (k, (nullable, req)) in
+                    [(false, true), (true, true), (false, false), (true, false)]
+                        .into_iter()
+                        .enumerate()
+                {
+                    let name = format!("{}{}", "f".repeat(len), ["a", "b", "c", "d"][k]);
+                    let ty = if (len + k + s) % 2 == 0 {
+                        "integer"
+                    } else {
+                        "string"
+                    };
+                    props.insert(name.clone(), json!({"type": ty, "nullable": nullable}));
+                    if req {
+                        required.push(name);
+                    }
+                }
+                // Few fields, so `Ok(Self { .. })` fits on one line or not.
+                let mut short = Map::new();
+                short.insert("f".repeat(len % 30 + 1), json!({"type": "string"}));
+                if s == 2 {
+                    short.insert(odd[len % odd.len()].to_string(), json!({"type": "boolean"}));
+                }
+                let name = format!("T{s}{}", "X".repeat(len));
+                schemas.insert(
+                    name.clone(),
+                    json!({"type": "object", "properties": props, "required": required,
+                           "additionalProperties": additional}),
+                );
+                schemas.insert(
+                    format!("{name}Short"),
+                    json!({"type": "object", "properties": short, "additionalProperties": additional}),
+                );
+            }
+        }
+        schemas.insert("Empty".into(), json!({"type": "object"}));
+        schemas.insert(
+            "Denied".into(),
+            json!({"type": "object", "additionalProperties": false}),
+        );
+        json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": schemas},
+        })
+    }
+
+    #[test]
+    fn text_is_what_the_generic_path_prints() {
+        let text = sweep_spec().to_string();
+        let loaded = crate::load::load_str("sweep.json", &text).expect("loads");
+        let api = crate::lower_loaded(loaded, "sweep.json").api;
+        let table = Types::new(&api.types);
+        let (mut written, mut generic) = (0, 0);
+        for def in &api.types {
+            let TypeKind::Struct(s) = &def.kind else {
+                continue;
+            };
+            let name = ident(&def.name);
+            let Some(text) = struct_serde_text(&table, &name, s) else {
+                generic += 1;
+                continue;
+            };
+            let extra_ty = quote::quote!(serde_json::Map<String, serde_json::Value>);
+            let tokens = super::super::types::struct_serde(&table, &name, s, &extra_ty);
+            let printed = super::super::format_tokens(tokens, "sweep").expect("parses");
+            assert_eq!(text, printed, "{}", def.name);
+            written += 1;
+        }
+        // Both paths are taken: long names fall back.
+        assert!(written > 100, "{written} written, {generic} generic");
+        assert!(generic > 20, "{written} written, {generic} generic");
+    }
+}

@@ -6,6 +6,7 @@
 pub(crate) mod client;
 pub(crate) mod constructor;
 mod docs;
+mod enum_text;
 mod forms;
 pub(crate) mod krate;
 mod layout;

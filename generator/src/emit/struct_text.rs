@@ -3,15 +3,13 @@
 //!
 //! These impls are the bulk of a big API's `types.rs` (Stripe: 40% of its
 //! lines) and all alike, so the generic path (tokens → `syn` →
-//! `prettyplease`) spends most of generation on them. The text here is what
+//! `prettyplease`) spent most of generation on them. The text here is what
 //! `prettyplease` prints for the tokens of [`super::types`]'s
-//! `struct_serde`, for the shapes whose line breaks are known: a line that
-//! could be broken is written only when it fits the printer's margin, and a
-//! match arm too long for one line takes the block form the printer gives
-//! it. Anything else (a longer line, non-ASCII text, typed additional
-//! properties) returns `None`, and the caller takes the generic path.
-//! `cargo xtask codegen --check` and the big-spec diffs hold the two paths
-//! to the same bytes.
+//! `struct_serde`, for the shapes whose line breaks are known (measured on
+//! its output and held by the tests below): where a line could be broken
+//! in a way not written here, or the text is not ASCII (widths are counted
+//! in bytes), or the extra properties are typed, it returns `None` and the
+//! caller takes the generic path.
 
 use std::fmt::Write as _;
 
@@ -22,14 +20,22 @@ use super::types::{is_lenient, presence, Presence};
 use crate::ir::{Additional, StructType};
 
 /// `prettyplease`'s margin: a line no longer than this is never broken.
-const MARGIN: usize = 89;
-/// The longest match arm `prettyplease` keeps on one line (its trailing
-/// comma is printed past the margin); a longer one becomes a block.
-const ARM_ONE_LINE: usize = MARGIN + 1;
+pub(super) const MARGIN: usize = 89;
+/// The longest match arm, or assignment statement, `prettyplease` keeps on
+/// one line (the trailing `,` or `;` is printed past the margin).
+pub(super) const ARM_ONE_LINE: usize = MARGIN + 1;
 /// The longest `Ok(Self { a, b, extra })` kept on one line: `prettyplease`
 /// breaks a struct literal wider than 34 columns, and this one always
-/// starts at column 8 after `Ok(`.
+/// starts at column 12.
 const OK_SELF_ONE_LINE: usize = 47;
+
+/// One field, as its lines name it.
+struct FieldText {
+    n: String,
+    wire: String,
+    presence: Presence,
+    lenient: bool,
+}
 
 /// The three impls (`Serialize`, `Deserialize`, `runtime::object::Object`)
 /// as formatted text, or `None` when a line's layout is not one written
@@ -42,15 +48,6 @@ pub(super) fn struct_serde_text(types: &Types<'_>, name: &Ident, s: &StructType)
         Additional::Typed(_) => return None,
     };
     let name = name.to_string();
-    let mut out = String::with_capacity(1024 + s.fields.len() * 256);
-    let mut fits = true;
-
-    struct FieldText {
-        n: String,
-        wire: String,
-        presence: Presence,
-        lenient: bool,
-    }
     let fields: Vec<FieldText> = s
         .fields
         .iter()
@@ -61,52 +58,47 @@ pub(super) fn struct_serde_text(types: &Types<'_>, name: &Ident, s: &StructType)
             lenient: is_lenient(types, &f.ty),
         })
         .collect();
+    let mut out = String::with_capacity(1024 + fields.len() * 320);
+    let mut fits = true;
+    serialize(&mut out, &mut fits, &name, &fields);
+    header(&mut out, "<'de> serde::Deserialize<'de>", &name);
+    out.push_str(concat!(
+        "    fn deserialize<D: serde::Deserializer<'de>>(\n",
+        "        deserializer: D,\n",
+        "    ) -> Result<Self, D::Error> {\n",
+        "        crate::runtime::object::deserialize(deserializer)\n",
+        "    }\n",
+        "}\n",
+    ));
+    from_map(&mut out, &mut fits, &name, &fields, keep);
+    (fits && out.is_ascii()).then_some(out)
+}
 
-    // Serialize.
-    header(
-        &mut out,
-        &mut fits,
-        format!("impl serde::Serialize for {name} {{"),
-    );
+fn serialize(out: &mut String, fits: &mut bool, name: &str, fields: &[FieldText]) {
+    header(out, " serde::Serialize", name);
     out.push_str(concat!(
         "    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {\n",
         "        use serde::ser::SerializeMap;\n",
         "        let mut map = serializer.serialize_map(None)?;\n",
     ));
-    for f in &fields {
+    for f in fields {
         let FieldText { n, wire, .. } = f;
         match f.presence {
             Presence::Required | Presence::RequiredNullable => {
-                line(
-                    &mut out,
-                    &mut fits,
-                    &format!("        map.serialize_entry({wire}, &self.{n})?;"),
-                );
+                entry(out, "        ", wire, &format!("&self.{n}"));
             }
             Presence::Optional => {
                 line(
-                    &mut out,
-                    &mut fits,
+                    out,
+                    fits,
                     &format!("        if let Some(value) = &self.{n} {{"),
                 );
-                line(
-                    &mut out,
-                    &mut fits,
-                    &format!("            map.serialize_entry({wire}, value)?;"),
-                );
+                entry(out, "            ", wire, "value");
                 out.push_str("        }\n");
             }
             Presence::OptionalNullable => {
-                line(
-                    &mut out,
-                    &mut fits,
-                    &format!("        if !self.{n}.is_absent() {{"),
-                );
-                line(
-                    &mut out,
-                    &mut fits,
-                    &format!("            map.serialize_entry({wire}, &self.{n})?;"),
-                );
+                line(out, fits, &format!("        if !self.{n}.is_absent() {{"));
+                entry(out, "            ", wire, &format!("&self.{n}"));
                 out.push_str("        }\n");
             }
         }
@@ -119,50 +111,28 @@ pub(super) fn struct_serde_text(types: &Types<'_>, name: &Ident, s: &StructType)
         "    }\n",
         "}\n",
     ));
+}
 
-    // Deserialize.
-    header(
-        &mut out,
-        &mut fits,
-        format!("impl<'de> serde::Deserialize<'de> for {name} {{"),
-    );
-    out.push_str(concat!(
-        "    fn deserialize<D: serde::Deserializer<'de>>(\n",
-        "        deserializer: D,\n",
-        "    ) -> Result<Self, D::Error> {\n",
-        "        crate::runtime::object::deserialize(deserializer)\n",
-        "    }\n",
-        "}\n",
-    ));
-
-    // Object: a `const` item is never broken.
-    header(
-        &mut out,
-        &mut fits,
-        format!("impl crate::runtime::object::Object for {name} {{"),
-    );
+fn from_map(out: &mut String, fits: &mut bool, name: &str, fields: &[FieldText], keep: bool) {
+    header(out, " crate::runtime::object::Object", name);
+    // A `const` item is never broken.
     let _ = writeln!(
         out,
         "    const NAME: &'static str = {};",
-        Literal::string(&name)
+        Literal::string(name)
     );
     out.push_str(concat!(
         "    fn from_map<'de, A: serde::de::MapAccess<'de>>(\n",
         "        mut __map: A,\n",
         "    ) -> Result<Self, A::Error> {\n",
     ));
-    for f in &fields {
+    for f in fields {
         let n = &f.n;
-        match f.presence {
-            Presence::OptionalNullable => {
-                line(
-                    &mut out,
-                    &mut fits,
-                    &format!("        let mut {n} = crate::runtime::Maybe::Absent;"),
-                );
-            }
-            _ => line(&mut out, &mut fits, &format!("        let mut {n} = None;")),
-        }
+        let init = match f.presence {
+            Presence::OptionalNullable => "crate::runtime::Maybe::Absent",
+            _ => "None",
+        };
+        line(out, fits, &format!("        let mut {n} = {init};"));
     }
     out.push_str(concat!(
         "        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();\n",
@@ -177,37 +147,8 @@ pub(super) fn struct_serde_text(types: &Types<'_>, name: &Ident, s: &StructType)
         let _ = writeln!(out, "            {insert}");
     } else {
         out.push_str("            match __key.as_str() {\n");
-        for f in &fields {
-            let FieldText { n, wire, .. } = f;
-            let decode = match (f.presence, f.lenient) {
-                (Presence::Required | Presence::RequiredNullable, true) => {
-                    "Some(crate::runtime::object::lenient(&mut __map)?)"
-                }
-                (Presence::Required | Presence::RequiredNullable, false) => {
-                    "Some(__map.next_value()?)"
-                }
-                (Presence::Optional, true) => {
-                    "crate::runtime::object::optional_lenient(&mut __map)?"
-                }
-                (Presence::Optional, false) => "crate::runtime::object::optional(&mut __map)?",
-                (Presence::OptionalNullable, true) => {
-                    "crate::runtime::object::lenient(&mut __map)?"
-                }
-                (Presence::OptionalNullable, false) => "__map.next_value()?",
-            };
-            let one_line = format!("                {wire} => {n} = {decode},");
-            if one_line.len() <= ARM_ONE_LINE {
-                out.push_str(&one_line);
-                out.push('\n');
-            } else {
-                let _ = writeln!(out, "                {wire} => {{");
-                line(
-                    &mut out,
-                    &mut fits,
-                    &format!("                    {n} = {decode};"),
-                );
-                out.push_str("                }\n");
-            }
+        for f in fields {
+            arm(out, fits, f);
         }
         out.push_str("                _ => {\n");
         if keep {
@@ -245,29 +186,87 @@ pub(super) fn struct_serde_text(types: &Types<'_>, name: &Ident, s: &StructType)
     } else {
         out.push_str("        Ok(Self {\n");
         for init in &inits {
-            line(&mut out, &mut fits, &format!("            {init},"));
+            line(out, fits, &format!("            {init},"));
         }
         out.push_str("            extra,\n        })\n");
     }
     out.push_str("    }\n}\n");
-    // Widths above are bytes; `prettyplease` counts them differently for
-    // non-ASCII text, which takes the generic path.
-    (fits && out.is_ascii()).then_some(out)
+}
+
+/// The match arm decoding one field: on one line, else as a block, its
+/// statement broken as `prettyplease` breaks it.
+fn arm(out: &mut String, fits: &mut bool, f: &FieldText) {
+    let FieldText { n, wire, .. } = f;
+    let decode = match (f.presence, f.lenient) {
+        (Presence::Required | Presence::RequiredNullable, true) => {
+            "Some(crate::runtime::object::lenient(&mut __map)?)"
+        }
+        (Presence::Required | Presence::RequiredNullable, false) => "Some(__map.next_value()?)",
+        (Presence::Optional, true) => "crate::runtime::object::optional_lenient(&mut __map)?",
+        (Presence::Optional, false) => "crate::runtime::object::optional(&mut __map)?",
+        (Presence::OptionalNullable, true) => "crate::runtime::object::lenient(&mut __map)?",
+        (Presence::OptionalNullable, false) => "__map.next_value()?",
+    };
+    let one_line = format!("                {wire} => {n} = {decode},");
+    if one_line.len() <= ARM_ONE_LINE {
+        out.push_str(&one_line);
+        out.push('\n');
+        return;
+    }
+    let _ = writeln!(out, "                {wire} => {{");
+    let stmt = format!("                    {n} = {decode};");
+    if stmt.len() <= ARM_ONE_LINE {
+        out.push_str(&stmt);
+        out.push('\n');
+    } else if let Some(callee) = decode.strip_suffix("(&mut __map)?") {
+        // The call's argument on a line of its own.
+        line(out, fits, &format!("                    {n} = {callee}("));
+        out.push_str("                        &mut __map,\n                    )?;\n");
+    } else if let Some(inner) = decode
+        .strip_prefix("Some(crate::")
+        .and_then(|d| d.strip_suffix(')'))
+    {
+        // `Some(` breaks before its argument.
+        line(out, fits, &format!("                    {n} = Some("));
+        let _ = writeln!(out, "                        crate::{inner},");
+        out.push_str("                    );\n");
+    } else {
+        *fits = false;
+    }
+    out.push_str("                }\n");
 }
 
 /// Appends one line that must not be broken: `fits` turns false when it
 /// could be.
-fn line(out: &mut String, fits: &mut bool, text: &str) {
+pub(super) fn line(out: &mut String, fits: &mut bool, text: &str) {
     *fits &= text.len() <= MARGIN;
     out.push_str(text);
     out.push('\n');
 }
 
-/// Appends an impl's first line; a wider one could break before `for`.
-fn header(out: &mut String, fits: &mut bool, head: String) {
-    *fits &= head.len() <= MARGIN - 4;
-    out.push_str(&head);
-    out.push('\n');
+/// Appends the first line of `impl{generics_trait} for {name} {`, or two
+/// when it is wider than the margin: `prettyplease` then breaks before
+/// `for`, and nowhere else (the name is one token).
+pub(super) fn header(out: &mut String, generics_trait: &str, name: &str) {
+    let one_line = "impl".len() + generics_trait.len() + " for ".len() + name.len() + " {".len();
+    let sep = if one_line <= MARGIN { " " } else { "\n" };
+    let _ = writeln!(out, "impl{generics_trait}{sep}for {name} {{");
+}
+
+/// Appends `map.serialize_entry(wire, value)?;` at `indent`, its arguments
+/// on lines of their own when it is wider than the margin (they are single
+/// tokens or `&self.field`, never broken further).
+fn entry(out: &mut String, indent: &str, wire: &str, value: &str) {
+    let one_line = format!("{indent}map.serialize_entry({wire}, {value})?;");
+    if one_line.len() <= MARGIN {
+        out.push_str(&one_line);
+        out.push('\n');
+    } else {
+        let _ = writeln!(
+            out,
+            "{indent}map.serialize_entry(\n{indent}    {wire},\n{indent}    {value},\n{indent})?;"
+        );
+    }
 }
 
 #[cfg(test)]

@@ -80,7 +80,16 @@ fn type_item(types: &Types<'_>, def: &TypeDef, text: bool, items: &mut Vec<Piece
                 pub type #name = String;
             }
         }
-        TypeKind::Enum(e) => enum_item(&name, e, &extra),
+        TypeKind::Enum(e) => {
+            let (decl, impls) = enum_item(&name, e, &extra, text);
+            items.push(Piece::Tokens(quote! {
+                #docs
+                #deprecated
+                #decl
+            }));
+            items.push(impls);
+            return;
+        }
         TypeKind::Union(u) => union_item(types, &name, u, &extra),
         TypeKind::Alias {
             target,
@@ -516,7 +525,13 @@ pub(crate) fn literal_default(types: &Types<'_>, f: &Field) -> Option<TokenStrea
     }
 }
 
-fn enum_item(name: &proc_macro2::Ident, e: &EnumType, extra: &TokenStream) -> TokenStream {
+/// The enum's declaration, and its impls.
+pub(super) fn enum_item(
+    name: &proc_macro2::Ident,
+    e: &EnumType,
+    extra: &TokenStream,
+    text: bool,
+) -> (TokenStream, Piece) {
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let (unknown_ty, as_value, serialize, from_raw, deserialize): (
         TokenStream,
@@ -620,7 +635,7 @@ fn enum_item(name: &proc_macro2::Ident, e: &EnumType, extra: &TokenStream) -> To
             }
         }
     };
-    quote! {
+    let decl = quote! {
         ///
         /// Unknown values received from the server are kept in `Unknown`, so a
         /// new value never breaks decoding; the enum is `#[non_exhaustive]`, so
@@ -633,6 +648,14 @@ fn enum_item(name: &proc_macro2::Ident, e: &EnumType, extra: &TokenStream) -> To
             /// A value not known when this client was generated.
             Unknown(#unknown_ty),
         }
+    };
+    let written = (text && e.repr == EnumRepr::String)
+        .then(|| super::enum_text::string_enum_impls(name, e))
+        .flatten();
+    if let Some(impls) = written {
+        return (decl, Piece::Text(impls));
+    }
+    let impls = quote! {
         impl #name {
             #as_value
         }
@@ -652,7 +675,8 @@ fn enum_item(name: &proc_macro2::Ident, e: &EnumType, extra: &TokenStream) -> To
                 #deserialize
             }
         }
-    }
+    };
+    (decl, Piece::Tokens(impls))
 }
 
 fn union_item(

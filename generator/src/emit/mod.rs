@@ -6,6 +6,7 @@
 pub(crate) mod client;
 pub(crate) mod constructor;
 mod docs;
+mod enum_text;
 mod forms;
 pub(crate) mod krate;
 mod layout;
@@ -16,6 +17,7 @@ mod responses;
 mod runtime_files;
 pub(crate) mod rust_type;
 mod streaming;
+mod struct_text;
 pub(crate) mod types;
 
 use std::path::PathBuf;
@@ -80,21 +82,39 @@ fn format_tokens(tokens: TokenStream, what: &str) -> Result<String, String> {
     Ok(text)
 }
 
+/// Items to format: tokens, or text already formatted as `prettyplease`
+/// would print those tokens (see [`struct_text`]).
+pub(crate) enum Piece {
+    Tokens(TokenStream),
+    Text(String),
+}
+
+impl From<TokenStream> for Piece {
+    fn from(tokens: TokenStream) -> Self {
+        Piece::Tokens(tokens)
+    }
+}
+
 /// Formats items one at a time, parsing and printing each on its own: the
 /// same text as formatting them together (every item starts on a line of
 /// its own), but a file of two million lines never holds more than one
 /// item's syntax tree — nor, when `items` makes them lazily, its tokens.
-fn unparse_items(
-    items: impl IntoIterator<Item = TokenStream>,
+fn unparse_items<P: Into<Piece>>(
+    items: impl IntoIterator<Item = P>,
     what: &str,
 ) -> Result<String, String> {
     let start = std::time::Instant::now();
     let mut text = String::new();
     for item in items {
-        let file: syn::File = syn::parse2(item).map_err(|e| {
-            format!("internal error: generated code for {what} does not parse: {e}")
-        })?;
-        text.push_str(&prettyplease::unparse(&file));
+        match item.into() {
+            Piece::Tokens(item) => {
+                let file: syn::File = syn::parse2(item).map_err(|e| {
+                    format!("internal error: generated code for {what} does not parse: {e}")
+                })?;
+                text.push_str(&prettyplease::unparse(&file));
+            }
+            Piece::Text(item) => text.push_str(&item),
+        }
     }
     FORMAT_TIME.with(|t| t.set(t.get() + start.elapsed()));
     Ok(text)
@@ -235,8 +255,15 @@ fn types_and_client(
             let text = if i < type_chunks {
                 let start = i * TYPE_CHUNK;
                 let defs = &api.types[start..(start + TYPE_CHUNK).min(api.types.len())];
+                // Text pieces name `crate::runtime`: only in that layout.
+                let text = runtime == RuntimePath::Crate;
                 unparse_items(
-                    types::type_items(&table, defs).into_iter().map(relocate),
+                    types::type_items(&table, defs, text)
+                        .into_iter()
+                        .map(|piece| match piece {
+                            Piece::Tokens(tokens) => Piece::Tokens(relocate(tokens)),
+                            text => text,
+                        }),
                     &m.module,
                 )
             } else {

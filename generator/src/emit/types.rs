@@ -6,16 +6,24 @@ use serde_json::Value;
 
 use super::docs::{code, doc, Para};
 use super::rust_type::{ident, Types};
+use super::Piece;
 use crate::ir::{
     Additional, EnumRepr, EnumType, Field, Primitive, StructType, TypeDef, TypeKind, TypeRef,
     UnionType,
 };
 
-pub fn type_items(types: &Types<'_>, defs: &[TypeDef]) -> Vec<TokenStream> {
-    defs.iter().map(|d| type_item(types, d)).collect()
+/// The items of `defs`, in order. `text`: a struct's serde impls may come
+/// as formatted text ([`super::struct_text`]), which names the runtime
+/// `crate::runtime`.
+pub fn type_items(types: &Types<'_>, defs: &[TypeDef], text: bool) -> Vec<Piece> {
+    let mut items = Vec::with_capacity(defs.len() * 2);
+    for d in defs {
+        type_item(types, d, text, &mut items);
+    }
+    items
 }
 
-fn type_item(types: &Types<'_>, def: &TypeDef) -> TokenStream {
+fn type_item(types: &Types<'_>, def: &TypeDef, text: bool, items: &mut Vec<Piece>) {
     let source = format!("Schema: {}", code(&def.key));
     let docs = doc(&[
         Para::Spec(def.title.as_deref()),
@@ -45,7 +53,17 @@ fn type_item(types: &Types<'_>, def: &TypeDef) -> TokenStream {
         quote!(#derives #attrs)
     };
     let body = match &def.kind {
-        TypeKind::Struct(s) => struct_item(types, &name, s, &extra),
+        TypeKind::Struct(s) => {
+            // The struct with its docs, then its impls on their own.
+            let (decl, impls) = struct_item(types, &name, s, &extra, text);
+            items.push(Piece::Tokens(quote! {
+                #docs
+                #deprecated
+                #decl
+            }));
+            items.extend(impls);
+            return;
+        }
         TypeKind::Enum(e) if is_constant(e) => {
             // A constant (`const: x`, or an enum of one string) is usually
             // the fixed tag of a union member: a plain string, filled in by
@@ -62,7 +80,16 @@ fn type_item(types: &Types<'_>, def: &TypeDef) -> TokenStream {
                 pub type #name = String;
             }
         }
-        TypeKind::Enum(e) => enum_item(&name, e, &extra),
+        TypeKind::Enum(e) => {
+            let (decl, impls) = enum_item(&name, e, &extra, text);
+            items.push(Piece::Tokens(quote! {
+                #docs
+                #deprecated
+                #decl
+            }));
+            items.push(impls);
+            return;
+        }
         TypeKind::Union(u) => union_item(types, &name, u, &extra),
         TypeKind::Alias {
             target,
@@ -93,16 +120,16 @@ fn type_item(types: &Types<'_>, def: &TypeDef) -> TokenStream {
             }
         }
     };
-    quote! {
+    items.push(Piece::Tokens(quote! {
         #docs
         #deprecated
         #body
-    }
+    }));
 }
 
 /// How a field is stored: which of the four presence shapes it has.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Presence {
+pub(super) enum Presence {
     /// Always present, never null: `T`.
     Required,
     /// Always present, possibly null: `Option<T>`; `None` is sent as
@@ -115,7 +142,7 @@ enum Presence {
     OptionalNullable,
 }
 
-fn presence(f: &Field) -> Presence {
+pub(super) fn presence(f: &Field) -> Presence {
     // An untyped value can itself be `null`: optional ones need three states.
     let any = matches!(f.ty, TypeRef::Any);
     // `Field::nullable`, as `RuntimeParts::maybe` reads it.
@@ -162,12 +189,14 @@ pub(super) fn field_docs(f: &Field) -> TokenStream {
     doc(&[Para::Spec(f.description.as_deref()), Para::Ours(&notes)])
 }
 
+/// The struct's declaration, and its impls.
 fn struct_item(
     types: &Types<'_>,
     name: &proc_macro2::Ident,
     s: &StructType,
     extra: &TokenStream,
-) -> TokenStream {
+    text: bool,
+) -> (TokenStream, Vec<Piece>) {
     let mut fields = Vec::new();
     for f in &s.fields {
         let ty = field_type(types, f);
@@ -206,7 +235,13 @@ fn struct_item(
             pub extra: #extra_ty,
         },
     });
-    let serde_impls = struct_serde(types, name, s, &extra_ty);
+    let serde_impls = text
+        .then(|| super::struct_text::struct_serde_text(types, name, s))
+        .flatten()
+        .map_or_else(
+            || Piece::Tokens(struct_serde(types, name, s, &extra_ty)),
+            Piece::Text,
+        );
 
     // `Default` when every field can be left empty; otherwise a constructor
     // taking exactly the required fields.
@@ -280,21 +315,23 @@ fn struct_item(
         }
     });
 
-    quote! {
+    let decl = quote! {
         #[derive(Clone, Debug, PartialEq, #default_derive)]
         #extra
         pub struct #name {
             #(#fields)*
         }
-        #serde_impls
-        #ctor
-        #validate
+    };
+    let mut impls = vec![serde_impls];
+    if ctor.is_some() || validate.is_some() {
+        impls.push(Piece::Tokens(quote!(#ctor #validate)));
     }
+    (decl, impls)
 }
 
 /// Whether decoding `t` goes through `runtime::lenient` (it holds a number
 /// or boolean, which real servers sometimes send inside strings).
-fn is_lenient(types: &Types<'_>, t: &TypeRef) -> bool {
+pub(super) fn is_lenient(types: &Types<'_>, t: &TypeRef) -> bool {
     let mut t = t;
     // Aliases of aliases are followed a bounded number of times.
     for _ in 0..64 {
@@ -329,7 +366,7 @@ fn is_lenient(types: &Types<'_>, t: &TypeRef) -> bool {
 /// `extra`), lenient numbers and booleans, exact presence rules. Derived
 /// impls with `#[serde(flatten)]` would buffer every object and cost far
 /// more to compile.
-fn struct_serde(
+pub(super) fn struct_serde(
     types: &Types<'_>,
     name: &proc_macro2::Ident,
     s: &StructType,
@@ -489,7 +526,13 @@ pub(crate) fn literal_default(types: &Types<'_>, f: &Field) -> Option<TokenStrea
     }
 }
 
-fn enum_item(name: &proc_macro2::Ident, e: &EnumType, extra: &TokenStream) -> TokenStream {
+/// The enum's declaration, and its impls.
+pub(super) fn enum_item(
+    name: &proc_macro2::Ident,
+    e: &EnumType,
+    extra: &TokenStream,
+    text: bool,
+) -> (TokenStream, Piece) {
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let (unknown_ty, as_value, serialize, from_raw, deserialize): (
         TokenStream,
@@ -593,7 +636,7 @@ fn enum_item(name: &proc_macro2::Ident, e: &EnumType, extra: &TokenStream) -> To
             }
         }
     };
-    quote! {
+    let decl = quote! {
         ///
         /// Unknown values received from the server are kept in `Unknown`, so a
         /// new value never breaks decoding; the enum is `#[non_exhaustive]`, so
@@ -606,6 +649,14 @@ fn enum_item(name: &proc_macro2::Ident, e: &EnumType, extra: &TokenStream) -> To
             /// A value not known when this client was generated.
             Unknown(#unknown_ty),
         }
+    };
+    let written = (text && e.repr == EnumRepr::String)
+        .then(|| super::enum_text::string_enum_impls(name, e))
+        .flatten();
+    if let Some(impls) = written {
+        return (decl, Piece::Text(impls));
+    }
+    let impls = quote! {
         impl #name {
             #as_value
         }
@@ -625,7 +676,8 @@ fn enum_item(name: &proc_macro2::Ident, e: &EnumType, extra: &TokenStream) -> To
                 #deserialize
             }
         }
-    }
+    };
+    (decl, Piece::Tokens(impls))
 }
 
 fn union_item(

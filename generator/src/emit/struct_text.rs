@@ -1,0 +1,371 @@
+//! A struct's written-out serde impls as text already in `prettyplease`'s
+//! form, without building tokens and parsing them back.
+//!
+//! These impls are the bulk of a big API's `types.rs` (Stripe: 40% of its
+//! lines) and all alike, so the generic path (tokens → `syn` →
+//! `prettyplease`) spent most of generation on them. The text here is what
+//! `prettyplease` prints for the tokens of [`super::types`]'s
+//! `struct_serde`, for the shapes whose line breaks are known (measured on
+//! its output and held by the tests below): where a line could be broken
+//! in a way not written here, or the text is not ASCII (widths are counted
+//! in bytes), or the extra properties are typed, it returns `None` and the
+//! caller takes the generic path.
+
+use std::fmt::Write as _;
+
+use proc_macro2::{Ident, Literal};
+
+use super::rust_type::{ident, Types};
+use super::types::{is_lenient, presence, Presence};
+use crate::ir::{Additional, StructType};
+
+/// `prettyplease`'s margin: a line no longer than this is never broken.
+pub(super) const MARGIN: usize = 89;
+/// The longest match arm, or assignment statement, `prettyplease` keeps on
+/// one line (the trailing `,` or `;` is printed past the margin).
+pub(super) const ARM_ONE_LINE: usize = MARGIN + 1;
+/// The longest `Ok(Self { a, b, extra })` kept on one line: `prettyplease`
+/// breaks a struct literal wider than 34 columns, and this one always
+/// starts at column 12.
+const OK_SELF_ONE_LINE: usize = 47;
+
+/// One field, as its lines name it.
+struct FieldText {
+    n: String,
+    wire: String,
+    presence: Presence,
+    lenient: bool,
+}
+
+/// The three impls (`Serialize`, `Deserialize`, `runtime::object::Object`)
+/// as formatted text, or `None` when a line's layout is not one written
+/// here. Only for the crate layout (`crate::runtime`).
+pub(super) fn struct_serde_text(types: &Types<'_>, name: &Ident, s: &StructType) -> Option<String> {
+    let keep = match &s.additional {
+        Additional::Keep => false,
+        Additional::Deny => true,
+        // Its map type is printed by the generic path.
+        Additional::Typed(_) => return None,
+    };
+    let name = name.to_string();
+    let fields: Vec<FieldText> = s
+        .fields
+        .iter()
+        .map(|f| FieldText {
+            n: ident(&f.rust_name).to_string(),
+            wire: Literal::string(&f.name).to_string(),
+            presence: presence(f),
+            lenient: is_lenient(types, &f.ty),
+        })
+        .collect();
+    let mut out = String::with_capacity(1024 + fields.len() * 320);
+    let mut fits = true;
+    serialize(&mut out, &mut fits, &name, &fields);
+    header(&mut out, "<'de> serde::Deserialize<'de>", &name);
+    out.push_str(concat!(
+        "    fn deserialize<D: serde::Deserializer<'de>>(\n",
+        "        deserializer: D,\n",
+        "    ) -> Result<Self, D::Error> {\n",
+        "        crate::runtime::object::deserialize(deserializer)\n",
+        "    }\n",
+        "}\n",
+    ));
+    from_map(&mut out, &mut fits, &name, &fields, keep);
+    (fits && out.is_ascii()).then_some(out)
+}
+
+fn serialize(out: &mut String, fits: &mut bool, name: &str, fields: &[FieldText]) {
+    header(out, " serde::Serialize", name);
+    out.push_str(concat!(
+        "    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {\n",
+        "        use serde::ser::SerializeMap;\n",
+        "        let mut map = serializer.serialize_map(None)?;\n",
+    ));
+    for f in fields {
+        let FieldText { n, wire, .. } = f;
+        match f.presence {
+            Presence::Required | Presence::RequiredNullable => {
+                entry(out, "        ", wire, &format!("&self.{n}"));
+            }
+            Presence::Optional => {
+                line(
+                    out,
+                    fits,
+                    &format!("        if let Some(value) = &self.{n} {{"),
+                );
+                entry(out, "            ", wire, "value");
+                out.push_str("        }\n");
+            }
+            Presence::OptionalNullable => {
+                line(out, fits, &format!("        if !self.{n}.is_absent() {{"));
+                entry(out, "            ", wire, &format!("&self.{n}"));
+                out.push_str("        }\n");
+            }
+        }
+    }
+    out.push_str(concat!(
+        "        for (key, value) in &self.extra {\n",
+        "            map.serialize_entry(key, value)?;\n",
+        "        }\n",
+        "        map.end()\n",
+        "    }\n",
+        "}\n",
+    ));
+}
+
+fn from_map(out: &mut String, fits: &mut bool, name: &str, fields: &[FieldText], keep: bool) {
+    header(out, " crate::runtime::object::Object", name);
+    // A `const` item is never broken.
+    let _ = writeln!(
+        out,
+        "    const NAME: &'static str = {};",
+        Literal::string(name)
+    );
+    out.push_str(concat!(
+        "    fn from_map<'de, A: serde::de::MapAccess<'de>>(\n",
+        "        mut __map: A,\n",
+        "    ) -> Result<Self, A::Error> {\n",
+    ));
+    for f in fields {
+        let n = &f.n;
+        let init = match f.presence {
+            Presence::OptionalNullable => "crate::runtime::Maybe::Absent",
+            _ => "None",
+        };
+        line(out, fits, &format!("        let mut {n} = {init};"));
+    }
+    out.push_str(concat!(
+        "        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();\n",
+        "        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {\n",
+    ));
+    let undeclared = "crate::runtime::object::undeclared::<A::Error>(&__key)?;";
+    let insert = "extra.insert(__key.into_string(), __map.next_value()?);";
+    if fields.is_empty() {
+        if keep {
+            let _ = writeln!(out, "            {undeclared}");
+        }
+        let _ = writeln!(out, "            {insert}");
+    } else {
+        out.push_str("            match __key.as_str() {\n");
+        for f in fields {
+            arm(out, fits, f);
+        }
+        out.push_str("                _ => {\n");
+        if keep {
+            let _ = writeln!(out, "                    {undeclared}");
+        }
+        let _ = writeln!(out, "                    {insert}");
+        out.push_str("                }\n            }\n");
+    }
+    out.push_str("        }\n");
+    let required =
+        |f: &FieldText| matches!(f.presence, Presence::Required | Presence::RequiredNullable);
+    if fields.iter().any(required) {
+        out.push_str("        let __missing = <A::Error as serde::de::Error>::missing_field;\n");
+    }
+    let inits: Vec<String> = fields
+        .iter()
+        .map(|f| {
+            let FieldText { n, wire, .. } = f;
+            if required(f) {
+                format!("{n}: {n}.ok_or_else(|| __missing({wire}))?")
+            } else {
+                n.clone()
+            }
+        })
+        .collect();
+    let mut flat = String::from("        Ok(Self { ");
+    for init in &inits {
+        flat.push_str(init);
+        flat.push_str(", ");
+    }
+    flat.push_str("extra })");
+    if flat.len() <= OK_SELF_ONE_LINE {
+        out.push_str(&flat);
+        out.push('\n');
+    } else {
+        out.push_str("        Ok(Self {\n");
+        for init in &inits {
+            line(out, fits, &format!("            {init},"));
+        }
+        out.push_str("            extra,\n        })\n");
+    }
+    out.push_str("    }\n}\n");
+}
+
+/// The match arm decoding one field: on one line, else as a block, its
+/// statement broken as `prettyplease` breaks it.
+fn arm(out: &mut String, fits: &mut bool, f: &FieldText) {
+    let FieldText { n, wire, .. } = f;
+    let decode = match (f.presence, f.lenient) {
+        (Presence::Required | Presence::RequiredNullable, true) => {
+            "Some(crate::runtime::object::lenient(&mut __map)?)"
+        }
+        (Presence::Required | Presence::RequiredNullable, false) => "Some(__map.next_value()?)",
+        (Presence::Optional, true) => "crate::runtime::object::optional_lenient(&mut __map)?",
+        (Presence::Optional, false) => "crate::runtime::object::optional(&mut __map)?",
+        (Presence::OptionalNullable, true) => "crate::runtime::object::lenient(&mut __map)?",
+        (Presence::OptionalNullable, false) => "__map.next_value()?",
+    };
+    let one_line = format!("                {wire} => {n} = {decode},");
+    if one_line.len() <= ARM_ONE_LINE {
+        out.push_str(&one_line);
+        out.push('\n');
+        return;
+    }
+    let _ = writeln!(out, "                {wire} => {{");
+    let stmt = format!("                    {n} = {decode};");
+    if stmt.len() <= ARM_ONE_LINE {
+        out.push_str(&stmt);
+        out.push('\n');
+    } else if let Some(callee) = decode.strip_suffix("(&mut __map)?") {
+        // The call's argument on a line of its own.
+        line(out, fits, &format!("                    {n} = {callee}("));
+        out.push_str("                        &mut __map,\n                    )?;\n");
+    } else if let Some(inner) = decode
+        .strip_prefix("Some(crate::")
+        .and_then(|d| d.strip_suffix(')'))
+    {
+        // `Some(` breaks before its argument.
+        line(out, fits, &format!("                    {n} = Some("));
+        let _ = writeln!(out, "                        crate::{inner},");
+        out.push_str("                    );\n");
+    } else {
+        *fits = false;
+    }
+    out.push_str("                }\n");
+}
+
+/// Appends one line that must not be broken: `fits` turns false when it
+/// could be.
+pub(super) fn line(out: &mut String, fits: &mut bool, text: &str) {
+    *fits &= text.len() <= MARGIN;
+    out.push_str(text);
+    out.push('\n');
+}
+
+/// Appends the first line of `impl{generics_trait} for {name} {`, or two
+/// when it is wider than the margin: `prettyplease` then breaks before
+/// `for`, and nowhere else (the name is one token).
+pub(super) fn header(out: &mut String, generics_trait: &str, name: &str) {
+    let one_line = "impl".len() + generics_trait.len() + " for ".len() + name.len() + " {".len();
+    let sep = if one_line <= MARGIN { " " } else { "\n" };
+    let _ = writeln!(out, "impl{generics_trait}{sep}for {name} {{");
+}
+
+/// Appends `map.serialize_entry(wire, value)?;` at `indent`, its arguments
+/// on lines of their own when it is wider than the margin (they are single
+/// tokens or `&self.field`, never broken further).
+fn entry(out: &mut String, indent: &str, wire: &str, value: &str) {
+    let one_line = format!("{indent}map.serialize_entry({wire}, {value})?;");
+    if one_line.len() <= MARGIN {
+        out.push_str(&one_line);
+        out.push('\n');
+    } else {
+        let _ = writeln!(
+            out,
+            "{indent}map.serialize_entry(\n{indent}    {wire},\n{indent}    {value},\n{indent})?;"
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Map, Value};
+
+    use super::*;
+    use crate::ir::TypeKind;
+
+    /// Field names of every length up to past the margin, in each of the
+    /// four presence shapes, lenient or not, with quotes, backslashes,
+    /// keywords and non-ASCII in some: every struct's text, when written,
+    /// is exactly what the generic path prints.
+    fn sweep_spec() -> Value {
+        let mut schemas = Map::new();
+        let odd = [
+            "type",
+            "a\"b",
+            "back\\slash",
+            "héllo",
+            "x-y",
+            "self",
+            "0lead",
+        ];
+        for (s, additional) in [(0, json!(true)), (1, json!(false)), (2, json!(true))] {
+            for len in 1..=72usize {
+                let mut props = Map::new();
+                let mut required = Vec::new();
+                for (k, (nullable, req)) in
+                    [(false, true), (true, true), (false, false), (true, false)]
+                        .into_iter()
+                        .enumerate()
+                {
+                    let name = format!("{}{}", "f".repeat(len), ["a", "b", "c", "d"][k]);
+                    let ty = if (len + k + s) % 2 == 0 {
+                        "integer"
+                    } else {
+                        "string"
+                    };
+                    props.insert(name.clone(), json!({"type": ty, "nullable": nullable}));
+                    if req {
+                        required.push(name);
+                    }
+                }
+                // Few fields, so `Ok(Self { .. })` fits on one line or not.
+                let mut short = Map::new();
+                short.insert("f".repeat(len % 30 + 1), json!({"type": "string"}));
+                if s == 2 {
+                    short.insert(odd[len % odd.len()].to_string(), json!({"type": "boolean"}));
+                }
+                let name = format!("T{s}{}", "X".repeat(len));
+                schemas.insert(
+                    name.clone(),
+                    json!({"type": "object", "properties": props, "required": required,
+                           "additionalProperties": additional}),
+                );
+                schemas.insert(
+                    format!("{name}Short"),
+                    json!({"type": "object", "properties": short, "additionalProperties": additional}),
+                );
+            }
+        }
+        schemas.insert("Empty".into(), json!({"type": "object"}));
+        schemas.insert(
+            "Denied".into(),
+            json!({"type": "object", "additionalProperties": false}),
+        );
+        json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": schemas},
+        })
+    }
+
+    #[test]
+    fn text_is_what_the_generic_path_prints() {
+        let text = sweep_spec().to_string();
+        let loaded = crate::load::load_str("sweep.json", &text).expect("loads");
+        let api = crate::lower_loaded(loaded, "sweep.json").api;
+        let table = Types::new(&api.types);
+        let (mut written, mut generic) = (0, 0);
+        for def in &api.types {
+            let TypeKind::Struct(s) = &def.kind else {
+                continue;
+            };
+            let name = ident(&def.name);
+            let Some(text) = struct_serde_text(&table, &name, s) else {
+                generic += 1;
+                continue;
+            };
+            let extra_ty = quote::quote!(serde_json::Map<String, serde_json::Value>);
+            let tokens = super::super::types::struct_serde(&table, &name, s, &extra_ty);
+            let printed = super::super::format_tokens(tokens, "sweep").expect("parses");
+            assert_eq!(text, printed, "{}", def.name);
+            written += 1;
+        }
+        // Both paths are taken: long names fall back.
+        assert!(written > 100, "{written} written, {generic} generic");
+        assert!(generic > 20, "{written} written, {generic} generic");
+    }
+}

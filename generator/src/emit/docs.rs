@@ -21,7 +21,17 @@ pub enum Para<'a> {
 
 /// `#[doc = ...]` attributes for the paragraphs, separated by blank lines.
 pub fn doc(parts: &[Para<'_>]) -> TokenStream {
-    let attrs = lines(parts).into_iter().map(|l| {
+    doc_tokens(lines(parts))
+}
+
+/// The lines of the doc comment of the paragraphs, as [`doc`] writes them.
+pub(super) fn doc_lines(parts: &[Para<'_>]) -> Vec<String> {
+    lines(parts)
+}
+
+/// [`doc_lines`] as `#[doc = ...]` attributes.
+pub(super) fn doc_tokens(lines: Vec<String>) -> TokenStream {
+    let attrs = lines.into_iter().map(|l| {
         let l = if l.is_empty() { l } else { format!(" {l}") };
         quote!(#[doc = #l])
     });

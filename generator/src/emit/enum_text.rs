@@ -169,7 +169,7 @@ mod tests {
                 continue;
             };
             let (_, Piece::Tokens(tokens)) =
-                crate::emit::types::enum_item(&name, e, &quote::quote!(), false)
+                crate::emit::types::enum_item(&name, e, &quote::quote!(), false, None)
             else {
                 panic!("tokens asked for");
             };

@@ -5,6 +5,7 @@
 
 pub(crate) mod client;
 pub(crate) mod constructor;
+mod decl_text;
 mod docs;
 mod enum_text;
 mod forms;

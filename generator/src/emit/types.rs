@@ -4,7 +4,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use super::docs::{code, doc, Para};
+use super::decl_text::{enum_decl_text, struct_decl_text, Head};
+use super::docs::{code, doc, doc_lines, doc_tokens, Para};
 use super::rust_type::{ident, Types};
 use super::Piece;
 use crate::ir::{
@@ -25,19 +26,15 @@ pub fn type_items(types: &Types<'_>, defs: &[TypeDef], text: bool) -> Vec<Piece>
 
 fn type_item(types: &Types<'_>, def: &TypeDef, text: bool, items: &mut Vec<Piece>) {
     let source = format!("Schema: {}", code(&def.key));
-    let docs = doc(&[
+    let lines = doc_lines(&[
         Para::Spec(def.title.as_deref()),
         Para::Spec(def.description.as_deref()),
         Para::Ours(&source),
     ]);
-    // A note, not `#[deprecated]`: the attribute would make every use inside
-    // the generated crate warn.
-    let deprecated = def
-        .deprecated
-        .then(|| quote!(#[doc = ""] #[doc = " **Deprecated.**"]));
     let name = ident(&def.name);
     // Configured derives and attributes, after the item's own derive so
     // derive helpers (`#[serde(...)]`) follow the derive that declares them.
+    let plain;
     let extra = {
         // Structs whose fields can all be left empty derive `Default`
         // already.
@@ -48,19 +45,39 @@ fn type_item(types: &Types<'_>, def: &TypeDef, text: bool, items: &mut Vec<Piece
             .filter(|d| !(own_default && d.rsplit("::").next() == Some("Default")))
             .cloned()
             .collect();
+        plain = wanted.is_empty() && def.attributes.is_empty();
         let derives = super::rust_type::derives(&wanted);
         let attrs = super::rust_type::attributes(&def.attributes);
         quote!(#derives #attrs)
     };
-    let body = match &def.kind {
-        TypeKind::Struct(s) => {
-            // The struct with its docs, then its impls on their own.
-            let (decl, impls) = struct_item(types, &name, s, &extra, text);
-            items.push(Piece::Tokens(quote! {
+    // Declarations as text ([`super::decl_text`]) only where the
+    // configuration adds nothing to them.
+    let head = Head {
+        docs: &lines,
+        deprecated: def.deprecated,
+    };
+    let head = (text && plain).then_some(&head);
+    // The docs, and a note, not `#[deprecated]`: the attribute would make
+    // every use inside the generated crate warn.
+    let with_docs = |decl: Piece| match decl {
+        Piece::Tokens(decl) => {
+            let docs = doc_tokens(lines.clone());
+            let deprecated = def
+                .deprecated
+                .then(|| quote!(#[doc = ""] #[doc = " **Deprecated.**"]));
+            Piece::Tokens(quote! {
                 #docs
                 #deprecated
                 #decl
-            }));
+            })
+        }
+        text => text,
+    };
+    let body = match &def.kind {
+        TypeKind::Struct(s) => {
+            // The struct with its docs, then its impls on their own.
+            let (decl, impls) = struct_item(types, &name, s, &extra, text, head);
+            items.push(with_docs(decl));
             items.extend(impls);
             return;
         }
@@ -81,12 +98,8 @@ fn type_item(types: &Types<'_>, def: &TypeDef, text: bool, items: &mut Vec<Piece
             }
         }
         TypeKind::Enum(e) => {
-            let (decl, impls) = enum_item(&name, e, &extra, text);
-            items.push(Piece::Tokens(quote! {
-                #docs
-                #deprecated
-                #decl
-            }));
+            let (decl, impls) = enum_item(&name, e, &extra, text, head);
+            items.push(with_docs(decl));
             items.push(impls);
             return;
         }
@@ -120,11 +133,7 @@ fn type_item(types: &Types<'_>, def: &TypeDef, text: bool, items: &mut Vec<Piece
             }
         }
     };
-    items.push(Piece::Tokens(quote! {
-        #docs
-        #deprecated
-        #body
-    }));
+    items.push(with_docs(Piece::Tokens(body)));
 }
 
 /// How a field is stored: which of the four presence shapes it has.
@@ -169,6 +178,11 @@ pub(super) fn field_type(types: &Types<'_>, f: &Field) -> TokenStream {
 }
 
 pub(super) fn field_docs(f: &Field) -> TokenStream {
+    doc_tokens(field_doc_lines(f))
+}
+
+/// The lines of [`field_docs`].
+pub(super) fn field_doc_lines(f: &Field) -> Vec<String> {
     let mut notes = Vec::new();
     if f.read_only {
         // Types are shared by requests and responses, so the field stays
@@ -186,31 +200,19 @@ pub(super) fn field_docs(f: &Field) -> TokenStream {
         notes.push(format!("Default: {}.", code(&default.to_string())));
     }
     let notes = notes.join(" ");
-    doc(&[Para::Spec(f.description.as_deref()), Para::Ours(&notes)])
+    doc_lines(&[Para::Spec(f.description.as_deref()), Para::Ours(&notes)])
 }
 
-/// The struct's declaration, and its impls.
+/// The struct's declaration, and its impls. With `head`, the declaration
+/// may come as text, its docs included; as tokens, it has no docs.
 fn struct_item(
     types: &Types<'_>,
     name: &proc_macro2::Ident,
     s: &StructType,
     extra: &TokenStream,
     text: bool,
-) -> (TokenStream, Vec<Piece>) {
-    let mut fields = Vec::new();
-    for f in &s.fields {
-        let ty = field_type(types, f);
-        let fname = ident(&f.rust_name);
-        let docs = field_docs(f);
-        let deprecated = f
-            .deprecated
-            .then(|| quote!(#[doc = ""] #[doc = " **Deprecated.**"]));
-        fields.push(quote! {
-            #docs
-            #deprecated
-            pub #fname: #ty,
-        });
-    }
+    head: Option<&Head<'_>>,
+) -> (Piece, Vec<Piece>) {
     let extra_ty = match &s.additional {
         Additional::Typed(t) => {
             let t = types.rust(t, &quote!());
@@ -218,23 +220,6 @@ fn struct_item(
         }
         Additional::Keep | Additional::Deny => quote!(serde_json::Map<String, serde_json::Value>),
     };
-    fields.push(match &s.additional {
-        Additional::Keep => quote! {
-            /// Properties not declared in the schema, kept as received.
-            pub extra: #extra_ty,
-        },
-        Additional::Typed(_) => quote! {
-            /// Additional properties (`additionalProperties`).
-            pub extra: #extra_ty,
-        },
-        // The schema promises no other properties; if a server sends some
-        // anyway they are kept rather than silently dropped.
-        Additional::Deny => quote! {
-            /// Properties the schema does not allow (`additionalProperties: false`)
-            /// but the server sent anyway, kept as received.
-            pub extra: #extra_ty,
-        },
-    });
     let serde_impls = text
         .then(|| super::struct_text::struct_serde_text(types, name, s))
         .flatten()
@@ -255,7 +240,22 @@ fn struct_item(
         .iter()
         .any(|f| f.required && !f.ty.is_nullable() && literal_default(types, f).is_some());
     let derive_default = needs_args.is_empty() && !has_literal_defaults;
-    let default_derive = derive_default.then(|| quote!(Default,));
+
+    let decl = head
+        .and_then(|head| struct_decl_text(types, &name.to_string(), s, head, derive_default))
+        .map_or_else(
+            || {
+                Piece::Tokens(struct_decl(
+                    types,
+                    name,
+                    s,
+                    extra,
+                    &extra_ty,
+                    derive_default,
+                ))
+            },
+            Piece::Text,
+        );
 
     let ctor =
         (!derive_default).then(|| super::constructor::constructor(types, name, s, &needs_args));
@@ -315,18 +315,61 @@ fn struct_item(
         }
     });
 
-    let decl = quote! {
-        #[derive(Clone, Debug, PartialEq, #default_derive)]
-        #extra
-        pub struct #name {
-            #(#fields)*
-        }
-    };
     let mut impls = vec![serde_impls];
     if ctor.is_some() || validate.is_some() {
         impls.push(Piece::Tokens(quote!(#ctor #validate)));
     }
     (decl, impls)
+}
+
+/// The struct's declaration, without its docs, as tokens.
+fn struct_decl(
+    types: &Types<'_>,
+    name: &proc_macro2::Ident,
+    s: &StructType,
+    extra: &TokenStream,
+    extra_ty: &TokenStream,
+    derive_default: bool,
+) -> TokenStream {
+    let mut fields = Vec::new();
+    for f in &s.fields {
+        let ty = field_type(types, f);
+        let fname = ident(&f.rust_name);
+        let docs = field_docs(f);
+        let deprecated = f
+            .deprecated
+            .then(|| quote!(#[doc = ""] #[doc = " **Deprecated.**"]));
+        fields.push(quote! {
+            #docs
+            #deprecated
+            pub #fname: #ty,
+        });
+    }
+    fields.push(match &s.additional {
+        Additional::Keep => quote! {
+            /// Properties not declared in the schema, kept as received.
+            pub extra: #extra_ty,
+        },
+        Additional::Typed(_) => quote! {
+            /// Additional properties (`additionalProperties`).
+            pub extra: #extra_ty,
+        },
+        // The schema promises no other properties; if a server sends some
+        // anyway they are kept rather than silently dropped.
+        Additional::Deny => quote! {
+            /// Properties the schema does not allow (`additionalProperties: false`)
+            /// but the server sent anyway, kept as received.
+            pub extra: #extra_ty,
+        },
+    });
+    let default_derive = derive_default.then(|| quote!(Default,));
+    quote! {
+        #[derive(Clone, Debug, PartialEq, #default_derive)]
+        #extra
+        pub struct #name {
+            #(#fields)*
+        }
+    }
 }
 
 /// Whether decoding `t` goes through `runtime::lenient` (it holds a number
@@ -526,13 +569,40 @@ pub(crate) fn literal_default(types: &Types<'_>, f: &Field) -> Option<TokenStrea
     }
 }
 
-/// The enum's declaration, and its impls.
+/// The enum's declaration, and its impls. With `head`, the declaration may
+/// come as text, its docs included; as tokens, it has no docs. Text is
+/// tried first: tokens are built only for what it does not cover.
 pub(super) fn enum_item(
     name: &proc_macro2::Ident,
     e: &EnumType,
     extra: &TokenStream,
     text: bool,
-) -> (TokenStream, Piece) {
+    head: Option<&Head<'_>>,
+) -> (Piece, Piece) {
+    let impls_text = (text && e.repr == EnumRepr::String)
+        .then(|| super::enum_text::string_enum_impls(name, e))
+        .flatten();
+    let decl_text = head.and_then(|head| enum_decl_text(&name.to_string(), e, head));
+    match (decl_text, impls_text) {
+        (Some(decl), Some(impls)) => (Piece::Text(decl), Piece::Text(impls)),
+        (decl, impls) => {
+            let (decl_tokens, impl_tokens) = enum_tokens(name, e, extra, impls.is_none());
+            (
+                decl.map_or(Piece::Tokens(decl_tokens), Piece::Text),
+                impls.map_or_else(|| Piece::Tokens(impl_tokens), Piece::Text),
+            )
+        }
+    }
+}
+
+/// The enum's declaration, without its docs, and (if `with_impls`) its
+/// impls, as tokens.
+fn enum_tokens(
+    name: &proc_macro2::Ident,
+    e: &EnumType,
+    extra: &TokenStream,
+    with_impls: bool,
+) -> (TokenStream, TokenStream) {
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let (unknown_ty, as_value, serialize, from_raw, deserialize): (
         TokenStream,
@@ -650,11 +720,8 @@ pub(super) fn enum_item(
             Unknown(#unknown_ty),
         }
     };
-    let written = (text && e.repr == EnumRepr::String)
-        .then(|| super::enum_text::string_enum_impls(name, e))
-        .flatten();
-    if let Some(impls) = written {
-        return (decl, Piece::Text(impls));
+    if !with_impls {
+        return (decl, TokenStream::new());
     }
     let impls = quote! {
         impl #name {
@@ -677,7 +744,7 @@ pub(super) fn enum_item(
             }
         }
     };
-    (decl, Piece::Tokens(impls))
+    (decl, impls)
 }
 
 fn union_item(

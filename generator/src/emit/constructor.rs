@@ -9,12 +9,13 @@
 //! compiler almost nothing, unlike a builder per type (a typestate builder
 //! is a generic type and an impl per field).
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::Ident;
 use quote::quote;
 
 use super::docs::{code, doc, Para};
 use super::rust_type::{ident, Types};
 use super::types::{field_docs, field_type, literal_default};
+use super::Piece;
 use crate::ir::{Field, StructType};
 
 /// Most positional arguments `new` takes.
@@ -30,12 +31,15 @@ pub(crate) fn positional(arg_types: &[String]) -> bool {
     arg_types.len() <= 1 || (arg_types.len() <= MAX_POSITIONAL && distinct)
 }
 
+/// `text`: as formatted text ([`super::ctor_text`]) where it can be
+/// written, which names the runtime `crate::runtime`.
 pub(super) fn constructor(
     types: &Types<'_>,
     name: &Ident,
     s: &StructType,
     args: &[&Field],
-) -> TokenStream {
+    text: bool,
+) -> Piece {
     let arg_types: Vec<String> = args
         .iter()
         .map(|f| field_type(types, f).to_string())
@@ -46,6 +50,20 @@ pub(super) fn constructor(
         .as_deref()
         .filter(|_| !positional)
         .map(ident);
+    let note = note(types, s);
+    if text {
+        let written = super::ctor_text::constructor_text(
+            types,
+            &name.to_string(),
+            s,
+            args,
+            required_struct.as_ref().map(Ident::to_string).as_deref(),
+            &note,
+        );
+        if let Some(written) = written {
+            return Piece::Text(written);
+        }
+    }
 
     let inits = s.fields.iter().map(|f| {
         let n = ident(&f.rust_name);
@@ -58,20 +76,6 @@ pub(super) fn constructor(
             quote!(#n: Default::default())
         }
     });
-    let defaults: Vec<String> = s
-        .fields
-        .iter()
-        .filter(|f| f.required && !f.ty.is_nullable() && literal_default(types, f).is_some())
-        .map(|f| code(&f.name))
-        .collect();
-    let note = match defaults.len() {
-        0 => " Creates a value from its required fields; optional fields start empty.".to_string(),
-        n => format!(
-            " Creates a value from its required fields; {} {} filled with the schema default and optional fields start empty.",
-            defaults.join(", "),
-            if n == 1 { "is" } else { "are" }
-        ),
-    };
     let names: Vec<Ident> = args.iter().map(|f| ident(&f.rust_name)).collect();
 
     match required_struct {
@@ -85,7 +89,7 @@ pub(super) fn constructor(
             let struct_doc = doc(&[Para::Ours(&format!(
                 "The required fields of [`{name}`], for [`{name}::new`]: named, so that two of the same type cannot be swapped."
             ))]);
-            quote! {
+            Piece::Tokens(quote! {
                 #struct_doc
                 #[derive(Clone, Debug, PartialEq)]
                 pub struct #req {
@@ -99,7 +103,7 @@ pub(super) fn constructor(
                         Self { #(#inits,)* extra: Default::default(), }
                     }
                 }
-            }
+            })
         }
         None => {
             let params = args.iter().map(|f| {
@@ -122,7 +126,7 @@ pub(super) fn constructor(
                     }
                 }
             });
-            quote! {
+            Piece::Tokens(quote! {
                 impl #name {
                     #[doc = #note]
                     #allow_many
@@ -131,7 +135,25 @@ pub(super) fn constructor(
                     }
                 }
                 #default_impl
-            }
+            })
         }
+    }
+}
+
+/// The constructor's doc (as the attribute holds it: after a space).
+fn note(types: &Types<'_>, s: &StructType) -> String {
+    let defaults: Vec<String> = s
+        .fields
+        .iter()
+        .filter(|f| f.required && !f.ty.is_nullable() && literal_default(types, f).is_some())
+        .map(|f| code(&f.name))
+        .collect();
+    match defaults.len() {
+        0 => " Creates a value from its required fields; optional fields start empty.".to_string(),
+        n => format!(
+            " Creates a value from its required fields; {} {} filled with the schema default and optional fields start empty.",
+            defaults.join(", "),
+            if n == 1 { "is" } else { "are" }
+        ),
     }
 }

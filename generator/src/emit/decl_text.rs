@@ -29,7 +29,7 @@ pub(super) struct Head<'a> {
 /// Appends doc lines as `prettyplease` prints `#[doc = " line"]`: `///`
 /// and the text, trailing spaces trimmed. A line holding a newline would
 /// be printed as a block comment: `false`.
-fn push_doc(out: &mut String, indent: &str, lines: &[String]) -> bool {
+pub(super) fn push_doc(out: &mut String, indent: &str, lines: &[String]) -> bool {
     for l in lines {
         if l.contains('\n') {
             return false;
@@ -100,7 +100,7 @@ fn type_text(types: &Types<'_>, t: &TypeRef, out: &mut String) -> Option<()> {
 }
 
 /// [`super::types::field_type`] as text.
-fn field_type_text(types: &Types<'_>, f: &Field) -> Option<String> {
+pub(super) fn field_type_text(types: &Types<'_>, f: &Field) -> Option<String> {
     let mut inner = String::new();
     type_text(types, f.ty.non_null(), &mut inner)?;
     if f.boxed {
@@ -118,7 +118,7 @@ fn field_type_text(types: &Types<'_>, f: &Field) -> Option<String> {
 /// outermost group first). `None` where the layout is not that: an
 /// argument line too wide as well, a width at the margin's edge, or
 /// non-ASCII text.
-fn push_field(out: &mut String, name: &str, ty: &str) -> Option<()> {
+pub(super) fn push_field(out: &mut String, name: &str, ty: &str) -> Option<()> {
     let start = out.len();
     let _ = writeln!(out, "    pub {name}: {ty},");
     // The line without its newline, its comma counted.
@@ -328,6 +328,50 @@ mod tests {
                 json!({"type": "integer", "enum": [len, -1, 1000 + len]}),
             );
         }
+        // Constructors: required fields with literal defaults of each kind,
+        // none to five arguments of names of every width.
+        for len in 1..=80usize {
+            let n = "c".repeat(len);
+            let mut props = Map::new();
+            props.insert(
+                format!("{n}s"),
+                json!({"type": "string", "default": format!("d{}", "x".repeat(len % 70))}),
+            );
+            props.insert(
+                format!("{n}b"),
+                json!({"type": "boolean", "default": len % 2 == 0}),
+            );
+            props.insert(
+                format!("{n}i"),
+                json!({"type": "integer", "format": "int32", "default": len}),
+            );
+            props.insert(
+                format!("{n}l"),
+                json!({"type": "integer", "default": 10_000 + len}),
+            );
+            props.insert(format!("{n}e"), json!({"$ref": format!("#/components/schemas/E{}", "X".repeat(len)), "default": "v".repeat(len)}));
+            props.insert(
+                "kind".into(),
+                json!({"type": "string", "enum": ["only"], "default": "only"}),
+            );
+            let mut required: Vec<String> = props.keys().cloned().collect();
+            for k in 0..len % 6 {
+                let name = format!("{}a{k}", "r".repeat(len));
+                let ty = [
+                    json!({"type": "string"}),
+                    json!({"type": "integer"}),
+                    json!({"type": "array", "items": {"type": "string"}}),
+                ][k % 3]
+                    .clone();
+                props.insert(name.clone(), ty);
+                required.push(name);
+            }
+            props.insert("opt".into(), json!({"type": "string"}));
+            schemas.insert(
+                format!("C{}", "X".repeat(len)),
+                json!({"type": "object", "properties": props, "required": required}),
+            );
+        }
         schemas.insert(
             "Node".into(),
             json!({"type": "object", "properties": {"next": {"$ref": "#/components/schemas/Node"}}}),
@@ -341,13 +385,25 @@ mod tests {
         })
     }
 
+    /// The first differing line and its neighbours.
+    fn diff(expected: &str, got: &str) -> String {
+        let (e, g): (Vec<_>, Vec<_>) = (expected.lines().collect(), got.lines().collect());
+        let i = e.iter().zip(&g).take_while(|(a, b)| a == b).count();
+        let from = i.saturating_sub(3);
+        format!(
+            "expected:\n{}\ngot:\n{}",
+            e[from..(i + 3).min(e.len())].join("\n"),
+            g[from..(i + 3).min(g.len())].join("\n")
+        )
+    }
+
     #[test]
     fn text_is_what_the_generic_path_prints() {
         let text = sweep_spec().to_string();
         let loaded = crate::load::load_str("sweep.json", &text).expect("loads");
         let api = crate::lower_loaded(loaded, "sweep.json").api;
         let table = Types::new(&api.types);
-        let (mut written, mut generic, mut broken) = ([0; 2], [0; 2], 0);
+        let (mut written, mut generic, mut broken, mut written_ctors) = ([0; 2], [0; 2], 0, 0);
         for def in &api.types {
             let kind = match &def.kind {
                 crate::ir::TypeKind::Struct(_) => 0,
@@ -368,7 +424,7 @@ mod tests {
                 for piece in pieces {
                     match piece {
                         Piece::Text(t) => {
-                            texts += 1;
+                            texts += usize::from(t.contains("pub fn new("));
                             out.push_str(&t);
                         }
                         Piece::Tokens(t) => {
@@ -378,11 +434,15 @@ mod tests {
                 }
                 (out, texts)
             };
-            let (text, _) = print(texts);
+            let (text, ctors) = print(texts);
+            written_ctors += ctors;
             broken += usize::from(text.contains("<\n        "));
             // Without text (the module layout's setting), all tokens.
             let (printed, none) = print(crate::emit::types::type_items(&table, one, false));
             assert_eq!(none, 0, "{}", def.name);
+            if text != printed {
+                eprintln!("{}", diff(&printed, &text));
+            }
             assert_eq!(text, printed, "{}", def.name);
         }
         // Both paths are taken: the widest fields fall back; wide ones are
@@ -391,6 +451,7 @@ mod tests {
             written[0] > 40 && generic[0] > 10 && broken > 20,
             "structs: {written:?} written, {generic:?} generic, {broken} broken"
         );
+        assert!(written_ctors > 60, "{written_ctors} constructors written");
         assert!(
             written[1] > 100,
             "enums: {written:?} written, {generic:?} generic"

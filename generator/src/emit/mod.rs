@@ -5,6 +5,7 @@
 
 pub(crate) mod client;
 pub(crate) mod constructor;
+mod ctor_text;
 mod decl_text;
 mod docs;
 mod enum_text;

@@ -257,8 +257,8 @@ fn struct_item(
             Piece::Text,
         );
 
-    let ctor =
-        (!derive_default).then(|| super::constructor::constructor(types, name, s, &needs_args));
+    let ctor = (!derive_default)
+        .then(|| super::constructor::constructor(types, name, s, &needs_args, text));
 
     let validate = (!s.required_any_of.is_empty()).then(|| {
         let checks = s.required_any_of.iter().map(|set| {
@@ -316,8 +316,13 @@ fn struct_item(
     });
 
     let mut impls = vec![serde_impls];
-    if ctor.is_some() || validate.is_some() {
-        impls.push(Piece::Tokens(quote!(#ctor #validate)));
+    match ctor {
+        Some(Piece::Tokens(ctor)) => impls.push(Piece::Tokens(quote!(#ctor #validate))),
+        Some(text) => {
+            impls.push(text);
+            impls.extend(validate.map(Piece::Tokens));
+        }
+        None => impls.extend(validate.map(Piece::Tokens)),
     }
     (decl, impls)
 }

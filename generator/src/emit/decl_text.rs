@@ -46,7 +46,7 @@ pub(super) fn push_doc(out: &mut String, indent: &str, lines: &[String]) -> bool
     true
 }
 
-fn push_head(out: &mut String, indent: &str, head: &Head<'_>) -> bool {
+pub(super) fn push_head(out: &mut String, indent: &str, head: &Head<'_>) -> bool {
     if !push_doc(out, indent, head.docs) {
         return false;
     }
@@ -58,7 +58,7 @@ fn push_head(out: &mut String, indent: &str, head: &Head<'_>) -> bool {
 
 /// The Rust type of `t` as `prettyplease` prints [`Types::rust`]'s tokens
 /// (no prefix), or `None` for a configured type.
-fn type_text(types: &Types<'_>, t: &TypeRef, out: &mut String) -> Option<()> {
+pub(super) fn type_text(types: &Types<'_>, t: &TypeRef, out: &mut String) -> Option<()> {
     match t {
         TypeRef::Named(key) => match types.get(key) {
             Some(def) => {
@@ -372,6 +372,47 @@ mod tests {
                 json!({"type": "object", "properties": props, "required": required}),
             );
         }
+        // Unions: untagged ones of one to six members (named types of every
+        // width, primitives, arrays, maps, a recursive one), and tagged ones
+        // with one or two tags a member.
+        for len in 1..=80usize {
+            // Member types mostly narrower: most lines then fit.
+            let m = if len % 5 == 0 { len } else { len % 30 + 1 };
+            let refs: Vec<Value> = (0..1 + len % 6)
+                .map(|k| match (len + k) % 6 {
+                    0 => json!({"$ref": format!("#/components/schemas/T{}", "X".repeat(m))}),
+                    1 => json!({"$ref": format!("#/components/schemas/T{}", "X".repeat(m + k))}),
+                    2 => json!({"type": "array", "items": {"$ref": format!("#/components/schemas/E{}", "X".repeat(m))}}),
+                    3 => json!({"type": "integer"}),
+                    4 => json!({"type": "object", "additionalProperties": {"type": "string"}}),
+                    _ => json!({"$ref": format!("#/components/schemas/U{}", "X".repeat(len))}),
+                })
+                .collect();
+            schemas.insert(
+                format!("U{}", "X".repeat(len)),
+                json!({"oneOf": refs, "description": docs[len % docs.len()]}),
+            );
+            let members: Vec<Value> = (0..1 + len % 4)
+                .map(|k| json!({"$ref": format!("#/components/schemas/M{k}{}", "X".repeat(m))}))
+                .collect();
+            let mut mapping = Map::new();
+            for k in 0..1 + len % 4 {
+                let target = format!("#/components/schemas/M{k}{}", "X".repeat(m));
+                mapping.insert(format!("{}{k}", "t".repeat(len / 2)), json!(target.clone()));
+                if k % 2 == 1 {
+                    mapping.insert(format!("alt{k}"), json!(target));
+                }
+                schemas.insert(
+                    format!("M{k}{}", "X".repeat(m)),
+                    json!({"type": "object", "properties": {"kind": {"type": "string"}}, "required": ["kind"]}),
+                );
+            }
+            schemas.insert(
+                format!("D{}", "X".repeat(len)),
+                json!({"oneOf": members, "discriminator": {"propertyName": "k".repeat(len % 40 + 1), "mapping": mapping},
+                       "deprecated": len % 5 == 0}),
+            );
+        }
         schemas.insert(
             "Node".into(),
             json!({"type": "object", "properties": {"next": {"$ref": "#/components/schemas/Node"}}}),
@@ -403,18 +444,22 @@ mod tests {
         let loaded = crate::load::load_str("sweep.json", &text).expect("loads");
         let api = crate::lower_loaded(loaded, "sweep.json").api;
         let table = Types::new(&api.types);
-        let (mut written, mut generic, mut broken, mut written_ctors) = ([0; 2], [0; 2], 0, 0);
+        let (mut written, mut generic, mut broken, mut written_ctors) = ([0; 3], [0; 3], 0, 0);
+        let (mut tagged, mut wide_array) = (0, 0);
         for def in &api.types {
             let kind = match &def.kind {
                 crate::ir::TypeKind::Struct(_) => 0,
                 crate::ir::TypeKind::Enum(e) if !super::super::types::is_constant(e) => 1,
+                crate::ir::TypeKind::Union(_) => 2,
                 _ => continue,
             };
             let one = std::slice::from_ref(def);
             let texts = crate::emit::types::type_items(&table, one, true);
             // The declaration is the first piece: text when written.
-            if matches!(texts.first(), Some(Piece::Text(_))) {
+            if let Some(Piece::Text(t)) = texts.first() {
                 written[kind] += 1;
+                tagged += usize::from(t.contains("match u::tag(&value"));
+                wide_array += usize::from(t.contains("                &[\n"));
             } else {
                 generic[kind] += 1;
             }
@@ -450,6 +495,10 @@ mod tests {
         assert!(
             written[0] > 40 && generic[0] > 10 && broken > 20,
             "structs: {written:?} written, {generic:?} generic, {broken} broken"
+        );
+        assert!(
+            written[2] > 40 && generic[2] > 5 && tagged > 10 && wide_array > 20,
+            "unions: {written:?} written, {generic:?} generic, {tagged} tagged, {wide_array} wide"
         );
         assert!(written_ctors > 60, "{written_ctors} constructors written");
         assert!(

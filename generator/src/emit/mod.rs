@@ -21,6 +21,7 @@ pub(crate) mod rust_type;
 mod streaming;
 mod struct_text;
 pub(crate) mod types;
+mod union_text;
 
 use std::path::PathBuf;
 

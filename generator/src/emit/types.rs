@@ -103,7 +103,15 @@ fn type_item(types: &Types<'_>, def: &TypeDef, text: bool, items: &mut Vec<Piece
             items.push(impls);
             return;
         }
-        TypeKind::Union(u) => union_item(types, &name, u, &extra),
+        TypeKind::Union(u) => {
+            let written = head
+                .and_then(|head| super::union_text::union_text(types, &name.to_string(), u, head));
+            if let Some(written) = written {
+                items.push(Piece::Text(written));
+                return;
+            }
+            union_item(types, &name, u, &extra)
+        }
         TypeKind::Alias {
             target,
             newtype: false,

@@ -248,6 +248,30 @@ pub(super) fn enum_decl_text(name: &str, e: &EnumType, head: &Head<'_>) -> Optio
     Some(out)
 }
 
+/// `pub type Name = ty;` after the docs (and, for a constant, a blank
+/// line and `note`), or `None` when the line could be broken.
+pub(super) fn alias_text(
+    name: &str,
+    ty: &str,
+    head: &Head<'_>,
+    note: Option<&[String]>,
+) -> Option<String> {
+    let mut out = String::with_capacity(256);
+    if !push_head(&mut out, "", head) {
+        return None;
+    }
+    if let Some(note) = note {
+        out.push_str("///\n");
+        if !push_doc(&mut out, "", note) {
+            return None;
+        }
+    }
+    let start = out.len();
+    let _ = writeln!(out, "pub type {name} = {ty};");
+    let width = out.len() - start - 1;
+    (width <= MARGIN && out[start..].is_ascii()).then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::{json, Map, Value};
@@ -413,6 +437,24 @@ mod tests {
                        "deprecated": len % 5 == 0}),
             );
         }
+        // Aliases of every width (arrays and maps of named types) and
+        // constants.
+        for len in 1..=80usize {
+            let target = json!({"$ref": format!("#/components/schemas/T{}", "X".repeat(len))});
+            let ty = if len % 2 == 0 {
+                json!({"type": "array", "items": target})
+            } else {
+                json!({"type": "object", "additionalProperties": {"type": "array", "items": target}})
+            };
+            let mut alias = ty;
+            alias["description"] = json!(docs[len % docs.len()]);
+            alias["deprecated"] = json!(len % 3 == 0);
+            schemas.insert(format!("A{}", "X".repeat(len)), alias);
+            schemas.insert(
+                format!("K{}", "X".repeat(len)),
+                json!({"type": "string", "enum": [docs[len % docs.len()]], "title": docs[(len + 1) % docs.len()]}),
+            );
+        }
         schemas.insert(
             "Node".into(),
             json!({"type": "object", "properties": {"next": {"$ref": "#/components/schemas/Node"}}}),
@@ -444,13 +486,15 @@ mod tests {
         let loaded = crate::load::load_str("sweep.json", &text).expect("loads");
         let api = crate::lower_loaded(loaded, "sweep.json").api;
         let table = Types::new(&api.types);
-        let (mut written, mut generic, mut broken, mut written_ctors) = ([0; 3], [0; 3], 0, 0);
+        let (mut written, mut generic, mut broken, mut written_ctors) = ([0; 4], [0; 4], 0, 0);
         let (mut tagged, mut wide_array) = (0, 0);
         for def in &api.types {
             let kind = match &def.kind {
                 crate::ir::TypeKind::Struct(_) => 0,
                 crate::ir::TypeKind::Enum(e) if !super::super::types::is_constant(e) => 1,
                 crate::ir::TypeKind::Union(_) => 2,
+                crate::ir::TypeKind::Enum(_)
+                | crate::ir::TypeKind::Alias { newtype: false, .. } => 3,
                 _ => continue,
             };
             let one = std::slice::from_ref(def);
@@ -499,6 +543,10 @@ mod tests {
         assert!(
             written[2] > 40 && generic[2] > 5 && tagged > 10 && wide_array > 20,
             "unions: {written:?} written, {generic:?} generic, {tagged} tagged, {wide_array} wide"
+        );
+        assert!(
+            written[3] > 60 && generic[3] > 5,
+            "aliases: {written:?} written, {generic:?} generic"
         );
         assert!(written_ctors > 60, "{written_ctors} constructors written");
         assert!(

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use super::decl_text::{enum_decl_text, struct_decl_text, Head};
+use super::decl_text::{alias_text, enum_decl_text, struct_decl_text, Head};
 use super::docs::{code, doc, doc_lines, doc_tokens, Para};
 use super::rust_type::{ident, Types};
 use super::Piece;
@@ -87,10 +87,17 @@ fn type_item(types: &Types<'_>, def: &TypeDef, text: bool, items: &mut Vec<Piece
             // constructors, is simpler to use and much cheaper to compile
             // than a one-variant enum with five impls.
             let value = e.variants[0].value.as_str().unwrap_or_default();
-            let note = doc(&[Para::Ours(&format!(
+            let note = doc_lines(&[Para::Ours(&format!(
                 "Always {} (a constant in the schema).",
                 code(value)
             ))]);
+            let written =
+                head.and_then(|head| alias_text(&name.to_string(), "String", head, Some(&note)));
+            if let Some(written) = written {
+                items.push(Piece::Text(written));
+                return;
+            }
+            let note = doc_tokens(note);
             quote! {
                 #[doc = ""]
                 #note
@@ -116,6 +123,15 @@ fn type_item(types: &Types<'_>, def: &TypeDef, text: bool, items: &mut Vec<Piece
             target,
             newtype: false,
         } => {
+            let written = head.and_then(|head| {
+                let mut ty = String::new();
+                super::decl_text::type_text(types, target, &mut ty)?;
+                alias_text(&name.to_string(), &ty, head, None)
+            });
+            if let Some(written) = written {
+                items.push(Piece::Text(written));
+                return;
+            }
             let target = types.rust(target, &quote!());
             quote!(pub type #name = #target;)
         }
@@ -599,7 +615,8 @@ pub(super) fn enum_item(
     match (decl_text, impls_text) {
         (Some(decl), Some(impls)) => (Piece::Text(decl), Piece::Text(impls)),
         (decl, impls) => {
-            let (decl_tokens, impl_tokens) = enum_tokens(name, e, extra, impls.is_none());
+            let (decl_tokens, impl_tokens) =
+                enum_tokens(name, e, extra, decl.is_none(), impls.is_none());
             (
                 decl.map_or(Piece::Tokens(decl_tokens), Piece::Text),
                 impls.map_or_else(|| Piece::Tokens(impl_tokens), Piece::Text),
@@ -608,12 +625,13 @@ pub(super) fn enum_item(
     }
 }
 
-/// The enum's declaration, without its docs, and (if `with_impls`) its
-/// impls, as tokens.
+/// The enum's declaration, without its docs (if `with_decl`), and its
+/// impls (if `with_impls`), as tokens; empty when not asked for.
 fn enum_tokens(
     name: &proc_macro2::Ident,
     e: &EnumType,
     extra: &TokenStream,
+    with_decl: bool,
     with_impls: bool,
 ) -> (TokenStream, TokenStream) {
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
@@ -719,19 +737,23 @@ fn enum_tokens(
             }
         }
     };
-    let decl = quote! {
-        ///
-        /// Unknown values received from the server are kept in `Unknown`, so a
-        /// new value never breaks decoding; the enum is `#[non_exhaustive]`, so
-        /// a variant added by a later version never breaks a `match` either.
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        #extra
-        pub enum #name {
-            #(#docs #variants,)*
-            /// A value not known when this client was generated.
-            Unknown(#unknown_ty),
+    let decl = if with_decl {
+        quote! {
+            ///
+            /// Unknown values received from the server are kept in `Unknown`, so a
+            /// new value never breaks decoding; the enum is `#[non_exhaustive]`, so
+            /// a variant added by a later version never breaks a `match` either.
+            #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            #[non_exhaustive]
+            #extra
+            pub enum #name {
+                #(#docs #variants,)*
+                /// A value not known when this client was generated.
+                Unknown(#unknown_ty),
+            }
         }
+    } else {
+        TokenStream::new()
     };
     if !with_impls {
         return (decl, TokenStream::new());

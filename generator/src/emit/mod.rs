@@ -272,6 +272,9 @@ fn types_and_client(
             } else {
                 let start = (i - type_chunks) * OP_CHUNK;
                 let ops = &api.operations[start..(start + OP_CHUNK).min(api.operations.len())];
+                // Methods every builder shares come as text: only in the
+                // crate layout, as they name `crate::runtime`.
+                let text = runtime == RuntimePath::Crate;
                 unparse_items(
                     ops.iter().map(|op| {
                         relocate(operation::operation(
@@ -279,10 +282,12 @@ fn types_and_client(
                             op,
                             &api.client_params,
                             cfg_for(op).as_ref(),
+                            text,
                         ))
                     }),
                     &m.module,
                 )
+                .map(operation::splice_fixed)
             };
             done.push((i, text));
         }

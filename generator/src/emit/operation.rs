@@ -218,11 +218,77 @@ fn members(types: &Types<'_>, op: &Operation, client_params: &[ClientParam]) -> 
     }
 }
 
+/// The methods every request builder has, as `prettyplease` prints them
+/// inside the builder's `impl` (they do not depend on the operation).
+const BUILDER_METHODS: &str = concat!(
+    "    /// Per-call options: retry policy, timeout, idempotency key,\n",
+    "    /// headers. Merged into what the builder already has: each\n",
+    "    /// setting given replaces the earlier one, headers add up.\n",
+    "    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {\n",
+    "        self.options.merge(options);\n",
+    "        self\n",
+    "    }\n",
+    "    /// The retry policy for this call.\n",
+    "    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {\n",
+    "        self.options.retry = Some(policy);\n",
+    "        self\n",
+    "    }\n",
+    "    /// The total time allowed for one attempt of this call.\n",
+    "    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {\n",
+    "        self.options.timeout = Some(timeout);\n",
+    "        self\n",
+    "    }\n",
+    "    /// Sends `Idempotency-Key`, which also makes a non-idempotent\n",
+    "    /// request safe to retry.\n",
+    "    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {\n",
+    "        self.options.idempotency_key = Some(key.into());\n",
+    "        self\n",
+    "    }\n",
+);
+
+/// The rest of every builder's `IntoFuture` impl after `type Output`.
+const INTO_FUTURE: &str = concat!(
+    "    type IntoFuture = std::pin::Pin<\n",
+    "        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,\n",
+    "    >;\n",
+    "    fn into_future(self) -> Self::IntoFuture {\n",
+    "        Box::pin(self.send())\n",
+    "    }\n",
+);
+
+/// The placeholders standing for [`BUILDER_METHODS`] and [`INTO_FUTURE`]
+/// in an operation's tokens, as `prettyplease` prints them: item macros
+/// nothing else generates.
+const MARKERS: [(&str, &str); 2] = [
+    ("\n    __clientgen_builder_methods!();\n", BUILDER_METHODS),
+    ("\n    __clientgen_into_future!();\n", INTO_FUTURE),
+];
+
+/// Formatted operations with the placeholders of [`operation`]'s `text`
+/// mode replaced by their text: the same as formatting the full tokens,
+/// without parsing the same methods once per operation.
+pub(super) fn splice_fixed(text: String) -> String {
+    if !text.contains("    __clientgen_") {
+        return text;
+    }
+    // A whole line: string literals hold no raw newline, and a doc line
+    // starts with `///`, so nothing else prints one.
+    let mut text = text;
+    for (marker, fixed) in MARKERS {
+        text = text.replace(marker, &format!("\n{fixed}"));
+    }
+    text
+}
+
+/// One operation's items. `text`: the methods every builder shares come as
+/// placeholders for [`splice_fixed`] (they name `crate::runtime`, so only
+/// in the crate layout).
 pub(super) fn operation(
     types: &Types<'_>,
     op: &Operation,
     client_params: &[ClientParam],
     cfg: Option<&TokenStream>,
+    text: bool,
 ) -> TokenStream {
     let builder = ident(&op.builder_name);
     let err = ident(&op.error_name);
@@ -322,6 +388,49 @@ pub(super) fn operation(
     };
 
     let form_struct = super::forms::form_struct(types, op, cfg);
+    let builder_methods = if text {
+        quote!(__clientgen_builder_methods!();)
+    } else {
+        quote! {
+            /// Per-call options: retry policy, timeout, idempotency key,
+            /// headers. Merged into what the builder already has: each
+            /// setting given replaces the earlier one, headers add up.
+            pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+                self.options.merge(options);
+                self
+            }
+
+            /// The retry policy for this call.
+            pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+                self.options.retry = Some(policy);
+                self
+            }
+
+            /// The total time allowed for one attempt of this call.
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.timeout = Some(timeout);
+                self
+            }
+
+            /// Sends `Idempotency-Key`, which also makes a non-idempotent
+            /// request safe to retry.
+            pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+                self.options.idempotency_key = Some(key.into());
+                self
+            }
+        }
+    };
+    let into_future = if text {
+        quote!(__clientgen_into_future!();)
+    } else {
+        quote! {
+            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    };
 
     quote! {
         #form_struct
@@ -352,32 +461,7 @@ pub(super) fn operation(
         impl<'a> #builder<'a> {
             #(#setters)*
 
-            /// Per-call options: retry policy, timeout, idempotency key,
-            /// headers. Merged into what the builder already has: each
-            /// setting given replaces the earlier one, headers add up.
-            pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
-                self.options.merge(options);
-                self
-            }
-
-            /// The retry policy for this call.
-            pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-                self.options.retry = Some(policy);
-                self
-            }
-
-            /// The total time allowed for one attempt of this call.
-            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.options.timeout = Some(timeout);
-                self
-            }
-
-            /// Sends `Idempotency-Key`, which also makes a non-idempotent
-            /// request safe to retry.
-            pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-                self.options.idempotency_key = Some(key.into());
-                self
-            }
+            #builder_methods
 
             #[doc = #send_doc]
             #send_allow
@@ -395,11 +479,7 @@ pub(super) fn operation(
         #cfg
         impl<'a> std::future::IntoFuture for #builder<'a> {
             type Output = Result<crate::runtime::Response<#ok_ty>, crate::runtime::Error<#err>>;
-            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
-            }
+            #into_future
         }
 
         #output_enum
@@ -411,5 +491,36 @@ pub(super) fn operation(
         pub enum #err {
             #(#error_variants)*
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every operation of a corpus spec (parameters of every kind, bodies,
+    /// many responses) formats to the same text
+    /// with the shared methods spliced in as with them as tokens.
+    #[test]
+    fn spliced_text_is_what_the_generic_path_prints() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus/specs/v3.0");
+        let mut ops = 0;
+        for spec in ["progenitor-nexus.json"] {
+            let text = std::fs::read_to_string(root.join(spec)).expect("reads");
+            let loaded = crate::load::load_str(spec, &text).expect("loads");
+            let api = crate::lower_loaded(loaded, spec).api;
+            let table = Types::new(&api.types);
+            for op in &api.operations {
+                let print = |text: bool| {
+                    let tokens = operation(&table, op, &api.client_params, None, text);
+                    crate::emit::format_tokens(tokens, spec).expect("parses")
+                };
+                let spliced = splice_fixed(print(true));
+                assert!(!spliced.contains("__clientgen"), "{}", op.name);
+                assert_eq!(spliced, print(false), "{}", op.name);
+                ops += 1;
+            }
+        }
+        assert!(ops > 150, "{ops} operations");
     }
 }

@@ -372,18 +372,6 @@ pub(crate) async fn execute(
     execute_with(config, spec, options, Timeout::Whole, read).await
 }
 
-/// [`execute`] returning as soon as a response head arrives, the body
-/// unread: the timeout covers the wait for the head, not the body (a
-/// download or an event stream can take any time).
-pub(crate) async fn execute_streaming(
-    config: &ClientConfig,
-    spec: RequestSpec,
-    options: &RequestOptions,
-) -> Result<reqwest::Response, Failure> {
-    let read = |response| async { Ok::<_, ReadError>(response) };
-    execute_with(config, spec, options, Timeout::Head, read).await
-}
-
 /// What the per-attempt timeout covers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Timeout {

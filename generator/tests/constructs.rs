@@ -402,7 +402,10 @@ fn crates_hold_the_runtime_parts_they_use() {
     };
     expect("additional_properties", &[]);
     expect("pagination_cursor", &["pagination.rs", "maybe.rs"]);
-    expect("event_streams", &["events.rs", "sse.rs", "stream.rs", "union.rs"]);
+    expect(
+        "event_streams",
+        &["events.rs", "sse.rs", "stream.rs", "union.rs"],
+    );
     expect("downloads", &["download.rs", "stream.rs"]);
     expect("security_schemes", &["oauth2.rs"]);
     expect("oneof_untagged", &["union.rs"]);

@@ -117,32 +117,3 @@ pub(crate) async fn read_capped(
 /// operation's error otherwise. Generated per operation (paged lists, event
 /// streams, downloads).
 pub type Check<E> = fn(RawResponse) -> Result<RawResponse, Error<E>>;
-
-/// `METHOD /path (operation)`: how messages name a call (no query string).
-pub(crate) fn label(spec: &super::request::RequestSpec) -> String {
-    format!("{} {} ({})", spec.method, spec.path, spec.operation)
-}
-
-/// The live response to a streaming call when its status is a success;
-/// otherwise its body, read whole (capped), turned into the operation's
-/// error by `check`.
-pub(crate) async fn success<E>(
-    config: &super::client::ClientConfig,
-    options: &super::options::RequestOptions,
-    label: &str,
-    response: reqwest::Response,
-    check: Check<E>,
-) -> Result<reqwest::Response, Error<E>> {
-    if response.status().is_success() {
-        return Ok(response);
-    }
-    let limit = options.max_body_size.or(config.max_body_size);
-    let idle = options.timeout.or(config.timeout);
-    let raw = read_capped(response, limit, idle)
-        .await
-        .map_err(|e| e.into_error(label))?;
-    Err(match check(raw) {
-        Err(err) => err,
-        Ok(raw) => raw.unexpected(),
-    })
-}

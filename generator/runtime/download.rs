@@ -8,8 +8,9 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 use futures_core::Stream;
 
-use super::body::{label, next_chunk, success, Check};
+use super::body::{next_chunk, Check};
 use super::error::Error;
+use super::stream::{execute_streaming, label, success};
 
 type BoxStream<T> = Pin<Box<dyn Stream<Item = T> + Send>>;
 
@@ -82,7 +83,7 @@ pub(crate) async fn send<E: Send + 'static>(
     check: Check<E>,
 ) -> Result<super::response::Response<ByteStream<E>>, Error<E>> {
     let label = label(&spec);
-    let response = super::execute::execute_streaming(config, spec, options).await?;
+    let response = execute_streaming(config, spec, options).await?;
     let response = success(config, options, &label, response, check).await?;
     let (status, headers) = (response.status(), response.headers().clone());
     let idle = options.timeout.or(config.timeout);

@@ -15,10 +15,11 @@ use serde::de::DeserializeOwned;
 use super::body::{next_chunk, read_capped, Check, ReadError};
 use super::client::ClientConfig;
 use super::error::{lossy_prefix, Error, MAX_BODY_SNIPPET};
-use super::execute::{execute_streaming, is_idempotent};
+use super::execute::is_idempotent;
 use super::options::RequestOptions;
 use super::request::RequestSpec;
 use super::sse::{Parser, RawEvent};
+use super::stream::execute_streaming;
 
 /// The largest event accepted (data lines plus the line being read).
 pub const MAX_EVENT_BYTES: usize = 16 * 1024 * 1024;
@@ -258,7 +259,7 @@ impl<T: Send + 'static, E: Send + 'static> EventStream<T, E> {
             || options.retry_non_idempotent == Some(true)
             || options.idempotency_key.is_some();
         let connection = Connection {
-            label: super::body::label(&spec),
+            label: super::stream::label(&spec),
             // 204 is how a server says there is nothing to stream.
             reconnect_on_end: spec.method == reqwest::Method::GET
                 && response.status() != StatusCode::NO_CONTENT,
@@ -296,9 +297,9 @@ pub(crate) async fn send<T: Send + 'static, E: Send + 'static>(
     check: Check<E>,
     decode: Decode<T>,
 ) -> Result<super::response::Response<EventStream<T, E>>, Error<E>> {
-    let label = super::body::label(&spec);
+    let label = super::stream::label(&spec);
     let response = execute_streaming(config, spec.clone(), options).await?;
-    let response = super::body::success(config, options, &label, response, check).await?;
+    let response = super::stream::success(config, options, &label, response, check).await?;
     let (status, headers) = (response.status(), response.headers().clone());
     let events = EventStream::new(config, spec, options, response, check, decode);
     Ok(super::response::Response::new(status, headers, events))

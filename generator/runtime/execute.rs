@@ -19,7 +19,7 @@ use super::hook::Attempt;
 use super::options::RequestOptions;
 use super::request::RequestSpec;
 use super::response::RawResponse;
-use super::retry::{is_retryable_status, requested_wait};
+use super::retry::{is_retryable_status, requested_wait, RetryPolicy};
 use super::secret::Secret;
 use super::trace;
 
@@ -239,7 +239,17 @@ async fn authorize(
             }
         }
     }
+    apply_credentials(prepared, &auths, provided)
+}
 
+/// Applies an attempt's credentials to the prepared URL and headers. Not
+/// `async`: in a `cargo check` of the generated crate the body of an
+/// `async fn` is also optimised (for its future's layout), plain code not.
+fn apply_credentials(
+    prepared: &Prepared<'_>,
+    auths: &[Auth],
+    provided: Vec<(std::sync::Arc<dyn CredentialProvider>, Secret)>,
+) -> Result<Authorized, Failure> {
     let mut url = prepared.url.clone();
     let mut headers = prepared.before_auth.clone();
     let mut redact: Vec<String> = auths
@@ -249,7 +259,7 @@ async fn authorize(
         .collect();
     let mut query: Vec<(&str, &str)> = Vec::new();
     let mut cookies: Vec<String> = Vec::new();
-    for auth in &auths {
+    for auth in auths {
         match auth {
             Auth::Bearer(token) => {
                 let value = sensitive(format!("Bearer {}", token.expose()), "bearer token")?;
@@ -372,18 +382,6 @@ pub(crate) async fn execute(
     execute_with(config, spec, options, Timeout::Whole, read).await
 }
 
-/// [`execute`] returning as soon as a response head arrives, the body
-/// unread: the timeout covers the wait for the head, not the body (a
-/// download or an event stream can take any time).
-pub(crate) async fn execute_streaming(
-    config: &ClientConfig,
-    spec: RequestSpec,
-    options: &RequestOptions,
-) -> Result<reqwest::Response, Failure> {
-    let read = |response| async { Ok::<_, ReadError>(response) };
-    execute_with(config, spec, options, Timeout::Head, read).await
-}
-
 /// What the per-attempt timeout covers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Timeout {
@@ -439,19 +437,10 @@ where
     F: Fn(reqwest::Response) -> Fut,
     Fut: Future<Output = Result<T, ReadError>>,
 {
-    let prepared = prepare(config, spec, options)?;
-    let policy = options.retry.as_ref().unwrap_or(&config.retry);
-    let timeout = options.timeout.or(config.timeout);
-    let may_retry = is_idempotent(&spec.method)
-        || options.retry_non_idempotent == Some(true)
-        || options.idempotency_key.is_some();
-    let max_attempts = if may_retry {
-        policy.max_attempts.max(1)
-    } else {
-        1
-    };
-    let body: Option<&Bytes> = spec.body.as_ref().map(|(bytes, _)| bytes);
-    let started = Instant::now();
+    // Only the awaits live here; the decisions are plain functions, which a
+    // `cargo check` of the generated crate compiles more cheaply (the body
+    // of an `async fn` is also optimised there, for its future's layout).
+    let plan = plan(config, spec, options)?;
     let mut refreshed = false;
     let mut number: u32 = 0;
     loop {
@@ -464,146 +453,239 @@ where
             number,
             started: Instant::now(),
         };
-        let auth = authorize(config, &prepared, &attempt, timeout).await?;
-        let mut builder = config
-            .http
-            .request(spec.method.clone(), auth.url.clone())
-            .headers(auth.headers.clone());
-        if let Some(timeout) = timeout.filter(|_| covers == Timeout::Whole) {
-            builder = builder.timeout(timeout);
-        }
-        if let Some(body) = body {
-            builder = builder.body(body.clone());
-        }
-        let mut request = builder
-            .build()
-            .map_err(|e| Failure::InvalidRequest(describe(&prepared.label, &auth.redact, &e)))?;
-        for hook in &config.hooks.0 {
-            hook.on_request(&mut request, &attempt).map_err(|e| {
-                let message = scrub(format!("{}: {e}", prepared.label), &auth.redact);
-                Failure::Hook(message, e)
-            })?;
-        }
+        let auth = authorize(config, &plan.prepared, &attempt, plan.timeout).await?;
+        let request = build_request(config, spec, &plan, &auth, &attempt, covers)?;
         let sending = config.http.execute(request);
-        let sent = match timeout.filter(|_| covers == Timeout::Head) {
-            None => sending.await,
+        let next = match plan.timeout.filter(|_| covers == Timeout::Head) {
+            None => received(
+                config,
+                &plan,
+                &auth,
+                &attempt,
+                sending.await,
+                outcome,
+                &mut refreshed,
+            ),
             Some(limit) => match tokio::time::timeout(limit, sending).await {
-                Ok(sent) => sent,
-                // No response head in time: retried like a timeout, though
-                // hooks see no response for it.
-                Err(_) => {
-                    let wait = Some(policy.backoff(number))
-                        .filter(|_| number < max_attempts)
-                        .filter(|d| started.elapsed().saturating_add(*d) <= policy.max_elapsed);
-                    match wait {
-                        Some(wait) => {
-                            trace::waiting(number, wait);
-                            tokio::time::sleep(wait).await;
-                            continue;
-                        }
-                        None => {
-                            let ms = limit.as_millis();
-                            return Err(Failure::Timeout(format!(
-                                "{}: no response within {ms} ms",
-                                prepared.label
-                            )));
-                        }
-                    }
-                }
+                Ok(sent) => received(
+                    config,
+                    &plan,
+                    &auth,
+                    &attempt,
+                    sent,
+                    outcome,
+                    &mut refreshed,
+                ),
+                Err(_) => head_timeout(&plan, number, limit),
             },
-        }
-        .map_err(reqwest::Error::without_url);
-        for hook in &config.hooks.0 {
-            match &sent {
-                Ok(response) => hook.on_response(response, &attempt),
-                Err(err) => hook.on_error(err, &attempt),
-            }
-        }
-        trace::attempt_done(&sent, number, attempt.started.elapsed());
-        if let Ok(response) = &sent {
-            outcome.status = Some(response.status().as_u16());
-        }
+        };
+        let wait = match next {
+            Next::Read(response) => match read(response).await {
+                Ok(output) => return Ok(output),
+                Err(err) => read_failed(&plan, &auth, err, number)?,
+            },
+            Next::Retry(wait) => wait,
+            Next::Refresh => continue,
+            Next::Fail(failure) => return Err(failure),
+        };
+        trace::waiting(number, wait);
+        tokio::time::sleep(wait).await;
+    }
+}
 
+/// What a call's attempts share, worked out once.
+struct Plan<'a> {
+    prepared: Prepared<'a>,
+    policy: &'a RetryPolicy,
+    timeout: Option<Duration>,
+    max_attempts: u32,
+    started: Instant,
+}
+
+fn plan<'a>(
+    config: &'a ClientConfig,
+    spec: &RequestSpec,
+    options: &'a RequestOptions,
+) -> Result<Plan<'a>, Failure> {
+    let prepared = prepare(config, spec, options)?;
+    let policy = options.retry.as_ref().unwrap_or(&config.retry);
+    let may_retry = is_idempotent(&spec.method)
+        || options.retry_non_idempotent == Some(true)
+        || options.idempotency_key.is_some();
+    let max_attempts = if may_retry {
+        policy.max_attempts.max(1)
+    } else {
+        1
+    };
+    Ok(Plan {
+        prepared,
+        policy,
+        timeout: options.timeout.or(config.timeout),
+        max_attempts,
+        started: Instant::now(),
+    })
+}
+
+impl Plan<'_> {
+    /// `wait`, when attempt `number` may be followed by another and the
+    /// wait fits the `max_elapsed` budget.
+    fn retry_wait(&self, number: u32, wait: Option<Duration>) -> Option<Duration> {
+        wait.filter(|_| number < self.max_attempts)
+            .filter(|d| self.started.elapsed().saturating_add(*d) <= self.policy.max_elapsed)
+    }
+}
+
+/// What follows an attempt's response (or failure to get one).
+enum Next {
+    /// Read this response: no retry is due.
+    Read(reqwest::Response),
+    /// Wait, then make another attempt.
+    Retry(Duration),
+    /// Make another attempt now, with fresh credentials.
+    Refresh,
+    /// The call failed.
+    Fail(Failure),
+}
+
+/// The attempt's request, with its credentials, after the hooks have seen
+/// it.
+fn build_request(
+    config: &ClientConfig,
+    spec: &RequestSpec,
+    plan: &Plan<'_>,
+    auth: &Authorized,
+    attempt: &Attempt,
+    covers: Timeout,
+) -> Result<reqwest::Request, Failure> {
+    let mut builder = config
+        .http
+        .request(spec.method.clone(), auth.url.clone())
+        .headers(auth.headers.clone());
+    if let Some(timeout) = plan.timeout.filter(|_| covers == Timeout::Whole) {
+        builder = builder.timeout(timeout);
+    }
+    if let Some((body, _)) = &spec.body {
+        builder = builder.body(body.clone());
+    }
+    let mut request = builder
+        .build()
+        .map_err(|e| Failure::InvalidRequest(describe(&plan.prepared.label, &auth.redact, &e)))?;
+    for hook in &config.hooks.0 {
+        hook.on_request(&mut request, attempt).map_err(|e| {
+            let message = scrub(format!("{}: {e}", plan.prepared.label), &auth.redact);
+            Failure::Hook(message, e)
+        })?;
+    }
+    Ok(request)
+}
+
+/// No response head within `limit`: retried like a timeout, though hooks
+/// see no response for it.
+fn head_timeout(plan: &Plan<'_>, number: u32, limit: Duration) -> Next {
+    match plan.retry_wait(number, Some(plan.policy.backoff(number))) {
+        Some(wait) => Next::Retry(wait),
+        None => {
+            let ms = limit.as_millis();
+            Next::Fail(Failure::Timeout(format!(
+                "{}: no response within {ms} ms",
+                plan.prepared.label
+            )))
+        }
+    }
+}
+
+/// An attempt's outcome, shown to hooks and tracing, then judged: read it,
+/// refresh a rejected token, retry, or fail.
+fn received(
+    config: &ClientConfig,
+    plan: &Plan<'_>,
+    auth: &Authorized,
+    attempt: &Attempt,
+    sent: Result<reqwest::Response, reqwest::Error>,
+    outcome: &mut Outcome,
+    refreshed: &mut bool,
+) -> Next {
+    let number = attempt.number;
+    let sent = sent.map_err(reqwest::Error::without_url);
+    for hook in &config.hooks.0 {
+        match &sent {
+            Ok(response) => hook.on_response(response, attempt),
+            Err(err) => hook.on_error(err, attempt),
+        }
+    }
+    trace::attempt_done(&sent, number, attempt.started.elapsed());
+    if let Ok(response) = &sent {
+        outcome.status = Some(response.status().as_u16());
         // A rejected token: let its provider refresh it, once per call.
-        if let Ok(response) = &sent {
-            if response.status() == StatusCode::UNAUTHORIZED && !refreshed {
-                let retry = auth.provided.iter().fold(false, |any, (provider, token)| {
-                    provider.rejected(token) || any
-                });
-                if retry {
-                    refreshed = true;
-                    trace::refresh(number);
-                    continue;
-                }
+        if response.status() == StatusCode::UNAUTHORIZED && !*refreshed {
+            let retry = auth.provided.iter().fold(false, |any, (provider, token)| {
+                provider.rejected(token) || any
+            });
+            if retry {
+                *refreshed = true;
+                trace::refresh(number);
+                return Next::Refresh;
             }
         }
+    }
+    match sent {
+        Ok(response) => {
+            let status = response.status();
+            let wait = if is_retryable_status(status) {
+                let requested = requested_wait(status, response.headers(), SystemTime::now());
+                plan.retry_wait(number, plan.policy.wait(number, requested))
+            } else {
+                None
+            };
+            match wait {
+                Some(wait) => Next::Retry(wait),
+                None => Next::Read(response),
+            }
+        }
+        Err(err) => {
+            match plan.retry_wait(number, retryable(&err).then(|| plan.policy.backoff(number))) {
+                Some(wait) => Next::Retry(wait),
+                None => Next::Fail(failure(&plan.prepared.label, &auth.redact, err, number)),
+            }
+        }
+    }
+}
 
-        let retry_wait = |wait: Option<Duration>| {
-            wait.filter(|_| number < max_attempts)
-                .filter(|d| started.elapsed().saturating_add(*d) <= policy.max_elapsed)
-        };
-        let response = match sent {
-            Ok(response) => {
-                let status = response.status();
-                let wait = if is_retryable_status(status) {
-                    let requested = requested_wait(status, response.headers(), SystemTime::now());
-                    retry_wait(policy.wait(number, requested))
-                } else {
-                    None
-                };
-                if let Some(wait) = wait {
-                    drop(response);
-                    trace::waiting(number, wait);
-                    tokio::time::sleep(wait).await;
-                    continue;
-                }
-                response
+/// Reading the body failed: the wait before retrying, or the call's error.
+fn read_failed(
+    plan: &Plan<'_>,
+    auth: &Authorized,
+    err: ReadError,
+    number: u32,
+) -> Result<Duration, Failure> {
+    match err {
+        ReadError::Http(err) => {
+            let err = err.without_url();
+            match plan.retry_wait(number, retryable(&err).then(|| plan.policy.backoff(number))) {
+                Some(wait) => Ok(wait),
+                None => Err(failure(&plan.prepared.label, &auth.redact, err, number)),
             }
-            Err(err) => match retry_wait(retryable(&err).then(|| policy.backoff(number))) {
-                Some(wait) => {
-                    trace::waiting(number, wait);
-                    tokio::time::sleep(wait).await;
-                    continue;
-                }
-                None => return Err(failure(&prepared.label, &auth.redact, err, number)),
-            },
-        };
-        match read(response).await {
-            Ok(output) => return Ok(output),
-            Err(ReadError::Http(err)) => {
-                let err = err.without_url();
-                match retry_wait(retryable(&err).then(|| policy.backoff(number))) {
-                    Some(wait) => {
-                        trace::waiting(number, wait);
-                        tokio::time::sleep(wait).await;
-                    }
-                    None => return Err(failure(&prepared.label, &auth.redact, err, number)),
-                }
-            }
-            Err(ReadError::Idle(after)) => match retry_wait(Some(policy.backoff(number))) {
-                Some(wait) => {
-                    trace::waiting(number, wait);
-                    tokio::time::sleep(wait).await;
-                }
+        }
+        ReadError::Idle(after) => {
+            match plan.retry_wait(number, Some(plan.policy.backoff(number))) {
+                Some(wait) => Ok(wait),
                 None => {
                     let ms = after.as_millis();
-                    return Err(Failure::Timeout(format!(
+                    Err(Failure::Timeout(format!(
                         "{}: no response data for {ms} ms",
-                        prepared.label
-                    )));
+                        plan.prepared.label
+                    )))
                 }
-            },
-            Err(ReadError::TooLarge {
-                status,
-                headers,
-                limit,
-            }) => {
-                return Err(Failure::BodyTooLarge {
-                    status,
-                    headers,
-                    limit,
-                })
             }
         }
+        ReadError::TooLarge {
+            status,
+            headers,
+            limit,
+        } => Err(Failure::BodyTooLarge {
+            status,
+            headers,
+            limit,
+        }),
     }
 }

@@ -42,6 +42,7 @@ pub(crate) mod response;
 pub(crate) mod retry;
 pub(crate) mod secret;
 pub(crate) mod sse; // part: events
+pub(crate) mod stream; // part: events download
 pub(crate) mod trace;
 pub(crate) mod union; // part: union
 
@@ -74,7 +75,7 @@ pub use secret::Secret;
 pub(crate) use auth::{ApiKeyLocation, Auth, TokenShape};
 pub(crate) use client::{ClientBuilder, ClientConfig};
 pub(crate) use encode::{path_param, Style};
-pub(crate) use execute::{execute, execute_streaming};
+pub(crate) use execute::execute;
 pub(crate) use pagination::{Next, Pager}; // part: pagination
 pub(crate) use request::RequestSpec;
 #[doc(hidden)]

@@ -380,6 +380,7 @@ fn crates_hold_the_runtime_parts_they_use() {
         "oauth2.rs",
         "pagination.rs",
         "sse.rs",
+        "stream.rs",
         "union.rs",
     ];
     let all = runtime_files("runtime_parts_all");
@@ -401,8 +402,11 @@ fn crates_hold_the_runtime_parts_they_use() {
     };
     expect("additional_properties", &[]);
     expect("pagination_cursor", &["pagination.rs", "maybe.rs"]);
-    expect("event_streams", &["events.rs", "sse.rs", "union.rs"]);
-    expect("downloads", &["download.rs"]);
+    expect(
+        "event_streams",
+        &["events.rs", "sse.rs", "stream.rs", "union.rs"],
+    );
+    expect("downloads", &["download.rs", "stream.rs"]);
     expect("security_schemes", &["oauth2.rs"]);
     expect("oneof_untagged", &["union.rs"]);
     // The futures crates only the streaming parts use.

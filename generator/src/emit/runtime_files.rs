@@ -35,6 +35,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("retry.rs", include_str!("../../runtime/retry.rs")),
     ("secret.rs", include_str!("../../runtime/secret.rs")),
     ("sse.rs", include_str!("../../runtime/sse.rs")),
+    ("stream.rs", include_str!("../../runtime/stream.rs")),
     ("trace.rs", include_str!("../../runtime/trace.rs")),
     ("union.rs", include_str!("../../runtime/union.rs")),
 ];
@@ -144,6 +145,7 @@ mod tests {
             "oauth2.rs",
             "pagination.rs",
             "sse.rs",
+            "stream.rs",
             "union.rs",
         ] {
             assert!(all.contains(&gone) && !none.contains(&gone), "{gone}");

@@ -123,9 +123,13 @@ fn defines(text: &str, name: &str) -> bool {
     })
 }
 
-/// The struct with a field `pub field: Vec<item>` (first found, in file
-/// order), for the list envelope of a response.
+/// The struct with a field `pub field: Vec<item>` (or `Vec<Box<item>>`, as
+/// openapi-to-rust spells a recursive item), for the list envelope of a
+/// response. Of several (Stripe: `GetCustomersResponse` and
+/// `GetCustomersSearchResponse`), the shortest name, the one qualified
+/// least; first in file order on a tie.
 fn holder(text: &str, field: &str, item: &str) -> Option<String> {
+    let mut best: Option<&str> = None;
     let mut current: Option<&str> = None;
     for line in text.lines() {
         let t = line.trim();
@@ -137,17 +141,17 @@ fn holder(text: &str, field: &str, item: &str) -> Option<String> {
         // progenitor spells the vector `::std::vec::Vec`.
         let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
         let compact = compact.replace("::std::vec::Vec<", "Vec<");
-        let wanted_plain = format!("pub{field}:Vec<{item}>");
-        let wanted_types = format!("pub{field}:Vec<types::{item}>");
-        let wanted_super = format!("pub{field}:Vec<super::{item}>");
-        if compact.starts_with(&wanted_plain)
-            || compact.starts_with(&wanted_types)
-            || compact.starts_with(&wanted_super)
-        {
-            return current.map(str::to_string);
+        let compact = compact.replace("Vec<Box<", "Vec<");
+        let wanted = ["", "types::", "super::"].map(|q| format!("pub{field}:Vec<{q}{item}>"));
+        if wanted.iter().any(|w| compact.starts_with(w.as_str())) {
+            if let Some(name) = current {
+                if best.is_none_or(|b| name.len() < b.len()) {
+                    best = Some(name);
+                }
+            }
         }
     }
-    None
+    best.map(str::to_string)
 }
 
 fn upper_camel(s: &str) -> String {
@@ -178,6 +182,11 @@ mod tests {
         assert!(!defines(src, "Custom"));
         assert_eq!(
             holder(src, "data", "Customer").as_deref(),
+            Some("GetCustomersResponse")
+        );
+        let o2r = "pub struct GetCustomersSearchResponse {\n    pub data: Vec<Box<Customer>>,\n}\npub struct GetCustomersResponse {\n    pub data: Vec<Box<Customer>>,\n}\n";
+        assert_eq!(
+            holder(o2r, "data", "Customer").as_deref(),
             Some("GetCustomersResponse")
         );
         let prog =

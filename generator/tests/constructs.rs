@@ -76,6 +76,7 @@ constructs!(
     runtime_parts_all,
     security_schemes,
     server_variables,
+    tagless_features,
     v31_const,
     v31_ref_siblings,
     v31_type_arrays,
@@ -139,6 +140,47 @@ fn snapshot(name: &str) {
         insta::assert_snapshot!(
             format!("{name}__{}", file.trim_end_matches(".rs")),
             &found.contents
+        );
+    }
+}
+
+/// An API without tags gets one feature per first path resource: the
+/// manifest lists them (on by default) and each operation is behind its own.
+#[test]
+fn tagless_apis_get_path_features() {
+    let (files, _) = generate("tagless_features", true).unwrap_or_else(|e| panic!("{e}"));
+    let file = |p: &str| {
+        &files
+            .iter()
+            .find(|f| f.path == Path::new(p))
+            .unwrap_or_else(|| panic!("no {p}"))
+            .contents
+    };
+    let cargo = file("Cargo.toml");
+    assert!(
+        cargo.contains(
+            "default = [\"path-customers\", \"path-invoices\", \"untagged\", \"rustls\"]\npath-customers = []\npath-invoices = []\nuntagged = []\n"
+        ),
+        "{cargo}"
+    );
+    let client = file("src/api/client.rs");
+    for (feature, method) in [
+        ("untagged", "health"),
+        ("path-customers", "list_customers"),
+        ("path-customers", "create_customer"),
+        ("path-customers", "get_customer"),
+        ("path-invoices", "get_invoice"),
+    ] {
+        // The `impl Client` block holding the method is behind the feature.
+        let at = client
+            .find(&format!("pub fn {method}<"))
+            .unwrap_or_else(|| panic!("no method {method}:\n{client}"));
+        let block = client[..at].rfind("impl Client {").expect("an impl block");
+        let cfg = client[..block].rfind("#[cfg(").expect("a cfg");
+        assert_eq!(
+            &client[cfg..block],
+            format!("#[cfg(feature = \"{feature}\")]\n"),
+            "{method}"
         );
     }
 }
@@ -329,6 +371,36 @@ fn generated_crates_compile() {
                 found.len(),
                 found.join("\n")
             ));
+        }
+        // A tagless API's crate with each of its path features alone, and
+        // with none: no operation, type or runtime item may be left unused.
+        for features in ["rustls", "rustls,path-customers", "rustls,path-invoices", "rustls,untagged"] {
+            let (ok, output, took) = cargo(
+                &out,
+                &[
+                    "clippy",
+                    "-p",
+                    "construct-tagless-features",
+                    "--no-default-features",
+                    "--features",
+                    features,
+                    "--message-format",
+                    "short",
+                    "--",
+                    "-D",
+                    "warnings",
+                ],
+            );
+            eprintln!("cargo clippy of construct-tagless-features with {features}: {took:.1?}");
+            let found = diagnostics(&output);
+            if !ok || !found.is_empty() {
+                failures.push(format!(
+                    "`cargo clippy --no-default-features --features {features}` of construct-tagless-features {} with {} diagnostic lines:\n{}",
+                    if ok { "passed" } else { "FAILED" },
+                    found.len(),
+                    found.join("\n")
+                ));
+            }
         }
         // The runtime's docs with every optional part and with none (the
         // hostile-text test documents another crate without any).

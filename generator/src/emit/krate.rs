@@ -33,10 +33,17 @@ pub struct CrateOptions {
 }
 
 impl CrateOptions {
-    /// Whether `api`'s operations are gated by their tag features
-    /// ([`ir::Operation::features`]): per-tag mode, and the API has tags.
+    /// Whether `api`'s operations are gated by their features
+    /// ([`ir::Operation::features`]: their tags', or in an API without tags,
+    /// their paths'): per-tag mode, and some operation has a feature other
+    /// than `untagged` (with only that one, gating would buy nothing).
     pub(crate) fn tag_features(&self, api: &ir::Api) -> bool {
-        self.features == FeatureMode::PerTag && !api.tags.is_empty()
+        self.features == FeatureMode::PerTag
+            && api.operations.iter().any(|op| {
+                op.features
+                    .iter()
+                    .any(|f| f != crate::lower::reserved::UNTAGGED_FEATURE)
+            })
     }
 }
 

@@ -16,7 +16,9 @@ pub struct Operation {
     /// The enum of its success bodies, used when it declares several.
     pub output_name: String,
     /// The cargo features gating the operation when a crate has one feature
-    /// per tag: one per tag, or the untagged feature.
+    /// per tag: one per tag, or the untagged feature; in an API without any
+    /// tag, one named after its path's first resource (`path-customers`).
+    /// Decided in `lower/operation.rs`.
     pub features: Vec<String>,
     /// `operationId` as written, if any.
     pub operation_id: Option<String>,

@@ -20,6 +20,9 @@ use crate::ir::{
 impl<'a> Lowerer<'a> {
     pub(super) fn lower_operations(&mut self) -> Vec<Operation> {
         let mut out = Vec::new();
+        // Whether any operation of the document (selected or not, so the
+        // features of an operation do not depend on the selection) has a tag.
+        let mut tagged = false;
         let mut taken = Namespace::new(reserved::CLIENT_METHODS);
         // Configured names are claimed before any generated one.
         for name in self.options.rename.operations.values() {
@@ -49,6 +52,7 @@ impl<'a> Lowerer<'a> {
                 }
             };
             for (method, op) in methods(item) {
+                tagged |= !op.tags.is_empty();
                 if !self
                     .options
                     .select
@@ -69,6 +73,12 @@ impl<'a> Lowerer<'a> {
                 let lowered =
                     self.operation(path, &path_pointer, item, method, op, &pointer, &mut taken);
                 out.push(lowered);
+            }
+        }
+        if !tagged {
+            for op in &mut out {
+                op.features = vec![path_feature(&op.path_template)
+                    .unwrap_or_else(|| reserved::UNTAGGED_FEATURE.to_string())];
             }
         }
         // The operations' own items in the client module, in document order.
@@ -689,6 +699,40 @@ fn tag_feature(tag: &str) -> String {
     format!("tag-{}", kebab(tag))
 }
 
+/// The cargo feature of an operation of an API without tags: `path-` and
+/// the path's first resource segment in kebab case (`/v1/customers/{id}` →
+/// `path-customers`), so a user can still compile only part of a big
+/// tagless API (Stripe). Leading `api` and version segments (`v1`, `v2.1`,
+/// `v1beta1`, `2024-01-01`) and template segments are skipped; a segment is
+/// cut at `.` or `:` (`/chat.postMessage` → `chat`, `/jobs:run` → `jobs`).
+/// `None` for a path with no such segment (`/`, `/{id}`): `untagged`. The
+/// `path-` prefix keeps these apart from `tag-*`, `untagged` and the
+/// runtime's features (`default`, `rustls`, `native-tls`, `tracing`).
+pub(super) fn path_feature(path: &str) -> Option<String> {
+    path.split('/')
+        .filter(|seg| !seg.contains('{'))
+        .map(|seg| seg.split(['.', ':']).next().unwrap_or(seg))
+        .filter(|seg| seg.chars().any(|c| c.is_ascii_alphanumeric()))
+        .find(|seg| !seg.eq_ignore_ascii_case("api") && !version_like(seg))
+        .map(|seg| format!("path-{}", kebab(seg)))
+}
+
+/// A version segment of a path: `v1`, `V2`, `1.0`, `v2_1`, `v1beta1`,
+/// `v1alpha`, `2024-01-01`.
+fn version_like(seg: &str) -> bool {
+    let rest = seg.strip_prefix(['v', 'V']).unwrap_or(seg);
+    if !rest.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    let numeric = |c: char| c.is_ascii_digit() || matches!(c, '.' | '-' | '_');
+    let rest = rest.trim_start_matches(numeric).to_ascii_lowercase();
+    let rest = ["alpha", "beta", "preview"]
+        .iter()
+        .find_map(|pre| rest.strip_prefix(pre))
+        .unwrap_or(&rest);
+    rest.chars().all(numeric)
+}
+
 pub(super) fn base_media(ct: &str) -> String {
     ct.split(';')
         .next()
@@ -759,5 +803,37 @@ fn status_name(status: StatusMatch) -> String {
         .to_string(),
         StatusMatch::Range(r) => format!("Status{r}xx"),
         StatusMatch::Default => "Default".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_feature;
+
+    #[test]
+    fn path_features_name_the_first_resource() {
+        let cases = [
+            ("/v1/customers", Some("path-customers")),
+            ("/v1/customers/{customer}/sources", Some("path-customers")),
+            ("/v1/test_helpers/test_clocks", Some("path-test-helpers")),
+            ("/api/v2.1/BillingPortal/sessions", Some("path-billing-portal")),
+            ("/V1beta1/pets", Some("path-pets")),
+            ("/2024-01-01/reports", Some("path-reports")),
+            ("/{tenant}/v1/orders/{id}", Some("path-orders")),
+            ("/chat.postMessage", Some("path-chat")),
+            ("/v1/projects:search", Some("path-projects")),
+            // `v1x` is a resource, not a version.
+            ("/v1x/items", Some("path-v1x")),
+            ("/", None),
+            ("", None),
+            ("/{id}", None),
+            ("/api/v1", None),
+            ("/v1/{id}/{sub}", None),
+            ("/\u{e9}t\u{e9}", Some("path-ete")),
+            ("/-_-/v1", None),
+        ];
+        for (path, want) in cases {
+            assert_eq!(path_feature(path).as_deref(), want, "{path}");
+        }
     }
 }

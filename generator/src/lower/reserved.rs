@@ -295,6 +295,9 @@ pub const CRATE_MODULES: &[&str] = &[
 ];
 
 /// The cargo feature gating operations without a tag, when features are per
-/// tag (`emit/krate.rs`). Tag features are `tag-*` and cannot collide with it
-/// or with `default`; tags that differ only in case share a feature.
+/// tag (`emit/krate.rs`), and, in an API without any tag, operations whose
+/// path has no resource segment (`/`, `/{id}`). Tag features are `tag-*`
+/// and path features `path-*` (`operation::path_feature`): neither collides
+/// with it, with `default` or with the runtime's features; tags that differ
+/// only in case share a feature.
 pub const UNTAGGED_FEATURE: &str = "untagged";

@@ -252,10 +252,12 @@ pub fn edits() -> Vec<Edit> {
             let s = props.shift_remove("owner_id").expect("owner_id");
             props.insert("ownerId".to_string(), s);
         }),
+        // The first segment stays: it names the operation's cargo feature
+        // (the spec has no tags), and changing it would remove `path-orgs`.
         edit!("change_route", Some(Brk), N, B, "Client::get_member", Clean, "", |v| {
             let paths = ptr(v, "/paths").as_object_mut().expect("paths");
             let item = paths.shift_remove("/orgs/{org}/members/{member}").expect("path");
-            paths.insert("/organizations/{org}/members/{member}".to_string(), item);
+            paths.insert("/orgs/{org}/people/{member}".to_string(), item);
         }),
         edit!("change_method", Some(Brk), N, B, "Client::update_contact", Clean, "", |v| {
             let item = ptr(v, "/paths/~1contacts~1{id}").as_object_mut().expect("path item");

@@ -374,7 +374,12 @@ fn generated_crates_compile() {
         }
         // A tagless API's crate with each of its path features alone, and
         // with none: no operation, type or runtime item may be left unused.
-        for features in ["rustls", "rustls,path-customers", "rustls,path-invoices", "rustls,untagged"] {
+        for features in [
+            "rustls",
+            "rustls,path-customers",
+            "rustls,path-invoices",
+            "rustls,untagged",
+        ] {
             let (ok, output, took) = cargo(
                 &out,
                 &[

@@ -389,8 +389,14 @@ fn readme(modules: &[ApiModule<'_>], opts: &CrateOptions, api_features: usize) -
         let example = modules.first().map_or("api", |m| m.module.as_str());
         s.push_str(&format!("\nEach module is behind a cargo feature of the same name (all on by default): depend with `default-features = false, features = [\"{example}\", \"rustls\"]` to compile only what you use.\n"));
     } else if opts.features == FeatureMode::PerTag && api_features > 0 {
+        // Lowering names them after paths when the API has no tags.
+        let by = if modules.iter().all(|m| m.api.tags.is_empty()) {
+            "the first resource of their path, as the API has no tags (`/v1/customers/{id}` is in `path-customers`)"
+        } else {
+            "tag"
+        };
         s.push_str(&format!(
-            "\nOperations are grouped into cargo features by tag ({api_features} features, all on by default): `default-features = false` plus the features you need (and `rustls`) keeps compile times down.\n"
+            "\nOperations are grouped into cargo features by {by} ({api_features} features, all on by default): `default-features = false` plus the features you need (and `rustls`) keeps compile times down.\n"
         ));
     }
     s.push_str("\n| cargo feature | |\n|---|---|\n| `rustls` (default) | HTTPS through rustls, with the platform's certificate verifier |\n| `native-tls` | HTTPS through the platform's TLS library instead |\n| `tracing` | a `tracing` span per call (operation, method, path template, status, attempts; never credentials, parameter values or query strings) |\n");

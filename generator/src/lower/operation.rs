@@ -816,7 +816,10 @@ mod tests {
             ("/v1/customers", Some("path-customers")),
             ("/v1/customers/{customer}/sources", Some("path-customers")),
             ("/v1/test_helpers/test_clocks", Some("path-test-helpers")),
-            ("/api/v2.1/BillingPortal/sessions", Some("path-billing-portal")),
+            (
+                "/api/v2.1/BillingPortal/sessions",
+                Some("path-billing-portal"),
+            ),
             ("/V1beta1/pets", Some("path-pets")),
             ("/2024-01-01/reports", Some("path-reports")),
             ("/{tenant}/v1/orders/{id}", Some("path-orders")),

@@ -15,6 +15,8 @@ pub(super) enum Check {
     Skipped,
     Ok(Timing),
     Failed(String),
+    /// Not attempted: the crate lacks a feature the check asks for.
+    NoFeature(String),
 }
 
 impl Check {
@@ -23,6 +25,7 @@ impl Check {
             Check::Skipped => "–".into(),
             Check::Ok(t) => secs(t.wall),
             Check::Failed(e) => format!("does not compile: {}", e.replace('|', "\\|")),
+            Check::NoFeature(e) => format!("not checked: {}", e.replace('|', "\\|")),
         }
     }
 }
@@ -35,6 +38,58 @@ fn ensure_standalone(dir: &Path) {
             let _ = fs::write(&manifest, format!("{text}\n[workspace]\n"));
         }
     }
+}
+
+/// The cargo features `extra` asks for (`--features a,b`) that the crate in
+/// `dir` does not declare, as an error naming the ones it has: cargo's own
+/// message names only the first and is cut in the report's cell.
+fn missing_features(dir: &Path, extra: &[&str]) -> Result<(), String> {
+    let wanted: Vec<&str> = extra
+        .windows(2)
+        .filter(|w| w[0] == "--features")
+        .flat_map(|w| w[1].split([',', ' ']))
+        .filter(|f| !f.is_empty())
+        .collect();
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .current_dir(dir)
+        .args(["metadata", "--no-deps", "--format-version", "1"])
+        .output()
+        .map_err(|e| format!("cargo metadata: {e}"))?;
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .map_err(|e| format!("cargo metadata in {}: {e}", dir.display()))?;
+    let declared: Vec<&str> = meta["packages"][0]["features"]
+        .as_object()
+        .map(|f| f.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    let missing: Vec<&str> = wanted
+        .into_iter()
+        .filter(|f| !declared.contains(f))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    const SHOWN: usize = 8;
+    let mut has = declared
+        .iter()
+        .take(SHOWN)
+        .map(|f| format!("`{f}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if declared.len() > SHOWN {
+        has.push_str(&format!(" and {} more", declared.len() - SHOWN));
+    }
+    Err(format!(
+        "no feature {} in the generated crate (it has {has})",
+        missing
+            .iter()
+            .map(|f| format!("`{f}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
 }
 
 /// `cargo check` of one crate. `CARGO_INCREMENTAL=0`: the crate is
@@ -73,11 +128,14 @@ pub(super) type CheckJob<'a> = (&'a Path, &'a Path, &'a [&'a str]);
 /// (builds the dependencies once per target dir), then `runs` rounds of
 /// touching `src/lib.rs` and checking, the first job rotating.
 pub(super) fn checks(jobs: &[CheckJob<'_>], runs: usize) -> Vec<Check> {
-    let mut results: Vec<Result<Runs, String>> = jobs
+    let mut results: Vec<Result<Runs, Check>> = jobs
         .iter()
         .map(|(dir, target, extra)| {
             ensure_standalone(dir);
-            cargo_check(dir, target, extra).map(|_| Runs::default())
+            missing_features(dir, extra).map_err(Check::NoFeature)?;
+            cargo_check(dir, target, extra)
+                .map(|_| Runs::default())
+                .map_err(Check::Failed)
         })
         .collect();
     for round in 0..runs {
@@ -90,7 +148,7 @@ pub(super) fn checks(jobs: &[CheckJob<'_>], runs: usize) -> Vec<Check> {
                 touch(&dir.join("src/lib.rs"));
                 match cargo_check(dir, target, extra) {
                     Ok(r) => xs.push(&r),
-                    Err(e) => results[i] = Err(e),
+                    Err(e) => results[i] = Err(Check::Failed(e)),
                 }
             }
         }
@@ -100,7 +158,33 @@ pub(super) fn checks(jobs: &[CheckJob<'_>], runs: usize) -> Vec<Check> {
         .map(|r| match r {
             Ok(xs) if !xs.wall.is_empty() => Check::Ok(xs.summary()),
             Ok(_) => Check::Skipped,
-            Err(e) => Check::Failed(e),
+            Err(c) => c,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_feature_is_named_with_the_ones_the_crate_has() {
+        let dir = std::env::temp_dir().join(format!("xtask-check-features-{}", std::process::id()));
+        fs::create_dir_all(dir.join("src")).expect("temp dir");
+        fs::write(
+            dir.join("Cargo.toml"),
+            "[package]\nname = \"probe\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[features]\ndefault = [\"path-a\"]\npath-a = []\nrustls = []\n\n[workspace]\n",
+        )
+        .expect("manifest");
+        fs::write(dir.join("src/lib.rs"), "").expect("lib.rs");
+        let args = |f: &'static str| ["--no-default-features", "--features", f];
+        assert_eq!(missing_features(&dir, &[]), Ok(()));
+        assert_eq!(missing_features(&dir, &args("rustls,path-a")), Ok(()));
+        let err = missing_features(&dir, &args("rustls,customers")).unwrap_err();
+        let _ = fs::remove_dir_all(&dir);
+        assert_eq!(
+            err,
+            "no feature `customers` in the generated crate (it has `default`, `path-a`, `rustls`)"
+        );
+    }
 }

@@ -104,7 +104,7 @@ struct SpecResult {
     bytes: u64,
     runs: usize,
     generation: BTreeMap<Gen, Outcome>,
-    /// Full crates, by generator; then ours with one tag feature.
+    /// Full crates, by generator; then ours with one operation feature.
     checks: BTreeMap<Gen, Check>,
     feature_check: Option<Check>,
     decode: Option<DecodeResult>,
@@ -279,7 +279,7 @@ fn bench_spec(
                 vec![
                     "--no-default-features".into(),
                     "--features".into(),
-                    f.into(),
+                    format!("rustls,{f}"),
                 ]
             })
             .unwrap_or_default();

@@ -300,7 +300,7 @@ fn goals(s: &mut String, results: &[SpecResult]) {
             let w = ratio(f.wall, o.wall);
             let _ = writeln!(
                 s,
-                "- {}: one tag feature ≤ 10% of the full check: {} ({})",
+                "- {}: one operation feature ≤ 10% of the full check: {} ({})",
                 r.spec.label,
                 verdict(w.map(|x| x <= 0.1)),
                 times(w)

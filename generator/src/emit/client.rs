@@ -12,9 +12,10 @@ use crate::ir::{
 
 /// The items of `client.rs` before the operations: servers, `Client`,
 /// `ClientBuilder`. Each operation's items come from
-/// [`super::operation::operation`].
-pub fn head_items(api: &Api, types: &Types<'_>) -> [TokenStream; 3] {
-    [servers(api), client(api), builder(api, types)]
+/// [`super::operation::operation`]. `gated`: the operations are behind
+/// cargo features.
+pub fn head_items(api: &Api, types: &Types<'_>, gated: bool) -> [TokenStream; 3] {
+    [servers(api), client(api, gated), builder(api, types)]
 }
 
 fn default_url(api: &Api) -> String {
@@ -243,7 +244,7 @@ pub(crate) fn has_default(api: &Api) -> bool {
     api.security_schemes.len() != 1 && !api.servers.is_empty()
 }
 
-fn client(api: &Api) -> TokenStream {
+fn client(api: &Api, gated: bool) -> TokenStream {
     let title = format!(
         "A client for the {} API (version {}).",
         inline(&api.title),
@@ -338,11 +339,9 @@ fn client(api: &Api) -> TokenStream {
         }
     });
     // Only operations read the configuration; an API without any (webhooks
-    // only) still has a client.
-    let unread = api
-        .operations
-        .is_empty()
-        .then(|| quote!(#[allow(dead_code)]));
+    // only), or a crate built without any operation feature, still has a
+    // client.
+    let unread = (gated || api.operations.is_empty()).then(|| quote!(#[allow(dead_code)]));
     quote! {
         #docs
         #[derive(Clone, Debug)]

@@ -365,7 +365,9 @@ fn types_and_client(
     let table = rust_type::Types::new(&api.types);
     let mut client_head = unparse_items([prelude], &m.module)?;
     client_head.push_str(&unparse_items(
-        client::head_items(api, &table).into_iter().map(relocate),
+        client::head_items(api, &table, features)
+            .into_iter()
+            .map(relocate),
         &m.module,
     )?);
     let client_text = join(&mut done, client_head)?;

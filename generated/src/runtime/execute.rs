@@ -386,10 +386,12 @@ pub(crate) async fn execute(
 }
 
 /// An operation's `send()`: the request its builder set up, sent with
-/// [`execute`], and the response handed to the operation's `decode`. One
-/// generic future for every operation: a per-operation `async fn` would be a
-/// state machine of its own, type- and borrow-checked once per operation,
-/// which was about a quarter of an operation-heavy crate's check time.
+/// [`execute`], and the response handed to the operation's `decode`. A
+/// per-operation `async fn` would be a state machine of its own, checked
+/// (and proved `Send`) once per operation; here the executor's future is
+/// boxed once, outside any generic code (proving a future `Send` under a
+/// generic function's bounds is not cached and costs as much as the
+/// executor), and each operation adds only [`Sent`], a plain `poll`.
 pub(crate) fn send<'a, T, E, F>(
     config: &'a ClientConfig,
     spec: Result<RequestSpec, InvalidRequest>,
@@ -399,12 +401,55 @@ pub(crate) fn send<'a, T, E, F>(
 where
     T: Send + 'a,
     E: Send + 'a,
-    F: FnOnce(RawResponse) -> Result<Response<T>, Error<E>> + Send + 'a,
+    F: FnOnce(RawResponse) -> Result<Response<T>, Error<E>> + Send + Unpin + 'a,
 {
-    Box::pin(async move {
-        let raw = execute(config, spec?, &options).await?;
-        decode(raw)
+    Box::pin(Sent {
+        raw: execute_boxed(config, spec, options),
+        decode: Some(decode),
     })
+}
+
+/// [`execute`] owning its request and options, boxed, for [`send`]. Not
+/// generic: the executor's future is proved `Send` once, here.
+fn execute_boxed(
+    config: &ClientConfig,
+    spec: Result<RequestSpec, InvalidRequest>,
+    options: RequestOptions,
+) -> BoxFuture<'_, Result<RawResponse, Failure>> {
+    Box::pin(execute_owned(config, spec, options))
+}
+
+async fn execute_owned(
+    config: &ClientConfig,
+    spec: Result<RequestSpec, InvalidRequest>,
+    options: RequestOptions,
+) -> Result<RawResponse, Failure> {
+    execute(config, spec?, &options).await
+}
+
+/// [`send`]'s future: the shared executor's, then the operation's decode.
+struct Sent<'a, F> {
+    raw: BoxFuture<'a, Result<RawResponse, Failure>>,
+    decode: Option<F>,
+}
+
+impl<T, E, F> Future for Sent<'_, F>
+where
+    F: FnOnce(RawResponse) -> Result<Response<T>, Error<E>> + Unpin,
+{
+    type Output = Result<Response<T>, Error<E>>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let raw = std::task::ready!(self.raw.as_mut().poll(cx));
+        let decode = self.decode.take().expect("polled after completion");
+        std::task::Poll::Ready(match raw {
+            Ok(raw) => decode(raw),
+            Err(failure) => Err(failure.into()),
+        })
+    }
 }
 
 /// What the per-attempt timeout covers.

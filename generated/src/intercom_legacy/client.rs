@@ -196,6 +196,7 @@ impl<'a> UpdateLeadBuilder<'a> {
         self
     }
     /// Sends the request (retrying as the retry policy allows) and decodes the response.
+    #[allow(clippy::result_large_err)]
     pub fn send(
         self,
     ) -> crate::runtime::BoxFuture<

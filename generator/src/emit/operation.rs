@@ -380,8 +380,11 @@ pub(super) fn operation(
                 #body
             }
         },
+        // The decoding closure returns the call's (large) error, as the
+        // `async fn` did.
         None => quote! {
             #[doc = #send_doc]
+            #[allow(clippy::result_large_err)]
             pub fn send(self) -> crate::runtime::BoxFuture<'a, Result<crate::runtime::Response<#ok_ty>, crate::runtime::Error<#err>>> {
                 let spec = self.request_spec();
                 crate::runtime::send(&self.client.config, spec, self.options, #decode_closure)

@@ -12,13 +12,13 @@ use reqwest::{Method, StatusCode, Url};
 use super::auth::{ApiKeyLocation, Auth, Source};
 use super::body::{read_capped, ReadError};
 use super::client::ClientConfig;
-use super::credentials::{BoxError, CredentialProvider, CredentialRequest};
+use super::credentials::{BoxError, BoxFuture, CredentialProvider, CredentialRequest};
 use super::encode;
 use super::error::{Error, InvalidRequest};
 use super::hook::Attempt;
 use super::options::RequestOptions;
 use super::request::RequestSpec;
-use super::response::RawResponse;
+use super::response::{RawResponse, Response};
 use super::retry::{is_retryable_status, requested_wait, RetryPolicy};
 use super::secret::Secret;
 use super::trace;
@@ -380,6 +380,73 @@ pub(crate) async fn execute(
     let limit = options.max_body_size.or(config.max_body_size);
     let read = move |response| read_capped(response, limit, None);
     execute_with(config, spec, options, Timeout::Whole, read).await
+}
+
+/// An operation's `send()`: the request its builder set up, sent with
+/// [`execute`], and the response handed to the operation's `decode`. A
+/// per-operation `async fn` would be a state machine of its own, checked
+/// (and proved `Send`) once per operation; here the executor's future is
+/// boxed once, outside any generic code (proving a future `Send` under a
+/// generic function's bounds is not cached and costs as much as the
+/// executor), and each operation adds only [`Sent`], a plain `poll`.
+pub(crate) fn send<'a, T, E, F>(
+    config: &'a ClientConfig,
+    spec: Result<RequestSpec, InvalidRequest>,
+    options: RequestOptions,
+    decode: F,
+) -> BoxFuture<'a, Result<Response<T>, Error<E>>>
+where
+    T: Send + 'a,
+    E: Send + 'a,
+    F: FnOnce(RawResponse) -> Result<Response<T>, Error<E>> + Send + Unpin + 'a,
+{
+    Box::pin(Sent {
+        raw: execute_boxed(config, spec, options),
+        decode: Some(decode),
+    })
+}
+
+/// [`execute`] owning its request and options, boxed, for [`send`]. Not
+/// generic: the executor's future is proved `Send` once, here.
+fn execute_boxed(
+    config: &ClientConfig,
+    spec: Result<RequestSpec, InvalidRequest>,
+    options: RequestOptions,
+) -> BoxFuture<'_, Result<RawResponse, Failure>> {
+    Box::pin(execute_owned(config, spec, options))
+}
+
+async fn execute_owned(
+    config: &ClientConfig,
+    spec: Result<RequestSpec, InvalidRequest>,
+    options: RequestOptions,
+) -> Result<RawResponse, Failure> {
+    execute(config, spec?, &options).await
+}
+
+/// [`send`]'s future: the shared executor's, then the operation's decode.
+struct Sent<'a, F> {
+    raw: BoxFuture<'a, Result<RawResponse, Failure>>,
+    decode: Option<F>,
+}
+
+impl<T, E, F> Future for Sent<'_, F>
+where
+    F: FnOnce(RawResponse) -> Result<Response<T>, Error<E>> + Unpin,
+{
+    type Output = Result<Response<T>, Error<E>>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let raw = std::task::ready!(self.raw.as_mut().poll(cx));
+        let decode = self.decode.take().expect("polled after completion");
+        std::task::Poll::Ready(match raw {
+            Ok(raw) => decode(raw),
+            Err(failure) => Err(failure.into()),
+        })
+    }
 }
 
 /// What the per-attempt timeout covers.

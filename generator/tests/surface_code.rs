@@ -208,7 +208,17 @@ fn code_facts(types_rs: &str, client_rs: &str) -> Facts {
                                 let syn::ReturnType::Type(_, out) = &m.sig.output else {
                                     continue;
                                 };
-                                f.insert(format!("send {builder}"), ty(out));
+                                // The API file gives what `.send().await` yields:
+                                // `send()` returns a `BoxFuture` of it (an event
+                                // stream's is an `async fn`).
+                                let out = ty(out);
+                                let out = match out.strip_prefix("runtime::BoxFuture<, ") {
+                                    Some(rest) => {
+                                        rest.strip_suffix('>').unwrap_or(rest).to_string()
+                                    }
+                                    None => out,
+                                };
+                                f.insert(format!("send {builder}"), out);
                             } else if !BUILDER_FIXED.contains(&method.as_str()) {
                                 f.insert(
                                     format!("setter {builder}.{method}"),

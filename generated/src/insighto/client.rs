@@ -209,12 +209,36 @@ impl<'a> UpdateContactByIdBuilder<'a> {
         self
     }
     /// Sends the request (retrying as the retry policy allows) and decodes the response.
-    pub async fn send(
+    #[allow(clippy::result_large_err)]
+    pub fn send(
         self,
-    ) -> Result<
-        crate::runtime::Response<types::ContactUpdateResponse>,
-        crate::runtime::Error<UpdateContactByIdError>,
+    ) -> crate::runtime::BoxFuture<
+        'a,
+        Result<
+            crate::runtime::Response<types::ContactUpdateResponse>,
+            crate::runtime::Error<UpdateContactByIdError>,
+        >,
     > {
+        let spec = self.request_spec();
+        crate::runtime::send(
+            &self.client.config,
+            spec,
+            self.options,
+            |raw| match raw.status_code() {
+                200 => raw.json::<types::ContactUpdateResponse, UpdateContactByIdError>(),
+                422 => {
+                    let body = raw
+                        .decode::<types::HttpValidationError, UpdateContactByIdError>()?;
+                    Err(raw.api_error(UpdateContactByIdError::UnprocessableEntity(body)))
+                }
+                _ => Err(raw.unexpected()),
+            },
+        )
+    }
+    /// The request as set up so far.
+    fn request_spec(
+        &self,
+    ) -> Result<crate::runtime::RequestSpec, crate::runtime::InvalidRequest> {
         let contact_id = crate::runtime::path_param(
             "contact_id",
             &self.contact_id,
@@ -231,17 +255,7 @@ impl<'a> UpdateContactByIdBuilder<'a> {
         spec.headers.push(("Accept".to_owned(), "application/json".to_owned()));
         let body = &self.body;
         spec.json_body(body)?;
-        let raw = crate::runtime::execute(&self.client.config, spec, &self.options)
-            .await?;
-        match raw.status_code() {
-            200 => raw.json::<types::ContactUpdateResponse, UpdateContactByIdError>(),
-            422 => {
-                let body = raw
-                    .decode::<types::HttpValidationError, UpdateContactByIdError>()?;
-                Err(raw.api_error(UpdateContactByIdError::UnprocessableEntity(body)))
-            }
-            _ => Err(raw.unexpected()),
-        }
+        Ok(spec)
     }
 }
 impl<'a> std::future::IntoFuture for UpdateContactByIdBuilder<'a> {
@@ -253,7 +267,7 @@ impl<'a> std::future::IntoFuture for UpdateContactByIdBuilder<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Bodies of the error statuses [`Client::update_contact_by_id`] declares; other failures are the other variants of [`crate::runtime::Error`].

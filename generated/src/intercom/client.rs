@@ -248,12 +248,39 @@ impl<'a> UpdateContactBuilder<'a> {
         self
     }
     /// Sends the request (retrying as the retry policy allows) and decodes the response.
-    pub async fn send(
+    #[allow(clippy::result_large_err)]
+    pub fn send(
         self,
-    ) -> Result<
-        crate::runtime::Response<types::Contact>,
-        crate::runtime::Error<UpdateContactError>,
+    ) -> crate::runtime::BoxFuture<
+        'a,
+        Result<
+            crate::runtime::Response<types::Contact>,
+            crate::runtime::Error<UpdateContactError>,
+        >,
     > {
+        let spec = self.request_spec();
+        crate::runtime::send(
+            &self.client.config,
+            spec,
+            self.options,
+            |raw| match raw.status_code() {
+                200 => raw.json::<types::Contact, UpdateContactError>(),
+                401 => {
+                    let body = raw.decode::<types::Error, UpdateContactError>()?;
+                    Err(raw.api_error(UpdateContactError::Unauthorized(body)))
+                }
+                404 => {
+                    let body = raw.decode::<types::Error, UpdateContactError>()?;
+                    Err(raw.api_error(UpdateContactError::NotFound(body)))
+                }
+                _ => Err(raw.unexpected()),
+            },
+        )
+    }
+    /// The request as set up so far.
+    fn request_spec(
+        &self,
+    ) -> Result<crate::runtime::RequestSpec, crate::runtime::InvalidRequest> {
         let contact_id = crate::runtime::path_param(
             "contact_id",
             &self.contact_id,
@@ -273,20 +300,7 @@ impl<'a> UpdateContactBuilder<'a> {
         }
         let body = &self.body;
         spec.json_body(body)?;
-        let raw = crate::runtime::execute(&self.client.config, spec, &self.options)
-            .await?;
-        match raw.status_code() {
-            200 => raw.json::<types::Contact, UpdateContactError>(),
-            401 => {
-                let body = raw.decode::<types::Error, UpdateContactError>()?;
-                Err(raw.api_error(UpdateContactError::Unauthorized(body)))
-            }
-            404 => {
-                let body = raw.decode::<types::Error, UpdateContactError>()?;
-                Err(raw.api_error(UpdateContactError::NotFound(body)))
-            }
-            _ => Err(raw.unexpected()),
-        }
+        Ok(spec)
     }
 }
 impl<'a> std::future::IntoFuture for UpdateContactBuilder<'a> {
@@ -298,7 +312,7 @@ impl<'a> std::future::IntoFuture for UpdateContactBuilder<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Bodies of the error statuses [`Client::update_contact`] declares; other failures are the other variants of [`crate::runtime::Error`].

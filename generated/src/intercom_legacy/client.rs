@@ -196,12 +196,35 @@ impl<'a> UpdateLeadBuilder<'a> {
         self
     }
     /// Sends the request (retrying as the retry policy allows) and decodes the response.
-    pub async fn send(
+    #[allow(clippy::result_large_err)]
+    pub fn send(
         self,
-    ) -> Result<
-        crate::runtime::Response<types::Lead>,
-        crate::runtime::Error<UpdateLeadError>,
+    ) -> crate::runtime::BoxFuture<
+        'a,
+        Result<
+            crate::runtime::Response<types::Lead>,
+            crate::runtime::Error<UpdateLeadError>,
+        >,
     > {
+        let spec = self.request_spec();
+        crate::runtime::send(
+            &self.client.config,
+            spec,
+            self.options,
+            |raw| match raw.status_code() {
+                200 => raw.json::<types::Lead, UpdateLeadError>(),
+                401 => {
+                    let body = raw.decode::<types::Error, UpdateLeadError>()?;
+                    Err(raw.api_error(UpdateLeadError::Unauthorized(body)))
+                }
+                _ => Err(raw.unexpected()),
+            },
+        )
+    }
+    /// The request as set up so far.
+    fn request_spec(
+        &self,
+    ) -> Result<crate::runtime::RequestSpec, crate::runtime::InvalidRequest> {
         let mut spec = crate::runtime::RequestSpec::new(
             "update_lead",
             reqwest::Method::POST,
@@ -213,16 +236,7 @@ impl<'a> UpdateLeadBuilder<'a> {
         let body = &self.body;
         body.validate()?;
         spec.json_body(body)?;
-        let raw = crate::runtime::execute(&self.client.config, spec, &self.options)
-            .await?;
-        match raw.status_code() {
-            200 => raw.json::<types::Lead, UpdateLeadError>(),
-            401 => {
-                let body = raw.decode::<types::Error, UpdateLeadError>()?;
-                Err(raw.api_error(UpdateLeadError::Unauthorized(body)))
-            }
-            _ => Err(raw.unexpected()),
-        }
+        Ok(spec)
     }
 }
 impl<'a> std::future::IntoFuture for UpdateLeadBuilder<'a> {
@@ -234,7 +248,7 @@ impl<'a> std::future::IntoFuture for UpdateLeadBuilder<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Bodies of the error statuses [`Client::update_lead`] declares; other failures are the other variants of [`crate::runtime::Error`].

@@ -180,12 +180,31 @@ impl<'a> IntercomUpdateContactBuilder<'a> {
         self
     }
     /// Sends the request (retrying as the retry policy allows) and decodes the response.
-    pub async fn send(
+    #[allow(clippy::result_large_err)]
+    pub fn send(
         self,
-    ) -> Result<
-        crate::runtime::Response<crate::runtime::RawBody>,
-        crate::runtime::Error<IntercomUpdateContactError>,
+    ) -> crate::runtime::BoxFuture<
+        'a,
+        Result<
+            crate::runtime::Response<crate::runtime::RawBody>,
+            crate::runtime::Error<IntercomUpdateContactError>,
+        >,
     > {
+        let spec = self.request_spec();
+        crate::runtime::send(
+            &self.client.config,
+            spec,
+            self.options,
+            |raw| match raw.status_code() {
+                200 => raw.raw(),
+                _ => Err(raw.unexpected()),
+            },
+        )
+    }
+    /// The request as set up so far.
+    fn request_spec(
+        &self,
+    ) -> Result<crate::runtime::RequestSpec, crate::runtime::InvalidRequest> {
         let project_id = crate::runtime::path_param(
             "project_id",
             &self.project_id,
@@ -201,12 +220,7 @@ impl<'a> IntercomUpdateContactBuilder<'a> {
         );
         let body = &self.body;
         spec.json_body(body)?;
-        let raw = crate::runtime::execute(&self.client.config, spec, &self.options)
-            .await?;
-        match raw.status_code() {
-            200 => raw.raw(),
-            _ => Err(raw.unexpected()),
-        }
+        Ok(spec)
     }
 }
 impl<'a> std::future::IntoFuture for IntercomUpdateContactBuilder<'a> {
@@ -218,7 +232,7 @@ impl<'a> std::future::IntoFuture for IntercomUpdateContactBuilder<'a> {
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Bodies of the error statuses [`Client::intercom_update_contact`] declares; other failures are the other variants of [`crate::runtime::Error`].

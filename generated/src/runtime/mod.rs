@@ -69,7 +69,7 @@ pub use secret::Secret;
 pub(crate) use auth::{ApiKeyLocation, Auth, TokenShape};
 pub(crate) use client::{ClientBuilder, ClientConfig};
 pub(crate) use encode::{path_param, Style};
-pub(crate) use execute::execute;
+pub(crate) use execute::{execute, send};
 pub(crate) use request::RequestSpec;
 #[doc(hidden)]
 pub use response::RawResponse;

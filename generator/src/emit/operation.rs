@@ -246,13 +246,14 @@ const BUILDER_METHODS: &str = concat!(
     "    }\n",
 );
 
-/// The rest of every builder's `IntoFuture` impl after `type Output`.
+/// The rest of every builder's `IntoFuture` impl after `type Output`
+/// (an event stream's, whose `send()` is `async`, is not spliced).
 const INTO_FUTURE: &str = concat!(
     "    type IntoFuture = std::pin::Pin<\n",
     "        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,\n",
     "    >;\n",
     "    fn into_future(self) -> Self::IntoFuture {\n",
-    "        Box::pin(self.send())\n",
+    "        self.send()\n",
     "    }\n",
 );
 
@@ -344,15 +345,15 @@ pub(super) fn operation(
         );
         #(#build)*
     };
-    let decode = match &shared_check {
+    let decode_closure = match &shared_check {
         Some((_, decode)) => quote! {
-            let raw = crate::runtime::execute(&self.client.config, spec, &self.options).await?;
-            let raw = Self::check_status(raw)?;
-            #decode
+            |raw| {
+                let raw = Self::check_status(raw)?;
+                #decode
+            }
         },
         None => quote! {
-            let raw = crate::runtime::execute(&self.client.config, spec, &self.options).await?;
-            match raw.status_code() {
+            |raw| match raw.status_code() {
                 #(#success_arms)*
                 #(#error_arms)*
                 #fallback
@@ -360,28 +361,37 @@ pub(super) fn operation(
         },
     };
     let check_fn = shared_check.map(|(f, _)| f);
-    // Several methods send the same request: it is built in one place.
-    let (request_spec, send_body) = if super::streaming::needs_request_spec(op) {
-        let body = match &events_send {
-            Some((_, body)) => body.clone(),
-            None => quote!(let spec = self.request_spec()?; #decode),
-        };
-        let request_spec = quote! {
-            /// The request as set up so far.
-            fn request_spec(&self) -> Result<crate::runtime::RequestSpec, crate::runtime::InvalidRequest> {
-                #build_spec
-                Ok(spec)
-            }
-        };
-        (Some(request_spec), body)
-    } else {
-        (None, quote!(#build_spec #decode))
+    // The request is built by `request_spec()` and sent by the runtime's one
+    // generic `send` future, the response decoded by a closure: no
+    // per-operation `async` state machine (see `runtime::execute::send`).
+    // An event stream's `send()` stays `async`: it keeps the response open.
+    let request_spec = quote! {
+        /// The request as set up so far.
+        fn request_spec(&self) -> Result<crate::runtime::RequestSpec, crate::runtime::InvalidRequest> {
+            #build_spec
+            Ok(spec)
+        }
     };
-    // An event stream's `send()` holds the status check closure (see
-    // `streaming.rs`), which returns the call's (large) error.
-    let send_allow = events_send
-        .is_some()
-        .then(|| quote!(#[allow(clippy::result_large_err)]));
+    let send_fn = match &events_send {
+        Some((ty, body)) => quote! {
+            #[doc = #send_doc]
+            #[allow(clippy::result_large_err)]
+            pub async fn send(self) -> Result<crate::runtime::Response<#ty>, crate::runtime::Error<#err>> {
+                #body
+            }
+        },
+        // The decoding closure returns the call's (large) error, as the
+        // `async fn` did.
+        None => quote! {
+            #[doc = #send_doc]
+            #[allow(clippy::result_large_err)]
+            pub fn send(self) -> crate::runtime::BoxFuture<'a, Result<crate::runtime::Response<#ok_ty>, crate::runtime::Error<#err>>> {
+                let spec = self.request_spec();
+                crate::runtime::send(&self.client.config, spec, self.options, #decode_closure)
+            }
+        },
+    };
+    let events = events_send.is_some();
     let ok_ty = match events_send {
         Some((ty, _)) => ty,
         None => ok_ty,
@@ -420,14 +430,21 @@ pub(super) fn operation(
             }
         }
     };
-    let into_future = if text {
+    // `send()` returns the boxed future itself, except an event stream's
+    // `async fn send()`.
+    let into_future = if text && !events {
         quote!(__clientgen_into_future!();)
     } else {
+        let future = if events {
+            quote!(Box::pin(self.send()))
+        } else {
+            quote!(self.send())
+        };
         quote! {
             type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
 
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+                #future
             }
         }
     };
@@ -463,11 +480,7 @@ pub(super) fn operation(
 
             #builder_methods
 
-            #[doc = #send_doc]
-            #send_allow
-            pub async fn send(self) -> Result<crate::runtime::Response<#ok_ty>, crate::runtime::Error<#err>> {
-                #send_body
-            }
+            #send_fn
 
             #(#streaming_methods)*
 

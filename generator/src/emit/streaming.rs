@@ -16,12 +16,6 @@ pub(super) fn events_body(op: &Operation) -> Option<(StatusMatch, Option<&TypeRe
     op.event_stream_response()
 }
 
-/// Whether the builder needs `request_spec()`: some method besides `send()`
-/// sends the same request.
-pub(super) fn needs_request_spec(op: &Operation) -> bool {
-    op.pagination.is_some() || op.events.is_some() || op.download || events_body(op).is_some()
-}
-
 /// The `match` passing `status` through and turning every other status
 /// into the operation's error, as `send()` does.
 fn status_match(

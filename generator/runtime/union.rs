@@ -61,7 +61,10 @@ where
 }
 
 /// [`dispatch`] for a union where only a JSON string selects a variant.
-pub fn dispatch_string<'de, D, S, U>(deserializer: D, string: fn(S) -> U) -> Result<Step<U>, D::Error>
+pub fn dispatch_string<'de, D, S, U>(
+    deserializer: D,
+    string: fn(S) -> U,
+) -> Result<Step<U>, D::Error>
 where
     D: Deserializer<'de>,
     S: DeserializeOwned,
@@ -73,7 +76,10 @@ where
 }
 
 /// [`dispatch`] for a union where only a JSON object selects a variant.
-pub fn dispatch_object<'de, D, O, U>(deserializer: D, object: fn(O) -> U) -> Result<Step<U>, D::Error>
+pub fn dispatch_object<'de, D, O, U>(
+    deserializer: D,
+    object: fn(O) -> U,
+) -> Result<Step<U>, D::Error>
 where
     D: Deserializer<'de>,
     O: DeserializeOwned,
@@ -128,7 +134,9 @@ impl<'de, S: DeserializeOwned, O: DeserializeOwned, U> Visitor<'de> for ByKind<S
     }
     fn visit_string<E: de::Error>(self, v: String) -> Result<Step<U>, E> {
         match self.string {
-            Some(wrap) => S::deserialize(StringDeserializer::<E>::new(v)).map(|v| Step::Done(wrap(v))),
+            Some(wrap) => {
+                S::deserialize(StringDeserializer::<E>::new(v)).map(|v| Step::Done(wrap(v)))
+            }
             None => Ok(Step::Buffered(Value::String(v))),
         }
     }

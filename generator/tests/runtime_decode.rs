@@ -955,8 +955,9 @@ fn a_string_or_an_object_goes_straight_to_its_variant() {
     // Through a buffered value too (a union inside a buffered union).
     let from_value: Expandable = serde_json::from_value(json!({"id": 1, "tags": []})).unwrap();
     assert!(matches!(from_value, Expandable::Item(_)), "{from_value:?}");
-    let only_object: Vec<ItemOrNumbers> =
-        raw(r#"[{"id": 1, "tags": null}, [1, 2]]"#).decode::<_, ()>().unwrap();
+    let only_object: Vec<ItemOrNumbers> = raw(r#"[{"id": 1, "tags": null}, [1, 2]]"#)
+        .decode::<_, ()>()
+        .unwrap();
     assert!(matches!(only_object[0], ItemOrNumbers::Item(_)));
     assert_eq!(only_object[1], ItemOrNumbers::Numbers(vec![1.0, 2.0]));
     let only_string: Vec<WhenOrNumbers> = raw(r#"["2024-01-02T03:04:05Z", [1]]"#)
@@ -976,7 +977,10 @@ fn a_dispatched_variant_fails_with_its_own_path() {
     );
     let (path, message) = failure::<Vec<Expandable>>(r#"[{"id": 1, "tags": [5]}]"#);
     assert_eq!(path, "[0].tags[0]");
-    assert!(message.starts_with("invalid type: integer `5`"), "{message}");
+    assert!(
+        message.starts_with("invalid type: integer `5`"),
+        "{message}"
+    );
     let (path, message) = failure::<Vec<WhenOrNumbers>>(r#"[[1], "yesterday"]"#);
     assert_eq!(path, "[1]");
     assert!(message.contains("yesterday"), "{message}");
@@ -984,10 +988,15 @@ fn a_dispatched_variant_fails_with_its_own_path() {
     let (path, message) = failure::<Vec<Expandable>>(r#"["a", 3]"#);
     assert_eq!(path, "[1]");
     assert!(
-        message.starts_with("matches no variant of `Expandable` (String: at `.`: invalid type: integer `3`"),
+        message.starts_with(
+            "matches no variant of `Expandable` (String: at `.`: invalid type: integer `3`"
+        ),
         "{message}"
     );
-    assert!(message.contains("; Item: at `.`: invalid type: integer `3`"), "{message}");
+    assert!(
+        message.contains("; Item: at `.`: invalid type: integer `3`"),
+        "{message}"
+    );
 }
 
 #[test]

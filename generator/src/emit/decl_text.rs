@@ -438,12 +438,19 @@ mod tests {
             );
         }
         // Untagged unions whose value's kind selects a variant (a string or
-        // an object; `union_text::dispatch`), of every width, some boxed.
+        // an object; `union_text::dispatch`), of every width, and recursive ones
+        // (not dispatched: a union is never decoded directly).
         for len in 1..=80usize {
             let members = match len % 3 {
-                0 => json!([{"type": "string"}, {"$ref": format!("#/components/schemas/T{}", "X".repeat(len))}]),
-                1 => json!([{"type": "string", "format": "date-time"}, {"type": "array", "items": {"type": "integer"}}]),
-                _ => json!([{"$ref": format!("#/components/schemas/S{}", "X".repeat(len))}, {"type": "integer"}]),
+                0 => {
+                    json!([{"type": "string"}, {"$ref": format!("#/components/schemas/T{}", "X".repeat(len))}])
+                }
+                1 => {
+                    json!([{"type": "string", "format": "date-time"}, {"type": "array", "items": {"type": "integer"}}])
+                }
+                _ => {
+                    json!([{"$ref": format!("#/components/schemas/S{}", "X".repeat(len))}, {"type": "integer"}])
+                }
             };
             schemas.insert(format!("S{}", "X".repeat(len)), json!({"anyOf": members}));
         }

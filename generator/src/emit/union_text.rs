@@ -113,7 +113,10 @@ fn takes(types: &Types<'_>, ty: &TypeRef, depth: usize) -> Takes {
                 }
                 // A tagged union keeps any value it cannot place in `Unknown`.
                 TypeKind::Union(inner) if depth < 8 && inner.discriminator.is_none() => {
-                    let all = inner.variants.iter().map(|v| takes(types, &v.ty, depth + 1));
+                    let all = inner
+                        .variants
+                        .iter()
+                        .map(|v| takes(types, &v.ty, depth + 1));
                     return all.fold(
                         Takes {
                             string: false,
@@ -138,7 +141,11 @@ fn string_target(types: &Types<'_>, ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Primitive(p) => matches!(
             p,
-            Primitive::String | Primitive::Binary | Primitive::Uuid | Primitive::DateTime | Primitive::Date
+            Primitive::String
+                | Primitive::Binary
+                | Primitive::Uuid
+                | Primitive::DateTime
+                | Primitive::Date
         ),
         TypeRef::Named(key) => types.get(key).is_some_and(|d| match &d.kind {
             TypeKind::Alias {
@@ -276,7 +283,11 @@ pub(super) fn union_text(
     ));
     match dispatch(types, u).call() {
         Some(call) => {
-            line(&mut out, &mut fits, &format!("        let value = match {call} {{"));
+            line(
+                &mut out,
+                &mut fits,
+                &format!("        let value = match {call} {{"),
+            );
             out.push_str(concat!(
                 "            u::Step::Done(v) => return Ok(v),\n",
                 "            u::Step::Buffered(value) => value,\n",
@@ -413,7 +424,10 @@ mod tests {
                     panic!("{} is not a union", def.name)
                 };
                 let d = dispatch(&table, u);
-                (d.string.map(|v| v.name.clone()), d.object.map(|v| v.name.clone()))
+                (
+                    d.string.map(|v| v.name.clone()),
+                    d.object.map(|v| v.name.clone()),
+                )
             })
             .collect()
     }

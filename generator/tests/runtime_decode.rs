@@ -328,7 +328,7 @@ impl<'de> serde::Deserialize<'de> for Shape {
         let value = u::buffer(deserializer)?;
         if value.is_object() {
             return match u::tag(&value, "kind") {
-                Some("item") => u::tagged(&value).map(|v| Self::Item(Box::new(v))),
+                Some("item") => u::tagged(value).map(|v| Self::Item(Box::new(v))),
                 _ => u::unknown(value).map(Self::Unknown),
             };
         }
@@ -1046,4 +1046,31 @@ fn dispatch_decodes_what_trying_every_variant_decodes() {
             }
         }
     }
+}
+
+#[test]
+fn a_tagged_variant_is_decoded_from_the_buffered_value_itself() {
+    // Moved out of the buffer: strings, numbers in strings and undeclared
+    // properties arrive as they would from the text.
+    let order: Order = serde_json::from_str(
+        r#"{"items": [], "shape": {"kind": "item", "id": "4", "tags": ["a"], "x": {"y": [1]}}}"#,
+    )
+    .unwrap();
+    let Some(Shape::Item(item)) = order.shape else {
+        panic!("{:?}", order.shape)
+    };
+    assert_eq!((item.id, item.tags), (4, Some(vec!["a".to_string()])));
+    assert_eq!(item.extra["x"], json!({"y": [1]}));
+    assert_eq!(item.extra["kind"], json!("item"));
+    // Outside a response's decode, a failure says what, not where inside.
+    let body = r#"{"items": [], "shape": {"kind": "item", "tags": []}}"#;
+    let err = serde_json::from_str::<Order>(body).unwrap_err().to_string();
+    assert!(err.starts_with("missing field `id`"), "{err}");
+    // Repeated to say where (as `RawResponse::decode` does), the path
+    // inside the variant is named.
+    let err = runtime::lenient::explain_failure(|| serde_json::from_str::<Order>(body))
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("at `id`: missing field `id`"), "{err}");
+    assert!(!runtime::lenient::explaining());
 }

@@ -876,7 +876,7 @@ fn union_item(
                 } else {
                     quote!(Self::#vn)
                 };
-                quote!(Some(#(#tags)|*) => u::tagged(&value).map(#wrap),)
+                quote!(Some(#(#tags)|*) => u::tagged(value).map(#wrap),)
             });
             let body = quote! {
                 let value = u::buffer(deserializer)?;

@@ -369,7 +369,7 @@ pub(super) fn union_text(
                 } else {
                     format!("Self::{vn}")
                 };
-                let arm = format!("            Some({tags}) => u::tagged(&value).map({wrap}),");
+                let arm = format!("            Some({tags}) => u::tagged(value).map({wrap}),");
                 fits &= arm.len() <= ARM_ONE_LINE;
                 out.push_str(&arm);
                 out.push('\n');

@@ -28,7 +28,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::error::nested_message;
-use super::lenient::{strict, Mode};
+use super::lenient::{explaining, strict, Mode};
 
 /// Buffers the value so that variants can be tried in turn.
 pub fn buffer<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Value, D::Error> {
@@ -64,7 +64,10 @@ where
 }
 
 /// [`dispatch`] for a union where only a JSON string selects a variant.
-pub fn dispatch_string<'de, D, S, U>(deserializer: D, string: fn(S) -> U) -> Result<Step<U>, D::Error>
+pub fn dispatch_string<'de, D, S, U>(
+    deserializer: D,
+    string: fn(S) -> U,
+) -> Result<Step<U>, D::Error>
 where
     D: Deserializer<'de>,
     S: DeserializeOwned,
@@ -76,7 +79,10 @@ where
 }
 
 /// [`dispatch`] for a union where only a JSON object selects a variant.
-pub fn dispatch_object<'de, D, O, U>(deserializer: D, object: fn(O) -> U) -> Result<Step<U>, D::Error>
+pub fn dispatch_object<'de, D, O, U>(
+    deserializer: D,
+    object: fn(O) -> U,
+) -> Result<Step<U>, D::Error>
 where
     D: Deserializer<'de>,
     O: DeserializeOwned,
@@ -131,7 +137,9 @@ impl<'de, S: DeserializeOwned, O: DeserializeOwned, U> Visitor<'de> for ByKind<S
     }
     fn visit_string<E: de::Error>(self, v: String) -> Result<Step<U>, E> {
         match self.string {
-            Some(wrap) => S::deserialize(StringDeserializer::<E>::new(v)).map(|v| Step::Done(wrap(v))),
+            Some(wrap) => {
+                S::deserialize(StringDeserializer::<E>::new(v)).map(|v| Step::Done(wrap(v)))
+            }
             None => Ok(Step::Buffered(Value::String(v))),
         }
     }
@@ -208,11 +216,17 @@ pub fn tag<'v>(value: &'v Value, property: &str) -> Option<&'v str> {
     value.get(property).and_then(Value::as_str)
 }
 
-/// Decodes the variant the discriminator selected. On failure the error
-/// names the path inside the variant, which the caller's path is joined to
-/// (see [`super::error::locate`]).
-pub fn tagged<T: DeserializeOwned, E: de::Error>(value: &Value) -> Result<T, E> {
-    T::deserialize(value).map_err(|_| E::custom(explain::<T>(value)))
+/// Decodes the variant the discriminator selected, from the buffered value
+/// itself: its strings and undeclared properties are moved, not copied.
+/// That leaves nothing to explain a failure with, so a failure only names
+/// the path inside the variant when the decode is repeated [`explain_failure`](super::lenient::explain_failure)
+/// (as a response's is, see `RawResponse::decode`), which decodes from a
+/// borrow; the caller's path is joined to it (see [`super::error::locate`]).
+pub fn tagged<T: DeserializeOwned, E: de::Error>(value: Value) -> Result<T, E> {
+    if explaining() {
+        return T::deserialize(&value).map_err(|_| E::custom(explain::<T>(&value)));
+    }
+    T::deserialize(value).map_err(E::custom)
 }
 
 /// Why `value` does not decode as `T`, with the path inside `value`. Only

@@ -328,7 +328,7 @@ impl<'de> serde::Deserialize<'de> for Shape {
         let value = u::buffer(deserializer)?;
         if value.is_object() {
             return match u::tag(&value, "kind") {
-                Some("item") => u::tagged(&value).map(|v| Self::Item(Box::new(v))),
+                Some("item") => u::tagged(value).map(|v| Self::Item(Box::new(v))),
                 _ => u::unknown(value).map(Self::Unknown),
             };
         }
@@ -803,4 +803,274 @@ fn strict_mode_nests_and_unions_inside_a_strict_attempt_stay_strict() {
     });
     assert!(caught.is_err());
     assert!(!strict());
+}
+
+// ---------------------------------------------------------------- unions dispatched by kind
+
+/// `anyOf: [string, Item]` (Stripe's expandable fields) as generated: a
+/// string or an object selects its variant by kind (`union::dispatch`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expandable {
+    String(String),
+    Item(Box<Item>),
+}
+
+impl<'de> serde::Deserialize<'de> for Expandable {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use runtime::union as u;
+        let value = match u::dispatch(deserializer, Self::String, |v| Self::Item(Box::new(v)))? {
+            u::Step::Done(v) => return Ok(v),
+            u::Step::Buffered(value) => value,
+        };
+        for _pass in u::passes() {
+            if let Some(v) = u::attempt(&value) {
+                return Ok(Self::String(v));
+            }
+            if let Some(v) = u::attempt(&value) {
+                return Ok(Self::Item(Box::new(v)));
+            }
+        }
+        Err(u::no_match(
+            &value,
+            "Expandable",
+            &[
+                ("String", u::explain::<String>),
+                ("Item", u::explain::<Item>),
+            ],
+        ))
+    }
+}
+
+/// [`Expandable`] as generated before dispatch: always buffered, every
+/// variant tried in turn. The reference dispatch must agree with.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Buffered {
+    String(String),
+    Item(Box<Item>),
+}
+
+impl<'de> serde::Deserialize<'de> for Buffered {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use runtime::union as u;
+        let value = u::buffer(deserializer)?;
+        for _pass in u::passes() {
+            if let Some(v) = u::attempt(&value) {
+                return Ok(Self::String(v));
+            }
+            if let Some(v) = u::attempt(&value) {
+                return Ok(Self::Item(Box::new(v)));
+            }
+        }
+        Err(u::no_match(
+            &value,
+            "Expandable",
+            &[
+                ("String", u::explain::<String>),
+                ("Item", u::explain::<Item>),
+            ],
+        ))
+    }
+}
+
+/// `anyOf: [Item, array of number]`: only an object is dispatched.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ItemOrNumbers {
+    Item(Item),
+    Numbers(Vec<f64>),
+}
+
+impl<'de> serde::Deserialize<'de> for ItemOrNumbers {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use runtime::union as u;
+        let value = match u::dispatch_object(deserializer, Self::Item)? {
+            u::Step::Done(v) => return Ok(v),
+            u::Step::Buffered(value) => value,
+        };
+        for _pass in u::passes() {
+            if let Some(v) = u::attempt(&value) {
+                return Ok(Self::Item(v));
+            }
+            if let Some(v) = u::attempt(&value) {
+                return Ok(Self::Numbers(v));
+            }
+        }
+        Err(u::no_match(
+            &value,
+            "ItemOrNumbers",
+            &[
+                ("Item", u::explain::<Item>),
+                ("Numbers", u::explain::<Vec<f64>>),
+            ],
+        ))
+    }
+}
+
+/// `anyOf: [date-time, array of number]`: only a string is dispatched.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WhenOrNumbers {
+    When(DateTime),
+    Numbers(Vec<f64>),
+}
+
+impl<'de> serde::Deserialize<'de> for WhenOrNumbers {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use runtime::union as u;
+        let value = match u::dispatch_string(deserializer, Self::When)? {
+            u::Step::Done(v) => return Ok(v),
+            u::Step::Buffered(value) => value,
+        };
+        for _pass in u::passes() {
+            if let Some(v) = u::attempt(&value) {
+                return Ok(Self::When(v));
+            }
+            if let Some(v) = u::attempt(&value) {
+                return Ok(Self::Numbers(v));
+            }
+        }
+        Err(u::no_match(
+            &value,
+            "WhenOrNumbers",
+            &[
+                ("When", u::explain::<DateTime>),
+                ("Numbers", u::explain::<Vec<f64>>),
+            ],
+        ))
+    }
+}
+
+#[test]
+fn a_string_or_an_object_goes_straight_to_its_variant() {
+    let body = r#"["cus_1", "a\"b", {"id": "7", "tags": [], "name": null, "x-new": {"a": 1}}]"#;
+    let got: Vec<Expandable> = raw(body).decode::<_, ()>().unwrap();
+    assert_eq!(got[0], Expandable::String("cus_1".into()));
+    // An escaped string is not borrowed from the input.
+    assert_eq!(got[1], Expandable::String("a\"b".into()));
+    let Expandable::Item(item) = &got[2] else {
+        panic!("{got:?}")
+    };
+    // Leniently (a string id, `null` for a non-nullable property) and
+    // with the undeclared property kept.
+    assert_eq!((item.id, &item.name), (7, &None));
+    assert_eq!(item.extra["x-new"], json!({"a": 1}));
+    // Through a buffered value too (a union inside a buffered union).
+    let from_value: Expandable = serde_json::from_value(json!({"id": 1, "tags": []})).unwrap();
+    assert!(matches!(from_value, Expandable::Item(_)), "{from_value:?}");
+    let only_object: Vec<ItemOrNumbers> = raw(r#"[{"id": 1, "tags": null}, [1, 2]]"#)
+        .decode::<_, ()>()
+        .unwrap();
+    assert!(matches!(only_object[0], ItemOrNumbers::Item(_)));
+    assert_eq!(only_object[1], ItemOrNumbers::Numbers(vec![1.0, 2.0]));
+    let only_string: Vec<WhenOrNumbers> = raw(r#"["2024-01-02T03:04:05Z", [1]]"#)
+        .decode::<_, ()>()
+        .unwrap();
+    assert!(matches!(only_string[0], WhenOrNumbers::When(_)));
+    assert_eq!(only_string[1], WhenOrNumbers::Numbers(vec![1.0]));
+}
+
+#[test]
+fn a_dispatched_variant_fails_with_its_own_path() {
+    // The failure inside the variant the object selected is located, as
+    // a tagged union's is.
+    assert_eq!(
+        failure::<Vec<Expandable>>(r#"["a", {"tags": []}]"#),
+        ("[1].id".into(), "missing field `id`".into())
+    );
+    let (path, message) = failure::<Vec<Expandable>>(r#"[{"id": 1, "tags": [5]}]"#);
+    assert_eq!(path, "[0].tags[0]");
+    assert!(
+        message.starts_with("invalid type: integer `5`"),
+        "{message}"
+    );
+    let (path, message) = failure::<Vec<WhenOrNumbers>>(r#"[[1], "yesterday"]"#);
+    assert_eq!(path, "[1]");
+    assert!(message.contains("yesterday"), "{message}");
+    // Any other kind is tried against every variant, each reason listed.
+    let (path, message) = failure::<Vec<Expandable>>(r#"["a", 3]"#);
+    assert_eq!(path, "[1]");
+    assert!(
+        message.starts_with(
+            "matches no variant of `Expandable` (String: at `.`: invalid type: integer `3`"
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains("; Item: at `.`: invalid type: integer `3`"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_dispatched_variant_is_strict_inside_a_strict_attempt() {
+    let lenient = json!({"id": "7", "tags": []});
+    let _strict = Mode::set(true);
+    assert!(serde_json::from_value::<Expandable>(lenient.clone()).is_err());
+    assert!(serde_json::from_str::<Expandable>(&lenient.to_string()).is_err());
+    assert!(serde_json::from_str::<Expandable>(r#"{"id": 7, "tags": []}"#).is_ok());
+    drop(_strict);
+    assert!(serde_json::from_str::<Expandable>(&lenient.to_string()).is_ok());
+}
+
+#[test]
+fn dispatch_decodes_what_trying_every_variant_decodes() {
+    let cases = [
+        json!("cus_1"),
+        json!(""),
+        json!({"id": 1, "tags": []}),
+        json!({"id": "1", "tags": null, "count": "2", "name": null}),
+        json!({"id": 1.0, "tags": ["a"], "note": null, "x": [1, {"y": null}]}),
+        json!({"tags": []}),
+        json!({"id": 1}),
+        json!({"id": "x", "tags": []}),
+        json!({}),
+        json!(1),
+        json!(true),
+        json!(null),
+        json!([]),
+        json!(["cus_1"]),
+    ];
+    let same = |a: &Expandable, b: &Buffered| match (a, b) {
+        (Expandable::String(a), Buffered::String(b)) => a == b,
+        (Expandable::Item(a), Buffered::Item(b)) => a == b,
+        _ => false,
+    };
+    for case in cases {
+        for strictly in [false, true] {
+            let _mode = Mode::set(strictly);
+            let text = case.to_string();
+            let a = serde_json::from_str::<Expandable>(&text);
+            let b = serde_json::from_str::<Buffered>(&text);
+            match (&a, &b) {
+                (Ok(a), Ok(b)) => assert!(same(a, b), "{case} (strict: {strictly}): {a:?} {b:?}"),
+                (Err(_), Err(_)) => {}
+                _ => panic!("{case} (strict: {strictly}): {a:?} but {b:?}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn a_tagged_variant_is_decoded_from_the_buffered_value_itself() {
+    // Moved out of the buffer: strings, numbers in strings and undeclared
+    // properties arrive as they would from the text.
+    let order: Order = serde_json::from_str(
+        r#"{"items": [], "shape": {"kind": "item", "id": "4", "tags": ["a"], "x": {"y": [1]}}}"#,
+    )
+    .unwrap();
+    let Some(Shape::Item(item)) = order.shape else {
+        panic!("{:?}", order.shape)
+    };
+    assert_eq!((item.id, item.tags), (4, Some(vec!["a".to_string()])));
+    assert_eq!(item.extra["x"], json!({"y": [1]}));
+    assert_eq!(item.extra["kind"], json!("item"));
+    // Outside a response's decode, a failure says what, not where inside.
+    let body = r#"{"items": [], "shape": {"kind": "item", "tags": []}}"#;
+    let err = serde_json::from_str::<Order>(body).unwrap_err().to_string();
+    assert!(err.starts_with("missing field `id`"), "{err}");
+    // Repeated to say where (as `RawResponse::decode` does), the path
+    // inside the variant is named.
+    let err = runtime::lenient::explain_failure(|| serde_json::from_str::<Order>(body))
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("at `id`: missing field `id`"), "{err}");
+    assert!(!runtime::lenient::explaining());
 }

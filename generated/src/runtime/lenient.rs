@@ -28,6 +28,31 @@ thread_local! {
     static STRICT: Cell<bool> = const { Cell::new(false) };
 }
 
+thread_local! {
+    static EXPLAINING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether this thread is repeating a failed decode to say where it failed
+/// (see [`explain_failure`]).
+pub fn explaining() -> bool {
+    EXPLAINING.with(Cell::get)
+}
+
+/// Runs `f`, a decode that already failed once repeated to say where, with
+/// [`explaining`] set: a tagged union then decodes its variant from a
+/// borrow of the buffered value, which can explain a failure, rather than
+/// from the value itself (`union::tagged`).
+pub fn explain_failure<R>(f: impl FnOnce() -> R) -> R {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            EXPLAINING.with(|e| e.set(self.0));
+        }
+    }
+    let _restore = Restore(EXPLAINING.with(|e| e.replace(true)));
+    f()
+}
+
 /// Whether the lenient rules are suspended on this thread: the value must
 /// fit the schema as it is (see [`Mode`]).
 pub fn strict() -> bool {

@@ -111,7 +111,8 @@ impl RawBody {
         &self,
     ) -> Result<T, serde_path_to_error::Error<serde_json::Error>> {
         let mut de = serde_json::Deserializer::from_slice(&self.0);
-        let value = serde_path_to_error::deserialize(&mut de)?;
+        // Tracking paths already: unions explain failures as they go.
+        let value = super::lenient::explain_failure(|| serde_path_to_error::deserialize(&mut de))?;
         de.end().map_err(|e| {
             serde_path_to_error::Error::new(serde_path_to_error::Track::new().path(), e)
         })?;
@@ -166,8 +167,9 @@ impl RawResponse {
         match from_json(input) {
             Ok(value) => Ok(value),
             Err(first) => {
-                let (path, message) = locate_failure::<T>(input)
-                    .unwrap_or_else(|| (".".to_owned(), without_position(first)));
+                let (path, message) =
+                    super::lenient::explain_failure(|| locate_failure::<T>(input))
+                        .unwrap_or_else(|| (".".to_owned(), without_position(first)));
                 let (path, message) = locate(path, message);
                 Err(self.decode_error(path, message))
             }

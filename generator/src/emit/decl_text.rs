@@ -437,6 +437,23 @@ mod tests {
                        "deprecated": len % 5 == 0}),
             );
         }
+        // Untagged unions whose value's kind selects a variant (a string or
+        // an object; `union_text::dispatch`), of every width, and recursive ones
+        // (not dispatched: a union is never decoded directly).
+        for len in 1..=80usize {
+            let members = match len % 3 {
+                0 => {
+                    json!([{"type": "string"}, {"$ref": format!("#/components/schemas/T{}", "X".repeat(len))}])
+                }
+                1 => {
+                    json!([{"type": "string", "format": "date-time"}, {"type": "array", "items": {"type": "integer"}}])
+                }
+                _ => {
+                    json!([{"$ref": format!("#/components/schemas/S{}", "X".repeat(len))}, {"type": "integer"}])
+                }
+            };
+            schemas.insert(format!("S{}", "X".repeat(len)), json!({"anyOf": members}));
+        }
         // Aliases of every width (arrays and maps of named types) and
         // constants.
         for len in 1..=80usize {
@@ -487,7 +504,7 @@ mod tests {
         let api = crate::lower_loaded(loaded, "sweep.json").api;
         let table = Types::new(&api.types);
         let (mut written, mut generic, mut broken, mut written_ctors) = ([0; 4], [0; 4], 0, 0);
-        let (mut tagged, mut wide_array) = (0, 0);
+        let (mut tagged, mut wide_array, mut dispatched) = (0, 0, 0);
         for def in &api.types {
             let kind = match &def.kind {
                 crate::ir::TypeKind::Struct(_) => 0,
@@ -504,6 +521,7 @@ mod tests {
                 written[kind] += 1;
                 tagged += usize::from(t.contains("match u::tag(&value"));
                 wide_array += usize::from(t.contains("                &[\n"));
+                dispatched += usize::from(t.contains("u::Step::Done"));
             } else {
                 generic[kind] += 1;
             }
@@ -541,8 +559,9 @@ mod tests {
             "structs: {written:?} written, {generic:?} generic, {broken} broken"
         );
         assert!(
-            written[2] > 40 && generic[2] > 5 && tagged > 10 && wide_array > 20,
-            "unions: {written:?} written, {generic:?} generic, {tagged} tagged, {wide_array} wide"
+            written[2] > 40 && generic[2] > 5 && tagged > 10 && wide_array > 20 && dispatched > 20,
+            "unions: {written:?} written, {generic:?} generic, {tagged} tagged, {wide_array} wide, \
+             {dispatched} dispatched"
         );
         assert!(
             written[3] > 60 && generic[3] > 5,

@@ -840,9 +840,23 @@ fn union_item(
                 quote!((#vn, u::explain::<#ty>))
             });
             let type_name = name.to_string();
+            // A value whose kind selects a variant skips the buffer (see
+            // `union_text::dispatch`); the call is built from identifiers.
+            let buffer = match super::union_text::dispatch(types, u).call() {
+                Some(call) => {
+                    let call: TokenStream = call.parse().unwrap_or_default();
+                    quote! {
+                        let value = match #call {
+                            u::Step::Done(v) => return Ok(v),
+                            u::Step::Buffered(value) => value,
+                        };
+                    }
+                }
+                None => quote!(let value = u::buffer(deserializer)?;),
+            };
             // Strictly first, then leniently (see `runtime::union::passes`).
             let body = quote! {
-                let value = u::buffer(deserializer)?;
+                #buffer
                 for _pass in u::passes() {
                     #(#attempts)*
                 }
@@ -862,7 +876,7 @@ fn union_item(
                 } else {
                     quote!(Self::#vn)
                 };
-                quote!(Some(#(#tags)|*) => u::tagged(&value).map(#wrap),)
+                quote!(Some(#(#tags)|*) => u::tagged(value).map(#wrap),)
             });
             let body = quote! {
                 let value = u::buffer(deserializer)?;

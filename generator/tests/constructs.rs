@@ -76,6 +76,7 @@ constructs!(
     runtime_parts_all,
     security_schemes,
     server_variables,
+    tag_gates,
     tagless_features,
     v31_const,
     v31_ref_siblings,

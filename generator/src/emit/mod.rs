@@ -102,7 +102,7 @@ impl From<TokenStream> for Piece {
 /// same text as formatting them together (every item starts on a line of
 /// its own), but a file of two million lines never holds more than one
 /// item's syntax tree — nor, when `items` makes them lazily, its tokens.
-fn unparse_items<P: Into<Piece>>(
+pub(crate) fn unparse_items<P: Into<Piece>>(
     items: impl IntoIterator<Item = P>,
     what: &str,
 ) -> Result<String, String> {
@@ -260,15 +260,16 @@ fn types_and_client(
                 let defs = &api.types[start..(start + TYPE_CHUNK).min(api.types.len())];
                 // Text pieces name `crate::runtime`: only in that layout.
                 let text = runtime == RuntimePath::Crate;
-                unparse_items(
-                    types::type_items(&table, defs, text)
-                        .into_iter()
+                types::type_items(&table, defs, text, features).and_then(|pieces| {
+                    unparse_items(
+                        pieces.into_iter()
                         .map(|piece| match piece {
                             Piece::Tokens(tokens) => Piece::Tokens(relocate(tokens)),
                             text => text,
                         }),
-                    &m.module,
-                )
+                        &m.module,
+                    )
+                })
             } else {
                 let start = (i - type_chunks) * OP_CHUNK;
                 let ops = &api.operations[start..(start + OP_CHUNK).min(api.operations.len())];

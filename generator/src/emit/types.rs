@@ -16,12 +16,67 @@ use crate::ir::{
 /// The items of `defs`, in order. `text`: a struct's serde impls may come
 /// as formatted text ([`super::struct_text`]), which names the runtime
 /// `crate::runtime`.
-pub fn type_items(types: &Types<'_>, defs: &[TypeDef], text: bool) -> Vec<Piece> {
+/// `gated`: each type's items carry the `#[cfg]` of its
+/// [`TypeDef::gate`] (a crate gating operations by feature).
+pub fn type_items(
+    types: &Types<'_>,
+    defs: &[TypeDef],
+    text: bool,
+    gated: bool,
+) -> Result<Vec<Piece>, String> {
     let mut items = Vec::with_capacity(defs.len() * 2);
     for d in defs {
-        type_item(types, d, text, &mut items);
+        if gated && !d.gate.is_empty() {
+            let mut own = Vec::new();
+            type_item(types, d, text, &mut own);
+            let formatted = super::unparse_items(own, &d.name)?;
+            items.push(Piece::Text(gate_items(&formatted, &cfg_line(&d.gate))));
+        } else {
+            type_item(types, d, text, &mut items);
+        }
     }
-    items
+    Ok(items)
+}
+
+/// `#[cfg(feature = "a")]`, or `#[cfg(any(feature = "a", ..))]`, and a
+/// newline. Feature names are kebab-case ASCII: nothing to escape.
+fn cfg_line(features: &[String]) -> String {
+    let each: Vec<String> = features
+        .iter()
+        .map(|f| format!("feature = {f:?}"))
+        .collect();
+    match each.as_slice() {
+        [one] => format!("#[cfg({one})]\n"),
+        _ => format!("#[cfg(any({}))]\n", each.join(", ")),
+    }
+}
+
+/// `text` (items as `prettyplease` prints them) with `cfg` before each
+/// item. An item starts at a line not indented, and ends at a line not
+/// indented that closes it (`}` or `;` last) and is not an attribute or a
+/// comment: inside an item, only its closing line, `where` and the `{`
+/// after it, and the lines of a broken-up header or attribute are not
+/// indented.
+fn gate_items(text: &str, cfg: &str) -> String {
+    let mut out = String::with_capacity(text.len() + cfg.len() * 8);
+    let mut inside = false;
+    for line in text.split_inclusive('\n') {
+        let top = !line.starts_with([' ', '\t', '\n', '\r']);
+        if top && !inside {
+            out.push_str(cfg);
+            inside = true;
+        }
+        out.push_str(line);
+        let body = line.trim_end();
+        if top
+            && !body.starts_with("#[")
+            && !body.starts_with("//")
+            && (body.ends_with('}') || body.ends_with(';'))
+        {
+            inside = false;
+        }
+    }
+    out
 }
 
 fn type_item(types: &Types<'_>, def: &TypeDef, text: bool, items: &mut Vec<Piece>) {

@@ -181,45 +181,10 @@ pub fn for_each_type_ref(
     f: &mut dyn FnMut(&TypeRef),
 ) {
     for t in types {
-        match &t.kind {
-            TypeKind::Struct(s) => {
-                s.fields.iter().for_each(|field| f(&field.ty));
-                if let Additional::Typed(ty) = &s.additional {
-                    f(ty);
-                }
-            }
-            TypeKind::Union(u) => u.variants.iter().for_each(|v| f(&v.ty)),
-            TypeKind::Alias { target, .. } => f(target),
-            TypeKind::Enum(_) => {}
-        }
+        t.for_each_ref(f);
     }
     for op in operations {
-        op.params.iter().for_each(|p| f(&p.ty));
-        if let Some(b) = &op.body {
-            if let Some(ty) = &b.ty {
-                f(ty);
-            }
-            for field in &b.form_fields {
-                match &field.kind {
-                    FormFieldKind::Text(ty)
-                    | FormFieldKind::Texts(ty)
-                    | FormFieldKind::Json(ty) => f(ty),
-                    FormFieldKind::File | FormFieldKind::Files => {}
-                }
-            }
-        }
-        for r in &op.responses {
-            match &r.body {
-                ResponseBody::Json(ty) | ResponseBody::Events(Some(ty)) => f(ty),
-                _ => {}
-            }
-        }
-        if let Some(p) = &op.pagination {
-            f(&p.item);
-        }
-        if let Some(ty) = op.events.as_ref().and_then(|e| e.data.as_ref()) {
-            f(ty);
-        }
+        op.for_each_ref(f);
     }
     client_params.iter().for_each(|p| f(&p.ty));
 }

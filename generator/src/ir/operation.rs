@@ -272,3 +272,37 @@ impl StatusMatch {
         }
     }
 }
+
+impl Operation {
+    /// Calls `f` with every type the operation uses directly: parameters,
+    /// body, form fields, responses, page items, event data (named types
+    /// are not followed).
+    pub fn for_each_ref(&self, f: &mut dyn FnMut(&TypeRef)) {
+        self.params.iter().for_each(|p| f(&p.ty));
+        if let Some(b) = &self.body {
+            if let Some(ty) = &b.ty {
+                f(ty);
+            }
+            for field in &b.form_fields {
+                match &field.kind {
+                    FormFieldKind::Text(ty)
+                    | FormFieldKind::Texts(ty)
+                    | FormFieldKind::Json(ty) => f(ty),
+                    FormFieldKind::File | FormFieldKind::Files => {}
+                }
+            }
+        }
+        for r in &self.responses {
+            match &r.body {
+                ResponseBody::Json(ty) | ResponseBody::Events(Some(ty)) => f(ty),
+                _ => {}
+            }
+        }
+        if let Some(p) = &self.pagination {
+            f(&p.item);
+        }
+        if let Some(ty) = self.events.as_ref().and_then(|e| e.data.as_ref()) {
+            f(ty);
+        }
+    }
+}

@@ -57,6 +57,23 @@ impl TypeRef {
         }
     }
 
+    /// Calls `f` with the key of each named type the type names (inside
+    /// arrays, maps and nullables too).
+    pub fn for_each_named(&self, f: &mut dyn FnMut(&TypeKey)) {
+        let mut t = self;
+        loop {
+            match t {
+                TypeRef::Named(k) => return f(k),
+                TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                    t = inner
+                }
+                TypeRef::Primitive(_) | TypeRef::Any | TypeRef::Object | TypeRef::External(_) => {
+                    return
+                }
+            }
+        }
+    }
+
     pub fn is_nullable(&self) -> bool {
         matches!(self, TypeRef::Nullable(_))
     }
@@ -114,6 +131,30 @@ pub struct TypeDef {
     /// (`#[serde(deny_unknown_fields)]`), checked to parse.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub attributes: Vec<String>,
+    /// The cargo features (sorted) of the operations that reach the type,
+    /// when it is compiled only with one of them (in a crate gating
+    /// operations by feature); empty when it is always compiled. Decided
+    /// by `lower::gates`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub gate: Vec<String>,
+}
+
+impl TypeDef {
+    /// Calls `f` with every type the definition uses directly (named types
+    /// are not followed).
+    pub fn for_each_ref(&self, f: &mut dyn FnMut(&TypeRef)) {
+        match &self.kind {
+            TypeKind::Struct(s) => {
+                s.fields.iter().for_each(|field| f(&field.ty));
+                if let Additional::Typed(ty) = &s.additional {
+                    f(ty);
+                }
+            }
+            TypeKind::Union(u) => u.variants.iter().for_each(|v| f(&v.ty)),
+            TypeKind::Alias { target, .. } => f(target),
+            TypeKind::Enum(_) => {}
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]

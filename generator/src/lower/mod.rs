@@ -11,6 +11,7 @@ mod custom;
 mod cycles;
 mod events;
 mod forms;
+mod gates;
 mod naming;
 mod operation;
 pub mod options;
@@ -85,7 +86,8 @@ pub fn lower_with(spec: &OpenAPI, openapi_version: &str, options: &Options) -> i
     unions::order_untagged(&mut cx.types);
     cx.apply_options(&operations);
     cycles::mark_boxes(&mut cx.types);
-    let types = cx.finish_names();
+    let mut types = cx.finish_names();
+    gates::assign(&mut types, &operations, &client_params);
     cx.check_type_renames(&types);
 
     let mut tags: Vec<String> = Vec::new();

@@ -119,6 +119,7 @@ impl<'a> Lowerer<'a> {
                 examples,
                 derives: Vec::new(),
                 attributes: Vec::new(),
+                gate: Vec::new(),
             },
         );
     }

@@ -374,38 +374,47 @@ fn generated_crates_compile() {
             ));
         }
         // A tagless API's crate with each of its path features alone, and
-        // with none: no operation, type or runtime item may be left unused.
-        for features in [
-            "rustls",
-            "rustls,path-customers",
-            "rustls,path-invoices",
-            "rustls,untagged",
+        // with none, and a tagged one likewise (its types are gated too): no
+        // operation, type or runtime item may be left unused, and the docs
+        // must not link to an item left out.
+        for (krate, features) in [
+            ("construct-tagless-features", "rustls"),
+            ("construct-tagless-features", "rustls,path-customers"),
+            ("construct-tagless-features", "rustls,path-invoices"),
+            ("construct-tagless-features", "rustls,untagged"),
+            ("construct-tag-gates", "rustls"),
+            ("construct-tag-gates", "rustls,tag-pets"),
+            ("construct-tag-gates", "rustls,tag-stores"),
+            ("construct-tag-gates", "rustls,tag-users"),
+            ("construct-tag-gates", "rustls,untagged"),
         ] {
-            let (ok, output, took) = cargo(
-                &out,
-                &[
-                    "clippy",
+            for command in ["clippy", "doc"] {
+                let mut args = vec![
+                    command,
                     "-p",
-                    "construct-tagless-features",
+                    krate,
                     "--no-default-features",
                     "--features",
                     features,
                     "--message-format",
                     "short",
-                    "--",
-                    "-D",
-                    "warnings",
-                ],
-            );
-            eprintln!("cargo clippy of construct-tagless-features with {features}: {took:.1?}");
-            let found = diagnostics(&output);
-            if !ok || !found.is_empty() {
-                failures.push(format!(
-                    "`cargo clippy --no-default-features --features {features}` of construct-tagless-features {} with {} diagnostic lines:\n{}",
-                    if ok { "passed" } else { "FAILED" },
-                    found.len(),
-                    found.join("\n")
-                ));
+                ];
+                if command == "clippy" {
+                    args.extend(["--", "-D", "warnings"]);
+                } else {
+                    args.push("--no-deps");
+                }
+                let (ok, output, took) = cargo(&out, &args);
+                eprintln!("cargo {command} of {krate} with {features}: {took:.1?}");
+                let found = diagnostics(&output);
+                if !ok || !found.is_empty() {
+                    failures.push(format!(
+                        "`cargo {command} --no-default-features --features {features}` of {krate} {} with {} diagnostic lines:\n{}",
+                        if ok { "passed" } else { "FAILED" },
+                        found.len(),
+                        found.join("\n")
+                    ));
+                }
             }
         }
         // The runtime's docs with every optional part and with none (the

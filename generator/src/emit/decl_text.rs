@@ -515,7 +515,8 @@ mod tests {
                 _ => continue,
             };
             let one = std::slice::from_ref(def);
-            let texts = crate::emit::types::type_items(&table, one, true, false).unwrap_or_default();
+            let texts =
+                crate::emit::types::type_items(&table, one, true, false).unwrap_or_default();
             // The declaration is the first piece: text when written.
             if let Some(Piece::Text(t)) = texts.first() {
                 written[kind] += 1;
@@ -545,7 +546,9 @@ mod tests {
             written_ctors += ctors;
             broken += usize::from(text.contains("<\n        "));
             // Without text (the module layout's setting), all tokens.
-            let (printed, none) = print(crate::emit::types::type_items(&table, one, false, false).unwrap_or_default());
+            let (printed, none) = print(
+                crate::emit::types::type_items(&table, one, false, false).unwrap_or_default(),
+            );
             assert_eq!(none, 0, "{}", def.name);
             if text != printed {
                 eprintln!("{}", diff(&printed, &text));

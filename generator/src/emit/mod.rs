@@ -262,8 +262,7 @@ fn types_and_client(
                 let text = runtime == RuntimePath::Crate;
                 types::type_items(&table, defs, text, features).and_then(|pieces| {
                     unparse_items(
-                        pieces.into_iter()
-                        .map(|piece| match piece {
+                        pieces.into_iter().map(|piece| match piece {
                             Piece::Tokens(tokens) => Piece::Tokens(relocate(tokens)),
                             text => text,
                         }),

@@ -64,9 +64,7 @@ impl TypeRef {
         loop {
             match t {
                 TypeRef::Named(k) => return f(k),
-                TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
-                    t = inner
-                }
+                TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => t = inner,
                 TypeRef::Primitive(_) | TypeRef::Any | TypeRef::Object | TypeRef::External(_) => {
                     return
                 }

@@ -60,7 +60,8 @@ impl Reach {
 /// reach only grows, and changes at most `MAX_GATE + 1` times before it is
 /// `Always`, so each type is (re)visited a bounded number of times.
 pub fn assign(types: &mut [TypeDef], operations: &[Operation], client_params: &[ClientParam]) {
-    let index: HashMap<&TypeKey, usize> = types.iter().enumerate().map(|(i, t)| (&t.key, i)).collect();
+    let index: HashMap<&TypeKey, usize> =
+        types.iter().enumerate().map(|(i, t)| (&t.key, i)).collect();
     // Each type's outgoing edges, deduplicated per type.
     let mut edges: Vec<Vec<usize>> = Vec::with_capacity(types.len());
     for t in types.iter() {
@@ -150,7 +151,10 @@ pub fn assign(types: &mut [TypeDef], operations: &[Operation], client_params: &[
             Reach::Always => Vec::new(),
             // Indices are sorted, and so are the features: names come sorted.
             Reach::Features(f) if f.len() == features.len() => Vec::new(),
-            Reach::Features(f) => f.iter().map(|&i| features[i as usize].to_string()).collect(),
+            Reach::Features(f) => f
+                .iter()
+                .map(|&i| features[i as usize].to_string())
+                .collect(),
         };
     }
 }
@@ -181,5 +185,103 @@ impl Work {
                 self.seed(j, &from);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    fn gates(yaml: &str) -> BTreeMap<String, Vec<String>> {
+        let loaded = crate::load::load_str("t.yaml", yaml).unwrap_or_else(|e| panic!("{e}"));
+        let api = super::super::lower(&loaded.spec, &loaded.openapi_version);
+        api.types.into_iter().map(|t| (t.name, t.gate)).collect()
+    }
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn types_are_gated_by_the_features_reaching_them() {
+        let yaml = include_str!("../../tests/constructs/tag_gates.yaml");
+        let found = gates(yaml);
+        let pets = names(&["tag-pets"]);
+        let expected: BTreeMap<String, Vec<String>> = [
+            ("Address", names(&["tag-pets", "tag-stores"])),
+            ("Archive", vec![]),
+            ("Ball", pets.clone()),
+            ("Note", vec![]),
+            ("Owner", names(&["tag-pets", "tag-users"])),
+            ("Pet", pets.clone()),
+            ("PetKind", pets.clone()),
+            ("Status", vec![]),
+            ("Store", names(&["tag-stores"])),
+            ("Toy", pets),
+        ]
+        .into_iter()
+        .map(|(n, g)| (n.to_string(), g))
+        .collect();
+        assert_eq!(found, expected);
+    }
+
+    /// A spec of `tags` operations each returning its own type, which all
+    /// hold `Shared`; `Leaf` is under `Shared`; `Param` is a client-level
+    /// header (always compiled) holding `ParamInner`.
+    fn spec(tags: usize) -> String {
+        let mut paths = String::new();
+        let mut schemas = String::new();
+        for i in 0..tags {
+            paths.push_str(&format!("  /r{i}:\n    get:\n      operationId: get{i}\n      tags: [t{i}]\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Own{i}'}}\n"));
+            schemas.push_str(&format!("    Own{i}:\n      type: object\n      properties:\n        s: {{$ref: '#/components/schemas/Shared'}}\n"));
+        }
+        format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n{paths}components:\n  schemas:\n{schemas}    Shared:\n      type: object\n      properties:\n        l: {{$ref: '#/components/schemas/Leaf'}}\n    Leaf:\n      type: object\n      properties:\n        x: {{type: string}}\n")
+    }
+
+    #[test]
+    fn types_every_feature_or_too_many_reach_are_always_compiled() {
+        // Three tags: `Shared` and `Leaf` are reached by every feature.
+        let found = gates(&spec(3));
+        assert_eq!(found["Own1"], names(&["tag-t1"]));
+        assert!(found["Shared"].is_empty() && found["Leaf"].is_empty());
+        // One more tag, whose operation returns only `Leaf`: `Shared` is
+        // reached by all features but that one. With eight tags besides it,
+        // that is `MAX_GATE` features: gated (and `Leaf` by all nine); with
+        // nine, more than `MAX_GATE`: always compiled, and so is `Leaf`.
+        let other = |tags: usize| {
+            spec(tags).replace(
+                "components:\n",
+                "  /other:\n    get:\n      operationId: other\n      tags: [other]\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Leaf'}\ncomponents:\n",
+            )
+        };
+        let found = gates(&other(8));
+        let eight: Vec<String> = (0..8).map(|i| format!("tag-t{i}")).collect();
+        assert_eq!(found["Shared"], eight);
+        assert!(found["Leaf"].is_empty());
+        let found = gates(&other(9));
+        assert_eq!(found["Own0"], names(&["tag-t0"]));
+        assert!(found["Shared"].is_empty() && found["Leaf"].is_empty());
+        // A type no operation reaches is always compiled, and so is what it
+        // holds.
+        let yaml = spec(3).replace(
+            "    Shared:\n",
+            "    Loose:\n      type: object\n      properties:\n        o: {$ref: '#/components/schemas/Own0'}\n    Shared:\n",
+        );
+        let found = gates(&yaml);
+        assert!(found["Loose"].is_empty() && found["Own0"].is_empty());
+        assert_eq!(found["Own1"], names(&["tag-t1"]));
+    }
+
+    #[test]
+    fn reach_saturates_beyond_max_gate() {
+        let mut r = super::Reach::Features(Vec::new());
+        for i in 0..super::MAX_GATE as u32 {
+            assert!(r.absorb(&super::Reach::Features(vec![i])));
+        }
+        assert!(!r.absorb(&super::Reach::Features(vec![0])));
+        assert!(matches!(r, super::Reach::Features(ref f) if f.len() == super::MAX_GATE));
+        assert!(r.absorb(&super::Reach::Features(vec![100])));
+        assert_eq!(r, super::Reach::Always);
+        assert!(!r.absorb(&super::Reach::Features(vec![7])));
     }
 }

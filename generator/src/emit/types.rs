@@ -978,3 +978,31 @@ fn union_item(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn gate_items_puts_the_cfg_before_each_item() {
+        let text = "/// Docs ending in a brace }\n/// and a semicolon;\n#[derive(\n    Clone,\n)]\npub struct A {\n    pub x: String,\n}\nimpl<'de> serde::Deserialize<'de>\nfor A\nwhere\n    A: Sized,\n{\n    fn f() {}\n}\npub type B = Vec<A>;\n";
+        let cfg = "#[cfg(feature = \"a\")]\n";
+        let gated = super::gate_items(text, cfg);
+        assert_eq!(
+            gated,
+            format!("{cfg}/// Docs ending in a brace }}\n/// and a semicolon;\n#[derive(\n    Clone,\n)]\npub struct A {{\n    pub x: String,\n}}\n{cfg}impl<'de> serde::Deserialize<'de>\nfor A\nwhere\n    A: Sized,\n{{\n    fn f() {{}}\n}}\n{cfg}pub type B = Vec<A>;\n")
+        );
+        let file: syn::File = syn::parse_str(&gated).expect("parses");
+        for item in &file.items {
+            let attrs = match item {
+                syn::Item::Struct(s) => &s.attrs,
+                syn::Item::Impl(i) => &i.attrs,
+                syn::Item::Type(t) => &t.attrs,
+                _ => panic!("unexpected item"),
+            };
+            assert!(attrs.iter().any(|a| a.path().is_ident("cfg")));
+        }
+        assert_eq!(
+            super::cfg_line(&["a".into(), "b".into()]),
+            "#[cfg(any(feature = \"a\", feature = \"b\"))]\n"
+        );
+    }
+}

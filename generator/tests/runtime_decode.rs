@@ -455,7 +455,9 @@ fn union_failures_name_the_path_inside_the_variant() {
     let (path, message) = failure::<Vec<ItemOrNumbers>>(r#"[[1], [1, true]]"#);
     assert_eq!(path, "[1]");
     assert!(
-        message.starts_with("matches no variant of `ItemOrNumbers` (Item: at `.`: invalid type: sequence"),
+        message.starts_with(
+            "matches no variant of `ItemOrNumbers` (Item: at `.`: invalid type: sequence"
+        ),
         "{message}"
     );
     assert!(
@@ -1150,10 +1152,22 @@ fn a_tagged_union_decodes_from_any_deserializer() {
     let text = value.to_string();
     let want = item(4, &["a"], json!({"kind": "item", "x": [1]}));
     assert_eq!(serde_json::from_str::<Shape>(&text).unwrap(), want);
-    assert_eq!(serde_json::from_slice::<Shape>(text.as_bytes()).unwrap(), want);
-    assert_eq!(serde_json::from_reader::<_, Shape>(text.as_bytes()).unwrap(), want);
-    assert_eq!(serde_json::from_value::<Shape>(value.clone()).unwrap(), want);
-    assert_eq!(<Shape as serde::Deserialize>::deserialize(&value).unwrap(), want);
+    assert_eq!(
+        serde_json::from_slice::<Shape>(text.as_bytes()).unwrap(),
+        want
+    );
+    assert_eq!(
+        serde_json::from_reader::<_, Shape>(text.as_bytes()).unwrap(),
+        want
+    );
+    assert_eq!(
+        serde_json::from_value::<Shape>(value.clone()).unwrap(),
+        want
+    );
+    assert_eq!(
+        <Shape as serde::Deserialize>::deserialize(&value).unwrap(),
+        want
+    );
     // Inside a user's own untagged enum (serde's internal buffer).
     #[derive(Debug, serde::Deserialize)]
     #[serde(untagged)]
@@ -1168,11 +1182,27 @@ fn a_tagged_union_decodes_from_any_deserializer() {
 fn a_failure_inside_a_tagged_variant_names_its_path() {
     let cases = [
         // After the discriminator: read from the input as it comes.
-        (r#"{"kind": "item", "tags": []}"#, "shape.id", "missing field `id`"),
-        (r#"{"kind": "item", "id": 1, "tags": [5]}"#, "shape.tags[0]", "invalid type: integer `5`"),
+        (
+            r#"{"kind": "item", "tags": []}"#,
+            "shape.id",
+            "missing field `id`",
+        ),
+        (
+            r#"{"kind": "item", "id": 1, "tags": [5]}"#,
+            "shape.tags[0]",
+            "invalid type: integer `5`",
+        ),
         // Before it: kept, then decoded again.
-        (r#"{"tags": [5], "kind": "item", "id": 1}"#, "shape.tags[0]", "invalid type: integer `5`"),
-        (r#"{"id": "x", "kind": "item", "tags": []}"#, "shape.id", "invalid value: string \"x\""),
+        (
+            r#"{"tags": [5], "kind": "item", "id": 1}"#,
+            "shape.tags[0]",
+            "invalid type: integer `5`",
+        ),
+        (
+            r#"{"id": "x", "kind": "item", "tags": []}"#,
+            "shape.id",
+            "invalid value: string \"x\"",
+        ),
         // Nested, before and after.
         (
             r#"{"shape": {"kind": "item", "tags": []}, "kind": "order", "items": []}"#,
@@ -1200,8 +1230,11 @@ fn a_failure_inside_a_tagged_variant_names_its_path() {
     // entry read before the discriminator.
     let err = serde_json::from_str::<Shape>(r#"{"kind": "item", "tags": []}"#).unwrap_err();
     assert!(err.to_string().starts_with("missing field `id`"), "{err}");
-    let err = serde_json::from_str::<Shape>(r#"{"tags": [5], "kind": "item", "id": 1}"#)
-        .unwrap_err();
-    assert!(err.to_string().starts_with("at `tags`: invalid type"), "{err}");
+    let err =
+        serde_json::from_str::<Shape>(r#"{"tags": [5], "kind": "item", "id": 1}"#).unwrap_err();
+    assert!(
+        err.to_string().starts_with("at `tags`: invalid type"),
+        "{err}"
+    );
     assert!(!runtime::lenient::explaining());
 }

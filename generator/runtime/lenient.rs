@@ -36,9 +36,10 @@ pub fn explaining() -> bool {
 }
 
 /// Runs `f`, a decode that already failed once repeated to say where, with
-/// [`explaining`] set: a tagged union then decodes its variant from a
-/// borrow of the buffered value, which can explain a failure, rather than
-/// from the value itself (`union::tagged`).
+/// [`explaining`] set: a tagged union then decodes a variant it buffered
+/// from a borrow of the buffered value, which can explain a failure, rather
+/// than from the value itself (`union::buffered`), and tracks the path
+/// inside the entries it kept before its discriminator (`union::tagged`).
 pub fn explain_failure<R>(f: impl FnOnce() -> R) -> R {
     struct Restore(bool);
     impl Drop for Restore {

@@ -68,6 +68,16 @@ impl Key<'_> {
     }
 }
 
+impl<'de> Key<'de> {
+    /// The key as borrowed from the input, if it was.
+    pub fn borrowed(&self) -> Option<&'de str> {
+        match &self.0 {
+            Cow::Borrowed(s) => Some(s),
+            Cow::Owned(_) => None,
+        }
+    }
+}
+
 /// Reads a string as a [`Key`]; says what it expected.
 struct KeyVisitor(&'static str);
 

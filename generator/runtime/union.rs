@@ -1,5 +1,7 @@
-//! Decoding `oneOf`/`anyOf` unions: the value is buffered once, then the
-//! variant is chosen by its discriminator or by trying each in order.
+//! Decoding `oneOf`/`anyOf` unions. A tagged union reads the object's
+//! entries up to its discriminator and decodes the selected variant from
+//! those and the rest as they come ([`tagged`]); an untagged union buffers
+//! the value once and tries its variants in order.
 //!
 //! Where the kind of JSON value alone picks the variant (one variant is the
 //! only one that can take a string, or an object, even leniently; Stripe's
@@ -20,12 +22,18 @@ use serde::de::value::{
     BorrowedStrDeserializer, MapAccessDeserializer, SeqAccessDeserializer, StrDeserializer,
     StringDeserializer,
 };
-use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::marker::PhantomData;
+
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
+    Visitor,
+};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::error::nested_message;
+use super::error::{join_path, nested_message};
 use super::lenient::{explaining, strict, Mode};
+use super::object::{next_key, Key};
 
 /// Buffers the value so that variants can be tried in turn.
 pub fn buffer<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Value, D::Error> {
@@ -208,22 +216,231 @@ pub fn unknown<E: de::Error>(value: Value) -> Result<Value, E> {
     Ok(value)
 }
 
-/// The discriminator: the string value of `property`, if there is one.
-pub fn tag<'v>(value: &'v Value, property: &str) -> Option<&'v str> {
-    value.get(property).and_then(Value::as_str)
+/// A tagged union, as generated: its discriminator property and the
+/// decoding of the variant a discriminator value selects (see [`tagged`]).
+pub trait Tagged: Sized {
+    /// The discriminator property.
+    const PROPERTY: &'static str;
+
+    /// Decodes the variant `tag` selects from `deserializer` (the whole
+    /// object, discriminator included); `None`, with `deserializer`
+    /// untouched, when the union lists no variant for `tag`.
+    fn variant<'de, D: Deserializer<'de>>(
+        tag: &str,
+        deserializer: D,
+    ) -> Option<Result<Self, D::Error>>;
+
+    /// The union holding a value no variant is selected for (`Unknown`).
+    fn unknown(value: Value) -> Self;
 }
 
-/// Decodes the variant the discriminator selected, from the buffered value
-/// itself: its strings and undeclared properties are moved, not copied.
-/// That leaves nothing to explain a failure with, so a failure only names
-/// the path inside the variant when the decode is repeated [`explain_failure`](super::lenient::explain_failure)
-/// (as a response's is, see `RawResponse::decode`), which decodes from a
-/// borrow; the caller's path is joined to it (see [`super::error::locate`]).
-pub fn tagged<T: DeserializeOwned, E: de::Error>(value: Value) -> Result<T, E> {
+/// Decodes a tagged union without buffering the object: its entries are
+/// read in order, only those before the discriminator are kept (servers
+/// usually send it first or nearly so), and once its string value is known
+/// the selected variant decodes from the kept entries, the discriminator,
+/// then the rest of the object as it is read. Any other value, or an object
+/// with no string discriminator or one the union does not list, is kept in
+/// `Unknown` (see [`unknown`]). With a duplicate discriminator the first
+/// selects the variant; the variant then sees each, as it would in a
+/// struct. Works with any `Deserializer` (a `serde_json::Value`, serde's
+/// buffer inside a user's own untagged enum): nothing is borrowed from the
+/// input unless it allows it.
+pub fn tagged<'de, D: Deserializer<'de>, U: Tagged>(deserializer: D) -> Result<U, D::Error> {
+    deserializer.deserialize_any(ByTag(PhantomData))
+}
+
+/// Decodes a variant the object's entries select: the one a generated
+/// struct, or a map, decodes from (see [`tagged`]).
+pub fn variant<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    T::deserialize(deserializer)
+}
+
+/// Decodes a variant through a buffered value: for variant types that are
+/// not decoded from entries as they are read (a union, an alias with its
+/// own attributes). Its strings and undeclared properties are moved out of
+/// the buffer, not copied; that leaves nothing to explain a failure with,
+/// so the path inside the variant is only named when the decode is
+/// repeated with [`explain_failure`](super::lenient::explain_failure) (as
+/// a response's is, see `RawResponse::decode`), which decodes from a
+/// borrow.
+pub fn buffered<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    let value = buffer(deserializer)?;
     if explaining() {
-        return T::deserialize(&value).map_err(|_| E::custom(explain::<T>(&value)));
+        return T::deserialize(&value).map_err(|_| de::Error::custom(explain::<T>(&value)));
     }
-    T::deserialize(value).map_err(E::custom)
+    T::deserialize(value).map_err(de::Error::custom)
+}
+
+/// The visitor of [`tagged`].
+struct ByTag<U>(PhantomData<fn() -> U>);
+
+impl<U: Tagged> ByTag<U> {
+    fn other<E: de::Error>(value: Value) -> Result<U, E> {
+        unknown(value).map(U::unknown)
+    }
+}
+
+impl<'de, U: Tagged> Visitor<'de> for ByTag<U> {
+    type Value = U;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<U, E> {
+        Self::other(Value::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<U, E> {
+        Self::other(Value::from(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<U, E> {
+        Self::other(Value::from(v))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<U, E> {
+        Self::other(Value::from(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<U, E> {
+        Self::other(Value::String(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<U, E> {
+        Self::other(Value::String(v))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<U, E> {
+        Self::other(Value::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<U, E> {
+        Self::other(Value::Null)
+    }
+    fn visit_some<X: Deserializer<'de>>(self, deserializer: X) -> Result<U, X::Error> {
+        deserializer.deserialize_any(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<U, A::Error> {
+        Self::other(Value::deserialize(SeqAccessDeserializer::new(seq))?)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<U, A::Error> {
+        let mut kept: Vec<(Key<'de>, Value)> = Vec::new();
+        let mut done = true;
+        while let Some(key) = next_key(&mut map)? {
+            let value: Value = map.next_value()?;
+            if key.as_str() == U::PROPERTY {
+                if let Value::String(tag) = &value {
+                    let entries = Replay {
+                        kept: &mut kept,
+                        next: 0,
+                        tag: Some((&key, tag.as_str())),
+                        pending: Pending::None,
+                        done: false,
+                        map: &mut map,
+                    };
+                    if let Some(decoded) = U::variant(tag, MapAccessDeserializer::new(entries)) {
+                        return decoded;
+                    }
+                }
+                // Not a string, or no variant for it: kept whole.
+                kept.push((key, value));
+                done = false;
+                break;
+            }
+            kept.push((key, value));
+        }
+        let entries = Replay {
+            kept: &mut kept,
+            next: 0,
+            tag: None,
+            pending: Pending::None,
+            done,
+            map: &mut map,
+        };
+        Self::other(Value::deserialize(MapAccessDeserializer::new(entries))?)
+    }
+}
+
+/// The value [`Replay`] yields next.
+enum Pending<'a> {
+    None,
+    Kept(usize),
+    Tag(&'a str),
+}
+
+/// An object's entries read again: those kept before the discriminator,
+/// the discriminator, then the rest of `map` (see [`tagged`]).
+struct Replay<'a, 'de, A> {
+    kept: &'a mut Vec<(Key<'de>, Value)>,
+    next: usize,
+    tag: Option<(&'a Key<'de>, &'a str)>,
+    pending: Pending<'a>,
+    /// Whether `map` has no entries left.
+    done: bool,
+    map: &'a mut A,
+}
+
+/// Yields `key` to `seed`, borrowed from the input if it was.
+fn replay_key<'de, K: DeserializeSeed<'de>, E: de::Error>(
+    seed: K,
+    key: &Key<'de>,
+) -> Result<K::Value, E> {
+    match key.borrowed() {
+        Some(text) => seed.deserialize(BorrowedStrDeserializer::new(text)),
+        None => seed.deserialize(StrDeserializer::new(key.as_str())),
+    }
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'_, 'de, A> {
+    type Error = A::Error;
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        if let Some((key, _)) = self.kept.get(self.next) {
+            self.pending = Pending::Kept(self.next);
+            self.next += 1;
+            return replay_key(seed, key).map(Some);
+        }
+        if let Some((key, tag)) = self.tag.take() {
+            self.pending = Pending::Tag(tag);
+            return replay_key(seed, key).map(Some);
+        }
+        self.pending = Pending::None;
+        if self.done {
+            return Ok(None);
+        }
+        let key = self.map.next_key_seed(seed)?;
+        self.done = key.is_none();
+        Ok(key)
+    }
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        match std::mem::replace(&mut self.pending, Pending::None) {
+            Pending::Kept(i) => match self.kept.get_mut(i) {
+                Some((key, value)) => replay_value(seed, key.as_str(), std::mem::take(value)),
+                None => Err(de::Error::custom("value without a key")),
+            },
+            Pending::Tag(tag) => seed.deserialize(StrDeserializer::new(tag)),
+            Pending::None => self.map.next_value_seed(seed),
+        }
+    }
+}
+
+/// Decodes a kept entry's value: a failure names `key` (and, when
+/// explaining a failure, the path inside the value; see
+/// [`explain_failure`](super::lenient::explain_failure)).
+fn replay_value<'de, V: DeserializeSeed<'de>, E: de::Error>(
+    seed: V,
+    key: &str,
+    value: Value,
+) -> Result<V::Value, E> {
+    if explaining() {
+        let mut track = serde_path_to_error::Track::new();
+        return seed
+            .deserialize(serde_path_to_error::Deserializer::new(value, &mut track))
+            .map_err(|err| {
+                let path = join_path(key, &track.path().to_string());
+                E::custom(nested_message(&path, &err.to_string()))
+            });
+    }
+    seed.deserialize(value)
+        .map_err(|err| E::custom(nested_message(key, &err.to_string())))
 }
 
 /// Why `value` does not decode as `T`, with the path inside `value`. Only

@@ -313,38 +313,39 @@ impl runtime::object::Object for Order {
     }
 }
 
-/// A union discriminated by `kind` (`item` → `Item`), or untagged
-/// (`Item` or a list of numbers).
+/// `oneOf: [Item, Order, Expandable]` discriminated by `kind` (`item`,
+/// `order`, `ref`), as generated: the structs decode from the entries as
+/// they are read, the untagged union through a buffered value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Shape {
     Item(Box<Item>),
-    Numbers(Vec<f64>),
+    Order(Box<Order>),
+    Ref(Expandable),
     Unknown(Value),
 }
 
 impl<'de> serde::Deserialize<'de> for Shape {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        runtime::union::tagged(deserializer)
+    }
+}
+
+impl runtime::union::Tagged for Shape {
+    const PROPERTY: &'static str = "kind";
+    fn variant<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        deserializer: D,
+    ) -> Option<Result<Self, D::Error>> {
         use runtime::union as u;
-        let value = u::buffer(deserializer)?;
-        if value.is_object() {
-            return match u::tag(&value, "kind") {
-                Some("item") => u::tagged(value).map(|v| Self::Item(Box::new(v))),
-                _ => u::unknown(value).map(Self::Unknown),
-            };
-        }
-        for _pass in u::passes() {
-            if let Some(v) = u::attempt(&value) {
-                return Ok(Self::Numbers(v));
-            }
-        }
-        Err(u::no_match(
-            &value,
-            "Shape",
-            &[
-                ("Numbers", u::explain::<Vec<f64>>),
-                ("Text", u::explain::<String>),
-            ],
-        ))
+        Some(match tag {
+            "item" => u::variant(deserializer).map(Self::Item),
+            "order" => u::variant(deserializer).map(Self::Order),
+            "ref" => u::buffered(deserializer).map(Self::Ref),
+            _ => return None,
+        })
+    }
+    fn unknown(value: Value) -> Self {
+        Self::Unknown(value)
     }
 }
 
@@ -451,15 +452,16 @@ fn union_failures_name_the_path_inside_the_variant() {
         Some(Shape::Unknown(json!({"kind": "circle", "r": 1})))
     );
     // Untagged: no variant matches; each one's reason is listed.
-    let (path, message) = failure::<Order>(r#"{"items": [], "shape": [1, true]}"#);
-    assert_eq!(path, "shape");
+    let (path, message) = failure::<Vec<ItemOrNumbers>>(r#"[[1], [1, true]]"#);
+    assert_eq!(path, "[1]");
     assert!(
-        message
-            .starts_with("matches no variant of `Shape` (Numbers: at `[1]`: invalid type: boolean"),
+        message.starts_with(
+            "matches no variant of `ItemOrNumbers` (Item: at `.`: invalid type: sequence"
+        ),
         "{message}"
     );
     assert!(
-        message.contains("Text: at `.`: invalid type: sequence"),
+        message.contains("Numbers: at `[1]`: invalid type: boolean"),
         "{message}"
     );
 }
@@ -1048,29 +1050,191 @@ fn dispatch_decodes_what_trying_every_variant_decodes() {
     }
 }
 
-#[test]
-fn a_tagged_variant_is_decoded_from_the_buffered_value_itself() {
-    // Moved out of the buffer: strings, numbers in strings and undeclared
-    // properties arrive as they would from the text.
-    let order: Order = serde_json::from_str(
-        r#"{"items": [], "shape": {"kind": "item", "id": "4", "tags": ["a"], "x": {"y": [1]}}}"#,
-    )
-    .unwrap();
-    let Some(Shape::Item(item)) = order.shape else {
-        panic!("{:?}", order.shape)
+// ---------------------------------------------------------------- tagged unions, streamed
+
+fn item(id: i64, tags: &[&str], extra: Value) -> Shape {
+    let Value::Object(extra) = extra else {
+        panic!("{extra}")
     };
-    assert_eq!((item.id, item.tags), (4, Some(vec!["a".to_string()])));
-    assert_eq!(item.extra["x"], json!({"y": [1]}));
-    assert_eq!(item.extra["kind"], json!("item"));
-    // Outside a response's decode, a failure says what, not where inside.
-    let body = r#"{"items": [], "shape": {"kind": "item", "tags": []}}"#;
-    let err = serde_json::from_str::<Order>(body).unwrap_err().to_string();
-    assert!(err.starts_with("missing field `id`"), "{err}");
-    // Repeated to say where (as `RawResponse::decode` does), the path
-    // inside the variant is named.
-    let err = runtime::lenient::explain_failure(|| serde_json::from_str::<Order>(body))
-        .unwrap_err()
-        .to_string();
-    assert!(err.starts_with("at `id`: missing field `id`"), "{err}");
+    Shape::Item(Box::new(Item {
+        id,
+        name: None,
+        note: Maybe::Absent,
+        count: None,
+        tags: Some(tags.iter().map(|t| t.to_string()).collect()),
+        extra,
+    }))
+}
+
+#[test]
+fn a_tagged_union_selects_by_its_discriminator_wherever_it_is() {
+    let want = item(4, &["a"], json!({"kind": "item", "x": {"y": [1]}}));
+    for text in [
+        // First, last, in between; numbers in strings stay lenient.
+        r#"{"kind": "item", "id": "4", "tags": ["a"], "x": {"y": [1]}}"#,
+        r#"{"id": "4", "tags": ["a"], "x": {"y": [1]}, "kind": "item"}"#,
+        r#"{"x": {"y": [1]}, "id": 4, "kind": "item", "tags": ["a"]}"#,
+        // Escaped keys and values (not borrowed from the input).
+        r#"{"\u0069d": 4, "k\u0069nd": "\u0069tem", "tags": ["\u0061"], "x": {"y": [1]}}"#,
+    ] {
+        let got: Shape = serde_json::from_str(text).unwrap();
+        assert_eq!(got, want, "{text}");
+    }
+}
+
+#[test]
+fn a_tagged_union_keeps_what_it_cannot_place_whole() {
+    for unknown in [
+        // No discriminator, one it does not list, one that is not a string.
+        json!({"id": 1, "tags": []}),
+        json!({"id": 1, "kind": "circle", "r": [1, {"a": null}], "z": "last"}),
+        json!({"kind": 3, "id": 1}),
+        json!({"kind": null}),
+        json!({}),
+        // Not an object.
+        json!([1, {"kind": "item"}]),
+        json!("item"),
+        json!(3),
+        json!(null),
+    ] {
+        let text = unknown.to_string();
+        let got: Shape = serde_json::from_str(&text).unwrap();
+        assert_eq!(got, Shape::Unknown(unknown.clone()), "{text}");
+        let got: Shape = serde_json::from_value(unknown.clone()).unwrap();
+        assert_eq!(got, Shape::Unknown(unknown.clone()), "{text}");
+        // A strict union attempt prefers a variant that knows the value.
+        let _strict = Mode::set(true);
+        assert!(serde_json::from_str::<Shape>(&text).is_err(), "{text}");
+    }
+}
+
+#[test]
+fn a_tagged_union_with_duplicate_keys() {
+    // A repeated property: the last one, as in a struct.
+    let got: Shape =
+        serde_json::from_str(r#"{"kind": "item", "id": 1, "tags": [], "id": 2}"#).unwrap();
+    assert_eq!(got, item(2, &[], json!({"kind": "item"})));
+    let got: Shape =
+        serde_json::from_str(r#"{"id": 1, "id": 2, "kind": "item", "tags": []}"#).unwrap();
+    assert_eq!(got, item(2, &[], json!({"kind": "item"})));
+    // A repeated discriminator: the first selects, the variant sees both.
+    let got: Shape =
+        serde_json::from_str(r#"{"kind": "item", "id": 1, "tags": [], "kind": "order"}"#).unwrap();
+    assert_eq!(got, item(1, &[], json!({"kind": "order"})));
+}
+
+#[test]
+fn tagged_unions_nest() {
+    let text = r#"{"items": [{"id": 1, "tags": []}], "kind": "order",
+        "shape": {"tags": ["t"], "kind": "order", "items": [],
+                  "shape": {"id": 3, "tags": [], "kind": "item"}}}"#;
+    let Shape::Order(outer) = serde_json::from_str::<Shape>(text).unwrap() else {
+        panic!()
+    };
+    assert_eq!(outer.items.len(), 1);
+    assert_eq!(outer.extra["kind"], json!("order"));
+    let Some(Shape::Order(inner)) = &outer.shape else {
+        panic!("{:?}", outer.shape)
+    };
+    assert_eq!(inner.extra["tags"], json!(["t"]));
+    assert_eq!(inner.shape, Some(item(3, &[], json!({"kind": "item"}))));
+    // A variant that is itself a union decodes from a buffered value.
+    let got: Shape = serde_json::from_str(r#"{"kind": "ref", "id": "5", "tags": []}"#).unwrap();
+    let Shape::Ref(Expandable::Item(i)) = got else {
+        panic!("{got:?}")
+    };
+    assert_eq!((i.id, &i.extra["kind"]), (5, &json!("ref")));
+}
+
+#[test]
+fn a_tagged_union_decodes_from_any_deserializer() {
+    let value = json!({"x": [1], "id": "4", "kind": "item", "tags": ["a"]});
+    let text = value.to_string();
+    let want = item(4, &["a"], json!({"kind": "item", "x": [1]}));
+    assert_eq!(serde_json::from_str::<Shape>(&text).unwrap(), want);
+    assert_eq!(
+        serde_json::from_slice::<Shape>(text.as_bytes()).unwrap(),
+        want
+    );
+    assert_eq!(
+        serde_json::from_reader::<_, Shape>(text.as_bytes()).unwrap(),
+        want
+    );
+    assert_eq!(
+        serde_json::from_value::<Shape>(value.clone()).unwrap(),
+        want
+    );
+    assert_eq!(
+        <Shape as serde::Deserialize>::deserialize(&value).unwrap(),
+        want
+    );
+    // Inside a user's own untagged enum (serde's internal buffer).
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(untagged)]
+    enum Theirs {
+        Shape(Shape),
+    }
+    let Theirs::Shape(got) = serde_json::from_str::<Theirs>(&text).unwrap();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn a_failure_inside_a_tagged_variant_names_its_path() {
+    let cases = [
+        // After the discriminator: read from the input as it comes.
+        (
+            r#"{"kind": "item", "tags": []}"#,
+            "shape.id",
+            "missing field `id`",
+        ),
+        (
+            r#"{"kind": "item", "id": 1, "tags": [5]}"#,
+            "shape.tags[0]",
+            "invalid type: integer `5`",
+        ),
+        // Before it: kept, then decoded again.
+        (
+            r#"{"tags": [5], "kind": "item", "id": 1}"#,
+            "shape.tags[0]",
+            "invalid type: integer `5`",
+        ),
+        (
+            r#"{"id": "x", "kind": "item", "tags": []}"#,
+            "shape.id",
+            "invalid value: string \"x\"",
+        ),
+        // Nested, before and after.
+        (
+            r#"{"shape": {"kind": "item", "tags": []}, "kind": "order", "items": []}"#,
+            "shape.shape.id",
+            "missing field `id`",
+        ),
+        (
+            r#"{"kind": "order", "items": [{"id": 1, "tags": [true]}]}"#,
+            "shape.items[0].tags[0]",
+            "invalid type: boolean `true`",
+        ),
+        (
+            r#"{"items": [{"tags": [], "id": {}}], "kind": "order"}"#,
+            "shape.items[0].id",
+            "invalid type: map",
+        ),
+    ];
+    for (shape, want_path, want_message) in cases {
+        let body = format!(r#"{{"items": [], "shape": {shape}}}"#);
+        let (path, message) = failure::<Order>(&body);
+        assert_eq!(path, want_path, "{body}: {message}");
+        assert!(message.starts_with(want_message), "{body}: {message}");
+    }
+    // Outside a response's decode, a failure says what, and where for an
+    // entry read before the discriminator.
+    let err = serde_json::from_str::<Shape>(r#"{"kind": "item", "tags": []}"#).unwrap_err();
+    assert!(err.to_string().starts_with("missing field `id`"), "{err}");
+    let err =
+        serde_json::from_str::<Shape>(r#"{"tags": [5], "kind": "item", "id": 1}"#).unwrap_err();
+    assert!(
+        err.to_string().starts_with("at `tags`: invalid type"),
+        "{err}"
+    );
     assert!(!runtime::lenient::explaining());
 }

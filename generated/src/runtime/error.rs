@@ -370,7 +370,7 @@ pub fn locate(path: String, message: String) -> (String, String) {
 }
 
 /// `outer` followed by `inner` (either may be `.`, the root).
-fn join_path(outer: &str, inner: &str) -> String {
+pub fn join_path(outer: &str, inner: &str) -> String {
     match (outer, inner) {
         ("." | "", _) => inner.to_owned(),
         (_, "." | "") => outer.to_owned(),

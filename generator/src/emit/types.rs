@@ -879,6 +879,7 @@ fn union_item(
             quote!(Self::#vn(value) => serde::Serialize::serialize(value, serializer),)
         })
         .collect();
+    let mut tagged_impl = quote!();
     let (unknown, doc_prop, deserialize) = match &u.discriminator {
         None => {
             let attempts = u.variants.iter().map(|v| {
@@ -923,21 +924,34 @@ fn union_item(
             serialize_arms.push(
                 quote!(Self::Unknown(value) => serde::Serialize::serialize(value, serializer),),
             );
-            let arms = u.variants.iter().map(|v| {
+            // Variants with no tag are never selected.
+            let arms = u.variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
                 let tags = &v.tags;
                 let vn = ident(&v.name);
-                let wrap = if v.boxed {
-                    quote!(|v| Self::#vn(Box::new(v)))
+                let decode = if super::union_text::streamed(types, &v.ty) {
+                    quote!(u::variant)
                 } else {
-                    quote!(Self::#vn)
+                    quote!(u::buffered)
                 };
-                quote!(Some(#(#tags)|*) => u::tagged(value).map(#wrap),)
+                quote!(#(#tags)|* => Some(#decode(deserializer).map(Self::#vn)),)
             });
-            let body = quote! {
-                let value = u::buffer(deserializer)?;
-                match u::tag(&value, #prop) {
-                    #(#arms)*
-                    _ => u::unknown(value).map(Self::Unknown),
+            let body = quote!(u::tagged(deserializer));
+            tagged_impl = quote! {
+                impl crate::runtime::union::Tagged for #name {
+                    const PROPERTY: &'static str = #prop;
+                    fn variant<'de, D: serde::Deserializer<'de>>(
+                        tag: &str,
+                        deserializer: D,
+                    ) -> Option<Result<Self, D::Error>> {
+                        use crate::runtime::union as u;
+                        match tag {
+                            #(#arms)*
+                            _ => None,
+                        }
+                    }
+                    fn unknown(value: serde_json::Value) -> Self {
+                        Self::Unknown(value)
+                    }
                 }
             };
             let doc_prop = doc(&[Para::Ours(&format!(
@@ -976,6 +990,7 @@ fn union_item(
                 #deserialize
             }
         }
+        #tagged_impl
     }
 }
 

@@ -158,6 +158,15 @@ fn string_target(types: &Types<'_>, ty: &TypeRef) -> bool {
     }
 }
 
+/// Whether the variant of a tagged union decodes from the object's entries
+/// as they are read (`runtime::union::variant`) rather than through a
+/// buffered value (`runtime::union::buffered`): what [`object_target`]
+/// takes. Never a union: one nested directly in another would instantiate
+/// the entries' reader without end if the two were recursive.
+pub(super) fn streamed(types: &Types<'_>, ty: &TypeRef) -> bool {
+    object_target(types, ty)
+}
+
 /// Whether an object decodes into `ty` from a map deserializer as from the
 /// buffered value: generated structs (no configured attributes) and maps.
 fn object_target(types: &Types<'_>, ty: &TypeRef) -> bool {
@@ -281,13 +290,77 @@ pub(super) fn union_text(
         "    ) -> Result<Self, D::Error> {\n",
         "        use crate::runtime::union as u;\n",
     ));
+    let Some(prop) = &u.discriminator else {
+        untagged_body(types, name, u, &variants, &mut out, &mut fits)?;
+        out.push_str("    }\n}\n");
+        // Type names are ASCII identifiers (`ident`).
+        return fits.then_some(out);
+    };
+    out.push_str("        u::tagged(deserializer)\n    }\n}\n");
+    header(&mut out, " crate::runtime::union::Tagged", name);
+    line(
+        &mut out,
+        &mut fits,
+        &format!(
+            "    const PROPERTY: &'static str = {};",
+            Literal::string(prop)
+        ),
+    );
+    out.push_str(concat!(
+        "    fn variant<'de, D: serde::Deserializer<'de>>(\n",
+        "        tag: &str,\n",
+        "        deserializer: D,\n",
+        "    ) -> Option<Result<Self, D::Error>> {\n",
+        "        use crate::runtime::union as u;\n",
+        "        match tag {\n",
+    ));
+    for (vn, _, v) in &variants {
+        // Never selected (as the generic path leaves it out).
+        if v.tags.is_empty() {
+            continue;
+        }
+        let tags = v
+            .tags
+            .iter()
+            .map(|t| Literal::string(t).to_string())
+            .collect::<Vec<_>>()
+            .join(" | ");
+        let decode = if streamed(types, &v.ty) {
+            "variant"
+        } else {
+            "buffered"
+        };
+        let arm = format!("            {tags} => Some(u::{decode}(deserializer).map(Self::{vn})),");
+        fits &= arm.len() <= ARM_ONE_LINE;
+        out.push_str(&arm);
+        out.push('\n');
+    }
+    out.push_str(concat!(
+        "            _ => None,\n",
+        "        }\n",
+        "    }\n",
+        "    fn unknown(value: serde_json::Value) -> Self {\n",
+        "        Self::Unknown(value)\n",
+        "    }\n",
+        "}\n",
+    ));
+    fits.then_some(out)
+}
+
+/// The body of an untagged union's `deserialize`: buffered or dispatched
+/// by kind, then each variant tried in turn. `None` for a layout left to
+/// the generic path.
+fn untagged_body(
+    types: &Types<'_>,
+    name: &str,
+    u: &UnionType,
+    variants: &[(String, String, &UnionVariant)],
+    out: &mut String,
+    fits: &mut bool,
+) -> Option<()> {
     match dispatch(types, u).call() {
         Some(call) => {
-            line(
-                &mut out,
-                &mut fits,
-                &format!("        let value = match {call} {{"),
-            );
+            line(out, fits, &format!("        let value = match {call} {{"));
             out.push_str(concat!(
                 "            u::Step::Done(v) => return Ok(v),\n",
                 "            u::Step::Buffered(value) => value,\n",
@@ -296,90 +369,48 @@ pub(super) fn union_text(
         }
         None => out.push_str("        let value = u::buffer(deserializer)?;\n"),
     }
-    match &u.discriminator {
-        None => {
-            out.push_str("        for _pass in u::passes() {\n");
-            for (vn, _, v) in &variants {
-                out.push_str("            if let Some(v) = u::attempt(&value) {\n");
-                let wrapped = if v.boxed {
-                    format!("Self::{vn}(Box::new(v))")
-                } else {
-                    format!("Self::{vn}(v)")
-                };
-                line(
-                    &mut out,
-                    &mut fits,
-                    &format!("                return Ok({wrapped});"),
-                );
-                out.push_str("            }\n");
-            }
-            out.push_str("        }\n");
-            let type_name = Literal::string(name).to_string();
-            let explains: Vec<String> = variants
-                .iter()
-                .map(|(_, ty, v)| format!("({}, u::explain::<{ty}>)", Literal::string(&v.name)))
-                .collect();
-            // Narrower than this, `prettyplease` may keep more on a line.
-            let flat = format!(
-                "            u::no_match(&value, {type_name}, &[{}]),",
-                explains.join(", ")
-            );
-            if flat.len() <= MARGIN + 8 {
-                return None;
-            }
-            out.push_str("        Err(\n            u::no_match(\n                &value,\n");
-            line(
-                &mut out,
-                &mut fits,
-                &format!("                {type_name},"),
-            );
-            let array = format!("                &[{}],", explains.join(", "));
-            if array.len() <= MARGIN {
-                out.push_str(&array);
-                out.push('\n');
-            } else if array.len() <= MARGIN + 3 {
-                return None;
-            } else {
-                out.push_str("                &[\n");
-                for e in &explains {
-                    line(&mut out, &mut fits, &format!("                    {e},"));
-                }
-                out.push_str("                ],\n");
-            }
-            out.push_str("            ),\n        )\n");
-        }
-        Some(prop) => {
-            line(
-                &mut out,
-                &mut fits,
-                &format!("        match u::tag(&value, {}) {{", Literal::string(prop)),
-            );
-            for (vn, _, v) in &variants {
-                if v.tags.is_empty() {
-                    return None;
-                }
-                let tags = v
-                    .tags
-                    .iter()
-                    .map(|t| Literal::string(t).to_string())
-                    .collect::<Vec<_>>()
-                    .join(" | ");
-                let wrap = if v.boxed {
-                    format!("|v| Self::{vn}(Box::new(v))")
-                } else {
-                    format!("Self::{vn}")
-                };
-                let arm = format!("            Some({tags}) => u::tagged(value).map({wrap}),");
-                fits &= arm.len() <= ARM_ONE_LINE;
-                out.push_str(&arm);
-                out.push('\n');
-            }
-            out.push_str("            _ => u::unknown(value).map(Self::Unknown),\n        }\n");
-        }
+    out.push_str("        for _pass in u::passes() {\n");
+    for (vn, _, v) in variants {
+        out.push_str("            if let Some(v) = u::attempt(&value) {\n");
+        let wrapped = if v.boxed {
+            format!("Self::{vn}(Box::new(v))")
+        } else {
+            format!("Self::{vn}(v)")
+        };
+        line(out, fits, &format!("                return Ok({wrapped});"));
+        out.push_str("            }\n");
     }
-    out.push_str("    }\n}\n");
-    // Type names are ASCII identifiers (`ident`).
-    fits.then_some(out)
+    out.push_str("        }\n");
+    let type_name = Literal::string(name).to_string();
+    let explains: Vec<String> = variants
+        .iter()
+        .map(|(_, ty, v)| format!("({}, u::explain::<{ty}>)", Literal::string(&v.name)))
+        .collect();
+    // Narrower than this, `prettyplease` may keep more on a line.
+    let flat = format!(
+        "            u::no_match(&value, {type_name}, &[{}]),",
+        explains.join(", ")
+    );
+    if flat.len() <= MARGIN + 8 {
+        return None;
+    }
+    out.push_str("        Err(\n            u::no_match(\n                &value,\n");
+    line(out, fits, &format!("                {type_name},"));
+    let array = format!("                &[{}],", explains.join(", "));
+    if array.len() <= MARGIN {
+        out.push_str(&array);
+        out.push('\n');
+    } else if array.len() <= MARGIN + 3 {
+        return None;
+    } else {
+        out.push_str("                &[\n");
+        for e in &explains {
+            line(out, fits, &format!("                    {e},"));
+        }
+        out.push_str("                ],\n");
+    }
+    out.push_str("            ),\n        )\n");
+    Some(())
 }
 
 #[cfg(test)]

@@ -280,7 +280,7 @@ pub(super) fn fuzz(
     if ready.is_empty() {
         return Ok(());
     }
-    // 2. Build (types only, like the round-trip programs).
+    // 2. Build (the API's features, no TLS, like the round-trip programs).
     let mut args: Vec<String> = [
         "build",
         "--message-format=json",
@@ -296,6 +296,7 @@ pub(super) fn fuzz(
     for &i in &ready {
         args.extend(["-p".into(), rows[i].krate.clone()]);
     }
+    args.extend(super::workspace::features_args(rows, &ready, true));
     let run = cargo_json(&args, &corpus_dir())?;
     let mut to_run = Vec::new();
     for &i in &ready {

@@ -43,8 +43,8 @@
 //! responses) are decoded into the generated type of their position,
 //! re-encoded and compared with the original. The program doing this is
 //! written here, not by the generator, as `examples/roundtrip_<crate>.rs` in
-//! each scratch crate, and built with `--no-default-features` (types only, no
-//! per-tag client code). Round-trip failures need triage (spec example that
+//! each scratch crate, and built with the API's own features but no TLS
+//! backend (a type some tags use is gated by their features). Round-trip failures need triage (spec example that
 //! violates its own schema, or a generator bug), so they are reported but do
 //! not fail a spec; a round-trip program that does not compile does.
 //!

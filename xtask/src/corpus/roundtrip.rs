@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::cargo::{cargo_json, is_summary, CargoRun};
 use super::row::Row;
+use super::workspace::features_args;
 use super::{corpus_dir, first_line, CheckMode};
 
 pub(super) fn example_name(krate: &str) -> String {
@@ -126,8 +127,8 @@ pub(super) fn roundtrip(
     jobs: usize,
     mode: CheckMode,
 ) -> Result<(), String> {
-    // Types only (`--no-default-features`): the per-tag client code is not
-    // needed to decode examples.
+    // No TLS (`--no-default-features`), but the API's features: a type only
+    // some tags' operations use is compiled with one of their features.
     let base: Vec<String> = [
         "build",
         "--message-format=json",
@@ -147,6 +148,7 @@ pub(super) fn roundtrip(
             for &i in with_cases {
                 args.extend(["-p".into(), rows[i].krate.clone()]);
             }
+            args.extend(features_args(rows, with_cases, true));
             run = cargo_json(&args, &corpus_dir())?;
         }
         CheckMode::PerCrate => {
@@ -156,6 +158,7 @@ pub(super) fn roundtrip(
                     "--manifest-path".into(),
                     rows[i].dir().join("Cargo.toml").display().to_string(),
                 ]);
+                args.extend(features_args(rows, &[i], false));
                 let one = cargo_json(&args, &rows[i].dir())?;
                 run.messages.extend(one.messages);
                 run.examples.extend(one.examples);
@@ -182,7 +185,7 @@ pub(super) fn roundtrip(
             ));
             rows[i]
                 .diagnostics
-                .push("--- round-trip build (--no-default-features --examples) ---".into());
+                .push("--- round-trip build (API features, no TLS, --examples) ---".into());
             rows[i].diagnostics.extend(
                 errors
                     .iter()

@@ -5,6 +5,7 @@ mod codegen;
 mod corpus;
 mod diff;
 mod generate;
+mod manifest;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

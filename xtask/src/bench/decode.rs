@@ -220,11 +220,15 @@ fn build(
         "[package]\nname = \"bench-decode\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nserde = \"1\"\nserde_json = \"1\"\nbytes = \"1\"\n",
     );
     for (g, path) in deps {
-        // Ours without default features: the types, no operations.
+        // Ours without TLS, with the API's features (its types are gated
+        // by the operations' features).
         let extra = if *g == Gen::Ours {
-            ", default-features = false"
+            format!(
+                ", default-features = false, features = {:?}",
+                crate::manifest::api_features(path)
+            )
         } else {
-            ""
+            String::new()
         };
         // Every generator names its crate after the spec, and Cargo takes
         // no two path packages of one name: each is copied and renamed.

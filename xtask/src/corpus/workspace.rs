@@ -193,6 +193,27 @@ pub(super) fn check_per_crate(
     Ok(())
 }
 
+/// `--features` arguments enabling each row's
+/// [`api_features`](crate::manifest::api_features) (for a
+/// workspace build, prefixed with the package's name).
+pub(super) fn features_args(rows: &[Row], picked: &[usize], qualified: bool) -> Vec<String> {
+    let features: Vec<String> = picked
+        .iter()
+        .flat_map(|&i| {
+            crate::manifest::api_features(&rows[i].dir())
+                .into_iter()
+                .map(move |f| match qualified {
+                    true => format!("{}/{f}", rows[i].krate),
+                    false => f,
+                })
+        })
+        .collect();
+    match features.is_empty() {
+        true => Vec::new(),
+        false => vec!["--features".into(), features.join(",")],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,65 +257,5 @@ mod tests {
         let mut row = Row::default();
         attribute(&mut row, &[]);
         assert!(!row.failed());
-    }
-}
-
-/// The API's own cargo features of a generated crate (its default features
-/// without the TLS backends): the round-trip and fuzz programs build with
-/// these and no TLS, since a type used only by some tags' operations is
-/// compiled only with one of their features.
-pub(super) fn api_features(dir: &Path) -> Vec<String> {
-    let Ok(manifest) = fs::read_to_string(dir.join("Cargo.toml")) else {
-        return Vec::new();
-    };
-    manifest
-        .lines()
-        .find_map(|l| l.strip_prefix("default = ["))
-        .map(|list| {
-            list.split('"')
-                .skip(1)
-                .step_by(2)
-                .filter(|f| !matches!(*f, "rustls" | "native-tls"))
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// `--features` arguments enabling each row's [`api_features`] (for a
-/// workspace build, prefixed with the package's name).
-pub(super) fn features_args(rows: &[Row], picked: &[usize], qualified: bool) -> Vec<String> {
-    let features: Vec<String> = picked
-        .iter()
-        .flat_map(|&i| {
-            api_features(&rows[i].dir())
-                .into_iter()
-                .map(move |f| match qualified {
-                    true => format!("{}/{f}", rows[i].krate),
-                    false => f,
-                })
-        })
-        .collect();
-    match features.is_empty() {
-        true => Vec::new(),
-        false => vec!["--features".into(), features.join(",")],
-    }
-}
-
-#[cfg(test)]
-mod api_features_tests {
-    #[test]
-    fn api_features_are_the_defaults_without_tls() {
-        let dir = std::env::temp_dir().join(format!("xtask-api-features-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(
-            dir.join("Cargo.toml"),
-            "[package]\nname = \"x\"\n\n[features]\ndefault = [\"tag-a\", \"path-b\", \"rustls\"]\ntag-a = []\n",
-        )
-        .unwrap();
-        assert_eq!(super::api_features(&dir), ["tag-a", "path-b"]);
-        std::fs::write(dir.join("Cargo.toml"), "[package]\nname = \"x\"\n").unwrap();
-        assert!(super::api_features(&dir).is_empty());
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

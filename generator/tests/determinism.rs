@@ -111,12 +111,9 @@ fn one_field_change_is_one_line_change() {
     assert_eq!(file, "src/api/types.rs");
     assert_eq!(
         before.trim(),
-        "\"owner_id\" => owner_id = crate::runtime::object::lenient(&mut __map)?,"
+        "\"owner_id\" => __map.maybe_lenient(&mut owner_id),"
     );
-    assert_eq!(
-        after.trim(),
-        "\"owner_id\" => owner_id = __map.next_value()?,"
-    );
+    assert_eq!(after.trim(), "\"owner_id\" => __map.maybe(&mut owner_id),");
 }
 
 #[test]

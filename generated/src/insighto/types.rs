@@ -98,9 +98,7 @@ impl<'de> serde::Deserialize<'de> for ContactUpdate {
 }
 impl crate::runtime::object::Object for ContactUpdate {
     const NAME: &'static str = "ContactUpdate";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut first_name = crate::runtime::Maybe::Absent;
         let mut last_name = crate::runtime::Maybe::Absent;
         let mut email = crate::runtime::Maybe::Absent;
@@ -115,29 +113,24 @@ impl crate::runtime::object::Object for ContactUpdate {
         let mut last_widget_id = crate::runtime::Maybe::Absent;
         let mut custom_fields = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "first_name" => first_name = __map.next_value()?,
-                "last_name" => last_name = __map.next_value()?,
-                "email" => email = __map.next_value()?,
-                "channels" => channels = crate::runtime::object::optional(&mut __map)?,
-                "user_attributes" => {
-                    user_attributes = crate::runtime::object::optional(&mut __map)?;
-                }
-                "last_seen" => last_seen = __map.next_value()?,
-                "last_sent" => last_sent = __map.next_value()?,
-                "org_id" => org_id = __map.next_value()?,
-                "first_assistant_id" => first_assistant_id = __map.next_value()?,
-                "last_assistant_id" => last_assistant_id = __map.next_value()?,
-                "first_widget_id" => first_widget_id = __map.next_value()?,
-                "last_widget_id" => last_widget_id = __map.next_value()?,
-                "custom_fields" => {
-                    custom_fields = crate::runtime::object::optional(&mut __map)?;
-                }
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "first_name" => __map.maybe(&mut first_name),
+                "last_name" => __map.maybe(&mut last_name),
+                "email" => __map.maybe(&mut email),
+                "channels" => __map.optional(&mut channels),
+                "user_attributes" => __map.optional(&mut user_attributes),
+                "last_seen" => __map.maybe(&mut last_seen),
+                "last_sent" => __map.maybe(&mut last_sent),
+                "org_id" => __map.maybe(&mut org_id),
+                "first_assistant_id" => __map.maybe(&mut first_assistant_id),
+                "last_assistant_id" => __map.maybe(&mut last_assistant_id),
+                "first_widget_id" => __map.maybe(&mut first_widget_id),
+                "last_widget_id" => __map.maybe(&mut last_widget_id),
+                "custom_fields" => __map.optional(&mut custom_fields),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
         Ok(Self {
             first_name,
@@ -202,22 +195,19 @@ impl<'de> serde::Deserialize<'de> for ContactUpdateResponse {
 }
 impl crate::runtime::object::Object for ContactUpdateResponse {
     const NAME: &'static str = "ContactUpdateResponse";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut message = crate::runtime::Maybe::Absent;
         let mut meta = None;
         let mut data = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "message" => message = __map.next_value()?,
-                "meta" => meta = crate::runtime::object::optional(&mut __map)?,
-                "data" => data = crate::runtime::object::optional(&mut __map)?,
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "message" => __map.maybe(&mut message),
+                "meta" => __map.optional(&mut meta),
+                "data" => __map.optional(&mut data),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
         Ok(Self { message, meta, data, extra })
     }
@@ -256,18 +246,15 @@ impl<'de> serde::Deserialize<'de> for HttpValidationError {
 }
 impl crate::runtime::object::Object for HttpValidationError {
     const NAME: &'static str = "HttpValidationError";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut detail = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "detail" => detail = crate::runtime::object::optional(&mut __map)?,
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "detail" => __map.optional(&mut detail),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
         Ok(Self { detail, extra })
     }
@@ -366,9 +353,7 @@ impl<'de> serde::Deserialize<'de> for IContactUpdate {
 }
 impl crate::runtime::object::Object for IContactUpdate {
     const NAME: &'static str = "IContactUpdate";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut first_name = crate::runtime::Maybe::Absent;
         let mut last_name = crate::runtime::Maybe::Absent;
         let mut email = crate::runtime::Maybe::Absent;
@@ -383,29 +368,24 @@ impl crate::runtime::object::Object for IContactUpdate {
         let mut last_widget_id = crate::runtime::Maybe::Absent;
         let mut custom_fields = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "first_name" => first_name = __map.next_value()?,
-                "last_name" => last_name = __map.next_value()?,
-                "email" => email = __map.next_value()?,
-                "channels" => channels = crate::runtime::object::optional(&mut __map)?,
-                "user_attributes" => {
-                    user_attributes = crate::runtime::object::optional(&mut __map)?;
-                }
-                "last_seen" => last_seen = __map.next_value()?,
-                "last_sent" => last_sent = __map.next_value()?,
-                "org_id" => org_id = __map.next_value()?,
-                "first_assistant_id" => first_assistant_id = __map.next_value()?,
-                "last_assistant_id" => last_assistant_id = __map.next_value()?,
-                "first_widget_id" => first_widget_id = __map.next_value()?,
-                "last_widget_id" => last_widget_id = __map.next_value()?,
-                "custom_fields" => {
-                    custom_fields = crate::runtime::object::optional(&mut __map)?;
-                }
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "first_name" => __map.maybe(&mut first_name),
+                "last_name" => __map.maybe(&mut last_name),
+                "email" => __map.maybe(&mut email),
+                "channels" => __map.optional(&mut channels),
+                "user_attributes" => __map.optional(&mut user_attributes),
+                "last_seen" => __map.maybe(&mut last_seen),
+                "last_sent" => __map.maybe(&mut last_sent),
+                "org_id" => __map.maybe(&mut org_id),
+                "first_assistant_id" => __map.maybe(&mut first_assistant_id),
+                "last_assistant_id" => __map.maybe(&mut last_assistant_id),
+                "first_widget_id" => __map.maybe(&mut first_widget_id),
+                "last_widget_id" => __map.maybe(&mut last_widget_id),
+                "custom_fields" => __map.optional(&mut custom_fields),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
         Ok(Self {
             first_name,
@@ -471,22 +451,19 @@ impl<'de> serde::Deserialize<'de> for ValidationError {
 }
 impl crate::runtime::object::Object for ValidationError {
     const NAME: &'static str = "ValidationError";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut loc = None;
         let mut msg = None;
         let mut r#type = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "loc" => loc = crate::runtime::object::optional(&mut __map)?,
-                "msg" => msg = crate::runtime::object::optional(&mut __map)?,
-                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "loc" => __map.optional(&mut loc),
+                "msg" => __map.optional(&mut msg),
+                "type" => __map.optional(&mut r#type),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
         Ok(Self { loc, msg, r#type, extra })
     }

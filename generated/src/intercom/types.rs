@@ -40,30 +40,30 @@ impl<'de> serde::Deserialize<'de> for AddressableReference {
 }
 impl crate::runtime::object::Object for AddressableReference {
     const NAME: &'static str = "AddressableReference";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut id = None;
         let mut url = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => r#type = Some(__map.next_value()?),
-                "id" => id = Some(__map.next_value()?),
-                "url" => url = Some(__map.next_value()?),
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "type" => __map.value(&mut r#type),
+                "id" => __map.value(&mut id),
+                "url" => __map.value(&mut url),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
-        let __missing = <A::Error as serde::de::Error>::missing_field;
-        Ok(Self {
-            r#type: r#type.ok_or_else(|| __missing("type"))?,
-            id: id.ok_or_else(|| __missing("id"))?,
-            url: url.ok_or_else(|| __missing("url"))?,
-            extra,
-        })
+        let Some(r#type) = r#type else {
+            return Err(__map.missing("type"));
+        };
+        let Some(id) = id else {
+            return Err(__map.missing("id"));
+        };
+        let Some(url) = url else {
+            return Err(__map.missing("url"));
+        };
+        Ok(Self { r#type, id, url, extra })
     }
 }
 /// The required fields of [`AddressableReference`], for [`AddressableReference::new`]: named, so that two of the same type cannot be swapped.
@@ -326,9 +326,7 @@ impl<'de> serde::Deserialize<'de> for Contact {
 }
 impl crate::runtime::object::Object for Contact {
     const NAME: &'static str = "Contact";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut id = None;
         let mut workspace_id = None;
@@ -384,160 +382,181 @@ impl crate::runtime::object::Object for Contact {
         let mut utm_term = crate::runtime::Maybe::Absent;
         let mut referrer = crate::runtime::Maybe::Absent;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
-                "id" => id = Some(__map.next_value()?),
-                "workspace_id" => workspace_id = Some(__map.next_value()?),
-                "external_id" => external_id = Some(__map.next_value()?),
-                "role" => role = Some(__map.next_value()?),
-                "email" => email = crate::runtime::object::optional(&mut __map)?,
-                "email_domain" => {
-                    email_domain = crate::runtime::object::optional(&mut __map)?;
-                }
-                "phone" => phone = Some(__map.next_value()?),
-                "formatted_phone" => formatted_phone = __map.next_value()?,
-                "name" => name = Some(__map.next_value()?),
-                "avatar" => avatar = Some(__map.next_value()?),
-                "owner_id" => {
-                    owner_id = Some(crate::runtime::object::lenient(&mut __map)?);
-                }
-                "social_profiles" => social_profiles = Some(__map.next_value()?),
-                "has_hard_bounced" => {
-                    has_hard_bounced = Some(crate::runtime::object::lenient(&mut __map)?);
-                }
-                "marked_email_as_spam" => {
-                    marked_email_as_spam = Some(
-                        crate::runtime::object::lenient(&mut __map)?,
-                    );
-                }
+                "type" => __map.optional(&mut r#type),
+                "id" => __map.value(&mut id),
+                "workspace_id" => __map.value(&mut workspace_id),
+                "external_id" => __map.value(&mut external_id),
+                "role" => __map.value(&mut role),
+                "email" => __map.optional(&mut email),
+                "email_domain" => __map.optional(&mut email_domain),
+                "phone" => __map.value(&mut phone),
+                "formatted_phone" => __map.maybe(&mut formatted_phone),
+                "name" => __map.value(&mut name),
+                "avatar" => __map.value(&mut avatar),
+                "owner_id" => __map.lenient(&mut owner_id),
+                "social_profiles" => __map.value(&mut social_profiles),
+                "has_hard_bounced" => __map.lenient(&mut has_hard_bounced),
+                "marked_email_as_spam" => __map.lenient(&mut marked_email_as_spam),
                 "unsubscribed_from_emails" => {
-                    unsubscribed_from_emails = Some(
-                        crate::runtime::object::lenient(&mut __map)?,
-                    );
+                    __map.lenient(&mut unsubscribed_from_emails)
                 }
-                "created_at" => {
-                    created_at = Some(crate::runtime::object::lenient(&mut __map)?);
-                }
-                "updated_at" => {
-                    updated_at = Some(crate::runtime::object::lenient(&mut __map)?);
-                }
-                "signed_up_at" => {
-                    signed_up_at = Some(crate::runtime::object::lenient(&mut __map)?);
-                }
-                "last_seen_at" => {
-                    last_seen_at = Some(crate::runtime::object::lenient(&mut __map)?);
-                }
-                "last_replied_at" => {
-                    last_replied_at = Some(crate::runtime::object::lenient(&mut __map)?);
-                }
-                "last_contacted_at" => {
-                    last_contacted_at = Some(
-                        crate::runtime::object::lenient(&mut __map)?,
-                    );
-                }
-                "last_email_opened_at" => {
-                    last_email_opened_at = Some(
-                        crate::runtime::object::lenient(&mut __map)?,
-                    );
-                }
-                "last_email_clicked_at" => {
-                    last_email_clicked_at = Some(
-                        crate::runtime::object::lenient(&mut __map)?,
-                    );
-                }
-                "language_override" => language_override = Some(__map.next_value()?),
-                "browser" => browser = Some(__map.next_value()?),
-                "browser_version" => browser_version = Some(__map.next_value()?),
-                "browser_language" => browser_language = Some(__map.next_value()?),
-                "os" => os = Some(__map.next_value()?),
-                "location" => location = Some(__map.next_value()?),
-                "android_app_name" => android_app_name = __map.next_value()?,
-                "android_app_version" => android_app_version = __map.next_value()?,
-                "android_device" => android_device = __map.next_value()?,
-                "android_os_version" => android_os_version = __map.next_value()?,
-                "android_sdk_version" => android_sdk_version = __map.next_value()?,
-                "android_last_seen_at" => {
-                    android_last_seen_at = crate::runtime::object::lenient(&mut __map)?;
-                }
-                "ios_app_name" => ios_app_name = __map.next_value()?,
-                "ios_app_version" => ios_app_version = __map.next_value()?,
-                "ios_device" => ios_device = __map.next_value()?,
-                "ios_os_version" => ios_os_version = __map.next_value()?,
-                "ios_sdk_version" => ios_sdk_version = __map.next_value()?,
-                "ios_last_seen_at" => {
-                    ios_last_seen_at = crate::runtime::object::lenient(&mut __map)?;
-                }
-                "custom_attributes" => {
-                    custom_attributes = crate::runtime::object::optional(&mut __map)?;
-                }
-                "tags" => tags = crate::runtime::object::optional(&mut __map)?,
-                "notes" => notes = crate::runtime::object::optional(&mut __map)?,
-                "companies" => companies = crate::runtime::object::optional(&mut __map)?,
+                "created_at" => __map.lenient(&mut created_at),
+                "updated_at" => __map.lenient(&mut updated_at),
+                "signed_up_at" => __map.lenient(&mut signed_up_at),
+                "last_seen_at" => __map.lenient(&mut last_seen_at),
+                "last_replied_at" => __map.lenient(&mut last_replied_at),
+                "last_contacted_at" => __map.lenient(&mut last_contacted_at),
+                "last_email_opened_at" => __map.lenient(&mut last_email_opened_at),
+                "last_email_clicked_at" => __map.lenient(&mut last_email_clicked_at),
+                "language_override" => __map.value(&mut language_override),
+                "browser" => __map.value(&mut browser),
+                "browser_version" => __map.value(&mut browser_version),
+                "browser_language" => __map.value(&mut browser_language),
+                "os" => __map.value(&mut os),
+                "location" => __map.value(&mut location),
+                "android_app_name" => __map.maybe(&mut android_app_name),
+                "android_app_version" => __map.maybe(&mut android_app_version),
+                "android_device" => __map.maybe(&mut android_device),
+                "android_os_version" => __map.maybe(&mut android_os_version),
+                "android_sdk_version" => __map.maybe(&mut android_sdk_version),
+                "android_last_seen_at" => __map.maybe_lenient(&mut android_last_seen_at),
+                "ios_app_name" => __map.maybe(&mut ios_app_name),
+                "ios_app_version" => __map.maybe(&mut ios_app_version),
+                "ios_device" => __map.maybe(&mut ios_device),
+                "ios_os_version" => __map.maybe(&mut ios_os_version),
+                "ios_sdk_version" => __map.maybe(&mut ios_sdk_version),
+                "ios_last_seen_at" => __map.maybe_lenient(&mut ios_last_seen_at),
+                "custom_attributes" => __map.optional(&mut custom_attributes),
+                "tags" => __map.optional(&mut tags),
+                "notes" => __map.optional(&mut notes),
+                "companies" => __map.optional(&mut companies),
                 "opted_out_subscription_types" => {
-                    opted_out_subscription_types = crate::runtime::object::optional(
-                        &mut __map,
-                    )?;
+                    __map.optional(&mut opted_out_subscription_types)
                 }
                 "opted_in_subscription_types" => {
-                    opted_in_subscription_types = crate::runtime::object::optional(
-                        &mut __map,
-                    )?;
+                    __map.optional(&mut opted_in_subscription_types)
                 }
-                "utm_campaign" => utm_campaign = __map.next_value()?,
-                "utm_content" => utm_content = __map.next_value()?,
-                "utm_medium" => utm_medium = __map.next_value()?,
-                "utm_source" => utm_source = __map.next_value()?,
-                "utm_term" => utm_term = __map.next_value()?,
-                "referrer" => referrer = __map.next_value()?,
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "utm_campaign" => __map.maybe(&mut utm_campaign),
+                "utm_content" => __map.maybe(&mut utm_content),
+                "utm_medium" => __map.maybe(&mut utm_medium),
+                "utm_source" => __map.maybe(&mut utm_source),
+                "utm_term" => __map.maybe(&mut utm_term),
+                "referrer" => __map.maybe(&mut referrer),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
-        let __missing = <A::Error as serde::de::Error>::missing_field;
+        let Some(id) = id else {
+            return Err(__map.missing("id"));
+        };
+        let Some(workspace_id) = workspace_id else {
+            return Err(__map.missing("workspace_id"));
+        };
+        let Some(external_id) = external_id else {
+            return Err(__map.missing("external_id"));
+        };
+        let Some(role) = role else {
+            return Err(__map.missing("role"));
+        };
+        let Some(phone) = phone else {
+            return Err(__map.missing("phone"));
+        };
+        let Some(name) = name else {
+            return Err(__map.missing("name"));
+        };
+        let Some(avatar) = avatar else {
+            return Err(__map.missing("avatar"));
+        };
+        let Some(owner_id) = owner_id else {
+            return Err(__map.missing("owner_id"));
+        };
+        let Some(social_profiles) = social_profiles else {
+            return Err(__map.missing("social_profiles"));
+        };
+        let Some(has_hard_bounced) = has_hard_bounced else {
+            return Err(__map.missing("has_hard_bounced"));
+        };
+        let Some(marked_email_as_spam) = marked_email_as_spam else {
+            return Err(__map.missing("marked_email_as_spam"));
+        };
+        let Some(unsubscribed_from_emails) = unsubscribed_from_emails else {
+            return Err(__map.missing("unsubscribed_from_emails"));
+        };
+        let Some(created_at) = created_at else {
+            return Err(__map.missing("created_at"));
+        };
+        let Some(updated_at) = updated_at else {
+            return Err(__map.missing("updated_at"));
+        };
+        let Some(signed_up_at) = signed_up_at else {
+            return Err(__map.missing("signed_up_at"));
+        };
+        let Some(last_seen_at) = last_seen_at else {
+            return Err(__map.missing("last_seen_at"));
+        };
+        let Some(last_replied_at) = last_replied_at else {
+            return Err(__map.missing("last_replied_at"));
+        };
+        let Some(last_contacted_at) = last_contacted_at else {
+            return Err(__map.missing("last_contacted_at"));
+        };
+        let Some(last_email_opened_at) = last_email_opened_at else {
+            return Err(__map.missing("last_email_opened_at"));
+        };
+        let Some(last_email_clicked_at) = last_email_clicked_at else {
+            return Err(__map.missing("last_email_clicked_at"));
+        };
+        let Some(language_override) = language_override else {
+            return Err(__map.missing("language_override"));
+        };
+        let Some(browser) = browser else {
+            return Err(__map.missing("browser"));
+        };
+        let Some(browser_version) = browser_version else {
+            return Err(__map.missing("browser_version"));
+        };
+        let Some(browser_language) = browser_language else {
+            return Err(__map.missing("browser_language"));
+        };
+        let Some(os) = os else {
+            return Err(__map.missing("os"));
+        };
+        let Some(location) = location else {
+            return Err(__map.missing("location"));
+        };
         Ok(Self {
             r#type,
-            id: id.ok_or_else(|| __missing("id"))?,
-            workspace_id: workspace_id.ok_or_else(|| __missing("workspace_id"))?,
-            external_id: external_id.ok_or_else(|| __missing("external_id"))?,
-            role: role.ok_or_else(|| __missing("role"))?,
+            id,
+            workspace_id,
+            external_id,
+            role,
             email,
             email_domain,
-            phone: phone.ok_or_else(|| __missing("phone"))?,
+            phone,
             formatted_phone,
-            name: name.ok_or_else(|| __missing("name"))?,
-            avatar: avatar.ok_or_else(|| __missing("avatar"))?,
-            owner_id: owner_id.ok_or_else(|| __missing("owner_id"))?,
-            social_profiles: social_profiles
-                .ok_or_else(|| __missing("social_profiles"))?,
-            has_hard_bounced: has_hard_bounced
-                .ok_or_else(|| __missing("has_hard_bounced"))?,
-            marked_email_as_spam: marked_email_as_spam
-                .ok_or_else(|| __missing("marked_email_as_spam"))?,
-            unsubscribed_from_emails: unsubscribed_from_emails
-                .ok_or_else(|| __missing("unsubscribed_from_emails"))?,
-            created_at: created_at.ok_or_else(|| __missing("created_at"))?,
-            updated_at: updated_at.ok_or_else(|| __missing("updated_at"))?,
-            signed_up_at: signed_up_at.ok_or_else(|| __missing("signed_up_at"))?,
-            last_seen_at: last_seen_at.ok_or_else(|| __missing("last_seen_at"))?,
-            last_replied_at: last_replied_at
-                .ok_or_else(|| __missing("last_replied_at"))?,
-            last_contacted_at: last_contacted_at
-                .ok_or_else(|| __missing("last_contacted_at"))?,
-            last_email_opened_at: last_email_opened_at
-                .ok_or_else(|| __missing("last_email_opened_at"))?,
-            last_email_clicked_at: last_email_clicked_at
-                .ok_or_else(|| __missing("last_email_clicked_at"))?,
-            language_override: language_override
-                .ok_or_else(|| __missing("language_override"))?,
-            browser: browser.ok_or_else(|| __missing("browser"))?,
-            browser_version: browser_version
-                .ok_or_else(|| __missing("browser_version"))?,
-            browser_language: browser_language
-                .ok_or_else(|| __missing("browser_language"))?,
-            os: os.ok_or_else(|| __missing("os"))?,
-            location: location.ok_or_else(|| __missing("location"))?,
+            name,
+            avatar,
+            owner_id,
+            social_profiles,
+            has_hard_bounced,
+            marked_email_as_spam,
+            unsubscribed_from_emails,
+            created_at,
+            updated_at,
+            signed_up_at,
+            last_seen_at,
+            last_replied_at,
+            last_contacted_at,
+            last_email_opened_at,
+            last_email_clicked_at,
+            language_override,
+            browser,
+            browser_version,
+            browser_language,
+            os,
+            location,
             android_app_name,
             android_app_version,
             android_device,
@@ -698,20 +717,17 @@ impl<'de> serde::Deserialize<'de> for ContactAvatar {
 }
 impl crate::runtime::object::Object for ContactAvatar {
     const NAME: &'static str = "ContactAvatar";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut image_url = crate::runtime::Maybe::Absent;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
-                "image_url" => image_url = __map.next_value()?,
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "type" => __map.optional(&mut r#type),
+                "image_url" => __map.maybe(&mut image_url),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
         Ok(Self { r#type, image_url, extra })
     }
@@ -763,38 +779,39 @@ impl<'de> serde::Deserialize<'de> for ContactCompanies {
 }
 impl crate::runtime::object::Object for ContactCompanies {
     const NAME: &'static str = "ContactCompanies";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut data = None;
         let mut url = None;
         let mut total_count = None;
         let mut has_more = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
-                "data" => data = crate::runtime::object::optional(&mut __map)?,
-                "url" => url = Some(__map.next_value()?),
-                "total_count" => {
-                    total_count = Some(crate::runtime::object::lenient(&mut __map)?);
-                }
-                "has_more" => {
-                    has_more = Some(crate::runtime::object::lenient(&mut __map)?);
-                }
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "type" => __map.optional(&mut r#type),
+                "data" => __map.optional(&mut data),
+                "url" => __map.value(&mut url),
+                "total_count" => __map.lenient(&mut total_count),
+                "has_more" => __map.lenient(&mut has_more),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
-        let __missing = <A::Error as serde::de::Error>::missing_field;
+        let Some(url) = url else {
+            return Err(__map.missing("url"));
+        };
+        let Some(total_count) = total_count else {
+            return Err(__map.missing("total_count"));
+        };
+        let Some(has_more) = has_more else {
+            return Err(__map.missing("has_more"));
+        };
         Ok(Self {
             r#type,
             data,
-            url: url.ok_or_else(|| __missing("url"))?,
-            total_count: total_count.ok_or_else(|| __missing("total_count"))?,
-            has_more: has_more.ok_or_else(|| __missing("has_more"))?,
+            url,
+            total_count,
+            has_more,
             extra,
         })
     }
@@ -854,30 +871,30 @@ impl<'de> serde::Deserialize<'de> for ContactCompany {
 }
 impl crate::runtime::object::Object for ContactCompany {
     const NAME: &'static str = "ContactCompany";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut r#type = None;
         let mut url = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "id" => id = Some(__map.next_value()?),
-                "type" => r#type = Some(__map.next_value()?),
-                "url" => url = Some(__map.next_value()?),
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "id" => __map.value(&mut id),
+                "type" => __map.value(&mut r#type),
+                "url" => __map.value(&mut url),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
-        let __missing = <A::Error as serde::de::Error>::missing_field;
-        Ok(Self {
-            id: id.ok_or_else(|| __missing("id"))?,
-            r#type: r#type.ok_or_else(|| __missing("type"))?,
-            url: url.ok_or_else(|| __missing("url"))?,
-            extra,
-        })
+        let Some(id) = id else {
+            return Err(__map.missing("id"));
+        };
+        let Some(r#type) = r#type else {
+            return Err(__map.missing("type"));
+        };
+        let Some(url) = url else {
+            return Err(__map.missing("url"));
+        };
+        Ok(Self { id, r#type, url, extra })
     }
 }
 /// The required fields of [`ContactCompany`], for [`ContactCompany::new`]: named, so that two of the same type cannot be swapped.
@@ -964,9 +981,7 @@ impl<'de> serde::Deserialize<'de> for ContactLocation {
 }
 impl crate::runtime::object::Object for ContactLocation {
     const NAME: &'static str = "ContactLocation";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut country = crate::runtime::Maybe::Absent;
         let mut region = crate::runtime::Maybe::Absent;
@@ -974,22 +989,23 @@ impl crate::runtime::object::Object for ContactLocation {
         let mut country_code = crate::runtime::Maybe::Absent;
         let mut continent_code = crate::runtime::Maybe::Absent;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => r#type = Some(__map.next_value()?),
-                "country" => country = __map.next_value()?,
-                "region" => region = __map.next_value()?,
-                "city" => city = __map.next_value()?,
-                "country_code" => country_code = __map.next_value()?,
-                "continent_code" => continent_code = __map.next_value()?,
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "type" => __map.value(&mut r#type),
+                "country" => __map.maybe(&mut country),
+                "region" => __map.maybe(&mut region),
+                "city" => __map.maybe(&mut city),
+                "country_code" => __map.maybe(&mut country_code),
+                "continent_code" => __map.maybe(&mut continent_code),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
-        let __missing = <A::Error as serde::de::Error>::missing_field;
+        let Some(r#type) = r#type else {
+            return Err(__map.missing("type"));
+        };
         Ok(Self {
-            r#type: r#type.ok_or_else(|| __missing("type"))?,
+            r#type,
             country,
             region,
             city,
@@ -1064,38 +1080,42 @@ impl<'de> serde::Deserialize<'de> for ContactNotes {
 }
 impl crate::runtime::object::Object for ContactNotes {
     const NAME: &'static str = "ContactNotes";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut data = None;
         let mut url = None;
         let mut total_count = None;
         let mut has_more = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
-                "data" => data = Some(__map.next_value()?),
-                "url" => url = Some(__map.next_value()?),
-                "total_count" => {
-                    total_count = Some(crate::runtime::object::lenient(&mut __map)?);
-                }
-                "has_more" => {
-                    has_more = Some(crate::runtime::object::lenient(&mut __map)?);
-                }
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "type" => __map.optional(&mut r#type),
+                "data" => __map.value(&mut data),
+                "url" => __map.value(&mut url),
+                "total_count" => __map.lenient(&mut total_count),
+                "has_more" => __map.lenient(&mut has_more),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
-        let __missing = <A::Error as serde::de::Error>::missing_field;
+        let Some(data) = data else {
+            return Err(__map.missing("data"));
+        };
+        let Some(url) = url else {
+            return Err(__map.missing("url"));
+        };
+        let Some(total_count) = total_count else {
+            return Err(__map.missing("total_count"));
+        };
+        let Some(has_more) = has_more else {
+            return Err(__map.missing("has_more"));
+        };
         Ok(Self {
             r#type,
-            data: data.ok_or_else(|| __missing("data"))?,
-            url: url.ok_or_else(|| __missing("url"))?,
-            total_count: total_count.ok_or_else(|| __missing("total_count"))?,
-            has_more: has_more.ok_or_else(|| __missing("has_more"))?,
+            data,
+            url,
+            total_count,
+            has_more,
             extra,
         })
     }
@@ -1228,27 +1248,22 @@ impl<'de> serde::Deserialize<'de> for ContactSocialProfiles {
 }
 impl crate::runtime::object::Object for ContactSocialProfiles {
     const NAME: &'static str = "ContactSocialProfiles";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut data = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
-                "data" => data = Some(__map.next_value()?),
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "type" => __map.optional(&mut r#type),
+                "data" => __map.value(&mut data),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
-        let __missing = <A::Error as serde::de::Error>::missing_field;
-        Ok(Self {
-            r#type,
-            data: data.ok_or_else(|| __missing("data"))?,
-            extra,
-        })
+        let Some(data) = data else {
+            return Err(__map.missing("data"));
+        };
+        Ok(Self { r#type, data, extra })
     }
 }
 impl ContactSocialProfiles {
@@ -1306,38 +1321,42 @@ impl<'de> serde::Deserialize<'de> for ContactSubscriptionTypes {
 }
 impl crate::runtime::object::Object for ContactSubscriptionTypes {
     const NAME: &'static str = "ContactSubscriptionTypes";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut data = None;
         let mut url = None;
         let mut total_count = None;
         let mut has_more = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
-                "data" => data = Some(__map.next_value()?),
-                "url" => url = Some(__map.next_value()?),
-                "total_count" => {
-                    total_count = Some(crate::runtime::object::lenient(&mut __map)?);
-                }
-                "has_more" => {
-                    has_more = Some(crate::runtime::object::lenient(&mut __map)?);
-                }
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "type" => __map.optional(&mut r#type),
+                "data" => __map.value(&mut data),
+                "url" => __map.value(&mut url),
+                "total_count" => __map.lenient(&mut total_count),
+                "has_more" => __map.lenient(&mut has_more),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
-        let __missing = <A::Error as serde::de::Error>::missing_field;
+        let Some(data) = data else {
+            return Err(__map.missing("data"));
+        };
+        let Some(url) = url else {
+            return Err(__map.missing("url"));
+        };
+        let Some(total_count) = total_count else {
+            return Err(__map.missing("total_count"));
+        };
+        let Some(has_more) = has_more else {
+            return Err(__map.missing("has_more"));
+        };
         Ok(Self {
             r#type,
-            data: data.ok_or_else(|| __missing("data"))?,
-            url: url.ok_or_else(|| __missing("url"))?,
-            total_count: total_count.ok_or_else(|| __missing("total_count"))?,
-            has_more: has_more.ok_or_else(|| __missing("has_more"))?,
+            data,
+            url,
+            total_count,
+            has_more,
             extra,
         })
     }
@@ -1413,38 +1432,42 @@ impl<'de> serde::Deserialize<'de> for ContactTags {
 }
 impl crate::runtime::object::Object for ContactTags {
     const NAME: &'static str = "ContactTags";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut data = None;
         let mut url = None;
         let mut total_count = None;
         let mut has_more = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
-                "data" => data = Some(__map.next_value()?),
-                "url" => url = Some(__map.next_value()?),
-                "total_count" => {
-                    total_count = Some(crate::runtime::object::lenient(&mut __map)?);
-                }
-                "has_more" => {
-                    has_more = Some(crate::runtime::object::lenient(&mut __map)?);
-                }
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "type" => __map.optional(&mut r#type),
+                "data" => __map.value(&mut data),
+                "url" => __map.value(&mut url),
+                "total_count" => __map.lenient(&mut total_count),
+                "has_more" => __map.lenient(&mut has_more),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
-        let __missing = <A::Error as serde::de::Error>::missing_field;
+        let Some(data) = data else {
+            return Err(__map.missing("data"));
+        };
+        let Some(url) = url else {
+            return Err(__map.missing("url"));
+        };
+        let Some(total_count) = total_count else {
+            return Err(__map.missing("total_count"));
+        };
+        let Some(has_more) = has_more else {
+            return Err(__map.missing("has_more"));
+        };
         Ok(Self {
             r#type,
-            data: data.ok_or_else(|| __missing("data"))?,
-            url: url.ok_or_else(|| __missing("url"))?,
-            total_count: total_count.ok_or_else(|| __missing("total_count"))?,
-            has_more: has_more.ok_or_else(|| __missing("has_more"))?,
+            data,
+            url,
+            total_count,
+            has_more,
             extra,
         })
     }
@@ -1513,28 +1536,30 @@ impl<'de> serde::Deserialize<'de> for Error {
 }
 impl crate::runtime::object::Object for Error {
     const NAME: &'static str = "Error";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut request_id = crate::runtime::Maybe::Absent;
         let mut errors = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => r#type = Some(__map.next_value()?),
-                "request_id" => request_id = __map.next_value()?,
-                "errors" => errors = Some(__map.next_value()?),
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "type" => __map.value(&mut r#type),
+                "request_id" => __map.maybe(&mut request_id),
+                "errors" => __map.value(&mut errors),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
-        let __missing = <A::Error as serde::de::Error>::missing_field;
+        let Some(r#type) = r#type else {
+            return Err(__map.missing("type"));
+        };
+        let Some(errors) = errors else {
+            return Err(__map.missing("errors"));
+        };
         Ok(Self {
-            r#type: r#type.ok_or_else(|| __missing("type"))?,
+            r#type,
             request_id,
-            errors: errors.ok_or_else(|| __missing("errors"))?,
+            errors,
             extra,
         })
     }
@@ -1590,26 +1615,25 @@ impl<'de> serde::Deserialize<'de> for ErrorItem {
 }
 impl crate::runtime::object::Object for ErrorItem {
     const NAME: &'static str = "ErrorItem";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut code = None;
         let mut message = crate::runtime::Maybe::Absent;
         let mut field = crate::runtime::Maybe::Absent;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "code" => code = Some(__map.next_value()?),
-                "message" => message = __map.next_value()?,
-                "field" => field = __map.next_value()?,
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "code" => __map.value(&mut code),
+                "message" => __map.maybe(&mut message),
+                "field" => __map.maybe(&mut field),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
-        let __missing = <A::Error as serde::de::Error>::missing_field;
+        let Some(code) = code else {
+            return Err(__map.missing("code"));
+        };
         Ok(Self {
-            code: code.ok_or_else(|| __missing("code"))?,
+            code,
             message,
             field,
             extra,
@@ -1794,30 +1818,30 @@ impl<'de> serde::Deserialize<'de> for SocialProfile {
 }
 impl crate::runtime::object::Object for SocialProfile {
     const NAME: &'static str = "SocialProfile";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut name = None;
         let mut url = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => r#type = Some(__map.next_value()?),
-                "name" => name = Some(__map.next_value()?),
-                "url" => url = Some(__map.next_value()?),
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "type" => __map.value(&mut r#type),
+                "name" => __map.value(&mut name),
+                "url" => __map.value(&mut url),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
-        let __missing = <A::Error as serde::de::Error>::missing_field;
-        Ok(Self {
-            r#type: r#type.ok_or_else(|| __missing("type"))?,
-            name: name.ok_or_else(|| __missing("name"))?,
-            url: url.ok_or_else(|| __missing("url"))?,
-            extra,
-        })
+        let Some(r#type) = r#type else {
+            return Err(__map.missing("type"));
+        };
+        let Some(name) = name else {
+            return Err(__map.missing("name"));
+        };
+        let Some(url) = url else {
+            return Err(__map.missing("url"));
+        };
+        Ok(Self { r#type, name, url, extra })
     }
 }
 /// The required fields of [`SocialProfile`], for [`SocialProfile::new`]: named, so that two of the same type cannot be swapped.
@@ -1931,9 +1955,7 @@ impl<'de> serde::Deserialize<'de> for UpdateContactRequest {
 }
 impl crate::runtime::object::Object for UpdateContactRequest {
     const NAME: &'static str = "UpdateContactRequest";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut role = None;
         let mut external_id = None;
         let mut email = None;
@@ -1946,33 +1968,24 @@ impl crate::runtime::object::Object for UpdateContactRequest {
         let mut unsubscribed_from_emails = crate::runtime::Maybe::Absent;
         let mut custom_attributes = crate::runtime::Maybe::Absent;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "role" => role = crate::runtime::object::optional(&mut __map)?,
-                "external_id" => {
-                    external_id = crate::runtime::object::optional(&mut __map)?;
-                }
-                "email" => email = crate::runtime::object::optional(&mut __map)?,
-                "phone" => phone = __map.next_value()?,
-                "name" => name = __map.next_value()?,
-                "avatar" => avatar = __map.next_value()?,
-                "signed_up_at" => {
-                    signed_up_at = crate::runtime::object::lenient(&mut __map)?;
-                }
-                "last_seen_at" => {
-                    last_seen_at = crate::runtime::object::lenient(&mut __map)?;
-                }
-                "owner_id" => owner_id = crate::runtime::object::lenient(&mut __map)?,
+                "role" => __map.optional(&mut role),
+                "external_id" => __map.optional(&mut external_id),
+                "email" => __map.optional(&mut email),
+                "phone" => __map.maybe(&mut phone),
+                "name" => __map.maybe(&mut name),
+                "avatar" => __map.maybe(&mut avatar),
+                "signed_up_at" => __map.maybe_lenient(&mut signed_up_at),
+                "last_seen_at" => __map.maybe_lenient(&mut last_seen_at),
+                "owner_id" => __map.maybe_lenient(&mut owner_id),
                 "unsubscribed_from_emails" => {
-                    unsubscribed_from_emails = crate::runtime::object::lenient(
-                        &mut __map,
-                    )?;
+                    __map.maybe_lenient(&mut unsubscribed_from_emails)
                 }
-                "custom_attributes" => custom_attributes = __map.next_value()?,
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "custom_attributes" => __map.maybe(&mut custom_attributes),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
         Ok(Self {
             role,

@@ -49,26 +49,21 @@ impl<'de> serde::Deserialize<'de> for Company {
 }
 impl crate::runtime::object::Object for Company {
     const NAME: &'static str = "Company";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut id = None;
         let mut company_id = None;
         let mut name = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
-                "id" => id = crate::runtime::object::optional(&mut __map)?,
-                "company_id" => {
-                    company_id = crate::runtime::object::optional(&mut __map)?;
-                }
-                "name" => name = crate::runtime::object::optional(&mut __map)?,
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "type" => __map.optional(&mut r#type),
+                "id" => __map.optional(&mut id),
+                "company_id" => __map.optional(&mut company_id),
+                "name" => __map.optional(&mut name),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
         Ok(Self {
             r#type,
@@ -116,20 +111,17 @@ impl<'de> serde::Deserialize<'de> for CompanyList {
 }
 impl crate::runtime::object::Object for CompanyList {
     const NAME: &'static str = "CompanyList";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut companies = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
-                "companies" => companies = crate::runtime::object::optional(&mut __map)?,
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "type" => __map.optional(&mut r#type),
+                "companies" => __map.optional(&mut companies),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
         Ok(Self { r#type, companies, extra })
     }
@@ -171,20 +163,17 @@ impl<'de> serde::Deserialize<'de> for Error {
 }
 impl crate::runtime::object::Object for Error {
     const NAME: &'static str = "Error";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut errors = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
-                "errors" => errors = crate::runtime::object::optional(&mut __map)?,
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "type" => __map.optional(&mut r#type),
+                "errors" => __map.optional(&mut errors),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
         Ok(Self { r#type, errors, extra })
     }
@@ -226,20 +215,17 @@ impl<'de> serde::Deserialize<'de> for ErrorItem {
 }
 impl crate::runtime::object::Object for ErrorItem {
     const NAME: &'static str = "ErrorItem";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut code = None;
         let mut message = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "code" => code = crate::runtime::object::optional(&mut __map)?,
-                "message" => message = crate::runtime::object::optional(&mut __map)?,
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "code" => __map.optional(&mut code),
+                "message" => __map.optional(&mut message),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
         Ok(Self { code, message, extra })
     }
@@ -392,9 +378,7 @@ impl<'de> serde::Deserialize<'de> for Lead {
 }
 impl crate::runtime::object::Object for Lead {
     const NAME: &'static str = "Lead";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut id = None;
         let mut user_id = None;
@@ -421,61 +405,38 @@ impl crate::runtime::object::Object for Lead {
         let mut segments = None;
         let mut custom_attributes = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
-                "id" => id = crate::runtime::object::optional(&mut __map)?,
-                "user_id" => user_id = crate::runtime::object::optional(&mut __map)?,
-                "anonymous" => {
-                    anonymous = crate::runtime::object::optional_lenient(&mut __map)?;
-                }
-                "email" => email = __map.next_value()?,
-                "phone" => phone = __map.next_value()?,
-                "name" => name = __map.next_value()?,
-                "pseudonym" => pseudonym = crate::runtime::object::optional(&mut __map)?,
-                "avatar" => avatar = crate::runtime::object::optional(&mut __map)?,
-                "app_id" => app_id = crate::runtime::object::optional(&mut __map)?,
-                "companies" => companies = crate::runtime::object::optional(&mut __map)?,
-                "location_data" => {
-                    location_data = crate::runtime::object::optional(&mut __map)?;
-                }
-                "last_request_at" => {
-                    last_request_at = crate::runtime::object::lenient(&mut __map)?;
-                }
-                "last_seen_ip" => last_seen_ip = __map.next_value()?,
-                "created_at" => {
-                    created_at = crate::runtime::object::optional_lenient(&mut __map)?;
-                }
-                "remote_created_at" => {
-                    remote_created_at = crate::runtime::object::lenient(&mut __map)?;
-                }
-                "signed_up_at" => {
-                    signed_up_at = crate::runtime::object::lenient(&mut __map)?;
-                }
-                "updated_at" => {
-                    updated_at = crate::runtime::object::optional_lenient(&mut __map)?;
-                }
-                "session_count" => {
-                    session_count = crate::runtime::object::optional_lenient(&mut __map)?;
-                }
-                "social_profiles" => {
-                    social_profiles = crate::runtime::object::optional(&mut __map)?;
-                }
+                "type" => __map.optional(&mut r#type),
+                "id" => __map.optional(&mut id),
+                "user_id" => __map.optional(&mut user_id),
+                "anonymous" => __map.optional_lenient(&mut anonymous),
+                "email" => __map.maybe(&mut email),
+                "phone" => __map.maybe(&mut phone),
+                "name" => __map.maybe(&mut name),
+                "pseudonym" => __map.optional(&mut pseudonym),
+                "avatar" => __map.optional(&mut avatar),
+                "app_id" => __map.optional(&mut app_id),
+                "companies" => __map.optional(&mut companies),
+                "location_data" => __map.optional(&mut location_data),
+                "last_request_at" => __map.maybe_lenient(&mut last_request_at),
+                "last_seen_ip" => __map.maybe(&mut last_seen_ip),
+                "created_at" => __map.optional_lenient(&mut created_at),
+                "remote_created_at" => __map.maybe_lenient(&mut remote_created_at),
+                "signed_up_at" => __map.maybe_lenient(&mut signed_up_at),
+                "updated_at" => __map.optional_lenient(&mut updated_at),
+                "session_count" => __map.optional_lenient(&mut session_count),
+                "social_profiles" => __map.optional(&mut social_profiles),
                 "unsubscribed_from_emails" => {
-                    unsubscribed_from_emails = crate::runtime::object::optional_lenient(
-                        &mut __map,
-                    )?;
+                    __map.optional_lenient(&mut unsubscribed_from_emails)
                 }
-                "user_agent_data" => user_agent_data = __map.next_value()?,
-                "tags" => tags = crate::runtime::object::optional(&mut __map)?,
-                "segments" => segments = crate::runtime::object::optional(&mut __map)?,
-                "custom_attributes" => {
-                    custom_attributes = crate::runtime::object::optional(&mut __map)?;
-                }
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "user_agent_data" => __map.maybe(&mut user_agent_data),
+                "tags" => __map.optional(&mut tags),
+                "segments" => __map.optional(&mut segments),
+                "custom_attributes" => __map.optional(&mut custom_attributes),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
         Ok(Self {
             r#type,
@@ -544,20 +505,17 @@ impl<'de> serde::Deserialize<'de> for LeadAvatar {
 }
 impl crate::runtime::object::Object for LeadAvatar {
     const NAME: &'static str = "LeadAvatar";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut image_url = crate::runtime::Maybe::Absent;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
-                "image_url" => image_url = __map.next_value()?,
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "type" => __map.optional(&mut r#type),
+                "image_url" => __map.maybe(&mut image_url),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
         Ok(Self { r#type, image_url, extra })
     }
@@ -640,9 +598,7 @@ impl<'de> serde::Deserialize<'de> for LocationData {
 }
 impl crate::runtime::object::Object for LocationData {
     const NAME: &'static str = "LocationData";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut city_name = crate::runtime::Maybe::Absent;
         let mut continent_code = crate::runtime::Maybe::Absent;
@@ -654,22 +610,21 @@ impl crate::runtime::object::Object for LocationData {
         let mut timezone = crate::runtime::Maybe::Absent;
         let mut country_code = crate::runtime::Maybe::Absent;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
-                "city_name" => city_name = __map.next_value()?,
-                "continent_code" => continent_code = __map.next_value()?,
-                "country_name" => country_name = __map.next_value()?,
-                "latitude" => latitude = crate::runtime::object::lenient(&mut __map)?,
-                "longitude" => longitude = crate::runtime::object::lenient(&mut __map)?,
-                "postal_code" => postal_code = __map.next_value()?,
-                "region_name" => region_name = __map.next_value()?,
-                "timezone" => timezone = __map.next_value()?,
-                "country_code" => country_code = __map.next_value()?,
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "type" => __map.optional(&mut r#type),
+                "city_name" => __map.maybe(&mut city_name),
+                "continent_code" => __map.maybe(&mut continent_code),
+                "country_name" => __map.maybe(&mut country_name),
+                "latitude" => __map.maybe_lenient(&mut latitude),
+                "longitude" => __map.maybe_lenient(&mut longitude),
+                "postal_code" => __map.maybe(&mut postal_code),
+                "region_name" => __map.maybe(&mut region_name),
+                "timezone" => __map.maybe(&mut timezone),
+                "country_code" => __map.maybe(&mut country_code),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
         Ok(Self {
             r#type,
@@ -728,22 +683,19 @@ impl<'de> serde::Deserialize<'de> for Segment {
 }
 impl crate::runtime::object::Object for Segment {
     const NAME: &'static str = "Segment";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut id = None;
         let mut name = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
-                "id" => id = crate::runtime::object::optional(&mut __map)?,
-                "name" => name = crate::runtime::object::optional(&mut __map)?,
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "type" => __map.optional(&mut r#type),
+                "id" => __map.optional(&mut id),
+                "name" => __map.optional(&mut name),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
         Ok(Self { r#type, id, name, extra })
     }
@@ -785,20 +737,17 @@ impl<'de> serde::Deserialize<'de> for SegmentList {
 }
 impl crate::runtime::object::Object for SegmentList {
     const NAME: &'static str = "SegmentList";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut segments = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
-                "segments" => segments = crate::runtime::object::optional(&mut __map)?,
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "type" => __map.optional(&mut r#type),
+                "segments" => __map.optional(&mut segments),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
         Ok(Self { r#type, segments, extra })
     }
@@ -855,26 +804,23 @@ impl<'de> serde::Deserialize<'de> for SocialProfile {
 }
 impl crate::runtime::object::Object for SocialProfile {
     const NAME: &'static str = "SocialProfile";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut name = None;
         let mut id = crate::runtime::Maybe::Absent;
         let mut username = crate::runtime::Maybe::Absent;
         let mut url = crate::runtime::Maybe::Absent;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
-                "name" => name = crate::runtime::object::optional(&mut __map)?,
-                "id" => id = __map.next_value()?,
-                "username" => username = __map.next_value()?,
-                "url" => url = __map.next_value()?,
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "type" => __map.optional(&mut r#type),
+                "name" => __map.optional(&mut name),
+                "id" => __map.maybe(&mut id),
+                "username" => __map.maybe(&mut username),
+                "url" => __map.maybe(&mut url),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
         Ok(Self {
             r#type,
@@ -923,22 +869,17 @@ impl<'de> serde::Deserialize<'de> for SocialProfileList {
 }
 impl crate::runtime::object::Object for SocialProfileList {
     const NAME: &'static str = "SocialProfileList";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut social_profiles = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
-                "social_profiles" => {
-                    social_profiles = crate::runtime::object::optional(&mut __map)?;
-                }
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "type" => __map.optional(&mut r#type),
+                "social_profiles" => __map.optional(&mut social_profiles),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
         Ok(Self {
             r#type,
@@ -989,22 +930,19 @@ impl<'de> serde::Deserialize<'de> for Tag {
 }
 impl crate::runtime::object::Object for Tag {
     const NAME: &'static str = "Tag";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut id = None;
         let mut name = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
-                "id" => id = crate::runtime::object::optional(&mut __map)?,
-                "name" => name = crate::runtime::object::optional(&mut __map)?,
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "type" => __map.optional(&mut r#type),
+                "id" => __map.optional(&mut id),
+                "name" => __map.optional(&mut name),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
         Ok(Self { r#type, id, name, extra })
     }
@@ -1046,20 +984,17 @@ impl<'de> serde::Deserialize<'de> for TagList {
 }
 impl crate::runtime::object::Object for TagList {
     const NAME: &'static str = "TagList";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut tags = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => r#type = crate::runtime::object::optional(&mut __map)?,
-                "tags" => tags = crate::runtime::object::optional(&mut __map)?,
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "type" => __map.optional(&mut r#type),
+                "tags" => __map.optional(&mut tags),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
         Ok(Self { r#type, tags, extra })
     }
@@ -1130,9 +1065,7 @@ impl<'de> serde::Deserialize<'de> for UpdateLeadRequest {
 }
 impl crate::runtime::object::Object for UpdateLeadRequest {
     const NAME: &'static str = "UpdateLeadRequest";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut user_id = None;
         let mut phone = None;
@@ -1141,23 +1074,18 @@ impl crate::runtime::object::Object for UpdateLeadRequest {
         let mut last_seen_user_agent = None;
         let mut custom_attributes = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "id" => id = crate::runtime::object::optional(&mut __map)?,
-                "user_id" => user_id = crate::runtime::object::optional(&mut __map)?,
-                "phone" => phone = crate::runtime::object::optional(&mut __map)?,
-                "email" => email = crate::runtime::object::optional(&mut __map)?,
-                "name" => name = crate::runtime::object::optional(&mut __map)?,
-                "last_seen_user_agent" => {
-                    last_seen_user_agent = crate::runtime::object::optional(&mut __map)?;
-                }
-                "custom_attributes" => {
-                    custom_attributes = crate::runtime::object::optional(&mut __map)?;
-                }
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "id" => __map.optional(&mut id),
+                "user_id" => __map.optional(&mut user_id),
+                "phone" => __map.optional(&mut phone),
+                "email" => __map.optional(&mut email),
+                "name" => __map.optional(&mut name),
+                "last_seen_user_agent" => __map.optional(&mut last_seen_user_agent),
+                "custom_attributes" => __map.optional(&mut custom_attributes),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
         Ok(Self {
             id,

@@ -32,27 +32,25 @@ impl<'de> serde::Deserialize<'de> for IntercomUpdateContactRequest {
 }
 impl crate::runtime::object::Object for IntercomUpdateContactRequest {
     const NAME: &'static str = "IntercomUpdateContactRequest";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut tool = None;
         let mut parameters = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "tool" => tool = Some(__map.next_value()?),
-                "parameters" => parameters = Some(__map.next_value()?),
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "tool" => __map.value(&mut tool),
+                "parameters" => __map.value(&mut parameters),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
-        let __missing = <A::Error as serde::de::Error>::missing_field;
-        Ok(Self {
-            tool: tool.ok_or_else(|| __missing("tool"))?,
-            parameters: parameters.ok_or_else(|| __missing("parameters"))?,
-            extra,
-        })
+        let Some(tool) = tool else {
+            return Err(__map.missing("tool"));
+        };
+        let Some(parameters) = parameters else {
+            return Err(__map.missing("parameters"));
+        };
+        Ok(Self { tool, parameters, extra })
     }
 }
 impl IntercomUpdateContactRequest {
@@ -152,9 +150,7 @@ impl<'de> serde::Deserialize<'de> for IntercomUpdateContactRequestParameters {
 }
 impl crate::runtime::object::Object for IntercomUpdateContactRequestParameters {
     const NAME: &'static str = "IntercomUpdateContactRequestParameters";
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut contact_id = None;
         let mut role = None;
         let mut email = None;
@@ -168,40 +164,31 @@ impl crate::runtime::object::Object for IntercomUpdateContactRequestParameters {
         let mut unsubscribe_from_email = None;
         let mut custom_attribute = None;
         let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
-        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "contactId" => contact_id = Some(__map.next_value()?),
-                "role" => role = crate::runtime::object::optional(&mut __map)?,
-                "email" => email = crate::runtime::object::optional(&mut __map)?,
-                "name" => name = crate::runtime::object::optional(&mut __map)?,
-                "externalId" => {
-                    external_id = crate::runtime::object::optional(&mut __map)?;
-                }
-                "phone" => phone = crate::runtime::object::optional(&mut __map)?,
-                "avatar" => avatar = crate::runtime::object::optional(&mut __map)?,
-                "signedUpDate" => {
-                    signed_up_date = crate::runtime::object::optional(&mut __map)?;
-                }
-                "lastSeenDate" => {
-                    last_seen_date = crate::runtime::object::optional(&mut __map)?;
-                }
-                "ownerId" => owner_id = crate::runtime::object::optional(&mut __map)?,
+                "contactId" => __map.value(&mut contact_id),
+                "role" => __map.optional(&mut role),
+                "email" => __map.optional(&mut email),
+                "name" => __map.optional(&mut name),
+                "externalId" => __map.optional(&mut external_id),
+                "phone" => __map.optional(&mut phone),
+                "avatar" => __map.optional(&mut avatar),
+                "signedUpDate" => __map.optional(&mut signed_up_date),
+                "lastSeenDate" => __map.optional(&mut last_seen_date),
+                "ownerId" => __map.optional(&mut owner_id),
                 "unsubscribeFromEmail" => {
-                    unsubscribe_from_email = crate::runtime::object::optional_lenient(
-                        &mut __map,
-                    )?;
+                    __map.optional_lenient(&mut unsubscribe_from_email)
                 }
-                "customAttribute" => {
-                    custom_attribute = crate::runtime::object::optional(&mut __map)?;
-                }
-                _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+                "customAttribute" => __map.optional(&mut custom_attribute),
+                _ => __map.extra(&mut extra, __key),
+            }?;
         }
-        let __missing = <A::Error as serde::de::Error>::missing_field;
+        let Some(contact_id) = contact_id else {
+            return Err(__map.missing("contactId"));
+        };
         Ok(Self {
-            contact_id: contact_id.ok_or_else(|| __missing("contactId"))?,
+            contact_id,
             role,
             email,
             name,

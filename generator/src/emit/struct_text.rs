@@ -121,11 +121,9 @@ fn from_map(out: &mut String, fits: &mut bool, name: &str, fields: &[FieldText],
         "    const NAME: &'static str = {};",
         Literal::string(name)
     );
-    out.push_str(concat!(
-        "    fn from_map<'de, A: serde::de::MapAccess<'de>>(\n",
-        "        mut __map: A,\n",
-        "    ) -> Result<Self, A::Error> {\n",
-    ));
+    out.push_str(
+        "    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {\n",
+    );
     for f in fields {
         let n = &f.n;
         let init = match f.presence {
@@ -136,47 +134,40 @@ fn from_map(out: &mut String, fits: &mut bool, name: &str, fields: &[FieldText],
     }
     out.push_str(concat!(
         "        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();\n",
-        "        while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {\n",
+        "        let mut __map = crate::runtime::object::Fields::new(__map);\n",
+        "        while let Some(__key) = __map.key()? {\n",
     ));
-    let undeclared = "crate::runtime::object::undeclared::<A::Error>(&__key)?;";
-    let insert = "extra.insert(__key.into_string(), __map.next_value()?);";
+    let rest = if keep {
+        "__map.undeclared(&mut extra, __key)"
+    } else {
+        "__map.extra(&mut extra, __key)"
+    };
     if fields.is_empty() {
-        if keep {
-            let _ = writeln!(out, "            {undeclared}");
-        }
-        let _ = writeln!(out, "            {insert}");
+        let _ = writeln!(out, "            {rest}?;");
     } else {
         out.push_str("            match __key.as_str() {\n");
         for f in fields {
             arm(out, fits, f);
         }
-        out.push_str("                _ => {\n");
-        if keep {
-            let _ = writeln!(out, "                    {undeclared}");
-        }
-        let _ = writeln!(out, "                    {insert}");
-        out.push_str("                }\n            }\n");
+        let _ = writeln!(out, "                _ => {rest},");
+        out.push_str("            }?;\n");
     }
     out.push_str("        }\n");
-    let required =
-        |f: &FieldText| matches!(f.presence, Presence::Required | Presence::RequiredNullable);
-    if fields.iter().any(required) {
-        out.push_str("        let __missing = <A::Error as serde::de::Error>::missing_field;\n");
-    }
-    let inits: Vec<String> = fields
-        .iter()
-        .map(|f| {
+    for f in fields {
+        if matches!(f.presence, Presence::Required | Presence::RequiredNullable) {
             let FieldText { n, wire, .. } = f;
-            if required(f) {
-                format!("{n}: {n}.ok_or_else(|| __missing({wire}))?")
-            } else {
-                n.clone()
-            }
-        })
-        .collect();
+            line(out, fits, &format!("        let Some({n}) = {n} else {{"));
+            line(
+                out,
+                fits,
+                &format!("            return Err(__map.missing({wire}));"),
+            );
+            out.push_str("        };\n");
+        }
+    }
     let mut flat = String::from("        Ok(Self { ");
-    for init in &inits {
-        flat.push_str(init);
+    for f in fields {
+        flat.push_str(&f.n);
         flat.push_str(", ");
     }
     flat.push_str("extra })");
@@ -185,54 +176,35 @@ fn from_map(out: &mut String, fits: &mut bool, name: &str, fields: &[FieldText],
         out.push('\n');
     } else {
         out.push_str("        Ok(Self {\n");
-        for init in &inits {
-            line(out, fits, &format!("            {init},"));
+        for f in fields {
+            line(out, fits, &format!("            {},", f.n));
         }
         out.push_str("            extra,\n        })\n");
     }
     out.push_str("    }\n}\n");
 }
 
-/// The match arm decoding one field: on one line, else as a block, its
-/// statement broken as `prettyplease` breaks it.
+/// The match arm decoding one field: on one line, else its call alone in a
+/// block, as `prettyplease` breaks it.
 fn arm(out: &mut String, fits: &mut bool, f: &FieldText) {
     let FieldText { n, wire, .. } = f;
-    let decode = match (f.presence, f.lenient) {
-        (Presence::Required | Presence::RequiredNullable, true) => {
-            "Some(crate::runtime::object::lenient(&mut __map)?)"
-        }
-        (Presence::Required | Presence::RequiredNullable, false) => "Some(__map.next_value()?)",
-        (Presence::Optional, true) => "crate::runtime::object::optional_lenient(&mut __map)?",
-        (Presence::Optional, false) => "crate::runtime::object::optional(&mut __map)?",
-        (Presence::OptionalNullable, true) => "crate::runtime::object::lenient(&mut __map)?",
-        (Presence::OptionalNullable, false) => "__map.next_value()?",
+    let method = match (f.presence, f.lenient) {
+        (Presence::Required | Presence::RequiredNullable, false) => "value",
+        (Presence::Required | Presence::RequiredNullable, true) => "lenient",
+        (Presence::Optional, false) => "optional",
+        (Presence::Optional, true) => "optional_lenient",
+        (Presence::OptionalNullable, false) => "maybe",
+        (Presence::OptionalNullable, true) => "maybe_lenient",
     };
-    let one_line = format!("                {wire} => {n} = {decode},");
+    let call = format!("__map.{method}(&mut {n})");
+    let one_line = format!("                {wire} => {call},");
     if one_line.len() <= ARM_ONE_LINE {
         out.push_str(&one_line);
         out.push('\n');
         return;
     }
     let _ = writeln!(out, "                {wire} => {{");
-    let stmt = format!("                    {n} = {decode};");
-    if stmt.len() <= ARM_ONE_LINE {
-        out.push_str(&stmt);
-        out.push('\n');
-    } else if let Some(callee) = decode.strip_suffix("(&mut __map)?") {
-        // The call's argument on a line of its own.
-        line(out, fits, &format!("                    {n} = {callee}("));
-        out.push_str("                        &mut __map,\n                    )?;\n");
-    } else if let Some(inner) = decode
-        .strip_prefix("Some(crate::")
-        .and_then(|d| d.strip_suffix(')'))
-    {
-        // `Some(` breaks before its argument.
-        line(out, fits, &format!("                    {n} = Some("));
-        let _ = writeln!(out, "                        crate::{inner},");
-        out.push_str("                    );\n");
-    } else {
-        *fits = false;
-    }
+    line(out, fits, &format!("                    {call}"));
     out.push_str("                }\n");
 }
 

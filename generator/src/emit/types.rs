@@ -501,43 +501,40 @@ pub(super) fn struct_serde(
 ) -> TokenStream {
     let mut locals = Vec::new();
     let mut arms = Vec::new();
+    let mut checks = Vec::new();
     let mut inits = Vec::new();
     let mut writes = Vec::new();
-    let mut any_required = false;
     for f in &s.fields {
         let n = ident(&f.rust_name);
         let wire = f.name.as_str();
         let lenient = is_lenient(types, &f.ty);
-        let decode = if lenient {
-            quote!(crate::runtime::object::lenient(&mut __map)?)
-        } else {
-            quote!(__map.next_value()?)
-        };
         let p = presence(f);
+        // One `runtime::object::Fields` call per entry (see there).
+        let decode = match (p, lenient) {
+            (Presence::Required | Presence::RequiredNullable, false) => quote!(value),
+            (Presence::Required | Presence::RequiredNullable, true) => quote!(lenient),
+            // `null` is read as absent (see `runtime::object::optional`).
+            (Presence::Optional, false) => quote!(optional),
+            (Presence::Optional, true) => quote!(optional_lenient),
+            (Presence::OptionalNullable, false) => quote!(maybe),
+            (Presence::OptionalNullable, true) => quote!(maybe_lenient),
+        };
+        arms.push(quote!(#wire => __map.#decode(&mut #n),));
         match p {
             Presence::Required | Presence::RequiredNullable => {
-                any_required = true;
                 locals.push(quote!(let mut #n = None;));
-                arms.push(quote!(#wire => #n = Some(#decode),));
-                inits.push(quote!(#n: #n.ok_or_else(|| __missing(#wire))?,));
+                checks.push(quote! {
+                    let Some(#n) = #n else {
+                        return Err(__map.missing(#wire));
+                    };
+                });
             }
-            Presence::Optional => {
-                // `null` is read as absent (see `runtime::object::optional`).
-                let decode = if lenient {
-                    quote!(crate::runtime::object::optional_lenient(&mut __map)?)
-                } else {
-                    quote!(crate::runtime::object::optional(&mut __map)?)
-                };
-                locals.push(quote!(let mut #n = None;));
-                arms.push(quote!(#wire => #n = #decode,));
-                inits.push(quote!(#n,));
-            }
+            Presence::Optional => locals.push(quote!(let mut #n = None;)),
             Presence::OptionalNullable => {
                 locals.push(quote!(let mut #n = crate::runtime::Maybe::Absent;));
-                arms.push(quote!(#wire => #n = #decode,));
-                inits.push(quote!(#n,));
             }
         }
+        inits.push(quote!(#n,));
         writes.push(match p {
             Presence::Required | Presence::RequiredNullable => {
                 quote!(map.serialize_entry(#wire, &self.#n)?;)
@@ -554,34 +551,25 @@ pub(super) fn struct_serde(
             },
         });
     }
-    let extra_value = match &s.additional {
-        Additional::Typed(t) if is_lenient(types, t) => {
-            quote!(crate::runtime::object::lenient(&mut __map)?)
-        }
-        _ => quote!(__map.next_value()?),
-    };
     let keep = match &s.additional {
+        Additional::Typed(t) if is_lenient(types, t) => {
+            quote!(__map.typed_lenient(&mut extra, __key))
+        }
+        Additional::Typed(_) => quote!(__map.typed(&mut extra, __key)),
         // Kept, but a strict union attempt must not match on it.
-        Additional::Deny => quote! {
-            crate::runtime::object::undeclared::<A::Error>(&__key)?;
-            extra.insert(__key.into_string(), #extra_value);
-        },
-        _ => quote!(extra.insert(__key.into_string(), #extra_value);),
+        Additional::Deny => quote!(__map.undeclared(&mut extra, __key)),
+        Additional::Keep => quote!(__map.extra(&mut extra, __key)),
     };
     let body = if arms.is_empty() {
-        keep
+        quote!(#keep?;)
     } else {
         quote! {
             match __key.as_str() {
                 #(#arms)*
-                _ => {
-                    #keep
-                }
-            }
+                _ => #keep,
+            }?;
         }
     };
-    let missing = any_required
-        .then(|| quote!(let __missing = <A::Error as serde::de::Error>::missing_field;));
     let type_name = name.to_string();
     quote! {
         impl serde::Serialize for #name {
@@ -602,13 +590,14 @@ pub(super) fn struct_serde(
         }
         impl crate::runtime::object::Object for #name {
             const NAME: &'static str = #type_name;
-            fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+            fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
                 #(#locals)*
                 let mut extra: #extra_ty = Default::default();
-                while let Some(__key) = crate::runtime::object::next_key(&mut __map)? {
+                let mut __map = crate::runtime::object::Fields::new(__map);
+                while let Some(__key) = __map.key()? {
                     #body
                 }
-                #missing
+                #(#checks)*
                 Ok(Self {
                     #(#inits)*
                     extra,

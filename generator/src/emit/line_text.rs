@@ -38,10 +38,6 @@ pub(super) fn push_whole(out: &mut String, line: &str) -> Option<()> {
 
 fn push_within(out: &mut String, line: &str, limit: usize) -> Option<()> {
     if !line.is_ascii() || line.len() > limit {
-        #[cfg(test)]
-        if std::env::var("PROBE_LINES").is_ok() {
-            eprintln!("REJECT {limit} {}: {line}", line.len());
-        }
         return None;
     }
     out.push_str(line);

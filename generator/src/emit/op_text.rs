@@ -426,7 +426,7 @@ fn client_impl(op: &Operation, m: &MembersText) -> Option<String> {
     out.push_str(
         "            options: crate::runtime::RequestOptions::default(),\n        }\n    }\n}\n",
     );
-    out.is_ascii().then_some(out)
+    Some(out)
 }
 
 /// The builder's struct.
@@ -497,6 +497,160 @@ mod tests {
         written
     }
 
+    /// Operations whose names, parameter names and types sweep widths
+    /// across the margin, with parameters in every location (required or
+    /// not, strings or not), every kind of body (required or not), one to
+    /// three success responses and error responses of every kind, paged
+    /// lists, security alternatives, docs of every kind, and a header every
+    /// operation declares (a client parameter).
+    fn sweep_spec() -> serde_json::Value {
+        use serde_json::{json, Map, Value};
+        let mut paths = Map::new();
+        let mut schemas = Map::new();
+        let docs = [
+            "plain",
+            "two\n\nparagraphs  ",
+            "héllo ✓",
+            "*star* `code`",
+            "",
+        ];
+        let bodies = [
+            json!({"application/json": {"schema": {"$ref": "#/components/schemas/Body"}}}),
+            json!({"text/plain": {"schema": {"type": "string"}}}),
+            json!({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}),
+            json!({"multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}, "note": {"type": "string"}}}}}),
+            json!({"application/x-www-form-urlencoded": {"schema": {"$ref": "#/components/schemas/Body"}}}),
+            json!({"application/merge-patch+json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Body"}}}}),
+            json!({"multipart/form-data": {"schema": {"type": "object"}}}),
+        ];
+        for len in 1..=90usize {
+            let t = format!("T{}", "X".repeat(len));
+            schemas.insert(
+                t.clone(),
+                json!({"type": "object", "properties": {"a": {"type": "string"}}}),
+            );
+            let tref = json!({"$ref": format!("#/components/schemas/{t}")});
+            let page = json!({"type": "object", "properties": {
+                "items": {"type": "array", "items": tref.clone()},
+                "next_page": {"type": "string", "nullable": true}}, "required": ["items"]});
+            let name = "q".repeat(len);
+            let mut params = vec![
+                json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}),
+                json!({"name": format!("{name}s"), "in": "query", "schema": {"type": "string"}, "description": docs[len % 5]}),
+                json!({"name": format!("{name}i"), "in": "query", "required": len % 2 == 0, "schema": {"type": "integer", "default": 3}}),
+                json!({"name": format!("{name}r"), "in": "query", "schema": tref.clone(), "style": "deepObject", "explode": true}),
+                json!({"name": format!("X-{name}"), "in": "header", "schema": {"type": "array", "items": {"type": "string"}}}),
+                json!({"name": "X-Version", "in": "header", "schema": {"type": "string", "default": "2"}}),
+                json!({"name": format!("c{name}"), "in": "cookie", "required": len % 3 == 0, "schema": {"type": "boolean"}}),
+            ];
+            if len % 4 == 0 {
+                params.push(json!({"name": format!("p{name}"), "in": "path", "required": true, "schema": {"type": "integer"}}));
+            }
+            let paged = len % 6 == 0;
+            if paged {
+                params.push(
+                    json!({"name": "page_token", "in": "query", "schema": {"type": "string"}}),
+                );
+            }
+            let ok = |status: &str| -> Value {
+                match len % 5 {
+                    _ if paged => {
+                        json!({"description": "page", "content": {"application/json": {"schema": page.clone()}}})
+                    }
+                    0 => json!({"description": "none"}),
+                    1 => {
+                        json!({"description": docs[len % 5], "content": {"text/plain": {"schema": {"type": "string"}}}})
+                    }
+                    2 => {
+                        json!({"description": "bytes", "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}})
+                    }
+                    _ => {
+                        json!({"description": status, "content": {"application/json": {"schema": {"type": "array", "items": tref.clone()}}}})
+                    }
+                }
+            };
+            let mut responses = Map::new();
+            responses.insert("200".into(), ok("ok"));
+            if len % 3 == 1 && !paged {
+                responses.insert("201".into(), json!({"description": "created", "content": {"application/json": {"schema": tref.clone()}}}));
+            }
+            if len % 7 == 2 {
+                responses.insert("2XX".into(), json!({"description": "accepted"}));
+            }
+            responses.insert("404".into(), json!({"description": docs[(len + 1) % 5], "content": {"application/json": {"schema": tref.clone()}}}));
+            responses.insert("4XX".into(), json!({"description": "client", "content": {"text/plain": {"schema": {"type": "string"}}}}));
+            if len % 2 == 0 {
+                responses.insert("default".into(), json!({"description": "other", "content": {"application/json": {"schema": tref.clone()}}}));
+            } else {
+                responses.insert("503".into(), json!({"description": "busy"}));
+            }
+            let security = [
+                json!([]),
+                json!([{"key": []}]),
+                json!([{"key": [], "bearer": []}, {}]),
+            ][len % 3]
+                .clone();
+            let mut op = json!({
+                "operationId": format!("o{}", "x".repeat(len)),
+                "summary": docs[len % 5],
+                "description": docs[(len + 2) % 5],
+                "deprecated": len % 5 == 3,
+                "parameters": params,
+                "responses": responses,
+                "security": security,
+            });
+            if !paged {
+                op["requestBody"] = json!({"required": len % 2 == 1, "description": docs[len % 5], "content": bodies[len % bodies.len()].clone()});
+            }
+            let pid = if len % 4 == 0 {
+                format!("/{{p{name}}}")
+            } else {
+                String::new()
+            };
+            let path = format!("/{}/{{id}}{pid}", "p".repeat(len));
+            let method = ["get", "post", "put", "patch", "delete"][len % 5];
+            let method = if paged { "get" } else { method };
+            let mut item = Map::new();
+            item.insert(method.into(), op);
+            paths.insert(path, Value::Object(item));
+        }
+        schemas.insert(
+            "Body".into(),
+            json!({"type": "object", "properties": {"b": {"type": "integer"}}, "required": ["b"]}),
+        );
+        json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "servers": [{"url": "https://example.com"}],
+            "paths": paths,
+            "components": {"schemas": schemas, "securitySchemes": {
+                "key": {"type": "apiKey", "in": "header", "name": "X-Key"},
+                "bearer": {"type": "http", "scheme": "bearer"}}},
+        })
+    }
+
+    #[test]
+    fn swept_operations_print_as_the_generic_path() {
+        let text = sweep_spec().to_string();
+        let loaded = crate::load::load_str("sweep.json", &text).expect("loads");
+        let api = crate::lower_loaded(loaded, "sweep.json").api;
+        assert_eq!(api.operations.len(), 90);
+        assert!(
+            api.operations
+                .iter()
+                .filter(|o| o.pagination.is_some())
+                .count()
+                > 10
+        );
+        assert!(!api.client_params.is_empty());
+        let written = compare(&api);
+        // Both paths are taken: the widest names fall back.
+        assert!(
+            written.iter().all(|&w| (20..90).contains(&w)),
+            "written {written:?}"
+        );
+    }
+
     fn corpus(spec: &str) -> crate::ir::Api {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus/specs");
         let text = std::fs::read_to_string(root.join(spec)).expect("reads");
@@ -519,122 +673,6 @@ mod tests {
                 written.iter().all(|&w| w * 100 >= ops * percent),
                 "{spec}: {ops} operations, written {written:?}"
             );
-        }
-    }
-}
-#[cfg(test)]
-mod probe {
-    use super::*;
-    #[test]
-    #[ignore]
-    fn probe() {
-        let spec = std::env::var("PROBE_SPEC").unwrap();
-        let text = std::fs::read_to_string(&spec).unwrap();
-        let loaded = crate::load::load_str(&spec, &text).unwrap();
-        let api = crate::lower_loaded(loaded, &spec).api;
-        let table = Types::new(&api.types);
-        let which = std::env::var("PROBE").unwrap();
-        let mut n = 0;
-        for op in &api.operations {
-            let items = op_items(&table, op, &api.client_params, None);
-            let (ok, t) = match which.as_str() {
-                "send" => (send_text(&table, op).is_some(), items.send.clone()),
-                "req" => (
-                    super::super::request_text::request_spec_text(&table, op).is_some(),
-                    items.request_spec.clone(),
-                ),
-                "enum" => (
-                    error_enum_text(&table, op).is_some() && into_future_text(&table, op).is_some(),
-                    {
-                        let (a, b) = (&items.error_enum, &items.into_future);
-                        quote!(#a #b)
-                    },
-                ),
-                "client" => (
-                    members_text(&table, op, &api.client_params)
-                        .and_then(|m| client_impl(op, &m))
-                        .is_some(),
-                    items.client_impl.clone(),
-                ),
-                _ => (members_text(&table, op, &api.client_params).is_some(), {
-                    let s = &items.setters;
-                    quote!(#(#s)*)
-                }),
-            };
-            if !ok {
-                eprintln!("FAIL {}", op.name);
-            }
-            if !ok
-                && n < std::env::var("PROBE_N")
-                    .ok()
-                    .and_then(|n| n.parse().ok())
-                    .unwrap_or(3)
-            {
-                n += 1;
-                let text = if which == "client" || which == "enum" {
-                    super::super::format_tokens(t, "x")
-                } else {
-                    methods_text(t, "x")
-                };
-                println!("{}", text.unwrap_or_default());
-            }
-        }
-    }
-}
-#[cfg(test)]
-mod thresholds {
-    #[test]
-    #[ignore]
-    fn thresholds() {
-        let cases = [
-            ("sig", "impl X { pub fn f(mut self, a: Option<types::XX>) -> Self { self } }", "pub fn f("),
-            ("call?;", "impl X { fn f() { if a { spec.query_param(\"XX\", value, crate::runtime::Style::Form, true)?; } } }", "spec.query_param("),
-            ("letcall", "impl X { fn f() { let x = crate::runtime::path_param(\"XX\", &self.x, a, false)?; } }", "let x = "),
-            ("arm", "impl X { fn f() { g(|raw| match raw.status_code() { 200 => raw.json::<types::XX, E>(), _ => 1, }) } }", "200 =>"),
-            ("letchain", "impl X { fn f() { g(|raw| match raw.status_code() { 200 => { let body = raw.decode::<types::XX, E>()?; Err(raw.api_error(E::V(body))) } _ => 1, }) } }", "let body"),
-            ("errcall", "impl X { fn f() { g(|raw| match raw.status_code() { 200 => { let body = 1; Err(raw.api_error(E::XX(body))) } _ => 1, }) } }", "Err("),
-            ("field", "struct S<'a> { a: Option<types::XX>, }", "a:"),
-            ("init", "impl X { fn f() -> B { B { client: self, a: a.XX(), options: crate::runtime::RequestOptions::default(), } } }", "a:"),
-            ("output", "impl X { type Output = Result<crate::runtime::Response<types::XX>, crate::runtime::Error<E>>; }", "type Output"),
-            ("genarg", "impl X { fn send(self) -> crate::runtime::BoxFuture<'a, Result<crate::runtime::Response<types::XX>, crate::runtime::Error<E>>> { 1 } }", "Result<"),
-            ("iflet", "impl X { fn f() { if let Some(value) = self.XX.as_ref() { a; } } }", "if let"),
-            ("arg", "impl X { fn f() { let spec = crate::runtime::RequestSpec::new(\"a\", reqwest::Method::GET, \"/a\", \"/XX\".to_string(), &[],); } }", "\"/"),
-            ("fmtarg", "impl X { fn f() { let spec = crate::runtime::RequestSpec::new(\"a\", reqwest::Method::GET, \"/a\", format!(\"/XX\"), &[],); } }", "format!"),
-            ("accept", "impl X { fn f() { spec.headers.push((\"Accept\".to_owned(), \"XX\".to_owned())); } }", "spec.headers"),
-            ("variant", "enum E { V(types::XX), }", "V("),
-            ("sigparam", "impl X { pub fn fffffffffffffffffffffffffffffffffffffffffffffffffffff(mut self, a: Option<types::XX>) -> Self { self } }", "a:"),
-            ("genleaf", "impl X { fn send(self) -> crate::runtime::BoxFuture<'a, Result<crate::runtime::Response<types::XX>, crate::runtime::Error<EEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEE>>> { 1 } }", "crate::runtime::Response<"),
-            ("retline", "impl X { fn fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff(self) -> Result<crate::runtime::RawResponse, crate::runtime::Error<XX>> { 1 } }", ") ->"),
-            ("structlit", "impl X { fn f() -> B { XX { client: self, options: crate::runtime::RequestOptions::default(), } } }", "xx"),
-            ("implhead2", "impl<'a> std::future::IntoFuture for XX<'a> { type A = B; }", "impl"),
-            ("pubstruct", "pub struct XX<'a> { client: &'a Client, }", "pub struct"),
-            ("implhead3", "impl<'a> XX<'a> { fn f() {} }", "impl"),
-            ("enumhead", "pub enum XX { A(B), }", "pub enum"),
-            ("letcall2", "impl X { fn f() { let mut spec = crate::runtime::RequestSpec::new(\"XX\", a); } }", "let mut spec"),
-            ("implhead", "impl<'a> std::future::IntoFuture for XX<'a> { }", "impl"),
-        ];
-        for (name, template, marker) in cases {
-            let mut last = None;
-            let mut last_w = 0;
-            for n in 1..120 {
-                let src = template.replace("XX", &"x".repeat(n));
-                let file: syn::File = syn::parse_str(&src).unwrap();
-                let out = prettyplease::unparse(&file);
-                let line = out
-                    .lines()
-                    .find(|l| l.trim_start().starts_with(marker))
-                    .unwrap_or("");
-                let width_flat = {
-                    // the flat line width: find the line; broken when it does not hold the xs
-                    line.len()
-                };
-                let flat = line.contains(&"x".repeat(n));
-                if last == Some(true) && !flat {
-                    println!("{name}: broken at n={n}; last flat line was {last_w} wide; now {width_flat}\n{out}");
-                }
-                last_w = line.len();
-                last = Some(flat);
-            }
         }
     }
 }

@@ -62,13 +62,12 @@ pub(super) fn request_spec_text(types: &Types<'_>, op: &Operation) -> Option<Str
     };
     let mut build = String::new();
     if let Some(accept) = &op.accept {
-        push_line(
-            &mut build,
-            &format!(
-                "{in8}spec.headers.push((\"Accept\".to_owned(), {}.to_owned()));",
-                lit(accept)
-            ),
-        )?;
+        let push = format!("push((\"Accept\".to_owned(), {}.to_owned()));", lit(accept));
+        if push_line(&mut build, &format!("{in8}spec.headers.{push}")).is_none() {
+            // Too wide: broken before the method.
+            push_line(&mut build, &format!("{in8}spec.headers"))?;
+            push_line(&mut build, &format!("{in8}    .{push}"))?;
+        }
     }
     for p in &op.params {
         let n = ident(&p.rust_name).to_string();
@@ -168,5 +167,5 @@ pub(super) fn request_spec_text(types: &Types<'_>, op: &Operation) -> Option<Str
     push_group(&mut out, in8, &head, &args, ";")?;
     out.push_str(&build);
     out.push_str("        Ok(spec)\n    }\n");
-    out.is_ascii().then_some(out)
+    Some(out)
 }

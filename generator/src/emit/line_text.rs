@@ -218,7 +218,7 @@ mod tests {
         )
         .expect("fits");
         assert_eq!(out, "    pub fn f(a: u8) -> Self {\n");
-        let long = "x".repeat(60);
+        let long = "x".repeat(80);
         let mut out = String::new();
         push_group(&mut out, "    ", "f", &[long.clone(), "b".into()], ";").expect("breaks");
         assert_eq!(

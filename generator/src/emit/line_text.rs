@@ -228,7 +228,7 @@ mod tests {
         // A literal too wide stays whole; any other argument is refused.
         let wide = format!("\"{}\"", "y".repeat(90));
         let mut out = String::new();
-        push_group(&mut out, "", "f", &[wide.clone()], "").expect("a literal");
+        push_group(&mut out, "", "f", std::slice::from_ref(&wide), "").expect("a literal");
         assert_eq!(out, format!("f(\n    {wide},\n)\n"));
         assert_eq!(
             push_group(&mut String::new(), "", "f", &["y".repeat(90)], ""),

@@ -16,6 +16,7 @@ mod line_text;
 mod markdown;
 mod op_text;
 pub(crate) mod operation;
+mod page_text;
 mod request;
 mod request_text;
 mod responses;

@@ -132,7 +132,9 @@ pub(super) fn operation_text(
         t.send.clone()
     })?;
     if op.pagination.is_some() || op.events.is_some() || op.download {
-        methods(&mut body, &mut fallback, None, &|t| {
+        let check = matches!(check_fn_text(types, op), Some(Some(_)));
+        let text = super::page_text::page_methods_text(types, op, check);
+        methods(&mut body, &mut fallback, text, &|t| {
             let s = &t.streaming;
             quote!(#(#s)*)
         })?;

@@ -230,6 +230,20 @@ fn corpus_operations_print_as_the_generic_path() {
         let api = corpus(spec);
         let written = compare(&api);
         let ops = api.operations.len();
+        // Paged lists' `stream()` and `pages()`.
+        let table = Types::new(&api.types);
+        let paged = api.operations.iter().filter(|o| o.pagination.is_some());
+        let pages: Vec<bool> = paged
+            .map(|op| {
+                let check = matches!(check_fn_text(&table, op), Some(Some(_)));
+                super::super::page_text::page_methods_text(&table, op, check).is_some()
+            })
+            .collect();
+        let pages_written = pages.iter().filter(|&&p| p).count();
+        assert!(
+            pages.len() > 10 && pages_written * 100 >= pages.len() * percent,
+            "{spec}: {pages:?}"
+        );
         assert!(
             written.iter().all(|&w| w * 100 >= ops * percent),
             "{spec}: {ops} operations, written {written:?}"

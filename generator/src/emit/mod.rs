@@ -1,7 +1,10 @@
 //! Emitting: [`ir::Api`]s → the files of a generated crate.
 //!
 //! Reads only the IR. Items are built as token streams, spliced into files,
-//! and formatted with `prettyplease`.
+//! and formatted with `prettyplease`; the most common ones (types'
+//! declarations and serde impls, operations) are written directly as text
+//! in `prettyplease`'s form where their layout is known (the `*_text.rs`
+//! modules), each falling back to its tokens.
 
 pub(crate) mod client;
 pub(crate) mod constructor;

@@ -59,10 +59,21 @@ pub(super) fn push_head(out: &mut String, indent: &str, head: &Head<'_>) -> bool
 /// The Rust type of `t` as `prettyplease` prints [`Types::rust`]'s tokens
 /// (no prefix), or `None` for a configured type.
 pub(super) fn type_text(types: &Types<'_>, t: &TypeRef, out: &mut String) -> Option<()> {
+    type_text_in(types, t, "", out)
+}
+
+/// [`type_text`] with `prefix` before named types, as [`Types::rust`]
+/// writes them (`types::` outside the `types` module).
+pub(super) fn type_text_in(
+    types: &Types<'_>,
+    t: &TypeRef,
+    prefix: &str,
+    out: &mut String,
+) -> Option<()> {
     match t {
         TypeRef::Named(key) => match types.get(key) {
             Some(def) => {
-                let _ = write!(out, "{}", ident(&def.name));
+                let _ = write!(out, "{prefix}{}", ident(&def.name));
             }
             None => out.push_str("serde_json::Value"),
         },
@@ -79,17 +90,17 @@ pub(super) fn type_text(types: &Types<'_>, t: &TypeRef, out: &mut String) -> Opt
         }),
         TypeRef::Array(inner) => {
             out.push_str("Vec<");
-            type_text(types, inner, out)?;
+            type_text_in(types, inner, prefix, out)?;
             out.push('>');
         }
         TypeRef::Map(inner) => {
             out.push_str("std::collections::BTreeMap<String, ");
-            type_text(types, inner, out)?;
+            type_text_in(types, inner, prefix, out)?;
             out.push('>');
         }
         TypeRef::Nullable(inner) => {
             out.push_str("Option<");
-            type_text(types, inner, out)?;
+            type_text_in(types, inner, prefix, out)?;
             out.push('>');
         }
         TypeRef::Any => out.push_str("serde_json::Value"),

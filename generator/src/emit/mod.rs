@@ -1,7 +1,10 @@
 //! Emitting: [`ir::Api`]s → the files of a generated crate.
 //!
 //! Reads only the IR. Items are built as token streams, spliced into files,
-//! and formatted with `prettyplease`.
+//! and formatted with `prettyplease`; the most common ones (types'
+//! declarations and serde impls, operations) are written directly as text
+//! in `prettyplease`'s form where their layout is known (the `*_text.rs`
+//! modules), each falling back to its tokens.
 
 pub(crate) mod client;
 pub(crate) mod constructor;
@@ -12,12 +15,17 @@ mod enum_text;
 mod forms;
 pub(crate) mod krate;
 mod layout;
+mod line_text;
 mod markdown;
+mod op_text;
 pub(crate) mod operation;
+mod page_text;
 mod request;
+mod request_text;
 mod responses;
 mod runtime_files;
 pub(crate) mod rust_type;
+mod send_text;
 mod streaming;
 mod struct_text;
 pub(crate) mod types;
@@ -272,22 +280,30 @@ fn types_and_client(
             } else {
                 let start = (i - type_chunks) * OP_CHUNK;
                 let ops = &api.operations[start..(start + OP_CHUNK).min(api.operations.len())];
-                // Methods every builder shares come as text: only in the
-                // crate layout, as they name `crate::runtime`.
-                let text = runtime == RuntimePath::Crate;
-                unparse_items(
-                    ops.iter().map(|op| {
-                        relocate(operation::operation(
-                            &table,
-                            op,
-                            &api.client_params,
-                            cfg_for(op).as_ref(),
-                            text,
-                        ))
-                    }),
-                    &m.module,
-                )
-                .map(operation::splice_fixed)
+                // Operations as text ([`op_text`]): only in the crate
+                // layout, as the text names `crate::runtime`.
+                if runtime == RuntimePath::Crate {
+                    ops.iter()
+                        .map(|op| {
+                            let cfg = cfg_for(op);
+                            let line = cfg.as_ref().map(|_| types::cfg_line(&op.features));
+                            let gate = cfg.as_ref().zip(line.as_deref().map(str::trim_end));
+                            op_text::operation_text(&table, op, &api.client_params, gate)
+                        })
+                        .collect::<Result<String, String>>()
+                } else {
+                    unparse_items(
+                        ops.iter().map(|op| {
+                            relocate(operation::operation(
+                                &table,
+                                op,
+                                &api.client_params,
+                                cfg_for(op).as_ref(),
+                            ))
+                        }),
+                        &m.module,
+                    )
+                }
             };
             done.push((i, text));
         }

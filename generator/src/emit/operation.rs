@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::{code, doc, Para};
+use super::docs::{code, Para};
 use super::request::request_code;
 use super::responses::{response_code, ResponseCode};
 use super::rust_type::{ident, Types};
@@ -52,6 +52,11 @@ fn body_arg(types: &Types<'_>, op: &Operation) -> Option<(TokenStream, TokenStre
 }
 
 fn op_docs(op: &Operation) -> TokenStream {
+    super::docs::doc_tokens(op_doc_lines(op))
+}
+
+/// The lines of the `Client` method's docs.
+pub(super) fn op_doc_lines(op: &Operation) -> Vec<String> {
     let route = code(&format!("{} {}", op.method.as_str(), op.path_template));
     let deprecated = if op.deprecated { "**Deprecated.**" } else { "" };
     let form = op.body.as_ref().filter(|b| b.media == MediaKind::Multipart && !b.form_fields.is_empty() && b.form_name.is_none()).map(|b| {
@@ -62,12 +67,48 @@ fn op_docs(op: &Operation) -> TokenStream {
             .collect();
         format!("The body is a `multipart/form-data` form ([`crate::runtime::Multipart`]) with the fields {}.", fields.join(", "))
     });
-    doc(&[
+    super::docs::doc_lines(&[
         Para::Spec(op.summary.as_deref()),
         Para::Spec(op.description.as_deref()),
         Para::Ours(deprecated),
         Para::Ours(form.as_deref().unwrap_or_default()),
         Para::Ours(&route),
+    ])
+}
+
+/// The docs of an optional parameter's setter.
+pub(super) fn setter_doc_lines(p: &Param, client_params: &[ClientParam]) -> Vec<String> {
+    let client_param = client_params
+        .iter()
+        .find(|c| p.location == ParamLocation::Header && c.name.eq_ignore_ascii_case(&p.name));
+    let note = match client_param {
+        Some(c) => format!(
+            "Overrides, for this call, the client's setting ([`ClientBuilder::{}`], {} unless changed there).",
+            c.rust_name,
+            code(&c.default)
+        ),
+        None => p.default.as_ref().map(|d| format!("Server default: {}.", code(&d.to_string()))).unwrap_or_default(),
+    };
+    let wire = code(&p.name);
+    let where_ = match p.location {
+        ParamLocation::Query => format!("Query parameter {wire}."),
+        ParamLocation::Header => format!("Header {wire}."),
+        ParamLocation::Cookie => format!("Cookie {wire}."),
+        ParamLocation::Path => format!("Path parameter {wire}."),
+    };
+    super::docs::doc_lines(&[
+        Para::Spec(p.description.as_deref()),
+        Para::Ours(&where_),
+        Para::Ours(&note),
+    ])
+}
+
+/// The docs of an optional body's setter.
+pub(super) fn body_doc_lines(op: &Operation) -> Vec<String> {
+    let body_doc = op.body.as_ref().and_then(|b| b.description.as_deref());
+    super::docs::doc_lines(&[
+        Para::Spec(body_doc),
+        Para::Ours("The request body (optional)."),
     ])
 }
 
@@ -103,29 +144,7 @@ fn members(types: &Types<'_>, op: &Operation, client_params: &[ClientParam]) -> 
         } else {
             inits.push(quote!(#n: None));
             fields.push(quote!(#n: Option<#stored>));
-            let client_param = client_params.iter().find(|c| {
-                p.location == ParamLocation::Header && c.name.eq_ignore_ascii_case(&p.name)
-            });
-            let note = match client_param {
-                Some(c) => format!(
-                    "Overrides, for this call, the client's setting ([`ClientBuilder::{}`], {} unless changed there).",
-                    c.rust_name,
-                    code(&c.default)
-                ),
-                None => p.default.as_ref().map(|d| format!("Server default: {}.", code(&d.to_string()))).unwrap_or_default(),
-            };
-            let wire = code(&p.name);
-            let where_ = match p.location {
-                ParamLocation::Query => format!("Query parameter {wire}."),
-                ParamLocation::Header => format!("Header {wire}."),
-                ParamLocation::Cookie => format!("Cookie {wire}."),
-                ParamLocation::Path => format!("Path parameter {wire}."),
-            };
-            let d = doc(&[
-                Para::Spec(p.description.as_deref()),
-                Para::Ours(&where_),
-                Para::Ours(&note),
-            ]);
+            let d = super::docs::doc_tokens(setter_doc_lines(p, client_params));
             setters.push(quote! {
                 #d
                 pub fn #n(mut self, #n: #arg) -> Self {
@@ -159,7 +178,6 @@ fn members(types: &Types<'_>, op: &Operation, client_params: &[ClientParam]) -> 
         } else {
             quote!(impl Into<bytes::Bytes>)
         };
-        let body_doc = op.body.as_ref().and_then(|b| b.description.clone());
         if body_required {
             args.push(quote!(body: #arg));
             inits.push(if conv.to_string() == "body" {
@@ -171,10 +189,7 @@ fn members(types: &Types<'_>, op: &Operation, client_params: &[ClientParam]) -> 
         } else {
             inits.push(quote!(body: None));
             fields.push(quote!(body: Option<#stored>));
-            let d = doc(&[
-                Para::Spec(body_doc.as_deref()),
-                Para::Ours("The request body (optional)."),
-            ]);
+            let d = super::docs::doc_tokens(body_doc_lines(op));
             let value = if conv.to_string() == "body" {
                 quote!(body)
             } else {
@@ -220,7 +235,7 @@ fn members(types: &Types<'_>, op: &Operation, client_params: &[ClientParam]) -> 
 
 /// The methods every request builder has, as `prettyplease` prints them
 /// inside the builder's `impl` (they do not depend on the operation).
-const BUILDER_METHODS: &str = concat!(
+pub(super) const BUILDER_METHODS: &str = concat!(
     "    /// Per-call options: retry policy, timeout, idempotency key,\n",
     "    /// headers. Merged into what the builder already has: each\n",
     "    /// setting given replaces the earlier one, headers add up.\n",
@@ -247,8 +262,8 @@ const BUILDER_METHODS: &str = concat!(
 );
 
 /// The rest of every builder's `IntoFuture` impl after `type Output`
-/// (an event stream's, whose `send()` is `async`, is not spliced).
-const INTO_FUTURE: &str = concat!(
+/// (an event stream's, whose `send()` is `async`, differs).
+pub(super) const INTO_FUTURE: &str = concat!(
     "    type IntoFuture = std::pin::Pin<\n",
     "        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,\n",
     "    >;\n",
@@ -257,40 +272,82 @@ const INTO_FUTURE: &str = concat!(
     "    }\n",
 );
 
-/// The placeholders standing for [`BUILDER_METHODS`] and [`INTO_FUTURE`]
-/// in an operation's tokens, as `prettyplease` prints them: item macros
-/// nothing else generates.
-const MARKERS: [(&str, &str); 2] = [
-    ("\n    __clientgen_builder_methods!();\n", BUILDER_METHODS),
-    ("\n    __clientgen_into_future!();\n", INTO_FUTURE),
-];
-
-/// Formatted operations with the placeholders of [`operation`]'s `text`
-/// mode replaced by their text: the same as formatting the full tokens,
-/// without parsing the same methods once per operation.
-pub(super) fn splice_fixed(text: String) -> String {
-    if !text.contains("    __clientgen_") {
-        return text;
-    }
-    // A whole line: string literals hold no raw newline, and a doc line
-    // starts with `///`, so nothing else prints one.
-    let mut text = text;
-    for (marker, fixed) in MARKERS {
-        text = text.replace(marker, &format!("\n{fixed}"));
-    }
-    text
+/// One operation's items as tokens, each item (and each group of the
+/// builder's methods) apart, so that [`super::op_text`] can take any of
+/// them when it does not write one. Every item carries `cfg`.
+pub(super) struct OpItems {
+    pub form_struct: Option<TokenStream>,
+    pub client_impl: TokenStream,
+    pub builder_struct: TokenStream,
+    /// The builder's `impl` header (`#cfg impl<'a> Builder<'a>`).
+    pub builder_impl_head: TokenStream,
+    /// The builder's methods, in order: setters, the shared methods,
+    /// `send`, the streaming methods, `request_spec`, `check_status`.
+    pub setters: Vec<TokenStream>,
+    pub builder_methods: TokenStream,
+    pub send: TokenStream,
+    pub streaming: Vec<TokenStream>,
+    pub request_spec: TokenStream,
+    pub check_fn: Option<TokenStream>,
+    pub into_future: TokenStream,
+    pub output_enum: Option<TokenStream>,
+    pub error_enum: TokenStream,
 }
 
-/// One operation's items. `text`: the methods every builder shares come as
-/// placeholders for [`splice_fixed`] (they name `crate::runtime`, so only
-/// in the crate layout).
+impl OpItems {
+    /// Every item, in order.
+    pub fn all(self) -> TokenStream {
+        let OpItems {
+            form_struct,
+            client_impl,
+            builder_struct,
+            builder_impl_head,
+            setters,
+            builder_methods,
+            send,
+            streaming,
+            request_spec,
+            check_fn,
+            into_future,
+            output_enum,
+            error_enum,
+        } = self;
+        quote! {
+            #form_struct
+            #client_impl
+            #builder_struct
+            #builder_impl_head {
+                #(#setters)*
+                #builder_methods
+                #send
+                #(#streaming)*
+                #request_spec
+                #check_fn
+            }
+            #into_future
+            #output_enum
+            #error_enum
+        }
+    }
+}
+
+/// One operation's items as tokens.
 pub(super) fn operation(
     types: &Types<'_>,
     op: &Operation,
     client_params: &[ClientParam],
     cfg: Option<&TokenStream>,
-    text: bool,
 ) -> TokenStream {
+    op_items(types, op, client_params, cfg).all()
+}
+
+/// One operation's items, apart: see [`OpItems`].
+pub(super) fn op_items(
+    types: &Types<'_>,
+    op: &Operation,
+    client_params: &[ClientParam],
+    cfg: Option<&TokenStream>,
+) -> OpItems {
     let builder = ident(&op.builder_name);
     let err = ident(&op.error_name);
     let method_name = ident(&op.name);
@@ -331,7 +388,7 @@ pub(super) fn operation(
         " Sends the request (retrying as the retry policy allows) and decodes the response.";
     let shared_check =
         super::streaming::shared_check(op, single_success.as_ref(), &error_arms, &fallback);
-    let streaming_methods =
+    let streaming =
         super::streaming::methods(types, op, &error_arms, &fallback, shared_check.is_some());
     let events_send = super::streaming::events_send(types, op, &error_arms, &fallback);
     let build_spec = quote! {
@@ -372,7 +429,7 @@ pub(super) fn operation(
             Ok(spec)
         }
     };
-    let send_fn = match &events_send {
+    let send = match &events_send {
         Some((ty, body)) => quote! {
             #[doc = #send_doc]
             #[allow(clippy::result_large_err)]
@@ -398,142 +455,95 @@ pub(super) fn operation(
     };
 
     let form_struct = super::forms::form_struct(types, op, cfg);
-    let builder_methods = if text {
-        quote!(__clientgen_builder_methods!();)
-    } else {
-        quote! {
-            /// Per-call options: retry policy, timeout, idempotency key,
-            /// headers. Merged into what the builder already has: each
-            /// setting given replaces the earlier one, headers add up.
-            pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
-                self.options.merge(options);
-                self
-            }
+    let builder_methods = quote! {
+        /// Per-call options: retry policy, timeout, idempotency key,
+        /// headers. Merged into what the builder already has: each
+        /// setting given replaces the earlier one, headers add up.
+        pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+            self.options.merge(options);
+            self
+        }
 
-            /// The retry policy for this call.
-            pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-                self.options.retry = Some(policy);
-                self
-            }
+        /// The retry policy for this call.
+        pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
+        }
 
-            /// The total time allowed for one attempt of this call.
-            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.options.timeout = Some(timeout);
-                self
-            }
+        /// The total time allowed for one attempt of this call.
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
 
-            /// Sends `Idempotency-Key`, which also makes a non-idempotent
-            /// request safe to retry.
-            pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-                self.options.idempotency_key = Some(key.into());
-                self
-            }
+        /// Sends `Idempotency-Key`, which also makes a non-idempotent
+        /// request safe to retry.
+        pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+            self.options.idempotency_key = Some(key.into());
+            self
         }
     };
     // `send()` returns the boxed future itself, except an event stream's
     // `async fn send()`.
-    let into_future = if text && !events {
-        quote!(__clientgen_into_future!();)
+    let future = if events {
+        quote!(Box::pin(self.send()))
     } else {
-        let future = if events {
-            quote!(Box::pin(self.send()))
-        } else {
-            quote!(self.send())
-        };
-        quote! {
-            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                #future
-            }
-        }
+        quote!(self.send())
     };
 
-    quote! {
-        #form_struct
-
-        #cfg
-        impl Client {
-            #docs
-            pub fn #method_name<'a>(&'a self, #(#args),*) -> #builder<'a> {
-                #builder {
-                    client: self,
-                    #(#inits,)*
-                    options: crate::runtime::RequestOptions::default(),
+    OpItems {
+        form_struct,
+        client_impl: quote! {
+            #cfg
+            impl Client {
+                #docs
+                pub fn #method_name<'a>(&'a self, #(#args),*) -> #builder<'a> {
+                    #builder {
+                        client: self,
+                        #(#inits,)*
+                        options: crate::runtime::RequestOptions::default(),
+                    }
                 }
             }
-        }
-
-        #cfg
-        #[doc = #builder_doc]
-        #[derive(Clone, Debug)]
-        #[must_use = "a request does nothing until it is awaited or sent"]
-        pub struct #builder<'a> {
-            client: &'a Client,
-            #(#fields,)*
-            options: crate::runtime::RequestOptions,
-        }
-
-        #cfg
-        impl<'a> #builder<'a> {
-            #(#setters)*
-
-            #builder_methods
-
-            #send_fn
-
-            #(#streaming_methods)*
-
-            #request_spec
-
-            #check_fn
-        }
-
-        #cfg
-        impl<'a> std::future::IntoFuture for #builder<'a> {
-            type Output = Result<crate::runtime::Response<#ok_ty>, crate::runtime::Error<#err>>;
-            #into_future
-        }
-
-        #output_enum
-
-        #cfg
-        #[doc = #err_doc]
-        #[derive(Clone, Debug, PartialEq)]
-        #[non_exhaustive]
-        pub enum #err {
-            #(#error_variants)*
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Every operation of a corpus spec (parameters of every kind, bodies,
-    /// many responses) formats to the same text
-    /// with the shared methods spliced in as with them as tokens.
-    #[test]
-    fn spliced_text_is_what_the_generic_path_prints() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus/specs/v3.0");
-        let mut ops = 0;
-        for spec in ["progenitor-nexus.json"] {
-            let text = std::fs::read_to_string(root.join(spec)).expect("reads");
-            let loaded = crate::load::load_str(spec, &text).expect("loads");
-            let api = crate::lower_loaded(loaded, spec).api;
-            let table = Types::new(&api.types);
-            for op in &api.operations {
-                let print = |text: bool| {
-                    let tokens = operation(&table, op, &api.client_params, None, text);
-                    crate::emit::format_tokens(tokens, spec).expect("parses")
-                };
-                let spliced = splice_fixed(print(true));
-                assert!(!spliced.contains("__clientgen"), "{}", op.name);
-                assert_eq!(spliced, print(false), "{}", op.name);
-                ops += 1;
+        },
+        builder_struct: quote! {
+            #cfg
+            #[doc = #builder_doc]
+            #[derive(Clone, Debug)]
+            #[must_use = "a request does nothing until it is awaited or sent"]
+            pub struct #builder<'a> {
+                client: &'a Client,
+                #(#fields,)*
+                options: crate::runtime::RequestOptions,
             }
-        }
-        assert!(ops > 150, "{ops} operations");
+        },
+        builder_impl_head: quote!(#cfg impl<'a> #builder<'a>),
+        setters,
+        builder_methods,
+        send,
+        streaming,
+        request_spec,
+        check_fn,
+        into_future: quote! {
+            #cfg
+            impl<'a> std::future::IntoFuture for #builder<'a> {
+                type Output = Result<crate::runtime::Response<#ok_ty>, crate::runtime::Error<#err>>;
+                type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+
+                fn into_future(self) -> Self::IntoFuture {
+                    #future
+                }
+            }
+        },
+        output_enum,
+        error_enum: quote! {
+            #cfg
+            #[doc = #err_doc]
+            #[derive(Clone, Debug, PartialEq)]
+            #[non_exhaustive]
+            pub enum #err {
+                #(#error_variants)*
+            }
+        },
     }
 }

@@ -156,7 +156,7 @@ fn output_enum_tokens(
     }
 }
 
-fn status_doc(s: StatusMatch) -> String {
+pub(super) fn status_doc(s: StatusMatch) -> String {
     match s {
         StatusMatch::Code(c) => format!("Status {c}."),
         StatusMatch::Range(r) => format!("Any {r}xx status."),

@@ -136,6 +136,17 @@ fn pager(p: &Pagination) -> TokenStream {
     quote!(crate::runtime::Pager { items: #items, next: crate::runtime::Next::#next })
 }
 
+/// The docs of `stream()` (one line, after a space).
+pub(super) fn stream_doc(p: &Pagination) -> String {
+    let how = next_doc(p);
+    format!(
+        " The items of every page, each page requested when the stream needs it ({how}) with this call's parameters, options and retries; the stream ends after the last page, or after an error."
+    )
+}
+
+/// The docs of `pages()`.
+pub(super) const PAGES_DOC: &str = " Every page: its items, with its status and headers. Pages are requested as the stream is read, like [`Self::stream`].";
+
 /// How the next page is asked for, in a sentence of the docs.
 fn next_doc(p: &Pagination) -> String {
     let code = super::docs::code;
@@ -183,11 +194,8 @@ pub(super) fn methods(
         } else {
             check(op, p.status, error_arms, fallback)
         };
-        let how = next_doc(p);
-        let stream_doc = format!(
-            " The items of every page, each page requested when the stream needs it ({how}) with this call's parameters, options and retries; the stream ends after the last page, or after an error."
-        );
-        let pages_doc = " Every page: its items, with its status and headers. Pages are requested as the stream is read, like [`Self::stream`].";
+        let stream_doc = stream_doc(p);
+        let pages_doc = PAGES_DOC;
         out.push(quote! {
             #[doc = #stream_doc]
             pub fn stream(self) -> crate::runtime::ItemStream<#item, #err> {

@@ -40,7 +40,7 @@ pub fn type_items(
 
 /// `#[cfg(feature = "a")]`, or `#[cfg(any(feature = "a", ..))]`, and a
 /// newline. Feature names are kebab-case ASCII: nothing to escape.
-fn cfg_line(features: &[String]) -> String {
+pub(super) fn cfg_line(features: &[String]) -> String {
     let each: Vec<String> = features
         .iter()
         .map(|f| format!("feature = {f:?}"))

@@ -42,51 +42,21 @@ pub struct ContactUpdate {
 }
 impl serde::Serialize for ContactUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.first_name.is_absent() {
-            map.serialize_entry("first_name", &self.first_name)?;
-        }
-        if !self.last_name.is_absent() {
-            map.serialize_entry("last_name", &self.last_name)?;
-        }
-        if !self.email.is_absent() {
-            map.serialize_entry("email", &self.email)?;
-        }
-        if let Some(value) = &self.channels {
-            map.serialize_entry("channels", value)?;
-        }
-        if let Some(value) = &self.user_attributes {
-            map.serialize_entry("user_attributes", value)?;
-        }
-        if !self.last_seen.is_absent() {
-            map.serialize_entry("last_seen", &self.last_seen)?;
-        }
-        if !self.last_sent.is_absent() {
-            map.serialize_entry("last_sent", &self.last_sent)?;
-        }
-        if !self.org_id.is_absent() {
-            map.serialize_entry("org_id", &self.org_id)?;
-        }
-        if !self.first_assistant_id.is_absent() {
-            map.serialize_entry("first_assistant_id", &self.first_assistant_id)?;
-        }
-        if !self.last_assistant_id.is_absent() {
-            map.serialize_entry("last_assistant_id", &self.last_assistant_id)?;
-        }
-        if !self.first_widget_id.is_absent() {
-            map.serialize_entry("first_widget_id", &self.first_widget_id)?;
-        }
-        if !self.last_widget_id.is_absent() {
-            map.serialize_entry("last_widget_id", &self.last_widget_id)?;
-        }
-        if let Some(value) = &self.custom_fields {
-            map.serialize_entry("custom_fields", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.maybe("first_name", &self.first_name);
+        map.maybe("last_name", &self.last_name);
+        map.maybe("email", &self.email);
+        map.optional("channels", &self.channels);
+        map.optional("user_attributes", &self.user_attributes);
+        map.maybe("last_seen", &self.last_seen);
+        map.maybe("last_sent", &self.last_sent);
+        map.maybe("org_id", &self.org_id);
+        map.maybe("first_assistant_id", &self.first_assistant_id);
+        map.maybe("last_assistant_id", &self.last_assistant_id);
+        map.maybe("first_widget_id", &self.first_widget_id);
+        map.maybe("last_widget_id", &self.last_widget_id);
+        map.optional("custom_fields", &self.custom_fields);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ContactUpdate {
@@ -169,21 +139,11 @@ pub struct ContactUpdateResponse {
 }
 impl serde::Serialize for ContactUpdateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.message.is_absent() {
-            map.serialize_entry("message", &self.message)?;
-        }
-        if let Some(value) = &self.meta {
-            map.serialize_entry("meta", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.maybe("message", &self.message);
+        map.optional("meta", &self.meta);
+        map.optional("data", &self.data);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ContactUpdateResponse {
@@ -226,15 +186,9 @@ pub struct HttpValidationError {
 }
 impl serde::Serialize for HttpValidationError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.detail {
-            map.serialize_entry("detail", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.optional("detail", &self.detail);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for HttpValidationError {
@@ -297,51 +251,21 @@ pub struct IContactUpdate {
 }
 impl serde::Serialize for IContactUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if !self.first_name.is_absent() {
-            map.serialize_entry("first_name", &self.first_name)?;
-        }
-        if !self.last_name.is_absent() {
-            map.serialize_entry("last_name", &self.last_name)?;
-        }
-        if !self.email.is_absent() {
-            map.serialize_entry("email", &self.email)?;
-        }
-        if let Some(value) = &self.channels {
-            map.serialize_entry("channels", value)?;
-        }
-        if let Some(value) = &self.user_attributes {
-            map.serialize_entry("user_attributes", value)?;
-        }
-        if !self.last_seen.is_absent() {
-            map.serialize_entry("last_seen", &self.last_seen)?;
-        }
-        if !self.last_sent.is_absent() {
-            map.serialize_entry("last_sent", &self.last_sent)?;
-        }
-        if !self.org_id.is_absent() {
-            map.serialize_entry("org_id", &self.org_id)?;
-        }
-        if !self.first_assistant_id.is_absent() {
-            map.serialize_entry("first_assistant_id", &self.first_assistant_id)?;
-        }
-        if !self.last_assistant_id.is_absent() {
-            map.serialize_entry("last_assistant_id", &self.last_assistant_id)?;
-        }
-        if !self.first_widget_id.is_absent() {
-            map.serialize_entry("first_widget_id", &self.first_widget_id)?;
-        }
-        if !self.last_widget_id.is_absent() {
-            map.serialize_entry("last_widget_id", &self.last_widget_id)?;
-        }
-        if let Some(value) = &self.custom_fields {
-            map.serialize_entry("custom_fields", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.maybe("first_name", &self.first_name);
+        map.maybe("last_name", &self.last_name);
+        map.maybe("email", &self.email);
+        map.optional("channels", &self.channels);
+        map.optional("user_attributes", &self.user_attributes);
+        map.maybe("last_seen", &self.last_seen);
+        map.maybe("last_sent", &self.last_sent);
+        map.maybe("org_id", &self.org_id);
+        map.maybe("first_assistant_id", &self.first_assistant_id);
+        map.maybe("last_assistant_id", &self.last_assistant_id);
+        map.maybe("first_widget_id", &self.first_widget_id);
+        map.maybe("last_widget_id", &self.last_widget_id);
+        map.optional("custom_fields", &self.custom_fields);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for IContactUpdate {
@@ -425,21 +349,11 @@ pub struct ValidationError {
 }
 impl serde::Serialize for ValidationError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.loc {
-            map.serialize_entry("loc", value)?;
-        }
-        if let Some(value) = &self.msg {
-            map.serialize_entry("msg", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.optional("loc", &self.loc);
+        map.optional("msg", &self.msg);
+        map.optional("type", &self.r#type);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ValidationError {

@@ -20,15 +20,11 @@ pub struct AddressableReference {
 }
 impl serde::Serialize for AddressableReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("url", &self.url)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.entry("type", &self.r#type);
+        map.entry("id", &self.id);
+        map.entry("url", &self.url);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for AddressableReference {
@@ -199,122 +195,62 @@ pub struct Contact {
 }
 impl serde::Serialize for Contact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("workspace_id", &self.workspace_id)?;
-        map.serialize_entry("external_id", &self.external_id)?;
-        map.serialize_entry("role", &self.role)?;
-        if let Some(value) = &self.email {
-            map.serialize_entry("email", value)?;
-        }
-        if let Some(value) = &self.email_domain {
-            map.serialize_entry("email_domain", value)?;
-        }
-        map.serialize_entry("phone", &self.phone)?;
-        if !self.formatted_phone.is_absent() {
-            map.serialize_entry("formatted_phone", &self.formatted_phone)?;
-        }
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("avatar", &self.avatar)?;
-        map.serialize_entry("owner_id", &self.owner_id)?;
-        map.serialize_entry("social_profiles", &self.social_profiles)?;
-        map.serialize_entry("has_hard_bounced", &self.has_hard_bounced)?;
-        map.serialize_entry("marked_email_as_spam", &self.marked_email_as_spam)?;
-        map.serialize_entry("unsubscribed_from_emails", &self.unsubscribed_from_emails)?;
-        map.serialize_entry("created_at", &self.created_at)?;
-        map.serialize_entry("updated_at", &self.updated_at)?;
-        map.serialize_entry("signed_up_at", &self.signed_up_at)?;
-        map.serialize_entry("last_seen_at", &self.last_seen_at)?;
-        map.serialize_entry("last_replied_at", &self.last_replied_at)?;
-        map.serialize_entry("last_contacted_at", &self.last_contacted_at)?;
-        map.serialize_entry("last_email_opened_at", &self.last_email_opened_at)?;
-        map.serialize_entry("last_email_clicked_at", &self.last_email_clicked_at)?;
-        map.serialize_entry("language_override", &self.language_override)?;
-        map.serialize_entry("browser", &self.browser)?;
-        map.serialize_entry("browser_version", &self.browser_version)?;
-        map.serialize_entry("browser_language", &self.browser_language)?;
-        map.serialize_entry("os", &self.os)?;
-        map.serialize_entry("location", &self.location)?;
-        if !self.android_app_name.is_absent() {
-            map.serialize_entry("android_app_name", &self.android_app_name)?;
-        }
-        if !self.android_app_version.is_absent() {
-            map.serialize_entry("android_app_version", &self.android_app_version)?;
-        }
-        if !self.android_device.is_absent() {
-            map.serialize_entry("android_device", &self.android_device)?;
-        }
-        if !self.android_os_version.is_absent() {
-            map.serialize_entry("android_os_version", &self.android_os_version)?;
-        }
-        if !self.android_sdk_version.is_absent() {
-            map.serialize_entry("android_sdk_version", &self.android_sdk_version)?;
-        }
-        if !self.android_last_seen_at.is_absent() {
-            map.serialize_entry("android_last_seen_at", &self.android_last_seen_at)?;
-        }
-        if !self.ios_app_name.is_absent() {
-            map.serialize_entry("ios_app_name", &self.ios_app_name)?;
-        }
-        if !self.ios_app_version.is_absent() {
-            map.serialize_entry("ios_app_version", &self.ios_app_version)?;
-        }
-        if !self.ios_device.is_absent() {
-            map.serialize_entry("ios_device", &self.ios_device)?;
-        }
-        if !self.ios_os_version.is_absent() {
-            map.serialize_entry("ios_os_version", &self.ios_os_version)?;
-        }
-        if !self.ios_sdk_version.is_absent() {
-            map.serialize_entry("ios_sdk_version", &self.ios_sdk_version)?;
-        }
-        if !self.ios_last_seen_at.is_absent() {
-            map.serialize_entry("ios_last_seen_at", &self.ios_last_seen_at)?;
-        }
-        if let Some(value) = &self.custom_attributes {
-            map.serialize_entry("custom_attributes", value)?;
-        }
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        if let Some(value) = &self.notes {
-            map.serialize_entry("notes", value)?;
-        }
-        if let Some(value) = &self.companies {
-            map.serialize_entry("companies", value)?;
-        }
-        if let Some(value) = &self.opted_out_subscription_types {
-            map.serialize_entry("opted_out_subscription_types", value)?;
-        }
-        if let Some(value) = &self.opted_in_subscription_types {
-            map.serialize_entry("opted_in_subscription_types", value)?;
-        }
-        if !self.utm_campaign.is_absent() {
-            map.serialize_entry("utm_campaign", &self.utm_campaign)?;
-        }
-        if !self.utm_content.is_absent() {
-            map.serialize_entry("utm_content", &self.utm_content)?;
-        }
-        if !self.utm_medium.is_absent() {
-            map.serialize_entry("utm_medium", &self.utm_medium)?;
-        }
-        if !self.utm_source.is_absent() {
-            map.serialize_entry("utm_source", &self.utm_source)?;
-        }
-        if !self.utm_term.is_absent() {
-            map.serialize_entry("utm_term", &self.utm_term)?;
-        }
-        if !self.referrer.is_absent() {
-            map.serialize_entry("referrer", &self.referrer)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.optional("type", &self.r#type);
+        map.entry("id", &self.id);
+        map.entry("workspace_id", &self.workspace_id);
+        map.entry("external_id", &self.external_id);
+        map.entry("role", &self.role);
+        map.optional("email", &self.email);
+        map.optional("email_domain", &self.email_domain);
+        map.entry("phone", &self.phone);
+        map.maybe("formatted_phone", &self.formatted_phone);
+        map.entry("name", &self.name);
+        map.entry("avatar", &self.avatar);
+        map.entry("owner_id", &self.owner_id);
+        map.entry("social_profiles", &self.social_profiles);
+        map.entry("has_hard_bounced", &self.has_hard_bounced);
+        map.entry("marked_email_as_spam", &self.marked_email_as_spam);
+        map.entry("unsubscribed_from_emails", &self.unsubscribed_from_emails);
+        map.entry("created_at", &self.created_at);
+        map.entry("updated_at", &self.updated_at);
+        map.entry("signed_up_at", &self.signed_up_at);
+        map.entry("last_seen_at", &self.last_seen_at);
+        map.entry("last_replied_at", &self.last_replied_at);
+        map.entry("last_contacted_at", &self.last_contacted_at);
+        map.entry("last_email_opened_at", &self.last_email_opened_at);
+        map.entry("last_email_clicked_at", &self.last_email_clicked_at);
+        map.entry("language_override", &self.language_override);
+        map.entry("browser", &self.browser);
+        map.entry("browser_version", &self.browser_version);
+        map.entry("browser_language", &self.browser_language);
+        map.entry("os", &self.os);
+        map.entry("location", &self.location);
+        map.maybe("android_app_name", &self.android_app_name);
+        map.maybe("android_app_version", &self.android_app_version);
+        map.maybe("android_device", &self.android_device);
+        map.maybe("android_os_version", &self.android_os_version);
+        map.maybe("android_sdk_version", &self.android_sdk_version);
+        map.maybe("android_last_seen_at", &self.android_last_seen_at);
+        map.maybe("ios_app_name", &self.ios_app_name);
+        map.maybe("ios_app_version", &self.ios_app_version);
+        map.maybe("ios_device", &self.ios_device);
+        map.maybe("ios_os_version", &self.ios_os_version);
+        map.maybe("ios_sdk_version", &self.ios_sdk_version);
+        map.maybe("ios_last_seen_at", &self.ios_last_seen_at);
+        map.optional("custom_attributes", &self.custom_attributes);
+        map.optional("tags", &self.tags);
+        map.optional("notes", &self.notes);
+        map.optional("companies", &self.companies);
+        map.optional("opted_out_subscription_types", &self.opted_out_subscription_types);
+        map.optional("opted_in_subscription_types", &self.opted_in_subscription_types);
+        map.maybe("utm_campaign", &self.utm_campaign);
+        map.maybe("utm_content", &self.utm_content);
+        map.maybe("utm_medium", &self.utm_medium);
+        map.maybe("utm_source", &self.utm_source);
+        map.maybe("utm_term", &self.utm_term);
+        map.maybe("referrer", &self.referrer);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for Contact {
@@ -694,18 +630,10 @@ pub struct ContactAvatar {
 }
 impl serde::Serialize for ContactAvatar {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if !self.image_url.is_absent() {
-            map.serialize_entry("image_url", &self.image_url)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.optional("type", &self.r#type);
+        map.maybe("image_url", &self.image_url);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ContactAvatar {
@@ -753,21 +681,13 @@ pub struct ContactCompanies {
 }
 impl serde::Serialize for ContactCompanies {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        map.serialize_entry("url", &self.url)?;
-        map.serialize_entry("total_count", &self.total_count)?;
-        map.serialize_entry("has_more", &self.has_more)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.optional("type", &self.r#type);
+        map.optional("data", &self.data);
+        map.entry("url", &self.url);
+        map.entry("total_count", &self.total_count);
+        map.entry("has_more", &self.has_more);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ContactCompanies {
@@ -851,15 +771,11 @@ pub struct ContactCompany {
 }
 impl serde::Serialize for ContactCompany {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("url", &self.url)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.entry("id", &self.id);
+        map.entry("type", &self.r#type);
+        map.entry("url", &self.url);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ContactCompany {
@@ -948,28 +864,14 @@ pub struct ContactLocation {
 }
 impl serde::Serialize for ContactLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        if !self.country.is_absent() {
-            map.serialize_entry("country", &self.country)?;
-        }
-        if !self.region.is_absent() {
-            map.serialize_entry("region", &self.region)?;
-        }
-        if !self.city.is_absent() {
-            map.serialize_entry("city", &self.city)?;
-        }
-        if !self.country_code.is_absent() {
-            map.serialize_entry("country_code", &self.country_code)?;
-        }
-        if !self.continent_code.is_absent() {
-            map.serialize_entry("continent_code", &self.continent_code)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.entry("type", &self.r#type);
+        map.maybe("country", &self.country);
+        map.maybe("region", &self.region);
+        map.maybe("city", &self.city);
+        map.maybe("country_code", &self.country_code);
+        map.maybe("continent_code", &self.continent_code);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ContactLocation {
@@ -1056,19 +958,13 @@ pub struct ContactNotes {
 }
 impl serde::Serialize for ContactNotes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        map.serialize_entry("data", &self.data)?;
-        map.serialize_entry("url", &self.url)?;
-        map.serialize_entry("total_count", &self.total_count)?;
-        map.serialize_entry("has_more", &self.has_more)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.optional("type", &self.r#type);
+        map.entry("data", &self.data);
+        map.entry("url", &self.url);
+        map.entry("total_count", &self.total_count);
+        map.entry("has_more", &self.has_more);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ContactNotes {
@@ -1227,16 +1123,10 @@ pub struct ContactSocialProfiles {
 }
 impl serde::Serialize for ContactSocialProfiles {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        map.serialize_entry("data", &self.data)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.optional("type", &self.r#type);
+        map.entry("data", &self.data);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ContactSocialProfiles {
@@ -1297,19 +1187,13 @@ pub struct ContactSubscriptionTypes {
 }
 impl serde::Serialize for ContactSubscriptionTypes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        map.serialize_entry("data", &self.data)?;
-        map.serialize_entry("url", &self.url)?;
-        map.serialize_entry("total_count", &self.total_count)?;
-        map.serialize_entry("has_more", &self.has_more)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.optional("type", &self.r#type);
+        map.entry("data", &self.data);
+        map.entry("url", &self.url);
+        map.entry("total_count", &self.total_count);
+        map.entry("has_more", &self.has_more);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ContactSubscriptionTypes {
@@ -1408,19 +1292,13 @@ pub struct ContactTags {
 }
 impl serde::Serialize for ContactTags {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        map.serialize_entry("data", &self.data)?;
-        map.serialize_entry("url", &self.url)?;
-        map.serialize_entry("total_count", &self.total_count)?;
-        map.serialize_entry("has_more", &self.has_more)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.optional("type", &self.r#type);
+        map.entry("data", &self.data);
+        map.entry("url", &self.url);
+        map.entry("total_count", &self.total_count);
+        map.entry("has_more", &self.has_more);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ContactTags {
@@ -1514,17 +1392,11 @@ pub struct Error {
 }
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        if !self.request_id.is_absent() {
-            map.serialize_entry("request_id", &self.request_id)?;
-        }
-        map.serialize_entry("errors", &self.errors)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.entry("type", &self.r#type);
+        map.maybe("request_id", &self.request_id);
+        map.entry("errors", &self.errors);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for Error {
@@ -1591,19 +1463,11 @@ pub struct ErrorItem {
 }
 impl serde::Serialize for ErrorItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("code", &self.code)?;
-        if !self.message.is_absent() {
-            map.serialize_entry("message", &self.message)?;
-        }
-        if !self.field.is_absent() {
-            map.serialize_entry("field", &self.field)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.entry("code", &self.code);
+        map.maybe("message", &self.message);
+        map.maybe("field", &self.field);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ErrorItem {
@@ -1798,15 +1662,11 @@ pub struct SocialProfile {
 }
 impl serde::Serialize for SocialProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("url", &self.url)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.entry("type", &self.r#type);
+        map.entry("name", &self.name);
+        map.entry("url", &self.url);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for SocialProfile {
@@ -1902,48 +1762,19 @@ pub struct UpdateContactRequest {
 }
 impl serde::Serialize for UpdateContactRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.role {
-            map.serialize_entry("role", value)?;
-        }
-        if let Some(value) = &self.external_id {
-            map.serialize_entry("external_id", value)?;
-        }
-        if let Some(value) = &self.email {
-            map.serialize_entry("email", value)?;
-        }
-        if !self.phone.is_absent() {
-            map.serialize_entry("phone", &self.phone)?;
-        }
-        if !self.name.is_absent() {
-            map.serialize_entry("name", &self.name)?;
-        }
-        if !self.avatar.is_absent() {
-            map.serialize_entry("avatar", &self.avatar)?;
-        }
-        if !self.signed_up_at.is_absent() {
-            map.serialize_entry("signed_up_at", &self.signed_up_at)?;
-        }
-        if !self.last_seen_at.is_absent() {
-            map.serialize_entry("last_seen_at", &self.last_seen_at)?;
-        }
-        if !self.owner_id.is_absent() {
-            map.serialize_entry("owner_id", &self.owner_id)?;
-        }
-        if !self.unsubscribed_from_emails.is_absent() {
-            map.serialize_entry(
-                "unsubscribed_from_emails",
-                &self.unsubscribed_from_emails,
-            )?;
-        }
-        if !self.custom_attributes.is_absent() {
-            map.serialize_entry("custom_attributes", &self.custom_attributes)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.optional("role", &self.role);
+        map.optional("external_id", &self.external_id);
+        map.optional("email", &self.email);
+        map.maybe("phone", &self.phone);
+        map.maybe("name", &self.name);
+        map.maybe("avatar", &self.avatar);
+        map.maybe("signed_up_at", &self.signed_up_at);
+        map.maybe("last_seen_at", &self.last_seen_at);
+        map.maybe("owner_id", &self.owner_id);
+        map.maybe("unsubscribed_from_emails", &self.unsubscribed_from_emails);
+        map.maybe("custom_attributes", &self.custom_attributes);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateContactRequest {

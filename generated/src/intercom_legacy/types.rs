@@ -20,24 +20,12 @@ pub struct Company {
 }
 impl serde::Serialize for Company {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.company_id {
-            map.serialize_entry("company_id", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.optional("type", &self.r#type);
+        map.optional("id", &self.id);
+        map.optional("company_id", &self.company_id);
+        map.optional("name", &self.name);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for Company {
@@ -88,18 +76,10 @@ pub struct CompanyList {
 }
 impl serde::Serialize for CompanyList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.companies {
-            map.serialize_entry("companies", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.optional("type", &self.r#type);
+        map.optional("companies", &self.companies);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for CompanyList {
@@ -140,18 +120,10 @@ pub struct Error {
 }
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.errors {
-            map.serialize_entry("errors", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.optional("type", &self.r#type);
+        map.optional("errors", &self.errors);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for Error {
@@ -192,18 +164,10 @@ pub struct ErrorItem {
 }
 impl serde::Serialize for ErrorItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.code {
-            map.serialize_entry("code", value)?;
-        }
-        if let Some(value) = &self.message {
-            map.serialize_entry("message", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.optional("code", &self.code);
+        map.optional("message", &self.message);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for ErrorItem {
@@ -286,87 +250,33 @@ pub struct Lead {
 }
 impl serde::Serialize for Lead {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.anonymous {
-            map.serialize_entry("anonymous", value)?;
-        }
-        if !self.email.is_absent() {
-            map.serialize_entry("email", &self.email)?;
-        }
-        if !self.phone.is_absent() {
-            map.serialize_entry("phone", &self.phone)?;
-        }
-        if !self.name.is_absent() {
-            map.serialize_entry("name", &self.name)?;
-        }
-        if let Some(value) = &self.pseudonym {
-            map.serialize_entry("pseudonym", value)?;
-        }
-        if let Some(value) = &self.avatar {
-            map.serialize_entry("avatar", value)?;
-        }
-        if let Some(value) = &self.app_id {
-            map.serialize_entry("app_id", value)?;
-        }
-        if let Some(value) = &self.companies {
-            map.serialize_entry("companies", value)?;
-        }
-        if let Some(value) = &self.location_data {
-            map.serialize_entry("location_data", value)?;
-        }
-        if !self.last_request_at.is_absent() {
-            map.serialize_entry("last_request_at", &self.last_request_at)?;
-        }
-        if !self.last_seen_ip.is_absent() {
-            map.serialize_entry("last_seen_ip", &self.last_seen_ip)?;
-        }
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("created_at", value)?;
-        }
-        if !self.remote_created_at.is_absent() {
-            map.serialize_entry("remote_created_at", &self.remote_created_at)?;
-        }
-        if !self.signed_up_at.is_absent() {
-            map.serialize_entry("signed_up_at", &self.signed_up_at)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map.serialize_entry("updated_at", value)?;
-        }
-        if let Some(value) = &self.session_count {
-            map.serialize_entry("session_count", value)?;
-        }
-        if let Some(value) = &self.social_profiles {
-            map.serialize_entry("social_profiles", value)?;
-        }
-        if let Some(value) = &self.unsubscribed_from_emails {
-            map.serialize_entry("unsubscribed_from_emails", value)?;
-        }
-        if !self.user_agent_data.is_absent() {
-            map.serialize_entry("user_agent_data", &self.user_agent_data)?;
-        }
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        if let Some(value) = &self.segments {
-            map.serialize_entry("segments", value)?;
-        }
-        if let Some(value) = &self.custom_attributes {
-            map.serialize_entry("custom_attributes", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.optional("type", &self.r#type);
+        map.optional("id", &self.id);
+        map.optional("user_id", &self.user_id);
+        map.optional("anonymous", &self.anonymous);
+        map.maybe("email", &self.email);
+        map.maybe("phone", &self.phone);
+        map.maybe("name", &self.name);
+        map.optional("pseudonym", &self.pseudonym);
+        map.optional("avatar", &self.avatar);
+        map.optional("app_id", &self.app_id);
+        map.optional("companies", &self.companies);
+        map.optional("location_data", &self.location_data);
+        map.maybe("last_request_at", &self.last_request_at);
+        map.maybe("last_seen_ip", &self.last_seen_ip);
+        map.optional("created_at", &self.created_at);
+        map.maybe("remote_created_at", &self.remote_created_at);
+        map.maybe("signed_up_at", &self.signed_up_at);
+        map.optional("updated_at", &self.updated_at);
+        map.optional("session_count", &self.session_count);
+        map.optional("social_profiles", &self.social_profiles);
+        map.optional("unsubscribed_from_emails", &self.unsubscribed_from_emails);
+        map.maybe("user_agent_data", &self.user_agent_data);
+        map.optional("tags", &self.tags);
+        map.optional("segments", &self.segments);
+        map.optional("custom_attributes", &self.custom_attributes);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for Lead {
@@ -482,18 +392,10 @@ pub struct LeadAvatar {
 }
 impl serde::Serialize for LeadAvatar {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if !self.image_url.is_absent() {
-            map.serialize_entry("image_url", &self.image_url)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.optional("type", &self.r#type);
+        map.maybe("image_url", &self.image_url);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for LeadAvatar {
@@ -551,42 +453,18 @@ pub struct LocationData {
 }
 impl serde::Serialize for LocationData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if !self.city_name.is_absent() {
-            map.serialize_entry("city_name", &self.city_name)?;
-        }
-        if !self.continent_code.is_absent() {
-            map.serialize_entry("continent_code", &self.continent_code)?;
-        }
-        if !self.country_name.is_absent() {
-            map.serialize_entry("country_name", &self.country_name)?;
-        }
-        if !self.latitude.is_absent() {
-            map.serialize_entry("latitude", &self.latitude)?;
-        }
-        if !self.longitude.is_absent() {
-            map.serialize_entry("longitude", &self.longitude)?;
-        }
-        if !self.postal_code.is_absent() {
-            map.serialize_entry("postal_code", &self.postal_code)?;
-        }
-        if !self.region_name.is_absent() {
-            map.serialize_entry("region_name", &self.region_name)?;
-        }
-        if !self.timezone.is_absent() {
-            map.serialize_entry("timezone", &self.timezone)?;
-        }
-        if !self.country_code.is_absent() {
-            map.serialize_entry("country_code", &self.country_code)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.optional("type", &self.r#type);
+        map.maybe("city_name", &self.city_name);
+        map.maybe("continent_code", &self.continent_code);
+        map.maybe("country_name", &self.country_name);
+        map.maybe("latitude", &self.latitude);
+        map.maybe("longitude", &self.longitude);
+        map.maybe("postal_code", &self.postal_code);
+        map.maybe("region_name", &self.region_name);
+        map.maybe("timezone", &self.timezone);
+        map.maybe("country_code", &self.country_code);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for LocationData {
@@ -657,21 +535,11 @@ pub struct Segment {
 }
 impl serde::Serialize for Segment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.optional("type", &self.r#type);
+        map.optional("id", &self.id);
+        map.optional("name", &self.name);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for Segment {
@@ -714,18 +582,10 @@ pub struct SegmentList {
 }
 impl serde::Serialize for SegmentList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.segments {
-            map.serialize_entry("segments", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.optional("type", &self.r#type);
+        map.optional("segments", &self.segments);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for SegmentList {
@@ -772,27 +632,13 @@ pub struct SocialProfile {
 }
 impl serde::Serialize for SocialProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if !self.id.is_absent() {
-            map.serialize_entry("id", &self.id)?;
-        }
-        if !self.username.is_absent() {
-            map.serialize_entry("username", &self.username)?;
-        }
-        if !self.url.is_absent() {
-            map.serialize_entry("url", &self.url)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.optional("type", &self.r#type);
+        map.optional("name", &self.name);
+        map.maybe("id", &self.id);
+        map.maybe("username", &self.username);
+        map.maybe("url", &self.url);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for SocialProfile {
@@ -846,18 +692,10 @@ pub struct SocialProfileList {
 }
 impl serde::Serialize for SocialProfileList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.social_profiles {
-            map.serialize_entry("social_profiles", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.optional("type", &self.r#type);
+        map.optional("social_profiles", &self.social_profiles);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for SocialProfileList {
@@ -904,21 +742,11 @@ pub struct Tag {
 }
 impl serde::Serialize for Tag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.optional("type", &self.r#type);
+        map.optional("id", &self.id);
+        map.optional("name", &self.name);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for Tag {
@@ -961,18 +789,10 @@ pub struct TagList {
 }
 impl serde::Serialize for TagList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.optional("type", &self.r#type);
+        map.optional("tags", &self.tags);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for TagList {
@@ -1027,33 +847,15 @@ pub struct UpdateLeadRequest {
 }
 impl serde::Serialize for UpdateLeadRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.phone {
-            map.serialize_entry("phone", value)?;
-        }
-        if let Some(value) = &self.email {
-            map.serialize_entry("email", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.last_seen_user_agent {
-            map.serialize_entry("last_seen_user_agent", value)?;
-        }
-        if let Some(value) = &self.custom_attributes {
-            map.serialize_entry("custom_attributes", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.optional("id", &self.id);
+        map.optional("user_id", &self.user_id);
+        map.optional("phone", &self.phone);
+        map.optional("email", &self.email);
+        map.optional("name", &self.name);
+        map.optional("last_seen_user_agent", &self.last_seen_user_agent);
+        map.optional("custom_attributes", &self.custom_attributes);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateLeadRequest {

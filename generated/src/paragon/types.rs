@@ -13,14 +13,10 @@ pub struct IntercomUpdateContactRequest {
 }
 impl serde::Serialize for IntercomUpdateContactRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("tool", &self.tool)?;
-        map.serialize_entry("parameters", &self.parameters)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.entry("tool", &self.tool);
+        map.entry("parameters", &self.parameters);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for IntercomUpdateContactRequest {
@@ -99,46 +95,20 @@ pub struct IntercomUpdateContactRequestParameters {
 }
 impl serde::Serialize for IntercomUpdateContactRequestParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("contactId", &self.contact_id)?;
-        if let Some(value) = &self.role {
-            map.serialize_entry("role", value)?;
-        }
-        if let Some(value) = &self.email {
-            map.serialize_entry("email", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.external_id {
-            map.serialize_entry("externalId", value)?;
-        }
-        if let Some(value) = &self.phone {
-            map.serialize_entry("phone", value)?;
-        }
-        if let Some(value) = &self.avatar {
-            map.serialize_entry("avatar", value)?;
-        }
-        if let Some(value) = &self.signed_up_date {
-            map.serialize_entry("signedUpDate", value)?;
-        }
-        if let Some(value) = &self.last_seen_date {
-            map.serialize_entry("lastSeenDate", value)?;
-        }
-        if let Some(value) = &self.owner_id {
-            map.serialize_entry("ownerId", value)?;
-        }
-        if let Some(value) = &self.unsubscribe_from_email {
-            map.serialize_entry("unsubscribeFromEmail", value)?;
-        }
-        if let Some(value) = &self.custom_attribute {
-            map.serialize_entry("customAttribute", value)?;
-        }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        let mut map = crate::runtime::object::entries(serializer)?;
+        map.entry("contactId", &self.contact_id);
+        map.optional("role", &self.role);
+        map.optional("email", &self.email);
+        map.optional("name", &self.name);
+        map.optional("externalId", &self.external_id);
+        map.optional("phone", &self.phone);
+        map.optional("avatar", &self.avatar);
+        map.optional("signedUpDate", &self.signed_up_date);
+        map.optional("lastSeenDate", &self.last_seen_date);
+        map.optional("ownerId", &self.owner_id);
+        map.optional("unsubscribeFromEmail", &self.unsubscribe_from_email);
+        map.optional("customAttribute", &self.custom_attribute);
+        map.end(&self.extra)
     }
 }
 impl<'de> serde::Deserialize<'de> for IntercomUpdateContactRequestParameters {

@@ -137,3 +137,14 @@ impl<T: Lenient> Lenient for Maybe<T> {
         Option::<T>::decode(deserializer).map(Maybe::from)
     }
 }
+
+impl<M: serde::ser::SerializeMap> super::object::Entries<M> {
+    /// An optional nullable property of a generated struct: sent unless
+    /// absent (`null` is sent). Here rather than in `object`, since this
+    /// module is left out of crates whose APIs have no such property.
+    pub fn maybe<T: Serialize>(&mut self, key: &'static str, value: &Maybe<T>) {
+        if !value.is_absent() {
+            self.entry(key, value);
+        }
+    }
+}

@@ -20,6 +20,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::lenient::{not_strict, Lenient, Seed};
 
@@ -256,6 +257,59 @@ impl<'de, A: MapAccess<'de>> Fields<A> {
     #[cold]
     pub fn missing(&self, name: &'static str) -> A::Error {
         de::Error::missing_field(name)
+    }
+}
+
+/// A generated struct being serialized: its `Serialize` impl calls one
+/// method per property, without a `?` each (cheaper to type-check; see the
+/// module's docs). The first error is kept, and returned by [`Entries::end`].
+pub struct Entries<M: SerializeMap> {
+    map: M,
+    error: Option<M::Error>,
+}
+
+/// Starts serializing a generated struct as a map.
+pub fn entries<S: Serializer>(serializer: S) -> Result<Entries<S::SerializeMap>, S::Error> {
+    Ok(Entries {
+        map: serializer.serialize_map(None)?,
+        error: None,
+    })
+}
+
+impl<M: SerializeMap> Entries<M> {
+    /// A property that is always sent.
+    pub fn entry<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        if self.error.is_none() {
+            if let Err(e) = self.map.serialize_entry(key, value) {
+                self.error = Some(e);
+            }
+        }
+    }
+
+    /// An optional property: sent when it is set.
+    pub fn optional<T: Serialize>(&mut self, key: &'static str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.entry(key, value);
+        }
+    }
+
+    /// The undeclared properties, then the end of the map.
+    pub fn end<'a, V: Serialize + 'a>(
+        mut self,
+        extra: impl IntoIterator<Item = (&'a String, &'a V)>,
+    ) -> Result<M::Ok, M::Error> {
+        for (key, value) in extra {
+            if self.error.is_some() {
+                break;
+            }
+            if let Err(e) = self.map.serialize_entry(key, value) {
+                self.error = Some(e);
+            }
+        }
+        match self.error {
+            Some(e) => Err(e),
+            None => self.map.end(),
+        }
     }
 }
 

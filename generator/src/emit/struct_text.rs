@@ -60,7 +60,7 @@ pub(super) fn struct_serde_text(types: &Types<'_>, name: &Ident, s: &StructType)
         .collect();
     let mut out = String::with_capacity(1024 + fields.len() * 320);
     let mut fits = true;
-    serialize(&mut out, &mut fits, &name, &fields);
+    serialize(&mut out, &name, &fields);
     header(&mut out, "<'de> serde::Deserialize<'de>", &name);
     out.push_str(concat!(
         "    fn deserialize<D: serde::Deserializer<'de>>(\n",
@@ -74,43 +74,21 @@ pub(super) fn struct_serde_text(types: &Types<'_>, name: &Ident, s: &StructType)
     (fits && out.is_ascii()).then_some(out)
 }
 
-fn serialize(out: &mut String, fits: &mut bool, name: &str, fields: &[FieldText]) {
+fn serialize(out: &mut String, name: &str, fields: &[FieldText]) {
     header(out, " serde::Serialize", name);
     out.push_str(concat!(
         "    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {\n",
-        "        use serde::ser::SerializeMap;\n",
-        "        let mut map = serializer.serialize_map(None)?;\n",
+        "        let mut map = crate::runtime::object::entries(serializer)?;\n",
     ));
     for f in fields {
-        let FieldText { n, wire, .. } = f;
-        match f.presence {
-            Presence::Required | Presence::RequiredNullable => {
-                entry(out, "        ", wire, &format!("&self.{n}"));
-            }
-            Presence::Optional => {
-                line(
-                    out,
-                    fits,
-                    &format!("        if let Some(value) = &self.{n} {{"),
-                );
-                entry(out, "            ", wire, "value");
-                out.push_str("        }\n");
-            }
-            Presence::OptionalNullable => {
-                line(out, fits, &format!("        if !self.{n}.is_absent() {{"));
-                entry(out, "            ", wire, &format!("&self.{n}"));
-                out.push_str("        }\n");
-            }
-        }
+        let method = match f.presence {
+            Presence::Required | Presence::RequiredNullable => "entry",
+            Presence::Optional => "optional",
+            Presence::OptionalNullable => "maybe",
+        };
+        entry(out, method, &f.wire, &format!("&self.{}", f.n));
     }
-    out.push_str(concat!(
-        "        for (key, value) in &self.extra {\n",
-        "            map.serialize_entry(key, value)?;\n",
-        "        }\n",
-        "        map.end()\n",
-        "    }\n",
-        "}\n",
-    ));
+    out.push_str("        map.end(&self.extra)\n    }\n}\n");
 }
 
 fn from_map(out: &mut String, fits: &mut bool, name: &str, fields: &[FieldText], keep: bool) {
@@ -225,18 +203,19 @@ pub(super) fn header(out: &mut String, generics_trait: &str, name: &str) {
     let _ = writeln!(out, "impl{generics_trait}{sep}for {name} {{");
 }
 
-/// Appends `map.serialize_entry(wire, value)?;` at `indent`, its arguments
-/// on lines of their own when it is wider than the margin (they are single
-/// tokens or `&self.field`, never broken further).
-fn entry(out: &mut String, indent: &str, wire: &str, value: &str) {
-    let one_line = format!("{indent}map.serialize_entry({wire}, {value})?;");
+/// Appends `map.{method}(wire, value);`, its arguments on lines of their
+/// own when it is wider than the margin (they are single tokens or
+/// `&self.field`, never broken further).
+fn entry(out: &mut String, method: &str, wire: &str, value: &str) {
+    let indent = "        ";
+    let one_line = format!("{indent}map.{method}({wire}, {value});");
     if one_line.len() <= MARGIN {
         out.push_str(&one_line);
         out.push('\n');
     } else {
         let _ = writeln!(
             out,
-            "{indent}map.serialize_entry(\n{indent}    {wire},\n{indent}    {value},\n{indent})?;"
+            "{indent}map.{method}(\n{indent}    {wire},\n{indent}    {value},\n{indent});"
         );
     }
 }

@@ -535,21 +535,13 @@ pub(super) fn struct_serde(
             }
         }
         inits.push(quote!(#n,));
-        writes.push(match p {
-            Presence::Required | Presence::RequiredNullable => {
-                quote!(map.serialize_entry(#wire, &self.#n)?;)
-            }
-            Presence::Optional => quote! {
-                if let Some(value) = &self.#n {
-                    map.serialize_entry(#wire, value)?;
-                }
-            },
-            Presence::OptionalNullable => quote! {
-                if !self.#n.is_absent() {
-                    map.serialize_entry(#wire, &self.#n)?;
-                }
-            },
-        });
+        // One `runtime::object::Entries` call per property (see there).
+        let write = match p {
+            Presence::Required | Presence::RequiredNullable => quote!(entry),
+            Presence::Optional => quote!(optional),
+            Presence::OptionalNullable => quote!(maybe),
+        };
+        writes.push(quote!(map.#write(#wire, &self.#n);));
     }
     let keep = match &s.additional {
         Additional::Typed(t) if is_lenient(types, t) => {
@@ -574,13 +566,9 @@ pub(super) fn struct_serde(
     quote! {
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use serde::ser::SerializeMap;
-                let mut map = serializer.serialize_map(None)?;
+                let mut map = crate::runtime::object::entries(serializer)?;
                 #(#writes)*
-                for (key, value) in &self.extra {
-                    map.serialize_entry(key, value)?;
-                }
-                map.end()
+                map.end(&self.extra)
             }
         }
         impl<'de> serde::Deserialize<'de> for #name {

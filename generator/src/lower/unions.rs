@@ -1,10 +1,13 @@
-//! Post-pass over unions: implicit discriminators and tag defaults.
+//! Post-pass over unions: implicit discriminators, tag defaults, and how
+//! each union decodes ([`plan`]).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde_json::Value;
 
-use crate::ir::{EnumRepr, Primitive, TypeDef, TypeKey, TypeKind, TypeRef};
+use crate::ir::{
+    Dispatch, EnumRepr, InferredTag, Primitive, TypeDef, TypeKey, TypeKind, TypeRef, UnionType,
+};
 
 /// The single value a field can hold, if its type is a one-value string enum
 /// (`const: text` or `enum: [text]`).
@@ -166,5 +169,245 @@ pub fn order_untagged(types: &mut BTreeMap<TypeKey, TypeDef>) {
             };
             (super::schema::untagged_rank(&v.ty), std::cmp::Reverse(req))
         });
+    }
+}
+
+/// The types by key, as decoding plans look them up.
+type Table<'t> = HashMap<&'t str, &'t TypeDef>;
+
+/// Decides how each union decodes, for emit to read: the variants a JSON
+/// string and a JSON object select by kind alone ([`Dispatch`]), an
+/// untagged union's inferred tag ([`InferredTag`]), and which selected
+/// variants decode from the object's entries as they are read
+/// (`UnionVariant::streamed`). Runs on the final types: it reads their
+/// configured attributes.
+pub fn plan(types: &mut [TypeDef]) {
+    let plans: Vec<Option<Plan>> = {
+        let table: Table<'_> = types.iter().map(|d| (d.key.as_str(), d)).collect();
+        types
+            .iter()
+            .map(|d| match &d.kind {
+                TypeKind::Union(u) => Some(plan_union(&table, u)),
+                _ => None,
+            })
+            .collect()
+    };
+    for (def, plan) in types.iter_mut().zip(plans) {
+        let (TypeKind::Union(u), Some(plan)) = (&mut def.kind, plan) else {
+            continue;
+        };
+        for (v, streamed) in u.variants.iter_mut().zip(plan.streamed) {
+            v.streamed = streamed;
+        }
+        u.dispatch = plan.dispatch;
+        u.inferred = plan.inferred;
+    }
+}
+
+/// What [`plan`] decides for one union.
+struct Plan {
+    dispatch: Dispatch,
+    inferred: Option<InferredTag>,
+    streamed: Vec<bool>,
+}
+
+fn plan_union(table: &Table<'_>, u: &UnionType) -> Plan {
+    if u.discriminator.is_some() {
+        return Plan {
+            dispatch: Dispatch::default(),
+            inferred: None,
+            streamed: u
+                .variants
+                .iter()
+                .map(|v| object_target(table, &v.ty))
+                .collect(),
+        };
+    }
+    let takes: Vec<Takes> = u.variants.iter().map(|v| takes(table, &v.ty, 0)).collect();
+    let only = |kind: fn(&Takes) -> bool| {
+        let mut it = takes.iter().enumerate().filter(|(_, t)| kind(t));
+        match (it.next(), it.next()) {
+            (Some((i, _)), None) => Some(i),
+            _ => None,
+        }
+    };
+    let dispatch = Dispatch {
+        string: only(|t| t.string).filter(|&i| string_target(table, &u.variants[i].ty)),
+        object: only(|t| t.object).filter(|&i| object_target(table, &u.variants[i].ty)),
+    };
+    let inferred = if dispatch.object.is_none() {
+        infer_tag(table, u, &takes)
+    } else {
+        None
+    };
+    let mut streamed = vec![false; u.variants.len()];
+    for (_, i) in inferred.iter().flat_map(|t| &t.variants) {
+        streamed[*i] = true;
+    }
+    Plan {
+        dispatch,
+        inferred,
+        streamed,
+    }
+}
+
+/// An untagged union's tag: a property every variant that may take an
+/// object requires, each with a different constant value (Stripe's
+/// `object: card`, `object: bank_account` of `default_source`, next to a
+/// string). Each of those variants must be a generated struct (decoded from
+/// the entries as they are read), and no other variant may take an object.
+/// An object whose property holds a variant's value then fails every other
+/// variant in the strict pass (their property lists another value), so it
+/// is decoded straight into that variant.
+fn infer_tag(table: &Table<'_>, u: &UnionType, takes: &[Takes]) -> Option<InferredTag> {
+    let objects: Vec<usize> = (0..u.variants.len()).filter(|&i| takes[i].object).collect();
+    if objects.len() < 2 {
+        return None;
+    }
+    // Each object variant's required fields by name.
+    let mut required: Vec<HashMap<&str, &TypeRef>> = Vec::with_capacity(objects.len());
+    for &i in &objects {
+        if !object_target(table, &u.variants[i].ty) {
+            return None;
+        }
+        let TypeRef::Named(key) = &u.variants[i].ty else {
+            return None;
+        };
+        let TypeKind::Struct(s) = &table.get(key.as_str())?.kind else {
+            return None;
+        };
+        required.push(
+            s.fields
+                .iter()
+                .filter(|f| f.required)
+                .map(|f| (f.name.as_str(), &f.ty))
+                .collect(),
+        );
+    }
+    let first = &required[0];
+    let mut candidates: Vec<&str> = first.keys().copied().collect();
+    candidates.sort_unstable();
+    'props: for prop in candidates {
+        let mut variants = Vec::with_capacity(objects.len());
+        let mut seen = HashSet::new();
+        for (fields, &i) in required.iter().zip(&objects) {
+            let Some(value) = fields
+                .get(prop)
+                .and_then(|ty| table_const(table, ty.non_null()))
+            else {
+                continue 'props;
+            };
+            if !seen.insert(value.clone()) {
+                continue 'props;
+            }
+            variants.push((value, i));
+        }
+        return Some(InferredTag {
+            property: prop.to_string(),
+            variants,
+        });
+    }
+    None
+}
+
+/// [`const_value`] in a [`Table`].
+fn table_const(table: &Table<'_>, t: &TypeRef) -> Option<String> {
+    let TypeRef::Named(key) = t else { return None };
+    match &table.get(key.as_str())?.kind {
+        TypeKind::Enum(e) if e.repr == EnumRepr::String && e.variants.len() == 1 => {
+            e.variants[0].value.as_str().map(str::to_string)
+        }
+        _ => None,
+    }
+}
+
+/// Whether a type may decode from a JSON string, and from an object.
+#[derive(Clone, Copy)]
+struct Takes {
+    string: bool,
+    object: bool,
+}
+
+const ANY: Takes = Takes {
+    string: true,
+    object: true,
+};
+
+/// What `ty` may take: an over-approximation (a wrong "may" only keeps a
+/// union on the buffered path).
+fn takes(table: &Table<'_>, ty: &TypeRef, depth: usize) -> Takes {
+    let (string, object) = match ty {
+        // Numbers and booleans too: a lenient rule reads them from strings.
+        TypeRef::Primitive(_) => (true, false),
+        TypeRef::Array(_) => (false, false),
+        TypeRef::Map(_) | TypeRef::Object => (false, true),
+        TypeRef::Nullable(inner) => return takes(table, inner, depth),
+        TypeRef::Any | TypeRef::External(_) => return ANY,
+        TypeRef::Named(key) => {
+            let Some(def) = table.get(key.as_str()).filter(|d| d.attributes.is_empty()) else {
+                return ANY;
+            };
+            match &def.kind {
+                TypeKind::Struct(_) => (false, true),
+                TypeKind::Enum(_) => (true, false),
+                TypeKind::Alias { target, .. } if depth < 8 => {
+                    return takes(table, target, depth + 1)
+                }
+                // A tagged union keeps any value it cannot place in `Unknown`.
+                TypeKind::Union(inner) if depth < 8 && inner.discriminator.is_none() => {
+                    let all = inner
+                        .variants
+                        .iter()
+                        .map(|v| takes(table, &v.ty, depth + 1));
+                    return all.fold(
+                        Takes {
+                            string: false,
+                            object: false,
+                        },
+                        |a, b| Takes {
+                            string: a.string || b.string,
+                            object: a.object || b.object,
+                        },
+                    );
+                }
+                _ => return ANY,
+            }
+        }
+    };
+    Takes { string, object }
+}
+
+/// Whether a string decodes into `ty` through `Deserialize` from a string
+/// deserializer as from the buffered value: strings, UUIDs, dates.
+fn string_target(table: &Table<'_>, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Primitive(p) => matches!(
+            p,
+            Primitive::String
+                | Primitive::Binary
+                | Primitive::Uuid
+                | Primitive::DateTime
+                | Primitive::Date
+        ),
+        TypeRef::Named(key) => table.get(key.as_str()).is_some_and(|d| match &d.kind {
+            TypeKind::Alias {
+                target,
+                newtype: false,
+            } if d.attributes.is_empty() => string_target(table, target),
+            _ => false,
+        }),
+        _ => false,
+    }
+}
+
+/// Whether an object decodes into `ty` from a map deserializer as from the
+/// buffered value: generated structs (no configured attributes) and maps.
+fn object_target(table: &Table<'_>, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Map(_) | TypeRef::Object => true,
+        TypeRef::Named(key) => table
+            .get(key.as_str())
+            .is_some_and(|d| d.attributes.is_empty() && matches!(d.kind, TypeKind::Struct(_))),
+        _ => false,
     }
 }

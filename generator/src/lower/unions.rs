@@ -411,3 +411,200 @@ fn object_target(table: &Table<'_>, ty: &TypeRef) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use crate::ir::TypeKind;
+
+    /// `(string, object)`: the variant names a string and an object select
+    /// by kind, for each union `U<k>` made of `members[k]`.
+    fn dispatched(members: &[Value]) -> Vec<(Option<String>, Option<String>)> {
+        let mut schemas = json!({
+            "Card": {"type": "object", "properties": {"id": {"type": "string"}}},
+            "Bank": {"type": "object", "properties": {"iban": {"type": "string"}}},
+            "Color": {"type": "string", "enum": ["red"]},
+            "Id": {"type": "string"},
+            "Inner": {"anyOf": [{"type": "string"}, {"$ref": "#/components/schemas/Card"}]},
+            "Tagged": {"oneOf": [{"$ref": "#/components/schemas/Card"},
+                                 {"$ref": "#/components/schemas/Bank"}],
+                       "discriminator": {"propertyName": "id"}},
+        });
+        for (k, m) in members.iter().enumerate() {
+            schemas[format!("U{k}")] = json!({"anyOf": m});
+        }
+        let spec = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": schemas},
+        });
+        let loaded = crate::load::load_str("u.json", &spec.to_string()).expect("loads");
+        let api = crate::lower_loaded(loaded, "u.json").api;
+        (0..members.len())
+            .map(|k| {
+                let def = api
+                    .types
+                    .iter()
+                    .find(|d| d.name == format!("U{k}"))
+                    .expect("union");
+                let TypeKind::Union(u) = &def.kind else {
+                    panic!("{} is not a union", def.name)
+                };
+                let name = |i: Option<usize>| i.map(|i| u.variants[i].name.clone());
+                (name(u.dispatch.string), name(u.dispatch.object))
+            })
+            .collect()
+    }
+
+    fn r(name: &str) -> Value {
+        json!({"$ref": format!("#/components/schemas/{name}")})
+    }
+
+    #[test]
+    fn only_a_kind_no_other_variant_can_take_selects_a_variant() {
+        let got = dispatched(&[
+            // Stripe's expandable field: both kinds select.
+            json!([{"type": "string"}, r("Card")]),
+            // Two objects: tried in turn; the string still selects.
+            json!([{"type": "string"}, r("Card"), r("Bank")]),
+            // A number may be read from a string (lenient): no string.
+            json!([{"type": "string"}, {"type": "integer"}, r("Card")]),
+            // A map takes objects as a struct does.
+            json!([r("Card"), {"type": "object", "additionalProperties": {"type": "string"}}]),
+            // Any value: nothing selects.
+            json!([{"type": "string"}, r("Card"), {}]),
+            // An enum takes strings; an alias of a string is a string.
+            json!([r("Color"), r("Id")]),
+            json!([r("Id"), r("Card")]),
+            // A nested untagged union takes what its variants take, and is
+            // not decoded directly; a tagged one may keep anything.
+            json!([r("Inner"), {"type": "array", "items": {"type": "string"}}]),
+            json!([{"type": "string"}, r("Tagged")]),
+            // Arrays and numbers select nothing, but leave the others alone.
+            json!([{"type": "array", "items": r("Card")}, r("Bank"), {"type": "boolean"}]),
+        ]);
+        let s = |x: &str| Some(x.to_string());
+        let want = [
+            (s("String"), s("Card")),
+            (s("String"), None),
+            (None, s("Card")),
+            (None, None),
+            (None, None),
+            (None, None),
+            (s("Id"), s("Card")),
+            (None, None),
+            (None, None),
+            (None, s("Bank")),
+        ];
+        assert_eq!(got, want);
+    }
+
+    /// The inferred tag of each union `U<k>` made of `members[k]` (3.1, for
+    /// `const`): the property and each value with its variant's name.
+    fn inferred(members: &[Value]) -> Vec<Option<(String, Vec<(String, String)>)>> {
+        let obj = |value: Value, extra: Value| {
+            json!({"type": "object", "required": ["object", "id"], "properties": {
+                "id": {"type": "string"}, "object": value, "extra": extra}})
+        };
+        let mut schemas = json!({
+            "Card": obj(json!({"type": "string", "enum": ["card"]}), json!({})),
+            "Bank": obj(json!({"const": "bank_account"}), json!({})),
+            "Source": obj(json!({"type": "string", "enum": ["source"]}), json!({"type": "integer"})),
+            "OtherCard": obj(json!({"type": "string", "enum": ["card"]}), json!({})),
+            "Open": obj(json!({"type": "string"}), json!({})),
+            "TwoValues": obj(json!({"type": "string", "enum": ["a", "b"]}), json!({})),
+            "Optional": {"type": "object", "properties": {"object": {"type": "string", "enum": ["opt"]}}},
+            "Plain": {"type": "object", "properties": {"id": {"type": "string"}}},
+        });
+        for (k, m) in members.iter().enumerate() {
+            schemas[format!("U{k}")] = json!({"anyOf": m});
+        }
+        let spec = json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": schemas},
+        });
+        let loaded = crate::load::load_str("u.json", &spec.to_string()).expect("loads");
+        let api = crate::lower_loaded(loaded, "u.json").api;
+        (0..members.len())
+            .map(|k| {
+                let def = api
+                    .types
+                    .iter()
+                    .find(|d| d.name == format!("U{k}"))
+                    .expect("union");
+                let TypeKind::Union(u) = &def.kind else {
+                    panic!("{} is not a union", def.name)
+                };
+                let t = u.inferred.as_ref()?;
+                // Every listed variant is streamed, no other one.
+                for (i, v) in u.variants.iter().enumerate() {
+                    let listed = t.variants.iter().any(|(_, j)| *j == i);
+                    assert_eq!(v.streamed, listed, "{}: {}", def.name, v.name);
+                }
+                assert!(u.discriminator.is_none() && u.dispatch.object.is_none());
+                Some((
+                    t.property.clone(),
+                    t.variants
+                        .iter()
+                        .map(|(value, i)| (value.clone(), u.variants[*i].name.clone()))
+                        .collect(),
+                ))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_required_constant_property_tells_object_variants_apart() {
+        let got = inferred(&[
+            // Stripe's `default_source`: a string and three objects.
+            json!([{"type": "string"}, r("Bank"), r("Card"), r("Source")]),
+            // Nullable, and two objects only (with a string: not made tagged).
+            json!([r("Card"), r("Source"), {"type": "string"}, {"type": "null"}]),
+            // A value two variants share; one not constant; one of two
+            // values; an optional property; no property.
+            json!([{"type": "string"}, r("Card"), r("OtherCard")]),
+            json!([{"type": "string"}, r("Card"), r("Open")]),
+            json!([{"type": "string"}, r("Card"), r("TwoValues")]),
+            json!([{"type": "string"}, r("Card"), r("Optional")]),
+            json!([{"type": "string"}, r("Card"), r("Plain")]),
+            // Another variant that may take an object: a map, any value.
+            json!([r("Card"), r("Bank"), {"type": "object", "additionalProperties": {"type": "string"}}]),
+            json!([r("Card"), r("Bank"), {"type": "string"}, {}]),
+            // One object variant: dispatched by kind instead.
+            json!([{"type": "string"}, r("Card")]),
+            // Arrays and numbers take no object: still inferred.
+            json!([{"type": "array", "items": r("Card")}, r("Card"), r("Bank"), {"type": "integer"}]),
+        ]);
+        let tag = |pairs: &[(&str, &str)]| {
+            Some((
+                "object".to_string(),
+                pairs
+                    .iter()
+                    .map(|(v, n)| (v.to_string(), n.to_string()))
+                    .collect::<Vec<_>>(),
+            ))
+        };
+        let want = vec![
+            tag(&[
+                ("bank_account", "Bank"),
+                ("card", "Card"),
+                ("source", "Source"),
+            ]),
+            tag(&[("card", "Card"), ("source", "Source")]),
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            tag(&[("card", "Card"), ("bank_account", "Bank")]),
+        ];
+        assert_eq!(got, want);
+    }
+}

@@ -501,9 +501,12 @@ mod tests {
         assert_eq!(got, want);
     }
 
+    /// A property and each of its values with the variant's name.
+    type Tag = (String, Vec<(String, String)>);
+
     /// The inferred tag of each union `U<k>` made of `members[k]` (3.1, for
     /// `const`): the property and each value with its variant's name.
-    fn inferred(members: &[Value]) -> Vec<Option<(String, Vec<(String, String)>)>> {
+    fn inferred(members: &[Value]) -> Vec<Option<Tag>> {
         let obj = |value: Value, extra: Value| {
             json!({"type": "object", "required": ["object", "id"], "properties": {
                 "id": {"type": "string"}, "object": value, "extra": extra}})

@@ -1,7 +1,9 @@
 //! Decoding `oneOf`/`anyOf` unions. A tagged union reads the object's
 //! entries up to its discriminator and decodes the selected variant from
 //! those and the rest as they come ([`tagged`]); an untagged union buffers
-//! the value once and tries its variants in order.
+//! the value once and tries its variants in order, unless its object
+//! variants are told apart by a property with a constant value, read as a
+//! tagged union reads its discriminator ([`inferred`]).
 //!
 //! Where the kind of JSON value alone picks the variant (one variant is the
 //! only one that can take a string, or an object, even leniently; Stripe's
@@ -319,41 +321,203 @@ impl<'de, U: Tagged> Visitor<'de> for ByTag<U> {
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<U, A::Error> {
         Self::other(Value::deserialize(SeqAccessDeserializer::new(seq))?)
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<U, A::Error> {
-        let mut kept: Vec<(Key<'de>, Value)> = Vec::new();
-        let mut done = true;
-        while let Some(key) = next_key(&mut map)? {
-            let value: Value = map.next_value()?;
-            if key.as_str() == U::PROPERTY {
-                if let Value::String(tag) = &value {
-                    let entries = Replay {
-                        kept: &mut kept,
-                        next: 0,
-                        tag: Some((&key, tag.as_str())),
-                        pending: Pending::None,
-                        done: false,
-                        map: &mut map,
-                    };
-                    if let Some(decoded) = U::variant(tag, MapAccessDeserializer::new(entries)) {
-                        return decoded;
-                    }
-                }
-                // Not a string, or no variant for it: kept whole.
-                kept.push((key, value));
-                done = false;
-                break;
-            }
-            kept.push((key, value));
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<U, A::Error> {
+        match select::<A, Discriminator<U>, U>(map)? {
+            Ok(decoded) => Ok(decoded),
+            Err(value) => Self::other(value),
         }
-        let entries = Replay {
-            kept: &mut kept,
-            next: 0,
-            tag: None,
-            pending: Pending::None,
-            done,
-            map: &mut map,
-        };
-        Self::other(Value::deserialize(MapAccessDeserializer::new(entries))?)
+    }
+}
+
+/// How [`select`] finds the variant: a property and the decoding of the
+/// variant each of its values selects.
+trait Selector<U> {
+    const PROPERTY: &'static str;
+    fn variant<'de, D: Deserializer<'de>>(
+        tag: &str,
+        deserializer: D,
+    ) -> Option<Result<U, D::Error>>;
+}
+
+/// A tagged union's discriminator ([`Tagged`]).
+struct Discriminator<U>(PhantomData<fn() -> U>);
+
+impl<U: Tagged> Selector<U> for Discriminator<U> {
+    const PROPERTY: &'static str = U::PROPERTY;
+    fn variant<'de, D: Deserializer<'de>>(
+        tag: &str,
+        deserializer: D,
+    ) -> Option<Result<U, D::Error>> {
+        U::variant(tag, deserializer)
+    }
+}
+
+/// An untagged union's inferred tag ([`Inferred`]).
+struct InferredTag<U>(PhantomData<fn() -> U>);
+
+impl<U: Inferred> Selector<U> for InferredTag<U> {
+    const PROPERTY: &'static str = U::PROPERTY;
+    fn variant<'de, D: Deserializer<'de>>(
+        tag: &str,
+        deserializer: D,
+    ) -> Option<Result<U, D::Error>> {
+        U::variant(tag, deserializer)
+    }
+}
+
+/// Reads an object's entries up to `S::PROPERTY`, then decodes the variant
+/// its string value selects from the kept entries, the property and the
+/// rest of `map` (`Ok`); with no such property, one that is not a string,
+/// or a value no variant is listed for, the whole object as a value
+/// (`Err`). See [`tagged`].
+fn select<'de, A: MapAccess<'de>, S: Selector<U>, U>(
+    mut map: A,
+) -> Result<Result<U, Value>, A::Error> {
+    let mut kept: Vec<(Key<'de>, Value)> = Vec::new();
+    let mut done = true;
+    while let Some(key) = next_key(&mut map)? {
+        let value: Value = map.next_value()?;
+        if key.as_str() == S::PROPERTY {
+            if let Value::String(tag) = &value {
+                let entries = Replay {
+                    kept: &mut kept,
+                    next: 0,
+                    tag: Some((&key, tag.as_str())),
+                    pending: Pending::None,
+                    done: false,
+                    map: &mut map,
+                };
+                if let Some(decoded) = S::variant(tag, MapAccessDeserializer::new(entries)) {
+                    return decoded.map(Ok);
+                }
+            }
+            // Not a string, or no variant for it: kept whole.
+            kept.push((key, value));
+            done = false;
+            break;
+        }
+        kept.push((key, value));
+    }
+    let entries = Replay {
+        kept: &mut kept,
+        next: 0,
+        tag: None,
+        pending: Pending::None,
+        done,
+        map: &mut map,
+    };
+    Value::deserialize(MapAccessDeserializer::new(entries)).map(Err)
+}
+
+/// An untagged union whose object variants each require a property with
+/// its own constant value (Stripe's `object: card`), as generated: the
+/// property and the decoding of the variant a value selects (see
+/// [`inferred`]).
+pub trait Inferred: Sized {
+    /// The property whose value selects an object's variant.
+    const PROPERTY: &'static str;
+
+    /// Decodes the variant `tag` selects from `deserializer` (the whole
+    /// object, the property included); `None`, with `deserializer`
+    /// untouched, when no variant is listed for `tag`.
+    fn variant<'de, D: Deserializer<'de>>(
+        tag: &str,
+        deserializer: D,
+    ) -> Option<Result<Self, D::Error>>;
+}
+
+/// Decodes an object whose property `U::PROPERTY` holds a value one of the
+/// untagged union's variants requires straight into that variant, reading
+/// the object as [`tagged`] does (only the entries before the property are
+/// kept); buffers any other value, an object without the property, or with
+/// a value no variant lists, for the variants to be tried in turn
+/// ([`Step::Buffered`]). Every other variant would fail on such an object
+/// in the strict pass (its property lists another value, and no variant
+/// that is not listed takes objects), so the value decodes as before;
+/// only where the selected variant needs a lenient rule might a variant
+/// tried before it in the lenient pass have taken the object with the
+/// value in its enum's `Unknown`, and where it fails, the error is its
+/// own. With a duplicate property the first selects the variant (the
+/// variant then sees each, as a struct does, the last winning).
+pub fn inferred<'de, D: Deserializer<'de>, U: Inferred>(
+    deserializer: D,
+) -> Result<Step<U>, D::Error> {
+    deserializer.deserialize_any(ByInferred::<IgnoredAny, U> { string: None })
+}
+
+/// [`inferred`] for a union whose one variant that can take a JSON string
+/// (`string` wraps it) decodes strings as [`dispatch`] does.
+pub fn inferred_string<'de, D, S, U>(
+    deserializer: D,
+    string: fn(S) -> U,
+) -> Result<Step<U>, D::Error>
+where
+    D: Deserializer<'de>,
+    S: DeserializeOwned,
+    U: Inferred,
+{
+    deserializer.deserialize_any(ByInferred {
+        string: Some(string),
+    })
+}
+
+/// The visitor of [`inferred`]: [`ByKind`] for everything but objects.
+struct ByInferred<S, U> {
+    string: Option<fn(S) -> U>,
+}
+
+impl<S, U> ByInferred<S, U> {
+    fn by_kind(self) -> ByKind<S, IgnoredAny, U> {
+        ByKind {
+            string: self.string,
+            object: None,
+        }
+    }
+}
+
+impl<'de, S: DeserializeOwned, U: Inferred> Visitor<'de> for ByInferred<S, U> {
+    type Value = Step<U>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Step<U>, E> {
+        self.by_kind().visit_bool(v)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Step<U>, E> {
+        self.by_kind().visit_i64(v)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Step<U>, E> {
+        self.by_kind().visit_u64(v)
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Step<U>, E> {
+        self.by_kind().visit_f64(v)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Step<U>, E> {
+        self.by_kind().visit_str(v)
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Step<U>, E> {
+        self.by_kind().visit_borrowed_str(v)
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Step<U>, E> {
+        self.by_kind().visit_string(v)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Step<U>, E> {
+        Ok(Step::Buffered(Value::Null))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Step<U>, E> {
+        Ok(Step::Buffered(Value::Null))
+    }
+    fn visit_some<X: Deserializer<'de>>(self, deserializer: X) -> Result<Step<U>, X::Error> {
+        deserializer.deserialize_any(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Step<U>, A::Error> {
+        Value::deserialize(SeqAccessDeserializer::new(seq)).map(Step::Buffered)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Step<U>, A::Error> {
+        Ok(match select::<A, InferredTag<U>, U>(map)? {
+            Ok(decoded) => Step::Done(decoded),
+            Err(value) => Step::Buffered(value),
+        })
     }
 }
 

@@ -35,6 +35,7 @@ constructs!(
     allof_merge,
     anyof,
     anyof_partial_objects,
+    anyof_inferred_tag,
     big_integers,
     client_header_defaults,
     degrade_bad_keywords,

@@ -1238,3 +1238,424 @@ fn a_failure_inside_a_tagged_variant_names_its_path() {
     );
     assert!(!runtime::lenient::explaining());
 }
+
+// ---------------------------------------------------------------- inferred tags
+
+/// A one-value string enum, as generated (`enum: [value]`): an unknown
+/// value is kept, except in a strict union attempt.
+macro_rules! one_value_enum {
+    ($name:ident, $value:literal) => {
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum $name {
+            Known,
+            Unknown(String),
+        }
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = runtime::object::string(deserializer)?;
+                match value.as_str() {
+                    $value => Ok(Self::Known),
+                    _ => {
+                        runtime::lenient::unknown::<D::Error>()?;
+                        Ok(Self::Unknown(value.into_string()))
+                    }
+                }
+            }
+        }
+    };
+}
+
+one_value_enum!(CardObject, "card");
+one_value_enum!(BankObject, "bank_account");
+
+/// Stripe's `card`, shortened: `{id, object: card, last4 (required),
+/// exp_year: integer, default_for: array of PaymentSource}`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Card {
+    pub id: String,
+    pub object: CardObject,
+    pub last4: String,
+    pub exp_year: Option<i64>,
+    pub default_for: Option<Vec<PaymentSource>>,
+    pub extra: serde_json::Map<String, Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for Card {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        runtime::object::deserialize(deserializer)
+    }
+}
+
+impl runtime::object::Object for Card {
+    const NAME: &'static str = "Card";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut object = None;
+        let mut last4 = None;
+        let mut exp_year = None;
+        let mut default_for = None;
+        let mut extra: serde_json::Map<String, Value> = Default::default();
+        while let Some(__key) = runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "object" => object = Some(__map.next_value()?),
+                "last4" => last4 = Some(__map.next_value()?),
+                "exp_year" => exp_year = runtime::object::optional_lenient(&mut __map)?,
+                "default_for" => default_for = runtime::object::optional(&mut __map)?,
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            id: id.ok_or_else(|| __missing("id"))?,
+            object: object.ok_or_else(|| __missing("object"))?,
+            last4: last4.ok_or_else(|| __missing("last4"))?,
+            exp_year,
+            default_for,
+            extra,
+        })
+    }
+}
+
+/// Stripe's `bank_account`, shortened: `{id, object: bank_account,
+/// country (required)}`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bank {
+    pub id: String,
+    pub object: BankObject,
+    pub country: String,
+    pub extra: serde_json::Map<String, Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for Bank {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        runtime::object::deserialize(deserializer)
+    }
+}
+
+impl runtime::object::Object for Bank {
+    const NAME: &'static str = "Bank";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut object = None;
+        let mut country = None;
+        let mut extra: serde_json::Map<String, Value> = Default::default();
+        while let Some(__key) = runtime::object::next_key(&mut __map)? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "object" => object = Some(__map.next_value()?),
+                "country" => country = Some(__map.next_value()?),
+                _ => {
+                    extra.insert(__key.into_string(), __map.next_value()?);
+                }
+            }
+        }
+        let __missing = <A::Error as serde::de::Error>::missing_field;
+        Ok(Self {
+            id: id.ok_or_else(|| __missing("id"))?,
+            object: object.ok_or_else(|| __missing("object"))?,
+            country: country.ok_or_else(|| __missing("country"))?,
+            extra,
+        })
+    }
+}
+
+/// Stripe's `default_source`, `anyOf: [string, Bank, Card]`, untagged with
+/// the tag `object` inferred, as generated.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PaymentSource {
+    String(String),
+    Bank(Box<Bank>),
+    Card(Box<Card>),
+}
+
+impl<'de> serde::Deserialize<'de> for PaymentSource {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use runtime::union as u;
+        let value = match u::inferred_string(deserializer, Self::String)? {
+            u::Step::Done(v) => return Ok(v),
+            u::Step::Buffered(value) => value,
+        };
+        for _pass in u::passes() {
+            if let Some(v) = u::attempt(&value) {
+                return Ok(Self::String(v));
+            }
+            if let Some(v) = u::attempt(&value) {
+                return Ok(Self::Bank(Box::new(v)));
+            }
+            if let Some(v) = u::attempt(&value) {
+                return Ok(Self::Card(Box::new(v)));
+            }
+        }
+        Err(u::no_match(
+            &value,
+            "PaymentSource",
+            &[
+                ("String", u::explain::<String>),
+                ("Bank", u::explain::<Bank>),
+                ("Card", u::explain::<Card>),
+            ],
+        ))
+    }
+}
+
+impl runtime::union::Inferred for PaymentSource {
+    const PROPERTY: &'static str = "object";
+    fn variant<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        deserializer: D,
+    ) -> Option<Result<Self, D::Error>> {
+        use runtime::union as u;
+        match tag {
+            "bank_account" => Some(u::variant(deserializer).map(Self::Bank)),
+            "card" => Some(u::variant(deserializer).map(Self::Card)),
+            _ => None,
+        }
+    }
+}
+
+/// [`PaymentSource`] without the inferred tag: always buffered, every
+/// variant tried in turn. The reference the inferred tag must agree with.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PaymentSourceBuffered {
+    String(String),
+    Bank(Box<Bank>),
+    Card(Box<Card>),
+}
+
+impl<'de> serde::Deserialize<'de> for PaymentSourceBuffered {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use runtime::union as u;
+        let value = u::buffer(deserializer)?;
+        for _pass in u::passes() {
+            if let Some(v) = u::attempt(&value) {
+                return Ok(Self::String(v));
+            }
+            if let Some(v) = u::attempt(&value) {
+                return Ok(Self::Bank(Box::new(v)));
+            }
+            if let Some(v) = u::attempt(&value) {
+                return Ok(Self::Card(Box::new(v)));
+            }
+        }
+        Err(u::no_match(
+            &value,
+            "PaymentSource",
+            &[
+                ("String", u::explain::<String>),
+                ("Bank", u::explain::<Bank>),
+                ("Card", u::explain::<Card>),
+            ],
+        ))
+    }
+}
+
+fn card(id: &str, extra: Value) -> PaymentSource {
+    let Value::Object(extra) = extra else {
+        panic!("{extra}")
+    };
+    PaymentSource::Card(Box::new(Card {
+        id: id.into(),
+        object: CardObject::Known,
+        last4: "4242".into(),
+        exp_year: Some(2030),
+        default_for: None,
+        extra,
+    }))
+}
+
+#[test]
+fn an_inferred_tag_selects_its_variant_wherever_it_is() {
+    let want = card("card_1", json!({"brand": "Visa", "meta": {"a": [1, null]}}));
+    for text in [
+        // First (as Stripe sends it), last, in between; escaped.
+        r#"{"object": "card", "id": "card_1", "last4": "4242", "exp_year": 2030, "brand": "Visa", "meta": {"a": [1, null]}}"#,
+        r#"{"brand": "Visa", "exp_year": "2030", "id": "card_1", "last4": "4242", "meta": {"a": [1, null]}, "object": "card"}"#,
+        r#"{"id": "card_1", "meta": {"a": [1, null]}, "object": "card", "brand": "Visa", "last4": "4242", "exp_year": 2030.0}"#,
+        r#"{"\u006fbject": "c\u0061rd", "id": "card_1", "last4": "4242", "exp_year": 2030, "brand": "Visa", "meta": {"a": [1, null]}}"#,
+    ] {
+        let got: PaymentSource = serde_json::from_str(text).unwrap();
+        assert_eq!(got, want, "{text}");
+        let value: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(
+            serde_json::from_value::<PaymentSource>(value).unwrap(),
+            want
+        );
+    }
+    let got: PaymentSource =
+        serde_json::from_str(r#"{"object": "bank_account", "id": "ba_1", "country": "US"}"#)
+            .unwrap();
+    assert!(
+        matches!(&got, PaymentSource::Bank(b) if b.country == "US"),
+        "{got:?}"
+    );
+    let got: PaymentSource = serde_json::from_str(r#""card_1""#).unwrap();
+    assert_eq!(got, PaymentSource::String("card_1".into()));
+}
+
+#[test]
+fn without_a_listed_tag_the_variants_are_tried_in_turn() {
+    // Missing (Bank's required `object` is missing too: nothing fits).
+    assert!(serde_json::from_str::<PaymentSource>(r#"{"id": "x", "country": "US"}"#).is_err());
+    // Unknown or not a string: tried in turn; leniently, the first variant
+    // that fits keeps the value in its enum's `Unknown`.
+    for text in [
+        r#"{"id": "x", "country": "US", "object": "bank"}"#,
+        r#"{"id": "x", "country": "US", "object": "source", "last4": "1"}"#,
+    ] {
+        let got: PaymentSource = serde_json::from_str(text).unwrap();
+        let PaymentSource::Bank(bank) = &got else {
+            panic!("{got:?}")
+        };
+        assert!(matches!(bank.object, BankObject::Unknown(_)), "{got:?}");
+    }
+    let got: PaymentSource =
+        serde_json::from_str(r#"{"id": "x", "last4": "1", "object": "source"}"#).unwrap();
+    assert!(
+        matches!(&got, PaymentSource::Card(c) if c.object == CardObject::Unknown("source".into()))
+    );
+    for text in [
+        r#"{"id": "x", "country": "US", "object": 3}"#,
+        r#"{"id": "x", "country": "US", "object": null}"#,
+        r#"{"id": "x", "country": "US", "object": ["card"]}"#,
+    ] {
+        let err = serde_json::from_str::<PaymentSource>(text).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("matches no variant of `PaymentSource`"),
+            "{text}: {err}"
+        );
+    }
+    // In a strict attempt an unknown value fits nothing.
+    let _strict = Mode::set(true);
+    assert!(serde_json::from_str::<PaymentSource>(
+        r#"{"id": "x", "country": "US", "object": "bank"}"#
+    )
+    .is_err());
+}
+
+#[test]
+fn an_inferred_tag_prefers_its_variant_to_a_lenient_fit_of_another() {
+    // Trying in turn, the strict pass finds nothing (the card needs its
+    // year read from a string) and the lenient pass takes the first that
+    // fits: Bank, with `card` in its enum's `Unknown`. The tag selects the
+    // card.
+    let text =
+        r#"{"object": "card", "id": "c", "last4": "1", "country": "US", "exp_year": "2030"}"#;
+    let got: PaymentSource = serde_json::from_str(text).unwrap();
+    assert!(
+        matches!(&got, PaymentSource::Card(c) if c.exp_year == Some(2030)),
+        "{got:?}"
+    );
+    let before: PaymentSourceBuffered = serde_json::from_str(text).unwrap();
+    assert!(
+        matches!(before, PaymentSourceBuffered::Bank(_)),
+        "{before:?}"
+    );
+}
+
+#[test]
+fn an_inferred_tag_with_duplicate_keys() {
+    // The first `object` selects; the variant sees both, the last winning
+    // (kept in `Unknown`, as a struct decoded on its own keeps it).
+    let got: PaymentSource = serde_json::from_str(
+        r#"{"object": "card", "id": "c", "last4": "1", "object": "bank_account", "country": "US"}"#,
+    )
+    .unwrap();
+    let PaymentSource::Card(c) = &got else {
+        panic!("{got:?}")
+    };
+    assert_eq!(c.object, CardObject::Unknown("bank_account".into()));
+    assert_eq!(c.extra["country"], json!("US"));
+    // Repeated ordinary keys: the last, as in a struct.
+    let got: PaymentSource =
+        serde_json::from_str(r#"{"id": "a", "object": "card", "last4": "1", "id": "b"}"#).unwrap();
+    assert!(
+        matches!(&got, PaymentSource::Card(c) if c.id == "b"),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn inferred_tags_nest() {
+    let text = r#"{"object": "card", "id": "c1", "last4": "1", "default_for": [
+        "cus_1",
+        {"id": "c2", "last4": "2", "object": "card", "default_for": [{"object": "bank_account", "id": "b", "country": "FR"}]},
+        {"id": "b2", "object": "bank_account", "country": "DE", "x": {"object": "card"}}
+    ]}"#;
+    let PaymentSource::Card(outer) = serde_json::from_str::<PaymentSource>(text).unwrap() else {
+        panic!()
+    };
+    let inner = outer.default_for.as_deref().unwrap();
+    assert_eq!(inner[0], PaymentSource::String("cus_1".into()));
+    let PaymentSource::Card(c2) = &inner[1] else {
+        panic!("{inner:?}")
+    };
+    assert!(
+        matches!(&c2.default_for.as_deref().unwrap()[0], PaymentSource::Bank(b) if b.country == "FR")
+    );
+    let PaymentSource::Bank(b2) = &inner[2] else {
+        panic!("{inner:?}")
+    };
+    assert_eq!(b2.extra["x"], json!({"object": "card"}));
+}
+
+#[test]
+fn a_failure_inside_an_inferred_variant_names_its_path() {
+    assert_eq!(
+        failure::<Vec<PaymentSource>>(r#"["a", {"object": "card", "id": "c"}]"#),
+        ("[1].last4".into(), "missing field `last4`".into())
+    );
+    let (path, message) = failure::<Vec<PaymentSource>>(
+        r#"[{"id": "c", "last4": "1", "default_for": [{"object": "card", "id": 5}], "object": "card"}]"#,
+    );
+    assert_eq!(path, "[0].default_for[0].id");
+    assert!(
+        message.starts_with("invalid type: integer `5`"),
+        "{message}"
+    );
+}
+
+#[test]
+fn an_inferred_tag_decodes_what_trying_every_variant_decodes() {
+    let cases = [
+        json!("card_1"),
+        json!(""),
+        json!({"object": "card", "id": "c", "last4": "1"}),
+        json!({"id": "c", "last4": "1", "exp_year": "2030", "object": "card"}),
+        json!({"id": "c", "last4": "1", "exp_year": 2030.5, "object": "card"}),
+        json!({"object": "card", "id": "c"}),
+        json!({"object": "card", "id": "c", "last4": "1", "country": "US"}),
+        json!({"object": "bank_account", "id": "b", "country": "US", "last4": "1"}),
+        json!({"object": "bank_account", "id": "b"}),
+        json!({"id": "b", "country": "US", "object": "bank"}),
+        json!({"id": "b", "country": "US", "object": 1}),
+        json!({"id": "b", "country": "US", "last4": "1"}),
+        json!({"object": "card", "id": "c", "last4": "1", "default_for": ["x", {"object": "card", "id": "d", "last4": "2"}]}),
+        json!({"object": "card", "id": "c", "last4": "1", "default_for": [{"object": "bank_account", "id": "d"}]}),
+        json!({}),
+        json!(1),
+        json!(true),
+        json!(null),
+        json!([]),
+        json!([{"object": "card"}]),
+    ];
+    // The variants' names and contents (the two enums' `Debug` names only
+    // the variant).
+    let same = |a: &PaymentSource, b: &PaymentSourceBuffered| format!("{a:?}") == format!("{b:?}");
+    for case in cases {
+        for strictly in [false, true] {
+            let _mode = Mode::set(strictly);
+            let text = case.to_string();
+            let a = serde_json::from_str::<PaymentSource>(&text);
+            let b = serde_json::from_str::<PaymentSourceBuffered>(&text);
+            match (&a, &b) {
+                (Ok(a), Ok(b)) => assert!(same(a, b), "{case} (strict: {strictly}): {a:?} {b:?}"),
+                (Err(_), Err(_)) => {}
+                _ => panic!("{case} (strict: {strictly}): {a:?} but {b:?}"),
+            }
+        }
+    }
+}

@@ -455,7 +455,7 @@ mod tests {
             );
         }
         // Untagged unions whose value's kind selects a variant (a string or
-        // an object; `union_text::dispatch`), of every width, and recursive ones
+        // an object; `union_text::decode_call`), of every width, and recursive ones
         // (not dispatched: a union is never decoded directly).
         for len in 1..=80usize {
             let members = match len % 3 {
@@ -470,6 +470,30 @@ mod tests {
                 }
             };
             schemas.insert(format!("S{}", "X".repeat(len)), json!({"anyOf": members}));
+        }
+        // Untagged unions with an inferred tag (their object variants each
+        // require `object` with its own value), of every width: names and
+        // values.
+        for len in 1..=80usize {
+            let mut members = vec![json!({"type": "string"})];
+            if len % 2 == 0 {
+                members.clear();
+            }
+            for k in 0..2 + len % 3 {
+                let target = format!("I{k}{}", "X".repeat(len / 8));
+                members.push(json!({"$ref": format!("#/components/schemas/{target}")}));
+                schemas.insert(
+                    target,
+                    json!({"type": "object", "required": ["object", "id"], "properties": {
+                        "id": {"type": "string"},
+                        "object": {"type": "string", "enum": [format!("{}{k}", "v".repeat(len))]},
+                    }}),
+                );
+            }
+            schemas.insert(
+                format!("N{}", "X".repeat(len)),
+                json!({"anyOf": members, "nullable": len % 5 == 0}),
+            );
         }
         // Aliases of every width (arrays and maps of named types) and
         // constants.
@@ -522,6 +546,7 @@ mod tests {
         let table = Types::new(&api.types);
         let (mut written, mut generic, mut broken, mut written_ctors) = ([0; 4], [0; 4], 0, 0);
         let (mut tagged, mut wide_array, mut dispatched, mut buffered) = (0, 0, 0, 0);
+        let mut inferred = 0;
         for def in &api.types {
             let kind = match &def.kind {
                 crate::ir::TypeKind::Struct(_) => 0,
@@ -541,6 +566,7 @@ mod tests {
                 buffered += usize::from(t.contains("Some(u::buffered(deserializer)"));
                 wide_array += usize::from(t.contains("                &[\n"));
                 dispatched += usize::from(t.contains("u::Step::Done"));
+                inferred += usize::from(t.contains("impl crate::runtime::union::Inferred"));
             } else {
                 generic[kind] += 1;
             }
@@ -585,9 +611,10 @@ mod tests {
                 && tagged > 10
                 && buffered > 5
                 && wide_array > 20
-                && dispatched > 20,
+                && dispatched > 20
+                && inferred > 8,
             "unions: {written:?} written, {generic:?} generic, {tagged} tagged, {buffered} \
-             buffered, {wide_array} wide, {dispatched} dispatched"
+             buffered, {wide_array} wide, {dispatched} dispatched, {inferred} inferred"
         );
         assert!(
             written[3] > 60 && generic[3] > 5,

@@ -1,7 +1,7 @@
 //! Named types → Rust items.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 use serde_json::Value;
 
 use super::decl_text::{alias_text, enum_decl_text, struct_decl_text, Head};
@@ -873,9 +873,10 @@ fn union_item(
                 quote!((#vn, u::explain::<#ty>))
             });
             let type_name = name.to_string();
-            // A value whose kind selects a variant skips the buffer (see
-            // `union_text::dispatch`); the call is built from identifiers.
-            let buffer = match super::union_text::dispatch(types, u).call() {
+            // A value whose kind or inferred tag selects a variant skips the
+            // buffer (see `union_text::decode_call`); the call is built from
+            // identifiers.
+            let buffer = match super::union_text::decode_call(u) {
                 Some(call) => {
                     let call: TokenStream = call.parse().unwrap_or_default();
                     quote! {
@@ -895,6 +896,30 @@ fn union_item(
                 }
                 Err(u::no_match(&value, #type_name, &[#(#explains),*]))
             };
+            if let Some(inferred) = &u.inferred {
+                let prop = &inferred.property;
+                let arms = inferred.variants.iter().filter_map(|(tag, i)| {
+                    let v = u.variants.get(*i)?;
+                    let vn = ident(&v.name);
+                    let decode = format_ident!("{}", super::union_text::variant_decode(v));
+                    Some(quote!(#tag => Some(u::#decode(deserializer).map(Self::#vn)),))
+                });
+                tagged_impl = quote! {
+                    impl crate::runtime::union::Inferred for #name {
+                        const PROPERTY: &'static str = #prop;
+                        fn variant<'de, D: serde::Deserializer<'de>>(
+                            tag: &str,
+                            deserializer: D,
+                        ) -> Option<Result<Self, D::Error>> {
+                            use crate::runtime::union as u;
+                            match tag {
+                                #(#arms)*
+                                _ => None,
+                            }
+                        }
+                    }
+                };
+            }
             (quote!(), quote!(), body)
         }
         Some(prop) => {
@@ -905,11 +930,8 @@ fn union_item(
             let arms = u.variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
                 let tags = &v.tags;
                 let vn = ident(&v.name);
-                let decode = if super::union_text::streamed(types, &v.ty) {
-                    quote!(u::variant)
-                } else {
-                    quote!(u::buffered)
-                };
+                let decode = format_ident!("{}", super::union_text::variant_decode(v));
+                let decode = quote!(u::#decode);
                 quote!(#(#tags)|* => Some(#decode(deserializer).map(Self::#vn)),)
             });
             let body = quote!(u::tagged(deserializer));

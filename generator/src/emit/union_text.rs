@@ -18,32 +18,31 @@ use super::decl_text::{push_doc, type_text, Head};
 use super::docs::{code, doc_lines, Para};
 use super::rust_type::{ident, Types};
 use super::struct_text::{header, line, ARM_ONE_LINE, MARGIN};
-use crate::ir::{Primitive, TypeKind, TypeRef, UnionType, UnionVariant};
+use crate::ir::{UnionType, UnionVariant};
 
-/// The variants a JSON string and a JSON object select by their kind alone
-/// (`runtime::union::dispatch`): the one variant that can take a value of
-/// that kind, when no other can, even leniently. Every other variant fails
-/// on such a value in both passes, so decoding it straight into that
-/// variant gives what trying them in turn gives, without buffering it.
-pub(super) struct Dispatch<'u> {
-    pub(super) string: Option<&'u UnionVariant>,
-    pub(super) object: Option<&'u UnionVariant>,
-}
-
-impl Dispatch<'_> {
-    /// The `match` head choosing the variant, `None` for an untagged union
-    /// with no variant selected by kind; `deserializer` is the argument.
-    pub(super) fn call(&self) -> Option<String> {
-        match (self.string, self.object) {
-            (Some(s), Some(o)) => Some(format!(
-                "u::dispatch(deserializer, {}, {})?",
-                wrap_fn(s),
-                wrap_fn(o)
-            )),
-            (Some(s), None) => Some(format!("u::dispatch_string(deserializer, {})?", wrap_fn(s))),
-            (None, Some(o)) => Some(format!("u::dispatch_object(deserializer, {})?", wrap_fn(o))),
-            (None, None) => None,
-        }
+/// The call that starts an untagged union's `deserialize`, `None` when it
+/// buffers the value (`u::buffer`); `deserializer` is the argument. The
+/// variants a JSON string and a JSON object select by kind alone
+/// (`runtime::union::dispatch`) and the inferred tag
+/// (`runtime::union::inferred`) are decided by `lower::unions::plan`.
+pub(super) fn decode_call(u: &UnionType) -> Option<String> {
+    let variant = |i: Option<usize>| i.and_then(|i| u.variants.get(i));
+    let string = variant(u.dispatch.string);
+    if u.inferred.is_some() {
+        return Some(match string {
+            Some(s) => format!("u::inferred_string(deserializer, {})?", wrap_fn(s)),
+            None => "u::inferred(deserializer)?".to_string(),
+        });
+    }
+    match (string, variant(u.dispatch.object)) {
+        (Some(s), Some(o)) => Some(format!(
+            "u::dispatch(deserializer, {}, {})?",
+            wrap_fn(s),
+            wrap_fn(o)
+        )),
+        (Some(s), None) => Some(format!("u::dispatch_string(deserializer, {})?", wrap_fn(s))),
+        (None, Some(o)) => Some(format!("u::dispatch_object(deserializer, {})?", wrap_fn(o))),
+        (None, None) => None,
     }
 }
 
@@ -57,125 +56,13 @@ fn wrap_fn(v: &UnionVariant) -> String {
     }
 }
 
-/// See [`Dispatch`]; none for a tagged union.
-pub(super) fn dispatch<'u>(types: &Types<'_>, u: &'u UnionType) -> Dispatch<'u> {
-    let mut d = Dispatch {
-        string: None,
-        object: None,
-    };
-    if u.discriminator.is_some() {
-        return d;
-    }
-    let takes: Vec<Takes> = u.variants.iter().map(|v| takes(types, &v.ty, 0)).collect();
-    let only = |kind: fn(&Takes) -> bool| {
-        let mut it = takes.iter().enumerate().filter(|(_, t)| kind(t));
-        match (it.next(), it.next()) {
-            (Some((i, _)), None) => Some(&u.variants[i]),
-            _ => None,
-        }
-    };
-    d.string = only(|t| t.string).filter(|v| string_target(types, &v.ty));
-    d.object = only(|t| t.object).filter(|v| object_target(types, &v.ty));
-    d
-}
-
-/// Whether a type may decode from a JSON string, and from an object.
-#[derive(Clone, Copy)]
-struct Takes {
-    string: bool,
-    object: bool,
-}
-
-const ANY: Takes = Takes {
-    string: true,
-    object: true,
-};
-
-/// What `ty` may take: an over-approximation (a wrong "may" only keeps a
-/// union on the buffered path).
-fn takes(types: &Types<'_>, ty: &TypeRef, depth: usize) -> Takes {
-    let (string, object) = match ty {
-        // Numbers and booleans too: a lenient rule reads them from strings.
-        TypeRef::Primitive(_) => (true, false),
-        TypeRef::Array(_) => (false, false),
-        TypeRef::Map(_) | TypeRef::Object => (false, true),
-        TypeRef::Nullable(inner) => return takes(types, inner, depth),
-        TypeRef::Any | TypeRef::External(_) => return ANY,
-        TypeRef::Named(key) => {
-            let Some(def) = types.get(key).filter(|d| d.attributes.is_empty()) else {
-                return ANY;
-            };
-            match &def.kind {
-                TypeKind::Struct(_) => (false, true),
-                TypeKind::Enum(_) => (true, false),
-                TypeKind::Alias { target, .. } if depth < 8 => {
-                    return takes(types, target, depth + 1)
-                }
-                // A tagged union keeps any value it cannot place in `Unknown`.
-                TypeKind::Union(inner) if depth < 8 && inner.discriminator.is_none() => {
-                    let all = inner
-                        .variants
-                        .iter()
-                        .map(|v| takes(types, &v.ty, depth + 1));
-                    return all.fold(
-                        Takes {
-                            string: false,
-                            object: false,
-                        },
-                        |a, b| Takes {
-                            string: a.string || b.string,
-                            object: a.object || b.object,
-                        },
-                    );
-                }
-                _ => return ANY,
-            }
-        }
-    };
-    Takes { string, object }
-}
-
-/// Whether a string decodes into `ty` through `Deserialize` from a string
-/// deserializer as from the buffered value: strings, UUIDs, dates.
-fn string_target(types: &Types<'_>, ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Primitive(p) => matches!(
-            p,
-            Primitive::String
-                | Primitive::Binary
-                | Primitive::Uuid
-                | Primitive::DateTime
-                | Primitive::Date
-        ),
-        TypeRef::Named(key) => types.get(key).is_some_and(|d| match &d.kind {
-            TypeKind::Alias {
-                target,
-                newtype: false,
-            } if d.attributes.is_empty() => string_target(types, target),
-            _ => false,
-        }),
-        _ => false,
-    }
-}
-
-/// Whether the variant of a tagged union decodes from the object's entries
-/// as they are read (`runtime::union::variant`) rather than through a
-/// buffered value (`runtime::union::buffered`): what [`object_target`]
-/// takes. Never a union: one nested directly in another would instantiate
-/// the entries' reader without end if the two were recursive.
-pub(super) fn streamed(types: &Types<'_>, ty: &TypeRef) -> bool {
-    object_target(types, ty)
-}
-
-/// Whether an object decodes into `ty` from a map deserializer as from the
-/// buffered value: generated structs (no configured attributes) and maps.
-fn object_target(types: &Types<'_>, ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Map(_) | TypeRef::Object => true,
-        TypeRef::Named(key) => types
-            .get(key)
-            .is_some_and(|d| d.attributes.is_empty() && matches!(d.kind, TypeKind::Struct(_))),
-        _ => false,
+/// The decoding of a variant a tag selects: from the entries as they are
+/// read, or through a buffered value (`UnionVariant::streamed`).
+pub(super) fn variant_decode(v: &UnionVariant) -> &'static str {
+    if v.streamed {
+        "variant"
+    } else {
+        "buffered"
     }
 }
 
@@ -190,6 +77,9 @@ pub(super) fn union_text(
     // (docs may be anything: a doc line is never broken).
     let ascii = name.is_ascii()
         && u.discriminator.as_deref().is_none_or(str::is_ascii)
+        && u.inferred.as_ref().is_none_or(|t| {
+            t.property.is_ascii() && t.variants.iter().all(|(tag, _)| tag.is_ascii())
+        })
         && u.variants
             .iter()
             .all(|v| v.name.is_ascii() && v.tags.iter().all(|t| t.is_ascii()));
@@ -291,16 +181,71 @@ pub(super) fn union_text(
         "        use crate::runtime::union as u;\n",
     ));
     let Some(prop) = &u.discriminator else {
-        untagged_body(types, name, u, &variants, &mut out, &mut fits)?;
+        untagged_body(name, u, &variants, &mut out, &mut fits)?;
         out.push_str("    }\n}\n");
+        if let Some(inferred) = &u.inferred {
+            let arms: Vec<(String, &UnionVariant)> = inferred
+                .variants
+                .iter()
+                .filter_map(|(tag, i)| {
+                    Some((Literal::string(tag).to_string(), u.variants.get(*i)?))
+                })
+                .collect();
+            selector_impl(
+                &mut out,
+                &mut fits,
+                "Inferred",
+                name,
+                &inferred.property,
+                &arms,
+            );
+            out.push_str("}\n");
+        }
         // Type names are ASCII identifiers (`ident`).
         return fits.then_some(out);
     };
     out.push_str("        u::tagged(deserializer)\n    }\n}\n");
-    header(&mut out, " crate::runtime::union::Tagged", name);
+    // Variants with no tag are never selected (as the generic path leaves
+    // them out).
+    let arms: Vec<(String, &UnionVariant)> = u
+        .variants
+        .iter()
+        .filter(|v| !v.tags.is_empty())
+        .map(|v| {
+            let tags = v
+                .tags
+                .iter()
+                .map(|t| Literal::string(t).to_string())
+                .collect::<Vec<_>>()
+                .join(" | ");
+            (tags, v)
+        })
+        .collect();
+    selector_impl(&mut out, &mut fits, "Tagged", name, prop, &arms);
+    out.push_str(concat!(
+        "    fn unknown(value: serde_json::Value) -> Self {\n",
+        "        Self::Unknown(value)\n",
+        "    }\n",
+        "}\n",
+    ));
+    fits.then_some(out)
+}
+
+/// The impl of `runtime::union::{Tagged, Inferred}` (`trait_name`) up to
+/// the end of `variant`: `arms` pairs each variant with the patterns (tag
+/// literals) selecting it. The caller closes the impl.
+fn selector_impl(
+    out: &mut String,
+    fits: &mut bool,
+    trait_name: &str,
+    name: &str,
+    prop: &str,
+    arms: &[(String, &UnionVariant)],
+) {
+    header(out, &format!(" crate::runtime::union::{trait_name}"), name);
     line(
-        &mut out,
-        &mut fits,
+        out,
+        fits,
         &format!(
             "    const PROPERTY: &'static str = {};",
             Literal::string(prop)
@@ -314,24 +259,11 @@ pub(super) fn union_text(
         "        use crate::runtime::union as u;\n",
         "        match tag {\n",
     ));
-    for (vn, _, v) in &variants {
-        // Never selected (as the generic path leaves it out).
-        if v.tags.is_empty() {
-            continue;
-        }
-        let tags = v
-            .tags
-            .iter()
-            .map(|t| Literal::string(t).to_string())
-            .collect::<Vec<_>>()
-            .join(" | ");
-        let decode = if streamed(types, &v.ty) {
-            "variant"
-        } else {
-            "buffered"
-        };
+    for (tags, v) in arms {
+        let vn = ident(&v.name);
+        let decode = variant_decode(v);
         let arm = format!("            {tags} => Some(u::{decode}(deserializer).map(Self::{vn})),");
-        fits &= arm.len() <= ARM_ONE_LINE;
+        *fits &= arm.len() <= ARM_ONE_LINE;
         out.push_str(&arm);
         out.push('\n');
     }
@@ -339,26 +271,20 @@ pub(super) fn union_text(
         "            _ => None,\n",
         "        }\n",
         "    }\n",
-        "    fn unknown(value: serde_json::Value) -> Self {\n",
-        "        Self::Unknown(value)\n",
-        "    }\n",
-        "}\n",
     ));
-    fits.then_some(out)
 }
 
 /// The body of an untagged union's `deserialize`: buffered or dispatched
 /// by kind, then each variant tried in turn. `None` for a layout left to
 /// the generic path.
 fn untagged_body(
-    types: &Types<'_>,
     name: &str,
     u: &UnionType,
     variants: &[(String, String, &UnionVariant)],
     out: &mut String,
     fits: &mut bool,
 ) -> Option<()> {
-    match dispatch(types, u).call() {
+    match decode_call(u) {
         Some(call) => {
             line(out, fits, &format!("        let value = match {call} {{"));
             out.push_str(concat!(
@@ -411,98 +337,4 @@ fn untagged_body(
     }
     out.push_str("            ),\n        )\n");
     Some(())
-}
-
-#[cfg(test)]
-mod tests {
-    use serde_json::{json, Value};
-
-    use super::*;
-
-    /// `(string, object)`: the variant names a string and an object select
-    /// by kind, for each union `U<k>` made of `members[k]`.
-    fn dispatched(members: &[Value]) -> Vec<(Option<String>, Option<String>)> {
-        let mut schemas = json!({
-            "Card": {"type": "object", "properties": {"id": {"type": "string"}}},
-            "Bank": {"type": "object", "properties": {"iban": {"type": "string"}}},
-            "Color": {"type": "string", "enum": ["red"]},
-            "Id": {"type": "string"},
-            "Inner": {"anyOf": [{"type": "string"}, {"$ref": "#/components/schemas/Card"}]},
-            "Tagged": {"oneOf": [{"$ref": "#/components/schemas/Card"},
-                                 {"$ref": "#/components/schemas/Bank"}],
-                       "discriminator": {"propertyName": "id"}},
-        });
-        for (k, m) in members.iter().enumerate() {
-            schemas[format!("U{k}")] = json!({"anyOf": m});
-        }
-        let spec = json!({
-            "openapi": "3.0.3",
-            "info": {"title": "t", "version": "1"},
-            "paths": {},
-            "components": {"schemas": schemas},
-        });
-        let loaded = crate::load::load_str("u.json", &spec.to_string()).expect("loads");
-        let api = crate::lower_loaded(loaded, "u.json").api;
-        let table = Types::new(&api.types);
-        (0..members.len())
-            .map(|k| {
-                let def = api
-                    .types
-                    .iter()
-                    .find(|d| d.name == format!("U{k}"))
-                    .expect("union");
-                let TypeKind::Union(u) = &def.kind else {
-                    panic!("{} is not a union", def.name)
-                };
-                let d = dispatch(&table, u);
-                (
-                    d.string.map(|v| v.name.clone()),
-                    d.object.map(|v| v.name.clone()),
-                )
-            })
-            .collect()
-    }
-
-    fn r(name: &str) -> Value {
-        json!({"$ref": format!("#/components/schemas/{name}")})
-    }
-
-    #[test]
-    fn only_a_kind_no_other_variant_can_take_selects_a_variant() {
-        let got = dispatched(&[
-            // Stripe's expandable field: both kinds select.
-            json!([{"type": "string"}, r("Card")]),
-            // Two objects: tried in turn; the string still selects.
-            json!([{"type": "string"}, r("Card"), r("Bank")]),
-            // A number may be read from a string (lenient): no string.
-            json!([{"type": "string"}, {"type": "integer"}, r("Card")]),
-            // A map takes objects as a struct does.
-            json!([r("Card"), {"type": "object", "additionalProperties": {"type": "string"}}]),
-            // Any value: nothing selects.
-            json!([{"type": "string"}, r("Card"), {}]),
-            // An enum takes strings; an alias of a string is a string.
-            json!([r("Color"), r("Id")]),
-            json!([r("Id"), r("Card")]),
-            // A nested untagged union takes what its variants take, and is
-            // not decoded directly; a tagged one may keep anything.
-            json!([r("Inner"), {"type": "array", "items": {"type": "string"}}]),
-            json!([{"type": "string"}, r("Tagged")]),
-            // Arrays and numbers select nothing, but leave the others alone.
-            json!([{"type": "array", "items": r("Card")}, r("Bank"), {"type": "boolean"}]),
-        ]);
-        let s = |x: &str| Some(x.to_string());
-        let want = [
-            (s("String"), s("Card")),
-            (s("String"), None),
-            (None, s("Card")),
-            (None, None),
-            (None, None),
-            (None, None),
-            (s("Id"), s("Card")),
-            (None, None),
-            (None, None),
-            (None, s("Bank")),
-        ];
-        assert_eq!(got, want);
-    }
 }

@@ -260,6 +260,44 @@ pub struct UnionType {
     /// Set when the union has a usable `discriminator` property whose values
     /// select the variant.
     pub discriminator: Option<String>,
+    /// The variants a JSON string and a JSON object select by their kind
+    /// alone (untagged unions only; decided by `lower::unions::plan`).
+    #[serde(skip_serializing_if = "Dispatch::is_empty")]
+    pub dispatch: Dispatch,
+    /// An untagged union's object variants told apart by a property with a
+    /// constant value (decided by `lower::unions::plan`): an object whose
+    /// property holds one of the values decodes straight into that variant;
+    /// any other value is tried against the variants in turn.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inferred: Option<InferredTag>,
+}
+
+/// See [`UnionType::dispatch`]: indexes into the variants. Only the one
+/// variant that can take a value of that kind, when no other can, even
+/// leniently, so decoding such a value straight into it gives what trying
+/// them in turn gives.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Dispatch {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub string: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<usize>,
+}
+
+impl Dispatch {
+    pub fn is_empty(&self) -> bool {
+        self.string.is_none() && self.object.is_none()
+    }
+}
+
+/// See [`UnionType::inferred`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InferredTag {
+    /// The property on the wire.
+    pub property: String,
+    /// Each constant value with the index of the variant it selects, in
+    /// variant order; every variant listed is streamed.
+    pub variants: Vec<(String, usize)>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -270,4 +308,13 @@ pub struct UnionVariant {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     pub boxed: bool,
+    /// Whether the variant, once a discriminator (or an inferred tag)
+    /// selects it, decodes from the object's entries as they are read
+    /// (`runtime::union::variant`: a generated struct or a map) rather than
+    /// through a buffered value (`runtime::union::buffered`). Never a union:
+    /// one nested directly in another would instantiate the entries' reader
+    /// without end if the two were recursive. Decided by
+    /// `lower::unions::plan`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub streamed: bool,
 }

@@ -87,6 +87,7 @@ pub fn lower_with(spec: &OpenAPI, openapi_version: &str, options: &Options) -> i
     cx.apply_options(&operations);
     cycles::mark_boxes(&mut cx.types);
     let mut types = cx.finish_names();
+    unions::plan(&mut types);
     gates::assign(&mut types, &operations, &client_params);
     cx.check_type_renames(&types);
 

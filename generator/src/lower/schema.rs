@@ -756,6 +756,7 @@ impl<'a> Lowerer<'a> {
                 ty,
                 tags: Vec::new(),
                 boxed: false,
+                streamed: false,
             });
         }
         if variants.is_empty() {
@@ -814,6 +815,8 @@ impl<'a> Lowerer<'a> {
         let kind = TypeKind::Union(UnionType {
             variants,
             discriminator,
+            dispatch: Default::default(),
+            inferred: None,
         });
         if nullable {
             // Name the union, then make its uses nullable.

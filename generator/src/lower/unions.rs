@@ -1,10 +1,13 @@
-//! Post-pass over unions: implicit discriminators and tag defaults.
+//! Post-pass over unions: implicit discriminators, tag defaults, and how
+//! each union decodes ([`plan`]).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde_json::Value;
 
-use crate::ir::{EnumRepr, Primitive, TypeDef, TypeKey, TypeKind, TypeRef};
+use crate::ir::{
+    Dispatch, EnumRepr, InferredTag, Primitive, TypeDef, TypeKey, TypeKind, TypeRef, UnionType,
+};
 
 /// The single value a field can hold, if its type is a one-value string enum
 /// (`const: text` or `enum: [text]`).
@@ -166,5 +169,445 @@ pub fn order_untagged(types: &mut BTreeMap<TypeKey, TypeDef>) {
             };
             (super::schema::untagged_rank(&v.ty), std::cmp::Reverse(req))
         });
+    }
+}
+
+/// The types by key, as decoding plans look them up.
+type Table<'t> = HashMap<&'t str, &'t TypeDef>;
+
+/// Decides how each union decodes, for emit to read: the variants a JSON
+/// string and a JSON object select by kind alone ([`Dispatch`]), an
+/// untagged union's inferred tag ([`InferredTag`]), and which selected
+/// variants decode from the object's entries as they are read
+/// (`UnionVariant::streamed`). Runs on the final types: it reads their
+/// configured attributes.
+pub fn plan(types: &mut [TypeDef]) {
+    let plans: Vec<Option<Plan>> = {
+        let table: Table<'_> = types.iter().map(|d| (d.key.as_str(), d)).collect();
+        types
+            .iter()
+            .map(|d| match &d.kind {
+                TypeKind::Union(u) => Some(plan_union(&table, u)),
+                _ => None,
+            })
+            .collect()
+    };
+    for (def, plan) in types.iter_mut().zip(plans) {
+        let (TypeKind::Union(u), Some(plan)) = (&mut def.kind, plan) else {
+            continue;
+        };
+        for (v, streamed) in u.variants.iter_mut().zip(plan.streamed) {
+            v.streamed = streamed;
+        }
+        u.dispatch = plan.dispatch;
+        u.inferred = plan.inferred;
+    }
+}
+
+/// What [`plan`] decides for one union.
+struct Plan {
+    dispatch: Dispatch,
+    inferred: Option<InferredTag>,
+    streamed: Vec<bool>,
+}
+
+fn plan_union(table: &Table<'_>, u: &UnionType) -> Plan {
+    if u.discriminator.is_some() {
+        return Plan {
+            dispatch: Dispatch::default(),
+            inferred: None,
+            streamed: u
+                .variants
+                .iter()
+                .map(|v| object_target(table, &v.ty))
+                .collect(),
+        };
+    }
+    let takes: Vec<Takes> = u.variants.iter().map(|v| takes(table, &v.ty, 0)).collect();
+    let only = |kind: fn(&Takes) -> bool| {
+        let mut it = takes.iter().enumerate().filter(|(_, t)| kind(t));
+        match (it.next(), it.next()) {
+            (Some((i, _)), None) => Some(i),
+            _ => None,
+        }
+    };
+    let dispatch = Dispatch {
+        string: only(|t| t.string).filter(|&i| string_target(table, &u.variants[i].ty)),
+        object: only(|t| t.object).filter(|&i| object_target(table, &u.variants[i].ty)),
+    };
+    let inferred = if dispatch.object.is_none() {
+        infer_tag(table, u, &takes)
+    } else {
+        None
+    };
+    let mut streamed = vec![false; u.variants.len()];
+    for (_, i) in inferred.iter().flat_map(|t| &t.variants) {
+        streamed[*i] = true;
+    }
+    Plan {
+        dispatch,
+        inferred,
+        streamed,
+    }
+}
+
+/// An untagged union's tag: a property every variant that may take an
+/// object requires, each with a different constant value (Stripe's
+/// `object: card`, `object: bank_account` of `default_source`, next to a
+/// string). Each of those variants must be a generated struct (decoded from
+/// the entries as they are read), and no other variant may take an object.
+/// An object whose property holds a variant's value then fails every other
+/// variant in the strict pass (their property lists another value), so it
+/// is decoded straight into that variant.
+fn infer_tag(table: &Table<'_>, u: &UnionType, takes: &[Takes]) -> Option<InferredTag> {
+    let objects: Vec<usize> = (0..u.variants.len()).filter(|&i| takes[i].object).collect();
+    if objects.len() < 2 {
+        return None;
+    }
+    // Each object variant's required fields by name.
+    let mut required: Vec<HashMap<&str, &TypeRef>> = Vec::with_capacity(objects.len());
+    for &i in &objects {
+        if !object_target(table, &u.variants[i].ty) {
+            return None;
+        }
+        let TypeRef::Named(key) = &u.variants[i].ty else {
+            return None;
+        };
+        let TypeKind::Struct(s) = &table.get(key.as_str())?.kind else {
+            return None;
+        };
+        required.push(
+            s.fields
+                .iter()
+                .filter(|f| f.required)
+                .map(|f| (f.name.as_str(), &f.ty))
+                .collect(),
+        );
+    }
+    let first = &required[0];
+    let mut candidates: Vec<&str> = first.keys().copied().collect();
+    candidates.sort_unstable();
+    'props: for prop in candidates {
+        let mut variants = Vec::with_capacity(objects.len());
+        let mut seen = HashSet::new();
+        for (fields, &i) in required.iter().zip(&objects) {
+            let Some(value) = fields
+                .get(prop)
+                .and_then(|ty| table_const(table, ty.non_null()))
+            else {
+                continue 'props;
+            };
+            if !seen.insert(value.clone()) {
+                continue 'props;
+            }
+            variants.push((value, i));
+        }
+        return Some(InferredTag {
+            property: prop.to_string(),
+            variants,
+        });
+    }
+    None
+}
+
+/// [`const_value`] in a [`Table`].
+fn table_const(table: &Table<'_>, t: &TypeRef) -> Option<String> {
+    let TypeRef::Named(key) = t else { return None };
+    match &table.get(key.as_str())?.kind {
+        TypeKind::Enum(e) if e.repr == EnumRepr::String && e.variants.len() == 1 => {
+            e.variants[0].value.as_str().map(str::to_string)
+        }
+        _ => None,
+    }
+}
+
+/// Whether a type may decode from a JSON string, and from an object.
+#[derive(Clone, Copy)]
+struct Takes {
+    string: bool,
+    object: bool,
+}
+
+const ANY: Takes = Takes {
+    string: true,
+    object: true,
+};
+
+/// What `ty` may take: an over-approximation (a wrong "may" only keeps a
+/// union on the buffered path).
+fn takes(table: &Table<'_>, ty: &TypeRef, depth: usize) -> Takes {
+    let (string, object) = match ty {
+        // Numbers and booleans too: a lenient rule reads them from strings.
+        TypeRef::Primitive(_) => (true, false),
+        TypeRef::Array(_) => (false, false),
+        TypeRef::Map(_) | TypeRef::Object => (false, true),
+        TypeRef::Nullable(inner) => return takes(table, inner, depth),
+        TypeRef::Any | TypeRef::External(_) => return ANY,
+        TypeRef::Named(key) => {
+            let Some(def) = table.get(key.as_str()).filter(|d| d.attributes.is_empty()) else {
+                return ANY;
+            };
+            match &def.kind {
+                TypeKind::Struct(_) => (false, true),
+                TypeKind::Enum(_) => (true, false),
+                TypeKind::Alias { target, .. } if depth < 8 => {
+                    return takes(table, target, depth + 1)
+                }
+                // A tagged union keeps any value it cannot place in `Unknown`.
+                TypeKind::Union(inner) if depth < 8 && inner.discriminator.is_none() => {
+                    let all = inner
+                        .variants
+                        .iter()
+                        .map(|v| takes(table, &v.ty, depth + 1));
+                    return all.fold(
+                        Takes {
+                            string: false,
+                            object: false,
+                        },
+                        |a, b| Takes {
+                            string: a.string || b.string,
+                            object: a.object || b.object,
+                        },
+                    );
+                }
+                _ => return ANY,
+            }
+        }
+    };
+    Takes { string, object }
+}
+
+/// Whether a string decodes into `ty` through `Deserialize` from a string
+/// deserializer as from the buffered value: strings, UUIDs, dates.
+fn string_target(table: &Table<'_>, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Primitive(p) => matches!(
+            p,
+            Primitive::String
+                | Primitive::Binary
+                | Primitive::Uuid
+                | Primitive::DateTime
+                | Primitive::Date
+        ),
+        TypeRef::Named(key) => table.get(key.as_str()).is_some_and(|d| match &d.kind {
+            TypeKind::Alias {
+                target,
+                newtype: false,
+            } if d.attributes.is_empty() => string_target(table, target),
+            _ => false,
+        }),
+        _ => false,
+    }
+}
+
+/// Whether an object decodes into `ty` from a map deserializer as from the
+/// buffered value: generated structs (no configured attributes) and maps.
+fn object_target(table: &Table<'_>, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Map(_) | TypeRef::Object => true,
+        TypeRef::Named(key) => table
+            .get(key.as_str())
+            .is_some_and(|d| d.attributes.is_empty() && matches!(d.kind, TypeKind::Struct(_))),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use crate::ir::TypeKind;
+
+    /// `(string, object)`: the variant names a string and an object select
+    /// by kind, for each union `U<k>` made of `members[k]`.
+    fn dispatched(members: &[Value]) -> Vec<(Option<String>, Option<String>)> {
+        let mut schemas = json!({
+            "Card": {"type": "object", "properties": {"id": {"type": "string"}}},
+            "Bank": {"type": "object", "properties": {"iban": {"type": "string"}}},
+            "Color": {"type": "string", "enum": ["red"]},
+            "Id": {"type": "string"},
+            "Inner": {"anyOf": [{"type": "string"}, {"$ref": "#/components/schemas/Card"}]},
+            "Tagged": {"oneOf": [{"$ref": "#/components/schemas/Card"},
+                                 {"$ref": "#/components/schemas/Bank"}],
+                       "discriminator": {"propertyName": "id"}},
+        });
+        for (k, m) in members.iter().enumerate() {
+            schemas[format!("U{k}")] = json!({"anyOf": m});
+        }
+        let spec = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": schemas},
+        });
+        let loaded = crate::load::load_str("u.json", &spec.to_string()).expect("loads");
+        let api = crate::lower_loaded(loaded, "u.json").api;
+        (0..members.len())
+            .map(|k| {
+                let def = api
+                    .types
+                    .iter()
+                    .find(|d| d.name == format!("U{k}"))
+                    .expect("union");
+                let TypeKind::Union(u) = &def.kind else {
+                    panic!("{} is not a union", def.name)
+                };
+                let name = |i: Option<usize>| i.map(|i| u.variants[i].name.clone());
+                (name(u.dispatch.string), name(u.dispatch.object))
+            })
+            .collect()
+    }
+
+    fn r(name: &str) -> Value {
+        json!({"$ref": format!("#/components/schemas/{name}")})
+    }
+
+    #[test]
+    fn only_a_kind_no_other_variant_can_take_selects_a_variant() {
+        let got = dispatched(&[
+            // Stripe's expandable field: both kinds select.
+            json!([{"type": "string"}, r("Card")]),
+            // Two objects: tried in turn; the string still selects.
+            json!([{"type": "string"}, r("Card"), r("Bank")]),
+            // A number may be read from a string (lenient): no string.
+            json!([{"type": "string"}, {"type": "integer"}, r("Card")]),
+            // A map takes objects as a struct does.
+            json!([r("Card"), {"type": "object", "additionalProperties": {"type": "string"}}]),
+            // Any value: nothing selects.
+            json!([{"type": "string"}, r("Card"), {}]),
+            // An enum takes strings; an alias of a string is a string.
+            json!([r("Color"), r("Id")]),
+            json!([r("Id"), r("Card")]),
+            // A nested untagged union takes what its variants take, and is
+            // not decoded directly; a tagged one may keep anything.
+            json!([r("Inner"), {"type": "array", "items": {"type": "string"}}]),
+            json!([{"type": "string"}, r("Tagged")]),
+            // Arrays and numbers select nothing, but leave the others alone.
+            json!([{"type": "array", "items": r("Card")}, r("Bank"), {"type": "boolean"}]),
+        ]);
+        let s = |x: &str| Some(x.to_string());
+        let want = [
+            (s("String"), s("Card")),
+            (s("String"), None),
+            (None, s("Card")),
+            (None, None),
+            (None, None),
+            (None, None),
+            (s("Id"), s("Card")),
+            (None, None),
+            (None, None),
+            (None, s("Bank")),
+        ];
+        assert_eq!(got, want);
+    }
+
+    /// A property and each of its values with the variant's name.
+    type Tag = (String, Vec<(String, String)>);
+
+    /// The inferred tag of each union `U<k>` made of `members[k]` (3.1, for
+    /// `const`): the property and each value with its variant's name.
+    fn inferred(members: &[Value]) -> Vec<Option<Tag>> {
+        let obj = |value: Value, extra: Value| {
+            json!({"type": "object", "required": ["object", "id"], "properties": {
+                "id": {"type": "string"}, "object": value, "extra": extra}})
+        };
+        let mut schemas = json!({
+            "Card": obj(json!({"type": "string", "enum": ["card"]}), json!({})),
+            "Bank": obj(json!({"const": "bank_account"}), json!({})),
+            "Source": obj(json!({"type": "string", "enum": ["source"]}), json!({"type": "integer"})),
+            "OtherCard": obj(json!({"type": "string", "enum": ["card"]}), json!({})),
+            "Open": obj(json!({"type": "string"}), json!({})),
+            "TwoValues": obj(json!({"type": "string", "enum": ["a", "b"]}), json!({})),
+            "Optional": {"type": "object", "properties": {"object": {"type": "string", "enum": ["opt"]}}},
+            "Plain": {"type": "object", "properties": {"id": {"type": "string"}}},
+        });
+        for (k, m) in members.iter().enumerate() {
+            schemas[format!("U{k}")] = json!({"anyOf": m});
+        }
+        let spec = json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": schemas},
+        });
+        let loaded = crate::load::load_str("u.json", &spec.to_string()).expect("loads");
+        let api = crate::lower_loaded(loaded, "u.json").api;
+        (0..members.len())
+            .map(|k| {
+                let def = api
+                    .types
+                    .iter()
+                    .find(|d| d.name == format!("U{k}"))
+                    .expect("union");
+                let TypeKind::Union(u) = &def.kind else {
+                    panic!("{} is not a union", def.name)
+                };
+                let t = u.inferred.as_ref()?;
+                // Every listed variant is streamed, no other one.
+                for (i, v) in u.variants.iter().enumerate() {
+                    let listed = t.variants.iter().any(|(_, j)| *j == i);
+                    assert_eq!(v.streamed, listed, "{}: {}", def.name, v.name);
+                }
+                assert!(u.discriminator.is_none() && u.dispatch.object.is_none());
+                Some((
+                    t.property.clone(),
+                    t.variants
+                        .iter()
+                        .map(|(value, i)| (value.clone(), u.variants[*i].name.clone()))
+                        .collect(),
+                ))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_required_constant_property_tells_object_variants_apart() {
+        let got = inferred(&[
+            // Stripe's `default_source`: a string and three objects.
+            json!([{"type": "string"}, r("Bank"), r("Card"), r("Source")]),
+            // Nullable, and two objects only (with a string: not made tagged).
+            json!([r("Card"), r("Source"), {"type": "string"}, {"type": "null"}]),
+            // A value two variants share; one not constant; one of two
+            // values; an optional property; no property.
+            json!([{"type": "string"}, r("Card"), r("OtherCard")]),
+            json!([{"type": "string"}, r("Card"), r("Open")]),
+            json!([{"type": "string"}, r("Card"), r("TwoValues")]),
+            json!([{"type": "string"}, r("Card"), r("Optional")]),
+            json!([{"type": "string"}, r("Card"), r("Plain")]),
+            // Another variant that may take an object: a map, any value.
+            json!([r("Card"), r("Bank"), {"type": "object", "additionalProperties": {"type": "string"}}]),
+            json!([r("Card"), r("Bank"), {"type": "string"}, {}]),
+            // One object variant: dispatched by kind instead.
+            json!([{"type": "string"}, r("Card")]),
+            // Arrays and numbers take no object: still inferred.
+            json!([{"type": "array", "items": r("Card")}, r("Card"), r("Bank"), {"type": "integer"}]),
+        ]);
+        let tag = |pairs: &[(&str, &str)]| {
+            Some((
+                "object".to_string(),
+                pairs
+                    .iter()
+                    .map(|(v, n)| (v.to_string(), n.to_string()))
+                    .collect::<Vec<_>>(),
+            ))
+        };
+        let want = vec![
+            tag(&[
+                ("bank_account", "Bank"),
+                ("card", "Card"),
+                ("source", "Source"),
+            ]),
+            tag(&[("card", "Card"), ("source", "Source")]),
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            tag(&[("card", "Card"), ("bank_account", "Bank")]),
+        ];
+        assert_eq!(got, want);
     }
 }

@@ -562,6 +562,61 @@ fn configured_derives_attributes_and_types_are_classified() {
     );
 }
 
+/// A type compiled only with some operations' features (`TypeDef::gate`):
+/// moving it behind a feature, or losing one of its features, is breaking
+/// for a build with only that feature; gaining features is additive.
+#[test]
+fn a_type_moving_behind_features_is_classified() {
+    let mut base = lower(&base(), "base.json");
+    // Gating is per tag feature: give the operations two.
+    for (i, op) in base.operations.iter_mut().enumerate() {
+        op.features = vec![["tag-a", "tag-b"][i % 2].to_string()];
+    }
+    let opts = surface::standalone_options("contacts");
+    let text = |api: &clientgen::ir::Api| {
+        surface::api_file(
+            &ApiModule {
+                module: "api".into(),
+                spec_path: "contacts.yaml".into(),
+                api,
+            },
+            &opts,
+        )
+        .contents
+    };
+    let gated = |gate: &[&str]| {
+        let mut api = base.clone();
+        let def = api
+            .types
+            .iter_mut()
+            .find(|t| t.name == "Contact")
+            .expect("Contact");
+        def.gate = gate.iter().map(|f| f.to_string()).collect();
+        api
+    };
+    let one = |a: &clientgen::ir::Api, b: &clientgen::ir::Api| {
+        let changes = surface::diff(
+            &surface::Surface::parse(&text(a)).unwrap(),
+            &surface::Surface::parse(&text(b)).unwrap(),
+        );
+        assert_eq!(changes.len(), 1, "{changes:#?}");
+        let c = changes.into_iter().next().unwrap();
+        assert_eq!(c.key.path, "Contact", "{c:?}");
+        (c.rust, c.wire, c.summary)
+    };
+    let (always, a, ab) = (gated(&[]), gated(&["tag-a"]), gated(&["tag-a", "tag-b"]));
+    assert!(text(&a).contains("tag-a"), "{}", text(&a));
+
+    let (rust, wire, summary) = one(&always, &a);
+    assert_eq!((rust, wire), (Effect::Breaking, Effect::None));
+    assert!(summary.contains("always → `tag-a`"), "{summary}");
+    assert_eq!(one(&a, &always).0, Effect::Additive);
+    assert_eq!(one(&a, &ab).0, Effect::Additive);
+    let (rust, _, summary) = one(&ab, &a);
+    assert_eq!(rust, Effect::Breaking);
+    assert!(summary.contains("`tag-a, tag-b` → `tag-a`"), "{summary}");
+}
+
 /// `clientgen diff OLD NEW` on paths: a spec against the API file generated
 /// from it is no change; the edited spec against it is the edit.
 #[test]

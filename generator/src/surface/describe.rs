@@ -182,7 +182,10 @@ pub fn describe(m: &ApiModule<'_>, opts: &CrateOptions) -> Surface {
         operation_items(&mut s, &r, op, features);
     }
     for def in &api.types {
-        type_items(&mut s, &r, def);
+        // A type compiled only with some features (`TypeDef::gate`), as
+        // `emit::types::type_items` gates it in the same crates.
+        let features: &[String] = if gated { &def.gate } else { &[] };
+        type_items(&mut s, &r, def, features);
     }
     super::runtime::runtime_items(&mut s, api.runtime);
     s
@@ -468,7 +471,7 @@ fn operation_items(s: &mut Surface, r: &Render<'_>, op: &Operation, features: &[
     }
 }
 
-fn type_items(s: &mut Surface, r: &Render<'_>, def: &TypeDef) {
+fn type_items(s: &mut Surface, r: &Render<'_>, def: &TypeDef, features: &[String]) {
     let name = &def.name;
     let docs = docs_hash(&[def.title.as_deref(), def.description.as_deref()]);
     let item = match &def.kind {
@@ -605,6 +608,9 @@ fn type_items(s: &mut Surface, r: &Render<'_>, def: &TypeDef) {
     }
     for a in &def.attributes {
         item = item.with("attr", Some(a.clone()));
+    }
+    for f in features {
+        item = item.with("feature", Some(f.clone()));
     }
     s.insert(
         Key::new(Kind::Type, name),

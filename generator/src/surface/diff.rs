@@ -1007,6 +1007,28 @@ impl Ctx<'_> {
 
     fn type_changed(&self, parts: &mut Parts, key: &Key, a: &Item, b: &Item) {
         let u = self.usage_of(&key.path);
+        // Features gating the type; none: always compiled. A build with
+        // only a feature the type lost no longer has it.
+        let (fa, fb) = (a.all("feature"), b.all("feature"));
+        if fa != fb {
+            let lost = !fb.is_empty() && (fa.is_empty() || fa.iter().any(|f| !fb.contains(f)));
+            let shown = |f: &[&str]| {
+                if f.is_empty() {
+                    "always".to_string()
+                } else {
+                    code(&f.join(", "))
+                }
+            };
+            parts.push(
+                format!("cargo features {} → {}", shown(&fa), shown(&fb)),
+                if lost {
+                    Effect::Breaking
+                } else {
+                    Effect::Additive
+                },
+                Effect::None,
+            );
+        }
         if a.value != b.value {
             let wire = match (a.value.strip_prefix("= "), b.value.strip_prefix("= ")) {
                 (Some(x), Some(y)) => self.type_wire(x, y, u),

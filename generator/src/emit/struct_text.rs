@@ -76,10 +76,15 @@ pub(super) fn struct_serde_text(types: &Types<'_>, name: &Ident, s: &StructType)
 
 fn serialize(out: &mut String, name: &str, fields: &[FieldText]) {
     header(out, " serde::Serialize", name);
-    out.push_str(concat!(
+    out.push_str(
         "    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {\n",
-        "        let mut map = crate::runtime::object::entries(serializer)?;\n",
-    ));
+    );
+    // Without properties, `end` is the only call: nothing borrows it mutably.
+    let binding = if fields.is_empty() { "map" } else { "mut map" };
+    let _ = writeln!(
+        out,
+        "        let {binding} = crate::runtime::object::entries(serializer)?;"
+    );
     for f in fields {
         let method = match f.presence {
             Presence::Required | Presence::RequiredNullable => "entry",

@@ -563,10 +563,16 @@ pub(super) fn struct_serde(
         }
     };
     let type_name = name.to_string();
+    // Without properties, `end` is the only call: nothing borrows it mutably.
+    let map_binding = if writes.is_empty() {
+        quote!(map)
+    } else {
+        quote!(mut map)
+    };
     quote! {
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let mut map = crate::runtime::object::entries(serializer)?;
+                let #map_binding = crate::runtime::object::entries(serializer)?;
                 #(#writes)*
                 map.end(&self.extra)
             }

@@ -52,6 +52,7 @@ constructs!(
     hostile_text,
     nullable_unions,
     oneof_discriminator_implicit,
+    oneof_documented_enum,
     oneof_discriminator_mapping,
     oneof_single,
     oneof_untagged,

@@ -244,7 +244,8 @@ pub(super) fn enum_decl_text(name: &str, e: &EnumType, head: &Head<'_>) -> Optio
             Value::String(s) => code(s),
             other => code(&other.to_string()),
         };
-        if !push_doc(&mut out, "    ", &doc_lines(&[Para::Ours(&text)])) {
+        let lines = doc_lines(&[Para::Ours(&text), Para::Spec(v.description.as_deref())]);
+        if !push_doc(&mut out, "    ", &lines) {
             return None;
         }
         // A unit variant is one word: never broken.

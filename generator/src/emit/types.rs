@@ -685,7 +685,7 @@ fn enum_tokens(
             Value::String(s) => code(s),
             other => code(&other.to_string()),
         };
-        doc(&[Para::Ours(&text)])
+        doc(&[Para::Ours(&text), Para::Spec(v.description.as_deref())])
     });
     match e.repr {
         EnumRepr::String => {

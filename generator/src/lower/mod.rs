@@ -9,6 +9,7 @@ mod api;
 mod client_params;
 mod custom;
 mod cycles;
+mod enums;
 mod events;
 mod forms;
 mod gates;

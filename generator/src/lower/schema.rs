@@ -12,6 +12,7 @@ use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 use serde_json::Value;
 
+use super::enums::{documented_enum, value_name};
 use super::naming::{pascal, snake, Namespace};
 use super::refs::{component_name, schema_key, SchemaTarget};
 use super::reserved;
@@ -699,6 +700,15 @@ impl<'a> Lowerer<'a> {
         pointer: &str,
         hint: &str,
     ) -> Shape {
+        if let Some((kind, nullable)) = documented_enum(members) {
+            let kind = TypeKind::Enum(kind);
+            if nullable {
+                let key = pointer.to_string();
+                self.insert_type(key.clone(), pascal(hint), Some(s), kind);
+                return Shape::Inline(TypeRef::Named(key).nullable());
+            }
+            return Shape::Named(kind);
+        }
         let mut variants: Vec<UnionVariant> = Vec::new();
         let mut nullable = false;
         let mut taken = Namespace::new(reserved::UNION_VARIANTS);
@@ -859,19 +869,8 @@ impl<'a> Lowerer<'a> {
             if !seen_values.insert(value.to_string()) {
                 continue;
             }
-            let base = match value {
-                Value::String(s) => pascal(s),
-                Value::Number(n) => {
-                    let text = n.to_string();
-                    match text.strip_prefix('-') {
-                        Some(abs) => format!("Minus{abs}"),
-                        None => format!("V{text}"),
-                    }
-                }
-                _ => "Value".to_string(),
-            };
             variants.push(EnumVariant {
-                name: taken.claim(base),
+                name: taken.claim(value_name(value)),
                 value: value.clone(),
                 description: None,
             });

@@ -712,7 +712,12 @@ impl<'a> Lowerer<'a> {
         let mut variants: Vec<UnionVariant> = Vec::new();
         let mut nullable = false;
         let mut taken = Namespace::new(reserved::UNION_VARIANTS);
+        let plain_string = members.iter().any(is_plain_string);
         for (i, m) in members.iter().enumerate() {
+            // Stripe's "any string, or `""` to clear it": the string holds `""`.
+            if plain_string && is_empty_string_only(m) {
+                continue;
+            }
             if let ReferenceOr::Item(ms) = m {
                 let mv = view(ms);
                 let only_null_enum =
@@ -931,6 +936,27 @@ fn is_annotation_only(member: &ReferenceOr<Schema>) -> bool {
 
 /// A `oneOf`/`anyOf` member that only lists required properties: a
 /// constraint on the parent object, not a type.
+/// An inline member allowing any string (no `enum`, no `format`).
+fn is_plain_string(member: &ReferenceOr<Schema>) -> bool {
+    let ReferenceOr::Item(s) = member else {
+        return false;
+    };
+    let v = view(s);
+    v.typ == Some("string") && v.enumeration.is_empty() && v.format.is_none()
+}
+
+/// An inline member allowing only the empty string (and perhaps `null`).
+fn is_empty_string_only(member: &ReferenceOr<Schema>) -> bool {
+    let ReferenceOr::Item(s) = member else {
+        return false;
+    };
+    let v = view(s);
+    matches!(v.typ, None | Some("string"))
+        && !v.enumeration.is_empty()
+        && v.enumeration.iter().all(|e| e.as_str() == Some(""))
+        && !s.schema_data.nullable
+}
+
 fn is_required_only(member: &ReferenceOr<Schema>) -> bool {
     match member {
         ReferenceOr::Reference { .. } => false,

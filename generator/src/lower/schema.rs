@@ -738,12 +738,15 @@ impl<'a> Lowerer<'a> {
             let member_pointer = pointer_join(pointer, &i.to_string());
             let base_name = match m {
                 ReferenceOr::Reference { reference } => hint_from_pointer(reference),
-                ReferenceOr::Item(ms) => ms
-                    .schema_data
-                    .title
-                    .as_deref()
-                    .map(pascal)
-                    .unwrap_or_default(),
+                ReferenceOr::Item(ms) => match ms.schema_data.title.as_deref() {
+                    Some(title) => pascal(title),
+                    // A member of one value is named by it (Stripe's `""`
+                    // beside an object: `Empty`, not `Variant1`).
+                    None => match view(ms).enumeration.as_slice() {
+                        [one] if one.is_string() => value_name(one),
+                        _ => String::new(),
+                    },
+                },
             };
             let member_hint = if base_name.is_empty() {
                 format!("{hint}Variant{i}")

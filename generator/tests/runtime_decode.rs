@@ -1659,3 +1659,53 @@ fn an_inferred_tag_decodes_what_trying_every_variant_decodes() {
         }
     }
 }
+
+// ---------------------------------------------------------------- constant variants
+
+/// `anyOf: [{enum: [""]}, {type: string, format: date-time}]` as generated:
+/// the constant is tried first (it ranks before the date-time) and held as a
+/// `String`; `u::constant` keeps it from taking every string.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ClearableDate {
+    Empty(String),
+    DateTime(DateTime),
+}
+
+impl<'de> serde::Deserialize<'de> for ClearableDate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use runtime::union as u;
+        let value = u::buffer(deserializer)?;
+        for _pass in u::passes() {
+            if let Some(v) = u::constant(&value, "") {
+                return Ok(Self::Empty(v));
+            }
+            if let Some(v) = u::attempt(&value) {
+                return Ok(Self::DateTime(v));
+            }
+        }
+        Err(u::no_match(
+            &value,
+            "ClearableDate",
+            &[
+                ("Empty", u::explain::<String>),
+                ("DateTime", u::explain::<DateTime>),
+            ],
+        ))
+    }
+}
+
+#[test]
+fn a_constant_variant_takes_only_its_value_unless_nothing_else_fits() {
+    let decode = |v: Value| serde_json::from_value::<ClearableDate>(v).map_err(|e| e.to_string());
+    assert_eq!(decode(json!("")), Ok(ClearableDate::Empty(String::new())));
+    let Ok(ClearableDate::DateTime(at)) = decode(json!("2024-05-01T10:00:00Z")) else {
+        panic!("a date-time decodes as the date-time variant, not the constant");
+    };
+    assert_eq!(at.into_inner().unix_timestamp(), 1_714_557_600);
+    // Neither fits strictly: the lenient pass keeps the string as received.
+    assert_eq!(
+        decode(json!("soon")),
+        Ok(ClearableDate::Empty("soon".into()))
+    );
+    assert!(decode(json!(5)).is_err(), "a number is neither");
+}

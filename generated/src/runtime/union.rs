@@ -179,6 +179,15 @@ pub fn attempt<T: DeserializeOwned>(value: &Value) -> Option<T> {
     T::deserialize(value).ok()
 }
 
+/// The value as a variant that allows one string, `expected` (held as a
+/// `String`): in the strict pass only that string, so a constant `""`
+/// tried first leaves a date-time to the variant it is meant for; in the
+/// lenient pass any string, kept as an enum keeps a value it does not list.
+pub fn constant(value: &Value, expected: &str) -> Option<String> {
+    let s = value.as_str()?;
+    (s == expected || !strict()).then(|| s.to_string())
+}
+
 /// The passes of an untagged union over its variants, each item holding
 /// its mode while the variants are tried: strict, then lenient, unless
 /// this union is itself inside a strict attempt (a lenient pass would

@@ -867,8 +867,12 @@ fn union_item(
         None => {
             let attempts = u.variants.iter().map(|v| {
                 let wrapped = wrap(v);
+                let attempt = match &v.constant {
+                    Some(c) => quote!(u::constant(&value, #c)),
+                    None => quote!(u::attempt(&value)),
+                };
                 quote! {
-                    if let Some(v) = u::attempt(&value) {
+                    if let Some(v) = #attempt {
                         return Ok(#wrapped);
                     }
                 }

@@ -297,7 +297,17 @@ fn untagged_body(
     }
     out.push_str("        for _pass in u::passes() {\n");
     for (vn, _, v) in variants {
-        out.push_str("            if let Some(v) = u::attempt(&value) {\n");
+        match &v.constant {
+            Some(c) => line(
+                out,
+                fits,
+                &format!(
+                    "            if let Some(v) = u::constant(&value, {}) {{",
+                    Literal::string(c)
+                ),
+            ),
+            None => out.push_str("            if let Some(v) = u::attempt(&value) {\n"),
+        }
         let wrapped = if v.boxed {
             format!("Self::{vn}(Box::new(v))")
         } else {

@@ -317,4 +317,11 @@ pub struct UnionVariant {
     /// `lower::unions::plan`.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub streamed: bool,
+    /// The one string the variant's type allows (a `const`, or an `enum` of
+    /// one string, held as a `String`): an untagged union's strict pass
+    /// matches it exactly (`runtime::union::constant`), so a constant `""`
+    /// tried first does not take a date-time meant for a later variant.
+    /// Decided by `lower::unions::plan`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub constant: Option<String>,
 }

@@ -775,6 +775,7 @@ impl<'a> Lowerer<'a> {
                 tags: Vec::new(),
                 boxed: false,
                 streamed: false,
+                constant: None,
             });
         }
         if variants.is_empty() {

@@ -196,8 +196,11 @@ pub fn plan(types: &mut [TypeDef]) {
         let (TypeKind::Union(u), Some(plan)) = (&mut def.kind, plan) else {
             continue;
         };
-        for (v, streamed) in u.variants.iter_mut().zip(plan.streamed) {
+        for ((v, streamed), constant) in
+            u.variants.iter_mut().zip(plan.streamed).zip(plan.constants)
+        {
             v.streamed = streamed;
+            v.constant = constant;
         }
         u.dispatch = plan.dispatch;
         u.inferred = plan.inferred;
@@ -209,6 +212,9 @@ struct Plan {
     dispatch: Dispatch,
     inferred: Option<InferredTag>,
     streamed: Vec<bool>,
+    /// Per variant, the one string it allows, for an untagged union's
+    /// attempts.
+    constants: Vec<Option<String>>,
 }
 
 fn plan_union(table: &Table<'_>, u: &UnionType) -> Plan {
@@ -221,6 +227,7 @@ fn plan_union(table: &Table<'_>, u: &UnionType) -> Plan {
                 .iter()
                 .map(|v| object_target(table, &v.ty))
                 .collect(),
+            constants: vec![None; u.variants.len()],
         };
     }
     let takes: Vec<Takes> = u.variants.iter().map(|v| takes(table, &v.ty, 0)).collect();
@@ -244,10 +251,16 @@ fn plan_union(table: &Table<'_>, u: &UnionType) -> Plan {
     for (_, i) in inferred.iter().flat_map(|t| &t.variants) {
         streamed[*i] = true;
     }
+    let constants = u
+        .variants
+        .iter()
+        .map(|v| table_const(table, &v.ty))
+        .collect();
     Plan {
         dispatch,
         inferred,
         streamed,
+        constants,
     }
 }
 

@@ -233,7 +233,15 @@ fn build(
         // Every generator names its crate after the spec, and Cargo takes
         // no two path packages of one name: each is copied and renamed.
         let copy = job.work.join("deps").join(dep_name(*g));
-        rename_copy(path, &copy, &format!("bench-decode-{}", dep_name(*g)))?;
+        // openapi-to-rust 0.23 writes let chains (GitHub's types), a Rust
+        // 2024 feature, under a manifest saying 2021; its code builds as 2024.
+        let edition = (*g == Gen::OpenapiToRust).then_some("2024");
+        rename_copy(
+            path,
+            &copy,
+            &format!("bench-decode-{}", dep_name(*g)),
+            edition,
+        )?;
         let _ = writeln!(
             manifest,
             "{} = {{ package = \"bench-decode-{}\", path = {:?}{extra} }}",
@@ -289,9 +297,10 @@ fn run_bin(bin: &Path, args: &[&str]) -> Result<String, String> {
 }
 
 /// Copies the crate in `from` (all but `target/`) to `to`, named `name`:
-/// the `name = ...` line of its `[package]` table is replaced. Files whose
-/// bytes are unchanged are not rewritten, so Cargo keeps its build.
-fn rename_copy(from: &Path, to: &Path, name: &str) -> Result<(), String> {
+/// the `name = ...` line of its `[package]` table is replaced, and so is the
+/// `edition = ...` line when `edition` is given. Files whose bytes are
+/// unchanged are not rewritten, so Cargo keeps its build.
+fn rename_copy(from: &Path, to: &Path, name: &str, edition: Option<&str>) -> Result<(), String> {
     copy_tree(from, to)?;
     let path = to.join("Cargo.toml");
     let text =
@@ -307,9 +316,14 @@ fn rename_copy(from: &Path, to: &Path, name: &str) -> Result<(), String> {
         let is_name = t
             .strip_prefix("name")
             .is_some_and(|rest| rest.trim_start().starts_with('='));
+        let is_edition = t
+            .strip_prefix("edition")
+            .is_some_and(|rest| rest.trim_start().starts_with('='));
         if in_package && is_name && !renamed {
             let _ = writeln!(out, "name = {name:?}");
             renamed = true;
+        } else if let Some(edition) = edition.filter(|_| in_package && is_edition) {
+            let _ = writeln!(out, "edition = {edition:?}");
         } else {
             out.push_str(line);
             out.push('\n');

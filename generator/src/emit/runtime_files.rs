@@ -119,6 +119,63 @@ pub fn runtime_files(gates: &RuntimeGates) -> Vec<(&'static str, std::borrow::Co
         .collect()
 }
 
+/// A runtime file's text for the runtime's own package (the crate layout):
+/// every restricted visibility (`pub(crate)`, `pub(super)`, `pub(in …)`)
+/// becomes `pub`, as the API crate, another crate now, uses those items.
+/// In the package's root (`root`: from `mod.rs`), the module declarations
+/// and the re-exports meant for generated code only (`pub(crate) mod x;`,
+/// `pub(crate) use …;`) also get `#[doc(hidden)]`: the documented public
+/// surface stays the `pub use` re-exports of the root. `pub(self)` is
+/// private and stays.
+pub(super) fn public_visibility(text: &str, root: bool) -> String {
+    let mut out = String::with_capacity(text.len() + 512);
+    for line in text.split_inclusive('\n') {
+        let code = line.trim_start();
+        let hidden = root
+            && restricted_at(code, 0).is_some_and(|end| {
+                let rest = code[end..].trim_start();
+                rest.starts_with("mod ") || rest.starts_with("use ")
+            });
+        if hidden {
+            out.push_str(&line[..line.len() - code.len()]);
+            out.push_str("#[doc(hidden)] ");
+        }
+        let mut rest = line;
+        while let Some(at) = rest.find("pub(") {
+            out.push_str(&rest[..at]);
+            let before = rest[..at].chars().next_back();
+            let word_start = before.is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+            match restricted_at(rest, at).filter(|_| word_start) {
+                Some(end) => {
+                    out.push_str("pub");
+                    rest = &rest[end..];
+                }
+                None => {
+                    out.push_str("pub(");
+                    rest = &rest[at + "pub(".len()..];
+                }
+            }
+        }
+        out.push_str(rest);
+    }
+    out
+}
+
+/// The end of a restricted visibility (`pub(crate)`, `pub(super)`, `pub(in
+/// path)`, spaces allowed inside the parentheses) starting at `at` in
+/// `text`.
+fn restricted_at(text: &str, at: usize) -> Option<usize> {
+    let inner_start = at + text[at..].strip_prefix("pub(").map(|_| "pub(".len())?;
+    let close = inner_start + text[inner_start..].find(')')?;
+    let inner = text[inner_start..close].trim();
+    let restricted = inner == "crate"
+        || inner == "super"
+        || inner
+            .strip_prefix("in")
+            .is_some_and(|path| path.starts_with(char::is_whitespace));
+    restricted.then_some(close + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,6 +336,54 @@ mod tests {
         assert!(!plain.contains("#[cfg("), "{plain}");
         assert!(plain.contains("mod multipart;") && plain.contains("mod pagination;"));
     }
+    #[test]
+    fn restricted_visibility_becomes_pub() {
+        let text = "pub(crate) mod auth; // part: x\n  pub(crate) use a::{B, C};\npub struct S(pub(crate) String);\nimpl S {\n    pub( super ) fn f() {}\n    pub(in crate::x) fn g() {}\n    pub(self) fn h() {}\n}\nfn republic(crate_: u8) { let spub = 1; }\n";
+        let root = public_visibility(text, true);
+        assert_eq!(
+            root,
+            "#[doc(hidden)] pub mod auth; // part: x\n  #[doc(hidden)] pub use a::{B, C};\npub struct S(pub String);\nimpl S {\n    pub fn f() {}\n    pub fn g() {}\n    pub(self) fn h() {}\n}\nfn republic(crate_: u8) { let spub = 1; }\n"
+        );
+        // Outside the root, nothing is hidden.
+        assert!(public_visibility(text, false).starts_with("pub mod auth;"));
+        // Text that only looks like a visibility is kept.
+        assert_eq!(
+            public_visibility("xpub(crate) pub(", false),
+            "xpub(crate) pub("
+        );
+    }
+
+    #[test]
+    fn every_runtime_file_loses_restricted_visibility() {
+        for (name, text) in runtime_files(&RuntimeParts::ALL.into()) {
+            let out = public_visibility(&text, name == "mod.rs");
+            for restricted in ["pub(crate)", "pub(super)", "pub(in "] {
+                assert!(!out.contains(restricted), "{name}: {restricted}");
+            }
+            let file = syn::parse_str::<syn::File>(&out)
+                .unwrap_or_else(|e| panic!("{name} does not parse: {e}"));
+            let restricted = |vis: &syn::Visibility| matches!(vis, syn::Visibility::Restricted(_));
+            assert!(
+                !file.items.iter().any(|item| match item {
+                    syn::Item::Fn(f) => restricted(&f.vis),
+                    syn::Item::Struct(s) => restricted(&s.vis),
+                    syn::Item::Enum(e) => restricted(&e.vis),
+                    syn::Item::Mod(m) => restricted(&m.vis),
+                    syn::Item::Use(u) => restricted(&u.vis),
+                    _ => false,
+                }),
+                "{name}"
+            );
+            if name == "mod.rs" {
+                let hidden_mods = out
+                    .lines()
+                    .filter(|l| l.starts_with("#[doc(hidden)] pub mod "))
+                    .count();
+                assert_eq!(hidden_mods, RUNTIME_FILES.len() - 1, "{out}");
+            }
+        }
+    }
+
     #[test]
     fn lists_every_runtime_file() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime");

@@ -136,11 +136,12 @@ pub(super) fn public_visibility(text: &str, root: bool) -> String {
                 let rest = code[end..].trim_start();
                 rest.starts_with("mod ") || rest.starts_with("use ")
             });
+        let mut rest = line;
         if hidden {
             out.push_str(&line[..line.len() - code.len()]);
             out.push_str("#[doc(hidden)] ");
+            rest = code;
         }
-        let mut rest = line;
         while let Some(at) = rest.find("pub(") {
             out.push_str(&rest[..at]);
             let before = rest[..at].chars().next_back();

@@ -429,12 +429,16 @@ fn generated_crates_compile() {
                 "-p",
                 "construct-runtime-parts-all",
                 "-p",
+                "construct-runtime-parts-all-runtime",
+                "-p",
                 "construct-additional-properties",
+                "-p",
+                "construct-additional-properties-runtime",
                 "--message-format",
                 "short",
             ],
         );
-        eprintln!("cargo doc of 2 construct crates: {took:.1?}");
+        eprintln!("cargo doc of 2 construct crates and their runtimes: {took:.1?}");
         let found = diagnostics(&output);
         if !ok || !found.is_empty() {
             failures.push(format!(
@@ -448,12 +452,16 @@ fn generated_crates_compile() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-/// The runtime files of a construct's crate.
+/// The runtime files of a construct's crate (in its runtime package).
 fn runtime_files(name: &str) -> Vec<String> {
     let (files, _) = generate(name, true).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        !files.iter().any(|f| f.path.starts_with("src/runtime")),
+        "{name}: the runtime is a package of its own"
+    );
     files
         .iter()
-        .filter_map(|f| f.path.strip_prefix("src/runtime").ok())
+        .filter_map(|f| f.path.strip_prefix("runtime/src").ok())
         .map(|p| p.to_string_lossy().into_owned())
         .collect()
 }

@@ -15,6 +15,12 @@
 // bodies, no API keys, …): what one crate leaves unused is not dead code.
 #![allow(dead_code, unused_imports)]
 
+// In a generated crate this file is the root of the runtime's own package
+// (`<crate>-runtime`, which the crate re-exports as `runtime`), and every
+// `pub` is made `pub` as it is copied, for the API crate: the modules
+// and the re-exports for generated code below are then `#[doc(hidden)]
+// pub`, so the documented surface stays the `pub use` re-exports.
+
 // A line ending in `// part: NAME …` belongs to optional parts of the
 // runtime: a generated crate holds it (and the module it declares) only when
 // one of its APIs needs one of the parts named (`ir::RuntimeParts`, decided

@@ -9,6 +9,7 @@ use super::docs::{code, doc, escape_controls, inline, inner_doc, Para};
 use super::runtime_files::{self, runtime_files};
 use super::{format_rust, ApiModule, GeneratedFile, RUSTFMT_SKIP};
 use crate::ir;
+use crate::lower::MAX_PACKAGE_NAME;
 
 /// How operations are split into cargo features.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,14 +69,17 @@ fn toml_str(s: &str) -> String {
 }
 
 /// Checks a cargo package name: what cargo accepts, ASCII as crates.io
-/// requires, at most 64 characters, and not a name that cannot be a crate's
-/// library name (a keyword, or a crate of the standard library).
+/// requires, at most 56 characters (64, crates.io's limit, less the
+/// `-runtime` of the runtime package's name), and not a name that cannot be
+/// a crate's library name (a keyword, or a crate of the standard library).
 pub fn validate_package_name(name: &str) -> Result<(), String> {
     let shown = escape_controls(name);
     let problem = if name.is_empty() {
         Some("it is empty".to_string())
-    } else if name.len() > 64 {
-        Some("it is longer than 64 characters".to_string())
+    } else if name.len() > MAX_PACKAGE_NAME {
+        Some(format!(
+            "it is longer than {MAX_PACKAGE_NAME} characters (the runtime's package adds `-runtime`, and crates.io allows 64)"
+        ))
     } else if let Some(c) = name
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
@@ -165,8 +169,6 @@ pub(super) fn crate_files(
     opts: &CrateOptions,
 ) -> Result<Vec<GeneratedFile>, String> {
     validate_package_name(&opts.name)?;
-    validate_package_name(&runtime_package_name(&opts.name))
-        .map_err(|e| format!("{e} (the runtime's package, named after the crate)"))?;
     validate_modules(modules)?;
     let mut files = Vec::new();
     let command = escape_controls(&opts.command);
@@ -515,6 +517,10 @@ fn readme(modules: &[ApiModule<'_>], opts: &CrateOptions, api_features: usize) -
             ));
         }
     }
+    s.push_str(&format!(
+        "\nThe runtime (responses, errors, retries, authentication) is the package `{}` in `runtime/`, generated with this crate, pinned to its version and re-exported as `runtime`.\n",
+        runtime_package_name(&opts.name)
+    ));
     s.push_str("\nEvery call returns `runtime::Response<T>` (status, headers, typed body) or `runtime::Error<E>`, which separates declared error statuses (typed `E`), unexpected statuses, decode failures (with the JSON path), timeouts and transport errors. Requests are retried with exponential backoff on connection errors, 408, 429 and 5xx when the method is idempotent (or an idempotency key is set); see `runtime::RetryPolicy`.\n");
     s
 }

@@ -520,3 +520,84 @@ fn crates_hold_the_runtime_parts_they_use() {
     assert!(!manifest("additional_properties").contains("futures"));
     assert!(!manifest("security_schemes").contains("futures"));
 }
+
+/// A crate of two APIs behind features: `all` uses every optional runtime
+/// part, `plain` none.
+#[test]
+fn the_runtime_is_a_package_of_its_own() {
+    let lower = |name: &str| {
+        clientgen::lower_file(&specs_dir().join(format!("{name}.yaml")), name)
+            .unwrap_or_else(|d| panic!("{name} does not load: {d}"))
+            .api
+    };
+    let (all, plain) = (lower("runtime_parts_all"), lower("additional_properties"));
+    let opts = CrateOptions {
+        name: "two-apis".into(),
+        version: "1.2.3".into(),
+        description: "Two APIs".into(),
+        command: "test".into(),
+        features: FeatureMode::PerApi,
+        standalone: true,
+    };
+    let module = |module: &str, api| ApiModule {
+        module: module.into(),
+        spec_path: format!("{module}.yaml"),
+        api,
+    };
+    let files =
+        emit::emit_crate(&[module("all", &all), module("plain", &plain)], &opts).expect("emits");
+    let file = |path: &str| {
+        files
+            .iter()
+            .find(|f| f.path == Path::new(path))
+            .map(|f| f.contents.as_str())
+            .unwrap_or_else(|| panic!("no {path}"))
+    };
+    let cargo = file("Cargo.toml");
+    for line in [
+        "two-apis-runtime = { path = \"runtime\", version = \"=1.2.3\", default-features = false }",
+        "all = [\"two-apis-runtime/all\"]",
+        "plain = []",
+        "rustls = [\"two-apis-runtime/rustls\"]",
+        "native-tls = [\"two-apis-runtime/native-tls\"]",
+        "tracing = [\"two-apis-runtime/tracing\"]",
+        "[workspace]",
+    ] {
+        assert!(cargo.lines().any(|l| l == line), "{line}:\n{cargo}");
+    }
+    assert!(
+        !cargo.contains("\ntracing = {"),
+        "only the runtime traces:\n{cargo}"
+    );
+    let runtime = file("runtime/Cargo.toml");
+    for line in [
+        "name = \"two-apis-runtime\"",
+        "version = \"1.2.3\"",
+        "all = []",
+        "rustls = [\"reqwest/rustls\"]",
+        "tracing = [\"dep:tracing\"]",
+    ] {
+        assert!(runtime.lines().any(|l| l == line), "{line}:\n{runtime}");
+    }
+    assert!(
+        !runtime.contains("plain") && !runtime.contains("[workspace]"),
+        "{runtime}"
+    );
+    assert!(file("src/lib.rs").contains("\npub use two_apis_runtime as runtime;\n"));
+    let lib = file("runtime/src/lib.rs");
+    assert!(lib.contains("#[cfg(feature = \"all\")]\n#[doc(hidden)] pub mod pagination;"));
+    assert!(lib.contains("#![forbid(unsafe_code)]"));
+    // The default User-Agent names the API crate, not the runtime package.
+    let client = file("runtime/src/client.rs");
+    assert!(
+        client.contains("concat!(\"two-apis\", \"/\", env!(\"CARGO_PKG_VERSION\"))"),
+        "{client}"
+    );
+    for f in &files {
+        assert!(f.contents.contains("@generated"), "{}", f.path.display());
+        if f.path.starts_with("runtime/src") {
+            assert!(!f.contents.contains("pub(crate)"), "{}", f.path.display());
+        }
+    }
+    assert!(!files.iter().any(|f| f.path.starts_with("src/runtime")));
+}

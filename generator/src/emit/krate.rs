@@ -213,7 +213,7 @@ pub(super) fn crate_files(
     let runtime_name = runtime_package_name(&opts.name);
     let gates = runtime_gates(modules, opts);
     let runtime = runtime_files(&gates);
-    let gating = gating_features(&runtime);
+    let gating = runtime_files::gating_features(&gates);
     for (name, deps) in &mut features {
         if gating.contains(name) {
             deps.push(format!("{runtime_name}/{name}"));
@@ -270,6 +270,9 @@ pub(super) fn crate_files(
     // very different sizes, and names and shapes come from the spec (a
     // parameter may well be called `foo`, a property `16`, giving the local
     // `_16` in its decoder; arrays may nest ten deep).
+    // The runtime package, re-exported as a crate: its docs are its own
+    // (`#[doc(inline)]` would inline its `#[doc(hidden)]` re-exports, which
+    // rustdoc does not hide across crates).
     let runtime_ident = proc_macro2::Ident::new(
         &runtime_name.replace('-', "_"),
         proc_macro2::Span::call_site(),
@@ -316,30 +319,6 @@ fn runtime_gates(modules: &[ApiModule<'_>], opts: &CrateOptions) -> ir::RuntimeG
 /// The name of the runtime's package: the crate's, `-runtime` added.
 fn runtime_package_name(name: &str) -> String {
     format!("{name}-runtime")
-}
-
-/// The cargo features the runtime's `mod.rs` lines are gated by (`#[cfg(feature
-/// = "…")]`, [`runtime_files`]), sorted.
-fn gating_features(runtime: &[(&str, std::borrow::Cow<'_, str>)]) -> BTreeSet<String> {
-    let mut names = BTreeSet::new();
-    let mod_rs = runtime
-        .iter()
-        .find(|(n, _)| *n == "mod.rs")
-        .map_or("", |(_, t)| t.as_ref());
-    for line in mod_rs
-        .lines()
-        .filter(|l| l.trim_start().starts_with("#[cfg("))
-    {
-        let mut rest = line;
-        while let Some(at) = rest.find("feature = \"") {
-            rest = &rest[at + "feature = \"".len()..];
-            if let Some(end) = rest.find('"') {
-                names.insert(rest[..end].to_string());
-                rest = &rest[end..];
-            }
-        }
-    }
-    names
 }
 
 /// The runtime as a package of its own in `runtime/`, which the crate

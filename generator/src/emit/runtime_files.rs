@@ -119,6 +119,25 @@ pub fn runtime_files(gates: &RuntimeGates) -> Vec<(&'static str, std::borrow::Co
         .collect()
 }
 
+/// The cargo features some line of `mod.rs` is gated by in a crate whose
+/// APIs use `gates`' parts ([`runtime_files`]), sorted: the features of the
+/// runtime's own package (the crate layout).
+pub(super) fn gating_features(gates: &RuntimeGates) -> std::collections::BTreeSet<String> {
+    let mod_rs = RUNTIME_FILES
+        .iter()
+        .find(|(n, _)| *n == "mod.rs")
+        .map_or("", |(_, text)| *text);
+    let mut features = std::collections::BTreeSet::new();
+    for line in mod_rs.lines() {
+        if let (_, Some(names)) = split_marker(line) {
+            if let Gate::Features(f) = gates.gate(names) {
+                features.extend(f);
+            }
+        }
+    }
+    features
+}
+
 /// A runtime file's text for the runtime's own package (the crate layout):
 /// every restricted visibility (`pub(crate)`, `pub(super)`, `pub(in …)`)
 /// becomes `pub`, as the API crate, another crate now, uses those items.
@@ -331,6 +350,30 @@ mod tests {
         // The always-compiled lines stay ungated.
         assert!(!line_before(&text, "mod execute;").contains("cfg"));
         syn::parse_str::<syn::File>(&text).expect("gated mod.rs parses");
+
+        // The features those lines name, and no other.
+        let gates = |gated| {
+            let part = |f: fn(&mut RuntimeParts)| {
+                let mut p = RuntimeParts {
+                    union: true,
+                    ..RuntimeParts::default()
+                };
+                f(&mut p);
+                p
+            };
+            RuntimeGates::new(
+                vec![
+                    ("a".into(), part(|p| p.multipart = true)),
+                    ("b".into(), part(|p| p.pagination = true)),
+                    ("c".into(), part(|p| p.events = true)),
+                    ("d".into(), part(|_| {})),
+                ],
+                gated,
+            )
+        };
+        let names: Vec<String> = gating_features(&gates(true)).into_iter().collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        assert!(gating_features(&gates(false)).is_empty());
 
         // APIs not behind features: nothing is gated.
         let plain = gated_mod_rs(false);

@@ -14,9 +14,9 @@
 
 // In a generated crate this file is the root of the runtime's own package
 // (`<crate>-runtime`, which the crate re-exports as `runtime`), and every
-// `pub(crate)` is made `pub` as it is copied, for the API crate: the modules
-// and the re-exports for generated code below are then `#[doc(hidden)]
-// pub`, so the documented surface stays the `pub use` re-exports.
+// `pub(crate)` here and in the modules is made `#[doc(hidden)] pub` as it is
+// copied, for the API crate: the documented surface stays the `pub` items,
+// the `pub use` re-exports below.
 
 // A line ending in `// part: NAME …` belongs to optional parts of the
 // runtime: a generated crate holds it (and the module it declares) only when

@@ -140,34 +140,25 @@ pub(super) fn gating_features(gates: &RuntimeGates) -> std::collections::BTreeSe
 
 /// A runtime file's text for the runtime's own package (the crate layout):
 /// every restricted visibility (`pub(crate)`, `pub(super)`, `pub(in …)`)
-/// becomes `pub`, as the API crate, another crate now, uses those items.
-/// In the package's root (`root`: from `mod.rs`), the module declarations
-/// and the re-exports meant for generated code only (`pub(crate) mod x;`,
-/// `pub(crate) use …;`) also get `#[doc(hidden)]`: the documented public
-/// surface stays the `pub use` re-exports of the root. `pub(self)` is
-/// private and stays.
-pub(super) fn public_visibility(text: &str, root: bool) -> String {
-    let mut out = String::with_capacity(text.len() + 512);
+/// becomes `#[doc(hidden)] pub`, as the API crate, another crate now, uses
+/// those items, and the documented public surface stays what it was: the
+/// `pub` items (re-exported by the root). Comment lines are left as they
+/// are; `pub(self)` is private and stays.
+pub(super) fn public_visibility(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 4096);
     for line in text.split_inclusive('\n') {
-        let code = line.trim_start();
-        let hidden = root
-            && restricted_at(code, 0).is_some_and(|end| {
-                let rest = code[end..].trim_start();
-                rest.starts_with("mod ") || rest.starts_with("use ")
-            });
-        let mut rest = line;
-        if hidden {
-            out.push_str(&line[..line.len() - code.len()]);
-            out.push_str("#[doc(hidden)] ");
-            rest = code;
+        if line.trim_start().starts_with("//") {
+            out.push_str(line);
+            continue;
         }
+        let mut rest = line;
         while let Some(at) = rest.find("pub(") {
             out.push_str(&rest[..at]);
             let before = rest[..at].chars().next_back();
             let word_start = before.is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
             match restricted_at(rest, at).filter(|_| word_start) {
                 Some(end) => {
-                    out.push_str("pub");
+                    out.push_str("#[doc(hidden)] pub");
                     rest = &rest[end..];
                 }
                 None => {
@@ -381,51 +372,79 @@ mod tests {
         assert!(plain.contains("mod multipart;") && plain.contains("mod pagination;"));
     }
     #[test]
-    fn restricted_visibility_becomes_pub() {
-        let text = "pub(crate) mod auth; // part: x\n  pub(crate) use a::{B, C};\npub struct S(pub(crate) String);\nimpl S {\n    pub( super ) fn f() {}\n    pub(in crate::x) fn g() {}\n    pub(self) fn h() {}\n}\nfn republic(crate_: u8) { let spub = 1; }\n";
-        let root = public_visibility(text, true);
+    fn restricted_visibility_becomes_hidden_pub() {
+        let text = "pub(crate) mod auth; // part: x\n  pub(crate) use a::{B, C};\npub struct S(pub(crate) String);\nimpl S {\n    pub( super ) fn f() {}\n    pub(in crate::x) fn g() {}\n    pub(self) fn h() {}\n    // pub(crate) in a comment\n}\nfn republic(crate_: u8) { let spub = 1; }\n";
         assert_eq!(
-            root,
-            "#[doc(hidden)] pub mod auth; // part: x\n  #[doc(hidden)] pub use a::{B, C};\npub struct S(pub String);\nimpl S {\n    pub fn f() {}\n    pub fn g() {}\n    pub(self) fn h() {}\n}\nfn republic(crate_: u8) { let spub = 1; }\n"
+            public_visibility(text),
+            "#[doc(hidden)] pub mod auth; // part: x\n  #[doc(hidden)] pub use a::{B, C};\npub struct S(#[doc(hidden)] pub String);\nimpl S {\n    #[doc(hidden)] pub fn f() {}\n    #[doc(hidden)] pub fn g() {}\n    pub(self) fn h() {}\n    // pub(crate) in a comment\n}\nfn republic(crate_: u8) { let spub = 1; }\n"
         );
-        // Outside the root, nothing is hidden.
-        assert!(public_visibility(text, false).starts_with("pub mod auth;"));
         // Text that only looks like a visibility is kept.
-        assert_eq!(
-            public_visibility("xpub(crate) pub(", false),
-            "xpub(crate) pub("
-        );
+        assert_eq!(public_visibility("xpub(crate) pub("), "xpub(crate) pub(");
+    }
+
+    /// The restricted visibilities (`pub(self)` aside) of `items`: theirs,
+    /// their fields', their impls' items', their inline modules'.
+    fn restricted(items: &[syn::Item]) -> usize {
+        let r = |vis: &syn::Visibility| {
+            usize::from(matches!(vis, syn::Visibility::Restricted(r) if !r.path.is_ident("self")))
+        };
+        let fields = |f: &syn::Fields| f.iter().map(|f| r(&f.vis)).sum::<usize>();
+        items
+            .iter()
+            .map(|item| match item {
+                syn::Item::Fn(f) => r(&f.vis),
+                syn::Item::Struct(s) => r(&s.vis) + fields(&s.fields),
+                syn::Item::Enum(e) => r(&e.vis),
+                syn::Item::Type(t) => r(&t.vis),
+                syn::Item::Const(c) => r(&c.vis),
+                syn::Item::Static(c) => r(&c.vis),
+                syn::Item::Trait(t) => r(&t.vis),
+                syn::Item::Use(u) => r(&u.vis),
+                syn::Item::Mod(m) => {
+                    r(&m.vis) + m.content.as_ref().map_or(0, |(_, items)| restricted(items))
+                }
+                syn::Item::Impl(i) => i
+                    .items
+                    .iter()
+                    .map(|item| match item {
+                        syn::ImplItem::Fn(f) => r(&f.vis),
+                        syn::ImplItem::Const(c) => r(&c.vis),
+                        syn::ImplItem::Type(t) => r(&t.vis),
+                        _ => 0,
+                    })
+                    .sum(),
+                _ => 0,
+            })
+            .sum()
     }
 
     #[test]
     fn every_runtime_file_loses_restricted_visibility() {
+        let mut before = 0;
         for (name, text) in runtime_files(&RuntimeParts::ALL.into()) {
-            let out = public_visibility(&text, name == "mod.rs");
-            for restricted in ["pub(crate)", "pub(super)", "pub(in "] {
-                assert!(!out.contains(restricted), "{name}: {restricted}");
+            let parse = |text: &str| {
+                syn::parse_str::<syn::File>(text)
+                    .unwrap_or_else(|e| panic!("{name} does not parse: {e}"))
+            };
+            before += restricted(&parse(&text).items);
+            let out = public_visibility(&text);
+            assert_eq!(restricted(&parse(&out).items), 0, "{name}");
+            let code: Vec<&str> = out
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("//"))
+                .collect();
+            for r in ["pub(crate)", "pub(super)", "pub(in "] {
+                assert!(!code.iter().any(|l| l.contains(r)), "{name}: {r}");
             }
-            let file = syn::parse_str::<syn::File>(&out)
-                .unwrap_or_else(|e| panic!("{name} does not parse: {e}"));
-            let restricted = |vis: &syn::Visibility| matches!(vis, syn::Visibility::Restricted(_));
-            assert!(
-                !file.items.iter().any(|item| match item {
-                    syn::Item::Fn(f) => restricted(&f.vis),
-                    syn::Item::Struct(s) => restricted(&s.vis),
-                    syn::Item::Enum(e) => restricted(&e.vis),
-                    syn::Item::Mod(m) => restricted(&m.vis),
-                    syn::Item::Use(u) => restricted(&u.vis),
-                    _ => false,
-                }),
-                "{name}"
-            );
             if name == "mod.rs" {
-                let hidden_mods = out
-                    .lines()
+                let hidden_mods = code
+                    .iter()
                     .filter(|l| l.starts_with("#[doc(hidden)] pub mod "))
                     .count();
                 assert_eq!(hidden_mods, RUNTIME_FILES.len() - 1, "{out}");
             }
         }
+        assert!(before > 50, "{before} restricted visibilities rewritten");
     }
 
     #[test]

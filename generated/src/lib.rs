@@ -13,7 +13,7 @@
     clippy::type_complexity
 )]
 #![forbid(unsafe_code)]
-pub mod runtime;
+pub use contact_clients_runtime as runtime;
 /// Insighto API: Update Contact By Id (from `specs/insighto.yaml`).
 #[cfg(feature = "insighto")]
 pub mod insighto;

@@ -388,7 +388,7 @@ pub(crate) async fn execute(
 /// (and proved `Send`) once per operation; here the executor's future is
 /// boxed once, outside any generic code (proving a future `Send` under a
 /// generic function's bounds is not cached and costs as much as the
-/// executor), and each operation adds only [`Sent`], a plain `poll`.
+/// executor), and each operation adds only `Sent`, a plain `poll`.
 pub(crate) fn send<'a, T, E, F>(
     config: &'a ClientConfig,
     spec: Result<RequestSpec, InvalidRequest>,

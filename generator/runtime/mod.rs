@@ -12,6 +12,12 @@
 // bodies, no API keys, …): what one crate leaves unused is not dead code.
 #![allow(dead_code, unused_imports)]
 
+// In a generated crate this file is the root of the runtime's own package
+// (`<crate>-runtime`, which the crate re-exports as `runtime`), and every
+// `pub(crate)` here and in the modules is made `#[doc(hidden)] pub` as it is
+// copied, for the API crate: the documented surface stays the `pub` items,
+// the `pub use` re-exports below.
+
 // A line ending in `// part: NAME …` belongs to optional parts of the
 // runtime: a generated crate holds it (and the module it declares) only when
 // one of its APIs needs one of the parts named (`ir::RuntimeParts`, decided

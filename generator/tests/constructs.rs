@@ -429,12 +429,16 @@ fn generated_crates_compile() {
                 "-p",
                 "construct-runtime-parts-all",
                 "-p",
+                "construct-runtime-parts-all-runtime",
+                "-p",
                 "construct-additional-properties",
+                "-p",
+                "construct-additional-properties-runtime",
                 "--message-format",
                 "short",
             ],
         );
-        eprintln!("cargo doc of 2 construct crates: {took:.1?}");
+        eprintln!("cargo doc of 2 construct crates and their runtimes: {took:.1?}");
         let found = diagnostics(&output);
         if !ok || !found.is_empty() {
             failures.push(format!(
@@ -448,12 +452,16 @@ fn generated_crates_compile() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-/// The runtime files of a construct's crate.
+/// The runtime files of a construct's crate (in its runtime package).
 fn runtime_files(name: &str) -> Vec<String> {
     let (files, _) = generate(name, true).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        !files.iter().any(|f| f.path.starts_with("src/runtime")),
+        "{name}: the runtime is a package of its own"
+    );
     files
         .iter()
-        .filter_map(|f| f.path.strip_prefix("src/runtime").ok())
+        .filter_map(|f| f.path.strip_prefix("runtime/src").ok())
         .map(|p| p.to_string_lossy().into_owned())
         .collect()
 }
@@ -511,4 +519,92 @@ fn crates_hold_the_runtime_parts_they_use() {
     assert!(manifest("downloads").contains("\nfutures-util = "));
     assert!(!manifest("additional_properties").contains("futures"));
     assert!(!manifest("security_schemes").contains("futures"));
+}
+
+/// A crate of two APIs behind features: `all` uses every optional runtime
+/// part, `plain` none.
+#[test]
+fn the_runtime_is_a_package_of_its_own() {
+    let lower = |name: &str| {
+        clientgen::lower_file(&specs_dir().join(format!("{name}.yaml")), name)
+            .unwrap_or_else(|d| panic!("{name} does not load: {d}"))
+            .api
+    };
+    let (all, plain) = (lower("runtime_parts_all"), lower("additional_properties"));
+    let opts = CrateOptions {
+        name: "two-apis".into(),
+        version: "1.2.3".into(),
+        description: "Two APIs".into(),
+        command: "test".into(),
+        features: FeatureMode::PerApi,
+        standalone: true,
+    };
+    let module = |module: &str, api| ApiModule {
+        module: module.into(),
+        spec_path: format!("{module}.yaml"),
+        api,
+    };
+    let files =
+        emit::emit_crate(&[module("all", &all), module("plain", &plain)], &opts).expect("emits");
+    let file = |path: &str| {
+        files
+            .iter()
+            .find(|f| f.path == Path::new(path))
+            .map(|f| f.contents.as_str())
+            .unwrap_or_else(|| panic!("no {path}"))
+    };
+    let cargo = file("Cargo.toml");
+    for line in [
+        "two-apis-runtime = { path = \"runtime\", version = \"=1.2.3\", default-features = false }",
+        "all = [\"two-apis-runtime/all\"]",
+        "plain = []",
+        "rustls = [\"two-apis-runtime/rustls\"]",
+        "native-tls = [\"two-apis-runtime/native-tls\"]",
+        "tracing = [\"two-apis-runtime/tracing\"]",
+        "[workspace]",
+    ] {
+        assert!(cargo.lines().any(|l| l == line), "{line}:\n{cargo}");
+    }
+    assert!(
+        !cargo.contains("\ntracing = {"),
+        "only the runtime traces:\n{cargo}"
+    );
+    let runtime = file("runtime/Cargo.toml");
+    for line in [
+        "name = \"two-apis-runtime\"",
+        "version = \"1.2.3\"",
+        "all = []",
+        "rustls = [\"reqwest/rustls\"]",
+        "tracing = [\"dep:tracing\"]",
+    ] {
+        assert!(runtime.lines().any(|l| l == line), "{line}:\n{runtime}");
+    }
+    assert!(
+        !runtime.contains("plain") && !runtime.contains("[workspace]"),
+        "{runtime}"
+    );
+    assert!(file("src/lib.rs").contains("\npub use two_apis_runtime as runtime;\n"));
+    let lib = file("runtime/src/lib.rs");
+    assert!(lib.contains("#[cfg(feature = \"all\")]\n#[doc(hidden)] pub mod pagination;"));
+    assert!(lib.contains("#![forbid(unsafe_code)]"));
+    // The default User-Agent names the API crate, not the runtime package.
+    let client = file("runtime/src/client.rs");
+    assert!(
+        client.contains("concat!(\"two-apis\", \"/\", env!(\"CARGO_PKG_VERSION\"))"),
+        "{client}"
+    );
+    for f in &files {
+        assert!(f.contents.contains("@generated"), "{}", f.path.display());
+        if f.path.starts_with("runtime/src") {
+            // Comments (the header among them) may name it; code has none left.
+            let code = f
+                .contents
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("//"));
+            for line in code {
+                assert!(!line.contains("pub(crate)"), "{}: {line}", f.path.display());
+            }
+        }
+    }
+    assert!(!files.iter().any(|f| f.path.starts_with("src/runtime")));
 }

@@ -108,7 +108,7 @@ fn package_names_are_checked() {
         "self",
         "std",
         "x\"y",
-        &"a".repeat(65),
+        &"a".repeat(57),
     ] {
         let module = ApiModule {
             module: "api".into(),

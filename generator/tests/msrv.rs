@@ -83,6 +83,18 @@ fn declared_rust_version_covers_every_dependency() {
         "generated/Cargo.toml declares clientgen::emit::RUST_VERSION (run `cargo xtask codegen`)"
     );
     let generated = generated["name"].as_str().unwrap();
+    // Its runtime, a package of its own (a workspace member as a path
+    // dependency inside the workspace), declares the same.
+    let runtime = format!("{generated}-runtime");
+    let (_, runtime_package) = packages
+        .iter()
+        .find(|(_, p)| p["name"] == runtime.as_str())
+        .unwrap_or_else(|| panic!("{runtime} is a workspace member"));
+    assert_eq!(
+        runtime_package["rust_version"],
+        clientgen::emit::RUST_VERSION,
+        "generated/runtime/Cargo.toml declares clientgen::emit::RUST_VERSION (run `cargo xtask codegen`)"
+    );
 
     let mut checked = 0;
     for name in [

@@ -187,17 +187,19 @@ pub fn bump(root: &Path, setup: &Setup, report: &mut Report) -> Result<String, S
         .map_err(|e| format!("{}: {e}", changelog_path.display()))?;
     // The lock file records workspace members' versions too: keep it in step
     // so that `--locked` builds pass without another cargo run.
+    // The crate's runtime package (`<name>-runtime`) has its version.
     let lock_path = root.join("Cargo.lock");
-    if let Ok(lock) = std::fs::read_to_string(&lock_path) {
-        let entry = format!("name = \"{name}\"\nversion = \"{version}\"\n");
-        if lock.matches(&entry).count() == 1 {
-            let lock = lock.replace(
-                &entry,
-                &format!("name = \"{name}\"\nversion = \"{next}\"\n"),
-            );
-            std::fs::write(&lock_path, lock)
-                .map_err(|e| format!("{}: {e}", lock_path.display()))?;
+    if let Ok(mut lock) = std::fs::read_to_string(&lock_path) {
+        for package in [name.to_string(), format!("{name}-runtime")] {
+            let entry = format!("name = \"{package}\"\nversion = \"{version}\"\n");
+            if lock.matches(&entry).count() == 1 {
+                lock = lock.replace(
+                    &entry,
+                    &format!("name = \"{package}\"\nversion = \"{next}\"\n"),
+                );
+            }
         }
+        std::fs::write(&lock_path, lock).map_err(|e| format!("{}: {e}", lock_path.display()))?;
     }
     Ok(next)
 }

@@ -119,6 +119,74 @@ pub fn runtime_files(gates: &RuntimeGates) -> Vec<(&'static str, std::borrow::Co
         .collect()
 }
 
+/// The cargo features some line of `mod.rs` is gated by in a crate whose
+/// APIs use `gates`' parts ([`runtime_files`]), sorted: the features of the
+/// runtime's own package (the crate layout).
+pub(super) fn gating_features(gates: &RuntimeGates) -> std::collections::BTreeSet<String> {
+    let mod_rs = RUNTIME_FILES
+        .iter()
+        .find(|(n, _)| *n == "mod.rs")
+        .map_or("", |(_, text)| *text);
+    let mut features = std::collections::BTreeSet::new();
+    for line in mod_rs.lines() {
+        if let (_, Some(names)) = split_marker(line) {
+            if let Gate::Features(f) = gates.gate(names) {
+                features.extend(f);
+            }
+        }
+    }
+    features
+}
+
+/// A runtime file's text for the runtime's own package (the crate layout):
+/// every restricted visibility (`pub(crate)`, `pub(super)`, `pub(in …)`)
+/// becomes `#[doc(hidden)] pub`, as the API crate, another crate now, uses
+/// those items, and the documented public surface stays what it was: the
+/// `pub` items (re-exported by the root). Comment lines are left as they
+/// are; `pub(self)` is private and stays.
+pub(super) fn public_visibility(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 4096);
+    for line in text.split_inclusive('\n') {
+        if line.trim_start().starts_with("//") {
+            out.push_str(line);
+            continue;
+        }
+        let mut rest = line;
+        while let Some(at) = rest.find("pub(") {
+            out.push_str(&rest[..at]);
+            let before = rest[..at].chars().next_back();
+            let word_start = before.is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+            match restricted_at(rest, at).filter(|_| word_start) {
+                Some(end) => {
+                    out.push_str("#[doc(hidden)] pub");
+                    rest = &rest[end..];
+                }
+                None => {
+                    out.push_str("pub(");
+                    rest = &rest[at + "pub(".len()..];
+                }
+            }
+        }
+        out.push_str(rest);
+    }
+    out
+}
+
+/// The end of a restricted visibility (`pub(crate)`, `pub(super)`, `pub(in
+/// path)`, spaces allowed inside the parentheses) starting at `at` in
+/// `text`.
+fn restricted_at(text: &str, at: usize) -> Option<usize> {
+    let inner_start = at + text[at..].strip_prefix("pub(").map(|_| "pub(".len())?;
+    let close = inner_start + text[inner_start..].find(')')?;
+    let inner = text[inner_start..close].trim();
+    let restricted = inner == "crate"
+        || inner == "super"
+        || inner
+            .strip_prefix("in")
+            .is_some_and(|path| path.starts_with(char::is_whitespace));
+    restricted.then_some(close + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,11 +342,111 @@ mod tests {
         assert!(!line_before(&text, "mod execute;").contains("cfg"));
         syn::parse_str::<syn::File>(&text).expect("gated mod.rs parses");
 
+        // The features those lines name, and no other.
+        let gates = |gated| {
+            let part = |f: fn(&mut RuntimeParts)| {
+                let mut p = RuntimeParts {
+                    union: true,
+                    ..RuntimeParts::default()
+                };
+                f(&mut p);
+                p
+            };
+            RuntimeGates::new(
+                vec![
+                    ("a".into(), part(|p| p.multipart = true)),
+                    ("b".into(), part(|p| p.pagination = true)),
+                    ("c".into(), part(|p| p.events = true)),
+                    ("d".into(), part(|_| {})),
+                ],
+                gated,
+            )
+        };
+        let names: Vec<String> = gating_features(&gates(true)).into_iter().collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        assert!(gating_features(&gates(false)).is_empty());
+
         // APIs not behind features: nothing is gated.
         let plain = gated_mod_rs(false);
         assert!(!plain.contains("#[cfg("), "{plain}");
         assert!(plain.contains("mod multipart;") && plain.contains("mod pagination;"));
     }
+    #[test]
+    fn restricted_visibility_becomes_hidden_pub() {
+        let text = "pub(crate) mod auth; // part: x\n  pub(crate) use a::{B, C};\npub struct S(pub(crate) String);\nimpl S {\n    pub( super ) fn f() {}\n    pub(in crate::x) fn g() {}\n    pub(self) fn h() {}\n    // pub(crate) in a comment\n}\nfn republic(crate_: u8) { let spub = 1; }\n";
+        assert_eq!(
+            public_visibility(text),
+            "#[doc(hidden)] pub mod auth; // part: x\n  #[doc(hidden)] pub use a::{B, C};\npub struct S(#[doc(hidden)] pub String);\nimpl S {\n    #[doc(hidden)] pub fn f() {}\n    #[doc(hidden)] pub fn g() {}\n    pub(self) fn h() {}\n    // pub(crate) in a comment\n}\nfn republic(crate_: u8) { let spub = 1; }\n"
+        );
+        // Text that only looks like a visibility is kept.
+        assert_eq!(public_visibility("xpub(crate) pub("), "xpub(crate) pub(");
+    }
+
+    /// The restricted visibilities (`pub(self)` aside) of `items`: theirs,
+    /// their fields', their impls' items', their inline modules'.
+    fn restricted(items: &[syn::Item]) -> usize {
+        let r = |vis: &syn::Visibility| {
+            usize::from(matches!(vis, syn::Visibility::Restricted(r) if !r.path.is_ident("self")))
+        };
+        let fields = |f: &syn::Fields| f.iter().map(|f| r(&f.vis)).sum::<usize>();
+        items
+            .iter()
+            .map(|item| match item {
+                syn::Item::Fn(f) => r(&f.vis),
+                syn::Item::Struct(s) => r(&s.vis) + fields(&s.fields),
+                syn::Item::Enum(e) => r(&e.vis),
+                syn::Item::Type(t) => r(&t.vis),
+                syn::Item::Const(c) => r(&c.vis),
+                syn::Item::Static(c) => r(&c.vis),
+                syn::Item::Trait(t) => r(&t.vis),
+                syn::Item::Use(u) => r(&u.vis),
+                syn::Item::Mod(m) => {
+                    r(&m.vis) + m.content.as_ref().map_or(0, |(_, items)| restricted(items))
+                }
+                syn::Item::Impl(i) => i
+                    .items
+                    .iter()
+                    .map(|item| match item {
+                        syn::ImplItem::Fn(f) => r(&f.vis),
+                        syn::ImplItem::Const(c) => r(&c.vis),
+                        syn::ImplItem::Type(t) => r(&t.vis),
+                        _ => 0,
+                    })
+                    .sum(),
+                _ => 0,
+            })
+            .sum()
+    }
+
+    #[test]
+    fn every_runtime_file_loses_restricted_visibility() {
+        let mut before = 0;
+        for (name, text) in runtime_files(&RuntimeParts::ALL.into()) {
+            let parse = |text: &str| {
+                syn::parse_str::<syn::File>(text)
+                    .unwrap_or_else(|e| panic!("{name} does not parse: {e}"))
+            };
+            before += restricted(&parse(&text).items);
+            let out = public_visibility(&text);
+            assert_eq!(restricted(&parse(&out).items), 0, "{name}");
+            let code: Vec<&str> = out
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("//"))
+                .collect();
+            for r in ["pub(crate)", "pub(super)", "pub(in "] {
+                assert!(!code.iter().any(|l| l.contains(r)), "{name}: {r}");
+            }
+            if name == "mod.rs" {
+                let hidden_mods = code
+                    .iter()
+                    .filter(|l| l.starts_with("#[doc(hidden)] pub mod "))
+                    .count();
+                assert_eq!(hidden_mods, RUNTIME_FILES.len() - 1, "{out}");
+            }
+        }
+        assert!(before > 50, "{before} restricted visibilities rewritten");
+    }
+
     #[test]
     fn lists_every_runtime_file() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime");

@@ -28,7 +28,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::OpenAPI;
 
 use crate::ir::{self, TypeDef, TypeKey};
-pub use naming::{ident_text, is_keyword, package_name, pascal, snake, Namespace};
+pub use naming::{
+    ident_text, is_keyword, package_name, pascal, snake, Namespace, MAX_PACKAGE_NAME,
+};
 pub use options::Options;
 
 /// State shared by the lowering passes.

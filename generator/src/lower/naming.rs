@@ -136,9 +136,14 @@ pub fn kebab(raw: &str) -> String {
     }
 }
 
+/// The longest package name of a generated crate: crates.io allows 64
+/// characters, and the crate's runtime package is named after it with
+/// `-runtime` added.
+pub const MAX_PACKAGE_NAME: usize = 64 - "-runtime".len();
+
 /// A cargo package name for a client of the API titled `title`:
 /// `1Password Connect` → `api-1password-connect-client` (a package name
-/// cannot start with a digit); at most 64 characters, as crates.io allows.
+/// cannot start with a digit); at most [`MAX_PACKAGE_NAME`] characters.
 pub fn package_name(title: &str) -> String {
     let mut base = kebab(title);
     if base == "value" && words(title).trim().is_empty() {
@@ -148,7 +153,7 @@ pub fn package_name(title: &str) -> String {
         base.insert_str(0, "api-");
     }
     // Room for `-client`, cut at a word boundary.
-    const MAX_BASE: usize = 64 - "-client".len();
+    const MAX_BASE: usize = MAX_PACKAGE_NAME - "-client".len();
     if base.len() > MAX_BASE {
         let cut = base[..MAX_BASE].rfind('-').unwrap_or(MAX_BASE);
         base.truncate(cut);

@@ -61,7 +61,20 @@ fn missing_features(dir: &Path, extra: &[&str]) -> Result<(), String> {
         .map_err(|e| format!("cargo metadata: {e}"))?;
     let meta: serde_json::Value = serde_json::from_slice(&out.stdout)
         .map_err(|e| format!("cargo metadata in {}: {e}", dir.display()))?;
-    let declared: Vec<&str> = meta["packages"][0]["features"]
+    // The package of `dir` itself: a workspace holds others (a generated
+    // crate's runtime package).
+    let manifest = dir.join("Cargo.toml");
+    let package = meta["packages"]
+        .as_array()
+        .and_then(|ps| {
+            ps.iter().find(|p| {
+                p["manifest_path"]
+                    .as_str()
+                    .is_some_and(|m| Path::new(m) == manifest)
+            })
+        })
+        .unwrap_or(&meta["packages"][0]);
+    let declared: Vec<&str> = package["features"]
         .as_object()
         .map(|f| f.keys().map(String::as_str).collect())
         .unwrap_or_default();
@@ -120,9 +133,28 @@ fn touch(path: &Path) {
     }
 }
 
-/// One crate to check: its directory, the shared target dir, extra cargo
-/// arguments.
-pub(super) type CheckJob<'a> = (&'a Path, &'a Path, &'a [&'a str]);
+/// One crate to check.
+pub(super) struct CheckJob<'a> {
+    pub(super) dir: &'a Path,
+    /// The target dir, shared by the jobs of one generator.
+    pub(super) target: &'a Path,
+    /// Extra cargo arguments.
+    pub(super) extra: &'a [&'a str],
+    /// A package of the workspace of the crate in the parent directory (our
+    /// runtime package), not made a workspace of its own.
+    pub(super) nested: bool,
+}
+
+impl<'a> CheckJob<'a> {
+    pub(super) fn new(dir: &'a Path, target: &'a Path, extra: &'a [&'a str]) -> Self {
+        CheckJob {
+            dir,
+            target,
+            extra,
+            nested: false,
+        }
+    }
+}
 
 /// `cargo check` medians for each job, interleaved: a warm-up check each
 /// (builds the dependencies once per target dir), then `runs` rounds of
@@ -130,20 +162,31 @@ pub(super) type CheckJob<'a> = (&'a Path, &'a Path, &'a [&'a str]);
 pub(super) fn checks(jobs: &[CheckJob<'_>], runs: usize) -> Vec<Check> {
     let mut results: Vec<Result<Runs, Check>> = jobs
         .iter()
-        .map(|(dir, target, extra)| {
-            ensure_standalone(dir);
-            missing_features(dir, extra).map_err(Check::NoFeature)?;
-            cargo_check(dir, target, extra)
-                .map(|_| Runs::default())
-                .map_err(Check::Failed)
-        })
+        .map(
+            |&CheckJob {
+                 dir,
+                 target,
+                 extra,
+                 nested,
+             }| {
+                if !nested {
+                    ensure_standalone(dir);
+                }
+                missing_features(dir, extra).map_err(Check::NoFeature)?;
+                cargo_check(dir, target, extra)
+                    .map(|_| Runs::default())
+                    .map_err(Check::Failed)
+            },
+        )
         .collect();
     for round in 0..runs {
         // Round `r` starts with job `r mod n`: none always runs right
         // after another's (or the warm-up's) page-cache churn.
         for k in 0..jobs.len() {
             let i = (round + k) % jobs.len();
-            let (dir, target, extra) = jobs[i];
+            let CheckJob {
+                dir, target, extra, ..
+            } = jobs[i];
             if let Ok(xs) = &mut results[i] {
                 touch(&dir.join("src/lib.rs"));
                 match cargo_check(dir, target, extra) {

@@ -188,7 +188,7 @@ pub(super) fn run(args: &BenchArgs, other: &Path, xtask: &Path, dirs: &Dirs) -> 
         let jobs: Vec<CheckJob<'_>> = crates
             .iter()
             .zip(&targets)
-            .map(|(d, t)| (d.as_path(), t.as_path(), &[][..]))
+            .map(|(d, t)| CheckJob::new(d, t, &[]))
             .collect();
         let load_start = loadavg();
         let mut results = check::checks(&jobs, args.check_runs).into_iter();

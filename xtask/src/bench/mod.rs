@@ -107,6 +107,8 @@ struct SpecResult {
     /// Full crates, by generator; then ours with one operation feature.
     checks: BTreeMap<Gen, Check>,
     feature_check: Option<Check>,
+    /// Our runtime package on its own (`touch runtime/src/lib.rs`).
+    runtime_check: Option<Check>,
     decode: Option<DecodeResult>,
 }
 
@@ -264,6 +266,13 @@ fn bench_spec(
 
     let mut checks = BTreeMap::new();
     let mut feature_check = None;
+    let mut runtime_check = None;
+    /// What a check job measures.
+    enum Job {
+        Crate(Gen),
+        Feature,
+        Runtime,
+    }
     if spec.check && !args.no_check {
         eprintln!(
             "bench: {} — cargo check, {} alternated runs per crate",
@@ -288,22 +297,38 @@ fn bench_spec(
         let mut order = Vec::new();
         for (g, outcome) in &generation {
             if let Some(dir) = outcome.dir() {
-                jobs.push((dir, &targets[g], &[]));
-                order.push(Some(*g));
+                jobs.push(CheckJob::new(dir, &targets[g], &[]));
+                order.push(Job::Crate(*g));
             }
         }
+        let ours_dir = generation.get(&Gen::Ours).and_then(Outcome::dir);
         if spec.feature.is_some() {
-            if let Some(dir) = generation.get(&Gen::Ours).and_then(Outcome::dir) {
-                jobs.push((dir, &targets[&Gen::Ours], &feature_refs));
-                order.push(None);
+            if let Some(dir) = ours_dir {
+                jobs.push(CheckJob::new(dir, &targets[&Gen::Ours], &feature_refs));
+                order.push(Job::Feature);
             }
+        }
+        // Our runtime package on its own (built once, then a prebuilt
+        // dependency of the API crate, as progenitor-client is of
+        // progenitor's), with the TLS feature the crate's default enables.
+        let runtime_dir = ours_dir.map(|d| d.join("runtime"));
+        if let Some(dir) = runtime_dir
+            .as_deref()
+            .filter(|d| d.join("Cargo.toml").is_file())
+        {
+            jobs.push(CheckJob {
+                nested: true,
+                ..CheckJob::new(dir, &targets[&Gen::Ours], &["--features", "rustls"])
+            });
+            order.push(Job::Runtime);
         }
         for (which, result) in order.into_iter().zip(check::checks(&jobs, args.check_runs)) {
             match which {
-                Some(g) => {
+                Job::Crate(g) => {
                     checks.insert(g, result);
                 }
-                None => feature_check = Some(result),
+                Job::Feature => feature_check = Some(result),
+                Job::Runtime => runtime_check = Some(result),
             }
         }
     }
@@ -331,6 +356,7 @@ fn bench_spec(
         generation,
         checks,
         feature_check,
+        runtime_check,
         decode,
     })
 }

@@ -34,7 +34,8 @@ pub(super) fn report(
         "- method: one process per measurement, the generators alternated round by round (round i starts with generator i mod 3); \
          medians of {} generation runs. Wall time is spawn → exit; CPU (user + system) and peak RSS from /usr/bin/time. \
          `cargo check`: a warm-up per generator builds the dependencies into that generator's target dir, then `touch src/lib.rs` \
-         and `CARGO_INCREMENTAL=0 cargo check` (the whole crate, as a dependency is checked), alternated, median of {}; its peak RSS \
+         and `CARGO_INCREMENTAL=0 cargo check` (the whole crate, as a dependency is checked), alternated, median of {}; clientgen's runtime is a package \
+         of its own (`runtime/`), prebuilt there like progenitor-client, and its own check (`touch runtime/src/lib.rs`) is a row of its own; its peak RSS \
          is that of the largest process, rustc. Ratios are clientgen / peer: below 1 is better for us. When the load average \
          exceeds the CPU count, trust same-run ratios and CPU over absolute wall times.",
         args.runs, args.check_runs
@@ -118,6 +119,15 @@ pub(super) fn report(
                     &mut s,
                     "",
                     &format!("clientgen, only `{f}` (ratio to the full crate)"),
+                    c,
+                    ours,
+                );
+            }
+            if let Some(c) = &r.runtime_check {
+                check_row(
+                    &mut s,
+                    "",
+                    "clientgen's runtime package, checked once (ratio to the API crate)",
                     c,
                     ours,
                 );

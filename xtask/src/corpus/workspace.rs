@@ -45,6 +45,17 @@ pub(super) fn seed_lockfile(path: &Path) {
     }
 }
 
+/// The compiler messages of the crate in `dir`: its own and its runtime
+/// package's (`runtime/`, a package of its own in the crate's directory).
+fn crate_messages(run: &CargoRun, dir: &Path) -> Vec<Value> {
+    [dir.to_path_buf(), dir.join("runtime")]
+        .iter()
+        .filter_map(|d| run.messages.get(d))
+        .flatten()
+        .cloned()
+        .collect()
+}
+
 /// Records a crate's compiler messages on its row.
 fn attribute(row: &mut Row, messages: &[Value]) {
     let mut first_error = None;
@@ -113,8 +124,7 @@ pub(super) fn check_workspace(
     let run = cargo_json(&args, &corpus_dir())?;
     for &i in members {
         let dir = rows[i].dir();
-        let messages = run.messages.get(&dir).cloned().unwrap_or_default();
-        attribute(&mut rows[i], &messages);
+        attribute(&mut rows[i], &crate_messages(&run, &dir));
     }
     if !run.success {
         // A failure no crate's messages explain (bad manifest, resolution,
@@ -128,7 +138,7 @@ pub(super) fn check_workspace(
             .to_string();
         for &i in members {
             if matches!(rows[i].check, Check::Ok)
-                && !run.messages.contains_key(&rows[i].dir())
+                && crate_messages(&run, &rows[i].dir()).is_empty()
                 && !built_cleanly(&run, &rows[i])
             {
                 rows[i].check = Check::Failed(format!("FAIL: cargo: {why}"));
@@ -170,11 +180,7 @@ pub(super) fn check_per_crate(
             rows[i].rel,
             t.elapsed().as_secs_f64()
         );
-        let messages = run
-            .messages
-            .get(&rows[i].dir())
-            .cloned()
-            .unwrap_or_default();
+        let messages = crate_messages(&run, &rows[i].dir());
         attribute(&mut rows[i], &messages);
         if !run.success && matches!(rows[i].check, Check::Ok) {
             let why = run

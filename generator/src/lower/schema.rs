@@ -938,8 +938,6 @@ fn is_annotation_only(member: &ReferenceOr<Schema>) -> bool {
         && s.schema_data.discriminator.is_none()
 }
 
-/// A `oneOf`/`anyOf` member that only lists required properties: a
-/// constraint on the parent object, not a type.
 /// An inline member allowing any string (no `enum`, no `format`).
 fn is_plain_string(member: &ReferenceOr<Schema>) -> bool {
     let ReferenceOr::Item(s) = member else {
@@ -949,7 +947,8 @@ fn is_plain_string(member: &ReferenceOr<Schema>) -> bool {
     v.typ == Some("string") && v.enumeration.is_empty() && v.format.is_none()
 }
 
-/// An inline member allowing only the empty string (and perhaps `null`).
+/// An inline member allowing only the empty string (not `null`: dropping
+/// it must not lose the union's nullability).
 fn is_empty_string_only(member: &ReferenceOr<Schema>) -> bool {
     let ReferenceOr::Item(s) = member else {
         return false;
@@ -961,6 +960,8 @@ fn is_empty_string_only(member: &ReferenceOr<Schema>) -> bool {
         && !s.schema_data.nullable
 }
 
+/// A `oneOf`/`anyOf` member that only lists required properties: a
+/// constraint on the parent object, not a type.
 fn is_required_only(member: &ReferenceOr<Schema>) -> bool {
     match member {
         ReferenceOr::Reference { .. } => false,

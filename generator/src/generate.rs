@@ -15,8 +15,8 @@ use crate::Lowered;
 /// The shape of the output.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Layout {
-    /// A crate: `Cargo.toml`, `README.md`, `src/lib.rs`, `src/runtime/`, one
-    /// module directory per API.
+    /// A crate: `Cargo.toml`, `README.md`, `src/lib.rs`, one module
+    /// directory per API, and the runtime's package in `runtime/`.
     Crate,
     /// One self-contained file for `include!` (one API only): see
     /// [`emit::emit_module`].

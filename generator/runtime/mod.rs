@@ -27,6 +27,7 @@
 
 pub(crate) mod auth;
 pub(crate) mod body;
+pub(crate) mod buffer; // part: union
 pub(crate) mod client;
 pub(crate) mod credentials;
 pub(crate) mod datetime; // part: datetime

@@ -33,21 +33,23 @@ use serde::de::{
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::buffer::Buffer;
 use super::error::{join_path, nested_message};
 use super::lenient::{explaining, strict, Mode};
 use super::object::{next_key, Key};
 
-/// Buffers the value so that variants can be tried in turn.
-pub fn buffer<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Value, D::Error> {
-    Value::deserialize(deserializer)
+/// Buffers the value so that variants can be tried in turn (see
+/// [`Buffer`]).
+pub fn buffer<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Buffer<'de>, D::Error> {
+    Buffer::read(deserializer)
 }
 
 /// What [`dispatch`] did with the value.
-pub enum Step<U> {
+pub enum Step<'de, U> {
     /// Decoded into the variant its kind selects.
     Done(U),
     /// Buffered, for the variants to be tried in turn.
-    Buffered(Value),
+    Buffered(Buffer<'de>),
 }
 
 /// Decodes a JSON string into the union's only variant that can take one
@@ -58,7 +60,7 @@ pub fn dispatch<'de, D, S, O, U>(
     deserializer: D,
     string: fn(S) -> U,
     object: fn(O) -> U,
-) -> Result<Step<U>, D::Error>
+) -> Result<Step<'de, U>, D::Error>
 where
     D: Deserializer<'de>,
     S: DeserializeOwned,
@@ -74,7 +76,7 @@ where
 pub fn dispatch_string<'de, D, S, U>(
     deserializer: D,
     string: fn(S) -> U,
-) -> Result<Step<U>, D::Error>
+) -> Result<Step<'de, U>, D::Error>
 where
     D: Deserializer<'de>,
     S: DeserializeOwned,
@@ -89,7 +91,7 @@ where
 pub fn dispatch_object<'de, D, O, U>(
     deserializer: D,
     object: fn(O) -> U,
-) -> Result<Step<U>, D::Error>
+) -> Result<Step<'de, U>, D::Error>
 where
     D: Deserializer<'de>,
     O: DeserializeOwned,
@@ -110,77 +112,77 @@ impl<S: DeserializeOwned, O: DeserializeOwned, U> ByKind<S, O, U> {
     fn string<'de, E: de::Error, X: Deserializer<'de, Error = E>>(
         self,
         text: X,
-        owned: impl FnOnce() -> String,
-    ) -> Result<Step<U>, E> {
+        buffered: impl FnOnce() -> Buffer<'de>,
+    ) -> Result<Step<'de, U>, E> {
         match self.string {
             Some(wrap) => S::deserialize(text).map(|v| Step::Done(wrap(v))),
-            None => Ok(Step::Buffered(Value::String(owned()))),
+            None => Ok(Step::Buffered(buffered())),
         }
     }
 }
 
 impl<'de, S: DeserializeOwned, O: DeserializeOwned, U> Visitor<'de> for ByKind<S, O, U> {
-    type Value = Step<U>;
+    type Value = Step<'de, U>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Step<U>, E> {
-        Ok(Step::Buffered(Value::Bool(v)))
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Step<'de, U>, E> {
+        Ok(Step::Buffered(Buffer::bool(v)))
     }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Step<U>, E> {
-        Ok(Step::Buffered(Value::from(v)))
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Step<'de, U>, E> {
+        Ok(Step::Buffered(Buffer::i64(v)))
     }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Step<U>, E> {
-        Ok(Step::Buffered(Value::from(v)))
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Step<'de, U>, E> {
+        Ok(Step::Buffered(Buffer::u64(v)))
     }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Step<U>, E> {
-        Ok(Step::Buffered(Value::from(v)))
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Step<'de, U>, E> {
+        Ok(Step::Buffered(Buffer::f64(v)))
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Step<U>, E> {
-        self.string(StrDeserializer::new(v), || v.to_owned())
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Step<'de, U>, E> {
+        self.string(StrDeserializer::new(v), || Buffer::string(v.to_owned()))
     }
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Step<U>, E> {
-        self.string(BorrowedStrDeserializer::new(v), || v.to_owned())
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Step<'de, U>, E> {
+        self.string(BorrowedStrDeserializer::new(v), || Buffer::borrowed(v))
     }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Step<U>, E> {
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Step<'de, U>, E> {
         match self.string {
             Some(wrap) => {
                 S::deserialize(StringDeserializer::<E>::new(v)).map(|v| Step::Done(wrap(v)))
             }
-            None => Ok(Step::Buffered(Value::String(v))),
+            None => Ok(Step::Buffered(Buffer::string(v))),
         }
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Step<U>, E> {
-        Ok(Step::Buffered(Value::Null))
+    fn visit_unit<E: de::Error>(self) -> Result<Step<'de, U>, E> {
+        Ok(Step::Buffered(Buffer::null()))
     }
-    fn visit_none<E: de::Error>(self) -> Result<Step<U>, E> {
-        Ok(Step::Buffered(Value::Null))
+    fn visit_none<E: de::Error>(self) -> Result<Step<'de, U>, E> {
+        Ok(Step::Buffered(Buffer::null()))
     }
-    fn visit_some<X: Deserializer<'de>>(self, deserializer: X) -> Result<Step<U>, X::Error> {
+    fn visit_some<X: Deserializer<'de>>(self, deserializer: X) -> Result<Step<'de, U>, X::Error> {
         deserializer.deserialize_any(self)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Step<U>, A::Error> {
-        Value::deserialize(SeqAccessDeserializer::new(seq)).map(Step::Buffered)
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Step<'de, U>, A::Error> {
+        Buffer::read_seq(seq).map(Step::Buffered)
     }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Step<U>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Step<'de, U>, A::Error> {
         let map = MapAccessDeserializer::new(map);
         match self.object {
             Some(wrap) => O::deserialize(map).map(|v| Step::Done(wrap(v))),
-            None => Value::deserialize(map).map(Step::Buffered),
+            None => Buffer::read(map).map(Step::Buffered),
         }
     }
 }
 
 /// The value as variant type `T`, if it decodes as one.
-pub fn attempt<T: DeserializeOwned>(value: &Value) -> Option<T> {
-    T::deserialize(value).ok()
+pub fn attempt<'de, T: Deserialize<'de>>(value: &Buffer<'de>) -> Option<T> {
+    T::deserialize(value.deserializer()).ok()
 }
 
 /// The value as a variant that allows one string, `expected` (held as a
 /// `String`): in the strict pass only that string, so a constant `""`
 /// tried first leaves a date-time to the variant it is meant for; in the
 /// lenient pass any string, kept as an enum keeps a value it does not list.
-pub fn constant(value: &Value, expected: &str) -> Option<String> {
+pub fn constant(value: &Buffer<'_>, expected: &str) -> Option<String> {
     let s = value.as_str()?;
     (s == expected || !strict()).then(|| s.to_string())
 }
@@ -279,7 +281,8 @@ pub fn variant<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 pub fn buffered<'de, D: Deserializer<'de>, T: DeserializeOwned>(
     deserializer: D,
 ) -> Result<T, D::Error> {
-    let value = buffer(deserializer)?;
+    // A `Value`, not a `Buffer`: the variant's own error is the union's.
+    let value = Value::deserialize(deserializer)?;
     if explaining() {
         return T::deserialize(&value).map_err(|_| de::Error::custom(explain::<T>(&value)));
     }
@@ -450,7 +453,7 @@ pub trait Inferred: Sized {
 /// variant then sees each, as a struct does, the last winning).
 pub fn inferred<'de, D: Deserializer<'de>, U: Inferred>(
     deserializer: D,
-) -> Result<Step<U>, D::Error> {
+) -> Result<Step<'de, U>, D::Error> {
     deserializer.deserialize_any(ByInferred::<IgnoredAny, U> { string: None })
 }
 
@@ -459,7 +462,7 @@ pub fn inferred<'de, D: Deserializer<'de>, U: Inferred>(
 pub fn inferred_string<'de, D, S, U>(
     deserializer: D,
     string: fn(S) -> U,
-) -> Result<Step<U>, D::Error>
+) -> Result<Step<'de, U>, D::Error>
 where
     D: Deserializer<'de>,
     S: DeserializeOwned,
@@ -485,47 +488,47 @@ impl<S, U> ByInferred<S, U> {
 }
 
 impl<'de, S: DeserializeOwned, U: Inferred> Visitor<'de> for ByInferred<S, U> {
-    type Value = Step<U>;
+    type Value = Step<'de, U>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Step<U>, E> {
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Step<'de, U>, E> {
         self.by_kind().visit_bool(v)
     }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Step<U>, E> {
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Step<'de, U>, E> {
         self.by_kind().visit_i64(v)
     }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Step<U>, E> {
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Step<'de, U>, E> {
         self.by_kind().visit_u64(v)
     }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Step<U>, E> {
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Step<'de, U>, E> {
         self.by_kind().visit_f64(v)
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Step<U>, E> {
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Step<'de, U>, E> {
         self.by_kind().visit_str(v)
     }
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Step<U>, E> {
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Step<'de, U>, E> {
         self.by_kind().visit_borrowed_str(v)
     }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Step<U>, E> {
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Step<'de, U>, E> {
         self.by_kind().visit_string(v)
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Step<U>, E> {
-        Ok(Step::Buffered(Value::Null))
+    fn visit_unit<E: de::Error>(self) -> Result<Step<'de, U>, E> {
+        Ok(Step::Buffered(Buffer::null()))
     }
-    fn visit_none<E: de::Error>(self) -> Result<Step<U>, E> {
-        Ok(Step::Buffered(Value::Null))
+    fn visit_none<E: de::Error>(self) -> Result<Step<'de, U>, E> {
+        Ok(Step::Buffered(Buffer::null()))
     }
-    fn visit_some<X: Deserializer<'de>>(self, deserializer: X) -> Result<Step<U>, X::Error> {
+    fn visit_some<X: Deserializer<'de>>(self, deserializer: X) -> Result<Step<'de, U>, X::Error> {
         deserializer.deserialize_any(self)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Step<U>, A::Error> {
-        Value::deserialize(SeqAccessDeserializer::new(seq)).map(Step::Buffered)
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Step<'de, U>, A::Error> {
+        Buffer::read_seq(seq).map(Step::Buffered)
     }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Step<U>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Step<'de, U>, A::Error> {
         Ok(match select::<A, InferredTag<U>, U>(map)? {
             Ok(decoded) => Step::Done(decoded),
-            Err(value) => Step::Buffered(value),
+            Err(value) => Step::Buffered(Buffer::from_value(value)),
         })
     }
 }
@@ -630,7 +633,9 @@ pub type Explain = fn(&Value) -> String;
 
 /// The error when no variant of the untagged union `name` matches:
 /// `variants` pairs each variant's name with its [`explain`].
-pub fn no_match<E: de::Error>(value: &Value, name: &str, variants: &[(&str, Explain)]) -> E {
+pub fn no_match<E: de::Error>(value: &Buffer<'_>, name: &str, variants: &[(&str, Explain)]) -> E {
+    let value = value.to_value();
+    let value = &value;
     let mut message = format!("matches no variant of `{name}`");
     for (i, (variant, explain)) in variants.iter().enumerate() {
         message.push_str(if i == 0 { " (" } else { "; " });

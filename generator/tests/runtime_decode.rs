@@ -1709,3 +1709,116 @@ fn a_constant_variant_takes_only_its_value_unless_nothing_else_fits() {
     );
     assert!(decode(json!(5)).is_err(), "a number is neither");
 }
+
+// ---------------------------------------------------------------- the union buffer
+
+use runtime::buffer::Buffer;
+
+fn buffered(text: &str) -> Buffer<'_> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    Buffer::read(&mut de).unwrap()
+}
+
+/// What a union buffers reads back as the value it read: every kind of JSON
+/// value, escapes, nesting, numbers at their limits, and the same value
+/// buffered from a `Value` (as an inferred union's fallback does).
+#[test]
+fn a_buffer_reads_back_the_value_it_holds() {
+    for text in [
+        r#"null"#,
+        r#"true"#,
+        r#"0"#,
+        r#"-9223372036854775808"#,
+        r#"18446744073709551615"#,
+        r#"1.5e300"#,
+        r#""plain""#,
+        r#""esc\"aped\u00e9\n""#,
+        r#"[]"#,
+        r#"{}"#,
+        r#"[1, [2, [3, {"a": []}]], {"b": {"c": null}}, "d"]"#,
+        r#"{"id": "cus_1", "nested": {"list": [{"x": 1}, {"y": [true, false]}], "z": "é"}, "n": -1}"#,
+    ] {
+        let value: Value = serde_json::from_str(text).unwrap();
+        let buffer = buffered(text);
+        assert_eq!(buffer.to_value(), value, "{text}");
+        assert_eq!(
+            runtime::union::attempt::<Value>(&buffer),
+            Some(value.clone()),
+            "{text}"
+        );
+        assert_eq!(
+            Buffer::from_value(value.clone()).to_value(),
+            value,
+            "{text}"
+        );
+    }
+}
+
+/// Strings without escapes are borrowed from the input, not copied (a
+/// variant may even borrow them); escaped ones are held decoded.
+#[test]
+fn a_buffer_borrows_unescaped_strings() {
+    let buffer = buffered(r#"["plain", "tab\there"]"#);
+    assert_eq!(
+        runtime::union::attempt::<(&str, String)>(&buffer),
+        Some(("plain", "tab\there".to_owned()))
+    );
+    assert_eq!(runtime::union::attempt::<(&str, &str)>(&buffer), None);
+    assert_eq!(buffered(r#""a\u0062c""#).as_str(), Some("abc"));
+    assert_eq!(buffered(r#""abc""#).as_str(), Some("abc"));
+    assert_eq!(buffered(r#"["abc"]"#).as_str(), None);
+}
+
+/// Entries come back in the order they were sent, duplicates included, as
+/// a struct decoding the input directly sees them (a `Value` kept only the
+/// last, in key order); a variant that leaves elements unread does not fit.
+#[test]
+fn a_buffer_keeps_entry_order_and_rejects_leftovers() {
+    struct Keys(Vec<(String, i64)>);
+    impl<'de> serde::Deserialize<'de> for Keys {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> serde::de::Visitor<'de> for V {
+                type Value = Keys;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a map")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Keys, A::Error> {
+                    let mut keys = Vec::new();
+                    while let Some(entry) = map.next_entry()? {
+                        keys.push(entry);
+                    }
+                    Ok(Keys(keys))
+                }
+            }
+            d.deserialize_map(V)
+        }
+    }
+    let buffer = buffered(r#"{"b": 1, "a": 2, "b": 3}"#);
+    let keys = runtime::union::attempt::<Keys>(&buffer).unwrap();
+    assert_eq!(
+        keys.0,
+        vec![
+            ("b".to_owned(), 1),
+            ("a".to_owned(), 2),
+            ("b".to_owned(), 3)
+        ]
+    );
+    let three = buffered("[1, 2, 3]");
+    assert_eq!(runtime::union::attempt::<(i64, i64)>(&three), None);
+    assert_eq!(
+        runtime::union::attempt::<(i64, i64, i64)>(&three),
+        Some((1, 2, 3))
+    );
+    assert_eq!(
+        runtime::union::attempt::<Vec<i64>>(&three),
+        Some(vec![1, 2, 3])
+    );
+    assert_eq!(
+        runtime::union::attempt::<Option<Vec<i64>>>(&buffered("null")),
+        Some(None)
+    );
+}

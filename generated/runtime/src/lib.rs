@@ -31,6 +31,8 @@
 
 #[doc(hidden)] pub mod auth;
 #[doc(hidden)] pub mod body;
+#[cfg(feature = "insighto")]
+#[doc(hidden)] pub mod buffer; // part: union
 #[doc(hidden)] pub mod client;
 #[doc(hidden)] pub mod credentials;
 #[cfg(feature = "insighto")]

@@ -10,6 +10,7 @@ use crate::ir::{Gate, RuntimeGates};
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../../runtime/auth.rs")),
     ("body.rs", include_str!("../../runtime/body.rs")),
+    ("buffer.rs", include_str!("../../runtime/buffer.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
     (
         "credentials.rs",
@@ -205,6 +206,7 @@ mod tests {
         assert_eq!(all.len(), RUNTIME_FILES.len());
         let none = names(RuntimeParts::default());
         for gone in [
+            "buffer.rs",
             "datetime.rs",
             "download.rs",
             "events.rs",

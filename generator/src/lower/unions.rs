@@ -13,9 +13,14 @@ use crate::ir::{
 /// (`const: text` or `enum: [text]`).
 fn const_value(types: &BTreeMap<TypeKey, TypeDef>, t: &TypeRef) -> Option<String> {
     let TypeRef::Named(key) = t else { return None };
-    match &types.get(key)?.kind {
+    one_string(&types.get(key)?.kind)
+}
+
+/// The value of a string enum of one value.
+fn one_string(kind: &TypeKind) -> Option<String> {
+    match kind {
         TypeKind::Enum(e) if e.repr == EnumRepr::String && e.variants.len() == 1 => {
-            e.variants[0].value.as_str().map(str::to_string)
+            e.variants.first()?.value.as_str().map(str::to_string)
         }
         _ => None,
     }
@@ -326,12 +331,7 @@ fn infer_tag(table: &Table<'_>, u: &UnionType, takes: &[Takes]) -> Option<Inferr
 /// [`const_value`] in a [`Table`].
 fn table_const(table: &Table<'_>, t: &TypeRef) -> Option<String> {
     let TypeRef::Named(key) = t else { return None };
-    match &table.get(key.as_str())?.kind {
-        TypeKind::Enum(e) if e.repr == EnumRepr::String && e.variants.len() == 1 => {
-            e.variants[0].value.as_str().map(str::to_string)
-        }
-        _ => None,
-    }
+    one_string(&table.get(key.as_str())?.kind)
 }
 
 /// Whether a type may decode from a JSON string, and from an object.

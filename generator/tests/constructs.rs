@@ -53,6 +53,7 @@ constructs!(
     nullable_unions,
     oneof_discriminator_implicit,
     oneof_documented_enum,
+    oneof_large_variants,
     oneof_discriminator_mapping,
     oneof_single,
     oneof_untagged,

@@ -20,6 +20,7 @@ mod pagination;
 mod refs;
 pub mod reserved;
 mod schema;
+mod sizes;
 mod unions;
 mod view;
 
@@ -89,6 +90,7 @@ pub fn lower_with(spec: &OpenAPI, openapi_version: &str, options: &Options) -> i
     unions::order_untagged(&mut cx.types);
     cx.apply_options(&operations);
     cycles::mark_boxes(&mut cx.types);
+    sizes::box_large_variants(&mut cx.types);
     let mut types = cx.finish_names();
     unions::plan(&mut types);
     gates::assign(&mut types, &operations, &client_params);

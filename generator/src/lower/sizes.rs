@@ -197,26 +197,38 @@ mod tests {
         (key, def)
     }
 
-    fn strings(n: usize) -> TypeKind {
+    /// A required field `name` of type `ty`.
+    fn field(name: String, ty: TypeRef) -> Field {
+        Field {
+            rust_name: name.clone(),
+            name,
+            ty,
+            required: true,
+            description: None,
+            deprecated: false,
+            read_only: false,
+            write_only: false,
+            default: None,
+            boxed: false,
+        }
+    }
+
+    /// A struct of `fields`, keeping undeclared properties.
+    fn structure(fields: Vec<Field>) -> TypeKind {
         TypeKind::Struct(StructType {
-            fields: (0..n)
-                .map(|i| Field {
-                    name: format!("f{i}"),
-                    rust_name: format!("f{i}"),
-                    ty: TypeRef::Primitive(Primitive::String),
-                    required: true,
-                    description: None,
-                    deprecated: false,
-                    read_only: false,
-                    write_only: false,
-                    default: None,
-                    boxed: false,
-                })
-                .collect(),
+            fields,
             additional: Additional::Keep,
             required_any_of: Vec::new(),
             required_name: None,
         })
+    }
+
+    fn strings(n: usize) -> TypeKind {
+        structure(
+            (0..n)
+                .map(|i| field(format!("f{i}"), TypeRef::Primitive(Primitive::String)))
+                .collect(),
+        )
     }
 
     fn union_of(names: &[&str]) -> TypeKind {
@@ -264,24 +276,12 @@ mod tests {
     fn size_counts_what_is_held_by_value_through_nesting() {
         // `Outer` holds ten `Middle`s by value, each 5 × 24 + 24 = 144
         // bytes: 1,464 bytes in all, though each of its fields is small.
-        let field = |i: usize| Field {
-            name: format!("m{i}"),
-            rust_name: format!("m{i}"),
-            ty: TypeRef::Named(TypeKey::from("#/components/schemas/Middle".to_string())),
-            required: true,
-            description: None,
-            deprecated: false,
-            read_only: false,
-            write_only: false,
-            default: None,
-            boxed: false,
-        };
-        let outer = TypeKind::Struct(StructType {
-            fields: (0..10).map(field).collect(),
-            additional: Additional::Keep,
-            required_any_of: Vec::new(),
-            required_name: None,
-        });
+        let middle = TypeRef::Named("#/components/schemas/Middle".to_string());
+        let outer = structure(
+            (0..10)
+                .map(|i| field(format!("m{i}"), middle.clone()))
+                .collect(),
+        );
         let mut types: BTreeMap<TypeKey, TypeDef> = [
             def("Middle", strings(5)),
             def("Outer", outer),

@@ -164,9 +164,12 @@ pub const RUNTIME_DEPENDENCIES: &str = DEPENDENCIES;
 /// on. `generator/tests/msrv.rs` fails when a locked dependency needs more.
 pub const RUST_VERSION: &str = "1.89";
 
+/// The crate's own files and its runtime package; `api_named`: the
+/// dependencies the API modules' code names ([`named_dependencies`]).
 pub(super) fn crate_files(
     modules: &[ApiModule<'_>],
     opts: &CrateOptions,
+    api_named: &BTreeSet<&str>,
 ) -> Result<Vec<GeneratedFile>, String> {
     validate_package_name(&opts.name)?;
     validate_modules(modules)?;
@@ -238,7 +241,11 @@ pub(super) fn crate_files(
         }
     }
     cargo.push('\n');
-    cargo.push_str(&dependencies(modules, Some((&runtime_name, &opts.version))));
+    cargo.push_str(&dependencies(
+        modules,
+        Some((&runtime_name, &opts.version)),
+        api_named,
+    ));
     if opts.standalone {
         cargo.push_str("\n[workspace]\n");
     }
@@ -356,7 +363,8 @@ fn runtime_package(
         cargo.push_str(&format!("{feature} = [{}]\n", deps.join(", ")));
     }
     cargo.push('\n');
-    cargo.push_str(&dependencies(modules, None));
+    let named = named_dependencies(runtime.iter().map(|(_, text)| text.as_ref()));
+    cargo.push_str(&dependencies(modules, None, &named));
     let mut files = vec![GeneratedFile {
         path: "runtime/Cargo.toml".into(),
         contents: cargo,
@@ -403,38 +411,45 @@ fn crate_name_in_user_agent(client_rs: &str, name: &str) -> Result<String, Strin
     Ok(client_rs.replace(PACKAGE_NAME, &format!("{name:?}")))
 }
 
-/// The runtime parts some API of the crate uses.
-fn runtime_parts(modules: &[ApiModule<'_>]) -> ir::RuntimeParts {
-    ir::RuntimeGates::new(
-        modules
-            .iter()
-            .map(|m| (m.module.clone(), m.api.runtime))
-            .collect(),
-        false,
-    )
-    .parts()
+/// The package names of [`DEPENDENCIES`].
+fn dependency_names() -> Vec<&'static str> {
+    DEPENDENCIES
+        .lines()
+        .filter_map(|l| l.split_once(" = "))
+        .map(|(k, _)| k)
+        .collect()
 }
 
-/// Dependencies only the streaming parts of the runtime (`pagination`,
-/// `events`, `download`) use.
-const STREAM_DEPENDENCIES: &[&str] = &["futures-core", "futures-util"];
+/// The dependencies among [`DEPENDENCIES`] that `texts` name (see
+/// [`named_crates`](super::named_crates)).
+pub(super) fn named_dependencies<'a>(
+    texts: impl IntoIterator<Item = &'a str>,
+) -> BTreeSet<&'static str> {
+    let candidates = dependency_names();
+    let mut found = BTreeSet::new();
+    for text in texts {
+        super::named_crates::scan(text, &candidates, &mut found);
+    }
+    found
+}
 
-/// The runtime's dependencies (those its parts use), sorted. For the API
-/// crate (`runtime`: the runtime package's name and version): plus the
-/// runtime package, less `tracing` (only the runtime traces), plus those the
-/// APIs' configuration adds (a configured entry replaces the runtime's entry
-/// of the same name).
-fn dependencies(modules: &[ApiModule<'_>], runtime: Option<(&str, &str)>) -> String {
-    let parts = runtime_parts(modules);
-    let streams = parts.pagination || parts.events || parts.download;
+/// A `[dependencies]` table: those of [`DEPENDENCIES`] in `named` (what the
+/// package's code names), sorted. For the API crate (`runtime`: the runtime
+/// package's name and version), plus the runtime package and those the APIs'
+/// configuration adds (a configured entry replaces the runtime's entry of the
+/// same name).
+fn dependencies(
+    modules: &[ApiModule<'_>],
+    runtime: Option<(&str, &str)>,
+    named: &BTreeSet<&str>,
+) -> String {
     let mut deps: std::collections::BTreeMap<String, String> = DEPENDENCIES
         .lines()
         .filter_map(|l| l.split_once(" = "))
-        .filter(|(k, _)| streams || !STREAM_DEPENDENCIES.contains(k))
+        .filter(|(k, _)| named.contains(k))
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
     if let Some((name, version)) = runtime {
-        deps.remove("tracing");
         deps.insert(
             name.to_string(),
             format!(

@@ -485,7 +485,16 @@ fn main() {
                 println!("{}", serde_json::json!({ "name": c.name, "median_ns": median(samples), "kept": k }));
             }
         }
-        _ => eprintln!("usage: bench-decode filter POOL | bench DOCUMENT ROUNDS"),
+        // One decoder, N times, untimed: for a profiler (`valgrind --tool=callgrind`).
+        Some("only") => {
+            let bytes = Bytes::from(std::fs::read(&args[2]).expect("document"));
+            let n: usize = args[4].parse().expect("count");
+            let c = cases.iter().find(|c| c.name == args[3]).expect("decoder name");
+            for _ in 0..n {
+                std::hint::black_box((c.list)(std::hint::black_box(&bytes)).ok());
+            }
+        }
+        _ => eprintln!("usage: bench-decode filter POOL | bench DOCUMENT ROUNDS | only DOCUMENT DECODER N"),
     }
 }
 "#;

@@ -121,6 +121,10 @@ pub(super) fn check_workspace(
     if opts.keep_going {
         args.push("--keep-going".into());
     }
+    if opts.lint == Lint::Clippy {
+        // A generated manifest lists only what its package's code uses.
+        args.extend(["--".into(), "-W".into(), "unused-crate-dependencies".into()]);
+    }
     let run = cargo_json(&args, &corpus_dir())?;
     for &i in members {
         let dir = rows[i].dir();

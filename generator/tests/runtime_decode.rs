@@ -1822,3 +1822,88 @@ fn a_buffer_keeps_entry_order_and_rejects_leftovers() {
         Some(None)
     );
 }
+
+/// `anyOf` of objects told apart by `name`, which each variant declares
+/// optional (peertube's `VideoStudioCreateTask`: tags inferred from
+/// one-value enums): the variant reads the tag again as `Option<String>`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Task {
+    Outro(Outro),
+    Unknown(Value),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outro {
+    pub name: Option<String>,
+    pub file: Option<String>,
+    pub extra: serde_json::Map<String, Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for Outro {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        runtime::object::deserialize(deserializer)
+    }
+}
+
+impl runtime::object::Object for Outro {
+    const NAME: &'static str = "Outro";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
+        let (mut name, mut file) = (None, None);
+        let mut extra: serde_json::Map<String, Value> = Default::default();
+        let mut __map = runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key()? {
+            match __key.as_str() {
+                "name" => __map.optional(&mut name),
+                "file" => __map.optional(&mut file),
+                _ => __map.extra(&mut extra, __key),
+            }?;
+        }
+        Ok(Self { name, file, extra })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Task {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        runtime::union::tagged(deserializer)
+    }
+}
+
+impl runtime::union::Tagged for Task {
+    const PROPERTY: &'static str = "name";
+    fn variant<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        deserializer: D,
+    ) -> Option<Result<Self, D::Error>> {
+        use runtime::union as u;
+        match tag {
+            "add-outro" => Some(u::variant(deserializer).map(Self::Outro)),
+            _ => None,
+        }
+    }
+    fn unknown(value: Value) -> Self {
+        Self::Unknown(value)
+    }
+}
+
+#[test]
+fn an_optional_tag_property_is_read_again_by_its_variant() {
+    let outro = |file: Option<&str>, extra: Value| {
+        Task::Outro(Outro {
+            name: Some("add-outro".into()),
+            file: file.map(str::to_owned),
+            extra: extra.as_object().cloned().unwrap_or_default(),
+        })
+    };
+    let tasks: Vec<Task> = raw(r#"[{"name": "add-outro"}, {"file": "a.mp4", "n": 1, "name": "add-outro"}, {"name": "cut"}]"#)
+        .decode::<_, ()>()
+        .unwrap();
+    assert_eq!(
+        tasks,
+        [
+            outro(None, json!({})),
+            // Entries before the tag are kept and replayed.
+            outro(Some("a.mp4"), json!({"n": 1})),
+            Task::Unknown(json!({"name": "cut"})),
+        ]
+    );
+}

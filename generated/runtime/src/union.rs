@@ -595,9 +595,45 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'_, 'de, A> {
                 Some((key, value)) => replay_value(seed, key.as_str(), std::mem::take(value)),
                 None => Err(de::Error::custom("value without a key")),
             },
-            Pending::Tag(tag) => seed.deserialize(StrDeserializer::new(tag)),
+            Pending::Tag(tag) => seed.deserialize(TagValue(tag, PhantomData)),
             Pending::None => self.map.next_value_seed(seed),
         }
+    }
+}
+
+/// The discriminator's value, read again by the variant: a string, also
+/// where the variant declares the property optional (`Option<String>`, or
+/// an `Option` of a one-value enum), which a plain string deserializer
+/// refuses ("expected option").
+struct TagValue<'a, E>(&'a str, PhantomData<E>);
+
+impl<'de, E: de::Error> Deserializer<'de> for TagValue<'_, E> {
+    type Error = E;
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_str(self.0)
+    }
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_some(self)
+    }
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, E> {
+        visitor.visit_newtype_struct(self)
+    }
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, E> {
+        StrDeserializer::<E>::new(self.0).deserialize_enum(name, variants, visitor)
+    }
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct seq tuple tuple_struct map struct
+        identifier ignored_any
     }
 }
 

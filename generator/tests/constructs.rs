@@ -50,6 +50,7 @@ constructs!(
     example_ref_literal,
     free_form,
     hostile_text,
+    nullable_ref_30,
     nullable_unions,
     oneof_discriminator_implicit,
     oneof_documented_enum,
@@ -468,6 +469,38 @@ fn runtime_files(name: &str) -> Vec<String> {
         .filter_map(|f| f.path.strip_prefix("runtime/src").ok())
         .map(|p| p.to_string_lossy().into_owned())
         .collect()
+}
+
+/// 3.0 `nullable: true` beside a `$ref` makes the property nullable: `null`
+/// is kept (optional: three states) or accepted (required), in arrays too;
+/// a plain `$ref` stays non-nullable.
+#[test]
+fn nullable_beside_a_ref_is_honoured_in_3_0() {
+    let path = specs_dir().join("nullable_ref_30.yaml");
+    let api = clientgen::lower_file(&path, "nullable_ref_30.yaml")
+        .unwrap_or_else(|d| panic!("{d}"))
+        .api;
+    let task = api
+        .types
+        .iter()
+        .find(|t| t.name == "Task")
+        .expect("type Task");
+    let clientgen::ir::TypeKind::Struct(s) = &task.kind else {
+        panic!("Task is not a struct: {:?}", task.kind);
+    };
+    let field = |name: &str| {
+        s.fields
+            .iter()
+            .find(|f| f.name == name)
+            .unwrap_or_else(|| panic!("no field {name}"))
+    };
+    assert!(field("state").required && field("state").nullable());
+    assert!(field("execution_timeout").three_state());
+    assert!(!field("retry_delay").nullable());
+    match &field("sub_timeouts").ty.non_null() {
+        clientgen::ir::TypeRef::Array(item) => assert!(item.is_nullable(), "{item:?}"),
+        other => panic!("sub_timeouts: {other:?}"),
+    }
 }
 
 #[test]

@@ -212,6 +212,9 @@ impl Walker {
                 // references in 3.1) — except in 3.1 schemas, where they
                 // apply alongside the reference.
                 if !(kind == Kind::Schema && self.v31) {
+                    if kind == Kind::Schema {
+                        nullable_ref(map);
+                    }
                     return;
                 }
             }
@@ -384,6 +387,24 @@ pub(crate) fn describe(v: &Value) -> String {
         Value::Array(a) if a.is_empty() => "an empty array".into(),
         Value::Array(_) => "an array".into(),
         Value::Object(_) => "an object".into(),
+    }
+}
+
+/// `nullable: true` beside a 3.0 `$ref`, whose siblings the specification
+/// ignores: specs such as Airflow's mean "this type, or null". Read as the
+/// 3.0 idiom `{nullable: true, allOf: [{$ref}]}`, so a `null` the server
+/// sends is kept (an optional property) or accepted (a required one), not
+/// dropped or refused. The other siblings stay ignored. The reference was
+/// recorded at its own pointer before, so diagnostics name the source.
+fn nullable_ref(map: &mut Map<String, Value>) {
+    if map.get("nullable") != Some(&Value::Bool(true)) {
+        return;
+    }
+    if let Some(r) = map.remove("$ref") {
+        map.retain(|k, _| k == "nullable");
+        let mut only = Map::new();
+        only.insert("$ref".into(), r);
+        map.insert("allOf".into(), Value::Array(vec![Value::Object(only)]));
     }
 }
 

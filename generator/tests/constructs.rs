@@ -473,7 +473,8 @@ fn runtime_files(name: &str) -> Vec<String> {
 
 /// 3.0 `nullable: true` beside a `$ref` makes the property nullable: `null`
 /// is kept (optional: three states) or accepted (required), in arrays too;
-/// a plain `$ref` stays non-nullable.
+/// a plain `$ref` stays non-nullable. An optional property typed by a named
+/// untyped schema is three-state as an inline untyped one is.
 #[test]
 fn nullable_beside_a_ref_is_honoured_in_3_0() {
     let path = specs_dir().join("nullable_ref_30.yaml");
@@ -497,6 +498,8 @@ fn nullable_beside_a_ref_is_honoured_in_3_0() {
     assert!(field("state").required && field("state").nullable());
     assert!(field("execution_timeout").three_state());
     assert!(!field("retry_delay").nullable());
+    // An optional property of a named untyped schema keeps `null` too.
+    assert!(field("config").three_state());
     match &field("sub_timeouts").ty.non_null() {
         clientgen::ir::TypeRef::Array(item) => assert!(item.is_nullable(), "{item:?}"),
         other => panic!("sub_timeouts: {other:?}"),

@@ -5,6 +5,7 @@
 //! [`ir::Warning`] naming the JSON pointer. It fails only when the document
 //! is unusable as a whole.
 
+mod any_aliases;
 mod api;
 mod client_params;
 mod custom;
@@ -21,6 +22,8 @@ mod refs;
 pub mod reserved;
 mod schema;
 mod sizes;
+#[cfg(test)]
+mod test_types;
 mod unions;
 mod view;
 
@@ -89,6 +92,7 @@ pub fn lower_with(spec: &OpenAPI, openapi_version: &str, options: &Options) -> i
     unions::tag_defaults(&mut cx.types);
     unions::order_untagged(&mut cx.types);
     cx.apply_options(&operations);
+    any_aliases::nullable_optional_fields(&mut cx.types);
     cycles::mark_boxes(&mut cx.types);
     sizes::box_large_variants(&mut cx.types);
     let mut types = cx.finish_names();

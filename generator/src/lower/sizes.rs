@@ -178,50 +178,8 @@ fn size_of(sizes: &HashMap<&TypeKey, usize>, t: &TypeRef) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Dispatch, Field, StructType, UnionType, UnionVariant};
-
-    fn def(name: &str, kind: TypeKind) -> (TypeKey, TypeDef) {
-        let key = TypeKey::from(format!("#/components/schemas/{name}"));
-        let def = TypeDef {
-            key: key.clone(),
-            name: name.to_string(),
-            title: None,
-            description: None,
-            deprecated: false,
-            kind,
-            examples: Vec::new(),
-            derives: Vec::new(),
-            attributes: Vec::new(),
-            gate: Vec::new(),
-        };
-        (key, def)
-    }
-
-    /// A required field `name` of type `ty`.
-    fn field(name: String, ty: TypeRef) -> Field {
-        Field {
-            rust_name: name.clone(),
-            name,
-            ty,
-            required: true,
-            description: None,
-            deprecated: false,
-            read_only: false,
-            write_only: false,
-            default: None,
-            boxed: false,
-        }
-    }
-
-    /// A struct of `fields`, keeping undeclared properties.
-    fn structure(fields: Vec<Field>) -> TypeKind {
-        TypeKind::Struct(StructType {
-            fields,
-            additional: Additional::Keep,
-            required_any_of: Vec::new(),
-            required_name: None,
-        })
-    }
+    use crate::ir::{Dispatch, UnionType, UnionVariant};
+    use crate::lower::test_types::{def, field, structure};
 
     fn strings(n: usize) -> TypeKind {
         structure(

@@ -7,42 +7,40 @@
 //! much as an emitted `uuid::Uuid`), so the text is scanned rather than the
 //! emitters' rules repeated.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// Adds to `found` each of `candidates` (package names, as in a manifest:
 /// `percent-encoding`) that `code` names as a path root (`percent_encoding::`),
 /// outside `//` comment lines. A comment or string that happens to spell a
-/// path can only add a dependency, never leave a used one out.
+/// path can only add a dependency, never leave a used one out. One pass over
+/// the text, whatever the number of candidates.
 pub(super) fn scan<'a>(code: &str, candidates: &[&'a str], found: &mut BTreeSet<&'a str>) {
-    let idents: Vec<(String, &'a str)> = candidates
+    let idents: HashMap<String, &'a str> = candidates
         .iter()
-        .filter(|c| !found.contains(*c))
-        .map(|c| (format!("{}::", c.replace('-', "_")), *c))
+        .map(|c| (c.replace('-', "_"), *c))
         .collect();
-    if idents.is_empty() {
-        return;
-    }
     for line in code.lines() {
         if line.trim_start().starts_with("//") {
             continue;
         }
-        for (path, package) in &idents {
-            if !found.contains(package) && names_root(line, path) {
+        for (at, _) in line.match_indices("::") {
+            if let Some(package) = path_root(&line[..at]).and_then(|root| idents.get(root)) {
                 found.insert(package);
             }
         }
     }
 }
 
-/// `line` holds `path` (`name::`) not preceded by an identifier character or
-/// `:` (`std::time::` does not name the `time` crate).
-fn names_root(line: &str, path: &str) -> bool {
-    line.match_indices(path).any(|(at, _)| {
-        !line[..at]
-            .chars()
-            .next_back()
-            .is_some_and(|c| c == ':' || c == '_' || c.is_alphanumeric())
-    })
+/// The identifier `before` ends with, when it starts a path: not preceded
+/// by `:` (`std::time::` does not name the `time` crate).
+fn path_root(before: &str) -> Option<&str> {
+    let start = before
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c == '_' || c.is_alphanumeric()))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let root = &before[start..];
+    (!root.is_empty() && !before[..start].ends_with(':')).then_some(root)
 }
 
 #[cfg(test)]

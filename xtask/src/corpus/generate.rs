@@ -15,14 +15,21 @@ use super::row::Row;
 use super::workspace::{seed_lockfile, PROFILE};
 use super::{corpus_dir, first_line, CheckMode, Options};
 
-/// What the round-trip and fuzz programs use beyond the crate itself.
-const HARNESS_DEV_DEPENDENCIES: &str = r#"
-[dev-dependencies]
-reqwest = { version = "0.13", default-features = false }
-serde = "1"
-serde_json = "1"
-time = { version = "0.3", features = ["parsing"] }
-"#;
+/// What the round-trip and fuzz programs (examples, see `compare.rs`) use
+/// beyond the crate itself, as the runtime's own entries (same versions).
+fn harness_dev_dependencies() -> String {
+    let mut out = String::from("\n[dev-dependencies]\n");
+    for line in clientgen::emit::RUNTIME_DEPENDENCIES.lines() {
+        let used = line
+            .split_once(" = ")
+            .is_some_and(|(name, _)| ["reqwest", "serde", "serde_json", "time"].contains(&name));
+        if used {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
 
 pub(super) fn generate_all(rows: &mut [Row], opts: &Options, jobs: usize) -> Result<(), String> {
     let next = AtomicUsize::new(0);
@@ -108,9 +115,8 @@ fn generate_one(row: &mut Row, opts: &Options) {
         .iter_mut()
         .filter(|f| f.path == Path::new("Cargo.toml"))
     {
-        // The round-trip and fuzz programs (examples, see `compare.rs`)
-        // name these; the crate lists only what its own code names.
-        f.contents.push_str(HARNESS_DEV_DEPENDENCIES);
+        // The crate lists only what its own code names.
+        f.contents.push_str(&harness_dev_dependencies());
         match opts.mode {
             // A member of the scratch workspace, not a workspace of its own.
             CheckMode::Workspace => f.contents = f.contents.replace("\n[workspace]\n", "\n"),

@@ -245,6 +245,10 @@ function defFor(pointer) {
   }
   return name;
 }
+// Keys are keywords only in a schema: under `properties` and the other
+// maps they are names, so a property called `default` or `$id` is a
+// schema to relink like any other, not a value to copy.
+const NAMED_SCHEMAS = new Set([...SUBSCHEMA_MAPS, "dependentSchemas"]);
 function relink(value, depth = 0) {
   if (value === null || typeof value !== "object" || depth > 256) return value;
   if (Array.isArray(value)) return value.map((v) => relink(v, depth + 1));
@@ -253,8 +257,12 @@ function relink(value, depth = 0) {
     if (k === "$id" || k === "$schema" || k === "$anchor" || k === "$dynamicAnchor") continue;
     if (k === "$ref" && typeof v === "string") {
       out.$ref = v.startsWith("#") ? `#/$defs/${defFor(v)}` : v;
+    } else if (VALUE_KEYS.has(k)) {
+      out[k] = v;
+    } else if (NAMED_SCHEMAS.has(k) && v !== null && typeof v === "object" && !Array.isArray(v)) {
+      out[k] = Object.fromEntries(Object.entries(v).map(([name, s]) => [name, relink(s, depth + 1)]));
     } else {
-      out[k] = VALUE_KEYS.has(k) ? v : relink(v, depth + 1);
+      out[k] = relink(v, depth + 1);
     }
   }
   return out;

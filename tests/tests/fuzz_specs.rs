@@ -178,18 +178,26 @@ fn instances(spec_path: &Path, positions: &[Position], seed: u32, count: usize) 
         .unwrap_or_else(|e| panic!("{}: {e}", spec_path.display()));
     let document: Value = clientgen::load::parse_value(&text)
         .unwrap_or_else(|e| panic!("{}: {e}", spec_path.display()));
-    let dir = std::env::temp_dir().join(format!("contact-fuzz-{}", std::process::id()));
+    let name = spec_path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("spec");
+    instances_of(&document, name, positions, seed, count)
+}
+
+fn instances_of(
+    document: &Value,
+    name: &str,
+    positions: &[Position],
+    seed: u32,
+    count: usize,
+) -> Vec<Value> {
+    let dir = std::env::temp_dir().join(format!("contact-fuzz-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let out = dir.join(format!(
-        "{}.jsonl",
-        spec_path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("spec")
-    ));
+    let out = dir.join(format!("{name}.jsonl"));
     if let Err(e) = positions::generate(
         &repo().join("tests/fuzz"),
-        &document,
+        document,
         positions,
         seed,
         count,
@@ -313,6 +321,52 @@ fn every_schema_position_round_trips_random_instances() {
         report.join("\n")
     );
     assert!(total >= 200 * 4, "too few instances: {total}");
+}
+
+/// ajv must see every schema the faker sees: a property named like a
+/// keyword (`default`, `examples`, `$id`) is a schema like any other, so its
+/// `$ref` is followed when the instance is checked. (Airbyte's
+/// `ActorDefinitionResourceRequirements` has a property `default`; its
+/// instances went unchecked, and the faker's mistakes in them were counted
+/// as decode failures.)
+#[test]
+fn properties_named_like_keywords_are_checked_against_their_schemas() {
+    let document = json!({
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {"schemas": {
+            "Limits": {
+                "type": "object",
+                "required": ["default", "examples", "$id"],
+                "properties": {
+                    "default": {"$ref": "#/components/schemas/Kind"},
+                    "examples": {"type": "array", "items": {"$ref": "#/components/schemas/Kind"}},
+                    "$id": {"$ref": "#/components/schemas/Kind"},
+                },
+            },
+            "Kind": {"type": "string", "enum": ["a", "b"]},
+        }},
+    });
+    let position = Position {
+        id: "limits".into(),
+        pointer: "#/components/schemas/Limits".into(),
+        response: false,
+        ty: TypeRef::Any,
+    };
+    let lines = instances_of(&document, "keywords", &[position], seed(), 20);
+    assert_eq!(lines.len(), 20, "{lines:?}");
+    for line in &lines {
+        for key in ["error", "unchecked", "invalid"] {
+            assert!(line.get(key).is_none(), "{key}: {line}");
+        }
+        let value = &line["value"];
+        assert!(
+            matches!(value["default"].as_str(), Some("a" | "b")),
+            "{line}"
+        );
+        assert!(matches!(value["$id"].as_str(), Some("a" | "b")), "{line}");
+    }
 }
 
 #[test]

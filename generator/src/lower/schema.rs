@@ -710,6 +710,9 @@ impl<'a> Lowerer<'a> {
             return Shape::Named(kind);
         }
         let mut variants: Vec<UnionVariant> = Vec::new();
+        // The member each variant came from (members can be skipped).
+        let mut member_of: Vec<usize> = Vec::new();
+        let mut seen_refs: HashSet<&str> = HashSet::new();
         let mut nullable = false;
         let mut taken = Namespace::new(reserved::UNION_VARIANTS);
         let plain_string = members.iter().any(is_plain_string);
@@ -736,6 +739,17 @@ impl<'a> Lowerer<'a> {
                 }
             }
             let member_pointer = pointer_join(pointer, &i.to_string());
+            // The same `$ref` twice (stream-io lists `AnyEvent` once per tag
+            // in its mapping) is one variant: a second would never be chosen.
+            if let ReferenceOr::Reference { reference } = m {
+                if !seen_refs.insert(reference.as_str()) {
+                    self.warn(
+                        &member_pointer,
+                        format!("`$ref: {reference}` is listed again in this union; the repeat is ignored"),
+                    );
+                    continue;
+                }
+            }
             let base_name = match m {
                 ReferenceOr::Reference { reference } => hint_from_pointer(reference),
                 ReferenceOr::Item(ms) => match ms.schema_data.title.as_deref() {
@@ -777,6 +791,7 @@ impl<'a> Lowerer<'a> {
                 streamed: false,
                 constant: None,
             });
+            member_of.push(i);
         }
         if variants.is_empty() {
             return Shape::Inline(TypeRef::Any);
@@ -808,7 +823,8 @@ impl<'a> Lowerer<'a> {
                     .map(|(value, _)| value.clone())
                     .collect();
                 if tags.is_empty() {
-                    if let ReferenceOr::Reference { reference } = &members[i.min(members.len() - 1)]
+                    if let Some(ReferenceOr::Reference { reference }) =
+                        member_of.get(i).and_then(|&m| members.get(m))
                     {
                         if let Some(name) = component_name(reference, "schemas") {
                             tags.push(name);

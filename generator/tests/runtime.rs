@@ -343,6 +343,61 @@ fn query_param_styles() {
     assert_eq!(spec.query, pairs(&[("limit", "10")]));
 }
 
+/// A parameter declared with `content: application/json`: structured
+/// values as their JSON text, scalars as plain text, `null` as absent.
+#[test]
+fn json_content_parameters_send_json_text() {
+    let filter = json!({"color": "red", "size": 3});
+    assert_eq!(
+        q("filter", &JsonText(&filter), Style::Form, true),
+        pairs(&[("filter", r#"{"color":"red","size":3}"#)])
+    );
+    assert_eq!(
+        q("ids", &JsonText(&[1, 2]), Style::Form, true),
+        pairs(&[("ids", "[1,2]")])
+    );
+    assert_eq!(
+        q("kind", &JsonText("a"), Style::Form, true),
+        pairs(&[("kind", "a")])
+    );
+    assert!(q("kind", &JsonText(&Option::<u8>::None), Style::Form, true).is_empty());
+    assert_eq!(
+        path_param("f", &JsonText(&filter), Style::Simple, false).unwrap(),
+        "%7B%22color%22%3A%22red%22%2C%22size%22%3A3%7D"
+    );
+    assert_eq!(
+        path_param("kind", &JsonText("a b"), Style::Simple, false).unwrap(),
+        "a%20b"
+    );
+    assert_eq!(
+        header_value("X-Filter", &JsonText(&filter)).unwrap(),
+        r#"{"color":"red","size":3}"#
+    );
+}
+
+#[tokio::test]
+async fn a_json_content_query_parameter_is_one_percent_encoded_pair() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/items"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    let config = config_for(&server);
+    let mut spec = get("/items");
+    let filter = json!({"name": "a&b", "tags": ["x"]});
+    spec.query_param("filter", &JsonText(&filter), Style::Form, true)
+        .unwrap();
+    exec::<()>(&config, spec, &RequestOptions::default())
+        .await
+        .unwrap();
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(
+        received[0].url.query(),
+        Some("filter=%7B%22name%22%3A%22a%26b%22%2C%22tags%22%3A%5B%22x%22%5D%7D")
+    );
+}
+
 #[test]
 fn header_injection_is_rejected() {
     assert_eq!(header_value("X-Id", "abc").unwrap(), "abc");

@@ -39,6 +39,23 @@ pub enum Style {
     Matrix,
 }
 
+/// A parameter declared with a JSON `content` instead of a `style`: an
+/// array or object goes as its JSON text (`filter={"a":1}`, percent-encoded
+/// where it lands); a scalar as its plain text, which is how servers read a
+/// path segment or a query value (`kind=a`, not `kind="a"`).
+#[doc(hidden)] pub struct JsonText<'a, T: ?Sized>(#[doc(hidden)] pub &'a T);
+
+impl<T: Serialize + ?Sized> Serialize for JsonText<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match serde_json::to_value(self.0).map_err(serde::ser::Error::custom)? {
+            value @ (Value::Array(_) | Value::Object(_)) => {
+                serializer.serialize_str(&value.to_string())
+            }
+            scalar => scalar.serialize(serializer),
+        }
+    }
+}
+
 fn to_json<T: Serialize + ?Sized>(
     kind: &str,
     name: &str,

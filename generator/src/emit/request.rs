@@ -40,7 +40,14 @@ pub(super) fn request_code(types: &Types<'_>, op: &Operation) -> RequestCode {
                 let style = style_tokens(p.style);
                 let explode = p.explode;
                 let wire = &p.name;
-                path_locals.push(quote!(let #n = crate::runtime::path_param(#wire, &self.#n, #style, #explode)?;));
+                let value = if p.json_text {
+                    quote!(&crate::runtime::JsonText(&self.#n))
+                } else {
+                    quote!(&self.#n)
+                };
+                path_locals.push(
+                    quote!(let #n = crate::runtime::path_param(#wire, #value, #style, #explode)?;),
+                );
             }
         }
     }
@@ -61,15 +68,20 @@ pub(super) fn request_code(types: &Types<'_>, op: &Operation) -> RequestCode {
         } else {
             quote!(self.#n.as_ref())
         };
+        let arg = if p.json_text {
+            quote!(&crate::runtime::JsonText(value))
+        } else {
+            quote!(value)
+        };
         let stmt = match p.location {
             ParamLocation::Path => continue,
             ParamLocation::Query => {
                 let style = style_tokens(p.style);
                 let explode = p.explode;
-                quote!(spec.query_param(#wire, value, #style, #explode)?;)
+                quote!(spec.query_param(#wire, #arg, #style, #explode)?;)
             }
-            ParamLocation::Header => quote!(spec.header_param(#wire, value)?;),
-            ParamLocation::Cookie => quote!(spec.cookie_param(#wire, value)?;),
+            ParamLocation::Header => quote!(spec.header_param(#wire, #arg)?;),
+            ParamLocation::Cookie => quote!(spec.cookie_param(#wire, #arg)?;),
         };
         build.push(quote! {
             if let Some(value) = #value {

@@ -21,6 +21,11 @@ fn style(s: ParamStyle) -> &'static str {
 
 /// `fn request_spec(&self)`.
 pub(super) fn request_spec_text(types: &Types<'_>, op: &Operation) -> Option<String> {
+    // JSON-content parameters are rare: their calls are laid out by the
+    // token path.
+    if op.params.iter().any(|p| p.json_text) {
+        return None;
+    }
     let mut out = String::with_capacity(1024);
     out.push_str(concat!(
         "    /// The request as set up so far.\n",

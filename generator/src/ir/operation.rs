@@ -120,6 +120,10 @@ pub struct Param {
     pub ty: TypeRef,
     pub style: ParamStyle,
     pub explode: bool,
+    /// Declared with a JSON `content` (not a `style`): an array or object
+    /// is sent as its JSON text (`filter={"a":1}`), a scalar as plain text.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub json_text: bool,
     pub description: Option<String>,
     pub deprecated: bool,
     /// The schema's `default`: documented, not sent unless given.

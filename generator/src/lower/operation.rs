@@ -447,6 +447,7 @@ impl<'a> Lowerer<'a> {
             return None;
         }
         let hint = format!("{op_hint}{}", pascal(&data.name));
+        let mut json_text = false;
         let (ty, default) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
                 let default = match schema {
@@ -462,11 +463,20 @@ impl<'a> Lowerer<'a> {
                 )
             }
             ParameterSchemaOrContent::Content(content) => {
-                match content.iter().next().and_then(|(_, m)| m.schema.as_ref()) {
-                    Some(schema) => (
-                        self.type_of(schema, &format!("{pointer}/content"), &hint),
-                        None,
-                    ),
+                match content
+                    .iter()
+                    .next()
+                    .and_then(|(ct, m)| Some((ct, m.schema.as_ref()?)))
+                {
+                    // Keyed by the schema's own pointer, like every type.
+                    Some((ct, schema)) => {
+                        json_text = media_kind(ct) == MediaKind::Json;
+                        let media = pointer_join(&pointer_join(pointer, "content"), ct);
+                        (
+                            self.type_of(schema, &pointer_join(&media, "schema"), &hint),
+                            None,
+                        )
+                    }
                     None => (TypeRef::Primitive(crate::ir::Primitive::String), None),
                 }
             }
@@ -480,6 +490,7 @@ impl<'a> Lowerer<'a> {
             ty,
             style,
             explode,
+            json_text,
             description: data.description.clone(),
             deprecated: data.deprecated.unwrap_or(false),
             default,

@@ -136,7 +136,27 @@ function componentName(ref) {
   return m ? unescape(m[1]) : undefined;
 }
 
-// The discriminator values selecting `branch` (a `$ref` member of a union).
+// The one string `schema` (through `$ref`s and `allOf`) allows for its
+// property `name`, if it fixes one (`enum: [track]` or `const: track`).
+function constantOf(schema, name, depth = 0) {
+  const s = deref(schema);
+  if (s === null || typeof s !== "object" || depth > 32) return undefined;
+  const p = deref(s.properties?.[name]);
+  if (p && typeof p === "object") {
+    if (typeof p.const === "string") return p.const;
+    if (Array.isArray(p.enum) && p.enum.length === 1 && typeof p.enum[0] === "string") return p.enum[0];
+  }
+  for (const member of Array.isArray(s.allOf) ? s.allOf : []) {
+    const found = constantOf(member, name, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+// The discriminator values selecting `branch` (a `$ref` member of a union),
+// as `lower/schema.rs` and `unions::constant_tags` choose them: the mapping's
+// values, else the schema's name; a branch fixing the property to one
+// value is (also) selected by it.
 function tagsOf(discriminator, branch) {
   const ref = branch?.$ref;
   if (!ref) return [];
@@ -144,7 +164,10 @@ function tagsOf(discriminator, branch) {
   for (const [tag, target] of Object.entries(discriminator.mapping ?? {})) {
     if (target === ref || componentName(ref) === target) tags.push(tag);
   }
+  const fixed = constantOf(branch, discriminator.propertyName);
+  if (tags.length === 0 && fixed !== undefined) return [fixed];
   if (tags.length === 0 && componentName(ref) !== undefined) tags.push(componentName(ref));
+  if (fixed !== undefined && !tags.includes(fixed)) tags.push(fixed);
   return tags;
 }
 

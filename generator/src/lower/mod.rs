@@ -89,6 +89,7 @@ pub fn lower_with(spec: &OpenAPI, openapi_version: &str, options: &Options) -> i
     let client_params = client_params::client_params(&operations, &cx.types, &security_schemes);
     let server_variables = api::server_variables(spec, &security_schemes, &client_params);
     unions::implicit_discriminators(&mut cx.types);
+    unions::constant_tags(&mut cx.types);
     unions::tag_defaults(&mut cx.types);
     unions::order_untagged(&mut cx.types);
     cx.apply_options(&operations);

@@ -95,6 +95,62 @@ pub fn implicit_discriminators(types: &mut BTreeMap<TypeKey, TypeDef>) {
     }
 }
 
+/// A variant whose own schema fixes the discriminator property to one value
+/// (`type: {enum: [track]}`) is selected by that value: it is the only one a
+/// valid response can carry. Spotify's `TrackObject | EpisodeObject` has a
+/// discriminator without a mapping, so by the letter of OpenAPI its tags
+/// are the schema names (`TrackObject`), which its members forbid. A tag
+/// that came from the schema name is replaced; an explicit mapping keeps
+/// its values and gains the constant, unless another variant has it.
+pub fn constant_tags(types: &mut BTreeMap<TypeKey, TypeDef>) {
+    let mut updates: Vec<(TypeKey, usize, String, bool)> = Vec::new();
+    for (key, def) in types.iter() {
+        let TypeKind::Union(u) = &def.kind else {
+            continue;
+        };
+        let Some(prop) = &u.discriminator else {
+            continue;
+        };
+        let taken: HashSet<&str> = u
+            .variants
+            .iter()
+            .flat_map(|v| v.tags.iter().map(String::as_str))
+            .collect();
+        let mut added: HashSet<String> = HashSet::new();
+        for (i, v) in u.variants.iter().enumerate() {
+            let Some(value) = struct_fields(types, &v.ty)
+                .and_then(|(_, fields)| const_value(types, fields.get(prop.as_str())?.non_null()))
+            else {
+                continue;
+            };
+            if v.tags.contains(&value)
+                || taken.contains(value.as_str())
+                || !added.insert(value.clone())
+            {
+                continue;
+            }
+            let by_name = match v.ty.non_null() {
+                TypeRef::Named(k) => {
+                    super::refs::component_name(k, "schemas").is_some_and(|n| v.tags == [n])
+                }
+                _ => false,
+            };
+            updates.push((key.clone(), i, value, by_name));
+        }
+    }
+    for (key, i, value, replace) in updates {
+        if let Some(TypeKind::Union(u)) = types.get_mut(&key).map(|d| &mut d.kind) {
+            if let Some(v) = u.variants.get_mut(i) {
+                if replace {
+                    v.tags = vec![value];
+                } else {
+                    v.tags.push(value);
+                }
+            }
+        }
+    }
+}
+
 /// A struct reached through exactly one discriminator value gets that value
 /// as the default of its tag property, so its constructor fills it in and a
 /// caller cannot pick the wrong tag.

@@ -16,8 +16,9 @@
 // is that of the media type the generator decodes (application/json first,
 // then other JSON types, by name), mirroring `lower/operation.rs`.
 //
-// OpenAPI 3.0 schemas are turned into JSON Schema first: `nullable` adds
-// `null`, boolean `exclusiveMinimum`/`exclusiveMaximum` become numbers, and
+// Schemas are turned into JSON Schema first: `properties` without a `type`
+// means an object (as the generator reads it); in 3.0, `nullable` adds
+// `null` and boolean `exclusiveMinimum`/`exclusiveMaximum` become numbers;
 // each branch of a union with a `discriminator` gets its tag values as an
 // `enum` on the tag property (so every branch is generated as the variant it
 // is, not as an unknown tag). An object with typed `additionalProperties`
@@ -221,6 +222,13 @@ function convert(schema, depth = 0, validation = false) {
   const additional = out.additionalProperties;
   if (!validation && additional && typeof additional === "object" && out.minProperties === undefined && out.maxProperties === undefined) {
     out.minProperties = (Array.isArray(out.required) ? out.required.length : 0) + 1;
+  }
+  // `properties` without a `type` (velopayments, openchannel, xero, ...)
+  // lets JSON Schema accept any non-object, which no author means: the
+  // generator types such a schema as an object, and so do the faker and
+  // the checker, so that their instances are the ones servers send.
+  if (out.type === undefined && out.properties && typeof out.properties === "object" && out.enum === undefined && out.const === undefined) {
+    out.type = "object";
   }
   if (openapi30) {
     for (const bound of ["Minimum", "Maximum"]) {

@@ -101,7 +101,8 @@ pub fn implicit_discriminators(types: &mut BTreeMap<TypeKey, TypeDef>) {
 /// discriminator without a mapping, so by the letter of OpenAPI its tags
 /// are the schema names (`TrackObject`), which its members forbid. A tag
 /// that came from the schema name is replaced; an explicit mapping keeps
-/// its values and gains the constant, unless another variant has it.
+/// its values and gains the constant. A constant another variant already
+/// has as a tag, or shares, selects nothing new.
 pub fn constant_tags(types: &mut BTreeMap<TypeKey, TypeDef>) {
     let mut updates: Vec<(TypeKey, usize, String, bool)> = Vec::new();
     for (key, def) in types.iter() {
@@ -116,19 +117,31 @@ pub fn constant_tags(types: &mut BTreeMap<TypeKey, TypeDef>) {
             .iter()
             .flat_map(|v| v.tags.iter().map(String::as_str))
             .collect();
-        let mut added: HashSet<String> = HashSet::new();
-        for (i, v) in u.variants.iter().enumerate() {
-            let Some(value) = struct_fields(types, &v.ty)
-                .and_then(|(_, fields)| const_value(types, fields.get(prop.as_str())?.non_null()))
-            else {
+        let constants: Vec<Option<String>> = u
+            .variants
+            .iter()
+            .map(|v| {
+                struct_fields(types, &v.ty).and_then(|(_, fields)| {
+                    const_value(types, fields.get(prop.as_str())?.non_null())
+                })
+            })
+            .collect();
+        // A constant two members share selects neither.
+        let mut count: HashMap<&str, usize> = HashMap::new();
+        for c in constants.iter().flatten() {
+            *count.entry(c.as_str()).or_default() += 1;
+        }
+        for (i, (v, value)) in u.variants.iter().zip(&constants).enumerate() {
+            let Some(value) = value else {
                 continue;
             };
-            if v.tags.contains(&value)
+            if v.tags.contains(value)
                 || taken.contains(value.as_str())
-                || !added.insert(value.clone())
+                || count.get(value.as_str()).is_some_and(|&n| n > 1)
             {
                 continue;
             }
+            let value = value.clone();
             let by_name = match v.ty.non_null() {
                 TypeRef::Named(k) => {
                     super::refs::component_name(k, "schemas").is_some_and(|n| v.tags == [n])
@@ -678,5 +691,77 @@ mod tests {
             tag(&[("card", "Card"), ("bank_account", "Bank")]),
         ];
         assert_eq!(got, want);
+    }
+
+    /// The tags of each variant of each union `U<k>`, a `oneOf` of
+    /// `members[k]` with the discriminator `discriminator[k]`.
+    fn tags(unions: &[(Value, Value)]) -> Vec<Vec<(String, Vec<String>)>> {
+        let obj = |kind: Value| json!({"type": "object", "required": ["type"], "properties": {"type": kind}});
+        let mut schemas = json!({
+            "Track": obj(json!({"type": "string", "enum": ["track"]})),
+            "Episode": {"allOf": [r("EpisodeBase"), {"properties": {"show": {"type": "string"}}}]},
+            "EpisodeBase": obj(json!({"type": "string", "enum": ["episode"]})),
+            "Open": obj(json!({"type": "string"})),
+            "AlsoTrack": obj(json!({"type": "string", "enum": ["track"]})),
+        });
+        for (k, (members, discriminator)) in unions.iter().enumerate() {
+            schemas[format!("U{k}")] = json!({"oneOf": members, "discriminator": discriminator});
+        }
+        let spec = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": schemas},
+        });
+        let loaded = crate::load::load_str("u.json", &spec.to_string()).expect("loads");
+        let api = crate::lower_loaded(loaded, "u.json").api;
+        (0..unions.len())
+            .map(|k| {
+                let def = api
+                    .types
+                    .iter()
+                    .find(|d| d.name == format!("U{k}"))
+                    .expect("union");
+                let TypeKind::Union(u) = &def.kind else {
+                    panic!("{} is not a union", def.name)
+                };
+                u.variants
+                    .iter()
+                    .map(|v| (v.name.clone(), v.tags.clone()))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_member_fixing_its_tag_property_is_selected_by_that_value() {
+        let d = json!({"propertyName": "type"});
+        let mapped = json!({"propertyName": "type", "mapping": {
+            "TRACK": "#/components/schemas/Track", "open": "#/components/schemas/Open"}});
+        let got = tags(&[
+            // Spotify: no mapping, the members' constants (one through allOf).
+            (json!([r("Track"), r("Episode")]), d.clone()),
+            // A member without a constant keeps its name.
+            (json!([r("Track"), r("Open")]), d.clone()),
+            // A mapping keeps its values and gains the constant.
+            (json!([r("Track"), r("Open")]), mapped),
+            // Two members with the same constant: neither takes it.
+            (json!([r("Track"), r("AlsoTrack")]), d),
+        ]);
+        let v = |name: &str, tags: &[&str]| {
+            (
+                name.to_string(),
+                tags.iter().map(|t| t.to_string()).collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(
+            got,
+            [
+                vec![v("Track", &["track"]), v("Episode", &["episode"])],
+                vec![v("Track", &["track"]), v("Open", &["Open"])],
+                vec![v("Track", &["TRACK", "track"]), v("Open", &["open"])],
+                vec![v("Track", &["Track"]), v("AlsoTrack", &["AlsoTrack"])],
+            ]
+        );
     }
 }

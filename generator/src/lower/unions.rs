@@ -498,7 +498,33 @@ fn object_target(table: &Table<'_>, ty: &TypeRef) -> bool {
 mod tests {
     use serde_json::{json, Value};
 
-    use crate::ir::TypeKind;
+    use crate::ir::{TypeKind, UnionType};
+
+    /// Lowers a document whose schemas are `schemas` and returns the unions
+    /// `U0`, `U1`, … (`count` of them), each with its name.
+    fn unions(openapi: &str, schemas: Value, count: usize) -> Vec<(String, UnionType)> {
+        let spec = json!({
+            "openapi": openapi,
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": schemas},
+        });
+        let loaded = crate::load::load_str("u.json", &spec.to_string()).expect("loads");
+        let api = crate::lower_loaded(loaded, "u.json").api;
+        (0..count)
+            .map(|k| {
+                let def = api
+                    .types
+                    .iter()
+                    .find(|d| d.name == format!("U{k}"))
+                    .expect("union");
+                let TypeKind::Union(u) = &def.kind else {
+                    panic!("{} is not a union", def.name)
+                };
+                (def.name.clone(), u.clone())
+            })
+            .collect()
+    }
 
     /// `(string, object)`: the variant names a string and an object select
     /// by kind, for each union `U<k>` made of `members[k]`.
@@ -516,24 +542,9 @@ mod tests {
         for (k, m) in members.iter().enumerate() {
             schemas[format!("U{k}")] = json!({"anyOf": m});
         }
-        let spec = json!({
-            "openapi": "3.0.3",
-            "info": {"title": "t", "version": "1"},
-            "paths": {},
-            "components": {"schemas": schemas},
-        });
-        let loaded = crate::load::load_str("u.json", &spec.to_string()).expect("loads");
-        let api = crate::lower_loaded(loaded, "u.json").api;
-        (0..members.len())
-            .map(|k| {
-                let def = api
-                    .types
-                    .iter()
-                    .find(|d| d.name == format!("U{k}"))
-                    .expect("union");
-                let TypeKind::Union(u) = &def.kind else {
-                    panic!("{} is not a union", def.name)
-                };
+        unions("3.0.3", schemas, members.len())
+            .into_iter()
+            .map(|(_, u)| {
                 let name = |i: Option<usize>| i.map(|i| u.variants[i].name.clone());
                 (name(u.dispatch.string), name(u.dispatch.object))
             })
@@ -606,29 +617,14 @@ mod tests {
         for (k, m) in members.iter().enumerate() {
             schemas[format!("U{k}")] = json!({"anyOf": m});
         }
-        let spec = json!({
-            "openapi": "3.1.0",
-            "info": {"title": "t", "version": "1"},
-            "paths": {},
-            "components": {"schemas": schemas},
-        });
-        let loaded = crate::load::load_str("u.json", &spec.to_string()).expect("loads");
-        let api = crate::lower_loaded(loaded, "u.json").api;
-        (0..members.len())
-            .map(|k| {
-                let def = api
-                    .types
-                    .iter()
-                    .find(|d| d.name == format!("U{k}"))
-                    .expect("union");
-                let TypeKind::Union(u) = &def.kind else {
-                    panic!("{} is not a union", def.name)
-                };
+        unions("3.1.0", schemas, members.len())
+            .into_iter()
+            .map(|(name, u)| {
                 let t = u.inferred.as_ref()?;
                 // Every listed variant is streamed, no other one.
                 for (i, v) in u.variants.iter().enumerate() {
                     let listed = t.variants.iter().any(|(_, j)| *j == i);
-                    assert_eq!(v.streamed, listed, "{}: {}", def.name, v.name);
+                    assert_eq!(v.streamed, listed, "{name}: {}", v.name);
                 }
                 assert!(u.discriminator.is_none() && u.dispatch.object.is_none());
                 Some((
@@ -693,9 +689,9 @@ mod tests {
         assert_eq!(got, want);
     }
 
-    /// The tags of each variant of each union `U<k>`, a `oneOf` of
-    /// `members[k]` with the discriminator `discriminator[k]`.
-    fn tags(unions: &[(Value, Value)]) -> Vec<Vec<(String, Vec<String>)>> {
+    /// The tags of each variant of each union `U<k>`: a `oneOf` of the
+    /// members `members[k].0` with the discriminator `members[k].1`.
+    fn tags(members: &[(Value, Value)]) -> Vec<Vec<(String, Vec<String>)>> {
         let obj = |kind: Value| json!({"type": "object", "required": ["type"], "properties": {"type": kind}});
         let mut schemas = json!({
             "Track": obj(json!({"type": "string", "enum": ["track"]})),
@@ -704,27 +700,12 @@ mod tests {
             "Open": obj(json!({"type": "string"})),
             "AlsoTrack": obj(json!({"type": "string", "enum": ["track"]})),
         });
-        for (k, (members, discriminator)) in unions.iter().enumerate() {
-            schemas[format!("U{k}")] = json!({"oneOf": members, "discriminator": discriminator});
+        for (k, (list, discriminator)) in members.iter().enumerate() {
+            schemas[format!("U{k}")] = json!({"oneOf": list, "discriminator": discriminator});
         }
-        let spec = json!({
-            "openapi": "3.0.3",
-            "info": {"title": "t", "version": "1"},
-            "paths": {},
-            "components": {"schemas": schemas},
-        });
-        let loaded = crate::load::load_str("u.json", &spec.to_string()).expect("loads");
-        let api = crate::lower_loaded(loaded, "u.json").api;
-        (0..unions.len())
-            .map(|k| {
-                let def = api
-                    .types
-                    .iter()
-                    .find(|d| d.name == format!("U{k}"))
-                    .expect("union");
-                let TypeKind::Union(u) = &def.kind else {
-                    panic!("{} is not a union", def.name)
-                };
+        unions("3.0.3", schemas, members.len())
+            .into_iter()
+            .map(|(_, u)| {
                 u.variants
                     .iter()
                     .map(|v| (v.name.clone(), v.tags.clone()))

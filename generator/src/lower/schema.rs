@@ -810,15 +810,30 @@ impl<'a> Lowerer<'a> {
                         continue;
                     }
                 };
+                // Mapping values are references or bare schema names
+                // (`Option One: OptionOneNoDisc`); either may name the
+                // member's `$ref` or the type it resolves to.
+                let canonical = |target: &str| -> String {
+                    if target.starts_with('#') {
+                        component_name(target, "schemas")
+                            .map(|n| schema_key(&n))
+                            .unwrap_or_else(|| target.to_string())
+                    } else if target.contains('/') {
+                        target.to_string()
+                    } else {
+                        schema_key(target)
+                    }
+                };
+                let member_ref = match member_of.get(i).and_then(|&m| members.get(m)) {
+                    Some(ReferenceOr::Reference { reference }) => Some(canonical(reference)),
+                    _ => None,
+                };
                 let mut tags: Vec<String> = d
                     .mapping
                     .iter()
                     .filter(|(_, target)| {
-                        component_name(target, "schemas")
-                            .map(|n| schema_key(&n))
-                            .as_deref()
-                            == Some(key.as_str())
-                            || target.as_str() == key
+                        let target = canonical(target);
+                        target == key || member_ref.as_ref() == Some(&target)
                     })
                     .map(|(value, _)| value.clone())
                     .collect();

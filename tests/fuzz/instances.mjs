@@ -184,6 +184,10 @@ const OPENAPI_ONLY = ["nullable", "discriminator", "example", "xml", "externalDo
 function convert(schema, depth = 0, validation = false) {
   if (schema === null || typeof schema !== "object" || Array.isArray(schema) || depth > 256) return schema;
   const out = { ...schema };
+  // Extensions are annotations, not keywords, but json-schema-faker takes
+  // any object with a `type` for a schema (files.com's `x-object-type:
+  // {type: hash}`).
+  for (const key of Object.keys(out)) if (key.startsWith("x-")) delete out[key];
   for (const key of SUBSCHEMA_LISTS) {
     if (Array.isArray(out[key])) out[key] = out[key].map((s) => convert(s, depth + 1, validation));
   }

@@ -375,6 +375,48 @@ fn properties_named_like_keywords_are_checked_against_their_schemas() {
     }
 }
 
+/// Extensions are annotations: one holding an object with a `type` (files.com's
+/// `x-object-type: {type: hash}`) is not a schema for the faker, which
+/// threw "unknown primitive hash" on every position reaching one. A
+/// property named like an extension is still a property.
+#[test]
+fn extensions_are_not_read_as_schemas() {
+    let document = json!({
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {"schemas": {
+            "App": {
+                "type": "object",
+                "required": ["links", "x-id"],
+                "properties": {
+                    "links": {
+                        "type": "object",
+                        "additionalProperties": {"type": "string"},
+                        "x-object-type": {"type": "hash", "key_type": "string"},
+                    },
+                    "x-id": {"type": "integer", "x-kind": {"type": "hash"}},
+                },
+            },
+        }},
+    });
+    let position = Position {
+        id: "app".into(),
+        pointer: "#/components/schemas/App".into(),
+        response: false,
+        ty: TypeRef::Any,
+    };
+    let lines = instances_of(&document, "extensions", &[position], seed(), 20);
+    assert_eq!(lines.len(), 20, "{lines:?}");
+    for line in &lines {
+        for key in ["error", "unchecked", "invalid"] {
+            assert!(line.get(key).is_none(), "{key}: {line}");
+        }
+        assert!(line["value"]["links"].is_object(), "{line}");
+        assert!(line["value"]["x-id"].is_i64(), "{line}");
+    }
+}
+
 #[test]
 fn the_comparison_tells_normalisations_from_differences() {
     let ok = |a: Value, b: Value| compare::compare(&a, &b);

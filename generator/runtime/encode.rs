@@ -159,6 +159,38 @@ pub fn path_param<T: Serialize + ?Sized>(
     Ok(rendered)
 }
 
+/// Serializes a path parameter whose value may span several segments
+/// (`x-multi-segment`: a file path, a git ref such as `heads/main`): each
+/// `/`-separated segment is percent-encoded and the `/`s are kept, since
+/// servers route such paths by segment and do not match an encoded `%2F`.
+/// An empty value is an empty path (GitHub's `contents/` lists the root);
+/// a `.` or `..` segment is refused, so a value cannot climb out of the
+/// operation's path. Arrays and objects render as [`path_param`]'s simple
+/// style.
+pub fn path_segments<T: Serialize + ?Sized>(
+    name: &str,
+    value: &T,
+) -> Result<String, InvalidRequest> {
+    let value = to_json("path", name, value)?;
+    if matches!(value, Value::Array(_) | Value::Object(_)) {
+        return path_param(name, &value, Style::Simple, false);
+    }
+    let text = scalar_text(&value);
+    let mut out = String::with_capacity(text.len());
+    for (i, segment) in text.split('/').enumerate() {
+        if segment == "." || segment == ".." {
+            return Err(InvalidRequest(format!(
+                "path parameter `{name}` must not have a `.` or `..` segment"
+            )));
+        }
+        if i > 0 {
+            out.push('/');
+        }
+        out.push_str(&enc(segment));
+    }
+    Ok(out)
+}
+
 fn join_pairs(pairs: &[(String, String)], kv_sep: &str, sep: &str) -> String {
     pairs
         .iter()

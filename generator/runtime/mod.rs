@@ -81,7 +81,7 @@ pub use secret::Secret;
 // For generated code only.
 pub(crate) use auth::{ApiKeyLocation, Auth, TokenShape};
 pub(crate) use client::{ClientBuilder, ClientConfig};
-pub(crate) use encode::{path_param, JsonText, Style};
+pub(crate) use encode::{path_param, path_segments, JsonText, Style};
 pub(crate) use execute::{execute, send};
 pub(crate) use pagination::{Next, Pager}; // part: pagination
 pub(crate) use request::RequestSpec;

@@ -250,6 +250,19 @@ impl<'de, A: MapAccess<'de>> Fields<A> {
         Ok(())
     }
 
+    /// A required nullable property's slot once the object is read: absent
+    /// reads as `null`, as serde reads an absent `Option`. Servers omit
+    /// nulls, and a property an API adds as required and nullable (GitHub's
+    /// release asset `digest`, an organization's `archived_at`) is absent
+    /// from older servers' responses. In a strict union attempt it stays
+    /// missing, so the variant does not win over one the object fits.
+    pub fn nullable<T>(&self, slot: Option<Option<T>>) -> Option<Option<T>> {
+        match slot {
+            None if !super::lenient::strict() => Some(None),
+            slot => slot,
+        }
+    }
+
     /// The error for a required property the object does not have.
     #[cold]
     pub fn missing(&self, name: &'static str) -> A::Error {

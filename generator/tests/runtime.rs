@@ -375,6 +375,38 @@ fn json_content_parameters_send_json_text() {
     );
 }
 
+/// `x-multi-segment` (GitHub's `contents/{path}`, `git/refs/{ref}`): the
+/// value's `/`s are kept, since GitHub routes by segment and answers an
+/// encoded `%2F` with 404; each segment is encoded, and `.`/`..` segments
+/// are refused so that a value cannot climb out of the operation's path.
+#[test]
+fn multi_segment_path_parameters_keep_their_slashes() {
+    assert_eq!(
+        path_segments("path", "docs/read me.md").unwrap(),
+        "docs/read%20me.md"
+    );
+    assert_eq!(
+        path_segments("ref", "heads/feature/x").unwrap(),
+        "heads/feature/x"
+    );
+    // `%` and `?` are data, not syntax.
+    assert_eq!(
+        path_segments("path", "a%2Fb?c#d").unwrap(),
+        "a%252Fb%3Fc%23d"
+    );
+    assert_eq!(path_segments("path", "").unwrap(), "");
+    assert_eq!(path_segments("sha", &7).unwrap(), "7");
+    for bad in ["..", "../admin", "a/../../b", "a/./b", "a/."] {
+        let err = path_segments("path", bad).unwrap_err();
+        assert!(err.0.contains("`path`"), "{bad}: {err}");
+    }
+    // A single-segment parameter still encodes the slash.
+    assert_eq!(
+        path_param("path", "docs/a.md", Style::Simple, false).unwrap(),
+        "docs%2Fa.md"
+    );
+}
+
 #[tokio::test]
 async fn a_json_content_query_parameter_is_one_percent_encoded_pair() {
     let server = MockServer::start().await;

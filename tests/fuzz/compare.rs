@@ -15,6 +15,9 @@
 //!   re-encoded as the number or boolean;
 //! - `null optional`: `null` for an optional, non-nullable property,
 //!   re-encoded as absent;
+//! - `absent nullable`: a required nullable property the object does not
+//!   have, re-encoded as `null` (only such a property is written as `null`
+//!   when it was not received);
 //! - `uuid case`: an upper-case UUID re-encoded in lower case.
 
 use serde_json::Value;
@@ -69,6 +72,7 @@ fn walk(
                 match (x.get(k), y.get(k)) {
                     (Some(u), Some(v)) => walk(u, v, p, normalised)?,
                     (Some(Value::Null), None) => normalised.push((p, "null optional")),
+                    (None, Some(Value::Null)) => normalised.push((p, "absent nullable")),
                     (u, v) => {
                         return Err(Box::new(Difference {
                             pointer: p,

@@ -77,7 +77,7 @@ pub use secret::Secret;
 // For generated code only.
 #[doc(hidden)] pub use auth::{ApiKeyLocation, Auth, TokenShape};
 #[doc(hidden)] pub use client::{ClientBuilder, ClientConfig};
-#[doc(hidden)] pub use encode::{path_param, JsonText, Style};
+#[doc(hidden)] pub use encode::{path_param, path_segments, JsonText, Style};
 #[doc(hidden)] pub use execute::{execute, send};
 #[doc(hidden)] pub use request::RequestSpec;
 #[doc(hidden)]

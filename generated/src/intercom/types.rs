@@ -390,22 +390,22 @@ impl crate::runtime::object::Object for Contact {
         let Some(workspace_id) = workspace_id else {
             return Err(__map.missing("workspace_id"));
         };
-        let Some(external_id) = external_id else {
+        let Some(external_id) = __map.nullable(external_id) else {
             return Err(__map.missing("external_id"));
         };
         let Some(role) = role else {
             return Err(__map.missing("role"));
         };
-        let Some(phone) = phone else {
+        let Some(phone) = __map.nullable(phone) else {
             return Err(__map.missing("phone"));
         };
-        let Some(name) = name else {
+        let Some(name) = __map.nullable(name) else {
             return Err(__map.missing("name"));
         };
-        let Some(avatar) = avatar else {
+        let Some(avatar) = __map.nullable(avatar) else {
             return Err(__map.missing("avatar"));
         };
-        let Some(owner_id) = owner_id else {
+        let Some(owner_id) = __map.nullable(owner_id) else {
             return Err(__map.missing("owner_id"));
         };
         let Some(social_profiles) = social_profiles else {
@@ -426,37 +426,37 @@ impl crate::runtime::object::Object for Contact {
         let Some(updated_at) = updated_at else {
             return Err(__map.missing("updated_at"));
         };
-        let Some(signed_up_at) = signed_up_at else {
+        let Some(signed_up_at) = __map.nullable(signed_up_at) else {
             return Err(__map.missing("signed_up_at"));
         };
-        let Some(last_seen_at) = last_seen_at else {
+        let Some(last_seen_at) = __map.nullable(last_seen_at) else {
             return Err(__map.missing("last_seen_at"));
         };
-        let Some(last_replied_at) = last_replied_at else {
+        let Some(last_replied_at) = __map.nullable(last_replied_at) else {
             return Err(__map.missing("last_replied_at"));
         };
-        let Some(last_contacted_at) = last_contacted_at else {
+        let Some(last_contacted_at) = __map.nullable(last_contacted_at) else {
             return Err(__map.missing("last_contacted_at"));
         };
-        let Some(last_email_opened_at) = last_email_opened_at else {
+        let Some(last_email_opened_at) = __map.nullable(last_email_opened_at) else {
             return Err(__map.missing("last_email_opened_at"));
         };
-        let Some(last_email_clicked_at) = last_email_clicked_at else {
+        let Some(last_email_clicked_at) = __map.nullable(last_email_clicked_at) else {
             return Err(__map.missing("last_email_clicked_at"));
         };
-        let Some(language_override) = language_override else {
+        let Some(language_override) = __map.nullable(language_override) else {
             return Err(__map.missing("language_override"));
         };
-        let Some(browser) = browser else {
+        let Some(browser) = __map.nullable(browser) else {
             return Err(__map.missing("browser"));
         };
-        let Some(browser_version) = browser_version else {
+        let Some(browser_version) = __map.nullable(browser_version) else {
             return Err(__map.missing("browser_version"));
         };
-        let Some(browser_language) = browser_language else {
+        let Some(browser_language) = __map.nullable(browser_language) else {
             return Err(__map.missing("browser_language"));
         };
-        let Some(os) = os else {
+        let Some(os) = __map.nullable(os) else {
             return Err(__map.missing("os"));
         };
         let Some(location) = location else {

@@ -93,7 +93,8 @@ fn sweep_spec() -> serde_json::Value {
             json!({"name": format!("c{name}"), "in": "cookie", "required": len % 3 == 0, "schema": {"type": "boolean"}}),
         ];
         if len % 4 == 0 {
-            params.push(json!({"name": format!("p{name}"), "in": "path", "required": true, "schema": {"type": "integer"}}));
+            // Every other one spans segments (`path_segments`).
+            params.push(json!({"name": format!("p{name}"), "in": "path", "required": true, "schema": {"type": "integer"}, "x-multi-segment": len % 8 == 0}));
         }
         let paged = len % 6 == 0;
         if paged {

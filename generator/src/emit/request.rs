@@ -45,9 +45,11 @@ pub(super) fn request_code(types: &Types<'_>, op: &Operation) -> RequestCode {
                 } else {
                     quote!(&self.#n)
                 };
-                path_locals.push(
-                    quote!(let #n = crate::runtime::path_param(#wire, #value, #style, #explode)?;),
-                );
+                path_locals.push(if p.multi_segment {
+                    quote!(let #n = crate::runtime::path_segments(#wire, #value)?;)
+                } else {
+                    quote!(let #n = crate::runtime::path_param(#wire, #value, #style, #explode)?;)
+                });
             }
         }
     }

@@ -139,7 +139,15 @@ fn from_map(out: &mut String, fits: &mut bool, name: &str, fields: &[FieldText],
     for f in fields {
         if matches!(f.presence, Presence::Required | Presence::RequiredNullable) {
             let FieldText { n, wire, .. } = f;
-            line(out, fits, &format!("        let Some({n}) = {n} else {{"));
+            if f.presence == Presence::Required {
+                line(out, fits, &format!("        let Some({n}) = {n} else {{"));
+            } else {
+                line(
+                    out,
+                    fits,
+                    &format!("        let Some({n}) = __map.nullable({n}) else {{"),
+                );
+            }
             line(
                 out,
                 fits,

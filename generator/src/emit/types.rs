@@ -221,8 +221,8 @@ pub(super) enum Presence {
     /// Always present, never null: `T`.
     Required,
     /// Always present, possibly null: `Option<T>`; `None` is sent as
-    /// `null`, and a missing key is a decode error rather than a silent
-    /// `None`.
+    /// `null`, and a missing key reads as `null` except in a strict union
+    /// attempt.
     RequiredNullable,
     /// May be absent: `Option<T>` (a `null` received is read as absent).
     Optional,
@@ -521,10 +521,19 @@ pub(super) fn struct_serde(
         };
         arms.push(quote!(#wire => __map.#decode(&mut #n),));
         match p {
-            Presence::Required | Presence::RequiredNullable => {
+            Presence::Required => {
                 locals.push(quote!(let mut #n = None;));
                 checks.push(quote! {
                     let Some(#n) = #n else {
+                        return Err(__map.missing(#wire));
+                    };
+                });
+            }
+            // Absent reads as `null` (see `runtime::object::Fields::nullable`).
+            Presence::RequiredNullable => {
+                locals.push(quote!(let mut #n = None;));
+                checks.push(quote! {
+                    let Some(#n) = __map.nullable(#n) else {
                         return Err(__map.missing(#wire));
                     };
                 });

@@ -124,6 +124,12 @@ pub struct Param {
     /// is sent as its JSON text (`filter={"a":1}`), a scalar as plain text.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub json_text: bool,
+    /// A path parameter whose value may span segments (GitHub's
+    /// `x-multi-segment: true` on `contents/{path}`, `git/refs/{ref}`): its
+    /// `/`s are sent as they are, each segment percent-encoded. Servers
+    /// route such paths by segments and do not match an encoded `%2F`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub multi_segment: bool,
     pub description: Option<String>,
     pub deprecated: bool,
     /// The schema's `default`: documented, not sent unless given.

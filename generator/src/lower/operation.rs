@@ -491,6 +491,8 @@ impl<'a> Lowerer<'a> {
             style,
             explode,
             json_text,
+            multi_segment: location == ParamLocation::Path
+                && data.extensions.get("x-multi-segment") == Some(&serde_json::Value::Bool(true)),
             description: data.description.clone(),
             deprecated: data.deprecated.unwrap_or(false),
             default,

@@ -386,6 +386,7 @@ fn operation_items(s: &mut Surface, r: &Render<'_>, op: &Operation, features: &[
         }
         item = item
             .flag("deprecated", p.deprecated)
+            .flag("multi_segment", p.multi_segment)
             .with("default", p.default.as_ref().map(json_text))
             .with("docs", docs_hash(&[p.description.as_deref()]));
         s.insert(

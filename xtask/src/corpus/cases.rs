@@ -34,11 +34,7 @@ fn escape_pointer(s: &str) -> String {
 /// Every JSON example of the API with the Rust type of its position.
 pub(super) fn collect_cases(api: &ir::Api, krate: &str) -> Vec<Case> {
     let krate = krate.replace('-', "_");
-    let names: BTreeMap<&str, &str> = api
-        .types
-        .iter()
-        .map(|d| (d.key.as_str(), d.name.as_str()))
-        .collect();
+    let names = type_names(api);
     let mut cases = Vec::new();
     let containers: BTreeMap<&str, bool> = api
         .types
@@ -118,6 +114,14 @@ pub(super) fn collect_cases(api: &ir::Api, krate: &str) -> Vec<Case> {
         }
     }
     cases
+}
+
+/// Type key → Rust name, for [`rust_type`].
+pub(super) fn type_names(api: &ir::Api) -> BTreeMap<&str, &str> {
+    api.types
+        .iter()
+        .map(|d| (d.key.as_str(), d.name.as_str()))
+        .collect()
 }
 
 /// The Rust type of a position, as seen from the round-trip program; `Err`

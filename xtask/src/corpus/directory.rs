@@ -61,7 +61,7 @@ fn spec_id(api: &Path, path: &Path) -> Option<String> {
 }
 
 /// Non-empty lines that are not comments.
-fn entries(text: &str) -> impl Iterator<Item = &str> {
+pub(super) fn entries(text: &str) -> impl Iterator<Item = &str> {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))

@@ -82,7 +82,11 @@ fn generate_one(row: &mut Row, opts: &Options) {
     let start = Instant::now();
     let display = row.spec.display().to_string();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> Result<_, String> {
-        let lowered = clientgen::lower_file(&row.spec, &display).map_err(|d| d.to_string())?;
+        let lowered = match &row.recorded {
+            // Only the operations the recordings reached.
+            Some(rec) => super::recorded::lower(&row.spec, &display, rec)?,
+            None => clientgen::lower_file(&row.spec, &display).map_err(|d| d.to_string())?,
+        };
         let files = crate::generate::crate_files(&lowered.api, &display, Some(&row.krate))?;
         Ok((lowered, files))
     }));
@@ -141,7 +145,10 @@ fn generate_one(row: &mut Row, opts: &Options) {
     let _ = fs::remove_dir_all(&examples_dir);
     let _ = fs::remove_file(dir.join("roundtrip.json"));
     if opts.examples && !row.sample {
-        row.cases = collect_cases(api, &row.krate);
+        row.cases = match row.recorded.as_mut() {
+            Some(rec) => super::recorded::cases(api, &row.krate, rec),
+            None => collect_cases(api, &row.krate),
+        };
         if row.runnable_cases() > 0 {
             let program = roundtrip_program(row);
             let cases: Vec<&Value> = row

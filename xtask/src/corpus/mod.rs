@@ -1,5 +1,5 @@
 //! `cargo xtask corpus [DIR ...]`: run the generator over real-world specs,
-//! in three parts (`--part`, repeatable; default: all three, or only `dev`
+//! in four parts (`--part`, repeatable; default: all four, or only `dev`
 //! when directories are given):
 //!
 //! - `dev`: the development corpus (`corpus/specs`, or the directories
@@ -18,6 +18,12 @@
 //!   generated into the same scratch workspace and checked like the dev
 //!   corpus (no round-trips). By default a fixed subset (every
 //!   `--sample-every`-th spec); `--full` takes all 150.
+//! - `recorded`: responses recorded from real servers
+//!   (`corpus/recorded/sources.tsv`: Octokit's recordings of api.github.com,
+//!   `npm ci --prefix corpus/recorded`), each decoded into the generated
+//!   type of the operation and status it belongs to and re-encoded
+//!   ([`recorded`]); a failure not in `corpus/recorded/exceptions.tsv`
+//!   fails the run.
 //!
 //! Specs of the sample (and, when the sweep runs, of the dev corpus) are
 //! first screened by the child process, so a crash or a hang in one spec is
@@ -62,6 +68,7 @@ mod generate;
 mod limited;
 mod one;
 mod outcomes;
+mod recorded;
 mod report;
 mod roundtrip;
 mod row;
@@ -94,6 +101,9 @@ pub enum Part {
     Directory,
     /// The APIs.guru development sample: generate and compile.
     Sample,
+    /// Responses recorded from real servers (`corpus/recorded/sources.tsv`),
+    /// decoded into the generated types.
+    Recorded,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -165,6 +175,10 @@ pub struct Options {
     /// How to run the check.
     #[arg(long, value_enum, default_value_t = CheckMode::Workspace)]
     pub mode: CheckMode,
+    /// The recorded part's sources (default `corpus/recorded/sources.tsv`;
+    /// paths in it relative to the repository or absolute).
+    #[arg(long, value_name = "FILE")]
+    pub recorded_sources: Option<PathBuf>,
 }
 
 /// The default CI subset of the development sample: every 5th spec.
@@ -189,7 +203,7 @@ impl Options {
 
     fn parts(&self) -> Vec<Part> {
         match (&self.parts[..], self.dirs.is_empty()) {
-            ([], true) => vec![Part::Dev, Part::Directory, Part::Sample],
+            ([], true) => vec![Part::Dev, Part::Directory, Part::Sample, Part::Recorded],
             ([], false) => vec![Part::Dev],
             (parts, _) => {
                 let mut p = parts.to_vec();
@@ -270,6 +284,9 @@ pub fn run(opts: Options) -> Result<(), String> {
         };
         sample_size = (chosen.len(), sample.len());
         rows.extend(discover::sample_rows(api, &chosen));
+    }
+    if parts.contains(&Part::Recorded) {
+        rows.extend(recorded::rows(opts.recorded_sources.as_deref())?);
     }
     discover::name_rows(&mut rows);
     if !opts.only.is_empty() {
@@ -424,6 +441,10 @@ pub fn run(opts: Options) -> Result<(), String> {
     if opts.examples {
         fs::write(out.join("examples.md"), report::examples_report(&rows))
             .map_err(|e| format!("cannot write examples.md: {e}"))?;
+    }
+    if parts.contains(&Part::Recorded) {
+        fs::write(out.join("recorded.md"), recorded::report(&rows))
+            .map_err(|e| format!("cannot write recorded.md: {e}"))?;
     }
     eprintln!("corpus: {timings}; reports in {}", out.display());
     for line in &verdict.summary {

@@ -133,7 +133,7 @@ pub(super) fn judge(
     };
 
     if parts.contains(&Part::Dev) {
-        let dev: Vec<&Row> = rows.iter().filter(|r| !r.sample).collect();
+        let dev: Vec<&Row> = rows.iter().filter(|r| r.is_dev()).collect();
         let failed: Vec<&&Row> = dev.iter().filter(|r| r.failed()).collect();
         for r in &failed {
             v.failures
@@ -170,6 +170,10 @@ pub(super) fn judge(
             s.jobs,
             counts(s.directory.iter().map(|o| o.class))
         ));
+    }
+
+    if parts.contains(&Part::Recorded) {
+        super::recorded::judge(rows, &mut v.failures, &mut v.summary)?;
     }
 
     if parts.contains(&Part::Sample) {

@@ -45,6 +45,9 @@ pub(super) struct Row {
     /// Round-trip outcome per case that was run (index into `cases`).
     pub(super) results: BTreeMap<usize, Value>,
     pub(super) roundtrip_error: Option<String>,
+    /// Recorded exchanges (`--part recorded`): the row's cases come from
+    /// them, not from the spec's examples.
+    pub(super) recorded: Option<Box<super::recorded::Recorded>>,
     /// Decode fuzzing (`--fuzz`).
     pub(super) fuzz: super::fuzz::Fuzz,
 }
@@ -69,6 +72,11 @@ impl Row {
             Check::Ok => "ok".into(),
             Check::Failed(s) => s.clone(),
         }
+    }
+
+    /// A row of the development corpus (not the sample, not recorded).
+    pub(super) fn is_dev(&self) -> bool {
+        !self.sample && self.recorded.is_none()
     }
 
     pub(super) fn runnable_cases(&self) -> usize {

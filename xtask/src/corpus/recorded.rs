@@ -117,9 +117,10 @@ pub(super) fn rows(sources: Option<&Path>) -> Result<Vec<Row>, String> {
     Ok(rows)
 }
 
-/// Every exchange of the nock recordings under `dir`, in path order. A
-/// directory holding `raw-fixture.json` (what the server sent) has its
-/// `normalized-fixture.json` (the same with ids and dates replaced) skipped.
+/// Every exchange of the recordings under `dir`, in path order: nock
+/// recordings (`*.json`; a directory holding `raw-fixture.json`, what the
+/// server sent, has its `normalized-fixture.json`, the same with ids and
+/// dates replaced, skipped) and PyGithub's replay files (`*.txt`).
 pub(super) fn read_recordings(dir: &Path) -> Result<Vec<Exchange>, String> {
     let mut files = Vec::new();
     walk(dir, &mut files);
@@ -130,9 +131,8 @@ pub(super) fn read_recordings(dir: &Path) -> Result<Vec<Exchange>, String> {
         if name == "normalized-fixture.json" && f.with_file_name("raw-fixture.json").exists() {
             continue;
         }
-        let text =
-            fs::read_to_string(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
-        let Ok(Value::Array(items)) = serde_json::from_str::<Value>(&text) else {
+        // Not UTF-8: not a recording.
+        let Ok(text) = fs::read_to_string(f) else {
             continue;
         };
         let rel = f
@@ -140,6 +140,13 @@ pub(super) fn read_recordings(dir: &Path) -> Result<Vec<Exchange>, String> {
             .unwrap_or(f)
             .to_string_lossy()
             .replace('\\', "/");
+        if name.ends_with(".txt") {
+            out.extend(replay_exchanges(&text, &rel));
+            continue;
+        }
+        let Ok(Value::Array(items)) = serde_json::from_str::<Value>(&text) else {
+            continue;
+        };
         for (i, item) in items.iter().enumerate() {
             if let Some(x) = exchange(item, format!("{rel}#{i}")) {
                 out.push(x);
@@ -157,7 +164,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         let p = e.path();
         if p.is_dir() {
             walk(&p, out);
-        } else if p.extension().and_then(|e| e.to_str()) == Some("json") {
+        } else if matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "txt")) {
             out.push(p);
         }
     }
@@ -195,6 +202,88 @@ fn exchange(item: &Value, origin: String) -> Option<Exchange> {
         body,
         follow: follow.map(|url| url_path(&url)),
     })
+}
+
+/// The exchanges of one PyGithub replay file: per exchange eleven lines
+/// (protocol, method, host, port, path and query, request headers, request
+/// body, status, response headers as a Python list of pairs, response body,
+/// a blank line). A file that stops fitting the form ends there (a
+/// streamed body, or not a replay file at all).
+fn replay_exchanges(text: &str, rel: &str) -> Vec<Exchange> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, x) in lines.chunks(11).enumerate() {
+        let [protocol, method, _host, _port, full, _, _, status, headers, body, ..] = x else {
+            break;
+        };
+        let Ok(status) = status.trim().parse::<u16>() else {
+            break;
+        };
+        if !matches!(*protocol, "http" | "https") {
+            break;
+        }
+        let pairs = python_pairs(headers);
+        let header = |name: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.clone())
+        };
+        let content_type = header("content-type")
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let body = if body.is_empty() {
+            Body::Empty
+        } else {
+            match serde_json::from_str(body) {
+                Ok(v) if content_type.contains("json") => Body::Json(v),
+                _ => Body::Other(content_type),
+            }
+        };
+        let follow = if (300..400).contains(&status) {
+            header("location")
+        } else {
+            header("link").and_then(|l| next_link(&l))
+        };
+        let path = full.split(['?', '#']).next().unwrap_or(full).to_string();
+        out.push(Exchange {
+            origin: format!("{rel}#{i}"),
+            method: method.to_ascii_uppercase(),
+            path,
+            status,
+            body,
+            follow: follow.map(|url| url_path(&url)),
+        });
+    }
+    out
+}
+
+/// The `('name', 'value')` pairs of a Python list's `repr`, quotes either
+/// way and backslash escapes read; anything else is skipped.
+fn python_pairs(text: &str) -> Vec<(String, String)> {
+    let mut strings = Vec::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\'' && c != '"' {
+            continue;
+        }
+        let mut s = String::new();
+        while let Some(d) = chars.next() {
+            match d {
+                '\\' => s.extend(chars.next()),
+                d if d == c => break,
+                d => s.push(d),
+            }
+        }
+        strings.push(s);
+    }
+    strings
+        .chunks(2)
+        .filter_map(|kv| match kv {
+            [k, v] => Some((k.clone(), v.clone())),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The `rel="next"` target of a `Link` header.
@@ -697,6 +786,34 @@ mod tests {
         );
         assert!(parse_exceptions("github\ta.json#0\n").is_err());
         assert!(parse_exceptions(&format!("{text}{text}")).is_err());
+    }
+
+    #[test]
+    fn replay_files_become_exchanges() {
+        let text = concat!(
+            "https\nGET\napi.github.com\nNone\n/repos/a/b/issues?page=1\n{'Authorization': 'x'}\nNone\n200\n",
+            "[('content-type', 'application/json; charset=utf-8'), ('link', '<https://api.github.com/repositories/3/issues?page=2>; rel=\"next\"'), ('x-note', \"it's\")]\n",
+            "[{\"id\": 1}]\n\n",
+            "https\nDELETE\napi.github.com\nNone\n/repos/a/b\n{}\nNone\n204\n[]\n\n\n",
+            "https\nGET\napi.github.com\nNone\n/x\n{}\nNone\nnot a status\n[]\n\n\n",
+        );
+        let xs = replay_exchanges(text, "R.txt");
+        assert_eq!(xs.len(), 2);
+        assert_eq!(
+            (xs[0].method.as_str(), xs[0].path.as_str(), xs[0].status),
+            ("GET", "/repos/a/b/issues", 200)
+        );
+        assert_eq!(xs[0].body, Body::Json(serde_json::json!([{"id": 1}])));
+        assert_eq!(xs[0].follow.as_deref(), Some("/repositories/3/issues"));
+        assert_eq!(
+            (xs[1].origin.as_str(), xs[1].body.clone()),
+            ("R.txt#1", Body::Empty)
+        );
+        assert_eq!(
+            python_pairs("[('a', 'b'), (\"c\", 'it\\'s')]"),
+            vec![("a".into(), "b".into()), ("c".into(), "it's".into())]
+        );
+        assert!(replay_exchanges("just some text\n", "t.txt").is_empty());
     }
 
     #[test]

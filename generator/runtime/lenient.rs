@@ -288,6 +288,43 @@ impl Lenient for bool {
     }
 }
 
+/// Accepts a string, or a number as its decimal text: a field the schema
+/// types as a string often comes as a number (an id, a key id, a postcode
+/// from another backend), and its text is the value.
+struct StringVisitor;
+
+impl<'de> Visitor<'de> for StringVisitor {
+    type Value = String;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_owned())
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
+        Ok(v)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
+        not_strict::<E>("a number for a string")?;
+        Ok(v.to_string())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
+        not_strict::<E>("a number for a string")?;
+        Ok(v.to_string())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
+        not_strict::<E>("a number for a string")?;
+        // As JSON writes it (`1.5`, `100.0`), so re-encoding keeps the text.
+        Ok(serde_json::Number::from_f64(v).map_or_else(|| v.to_string(), |n| n.to_string()))
+    }
+}
+
+impl Lenient for String {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(StringVisitor)
+    }
+}
+
 /// `null` or a lenient value.
 struct OptionVisitor<T>(PhantomData<fn() -> T>);
 

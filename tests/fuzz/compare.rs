@@ -13,6 +13,8 @@
 //!   for `T`, no offset) re-encoded in RFC 3339 form, same wall time;
 //! - `lenient number`: a number or boolean received inside a string,
 //!   re-encoded as the number or boolean;
+//! - `lenient string`: a number received for a string, re-encoded as its
+//!   text;
 //! - `null optional`: `null` for an optional, non-nullable property,
 //!   re-encoded as absent;
 //! - `absent nullable`: a required nullable property the object does not
@@ -110,6 +112,13 @@ fn walk(
         (Value::String(s), Value::Number(n)) => match s.parse::<f64>() {
             Ok(v) if n.as_f64() == Some(v) => {
                 normalised.push((at, "lenient number"));
+                Ok(())
+            }
+            _ => Err(differ(at)),
+        },
+        (Value::Number(n), Value::String(s)) => match s.parse::<f64>() {
+            Ok(v) if n.as_f64() == Some(v) => {
+                normalised.push((at, "lenient string"));
                 Ok(())
             }
             _ => Err(differ(at)),

@@ -57,6 +57,28 @@ fn required_nullable_absent_reads_as_null_except_in_a_strict_attempt() {
     assert!(err.to_string().contains("missing field `id`"), "{err}");
 }
 
+/// A number where the schema says string (an id one backend sends as a
+/// number: PyGithub's recordings of GitHub's `key_id`) is its decimal
+/// text; a union's strict attempt does not take it; other types still fail.
+#[test]
+fn a_number_for_a_string_is_its_text() {
+    let mut example = contact_example();
+    example["external_id"] = serde_json::json!(568250167242549743u64);
+    example["name"] = serde_json::json!(1.5);
+    let contact: Contact = serde_json::from_value(example.clone()).expect("decodes");
+    assert_eq!(contact.external_id.as_deref(), Some("568250167242549743"));
+    assert_eq!(contact.name.as_deref(), Some("1.5"));
+    let back = serde_json::to_value(&contact).expect("encodes");
+    assert_eq!(back["external_id"], "568250167242549743");
+    let strict = contact_clients::runtime::lenient::Mode::set(true);
+    let err = serde_json::from_value::<Contact>(example.clone()).expect_err("strict");
+    drop(strict);
+    assert!(err.to_string().contains("a number for a string"), "{err}");
+    example["name"] = serde_json::json!(["a"]);
+    let err = serde_json::from_value::<Contact>(example).expect_err("an array is not a string");
+    assert!(err.to_string().contains("expected a string"), "{err}");
+}
+
 #[test]
 fn optional_nullable_has_three_states() {
     for (json, expected) in [

@@ -447,6 +447,14 @@ fn the_comparison_tells_normalisations_from_differences() {
         ok(json!({}), json!({"n": null})),
         Ok(vec![("/n".into(), "absent nullable")])
     );
+    assert_eq!(
+        ok(
+            json!({"n": 568250167242549743u64}),
+            json!({"n": "568250167242549743"})
+        ),
+        Ok(vec![("/n".into(), "lenient string")])
+    );
+    assert!(ok(json!({"n": 5}), json!({"n": "6"})).is_err());
     // Real differences.
     assert!(ok(
         json!({"t": "2022-07-15T09:19:44Z"}),

@@ -86,9 +86,9 @@ impl crate::runtime::object::Object for ContactUpdate {
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "first_name" => __map.maybe(&mut first_name),
-                "last_name" => __map.maybe(&mut last_name),
-                "email" => __map.maybe(&mut email),
+                "first_name" => __map.maybe_lenient(&mut first_name),
+                "last_name" => __map.maybe_lenient(&mut last_name),
+                "email" => __map.maybe_lenient(&mut email),
                 "channels" => __map.optional(&mut channels),
                 "user_attributes" => __map.optional(&mut user_attributes),
                 "last_seen" => __map.maybe(&mut last_seen),
@@ -163,7 +163,7 @@ impl crate::runtime::object::Object for ContactUpdateResponse {
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "message" => __map.maybe(&mut message),
+                "message" => __map.maybe_lenient(&mut message),
                 "meta" => __map.optional(&mut meta),
                 "data" => __map.optional(&mut data),
                 _ => __map.extra(&mut extra, __key),
@@ -295,9 +295,9 @@ impl crate::runtime::object::Object for IContactUpdate {
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "first_name" => __map.maybe(&mut first_name),
-                "last_name" => __map.maybe(&mut last_name),
-                "email" => __map.maybe(&mut email),
+                "first_name" => __map.maybe_lenient(&mut first_name),
+                "last_name" => __map.maybe_lenient(&mut last_name),
+                "email" => __map.maybe_lenient(&mut email),
                 "channels" => __map.optional(&mut channels),
                 "user_attributes" => __map.optional(&mut user_attributes),
                 "last_seen" => __map.maybe(&mut last_seen),
@@ -374,8 +374,8 @@ impl crate::runtime::object::Object for ValidationError {
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
                 "loc" => __map.optional(&mut loc),
-                "msg" => __map.optional(&mut msg),
-                "type" => __map.optional(&mut r#type),
+                "msg" => __map.optional_lenient(&mut msg),
+                "type" => __map.optional_lenient(&mut r#type),
                 _ => __map.extra(&mut extra, __key),
             }?;
         }

@@ -44,9 +44,9 @@ impl crate::runtime::object::Object for AddressableReference {
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.value(&mut r#type),
-                "id" => __map.value(&mut id),
-                "url" => __map.value(&mut url),
+                "type" => __map.lenient(&mut r#type),
+                "id" => __map.lenient(&mut id),
+                "url" => __map.lenient(&mut url),
                 _ => __map.extra(&mut extra, __key),
             }?;
         }
@@ -321,16 +321,16 @@ impl crate::runtime::object::Object for Contact {
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional(&mut r#type),
-                "id" => __map.value(&mut id),
-                "workspace_id" => __map.value(&mut workspace_id),
-                "external_id" => __map.value(&mut external_id),
+                "type" => __map.optional_lenient(&mut r#type),
+                "id" => __map.lenient(&mut id),
+                "workspace_id" => __map.lenient(&mut workspace_id),
+                "external_id" => __map.lenient(&mut external_id),
                 "role" => __map.value(&mut role),
-                "email" => __map.optional(&mut email),
-                "email_domain" => __map.optional(&mut email_domain),
-                "phone" => __map.value(&mut phone),
-                "formatted_phone" => __map.maybe(&mut formatted_phone),
-                "name" => __map.value(&mut name),
+                "email" => __map.optional_lenient(&mut email),
+                "email_domain" => __map.optional_lenient(&mut email_domain),
+                "phone" => __map.lenient(&mut phone),
+                "formatted_phone" => __map.maybe_lenient(&mut formatted_phone),
+                "name" => __map.lenient(&mut name),
                 "avatar" => __map.value(&mut avatar),
                 "owner_id" => __map.lenient(&mut owner_id),
                 "social_profiles" => __map.value(&mut social_profiles),
@@ -347,23 +347,23 @@ impl crate::runtime::object::Object for Contact {
                 "last_contacted_at" => __map.lenient(&mut last_contacted_at),
                 "last_email_opened_at" => __map.lenient(&mut last_email_opened_at),
                 "last_email_clicked_at" => __map.lenient(&mut last_email_clicked_at),
-                "language_override" => __map.value(&mut language_override),
-                "browser" => __map.value(&mut browser),
-                "browser_version" => __map.value(&mut browser_version),
-                "browser_language" => __map.value(&mut browser_language),
-                "os" => __map.value(&mut os),
+                "language_override" => __map.lenient(&mut language_override),
+                "browser" => __map.lenient(&mut browser),
+                "browser_version" => __map.lenient(&mut browser_version),
+                "browser_language" => __map.lenient(&mut browser_language),
+                "os" => __map.lenient(&mut os),
                 "location" => __map.value(&mut location),
-                "android_app_name" => __map.maybe(&mut android_app_name),
-                "android_app_version" => __map.maybe(&mut android_app_version),
-                "android_device" => __map.maybe(&mut android_device),
-                "android_os_version" => __map.maybe(&mut android_os_version),
-                "android_sdk_version" => __map.maybe(&mut android_sdk_version),
+                "android_app_name" => __map.maybe_lenient(&mut android_app_name),
+                "android_app_version" => __map.maybe_lenient(&mut android_app_version),
+                "android_device" => __map.maybe_lenient(&mut android_device),
+                "android_os_version" => __map.maybe_lenient(&mut android_os_version),
+                "android_sdk_version" => __map.maybe_lenient(&mut android_sdk_version),
                 "android_last_seen_at" => __map.maybe_lenient(&mut android_last_seen_at),
-                "ios_app_name" => __map.maybe(&mut ios_app_name),
-                "ios_app_version" => __map.maybe(&mut ios_app_version),
-                "ios_device" => __map.maybe(&mut ios_device),
-                "ios_os_version" => __map.maybe(&mut ios_os_version),
-                "ios_sdk_version" => __map.maybe(&mut ios_sdk_version),
+                "ios_app_name" => __map.maybe_lenient(&mut ios_app_name),
+                "ios_app_version" => __map.maybe_lenient(&mut ios_app_version),
+                "ios_device" => __map.maybe_lenient(&mut ios_device),
+                "ios_os_version" => __map.maybe_lenient(&mut ios_os_version),
+                "ios_sdk_version" => __map.maybe_lenient(&mut ios_sdk_version),
                 "ios_last_seen_at" => __map.maybe_lenient(&mut ios_last_seen_at),
                 "custom_attributes" => __map.optional(&mut custom_attributes),
                 "tags" => __map.optional(&mut tags),
@@ -375,12 +375,12 @@ impl crate::runtime::object::Object for Contact {
                 "opted_in_subscription_types" => {
                     __map.optional(&mut opted_in_subscription_types)
                 }
-                "utm_campaign" => __map.maybe(&mut utm_campaign),
-                "utm_content" => __map.maybe(&mut utm_content),
-                "utm_medium" => __map.maybe(&mut utm_medium),
-                "utm_source" => __map.maybe(&mut utm_source),
-                "utm_term" => __map.maybe(&mut utm_term),
-                "referrer" => __map.maybe(&mut referrer),
+                "utm_campaign" => __map.maybe_lenient(&mut utm_campaign),
+                "utm_content" => __map.maybe_lenient(&mut utm_content),
+                "utm_medium" => __map.maybe_lenient(&mut utm_medium),
+                "utm_source" => __map.maybe_lenient(&mut utm_source),
+                "utm_term" => __map.maybe_lenient(&mut utm_term),
+                "referrer" => __map.maybe_lenient(&mut referrer),
                 _ => __map.extra(&mut extra, __key),
             }?;
         }
@@ -652,8 +652,8 @@ impl crate::runtime::object::Object for ContactAvatar {
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional(&mut r#type),
-                "image_url" => __map.maybe(&mut image_url),
+                "type" => __map.optional_lenient(&mut r#type),
+                "image_url" => __map.maybe_lenient(&mut image_url),
                 _ => __map.extra(&mut extra, __key),
             }?;
         }
@@ -711,7 +711,7 @@ impl crate::runtime::object::Object for ContactCompanies {
             match __key.as_str() {
                 "type" => __map.optional(&mut r#type),
                 "data" => __map.optional(&mut data),
-                "url" => __map.value(&mut url),
+                "url" => __map.lenient(&mut url),
                 "total_count" => __map.lenient(&mut total_count),
                 "has_more" => __map.lenient(&mut has_more),
                 _ => __map.extra(&mut extra, __key),
@@ -795,9 +795,9 @@ impl crate::runtime::object::Object for ContactCompany {
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "id" => __map.value(&mut id),
+                "id" => __map.lenient(&mut id),
                 "type" => __map.value(&mut r#type),
-                "url" => __map.value(&mut url),
+                "url" => __map.lenient(&mut url),
                 _ => __map.extra(&mut extra, __key),
             }?;
         }
@@ -895,11 +895,11 @@ impl crate::runtime::object::Object for ContactLocation {
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
                 "type" => __map.value(&mut r#type),
-                "country" => __map.maybe(&mut country),
-                "region" => __map.maybe(&mut region),
-                "city" => __map.maybe(&mut city),
-                "country_code" => __map.maybe(&mut country_code),
-                "continent_code" => __map.maybe(&mut continent_code),
+                "country" => __map.maybe_lenient(&mut country),
+                "region" => __map.maybe_lenient(&mut region),
+                "city" => __map.maybe_lenient(&mut city),
+                "country_code" => __map.maybe_lenient(&mut country_code),
+                "continent_code" => __map.maybe_lenient(&mut continent_code),
                 _ => __map.extra(&mut extra, __key),
             }?;
         }
@@ -986,9 +986,9 @@ impl crate::runtime::object::Object for ContactNotes {
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional(&mut r#type),
+                "type" => __map.optional_lenient(&mut r#type),
                 "data" => __map.value(&mut data),
-                "url" => __map.value(&mut url),
+                "url" => __map.lenient(&mut url),
                 "total_count" => __map.lenient(&mut total_count),
                 "has_more" => __map.lenient(&mut has_more),
                 _ => __map.extra(&mut extra, __key),
@@ -1145,7 +1145,7 @@ impl crate::runtime::object::Object for ContactSocialProfiles {
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional(&mut r#type),
+                "type" => __map.optional_lenient(&mut r#type),
                 "data" => __map.value(&mut data),
                 _ => __map.extra(&mut extra, __key),
             }?;
@@ -1215,9 +1215,9 @@ impl crate::runtime::object::Object for ContactSubscriptionTypes {
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional(&mut r#type),
+                "type" => __map.optional_lenient(&mut r#type),
                 "data" => __map.value(&mut data),
-                "url" => __map.value(&mut url),
+                "url" => __map.lenient(&mut url),
                 "total_count" => __map.lenient(&mut total_count),
                 "has_more" => __map.lenient(&mut has_more),
                 _ => __map.extra(&mut extra, __key),
@@ -1320,9 +1320,9 @@ impl crate::runtime::object::Object for ContactTags {
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional(&mut r#type),
+                "type" => __map.optional_lenient(&mut r#type),
                 "data" => __map.value(&mut data),
-                "url" => __map.value(&mut url),
+                "url" => __map.lenient(&mut url),
                 "total_count" => __map.lenient(&mut total_count),
                 "has_more" => __map.lenient(&mut has_more),
                 _ => __map.extra(&mut extra, __key),
@@ -1416,8 +1416,8 @@ impl crate::runtime::object::Object for Error {
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.value(&mut r#type),
-                "request_id" => __map.maybe(&mut request_id),
+                "type" => __map.lenient(&mut r#type),
+                "request_id" => __map.maybe_lenient(&mut request_id),
                 "errors" => __map.value(&mut errors),
                 _ => __map.extra(&mut extra, __key),
             }?;
@@ -1487,9 +1487,9 @@ impl crate::runtime::object::Object for ErrorItem {
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "code" => __map.value(&mut code),
-                "message" => __map.maybe(&mut message),
-                "field" => __map.maybe(&mut field),
+                "code" => __map.lenient(&mut code),
+                "message" => __map.maybe_lenient(&mut message),
+                "field" => __map.maybe_lenient(&mut field),
                 _ => __map.extra(&mut extra, __key),
             }?;
         }
@@ -1686,9 +1686,9 @@ impl crate::runtime::object::Object for SocialProfile {
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.value(&mut r#type),
-                "name" => __map.value(&mut name),
-                "url" => __map.value(&mut url),
+                "type" => __map.lenient(&mut r#type),
+                "name" => __map.lenient(&mut name),
+                "url" => __map.lenient(&mut url),
                 _ => __map.extra(&mut extra, __key),
             }?;
         }
@@ -1803,11 +1803,11 @@ impl crate::runtime::object::Object for UpdateContactRequest {
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
                 "role" => __map.optional(&mut role),
-                "external_id" => __map.optional(&mut external_id),
-                "email" => __map.optional(&mut email),
-                "phone" => __map.maybe(&mut phone),
-                "name" => __map.maybe(&mut name),
-                "avatar" => __map.maybe(&mut avatar),
+                "external_id" => __map.optional_lenient(&mut external_id),
+                "email" => __map.optional_lenient(&mut email),
+                "phone" => __map.maybe_lenient(&mut phone),
+                "name" => __map.maybe_lenient(&mut name),
+                "avatar" => __map.maybe_lenient(&mut avatar),
                 "signed_up_at" => __map.maybe_lenient(&mut signed_up_at),
                 "last_seen_at" => __map.maybe_lenient(&mut last_seen_at),
                 "owner_id" => __map.maybe_lenient(&mut owner_id),

@@ -46,10 +46,10 @@ impl crate::runtime::object::Object for Company {
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional(&mut r#type),
-                "id" => __map.optional(&mut id),
-                "company_id" => __map.optional(&mut company_id),
-                "name" => __map.optional(&mut name),
+                "type" => __map.optional_lenient(&mut r#type),
+                "id" => __map.optional_lenient(&mut id),
+                "company_id" => __map.optional_lenient(&mut company_id),
+                "name" => __map.optional_lenient(&mut name),
                 _ => __map.extra(&mut extra, __key),
             }?;
         }
@@ -98,7 +98,7 @@ impl crate::runtime::object::Object for CompanyList {
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional(&mut r#type),
+                "type" => __map.optional_lenient(&mut r#type),
                 "companies" => __map.optional(&mut companies),
                 _ => __map.extra(&mut extra, __key),
             }?;
@@ -142,7 +142,7 @@ impl crate::runtime::object::Object for Error {
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional(&mut r#type),
+                "type" => __map.optional_lenient(&mut r#type),
                 "errors" => __map.optional(&mut errors),
                 _ => __map.extra(&mut extra, __key),
             }?;
@@ -186,8 +186,8 @@ impl crate::runtime::object::Object for ErrorItem {
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "code" => __map.optional(&mut code),
-                "message" => __map.optional(&mut message),
+                "code" => __map.optional_lenient(&mut code),
+                "message" => __map.optional_lenient(&mut message),
                 _ => __map.extra(&mut extra, __key),
             }?;
         }
@@ -318,20 +318,20 @@ impl crate::runtime::object::Object for Lead {
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional(&mut r#type),
-                "id" => __map.optional(&mut id),
-                "user_id" => __map.optional(&mut user_id),
+                "type" => __map.optional_lenient(&mut r#type),
+                "id" => __map.optional_lenient(&mut id),
+                "user_id" => __map.optional_lenient(&mut user_id),
                 "anonymous" => __map.optional_lenient(&mut anonymous),
-                "email" => __map.maybe(&mut email),
-                "phone" => __map.maybe(&mut phone),
-                "name" => __map.maybe(&mut name),
-                "pseudonym" => __map.optional(&mut pseudonym),
+                "email" => __map.maybe_lenient(&mut email),
+                "phone" => __map.maybe_lenient(&mut phone),
+                "name" => __map.maybe_lenient(&mut name),
+                "pseudonym" => __map.optional_lenient(&mut pseudonym),
                 "avatar" => __map.optional(&mut avatar),
-                "app_id" => __map.optional(&mut app_id),
+                "app_id" => __map.optional_lenient(&mut app_id),
                 "companies" => __map.optional(&mut companies),
                 "location_data" => __map.optional(&mut location_data),
                 "last_request_at" => __map.maybe_lenient(&mut last_request_at),
-                "last_seen_ip" => __map.maybe(&mut last_seen_ip),
+                "last_seen_ip" => __map.maybe_lenient(&mut last_seen_ip),
                 "created_at" => __map.optional_lenient(&mut created_at),
                 "remote_created_at" => __map.maybe_lenient(&mut remote_created_at),
                 "signed_up_at" => __map.maybe_lenient(&mut signed_up_at),
@@ -341,7 +341,7 @@ impl crate::runtime::object::Object for Lead {
                 "unsubscribed_from_emails" => {
                     __map.optional_lenient(&mut unsubscribed_from_emails)
                 }
-                "user_agent_data" => __map.maybe(&mut user_agent_data),
+                "user_agent_data" => __map.maybe_lenient(&mut user_agent_data),
                 "tags" => __map.optional(&mut tags),
                 "segments" => __map.optional(&mut segments),
                 "custom_attributes" => __map.optional(&mut custom_attributes),
@@ -414,8 +414,8 @@ impl crate::runtime::object::Object for LeadAvatar {
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional(&mut r#type),
-                "image_url" => __map.maybe(&mut image_url),
+                "type" => __map.optional_lenient(&mut r#type),
+                "image_url" => __map.maybe_lenient(&mut image_url),
                 _ => __map.extra(&mut extra, __key),
             }?;
         }
@@ -491,16 +491,16 @@ impl crate::runtime::object::Object for LocationData {
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional(&mut r#type),
-                "city_name" => __map.maybe(&mut city_name),
-                "continent_code" => __map.maybe(&mut continent_code),
-                "country_name" => __map.maybe(&mut country_name),
+                "type" => __map.optional_lenient(&mut r#type),
+                "city_name" => __map.maybe_lenient(&mut city_name),
+                "continent_code" => __map.maybe_lenient(&mut continent_code),
+                "country_name" => __map.maybe_lenient(&mut country_name),
                 "latitude" => __map.maybe_lenient(&mut latitude),
                 "longitude" => __map.maybe_lenient(&mut longitude),
-                "postal_code" => __map.maybe(&mut postal_code),
-                "region_name" => __map.maybe(&mut region_name),
-                "timezone" => __map.maybe(&mut timezone),
-                "country_code" => __map.maybe(&mut country_code),
+                "postal_code" => __map.maybe_lenient(&mut postal_code),
+                "region_name" => __map.maybe_lenient(&mut region_name),
+                "timezone" => __map.maybe_lenient(&mut timezone),
+                "country_code" => __map.maybe_lenient(&mut country_code),
                 _ => __map.extra(&mut extra, __key),
             }?;
         }
@@ -559,9 +559,9 @@ impl crate::runtime::object::Object for Segment {
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional(&mut r#type),
-                "id" => __map.optional(&mut id),
-                "name" => __map.optional(&mut name),
+                "type" => __map.optional_lenient(&mut r#type),
+                "id" => __map.optional_lenient(&mut id),
+                "name" => __map.optional_lenient(&mut name),
                 _ => __map.extra(&mut extra, __key),
             }?;
         }
@@ -604,7 +604,7 @@ impl crate::runtime::object::Object for SegmentList {
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional(&mut r#type),
+                "type" => __map.optional_lenient(&mut r#type),
                 "segments" => __map.optional(&mut segments),
                 _ => __map.extra(&mut extra, __key),
             }?;
@@ -660,11 +660,11 @@ impl crate::runtime::object::Object for SocialProfile {
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional(&mut r#type),
-                "name" => __map.optional(&mut name),
-                "id" => __map.maybe(&mut id),
-                "username" => __map.maybe(&mut username),
-                "url" => __map.maybe(&mut url),
+                "type" => __map.optional_lenient(&mut r#type),
+                "name" => __map.optional_lenient(&mut name),
+                "id" => __map.maybe_lenient(&mut id),
+                "username" => __map.maybe_lenient(&mut username),
+                "url" => __map.maybe_lenient(&mut url),
                 _ => __map.extra(&mut extra, __key),
             }?;
         }
@@ -714,7 +714,7 @@ impl crate::runtime::object::Object for SocialProfileList {
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional(&mut r#type),
+                "type" => __map.optional_lenient(&mut r#type),
                 "social_profiles" => __map.optional(&mut social_profiles),
                 _ => __map.extra(&mut extra, __key),
             }?;
@@ -766,9 +766,9 @@ impl crate::runtime::object::Object for Tag {
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional(&mut r#type),
-                "id" => __map.optional(&mut id),
-                "name" => __map.optional(&mut name),
+                "type" => __map.optional_lenient(&mut r#type),
+                "id" => __map.optional_lenient(&mut id),
+                "name" => __map.optional_lenient(&mut name),
                 _ => __map.extra(&mut extra, __key),
             }?;
         }
@@ -811,7 +811,7 @@ impl crate::runtime::object::Object for TagList {
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional(&mut r#type),
+                "type" => __map.optional_lenient(&mut r#type),
                 "tags" => __map.optional(&mut tags),
                 _ => __map.extra(&mut extra, __key),
             }?;
@@ -879,12 +879,14 @@ impl crate::runtime::object::Object for UpdateLeadRequest {
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "id" => __map.optional(&mut id),
-                "user_id" => __map.optional(&mut user_id),
-                "phone" => __map.optional(&mut phone),
-                "email" => __map.optional(&mut email),
-                "name" => __map.optional(&mut name),
-                "last_seen_user_agent" => __map.optional(&mut last_seen_user_agent),
+                "id" => __map.optional_lenient(&mut id),
+                "user_id" => __map.optional_lenient(&mut user_id),
+                "phone" => __map.optional_lenient(&mut phone),
+                "email" => __map.optional_lenient(&mut email),
+                "name" => __map.optional_lenient(&mut name),
+                "last_seen_user_agent" => {
+                    __map.optional_lenient(&mut last_seen_user_agent)
+                }
                 "custom_attributes" => __map.optional(&mut custom_attributes),
                 _ => __map.extra(&mut extra, __key),
             }?;

@@ -35,7 +35,7 @@ impl crate::runtime::object::Object for IntercomUpdateContactRequest {
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "tool" => __map.value(&mut tool),
+                "tool" => __map.lenient(&mut tool),
                 "parameters" => __map.value(&mut parameters),
                 _ => __map.extra(&mut extra, __key),
             }?;
@@ -137,16 +137,16 @@ impl crate::runtime::object::Object for IntercomUpdateContactRequestParameters {
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "contactId" => __map.value(&mut contact_id),
+                "contactId" => __map.lenient(&mut contact_id),
                 "role" => __map.optional(&mut role),
-                "email" => __map.optional(&mut email),
-                "name" => __map.optional(&mut name),
-                "externalId" => __map.optional(&mut external_id),
-                "phone" => __map.optional(&mut phone),
-                "avatar" => __map.optional(&mut avatar),
-                "signedUpDate" => __map.optional(&mut signed_up_date),
-                "lastSeenDate" => __map.optional(&mut last_seen_date),
-                "ownerId" => __map.optional(&mut owner_id),
+                "email" => __map.optional_lenient(&mut email),
+                "name" => __map.optional_lenient(&mut name),
+                "externalId" => __map.optional_lenient(&mut external_id),
+                "phone" => __map.optional_lenient(&mut phone),
+                "avatar" => __map.optional_lenient(&mut avatar),
+                "signedUpDate" => __map.optional_lenient(&mut signed_up_date),
+                "lastSeenDate" => __map.optional_lenient(&mut last_seen_date),
+                "ownerId" => __map.optional_lenient(&mut owner_id),
                 "unsubscribeFromEmail" => {
                     __map.optional_lenient(&mut unsubscribe_from_email)
                 }

@@ -466,7 +466,8 @@ pub(super) fn is_lenient(types: &Types<'_>, t: &TypeRef) -> bool {
             TypeRef::Primitive(p) => {
                 return matches!(
                     p,
-                    Primitive::Bool
+                    Primitive::String
+                        | Primitive::Bool
                         | Primitive::I32
                         | Primitive::I64
                         | Primitive::U64

@@ -184,7 +184,7 @@ fn exchange(item: &Value, origin: String) -> Option<Exchange> {
         Value::Null => Body::Empty,
         Value::String(s) if s.is_empty() => Body::Empty,
         Value::String(s) => match serde_json::from_str(s) {
-            Ok(v) if content_type.contains("json") => Body::Json(v),
+            Ok(v) if is_json(&content_type) => Body::Json(v),
             _ => Body::Other(content_type),
         },
         v => Body::Json(v.clone()),
@@ -236,7 +236,7 @@ fn replay_exchanges(text: &str, rel: &str) -> Vec<Exchange> {
             Body::Empty
         } else {
             match serde_json::from_str(body) {
-                Ok(v) if content_type.contains("json") => Body::Json(v),
+                Ok(v) if is_json(&content_type) => Body::Json(v),
                 _ => Body::Other(content_type),
             }
         };
@@ -305,6 +305,13 @@ fn url_path(url: &str) -> String {
         None => url,
     };
     rest.split(['?', '#']).next().unwrap_or(rest).to_string()
+}
+
+/// Whether a body of this (lower-cased) content type is decoded as JSON by
+/// the client, which reads any body it expects JSON in as JSON, also one
+/// sent without a content type.
+fn is_json(content_type: &str) -> bool {
+    content_type.is_empty() || content_type.contains("json")
 }
 
 /// A response header of a recording (`rawHeaders`, a flat name/value list,

@@ -250,7 +250,7 @@ pub(super) fn examples_report(rows: &[Row]) -> String {
         }
     }
     if !normalised.is_empty() {
-        s.push_str("\n## Normalised on re-encoding\n\nThese examples decode (lenient decoding, see the README) and re-encode in the schema's form: `date-time` is RFC 3339 form (`Z`, no trailing zeros), `lenient date-time` a loosely written one (`+0000`, space separator), `lenient number` a number or boolean sent inside a string, `null optional` a `null` for an optional, non-nullable property (re-encoded as absent), `absent nullable` a required, nullable property the object does not have (re-encoded as `null`).\n\n| spec | example | at | normalisation |\n|---|---|---|---|\n");
+        s.push_str("\n## Normalised on re-encoding\n\nThese examples decode (lenient decoding, see the README) and re-encode in the schema's form: `date-time` is RFC 3339 form (`Z`, no trailing zeros), `lenient date-time` a loosely written one (`+0000`, space separator), `lenient number` a number or boolean sent inside a string, `lenient string` a number sent for a string, `null optional` a `null` for an optional, non-nullable property (re-encoded as absent), `absent nullable` a required, nullable property the object does not have (re-encoded as `null`).\n\n| spec | example | at | normalisation |\n|---|---|---|---|\n");
         s.push_str(&normalised);
     }
     let unwrapped: usize = rows

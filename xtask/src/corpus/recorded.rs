@@ -21,6 +21,7 @@ use serde_json::Value;
 
 use super::cases::{rust_type, type_names, Case};
 use super::directory::entries;
+use super::roundtrip::PATH_CHECK;
 use super::row::Row;
 use crate::repo_root;
 
@@ -74,6 +75,10 @@ pub(super) struct Recorded {
     /// Per exchange, the operation it matched (`METHOD /template`).
     pub(super) operations: Vec<Option<String>>,
     pub(super) dispositions: Vec<Disposition>,
+    /// Per exchange, the case that builds its request path as the client
+    /// would (index into the row's cases), when the client built it (not a
+    /// redirect or next-page link the server gave).
+    pub(super) path_cases: Vec<Option<usize>>,
 }
 
 /// The rows of `sources.tsv` (or of the file given), with their recordings
@@ -343,30 +348,41 @@ pub(super) fn find_operation<'a>(
     method: &str,
     path: &str,
 ) -> Option<&'a Operation> {
-    let mut candidates = vec![path.to_string()];
-    for s in &api.servers {
-        let prefix = server_path(&s.url);
-        if let Some(rest) = path
-            .strip_prefix(prefix.as_str())
-            .filter(|_| !prefix.is_empty())
-        {
-            if rest.starts_with('/') {
-                candidates.push(rest.to_string());
-            }
-        }
-    }
+    let candidates = unprefixed(api, path);
     api.operations
         .iter()
         .filter(|op| op.method.as_str() == method)
         .filter(|op| {
-            let multi = |name: &str| {
-                op.params
-                    .iter()
-                    .any(|p| p.name == name && p.location == ParamLocation::Path && p.multi_segment)
-            };
+            let multi = spans(op);
             candidates.iter().any(|p| path_matches(&op.path, p, &multi))
         })
         .max_by_key(|op| literal_len(&op.path))
+}
+
+/// The path, and the path without each server's path prefix (`/v1`).
+fn unprefixed<'p>(api: &ir::Api, path: &'p str) -> Vec<&'p str> {
+    let mut candidates = vec![path];
+    for s in &api.servers {
+        let prefix = server_path(&s.url);
+        if let Some(rest) = path
+            .strip_prefix(prefix.as_str())
+            .filter(|r| !prefix.is_empty() && r.starts_with('/'))
+        {
+            candidates.push(rest);
+        }
+    }
+    candidates
+}
+
+/// Which of the operation's path parameters may span segments: those the
+/// spec marks (a looser rule, such as "the last one", also matches
+/// `GET /repos/o/r/git/refs/` to `GET /repos/{owner}/{repo}`).
+fn spans(op: &Operation) -> impl Fn(&str) -> bool + '_ {
+    move |name: &str| {
+        op.params
+            .iter()
+            .any(|p| p.name == name && p.location == ParamLocation::Path && p.multi_segment)
+    }
 }
 
 /// The path of a server URL (`https://x.com/v1/` → `/v1`).
@@ -386,15 +402,23 @@ fn literal_len(parts: &[PathPart]) -> usize {
         .sum()
 }
 
-/// Whether `path` is an instance of the template. Literals match exactly;
-/// a parameter takes a non-empty run without `/`, a multi-segment one any
-/// run. Templates have a handful of parts, so the backtracking is short.
+/// Whether `path` is an instance of the template (see [`captures`]).
 fn path_matches(parts: &[PathPart], path: &str, multi: &dyn Fn(&str) -> bool) -> bool {
+    captures(parts, path, multi).is_some()
+}
+
+/// The parameters' values (as written in the path) when `path` is an
+/// instance of the template. Literals match exactly; a parameter takes a
+/// non-empty run without `/`, a multi-segment one any run. Templates have
+/// a handful of parts, so the backtracking is short.
+fn captures<'p>(
+    parts: &[PathPart],
+    path: &'p str,
+    multi: &dyn Fn(&str) -> bool,
+) -> Option<Vec<&'p str>> {
     match parts.split_first() {
-        None => path.is_empty(),
-        Some((PathPart::Literal(l), rest)) => path
-            .strip_prefix(l.as_str())
-            .is_some_and(|p| path_matches(rest, p, multi)),
+        None => path.is_empty().then(Vec::new),
+        Some((PathPart::Literal(l), rest)) => captures(rest, path.strip_prefix(l.as_str())?, multi),
         Some((PathPart::Param(name), rest)) => {
             let (first, end) = if multi(name) {
                 (0, path.len())
@@ -403,9 +427,80 @@ fn path_matches(parts: &[PathPart], path: &str, multi: &dyn Fn(&str) -> bool) ->
             };
             (first..=end)
                 .filter(|&n| path.is_char_boundary(n))
-                .any(|n| path_matches(rest, &path[n..], multi))
+                .find_map(|n| {
+                    let mut found = captures(rest, &path[n..], multi)?;
+                    found.insert(0, &path[..n]);
+                    Some(found)
+                })
         }
     }
+}
+
+/// The case building an exchange's request path the client's way: the
+/// template's literals and each parameter's recorded value (percent-
+/// decoded), encoded by the runtime; `None` for a parameter style other than
+/// `simple`, which the recordings' clients do not use.
+fn path_case(api: &ir::Api, op: &Operation, x: &Exchange) -> Option<Case> {
+    let param = |name: &str| {
+        op.params
+            .iter()
+            .find(|p| p.name == name && p.location == ParamLocation::Path)
+    };
+    let candidates = unprefixed(api, &x.path);
+    let multi = spans(op);
+    let (path, values) = candidates
+        .iter()
+        .find_map(|p| Some((*p, captures(&op.path, p, &multi)?)))?;
+    let mut values = values.into_iter();
+    let mut parts = Vec::new();
+    for part in &op.path {
+        match part {
+            PathPart::Literal(l) => parts.push(serde_json::json!([l])),
+            PathPart::Param(name) => {
+                let p = param(name)?;
+                if p.style != ir::ParamStyle::Simple || p.explode || p.json_text {
+                    return None;
+                }
+                let value = percent_decode(values.next()?)?;
+                parts.push(serde_json::json!([name, value, p.multi_segment]));
+            }
+        }
+    }
+    Some(Case {
+        origin: format!(
+            "{} (request path of {} {})",
+            x.origin,
+            op.method.as_str(),
+            op.path_template
+        ),
+        rust_type: Ok(PATH_CHECK.to_string()),
+        value: serde_json::json!({"parts": parts, "path": path}),
+    })
+}
+
+/// `%XX` escapes decoded; `None` when the result is not UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| char::from(c).to_digit(16);
+        match (
+            b[i],
+            b.get(i + 1).copied().and_then(hex),
+            b.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push(u8::try_from(h * 16 + l).ok()?);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// The declared response for a status: the code, else its range, else
@@ -466,6 +561,7 @@ pub(super) fn cases(api: &ir::Api, krate: &str, rec: &mut Recorded) -> Vec<Case>
     let mut cases = Vec::new();
     rec.operations.clear();
     rec.dispositions.clear();
+    rec.path_cases.clear();
     // The operation whose client follows a redirect or a next-page link to
     // `path` in the same recording: the response there is decoded as its.
     let mut following: Option<(&str, &str, &Operation)> = None;
@@ -474,7 +570,17 @@ pub(super) fn cases(api: &ir::Api, krate: &str, rec: &mut Recorded) -> Vec<Case>
         let followed = following
             .filter(|(f, path, _)| *f == file && *path == x.path)
             .map(|(_, _, op)| op);
-        let op = followed.or_else(|| find_operation(api, &x.method, &x.path));
+        let found = find_operation(api, &x.method, &x.path);
+        let op = followed.or(found);
+        // The client built this path (it did not follow the server to it).
+        let built = match (followed, found) {
+            (None, Some(op)) => path_case(api, op, x),
+            _ => None,
+        };
+        rec.path_cases.push(built.map(|c| {
+            cases.push(c);
+            cases.len() - 1
+        }));
         following = match (op, &x.follow) {
             (Some(op), Some(next)) => Some((file, next.as_str(), op)),
             _ => None,
@@ -597,8 +703,21 @@ fn parse_exceptions(text: &str) -> Result<BTreeMap<(String, String), Exception>,
 
 /// One exchange's outcome for the report and the verdict: `Ok(note)` or
 /// `Err(what failed)`; `None` when it was not checked.
-fn outcome(row: &Row, d: &Disposition) -> Option<Result<String, String>> {
-    match d {
+fn outcome(row: &Row, rec: &Recorded, k: usize) -> Option<Result<String, String>> {
+    // A request path the client would build differently fails the exchange.
+    if let Some(Some(i)) = rec.path_cases.get(k) {
+        match row.results.get(i) {
+            Some(r) if r["result"] == "ok" => {}
+            Some(r) => {
+                return Some(Err(format!(
+                    "request path: {}",
+                    super::report::case_failure(r)
+                )))
+            }
+            None => return Some(Err("request path: not run".into())),
+        }
+    }
+    match rec.dispositions.get(k)? {
         Disposition::NoBody => Some(Ok("no body, as declared".into())),
         Disposition::Plain(what) => Some(Ok((*what).into())),
         Disposition::Skipped(_) => None,
@@ -637,13 +756,20 @@ pub(super) fn judge(
             failures.push(format!("recorded: {}: {}", rec.name, row.check_cell()));
         }
         let (mut ok, mut failed, mut expected, mut skipped) = (0, 0, 0, 0);
-        for (x, d) in rec.exchanges.iter().zip(&rec.dispositions) {
+        let paths = rec.path_cases.iter().flatten().count();
+        let paths_ok = rec
+            .path_cases
+            .iter()
+            .flatten()
+            .filter(|i| row.results.get(*i).is_some_and(|r| r["result"] == "ok"))
+            .count();
+        for (k, x) in rec.exchanges.iter().enumerate() {
             let key = (rec.name.clone(), x.origin.clone());
             let listed = exceptions.get(&key);
             if listed.is_some() {
                 listed_seen.insert(key);
             }
-            match (outcome(row, d), listed) {
+            match (outcome(row, rec, k), listed) {
                 (None, _) => skipped += 1,
                 (Some(Ok(_)), None) => ok += 1,
                 (Some(Ok(_)), Some(_)) => {
@@ -667,7 +793,7 @@ pub(super) fn judge(
             }
         }
         summary.push(format!(
-            "recorded exchanges ({}): {} of {} checked pass, {failed} fail, {expected} fail as listed in exceptions.tsv; {skipped} not checked (see recorded.md)",
+            "recorded exchanges ({}): {} of {} checked pass, {failed} fail, {expected} fail as listed in exceptions.tsv; {skipped} not checked (see recorded.md); {paths_ok} of {paths} request paths built as recorded",
             rec.name,
             ok,
             ok + failed + expected,
@@ -700,7 +826,7 @@ pub(super) fn report(rows: &[Row]) -> String {
             let op = rec.operations.get(k).cloned().flatten().unwrap_or_default();
             let cell = match rec.dispositions.get(k) {
                 None => "not generated".to_string(),
-                Some(d) => match (outcome(row, d), d) {
+                Some(d) => match (outcome(row, rec, k), d) {
                     (Some(Ok(note)), _) => format!("ok: {note}"),
                     (Some(Err(e)), _) => {
                         match exceptions.get(&(rec.name.clone(), x.origin.clone())) {
@@ -821,6 +947,26 @@ mod tests {
             vec![("a".into(), "b".into()), ("c".into(), "it's".into())]
         );
         assert!(replay_exchanges("just some text\n", "t.txt").is_empty());
+    }
+
+    #[test]
+    fn parameters_are_captured_as_written() {
+        let c = parts("/repos/{owner}/{repo}/contents/{path}");
+        let multi = |name: &str| name == "path";
+        assert_eq!(
+            captures(&c, "/repos/o/r%20x/contents/docs/a%20b.md", &multi),
+            Some(vec!["o", "r%20x", "docs/a%20b.md"])
+        );
+        assert_eq!(
+            captures(&c, "/repos/o/r/contents/", &multi),
+            Some(vec!["o", "r", ""])
+        );
+        assert_eq!(
+            captures(&c, "/repos/o/r/contents/a", &|_: &str| false),
+            Some(vec!["o", "r", "a"])
+        );
+        assert_eq!(percent_decode("a%2Fb%zz%C3%A9").as_deref(), Some("a/b%zzé"));
+        assert_eq!(percent_decode("%FF"), None);
     }
 
     #[test]

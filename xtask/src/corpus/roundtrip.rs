@@ -43,7 +43,11 @@ pub(super) fn roundtrip_program(row: &Row) -> String {
     s.push_str(&format!("\nmod compare {{\n{COMPARE}}}\n"));
     s.push_str("\nconst CHECKS: &[fn(&Value) -> Value] = &[\n");
     for t in &types {
-        let _ = writeln!(s, "    round_trip::<{t}>,");
+        if *t == PATH_CHECK {
+            s.push_str("    check_path,\n");
+        } else {
+            let _ = writeln!(s, "    round_trip::<{t}>,");
+        }
     }
     s.push_str("];\n\nconst CASE_CHECK: &[usize] = &[");
     s.push_str(
@@ -56,6 +60,11 @@ pub(super) fn roundtrip_program(row: &Row) -> String {
     s.push_str("];\n");
     s
 }
+
+/// The `rust_type` of a case that is a request path to build, not a value
+/// to decode (`recorded.rs`): `{"parts": [[literal] or [name, value,
+/// multi-segment]], "path": recorded}`.
+pub(super) const PATH_CHECK: &str = "<request path>";
 
 /// The comparison shared with the fuzzer and the fuzz test.
 pub(super) const COMPARE: &str = include_str!("../../../tests/fuzz/compare.rs");
@@ -82,6 +91,68 @@ fn main() {
         line["case"] = json!(i);
         writeln!(out, "{line}").expect("stdout");
     }
+}
+
+/// Builds a request path as the client does (each parameter through the
+/// runtime's encoder) and compares it with the recorded one segment by
+/// segment, each segment percent-decoded: where the `/`s are is what a
+/// server routes by, and escaping a character or not is the same path.
+fn check_path(v: &Value) -> Value {
+    let mut built = String::new();
+    for part in v["parts"].as_array().into_iter().flatten() {
+        match (part[0].as_str(), part[1].as_str(), part[2].as_bool()) {
+            (Some(lit), None, _) => built.push_str(lit),
+            (Some(name), Some(value), Some(multi)) => {
+                let encoded = if multi {
+                    KRATE::runtime::path_segments(name, value)
+                } else {
+                    KRATE::runtime::path_param(name, value, KRATE::runtime::Style::Simple, false)
+                };
+                match encoded {
+                    Ok(e) => built.push_str(&e),
+                    Err(e) => return json!({"result": "encode", "error": e.to_string()}),
+                }
+            }
+            _ => return json!({"result": "encode", "error": "bad path case"}),
+        }
+    }
+    let recorded = v["path"].as_str().unwrap_or("");
+    let segments = |p: &str| -> Vec<String> {
+        p.split('/').map(|s| percent_decode(s)).collect()
+    };
+    let (want, got) = (segments(recorded), segments(&built));
+    if want == got {
+        return json!({"result": "ok"});
+    }
+    // The first segment that differs (its raw text on both sides).
+    let (raw_want, raw_got): (Vec<&str>, Vec<&str>) = (recorded.split('/').collect(), built.split('/').collect());
+    let i = want.iter().zip(&got).take_while(|(a, b)| a == b).count();
+    json!({
+        "result": "mismatch",
+        "pointer": format!("request path segment {i}"),
+        "expected": raw_want.get(i..).map(|s| s.join("/")),
+        "actual": raw_got.get(i..).map(|s| s.join("/")),
+    })
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match (b[i], b.get(i + 1).copied().and_then(hex), b.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Decodes `v` the way a response body is decoded (exact error paths),

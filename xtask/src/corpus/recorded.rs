@@ -42,6 +42,8 @@ pub(super) struct Exchange {
     /// The path a client goes to next on its own: a redirect's `Location`,
     /// or the `Link` header's `rel="next"` page.
     pub(super) follow: Option<String>,
+    /// The request's body, when it is JSON.
+    pub(super) request: Option<Value>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -79,6 +81,10 @@ pub(super) struct Recorded {
     /// would (index into the row's cases), when the client built it (not a
     /// redirect or next-page link the server gave).
     pub(super) path_cases: Vec<Option<usize>>,
+    /// Per exchange, the case decoding the body the recording's client sent
+    /// into the operation's request body type: whether a user of the
+    /// generated client can send what that client sent.
+    pub(super) request_cases: Vec<Option<usize>>,
 }
 
 /// The rows of `sources.tsv` (or of the file given), with their recordings
@@ -199,6 +205,11 @@ fn exchange(item: &Value, origin: String) -> Option<Exchange> {
     } else {
         header(item, "link").and_then(|l| next_link(&l))
     };
+    let request = match &item["body"] {
+        Value::String(s) => serde_json::from_str(s).ok(),
+        v @ (Value::Object(_) | Value::Array(_)) => Some(v.clone()),
+        _ => None,
+    };
     Some(Exchange {
         origin,
         method,
@@ -206,6 +217,7 @@ fn exchange(item: &Value, origin: String) -> Option<Exchange> {
         status,
         body,
         follow: follow.map(|url| url_path(&url)),
+        request,
     })
 }
 
@@ -218,7 +230,7 @@ fn replay_exchanges(text: &str, rel: &str) -> Vec<Exchange> {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
     for (i, x) in lines.chunks(11).enumerate() {
-        let [protocol, method, _host, _port, full, _, _, status, headers, body, ..] = x else {
+        let [protocol, method, _host, _port, full, _, input, status, headers, body, ..] = x else {
             break;
         };
         let Ok(status) = status.trim().parse::<u16>() else {
@@ -258,6 +270,7 @@ fn replay_exchanges(text: &str, rel: &str) -> Vec<Exchange> {
             status,
             body,
             follow: follow.map(|url| url_path(&url)),
+            request: serde_json::from_str(input).ok(),
         });
     }
     out
@@ -478,6 +491,32 @@ fn path_case(api: &ir::Api, op: &Operation, x: &Exchange) -> Option<Case> {
     })
 }
 
+/// The case decoding a recorded JSON request body into the operation's
+/// body type (a JSON body with a type only).
+fn request_case(
+    op: &Operation,
+    x: &Exchange,
+    v: &Value,
+    names: &BTreeMap<&str, &str>,
+    krate: &str,
+) -> Option<Case> {
+    let body = op
+        .body
+        .as_ref()
+        .filter(|b| b.media == ir::MediaKind::Json)?;
+    let ty = rust_type(body.ty.as_ref()?, names, krate).ok()?;
+    Some(Case {
+        origin: format!(
+            "{} (request body of {} {})",
+            x.origin,
+            op.method.as_str(),
+            op.path_template
+        ),
+        rust_type: Ok(ty),
+        value: v.clone(),
+    })
+}
+
 /// `%XX` escapes decoded; `None` when the result is not UTF-8.
 fn percent_decode(s: &str) -> Option<String> {
     let b = s.as_bytes();
@@ -562,6 +601,7 @@ pub(super) fn cases(api: &ir::Api, krate: &str, rec: &mut Recorded) -> Vec<Case>
     rec.operations.clear();
     rec.dispositions.clear();
     rec.path_cases.clear();
+    rec.request_cases.clear();
     // The operation whose client follows a redirect or a next-page link to
     // `path` in the same recording: the response there is decoded as its.
     let mut following: Option<(&str, &str, &Operation)> = None;
@@ -578,6 +618,14 @@ pub(super) fn cases(api: &ir::Api, krate: &str, rec: &mut Recorded) -> Vec<Case>
             _ => None,
         };
         rec.path_cases.push(built.map(|c| {
+            cases.push(c);
+            cases.len() - 1
+        }));
+        let sent = match (followed, found, &x.request) {
+            (None, Some(op), Some(v)) => request_case(op, x, v, &names, &krate),
+            _ => None,
+        };
+        rec.request_cases.push(sent.map(|c| {
             cases.push(c);
             cases.len() - 1
         }));
@@ -704,17 +752,18 @@ fn parse_exceptions(text: &str) -> Result<BTreeMap<(String, String), Exception>,
 /// One exchange's outcome for the report and the verdict: `Ok(note)` or
 /// `Err(what failed)`; `None` when it was not checked.
 fn outcome(row: &Row, rec: &Recorded, k: usize) -> Option<Result<String, String>> {
-    // A request path the client would build differently fails the exchange.
-    if let Some(Some(i)) = rec.path_cases.get(k) {
-        match row.results.get(i) {
-            Some(r) if r["result"] == "ok" => {}
-            Some(r) => {
-                return Some(Err(format!(
-                    "request path: {}",
-                    super::report::case_failure(r)
-                )))
+    // A request path the client would build differently, or a request body
+    // its types cannot express, fails the exchange.
+    for (what, cases) in [
+        ("request path", &rec.path_cases),
+        ("request body", &rec.request_cases),
+    ] {
+        if let Some(Some(i)) = cases.get(k) {
+            match row.results.get(i) {
+                Some(r) if r["result"] == "ok" => {}
+                Some(r) => return Some(Err(format!("{what}: {}", super::report::case_failure(r)))),
+                None => return Some(Err(format!("{what}: not run"))),
             }
-            None => return Some(Err("request path: not run".into())),
         }
     }
     match rec.dispositions.get(k)? {
@@ -756,6 +805,13 @@ pub(super) fn judge(
             failures.push(format!("recorded: {}: {}", rec.name, row.check_cell()));
         }
         let (mut ok, mut failed, mut expected, mut skipped) = (0, 0, 0, 0);
+        let sent = rec.request_cases.iter().flatten().count();
+        let sent_ok = rec
+            .request_cases
+            .iter()
+            .flatten()
+            .filter(|i| row.results.get(*i).is_some_and(|r| r["result"] == "ok"))
+            .count();
         let paths = rec.path_cases.iter().flatten().count();
         let paths_ok = rec
             .path_cases
@@ -793,7 +849,7 @@ pub(super) fn judge(
             }
         }
         summary.push(format!(
-            "recorded exchanges ({}): {} of {} checked pass, {failed} fail, {expected} fail as listed in exceptions.tsv; {skipped} not checked (see recorded.md); {paths_ok} of {paths} request paths built as recorded",
+            "recorded exchanges ({}): {} of {} checked pass, {failed} fail, {expected} fail as listed in exceptions.tsv; {skipped} not checked (see recorded.md); {paths_ok} of {paths} request paths built as recorded; {sent_ok} of {sent} request bodies decode into the operation's body type",
             rec.name,
             ok,
             ok + failed + expected,

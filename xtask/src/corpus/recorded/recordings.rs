@@ -1,0 +1,303 @@
+//! Reading recordings: nock's JSON (Octokit's fixtures) and PyGithub's
+//! replay files, as [`Exchange`]s.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::{Body, Exchange};
+
+/// Every exchange of the recordings under `dir`, in path order: nock
+/// recordings (`*.json`; a directory holding `raw-fixture.json`, what the
+/// server sent, has its `normalized-fixture.json`, the same with ids and
+/// dates replaced, skipped) and PyGithub's replay files (`*.txt`).
+pub(super) fn read_recordings(dir: &Path) -> Result<Vec<Exchange>, String> {
+    let mut files = Vec::new();
+    walk(dir, &mut files);
+    files.sort();
+    let mut out = Vec::new();
+    for f in &files {
+        let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name == "normalized-fixture.json" && f.with_file_name("raw-fixture.json").exists() {
+            continue;
+        }
+        // Not UTF-8: not a recording.
+        let Ok(text) = fs::read_to_string(f) else {
+            continue;
+        };
+        let rel = f
+            .strip_prefix(dir)
+            .unwrap_or(f)
+            .to_string_lossy()
+            .replace('\\', "/");
+        if name.ends_with(".txt") {
+            out.extend(replay_exchanges(&text, &rel));
+            continue;
+        }
+        let Ok(Value::Array(items)) = serde_json::from_str::<Value>(&text) else {
+            continue;
+        };
+        for (i, item) in items.iter().enumerate() {
+            if let Some(x) = exchange(item, format!("{rel}#{i}")) {
+                out.push(x);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            walk(&p, out);
+        } else if matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "txt")) {
+            out.push(p);
+        }
+    }
+}
+
+/// One nock recording entry; `None` when it is not one.
+fn exchange(item: &Value, origin: String) -> Option<Exchange> {
+    let method = item["method"].as_str()?.to_ascii_uppercase();
+    let full = item["path"].as_str()?;
+    let status = u16::try_from(item["status"].as_u64()?).ok()?;
+    let path = full.split(['?', '#']).next().unwrap_or(full).to_string();
+    let content_type = header(item, "content-type")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let body = match &item["response"] {
+        _ if item["responseIsBinary"] == true => Body::Other("binary".into()),
+        Value::Null => Body::Empty,
+        Value::String(s) if s.is_empty() => Body::Empty,
+        Value::String(s) => match serde_json::from_str(s) {
+            Ok(v) if is_json(&content_type) => Body::Json(v),
+            _ => Body::Other(content_type),
+        },
+        v => Body::Json(v.clone()),
+    };
+    let follow = if (300..400).contains(&status) {
+        header(item, "location")
+    } else {
+        header(item, "link").and_then(|l| next_link(&l))
+    };
+    let request = match &item["body"] {
+        Value::String(s) => serde_json::from_str(s).ok(),
+        v @ (Value::Object(_) | Value::Array(_)) => Some(v.clone()),
+        _ => None,
+    };
+    Some(Exchange {
+        origin,
+        method,
+        path,
+        status,
+        body,
+        follow: follow.map(|url| url_path(&url)),
+        request,
+    })
+}
+
+/// The exchanges of one PyGithub replay file: per exchange eleven lines
+/// (protocol, method, host, port, path and query, request headers, request
+/// body, status, response headers as a Python list of pairs, response body,
+/// a blank line). A file that stops fitting the form ends there (a
+/// streamed body, or not a replay file at all).
+fn replay_exchanges(text: &str, rel: &str) -> Vec<Exchange> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, x) in lines.chunks(11).enumerate() {
+        let [protocol, method, _host, _port, full, _, input, status, headers, body, ..] = x else {
+            break;
+        };
+        let Ok(status) = status.trim().parse::<u16>() else {
+            break;
+        };
+        if !matches!(*protocol, "http" | "https") {
+            break;
+        }
+        let pairs = python_pairs(headers);
+        let header = |name: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.clone())
+        };
+        let content_type = header("content-type")
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let body = if body.is_empty() {
+            Body::Empty
+        } else {
+            match serde_json::from_str(body) {
+                Ok(v) if is_json(&content_type) => Body::Json(v),
+                _ => Body::Other(content_type),
+            }
+        };
+        let follow = if (300..400).contains(&status) {
+            header("location")
+        } else {
+            header("link").and_then(|l| next_link(&l))
+        };
+        let path = full.split(['?', '#']).next().unwrap_or(full).to_string();
+        out.push(Exchange {
+            origin: format!("{rel}#{i}"),
+            method: method.to_ascii_uppercase(),
+            path,
+            status,
+            body,
+            follow: follow.map(|url| url_path(&url)),
+            request: serde_json::from_str(input).ok(),
+        });
+    }
+    out
+}
+
+/// The `('name', 'value')` pairs of a Python list's `repr`, quotes either
+/// way and backslash escapes read; anything else is skipped.
+fn python_pairs(text: &str) -> Vec<(String, String)> {
+    let mut strings = Vec::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\'' && c != '"' {
+            continue;
+        }
+        let mut s = String::new();
+        while let Some(d) = chars.next() {
+            match d {
+                '\\' => s.extend(chars.next()),
+                d if d == c => break,
+                d => s.push(d),
+            }
+        }
+        strings.push(s);
+    }
+    strings
+        .chunks(2)
+        .filter_map(|kv| match kv {
+            [k, v] => Some((k.clone(), v.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The `rel="next"` target of a `Link` header.
+fn next_link(link: &str) -> Option<String> {
+    link.split(',').find_map(|part| {
+        let (target, params) = part.split_once(';')?;
+        let is_next = params
+            .split(';')
+            .any(|p| p.trim().replace(' ', "") == "rel=\"next\"");
+        let url = target.trim().strip_prefix('<')?.strip_suffix('>')?;
+        is_next.then(|| url.to_string())
+    })
+}
+
+/// The path of a URL or of an absolute path, without the query.
+fn url_path(url: &str) -> String {
+    let rest = match url.split_once("://") {
+        Some((_, r)) => r.find('/').map_or("/", |i| &r[i..]),
+        None => url,
+    };
+    rest.split(['?', '#']).next().unwrap_or(rest).to_string()
+}
+
+/// Whether a body of this (lower-cased) content type is decoded as JSON by
+/// the client, which reads any body it expects JSON in as JSON, also one
+/// sent without a content type.
+fn is_json(content_type: &str) -> bool {
+    content_type.is_empty() || content_type.contains("json")
+}
+
+/// A response header of a recording (`rawHeaders`, a flat name/value list,
+/// or `headers`, an object).
+fn header(item: &Value, name: &str) -> Option<String> {
+    if let Some(raw) = item["rawHeaders"].as_array() {
+        let found = raw
+            .chunks(2)
+            .find(|kv| kv[0].as_str().is_some_and(|k| k.eq_ignore_ascii_case(name)));
+        if let Some(v) = found.and_then(|kv| kv.get(1)).and_then(Value::as_str) {
+            return Some(v.to_string());
+        }
+    }
+    let headers = item["headers"].as_object()?;
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .and_then(|(_, v)| v.as_str())
+        .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replay_files_become_exchanges() {
+        let text = concat!(
+            "https\nGET\napi.github.com\nNone\n/repos/a/b/issues?page=1\n{'Authorization': 'x'}\nNone\n200\n",
+            "[('content-type', 'application/json; charset=utf-8'), ('link', '<https://api.github.com/repositories/3/issues?page=2>; rel=\"next\"'), ('x-note', \"it's\")]\n",
+            "[{\"id\": 1}]\n\n",
+            "https\nDELETE\napi.github.com\nNone\n/repos/a/b\n{}\nNone\n204\n[]\n\n\n",
+            "https\nGET\napi.github.com\nNone\n/x\n{}\nNone\nnot a status\n[]\n\n\n",
+        );
+        let xs = replay_exchanges(text, "R.txt");
+        assert_eq!(xs.len(), 2);
+        assert_eq!(
+            (xs[0].method.as_str(), xs[0].path.as_str(), xs[0].status),
+            ("GET", "/repos/a/b/issues", 200)
+        );
+        assert_eq!(xs[0].body, Body::Json(serde_json::json!([{"id": 1}])));
+        assert_eq!(xs[0].follow.as_deref(), Some("/repositories/3/issues"));
+        assert_eq!(
+            (xs[1].origin.as_str(), xs[1].body.clone()),
+            ("R.txt#1", Body::Empty)
+        );
+        assert_eq!(
+            python_pairs("[('a', 'b'), (\"c\", 'it\\'s')]"),
+            vec![("a".into(), "b".into()), ("c".into(), "it's".into())]
+        );
+        assert!(replay_exchanges("just some text\n", "t.txt").is_empty());
+    }
+
+    #[test]
+    fn nock_entries_become_exchanges() {
+        let item = serde_json::json!({
+            "method": "get", "path": "/a?page=2", "status": 200,
+            "response": "{\"x\": 1}",
+            "rawHeaders": ["Content-Type", "application/json; charset=utf-8"]
+        });
+        let x = exchange(&item, "s#0".into()).unwrap();
+        assert_eq!(
+            (x.method.as_str(), x.path.as_str(), x.status),
+            ("GET", "/a", 200)
+        );
+        assert_eq!(x.body, Body::Json(serde_json::json!({"x": 1})));
+        let text = serde_json::json!({"method": "get", "path": "/b", "status": 200,
+            "response": "<p>hi</p>", "headers": {"content-type": "text/html"}});
+        assert_eq!(
+            exchange(&text, "s#1".into()).unwrap().body,
+            Body::Other("text/html".into())
+        );
+        let empty =
+            serde_json::json!({"method": "put", "path": "/c", "status": 204, "response": ""});
+        assert_eq!(exchange(&empty, "s#2".into()).unwrap().body, Body::Empty);
+        assert!(exchange(&serde_json::json!({"path": "/d"}), "s#3".into()).is_none());
+        let paged = serde_json::json!({"method": "get", "path": "/r/1/issues", "status": 200,
+            "response": [], "rawHeaders": ["Link",
+            "<https://api.x.com/repositories/1/issues?page=2>; rel=\"next\", <https://api.x.com/repositories/1/issues?page=5>; rel=\"last\""]});
+        assert_eq!(
+            exchange(&paged, "s#4".into()).unwrap().follow.as_deref(),
+            Some("/repositories/1/issues")
+        );
+        let moved = serde_json::json!({"method": "get", "path": "/r/1", "status": 301,
+            "response": {}, "headers": {"Location": "https://api.x.com/repositories/1"}});
+        assert_eq!(
+            exchange(&moved, "s#5".into()).unwrap().follow.as_deref(),
+            Some("/repositories/1")
+        );
+    }
+}

@@ -14,10 +14,7 @@ pub(super) fn find_specs(dirs: &[PathBuf]) -> Result<Vec<Row>, String> {
         if !dir.is_dir() {
             return Err(format!("corpus: {} is not a directory", dir.display()));
         }
-        let mut files = Vec::new();
-        walk(dir, &mut files);
-        files.sort();
-        for f in files {
+        for f in files_under(dir, &["json", "yaml", "yml"]) {
             let rel = f
                 .strip_prefix(dir)
                 .unwrap_or(&f)
@@ -77,19 +74,56 @@ pub(super) fn name_rows(rows: &mut [Row]) {
     }
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            walk(&p, out);
-        } else if matches!(
-            p.extension().and_then(|e| e.to_str()),
-            Some("json" | "yaml" | "yml")
-        ) {
-            out.push(p);
+/// The files under `dir` whose extension is one of `extensions`, in path
+/// order. Directories are walked with a stack, at most 64 deep, and a
+/// symbolic link to a directory is not followed, so a link cycle ends.
+pub(super) fn files_under(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut pending = vec![(dir.to_path_buf(), 0usize)];
+    while let Some((d, depth)) = pending.pop() {
+        let Ok(entries) = fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                if depth < 64 {
+                    pending.push((p, depth + 1));
+                }
+            } else if p
+                .extension()
+                .and_then(|x| x.to_str())
+                .is_some_and(|x| extensions.contains(&x))
+            {
+                out.push(p);
+            }
         }
+    }
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Nested specs are found in path order; other files are not; a link
+    /// back to an ancestor does not loop.
+    #[test]
+    fn files_under_a_directory_are_found_once() {
+        let root = std::env::temp_dir().join(format!("clientgen-walk-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(root.join("b/c")).unwrap();
+        for f in ["a.json", "b/x.yaml", "b/c/y.yml", "b/notes.txt"] {
+            fs::write(root.join(f), "{}").unwrap();
+        }
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&root, root.join("b/c/loop")).unwrap();
+        let found: Vec<String> = files_under(&root, &["json", "yaml", "yml"])
+            .iter()
+            .map(|p| p.strip_prefix(&root).unwrap().display().to_string())
+            .collect();
+        assert_eq!(found, ["a.json", "b/c/y.yml", "b/x.yaml"]);
+        let _ = fs::remove_dir_all(&root);
     }
 }

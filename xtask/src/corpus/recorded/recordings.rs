@@ -2,7 +2,7 @@
 //! replay files, as [`Exchange`]s.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
@@ -13,9 +13,7 @@ use super::{Body, Exchange};
 /// server sent, has its `normalized-fixture.json`, the same with ids and
 /// dates replaced, skipped) and PyGithub's replay files (`*.txt`).
 pub(super) fn read_recordings(dir: &Path) -> Result<Vec<Exchange>, String> {
-    let mut files = Vec::new();
-    walk(dir, &mut files);
-    files.sort();
+    let files = super::super::discover::files_under(dir, &["json", "txt"]);
     let mut out = Vec::new();
     for f in &files {
         let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -45,20 +43,6 @@ pub(super) fn read_recordings(dir: &Path) -> Result<Vec<Exchange>, String> {
         }
     }
     Ok(out)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            walk(&p, out);
-        } else if matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "txt")) {
-            out.push(p);
-        }
-    }
 }
 
 /// One nock recording entry; `None` when it is not one.

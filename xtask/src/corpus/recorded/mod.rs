@@ -111,6 +111,14 @@ pub(super) fn rows(sources: Option<&Path>) -> Result<Vec<Row>, String> {
                 path.display()
             ));
         };
+        // The name becomes a directory of the scratch workspace.
+        let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        if name.is_empty() || !name.chars().all(plain) {
+            return Err(format!(
+                "{}: the name {name:?} must be letters, digits, `-` and `_`",
+                path.display()
+            ));
+        }
         let spec = repo_root().join(spec);
         let dir = repo_root().join(recordings);
         for p in [&spec, &dir] {

@@ -1,5 +1,5 @@
-//! Reading recordings: nock's JSON (Octokit's fixtures) and PyGithub's
-//! replay files, as [`Exchange`]s.
+//! Reading recordings: nock's JSON (Octokit's fixtures), betamax cassettes
+//! (github3.py's) and PyGithub's replay files, as [`Exchange`]s.
 
 use std::fs;
 use std::path::Path;
@@ -9,9 +9,10 @@ use serde_json::Value;
 use super::{Body, Exchange};
 
 /// Every exchange of the recordings under `dir`, in path order: nock
-/// recordings (`*.json`; a directory holding `raw-fixture.json`, what the
-/// server sent, has its `normalized-fixture.json`, the same with ids and
-/// dates replaced, skipped) and PyGithub's replay files (`*.txt`).
+/// recordings (`*.json` arrays; a directory holding `raw-fixture.json`, what
+/// the server sent, has its `normalized-fixture.json`, the same with ids and
+/// dates replaced, skipped), betamax cassettes (`*.json` objects with
+/// `http_interactions`) and PyGithub's replay files (`*.txt`).
 pub(super) fn read_recordings(dir: &Path) -> Result<Vec<Exchange>, String> {
     let files = super::super::discover::files_under(dir, &["json", "txt"]);
     let mut out = Vec::new();
@@ -33,8 +34,16 @@ pub(super) fn read_recordings(dir: &Path) -> Result<Vec<Exchange>, String> {
             out.extend(replay_exchanges(&text, &rel));
             continue;
         }
-        let Ok(Value::Array(items)) = serde_json::from_str::<Value>(&text) else {
-            continue;
+        let items = match serde_json::from_str::<Value>(&text) {
+            Ok(Value::Array(items)) => items,
+            Ok(cassette) => {
+                let interactions = cassette["http_interactions"].as_array();
+                for (i, it) in interactions.into_iter().flatten().enumerate() {
+                    out.extend(interaction(it, format!("{rel}#{i}")));
+                }
+                continue;
+            }
+            Err(_) => continue,
         };
         for (i, item) in items.iter().enumerate() {
             if let Some(x) = exchange(item, format!("{rel}#{i}")) {
@@ -196,6 +205,81 @@ fn is_json(content_type: &str) -> bool {
     content_type.is_empty() || content_type.contains("json")
 }
 
+/// One betamax interaction (`request`: method, uri, body; `response`:
+/// status, headers, body as `string` or `base64_string`, gzip-compressed
+/// when `Content-Encoding` says so); `None` when it is not one.
+fn interaction(it: &Value, origin: String) -> Option<Exchange> {
+    let (request, response) = (&it["request"], &it["response"]);
+    let method = request["method"].as_str()?.to_ascii_uppercase();
+    let status = u16::try_from(response["status"]["code"].as_u64()?).ok()?;
+    let path = url_path(request["uri"].as_str()?);
+    let headers = &response["headers"];
+    let text = |body: &Value, headers: &Value| -> Option<String> {
+        let gzip = header_in(headers, "content-encoding").is_some_and(|e| e.contains("gzip"));
+        let bytes = match body["base64_string"].as_str().filter(|s| !s.is_empty()) {
+            Some(b64) => {
+                use base64::Engine as _;
+                // Betamax wraps long base64 lines.
+                let clean: String = b64.chars().filter(|c| !c.is_whitespace()).collect();
+                base64::engine::general_purpose::STANDARD
+                    .decode(clean)
+                    .ok()?
+            }
+            None => body["string"].as_str().unwrap_or("").as_bytes().to_vec(),
+        };
+        let bytes = if gzip {
+            let mut out = Vec::new();
+            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut out)
+                .ok()?;
+            out
+        } else {
+            bytes
+        };
+        String::from_utf8(bytes).ok()
+    };
+    let content_type = header_in(headers, "content-type")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let body = match text(&response["body"], headers) {
+        None => Body::Other("binary".into()),
+        Some(t) if t.is_empty() => Body::Empty,
+        Some(t) => match serde_json::from_str(&t) {
+            Ok(v) if is_json(&content_type) => Body::Json(v),
+            _ => Body::Other(content_type),
+        },
+    };
+    let follow = if (300..400).contains(&status) {
+        header_in(headers, "location")
+    } else {
+        header_in(headers, "link").and_then(|l| next_link(&l))
+    };
+    let request =
+        text(&request["body"], &request["headers"]).and_then(|t| serde_json::from_str(&t).ok());
+    Some(Exchange {
+        origin,
+        method,
+        path,
+        status,
+        body,
+        follow: follow.map(|url| url_path(&url)),
+        request,
+    })
+}
+
+/// A header of a headers object whose values are strings or lists of them
+/// (betamax, nock's `headers`).
+fn header_in(headers: &Value, name: &str) -> Option<String> {
+    let (_, v) = headers
+        .as_object()?
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))?;
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Array(list) => list.first().and_then(Value::as_str).map(str::to_string),
+        _ => None,
+    }
+}
+
 /// A response header of a recording (`rawHeaders`, a flat name/value list,
 /// or `headers`, an object).
 fn header(item: &Value, name: &str) -> Option<String> {
@@ -207,17 +291,47 @@ fn header(item: &Value, name: &str) -> Option<String> {
             return Some(v.to_string());
         }
     }
-    let headers = item["headers"].as_object()?;
-    headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(name))
-        .and_then(|(_, v)| v.as_str())
-        .map(str::to_string)
+    header_in(&item["headers"], name)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A betamax interaction with a gzip-compressed, base64 body (how
+    /// github3.py's cassettes keep GitHub's responses) and a plain one.
+    #[test]
+    fn betamax_interactions_become_exchanges() {
+        use base64::Engine as _;
+        use std::io::Write as _;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(br#"{"login": "octocat"}"#).unwrap();
+        let b64 = base64::engine::general_purpose::STANDARD.encode(gz.finish().unwrap());
+        let wrapped = format!("{}\n{}", &b64[..10], &b64[10..]);
+        let it = serde_json::json!({
+            "request": {"method": "PATCH", "uri": "https://api.github.com/user?x=1",
+                "body": {"encoding": "utf-8", "string": "{\"bio\": \"hi\"}"}, "headers": {}},
+            "response": {"status": {"code": 200},
+                "headers": {"Content-Encoding": ["gzip"], "Content-Type": "application/json; charset=utf-8"},
+                "body": {"encoding": "utf-8", "base64_string": wrapped, "string": ""}}
+        });
+        let x = interaction(&it, "c.json#0".into()).unwrap();
+        assert_eq!(
+            (x.method.as_str(), x.path.as_str(), x.status),
+            ("PATCH", "/user", 200)
+        );
+        assert_eq!(x.body, Body::Json(serde_json::json!({"login": "octocat"})));
+        assert_eq!(x.request, Some(serde_json::json!({"bio": "hi"})));
+        let empty = serde_json::json!({
+            "request": {"method": "DELETE", "uri": "https://api.github.com/gists/1", "body": {"string": ""}},
+            "response": {"status": {"code": 204}, "headers": {}, "body": {"string": ""}}
+        });
+        assert_eq!(
+            interaction(&empty, "c.json#1".into()).unwrap().body,
+            Body::Empty
+        );
+        assert!(interaction(&serde_json::json!({"request": {}}), "c.json#2".into()).is_none());
+    }
 
     #[test]
     fn replay_files_become_exchanges() {

@@ -59,24 +59,12 @@ fn exchange(item: &Value, origin: String) -> Option<Exchange> {
     let method = item["method"].as_str()?.to_ascii_uppercase();
     let full = item["path"].as_str()?;
     let status = u16::try_from(item["status"].as_u64()?).ok()?;
-    let path = full.split(['?', '#']).next().unwrap_or(full).to_string();
-    let content_type = header(item, "content-type")
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    let content_type = header(item, "content-type").unwrap_or_default();
     let body = match &item["response"] {
         _ if item["responseIsBinary"] == true => Body::Other("binary".into()),
         Value::Null => Body::Empty,
-        Value::String(s) if s.is_empty() => Body::Empty,
-        Value::String(s) => match serde_json::from_str(s) {
-            Ok(v) if is_json(&content_type) => Body::Json(v),
-            _ => Body::Other(content_type),
-        },
+        Value::String(s) => classify(s, &content_type),
         v => Body::Json(v.clone()),
-    };
-    let follow = if (300..400).contains(&status) {
-        header(item, "location")
-    } else {
-        header(item, "link").and_then(|l| next_link(&l))
     };
     let request = match &item["body"] {
         Value::String(s) => serde_json::from_str(s).ok(),
@@ -86,12 +74,36 @@ fn exchange(item: &Value, origin: String) -> Option<Exchange> {
     Some(Exchange {
         origin,
         method,
-        path,
+        path: url_path(full),
         status,
         body,
-        follow: follow.map(|url| url_path(&url)),
+        follow: follow(status, |name| header(item, name)),
         request,
     })
+}
+
+/// A response body as the client reads it: nothing, JSON (when the content
+/// type allows), or something it does not decode.
+fn classify(text: &str, content_type: &str) -> Body {
+    let content_type = content_type.to_ascii_lowercase();
+    if text.is_empty() {
+        return Body::Empty;
+    }
+    match serde_json::from_str(text) {
+        Ok(v) if is_json(&content_type) => Body::Json(v),
+        _ => Body::Other(content_type),
+    }
+}
+
+/// Where the client goes next on its own: a redirect's `Location`, or the
+/// `Link` header's `rel="next"` page (as a path).
+fn follow(status: u16, header: impl Fn(&str) -> Option<String>) -> Option<String> {
+    let url = if (300..400).contains(&status) {
+        header("location")
+    } else {
+        header("link").and_then(|l| next_link(&l))
+    };
+    url.map(|u| url_path(&u))
 }
 
 /// The exchanges of one PyGithub replay file: per exchange eleven lines
@@ -119,30 +131,13 @@ fn replay_exchanges(text: &str, rel: &str) -> Vec<Exchange> {
                 .find(|(k, _)| k.eq_ignore_ascii_case(name))
                 .map(|(_, v)| v.clone())
         };
-        let content_type = header("content-type")
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        let body = if body.is_empty() {
-            Body::Empty
-        } else {
-            match serde_json::from_str(body) {
-                Ok(v) if is_json(&content_type) => Body::Json(v),
-                _ => Body::Other(content_type),
-            }
-        };
-        let follow = if (300..400).contains(&status) {
-            header("location")
-        } else {
-            header("link").and_then(|l| next_link(&l))
-        };
-        let path = full.split(['?', '#']).next().unwrap_or(full).to_string();
         out.push(Exchange {
             origin: format!("{rel}#{i}"),
             method: method.to_ascii_uppercase(),
-            path,
+            path: url_path(full),
             status,
-            body,
-            follow: follow.map(|url| url_path(&url)),
+            body: classify(body, &header("content-type").unwrap_or_default()),
+            follow: follow(status, header),
             request: serde_json::from_str(input).ok(),
         });
     }
@@ -237,21 +232,10 @@ fn interaction(it: &Value, origin: String) -> Option<Exchange> {
         };
         String::from_utf8(bytes).ok()
     };
-    let content_type = header_in(headers, "content-type")
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    let content_type = header_in(headers, "content-type").unwrap_or_default();
     let body = match text(&response["body"], headers) {
         None => Body::Other("binary".into()),
-        Some(t) if t.is_empty() => Body::Empty,
-        Some(t) => match serde_json::from_str(&t) {
-            Ok(v) if is_json(&content_type) => Body::Json(v),
-            _ => Body::Other(content_type),
-        },
-    };
-    let follow = if (300..400).contains(&status) {
-        header_in(headers, "location")
-    } else {
-        header_in(headers, "link").and_then(|l| next_link(&l))
+        Some(t) => classify(&t, &content_type),
     };
     let request =
         text(&request["body"], &request["headers"]).and_then(|t| serde_json::from_str(&t).ok());
@@ -261,7 +245,7 @@ fn interaction(it: &Value, origin: String) -> Option<Exchange> {
         path,
         status,
         body,
-        follow: follow.map(|url| url_path(&url)),
+        follow: follow(status, |name| header_in(headers, name)),
         request,
     })
 }

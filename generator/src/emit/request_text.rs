@@ -48,20 +48,15 @@ pub(super) fn request_spec_text(types: &Types<'_>, op: &Operation) -> Option<Str
                 let Some(p) = p else { continue };
                 let n = ident(&p.rust_name).to_string();
                 path_fmt.push_str(&format!("{{{}}}", p.rust_name));
-                if p.multi_segment {
-                    let args = [lit(&p.name), format!("&self.{n}")];
-                    let head = format!("let {n} = crate::runtime::path_segments");
-                    push_group(&mut out, in8, &head, &args, "?;")?;
+                let mut args = vec![lit(&p.name), format!("&self.{n}")];
+                let encoder = if p.multi_segment {
+                    "path_segments"
                 } else {
-                    let args = [
-                        lit(&p.name),
-                        format!("&self.{n}"),
-                        style(p.style).to_string(),
-                        p.explode.to_string(),
-                    ];
-                    let head = format!("let {n} = crate::runtime::path_param");
-                    push_group(&mut out, in8, &head, &args, "?;")?;
-                }
+                    args.extend([style(p.style).to_string(), p.explode.to_string()]);
+                    "path_param"
+                };
+                let head = format!("let {n} = crate::runtime::{encoder}");
+                push_group(&mut out, in8, &head, &args, "?;")?;
                 locals = true;
             }
         }

@@ -522,19 +522,17 @@ pub(super) fn struct_serde(
         };
         arms.push(quote!(#wire => __map.#decode(&mut #n),));
         match p {
-            Presence::Required => {
+            Presence::Required | Presence::RequiredNullable => {
+                // Absent reads as `null` when nullable (see
+                // `runtime::object::Fields::nullable`).
+                let slot = if p == Presence::RequiredNullable {
+                    quote!(__map.nullable(#n))
+                } else {
+                    quote!(#n)
+                };
                 locals.push(quote!(let mut #n = None;));
                 checks.push(quote! {
-                    let Some(#n) = #n else {
-                        return Err(__map.missing(#wire));
-                    };
-                });
-            }
-            // Absent reads as `null` (see `runtime::object::Fields::nullable`).
-            Presence::RequiredNullable => {
-                locals.push(quote!(let mut #n = None;));
-                checks.push(quote! {
-                    let Some(#n) = __map.nullable(#n) else {
+                    let Some(#n) = #slot else {
                         return Err(__map.missing(#wire));
                     };
                 });

@@ -110,20 +110,17 @@ pub(in crate::corpus) fn judge(
             failures.push(format!("recorded: {}: {}", rec.name, row.check_cell()));
         }
         let (mut ok, mut failed, mut expected, mut skipped) = (0, 0, 0, 0);
-        let sent = rec.request_cases.iter().flatten().count();
-        let sent_ok = rec
-            .request_cases
-            .iter()
-            .flatten()
-            .filter(|i| row.results.get(*i).is_some_and(|r| r["result"] == "ok"))
-            .count();
-        let paths = rec.path_cases.iter().flatten().count();
-        let paths_ok = rec
-            .path_cases
-            .iter()
-            .flatten()
-            .filter(|i| row.results.get(*i).is_some_and(|r| r["result"] == "ok"))
-            .count();
+        // (cases, of them ok) of one kind of check.
+        let tally = |cases: &[Option<usize>]| {
+            let run: Vec<usize> = cases.iter().flatten().copied().collect();
+            let ok = run
+                .iter()
+                .filter(|i| row.results.get(*i).is_some_and(|r| r["result"] == "ok"))
+                .count();
+            (run.len(), ok)
+        };
+        let (sent, sent_ok) = tally(&rec.request_cases);
+        let (paths, paths_ok) = tally(&rec.path_cases);
         for (k, x) in rec.exchanges.iter().enumerate() {
             let key = (rec.name.clone(), x.origin.clone());
             let listed = exceptions.get(&key);

@@ -36,6 +36,7 @@ pub(crate) mod encode;
 pub(crate) mod error;
 pub(crate) mod events; // part: events
 pub(crate) mod execute;
+pub(crate) mod extra;
 pub(crate) mod hook;
 pub(crate) mod lenient;
 pub(crate) mod maybe; // part: maybe
@@ -65,6 +66,7 @@ pub use credentials::{
 pub use datetime::{Date, DateTime, ParseDateTimeError}; // part: datetime
 pub use download::ByteStream; // part: download
 pub use error::{Error, InvalidRequest};
+pub use extra::Extra;
 pub use events::{Event, EventStream}; // part: events
 pub use futures_core::Stream; // part: pagination events download
 pub use futures_util::{StreamExt, TryStreamExt}; // part: pagination events download

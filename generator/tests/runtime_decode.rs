@@ -207,7 +207,7 @@ pub struct Item {
     pub note: Maybe<String>,
     pub count: Option<i64>,
     pub tags: Option<Vec<String>>,
-    pub extra: serde_json::Map<String, Value>,
+    pub extra: runtime::Extra,
 }
 
 impl serde::Serialize for Item {
@@ -246,7 +246,7 @@ impl runtime::object::Object for Item {
         let mut note = Maybe::Absent;
         let mut count = None;
         let mut tags = None;
-        let mut extra: serde_json::Map<String, Value> = Default::default();
+        let mut extra = runtime::Extra::default();
         while let Some(__key) = runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
                 "id" => id = Some(runtime::object::lenient(&mut __map)?),
@@ -255,7 +255,7 @@ impl runtime::object::Object for Item {
                 "count" => count = runtime::object::optional_lenient(&mut __map)?,
                 "tags" => tags = Some(__map.next_value()?),
                 _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
+                    extra.capture(__key.as_str(), &mut __map)?;
                 }
             }
         }
@@ -277,7 +277,7 @@ pub struct Order {
     pub items: Vec<Item>,
     pub by_code: Option<BTreeMap<String, Item>>,
     pub shape: Option<Shape>,
-    pub extra: serde_json::Map<String, Value>,
+    pub extra: runtime::Extra,
 }
 
 impl<'de> serde::Deserialize<'de> for Order {
@@ -292,14 +292,14 @@ impl runtime::object::Object for Order {
         let mut items = None;
         let mut by_code = None;
         let mut shape = None;
-        let mut extra: serde_json::Map<String, Value> = Default::default();
+        let mut extra = runtime::Extra::default();
         while let Some(__key) = runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
                 "items" => items = Some(__map.next_value()?),
                 "by_code" => by_code = runtime::object::optional(&mut __map)?,
                 "shape" => shape = runtime::object::optional(&mut __map)?,
                 _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
+                    extra.capture(__key.as_str(), &mut __map)?;
                 }
             }
         }
@@ -363,6 +363,83 @@ fn failure<T: DeserializeOwned + std::fmt::Debug>(body: &str) -> (String, String
         Err(Error::Decode { path, message, .. }) => (path, message),
         other => panic!("expected a decode error for {body}, got {other:?}"),
     }
+}
+
+/// An `Item` decoded from `deserializer`, as JSON again.
+fn item_from<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Value
+where
+    D::Error: std::fmt::Display,
+{
+    match <Item as serde::Deserialize>::deserialize(deserializer) {
+        Ok(item) => serde_json::to_value(&item).unwrap(),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn undeclared_properties_are_kept_whatever_the_deserializer() {
+    let text = r#"{"id": 1, "tags": [], "z": {"n": [1, 2.5, -3, null, true]},
+        "a\"q\u00fc": "x\ny\u2603", "big": 18446744073709551615, "e": {}}"#;
+    let expected = json!({"id": 1, "tags": [], "z": {"n": [1, 2.5, -3, null, true]},
+        "a\"q\u{fc}": "x\ny\u{2603}", "big": u64::MAX, "e": {}});
+    // serde_json hands each undeclared value over as its text: borrowed
+    // from a `&str`, copied from a reader, written from a `Value`.
+    assert_eq!(item_from(&mut serde_json::Deserializer::from_str(text)), expected);
+    assert_eq!(item_from(&mut serde_json::Deserializer::from_reader(text.as_bytes())), expected);
+    assert_eq!(item_from(expected.clone()), expected);
+    assert_eq!(item_from(&expected), expected);
+    let item: Item = raw(text).decode::<_, ()>().unwrap();
+    assert_eq!(serde_json::to_value(&item).unwrap(), expected);
+    assert_eq!(item.extra.len(), 4);
+    assert_eq!(item.extra["a\"q\u{fc}"], json!("x\ny\u{2603}"));
+    let mut keys: Vec<_> = item.extra.keys().collect();
+    keys.sort();
+    assert_eq!(keys, ["a\"q\u{fc}", "big", "e", "z"]);
+    // A deserializer that does not know serde_json's raw values hands them
+    // over as values (here forwarding the newtype request to the value).
+    let pairs = vec![("id", json!(2)), ("tags", json!(["t"])), ("k", json!({"a": [1]}))];
+    let d = serde::de::value::MapDeserializer::<_, serde_json::Error>::new(pairs.into_iter());
+    assert_eq!(item_from(d), json!({"id": 2, "tags": ["t"], "k": {"a": [1]}}));
+    let scalars = vec![("id", "3"), ("tags", "x"), ("s", "t\"u")];
+    let d = serde::de::value::MapDeserializer::<_, serde::de::value::Error>::new(scalars.into_iter());
+    let item: Result<Item, _> = serde::Deserialize::deserialize(d);
+    // `tags` must be an array: the error is the field's, not the capture's.
+    assert!(item.is_err());
+    let scalars = vec![("s", "t\"u"), ("n", "7")];
+    let d = serde::de::value::MapDeserializer::<_, serde::de::value::Error>::new(scalars.into_iter());
+    let outro: Outro = serde::Deserialize::deserialize(d).unwrap();
+    assert_eq!(outro.name, None);
+    assert_eq!(Value::Object(outro.extra.into_map()), json!({"s": "t\"u", "n": "7"}));
+    // And a union's buffered object replays them (`Shape`'s tests above).
+}
+
+#[test]
+fn undeclared_properties_read_and_change_as_a_map() {
+    let mut item: Item =
+        raw(r#"{"id": 1, "tags": null, "b": 2, "a": {"x": "y"}}"#).decode::<_, ()>().unwrap();
+    let same: Item =
+        raw(r#"{"a": {"x": "y"}, "id": 1, "tags": null, "b": 2}"#).decode::<_, ()>().unwrap();
+    let built = runtime::Extra::from_iter([("a".to_string(), json!({"x": "y"})), ("b".to_string(), json!(2))]);
+    // Equal by entries, however each was received or built.
+    assert_eq!(item.extra, same.extra);
+    assert_eq!(item.extra, built);
+    assert_eq!(format!("{built:?}"), format!("{:?}", built.clone().into_map()));
+    assert_eq!((&item.extra).into_iter().count(), 2);
+    item.extra.insert("c".into(), json!([3]));
+    item.extra.remove("b");
+    assert_eq!(item.extra.get("c"), Some(&json!([3])));
+    assert_ne!(item.extra, built);
+    assert_eq!(
+        serde_json::to_value(&item).unwrap(),
+        json!({"id": 1, "tags": null, "a": {"x": "y"}, "c": [3]})
+    );
+    let map: serde_json::Map<String, Value> = item.extra.clone().into();
+    assert_eq!(Value::Object(map), json!({"a": {"x": "y"}, "c": [3]}));
+    // Standalone, it is encoded and decoded as the map.
+    assert_eq!(serde_json::to_value(&item.extra).unwrap(), json!({"a": {"x": "y"}, "c": [3]}));
+    let back: runtime::Extra = serde_json::from_value(json!({"a": {"x": "y"}, "c": [3]})).unwrap();
+    assert_eq!(back, item.extra);
+    assert!(runtime::Extra::new().is_empty());
 }
 
 #[test]
@@ -600,7 +677,7 @@ pub struct KeywordPartial {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<String>,
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, Value>,
+    pub extra: runtime::Extra,
 }
 
 impl<'de> serde::Deserialize<'de> for KeywordPartial {
@@ -614,13 +691,13 @@ impl runtime::object::Object for KeywordPartial {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut metadata = Maybe::Absent;
         let mut position = None;
-        let mut extra = serde_json::Map::new();
+        let mut extra = runtime::Extra::default();
         while let Some(__key) = runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
                 "metadata" => metadata = __map.next_value()?,
                 "position" => position = runtime::object::optional(&mut __map)?,
                 _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
+                    extra.capture(__key.as_str(), &mut __map)?;
                 }
             }
         }
@@ -1056,6 +1133,7 @@ fn item(id: i64, tags: &[&str], extra: Value) -> Shape {
     let Value::Object(extra) = extra else {
         panic!("{extra}")
     };
+    let extra = runtime::Extra::from(extra);
     Shape::Item(Box::new(Item {
         id,
         name: None,
@@ -1277,7 +1355,7 @@ pub struct Card {
     pub last4: String,
     pub exp_year: Option<i64>,
     pub default_for: Option<Vec<PaymentSource>>,
-    pub extra: serde_json::Map<String, Value>,
+    pub extra: runtime::Extra,
 }
 
 impl<'de> serde::Deserialize<'de> for Card {
@@ -1294,7 +1372,7 @@ impl runtime::object::Object for Card {
         let mut last4 = None;
         let mut exp_year = None;
         let mut default_for = None;
-        let mut extra: serde_json::Map<String, Value> = Default::default();
+        let mut extra = runtime::Extra::default();
         while let Some(__key) = runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
@@ -1303,7 +1381,7 @@ impl runtime::object::Object for Card {
                 "exp_year" => exp_year = runtime::object::optional_lenient(&mut __map)?,
                 "default_for" => default_for = runtime::object::optional(&mut __map)?,
                 _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
+                    extra.capture(__key.as_str(), &mut __map)?;
                 }
             }
         }
@@ -1326,7 +1404,7 @@ pub struct Bank {
     pub id: String,
     pub object: BankObject,
     pub country: String,
-    pub extra: serde_json::Map<String, Value>,
+    pub extra: runtime::Extra,
 }
 
 impl<'de> serde::Deserialize<'de> for Bank {
@@ -1341,14 +1419,14 @@ impl runtime::object::Object for Bank {
         let mut id = None;
         let mut object = None;
         let mut country = None;
-        let mut extra: serde_json::Map<String, Value> = Default::default();
+        let mut extra = runtime::Extra::default();
         while let Some(__key) = runtime::object::next_key(&mut __map)? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
                 "object" => object = Some(__map.next_value()?),
                 "country" => country = Some(__map.next_value()?),
                 _ => {
-                    extra.insert(__key.into_string(), __map.next_value()?);
+                    extra.capture(__key.as_str(), &mut __map)?;
                 }
             }
         }
@@ -1456,6 +1534,7 @@ fn card(id: &str, extra: Value) -> PaymentSource {
     let Value::Object(extra) = extra else {
         panic!("{extra}")
     };
+    let extra = runtime::Extra::from(extra);
     PaymentSource::Card(Box::new(Card {
         id: id.into(),
         object: CardObject::Known,
@@ -1836,7 +1915,7 @@ pub enum Task {
 pub struct Outro {
     pub name: Option<String>,
     pub file: Option<String>,
-    pub extra: serde_json::Map<String, Value>,
+    pub extra: runtime::Extra,
 }
 
 impl<'de> serde::Deserialize<'de> for Outro {
@@ -1849,7 +1928,7 @@ impl runtime::object::Object for Outro {
     const NAME: &'static str = "Outro";
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let (mut name, mut file) = (None, None);
-        let mut extra: serde_json::Map<String, Value> = Default::default();
+        let mut extra = runtime::Extra::default();
         let mut __map = runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -1891,7 +1970,7 @@ fn an_optional_tag_property_is_read_again_by_its_variant() {
         Task::Outro(Outro {
             name: Some("add-outro".into()),
             file: file.map(str::to_owned),
-            extra: extra.as_object().cloned().unwrap_or_default(),
+            extra: extra.as_object().cloned().unwrap_or_default().into(),
         })
     };
     let tasks: Vec<Task> = raw(r#"[{"name": "add-outro"}, {"file": "a.mp4", "n": 1, "name": "add-outro"}, {"name": "cut"}]"#)

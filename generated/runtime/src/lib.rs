@@ -40,6 +40,7 @@
 #[doc(hidden)] pub mod encode;
 #[doc(hidden)] pub mod error;
 #[doc(hidden)] pub mod execute;
+#[doc(hidden)] pub mod extra;
 #[doc(hidden)] pub mod hook;
 #[doc(hidden)] pub mod lenient;
 #[cfg(any(feature = "insighto", feature = "intercom", feature = "intercom_legacy"))]
@@ -66,6 +67,7 @@ pub use credentials::{
 #[cfg(feature = "insighto")]
 pub use datetime::{Date, DateTime, ParseDateTimeError}; // part: datetime
 pub use error::{Error, InvalidRequest};
+pub use extra::Extra;
 pub use hook::{Attempt, Hook};
 #[cfg(any(feature = "insighto", feature = "intercom", feature = "intercom_legacy"))]
 pub use maybe::Maybe; // part: maybe

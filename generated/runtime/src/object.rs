@@ -22,6 +22,7 @@ use std::marker::PhantomData;
 use serde::de::{self, Deserialize, Deserializer, MapAccess};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
+use super::extra::Extra;
 use super::lenient::{not_strict, Lenient, Seed};
 
 /// A generated struct, decoded from the entries of a JSON object.
@@ -209,23 +210,13 @@ impl<'de, A: MapAccess<'de>> Fields<A> {
     }
 
     /// An undeclared property, kept in `extra`.
-    pub fn extra(
-        &mut self,
-        extra: &mut serde_json::Map<String, serde_json::Value>,
-        key: Key<'de>,
-    ) -> Result<(), A::Error> {
-        let value = self.0.next_value()?;
-        extra.insert(key.into_string(), value);
-        Ok(())
+    pub fn extra(&mut self, extra: &mut Extra, key: Key<'de>) -> Result<(), A::Error> {
+        extra.capture(key.as_str(), &mut self.0)
     }
 
     /// A property `additionalProperties: false` does not allow: kept like
     /// [`Fields::extra`], except in a strict union attempt (see [`undeclared`]).
-    pub fn undeclared(
-        &mut self,
-        extra: &mut serde_json::Map<String, serde_json::Value>,
-        key: Key<'de>,
-    ) -> Result<(), A::Error> {
+    pub fn undeclared(&mut self, extra: &mut Extra, key: Key<'de>) -> Result<(), A::Error> {
         undeclared::<A::Error>(&key)?;
         self.extra(extra, key)
     }

@@ -38,7 +38,7 @@ pub struct ContactUpdate {
     /// Custom fields set on the contact, as a free-form object.
     pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContactUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -82,7 +82,7 @@ impl crate::runtime::object::Object for ContactUpdate {
         let mut first_widget_id = crate::runtime::Maybe::Absent;
         let mut last_widget_id = crate::runtime::Maybe::Absent;
         let mut custom_fields = None;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -135,7 +135,7 @@ pub struct ContactUpdateResponse {
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
     pub data: Option<IContactUpdate>,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContactUpdateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -159,7 +159,7 @@ impl crate::runtime::object::Object for ContactUpdateResponse {
         let mut message = crate::runtime::Maybe::Absent;
         let mut meta = None;
         let mut data = None;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -182,7 +182,7 @@ pub struct HttpValidationError {
     /// The validation errors found in the request.
     pub detail: Option<Vec<ValidationError>>,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for HttpValidationError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -202,7 +202,7 @@ impl crate::runtime::object::Object for HttpValidationError {
     const NAME: &'static str = "HttpValidationError";
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut detail = None;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -247,7 +247,7 @@ pub struct IContactUpdate {
     /// Custom fields set on the contact, as a free-form object.
     pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IContactUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -291,7 +291,7 @@ impl crate::runtime::object::Object for IContactUpdate {
         let mut first_widget_id = crate::runtime::Maybe::Absent;
         let mut last_widget_id = crate::runtime::Maybe::Absent;
         let mut custom_fields = None;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -345,7 +345,7 @@ pub struct ValidationError {
     /// A machine-readable error type.
     pub r#type: Option<String>,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ValidationError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -369,7 +369,7 @@ impl crate::runtime::object::Object for ValidationError {
         let mut loc = None;
         let mut msg = None;
         let mut r#type = None;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {

@@ -16,7 +16,7 @@ pub struct AddressableReference {
     /// The API path where the referenced object can be retrieved.
     pub url: String,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for AddressableReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -40,7 +40,7 @@ impl crate::runtime::object::Object for AddressableReference {
         let mut r#type = None;
         let mut id = None;
         let mut url = None;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -191,7 +191,7 @@ pub struct Contact {
     /// The referrer of the contact (the page they came from).
     pub referrer: crate::runtime::Maybe<String>,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for Contact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -317,7 +317,7 @@ impl crate::runtime::object::Object for Contact {
         let mut utm_source = crate::runtime::Maybe::Absent;
         let mut utm_term = crate::runtime::Maybe::Absent;
         let mut referrer = crate::runtime::Maybe::Absent;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -626,7 +626,7 @@ pub struct ContactAvatar {
     /// The URL of the avatar image.
     pub image_url: crate::runtime::Maybe<String>,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContactAvatar {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -648,7 +648,7 @@ impl crate::runtime::object::Object for ContactAvatar {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut image_url = crate::runtime::Maybe::Absent;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -677,7 +677,7 @@ pub struct ContactCompanies {
     /// Whether there are more companies than those included in `data`.
     pub has_more: bool,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContactCompanies {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -705,7 +705,7 @@ impl crate::runtime::object::Object for ContactCompanies {
         let mut url = None;
         let mut total_count = None;
         let mut has_more = None;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -767,7 +767,7 @@ pub struct ContactCompany {
     /// The API path where the full company can be retrieved.
     pub url: String,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContactCompany {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -791,7 +791,7 @@ impl crate::runtime::object::Object for ContactCompany {
         let mut id = None;
         let mut r#type = None;
         let mut url = None;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -860,7 +860,7 @@ pub struct ContactLocation {
     /// The code of the continent the contact is in.
     pub continent_code: crate::runtime::Maybe<String>,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContactLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -890,7 +890,7 @@ impl crate::runtime::object::Object for ContactLocation {
         let mut city = crate::runtime::Maybe::Absent;
         let mut country_code = crate::runtime::Maybe::Absent;
         let mut continent_code = crate::runtime::Maybe::Absent;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -954,7 +954,7 @@ pub struct ContactNotes {
     /// Whether there are more notes than those included in `data`.
     pub has_more: bool,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContactNotes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -982,7 +982,7 @@ impl crate::runtime::object::Object for ContactNotes {
         let mut url = None;
         let mut total_count = None;
         let mut has_more = None;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -1119,7 +1119,7 @@ pub struct ContactSocialProfiles {
     /// The contact's social profiles.
     pub data: Vec<SocialProfile>,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContactSocialProfiles {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1141,7 +1141,7 @@ impl crate::runtime::object::Object for ContactSocialProfiles {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut data = None;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -1183,7 +1183,7 @@ pub struct ContactSubscriptionTypes {
     /// Whether there are more subscription types than those included in `data`.
     pub has_more: bool,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContactSubscriptionTypes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1211,7 +1211,7 @@ impl crate::runtime::object::Object for ContactSubscriptionTypes {
         let mut url = None;
         let mut total_count = None;
         let mut has_more = None;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -1288,7 +1288,7 @@ pub struct ContactTags {
     /// Whether there are more tags than those included in `data`.
     pub has_more: bool,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ContactTags {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1316,7 +1316,7 @@ impl crate::runtime::object::Object for ContactTags {
         let mut url = None;
         let mut total_count = None;
         let mut has_more = None;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -1388,7 +1388,7 @@ pub struct Error {
     /// The errors that occurred.
     pub errors: Vec<ErrorItem>,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1412,7 +1412,7 @@ impl crate::runtime::object::Object for Error {
         let mut r#type = None;
         let mut request_id = crate::runtime::Maybe::Absent;
         let mut errors = None;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -1459,7 +1459,7 @@ pub struct ErrorItem {
     /// The name of the request field (or query parameter) the error relates to, if any.
     pub field: crate::runtime::Maybe<String>,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ErrorItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1483,7 +1483,7 @@ impl crate::runtime::object::Object for ErrorItem {
         let mut code = None;
         let mut message = crate::runtime::Maybe::Absent;
         let mut field = crate::runtime::Maybe::Absent;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -1658,7 +1658,7 @@ pub struct SocialProfile {
     /// The contact's profile URL on the social network.
     pub url: String,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SocialProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1682,7 +1682,7 @@ impl crate::runtime::object::Object for SocialProfile {
         let mut r#type = None;
         let mut name = None;
         let mut url = None;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -1758,7 +1758,7 @@ pub struct UpdateContactRequest {
         serde_json::Map<String, serde_json::Value>,
     >,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UpdateContactRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1798,7 +1798,7 @@ impl crate::runtime::object::Object for UpdateContactRequest {
         let mut owner_id = crate::runtime::Maybe::Absent;
         let mut unsubscribed_from_emails = crate::runtime::Maybe::Absent;
         let mut custom_attributes = crate::runtime::Maybe::Absent;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {

@@ -16,7 +16,7 @@ pub struct Company {
     /// The name of the company.
     pub name: Option<String>,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for Company {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -42,7 +42,7 @@ impl crate::runtime::object::Object for Company {
         let mut id = None;
         let mut company_id = None;
         let mut name = None;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -72,7 +72,7 @@ pub struct CompanyList {
     /// The companies the lead belongs to.
     pub companies: Option<Vec<Company>>,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for CompanyList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -94,7 +94,7 @@ impl crate::runtime::object::Object for CompanyList {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut companies = None;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -116,7 +116,7 @@ pub struct Error {
     /// The errors that occurred.
     pub errors: Option<Vec<ErrorItem>>,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -138,7 +138,7 @@ impl crate::runtime::object::Object for Error {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut errors = None;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -160,7 +160,7 @@ pub struct ErrorItem {
     /// A human-readable description of the error.
     pub message: Option<String>,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for ErrorItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -182,7 +182,7 @@ impl crate::runtime::object::Object for ErrorItem {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut code = None;
         let mut message = None;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -246,7 +246,7 @@ pub struct Lead {
     /// The custom attributes set on the lead, keyed by attribute name.
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for Lead {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -314,7 +314,7 @@ impl crate::runtime::object::Object for Lead {
         let mut tags = None;
         let mut segments = None;
         let mut custom_attributes = None;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -388,7 +388,7 @@ pub struct LeadAvatar {
     /// The URL of the avatar image; null when the lead has no avatar.
     pub image_url: crate::runtime::Maybe<String>,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for LeadAvatar {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -410,7 +410,7 @@ impl crate::runtime::object::Object for LeadAvatar {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut image_url = crate::runtime::Maybe::Absent;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -449,7 +449,7 @@ pub struct LocationData {
     /// The code of the country the lead is in, for example `USA`.
     pub country_code: crate::runtime::Maybe<String>,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for LocationData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -487,7 +487,7 @@ impl crate::runtime::object::Object for LocationData {
         let mut region_name = crate::runtime::Maybe::Absent;
         let mut timezone = crate::runtime::Maybe::Absent;
         let mut country_code = crate::runtime::Maybe::Absent;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -531,7 +531,7 @@ pub struct Segment {
     /// The name of the segment.
     pub name: Option<String>,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for Segment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -555,7 +555,7 @@ impl crate::runtime::object::Object for Segment {
         let mut r#type = None;
         let mut id = None;
         let mut name = None;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -578,7 +578,7 @@ pub struct SegmentList {
     /// The segments the lead belongs to.
     pub segments: Option<Vec<Segment>>,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SegmentList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -600,7 +600,7 @@ impl crate::runtime::object::Object for SegmentList {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut segments = None;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -628,7 +628,7 @@ pub struct SocialProfile {
     /// The URL of the lead's profile on the social network.
     pub url: crate::runtime::Maybe<String>,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SocialProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -656,7 +656,7 @@ impl crate::runtime::object::Object for SocialProfile {
         let mut id = crate::runtime::Maybe::Absent;
         let mut username = crate::runtime::Maybe::Absent;
         let mut url = crate::runtime::Maybe::Absent;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -688,7 +688,7 @@ pub struct SocialProfileList {
     /// The lead's social profiles.
     pub social_profiles: Option<Vec<SocialProfile>>,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for SocialProfileList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -710,7 +710,7 @@ impl crate::runtime::object::Object for SocialProfileList {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut social_profiles = None;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -738,7 +738,7 @@ pub struct Tag {
     /// The name of the tag.
     pub name: Option<String>,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for Tag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -762,7 +762,7 @@ impl crate::runtime::object::Object for Tag {
         let mut r#type = None;
         let mut id = None;
         let mut name = None;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -785,7 +785,7 @@ pub struct TagList {
     /// The tags applied to the lead.
     pub tags: Option<Vec<Tag>>,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for TagList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -807,7 +807,7 @@ impl crate::runtime::object::Object for TagList {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut tags = None;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -843,7 +843,7 @@ pub struct UpdateLeadRequest {
     /// Custom attributes to set on the lead, keyed by attribute name.
     pub custom_attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for UpdateLeadRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -875,7 +875,7 @@ impl crate::runtime::object::Object for UpdateLeadRequest {
         let mut name = None;
         let mut last_seen_user_agent = None;
         let mut custom_attributes = None;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {

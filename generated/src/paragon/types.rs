@@ -9,7 +9,7 @@ pub struct IntercomUpdateContactRequest {
     pub tool: String,
     pub parameters: IntercomUpdateContactRequestParameters,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IntercomUpdateContactRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -31,7 +31,7 @@ impl crate::runtime::object::Object for IntercomUpdateContactRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut tool = None;
         let mut parameters = None;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
@@ -91,7 +91,7 @@ pub struct IntercomUpdateContactRequestParameters {
     /// }")
     pub custom_attribute: Option<serde_json::Map<String, serde_json::Value>>,
     /// Properties not declared in the schema, kept as received.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: crate::runtime::Extra,
 }
 impl serde::Serialize for IntercomUpdateContactRequestParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -133,7 +133,7 @@ impl crate::runtime::object::Object for IntercomUpdateContactRequestParameters {
         let mut owner_id = None;
         let mut unsubscribe_from_email = None;
         let mut custom_attribute = None;
-        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
+        let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {

@@ -203,7 +203,7 @@ pub(super) fn struct_decl_text(
     match &s.additional {
         Additional::Keep => out.push_str(concat!(
             "    /// Properties not declared in the schema, kept as received.\n",
-            "    pub extra: serde_json::Map<String, serde_json::Value>,\n",
+            "    pub extra: crate::runtime::Extra,\n",
         )),
         Additional::Typed(t) => {
             out.push_str("    /// Additional properties (`additionalProperties`).\n");
@@ -215,7 +215,7 @@ pub(super) fn struct_decl_text(
         Additional::Deny => out.push_str(concat!(
             "    /// Properties the schema does not allow (`additionalProperties: false`)\n",
             "    /// but the server sent anyway, kept as received.\n",
-            "    pub extra: serde_json::Map<String, serde_json::Value>,\n",
+            "    pub extra: crate::runtime::Extra,\n",
         )),
     }
     out.push_str("}\n");

@@ -137,7 +137,7 @@ httpdate = "1"
 percent-encoding = "2"
 reqwest = { version = "0.13", default-features = false }
 serde = "1"
-serde_json = "1"
+serde_json = { version = "1", features = ["raw_value"] }
 serde_path_to_error = "0.1"
 serde_urlencoded = "0.7"
 time = { version = "0.3", features = ["serde", "formatting", "parsing"] }

@@ -22,6 +22,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("events.rs", include_str!("../../runtime/events.rs")),
     ("execute.rs", include_str!("../../runtime/execute.rs")),
+    ("extra.rs", include_str!("../../runtime/extra.rs")),
     ("hook.rs", include_str!("../../runtime/hook.rs")),
     ("lenient.rs", include_str!("../../runtime/lenient.rs")),
     ("maybe.rs", include_str!("../../runtime/maybe.rs")),

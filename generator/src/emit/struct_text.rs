@@ -116,7 +116,7 @@ fn from_map(out: &mut String, fits: &mut bool, name: &str, fields: &[FieldText],
         line(out, fits, &format!("        let mut {n} = {init};"));
     }
     out.push_str(concat!(
-        "        let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();\n",
+        "        let mut extra: crate::runtime::Extra = Default::default();\n",
         "        let mut __map = crate::runtime::object::Fields::new(__map);\n",
         "        while let Some(__key) = __map.key()? {\n",
     ));
@@ -322,7 +322,7 @@ mod tests {
                 generic += 1;
                 continue;
             };
-            let extra_ty = quote::quote!(serde_json::Map<String, serde_json::Value>);
+            let extra_ty = quote::quote!(crate::runtime::Extra);
             let tokens = super::super::types::struct_serde(&table, &name, s, &extra_ty);
             let printed = super::super::format_tokens(tokens, "sweep").expect("parses");
             assert_eq!(text, printed, "{}", def.name);

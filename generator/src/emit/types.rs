@@ -297,7 +297,7 @@ fn struct_item(
             let t = types.rust(t, &quote!());
             quote!(std::collections::BTreeMap<String, #t>)
         }
-        Additional::Keep | Additional::Deny => quote!(serde_json::Map<String, serde_json::Value>),
+        Additional::Keep | Additional::Deny => quote!(crate::runtime::Extra),
     };
     let serde_impls = text
         .then(|| super::struct_text::struct_serde_text(types, name, s))

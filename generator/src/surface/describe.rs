@@ -493,8 +493,8 @@ fn type_items(s: &mut Surface, r: &Render<'_>, def: &TypeDef, features: &[String
                 );
             }
             let (extra_ty, additional) = match &st.additional {
-                Additional::Keep => (r.ty(&TypeRef::Object), "keep"),
-                Additional::Deny => (r.ty(&TypeRef::Object), "deny"),
+                Additional::Keep => ("runtime::Extra".to_string(), "keep"),
+                Additional::Deny => ("runtime::Extra".to_string(), "deny"),
                 Additional::Typed(t) => (r.ty(&TypeRef::Map(Box::new(t.clone()))), "typed"),
             };
             s.insert(

@@ -1,0 +1,264 @@
+//! The undeclared properties of a generated struct: [`Extra`].
+//!
+//! A response's undeclared properties are kept, but most are never read.
+//! Building a `serde_json::Value` tree for each (a map node, keys, strings:
+//! six allocations for `{"note": {"index": 0, "text": "…"}}`) was most of
+//! what keeping them cost. They are kept as the JSON text received instead,
+//! one buffer per object, and become a `serde_json::Map` on first use.
+
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+use std::sync::OnceLock;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::{Map, Value};
+
+/// Properties of an object that its schema does not declare, kept as
+/// received.
+///
+/// It reads as a `serde_json::Map` (through `Deref`): `extra.get("name")`,
+/// `extra.iter()`, `extra.len()`. What the server sent is kept as JSON text
+/// and parsed into the map the first time it is read, so a response whose
+/// undeclared properties are never looked at does not pay for a `Value`
+/// tree. Mutable access (`extra.insert(..)`), [`Extra::into_map`] and
+/// `From<serde_json::Map>` convert between the two. Equality, `Debug` and
+/// encoding are those of the map.
+#[derive(Clone, Default)]
+pub struct Extra {
+    /// The entries as received: `{"a":1,"b":2` (no closing brace), or
+    /// empty when `map` holds them.
+    raw: Vec<u8>,
+    /// `raw` parsed, once read.
+    parsed: OnceLock<Map<String, Value>>,
+    /// The entries, when `raw` is empty.
+    map: Map<String, Value>,
+}
+
+impl Extra {
+    /// No properties.
+    pub fn new() -> Self {
+        Extra::default()
+    }
+
+    /// The properties as a map.
+    pub fn into_map(mut self) -> Map<String, Value> {
+        std::mem::take(self.deref_mut())
+    }
+
+    /// Keeps one received entry: `key` and the value `map` holds next,
+    /// copied as JSON text when the input is JSON.
+    pub(crate) fn capture<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        if self.raw.is_empty() && !self.map.is_empty() {
+            // Entries already parsed (not the case while decoding).
+            let value: Value = map.next_value()?;
+            self.map.insert(key.to_owned(), value);
+            return Ok(());
+        }
+        if self.raw.is_empty() {
+            self.raw.reserve(64);
+            self.raw.push(b'{');
+        } else {
+            self.raw.push(b',');
+        }
+        serde_json::to_writer(&mut self.raw, key).map_err(de::Error::custom)?;
+        self.raw.push(b':');
+        map.next_value_seed(Text(&mut self.raw))
+    }
+}
+
+/// The received text, parsed. It was written by `capture` from JSON text or
+/// a `Value`, so it parses; if it ever did not, the map is empty rather
+/// than a panic.
+fn parse(raw: &[u8]) -> Map<String, Value> {
+    let mut text = Vec::with_capacity(raw.len() + 1);
+    text.extend_from_slice(raw);
+    text.push(b'}');
+    serde_json::from_slice(&text).unwrap_or_default()
+}
+
+impl Deref for Extra {
+    type Target = Map<String, Value>;
+    fn deref(&self) -> &Map<String, Value> {
+        if self.raw.is_empty() {
+            &self.map
+        } else {
+            self.parsed.get_or_init(|| parse(&self.raw))
+        }
+    }
+}
+
+impl DerefMut for Extra {
+    fn deref_mut(&mut self) -> &mut Map<String, Value> {
+        if !self.raw.is_empty() {
+            self.map = self.parsed.take().unwrap_or_else(|| parse(&self.raw));
+            self.raw = Vec::new();
+        }
+        &mut self.map
+    }
+}
+
+impl From<Map<String, Value>> for Extra {
+    fn from(map: Map<String, Value>) -> Self {
+        Extra {
+            map,
+            ..Extra::default()
+        }
+    }
+}
+
+impl From<Extra> for Map<String, Value> {
+    fn from(extra: Extra) -> Self {
+        extra.into_map()
+    }
+}
+
+impl FromIterator<(String, Value)> for Extra {
+    fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Self {
+        Extra::from(Map::from_iter(iter))
+    }
+}
+
+impl<'a> IntoIterator for &'a Extra {
+    type Item = (&'a String, &'a Value);
+    type IntoIter = serde_json::map::Iter<'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.deref().iter()
+    }
+}
+
+impl PartialEq for Extra {
+    fn eq(&self, other: &Extra) -> bool {
+        (self.raw.is_empty() && other.raw.is_empty() && self.map == other.map)
+            || (!self.raw.is_empty() && self.raw == other.raw)
+            || **self == **other
+    }
+}
+
+impl fmt::Debug for Extra {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl Serialize for Extra {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.deref().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Extra {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Map::deserialize(deserializer).map(Extra::from)
+    }
+}
+
+/// serde_json's name for a value to be handed over as its JSON text (its
+/// `RawValue` protocol, with the `raw_value` feature). A deserializer that
+/// does not know it treats the request as a plain newtype, and the value is
+/// decoded and written instead: slower, equally right.
+const RAW_VALUE: &str = "$serde_json::private::RawValue";
+
+/// Appends the next value's JSON text to a buffer.
+struct Text<'a>(&'a mut Vec<u8>);
+
+impl<'de> DeserializeSeed<'de> for Text<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_newtype_struct(RAW_VALUE, self)
+    }
+}
+
+impl Text<'_> {
+    fn write<E: de::Error>(self, value: &Value) -> Result<(), E> {
+        serde_json::to_writer(self.0, value).map_err(E::custom)
+    }
+}
+
+/// The text of a raw value, as serde_json hands it over.
+struct RawText<'a>(&'a mut Vec<u8>);
+
+impl<'de> DeserializeSeed<'de> for RawText<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RawText<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("JSON text")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        self.0.extend_from_slice(v.as_bytes());
+        Ok(())
+    }
+}
+
+// Any value a deserializer hands over is written as JSON. serde_json's
+// deserializers call `visit_map` with the one entry `RAW_VALUE: "<text>"`;
+// others call `visit_newtype_struct`, or a visit method for the value
+// itself if they forward the newtype request.
+impl<'de> Visitor<'de> for Text<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        self.write(&value)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let Some(first) = map.next_key::<super::object::Key<'de>>()? else {
+            return self.write(&Value::Object(Map::new()));
+        };
+        if first.as_str() == RAW_VALUE {
+            return map.next_value_seed(RawText(self.0));
+        }
+        let mut object = Map::new();
+        object.insert(first.into_string(), map.next_value()?);
+        while let Some((key, value)) = map.next_entry::<String, Value>()? {
+            object.insert(key, value);
+        }
+        self.write(&Value::Object(object))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        let value = Value::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+        self.write(&value)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        self.visit_newtype_struct(deserializer)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.write(&Value::Null)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.write(&Value::Null)
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        self.write(&Value::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        self.write(&Value::from(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        self.write(&Value::from(v))
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<(), E> {
+        Value::deserialize(de::value::I128Deserializer::<E>::new(v)).and_then(|v| self.write(&v))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<(), E> {
+        Value::deserialize(de::value::U128Deserializer::<E>::new(v)).and_then(|v| self.write(&v))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        self.write(&Value::from(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        serde_json::to_writer(self.0, v).map_err(E::custom)
+    }
+}

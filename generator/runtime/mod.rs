@@ -66,8 +66,8 @@ pub use credentials::{
 pub use datetime::{Date, DateTime, ParseDateTimeError}; // part: datetime
 pub use download::ByteStream; // part: download
 pub use error::{Error, InvalidRequest};
-pub use extra::Extra;
 pub use events::{Event, EventStream}; // part: events
+pub use extra::Extra;
 pub use futures_core::Stream; // part: pagination events download
 pub use futures_util::{StreamExt, TryStreamExt}; // part: pagination events download
 pub use hook::{Attempt, Hook};

@@ -570,7 +570,14 @@ fn crates_hold_the_runtime_parts_they_use() {
         assert!(api.contains(&format!("\n{used} = ")), "{used}:\n{api}");
     }
     // `serde_json` too: its types' undeclared properties are `runtime::Extra`.
-    for unused in ["base64", "futures-util", "serde_json", "time", "tokio", "uuid"] {
+    for unused in [
+        "base64",
+        "futures-util",
+        "serde_json",
+        "time",
+        "tokio",
+        "uuid",
+    ] {
         assert!(!api.contains(&format!("\n{unused} = ")), "{unused}:\n{api}");
     }
 }

@@ -384,8 +384,14 @@ fn undeclared_properties_are_kept_whatever_the_deserializer() {
         "a\"q\u{fc}": "x\ny\u{2603}", "big": u64::MAX, "e": {}});
     // serde_json hands each undeclared value over as its text: borrowed
     // from a `&str`, copied from a reader, written from a `Value`.
-    assert_eq!(item_from(&mut serde_json::Deserializer::from_str(text)), expected);
-    assert_eq!(item_from(&mut serde_json::Deserializer::from_reader(text.as_bytes())), expected);
+    assert_eq!(
+        item_from(&mut serde_json::Deserializer::from_str(text)),
+        expected
+    );
+    assert_eq!(
+        item_from(&mut serde_json::Deserializer::from_reader(text.as_bytes())),
+        expected
+    );
     assert_eq!(item_from(expected.clone()), expected);
     assert_eq!(item_from(&expected), expected);
     let item: Item = raw(text).decode::<_, ()>().unwrap();
@@ -397,33 +403,53 @@ fn undeclared_properties_are_kept_whatever_the_deserializer() {
     assert_eq!(keys, ["a\"q\u{fc}", "big", "e", "z"]);
     // A deserializer that does not know serde_json's raw values hands them
     // over as values (here forwarding the newtype request to the value).
-    let pairs = vec![("id", json!(2)), ("tags", json!(["t"])), ("k", json!({"a": [1]}))];
+    let pairs = vec![
+        ("id", json!(2)),
+        ("tags", json!(["t"])),
+        ("k", json!({"a": [1]})),
+    ];
     let d = serde::de::value::MapDeserializer::<_, serde_json::Error>::new(pairs.into_iter());
-    assert_eq!(item_from(d), json!({"id": 2, "tags": ["t"], "k": {"a": [1]}}));
+    assert_eq!(
+        item_from(d),
+        json!({"id": 2, "tags": ["t"], "k": {"a": [1]}})
+    );
     let scalars = vec![("id", "3"), ("tags", "x"), ("s", "t\"u")];
-    let d = serde::de::value::MapDeserializer::<_, serde::de::value::Error>::new(scalars.into_iter());
+    let d =
+        serde::de::value::MapDeserializer::<_, serde::de::value::Error>::new(scalars.into_iter());
     let item: Result<Item, _> = serde::Deserialize::deserialize(d);
     // `tags` must be an array: the error is the field's, not the capture's.
     assert!(item.is_err());
     let scalars = vec![("s", "t\"u"), ("n", "7")];
-    let d = serde::de::value::MapDeserializer::<_, serde::de::value::Error>::new(scalars.into_iter());
+    let d =
+        serde::de::value::MapDeserializer::<_, serde::de::value::Error>::new(scalars.into_iter());
     let outro: Outro = serde::Deserialize::deserialize(d).unwrap();
     assert_eq!(outro.name, None);
-    assert_eq!(Value::Object(outro.extra.into_map()), json!({"s": "t\"u", "n": "7"}));
+    assert_eq!(
+        Value::Object(outro.extra.into_map()),
+        json!({"s": "t\"u", "n": "7"})
+    );
     // And a union's buffered object replays them (`Shape`'s tests above).
 }
 
 #[test]
 fn undeclared_properties_read_and_change_as_a_map() {
-    let mut item: Item =
-        raw(r#"{"id": 1, "tags": null, "b": 2, "a": {"x": "y"}}"#).decode::<_, ()>().unwrap();
-    let same: Item =
-        raw(r#"{"a": {"x": "y"}, "id": 1, "tags": null, "b": 2}"#).decode::<_, ()>().unwrap();
-    let built = runtime::Extra::from_iter([("a".to_string(), json!({"x": "y"})), ("b".to_string(), json!(2))]);
+    let mut item: Item = raw(r#"{"id": 1, "tags": null, "b": 2, "a": {"x": "y"}}"#)
+        .decode::<_, ()>()
+        .unwrap();
+    let same: Item = raw(r#"{"a": {"x": "y"}, "id": 1, "tags": null, "b": 2}"#)
+        .decode::<_, ()>()
+        .unwrap();
+    let built = runtime::Extra::from_iter([
+        ("a".to_string(), json!({"x": "y"})),
+        ("b".to_string(), json!(2)),
+    ]);
     // Equal by entries, however each was received or built.
     assert_eq!(item.extra, same.extra);
     assert_eq!(item.extra, built);
-    assert_eq!(format!("{built:?}"), format!("{:?}", built.clone().into_map()));
+    assert_eq!(
+        format!("{built:?}"),
+        format!("{:?}", built.clone().into_map())
+    );
     assert_eq!((&item.extra).into_iter().count(), 2);
     item.extra.insert("c".into(), json!([3]));
     item.extra.remove("b");
@@ -436,7 +462,10 @@ fn undeclared_properties_read_and_change_as_a_map() {
     let map: serde_json::Map<String, Value> = item.extra.clone().into();
     assert_eq!(Value::Object(map), json!({"a": {"x": "y"}, "c": [3]}));
     // Standalone, it is encoded and decoded as the map.
-    assert_eq!(serde_json::to_value(&item.extra).unwrap(), json!({"a": {"x": "y"}, "c": [3]}));
+    assert_eq!(
+        serde_json::to_value(&item.extra).unwrap(),
+        json!({"a": {"x": "y"}, "c": [3]})
+    );
     let back: runtime::Extra = serde_json::from_value(json!({"a": {"x": "y"}, "c": [3]})).unwrap();
     assert_eq!(back, item.extra);
     assert!(runtime::Extra::new().is_empty());

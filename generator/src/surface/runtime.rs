@@ -183,6 +183,16 @@ fn read_runtime(s: &mut Surface, parts: RuntimeParts) {
             _ => None,
         })
         .collect();
+    // Types declared in the runtime: an impl for one that is not exported
+    // (`impl From<InvalidRequest> for Failure`) is not API.
+    let own_types: BTreeSet<String> = files
+        .values()
+        .flatten()
+        .filter_map(|item| match item {
+            syn::Item::Struct(_) | syn::Item::Enum(_) | syn::Item::Type(_) => item_name(item),
+            _ => None,
+        })
+        .collect();
     // (module, name) → flags of each item re-exported from a runtime module.
     let mut wanted: BTreeMap<(String, String), bool> = BTreeMap::new();
     for item in &root {
@@ -213,7 +223,7 @@ fn read_runtime(s: &mut Surface, parts: RuntimeParts) {
     for (module, items) in files {
         for item in items {
             if let syn::Item::Impl(i) = item {
-                impl_items(s, i, &exported, &own_traits);
+                impl_items(s, i, &exported, &own_traits, &own_types);
                 continue;
             }
             let Some(name) = item_name(&item) else {
@@ -313,6 +323,37 @@ fn local_item(s: &mut Surface, item: syn::Item, name: &str, flags: &[&str]) {
     }
 }
 
+/// The exported type an impl is about: its self type, also behind a
+/// reference (`impl IntoIterator for &Extra`), or for a foreign self type a
+/// type argument of the trait (`impl From<Extra> for Map`) unless the self
+/// type is the runtime's own.
+fn impl_subject(
+    i: &syn::ItemImpl,
+    exported: &BTreeSet<String>,
+    own_types: &BTreeSet<String>,
+) -> Option<String> {
+    let own = |t: &syn::Type| {
+        match t {
+            syn::Type::Reference(r) => type_name(&r.elem),
+            t => type_name(t),
+        }
+        .filter(|t| exported.contains(t))
+    };
+    own(&i.self_ty).or_else(|| {
+        if type_name(&i.self_ty).is_some_and(|t| own_types.contains(&t)) {
+            return None;
+        }
+        let (path, _) = i.trait_.as_ref()?;
+        let syn::PathArguments::AngleBracketed(args) = &path.segments.last()?.arguments else {
+            return None;
+        };
+        args.args.iter().find_map(|a| match a {
+            syn::GenericArgument::Type(t) => own(t),
+            _ => None,
+        })
+    })
+}
+
 /// The `pub` methods of an inherent impl of an exported type, or an impl
 /// of a trait that is not the runtime's own unexported one.
 fn impl_items(
@@ -320,8 +361,9 @@ fn impl_items(
     mut i: syn::ItemImpl,
     exported: &BTreeSet<String>,
     own_traits: &BTreeSet<String>,
+    own_types: &BTreeSet<String>,
 ) {
-    let Some(ty) = type_name(&i.self_ty).filter(|t| exported.contains(t)) else {
+    let Some(ty) = impl_subject(&i, exported, own_types) else {
         return;
     };
     let trait_name = i
@@ -390,6 +432,9 @@ mod tests {
             "runtime Bytes: pub use bytes::Bytes",
             // A function.
             "runtime provider_fn: pub fn provider_fn",
+            // Impls for a reference to the type, and of a trait naming it.
+            "runtime \"Extra.impl<'a> IntoIterator for &'a Extra\"",
+            "runtime \"Extra.impl From<Extra> for Map<String, Value>\"",
             // Parts.
             "runtime ItemStream: ",
             "runtime ClientCredentials: ",

@@ -8,7 +8,7 @@
 
 use std::fmt;
 use std::ops::{Deref, DerefMut};
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
@@ -23,9 +23,13 @@ use serde_json::{Map, Value};
 /// undeclared properties are never looked at does not pay for a `Value`
 /// tree. Mutable access (`extra.insert(..)`), [`Extra::into_map`] and
 /// `From<serde_json::Map>` convert between the two. Equality, `Debug` and
-/// encoding are those of the map.
+/// encoding are those of the map. Without entries it is one pointer wide
+/// and allocates nothing.
 #[derive(Clone, Default)]
-pub struct Extra {
+pub struct Extra(Option<Box<Entries>>);
+
+#[derive(Clone, Default)]
+struct Entries {
     /// The entries as received: `{"a":1,"b":2` (no closing brace), or
     /// empty when `map` holds them.
     raw: Vec<u8>,
@@ -35,6 +39,27 @@ pub struct Extra {
     map: Map<String, Value>,
 }
 
+/// What an `Extra` without entries reads as.
+static EMPTY: LazyLock<Map<String, Value>> = LazyLock::new(Map::new);
+
+impl Entries {
+    fn get(&self) -> &Map<String, Value> {
+        if self.raw.is_empty() {
+            &self.map
+        } else {
+            self.parsed.get_or_init(|| parse(&self.raw))
+        }
+    }
+
+    fn get_mut(&mut self) -> &mut Map<String, Value> {
+        if !self.raw.is_empty() {
+            self.map = self.parsed.take().unwrap_or_else(|| parse(&self.raw));
+            self.raw = Vec::new();
+        }
+        &mut self.map
+    }
+}
+
 impl Extra {
     /// No properties.
     pub fn new() -> Self {
@@ -42,8 +67,11 @@ impl Extra {
     }
 
     /// The properties as a map.
-    pub fn into_map(mut self) -> Map<String, Value> {
-        std::mem::take(self.deref_mut())
+    pub fn into_map(self) -> Map<String, Value> {
+        match self.0 {
+            Some(mut entries) => std::mem::take(entries.get_mut()),
+            None => Map::new(),
+        }
     }
 
     /// Keeps one received entry: `key` and the value `map` holds next,
@@ -53,21 +81,23 @@ impl Extra {
         key: &str,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        if self.raw.is_empty() && !self.map.is_empty() {
+        let entries = self.0.get_or_insert_with(Box::default);
+        if entries.raw.is_empty() && !entries.map.is_empty() {
             // Entries already parsed (not the case while decoding).
             let value: Value = map.next_value()?;
-            self.map.insert(key.to_owned(), value);
+            entries.map.insert(key.to_owned(), value);
             return Ok(());
         }
-        if self.raw.is_empty() {
-            self.raw.reserve(64);
-            self.raw.push(b'{');
+        let raw = &mut entries.raw;
+        if raw.is_empty() {
+            raw.reserve(64);
+            raw.push(b'{');
         } else {
-            self.raw.push(b',');
+            raw.push(b',');
         }
-        serde_json::to_writer(&mut self.raw, key).map_err(de::Error::custom)?;
-        self.raw.push(b':');
-        map.next_value_seed(Text(&mut self.raw))
+        serde_json::to_writer(&mut *raw, key).map_err(de::Error::custom)?;
+        raw.push(b':');
+        map.next_value_seed(Text(raw))
     }
 }
 
@@ -84,30 +114,25 @@ fn parse(raw: &[u8]) -> Map<String, Value> {
 impl Deref for Extra {
     type Target = Map<String, Value>;
     fn deref(&self) -> &Map<String, Value> {
-        if self.raw.is_empty() {
-            &self.map
-        } else {
-            self.parsed.get_or_init(|| parse(&self.raw))
+        match &self.0 {
+            Some(entries) => entries.get(),
+            None => &EMPTY,
         }
     }
 }
 
 impl DerefMut for Extra {
     fn deref_mut(&mut self) -> &mut Map<String, Value> {
-        if !self.raw.is_empty() {
-            self.map = self.parsed.take().unwrap_or_else(|| parse(&self.raw));
-            self.raw = Vec::new();
-        }
-        &mut self.map
+        self.0.get_or_insert_with(Box::default).get_mut()
     }
 }
 
 impl From<Map<String, Value>> for Extra {
     fn from(map: Map<String, Value>) -> Self {
-        Extra {
+        Extra(Some(Box::new(Entries {
             map,
-            ..Extra::default()
-        }
+            ..Entries::default()
+        })))
     }
 }
 
@@ -133,9 +158,11 @@ impl<'a> IntoIterator for &'a Extra {
 
 impl PartialEq for Extra {
     fn eq(&self, other: &Extra) -> bool {
-        (self.raw.is_empty() && other.raw.is_empty() && self.map == other.map)
-            || (!self.raw.is_empty() && self.raw == other.raw)
-            || **self == **other
+        let same_text = match (&self.0, &other.0) {
+            (Some(a), Some(b)) => !a.raw.is_empty() && a.raw == b.raw,
+            _ => false,
+        };
+        same_text || **self == **other
     }
 }
 

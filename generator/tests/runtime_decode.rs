@@ -469,6 +469,8 @@ fn undeclared_properties_read_and_change_as_a_map() {
     let back: runtime::Extra = serde_json::from_value(json!({"a": {"x": "y"}, "c": [3]})).unwrap();
     assert_eq!(back, item.extra);
     assert!(runtime::Extra::new().is_empty());
+    // A pointer, as `lower/sizes.rs` counts it when deciding what to box.
+    assert_eq!(std::mem::size_of::<runtime::Extra>(), 8);
 }
 
 #[test]

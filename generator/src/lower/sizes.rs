@@ -123,9 +123,10 @@ fn own_size(sizes: &HashMap<&TypeKey, usize>, kind: &TypeKind) -> usize {
                     held + if f.required { 0 } else { 8 }
                 })
                 .sum();
+            // `runtime::Extra` is a pointer; a typed map is a `BTreeMap`.
             let extra = match s.additional {
-                Additional::Keep | Additional::Typed(_) => 24,
-                Additional::Deny => 0,
+                Additional::Keep | Additional::Deny => 8,
+                Additional::Typed(_) => 24,
             };
             fields + extra
         }

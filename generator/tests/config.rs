@@ -235,6 +235,18 @@ fn shop_configuration_reaches_the_ir() {
         ),
         "{types}"
     );
+    // `runtime::Extra` implements `Hash` and `Eq` but not `JsonSchema`: the
+    // buyer's undeclared properties stay a map (the crates compile below).
+    let extra_of = |name: &str| {
+        let start = types.find(&format!("pub struct {name} {{")).unwrap();
+        let decl = &types[start..start + types[start..].find("\n}").unwrap()];
+        decl.lines().last().unwrap().trim().to_string()
+    };
+    assert_eq!(extra_of("Order"), "pub extra: crate::runtime::Extra,");
+    assert_eq!(
+        extra_of("Buyer"),
+        "pub extra: serde_json::Map<String, serde_json::Value>,"
+    );
 }
 
 #[test]

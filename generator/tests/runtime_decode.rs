@@ -451,6 +451,12 @@ fn undeclared_properties_read_and_change_as_a_map() {
         format!("{:?}", built.clone().into_map())
     );
     assert_eq!((&item.extra).into_iter().count(), 2);
+    // Hashed as the map (a configured `Hash` derive needs it).
+    let state = std::hash::RandomState::new();
+    assert_eq!(
+        std::hash::BuildHasher::hash_one(&state, &item.extra),
+        std::hash::BuildHasher::hash_one(&state, &built)
+    );
     item.extra.insert("c".into(), json!([3]));
     item.extra.remove("b");
     assert_eq!(item.extra.get("c"), Some(&json!([3])));

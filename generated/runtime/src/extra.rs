@@ -10,12 +10,15 @@
 //! one buffer per object, and become a `serde_json::Map` on first use.
 
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::ops::{Deref, DerefMut};
 use std::sync::{LazyLock, OnceLock};
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
+
+use super::object::Key;
 
 /// Properties of an object that its schema does not declare, kept as
 /// received.
@@ -169,6 +172,36 @@ impl PartialEq for Extra {
     }
 }
 
+impl Eq for Extra {}
+
+impl Hash for Extra {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.deref().hash(state);
+    }
+}
+
+/// Where a generated struct's `from_map` keeps an undeclared property: an
+/// [`Extra`], or a `serde_json::Map` when the struct derives a trait `Extra`
+/// does not implement (configuration).
+#[doc(hidden)] pub trait Undeclared {
+    /// Keeps `key` and the value `map` holds next.
+    fn keep<'de, A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error>;
+}
+
+impl Undeclared for Extra {
+    fn keep<'de, A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
+        self.capture(key.as_str(), map)
+    }
+}
+
+impl Undeclared for Map<String, Value> {
+    fn keep<'de, A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
+        let value = map.next_value()?;
+        self.insert(key.into_string(), value);
+        Ok(())
+    }
+}
+
 impl fmt::Debug for Extra {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&**self, f)
@@ -244,7 +277,7 @@ impl<'de> Visitor<'de> for Text<'_> {
         self.write(&value)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let Some(first) = map.next_key::<super::object::Key<'de>>()? else {
+        let Some(first) = map.next_key::<Key<'de>>()? else {
             return self.write(&Value::Object(Map::new()));
         };
         if first.as_str() == RAW_VALUE {

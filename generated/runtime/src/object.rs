@@ -22,7 +22,7 @@ use std::marker::PhantomData;
 use serde::de::{self, Deserialize, Deserializer, MapAccess};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use super::extra::Extra;
+use super::extra::Undeclared;
 use super::lenient::{not_strict, Lenient, Seed};
 
 /// A generated struct, decoded from the entries of a JSON object.
@@ -210,13 +210,17 @@ impl<'de, A: MapAccess<'de>> Fields<A> {
     }
 
     /// An undeclared property, kept in `extra`.
-    pub fn extra(&mut self, extra: &mut Extra, key: Key<'de>) -> Result<(), A::Error> {
-        extra.capture(key.as_str(), &mut self.0)
+    pub fn extra<X: Undeclared>(&mut self, extra: &mut X, key: Key<'de>) -> Result<(), A::Error> {
+        extra.keep(key, &mut self.0)
     }
 
     /// A property `additionalProperties: false` does not allow: kept like
     /// [`Fields::extra`], except in a strict union attempt (see [`undeclared`]).
-    pub fn undeclared(&mut self, extra: &mut Extra, key: Key<'de>) -> Result<(), A::Error> {
+    pub fn undeclared<X: Undeclared>(
+        &mut self,
+        extra: &mut X,
+        key: Key<'de>,
+    ) -> Result<(), A::Error> {
         undeclared::<A::Error>(&key)?;
         self.extra(extra, key)
     }

@@ -180,6 +180,9 @@ pub(super) fn struct_decl_text(
     head: &Head<'_>,
     derive_default: bool,
 ) -> Option<String> {
+    if s.extra_map {
+        return None;
+    }
     let mut out = String::with_capacity(256 + s.fields.len() * 160);
     if !push_head(&mut out, "", head) {
         return None;

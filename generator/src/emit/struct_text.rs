@@ -47,6 +47,9 @@ pub(super) fn struct_serde_text(types: &Types<'_>, name: &Ident, s: &StructType)
         // Its map type is printed by the generic path.
         Additional::Typed(_) => return None,
     };
+    if s.extra_map {
+        return None;
+    }
     let name = name.to_string();
     let fields: Vec<FieldText> = s
         .fields

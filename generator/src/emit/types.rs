@@ -297,6 +297,9 @@ fn struct_item(
             let t = types.rust(t, &quote!());
             quote!(std::collections::BTreeMap<String, #t>)
         }
+        Additional::Keep | Additional::Deny if s.extra_map => {
+            quote!(serde_json::Map<String, serde_json::Value>)
+        }
         Additional::Keep | Additional::Deny => quote!(crate::runtime::Extra),
     };
     let serde_impls = text

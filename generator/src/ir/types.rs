@@ -182,6 +182,12 @@ pub struct StructType {
     /// struct with several required fields, used when emit needs it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub required_name: Option<String>,
+    /// The undeclared properties (`Keep`, `Deny`) are a `serde_json::Map`
+    /// instead of a `runtime::Extra`: configuration derives a trait for the
+    /// struct that `Extra` does not implement (`schemars::JsonSchema`), and
+    /// the map implements more. Decided by `lower::custom`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub extra_map: bool,
 }
 
 /// What happens to properties the schema does not declare.

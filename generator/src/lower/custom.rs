@@ -13,6 +13,18 @@ use crate::ir::{Additional, Method, Operation, ResponseBody, TypeDef, TypeKey, T
 /// Derives the emitter always writes, by item kind; configured derives
 /// naming one of these are dropped rather than duplicated.
 const STRUCT_DERIVES: &[&str] = &["Clone", "Debug", "PartialEq", "Serialize", "Deserialize"];
+/// What `runtime::Extra` implements: a struct deriving only these keeps its
+/// undeclared properties in one.
+const EXTRA_DERIVES: &[&str] = &[
+    "Clone",
+    "Debug",
+    "Default",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Serialize",
+    "Deserialize",
+];
 const ENUM_DERIVES: &[&str] = &[
     "Clone",
     "Debug",
@@ -432,6 +444,15 @@ fn add_extras(def: &mut TypeDef, options: &super::Options, has_float: bool) -> V
         } else if !builtin.contains(&last) && !def.derives.contains(d) {
             def.derives.push(d.clone());
         }
+    }
+    // `runtime::Extra` implements these; for any other derive the struct's
+    // undeclared properties stay a `serde_json::Map`, which implements
+    // more (schemars' `JsonSchema` among them).
+    if let TypeKind::Struct(st) = &mut def.kind {
+        st.extra_map = def.derives.iter().any(|d| {
+            let last = d.rsplit("::").next().unwrap_or(d).trim();
+            !EXTRA_DERIVES.contains(&last)
+        });
     }
     // Every generated type implements serde by hand, so a `#[serde(...)]`
     // would not compile (no derive declares the helper) or, under another

@@ -387,6 +387,7 @@ impl<'a> Lowerer<'a> {
                     additional: Additional::Deny,
                     required_any_of: Vec::new(),
                     required_name: None,
+                    extra_map: false,
                 })),
             };
         }
@@ -407,6 +408,7 @@ impl<'a> Lowerer<'a> {
             additional,
             required_any_of,
             required_name: None,
+            extra_map: false,
         }))
     }
 
@@ -612,6 +614,7 @@ impl<'a> Lowerer<'a> {
             additional,
             required_any_of,
             required_name: None,
+            extra_map: false,
         }))
     }
 

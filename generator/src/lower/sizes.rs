@@ -125,8 +125,8 @@ fn own_size(sizes: &HashMap<&TypeKey, usize>, kind: &TypeKind) -> usize {
                 .sum();
             // `runtime::Extra` is a pointer; a typed map is a `BTreeMap`.
             let extra = match s.additional {
-                Additional::Keep | Additional::Deny => 8,
-                Additional::Typed(_) => 24,
+                Additional::Keep | Additional::Deny if !s.extra_map => 8,
+                _ => 24,
             };
             fields + extra
         }

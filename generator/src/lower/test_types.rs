@@ -42,5 +42,6 @@ pub(crate) fn structure(fields: Vec<Field>) -> TypeKind {
         additional: Additional::Keep,
         required_any_of: Vec::new(),
         required_name: None,
+        extra_map: false,
     })
 }

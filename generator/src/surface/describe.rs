@@ -493,6 +493,14 @@ fn type_items(s: &mut Surface, r: &Render<'_>, def: &TypeDef, features: &[String
                 );
             }
             let (extra_ty, additional) = match &st.additional {
+                Additional::Keep | Additional::Deny if st.extra_map => (
+                    r.ty(&TypeRef::Object),
+                    if st.additional == Additional::Keep {
+                        "keep"
+                    } else {
+                        "deny"
+                    },
+                ),
                 Additional::Keep => ("runtime::Extra".to_string(), "keep"),
                 Additional::Deny => ("runtime::Extra".to_string(), "deny"),
                 Additional::Typed(t) => (r.ty(&TypeRef::Map(Box::new(t.clone()))), "typed"),

@@ -104,14 +104,45 @@ impl Extra {
     }
 }
 
-/// The received text, parsed. It was written by `capture` from JSON text or
-/// a `Value`, so it parses; if it ever did not, the map is empty rather
-/// than a panic.
+/// The received text, parsed. It is JSON (copied by serde_json, or written
+/// from a `Value`), but a number beyond `f64` (`1e400`) passes serde_json's
+/// syntax check and no `Value` can hold it: then each entry is parsed on
+/// its own and only such entries are left out.
 fn parse(raw: &[u8]) -> Map<String, Value> {
     let mut text = Vec::with_capacity(raw.len() + 1);
     text.extend_from_slice(raw);
     text.push(b'}');
-    serde_json::from_slice(&text).unwrap_or_default()
+    serde_json::from_slice(&text).unwrap_or_else(|_| {
+        let entries: Vec<(String, Box<serde_json::value::RawValue>)> =
+            serde_json::from_slice::<EntryList>(&text).map_or_else(|_| Vec::new(), |l| l.0);
+        entries
+            .into_iter()
+            .filter_map(|(key, value)| Some((key, serde_json::from_str(value.get()).ok()?)))
+            .collect()
+    })
+}
+
+/// An object's entries in order, values as their text.
+struct EntryList(Vec<(String, Box<serde_json::value::RawValue>)>);
+
+impl<'de> Deserialize<'de> for EntryList {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = EntryList;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<EntryList, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(EntryList(entries))
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
 }
 
 impl Deref for Extra {

@@ -428,6 +428,10 @@ fn undeclared_properties_are_kept_whatever_the_deserializer() {
         Value::Object(outro.extra.into_map()),
         json!({"s": "t\"u", "n": "7"})
     );
+    // A failure after undeclared properties (decoded again under
+    // serde_path_to_error to name its path) is still the field's.
+    let (path, _) = failure::<Item>(r#"{"x": {"a": [1]}, "y": 2, "id": "zero", "tags": null}"#);
+    assert_eq!(path, "id");
     // And a union's buffered object replays them (`Shape`'s tests above).
 }
 

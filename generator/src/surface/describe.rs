@@ -492,17 +492,13 @@ fn type_items(s: &mut Surface, r: &Render<'_>, def: &TypeDef, features: &[String
                     item,
                 );
             }
+            let kept = match st.extra_map {
+                true => r.ty(&TypeRef::Object),
+                false => "runtime::Extra".to_string(),
+            };
             let (extra_ty, additional) = match &st.additional {
-                Additional::Keep | Additional::Deny if st.extra_map => (
-                    r.ty(&TypeRef::Object),
-                    if st.additional == Additional::Keep {
-                        "keep"
-                    } else {
-                        "deny"
-                    },
-                ),
-                Additional::Keep => ("runtime::Extra".to_string(), "keep"),
-                Additional::Deny => ("runtime::Extra".to_string(), "deny"),
+                Additional::Keep => (kept, "keep"),
+                Additional::Deny => (kept, "deny"),
                 Additional::Typed(t) => (r.ty(&TypeRef::Map(Box::new(t.clone()))), "typed"),
             };
             s.insert(

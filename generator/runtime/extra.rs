@@ -25,9 +25,9 @@ use super::object::Key;
 /// and parsed into the map the first time it is read, so a response whose
 /// undeclared properties are never looked at does not pay for a `Value`
 /// tree. Mutable access (`extra.insert(..)`), [`Extra::into_map`] and
-/// `From<serde_json::Map>` convert between the two. Equality, `Debug` and
-/// encoding are those of the map. Without entries it is one pointer wide
-/// and allocates nothing.
+/// `From<serde_json::Map>` convert between the two. Equality, hashing,
+/// `Debug` and encoding are those of the map. Without entries it is one
+/// pointer wide and allocates nothing.
 #[derive(Clone, Default)]
 pub struct Extra(Option<Box<Entries>>);
 

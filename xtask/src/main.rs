@@ -101,6 +101,11 @@ enum IrFormat {
 }
 
 fn main() -> ExitCode {
+    // Run by cargo as the rustc wrapper of a bench `cargo check`.
+    if let Some(log) = std::env::var_os(bench::unit::LOG_ENV) {
+        let args: Vec<_> = std::env::args_os().skip(1).collect();
+        return bench::unit::wrap(std::path::Path::new(&log), &args);
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Codegen {

@@ -8,12 +8,13 @@ use std::process::Command;
 use super::cells::secs;
 use super::process::{timed, Run};
 use super::stats::{Runs, Timing};
+use super::unit::{self, Unit};
 
 #[derive(Default)]
 pub(super) enum Check {
     #[default]
     Skipped,
-    Ok(Timing),
+    Ok(Checked),
     Failed(String),
     /// Not attempted: the crate lacks a feature the check asks for.
     NoFeature(String),
@@ -23,11 +24,20 @@ impl Check {
     pub(super) fn cell(&self) -> String {
         match self {
             Check::Skipped => "–".into(),
-            Check::Ok(t) => secs(t.wall),
+            Check::Ok(t) => secs(t.process.wall),
             Check::Failed(e) => format!("does not compile: {}", e.replace('|', "\\|")),
             Check::NoFeature(e) => format!("not checked: {}", e.replace('|', "\\|")),
         }
     }
+}
+
+/// Medians of one crate's checks.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Checked {
+    /// The whole `cargo check` process (cargo and every rustc it ran).
+    pub(super) process: Timing,
+    /// The crate's own rustc run (see `unit.rs`), when it was logged.
+    pub(super) own: Option<Timing>,
 }
 
 /// Makes a crate buildable on its own inside this repository's directory.
@@ -109,22 +119,39 @@ fn missing_features(dir: &Path, extra: &[&str]) -> Result<(), String> {
 /// checked whole each time, as when it is a dependency of the user's
 /// project (dependencies are never incremental), and the figure does not
 /// depend on how much of the incremental cache a touch invalidates.
-fn cargo_check(dir: &Path, target: &Path, extra: &[&str]) -> Result<Run, String> {
+///
+/// Cargo runs the crate's rustc through this xtask binary (see `unit.rs`),
+/// which logs that run: returned as well when the log names the crate.
+/// The warm-up check sets the same wrapper, so it changes no fingerprint.
+fn cargo_check(dir: &Path, target: &Path, extra: &[&str]) -> Result<(Run, Option<Unit>), String> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let r = timed(
-        Command::new(cargo)
-            .current_dir(dir)
-            .env("CARGO_TARGET_DIR", target)
-            .env("CARGO_INCREMENTAL", "0")
-            .env_remove("RUSTFLAGS")
-            .args(["check", "--quiet", "--message-format=short"])
-            .args(extra),
-    )?;
-    if r.ok() {
-        Ok(r)
-    } else {
-        Err(r.first_error())
+    let log = std::env::temp_dir().join(format!(
+        "clientgen-bench-{}-{}.rustc",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_INCREMENTAL", "0")
+        .env_remove("RUSTFLAGS")
+        .args(["check", "--quiet", "--message-format=short"])
+        .args(extra);
+    if let Ok(exe) = std::env::current_exe() {
+        cmd.env("RUSTC_WORKSPACE_WRAPPER", exe)
+            .env(unit::LOG_ENV, &log);
     }
+    let r = timed(&cmd)?;
+    let logged = fs::read_to_string(&log).unwrap_or_default();
+    let _ = fs::remove_file(&log);
+    if !r.ok() {
+        return Err(r.first_error());
+    }
+    let own =
+        crate::manifest::lib_crate_name(dir).and_then(|name| unit::runs_of(&logged, &name).pop());
+    Ok((r, own))
 }
 
 fn touch(path: &Path) {
@@ -160,7 +187,7 @@ impl<'a> CheckJob<'a> {
 /// (builds the dependencies once per target dir), then `runs` rounds of
 /// touching `src/lib.rs` and checking, the first job rotating.
 pub(super) fn checks(jobs: &[CheckJob<'_>], runs: usize) -> Vec<Check> {
-    let mut results: Vec<Result<Runs, Check>> = jobs
+    let mut results: Vec<Result<(Runs, Runs), Check>> = jobs
         .iter()
         .map(
             |&CheckJob {
@@ -174,7 +201,7 @@ pub(super) fn checks(jobs: &[CheckJob<'_>], runs: usize) -> Vec<Check> {
                 }
                 missing_features(dir, extra).map_err(Check::NoFeature)?;
                 cargo_check(dir, target, extra)
-                    .map(|_| Runs::default())
+                    .map(|_| Default::default())
                     .map_err(Check::Failed)
             },
         )
@@ -187,10 +214,15 @@ pub(super) fn checks(jobs: &[CheckJob<'_>], runs: usize) -> Vec<Check> {
             let CheckJob {
                 dir, target, extra, ..
             } = jobs[i];
-            if let Ok(xs) = &mut results[i] {
+            if let Ok((process, own)) = &mut results[i] {
                 touch(&dir.join("src/lib.rs"));
                 match cargo_check(dir, target, extra) {
-                    Ok(r) => xs.push(&r),
+                    Ok((r, u)) => {
+                        process.push(&r);
+                        if let Some(u) = u {
+                            own.push_unit(&u);
+                        }
+                    }
                     Err(e) => results[i] = Err(Check::Failed(e)),
                 }
             }
@@ -199,7 +231,11 @@ pub(super) fn checks(jobs: &[CheckJob<'_>], runs: usize) -> Vec<Check> {
     results
         .into_iter()
         .map(|r| match r {
-            Ok(xs) if !xs.wall.is_empty() => Check::Ok(xs.summary()),
+            Ok((process, own)) if !process.wall.is_empty() => Check::Ok(Checked {
+                process: process.summary(),
+                // Only when every run was logged: medians of the same runs.
+                own: (own.wall.len() == process.wall.len()).then(|| own.summary()),
+            }),
             Ok(_) => Check::Skipped,
             Err(c) => c,
         })

@@ -31,6 +31,7 @@ mod stats;
 mod suite;
 mod tools;
 mod typenames;
+pub(crate) mod unit;
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -39,40 +39,31 @@ pub(crate) fn vmhwm_kb() -> Option<u64> {
 
 /// CPU time consumed so far by this thread (`CLOCK_THREAD_CPUTIME_ID`) or
 /// this process (`CLOCK_PROCESS_CPUTIME_ID`). Unlike wall time it is not
-/// inflated by other processes competing for the cores. (std has no API
-/// for it and xtask has no libc dependency; `clock_gettime` is in the C
-/// library std already links.) `/proc/thread-self/schedstat` is not a
-/// substitute: it is only updated at scheduler ticks.
-#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+/// inflated by other processes competing for the cores; std has no API for
+/// it. `/proc/thread-self/schedstat` is not a substitute: it is only updated
+/// at scheduler ticks.
+#[cfg(unix)]
 fn cpu_clock(process: bool) -> Duration {
-    #[repr(C)]
-    struct Timespec {
-        tv_sec: i64,
-        tv_nsec: i64,
-    }
-    extern "C" {
-        fn clock_gettime(clock: i32, tp: *mut Timespec) -> i32;
-    }
-    const CLOCK_PROCESS_CPUTIME_ID: i32 = 2;
-    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
-    let mut ts = Timespec {
+    let clock = if process {
+        libc::CLOCK_PROCESS_CPUTIME_ID
+    } else {
+        libc::CLOCK_THREAD_CPUTIME_ID
+    };
+    let mut ts = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,
     };
-    let clock = if process {
-        CLOCK_PROCESS_CPUTIME_ID
-    } else {
-        CLOCK_THREAD_CPUTIME_ID
-    };
-    // SAFETY: `ts` is a valid, writable timespec (two i64s on 64-bit Linux).
-    let rc = unsafe { clock_gettime(clock, &mut ts) };
-    if rc != 0 {
+    // SAFETY: `ts` is a valid, writable timespec.
+    if unsafe { libc::clock_gettime(clock, &mut ts) } != 0 {
         return Duration::ZERO;
     }
-    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+    Duration::new(
+        u64::try_from(ts.tv_sec).unwrap_or(0),
+        u32::try_from(ts.tv_nsec).unwrap_or(0),
+    )
 }
 
-#[cfg(not(all(target_os = "linux", target_pointer_width = "64")))]
+#[cfg(not(unix))]
 fn cpu_clock(_process: bool) -> Duration {
     Duration::ZERO
 }

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use super::process::Run;
+use super::unit::Unit;
 
 pub(super) fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
@@ -36,6 +37,11 @@ impl Runs {
         self.wall.push(ms(r.wall));
         self.cpu.extend(r.cpu_ms);
         self.rss.extend(r.rss_kb.map(|k| k as f64));
+    }
+    pub(super) fn push_unit(&mut self, u: &Unit) {
+        self.wall.push(u.wall_ms);
+        self.cpu.push(u.cpu_ms);
+        self.rss.push(u.rss_kb as f64);
     }
     pub(super) fn summary(&self) -> Timing {
         Timing {

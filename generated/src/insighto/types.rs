@@ -69,55 +69,27 @@ impl<'de> serde::Deserialize<'de> for ContactUpdate {
 impl crate::runtime::object::Object for ContactUpdate {
     const NAME: &'static str = "ContactUpdate";
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
-        let mut first_name = crate::runtime::Maybe::Absent;
-        let mut last_name = crate::runtime::Maybe::Absent;
-        let mut email = crate::runtime::Maybe::Absent;
-        let mut channels = None;
-        let mut user_attributes = None;
-        let mut last_seen = crate::runtime::Maybe::Absent;
-        let mut last_sent = crate::runtime::Maybe::Absent;
-        let mut org_id = crate::runtime::Maybe::Absent;
-        let mut first_assistant_id = crate::runtime::Maybe::Absent;
-        let mut last_assistant_id = crate::runtime::Maybe::Absent;
-        let mut first_widget_id = crate::runtime::Maybe::Absent;
-        let mut last_widget_id = crate::runtime::Maybe::Absent;
-        let mut custom_fields = None;
-        let mut extra: crate::runtime::Extra = Default::default();
+        let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "first_name" => __map.maybe_lenient(&mut first_name),
-                "last_name" => __map.maybe_lenient(&mut last_name),
-                "email" => __map.maybe_lenient(&mut email),
-                "channels" => __map.optional(&mut channels),
-                "user_attributes" => __map.optional(&mut user_attributes),
-                "last_seen" => __map.maybe(&mut last_seen),
-                "last_sent" => __map.maybe(&mut last_sent),
-                "org_id" => __map.maybe(&mut org_id),
-                "first_assistant_id" => __map.maybe(&mut first_assistant_id),
-                "last_assistant_id" => __map.maybe(&mut last_assistant_id),
-                "first_widget_id" => __map.maybe(&mut first_widget_id),
-                "last_widget_id" => __map.maybe(&mut last_widget_id),
-                "custom_fields" => __map.optional(&mut custom_fields),
-                _ => __map.extra(&mut extra, __key),
+                "first_name" => __map.maybe_lenient(&mut __value.first_name),
+                "last_name" => __map.maybe_lenient(&mut __value.last_name),
+                "email" => __map.maybe_lenient(&mut __value.email),
+                "channels" => __map.optional(&mut __value.channels),
+                "user_attributes" => __map.optional(&mut __value.user_attributes),
+                "last_seen" => __map.maybe(&mut __value.last_seen),
+                "last_sent" => __map.maybe(&mut __value.last_sent),
+                "org_id" => __map.maybe(&mut __value.org_id),
+                "first_assistant_id" => __map.maybe(&mut __value.first_assistant_id),
+                "last_assistant_id" => __map.maybe(&mut __value.last_assistant_id),
+                "first_widget_id" => __map.maybe(&mut __value.first_widget_id),
+                "last_widget_id" => __map.maybe(&mut __value.last_widget_id),
+                "custom_fields" => __map.optional(&mut __value.custom_fields),
+                _ => __map.extra(&mut __value.extra, __key),
             }?;
         }
-        Ok(Self {
-            first_name,
-            last_name,
-            email,
-            channels,
-            user_attributes,
-            last_seen,
-            last_sent,
-            org_id,
-            first_assistant_id,
-            last_assistant_id,
-            first_widget_id,
-            last_widget_id,
-            custom_fields,
-            extra,
-        })
+        Ok(__value)
     }
 }
 /// ContactUpdateResponse
@@ -156,20 +128,17 @@ impl<'de> serde::Deserialize<'de> for ContactUpdateResponse {
 impl crate::runtime::object::Object for ContactUpdateResponse {
     const NAME: &'static str = "ContactUpdateResponse";
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
-        let mut message = crate::runtime::Maybe::Absent;
-        let mut meta = None;
-        let mut data = None;
-        let mut extra: crate::runtime::Extra = Default::default();
+        let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "message" => __map.maybe_lenient(&mut message),
-                "meta" => __map.optional(&mut meta),
-                "data" => __map.optional(&mut data),
-                _ => __map.extra(&mut extra, __key),
+                "message" => __map.maybe_lenient(&mut __value.message),
+                "meta" => __map.optional(&mut __value.meta),
+                "data" => __map.optional(&mut __value.data),
+                _ => __map.extra(&mut __value.extra, __key),
             }?;
         }
-        Ok(Self { message, meta, data, extra })
+        Ok(__value)
     }
 }
 /// HTTPValidationError
@@ -201,16 +170,15 @@ impl<'de> serde::Deserialize<'de> for HttpValidationError {
 impl crate::runtime::object::Object for HttpValidationError {
     const NAME: &'static str = "HttpValidationError";
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
-        let mut detail = None;
-        let mut extra: crate::runtime::Extra = Default::default();
+        let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "detail" => __map.optional(&mut detail),
-                _ => __map.extra(&mut extra, __key),
+                "detail" => __map.optional(&mut __value.detail),
+                _ => __map.extra(&mut __value.extra, __key),
             }?;
         }
-        Ok(Self { detail, extra })
+        Ok(__value)
     }
 }
 /// IContactUpdate
@@ -278,55 +246,27 @@ impl<'de> serde::Deserialize<'de> for IContactUpdate {
 impl crate::runtime::object::Object for IContactUpdate {
     const NAME: &'static str = "IContactUpdate";
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
-        let mut first_name = crate::runtime::Maybe::Absent;
-        let mut last_name = crate::runtime::Maybe::Absent;
-        let mut email = crate::runtime::Maybe::Absent;
-        let mut channels = None;
-        let mut user_attributes = None;
-        let mut last_seen = crate::runtime::Maybe::Absent;
-        let mut last_sent = crate::runtime::Maybe::Absent;
-        let mut org_id = crate::runtime::Maybe::Absent;
-        let mut first_assistant_id = crate::runtime::Maybe::Absent;
-        let mut last_assistant_id = crate::runtime::Maybe::Absent;
-        let mut first_widget_id = crate::runtime::Maybe::Absent;
-        let mut last_widget_id = crate::runtime::Maybe::Absent;
-        let mut custom_fields = None;
-        let mut extra: crate::runtime::Extra = Default::default();
+        let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "first_name" => __map.maybe_lenient(&mut first_name),
-                "last_name" => __map.maybe_lenient(&mut last_name),
-                "email" => __map.maybe_lenient(&mut email),
-                "channels" => __map.optional(&mut channels),
-                "user_attributes" => __map.optional(&mut user_attributes),
-                "last_seen" => __map.maybe(&mut last_seen),
-                "last_sent" => __map.maybe(&mut last_sent),
-                "org_id" => __map.maybe(&mut org_id),
-                "first_assistant_id" => __map.maybe(&mut first_assistant_id),
-                "last_assistant_id" => __map.maybe(&mut last_assistant_id),
-                "first_widget_id" => __map.maybe(&mut first_widget_id),
-                "last_widget_id" => __map.maybe(&mut last_widget_id),
-                "custom_fields" => __map.optional(&mut custom_fields),
-                _ => __map.extra(&mut extra, __key),
+                "first_name" => __map.maybe_lenient(&mut __value.first_name),
+                "last_name" => __map.maybe_lenient(&mut __value.last_name),
+                "email" => __map.maybe_lenient(&mut __value.email),
+                "channels" => __map.optional(&mut __value.channels),
+                "user_attributes" => __map.optional(&mut __value.user_attributes),
+                "last_seen" => __map.maybe(&mut __value.last_seen),
+                "last_sent" => __map.maybe(&mut __value.last_sent),
+                "org_id" => __map.maybe(&mut __value.org_id),
+                "first_assistant_id" => __map.maybe(&mut __value.first_assistant_id),
+                "last_assistant_id" => __map.maybe(&mut __value.last_assistant_id),
+                "first_widget_id" => __map.maybe(&mut __value.first_widget_id),
+                "last_widget_id" => __map.maybe(&mut __value.last_widget_id),
+                "custom_fields" => __map.optional(&mut __value.custom_fields),
+                _ => __map.extra(&mut __value.extra, __key),
             }?;
         }
-        Ok(Self {
-            first_name,
-            last_name,
-            email,
-            channels,
-            user_attributes,
-            last_seen,
-            last_sent,
-            org_id,
-            first_assistant_id,
-            last_assistant_id,
-            first_widget_id,
-            last_widget_id,
-            custom_fields,
-            extra,
-        })
+        Ok(__value)
     }
 }
 /// ValidationError
@@ -366,20 +306,17 @@ impl<'de> serde::Deserialize<'de> for ValidationError {
 impl crate::runtime::object::Object for ValidationError {
     const NAME: &'static str = "ValidationError";
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
-        let mut loc = None;
-        let mut msg = None;
-        let mut r#type = None;
-        let mut extra: crate::runtime::Extra = Default::default();
+        let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "loc" => __map.optional(&mut loc),
-                "msg" => __map.optional_lenient(&mut msg),
-                "type" => __map.optional_lenient(&mut r#type),
-                _ => __map.extra(&mut extra, __key),
+                "loc" => __map.optional(&mut __value.loc),
+                "msg" => __map.optional_lenient(&mut __value.msg),
+                "type" => __map.optional_lenient(&mut __value.r#type),
+                _ => __map.extra(&mut __value.extra, __key),
             }?;
         }
-        Ok(Self { loc, msg, r#type, extra })
+        Ok(__value)
     }
 }
 /// Schema: `#/components/schemas/ValidationError/properties/loc/items`

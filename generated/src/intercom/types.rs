@@ -646,18 +646,16 @@ impl<'de> serde::Deserialize<'de> for ContactAvatar {
 impl crate::runtime::object::Object for ContactAvatar {
     const NAME: &'static str = "ContactAvatar";
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
-        let mut r#type = None;
-        let mut image_url = crate::runtime::Maybe::Absent;
-        let mut extra: crate::runtime::Extra = Default::default();
+        let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional_lenient(&mut r#type),
-                "image_url" => __map.maybe_lenient(&mut image_url),
-                _ => __map.extra(&mut extra, __key),
+                "type" => __map.optional_lenient(&mut __value.r#type),
+                "image_url" => __map.maybe_lenient(&mut __value.image_url),
+                _ => __map.extra(&mut __value.extra, __key),
             }?;
         }
-        Ok(Self { r#type, image_url, extra })
+        Ok(__value)
     }
 }
 /// The companies the contact belongs to (up to 10), with the API path
@@ -1787,50 +1785,26 @@ impl<'de> serde::Deserialize<'de> for UpdateContactRequest {
 impl crate::runtime::object::Object for UpdateContactRequest {
     const NAME: &'static str = "UpdateContactRequest";
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
-        let mut role = None;
-        let mut external_id = None;
-        let mut email = None;
-        let mut phone = crate::runtime::Maybe::Absent;
-        let mut name = crate::runtime::Maybe::Absent;
-        let mut avatar = crate::runtime::Maybe::Absent;
-        let mut signed_up_at = crate::runtime::Maybe::Absent;
-        let mut last_seen_at = crate::runtime::Maybe::Absent;
-        let mut owner_id = crate::runtime::Maybe::Absent;
-        let mut unsubscribed_from_emails = crate::runtime::Maybe::Absent;
-        let mut custom_attributes = crate::runtime::Maybe::Absent;
-        let mut extra: crate::runtime::Extra = Default::default();
+        let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "role" => __map.optional(&mut role),
-                "external_id" => __map.optional_lenient(&mut external_id),
-                "email" => __map.optional_lenient(&mut email),
-                "phone" => __map.maybe_lenient(&mut phone),
-                "name" => __map.maybe_lenient(&mut name),
-                "avatar" => __map.maybe_lenient(&mut avatar),
-                "signed_up_at" => __map.maybe_lenient(&mut signed_up_at),
-                "last_seen_at" => __map.maybe_lenient(&mut last_seen_at),
-                "owner_id" => __map.maybe_lenient(&mut owner_id),
+                "role" => __map.optional(&mut __value.role),
+                "external_id" => __map.optional_lenient(&mut __value.external_id),
+                "email" => __map.optional_lenient(&mut __value.email),
+                "phone" => __map.maybe_lenient(&mut __value.phone),
+                "name" => __map.maybe_lenient(&mut __value.name),
+                "avatar" => __map.maybe_lenient(&mut __value.avatar),
+                "signed_up_at" => __map.maybe_lenient(&mut __value.signed_up_at),
+                "last_seen_at" => __map.maybe_lenient(&mut __value.last_seen_at),
+                "owner_id" => __map.maybe_lenient(&mut __value.owner_id),
                 "unsubscribed_from_emails" => {
-                    __map.maybe_lenient(&mut unsubscribed_from_emails)
+                    __map.maybe_lenient(&mut __value.unsubscribed_from_emails)
                 }
-                "custom_attributes" => __map.maybe(&mut custom_attributes),
-                _ => __map.extra(&mut extra, __key),
+                "custom_attributes" => __map.maybe(&mut __value.custom_attributes),
+                _ => __map.extra(&mut __value.extra, __key),
             }?;
         }
-        Ok(Self {
-            role,
-            external_id,
-            email,
-            phone,
-            name,
-            avatar,
-            signed_up_at,
-            last_seen_at,
-            owner_id,
-            unsubscribed_from_emails,
-            custom_attributes,
-            extra,
-        })
+        Ok(__value)
     }
 }

@@ -38,28 +38,18 @@ impl<'de> serde::Deserialize<'de> for Company {
 impl crate::runtime::object::Object for Company {
     const NAME: &'static str = "Company";
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
-        let mut r#type = None;
-        let mut id = None;
-        let mut company_id = None;
-        let mut name = None;
-        let mut extra: crate::runtime::Extra = Default::default();
+        let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional_lenient(&mut r#type),
-                "id" => __map.optional_lenient(&mut id),
-                "company_id" => __map.optional_lenient(&mut company_id),
-                "name" => __map.optional_lenient(&mut name),
-                _ => __map.extra(&mut extra, __key),
+                "type" => __map.optional_lenient(&mut __value.r#type),
+                "id" => __map.optional_lenient(&mut __value.id),
+                "company_id" => __map.optional_lenient(&mut __value.company_id),
+                "name" => __map.optional_lenient(&mut __value.name),
+                _ => __map.extra(&mut __value.extra, __key),
             }?;
         }
-        Ok(Self {
-            r#type,
-            id,
-            company_id,
-            name,
-            extra,
-        })
+        Ok(__value)
     }
 }
 /// The companies the lead belongs to.
@@ -92,18 +82,16 @@ impl<'de> serde::Deserialize<'de> for CompanyList {
 impl crate::runtime::object::Object for CompanyList {
     const NAME: &'static str = "CompanyList";
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
-        let mut r#type = None;
-        let mut companies = None;
-        let mut extra: crate::runtime::Extra = Default::default();
+        let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional_lenient(&mut r#type),
-                "companies" => __map.optional(&mut companies),
-                _ => __map.extra(&mut extra, __key),
+                "type" => __map.optional_lenient(&mut __value.r#type),
+                "companies" => __map.optional(&mut __value.companies),
+                _ => __map.extra(&mut __value.extra, __key),
             }?;
         }
-        Ok(Self { r#type, companies, extra })
+        Ok(__value)
     }
 }
 /// A list of one or more errors returned when a request fails.
@@ -136,18 +124,16 @@ impl<'de> serde::Deserialize<'de> for Error {
 impl crate::runtime::object::Object for Error {
     const NAME: &'static str = "Error";
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
-        let mut r#type = None;
-        let mut errors = None;
-        let mut extra: crate::runtime::Extra = Default::default();
+        let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional_lenient(&mut r#type),
-                "errors" => __map.optional(&mut errors),
-                _ => __map.extra(&mut extra, __key),
+                "type" => __map.optional_lenient(&mut __value.r#type),
+                "errors" => __map.optional(&mut __value.errors),
+                _ => __map.extra(&mut __value.extra, __key),
             }?;
         }
-        Ok(Self { r#type, errors, extra })
+        Ok(__value)
     }
 }
 /// A single error.
@@ -180,18 +166,16 @@ impl<'de> serde::Deserialize<'de> for ErrorItem {
 impl crate::runtime::object::Object for ErrorItem {
     const NAME: &'static str = "ErrorItem";
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
-        let mut code = None;
-        let mut message = None;
-        let mut extra: crate::runtime::Extra = Default::default();
+        let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "code" => __map.optional_lenient(&mut code),
-                "message" => __map.optional_lenient(&mut message),
-                _ => __map.extra(&mut extra, __key),
+                "code" => __map.optional_lenient(&mut __value.code),
+                "message" => __map.optional_lenient(&mut __value.message),
+                _ => __map.extra(&mut __value.extra, __key),
             }?;
         }
-        Ok(Self { code, message, extra })
+        Ok(__value)
     }
 }
 /// A lead (a logged-out visitor or prospect) as returned by the legacy
@@ -289,93 +273,43 @@ impl<'de> serde::Deserialize<'de> for Lead {
 impl crate::runtime::object::Object for Lead {
     const NAME: &'static str = "Lead";
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
-        let mut r#type = None;
-        let mut id = None;
-        let mut user_id = None;
-        let mut anonymous = None;
-        let mut email = crate::runtime::Maybe::Absent;
-        let mut phone = crate::runtime::Maybe::Absent;
-        let mut name = crate::runtime::Maybe::Absent;
-        let mut pseudonym = None;
-        let mut avatar = None;
-        let mut app_id = None;
-        let mut companies = None;
-        let mut location_data = None;
-        let mut last_request_at = crate::runtime::Maybe::Absent;
-        let mut last_seen_ip = crate::runtime::Maybe::Absent;
-        let mut created_at = None;
-        let mut remote_created_at = crate::runtime::Maybe::Absent;
-        let mut signed_up_at = crate::runtime::Maybe::Absent;
-        let mut updated_at = None;
-        let mut session_count = None;
-        let mut social_profiles = None;
-        let mut unsubscribed_from_emails = None;
-        let mut user_agent_data = crate::runtime::Maybe::Absent;
-        let mut tags = None;
-        let mut segments = None;
-        let mut custom_attributes = None;
-        let mut extra: crate::runtime::Extra = Default::default();
+        let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional_lenient(&mut r#type),
-                "id" => __map.optional_lenient(&mut id),
-                "user_id" => __map.optional_lenient(&mut user_id),
-                "anonymous" => __map.optional_lenient(&mut anonymous),
-                "email" => __map.maybe_lenient(&mut email),
-                "phone" => __map.maybe_lenient(&mut phone),
-                "name" => __map.maybe_lenient(&mut name),
-                "pseudonym" => __map.optional_lenient(&mut pseudonym),
-                "avatar" => __map.optional(&mut avatar),
-                "app_id" => __map.optional_lenient(&mut app_id),
-                "companies" => __map.optional(&mut companies),
-                "location_data" => __map.optional(&mut location_data),
-                "last_request_at" => __map.maybe_lenient(&mut last_request_at),
-                "last_seen_ip" => __map.maybe_lenient(&mut last_seen_ip),
-                "created_at" => __map.optional_lenient(&mut created_at),
-                "remote_created_at" => __map.maybe_lenient(&mut remote_created_at),
-                "signed_up_at" => __map.maybe_lenient(&mut signed_up_at),
-                "updated_at" => __map.optional_lenient(&mut updated_at),
-                "session_count" => __map.optional_lenient(&mut session_count),
-                "social_profiles" => __map.optional(&mut social_profiles),
-                "unsubscribed_from_emails" => {
-                    __map.optional_lenient(&mut unsubscribed_from_emails)
+                "type" => __map.optional_lenient(&mut __value.r#type),
+                "id" => __map.optional_lenient(&mut __value.id),
+                "user_id" => __map.optional_lenient(&mut __value.user_id),
+                "anonymous" => __map.optional_lenient(&mut __value.anonymous),
+                "email" => __map.maybe_lenient(&mut __value.email),
+                "phone" => __map.maybe_lenient(&mut __value.phone),
+                "name" => __map.maybe_lenient(&mut __value.name),
+                "pseudonym" => __map.optional_lenient(&mut __value.pseudonym),
+                "avatar" => __map.optional(&mut __value.avatar),
+                "app_id" => __map.optional_lenient(&mut __value.app_id),
+                "companies" => __map.optional(&mut __value.companies),
+                "location_data" => __map.optional(&mut __value.location_data),
+                "last_request_at" => __map.maybe_lenient(&mut __value.last_request_at),
+                "last_seen_ip" => __map.maybe_lenient(&mut __value.last_seen_ip),
+                "created_at" => __map.optional_lenient(&mut __value.created_at),
+                "remote_created_at" => {
+                    __map.maybe_lenient(&mut __value.remote_created_at)
                 }
-                "user_agent_data" => __map.maybe_lenient(&mut user_agent_data),
-                "tags" => __map.optional(&mut tags),
-                "segments" => __map.optional(&mut segments),
-                "custom_attributes" => __map.optional(&mut custom_attributes),
-                _ => __map.extra(&mut extra, __key),
+                "signed_up_at" => __map.maybe_lenient(&mut __value.signed_up_at),
+                "updated_at" => __map.optional_lenient(&mut __value.updated_at),
+                "session_count" => __map.optional_lenient(&mut __value.session_count),
+                "social_profiles" => __map.optional(&mut __value.social_profiles),
+                "unsubscribed_from_emails" => {
+                    __map.optional_lenient(&mut __value.unsubscribed_from_emails)
+                }
+                "user_agent_data" => __map.maybe_lenient(&mut __value.user_agent_data),
+                "tags" => __map.optional(&mut __value.tags),
+                "segments" => __map.optional(&mut __value.segments),
+                "custom_attributes" => __map.optional(&mut __value.custom_attributes),
+                _ => __map.extra(&mut __value.extra, __key),
             }?;
         }
-        Ok(Self {
-            r#type,
-            id,
-            user_id,
-            anonymous,
-            email,
-            phone,
-            name,
-            pseudonym,
-            avatar,
-            app_id,
-            companies,
-            location_data,
-            last_request_at,
-            last_seen_ip,
-            created_at,
-            remote_created_at,
-            signed_up_at,
-            updated_at,
-            session_count,
-            social_profiles,
-            unsubscribed_from_emails,
-            user_agent_data,
-            tags,
-            segments,
-            custom_attributes,
-            extra,
-        })
+        Ok(__value)
     }
 }
 /// The lead's avatar.
@@ -408,18 +342,16 @@ impl<'de> serde::Deserialize<'de> for LeadAvatar {
 impl crate::runtime::object::Object for LeadAvatar {
     const NAME: &'static str = "LeadAvatar";
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
-        let mut r#type = None;
-        let mut image_url = crate::runtime::Maybe::Absent;
-        let mut extra: crate::runtime::Extra = Default::default();
+        let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional_lenient(&mut r#type),
-                "image_url" => __map.maybe_lenient(&mut image_url),
-                _ => __map.extra(&mut extra, __key),
+                "type" => __map.optional_lenient(&mut __value.r#type),
+                "image_url" => __map.maybe_lenient(&mut __value.image_url),
+                _ => __map.extra(&mut __value.extra, __key),
             }?;
         }
-        Ok(Self { r#type, image_url, extra })
+        Ok(__value)
     }
 }
 /// Where the lead is located, derived by Intercom from the lead's IP
@@ -477,46 +409,24 @@ impl<'de> serde::Deserialize<'de> for LocationData {
 impl crate::runtime::object::Object for LocationData {
     const NAME: &'static str = "LocationData";
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
-        let mut r#type = None;
-        let mut city_name = crate::runtime::Maybe::Absent;
-        let mut continent_code = crate::runtime::Maybe::Absent;
-        let mut country_name = crate::runtime::Maybe::Absent;
-        let mut latitude = crate::runtime::Maybe::Absent;
-        let mut longitude = crate::runtime::Maybe::Absent;
-        let mut postal_code = crate::runtime::Maybe::Absent;
-        let mut region_name = crate::runtime::Maybe::Absent;
-        let mut timezone = crate::runtime::Maybe::Absent;
-        let mut country_code = crate::runtime::Maybe::Absent;
-        let mut extra: crate::runtime::Extra = Default::default();
+        let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional_lenient(&mut r#type),
-                "city_name" => __map.maybe_lenient(&mut city_name),
-                "continent_code" => __map.maybe_lenient(&mut continent_code),
-                "country_name" => __map.maybe_lenient(&mut country_name),
-                "latitude" => __map.maybe_lenient(&mut latitude),
-                "longitude" => __map.maybe_lenient(&mut longitude),
-                "postal_code" => __map.maybe_lenient(&mut postal_code),
-                "region_name" => __map.maybe_lenient(&mut region_name),
-                "timezone" => __map.maybe_lenient(&mut timezone),
-                "country_code" => __map.maybe_lenient(&mut country_code),
-                _ => __map.extra(&mut extra, __key),
+                "type" => __map.optional_lenient(&mut __value.r#type),
+                "city_name" => __map.maybe_lenient(&mut __value.city_name),
+                "continent_code" => __map.maybe_lenient(&mut __value.continent_code),
+                "country_name" => __map.maybe_lenient(&mut __value.country_name),
+                "latitude" => __map.maybe_lenient(&mut __value.latitude),
+                "longitude" => __map.maybe_lenient(&mut __value.longitude),
+                "postal_code" => __map.maybe_lenient(&mut __value.postal_code),
+                "region_name" => __map.maybe_lenient(&mut __value.region_name),
+                "timezone" => __map.maybe_lenient(&mut __value.timezone),
+                "country_code" => __map.maybe_lenient(&mut __value.country_code),
+                _ => __map.extra(&mut __value.extra, __key),
             }?;
         }
-        Ok(Self {
-            r#type,
-            city_name,
-            continent_code,
-            country_name,
-            latitude,
-            longitude,
-            postal_code,
-            region_name,
-            timezone,
-            country_code,
-            extra,
-        })
+        Ok(__value)
     }
 }
 /// A segment the lead belongs to.
@@ -552,20 +462,17 @@ impl<'de> serde::Deserialize<'de> for Segment {
 impl crate::runtime::object::Object for Segment {
     const NAME: &'static str = "Segment";
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
-        let mut r#type = None;
-        let mut id = None;
-        let mut name = None;
-        let mut extra: crate::runtime::Extra = Default::default();
+        let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional_lenient(&mut r#type),
-                "id" => __map.optional_lenient(&mut id),
-                "name" => __map.optional_lenient(&mut name),
-                _ => __map.extra(&mut extra, __key),
+                "type" => __map.optional_lenient(&mut __value.r#type),
+                "id" => __map.optional_lenient(&mut __value.id),
+                "name" => __map.optional_lenient(&mut __value.name),
+                _ => __map.extra(&mut __value.extra, __key),
             }?;
         }
-        Ok(Self { r#type, id, name, extra })
+        Ok(__value)
     }
 }
 /// The segments the lead belongs to.
@@ -598,18 +505,16 @@ impl<'de> serde::Deserialize<'de> for SegmentList {
 impl crate::runtime::object::Object for SegmentList {
     const NAME: &'static str = "SegmentList";
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
-        let mut r#type = None;
-        let mut segments = None;
-        let mut extra: crate::runtime::Extra = Default::default();
+        let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional_lenient(&mut r#type),
-                "segments" => __map.optional(&mut segments),
-                _ => __map.extra(&mut extra, __key),
+                "type" => __map.optional_lenient(&mut __value.r#type),
+                "segments" => __map.optional(&mut __value.segments),
+                _ => __map.extra(&mut __value.extra, __key),
             }?;
         }
-        Ok(Self { r#type, segments, extra })
+        Ok(__value)
     }
 }
 /// A social network profile of the lead.
@@ -651,31 +556,19 @@ impl<'de> serde::Deserialize<'de> for SocialProfile {
 impl crate::runtime::object::Object for SocialProfile {
     const NAME: &'static str = "SocialProfile";
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
-        let mut r#type = None;
-        let mut name = None;
-        let mut id = crate::runtime::Maybe::Absent;
-        let mut username = crate::runtime::Maybe::Absent;
-        let mut url = crate::runtime::Maybe::Absent;
-        let mut extra: crate::runtime::Extra = Default::default();
+        let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional_lenient(&mut r#type),
-                "name" => __map.optional_lenient(&mut name),
-                "id" => __map.maybe_lenient(&mut id),
-                "username" => __map.maybe_lenient(&mut username),
-                "url" => __map.maybe_lenient(&mut url),
-                _ => __map.extra(&mut extra, __key),
+                "type" => __map.optional_lenient(&mut __value.r#type),
+                "name" => __map.optional_lenient(&mut __value.name),
+                "id" => __map.maybe_lenient(&mut __value.id),
+                "username" => __map.maybe_lenient(&mut __value.username),
+                "url" => __map.maybe_lenient(&mut __value.url),
+                _ => __map.extra(&mut __value.extra, __key),
             }?;
         }
-        Ok(Self {
-            r#type,
-            name,
-            id,
-            username,
-            url,
-            extra,
-        })
+        Ok(__value)
     }
 }
 /// The social profiles associated with the lead.
@@ -708,22 +601,16 @@ impl<'de> serde::Deserialize<'de> for SocialProfileList {
 impl crate::runtime::object::Object for SocialProfileList {
     const NAME: &'static str = "SocialProfileList";
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
-        let mut r#type = None;
-        let mut social_profiles = None;
-        let mut extra: crate::runtime::Extra = Default::default();
+        let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional_lenient(&mut r#type),
-                "social_profiles" => __map.optional(&mut social_profiles),
-                _ => __map.extra(&mut extra, __key),
+                "type" => __map.optional_lenient(&mut __value.r#type),
+                "social_profiles" => __map.optional(&mut __value.social_profiles),
+                _ => __map.extra(&mut __value.extra, __key),
             }?;
         }
-        Ok(Self {
-            r#type,
-            social_profiles,
-            extra,
-        })
+        Ok(__value)
     }
 }
 /// A tag applied to the lead.
@@ -759,20 +646,17 @@ impl<'de> serde::Deserialize<'de> for Tag {
 impl crate::runtime::object::Object for Tag {
     const NAME: &'static str = "Tag";
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
-        let mut r#type = None;
-        let mut id = None;
-        let mut name = None;
-        let mut extra: crate::runtime::Extra = Default::default();
+        let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional_lenient(&mut r#type),
-                "id" => __map.optional_lenient(&mut id),
-                "name" => __map.optional_lenient(&mut name),
-                _ => __map.extra(&mut extra, __key),
+                "type" => __map.optional_lenient(&mut __value.r#type),
+                "id" => __map.optional_lenient(&mut __value.id),
+                "name" => __map.optional_lenient(&mut __value.name),
+                _ => __map.extra(&mut __value.extra, __key),
             }?;
         }
-        Ok(Self { r#type, id, name, extra })
+        Ok(__value)
     }
 }
 /// The tags applied to the lead.
@@ -805,18 +689,16 @@ impl<'de> serde::Deserialize<'de> for TagList {
 impl crate::runtime::object::Object for TagList {
     const NAME: &'static str = "TagList";
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
-        let mut r#type = None;
-        let mut tags = None;
-        let mut extra: crate::runtime::Extra = Default::default();
+        let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "type" => __map.optional_lenient(&mut r#type),
-                "tags" => __map.optional(&mut tags),
-                _ => __map.extra(&mut extra, __key),
+                "type" => __map.optional_lenient(&mut __value.r#type),
+                "tags" => __map.optional(&mut __value.tags),
+                _ => __map.extra(&mut __value.extra, __key),
             }?;
         }
-        Ok(Self { r#type, tags, extra })
+        Ok(__value)
     }
 }
 /// The lead to update and the fields to change. The lead is identified
@@ -868,39 +750,23 @@ impl<'de> serde::Deserialize<'de> for UpdateLeadRequest {
 impl crate::runtime::object::Object for UpdateLeadRequest {
     const NAME: &'static str = "UpdateLeadRequest";
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut user_id = None;
-        let mut phone = None;
-        let mut email = None;
-        let mut name = None;
-        let mut last_seen_user_agent = None;
-        let mut custom_attributes = None;
-        let mut extra: crate::runtime::Extra = Default::default();
+        let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
         while let Some(__key) = __map.key()? {
             match __key.as_str() {
-                "id" => __map.optional_lenient(&mut id),
-                "user_id" => __map.optional_lenient(&mut user_id),
-                "phone" => __map.optional_lenient(&mut phone),
-                "email" => __map.optional_lenient(&mut email),
-                "name" => __map.optional_lenient(&mut name),
+                "id" => __map.optional_lenient(&mut __value.id),
+                "user_id" => __map.optional_lenient(&mut __value.user_id),
+                "phone" => __map.optional_lenient(&mut __value.phone),
+                "email" => __map.optional_lenient(&mut __value.email),
+                "name" => __map.optional_lenient(&mut __value.name),
                 "last_seen_user_agent" => {
-                    __map.optional_lenient(&mut last_seen_user_agent)
+                    __map.optional_lenient(&mut __value.last_seen_user_agent)
                 }
-                "custom_attributes" => __map.optional(&mut custom_attributes),
-                _ => __map.extra(&mut extra, __key),
+                "custom_attributes" => __map.optional(&mut __value.custom_attributes),
+                _ => __map.extra(&mut __value.extra, __key),
             }?;
         }
-        Ok(Self {
-            id,
-            user_id,
-            phone,
-            email,
-            name,
-            last_seen_user_agent,
-            custom_attributes,
-            extra,
-        })
+        Ok(__value)
     }
 }
 impl UpdateLeadRequest {

@@ -110,35 +110,47 @@ fn from_map(out: &mut String, fits: &mut bool, name: &str, fields: &[FieldText],
     out.push_str(
         "    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {\n",
     );
-    for f in fields {
-        let n = &f.n;
-        let init = match f.presence {
-            Presence::OptionalNullable => "crate::runtime::Maybe::Absent",
-            _ => "None",
-        };
-        line(out, fits, &format!("        let mut {n} = {init};"));
+    // Without required fields every slot starts as the default value:
+    // decoded in place (see `types::struct_serde`).
+    let in_place = fields.iter().all(|f| !f.presence.required());
+    let slot = if in_place { "__value." } else { "" };
+    if in_place {
+        out.push_str("        let mut __value = Self::default();\n");
+    } else {
+        for f in fields {
+            let n = &f.n;
+            let init = match f.presence {
+                Presence::OptionalNullable => "crate::runtime::Maybe::Absent",
+                _ => "None",
+            };
+            line(out, fits, &format!("        let mut {n} = {init};"));
+        }
+        out.push_str("        let mut extra: crate::runtime::Extra = Default::default();\n");
     }
     out.push_str(concat!(
-        "        let mut extra: crate::runtime::Extra = Default::default();\n",
         "        let mut __map = crate::runtime::object::Fields::new(__map);\n",
         "        while let Some(__key) = __map.key()? {\n",
     ));
     let rest = if keep {
-        "__map.undeclared(&mut extra, __key)"
+        format!("__map.undeclared(&mut {slot}extra, __key)")
     } else {
-        "__map.extra(&mut extra, __key)"
+        format!("__map.extra(&mut {slot}extra, __key)")
     };
     if fields.is_empty() {
         let _ = writeln!(out, "            {rest}?;");
     } else {
         out.push_str("            match __key.as_str() {\n");
         for f in fields {
-            arm(out, fits, f);
+            arm(out, fits, f, slot);
         }
         let _ = writeln!(out, "                _ => {rest},");
         out.push_str("            }?;\n");
     }
     out.push_str("        }\n");
+    if in_place {
+        out.push_str("        Ok(__value)\n    }\n}\n");
+        return;
+    }
     for f in fields {
         if matches!(f.presence, Presence::Required | Presence::RequiredNullable) {
             let FieldText { n, wire, .. } = f;
@@ -180,7 +192,7 @@ fn from_map(out: &mut String, fits: &mut bool, name: &str, fields: &[FieldText],
 
 /// The match arm decoding one field: on one line, else its call alone in a
 /// block, as `prettyplease` breaks it.
-fn arm(out: &mut String, fits: &mut bool, f: &FieldText) {
+fn arm(out: &mut String, fits: &mut bool, f: &FieldText, slot: &str) {
     let FieldText { n, wire, .. } = f;
     let method = match (f.presence, f.lenient) {
         (Presence::Required | Presence::RequiredNullable, false) => "value",
@@ -190,7 +202,7 @@ fn arm(out: &mut String, fits: &mut bool, f: &FieldText) {
         (Presence::OptionalNullable, false) => "maybe",
         (Presence::OptionalNullable, true) => "maybe_lenient",
     };
-    let call = format!("__map.{method}(&mut {n})");
+    let call = format!("__map.{method}(&mut {slot}{n})");
     let one_line = format!("                {wire} => {call},");
     if one_line.len() <= ARM_ONE_LINE {
         out.push_str(&one_line);

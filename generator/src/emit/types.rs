@@ -230,6 +230,14 @@ pub(super) enum Presence {
     OptionalNullable,
 }
 
+impl Presence {
+    /// Whether the key must be in the object (a required nullable one reads
+    /// as `null` when missing, but still needs its check).
+    pub(super) fn required(self) -> bool {
+        matches!(self, Presence::Required | Presence::RequiredNullable)
+    }
+}
+
 pub(super) fn presence(f: &Field) -> Presence {
     // An untyped value can itself be `null`: optional ones need three states.
     let any = matches!(f.ty, TypeRef::Any);
@@ -508,6 +516,12 @@ pub(super) fn struct_serde(
     let mut checks = Vec::new();
     let mut inits = Vec::new();
     let mut writes = Vec::new();
+    // Without required fields, every slot starts as the struct's default
+    // (`None`, `Maybe::Absent`, empty `extra`): the entries are decoded into
+    // one `Self::default()` in place. One local instead of one per field
+    // and no struct literal: cheaper to borrow-check, the same decoding.
+    let in_place = s.fields.iter().all(|f| !presence(f).required());
+    let slot = if in_place { quote!(__value.) } else { quote!() };
     for f in &s.fields {
         let n = ident(&f.rust_name);
         let wire = f.name.as_str();
@@ -523,7 +537,7 @@ pub(super) fn struct_serde(
             (Presence::OptionalNullable, false) => quote!(maybe),
             (Presence::OptionalNullable, true) => quote!(maybe_lenient),
         };
-        arms.push(quote!(#wire => __map.#decode(&mut #n),));
+        arms.push(quote!(#wire => __map.#decode(&mut #slot #n),));
         match p {
             Presence::Required | Presence::RequiredNullable => {
                 // Absent reads as `null` when nullable (see
@@ -556,12 +570,12 @@ pub(super) fn struct_serde(
     }
     let keep = match &s.additional {
         Additional::Typed(t) if is_lenient(types, t) => {
-            quote!(__map.typed_lenient(&mut extra, __key))
+            quote!(__map.typed_lenient(&mut #slot extra, __key))
         }
-        Additional::Typed(_) => quote!(__map.typed(&mut extra, __key)),
+        Additional::Typed(_) => quote!(__map.typed(&mut #slot extra, __key)),
         // Kept, but a strict union attempt must not match on it.
-        Additional::Deny => quote!(__map.undeclared(&mut extra, __key)),
-        Additional::Keep => quote!(__map.extra(&mut extra, __key)),
+        Additional::Deny => quote!(__map.undeclared(&mut #slot extra, __key)),
+        Additional::Keep => quote!(__map.extra(&mut #slot extra, __key)),
     };
     let body = if arms.is_empty() {
         quote!(#keep?;)
@@ -580,6 +594,30 @@ pub(super) fn struct_serde(
     } else {
         quote!(mut map)
     };
+    let from_map = if in_place {
+        quote! {
+            let mut __value = Self::default();
+            let mut __map = crate::runtime::object::Fields::new(__map);
+            while let Some(__key) = __map.key()? {
+                #body
+            }
+            Ok(__value)
+        }
+    } else {
+        quote! {
+            #(#locals)*
+            let mut extra: #extra_ty = Default::default();
+            let mut __map = crate::runtime::object::Fields::new(__map);
+            while let Some(__key) = __map.key()? {
+                #body
+            }
+            #(#checks)*
+            Ok(Self {
+                #(#inits)*
+                extra,
+            })
+        }
+    };
     quote! {
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -596,17 +634,7 @@ pub(super) fn struct_serde(
         impl crate::runtime::object::Object for #name {
             const NAME: &'static str = #type_name;
             fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
-                #(#locals)*
-                let mut extra: #extra_ty = Default::default();
-                let mut __map = crate::runtime::object::Fields::new(__map);
-                while let Some(__key) = __map.key()? {
-                    #body
-                }
-                #(#checks)*
-                Ok(Self {
-                    #(#inits)*
-                    extra,
-                })
+                #from_map
             }
         }
     }

@@ -101,10 +101,13 @@ enum IrFormat {
 }
 
 fn main() -> ExitCode {
-    // Run by cargo as the rustc wrapper of a bench `cargo check`.
+    // Run by cargo as the rustc wrapper of a bench `cargo check`: the log
+    // is set and the first argument is the rustc to run.
     if let Some(log) = std::env::var_os(bench::unit::LOG_ENV) {
         let args: Vec<_> = std::env::args_os().skip(1).collect();
-        return bench::unit::wrap(std::path::Path::new(&log), &args);
+        if args.first().is_some_and(|a| bench::unit::is_rustc(a)) {
+            return bench::unit::wrap(std::path::Path::new(&log), &args);
+        }
     }
     let cli = Cli::parse();
     let result = match cli.command {

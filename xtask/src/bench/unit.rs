@@ -72,6 +72,15 @@ pub(crate) fn wrap(log: &Path, args: &[std::ffi::OsString]) -> ExitCode {
     }
 }
 
+/// Whether `program` (the wrapper's first argument) is a rustc: cargo
+/// passes the path of the one it uses. Anything else is an xtask command
+/// run with the log variable left in the environment.
+pub(crate) fn is_rustc(program: &std::ffi::OsStr) -> bool {
+    Path::new(program)
+        .file_stem()
+        .is_some_and(|s| s.to_string_lossy().contains("rustc"))
+}
+
 fn crate_name(args: &[String]) -> Option<&str> {
     let i = args.iter().position(|a| a == "--crate-name")?;
     args.get(i + 1).map(String::as_str)
@@ -141,6 +150,18 @@ mod tests {
         );
         assert_eq!(runs_of(log, "bench_api_runtime").len(), 1);
         assert!(runs_of(log, "bench").is_empty());
+    }
+
+    #[test]
+    fn only_a_rustc_is_wrapped() {
+        let rustc = |s: &str| is_rustc(std::ffi::OsStr::new(s));
+        assert!(rustc(
+            "/root/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/bin/rustc"
+        ));
+        assert!(rustc("rustc"));
+        assert!(rustc("C:\\rust\\bin\\rustc.exe"));
+        assert!(!rustc("codegen"));
+        assert!(!rustc("bench"));
     }
 
     #[test]

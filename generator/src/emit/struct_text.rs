@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use proc_macro2::{Ident, Literal};
 
 use super::rust_type::{ident, Types};
-use super::types::{is_lenient, presence, Presence};
+use super::types::{decodes_in_place, is_lenient, presence, Presence};
 use crate::ir::{Additional, StructType};
 
 /// `prettyplease`'s margin: a line no longer than this is never broken.
@@ -73,7 +73,14 @@ pub(super) fn struct_serde_text(types: &Types<'_>, name: &Ident, s: &StructType)
         "    }\n",
         "}\n",
     ));
-    from_map(&mut out, &mut fits, &name, &fields, keep);
+    from_map(
+        &mut out,
+        &mut fits,
+        &name,
+        &fields,
+        keep,
+        decodes_in_place(s),
+    );
     (fits && out.is_ascii()).then_some(out)
 }
 
@@ -99,7 +106,14 @@ fn serialize(out: &mut String, name: &str, fields: &[FieldText]) {
     out.push_str("        map.end(&self.extra)\n    }\n}\n");
 }
 
-fn from_map(out: &mut String, fits: &mut bool, name: &str, fields: &[FieldText], keep: bool) {
+fn from_map(
+    out: &mut String,
+    fits: &mut bool,
+    name: &str,
+    fields: &[FieldText],
+    keep: bool,
+    in_place: bool,
+) {
     header(out, " crate::runtime::object::Object", name);
     // A `const` item is never broken.
     let _ = writeln!(
@@ -110,9 +124,7 @@ fn from_map(out: &mut String, fits: &mut bool, name: &str, fields: &[FieldText],
     out.push_str(
         "    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {\n",
     );
-    // Without required fields every slot starts as the default value:
-    // decoded in place (see `types::struct_serde`).
-    let in_place = fields.iter().all(|f| !f.presence.required());
+    // See `types::decodes_in_place`.
     let slot = if in_place { "__value." } else { "" };
     if in_place {
         out.push_str("        let mut __value = Self::default();\n");

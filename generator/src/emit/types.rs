@@ -500,6 +500,15 @@ pub(super) fn is_lenient(types: &Types<'_>, t: &TypeRef) -> bool {
     false
 }
 
+/// Whether the struct's `from_map` decodes into one `Self::default()` in
+/// place: when it has no required fields, every slot starts as the struct's
+/// default (`None`, `Maybe::Absent`, empty `extra`). One local instead of
+/// one per field and no struct literal: cheaper to borrow-check, the same
+/// decoding. Both the text and the token path ask this.
+pub(super) fn decodes_in_place(s: &StructType) -> bool {
+    s.fields.iter().all(|f| !presence(f).required())
+}
+
 /// `Serialize` and `Deserialize` for a struct, written out: one pass over
 /// the object's keys (declared properties matched by name, the others into
 /// `extra`), lenient numbers and booleans, exact presence rules. Derived
@@ -516,11 +525,7 @@ pub(super) fn struct_serde(
     let mut checks = Vec::new();
     let mut inits = Vec::new();
     let mut writes = Vec::new();
-    // Without required fields, every slot starts as the struct's default
-    // (`None`, `Maybe::Absent`, empty `extra`): the entries are decoded into
-    // one `Self::default()` in place. One local instead of one per field
-    // and no struct literal: cheaper to borrow-check, the same decoding.
-    let in_place = s.fields.iter().all(|f| !presence(f).required());
+    let in_place = decodes_in_place(s);
     let slot = if in_place { quote!(__value.) } else { quote!() };
     for f in &s.fields {
         let n = ident(&f.rust_name);

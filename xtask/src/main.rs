@@ -162,17 +162,31 @@ fn ir(spec: &std::path::Path, format: IrFormat) -> Result<(), String> {
         IrFormat::Yaml => {
             let value = serde_json::to_value(&lowered.api)
                 .map_err(|e| format!("cannot render the IR: {e}"))?;
-            let mut text = String::new();
-            let mut emitter = yaml_rust2::YamlEmitter::new(&mut text);
-            emitter.multiline_strings(true);
-            emitter
-                .dump(&to_yaml(&value))
-                .map_err(|e| format!("cannot render the IR: {e}"))?;
+            let text =
+                render_yaml(&to_yaml(&value)).map_err(|e| format!("cannot render the IR: {e}"))?;
             println!("{text}");
         }
         IrFormat::Debug => println!("{:#?}", lowered.api),
     }
     Ok(())
+}
+
+/// `tree` as YAML text, multi-line strings as literal blocks where that
+/// reads back the same. yaml-rust2 writes some blocks YAML cannot read (a
+/// first line indented, as in GitHub's ASCII-art examples, or several
+/// trailing newlines); then every string is written quoted instead.
+fn render_yaml(tree: &yaml_rust2::Yaml) -> Result<String, yaml_rust2::EmitError> {
+    let emit = |multiline: bool| {
+        let mut text = String::new();
+        let mut emitter = yaml_rust2::YamlEmitter::new(&mut text);
+        emitter.multiline_strings(multiline);
+        emitter.dump(tree).map(|()| text)
+    };
+    let text = emit(true)?;
+    match yaml_rust2::YamlLoader::load_from_str(&text) {
+        Ok(docs) if docs.len() == 1 && docs[0] == *tree => Ok(text),
+        _ => emit(false),
+    }
 }
 
 /// The IR's JSON form as a YAML tree, for printing.
@@ -193,5 +207,36 @@ fn to_yaml(v: &serde_json::Value) -> yaml_rust2::Yaml {
                 .map(|(k, v)| (Yaml::String(k.clone()), to_yaml(v)))
                 .collect(),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use yaml_rust2::{Yaml, YamlLoader};
+
+    fn reads_back(s: &str) -> String {
+        let tree = Yaml::Hash(
+            [(Yaml::String("k".into()), Yaml::String(s.into()))]
+                .into_iter()
+                .collect(),
+        );
+        let text = super::render_yaml(&tree).unwrap_or_else(|e| panic!("{e}"));
+        let docs = YamlLoader::load_from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+        assert_eq!(docs, vec![tree], "{text}");
+        text
+    }
+
+    #[test]
+    fn every_string_reads_back_and_plain_ones_stay_blocks() {
+        assert!(reads_back("one\ntwo\n").contains("k: |\n"));
+        // yaml-rust2 alone writes these as blocks YAML cannot read back.
+        for s in [
+            "   indented\nfirst line\n",
+            "two newlines\n\n",
+            "\nstarts empty",
+            "tab\t\n  x",
+        ] {
+            reads_back(s);
+        }
     }
 }

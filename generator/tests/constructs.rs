@@ -394,6 +394,7 @@ fn generated_crates_compile() {
             ("construct-tag-gates", "rustls,tag-stores"),
             ("construct-tag-gates", "rustls,tag-users"),
             ("construct-tag-gates", "rustls,untagged"),
+            ("construct-tag-gates", "rustls,other-schemas"),
         ] {
             for command in ["clippy", "doc"] {
                 let mut args = vec![

@@ -194,6 +194,16 @@ pub(super) fn crate_files(
                     for op in &m.api.operations {
                         tags.extend(op.features.iter().cloned());
                     }
+                    // The types no operation reaches (`lower::gates`).
+                    tags.extend(
+                        m.api
+                            .types
+                            .iter()
+                            .flat_map(|t| t.gate.iter())
+                            .filter(|f| *f == crate::lower::reserved::OTHER_SCHEMAS_FEATURE)
+                            .take(1)
+                            .cloned(),
+                    );
                 }
             }
             if !tags.is_empty() {

@@ -5,10 +5,15 @@
 //! the operations whose parameters, bodies or responses use it, directly or
 //! through other types. It is always compiled (no gate) when something
 //! always compiled reaches it: an operation without a feature of its own
-//! (the `untagged` one), a client parameter, a type no operation reaches
-//! (users may use it directly), or any other type that is always compiled.
-//! A type reached by every feature, or by more than [`MAX_GATE`] of them,
-//! is always compiled too: the `cfg` would buy little and cost readability.
+//! (the `untagged` one), a client parameter, or any other type that is
+//! always compiled. A type no operation reaches (users may build or decode
+//! it themselves: GitHub's webhook payloads are four fifths of its types) is
+//! behind [`reserved::OTHER_SCHEMAS_FEATURE`], and so is what it uses, as if
+//! an operation of that feature reached it; so a crate with a few operation
+//! features on compiles what those operations need, not every schema.
+//! A type reached by every operation feature, or by more than [`MAX_GATE`]
+//! features, is always compiled too: the `cfg` would buy little and cost
+//! readability.
 
 use std::collections::{HashMap, VecDeque};
 
@@ -86,6 +91,11 @@ pub fn assign(types: &mut [TypeDef], operations: &[Operation], client_params: &[
         .collect();
     features.sort_unstable();
     features.dedup();
+    let operation_features = features.len();
+    // The types no operation reaches have a feature of their own, indexed
+    // last (gates are sorted by name at the end).
+    let other = operation_features as u32;
+    features.push(reserved::OTHER_SCHEMAS_FEATURE);
     let feature_index: HashMap<&str, u32> = features
         .iter()
         .enumerate()
@@ -132,16 +142,23 @@ pub fn assign(types: &mut [TypeDef], operations: &[Operation], client_params: &[
         });
     }
     work.propagate(&edges);
-    // Types no operation reaches are always compiled, and so is what they
-    // use; so is a type every feature reaches (what it uses is reached by
-    // every feature too).
+    // Types no operation reaches are behind their own feature, and what they
+    // use is reached by it too (without operation features there is nothing
+    // to gate: always compiled); a type every operation feature reaches is
+    // always compiled, and so is what it uses (reached by all of them too).
     for i in 0..types.len() {
-        let always = match &work.reach[i] {
-            Reach::Always => false,
-            Reach::Features(f) => f.is_empty() || f.len() == features.len(),
+        let seed = match &work.reach[i] {
+            Reach::Always => None,
+            Reach::Features(f) if f.is_empty() && operation_features > 0 => {
+                Some(Reach::Features(vec![other]))
+            }
+            Reach::Features(f) if f.is_empty() || f.len() == operation_features => {
+                Some(Reach::Always)
+            }
+            Reach::Features(_) => None,
         };
-        if always {
-            work.seed(i, &Reach::Always);
+        if let Some(seed) = seed {
+            work.seed(i, &seed);
         }
     }
     work.propagate(&edges);
@@ -149,12 +166,15 @@ pub fn assign(types: &mut [TypeDef], operations: &[Operation], client_params: &[
     for (t, r) in types.iter_mut().zip(work.reach) {
         t.gate = match r {
             Reach::Always => Vec::new(),
-            // Indices are sorted, and so are the features: names come sorted.
             Reach::Features(f) if f.len() == features.len() => Vec::new(),
-            Reach::Features(f) => f
-                .iter()
-                .map(|&i| features[i as usize].to_string())
-                .collect(),
+            Reach::Features(f) => {
+                let mut names: Vec<String> = f
+                    .iter()
+                    .map(|&i| features[i as usize].to_string())
+                    .collect();
+                names.sort_unstable();
+                names
+            }
         };
     }
 }
@@ -209,9 +229,9 @@ mod tests {
         let pets = names(&["tag-pets"]);
         let expected: BTreeMap<String, Vec<String>> = [
             ("Address", names(&["tag-pets", "tag-stores"])),
-            ("Archive", vec![]),
+            ("Archive", names(&["other-schemas"])),
             ("Ball", pets.clone()),
-            ("Note", vec![]),
+            ("Note", names(&["other-schemas", "tag-users"])),
             ("Owner", names(&["tag-pets", "tag-users"])),
             ("Pet", pets.clone()),
             ("PetKind", pets.clone()),
@@ -261,15 +281,22 @@ mod tests {
         let found = gates(&other(9));
         assert_eq!(found["Own0"], names(&["tag-t0"]));
         assert!(found["Shared"].is_empty() && found["Leaf"].is_empty());
-        // A type no operation reaches is always compiled, and so is what it
-        // holds.
+        // A type no operation reaches is behind `other-schemas`, and so is
+        // what it holds, besides its operations' features; what every
+        // operation feature reaches stays always compiled.
         let yaml = spec(3).replace(
             "    Shared:\n",
             "    Loose:\n      type: object\n      properties:\n        o: {$ref: '#/components/schemas/Own0'}\n    Shared:\n",
         );
         let found = gates(&yaml);
-        assert!(found["Loose"].is_empty() && found["Own0"].is_empty());
+        assert_eq!(found["Loose"], names(&["other-schemas"]));
+        assert_eq!(found["Own0"], names(&["other-schemas", "tag-t0"]));
         assert_eq!(found["Own1"], names(&["tag-t1"]));
+        assert!(found["Shared"].is_empty() && found["Leaf"].is_empty());
+        // Without any operation feature (one operation, at `/`: `untagged`),
+        // nothing is gated: the loose type is always compiled.
+        let found = gates("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /:\n    get:\n      responses:\n        '204': {description: ok}\ncomponents:\n  schemas:\n    Loose:\n      type: object\n      properties:\n        x: {type: string}\n");
+        assert!(found["Loose"].is_empty(), "{found:?}");
     }
 
     #[test]

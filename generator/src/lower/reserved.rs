@@ -301,3 +301,9 @@ pub const CRATE_MODULES: &[&str] = &[
 /// with it, with `default` or with the runtime's features; tags that differ
 /// only in case share a feature.
 pub const UNTAGGED_FEATURE: &str = "untagged";
+
+/// The cargo feature gating, when operations are gated by feature, the types
+/// no operation reaches (schemas users may build or decode themselves, such
+/// as GitHub's webhook payloads) and what only they use (`lower::gates`).
+/// On by default; no `tag-*` or `path-*` feature can take the name.
+pub const OTHER_SCHEMAS_FEATURE: &str = "other-schemas";

@@ -166,11 +166,14 @@ pub fn describe(m: &ApiModule<'_>, opts: &CrateOptions) -> Surface {
     match opts.features {
         FeatureMode::PerApi => s.insert(Key::new(Kind::Feature, &m.module), Item::default()),
         FeatureMode::PerTag => {
+            // With the types' (`other-schemas`, for those no operation
+            // reaches).
             for f in api
                 .operations
                 .iter()
                 .filter(|_| gated)
                 .flat_map(|op| &op.features)
+                .chain(api.types.iter().filter(|_| gated).flat_map(|t| &t.gate))
             {
                 s.insert(Key::new(Kind::Feature, f), Item::default());
             }

@@ -51,6 +51,8 @@ pub fn clean(text: &str) -> Vec<String> {
     // whether a blank line came since.
     let mut open: Vec<(usize, String)> = Vec::new();
     let mut after_blank = false;
+    // Whether the last line written is prose (a link may go on from it).
+    let mut prose_before = false;
     let mut i = 0;
     while i < raw.len() {
         let line = &raw[i];
@@ -64,6 +66,7 @@ pub fn clean(text: &str) -> Vec<String> {
                 open.push((line.len() - rest.len(), continuation(&markers)));
             }
             after_blank = true;
+            prose_before = false;
             i = end;
             continue;
         }
@@ -71,6 +74,7 @@ pub fn clean(text: &str) -> Vec<String> {
         if line.trim().is_empty() {
             out.push(String::new());
             after_blank = true;
+            prose_before = false;
             if open.last().is_some_and(|(_, c)| c.contains('>')) {
                 open.clear();
             }
@@ -114,8 +118,10 @@ pub fn clean(text: &str) -> Vec<String> {
         } else {
             ""
         };
-        let l = format!("{prefix}{escape}{rest}");
-        out.push(escape_brackets(&escape_urls(l.trim_end())));
+        let l = escape_brackets(&escape_urls(format!("{prefix}{escape}{rest}").trim_end()));
+        let reopened = prose_before && out.last_mut().is_some_and(|prev| reopen_link(prev, &l));
+        out.push(if reopened { l } else { close_orphan(l) });
+        prose_before = true;
     }
     while out.last().is_some_and(|l| l.is_empty()) {
         out.pop();
@@ -433,6 +439,40 @@ pub fn escape_brackets(l: &str) -> String {
     fix_markdown_links(&l).unwrap_or(l)
 }
 
+/// A link whose text goes on to the next line of its paragraph (`[a custom
+/// media` / `type](url)`, as CommonMark allows): the bracket `prev` ends
+/// with, escaped on its own line, opens that link after all. Left alone
+/// when anything bracketed comes between.
+fn reopen_link(prev: &mut String, next: &str) -> bool {
+    if orphan_close(next).is_none() {
+        return false;
+    }
+    let Some(open) = prev.rfind("\\[") else {
+        return false;
+    };
+    let after = &prev[open + 2..];
+    if prev[..open].ends_with('\\') || after.contains('[') || after.contains(']') {
+        return false;
+    }
+    prev.replace_range(open..open + 2, "[");
+    true
+}
+
+/// Where a line's `](` is that no bracket before it on the line opens.
+fn orphan_close(line: &str) -> Option<usize> {
+    let close = line.find("](")?;
+    (!line[..close].contains('[') && !line[..close].contains(']')).then_some(close)
+}
+
+/// A line whose `](` closes no link (its text began before a blank line):
+/// the bracket escaped and the URL after it wrapped, as a bare URL is.
+fn close_orphan(line: String) -> String {
+    match orphan_close(&line) {
+        Some(close) => format!("{}\\]({}", &line[..close], escape_urls(&line[close + 2..])),
+        None => line,
+    }
+}
+
 /// `\[text](url)` → `[text](url)`: the escape above is only for brackets
 /// that are not links.
 fn fix_markdown_links(l: &str) -> Option<String> {
@@ -538,6 +578,21 @@ mod tests {
             vec!["indented", "", "[a](http://b)"]
         );
         assert_eq!(clean("list [1, 2]"), vec!["list \\[1, 2\\]"]);
+        // A link's text may go on to the next line of its paragraph (GitHub's
+        // descriptions), also in a list item; not across a blank line.
+        assert_eq!(
+            clean("support [a custom media\ntype](https://x.test/m) to"),
+            vec!["support [a custom media", "type](https://x.test/m) to"]
+        );
+        assert_eq!(
+            clean("* use the [Git Trees\nAPI](https://x.test/t)."),
+            vec!["* use the [Git Trees", "  API](https://x.test/t)."]
+        );
+        assert_eq!(
+            clean("a [b\n\nc](https://x.test/c)"),
+            vec!["a \\[b", "", "c\\](<https://x.test/c>)"]
+        );
+        assert_eq!(clean("[x] [y\nz] (w)"), vec!["\\[x\\] \\[y", "z\\] (w)"]);
     }
 
     #[test]

@@ -100,6 +100,9 @@ pub(super) const SUITE: &[SuiteSpec] = &[
             list_field: None,
             items: 100,
         }),
+        check: true,
+        // The tag with the most operations (170 of 845).
+        feature: Some("tag-repos"),
         ..spec("github", Source::Apisguru("github.com/api.github.com.json"))
     },
     SuiteSpec { max_runs: Some(3), timeout_s: 900, ..spec("microsoft-graph", Source::Apisguru("microsoft.com/graph.json")) },

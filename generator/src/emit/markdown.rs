@@ -508,8 +508,9 @@ pub fn escape_urls(line: &str) -> String {
         out.push_str(before);
         let is_url = after.starts_with("http://") || after.starts_with("https://");
         let prev = before.chars().last();
-        // Already a link target (`<url>`, `[text](url)`) or code.
-        let wrapped = matches!(prev, Some('<' | '(' | '`'));
+        // Already a link target (`<url>`, `[text](url)`) or code; in mere
+        // parentheses (`docs.(https://…)`) it is bare.
+        let wrapped = matches!(prev, Some('<' | '`')) || before.ends_with("](");
         if is_url && !wrapped {
             let end = after
                 .find(|c: char| c.is_whitespace() || c == ')' || c == '>' || c == '"' || c == '`')
@@ -593,6 +594,11 @@ mod tests {
             vec!["a \\[b", "", "c\\](<https://x.test/c>)"]
         );
         assert_eq!(clean("[x] [y\nz] (w)"), vec!["\\[x\\] \\[y", "z\\] (w)"]);
+        // A URL in parentheses that are no link target is bare.
+        assert_eq!(
+            clean("see [these docs].(https://x.test/d) or (https://x.test/e)"),
+            vec!["see \\[these docs\\].(<https://x.test/d>) or (<https://x.test/e>)"]
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@
     clippy::type_complexity
 )]
 #![forbid(unsafe_code)]
+#![recursion_limit = "512"]
 pub use contact_clients_runtime as runtime;
 /// Insighto API: Update Contact By Id (from `specs/insighto.yaml`).
 #[cfg(feature = "insighto")]

@@ -287,6 +287,9 @@ pub(super) fn crate_files(
     // very different sizes, and names and shapes come from the spec (a
     // parameter may well be called `foo`, a property `16`, giving the local
     // `_16` in its decoder; arrays may nest ten deep).
+    // The recursion limit: rustdoc proves every auto trait of every type,
+    // through each `Box`, `Vec` and `Maybe` of the longest chain of nested
+    // types, and Stripe's (invoice → tax ids → …) passes the default 128.
     // The runtime package, re-exported as a crate: its docs are its own
     // (`#[doc(inline)]` would inline its `#[doc(hidden)]` re-exports, which
     // rustdoc does not hide across crates).
@@ -298,6 +301,7 @@ pub(super) fn crate_files(
         #crate_doc
         #![allow(clippy::disallowed_names, clippy::just_underscores_and_digits, clippy::large_enum_variant, clippy::match_overlapping_arm, clippy::too_many_arguments, clippy::type_complexity)]
         #![forbid(unsafe_code)]
+        #![recursion_limit = "512"]
 
         pub use #runtime_ident as runtime;
         #(#mods)*

@@ -461,7 +461,8 @@ fn reopen_link(prev: &mut String, next: &str) -> bool {
 /// Where a line's `](` is that no bracket before it on the line opens.
 fn orphan_close(line: &str) -> Option<usize> {
     let close = line.find("](")?;
-    (!line[..close].contains('[') && !line[..close].contains(']')).then_some(close)
+    let before = &line[..close];
+    (!before.contains('[') && !before.contains(']') && !before.ends_with('\\')).then_some(close)
 }
 
 /// A line whose `](` closes no link (its text began before a blank line):
@@ -483,6 +484,18 @@ fn fix_markdown_links(l: &str) -> Option<String> {
     let mut rest = l;
     while let Some(pos) = rest.find("](") {
         let (before, after) = rest.split_at(pos);
+        // A target cut short (Stripe's descriptions end mid-link): no link,
+        // and rustdoc would read `[text]` as an intra-doc link.
+        let target = &after[2..];
+        let closed = target
+            .find(|c: char| c == ')' || c.is_whitespace())
+            .is_some_and(|end| target[end..].starts_with(')'));
+        if !closed {
+            result.push_str(before);
+            result.push_str("\\](");
+            rest = target;
+            continue;
+        }
         match before.rfind("\\[") {
             Some(open) => {
                 result.push_str(&before[..open]);
@@ -594,6 +607,11 @@ mod tests {
             vec!["a \\[b", "", "c\\](<https://x.test/c>)"]
         );
         assert_eq!(clean("[x] [y\nz] (w)"), vec!["\\[x\\] \\[y", "z\\] (w)"]);
+        // A link cut short is no link.
+        assert_eq!(
+            clean("created on a [FinancialAccount](/docs/api/treasury"),
+            vec!["created on a \\[FinancialAccount\\](/docs/api/treasury"]
+        );
         // A URL in parentheses that are no link target is bare.
         assert_eq!(
             clean("see [these docs].(https://x.test/d) or (https://x.test/e)"),

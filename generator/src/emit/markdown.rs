@@ -487,10 +487,17 @@ fn fix_markdown_links(l: &str) -> Option<String> {
         // A target cut short (Stripe's descriptions end mid-link): no link,
         // and rustdoc would read `[text]` as an intra-doc link.
         let target = &after[2..];
-        let closed = target
-            .find(|c: char| c == ')' || c.is_whitespace())
-            .is_some_and(|end| target[end..].starts_with(')'));
-        if !closed {
+        let end = target.find(|c: char| c == ')' || c.is_whitespace());
+        let closed = end.is_some_and(|end| target[end..].starts_with(')'));
+        // A Rust path (`crate::views::Vpc`, from a spec written from Rust
+        // docs) would be an intra-doc link into this crate: none either.
+        let path = end.is_some_and(|end| {
+            !target[..end].is_empty()
+                && target[..end]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+        });
+        if !closed || path {
             result.push_str(before);
             result.push_str("\\](");
             rest = target;
@@ -521,12 +528,14 @@ pub fn escape_urls(line: &str) -> String {
         out.push_str(before);
         let is_url = after.starts_with("http://") || after.starts_with("https://");
         let prev = before.chars().last();
-        // Already a link target (`<url>`, `[text](url)`) or code; in mere
-        // parentheses (`docs.(https://…)`) it is bare.
-        let wrapped = matches!(prev, Some('<' | '`')) || before.ends_with("](");
+        // Already a link target (`<url>`, `[text](url)`, an HTML tag's
+        // attribute: `<a href="url">`) or code; in mere parentheses
+        // (`docs.(https://…)`) it is bare.
+        let wrapped =
+            matches!(prev, Some('<' | '`')) || before.ends_with("](") || in_html_tag(&out);
         if is_url && !wrapped {
             let end = after
-                .find(|c: char| c.is_whitespace() || c == ')' || c == '>' || c == '"' || c == '`')
+                .find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | '<' | '"' | '`'))
                 .unwrap_or(after.len());
             let url = after[..end].trim_end_matches(['.', ',', ';', ':']);
             out.push('<');
@@ -540,6 +549,15 @@ pub fn escape_urls(line: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Whether `text` ends inside an HTML tag (`<a href="`): a `<` and a letter
+/// after the last `>`.
+fn in_html_tag(text: &str) -> bool {
+    let open = text.rfind('<');
+    open.is_some_and(|at| {
+        text[at + 1..].starts_with(|c: char| c.is_ascii_alphabetic()) && !text[at..].contains('>')
+    })
 }
 
 pub fn longest_run(text: &str, c: char) -> usize {
@@ -607,6 +625,23 @@ mod tests {
             vec!["a \\[b", "", "c\\](<https://x.test/c>)"]
         );
         assert_eq!(clean("[x] [y\nz] (w)"), vec!["\\[x\\] \\[y", "z\\] (w)"]);
+        // A URL in an HTML attribute stays as it is.
+        let html = r#"through <a href="https://x.test/a">OAuth</a>, see https://x.test/b"#;
+        assert_eq!(
+            escape_html(clean(html)),
+            vec![r#"through <a href="https://x.test/a">OAuth</a>, see <https://x.test/b>"#]
+        );
+        // Nor is one to a Rust path.
+        assert_eq!(
+            clean("for a [`Vpc`](crate::views::Vpc) or [x](Foo), [y](/docs/y)"),
+            vec!["for a \\[`Vpc`\\](crate::views::Vpc) or \\[x\\](Foo), [y](/docs/y)"]
+        );
+        // A URL as an HTML link's text ends at the closing tag.
+        let html = r#"here: <a href="https://x.test/s" target="_blank">https://x.test/s</a>."#;
+        assert_eq!(
+            escape_html(clean(html)),
+            vec![r#"here: <a href="https://x.test/s" target="_blank"><https://x.test/s></a>."#]
+        );
         // A link cut short is no link.
         assert_eq!(
             clean("created on a [FinancialAccount](/docs/api/treasury"),

@@ -138,6 +138,10 @@ pub struct Options {
     /// (`--examples=false` to skip).
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
     pub examples: bool,
+    /// Also `cargo doc` the crates that check cleanly (workspace mode;
+    /// `--doc=false` to skip): rustdoc warnings fail a spec.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    pub doc: bool,
     /// The CI configuration: all parts, no `--only`, the directory's and
     /// the sample's CI subsets.
     #[arg(long, conflicts_with_all = ["only", "full", "parts"])]
@@ -339,7 +343,10 @@ pub fn run(opts: Options) -> Result<(), String> {
         match opts.mode {
             CheckMode::Workspace => {
                 workspace::write_workspace(&rows, &ok_rows)?;
-                workspace::check_workspace(&mut rows, &ok_rows, jobs, &opts)?
+                workspace::check_workspace(&mut rows, &ok_rows, jobs, &opts)?;
+                if opts.doc {
+                    workspace::doc_workspace(&mut rows, &ok_rows, jobs)?;
+                }
             }
             CheckMode::PerCrate => workspace::check_per_crate(&mut rows, &ok_rows, jobs, &opts)?,
         }

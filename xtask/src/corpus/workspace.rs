@@ -152,6 +152,64 @@ pub(super) fn check_workspace(
     Ok(())
 }
 
+/// `cargo doc --no-deps` of the members that checked cleanly: a rustdoc
+/// warning (a broken intra-doc link, a bare URL, an unclosed HTML tag from
+/// spec prose, an overflow proving auto traits) fails the spec, as a
+/// compiler warning does.
+pub(super) fn doc_workspace(
+    rows: &mut [Row],
+    members: &[usize],
+    jobs: usize,
+) -> Result<(), String> {
+    let clean: Vec<usize> = members
+        .iter()
+        .copied()
+        .filter(|&i| matches!(rows[i].check, Check::Ok))
+        .collect();
+    if clean.is_empty() {
+        return Ok(());
+    }
+    let mut args: Vec<String> = vec!["doc".into(), "--no-deps".into(), "--keep-going".into()];
+    for &i in &clean {
+        args.extend(["-p".into(), rows[i].krate.clone()]);
+    }
+    args.extend([
+        "--message-format=json".into(),
+        "-j".into(),
+        jobs.to_string(),
+    ]);
+    let run = cargo_json(&args, &corpus_dir())?;
+    for &i in &clean {
+        let messages: Vec<Value> = crate_messages(&run, &rows[i].dir())
+            .into_iter()
+            .filter(|m| !is_summary(m))
+            .collect();
+        let documented = run
+            .stderr
+            .contains(&format!("Documenting {} ", rows[i].krate));
+        if let Some(first) = messages.first() {
+            let message = first["message"].as_str().unwrap_or("").to_string();
+            rows[i].diagnostics.extend(
+                messages
+                    .iter()
+                    .map(|m| m["rendered"].as_str().unwrap_or("").to_string()),
+            );
+            rows[i].warnings += messages.len();
+            rows[i].check = Check::Failed(format!(
+                "doc: {message} ({} rustdoc diagnostics)",
+                messages.len()
+            ));
+        } else if !documented
+            || run
+                .stderr
+                .contains(&format!("could not document `{}`", rows[i].krate))
+        {
+            rows[i].check = Check::Failed("doc: cargo doc did not document it".into());
+        }
+    }
+    Ok(())
+}
+
 /// Whether cargo reported this crate's library as built (so a failed run
 /// was somebody else's failure).
 fn built_cleanly(run: &CargoRun, row: &Row) -> bool {

@@ -190,6 +190,42 @@ fn tagless_apis_get_path_features() {
     }
 }
 
+/// Types no operation reaches are behind `other-schemas`, a feature of the
+/// manifest (on by default) that the README names apart from the
+/// operations' features.
+#[test]
+fn types_no_operation_reaches_have_a_feature() {
+    let (files, _) = generate("tag_gates", true).unwrap_or_else(|e| panic!("{e}"));
+    let file = |p: &str| {
+        &files
+            .iter()
+            .find(|f| f.path == Path::new(p))
+            .unwrap_or_else(|| panic!("no {p}"))
+            .contents
+    };
+    let cargo = file("Cargo.toml");
+    assert!(
+        cargo.contains(
+            "default = [\"other-schemas\", \"tag-pets\", \"tag-stores\", \"tag-users\", \"untagged\", \"rustls\"]\nother-schemas = []\n"
+        ),
+        "{cargo}"
+    );
+    let readme = file("README.md");
+    assert!(
+        readme.contains("by tag (4 features, all on by default)")
+            && readme.contains("are behind `other-schemas`, also on by default."),
+        "{readme}"
+    );
+    let types = file("src/api/types.rs");
+    let at = types.find("pub struct Archive {").expect("Archive");
+    let cfg = types[..at].rfind("#[cfg(").expect("a cfg");
+    assert!(
+        types[cfg..at].starts_with("#[cfg(feature = \"other-schemas\")]\n"),
+        "{}",
+        &types[cfg..at]
+    );
+}
+
 /// A paged list whose only success response is the page checks the status
 /// in one private fn that `send()` and `pages()` share (one copy of the error
 /// arms to compile, not two); with another success response (`listJobs`'s

@@ -535,8 +535,22 @@ fn readme(modules: &[ApiModule<'_>], opts: &CrateOptions, api_features: usize) -
         } else {
             "tag"
         };
+        let other = modules.iter().any(|m| {
+            opts.tag_features(m.api)
+                && m.api.types.iter().any(|t| {
+                    t.gate
+                        .iter()
+                        .any(|f| f == crate::lower::reserved::OTHER_SCHEMAS_FEATURE)
+                })
+        });
+        let operation_features = api_features.saturating_sub(usize::from(other));
         s.push_str(&format!(
-            "\nOperations are grouped into cargo features by {by} ({api_features} features, all on by default): `default-features = false` plus the features you need (and `rustls`) keeps compile times down.\n"
+            "\nOperations are grouped into cargo features by {by} ({operation_features} features, all on by default): `default-features = false` plus the features you need (and `rustls`) keeps compile times down.{}\n",
+            if other {
+                " The types no operation uses (schemas to build or decode yourself) are behind `other-schemas`, also on by default."
+            } else {
+                ""
+            }
         ));
     }
     s.push_str("\n| cargo feature | |\n|---|---|\n| `rustls` (default) | HTTPS through rustls, with the platform's certificate verifier |\n| `native-tls` | HTTPS through the platform's TLS library instead |\n| `tracing` | a `tracing` span per call (operation, method, path template, status, attempts; never credentials, parameter values or query strings) |\n");

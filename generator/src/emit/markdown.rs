@@ -488,7 +488,8 @@ fn fix_markdown_links(l: &str) -> Option<String> {
         // and rustdoc would read `[text]` as an intra-doc link.
         let target = &after[2..];
         let end = target.find(|c: char| c == ')' || c.is_whitespace());
-        let closed = end.is_some_and(|end| target[end..].starts_with(')'));
+        // (Spaces may follow the destination: `(url )`.)
+        let closed = end.is_some_and(|end| target[end..].trim_start().starts_with(')'));
         // A Rust path (`crate::views::Vpc`, from a spec written from Rust
         // docs) would be an intra-doc link into this crate: none either.
         let path = end.is_some_and(|end| {
@@ -500,7 +501,16 @@ fn fix_markdown_links(l: &str) -> Option<String> {
         if !closed || path {
             result.push_str(before);
             result.push_str("\\](");
-            rest = target;
+            // Its URL is bare now (`escape_urls` left a link target alone).
+            match leading_url(target) {
+                Some(url) => {
+                    result.push('<');
+                    result.push_str(url);
+                    result.push('>');
+                    rest = &target[url.len()..];
+                }
+                None => rest = target,
+            }
             continue;
         }
         match before.rfind("\\[") {
@@ -509,7 +519,18 @@ fn fix_markdown_links(l: &str) -> Option<String> {
                 result.push('[');
                 result.push_str(&before[open + 2..]);
             }
-            None => result.push_str(before),
+            None => {
+                // An image in a link (`[![alt](img)](url)`, a badge): the
+                // bracket before the image opens the link.
+                if before.ends_with(')') && result.ends_with("](") && !before.contains(['[', ']']) {
+                    if let Some(open) = result.rfind("\\[![") {
+                        if result[open..].matches("](").count() == 1 {
+                            result.replace_range(open..open + 2, "[");
+                        }
+                    }
+                }
+                result.push_str(before);
+            }
         }
         result.push_str("](");
         rest = &after[2..];
@@ -526,18 +547,13 @@ pub fn escape_urls(line: &str) -> String {
     while let Some(pos) = rest.find("http") {
         let (before, after) = rest.split_at(pos);
         out.push_str(before);
-        let is_url = after.starts_with("http://") || after.starts_with("https://");
         let prev = before.chars().last();
         // Already a link target (`<url>`, `[text](url)`, an HTML tag's
         // attribute: `<a href="url">`) or code; in mere parentheses
         // (`docs.(https://…)`) it is bare.
         let wrapped =
             matches!(prev, Some('<' | '`')) || before.ends_with("](") || in_html_tag(&out);
-        if is_url && !wrapped {
-            let end = after
-                .find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | '<' | '"' | '`'))
-                .unwrap_or(after.len());
-            let url = after[..end].trim_end_matches(['.', ',', ';', ':']);
+        if let Some(url) = leading_url(after).filter(|_| !wrapped) {
             out.push('<');
             out.push_str(url);
             out.push('>');
@@ -549,6 +565,18 @@ pub fn escape_urls(line: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The `http(s)://` URL `text` starts with: up to a space, a closing
+/// bracket or quote, less trailing punctuation.
+fn leading_url(text: &str) -> Option<&str> {
+    if !(text.starts_with("http://") || text.starts_with("https://")) {
+        return None;
+    }
+    let end = text
+        .find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | '<' | '"' | '`'))
+        .unwrap_or(text.len());
+    Some(text[..end].trim_end_matches(['.', ',', ';', ':']))
 }
 
 /// Whether `text` ends inside an HTML tag (`<a href="`): a `<` and a letter
@@ -641,6 +669,20 @@ mod tests {
         assert_eq!(
             escape_html(clean(html)),
             vec![r#"here: <a href="https://x.test/s" target="_blank"><https://x.test/s></a>."#]
+        );
+        // A badge (an image in a link), a destination followed by a space,
+        // a destination with a title (no link here: the URL is wrapped).
+        assert_eq!(
+            clean("[![Run](https://x.test/b.svg)](https://x.test/r)"),
+            vec!["[![Run](https://x.test/b.svg)](https://x.test/r)"]
+        );
+        assert_eq!(
+            clean("this [table](http://x.test/t )."),
+            vec!["this [table](http://x.test/t )."]
+        );
+        assert_eq!(
+            clean(r#"a [b](https://x.test/b "t")"#),
+            vec![r#"a \[b\](<https://x.test/b> "t")"#]
         );
         // A link cut short is no link.
         assert_eq!(

@@ -184,9 +184,6 @@ pub(super) fn doc_workspace(
             .into_iter()
             .filter(|m| !is_summary(m))
             .collect();
-        let documented = run
-            .stderr
-            .contains(&format!("Documenting {} ", rows[i].krate));
         if let Some(first) = messages.first() {
             let message = first["message"].as_str().unwrap_or("").to_string();
             rows[i].diagnostics.extend(
@@ -199,11 +196,12 @@ pub(super) fn doc_workspace(
                 "doc: {message} ({} rustdoc diagnostics)",
                 messages.len()
             ));
-        } else if !documented
-            || run
-                .stderr
-                .contains(&format!("could not document `{}`", rows[i].krate))
+        } else if run
+            .stderr
+            .contains(&format!("could not document `{}`", rows[i].krate))
         {
+            // A crate documented before and unchanged is fresh: cargo prints
+            // no "Documenting" line for it, and replays its messages.
             rows[i].check = Check::Failed("doc: cargo doc did not document it".into());
         }
     }

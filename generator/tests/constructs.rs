@@ -149,18 +149,21 @@ fn snapshot(name: &str) {
     }
 }
 
+/// The text of the generated file at `path`.
+fn file_text<'a>(files: &'a [GeneratedFile], path: &str) -> &'a str {
+    &files
+        .iter()
+        .find(|f| f.path == Path::new(path))
+        .unwrap_or_else(|| panic!("no {path}"))
+        .contents
+}
+
 /// An API without tags gets one feature per first path resource: the
 /// manifest lists them (on by default) and each operation is behind its own.
 #[test]
 fn tagless_apis_get_path_features() {
     let (files, _) = generate("tagless_features", true).unwrap_or_else(|e| panic!("{e}"));
-    let file = |p: &str| {
-        &files
-            .iter()
-            .find(|f| f.path == Path::new(p))
-            .unwrap_or_else(|| panic!("no {p}"))
-            .contents
-    };
+    let file = |p: &str| file_text(&files, p);
     let cargo = file("Cargo.toml");
     assert!(
         cargo.contains(
@@ -196,13 +199,7 @@ fn tagless_apis_get_path_features() {
 #[test]
 fn types_no_operation_reaches_have_a_feature() {
     let (files, _) = generate("tag_gates", true).unwrap_or_else(|e| panic!("{e}"));
-    let file = |p: &str| {
-        &files
-            .iter()
-            .find(|f| f.path == Path::new(p))
-            .unwrap_or_else(|| panic!("no {p}"))
-            .contents
-    };
+    let file = |p: &str| file_text(&files, p);
     let cargo = file("Cargo.toml");
     assert!(
         cargo.contains(

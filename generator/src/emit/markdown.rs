@@ -487,7 +487,11 @@ fn fix_markdown_links(l: &str) -> Option<String> {
         // A target cut short (Stripe's descriptions end mid-link): no link,
         // and rustdoc would read `[text]` as an intra-doc link.
         let target = &after[2..];
-        let end = target.find(|c: char| c == ')' || c.is_whitespace());
+        // Destinations longer than this are not looked for (a line of
+        // `](` without `)` would otherwise be scanned once per `](`).
+        let window = &target[..floor_char_boundary(target, MAX_DESTINATION)];
+        // (A bracket ends it too: no link, and each `](` is looked past once.)
+        let end = window.find(|c: char| matches!(c, ')' | '[' | ']') || c.is_whitespace());
         // (Spaces may follow the destination: `(url )`.)
         let closed = end.is_some_and(|end| target[end..].trim_start().starts_with(')'));
         // A Rust path (`crate::views::Vpc`, from a spec written from Rust
@@ -523,7 +527,9 @@ fn fix_markdown_links(l: &str) -> Option<String> {
                 // An image in a link (`[![alt](img)](url)`, a badge): the
                 // bracket before the image opens the link.
                 if before.ends_with(')') && result.ends_with("](") && !before.contains(['[', ']']) {
-                    if let Some(open) = result.rfind("\\[![") {
+                    let from =
+                        floor_char_boundary(&result, result.len().saturating_sub(MAX_DESTINATION));
+                    if let Some(open) = result[from..].rfind("\\[![").map(|at| from + at) {
                         if result[open..].matches("](").count() == 1 {
                             result.replace_range(open..open + 2, "[");
                         }
@@ -544,16 +550,19 @@ fn fix_markdown_links(l: &str) -> Option<String> {
 pub fn escape_urls(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + 8);
     let mut rest = line;
+    // Whether the text so far ends inside an HTML tag, kept as it grows
+    // (one pass over the line, however many URLs it has).
+    let mut in_tag = false;
     while let Some(pos) = rest.find("http") {
         let (before, after) = rest.split_at(pos);
         out.push_str(before);
+        in_tag = html_tag_open(in_tag, before);
         let prev = before.chars().last();
         // Already a link target (`<url>`, `[text](url)`, an HTML tag's
         // attribute: `<a href="url">`) or code; in mere parentheses
         // (`docs.(https://…)`) it is bare.
-        let wrapped =
-            matches!(prev, Some('<' | '`')) || before.ends_with("](") || in_html_tag(&out);
-        if let Some(url) = leading_url(after).filter(|_| !wrapped) {
+        let wrapped = matches!(prev, Some('<' | '`')) || before.ends_with("](") || in_tag;
+        if let Some(url) = (!wrapped).then(|| leading_url(after)).flatten() {
             out.push('<');
             out.push_str(url);
             out.push('>');
@@ -565,6 +574,19 @@ pub fn escape_urls(line: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// How far a link's destination (or a badge's alt text and image) is
+/// looked for: longer ones are no link.
+const MAX_DESTINATION: usize = 2048;
+
+/// The largest char boundary of `text` at or below `at`.
+fn floor_char_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// The `http(s)://` URL `text` starts with: up to a space, a closing
@@ -579,13 +601,18 @@ fn leading_url(text: &str) -> Option<&str> {
     Some(text[..end].trim_end_matches(['.', ',', ';', ':']))
 }
 
-/// Whether `text` ends inside an HTML tag (`<a href="`): a `<` and a letter
-/// after the last `>`.
-fn in_html_tag(text: &str) -> bool {
-    let open = text.rfind('<');
-    open.is_some_and(|at| {
-        text[at + 1..].starts_with(|c: char| c.is_ascii_alphabetic()) && !text[at..].contains('>')
-    })
+/// Whether the text ends inside an HTML tag (`<a href="`) after `text`,
+/// given whether it did before: a `<` and a letter after the last `>`.
+fn html_tag_open(mut open: bool, text: &str) -> bool {
+    let bytes = text.as_bytes();
+    for (i, b) in bytes.iter().enumerate() {
+        match b {
+            b'<' => open = bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic),
+            b'>' => open = false,
+            _ => {}
+        }
+    }
+    open
 }
 
 pub fn longest_run(text: &str, c: char) -> usize {
@@ -628,6 +655,24 @@ mod tests {
         assert!(!has("```text\nx\n```"));
         assert!(!has("plain prose, a list:\n- one\n  - two"));
         assert!(!has("a paragraph\n    continued lazily"));
+    }
+
+    #[test]
+    fn long_lines_are_cleaned_in_one_pass() {
+        // Lines of 600 KB: work quadratic in a line's length would not
+        // finish (one scan of the rest of the line per `](` or URL).
+        for unit in [
+            "](",
+            "](x)",
+            "<a href=\"http://h",
+            "[![a](b)](http://c",
+            "http://http://",
+        ] {
+            let line = unit.repeat(600_000 / unit.len());
+            let out = clean(&line);
+            assert_eq!(out.len(), 1, "{unit}");
+            assert!(out[0].len() >= line.len(), "{unit}");
+        }
     }
 
     #[test]

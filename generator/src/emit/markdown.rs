@@ -490,8 +490,13 @@ fn fix_markdown_links(l: &str) -> Option<String> {
         // Destinations longer than this are not looked for (a line of
         // `](` without `)` would otherwise be scanned once per `](`).
         let window = &target[..floor_char_boundary(target, MAX_DESTINATION)];
-        // (A bracket ends it too: no link, and each `](` is looked past once.)
-        let end = window.find(|c: char| matches!(c, ')' | '[' | ']') || c.is_whitespace());
+        // (The next `](` ends it too: no link, and each is looked past once.)
+        let end = window
+            .char_indices()
+            .find(|&(i, c)| {
+                c == ')' || c.is_whitespace() || (c == ']' && window[i + 1..].starts_with('('))
+            })
+            .map(|(i, _)| i);
         // (Spaces may follow the destination: `(url )`.)
         let closed = end.is_some_and(|end| target[end..].trim_start().starts_with(')'));
         // A Rust path (`crate::views::Vpc`, from a spec written from Rust
@@ -728,6 +733,12 @@ mod tests {
         assert_eq!(
             clean(r#"a [b](https://x.test/b "t")"#),
             vec![r#"a \[b\](<https://x.test/b> "t")"#]
+        );
+        // Escaped brackets in a destination (a query's `filter[name]`) keep
+        // the link.
+        assert_eq!(
+            clean("see [it](https://x.test/?f[a]=1)."),
+            vec!["see [it](https://x.test/?f\\[a\\]=1)."]
         );
         // A link cut short is no link.
         assert_eq!(

@@ -5,6 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::code_spans::CodeSpans;
 use super::markdown;
 pub use crate::text::escape_controls;
 
@@ -71,7 +72,9 @@ pub fn inline(text: &str) -> String {
             text = text.replace(c, &format!("\\{c}"));
         }
     }
-    markdown::escape_brackets(&markdown::escape_urls(&text))
+    let mut code = CodeSpans::for_text(&text);
+    let masked = code.mask(&text);
+    code.unmask(&markdown::escape_brackets(&markdown::escape_urls(&masked)))
 }
 
 /// The lines of the doc comment, as rustdoc will read them.

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
 
+use super::code_spans::CodeSpans;
 use crate::text::escape_controls;
 
 /// rustdoc's Markdown options for doc comments (`main_body_opts`).
@@ -45,6 +46,8 @@ pub fn clean(text: &str) -> Vec<String> {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let raw: Vec<String> = text.split('\n').map(|l| doc_text(l.trim_end())).collect();
     let mut out: Vec<String> = Vec::new();
+    // Prose lines keep their code spans as placeholders until the end.
+    let mut code = CodeSpans::for_text(&text);
     // The open list items and quotes, innermost last: the source column
     // their content starts at (a line indented that far belongs to them)
     // and the prefix continuing them in the output (`   `, `> `); and
@@ -118,7 +121,8 @@ pub fn clean(text: &str) -> Vec<String> {
         } else {
             ""
         };
-        let l = escape_brackets(&escape_urls(format!("{prefix}{escape}{rest}").trim_end()));
+        let l = code.mask(format!("{prefix}{escape}{rest}").trim_end());
+        let l = escape_brackets(&escape_urls(&l));
         let reopened = prose_before && out.last_mut().is_some_and(|prev| reopen_link(prev, &l));
         out.push(if reopened { l } else { close_orphan(l) });
         prose_before = true;
@@ -126,7 +130,7 @@ pub fn clean(text: &str) -> Vec<String> {
     while out.last().is_some_and(|l| l.is_empty()) {
         out.pop();
     }
-    out
+    out.iter().map(|l| code.unmask(l)).collect()
 }
 
 /// A fenced code block opening at `raw[start]` (after `markers`, the list
@@ -678,6 +682,28 @@ mod tests {
             assert_eq!(out.len(), 1, "{unit}");
             assert!(out[0].len() >= line.len(), "{unit}");
         }
+    }
+
+    #[test]
+    fn code_spans_are_shown_as_typed() {
+        // Inside backticks Markdown shows a backslash or `<url>` as typed:
+        // only the prose around a span is escaped.
+        assert_eq!(
+            clean("Use `expand[]=x` with [a] or `curl https://x.io/a` at https://y.io"),
+            vec!["Use `expand[]=x` with \\[a\\] or `curl https://x.io/a` at <https://y.io>"]
+        );
+        // A link whose text is code stays a link; an unclosed backtick is
+        // prose; a span in a list item keeps its brackets too.
+        assert_eq!(
+            clean("[`Vec<T>`](https://x.io)"),
+            vec!["[`Vec<T>`](https://x.io)"]
+        );
+        assert_eq!(clean("a ` [b]"), vec!["a ` \\[b\\]"]);
+        assert_eq!(clean("- `m[k]` [n]"), vec!["- `m[k]` \\[n\\]"]);
+        assert_eq!(
+            super::super::docs::inline("set `metadata[key]` [x]"),
+            "set `metadata[key]` \\[x\\]"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! modules), each falling back to its tokens.
 
 pub(crate) mod client;
+mod code_spans;
 pub(crate) mod constructor;
 mod ctor_text;
 mod decl_text;

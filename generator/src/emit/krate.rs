@@ -9,6 +9,7 @@ use super::docs::{code, doc, escape_controls, inline, inner_doc, Para};
 use super::runtime_files::{self, runtime_files};
 use super::{format_rust, ApiModule, GeneratedFile, RUSTFMT_SKIP};
 use crate::ir;
+use crate::lower::reserved::OTHER_SCHEMAS_FEATURE;
 use crate::lower::MAX_PACKAGE_NAME;
 
 /// How operations are split into cargo features.
@@ -194,16 +195,9 @@ pub(super) fn crate_files(
                     for op in &m.api.operations {
                         tags.extend(op.features.iter().cloned());
                     }
-                    // The types no operation reaches (`lower::gates`).
-                    tags.extend(
-                        m.api
-                            .types
-                            .iter()
-                            .flat_map(|t| t.gate.iter())
-                            .filter(|f| *f == crate::lower::reserved::OTHER_SCHEMAS_FEATURE)
-                            .take(1)
-                            .cloned(),
-                    );
+                    if gates_other_schemas(m.api) {
+                        tags.insert(OTHER_SCHEMAS_FEATURE.to_string());
+                    }
                 }
             }
             if !tags.is_empty() {
@@ -327,6 +321,14 @@ pub(super) fn crate_files(
 
 /// The runtime parts of each API, behind the API's feature in a crate of
 /// one feature per API.
+/// Whether some type of `api` is behind the feature of the types no
+/// operation reaches (`lower::gates`).
+fn gates_other_schemas(api: &ir::Api) -> bool {
+    api.types
+        .iter()
+        .any(|t| t.gate.iter().any(|f| f == OTHER_SCHEMAS_FEATURE))
+}
+
 fn runtime_gates(modules: &[ApiModule<'_>], opts: &CrateOptions) -> ir::RuntimeGates {
     ir::RuntimeGates::new(
         modules
@@ -535,14 +537,9 @@ fn readme(modules: &[ApiModule<'_>], opts: &CrateOptions, api_features: usize) -
         } else {
             "tag"
         };
-        let other = modules.iter().any(|m| {
-            opts.tag_features(m.api)
-                && m.api.types.iter().any(|t| {
-                    t.gate
-                        .iter()
-                        .any(|f| f == crate::lower::reserved::OTHER_SCHEMAS_FEATURE)
-                })
-        });
+        let other = modules
+            .iter()
+            .any(|m| opts.tag_features(m.api) && gates_other_schemas(m.api));
         let operation_features = api_features.saturating_sub(usize::from(other));
         s.push_str(&format!(
             "\nOperations are grouped into cargo features by {by} ({operation_features} features, all on by default): `default-features = false` plus the features you need (and `rustls`) keeps compile times down.{}\n",

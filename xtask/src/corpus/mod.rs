@@ -238,6 +238,8 @@ struct Timings {
     sweep: Duration,
     generate: Duration,
     check: Duration,
+    /// `cargo doc`, counted apart from the check.
+    doc: Duration,
     roundtrip: Duration,
     fuzz: Duration,
 }
@@ -344,19 +346,25 @@ pub fn run(opts: Options) -> Result<(), String> {
             CheckMode::Workspace => {
                 workspace::write_workspace(&rows, &ok_rows)?;
                 workspace::check_workspace(&mut rows, &ok_rows, jobs, &opts)?;
+                t.check = tick.elapsed();
                 if opts.doc {
+                    let tick = Instant::now();
                     workspace::doc_workspace(&mut rows, &ok_rows, jobs)?;
+                    t.doc = tick.elapsed();
                 }
             }
-            CheckMode::PerCrate => workspace::check_per_crate(&mut rows, &ok_rows, jobs, &opts)?,
+            CheckMode::PerCrate => {
+                workspace::check_per_crate(&mut rows, &ok_rows, jobs, &opts)?;
+                t.check = tick.elapsed();
+            }
         }
     }
-    t.check = tick.elapsed();
     eprintln!(
-        "corpus: cargo {:?} ({:?} mode) took {:.1}s",
+        "corpus: cargo {:?} ({:?} mode) took {:.1}s, cargo doc {:.1}s",
         opts.lint,
         opts.mode,
-        t.check.as_secs_f64()
+        t.check.as_secs_f64(),
+        t.doc.as_secs_f64()
     );
 
     // 4. Example round-trips.
@@ -416,12 +424,13 @@ pub fn run(opts: Options) -> Result<(), String> {
     }
     let verdict = outcomes::judge(&rows, sweep.as_ref(), &parts)?;
     let timings = format!(
-        "sweep {:.1}s, generate {:.1}s, {:?} {:.1}s ({:?} mode, {jobs} jobs), round-trips {:.1}s, fuzzing {:.1}s, total {:.1}s",
+        "sweep {:.1}s, generate {:.1}s, {:?} {:.1}s ({:?} mode, {jobs} jobs), doc {:.1}s, round-trips {:.1}s, fuzzing {:.1}s, total {:.1}s",
         t.sweep.as_secs_f64(),
         t.generate.as_secs_f64(),
         opts.lint,
         t.check.as_secs_f64(),
         opts.mode,
+        t.doc.as_secs_f64(),
         t.roundtrip.as_secs_f64(),
         t.fuzz.as_secs_f64(),
         started.elapsed().as_secs_f64()

@@ -287,6 +287,9 @@ fn goals(s: &mut String, results: &[SpecResult]) {
             let Some(t) = r.generation.get(&g).and_then(Outcome::timing) else {
                 continue;
             };
+            if !r.spec.generation_goal {
+                continue;
+            }
             let w = ours.and_then(|o| ratio(o.wall, t.wall));
             let m = ours.and_then(|o| ratio(o.rss_kb, t.rss_kb));
             let _ = writeln!(

@@ -47,6 +47,11 @@ pub(super) struct SuiteSpec {
     pub(super) timeout_s: u64,
     /// In `--quick` runs.
     pub(super) quick: bool,
+    /// The ratio goal for generation is set on this spec (nexus,
+    /// box, Stripe, GitHub; Microsoft Graph has a time limit of its own).
+    /// On our four small specs generation takes tens of milliseconds, mostly
+    /// process start: reported, not judged.
+    pub(super) generation_goal: bool,
 }
 
 const fn spec(label: &'static str, source: Source) -> SuiteSpec {
@@ -59,6 +64,7 @@ const fn spec(label: &'static str, source: Source) -> SuiteSpec {
         max_runs: None,
         timeout_s: 300,
         quick: false,
+        generation_goal: true,
     }
 }
 
@@ -105,11 +111,11 @@ pub(super) const SUITE: &[SuiteSpec] = &[
         feature: Some("tag-repos"),
         ..spec("github", Source::Apisguru("github.com/api.github.com.json"))
     },
-    SuiteSpec { max_runs: Some(3), timeout_s: 900, ..spec("microsoft-graph", Source::Apisguru("microsoft.com/graph.json")) },
-    SuiteSpec { check: true, quick: true, ..spec("intercom", Source::Repo("specs/intercom.yaml")) },
-    SuiteSpec { check: true, ..spec("intercom-legacy", Source::Repo("specs/intercom-legacy.yaml")) },
-    SuiteSpec { check: true, ..spec("insighto", Source::Repo("specs/insighto.yaml")) },
-    SuiteSpec { check: true, ..spec("paragon", Source::Repo("specs/paragon-actionkit.yaml")) },
+    SuiteSpec { max_runs: Some(3), timeout_s: 900, generation_goal: false, ..spec("microsoft-graph", Source::Apisguru("microsoft.com/graph.json")) },
+    SuiteSpec { check: true, quick: true, generation_goal: false, ..spec("intercom", Source::Repo("specs/intercom.yaml")) },
+    SuiteSpec { check: true, generation_goal: false, ..spec("intercom-legacy", Source::Repo("specs/intercom-legacy.yaml")) },
+    SuiteSpec { check: true, generation_goal: false, ..spec("insighto", Source::Repo("specs/insighto.yaml")) },
+    SuiteSpec { check: true, generation_goal: false, ..spec("paragon", Source::Repo("specs/paragon-actionkit.yaml")) },
 ];
 
 /// Where the spec directories are.

@@ -319,8 +319,6 @@ pub(super) fn crate_files(
     Ok(files)
 }
 
-/// The runtime parts of each API, behind the API's feature in a crate of
-/// one feature per API.
 /// Whether some type of `api` is behind the feature of the types no
 /// operation reaches (`lower::gates`).
 fn gates_other_schemas(api: &ir::Api) -> bool {
@@ -329,6 +327,8 @@ fn gates_other_schemas(api: &ir::Api) -> bool {
         .any(|t| t.gate.iter().any(|f| f == OTHER_SCHEMAS_FEATURE))
 }
 
+/// The runtime parts of each API, behind the API's feature in a crate of
+/// one feature per API.
 fn runtime_gates(modules: &[ApiModule<'_>], opts: &CrateOptions) -> ir::RuntimeGates {
     ir::RuntimeGates::new(
         modules

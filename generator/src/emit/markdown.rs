@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 use super::code_spans::CodeSpans;
 use crate::text::escape_controls;
@@ -48,6 +48,12 @@ pub fn clean(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     // Prose lines keep their code spans as placeholders until the end.
     let mut code = CodeSpans::for_text(&text);
+    // Lines of an HTML block (Stripe's `<p>…</p>` paragraphs, a `<pre>`
+    // sample) are not read as Markdown: an escape there would show. Written
+    // as they are (the indices in `out` kept), and escaped after all if the
+    // output does not read them as HTML either.
+    let html = html_block_lines(&raw);
+    let mut raw_html: Vec<usize> = Vec::new();
     // The open list items and quotes, innermost last: the source column
     // their content starts at (a line indented that far belongs to them)
     // and the prefix continuing them in the output (`   `, `> `); and
@@ -58,6 +64,7 @@ pub fn clean(text: &str) -> Vec<String> {
     let mut prose_before = false;
     let mut i = 0;
     while i < raw.len() {
+        let at = i;
         let line = &raw[i];
         let (markers, rest) = split_markers(line);
         let indent = line.len() - line.trim_start().len();
@@ -121,8 +128,14 @@ pub fn clean(text: &str) -> Vec<String> {
         } else {
             ""
         };
-        let l = code.mask(format!("{prefix}{escape}{rest}").trim_end());
-        let l = escape_brackets(&escape_urls(&l));
+        let l = format!("{prefix}{escape}{rest}").trim_end().to_string();
+        if html.get(at).copied().unwrap_or(false) {
+            raw_html.push(out.len());
+            out.push(l);
+            prose_before = false;
+            continue;
+        }
+        let l = escape_brackets(&escape_urls(&code.mask(&l)));
         let reopened = prose_before && out.last_mut().is_some_and(|prev| reopen_link(prev, &l));
         out.push(if reopened { l } else { close_orphan(l) });
         prose_before = true;
@@ -130,7 +143,53 @@ pub fn clean(text: &str) -> Vec<String> {
     while out.last().is_some_and(|l| l.is_empty()) {
         out.pop();
     }
-    out.iter().map(|l| code.unmask(l)).collect()
+    let mut out: Vec<String> = out.iter().map(|l| code.unmask(l)).collect();
+    raw_html.retain(|&n| n < out.len());
+    if !raw_html.is_empty() {
+        let html = html_block_lines(&out);
+        for n in raw_html {
+            if !html[n] {
+                let mut code = CodeSpans::for_text(&out[n]);
+                let l = escape_brackets(&escape_urls(&code.mask(&out[n])));
+                out[n] = code.unmask(&close_orphan(l));
+            }
+        }
+    }
+    out
+}
+
+/// Which of `lines` are inside an HTML block, as rustdoc's Markdown parser
+/// reads them joined.
+fn html_block_lines(lines: &[String]) -> Vec<bool> {
+    let mut html = vec![false; lines.len()];
+    if !lines.iter().any(|l| l.contains('<')) {
+        return html;
+    }
+    let text = lines.join("\n");
+    // The byte offset each line starts at.
+    let mut starts = Vec::with_capacity(lines.len());
+    let mut offset = 0;
+    for l in lines {
+        starts.push(offset);
+        offset += l.len() + 1;
+    }
+    let mut depth = 0usize;
+    for (event, range) in Parser::new_ext(&text, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::HtmlBlock) => depth += 1,
+            Event::End(TagEnd::HtmlBlock) => depth = depth.saturating_sub(1),
+            Event::Html(_) if depth > 0 => {
+                // Every line the event covers (one per line, with its break).
+                let first = starts.partition_point(|&s| s <= range.start) - 1;
+                let last = starts.partition_point(|&s| s < range.end.max(range.start + 1)) - 1;
+                for flag in &mut html[first..=last] {
+                    *flag = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    html
 }
 
 /// A fenced code block opening at `raw[start]` (after `markers`, the list
@@ -436,11 +495,37 @@ fn scan_tags(html: &str, base: usize, tags: &mut Vec<HtmlTag>) {
 /// Brackets that would read as (broken) intra-doc links are escaped;
 /// Markdown links `[text](url)` are kept.
 pub fn escape_brackets(l: &str) -> String {
-    let l = l
-        .replace('[', "\\[")
-        .replace(']', "\\]")
+    let l = outside_autolinks(l, |text| text.replace('[', "\\[").replace(']', "\\]"))
         .replace("\\](", "](");
     fix_markdown_links(&l).unwrap_or(l)
+}
+
+/// `l` with `f` applied to all but its autolinks (`<https://…>`), which are
+/// kept as they are: Markdown reads no escape inside one (an IPv6 host's
+/// brackets, `http://[::1]/`, would become part of the link). Linear: each
+/// candidate is read up to the first character no autolink holds.
+fn outside_autolinks(l: &str, f: impl Fn(&str) -> String) -> String {
+    let mut out = String::with_capacity(l.len() + 8);
+    let mut done = 0;
+    let mut from = 0;
+    while let Some(at) = l[from..].find("<http").map(|i| from + i) {
+        let body = &l[at + 1..];
+        let end = body
+            .find(|c: char| c.is_whitespace() || c == '<' || c == '>')
+            .filter(|&e| body[e..].starts_with('>'));
+        match end {
+            Some(e) if leading_url(body).is_some() => {
+                out.push_str(&f(&l[done..at]));
+                let close = at + 1 + e + 1;
+                out.push_str(&l[at..close]);
+                done = close;
+                from = close;
+            }
+            _ => from = at + 1,
+        }
+    }
+    out.push_str(&f(&l[done..]));
+    out
 }
 
 /// A link whose text goes on to the next line of its paragraph (`[a custom
@@ -607,7 +692,29 @@ fn leading_url(text: &str) -> Option<&str> {
     let end = text
         .find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | '<' | '"' | '`'))
         .unwrap_or(text.len());
-    Some(text[..end].trim_end_matches(['.', ',', ';', ':']))
+    let mut url = &text[..end];
+    // A bracket closing what came before the URL (DocuSign's
+    // `(title)[https://…]`) is not part of it.
+    if let Some(close) = url.find(']') {
+        if !url[..close].contains('[') {
+            url = &url[..close];
+        }
+    }
+    // A host in brackets is an IPv6 literal (`http://[::1]/`), or this is
+    // no URL (Meraki's `http://[device's LAN IP]`).
+    let host = url.find("://").map_or(url, |at| &url[at + 3..]);
+    if let Some(inner) = host.strip_prefix('[') {
+        let literal = inner.find(']').is_some_and(|close| {
+            close > 0
+                && inner[..close]
+                    .chars()
+                    .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+        });
+        if !literal {
+            return None;
+        }
+    }
+    Some(url.trim_end_matches(['.', ',', ';', ':']))
 }
 
 /// Whether the text ends inside an HTML tag (`<a href="`) after `text`,
@@ -676,12 +783,62 @@ mod tests {
             "<a href=\"http://h",
             "[![a](b)](http://c",
             "http://http://",
+            "<http://a",
+            "<http://[a>",
         ] {
             let line = unit.repeat(600_000 / unit.len());
             let out = clean(&line);
             assert_eq!(out.len(), 1, "{unit}");
             assert!(out[0].len() >= line.len(), "{unit}");
         }
+    }
+
+    #[test]
+    fn brackets_around_a_url_are_not_part_of_it() {
+        assert_eq!(
+            clean("per (Part 11)[https://x.io/part-11] and [see https://y.io]."),
+            vec!["per (Part 11)\\[<https://x.io/part-11>\\] and \\[see <https://y.io>\\]."]
+        );
+        // An IPv6 host is a URL; a bracketed placeholder is not.
+        assert_eq!(
+            clean("at http://[::1]:80/a"),
+            vec!["at <http://[::1]:80/a>"]
+        );
+        assert_eq!(
+            clean("page (http://[device's LAN IP])"),
+            vec!["page (http://\\[device's LAN IP\\])"]
+        );
+    }
+
+    #[test]
+    fn html_blocks_are_left_as_written() {
+        // Markdown is not read inside an HTML block: an escaped bracket or a
+        // wrapped URL there would be shown (Stripe's `<p>` paragraphs, a
+        // `<pre>` sample with links in it).
+        assert_eq!(
+            clean("<p>replaced by <code>[redacted]</code>, see https://x.io</p>\n\nthen [a] https://y.io"),
+            vec![
+                "<p>replaced by <code>[redacted]</code>, see https://x.io</p>",
+                "",
+                "then \\[a\\] <https://y.io>",
+            ]
+        );
+        assert_eq!(
+            clean("<pre>\n\"href\": \"https://x.io/item/123\"\n</pre>"),
+            vec!["<pre>", "\"href\": \"https://x.io/item/123\"", "</pre>"]
+        );
+        // Inline HTML in a paragraph is Markdown: escaped as usual. A `<div>`
+        // line starts a block even in a list item, after its text.
+        assert_eq!(clean("a <b>[x]</b>"), vec!["a <b>\\[x\\]</b>"]);
+        assert_eq!(
+            clean("- item\n  <div>[x]</div>"),
+            vec!["- item", "  <div>[x]</div>"]
+        );
+        // After the block's blank line, Markdown again.
+        assert_eq!(
+            clean("<div>\n[x]\n</div>\n\n[y]"),
+            vec!["<div>", "[x]", "</div>", "", "\\[y\\]"]
+        );
     }
 
     #[test]

@@ -135,7 +135,7 @@ pub fn clean(text: &str) -> Vec<String> {
             prose_before = false;
             continue;
         }
-        let l = escape_brackets(&escape_urls(&code.mask(&l)));
+        let l = escape_prose(&mut code, &l);
         let reopened = prose_before && out.last_mut().is_some_and(|prev| reopen_link(prev, &l));
         out.push(if reopened { l } else { close_orphan(l) });
         prose_before = true;
@@ -150,12 +150,18 @@ pub fn clean(text: &str) -> Vec<String> {
         for n in raw_html {
             if !html[n] {
                 let mut code = CodeSpans::for_text(&out[n]);
-                let l = escape_brackets(&escape_urls(&code.mask(&out[n])));
+                let l = escape_prose(&mut code, &out[n]);
                 out[n] = code.unmask(&close_orphan(l));
             }
         }
     }
     out
+}
+
+/// A line of prose escaped for rustdoc (bare URLs wrapped, brackets that
+/// are no link escaped), its code spans set aside in `code`.
+fn escape_prose(code: &mut CodeSpans, line: &str) -> String {
+    escape_brackets(&escape_urls(&code.mask(line)))
 }
 
 /// Which of `lines` are inside an HTML block, as rustdoc's Markdown parser
@@ -173,12 +179,12 @@ fn html_block_lines(lines: &[String]) -> Vec<bool> {
         starts.push(offset);
         offset += l.len() + 1;
     }
-    let mut depth = 0usize;
+    let mut in_block = false;
     for (event, range) in Parser::new_ext(&text, options()).into_offset_iter() {
         match event {
-            Event::Start(Tag::HtmlBlock) => depth += 1,
-            Event::End(TagEnd::HtmlBlock) => depth = depth.saturating_sub(1),
-            Event::Html(_) if depth > 0 => {
+            Event::Start(Tag::HtmlBlock) => in_block = true,
+            Event::End(TagEnd::HtmlBlock) => in_block = false,
+            Event::Html(_) if in_block => {
                 // Every line the event covers (one per line, with its break).
                 let first = starts.partition_point(|&s| s <= range.start) - 1;
                 let last = starts.partition_point(|&s| s < range.end.max(range.start + 1)) - 1;

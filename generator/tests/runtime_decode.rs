@@ -1977,14 +1977,14 @@ impl runtime::object::Object for Outro {
         let (mut name, mut file) = (None, None);
         let mut extra = runtime::Extra::default();
         let mut __map = runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "name" => __map.optional(&mut name),
                 "file" => __map.optional(&mut file),
                 _ => __map.extra(&mut extra, __key),
-            }?;
+            }
         }
-        Ok(Self { name, file, extra })
+        __map.finish(Self { name, file, extra })
     }
 }
 
@@ -2032,4 +2032,198 @@ fn an_optional_tag_property_is_read_again_by_its_variant() {
             Task::Unknown(json!({"name": "cut"})),
         ]
     );
+}
+
+// ------------------------------------- generated structs: the first error
+
+/// As generated (`xtask generate`, 2026-12-04) for `Contact {id: integer
+/// (required), email: string (nullable), tags: array of string (required,
+/// nullable), age: integer, note: Note}`: no `?` in the bodies, the first
+/// error is kept by `Fields`/`Entries` and returned at the end.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Contact {
+    pub id: i64,
+    pub email: crate::runtime::Maybe<String>,
+    pub tags: Option<Vec<String>>,
+    pub age: Option<i64>,
+    pub note: Option<Note>,
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for Contact {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::object::entries(serializer);
+        map.entry("id", &self.id);
+        map.maybe("email", &self.email);
+        map.entry("tags", &self.tags);
+        map.optional("age", &self.age);
+        map.optional("note", &self.note);
+        map.end(&self.extra)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Contact {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for Contact {
+    const NAME: &'static str = "Contact";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut email = crate::runtime::Maybe::Absent;
+        let mut tags = None;
+        let mut age = None;
+        let mut note = None;
+        let mut extra: crate::runtime::Extra = Default::default();
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key() {
+            match __key.as_str() {
+                "id" => __map.lenient(&mut id),
+                "email" => __map.maybe_lenient(&mut email),
+                "tags" => __map.lenient(&mut tags),
+                "age" => __map.optional_lenient(&mut age),
+                "note" => __map.optional(&mut note),
+                _ => __map.extra(&mut extra, __key),
+            }
+        }
+        let Some(id) = id else {
+            return Err(__map.missing("id"));
+        };
+        let Some(tags) = __map.nullable(tags) else {
+            return Err(__map.missing("tags"));
+        };
+        let __value = Self {
+            id,
+            email,
+            tags,
+            age,
+            note,
+            extra,
+        };
+        __map.finish(__value)
+    }
+}
+
+/// As generated for `Note {text: string, pinned: boolean (nullable)}`:
+/// decoded in place.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Note {
+    pub text: Option<String>,
+    pub pinned: crate::runtime::Maybe<bool>,
+    pub extra: crate::runtime::Extra,
+}
+impl serde::Serialize for Note {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::runtime::object::entries(serializer);
+        map.optional("text", &self.text);
+        map.maybe("pinned", &self.pinned);
+        map.end(&self.extra)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Note {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+impl crate::runtime::object::Object for Note {
+    const NAME: &'static str = "Note";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
+        let mut __value = Self::default();
+        let mut __map = crate::runtime::object::Fields::new(__map);
+        while let Some(__key) = __map.key() {
+            match __key.as_str() {
+                "text" => __map.optional_lenient(&mut __value.text),
+                "pinned" => __map.maybe_lenient(&mut __value.pinned),
+                _ => __map.extra(&mut __value.extra, __key),
+            }
+        }
+        __map.finish(__value)
+    }
+}
+
+#[test]
+fn a_generated_struct_decodes_and_encodes_without_losing_anything() {
+    let body = r#"{"w":[1],"id":"7","email":null,"tags":["a"],"note":{"text":"x","pinned":true,"z":{}},"age":3}"#;
+    let contact: Contact = raw(body).decode::<Contact, ()>().unwrap();
+    assert_eq!(contact.id, 7);
+    assert_eq!(contact.email, Maybe::Null);
+    let note = contact.note.clone().unwrap();
+    assert_eq!((note.text.as_deref(), note.pinned), (Some("x"), Maybe::Value(true)));
+    let mut expected: Value = serde_json::from_str(body).unwrap();
+    expected["id"] = json!(7);
+    assert_eq!(serde_json::to_value(&contact).unwrap(), expected);
+    // Required and nullable: absent reads as `null`; optional ones stay absent.
+    let contact: Contact = raw(r#"{"id":1}"#).decode::<Contact, ()>().unwrap();
+    assert_eq!((contact.tags, contact.email, contact.age), (None, Maybe::Absent, None));
+    assert_eq!(serde_json::to_string(&contact.extra).unwrap(), "{}");
+}
+
+#[test]
+fn the_first_failure_ends_the_object_and_is_the_one_reported() {
+    // A failure before a required property that never comes: the failure,
+    // not "missing field", wherever it is.
+    let (path, message) = failure::<Contact>(r#"{"age":"many","id":1}"#);
+    assert_eq!(path, "age");
+    assert!(message.starts_with("invalid value: string \"many\""), "{message}");
+    let (path, message) = failure::<Contact>(r#"{"note":{"pinned":"maybe"}}"#);
+    assert_eq!(path, "note.pinned");
+    assert!(message.contains("maybe"), "{message}");
+    let (path, _) = failure::<Contact>(r#"{"id":1,"tags":[],"note":{"text":{}}}"#);
+    assert_eq!(path, "note.text");
+    // Broken JSON where a key should be: the syntax error (its path is
+    // the unknown key's, `?`, as serde_path_to_error names it).
+    let (path, message) = failure::<Contact>(r#"{"id":1,"tags":[] "age":2}"#);
+    assert_eq!(path, "?");
+    assert!(message.contains("line 1 column"), "{message}");
+    // In an undeclared property's value.
+    let (path, message) = failure::<Contact>(r#"{"id":1,"x":[1,}"#);
+    assert_eq!(path, "x");
+    assert!(message.contains("line 1 column"), "{message}");
+    // Only then what is missing.
+    assert_eq!(
+        failure::<Contact>(r#"{"tags":[],"note":{}}"#),
+        ("id".into(), "missing field `id`".into())
+    );
+    // From a deserializer that is not serde_json's: the same.
+    let err = <Contact as serde::Deserialize>::deserialize(json!({"age": [], "id": 1})).unwrap_err();
+    assert!(err.to_string().starts_with("invalid type: sequence"), "{err}");
+}
+
+/// A writer that fails once `left` bytes are written.
+struct Failing {
+    out: Vec<u8>,
+    left: usize,
+}
+
+impl std::io::Write for Failing {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            return Err(std::io::Error::other("full"));
+        }
+        let n = buf.len().min(self.left);
+        self.out.extend_from_slice(&buf[..n]);
+        self.left -= n;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn an_encoding_failure_is_returned_wherever_it_happens() {
+    let body = r#"{"id":1,"email":"a@b","tags":null,"note":{"text":"t","k":2},"z":[true]}"#;
+    let contact: Contact = serde_json::from_str(body).unwrap();
+    let whole = serde_json::to_vec(&contact).unwrap();
+    assert_eq!(whole, body.as_bytes());
+    // The map's start, each property, a nested struct, the undeclared
+    // entries and the end: every place can fail, and the failure comes back.
+    for left in 0..whole.len() {
+        let mut w = Failing { out: Vec::new(), left };
+        let result = serde_json::to_writer(&mut w, &contact);
+        assert!(result.is_err(), "no error with {left} bytes of room");
+        assert_eq!(w.out, whole[..left], "written before failing at {left}");
+    }
+    let mut w = Failing { out: Vec::new(), left: whole.len() };
+    serde_json::to_writer(&mut w, &contact).unwrap();
+    assert_eq!(w.out, whole);
 }

@@ -8,11 +8,15 @@
 //! other key goes to the struct's `extra` map. Nothing is buffered, and a
 //! missing required property is reported by its own name.
 //!
-//! The loop's steps are the methods of [`Fields`]: each returns
-//! `Result<(), _>`, so a struct's `from_map` has one `?` per entry instead
-//! of one per property, and no closures. That is most of what a big API's
-//! types cost to type-check (measured on nexus: `from_map` bodies were
-//! 27% of the crate's `cargo check`).
+//! The loop's steps are the methods of [`Fields`], and a struct's
+//! `Serialize` is one call per property on [`Entries`]. None returns a
+//! `Result`: each keeps the first error and the last call returns it, so
+//! the generated bodies have no `?` and no closures. That is most of what a
+//! big API's types cost to type-check (measured on nexus: `from_map` bodies
+//! were 27% of the crate's `cargo check`), and a `?` whose error type is
+//! the generic `A::Error` or `S::Error` is dear: the trait solver looks
+//! through every `From` impl in the dependency graph for it (measured on
+//! our Insighto crate: 4% of its rustc instructions for 10 of them).
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -160,92 +164,111 @@ pub fn optional_lenient<'de, A: MapAccess<'de>, T: Lenient>(
 
 /// The entries of the JSON object a generated struct's `from_map` reads:
 /// one call per entry, which decodes its value into the property's slot.
-pub struct Fields<A>(A);
+///
+/// The first error is kept here instead of returned (see the module's
+/// docs): after it, [`Fields::key`] ends the loop, and [`Fields::finish`]
+/// or [`Fields::missing`] returns it.
+pub struct Fields<A, E> {
+    map: A,
+    error: Option<E>,
+}
 
-impl<'de, A: MapAccess<'de>> Fields<A> {
+impl<'de, A: MapAccess<'de>> Fields<A, A::Error> {
     /// Wraps the map `from_map` was given.
     pub fn new(map: A) -> Self {
-        Fields(map)
+        Fields { map, error: None }
     }
 
-    /// The next key, if any.
-    pub fn key(&mut self) -> Result<Option<Key<'de>>, A::Error> {
-        self.0.next_key()
+    /// The value of `result`, or `None` with its error kept.
+    fn kept<T>(&mut self, result: Result<T, A::Error>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(e) => {
+                self.error = Some(e);
+                None
+            }
+        }
+    }
+
+    /// The next key; `None` at the end of the object or after an error.
+    pub fn key(&mut self) -> Option<Key<'de>> {
+        if self.error.is_some() {
+            return None;
+        }
+        let key = self.map.next_key();
+        self.kept(key).flatten()
     }
 
     /// A required property's value.
-    pub fn value<T: Deserialize<'de>>(&mut self, slot: &mut Option<T>) -> Result<(), A::Error> {
-        *slot = Some(self.0.next_value()?);
-        Ok(())
+    pub fn value<T: Deserialize<'de>>(&mut self, slot: &mut Option<T>) {
+        let value = self.map.next_value();
+        *slot = self.kept(value);
     }
 
     /// A required property's value, decoded leniently.
-    pub fn lenient<T: Lenient>(&mut self, slot: &mut Option<T>) -> Result<(), A::Error> {
-        *slot = Some(lenient(&mut self.0)?);
-        Ok(())
+    pub fn lenient<T: Lenient>(&mut self, slot: &mut Option<T>) {
+        let value = lenient(&mut self.map);
+        *slot = self.kept(value);
     }
 
     /// An optional property's value (see [`optional`]).
-    pub fn optional<T: Deserialize<'de>>(&mut self, slot: &mut Option<T>) -> Result<(), A::Error> {
-        *slot = optional(&mut self.0)?;
-        Ok(())
+    pub fn optional<T: Deserialize<'de>>(&mut self, slot: &mut Option<T>) {
+        let value = optional(&mut self.map);
+        *slot = self.kept(value).flatten();
     }
 
     /// An optional property's value, decoded leniently.
-    pub fn optional_lenient<T: Lenient>(&mut self, slot: &mut Option<T>) -> Result<(), A::Error> {
-        *slot = optional_lenient(&mut self.0)?;
-        Ok(())
+    pub fn optional_lenient<T: Lenient>(&mut self, slot: &mut Option<T>) {
+        let value = optional_lenient(&mut self.map);
+        *slot = self.kept(value).flatten();
     }
 
     /// An optional nullable property's value (a `Maybe`), as it comes.
-    pub fn maybe<T: Deserialize<'de>>(&mut self, slot: &mut T) -> Result<(), A::Error> {
-        *slot = self.0.next_value()?;
-        Ok(())
+    pub fn maybe<T: Deserialize<'de>>(&mut self, slot: &mut T) {
+        let value = self.map.next_value();
+        if let Some(value) = self.kept(value) {
+            *slot = value;
+        }
     }
 
     /// An optional nullable property's value, decoded leniently.
-    pub fn maybe_lenient<T: Lenient>(&mut self, slot: &mut T) -> Result<(), A::Error> {
-        *slot = lenient(&mut self.0)?;
-        Ok(())
+    pub fn maybe_lenient<T: Lenient>(&mut self, slot: &mut T) {
+        let value = lenient(&mut self.map);
+        if let Some(value) = self.kept(value) {
+            *slot = value;
+        }
     }
 
     /// An undeclared property, kept in `extra`.
-    pub fn extra<X: Undeclared>(&mut self, extra: &mut X, key: Key<'de>) -> Result<(), A::Error> {
-        extra.keep(key, &mut self.0)
+    pub fn extra<X: Undeclared>(&mut self, extra: &mut X, key: Key<'de>) {
+        let kept = extra.keep(key, &mut self.map);
+        self.kept(kept);
     }
 
     /// A property `additionalProperties: false` does not allow: kept like
     /// [`Fields::extra`], except in a strict union attempt (see [`undeclared`]).
-    pub fn undeclared<X: Undeclared>(
-        &mut self,
-        extra: &mut X,
-        key: Key<'de>,
-    ) -> Result<(), A::Error> {
-        undeclared::<A::Error>(&key)?;
-        self.extra(extra, key)
+    pub fn undeclared<X: Undeclared>(&mut self, extra: &mut X, key: Key<'de>) {
+        let allowed = undeclared::<A::Error>(&key);
+        if self.kept(allowed).is_some() {
+            self.extra(extra, key);
+        }
     }
 
     /// An undeclared property of a struct whose `additionalProperties` have
     /// a schema: decoded as that type.
-    pub fn typed<T: Deserialize<'de>>(
-        &mut self,
-        extra: &mut BTreeMap<String, T>,
-        key: Key<'de>,
-    ) -> Result<(), A::Error> {
-        let value = self.0.next_value()?;
-        extra.insert(key.into_string(), value);
-        Ok(())
+    pub fn typed<T: Deserialize<'de>>(&mut self, extra: &mut BTreeMap<String, T>, key: Key<'de>) {
+        let value = self.map.next_value();
+        if let Some(value) = self.kept(value) {
+            extra.insert(key.into_string(), value);
+        }
     }
 
     /// [`Fields::typed`], decoded leniently.
-    pub fn typed_lenient<T: Lenient>(
-        &mut self,
-        extra: &mut BTreeMap<String, T>,
-        key: Key<'de>,
-    ) -> Result<(), A::Error> {
-        let value = lenient(&mut self.0)?;
-        extra.insert(key.into_string(), value);
-        Ok(())
+    pub fn typed_lenient<T: Lenient>(&mut self, extra: &mut BTreeMap<String, T>, key: Key<'de>) {
+        let value = lenient(&mut self.map);
+        if let Some(value) = self.kept(value) {
+            extra.insert(key.into_string(), value);
+        }
     }
 
     /// A required nullable property's slot once the object is read: absent
@@ -261,35 +284,46 @@ impl<'de, A: MapAccess<'de>> Fields<A> {
         }
     }
 
-    /// The error for a required property the object does not have.
+    /// The error for a required property the object does not have, or the
+    /// error that ended the loop before it could come.
     #[cold]
-    pub fn missing(&self, name: &'static str) -> A::Error {
-        de::Error::missing_field(name)
+    pub fn missing(&mut self, name: &'static str) -> A::Error {
+        match self.error.take() {
+            Some(e) => e,
+            None => de::Error::missing_field(name),
+        }
+    }
+
+    /// The decoded struct, or the first error.
+    pub fn finish<T>(self, value: T) -> Result<T, A::Error> {
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(value),
+        }
     }
 }
 
 /// A generated struct being serialized: its `Serialize` impl calls one
-/// method per property, without a `?` each (cheaper to type-check; see the
-/// module's docs). The first error is kept, and returned by [`Entries::end`].
+/// method per property, without a `?` (see the module's docs). The first
+/// error is kept, and returned by [`Entries::end`].
 pub struct Entries<M: SerializeMap> {
-    map: M,
-    error: Option<M::Error>,
+    /// The map being written, or the first error.
+    map: Result<M, M::Error>,
 }
 
 /// Starts serializing a generated struct as a map.
-pub fn entries<S: Serializer>(serializer: S) -> Result<Entries<S::SerializeMap>, S::Error> {
-    Ok(Entries {
-        map: serializer.serialize_map(None)?,
-        error: None,
-    })
+pub fn entries<S: Serializer>(serializer: S) -> Entries<S::SerializeMap> {
+    Entries {
+        map: serializer.serialize_map(None),
+    }
 }
 
 impl<M: SerializeMap> Entries<M> {
     /// A property that is always sent.
-    pub fn entry<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
-        if self.error.is_none() {
-            if let Err(e) = self.map.serialize_entry(key, value) {
-                self.error = Some(e);
+    pub fn entry<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
+        if let Ok(map) = &mut self.map {
+            if let Err(e) = map.serialize_entry(key, value) {
+                self.map = Err(e);
             }
         }
     }
@@ -307,17 +341,12 @@ impl<M: SerializeMap> Entries<M> {
         extra: impl IntoIterator<Item = (&'a String, &'a V)>,
     ) -> Result<M::Ok, M::Error> {
         for (key, value) in extra {
-            if self.error.is_some() {
+            if self.map.is_err() {
                 break;
             }
-            if let Err(e) = self.map.serialize_entry(key, value) {
-                self.error = Some(e);
-            }
+            self.entry(key, value);
         }
-        match self.error {
-            Some(e) => Err(e),
-            None => self.map.end(),
-        }
+        self.map.and_then(SerializeMap::end)
     }
 }
 

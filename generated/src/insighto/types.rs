@@ -42,7 +42,7 @@ pub struct ContactUpdate {
 }
 impl serde::Serialize for ContactUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.maybe("first_name", &self.first_name);
         map.maybe("last_name", &self.last_name);
         map.maybe("email", &self.email);
@@ -71,7 +71,7 @@ impl crate::runtime::object::Object for ContactUpdate {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "first_name" => __map.maybe_lenient(&mut __value.first_name),
                 "last_name" => __map.maybe_lenient(&mut __value.last_name),
@@ -87,9 +87,9 @@ impl crate::runtime::object::Object for ContactUpdate {
                 "last_widget_id" => __map.maybe(&mut __value.last_widget_id),
                 "custom_fields" => __map.optional(&mut __value.custom_fields),
                 _ => __map.extra(&mut __value.extra, __key),
-            }?;
+            }
         }
-        Ok(__value)
+        __map.finish(__value)
     }
 }
 /// ContactUpdateResponse
@@ -111,7 +111,7 @@ pub struct ContactUpdateResponse {
 }
 impl serde::Serialize for ContactUpdateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.maybe("message", &self.message);
         map.optional("meta", &self.meta);
         map.optional("data", &self.data);
@@ -130,15 +130,15 @@ impl crate::runtime::object::Object for ContactUpdateResponse {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "message" => __map.maybe_lenient(&mut __value.message),
                 "meta" => __map.optional(&mut __value.meta),
                 "data" => __map.optional(&mut __value.data),
                 _ => __map.extra(&mut __value.extra, __key),
-            }?;
+            }
         }
-        Ok(__value)
+        __map.finish(__value)
     }
 }
 /// HTTPValidationError
@@ -155,7 +155,7 @@ pub struct HttpValidationError {
 }
 impl serde::Serialize for HttpValidationError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.optional("detail", &self.detail);
         map.end(&self.extra)
     }
@@ -172,13 +172,13 @@ impl crate::runtime::object::Object for HttpValidationError {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "detail" => __map.optional(&mut __value.detail),
                 _ => __map.extra(&mut __value.extra, __key),
-            }?;
+            }
         }
-        Ok(__value)
+        __map.finish(__value)
     }
 }
 /// IContactUpdate
@@ -219,7 +219,7 @@ pub struct IContactUpdate {
 }
 impl serde::Serialize for IContactUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.maybe("first_name", &self.first_name);
         map.maybe("last_name", &self.last_name);
         map.maybe("email", &self.email);
@@ -248,7 +248,7 @@ impl crate::runtime::object::Object for IContactUpdate {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "first_name" => __map.maybe_lenient(&mut __value.first_name),
                 "last_name" => __map.maybe_lenient(&mut __value.last_name),
@@ -264,9 +264,9 @@ impl crate::runtime::object::Object for IContactUpdate {
                 "last_widget_id" => __map.maybe(&mut __value.last_widget_id),
                 "custom_fields" => __map.optional(&mut __value.custom_fields),
                 _ => __map.extra(&mut __value.extra, __key),
-            }?;
+            }
         }
-        Ok(__value)
+        __map.finish(__value)
     }
 }
 /// ValidationError
@@ -289,7 +289,7 @@ pub struct ValidationError {
 }
 impl serde::Serialize for ValidationError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.optional("loc", &self.loc);
         map.optional("msg", &self.msg);
         map.optional("type", &self.r#type);
@@ -308,15 +308,15 @@ impl crate::runtime::object::Object for ValidationError {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "loc" => __map.optional(&mut __value.loc),
                 "msg" => __map.optional_lenient(&mut __value.msg),
                 "type" => __map.optional_lenient(&mut __value.r#type),
                 _ => __map.extra(&mut __value.extra, __key),
-            }?;
+            }
         }
-        Ok(__value)
+        __map.finish(__value)
     }
 }
 /// Schema: `#/components/schemas/ValidationError/properties/loc/items`

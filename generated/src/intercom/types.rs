@@ -20,7 +20,7 @@ pub struct AddressableReference {
 }
 impl serde::Serialize for AddressableReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.entry("type", &self.r#type);
         map.entry("id", &self.id);
         map.entry("url", &self.url);
@@ -42,13 +42,13 @@ impl crate::runtime::object::Object for AddressableReference {
         let mut url = None;
         let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "type" => __map.lenient(&mut r#type),
                 "id" => __map.lenient(&mut id),
                 "url" => __map.lenient(&mut url),
                 _ => __map.extra(&mut extra, __key),
-            }?;
+            }
         }
         let Some(r#type) = r#type else {
             return Err(__map.missing("type"));
@@ -59,7 +59,8 @@ impl crate::runtime::object::Object for AddressableReference {
         let Some(url) = url else {
             return Err(__map.missing("url"));
         };
-        Ok(Self { r#type, id, url, extra })
+        let __value = Self { r#type, id, url, extra };
+        __map.finish(__value)
     }
 }
 /// The required fields of [`AddressableReference`], for [`AddressableReference::new`]: named, so that two of the same type cannot be swapped.
@@ -195,7 +196,7 @@ pub struct Contact {
 }
 impl serde::Serialize for Contact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.optional("type", &self.r#type);
         map.entry("id", &self.id);
         map.entry("workspace_id", &self.workspace_id);
@@ -319,7 +320,7 @@ impl crate::runtime::object::Object for Contact {
         let mut referrer = crate::runtime::Maybe::Absent;
         let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "type" => __map.optional_lenient(&mut r#type),
                 "id" => __map.lenient(&mut id),
@@ -382,7 +383,7 @@ impl crate::runtime::object::Object for Contact {
                 "utm_term" => __map.maybe_lenient(&mut utm_term),
                 "referrer" => __map.maybe_lenient(&mut referrer),
                 _ => __map.extra(&mut extra, __key),
-            }?;
+            }
         }
         let Some(id) = id else {
             return Err(__map.missing("id"));
@@ -462,7 +463,7 @@ impl crate::runtime::object::Object for Contact {
         let Some(location) = location else {
             return Err(__map.missing("location"));
         };
-        Ok(Self {
+        let __value = Self {
             r#type,
             id,
             workspace_id,
@@ -518,7 +519,8 @@ impl crate::runtime::object::Object for Contact {
             utm_term,
             referrer,
             extra,
-        })
+        };
+        __map.finish(__value)
     }
 }
 /// The required fields of [`Contact`], for [`Contact::new`]: named, so that two of the same type cannot be swapped.
@@ -630,7 +632,7 @@ pub struct ContactAvatar {
 }
 impl serde::Serialize for ContactAvatar {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.optional("type", &self.r#type);
         map.maybe("image_url", &self.image_url);
         map.end(&self.extra)
@@ -648,14 +650,14 @@ impl crate::runtime::object::Object for ContactAvatar {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "type" => __map.optional_lenient(&mut __value.r#type),
                 "image_url" => __map.maybe_lenient(&mut __value.image_url),
                 _ => __map.extra(&mut __value.extra, __key),
-            }?;
+            }
         }
-        Ok(__value)
+        __map.finish(__value)
     }
 }
 /// The companies the contact belongs to (up to 10), with the API path
@@ -679,7 +681,7 @@ pub struct ContactCompanies {
 }
 impl serde::Serialize for ContactCompanies {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.optional("type", &self.r#type);
         map.optional("data", &self.data);
         map.entry("url", &self.url);
@@ -705,7 +707,7 @@ impl crate::runtime::object::Object for ContactCompanies {
         let mut has_more = None;
         let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "type" => __map.optional(&mut r#type),
                 "data" => __map.optional(&mut data),
@@ -713,7 +715,7 @@ impl crate::runtime::object::Object for ContactCompanies {
                 "total_count" => __map.lenient(&mut total_count),
                 "has_more" => __map.lenient(&mut has_more),
                 _ => __map.extra(&mut extra, __key),
-            }?;
+            }
         }
         let Some(url) = url else {
             return Err(__map.missing("url"));
@@ -724,14 +726,15 @@ impl crate::runtime::object::Object for ContactCompanies {
         let Some(has_more) = has_more else {
             return Err(__map.missing("has_more"));
         };
-        Ok(Self {
+        let __value = Self {
             r#type,
             data,
             url,
             total_count,
             has_more,
             extra,
-        })
+        };
+        __map.finish(__value)
     }
 }
 impl ContactCompanies {
@@ -769,7 +772,7 @@ pub struct ContactCompany {
 }
 impl serde::Serialize for ContactCompany {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.entry("id", &self.id);
         map.entry("type", &self.r#type);
         map.entry("url", &self.url);
@@ -791,13 +794,13 @@ impl crate::runtime::object::Object for ContactCompany {
         let mut url = None;
         let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "id" => __map.lenient(&mut id),
                 "type" => __map.value(&mut r#type),
                 "url" => __map.lenient(&mut url),
                 _ => __map.extra(&mut extra, __key),
-            }?;
+            }
         }
         let Some(id) = id else {
             return Err(__map.missing("id"));
@@ -808,7 +811,8 @@ impl crate::runtime::object::Object for ContactCompany {
         let Some(url) = url else {
             return Err(__map.missing("url"));
         };
-        Ok(Self { id, r#type, url, extra })
+        let __value = Self { id, r#type, url, extra };
+        __map.finish(__value)
     }
 }
 /// The required fields of [`ContactCompany`], for [`ContactCompany::new`]: named, so that two of the same type cannot be swapped.
@@ -862,7 +866,7 @@ pub struct ContactLocation {
 }
 impl serde::Serialize for ContactLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.entry("type", &self.r#type);
         map.maybe("country", &self.country);
         map.maybe("region", &self.region);
@@ -890,7 +894,7 @@ impl crate::runtime::object::Object for ContactLocation {
         let mut continent_code = crate::runtime::Maybe::Absent;
         let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "type" => __map.value(&mut r#type),
                 "country" => __map.maybe_lenient(&mut country),
@@ -899,12 +903,12 @@ impl crate::runtime::object::Object for ContactLocation {
                 "country_code" => __map.maybe_lenient(&mut country_code),
                 "continent_code" => __map.maybe_lenient(&mut continent_code),
                 _ => __map.extra(&mut extra, __key),
-            }?;
+            }
         }
         let Some(r#type) = r#type else {
             return Err(__map.missing("type"));
         };
-        Ok(Self {
+        let __value = Self {
             r#type,
             country,
             region,
@@ -912,7 +916,8 @@ impl crate::runtime::object::Object for ContactLocation {
             country_code,
             continent_code,
             extra,
-        })
+        };
+        __map.finish(__value)
     }
 }
 impl ContactLocation {
@@ -956,7 +961,7 @@ pub struct ContactNotes {
 }
 impl serde::Serialize for ContactNotes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.optional("type", &self.r#type);
         map.entry("data", &self.data);
         map.entry("url", &self.url);
@@ -982,7 +987,7 @@ impl crate::runtime::object::Object for ContactNotes {
         let mut has_more = None;
         let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "type" => __map.optional_lenient(&mut r#type),
                 "data" => __map.value(&mut data),
@@ -990,7 +995,7 @@ impl crate::runtime::object::Object for ContactNotes {
                 "total_count" => __map.lenient(&mut total_count),
                 "has_more" => __map.lenient(&mut has_more),
                 _ => __map.extra(&mut extra, __key),
-            }?;
+            }
         }
         let Some(data) = data else {
             return Err(__map.missing("data"));
@@ -1004,14 +1009,15 @@ impl crate::runtime::object::Object for ContactNotes {
         let Some(has_more) = has_more else {
             return Err(__map.missing("has_more"));
         };
-        Ok(Self {
+        let __value = Self {
             r#type,
             data,
             url,
             total_count,
             has_more,
             extra,
-        })
+        };
+        __map.finish(__value)
     }
 }
 /// The required fields of [`ContactNotes`], for [`ContactNotes::new`]: named, so that two of the same type cannot be swapped.
@@ -1121,7 +1127,7 @@ pub struct ContactSocialProfiles {
 }
 impl serde::Serialize for ContactSocialProfiles {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.optional("type", &self.r#type);
         map.entry("data", &self.data);
         map.end(&self.extra)
@@ -1141,17 +1147,18 @@ impl crate::runtime::object::Object for ContactSocialProfiles {
         let mut data = None;
         let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "type" => __map.optional_lenient(&mut r#type),
                 "data" => __map.value(&mut data),
                 _ => __map.extra(&mut extra, __key),
-            }?;
+            }
         }
         let Some(data) = data else {
             return Err(__map.missing("data"));
         };
-        Ok(Self { r#type, data, extra })
+        let __value = Self { r#type, data, extra };
+        __map.finish(__value)
     }
 }
 impl ContactSocialProfiles {
@@ -1185,7 +1192,7 @@ pub struct ContactSubscriptionTypes {
 }
 impl serde::Serialize for ContactSubscriptionTypes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.optional("type", &self.r#type);
         map.entry("data", &self.data);
         map.entry("url", &self.url);
@@ -1211,7 +1218,7 @@ impl crate::runtime::object::Object for ContactSubscriptionTypes {
         let mut has_more = None;
         let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "type" => __map.optional_lenient(&mut r#type),
                 "data" => __map.value(&mut data),
@@ -1219,7 +1226,7 @@ impl crate::runtime::object::Object for ContactSubscriptionTypes {
                 "total_count" => __map.lenient(&mut total_count),
                 "has_more" => __map.lenient(&mut has_more),
                 _ => __map.extra(&mut extra, __key),
-            }?;
+            }
         }
         let Some(data) = data else {
             return Err(__map.missing("data"));
@@ -1233,14 +1240,15 @@ impl crate::runtime::object::Object for ContactSubscriptionTypes {
         let Some(has_more) = has_more else {
             return Err(__map.missing("has_more"));
         };
-        Ok(Self {
+        let __value = Self {
             r#type,
             data,
             url,
             total_count,
             has_more,
             extra,
-        })
+        };
+        __map.finish(__value)
     }
 }
 /// The required fields of [`ContactSubscriptionTypes`], for [`ContactSubscriptionTypes::new`]: named, so that two of the same type cannot be swapped.
@@ -1290,7 +1298,7 @@ pub struct ContactTags {
 }
 impl serde::Serialize for ContactTags {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.optional("type", &self.r#type);
         map.entry("data", &self.data);
         map.entry("url", &self.url);
@@ -1316,7 +1324,7 @@ impl crate::runtime::object::Object for ContactTags {
         let mut has_more = None;
         let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "type" => __map.optional_lenient(&mut r#type),
                 "data" => __map.value(&mut data),
@@ -1324,7 +1332,7 @@ impl crate::runtime::object::Object for ContactTags {
                 "total_count" => __map.lenient(&mut total_count),
                 "has_more" => __map.lenient(&mut has_more),
                 _ => __map.extra(&mut extra, __key),
-            }?;
+            }
         }
         let Some(data) = data else {
             return Err(__map.missing("data"));
@@ -1338,14 +1346,15 @@ impl crate::runtime::object::Object for ContactTags {
         let Some(has_more) = has_more else {
             return Err(__map.missing("has_more"));
         };
-        Ok(Self {
+        let __value = Self {
             r#type,
             data,
             url,
             total_count,
             has_more,
             extra,
-        })
+        };
+        __map.finish(__value)
     }
 }
 /// The required fields of [`ContactTags`], for [`ContactTags::new`]: named, so that two of the same type cannot be swapped.
@@ -1390,7 +1399,7 @@ pub struct Error {
 }
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.entry("type", &self.r#type);
         map.maybe("request_id", &self.request_id);
         map.entry("errors", &self.errors);
@@ -1412,13 +1421,13 @@ impl crate::runtime::object::Object for Error {
         let mut errors = None;
         let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "type" => __map.lenient(&mut r#type),
                 "request_id" => __map.maybe_lenient(&mut request_id),
                 "errors" => __map.value(&mut errors),
                 _ => __map.extra(&mut extra, __key),
-            }?;
+            }
         }
         let Some(r#type) = r#type else {
             return Err(__map.missing("type"));
@@ -1426,12 +1435,13 @@ impl crate::runtime::object::Object for Error {
         let Some(errors) = errors else {
             return Err(__map.missing("errors"));
         };
-        Ok(Self {
+        let __value = Self {
             r#type,
             request_id,
             errors,
             extra,
-        })
+        };
+        __map.finish(__value)
     }
 }
 impl Error {
@@ -1461,7 +1471,7 @@ pub struct ErrorItem {
 }
 impl serde::Serialize for ErrorItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.entry("code", &self.code);
         map.maybe("message", &self.message);
         map.maybe("field", &self.field);
@@ -1483,23 +1493,24 @@ impl crate::runtime::object::Object for ErrorItem {
         let mut field = crate::runtime::Maybe::Absent;
         let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "code" => __map.lenient(&mut code),
                 "message" => __map.maybe_lenient(&mut message),
                 "field" => __map.maybe_lenient(&mut field),
                 _ => __map.extra(&mut extra, __key),
-            }?;
+            }
         }
         let Some(code) = code else {
             return Err(__map.missing("code"));
         };
-        Ok(Self {
+        let __value = Self {
             code,
             message,
             field,
             extra,
-        })
+        };
+        __map.finish(__value)
     }
 }
 impl ErrorItem {
@@ -1660,7 +1671,7 @@ pub struct SocialProfile {
 }
 impl serde::Serialize for SocialProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.entry("type", &self.r#type);
         map.entry("name", &self.name);
         map.entry("url", &self.url);
@@ -1682,13 +1693,13 @@ impl crate::runtime::object::Object for SocialProfile {
         let mut url = None;
         let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "type" => __map.lenient(&mut r#type),
                 "name" => __map.lenient(&mut name),
                 "url" => __map.lenient(&mut url),
                 _ => __map.extra(&mut extra, __key),
-            }?;
+            }
         }
         let Some(r#type) = r#type else {
             return Err(__map.missing("type"));
@@ -1699,7 +1710,8 @@ impl crate::runtime::object::Object for SocialProfile {
         let Some(url) = url else {
             return Err(__map.missing("url"));
         };
-        Ok(Self { r#type, name, url, extra })
+        let __value = Self { r#type, name, url, extra };
+        __map.finish(__value)
     }
 }
 /// The required fields of [`SocialProfile`], for [`SocialProfile::new`]: named, so that two of the same type cannot be swapped.
@@ -1760,7 +1772,7 @@ pub struct UpdateContactRequest {
 }
 impl serde::Serialize for UpdateContactRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.optional("role", &self.role);
         map.optional("external_id", &self.external_id);
         map.optional("email", &self.email);
@@ -1787,7 +1799,7 @@ impl crate::runtime::object::Object for UpdateContactRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "role" => __map.optional(&mut __value.role),
                 "external_id" => __map.optional_lenient(&mut __value.external_id),
@@ -1803,8 +1815,8 @@ impl crate::runtime::object::Object for UpdateContactRequest {
                 }
                 "custom_attributes" => __map.maybe(&mut __value.custom_attributes),
                 _ => __map.extra(&mut __value.extra, __key),
-            }?;
+            }
         }
-        Ok(__value)
+        __map.finish(__value)
     }
 }

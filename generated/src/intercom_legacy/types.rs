@@ -20,7 +20,7 @@ pub struct Company {
 }
 impl serde::Serialize for Company {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.optional("type", &self.r#type);
         map.optional("id", &self.id);
         map.optional("company_id", &self.company_id);
@@ -40,16 +40,16 @@ impl crate::runtime::object::Object for Company {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "type" => __map.optional_lenient(&mut __value.r#type),
                 "id" => __map.optional_lenient(&mut __value.id),
                 "company_id" => __map.optional_lenient(&mut __value.company_id),
                 "name" => __map.optional_lenient(&mut __value.name),
                 _ => __map.extra(&mut __value.extra, __key),
-            }?;
+            }
         }
-        Ok(__value)
+        __map.finish(__value)
     }
 }
 /// The companies the lead belongs to.
@@ -66,7 +66,7 @@ pub struct CompanyList {
 }
 impl serde::Serialize for CompanyList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.optional("type", &self.r#type);
         map.optional("companies", &self.companies);
         map.end(&self.extra)
@@ -84,14 +84,14 @@ impl crate::runtime::object::Object for CompanyList {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "type" => __map.optional_lenient(&mut __value.r#type),
                 "companies" => __map.optional(&mut __value.companies),
                 _ => __map.extra(&mut __value.extra, __key),
-            }?;
+            }
         }
-        Ok(__value)
+        __map.finish(__value)
     }
 }
 /// A list of one or more errors returned when a request fails.
@@ -108,7 +108,7 @@ pub struct Error {
 }
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.optional("type", &self.r#type);
         map.optional("errors", &self.errors);
         map.end(&self.extra)
@@ -126,14 +126,14 @@ impl crate::runtime::object::Object for Error {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "type" => __map.optional_lenient(&mut __value.r#type),
                 "errors" => __map.optional(&mut __value.errors),
                 _ => __map.extra(&mut __value.extra, __key),
-            }?;
+            }
         }
-        Ok(__value)
+        __map.finish(__value)
     }
 }
 /// A single error.
@@ -150,7 +150,7 @@ pub struct ErrorItem {
 }
 impl serde::Serialize for ErrorItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.optional("code", &self.code);
         map.optional("message", &self.message);
         map.end(&self.extra)
@@ -168,14 +168,14 @@ impl crate::runtime::object::Object for ErrorItem {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "code" => __map.optional_lenient(&mut __value.code),
                 "message" => __map.optional_lenient(&mut __value.message),
                 _ => __map.extra(&mut __value.extra, __key),
-            }?;
+            }
         }
-        Ok(__value)
+        __map.finish(__value)
     }
 }
 /// A lead (a logged-out visitor or prospect) as returned by the legacy
@@ -234,7 +234,7 @@ pub struct Lead {
 }
 impl serde::Serialize for Lead {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.optional("type", &self.r#type);
         map.optional("id", &self.id);
         map.optional("user_id", &self.user_id);
@@ -275,7 +275,7 @@ impl crate::runtime::object::Object for Lead {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "type" => __map.optional_lenient(&mut __value.r#type),
                 "id" => __map.optional_lenient(&mut __value.id),
@@ -307,9 +307,9 @@ impl crate::runtime::object::Object for Lead {
                 "segments" => __map.optional(&mut __value.segments),
                 "custom_attributes" => __map.optional(&mut __value.custom_attributes),
                 _ => __map.extra(&mut __value.extra, __key),
-            }?;
+            }
         }
-        Ok(__value)
+        __map.finish(__value)
     }
 }
 /// The lead's avatar.
@@ -326,7 +326,7 @@ pub struct LeadAvatar {
 }
 impl serde::Serialize for LeadAvatar {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.optional("type", &self.r#type);
         map.maybe("image_url", &self.image_url);
         map.end(&self.extra)
@@ -344,14 +344,14 @@ impl crate::runtime::object::Object for LeadAvatar {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "type" => __map.optional_lenient(&mut __value.r#type),
                 "image_url" => __map.maybe_lenient(&mut __value.image_url),
                 _ => __map.extra(&mut __value.extra, __key),
-            }?;
+            }
         }
-        Ok(__value)
+        __map.finish(__value)
     }
 }
 /// Where the lead is located, derived by Intercom from the lead's IP
@@ -385,7 +385,7 @@ pub struct LocationData {
 }
 impl serde::Serialize for LocationData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.optional("type", &self.r#type);
         map.maybe("city_name", &self.city_name);
         map.maybe("continent_code", &self.continent_code);
@@ -411,7 +411,7 @@ impl crate::runtime::object::Object for LocationData {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "type" => __map.optional_lenient(&mut __value.r#type),
                 "city_name" => __map.maybe_lenient(&mut __value.city_name),
@@ -424,9 +424,9 @@ impl crate::runtime::object::Object for LocationData {
                 "timezone" => __map.maybe_lenient(&mut __value.timezone),
                 "country_code" => __map.maybe_lenient(&mut __value.country_code),
                 _ => __map.extra(&mut __value.extra, __key),
-            }?;
+            }
         }
-        Ok(__value)
+        __map.finish(__value)
     }
 }
 /// A segment the lead belongs to.
@@ -445,7 +445,7 @@ pub struct Segment {
 }
 impl serde::Serialize for Segment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.optional("type", &self.r#type);
         map.optional("id", &self.id);
         map.optional("name", &self.name);
@@ -464,15 +464,15 @@ impl crate::runtime::object::Object for Segment {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "type" => __map.optional_lenient(&mut __value.r#type),
                 "id" => __map.optional_lenient(&mut __value.id),
                 "name" => __map.optional_lenient(&mut __value.name),
                 _ => __map.extra(&mut __value.extra, __key),
-            }?;
+            }
         }
-        Ok(__value)
+        __map.finish(__value)
     }
 }
 /// The segments the lead belongs to.
@@ -489,7 +489,7 @@ pub struct SegmentList {
 }
 impl serde::Serialize for SegmentList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.optional("type", &self.r#type);
         map.optional("segments", &self.segments);
         map.end(&self.extra)
@@ -507,14 +507,14 @@ impl crate::runtime::object::Object for SegmentList {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "type" => __map.optional_lenient(&mut __value.r#type),
                 "segments" => __map.optional(&mut __value.segments),
                 _ => __map.extra(&mut __value.extra, __key),
-            }?;
+            }
         }
-        Ok(__value)
+        __map.finish(__value)
     }
 }
 /// A social network profile of the lead.
@@ -537,7 +537,7 @@ pub struct SocialProfile {
 }
 impl serde::Serialize for SocialProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.optional("type", &self.r#type);
         map.optional("name", &self.name);
         map.maybe("id", &self.id);
@@ -558,7 +558,7 @@ impl crate::runtime::object::Object for SocialProfile {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "type" => __map.optional_lenient(&mut __value.r#type),
                 "name" => __map.optional_lenient(&mut __value.name),
@@ -566,9 +566,9 @@ impl crate::runtime::object::Object for SocialProfile {
                 "username" => __map.maybe_lenient(&mut __value.username),
                 "url" => __map.maybe_lenient(&mut __value.url),
                 _ => __map.extra(&mut __value.extra, __key),
-            }?;
+            }
         }
-        Ok(__value)
+        __map.finish(__value)
     }
 }
 /// The social profiles associated with the lead.
@@ -585,7 +585,7 @@ pub struct SocialProfileList {
 }
 impl serde::Serialize for SocialProfileList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.optional("type", &self.r#type);
         map.optional("social_profiles", &self.social_profiles);
         map.end(&self.extra)
@@ -603,14 +603,14 @@ impl crate::runtime::object::Object for SocialProfileList {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "type" => __map.optional_lenient(&mut __value.r#type),
                 "social_profiles" => __map.optional(&mut __value.social_profiles),
                 _ => __map.extra(&mut __value.extra, __key),
-            }?;
+            }
         }
-        Ok(__value)
+        __map.finish(__value)
     }
 }
 /// A tag applied to the lead.
@@ -629,7 +629,7 @@ pub struct Tag {
 }
 impl serde::Serialize for Tag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.optional("type", &self.r#type);
         map.optional("id", &self.id);
         map.optional("name", &self.name);
@@ -648,15 +648,15 @@ impl crate::runtime::object::Object for Tag {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "type" => __map.optional_lenient(&mut __value.r#type),
                 "id" => __map.optional_lenient(&mut __value.id),
                 "name" => __map.optional_lenient(&mut __value.name),
                 _ => __map.extra(&mut __value.extra, __key),
-            }?;
+            }
         }
-        Ok(__value)
+        __map.finish(__value)
     }
 }
 /// The tags applied to the lead.
@@ -673,7 +673,7 @@ pub struct TagList {
 }
 impl serde::Serialize for TagList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.optional("type", &self.r#type);
         map.optional("tags", &self.tags);
         map.end(&self.extra)
@@ -691,14 +691,14 @@ impl crate::runtime::object::Object for TagList {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "type" => __map.optional_lenient(&mut __value.r#type),
                 "tags" => __map.optional(&mut __value.tags),
                 _ => __map.extra(&mut __value.extra, __key),
-            }?;
+            }
         }
-        Ok(__value)
+        __map.finish(__value)
     }
 }
 /// The lead to update and the fields to change. The lead is identified
@@ -729,7 +729,7 @@ pub struct UpdateLeadRequest {
 }
 impl serde::Serialize for UpdateLeadRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.optional("id", &self.id);
         map.optional("user_id", &self.user_id);
         map.optional("phone", &self.phone);
@@ -752,7 +752,7 @@ impl crate::runtime::object::Object for UpdateLeadRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(__map: A) -> Result<Self, A::Error> {
         let mut __value = Self::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "id" => __map.optional_lenient(&mut __value.id),
                 "user_id" => __map.optional_lenient(&mut __value.user_id),
@@ -764,9 +764,9 @@ impl crate::runtime::object::Object for UpdateLeadRequest {
                 }
                 "custom_attributes" => __map.optional(&mut __value.custom_attributes),
                 _ => __map.extra(&mut __value.extra, __key),
-            }?;
+            }
         }
-        Ok(__value)
+        __map.finish(__value)
     }
 }
 impl UpdateLeadRequest {

@@ -13,7 +13,7 @@ pub struct IntercomUpdateContactRequest {
 }
 impl serde::Serialize for IntercomUpdateContactRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.entry("tool", &self.tool);
         map.entry("parameters", &self.parameters);
         map.end(&self.extra)
@@ -33,12 +33,12 @@ impl crate::runtime::object::Object for IntercomUpdateContactRequest {
         let mut parameters = None;
         let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "tool" => __map.lenient(&mut tool),
                 "parameters" => __map.value(&mut parameters),
                 _ => __map.extra(&mut extra, __key),
-            }?;
+            }
         }
         let Some(tool) = tool else {
             return Err(__map.missing("tool"));
@@ -46,7 +46,8 @@ impl crate::runtime::object::Object for IntercomUpdateContactRequest {
         let Some(parameters) = parameters else {
             return Err(__map.missing("parameters"));
         };
-        Ok(Self { tool, parameters, extra })
+        let __value = Self { tool, parameters, extra };
+        __map.finish(__value)
     }
 }
 impl IntercomUpdateContactRequest {
@@ -95,7 +96,7 @@ pub struct IntercomUpdateContactRequestParameters {
 }
 impl serde::Serialize for IntercomUpdateContactRequestParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = crate::runtime::object::entries(serializer)?;
+        let mut map = crate::runtime::object::entries(serializer);
         map.entry("contactId", &self.contact_id);
         map.optional("role", &self.role);
         map.optional("email", &self.email);
@@ -135,7 +136,7 @@ impl crate::runtime::object::Object for IntercomUpdateContactRequestParameters {
         let mut custom_attribute = None;
         let mut extra: crate::runtime::Extra = Default::default();
         let mut __map = crate::runtime::object::Fields::new(__map);
-        while let Some(__key) = __map.key()? {
+        while let Some(__key) = __map.key() {
             match __key.as_str() {
                 "contactId" => __map.lenient(&mut contact_id),
                 "role" => __map.optional(&mut role),
@@ -152,12 +153,12 @@ impl crate::runtime::object::Object for IntercomUpdateContactRequestParameters {
                 }
                 "customAttribute" => __map.optional(&mut custom_attribute),
                 _ => __map.extra(&mut extra, __key),
-            }?;
+            }
         }
         let Some(contact_id) = contact_id else {
             return Err(__map.missing("contactId"));
         };
-        Ok(Self {
+        let __value = Self {
             contact_id,
             role,
             email,
@@ -171,7 +172,8 @@ impl crate::runtime::object::Object for IntercomUpdateContactRequestParameters {
             unsubscribe_from_email,
             custom_attribute,
             extra,
-        })
+        };
+        __map.finish(__value)
     }
 }
 impl IntercomUpdateContactRequestParameters {

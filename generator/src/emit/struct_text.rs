@@ -24,10 +24,10 @@ pub(super) const MARGIN: usize = 89;
 /// The longest match arm, or assignment statement, `prettyplease` keeps on
 /// one line (the trailing `,` or `;` is printed past the margin).
 pub(super) const ARM_ONE_LINE: usize = MARGIN + 1;
-/// The longest `Ok(Self { a, b, extra })` kept on one line: `prettyplease`
-/// breaks a struct literal wider than 34 columns, and this one always
-/// starts at column 12.
-const OK_SELF_ONE_LINE: usize = 47;
+/// The longest `let __value = Self { a, b, extra };` kept on one line:
+/// `prettyplease` breaks a struct literal wider than 34 columns, and this
+/// one always starts at column 23.
+const VALUE_ONE_LINE: usize = 57;
 
 /// One field, as its lines name it.
 struct FieldText {
@@ -93,7 +93,7 @@ fn serialize(out: &mut String, name: &str, fields: &[FieldText]) {
     let binding = if fields.is_empty() { "map" } else { "mut map" };
     let _ = writeln!(
         out,
-        "        let {binding} = crate::runtime::object::entries(serializer)?;"
+        "        let {binding} = crate::runtime::object::entries(serializer);"
     );
     for f in fields {
         let method = match f.presence {
@@ -141,7 +141,7 @@ fn from_map(
     }
     out.push_str(concat!(
         "        let mut __map = crate::runtime::object::Fields::new(__map);\n",
-        "        while let Some(__key) = __map.key()? {\n",
+        "        while let Some(__key) = __map.key() {\n",
     ));
     let rest = if keep {
         format!("__map.undeclared(&mut {slot}extra, __key)")
@@ -149,18 +149,18 @@ fn from_map(
         format!("__map.extra(&mut {slot}extra, __key)")
     };
     if fields.is_empty() {
-        let _ = writeln!(out, "            {rest}?;");
+        let _ = writeln!(out, "            {rest};");
     } else {
         out.push_str("            match __key.as_str() {\n");
         for f in fields {
             arm(out, fits, f, slot);
         }
         let _ = writeln!(out, "                _ => {rest},");
-        out.push_str("            }?;\n");
+        out.push_str("            }\n");
     }
     out.push_str("        }\n");
     if in_place {
-        out.push_str("        Ok(__value)\n    }\n}\n");
+        out.push_str("        __map.finish(__value)\n    }\n}\n");
         return;
     }
     for f in fields {
@@ -183,23 +183,23 @@ fn from_map(
             out.push_str("        };\n");
         }
     }
-    let mut flat = String::from("        Ok(Self { ");
+    let mut flat = String::from("        let __value = Self { ");
     for f in fields {
         flat.push_str(&f.n);
         flat.push_str(", ");
     }
-    flat.push_str("extra })");
-    if flat.len() <= OK_SELF_ONE_LINE {
+    flat.push_str("extra };");
+    if flat.len() <= VALUE_ONE_LINE {
         out.push_str(&flat);
         out.push('\n');
     } else {
-        out.push_str("        Ok(Self {\n");
+        out.push_str("        let __value = Self {\n");
         for f in fields {
             line(out, fits, &format!("            {},", f.n));
         }
-        out.push_str("            extra,\n        })\n");
+        out.push_str("            extra,\n        };\n");
     }
-    out.push_str("    }\n}\n");
+    out.push_str("        __map.finish(__value)\n    }\n}\n");
 }
 
 /// The match arm decoding one field: on one line, else its call alone in a

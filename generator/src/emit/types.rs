@@ -582,14 +582,15 @@ pub(super) fn struct_serde(
         Additional::Deny => quote!(__map.undeclared(&mut #slot extra, __key)),
         Additional::Keep => quote!(__map.extra(&mut #slot extra, __key)),
     };
+    // No `?`: `Fields` keeps the first error (see `runtime::object`).
     let body = if arms.is_empty() {
-        quote!(#keep?;)
+        quote!(#keep;)
     } else {
         quote! {
             match __key.as_str() {
                 #(#arms)*
                 _ => #keep,
-            }?;
+            }
         }
     };
     let type_name = name.to_string();
@@ -603,30 +604,31 @@ pub(super) fn struct_serde(
         quote! {
             let mut __value = Self::default();
             let mut __map = crate::runtime::object::Fields::new(__map);
-            while let Some(__key) = __map.key()? {
+            while let Some(__key) = __map.key() {
                 #body
             }
-            Ok(__value)
+            __map.finish(__value)
         }
     } else {
         quote! {
             #(#locals)*
             let mut extra: #extra_ty = Default::default();
             let mut __map = crate::runtime::object::Fields::new(__map);
-            while let Some(__key) = __map.key()? {
+            while let Some(__key) = __map.key() {
                 #body
             }
             #(#checks)*
-            Ok(Self {
+            let __value = Self {
                 #(#inits)*
                 extra,
-            })
+            };
+            __map.finish(__value)
         }
     };
     quote! {
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let #map_binding = crate::runtime::object::entries(serializer)?;
+                let #map_binding = crate::runtime::object::entries(serializer);
                 #(#writes)*
                 map.end(&self.extra)
             }

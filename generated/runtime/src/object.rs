@@ -126,6 +126,25 @@ pub fn string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Key<'de>, D:
     deserializer.deserialize_str(KeyVisitor("a string"))
 }
 
+/// The body of a generated string enum's `Deserialize`: the variant `known`
+/// finds for the value, else `unknown` of it (kept, except in a strict
+/// union attempt: see [`super::lenient::unknown`]). Here, not in each
+/// enum, so that its `?`s are type-checked once (see the module's docs).
+pub fn string_enum<'de, D: Deserializer<'de>, T>(
+    deserializer: D,
+    known: fn(&str) -> Option<T>,
+    unknown: fn(String) -> T,
+) -> Result<T, D::Error> {
+    let value = string(deserializer)?;
+    match known(value.as_str()) {
+        Some(known) => Ok(known),
+        None => {
+            super::lenient::unknown::<D::Error>()?;
+            Ok(unknown(value.into_string()))
+        }
+    }
+}
+
 /// The next key of `map`, if any.
 pub fn next_key<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<Key<'de>>, A::Error> {
     map.next_key()

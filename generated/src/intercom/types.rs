@@ -1103,14 +1103,7 @@ impl<'de> serde::Deserialize<'de> for ContactRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = crate::runtime::object::string(deserializer)?;
-        match Self::known(value.as_str()) {
-            Some(known) => Ok(known),
-            None => {
-                crate::runtime::lenient::unknown::<D::Error>()?;
-                Ok(Self::Unknown(value.into_string()))
-            }
-        }
+        crate::runtime::object::string_enum(deserializer, Self::known, Self::Unknown)
     }
 }
 /// The social profiles associated with the contact.
@@ -1645,14 +1638,7 @@ impl<'de> serde::Deserialize<'de> for IntercomVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = crate::runtime::object::string(deserializer)?;
-        match Self::known(value.as_str()) {
-            Some(known) => Ok(known),
-            None => {
-                crate::runtime::lenient::unknown::<D::Error>()?;
-                Ok(Self::Unknown(value.into_string()))
-            }
-        }
+        crate::runtime::object::string_enum(deserializer, Self::known, Self::Unknown)
     }
 }
 /// A social network profile of the contact.

@@ -253,13 +253,6 @@ impl<'de> serde::Deserialize<'de> for IntercomUpdateContactRequestParametersRole
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = crate::runtime::object::string(deserializer)?;
-        match Self::known(value.as_str()) {
-            Some(known) => Ok(known),
-            None => {
-                crate::runtime::lenient::unknown::<D::Error>()?;
-                Ok(Self::Unknown(value.into_string()))
-            }
-        }
+        crate::runtime::object::string_enum(deserializer, Self::known, Self::Unknown)
     }
 }

@@ -767,14 +767,7 @@ fn enum_tokens(
             // The string is matched where the input holds it: only a value
             // the schema does not list is copied.
             deserialize = quote! {
-                let value = crate::runtime::object::string(deserializer)?;
-                match Self::known(value.as_str()) {
-                    Some(known) => Ok(known),
-                    None => {
-                        crate::runtime::lenient::unknown::<D::Error>()?;
-                        Ok(Self::Unknown(value.into_string()))
-                    }
-                }
+                crate::runtime::object::string_enum(deserializer, Self::known, Self::Unknown)
             };
         }
         _ => {

@@ -2147,13 +2147,19 @@ fn a_generated_struct_decodes_and_encodes_without_losing_anything() {
     assert_eq!(contact.id, 7);
     assert_eq!(contact.email, Maybe::Null);
     let note = contact.note.clone().unwrap();
-    assert_eq!((note.text.as_deref(), note.pinned), (Some("x"), Maybe::Value(true)));
+    assert_eq!(
+        (note.text.as_deref(), note.pinned),
+        (Some("x"), Maybe::Value(true))
+    );
     let mut expected: Value = serde_json::from_str(body).unwrap();
     expected["id"] = json!(7);
     assert_eq!(serde_json::to_value(&contact).unwrap(), expected);
     // Required and nullable: absent reads as `null`; optional ones stay absent.
     let contact: Contact = raw(r#"{"id":1}"#).decode::<Contact, ()>().unwrap();
-    assert_eq!((contact.tags, contact.email, contact.age), (None, Maybe::Absent, None));
+    assert_eq!(
+        (contact.tags, contact.email, contact.age),
+        (None, Maybe::Absent, None)
+    );
     assert_eq!(serde_json::to_string(&contact.extra).unwrap(), "{}");
 }
 
@@ -2163,7 +2169,10 @@ fn the_first_failure_ends_the_object_and_is_the_one_reported() {
     // not "missing field", wherever it is.
     let (path, message) = failure::<Contact>(r#"{"age":"many","id":1}"#);
     assert_eq!(path, "age");
-    assert!(message.starts_with("invalid value: string \"many\""), "{message}");
+    assert!(
+        message.starts_with("invalid value: string \"many\""),
+        "{message}"
+    );
     let (path, message) = failure::<Contact>(r#"{"note":{"pinned":"maybe"}}"#);
     assert_eq!(path, "note.pinned");
     assert!(message.contains("maybe"), "{message}");
@@ -2184,8 +2193,12 @@ fn the_first_failure_ends_the_object_and_is_the_one_reported() {
         ("id".into(), "missing field `id`".into())
     );
     // From a deserializer that is not serde_json's: the same.
-    let err = <Contact as serde::Deserialize>::deserialize(json!({"age": [], "id": 1})).unwrap_err();
-    assert!(err.to_string().starts_with("invalid type: sequence"), "{err}");
+    let err =
+        <Contact as serde::Deserialize>::deserialize(json!({"age": [], "id": 1})).unwrap_err();
+    assert!(
+        err.to_string().starts_with("invalid type: sequence"),
+        "{err}"
+    );
 }
 
 /// A writer that fails once `left` bytes are written.
@@ -2218,12 +2231,18 @@ fn an_encoding_failure_is_returned_wherever_it_happens() {
     // The map's start, each property, a nested struct, the undeclared
     // entries and the end: every place can fail, and the failure comes back.
     for left in 0..whole.len() {
-        let mut w = Failing { out: Vec::new(), left };
+        let mut w = Failing {
+            out: Vec::new(),
+            left,
+        };
         let result = serde_json::to_writer(&mut w, &contact);
         assert!(result.is_err(), "no error with {left} bytes of room");
         assert_eq!(w.out, whole[..left], "written before failing at {left}");
     }
-    let mut w = Failing { out: Vec::new(), left: whole.len() };
+    let mut w = Failing {
+        out: Vec::new(),
+        left: whole.len(),
+    };
     serde_json::to_writer(&mut w, &contact).unwrap();
     assert_eq!(w.out, whole);
 }

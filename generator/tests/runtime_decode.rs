@@ -492,6 +492,45 @@ fn undeclared_properties_read_and_change_as_a_map() {
 }
 
 #[test]
+fn undeclared_keys_are_kept_whatever_they_hold() {
+    // Kept as received text: a key JSON must escape (a quote, a backslash,
+    // a control character) is escaped, any other written as it is.
+    let keys = [
+        "plain",
+        "quo\"te",
+        "back\\slash",
+        "ctl\u{1}",
+        "tab\t",
+        "del\u{7f}",
+        "é ü",
+        "",
+        "{\"x\":1}",
+    ];
+    let expected: serde_json::Map<String, Value> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.to_string(), json!({"n": i, "s": "x\"y"})))
+        .collect();
+    let mut body = expected.clone();
+    body.insert("id".into(), json!(1));
+    body.insert("tags".into(), Value::Null);
+    let body = Value::Object(body);
+    let item: Item = raw(&body.to_string()).decode::<_, ()>().unwrap();
+    assert_eq!(item.extra.len(), keys.len());
+    assert_eq!(item.extra.clone().into_map(), expected);
+    assert_eq!(serde_json::to_value(&item).unwrap(), body);
+    // From a deserializer that hands values over one by one, as strings.
+    let entries = keys.iter().map(|k| (*k, "v\\\""));
+    let d = serde::de::value::MapDeserializer::<_, serde::de::value::Error>::new(entries);
+    let outro: Outro = serde::Deserialize::deserialize(d).unwrap();
+    let expected: serde_json::Map<String, Value> = keys
+        .iter()
+        .map(|k| (k.to_string(), json!("v\\\"")))
+        .collect();
+    assert_eq!(outro.extra.into_map(), expected);
+}
+
+#[test]
 fn structs_keep_undeclared_properties_and_presence() {
     let body = json!({"id": "7", "note": null, "tags": null, "x-new": {"a": [1]}, "count": 2.0});
     let item: Item = raw(&body.to_string()).decode::<_, ()>().unwrap();

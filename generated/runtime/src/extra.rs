@@ -94,16 +94,10 @@ impl Extra {
             entries.map.insert(key.to_owned(), value);
             return Ok(());
         }
-        let raw = &mut entries.raw;
-        if raw.is_empty() {
-            raw.reserve(64);
-            raw.push(b'{');
-        } else {
-            raw.push(b',');
-        }
-        serde_json::to_writer(&mut *raw, key).map_err(de::Error::custom)?;
-        raw.push(b':');
-        map.next_value_seed(Text(raw))
+        map.next_value_seed(Text {
+            buf: &mut entries.raw,
+            key,
+        })
     }
 }
 
@@ -257,8 +251,12 @@ impl<'de> Deserialize<'de> for Extra {
 /// decoded and written instead: slower, equally right.
 const RAW_VALUE: &str = "$serde_json::private::RawValue";
 
-/// Appends the next value's JSON text to a buffer.
-struct Text<'a>(&'a mut Vec<u8>);
+/// Appends one entry to a buffer of entries: `{` or `,`, the key, `:` and
+/// the next value's JSON text.
+struct Text<'a> {
+    buf: &'a mut Vec<u8>,
+    key: &'a str,
+}
 
 impl<'de> DeserializeSeed<'de> for Text<'_> {
     type Value = ();
@@ -268,13 +266,37 @@ impl<'de> DeserializeSeed<'de> for Text<'_> {
 }
 
 impl Text<'_> {
-    fn write<E: de::Error>(self, value: &Value) -> Result<(), E> {
-        serde_json::to_writer(self.0, value).map_err(E::custom)
+    /// Writes everything before the value, with room for `len` bytes of
+    /// it: written once the value's length is known, the buffer grows once
+    /// per entry (a first entry was copied twice).
+    fn open<E: de::Error>(&mut self, len: usize) -> Result<(), E> {
+        let key = self.key.as_bytes();
+        self.buf.reserve(key.len() + 4 + len);
+        self.buf.push(if self.buf.is_empty() { b'{' } else { b',' });
+        // What serde_json would escape: control characters, `"` and `\`.
+        // No early exit: the loop is a few vector comparisons.
+        let plain = key.iter().fold(true, |plain, &b| {
+            plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
+        });
+        if plain {
+            self.buf.push(b'"');
+            self.buf.extend_from_slice(key);
+            self.buf.push(b'"');
+        } else {
+            serde_json::to_writer(&mut *self.buf, self.key).map_err(E::custom)?;
+        }
+        self.buf.push(b':');
+        Ok(())
+    }
+
+    fn write<E: de::Error>(mut self, value: &Value) -> Result<(), E> {
+        self.open(0)?;
+        serde_json::to_writer(self.buf, value).map_err(E::custom)
     }
 }
 
 /// The text of a raw value, as serde_json hands it over.
-struct RawText<'a>(&'a mut Vec<u8>);
+struct RawText<'a>(Text<'a>);
 
 impl<'de> DeserializeSeed<'de> for RawText<'_> {
     type Value = ();
@@ -288,8 +310,9 @@ impl<'de> Visitor<'de> for RawText<'_> {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("JSON text")
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
-        self.0.extend_from_slice(v.as_bytes());
+    fn visit_str<E: de::Error>(mut self, v: &str) -> Result<(), E> {
+        self.0.open(v.len())?;
+        self.0.buf.extend_from_slice(v.as_bytes());
         Ok(())
     }
 }
@@ -312,7 +335,7 @@ impl<'de> Visitor<'de> for Text<'_> {
             return self.write(&Value::Object(Map::new()));
         };
         if first.as_str() == RAW_VALUE {
-            return map.next_value_seed(RawText(self.0));
+            return map.next_value_seed(RawText(self));
         }
         let mut object = Map::new();
         object.insert(first.into_string(), map.next_value()?);
@@ -352,7 +375,8 @@ impl<'de> Visitor<'de> for Text<'_> {
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
         self.write(&Value::from(v))
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
-        serde_json::to_writer(self.0, v).map_err(E::custom)
+    fn visit_str<E: de::Error>(mut self, v: &str) -> Result<(), E> {
+        self.open(v.len() + 2)?;
+        serde_json::to_writer(self.buf, v).map_err(E::custom)
     }
 }

@@ -50,6 +50,7 @@ constructs!(
     example_ref_literal,
     free_form,
     hostile_text,
+    inline_copies,
     nullable_ref_30,
     nullable_unions,
     oneof_discriminator_implicit,
@@ -428,6 +429,8 @@ fn generated_crates_compile() {
             ("construct-tag-gates", "rustls,tag-users"),
             ("construct-tag-gates", "rustls,untagged"),
             ("construct-tag-gates", "rustls,other-schemas"),
+            ("construct-inline-copies", "rustls,tag-pets"),
+            ("construct-inline-copies", "rustls,tag-toys"),
         ] {
             for command in ["clippy", "doc"] {
                 let mut args = vec![

@@ -236,7 +236,11 @@ fn check_api(spec: &str, api: &Api, problems: &mut Vec<String>) {
         .flat_map(|t| {
             let required = match &t.kind {
                 TypeKind::Struct(s) => s.required_name.clone(),
-                _ => None,
+                // A copy's own name for it, an alias of the original's.
+                _ => t
+                    .same_as
+                    .as_ref()
+                    .and_then(|same| same.required_name.clone()),
             };
             [Some(t.name.clone()), required]
         })

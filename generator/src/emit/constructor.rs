@@ -31,6 +31,38 @@ pub(crate) fn positional(arg_types: &[String]) -> bool {
     arg_types.len() <= 1 || (arg_types.len() <= MAX_POSITIONAL && distinct)
 }
 
+/// The required fields `new` of `s` takes, and whether `s` derives
+/// `Default` instead (every field can be left empty, and no required one
+/// has a default of its own to fill in).
+pub(crate) fn ctor_args<'s>(types: &Types<'_>, s: &'s StructType) -> (Vec<&'s Field>, bool) {
+    let args: Vec<&Field> = s
+        .fields
+        .iter()
+        .filter(|f| f.required && !f.ty.is_nullable() && literal_default(types, f).is_none())
+        .collect();
+    let literal_defaults = s
+        .fields
+        .iter()
+        .any(|f| f.required && !f.ty.is_nullable() && literal_default(types, f).is_some());
+    let derive_default = args.is_empty() && !literal_defaults;
+    (args, derive_default)
+}
+
+/// The struct of required fields `new` of `s` takes, when it takes one.
+pub(crate) fn required_struct<'s>(types: &Types<'_>, s: &'s StructType) -> Option<&'s str> {
+    let (args, derive_default) = ctor_args(types, s);
+    if derive_default {
+        return None;
+    }
+    let arg_types: Vec<String> = args
+        .iter()
+        .map(|f| field_type(types, f).to_string())
+        .collect();
+    s.required_name
+        .as_deref()
+        .filter(|_| !positional(&arg_types))
+}
+
 /// `text`: as formatted text ([`super::ctor_text`]) where it can be
 /// written, which names the runtime `crate::runtime`.
 pub(super) fn constructor(

@@ -71,9 +71,9 @@ pub(super) fn type_text_in(
     out: &mut String,
 ) -> Option<()> {
     match t {
-        TypeRef::Named(key) => match types.get(key) {
-            Some(def) => {
-                let _ = write!(out, "{prefix}{}", ident(&def.name));
+        TypeRef::Named(key) => match types.name(key) {
+            Some(name) => {
+                let _ = write!(out, "{prefix}{}", ident(name));
             }
             None => out.push_str("serde_json::Value"),
         },

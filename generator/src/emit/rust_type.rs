@@ -10,26 +10,50 @@ use crate::ir::{Primitive, TypeDef, TypeKind, TypeRef};
 /// Looks up named types while emitting one API.
 pub struct Types<'a> {
     by_key: BTreeMap<&'a str, &'a TypeDef>,
+    /// Each type's own name, also for one that repeats another.
+    names: BTreeMap<&'a str, &'a str>,
 }
 
 impl<'a> Types<'a> {
+    /// The table of `defs`. A type that repeats another
+    /// ([`TypeDef::same_as`]) is looked up as that one (what it is and
+    /// which impls it has), but written by its own name.
     pub fn new(defs: &'a [TypeDef]) -> Self {
-        Types {
-            by_key: defs.iter().map(|d| (d.key.as_str(), d)).collect(),
-        }
+        let own: BTreeMap<&'a str, &'a TypeDef> =
+            defs.iter().map(|d| (d.key.as_str(), d)).collect();
+        let by_key = defs
+            .iter()
+            .map(|d| {
+                let original = d
+                    .same_as
+                    .as_ref()
+                    .and_then(|same| own.get(same.original.as_str()).copied());
+                (d.key.as_str(), original.unwrap_or(d))
+            })
+            .collect();
+        let names = defs
+            .iter()
+            .map(|d| (d.key.as_str(), d.name.as_str()))
+            .collect();
+        Types { by_key, names }
     }
 
     pub fn get(&self, key: &str) -> Option<&'a TypeDef> {
         self.by_key.get(key).copied()
     }
 
+    /// The name a use of type `key` is written with.
+    pub fn name(&self, key: &str) -> Option<&'a str> {
+        self.names.get(key).copied()
+    }
+
     /// The Rust type for `t`, written as seen from the `types` module
     /// (`prefix` is empty) or from elsewhere (`prefix` = `types::`).
     pub fn rust(&self, t: &TypeRef, prefix: &TokenStream) -> TokenStream {
         match t {
-            TypeRef::Named(key) => match self.get(key) {
-                Some(def) => {
-                    let name = ident(&def.name);
+            TypeRef::Named(key) => match self.name(key) {
+                Some(name) => {
+                    let name = ident(name);
                     quote!(#prefix #name)
                 }
                 None => quote!(serde_json::Value),

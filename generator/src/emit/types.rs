@@ -79,6 +79,25 @@ fn gate_items(text: &str, cfg: &str) -> String {
     out
 }
 
+/// For a type that repeats a struct ([`TypeDef::same_as`]) and had a
+/// struct of required fields of its own: that name, as an alias of the
+/// original's (`new` is the original's).
+fn required_alias(types: &Types<'_>, def: &TypeDef) -> Option<Piece> {
+    let own = ident(def.same_as.as_ref()?.required_name.as_deref()?);
+    let TypeKind::Struct(s) = &types.get(&def.key)?.kind else {
+        return None;
+    };
+    let original = ident(super::constructor::required_struct(types, s)?);
+    let docs = doc_tokens(doc_lines(&[Para::Ours(&format!(
+        "The required fields of [`{}`].",
+        def.name
+    ))]));
+    Some(Piece::Tokens(quote! {
+        #docs
+        pub type #own = #original;
+    }))
+}
+
 fn type_item(types: &Types<'_>, def: &TypeDef, text: bool, items: &mut Vec<Piece>) {
     let source = format!("Schema: {}", code(&def.key));
     let lines = doc_lines(&[
@@ -178,6 +197,9 @@ fn type_item(types: &Types<'_>, def: &TypeDef, text: bool, items: &mut Vec<Piece
             target,
             newtype: false,
         } => {
+            if let Some(item) = required_alias(types, def) {
+                items.push(item);
+            }
             let written = head.and_then(|head| {
                 let mut ty = String::new();
                 super::decl_text::type_text(types, target, &mut ty)?;
@@ -320,16 +342,7 @@ fn struct_item(
 
     // `Default` when every field can be left empty; otherwise a constructor
     // taking exactly the required fields.
-    let needs_args: Vec<&Field> = s
-        .fields
-        .iter()
-        .filter(|f| f.required && !f.ty.is_nullable() && literal_default(types, f).is_none())
-        .collect();
-    let has_literal_defaults = s
-        .fields
-        .iter()
-        .any(|f| f.required && !f.ty.is_nullable() && literal_default(types, f).is_some());
-    let derive_default = needs_args.is_empty() && !has_literal_defaults;
+    let (needs_args, derive_default) = super::constructor::ctor_args(types, s);
 
     let decl = head
         .and_then(|head| struct_decl_text(types, &name.to_string(), s, head, derive_default))
@@ -649,7 +662,7 @@ pub(super) fn struct_serde(
 
 /// A one-value string enum, emitted as a `String` alias.
 pub(crate) fn is_constant(e: &EnumType) -> bool {
-    e.repr == EnumRepr::String && e.variants.len() == 1 && !e.nullable
+    e.is_constant()
 }
 
 /// The default of a required field as a Rust expression, when it is a

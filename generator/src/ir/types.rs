@@ -135,6 +135,26 @@ pub struct TypeDef {
     /// by `lower::gates`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub gate: Vec<String>,
+    /// The type this inline schema repeats exactly, when it is emitted as
+    /// an alias of it (its kind is then that alias). Decided by
+    /// `lower::duplicates`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub same_as: Option<SameAs>,
+}
+
+/// What [`TypeDef::same_as`] records of a type made an alias.
+#[derive(Clone, Debug, Serialize)]
+pub struct SameAs {
+    /// The type it repeats, which holds the definition and impls.
+    pub original: TypeKey,
+    /// Its own name for the struct of required fields `new` takes
+    /// ([`StructType::required_name`]), made an alias of the original's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required_name: Option<String>,
+    /// The types its own definition used (its fields' own inline types,
+    /// copies of the original's): still its types, compiled where it is.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub uses: Vec<TypeKey>,
 }
 
 impl TypeDef {
@@ -151,6 +171,11 @@ impl TypeDef {
             TypeKind::Union(u) => u.variants.iter().for_each(|v| f(&v.ty)),
             TypeKind::Alias { target, .. } => f(target),
             TypeKind::Enum(_) => {}
+        }
+        if let Some(same) = &self.same_as {
+            for key in &same.uses {
+                f(&TypeRef::Named(key.clone()));
+            }
         }
     }
 }
@@ -240,6 +265,14 @@ pub struct EnumType {
     pub variants: Vec<EnumVariant>,
     /// Whether `null` is one of the allowed values.
     pub nullable: bool,
+}
+
+impl EnumType {
+    /// One string value: written as a `String` alias with a note, not an
+    /// enum (a constant such as Stripe's `object: "card"`).
+    pub fn is_constant(&self) -> bool {
+        self.repr == EnumRepr::String && self.variants.len() == 1 && !self.nullable
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

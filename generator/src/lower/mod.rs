@@ -10,6 +10,7 @@ mod api;
 mod client_params;
 mod custom;
 mod cycles;
+mod duplicates;
 mod enums;
 mod events;
 mod forms;
@@ -98,6 +99,8 @@ pub fn lower_with(spec: &OpenAPI, openapi_version: &str, options: &Options) -> i
     sizes::box_large_variants(&mut cx.types);
     let mut types = cx.finish_names();
     unions::plan(&mut types);
+    let named = options.rename.types.keys().map(String::as_str).collect();
+    duplicates::merge(&mut types, &named);
     gates::assign(&mut types, &operations, &client_params);
     cx.check_type_renames(&types);
 

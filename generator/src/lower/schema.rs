@@ -121,6 +121,7 @@ impl<'a> Lowerer<'a> {
                 derives: Vec::new(),
                 attributes: Vec::new(),
                 gate: Vec::new(),
+                same_as: None,
             },
         );
     }

@@ -15,6 +15,7 @@ pub(crate) fn def(name: &str, kind: TypeKind) -> (TypeKey, TypeDef) {
         derives: Vec::new(),
         attributes: Vec::new(),
         gate: Vec::new(),
+        same_as: None,
     };
     (key, def)
 }

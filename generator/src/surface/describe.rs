@@ -62,8 +62,8 @@ impl Render<'_> {
         match t {
             TypeRef::Named(key) => self
                 .table
-                .get(key)
-                .map_or_else(|| "serde_json::Value".to_string(), |d| d.name.clone()),
+                .name(key)
+                .map_or_else(|| "serde_json::Value".to_string(), str::to_string),
             TypeRef::Primitive(p) => primitive(*p).to_string(),
             TypeRef::Array(inner) => format!("Vec<{}>", self.ty(inner)),
             TypeRef::Map(inner) => format!("BTreeMap<String, {}>", self.ty(inner)),
@@ -602,7 +602,26 @@ fn type_items(s: &mut Surface, r: &Render<'_>, def: &TypeDef, features: &[String
         TypeKind::Alias {
             target,
             newtype: false,
-        } => Item::new(format!("= {}", r.ty(target))),
+        } => {
+            // A copy's struct of required fields, as `emit::types` writes it.
+            let required = def.same_as.as_ref().and_then(|same| {
+                let own = same.required_name.as_deref()?;
+                let TypeKind::Struct(st) = &r.table.get(&def.key)?.kind else {
+                    return None;
+                };
+                let original = crate::emit::constructor::required_struct(r.table, st)?;
+                Some((own, original))
+            });
+            if let Some((own, original)) = required {
+                let mut item =
+                    Item::new(format!("= {original}")).with("required-of", Some(name.clone()));
+                for f in features {
+                    item = item.with("feature", Some(f.clone()));
+                }
+                s.insert(Key::new(Kind::Type, own), item);
+            }
+            Item::new(format!("= {}", r.ty(target)))
+        }
         TypeKind::Alias {
             target,
             newtype: true,

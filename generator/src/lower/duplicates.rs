@@ -1,25 +1,28 @@
 //! Inline schemas that repeat another type exactly become aliases of it.
 //!
 //! Large specs repeat inline schemas: GitHub's description writes the same
-//! objects and enums out in place hundreds of times (a third of its types'
-//! code), Stripe its 300-value merchant category enum fourteen times. Each
-//! copy was a type of its own, with its own serde impls for every build to
-//! check. A copy is now `pub type Copy = Original;`: its name stays, every
-//! use of it is written as the original ([`crate::emit::rust_type::Types`]),
-//! and the impls exist once.
+//! objects and enums out in place thousands of times (two thirds of its
+//! types' code), Stripe its merchant category enum (about 300 values)
+//! eighteen times. Each copy was a type of its own, with its own serde
+//! impls for every build to check. A copy is now `pub type Copy =
+//! Original;`: its name, docs and feature gate stay, its uses are still
+//! written by its name, and what it is (its impls, its constructor) is
+//! looked up as the original's ([`crate::emit::rust_type::Types`]).
 //!
 //! Types are the same when everything emit writes for them but their name
 //! and their own docs is the same: fields (wire and Rust names, types,
 //! field docs, defaults, boxing), variants, serde behaviour, configured
 //! derives and attributes. A reference to the type itself counts as the
 //! same in both, and references to types found to be the same count as
-//! the same, so nested copies merge too, a level per round.
+//! the same, so nested copies merge too, a level per round. A constant or
+//! plain alias (`object: "list"`, `type X = bool`) counts as what it stands
+//! for, and stays a type of its own.
 //!
 //! Only inline schemas become aliases. A component schema's name is its
 //! author's, and two identical ones may be meant as distinct types (an id
 //! of one kind must not pass for another), so they stay distinct; an inline
-//! copy of one becomes an alias of it. So does a type named by
-//! configuration: its name was asked for.
+//! copy of one becomes an alias of it. A type named by configuration is
+//! never made an alias either: its name was asked for.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 

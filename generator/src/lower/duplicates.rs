@@ -46,7 +46,10 @@ pub fn merge(types: &mut [TypeDef], named: &HashSet<&str>) {
     let keys: Vec<&str> = types.iter().map(|d| d.key.as_str()).collect();
     let may_alias: Vec<bool> = types
         .iter()
-        .map(|d| comparable(d) && !is_component(&d.key) && !named.contains(d.key.as_str()))
+        .map(|d| {
+            let component = super::refs::component_name(&d.key, "schemas").is_some();
+            comparable(d) && !component && !named.contains(d.key.as_str())
+        })
         .collect();
     let mut canon: Vec<usize> = (0..types.len()).collect();
     for _ in 0..MAX_ROUNDS {
@@ -149,11 +152,6 @@ fn stand_in(def: &TypeDef) -> Option<String> {
     serde_json::to_string(&what)
         .ok()
         .map(|text| format!("\u{0}same:{text}"))
-}
-
-fn is_component(key: &str) -> bool {
-    key.strip_prefix("#/components/schemas/")
-        .is_some_and(|name| !name.contains('/'))
 }
 
 /// The original of `i`: merges point to a type that was still its own
